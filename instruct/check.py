@@ -1,0 +1,68 @@
+"""The one path every shell (CLI, web service, batch) calls:
+dossier -> facts -> engine -> findings -> verdicts -> Report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from instruct import engine_durable, engine_python
+from instruct.dossier import Dossier
+from instruct.evaluation import prepare
+from instruct.facts import build_facts
+from instruct.findings import Finding, build_findings, counts, verdict
+from instruct.referentiel import Referentiel
+from instruct.rules import Catalogue
+
+ENGINES = {"durable": engine_durable.evaluate, "python": engine_python.evaluate}
+
+
+@dataclass
+class RulesetResult:
+    code: str
+    title: str
+    verdict: str
+    counts: dict[str, int]
+
+
+@dataclass
+class Report:
+    dossier_id: str
+    commune: str
+    insee: str
+    fictif: bool
+    evaluated_on: dt.date
+    rulesets: dict[str, RulesetResult]
+    findings: list[Finding]
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def recevable(self) -> bool:
+        return all(r.verdict == "recevable" for r in self.rulesets.values())
+
+
+def check_dossier(
+    dossier: Dossier,
+    catalogue: Catalogue,
+    as_of: dt.date,
+    *,
+    referentiel: Referentiel | None = None,
+    partenaires: list[str] | None = None,
+    engine: str = "durable",
+    source: str = "",
+) -> Report:
+    rulesets = catalogue.select(partenaires)
+    prepared = prepare(rulesets, catalogue.parameters, as_of)
+    facts = build_facts(dossier, as_of, referentiel)
+    outcomes = ENGINES[engine](prepared, facts)
+    findings = build_findings(prepared, facts, outcomes, facts[0])
+    results = {}
+    for rs in rulesets:
+        mine = [f for f in findings if f.ruleset == rs.code]
+        results[rs.code] = RulesetResult(rs.code, rs.title, verdict(mine), counts(mine))
+    notes = []
+    if referentiel is None:
+        notes.append("Aucun référentiel fourni (--referentiel) : l'appartenance de la commune au programme est à vérifier.")
+    ville = dossier.collectivites.ville_centre
+    return Report(dossier.id, ville.nom, ville.insee, dossier.fictif, as_of, results, findings, source, notes)

@@ -1,0 +1,124 @@
+"""`acv`: a thin shell over instruct.check (and the rule catalogue)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from instruct.errors import InputError, Problem
+
+EXIT_OK, EXIT_GAPS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date invalide « {text} » : attendu AAAA-MM-JJ") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="acv", description="Instruction des dossiers Action Cœur de Ville.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="évaluer un dossier et produire le rapport d'écarts")
+    check.add_argument("path", help="dossier (répertoire avec dossier.yaml) ou fichier YAML/JSON")
+    check.add_argument("--date", type=_date, default=None, help="date d'évaluation AAAA-MM-JJ (défaut : aujourd'hui)")
+    check.add_argument("--referentiel", help="répertoire des référentiels officiels (acv-communes.csv)")
+    check.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    check.add_argument("-o", "--output", help="écrire le rapport dans ce fichier")
+    check.add_argument("--partenaire", action="append", help="restreindre à un jeu de règles (programme, …) ; répétable")
+    check.add_argument("--moteur", choices=("durable", "python"), default="durable", help="moteur d'évaluation (python : référence)")
+    check.add_argument("--regles", help="répertoire des règles (défaut : rules/ du projet)")
+    check.add_argument("--tout", action="store_true", help="texte : lister aussi les points conformes et non applicables")
+
+    sub.add_parser("schema", help="afficher le schéma JSON du format de dossier")
+
+    rules = sub.add_parser("rules", help="lister le catalogue des règles")
+    rules.add_argument("--regles", help="répertoire des règles")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def _cmd_check(args) -> int:
+    from instruct import report_json, report_text
+    from instruct.check import check_dossier
+    from instruct.loader import load
+    from instruct.referentiel import load_referentiel
+    from instruct.rules import load_catalogue
+
+    catalogue = load_catalogue(args.regles)
+    partenaires = [p.strip() for item in (args.partenaire or []) for p in item.split(",") if p.strip()]
+    catalogue.select(partenaires)  # unknown names are an input error before any reading
+    referentiel = load_referentiel(args.referentiel) if args.referentiel else None
+    loaded = load(args.path)
+    report = check_dossier(
+        loaded.dossier, catalogue, args.date or dt.date.today(), referentiel=referentiel,
+        partenaires=partenaires, engine=args.moteur, source=loaded.source,
+    )
+    if args.format == "json":
+        text = report_json.render(report)
+    elif args.format == "markdown":
+        text = report_text.render_markdown(report)
+    else:
+        colour = args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        text = report_text.render_text(report, colour=colour, show_all=args.tout)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(args.output, [Problem("", f"écriture impossible : {exc.strerror}")]) from None
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK if report.recevable else EXIT_GAPS
+
+
+def _cmd_schema(_args) -> int:
+    from instruct.dossier import Dossier
+
+    sys.stdout.write(json.dumps(Dossier.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
+
+
+def _cmd_rules(args) -> int:
+    from instruct.rules import load_catalogue
+
+    catalogue = load_catalogue(args.regles)
+    rows = [
+        {"id": r.id, "check": r.check, "ruleset": rs.code, "partenaire": rs.partenaire, "title": r.title,
+         "severity": r.severity, "scope": r.scope, "source": str(r.source)}
+        for rs in catalogue.rulesets.values() for r in rs.rules
+    ]
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    for row in rows:
+        key = row["id"] + (f" [{row['check']}]" if row["check"] else "")
+        sys.stdout.write(f"{key:<28} {row['severity']:<9} {row['title']}\n{'':<28} source : {row['source']}\n")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    commands = {"check": _cmd_check, "schema": _cmd_schema, "rules": _cmd_rules}
+    try:
+        return commands[args.command](args)
+    except InputError as exc:
+        sys.stderr.write(f"Erreur : {exc.render()}\n")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrompu.\n")
+        return EXIT_INTERNAL
+    except Exception as exc:  # never a traceback for a user; ACV_DEBUG=1 shows it
+        if os.environ.get("ACV_DEBUG"):
+            raise
+        sys.stderr.write(f"Erreur interne ({type(exc).__name__}) : {exc}. Relancez avec ACV_DEBUG=1 pour le détail.\n")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

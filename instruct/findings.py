@@ -1,0 +1,212 @@
+"""Outcomes -> findings (message, evidence, parameters, source) -> verdicts per rule set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from instruct import conditions as C
+from instruct.evaluation import Outcome, PreparedRule, matches_scope
+from instruct.facts import FACT_TYPES, Entity, Fact, int_date
+from instruct.rules import PLACEHOLDER, STATUSES, Rule
+
+SEVERITY_ORDER = {"bloquant": 0, "majeur": 1, "mineur": 2, "info": 3}
+STATUS_ORDER = {"non_conforme": 0, "incomplet": 1, "a_verifier": 2, "conforme": 3, "non_applicable": 4}
+GAPS = {"non_conforme", "incomplet", "a_verifier"}
+
+
+@dataclass
+class Finding:
+    rule: str
+    check: str | None
+    ruleset: str
+    title: str
+    status: str
+    severity: str
+    entity: Entity
+    message: str
+    remedy: str | None
+    source: str
+    citation: str | None
+    evidence: list[dict] = field(default_factory=list)
+    parameters: list[dict] = field(default_factory=list)
+
+    def sort_key(self) -> tuple:
+        return (STATUS_ORDER[self.status], SEVERITY_ORDER[self.severity], self.rule, self.check or "", self.entity.type, self.entity.id)
+
+    def comparable(self) -> tuple:
+        """What two evaluators must agree on."""
+        return (self.rule, self.check or "", self.entity.type, self.entity.id, self.status)
+
+
+# --- display of values -----------------------------------------------------------------------
+
+def french_number(value: Decimal | int, decimals: int = 0) -> str:
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def french_date(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def display(kind: str, value: Any) -> str:
+    if value is None:
+        return "non renseigné"
+    if kind == "bool":
+        return "oui" if value else "non"
+    if kind == "date":
+        return french_date(int_date(value))
+    if kind == "cents":
+        return french_number(Decimal(value) / 100, 2) + " €"
+    if kind == "m2":
+        return french_number(value) + " m²"
+    if kind == "pct":
+        return french_number(Decimal(value) / 100, 2) + " %"
+    if kind == "int":
+        return french_number(value)
+    return str(value)
+
+
+def display_parameter(unit: str, value: Any) -> str:
+    if value is None:
+        return "aucune valeur en vigueur"
+    if unit == "date":
+        return french_date(value)
+    if unit == "euros":
+        return french_number(value, 2) + " €"
+    if unit == "pourcent":
+        return french_number(value, 2) + " %"
+    if unit == "m2":
+        return french_number(value) + " m²"
+    return f"{value} {unit}"
+
+
+def describe(cond: C.Condition | None, spec: dict) -> str:
+    """A condition in French words, for the reader of a finding."""
+    ops = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+    if cond is None:
+        return "toujours"
+    if isinstance(cond, C.Present):
+        return f"{spec[cond.field].label} {'renseigné' if cond.present else 'non renseigné'}"
+    if isinstance(cond, C.Cmp):
+        kind = spec[cond.field].kind
+        if isinstance(cond.value, C.Param):
+            shown = f"paramètre {cond.value.name}"
+        elif cond.op == "in":
+            shown = "{" + ", ".join(display(kind, v) for v in cond.value) + "}"
+        else:
+            shown = display(kind, cond.value)
+        return f"{spec[cond.field].label} {'∈' if cond.op == 'in' else ops[cond.op]} {shown}"
+    if isinstance(cond, C.All):
+        return " et ".join(describe(i, spec) for i in cond.items)
+    if isinstance(cond, C.AnyOf):
+        return "(" + " ou ".join(describe(i, spec) for i in cond.items) + ")"
+    return "non (" + describe(cond.item, spec) + ")"
+
+
+# --- building findings -------------------------------------------------------------------------
+
+def _fill(text: str, fact: Fact, spec: dict, params: dict[str, str]) -> str:
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name == "entite":
+            return fact.entity.label
+        if name.startswith("param."):
+            return params.get(name[6:], "?")
+        return display(spec[name].kind, fact.values.get(name))
+    return PLACEHOLDER.sub(replace, text)
+
+
+def _message(p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[str, str]) -> str:
+    rule = p.rule
+    if status in rule.messages:
+        return _fill(rule.messages[status], fact, spec, params)
+    if status == "non_conforme":
+        return _fill(rule.message, fact, spec, params)
+    if status == "conforme":
+        return f"{rule.title} : conforme."
+    if status == "incomplet":
+        missing = [f for f in list(p.condition_fields) + list(rule.requires) if f not in fact.values]
+        return "Information manquante : " + ", ".join(spec[f].label for f in dict.fromkeys(missing)) + "."
+    if status == "non_applicable":
+        if p.suspended:
+            return "Non applicable à cette date : aucune valeur en vigueur pour " + ", ".join(p.suspended) + "."
+        return f"Non applicable : la règle s'applique si {describe(p.rule.condition, spec)}."
+    return f"{rule.title} : à vérifier."
+
+
+def build_finding(p: PreparedRule, fact: Fact, status: str) -> Finding:
+    rule = p.rule
+    spec = FACT_TYPES[fact.type]
+    params = {u.name: display_parameter(u.unit, u.value) for u in p.parameters}
+    evidence = []
+    for name in rule.evidence_fields():
+        item = {
+            "field": name,
+            "label": spec[name].label,
+            "path": fact.paths.get(name, ""),
+            "value": display(spec[name].kind, fact.values.get(name)),
+        }
+        if name not in fact.values:
+            item["missing"] = True
+        evidence.append(item)
+    parameters = [
+        {"name": u.name, "value": params[u.name], "since": u.since.isoformat() if u.since else None, "unit": u.unit, "reference": u.reference}
+        for u in p.parameters
+    ]
+    return Finding(
+        rule=rule.id, check=rule.check, ruleset=rule.ruleset, title=rule.title, status=status,
+        severity=rule.severity, entity=fact.entity, message=_message(p, status, fact, spec, params),
+        remedy=_fill(rule.remedy, fact, spec, params) if status in GAPS else None,
+        source=str(rule.source), citation=rule.source.citation, evidence=evidence, parameters=parameters,
+    )
+
+
+def build_findings(prepared: list[PreparedRule], facts: list[Fact], outcomes: list[Outcome], dossier_fact: Fact) -> list[Finding]:
+    """One finding per outcome; a rule with no entity at all gets one non_applicable finding,
+    so that the report traces every rule it checked."""
+    findings = [build_finding(prepared[o.rule], facts[o.fact], o.status) for o in outcomes]
+    evaluated = {o.rule for o in outcomes}
+    for r, p in enumerate(prepared):
+        if r in evaluated:
+            continue
+        if p.suspended:
+            for fact in facts:
+                if matches_scope(p.rule, fact.type, fact.values):
+                    findings.append(build_finding(p, fact, "non_applicable"))
+            if any(f.rule == p.rule.id and f.check == p.rule.check for f in findings):
+                continue
+        findings.append(_no_entity(p.rule, dossier_fact))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _no_entity(rule: Rule, dossier_fact: Fact) -> Finding:
+    return Finding(
+        rule=rule.id, check=rule.check, ruleset=rule.ruleset, title=rule.title, status="non_applicable",
+        severity=rule.severity, entity=dossier_fact.entity,
+        message=f"Non applicable : le dossier ne contient aucun élément de type « {rule.scope} » à examiner.",
+        remedy=None, source=str(rule.source), citation=rule.source.citation,
+    )
+
+
+# --- verdicts ----------------------------------------------------------------------------------
+
+def verdict(findings: list[Finding]) -> str:
+    """recevable: no bloquant/majeur gap; non_recevable: a bloquant rule is non_conforme;
+    incomplet: anything else (missing information, or a majeur non-conformity to fix)."""
+    if any(f.status == "non_conforme" and f.severity == "bloquant" for f in findings):
+        return "non_recevable"
+    if any(f.status in {"non_conforme", "incomplet"} and f.severity in {"bloquant", "majeur"} for f in findings):
+        return "incomplet"
+    return "recevable"
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    c = Counter(f.status for f in findings)
+    return {status: c.get(status, 0) for status in STATUSES}

@@ -1,0 +1,44 @@
+"""The JSON report: a stable shape (documented in the README), every finding included."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from instruct.check import Report
+from instruct.findings import Finding
+
+FORMAT_VERSION = 1
+
+
+def finding_dict(f: Finding) -> dict:
+    return {
+        "rule": f.rule,
+        "check": f.check,
+        "ruleset": f.ruleset,
+        "title": f.title,
+        "status": f.status,
+        "severity": f.severity,
+        "entity": asdict(f.entity),
+        "message": f.message,
+        "remedy": f.remedy,
+        "source": f.source,
+        "citation": f.citation,
+        "evidence": f.evidence,
+        "parameters": f.parameters,
+    }
+
+
+def report_dict(report: Report) -> dict:
+    return {
+        "format": FORMAT_VERSION,
+        "dossier": {"id": report.dossier_id, "commune": report.commune, "insee": report.insee, "fictif": report.fictif},
+        "evaluated_on": report.evaluated_on.isoformat(),
+        "rulesets": {code: {"title": r.title, "verdict": r.verdict, "counts": r.counts} for code, r in report.rulesets.items()},
+        "notes": report.notes,
+        "findings": [finding_dict(f) for f in report.findings],
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
