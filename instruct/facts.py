@@ -105,6 +105,8 @@ FACT_TYPES: dict[str, dict[str, FieldSpec]] = {
         "jours_approbation_avant_cre": F("int", "jours entre l'approbation locale et le comité régional", derived_from=("date_approbation_comite_projet", "date_comite_regional")),
         "ajoutee_apres_avenant": F("bool", "fiche ajoutée après l'avenant"),
         "nb_financeurs_non_signataires": F("int", "financeurs n'ayant pas signé la fiche", True),
+        "localisee": F("bool", "localisation de l'action renseignée", True),
+        "hors_intervention_pct": F("pct", "part de la localisation hors du périmètre d'intervention"),
         "financeurs_non_signataires": F("str", "financeurs n'ayant pas signé la fiche"),
     },
     "avenant": {
@@ -450,8 +452,19 @@ def _inclusions(b: _Builder, d: Dossier) -> None:
         )
 
 
+def _share_outside(localisation, perimetre) -> int | None:
+    """Hundredths of a percent of the action's place outside the perimeter (a point: 0 or 100 %)."""
+    if localisation is None or perimetre is None:
+        return None
+    place, area = to_shape(localisation.model_dump()), to_shape(perimetre.model_dump())
+    if place.geom_type in {"Point", "MultiPoint"}:
+        return 0 if area.covers(place) else 10000
+    return round(inclusion(place, area).outside_share * 10000)
+
+
 def _fiches(b: _Builder, d: Dossier, avenant: Avenant | None) -> None:
     avenant_date = avenant.date_signature if avenant else None
+    intervention = d.perimetres.intervention if d.perimetres else None
     for i, fiche in enumerate(d.fiches_actions):
         path = f"fiches_actions[{i}]"
         total = sum((cents(f.montant) for f in fiche.financement), 0)
@@ -475,6 +488,8 @@ def _fiches(b: _Builder, d: Dossier, avenant: Avenant | None) -> None:
             "date_comite_regional": date_int(fiche.date_comite_regional) if fiche.date_comite_regional else None,
             "nb_financeurs_non_signataires": len(missing),
             "financeurs_non_signataires": ", ".join(missing) or None,
+            "localisee": fiche.localisation is not None,
+            "hors_intervention_pct": _share_outside(fiche.localisation, intervention),
         }
         if fiche.date_approbation_comite_projet and fiche.date_comite_regional:
             values["jours_approbation_avant_cre"] = (fiche.date_comite_regional - fiche.date_approbation_comite_projet).days
@@ -499,6 +514,8 @@ def _fiches(b: _Builder, d: Dossier, avenant: Avenant | None) -> None:
             "jours_approbation_avant_cre": f"{path}.date_approbation_comite_projet, {path}.date_comite_regional",
             "ajoutee_apres_avenant": f"{path}.date_approbation_comite_projet, {path}.date_signature, date de l'avenant",
             "nb_financeurs_non_signataires": f"{path}.financement[*].financeur, {path}.signataires",
+            "localisee": f"{path}.localisation",
+            "hors_intervention_pct": f"{path}.localisation, perimetres.intervention",
         })
 
 
