@@ -13,6 +13,7 @@ durable-rules 2.0.28 has traps (see the team's measurements); each is made impos
 - facts of more than ~255 properties segfault, null fields count as present, numeric strings
   compare as numbers: facts are checked (at most MAX_PROPERTIES fields, no None) and strings
   are prefixed so that "01053" never equals "1053";
+- an `$or` fires once per true branch: outcomes are de-duplicated per (rule, fact);
 - duplicate facts or facts no rule matches raise in the public API: each fact gets a unique
   id, and the low-level call reports them as a code instead of raising;
 - a ruleset name can be registered once and reloading leaks: a compiled ruleset is cached per
@@ -152,9 +153,14 @@ def evaluate(prepared: list[PreparedRule], facts: list[Fact]) -> list[Outcome]:
                     matched.append((name, items if isinstance(items, list) else [items]))
                 message = _dre.complete_and_start_action(compiled.handle, state)
             _dre.delete_state(compiled.handle, sid)  # only now that no action is pending
-    outcomes = []
+    # durable-rules splits an `$or` into branches that fire separately: a fact meeting two
+    # disjuncts is matched twice. Keep one outcome per (rule, fact); the branches of a rule
+    # are exclusive, so two different outcomes would be a compilation bug.
+    seen: dict[tuple[int, int], str] = {}
     for name, items in matched:
         rule, status = compiled.actions[name]
         for item in items:
-            outcomes.append(Outcome(rule, int(item["m"]["id"]), status))
-    return outcomes
+            key = (rule, int(item["m"]["id"]))
+            if seen.setdefault(key, status) != status:
+                raise EngineError(f"issues contradictoires pour la règle {prepared[rule].rule.key} : {seen[key]} et {status}")
+    return [Outcome(rule, fact, status) for (rule, fact), status in seen.items()]

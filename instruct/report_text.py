@@ -23,8 +23,8 @@ def _paint(text: str, key: str, colour: bool) -> str:
 def _evidence_line(f: Finding) -> str:
     parts = []
     for e in f.evidence:
-        where = e["path"] or e["field"]
-        parts.append(f"{where} = {e['value']}")
+        where = f" ({e['path']})" if e["path"] else ""
+        parts.append(f"{e['label']} = {e['value']}{where}")
     return "; ".join(parts)
 
 
