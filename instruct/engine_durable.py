@@ -10,6 +10,8 @@ durable-rules 2.0.28 has traps (see the team's measurements); each is made impos
   are drained (never before: that segfaults);
 - exceptions swallowed inside actions: no Python action runs in the engine, matches are read
   back as data;
+- non-ASCII text in facts that no rule matches corrupts memory (abort at session deletion):
+  the JSON sent is pure ASCII, and only the fields some rule reads are sent;
 - facts of more than ~255 properties segfault, null fields count as present, numeric strings
   compare as numbers: facts are checked (at most MAX_PROPERTIES fields, no None) and strings
   are prefixed so that "01053" never equals "1053";
@@ -98,6 +100,16 @@ def _branches(p: PreparedRule) -> list[tuple[str, dict]]:
 class _Compiled:
     handle: int
     actions: dict[str, tuple[int, str]]  # action name -> (prepared index, status)
+    fields: dict[str, frozenset[str]]  # fact type -> the fields some rule reads
+
+
+def _read_fields(prepared: list[PreparedRule]) -> dict[str, frozenset[str]]:
+    fields: dict[str, set[str]] = {}
+    for p in prepared:
+        if not p.suspended:
+            used = fields.setdefault(p.rule.scope, set())
+            used.update(p.rule.where, C.fields(p.condition), C.fields(p.review), p.rule.requires, C.fields(p.requirement))
+    return {t: frozenset(f) for t, f in fields.items()}
 
 
 _CACHE: dict[tuple, _Compiled] = {}
@@ -119,18 +131,18 @@ def _compile(prepared: list[PreparedRule]) -> _Compiled:
     if not definition:  # a ruleset must hold a rule; this one never matches
         definition["vide"] = {"all": [{"m": {"t": "s:-"}}], "cap": 1}
     try:
-        handle = _dre.create_ruleset(f"acv{next(_NAMES)}", json.dumps(definition, ensure_ascii=False))
+        handle = _dre.create_ruleset(f"acv{next(_NAMES)}", json.dumps(definition))
     except _dre.error as exc:  # codes from durable's rules.h
         raise EngineError(f"règles refusées par le moteur durable-rules : {exc}") from None
-    compiled = _Compiled(handle, actions)
+    compiled = _Compiled(handle, actions, _read_fields(prepared))
     _CACHE[key] = compiled
     return compiled
 
 
-def _encode_fact(index: int, fact: Fact, sid: str) -> dict:
+def _encode_fact(index: int, fact: Fact, sid: str, fields: frozenset[str]) -> dict:
     if len(fact.values) > MAX_PROPERTIES:
         raise EngineError(f"fait {fact.entity.label} : {len(fact.values)} champs (maximum {MAX_PROPERTIES})")
-    out = {k: encode(v) for k, v in fact.values.items()}
+    out = {k: encode(v) for k, v in fact.values.items() if k in fields}
     out["t"] = encode(fact.type)
     out["id"] = str(index)
     out["sid"] = sid
@@ -141,9 +153,12 @@ def evaluate(prepared: list[PreparedRule], facts: list[Fact]) -> list[Outcome]:
     with _LOCK:
         compiled = _compile(prepared)
         sid = str(next(_SIDS))
-        payload = json.dumps([_encode_fact(i, f, sid) for i, f in enumerate(facts)], ensure_ascii=False)
+        sent = [_encode_fact(i, f, sid, compiled.fields[f.type]) for i, f in enumerate(facts) if f.type in compiled.fields]
+        # ASCII only: raw UTF-8 in facts no rule matches corrupts durable's memory (abort
+        # in delete_state, seen with accented labels); \u escapes compare correctly.
+        payload = json.dumps(sent)
         matched: list[tuple[str, list]] = []
-        if facts:
+        if sent:
             # Code 0: handled, 1: some fact matched no rule, 2: duplicate; none is an error here.
             _code, state = _dre.assert_facts(compiled.handle, payload)
             result = _dre.start_action_for_state(compiled.handle, state)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 EARTH_RADIUS_M = 6_371_008.8
 MAX_VERTICES = 200_000
@@ -50,16 +50,10 @@ def to_shape(geojson: dict) -> BaseGeometry:
     return geom
 
 
-def _projector(lat0: float):
-    k = math.cos(math.radians(lat0))
-
-    def project(x, y, z=None):
-        return (
-            [math.radians(v) * EARTH_RADIUS_M * k for v in x] if hasattr(x, "__iter__") else math.radians(x) * EARTH_RADIUS_M * k,
-            [math.radians(v) * EARTH_RADIUS_M for v in y] if hasattr(y, "__iter__") else math.radians(y) * EARTH_RADIUS_M,
-        )
-
-    return project
+def _project(geom: BaseGeometry, lat0: float) -> BaseGeometry:
+    """Degrees -> metres, equirectangular around latitude lat0."""
+    scale = np.array([math.cos(math.radians(lat0)), 1.0]) * EARTH_RADIUS_M * math.pi / 180
+    return shapely.transform(geom, lambda coords: coords * scale)
 
 
 @dataclass(frozen=True)
@@ -76,13 +70,11 @@ class Inclusion:
 
 def project_pair(a: BaseGeometry, b: BaseGeometry) -> tuple[BaseGeometry, BaseGeometry]:
     lat0 = (a.centroid.y + b.centroid.y) / 2
-    proj = _projector(lat0)
-    return transform(proj, a), transform(proj, b)
+    return _project(a, lat0), _project(b, lat0)
 
 
 def area_m2(geom: BaseGeometry) -> float:
-    proj = _projector(geom.centroid.y)
-    return transform(proj, geom).area
+    return _project(geom, geom.centroid.y).area
 
 
 def inclusion(inner: BaseGeometry, outer: BaseGeometry) -> Inclusion:

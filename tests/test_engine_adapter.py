@@ -1,0 +1,184 @@
+"""The durable-rules adapter: each trap of durable-rules 2.0.28 stays out of reach."""
+
+import copy
+import datetime as dt
+import random
+import threading
+
+import pytest
+
+from instruct import engine_durable, engine_python
+from instruct.engine_durable import EngineError
+from instruct.evaluation import prepare
+from instruct.facts import Entity, Fact, build_facts
+from instruct.loader import load, validate
+from instruct.rules import RuleSet, _read_rule
+from instruct.parameters import load_parameters
+
+from conftest import EVALUATION_DATE, ROOT, SAMPLES
+
+
+def _rule(raw: dict, parameters=None):
+    problems = []
+    rule = _read_rule(raw, ("rules", 0), "T", "test", parameters or {}, lambda loc, msg: problems.append(msg))
+    assert not problems, problems
+    return RuleSet("T", "test", "essai", [rule], "test")
+
+
+def _fact(type_, ident, **values):
+    return Fact(type_, Entity(type_, ident, ident, ""), values)
+
+
+def _statuses(engine, prepared, facts):
+    return sorted((o.rule, facts[o.fact].entity.id, o.status) for o in engine.evaluate(prepared, facts))
+
+
+SOURCE = {"document": "essai", "section": "essai"}
+
+
+def test_same_dossier_twice_and_many_in_a_row_are_independent(catalogue):
+    prepared = prepare(list(catalogue.rulesets.values()), catalogue.parameters, EVALUATION_DATE)
+    facts = {name: build_facts(load(SAMPLES / name).dossier, EVALUATION_DATE) for name in ("villebelle", "montclair", "saint-aubin")}
+    first = {name: _statuses(engine_durable, prepared, f) for name, f in facts.items()}
+    for _ in range(3):
+        for name, f in facts.items():
+            assert _statuses(engine_durable, prepared, f) == first[name]
+    assert first["villebelle"] != first["saint-aubin"]
+
+
+def test_absence_rule_does_not_depend_on_fact_order():
+    """durable's `none` activations depend on arrival order; our absence tests do not."""
+    rs = _rule({"id": "T-01", "title": "t", "severity": "majeur", "scope": "dossier", "message": "m", "remedy": "r", "source": SOURCE,
+                "requirement": {"field": "date_avenant", "present": True}})
+    prepared = prepare([rs], {}, EVALUATION_DATE)
+    facts = [_fact("dossier", f"d{i}", insee="01053", commune="x", referentiel_acv_fourni=False, avenant_present=False,
+                   avenant_signe=False, nb_dates_futures=0, **({"date_avenant": 20200101} if i % 2 else {})) for i in range(6)]
+    expected = _statuses(engine_python, prepared, facts)
+    assert [s for _, _, s in expected].count("non_conforme") == 3
+    rng = random.Random(4)
+    for _ in range(5):
+        rng.shuffle(facts)
+        assert _statuses(engine_durable, prepared, facts) == _statuses(engine_python, prepared, facts)
+
+
+def test_numeric_looking_strings_are_compared_as_text():
+    rs = _rule({"id": "T-02", "title": "t", "severity": "majeur", "scope": "dossier", "message": "m", "remedy": "r", "source": SOURCE,
+                "requirement": {"field": "insee", "eq": "01053"}})
+    prepared = prepare([rs], {}, EVALUATION_DATE)
+    base = dict(commune="x", referentiel_acv_fourni=False, avenant_present=False, avenant_signe=False, nb_dates_futures=0)
+    facts = [_fact("dossier", "a", insee="01053", **base), _fact("dossier", "b", insee="1053", **base), _fact("dossier", "c", insee="1053.0", **base)]
+    assert [s for _, _, s in _statuses(engine_durable, prepared, facts)] == ["conforme", "non_conforme", "non_conforme"]
+
+
+def test_or_matching_several_branches_gives_one_outcome():
+    rs = _rule({"id": "T-03", "title": "t", "severity": "majeur", "scope": "fiche_action", "message": "m", "remedy": "r", "source": SOURCE,
+                "requirement": {"all": [{"field": "calendrier", "eq": True}, {"field": "nb_financeurs", "ge": 1}, {"field": "localisee", "eq": True}]}})
+    prepared = prepare([rs], {}, EVALUATION_DATE)
+    fact = _fact("fiche_action", "f", calendrier=False, nb_financeurs=0, localisee=False, mature=True, total_financement_cents=0,
+                 nb_financeurs_non_signataires=0, avenant_present=False, avenant_signe=False)
+    assert _statuses(engine_durable, prepared, [fact]) == [(0, "f", "non_conforme")]
+
+
+def test_unusable_fact_values_raise_instead_of_crashing_or_being_ignored():
+    rs = _rule({"id": "T-04", "title": "t", "severity": "majeur", "scope": "dossier", "message": "m", "remedy": "r", "source": SOURCE,
+                "requirement": {"field": "nb_dates_futures", "eq": 0}})
+    prepared = prepare([rs], {}, EVALUATION_DATE)
+    with pytest.raises(EngineError, match="maximum"):
+        engine_durable.evaluate(prepared, [_fact("dossier", "big", **{f"x{i}": i for i in range(300)})])
+    with pytest.raises(EngineError, match="non admise"):
+        engine_durable.evaluate(prepared, [_fact("dossier", "float", nb_dates_futures=0.5)])
+    # the engine still works afterwards
+    assert _statuses(engine_durable, prepared, [_fact("dossier", "ok", nb_dates_futures=0)]) == [(0, "ok", "conforme")]
+
+
+def test_no_dispatcher_thread_and_concurrent_callers_get_their_own_results(catalogue):
+    prepared = prepare(list(catalogue.rulesets.values()), catalogue.parameters, EVALUATION_DATE)
+    names = ["villebelle", "montclair", "saint-aubin"]
+    facts = {n: build_facts(load(SAMPLES / n).dossier, EVALUATION_DATE) for n in names}
+    expected = {n: _statuses(engine_python, prepared, facts[n]) for n in names}
+    before = threading.active_count()
+    engine_durable.evaluate(prepared, facts["villebelle"])
+    assert threading.active_count() == before  # no Host timer threads
+    errors = []
+
+    def work(name):
+        for _ in range(20):
+            if _statuses(engine_durable, prepared, facts[name]) != expected[name]:
+                errors.append(name)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in names * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_compiled_rulesets_are_reused_per_parameter_values(catalogue):
+    rulesets = list(catalogue.rulesets.values())
+    engine_durable.evaluate(prepare(rulesets, catalogue.parameters, dt.date(2021, 1, 1)), [])
+    engine_durable.evaluate(prepare(rulesets, catalogue.parameters, dt.date(2026, 1, 1)), [])
+    size = len(engine_durable._CACHE)
+    for year in (2019, 2020, 2021, 2022):  # phase 1 values: same ruleset as 2021
+        engine_durable.evaluate(prepare(rulesets, catalogue.parameters, dt.date(year, 6, 1)), [])
+    for year in (2023, 2024, 2025):
+        engine_durable.evaluate(prepare(rulesets, catalogue.parameters, dt.date(year, 6, 1)), [])
+    assert len(engine_durable._CACHE) == size
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def test_two_thousand_dossiers_in_a_row_keep_memory_flat_and_results_identical(catalogue):
+    """Without session deletion each dossier leaks ~2 MB and the 1,025th raises MemoryError."""
+    base = load(SAMPLES / "saint-aubin").dossier.model_dump(mode="json")
+    variants = []
+    for i in range(4):
+        data = copy.deepcopy(base)
+        data["fiches_actions"] = data["fiches_actions"][: i + 1]
+        variants.append(build_facts(validate(data, "variant"), EVALUATION_DATE))
+    prepared = prepare(list(catalogue.rulesets.values()), catalogue.parameters, EVALUATION_DATE)
+    expected = [_statuses(engine_python, prepared, f) for f in variants]
+    for i in range(200):  # warm-up
+        engine_durable.evaluate(prepared, variants[i % 4])
+    start = _rss_mib()
+    for i in range(2000):
+        result = engine_durable.evaluate(prepared, variants[i % 4])
+        if i % 97 == 0:
+            assert sorted((o.rule, variants[i % 4][o.fact].entity.id, o.status) for o in result) == expected[i % 4]
+    growth = _rss_mib() - start
+    assert growth < 30, f"RSS grew by {growth:.1f} MiB over 2,000 dossiers"
+
+
+def test_accented_facts_that_no_rule_matches_do_not_crash_the_process():
+    """Raw UTF-8 in unmatched facts made durable abort in delete_state; run it in a child
+    process so that a regression fails this test instead of killing the test run."""
+    import subprocess
+    import sys
+
+    code = """
+import datetime as dt
+from instruct import engine_durable
+from instruct.evaluation import prepare
+from instruct.facts import Entity, Fact
+from instruct.rules import RuleSet, _read_rule
+raw = {"id": "T-09", "title": "t", "severity": "majeur", "scope": "axe", "message": "m", "remedy": "r",
+       "source": {"document": "d", "section": "s"}, "requirement": {"field": "nb_actions", "ge": 1}}
+rule = _read_rule(raw, ("rules", 0), "T", "t", {}, lambda *a: None)
+prepared = prepare([RuleSet("T", "t", "t", [rule], "t")], {}, dt.date(2026, 1, 1))
+facts = [Fact("axe", Entity("axe", str(i), "é", ""), {"numero": i, "libelle": "Préambule éàü " * 5, "nb_actions": 0,
+         "avenant_present": False, "avenant_signe": False}) for i in range(3)]
+facts += [Fact("element", Entity("element", str(i), "é", ""), {"liste": "trame", "code": "c", "libelle": "Préfecture é" * 3}) for i in range(60)]
+for _ in range(50):
+    out = engine_durable.evaluate(prepared, facts)
+    assert len(out) == 3, out
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
