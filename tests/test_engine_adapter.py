@@ -165,20 +165,44 @@ def test_accented_facts_that_no_rule_matches_do_not_crash_the_process():
 import datetime as dt
 from instruct import engine_durable
 from instruct.evaluation import prepare
-from instruct.facts import Entity, Fact
+from instruct.facts import build_facts
+from instruct.loader import validate
+from instruct.parameters import Parameter, DatedValue
 from instruct.rules import RuleSet, _read_rule
-raw = {"id": "T-09", "title": "t", "severity": "majeur", "scope": "axe", "message": "m", "remedy": "r",
-       "source": {"document": "d", "section": "s"}, "requirement": {"field": "nb_actions", "ge": 1}}
-rule = _read_rule(raw, ("rules", 0), "T", "t", {}, lambda *a: None)
-prepared = prepare([RuleSet("T", "t", "t", [rule], "t")], {}, dt.date(2026, 1, 1))
-facts = [Fact("axe", Entity("axe", str(i), "é", ""), {"numero": i, "libelle": "Préambule éàü " * 5, "nb_actions": 0,
-         "avenant_present": False, "avenant_signe": False}) for i in range(3)]
-facts += [Fact("element", Entity("element", str(i), "é", ""), {"liste": "trame", "code": "c", "libelle": "Préfecture é" * 3}) for i in range(60)]
-for _ in range(50):
-    out = engine_durable.evaluate(prepared, facts)
-    assert len(out) == 3, out
+raw = {"id": "T-09", "title": "t", "severity": "majeur", "scope": "dossier", "message": "m", "remedy": "r",
+       "source": {"document": "d", "section": "s"}, "requires": ["nb_indicateurs_moyens"],
+       "requirement": {"field": "nb_indicateurs_moyens", "le": {"param": "p"}}}
+params = {"p": Parameter("p", "p", "nombre", "r", (DatedValue(dt.date(2018, 1, 1), 1), DatedValue(dt.date(2025, 1, 1), None)))}
+rule = _read_rule(raw, ("rules", 0), "T", "t", params, lambda *a: None)
+dossier = validate({"id": "x", "collectivites": {"ville_centre": {"nom": "Bézu-Saint-Éloi", "insee": "99101"},
+                    "intercommunalite": {"nom": "Communauté é", "siren": "999000001"}}, "indicateurs": []}, "x")
+for day in (dt.date(2024, 1, 1), dt.date(2025, 6, 1)):  # the second: every rule suspended, no fact matches
+    prepared = prepare([RuleSet("T", "t", "t", [rule], "t")], params, day)
+    for _ in range(3):
+        engine_durable.evaluate(prepared, build_facts(dossier, day))
 print("ok")
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "ok"
+
+
+def test_payload_is_ascii_and_holds_only_the_fields_rules_read(catalogue, monkeypatch):
+    sent = []
+    real = engine_durable._dre.assert_facts
+
+    def spy(handle, payload):
+        sent.append(payload)
+        return real(handle, payload)
+
+    monkeypatch.setattr(engine_durable._dre, "assert_facts", spy)
+    prepared = prepare(list(catalogue.rulesets.values()), catalogue.parameters, EVALUATION_DATE)
+    facts = build_facts(load(SAMPLES / "villebelle").dossier, EVALUATION_DATE)
+    engine_durable.evaluate(prepared, facts)
+    assert len(sent) == 1 and sent[0].isascii()
+    import json
+
+    decoded = json.loads(sent[0])
+    assert "s:Pr\u00e9ambule et objectifs poursuivis" not in sent[0]  # labels are not sent
+    assert all("libelle" not in fact for fact in decoded)
+    assert any(fact.get("liste") == "s:trame_convention" for fact in decoded)
