@@ -41,7 +41,7 @@ def _french(error: dict) -> str:
         "int_from_float": "nombre entier attendu (sans décimales)",
         "bool_parsing": "valeur oui/non attendue (true/false)",
         "bool_type": "valeur oui/non attendue (true/false)",
-        "string_type": "texte attendu",
+        "string_type": "texte attendu (entre guillemets pour un code : \"01053\")",
         "string_too_short": "texte vide",
         "string_too_long": f"texte trop long (maximum {ctx.get('max_length')} caractères)",
         "string_pattern_mismatch": "format invalide",

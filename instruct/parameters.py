@@ -66,14 +66,23 @@ class Parameter:
         return value
 
 
+def _date(raw: Any) -> dt.date | None:
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        return None
+
+
 def _convert(unit: str, raw: Any, where: str) -> Any:
     if raw is None:
         return None
     kind = UNITS[unit]
     if kind is dt.date:
-        if isinstance(raw, dt.date):
-            return raw
-        raise ValueError(f"{where} : date AAAA-MM-JJ attendue")
+        if _date(raw) is None:
+            raise ValueError(f"{where} : date AAAA-MM-JJ attendue")
+        return _date(raw)
     if kind is int:
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise ValueError(f"{where} : nombre entier attendu")
@@ -108,9 +117,10 @@ def load_parameters(path: Path) -> dict[str, Parameter]:
         if not isinstance(spec["values"], dict) or not spec["values"]:
             problems.append(Problem(f"{name}.values", "au moins une valeur datée attendue (AAAA-MM-JJ: valeur)"))
             continue
-        for start, raw in spec["values"].items():
-            if not isinstance(start, dt.date):
-                problems.append(Problem(f"{name}.values", f"« {start} » n'est pas une date AAAA-MM-JJ"))
+        for start_text, raw in spec["values"].items():
+            start = _date(start_text)
+            if start is None:
+                problems.append(Problem(f"{name}.values", f"« {start_text} » n'est pas une date AAAA-MM-JJ"))
                 continue
             try:
                 values.append(DatedValue(start, _convert(spec["unit"], raw, f"{name}.values.{start}")))

@@ -34,6 +34,13 @@ class _Loader(_Base):
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_timestamp(self, node):
+        """Dates stay text: the model parses them, so 2019-02-30 is an error with its path."""
+        return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
 
 def read_text(path: Path, limit: int = MAX_BYTES) -> str:
     size = path.stat().st_size

@@ -1,0 +1,130 @@
+"""The `acv` command as a user runs it: a real process, exit codes, outputs, errors."""
+
+import json
+import subprocess
+
+import pytest
+
+from conftest import SAMPLES, SHARED_DATA, acv_command
+
+
+def run(*args, **kw):
+    return subprocess.run(acv_command() + list(args), capture_output=True, text=True, timeout=120, **kw)
+
+
+def test_recevable_sample_exits_0_and_prints_the_verdict_on_top():
+    done = run("check", str(SAMPLES / "villebelle"), "--date", "2026-11-26", "--referentiel", str(SAMPLES / "referentiel"))
+    assert done.returncode == 0, done.stderr
+    head = done.stdout.splitlines()[:3]
+    assert "Villebelle" in head[0] and "26/11/2026" in head[1] and "RECEVABLE" in head[2]
+    assert "\033[" not in done.stdout  # no colour when not a terminal
+
+
+def test_gaps_exit_1_and_come_first_with_rule_entity_source():
+    done = run("check", str(SAMPLES / "saint-aubin"), "--date", "2026-11-26", "--referentiel", str(SAMPLES / "referentiel"))
+    assert done.returncode == 1
+    assert "NON RECEVABLE" in done.stdout.splitlines()[2]
+    first_gap = next(line for line in done.stdout.splitlines() if line.startswith("["))
+    assert first_gap.startswith("[NON CONFORME] PROG-02 (bloquant)") and "Anah" in first_gap
+    assert "Source : Guide du programme Action Cœur de Ville" in done.stdout
+
+
+def test_json_report_shape(tmp_path):
+    out = tmp_path / "rapport.json"
+    done = run("check", str(SAMPLES / "montclair"), "--date", "2026-11-26", "--format", "json", "-o", str(out))
+    assert done.returncode == 1 and done.stdout == ""
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert set(report) == {"format", "dossier", "evaluated_on", "rulesets", "notes", "findings"}
+    assert report["dossier"] == {"id": "montclair-2026", "commune": "Montclair-sur-Lys", "insee": "99102", "fictif": True}
+    assert report["evaluated_on"] == "2026-11-26"
+    assert report["rulesets"]["PROG"]["verdict"] == "incomplet"
+    assert sum(report["rulesets"]["PROG"]["counts"].values()) == len(report["findings"])
+    keys = {"rule", "check", "ruleset", "title", "status", "severity", "entity", "message", "remedy", "source", "citation", "evidence", "parameters"}
+    for finding in report["findings"]:
+        assert set(finding) == keys
+        assert set(finding["entity"]) == {"type", "id", "label", "path"}
+        assert finding["source"]
+    # every rule is traced, conforme and non applicable ones included
+    assert {f["rule"] for f in report["findings"]} == {f"PROG-{n:02d}" for n in range(1, 23)}
+    statuses = {f["status"] for f in report["findings"]}
+    assert {"conforme", "incomplet", "non_applicable", "a_verifier"} <= statuses
+    late = next(f for f in report["findings"] if f["rule"] == "PROG-16" and f["entity"]["id"] == "MC-01")
+    assert late["parameters"][0] == {"name": "prog.fin_engagements", "value": "31/12/2026", "since": "2023-01-01", "unit": "date",
+                                     "reference": late["parameters"][0]["reference"]}
+
+
+def test_markdown_report():
+    done = run("check", str(SAMPLES / "saint-aubin"), "--date", "2026-11-26", "--format", "markdown")
+    assert done.returncode == 1
+    assert done.stdout.startswith("# Rapport d'instruction — Saint-Aubin-les-Forges")
+    assert "| PROG-15 | majeur | NON CONFORME |" in done.stdout
+
+
+def test_evaluation_date_changes_the_outcome():
+    """Montclair's convention is from March 2026: as of 2027-11-01 the 18 months have passed."""
+    early = json.loads(run("check", str(SAMPLES / "montclair"), "--date", "2026-11-26", "--format", "json").stdout)
+    late = json.loads(run("check", str(SAMPLES / "montclair"), "--date", "2027-11-01", "--format", "json").stdout)
+    status = lambda r: next(f["status"] for f in r["findings"] if f["rule"] == "PROG-07")
+    assert status(early) == "conforme" and status(late) == "non_conforme"
+
+
+def test_real_referentiel_from_shared_data_knows_a_real_commune(tmp_path):
+    if not (SHARED_DATA / "acv-communes.csv").exists():
+        pytest.skip("shared data not present")
+    dossier = tmp_path / "lourdes.yaml"
+    dossier.write_text('id: lourdes\ncollectivites:\n  ville_centre: {nom: Lourdes, insee: "65286"}\n'
+                       '  intercommunalite: {nom: CA Tarbes-Lourdes-Pyrénées, siren: "200069300"}\n', encoding="utf-8")
+    report = json.loads(run("check", str(dossier), "--format", "json", "--referentiel", str(SHARED_DATA)).stdout)
+    prog01 = next(f for f in report["findings"] if f["rule"] == "PROG-01")
+    assert prog01["status"] == "conforme" and "ACV123" in prog01["message"]
+
+
+def test_malformed_dossier_exits_2_with_french_paths_and_lines(tmp_path):
+    bad = tmp_path / "dossier.yaml"
+    bad.write_text(
+        "id: x\ncollectivites:\n  ville_centre: {nom: X, insee: '99101'}\n  intercommunalite: {nom: Y, siren: '999000001'}\n"
+        "fiches_actions:\n  - id: A\n    financement:\n      - {financeur: CDC, montant: -5}\n  - id: B\n    cout: beaucoup\n",
+        encoding="utf-8",
+    )
+    done = run("check", str(tmp_path))
+    assert done.returncode == 2 and done.stdout == ""
+    assert "fiches_actions[0].financement[0].montant (ligne 8) : doit être supérieur ou égal à 0" in done.stderr
+    assert "fiches_actions[1].cout (ligne 10) : montant invalide" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("id: [x\n", "YAML invalide"),
+    ("- a\n- b\n", "objet (clé: valeur) à la racine"),
+    ("id: x\nid: y\n", "clé en double"),
+    (b"\xff\xfe id: x", "UTF-8"),
+])
+def test_unreadable_files_exit_2(tmp_path, content, expected):
+    bad = tmp_path / "d.yaml"
+    bad.write_bytes(content if isinstance(content, bytes) else content.encode())
+    done = run("check", str(bad))
+    assert done.returncode == 2 and expected in done.stderr and "Traceback" not in done.stderr
+
+
+def test_missing_path_unknown_partner_and_bad_date_exit_2(tmp_path):
+    assert run("check", str(tmp_path / "absent")).returncode == 2
+    done = run("check", str(SAMPLES / "villebelle"), "--partenaire", "inconnu")
+    assert done.returncode == 2 and "jeu de règles inconnu : inconnu" in done.stderr
+    done = run("check", str(SAMPLES / "villebelle"), "--date", "26/11/2026")
+    assert done.returncode == 2 and "date invalide" in done.stderr
+
+
+def test_engines_give_the_same_json():
+    outs = [run("check", str(SAMPLES / "saint-aubin"), "--date", "2026-11-26", "--format", "json", "--moteur", m).stdout for m in ("durable", "python")]
+    assert outs[0] == outs[1] and outs[0]
+
+
+def test_rules_and_schema_commands():
+    rules = run("rules", "--format", "json")
+    assert rules.returncode == 0
+    listed = json.loads(rules.stdout)
+    assert {r["id"] for r in listed} == {f"PROG-{n:02d}" for n in range(1, 23)}
+    assert all(r["source"] for r in listed)
+    schema = run("schema")
+    data = json.loads(schema.stdout)
+    assert data["title"] == "Dossier" and "fiches_actions" in data["properties"]
