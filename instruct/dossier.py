@@ -294,28 +294,147 @@ class Piece(Modele):
     titre: Court | None = None
 
 
-# --- Room for the partner rule sets (filled by their issues) ---------------------------------
+# --- Action Logement: immeubles (dossier ville + dossier opérateur) ---------------------------
+
+class Logement(Modele):
+    typologie: Literal["T1", "T2", "T3", "T4", "T5+"]
+    surface_habitable_m2: Annotated[Decimal, Field(gt=0, le=1000)]
+    loyer_mensuel: Montant | None = None
+    sous_plafonds_anah: bool | None = Field(None, description="loyer et ressources sous les plafonds Anah")
+    reserve_salaries: bool | None = Field(None, description="droit de réservation Action Logement")
+
+
+class MaitriseFonciere(Modele):
+    mode: Literal["DUP", "acquisition", "RHI", "promesse"]
+    etat: Literal["envisagee", "engagee", "acquise"]
+    date: dt.date | None = None
+
+
+class Operateur(Modele):
+    nom: Court
+    type: Literal["organisme_hlm", "investisseur_prive", "sem", "collectivite", "epf", "autre"]
+    siren: Annotated[str, Field(pattern=r"^\d{9}$")] | None = None
+    autres_acteurs: list[Court] = []
+
+
+class Travaux(Modele):
+    parties_communes: Texte | None = None
+    parties_privatives: Texte | None = None
+    montant: Montant | None = None
+
+
+class RezDeChaussee(Modele):
+    devenir: Texte | None = Field(None, description="devenir du pied d'immeuble")
+    commerce: Court | None = Field(None, description="type de commerce ou orientation commerciale")
+    surface_m2: Annotated[Decimal, Field(ge=0, le=100000)] | None = None
+    plans: bool = False
+    remembrement: Texte | None = None
+
+
+class EtapePlanning(Modele):
+    etape: Court
+    date: dt.date
+
+
+class SourceFinancement(Modele):
+    type: Literal["fonds_propres", "pret", "subvention"]
+    financeur: Court
+    role: RoleSignataire | Literal["porteur"] = "autre"
+    montant: Montant
+
+
+class DemandeActionLogement(Modele):
+    pret: Montant | None = None
+    pret_duree_annees: Annotated[int, Field(ge=1, le=60)] | None = None
+    pret_differe_annees: Annotated[int, Field(ge=0, le=10)] | None = None
+    subvention: Montant | None = None
+    objet: Literal["travaux", "portage_foncier"] = "travaux"
+
+
+class Engagement(Modele):
+    logements: Annotated[int, Field(ge=0, le=2000)]
+    duree_annees: Annotated[int, Field(ge=0, le=99)]
+
 
 class Immeuble(Modele):
-    """An immeuble proposed to Action Logement (dossier ville + dossier opérateur)."""
+    """An immeuble proposed to Action Logement: dossier ville line + dossier opérateur."""
 
-    model_config = ConfigDict(extra="allow")
     id: Identifiant
     adresse: Court | None = None
+    reference_cadastrale: Court | None = None
+    surface_m2: Annotated[Decimal, Field(gt=0, le=200000)] | None = None
+    proprietaire: Court | None = None
+    operateur: Operateur | None = None
+    localisation: Geometrie | None = Field(None, description="point ou géométrie de la parcelle")
+    description: Texte | None = None
+    maitrise_fonciere: MaitriseFonciere | None = None
+    logements_immeuble: Annotated[int, Field(ge=0, le=2000)] | None = Field(None, description="logements de l'immeuble entier")
+    logements_maitrises: Annotated[int, Field(ge=0, le=2000)] | None = Field(None, description="logements que l'opérateur maîtrise")
+    logements: Annotated[list[Logement], Field(max_length=2000)] = []
+    travaux: Travaux | None = None
+    rez_de_chaussee: RezDeChaussee | None = None
+    plans: list[Literal["situation", "niveaux_etat_des_lieux", "niveaux_projet"]] = []
+    planning: list[EtapePlanning] = []
+    prix_de_revient: Montant | None = None
+    prix_de_revient_travaux: Montant | None = None
+    plan_de_financement: list[SourceFinancement] = []
+    demande_action_logement: DemandeActionLogement | None = None
+    reservations: Engagement | None = None
+    loyers_maitrises: Engagement | None = Field(None, description="logements sous plafonds Anah et durée")
+    pieces: list[Identifiant] = []
+
+
+# --- Anah, ANRU, ORT -------------------------------------------------------------------------
+
+class DemandeAnah(Modele):
+    objet: Literal["chef_de_projet", "etudes", "suivi_animation"]
+    depense_annuelle_ht: Montant | None = None
+    taux_pct: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    montant: Montant | None = None
 
 
 class DispositifAnah(Modele):
-    model_config = ConfigDict(extra="allow")
     id: Identifiant
     type: Literal["OPAH-RU", "OPAH-CD", "OPAH", "plan_de_sauvegarde", "PIG", "RHI-THIRORI"]
+    etat: Literal["etudes_pre_operationnelles", "en_cours", "termine", "projete"]
+    maitre_ouvrage: Literal["ville", "epci", "departement", "autre"]
+    date_debut: dt.date | None = None
+    date_fin: dt.date | None = None
+    perimetre: Geometrie | None = None
+    objectifs_logements: Annotated[int, Field(ge=0, le=100000)] | None = None
+    reference_convention: bool | None = Field(None, description="la convention ACV s'y réfère")
+    demandes: list[DemandeAnah] = []
 
 
 class Quartier(Modele):
-    model_config = ConfigDict(extra="allow")
     code_qpv: Court
     nom: Court
     programme: Literal["NPNRU_national", "NPNRU_regional", "PNRQAD"]
     perimetre: Geometrie | None = None
+    date_convention_anru: dt.date | None = None
+    date_comite_engagement: dt.date | None = None
+
+
+class SecteurORT(Modele):
+    id: Identifiant
+    nom: Court
+    commune_insee: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")]
+    centre_ville: bool = False
+    partie_urbanisee: bool = Field(False, description="partie déjà urbanisée (depuis la loi du 21 février 2022)")
+    geometrie: Geometrie | None = None
+    seuil_aec_m2: Annotated[int, Field(ge=0, le=100000)] | None = Field(None, description="seuil d'exemption d'AEC fixé par la convention")
+
+
+class ORT(Modele):
+    date_signature: dt.date | None = None
+    duree_annees: Annotated[int, Field(ge=0, le=30)] | None = None
+    signataires: list[Signataire] = []
+    derogation_ville_principale: dt.date | None = Field(None, description="date de la décision du préfet (L303-3)")
+    projet_revitalisation: bool | None = None
+    actions_habitat: bool | None = None
+    calendrier: bool | None = None
+    plan_financement: bool | None = None
+    secteurs: list[SecteurORT] = []
 
 
 class Dossier(Modele):
@@ -333,9 +452,10 @@ class Dossier(Modele):
     fiches_actions: Annotated[list[FicheAction], Field(max_length=2000)] = []
     indicateurs: list[Indicateur] | None = None
     pieces: list[Piece] = []
-    immeubles: list[Immeuble] = []
-    dispositifs_anah: list[DispositifAnah] = []
+    immeubles: Annotated[list[Immeuble], Field(max_length=500)] = []
+    dispositifs_anah: list[DispositifAnah] | None = None
     quartiers: list[Quartier] = []
+    ort: ORT | None = None
 
     @field_validator("fiches_actions")
     @classmethod
