@@ -56,6 +56,12 @@ class Geometrie(Modele):
         return self
 
 
+class Surface(Geometrie):
+    """A perimeter: a Polygon or MultiPolygon (a point has no area to compare)."""
+
+    type: Literal["Polygon", "MultiPolygon"]
+
+
 # --- Collectivités ---------------------------------------------------------------------
 
 class VilleCentre(Modele):
@@ -117,8 +123,8 @@ class TrameConvention(Modele):
 
 class ConventionCadre(Modele):
     date_signature: dt.date | None = None
-    signataires: list[Signataire] = []
-    deliberations: list[Deliberation] = []
+    signataires: list[Signataire] | None = Field(None, description="absent : non renseigné ; [] : aucun signataire")
+    deliberations: list[Deliberation] | None = Field(None, description="absent : non renseigné ; [] : aucune délibération")
     duree_annees: Annotated[int, Field(ge=1, le=30)] | None = None
     contenu: TrameConvention | None = None
     piece: Identifiant | None = Field(None, description="id de la pièce (document signé)")
@@ -192,7 +198,7 @@ class Membre(Modele):
 
 class ComiteProjet(Modele):
     date_installation: dt.date | None = None
-    membres: list[Membre] = []
+    membres: list[Membre] | None = Field(None, description="absent : non renseigné ; [] : aucun membre")
 
 
 class EquipeProjet(Modele):
@@ -221,12 +227,12 @@ class Preparation(Modele):
 class Secteur(Modele):
     id: Identifiant
     nom: Court
-    geometrie: Geometrie
+    geometrie: Surface
 
 
 class Perimetres(Modele):
-    etude: Geometrie | None = None
-    intervention: Geometrie | None = Field(None, description="périmètre d'intervention, futur périmètre ORT")
+    etude: Surface | None = None
+    intervention: Surface | None = Field(None, description="périmètre d'intervention, futur périmètre ORT")
     secteurs_prioritaires: list[Secteur] = []
 
 
@@ -400,7 +406,7 @@ class DispositifAnah(Modele):
     maitre_ouvrage: Literal["ville", "epci", "departement", "autre"]
     date_debut: dt.date | None = None
     date_fin: dt.date | None = None
-    perimetre: Geometrie | None = None
+    perimetre: Surface | None = None
     objectifs_logements: Annotated[int, Field(ge=0, le=100000)] | None = None
     reference_convention: bool | None = Field(None, description="la convention ACV s'y réfère")
     demandes: list[DemandeAnah] = []
@@ -410,7 +416,7 @@ class Quartier(Modele):
     code_qpv: Court
     nom: Court
     programme: Literal["NPNRU_national", "NPNRU_regional", "PNRQAD"]
-    perimetre: Geometrie | None = None
+    perimetre: Surface | None = None
     date_convention_anru: dt.date | None = None
     date_comite_engagement: dt.date | None = None
 
@@ -421,7 +427,7 @@ class SecteurORT(Modele):
     commune_insee: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")]
     centre_ville: bool = False
     partie_urbanisee: bool = Field(False, description="partie déjà urbanisée (depuis la loi du 21 février 2022)")
-    geometrie: Geometrie | None = None
+    geometrie: Surface | None = None
     seuil_aec_m2: Annotated[int, Field(ge=0, le=100000)] | None = Field(None, description="seuil d'exemption d'AEC fixé par la convention")
 
 

@@ -115,8 +115,9 @@ FACT_TYPES: dict[str, dict[str, FieldSpec]] = {
         "objet": F("str", "objet de l'avenant", True),
         "signe": F("bool", "avenant signé", True),
         "budget_total_cents": F("cents", "budget total de l'avenant"),
-        "somme_fiches_cents": F("cents", "somme des coûts des fiches actions", True),
-        "ecart_total_fiches_cents": F("cents", "écart entre budget total et somme des fiches (valeur absolue)", derived_from=("budget_total_cents",)),
+        "somme_fiches_cents": F("cents", "somme des coûts des fiches actions"),
+        "fiches_sans_cout": F("str", "fiches actions sans coût"),
+        "ecart_total_fiches_cents": F("cents", "écart entre budget total et somme des fiches (valeur absolue)", derived_from=("budget_total_cents", "somme_fiches_cents")),
         "parts_cents": F("cents", "part des cofinanceurs + part du porteur"),
         "ecart_parts_cents": F("cents", "écart entre budget total et parts (valeur absolue)", derived_from=("budget_total_cents", "parts_cents")),
     },
@@ -239,6 +240,9 @@ class _Builder:
 def _deployment_avenant(dossier: Dossier) -> Avenant | None:
     avenants = dossier.convention.avenants if dossier.convention else []
     deploiement = [a for a in avenants if a.objet == "deploiement"]
+    signed = [a for a in deploiement if a.date_signature]
+    if signed:
+        return min(signed, key=lambda a: (a.date_signature, a.numero))
     return min(deploiement, key=lambda a: a.numero) if deploiement else None
 
 
@@ -312,14 +316,23 @@ def _dossier_fact(b: _Builder, d: Dossier, as_of: dt.date, referentiel: Referent
 def _dated_fields(d: Dossier):
     """Dates of events that have happened (signatures, approvals), with their paths."""
     if d.convention:
-        if d.convention.cadre and d.convention.cadre.date_signature:
-            yield "convention.cadre.date_signature", d.convention.cadre.date_signature
-        if d.convention.cadre:
-            for i, delib in enumerate(d.convention.cadre.deliberations):
+        cadre = d.convention.cadre
+        if cadre and cadre.date_signature:
+            yield "convention.cadre.date_signature", cadre.date_signature
+        if cadre:
+            for i, delib in enumerate(cadre.deliberations or []):
                 yield f"convention.cadre.deliberations[{i}].date", delib.date
+            for i, sig in enumerate(cadre.signataires or []):
+                if sig.date_signature:
+                    yield f"convention.cadre.signataires[{i}].date_signature", sig.date_signature
         for i, av in enumerate(d.convention.avenants):
             if av.date_signature:
                 yield f"convention.avenants[{i}].date_signature", av.date_signature
+            for j, sig in enumerate(av.signataires):
+                if sig.date_signature:
+                    yield f"convention.avenants[{i}].signataires[{j}].date_signature", sig.date_signature
+    if d.gouvernance and d.gouvernance.directeur_projet and d.gouvernance.directeur_projet.date_nomination:
+        yield "gouvernance.directeur_projet.date_nomination", d.gouvernance.directeur_projet.date_nomination
     for i, fiche in enumerate(d.fiches_actions):
         for name in ("date_approbation_comite_projet", "date_comite_regional", "date_signature"):
             value = getattr(fiche, name)
@@ -331,7 +344,7 @@ def _dated_fields(d: Dossier):
 
 def _signataires(b: _Builder, d: Dossier) -> None:
     cadre = d.convention.cadre if d.convention else None
-    roles = {s.role for s in cadre.signataires} if cadre else set()
+    roles = {s.role for s in cadre.signataires} if cadre and cadre.signataires is not None else None
     anru_concerne = bool(d.quartiers)
     for role, libelle in SIGNATAIRES_REQUIS.items():
         b.add(
@@ -341,7 +354,7 @@ def _signataires(b: _Builder, d: Dossier) -> None:
                 "role": role,
                 "libelle": libelle,
                 "requis": anru_concerne if role == "anru" else True,
-                "signe": (role in roles) if cadre and cadre.signataires else None,
+                "signe": None if roles is None else role in roles,
             },
             {"signe": "convention.cadre.signataires", "requis": "quartiers" if role == "anru" else ""},
         )
@@ -360,7 +373,7 @@ def _elements(b: _Builder, d: Dossier, avenant: Avenant | None, avenant_index: i
     cadre = d.convention.cadre if d.convention else None
     gouv = d.gouvernance
     # Prérequis pour l'initialisation (PROG-03)
-    deliberations = {x.organe for x in cadre.deliberations} if cadre and cadre.deliberations else None
+    deliberations = {x.organe for x in cadre.deliberations} if cadre and cadre.deliberations is not None else None
     comite = gouv.comite_projet if gouv else None
     for code, libelle, present, path in (
         ("comite_projet_installe", "comité de projet installé", None if gouv is None else bool(comite and comite.date_installation), "gouvernance.comite_projet.date_installation"),
@@ -389,7 +402,10 @@ def _elements(b: _Builder, d: Dossier, avenant: Avenant | None, avenant_index: i
     ):
         _element(b, "prerequis_deploiement", code, libelle, present, path, "Prérequis de déploiement")
     # Composition du comité de projet (PROG-17)
-    qualites = {m.qualite for m in comite.membres} if comite and comite.membres else None
+    if gouv is None or (comite is not None and comite.membres is None):
+        qualites = None  # not told
+    else:
+        qualites = {m.qualite for m in (comite.membres or [])} if comite else set()  # no comité: nobody sits
     for code, libelle, wanted in (
         ("elus", "élus", {"elu"}),
         ("directeur_projet", "directeur de projet", {"directeur_projet"}),
@@ -493,7 +509,7 @@ def _fiches(b: _Builder, d: Dossier, avenant: Avenant | None) -> None:
         }
         if fiche.date_approbation_comite_projet and fiche.date_comite_regional:
             values["jours_approbation_avant_cre"] = (fiche.date_comite_regional - fiche.date_approbation_comite_projet).days
-        fiche_date = fiche.date_approbation_comite_projet or fiche.date_signature
+        fiche_date = _fiche_date(fiche)
         if fiche.maturite == "mature" or not avenant_date:
             values["ajoutee_apres_avenant"] = False
         elif fiche_date:
@@ -519,17 +535,28 @@ def _fiches(b: _Builder, d: Dossier, avenant: Avenant | None) -> None:
         })
 
 
+def _fiche_date(fiche: FicheAction) -> dt.date | None:
+    return fiche.date_approbation_comite_projet or fiche.date_signature
+
+
 def _avenants(b: _Builder, d: Dossier) -> None:
+    """Budget of each avenant against the sum of the fiches actions (unknown if one has no cost)."""
     if not d.convention:
         return
-    somme = sum((cents(f.cout) for f in d.fiches_actions if f.cout is not None), 0)
     for i, av in enumerate(d.convention.avenants):
         path = f"convention.avenants[{i}]"
-        values: dict[str, Any] = {"numero": av.numero, "objet": av.objet, "signe": av.date_signature is not None, "somme_fiches_cents": somme}
+        covered = d.fiches_actions
+        without_cost = [f.id for f in covered if f.cout is None]
+        somme = None if without_cost else sum((cents(f.cout) for f in covered), 0)
+        values: dict[str, Any] = {
+            "numero": av.numero, "objet": av.objet, "signe": av.date_signature is not None,
+            "somme_fiches_cents": somme, "fiches_sans_cout": ", ".join(without_cost) or None,
+        }
         if av.budget:
             total = cents(av.budget.total)
             values["budget_total_cents"] = total
-            values["ecart_total_fiches_cents"] = abs(total - somme)
+            if somme is not None:
+                values["ecart_total_fiches_cents"] = abs(total - somme)
             if av.budget.part_cofinanceurs is not None and av.budget.part_porteur is not None:
                 parts = cents(av.budget.part_cofinanceurs) + cents(av.budget.part_porteur)
                 values["parts_cents"] = parts
@@ -537,6 +564,7 @@ def _avenants(b: _Builder, d: Dossier) -> None:
         b.add("avenant", Entity("avenant", str(av.numero), f"Avenant n° {av.numero}", path), values, {
             "budget_total_cents": f"{path}.budget.total",
             "somme_fiches_cents": "fiches_actions[*].cout",
+            "fiches_sans_cout": "fiches_actions[*].cout",
             "ecart_total_fiches_cents": f"{path}.budget.total, fiches_actions[*].cout",
             "parts_cents": f"{path}.budget.part_cofinanceurs, {path}.budget.part_porteur",
             "ecart_parts_cents": f"{path}.budget.total, {path}.budget.part_cofinanceurs, {path}.budget.part_porteur",

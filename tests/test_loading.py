@@ -105,3 +105,10 @@ def test_months_between_is_the_smallest_n_covering_the_delay(start, end, months)
     s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     assert months_between(s, e) == months
     assert add_months(s, months) >= e
+
+
+def test_a_perimeter_must_be_a_surface(tmp_path):
+    data = dict(MINIMAL, perimetres={"secteurs_prioritaires": [{"id": "zac", "nom": "ZAC", "geometrie": {"type": "Point", "coordinates": [2.1, 47.0]}}]})
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert any("perimetres.secteurs_prioritaires[0].geometrie.type" in p and "Polygon" in p for p in problems(path))

@@ -1,0 +1,189 @@
+"""Example cases, as data (OpenFisca style): `tests/cases/*.yaml`.
+
+Each case is a small dossier fragment, deep-merged into a minimal valid base dossier, judged
+at a date, with the expected status of some entities for one rule (and check). Every case
+runs on both engines: each must give the expected statuses, and the two must agree on the
+whole report. See tests/cases/README.md for the format.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from instruct.check import check_dossier
+from instruct.loader import validate
+from instruct.referentiel import load_referentiel
+from instruct.rules import STATUSES, load_catalogue
+from instruct.yamlio import parse, read_text
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES_DIR = Path(__file__).resolve().parent / "cases"
+SHARED_DATA = ROOT / ".." / "shared" / "data"
+ENGINES = ("durable", "python")
+CASE_KEYS = {"name", "rule", "check", "date", "referentiel", "dossier", "expected", "xfail"}
+ALL = "*"  # expected key: every finding of the rule (and check)
+NO_FINDING = "aucun"  # expected status: the entity has no finding for this rule
+
+BASE_DOSSIER: dict[str, Any] = {
+    "id": "cas",
+    "fictif": True,
+    "collectivites": {
+        "ville_centre": {"nom": "Villebelle", "insee": "99101"},
+        "intercommunalite": {"nom": "CA du Val de Belle", "siren": "999000001"},
+    },
+}
+
+# Statuses that cannot occur for a rule (or check), with the reason; the coverage test
+# does not ask for a case showing them.
+IMPOSSIBLE: dict[tuple[str, str], str] = {
+    ("PROG-01", "incomplet"): "commune_acv est toujours connu quand un référentiel est fourni ; sans référentiel, "
+                              "« review » rend a_verifier avant que « requires » soit lu",
+}
+
+
+def deep_merge(base: Any, fragment: Any) -> Any:
+    """Dicts merged recursively; anything else (lists included) replaced by the fragment."""
+    if isinstance(base, dict) and isinstance(fragment, dict):
+        out = dict(base)
+        for key, value in fragment.items():
+            out[key] = deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+        return out
+    return copy.deepcopy(fragment)
+
+
+def _load_cases() -> list[dict]:
+    cases = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        data = parse(read_text(path), str(path))
+        assert isinstance(data, list), f"{path} : liste de cas attendue"
+        for case in data:
+            case["_file"] = path.name
+            cases.append(case)
+    return cases
+
+
+CASES = _load_cases()
+
+
+@lru_cache(maxsize=None)
+def _catalogue():
+    return load_catalogue()
+
+
+@lru_cache(maxsize=None)
+def _referentiel(kind: Any):
+    if kind is True:
+        return load_referentiel(ROOT / "samples" / "referentiel")
+    if kind == "shared":
+        if not SHARED_DATA.is_dir():
+            pytest.skip(f"liste officielle absente : {SHARED_DATA}")
+        return load_referentiel(SHARED_DATA)
+    return None
+
+
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _rule_keys() -> dict[str, Any]:
+    return {rule.key: rule for rs in _catalogue().rulesets.values() for rule in rs.rules}
+
+
+def _case_key(case: dict) -> str:
+    return f"{case['rule']}/{case['check']}" if case.get("check") else case["rule"]
+
+
+def _expected_statuses(case: dict) -> set[str]:
+    return set(case["expected"].values())
+
+
+def _run(case: dict, engine: str):
+    dossier = validate(deep_merge(BASE_DOSSIER, case.get("dossier") or {}), "cas")
+    return check_dossier(dossier, _catalogue(), _date(case["date"]), referentiel=_referentiel(case.get("referentiel", False)), engine=engine)
+
+
+def _params():
+    out = []
+    for case in CASES:
+        marks = [pytest.mark.xfail(reason=case["xfail"], raises=AssertionError, strict=True)] if case.get("xfail") else []
+        out.append(pytest.param(case, id=case["name"], marks=marks))
+    return out
+
+
+# --- the cases -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", _params())
+def test_case(case):
+    reports = {engine: _run(case, engine) for engine in ENGINES}
+    for engine, report in reports.items():
+        mine = [f for f in report.findings if f.rule == case["rule"] and (f.check or None) == (case.get("check") or None)]
+        found = {f"{f.entity.type}:{f.entity.id}": f.status for f in mine}
+        assert len(found) == len(mine), f"[{engine}] deux constats pour la même entité : {mine}"
+        for key, status in case["expected"].items():
+            if key == ALL:
+                assert found and set(found.values()) == {status}, f"[{engine}] attendu {status} partout, obtenu {found}"
+            elif status == NO_FINDING:
+                assert key not in found, f"[{engine}] {key} : aucun constat attendu, obtenu {found[key]}"
+            else:
+                assert key in found, f"[{engine}] aucun constat pour {key} (entités : {sorted(found)})"
+                assert found[key] == status, f"[{engine}] {key} : attendu {status}, obtenu {found[key]} — {next(f.message for f in mine if f'{f.entity.type}:{f.entity.id}' == key)}"
+    durable = sorted(f.comparable() for f in reports["durable"].findings)
+    python = sorted(f.comparable() for f in reports["python"].findings)
+    assert durable == python
+
+
+# --- the case file itself ----------------------------------------------------------------------
+
+def test_cases_are_well_formed():
+    keys = _rule_keys()
+    names = [c.get("name") for c in CASES]
+    assert len(names) == len(set(names)), "noms de cas en double"
+    for case in CASES:
+        where = case.get("name", case["_file"])
+        assert set(case) - {"_file"} <= CASE_KEYS, f"{where} : clés inconnues {set(case) - CASE_KEYS - {'_file'}}"
+        assert {"name", "rule", "date", "expected"} <= set(case), f"{where} : name, rule, date et expected sont obligatoires"
+        assert _case_key(case) in keys, f"{where} : règle inconnue {_case_key(case)}"
+        assert case.get("referentiel", False) in (False, True, "shared"), f"{where} : referentiel false | true | shared"
+        assert case["expected"], f"{where} : expected vide"
+        for key, status in case["expected"].items():
+            assert status in STATUSES or status == NO_FINDING, f"{where} : statut inconnu {status}"
+            assert key == ALL or ":" in key, f"{where} : entité « type:id » attendue, trouvé {key}"
+        _date(case["date"])
+
+
+def test_every_rule_is_shown_in_each_possible_status():
+    """conforme and non_conforme for every rule (and check); non_applicable where there is a
+    condition; incomplet where information can be missing (requires, or a condition on an
+    optional field); a_verifier where there is a review."""
+    shown: dict[str, set[str]] = {}
+    for case in CASES:
+        if case.get("xfail"):
+            continue  # a case that documents a bug shows nothing
+        shown.setdefault(_case_key(case), set()).update(_expected_statuses(case))
+    missing = []
+    for key, rule in _rule_keys().items():
+        wanted = {"conforme", "non_conforme"}
+        if rule.condition is not None:
+            wanted.add("non_applicable")
+        if rule.requires or rule.condition_fields():
+            wanted.add("incomplet")
+        if rule.review is not None:
+            wanted.add("a_verifier")
+        for status in sorted(wanted - shown.get(key, set())):
+            if (rule.id, status) not in IMPOSSIBLE and (key, status) not in IMPOSSIBLE:
+                missing.append(f"{key} : {status}")
+    assert not missing, "statuts sans cas : " + ", ".join(missing)
+
+
+def test_impossible_statuses_are_really_impossible():
+    """The exceptions above are not excuses: no case may show them."""
+    for case in CASES:
+        for (rule, status), reason in IMPOSSIBLE.items():
+            if _case_key(case) == rule or case["rule"] == rule:
+                assert status not in _expected_statuses(case), f"{case['name']} : {status} déclaré impossible ({reason})"
