@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/engine.py [--n 1000] [--repeat 3] [--seed 1]
                                           [--engine both|durable|python] [--date 2026-11-26]
+                                          [--trace-n N | --no-tracemalloc]
 
 Prints, for the durable-rules engine and the plain-Python reference evaluator:
 
@@ -12,6 +13,10 @@ Prints, for the durable-rules engine and the plain-Python reference evaluator:
 - the one-off durable ruleset compile (cached per process) and the first calls;
 - a per-stage breakdown of one pass (parse, validate, prepare, build_facts, evaluate,
   build_findings, verdicts, report_dict, json) that mirrors instruct.check.check_dossier;
+- what the cyclic GC costs: the timed passes run with the generated corpus frozen (gc.freeze,
+  so that the rate does not depend on how many Dossier objects the benchmark holds); one pass
+  in a service-like state (only YAML texts held, nothing frozen) and one with the GC disabled
+  are shown beside them;
 - peak RSS of the process and the tracemalloc peak of one dedicated pass per engine;
 - corpus statistics: YAML size, facts and findings per dossier, mix of verdicts and statuses,
   and whether both engines produce the same outcomes.
@@ -31,6 +36,7 @@ import platform
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -42,7 +48,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from instruct import engine_durable, engine_python, report_json, yamlio  # noqa: E402
+from instruct import engine_durable, report_json, yamlio  # noqa: E402
 from instruct.check import ENGINES, Report, RulesetResult, check_dossier  # noqa: E402
 from instruct.evaluation import prepare  # noqa: E402
 from instruct.facts import build_facts  # noqa: E402
@@ -467,6 +473,18 @@ def peak_rss_mib() -> float:
     return ru / (1024 * 1024) if sys.platform == "darwin" else ru / 1024  # bytes on macOS, KiB on Linux
 
 
+def code_state() -> str:
+    """The commit measured, and whether instruct/ or rules/ differ from it (uncommitted edits)."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "instruct", "rules"], capture_output=True, text=True, timeout=10).stdout.split("\n")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (no git)"
+    changed = [line[3:] for line in dirty if line.strip()]
+    return f"{head or '?'}" + (f" + uncommitted changes in {', '.join(changed)}" if changed else " (clean)")
+
+
 def version(pkg: str) -> str:
     try:
         return metadata.version(pkg)
@@ -548,6 +566,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=("both", "durable", "python"), default="both")
     parser.add_argument("--date", type=dt.date.fromisoformat, default=DEFAULT_AS_OF, help=f"evaluation date (default {DEFAULT_AS_OF})")
     parser.add_argument("--no-tracemalloc", action="store_true", help="skip the tracemalloc pass")
+    parser.add_argument("--trace-n", type=int, default=None, help="dossiers in the tracemalloc pass (default: all; it runs ~5x slower)")
     args = parser.parse_args(argv)
     if args.n < 1 or args.repeat < 1:
         parser.error("--n and --repeat must be >= 1")
@@ -570,19 +589,19 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     texts = [dump_yaml(d) for d in corpus]
     t_dump = time.perf_counter() - t0
-    first_roundtrip = yamlio.parse(texts[0], SOURCE) == corpus[0] and texts[0] == yaml.safe_dump(corpus[0], allow_unicode=True, sort_keys=False)
+    # the text must say what the data says (yamlio keeps dates as text: compare validated models)
+    first_roundtrip = (texts[0] == yaml.safe_dump(corpus[0], allow_unicode=True, sort_keys=False)
+                       and validate(yamlio.parse(texts[0], SOURCE), SOURCE) == validate(corpus[0], SOURCE))
     del corpus
     gc.collect()
     rss.append(("corpus generated (YAML texts)", rss_mib()))
-    t0 = time.perf_counter()
-    dossiers = [validate(yamlio.parse(t, SOURCE), SOURCE) for t in texts]  # InputError here = generator bug
-    t_validate_all = time.perf_counter() - t0
-    rss.append((f"{args.n} Dossier objects validated", rss_mib()))
-    bench = Bench(texts, dossiers, catalogue, as_of, referentiel)
+    bench = Bench(texts, [], catalogue, as_of, referentiel)
     sizes = [len(t.encode("utf-8")) for t in texts]
+    diag_n = min(args.n, 200)
 
     # --- warm-up: the durable compile first, on its own ------------------------------------------------
     warm: list[str] = []
+    first_dossier = validate(yamlio.parse(texts[0], SOURCE), SOURCE)
     if "durable" in engines:
         prepared = prepare(rulesets, catalogue.parameters, as_of)
         compile_fn = getattr(engine_durable, "_compile", None)
@@ -592,32 +611,51 @@ def main(argv: list[str] | None = None) -> int:
             t_compile = time.perf_counter() - t0
             warm.append(f"durable ruleset compile (first call, cached per process): {t_compile * 1e3:.1f} ms "
                         f"({len(compiled.actions)} durable rules from {n_rules} PROG rules)")
-        else:
-            facts = build_facts(dossiers[0], as_of, referentiel)
+        else:  # the adapter changed: time the first evaluation, compile included
+            facts = build_facts(first_dossier, as_of, referentiel)
             t0 = time.perf_counter()
             engine_durable.evaluate(prepared, facts)
             warm.append(f"durable first evaluate (compile + one dossier): {(time.perf_counter() - t0) * 1e3:.1f} ms")
     for engine in engines:
         t0 = time.perf_counter()
-        check_dossier(dossiers[0], catalogue, as_of, referentiel=referentiel, engine=engine)
+        check_dossier(first_dossier, catalogue, as_of, referentiel=referentiel, engine=engine)
         first = time.perf_counter() - t0
-        k = min(20, args.n)
-        bench.from_text(engine, k)
-        bench.from_dossier(engine, k)
-        warm.append(f"{engine}: first check_dossier after that {first * 1e3:.1f} ms; warmed on {k} dossiers x 2 pipelines")
+        bench.from_text(engine, min(20, args.n))
+        warm.append(f"{engine}: first check_dossier {first * 1e3:.1f} ms, then {min(20, args.n)} dossiers of (a) and (b) to warm up")
     rss.append(("after warm-up", rss_mib()))
+
+    # --- GC, service-like: only the YAML texts (not tracked by the GC) are held, nothing frozen ----------
+    gc_service = {e: diag_n / bench.from_text(e, diag_n) for e in engines}
+
+    # --- the Dossier objects of pipeline (b), then freeze everything held so far ----------------------
+    t0 = time.perf_counter()
+    bench.dossiers = [validate(yamlio.parse(t, SOURCE), SOURCE) for t in texts]  # InputError here = generator bug
+    t_validate_all = time.perf_counter() - t0
+    dossiers = bench.dossiers
+    for engine in engines:
+        bench.from_dossier(engine, min(20, args.n))
+    rss.append((f"{args.n} Dossier objects held", rss_mib()))
+    # The corpus is scaffolding: without this, every full collection walks the N Dossier objects
+    # and the rate would fall as N grows (see the GC lines of the report).
+    gc.collect()
+    gc.freeze()
+    frozen = gc.get_freeze_count()
 
     # --- throughput ---------------------------------------------------------------------------------
     times: dict[tuple[str, str], list[float]] = {}
-    rss_growth: dict[str, float] = {e: 0.0 for e in engines}
+    rss_passes: list[float] = []
     for _ in range(args.repeat):
         for engine in engines:  # engines interleaved so that drift hits both alike
-            before = rss_mib()
             times.setdefault(("a", engine), []).append(bench.from_text(engine))
             times.setdefault(("b", engine), []).append(bench.from_dossier(engine))
-            rss_growth[engine] += rss_mib() - before
+        rss_passes.append(rss_mib())
     rss.append(("after timed passes", rss_mib()))
     med = {k: statistics.median(v) for k, v in times.items()}
+
+    # --- GC switched off: what the collector costs -------------------------------------------------------
+    gc.disable()
+    gc_off = {e: diag_n / bench.from_text(e, diag_n) for e in engines}
+    gc.enable()
 
     # --- one staged pass per engine (+ statistics, agreement, fidelity to check_dossier) ----------------
     stage_acc: dict[str, dict[str, float]] = {}
@@ -632,7 +670,7 @@ def main(argv: list[str] | None = None) -> int:
         comparables = []
         for k, text in enumerate(texts):
             report, facts, out = bench.staged(text, engine, acc)
-            comparables.append(sorted(f.comparable() for f in report.findings))
+            comparables.append(hash(tuple(sorted(f.comparable() for f in report.findings))))
             if engine == engines[0]:
                 n_facts.append(len(facts))
                 n_findings.append(len(report.findings))
@@ -649,17 +687,18 @@ def main(argv: list[str] | None = None) -> int:
 
     # --- tracemalloc: one dedicated pass per engine (pipeline a) -------------------------------------------
     traced: dict[str, tuple[float, float, float]] = {}
+    trace_n = min(args.trace_n or args.n, args.n)
     if not args.no_tracemalloc:
         for engine in engines:
             gc.collect()
             tracemalloc.start()
             t0 = time.perf_counter()
-            bench.from_text(engine)
+            bench.from_text(engine, trace_n)
             elapsed = time.perf_counter() - t0
             gc.collect()
             current, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-            traced[engine] = (peak / 2**20, current / 2**20, args.n / elapsed)
+            traced[engine] = (peak / 2**20, current / 2**20, trace_n / elapsed)
         rss.append(("after tracemalloc passes", rss_mib()))
 
     # --- report -------------------------------------------------------------------------------------
@@ -674,9 +713,10 @@ def main(argv: list[str] | None = None) -> int:
       f"PyYAML {version('PyYAML')} (libyaml C loader: {'yes' if hasattr(yaml, 'CSafeLoader') else 'NO'})")
     w(f"rules: {', '.join(rs.code for rs in rulesets)} ({n_rules} rules), catalogue load {t_catalogue * 1e3:.0f} ms; "
       f"as_of {as_of}; n={n}, repeat={args.repeat} (median), seed={args.seed}, engine={args.engine}")
+    w(f"code measured: {code_state()}")
     w("")
-    w(f"corpus: generated in {t_gen:.2f} s, YAML dumped in {t_dump:.2f} s, parsed+validated once in {t_validate_all:.2f} s; "
-      f"YAML round-trip exact: {'yes' if first_roundtrip else 'NO'}")
+    w(f"corpus: generated in {t_gen:.2f} s, YAML dumped in {t_dump:.2f} s, parsed+validated once (GC on, nothing frozen) in {t_validate_all:.2f} s; "
+      f"YAML text validates to the same Dossier as the data: {'yes' if first_roundtrip else 'NO'}")
     w(f"  YAML size per dossier: mean {statistics.mean(sizes) / 1024:.1f} KiB (min {min(sizes) / 1024:.1f}, max {max(sizes) / 1024:.1f}); "
       f"40 fiches, 3 secteurs, 10 immeubles each")
     w(f"  facts per dossier: mean {statistics.mean(n_facts):.1f} (min {min(n_facts)}, max {max(n_facts)}); "
@@ -686,7 +726,7 @@ def main(argv: list[str] | None = None) -> int:
     w("  statuses: " + ", ".join(f"{s} {100 * c / total_f:.1f} %" for s, c in statuses.most_common()))
     if agree is not None:
         w(f"  durable and python outcomes identical on {agree}/{n} dossiers")
-    w(f"  staged pass reproduces check_dossier's JSON exactly (first 5 dossiers): {'yes' if fidelity_ok else 'NO'}")
+    w(f"  staged pass reproduces check_dossier's JSON exactly (first {min(5, n)} dossiers): {'yes' if fidelity_ok else 'NO'}")
     w("")
     w("warm-up:")
     for line in warm:
@@ -705,6 +745,11 @@ def main(argv: list[str] | None = None) -> int:
         w(f"{'':<6}range over passes: {spread}")
     w(f"{'ms per dossier, (a)':<52}" + "".join(f"{1e3 * med[('a', e)] / n:10.2f}" for e in engines))
     w(f"{'ms per dossier, (b)':<52}" + "".join(f"{1e3 * med[('b', e)] / n:10.2f}" for e in engines))
+    w(f"GC, pipeline (a), one pass over {diag_n} dossiers (dossiers/s):")
+    w(f"{'  service-like: only YAML texts held, nothing frozen':<52}" + "".join(f"{gc_service[e]:10.1f}" for e in engines))
+    w(f"{'  timed passes above: corpus frozen (gc.freeze)':<52}" + "".join(f"{n / med[('a', e)]:10.1f}" for e in engines)
+      + f"   ({frozen} objects frozen)")
+    w(f"{'  GC disabled':<52}" + "".join(f"{gc_off[e]:10.1f}" for e in engines))
     checks = [f"(a) >= {TARGET_RATE:.0f}/s: " + ", ".join(f"{e} {'PASS' if n / med[('a', e)] >= TARGET_RATE else 'FAIL'}" for e in engines)]
     if len(engines) == 2:
         ratio = med[("a", "durable")] / med[("a", "python")]
@@ -717,16 +762,20 @@ def main(argv: list[str] | None = None) -> int:
     for stage in STAGES:
         w(f"  {stage:<16}" + "".join(f"{1e6 * stage_acc[e][stage] / n:12.0f} µs {100 * stage_acc[e][stage] / totals[e]:5.1f} %" for e in engines))
     w(f"  {'total':<16}" + "".join(f"{1e6 * totals[e] / n:12.0f} µs ({n / totals[e]:5.0f}/s)" for e in engines))
+    if len(engines) == 2:
+        w(f"  evaluate stage alone: durable/python time {stage_acc['durable']['evaluate'] / stage_acc['python']['evaluate']:.2f}x; "
+          f"engine part without parse/validate/json: "
+          f"{sum(stage_acc['durable'][k] for k in STAGES[2:8]) / sum(stage_acc['python'][k] for k in STAGES[2:8]):.2f}x")
     w("  (prepare = catalogue.select + evaluation.prepare; verdicts = per-ruleset verdict/counts + Report;")
     w("   report_dict + json.dumps = report_json.render)")
     w("")
     w("memory:")
     w(f"  peak RSS of the process (ru_maxrss): {peak_rss_mib():.1f} MiB (includes the {n} YAML texts and Dossier objects held for the run)")
     w("  current RSS: " + "; ".join(f"{label} {value:.1f}" for label, value in rss) + " MiB")
-    w("  RSS growth during the timed passes: " + ", ".join(f"{e} {rss_growth[e]:+.1f} MiB" for e in engines)
-      + " (a steady value means no per-dossier leak, e.g. durable sessions)")
+    w("  current RSS after each timed repeat: " + ", ".join(f"{v:.1f}" for v in rss_passes)
+      + f" MiB ({len(engines) * 2 * n} evaluations per repeat; flat = no per-dossier leak, e.g. durable sessions)")
     for engine, (peak, current, rate) in traced.items():
-        w(f"  tracemalloc, one pass of (a), {engine}: peak {peak:.2f} MiB, still allocated after the pass {current:.2f} MiB "
+        w(f"  tracemalloc, one pass of (a) over {trace_n} dossiers, {engine}: peak {peak:.2f} MiB, still allocated after the pass {current:.2f} MiB "
           f"({rate:.0f} dossiers/s under tracing; Python heap only: the durable C engine's malloc is not traced)")
     print("\n".join(out))
     return 0
