@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from instruct import engine_durable, engine_python
 from instruct.dossier import Dossier
-from instruct.evaluation import prepare
+from instruct.evaluation import PreparedRule, prepare
 from instruct.facts import build_facts
 from instruct.findings import Finding, build_findings, counts, verdict
 from instruct.referentiel import Referentiel
@@ -42,6 +42,17 @@ class Report:
         return all(r.verdict == "recevable" for r in self.rulesets.values())
 
 
+def _prepared(catalogue: Catalogue, rulesets: list, as_of: dt.date) -> list[PreparedRule]:
+    """Rules ready for a date, kept for the next dossiers judged at the same date."""
+    key = (tuple(rs.code for rs in rulesets), as_of)
+    cache = catalogue.prepared_cache
+    if key not in cache:
+        if len(cache) >= 64:
+            cache.pop(next(iter(cache)))
+        cache[key] = prepare(rulesets, catalogue.parameters, as_of)
+    return cache[key]
+
+
 def check_dossier(
     dossier: Dossier,
     catalogue: Catalogue,
@@ -53,7 +64,7 @@ def check_dossier(
     source: str = "",
 ) -> Report:
     rulesets = catalogue.select(partenaires)
-    prepared = prepare(rulesets, catalogue.parameters, as_of)
+    prepared = _prepared(catalogue, rulesets, as_of)
     facts = build_facts(dossier, as_of, referentiel)
     outcomes = ENGINES[engine](prepared, facts)
     findings = build_findings(prepared, facts, outcomes, facts[0])

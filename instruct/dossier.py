@@ -14,7 +14,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from shapely.geometry.base import BaseGeometry
 
 from instruct.geometry import GeometryError, to_shape
 
@@ -24,6 +25,7 @@ DATE_MIN = dt.date(1950, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
 
 Montant = Annotated[Decimal, Field(ge=0, le=MONTANT_MAX, decimal_places=2)]
+Date = Annotated[dt.date, Field(ge=DATE_MIN, le=DATE_MAX)]
 Texte = Annotated[str, Field(min_length=1, max_length=20000)]
 Court = Annotated[str, Field(min_length=1, max_length=500)]
 Identifiant = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
@@ -31,13 +33,6 @@ Identifiant = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za
 
 class Modele(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _date_plausible(cls, value: Any) -> Any:
-        if isinstance(value, dt.date) and not DATE_MIN <= value <= DATE_MAX:
-            raise ValueError(f"date hors des bornes plausibles ({DATE_MIN.year}–{DATE_MAX.year})")
-        return value
 
 
 class Geometrie(Modele):
@@ -47,13 +42,22 @@ class Geometrie(Modele):
     type: Literal["Point", "MultiPoint", "Polygon", "MultiPolygon"]
     coordinates: list[Any]
 
+    _shape: BaseGeometry | None = PrivateAttr(None)
+
     @model_validator(mode="after")
     def _valide(self) -> "Geometrie":
         try:
-            to_shape(self.model_dump())
+            self._shape = to_shape({"type": self.type, "coordinates": self.coordinates})
         except GeometryError as exc:
             raise ValueError(str(exc)) from None
         return self
+
+    @property
+    def shape(self) -> BaseGeometry:
+        """The validated shapely geometry (built once, at validation)."""
+        if self._shape is None:
+            self._shape = to_shape({"type": self.type, "coordinates": self.coordinates})
+        return self._shape
 
 
 class Surface(Geometrie):
@@ -98,12 +102,12 @@ class Signataire(Modele):
     organisme: Court
     nom: Court | None = None
     qualite: Court | None = Field(None, description="fonction du signataire (maire, président…)")
-    date_signature: dt.date | None = None
+    date_signature: Date | None = None
 
 
 class Deliberation(Modele):
     organe: Literal["commune", "intercommunalite", "autre"]
-    date: dt.date
+    date: Date
     reference: Court | None = None
 
 
@@ -122,7 +126,7 @@ class TrameConvention(Modele):
 
 
 class ConventionCadre(Modele):
-    date_signature: dt.date | None = None
+    date_signature: Date | None = None
     signataires: list[Signataire] | None = Field(None, description="absent : non renseigné ; [] : aucun signataire")
     deliberations: list[Deliberation] | None = Field(None, description="absent : non renseigné ; [] : aucune délibération")
     duree_annees: Annotated[int, Field(ge=1, le=30)] | None = None
@@ -156,7 +160,7 @@ class BudgetAvenant(Modele):
 class Avenant(Modele):
     numero: Annotated[int, Field(ge=1, le=99)]
     objet: Literal["deploiement", "modification"] = "deploiement"
-    date_signature: dt.date | None = Field(None, description="vide tant que l'avenant n'est pas signé")
+    date_signature: Date | None = Field(None, description="vide tant que l'avenant n'est pas signé")
     signataires: list[Signataire] = []
     contenu: ContenuAvenant | None = None
     budget: BudgetAvenant | None = None
@@ -187,7 +191,7 @@ QualiteMembre = Literal[
 class Personne(Modele):
     nom: Court
     fonction: Court | None = None
-    date_nomination: dt.date | None = None
+    date_nomination: Date | None = None
 
 
 class Membre(Modele):
@@ -197,7 +201,7 @@ class Membre(Modele):
 
 
 class ComiteProjet(Modele):
-    date_installation: dt.date | None = None
+    date_installation: Date | None = None
     membres: list[Membre] | None = Field(None, description="absent : non renseigné ; [] : aucun membre")
 
 
@@ -249,8 +253,8 @@ class SujetsTransversaux(Modele):
 
 
 class Calendrier(Modele):
-    debut: dt.date
-    fin: dt.date
+    debut: Date
+    fin: Date
 
     @model_validator(mode="after")
     def _ordre(self) -> "Calendrier":
@@ -263,7 +267,7 @@ class Financement(Modele):
     financeur: Court
     role: RoleSignataire | Literal["porteur"] = "autre"
     montant: Montant
-    date_engagement: dt.date | None = None
+    date_engagement: Date | None = None
 
 
 class FicheAction(Modele):
@@ -275,9 +279,9 @@ class FicheAction(Modele):
     calendrier: Calendrier | None = None
     cout: Montant | None = None
     financement: list[Financement] = []
-    date_approbation_comite_projet: dt.date | None = None
-    date_comite_regional: dt.date | None = None
-    date_signature: dt.date | None = None
+    date_approbation_comite_projet: Date | None = None
+    date_comite_regional: Date | None = None
+    date_signature: Date | None = None
     signataires: list[Court] = Field([], description="organismes ayant signé la fiche")
     localisation: Geometrie | None = None
     piece: Identifiant | None = None
@@ -313,7 +317,7 @@ class Logement(Modele):
 class MaitriseFonciere(Modele):
     mode: Literal["DUP", "acquisition", "RHI", "promesse"]
     etat: Literal["envisagee", "engagee", "acquise"]
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 class Operateur(Modele):
@@ -339,7 +343,7 @@ class RezDeChaussee(Modele):
 
 class EtapePlanning(Modele):
     etape: Court
-    date: dt.date
+    date: Date
 
 
 class SourceFinancement(Modele):
@@ -404,8 +408,8 @@ class DispositifAnah(Modele):
     type: Literal["OPAH-RU", "OPAH-CD", "OPAH", "plan_de_sauvegarde", "PIG", "RHI-THIRORI"]
     etat: Literal["etudes_pre_operationnelles", "en_cours", "termine", "projete"]
     maitre_ouvrage: Literal["ville", "epci", "departement", "autre"]
-    date_debut: dt.date | None = None
-    date_fin: dt.date | None = None
+    date_debut: Date | None = None
+    date_fin: Date | None = None
     perimetre: Surface | None = None
     objectifs_logements: Annotated[int, Field(ge=0, le=100000)] | None = None
     reference_convention: bool | None = Field(None, description="la convention ACV s'y réfère")
@@ -417,8 +421,8 @@ class Quartier(Modele):
     nom: Court
     programme: Literal["NPNRU_national", "NPNRU_regional", "PNRQAD"]
     perimetre: Surface | None = None
-    date_convention_anru: dt.date | None = None
-    date_comite_engagement: dt.date | None = None
+    date_convention_anru: Date | None = None
+    date_comite_engagement: Date | None = None
 
 
 class SecteurORT(Modele):
@@ -432,10 +436,10 @@ class SecteurORT(Modele):
 
 
 class ORT(Modele):
-    date_signature: dt.date | None = None
+    date_signature: Date | None = None
     duree_annees: Annotated[int, Field(ge=0, le=30)] | None = None
     signataires: list[Signataire] = []
-    derogation_ville_principale: dt.date | None = Field(None, description="date de la décision du préfet (L303-3)")
+    derogation_ville_principale: Date | None = Field(None, description="date de la décision du préfet (L303-3)")
     projet_revitalisation: bool | None = None
     actions_habitat: bool | None = None
     calendrier: bool | None = None

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from instruct import conditions as C
+from instruct.display import display_parameter
 from instruct.parameters import Parameter
 from instruct.rules import Rule, RuleSet
 
@@ -21,7 +22,8 @@ class ParameterUse:
 
 @dataclass(frozen=True)
 class PreparedRule:
-    """A rule with its parameters replaced by the values in force at the evaluation date."""
+    """A rule with its parameters replaced by the values in force at the evaluation date,
+    and what every finding of it repeats (worked out once, not per finding)."""
 
     rule: Rule
     condition: C.Condition | None
@@ -29,6 +31,10 @@ class PreparedRule:
     requirement: C.Condition | None
     parameters: tuple[ParameterUse, ...]
     condition_fields: tuple[str, ...]
+    evidence_fields: tuple[str, ...]
+    parameter_rows: tuple[dict, ...]  # for the report
+    parameter_text: dict  # name -> display, for messages
+    source: str
 
     @property
     def suspended(self) -> list[str]:
@@ -55,6 +61,7 @@ def prepare(rulesets: list[RuleSet], parameters: dict[str, Parameter], as_of: dt
                 uses.append(ParameterUse(name, value, dated.start if dated else None, param.unit, param.reference))
                 values[name] = param.to_fact_unit(value)
             suspended = any(u.value is None for u in uses)
+            text = {u.name: display_parameter(u.unit, u.value) for u in uses}
             prepared.append(PreparedRule(
                 rule=rule,
                 condition=None if suspended else C.resolve(rule.condition, values),
@@ -62,6 +69,13 @@ def prepare(rulesets: list[RuleSet], parameters: dict[str, Parameter], as_of: dt
                 requirement=None if suspended else C.resolve(rule.requirement, values),
                 parameters=tuple(uses),
                 condition_fields=tuple(rule.condition_fields()),
+                evidence_fields=tuple(rule.evidence_fields()),
+                parameter_rows=tuple(
+                    {"name": u.name, "value": text[u.name], "since": u.since.isoformat() if u.since else None, "unit": u.unit, "reference": u.reference}
+                    for u in uses
+                ),
+                parameter_text=text,
+                source=str(rule.source),
             ))
     return prepared
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from instruct.dossier import Avenant, Dossier, FicheAction
-from instruct.geometry import inclusion, to_shape
+from instruct.geometry import inclusion
 from instruct.referentiel import Referentiel
 
 
@@ -195,10 +195,6 @@ class Fact:
 
 def date_int(value: dt.date) -> int:
     return value.year * 10000 + value.month * 100 + value.day
-
-
-def int_date(value: int) -> dt.date:
-    return dt.date(value // 10000, value // 100 % 100, value % 100)
 
 
 def cents(value: Decimal) -> int:
@@ -455,7 +451,7 @@ def _inclusions(b: _Builder, d: Dossier) -> None:
     for ident, inner_label, inner, inner_path, outer_label, outer, outer_path in pairs:
         values: dict[str, Any] = {"interieur": inner_label, "exterieur": outer_label}
         if inner is not None and outer is not None:
-            measure = inclusion(to_shape(inner.model_dump()), to_shape(outer.model_dump()))
+            measure = inclusion(inner.shape, outer.shape)
             values["surface_m2"] = round(measure.inner_m2)
             values["hors_m2"] = round(measure.outside_m2)
             values["hors_pct"] = round(measure.outside_share * 10000)
@@ -472,7 +468,7 @@ def _share_outside(localisation, perimetre) -> int | None:
     """Hundredths of a percent of the action's place outside the perimeter (a point: 0 or 100 %)."""
     if localisation is None or perimetre is None:
         return None
-    place, area = to_shape(localisation.model_dump()), to_shape(perimetre.model_dump())
+    place, area = localisation.shape, perimetre.shape
     if place.geom_type in {"Point", "MultiPoint"}:
         return 0 if area.covers(place) else 10000
     return round(inclusion(place, area).outside_share * 10000)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
 
 from instruct import conditions as C
 from instruct.evaluation import Outcome, PreparedRule, matches_scope
-from instruct.facts import FACT_TYPES, Entity, Fact, int_date
+from instruct.display import display
+from instruct.facts import FACT_TYPES, Entity, Fact
 from instruct.rules import PLACEHOLDER, STATUSES, Rule
 
 SEVERITY_ORDER = {"bloquant": 0, "majeur": 1, "mineur": 2, "info": 3}
@@ -41,49 +39,6 @@ class Finding:
     def comparable(self) -> tuple:
         """What two evaluators must agree on."""
         return (self.rule, self.check or "", self.entity.type, self.entity.id, self.status)
-
-
-# --- display of values -----------------------------------------------------------------------
-
-def french_number(value: Decimal | int, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
-def french_date(value: dt.date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
-def display(kind: str, value: Any) -> str:
-    if value is None:
-        return "non renseigné"
-    if kind == "bool":
-        return "oui" if value else "non"
-    if kind == "date":
-        return french_date(int_date(value))
-    if kind == "cents":
-        return french_number(Decimal(value) / 100, 2) + " €"
-    if kind == "m2":
-        return french_number(value) + " m²"
-    if kind == "pct":
-        return french_number(Decimal(value) / 100, 2) + " %"
-    if kind == "int":
-        return french_number(value)
-    return str(value)
-
-
-def display_parameter(unit: str, value: Any) -> str:
-    if value is None:
-        return "aucune valeur en vigueur"
-    if unit == "date":
-        return french_date(value)
-    if unit == "euros":
-        return french_number(value, 2) + " €"
-    if unit == "pourcent":
-        return french_number(value, 2) + " %"
-    if unit == "m2":
-        return french_number(value) + " m²"
-    return f"{value} {unit}"
 
 
 def describe(cond: C.Condition | None, spec: dict) -> str:
@@ -143,27 +98,19 @@ def _message(p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[
 def build_finding(p: PreparedRule, fact: Fact, status: str) -> Finding:
     rule = p.rule
     spec = FACT_TYPES[fact.type]
-    params = {u.name: display_parameter(u.unit, u.value) for u in p.parameters}
+    values, paths = fact.values, fact.paths
     evidence = []
-    for name in rule.evidence_fields():
-        item = {
-            "field": name,
-            "label": spec[name].label,
-            "path": fact.paths.get(name, ""),
-            "value": display(spec[name].kind, fact.values.get(name)),
-        }
-        if name not in fact.values:
+    for name in p.evidence_fields:
+        field_spec = spec[name]
+        item = {"field": name, "label": field_spec.label, "path": paths.get(name, ""), "value": display(field_spec.kind, values.get(name))}
+        if name not in values:
             item["missing"] = True
         evidence.append(item)
-    parameters = [
-        {"name": u.name, "value": params[u.name], "since": u.since.isoformat() if u.since else None, "unit": u.unit, "reference": u.reference}
-        for u in p.parameters
-    ]
     return Finding(
         rule=rule.id, check=rule.check, ruleset=rule.ruleset, title=rule.title, status=status,
-        severity=rule.severity, entity=fact.entity, message=_message(p, status, fact, spec, params),
-        remedy=_fill(rule.remedy, fact, spec, params) if status in GAPS else None,
-        source=str(rule.source), citation=rule.source.citation, evidence=evidence, parameters=parameters,
+        severity=rule.severity, entity=fact.entity, message=_message(p, status, fact, spec, p.parameter_text),
+        remedy=_fill(rule.remedy, fact, spec, p.parameter_text) if status in GAPS else None,
+        source=p.source, citation=rule.source.citation, evidence=evidence, parameters=list(p.parameter_rows),
     )
 
 

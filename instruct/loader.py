@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from instruct.dossier import Dossier
+from instruct.dossier import DATE_MAX, DATE_MIN, Dossier
 from instruct.errors import InputError, Problem, format_path
 from instruct.yamlio import line_index, line_of, parse, read_text
 
@@ -56,6 +56,8 @@ def _french(error: dict) -> str:
         "too_long": f"trop d'éléments (maximum {ctx.get('max_length')})",
         "finite_number": "nombre fini attendu",
     }
+    if kind in {"greater_than_equal", "less_than_equal"} and str(ctx.get("ge", ctx.get("le"))) in {str(DATE_MIN), str(DATE_MAX)}:
+        return f"date hors des bornes plausibles ({DATE_MIN.year}–{DATE_MAX.year})"
     if kind == "literal_error":
         return f"valeur non autorisée : attendu {ctx.get('expected', '')}".replace(" or ", " ou ")
     if kind == "value_error":

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
-
 from instruct.check import Report
 from instruct.findings import Finding
 
@@ -19,7 +17,7 @@ def finding_dict(f: Finding) -> dict:
         "title": f.title,
         "status": f.status,
         "severity": f.severity,
-        "entity": asdict(f.entity),
+        "entity": {"type": f.entity.type, "id": f.entity.id, "label": f.entity.label, "path": f.entity.path},
         "message": f.message,
         "remedy": f.remedy,
         "source": f.source,
@@ -41,4 +39,11 @@ def report_dict(report: Report) -> dict:
 
 
 def render(report: Report) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    """Readable and fast: the header indented, then one finding per line (compact JSON uses
+    the C encoder; `indent` would fall back to the pure-Python one, 4x slower)."""
+    data = report_dict(report)
+    findings = data.pop("findings")
+    head = json.dumps(data, ensure_ascii=False, indent=1)[:-2]
+    lines = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in findings)
+    return f'{head},\n "findings": [\n{lines}\n ]\n}}\n' if findings else f'{head},\n "findings": []\n}}\n'
+

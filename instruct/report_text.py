@@ -5,7 +5,8 @@ from __future__ import annotations
 from itertools import groupby
 
 from instruct.check import Report
-from instruct.findings import GAPS, Finding, french_date
+from instruct.display import french_date
+from instruct.findings import GAPS, Finding
 
 VERDICTS = {"recevable": "RECEVABLE", "incomplet": "INCOMPLET", "non_recevable": "NON RECEVABLE"}
 STATUS_LABEL = {

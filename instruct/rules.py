@@ -119,6 +119,7 @@ class Catalogue:
     rulesets: dict[str, RuleSet]
     parameters: dict[str, Parameter]
     directory: Path = field(default=Path("."))
+    prepared_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def select(self, partenaires: list[str] | None) -> list[RuleSet]:
         if not partenaires:
