@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import json
 import math
 import os
 import platform
@@ -49,7 +48,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from instruct import engine_durable, report_json, yamlio  # noqa: E402
-from instruct.check import ENGINES, Report, RulesetResult, check_dossier  # noqa: E402
+from instruct.check import ENGINES, Report, RulesetResult, check_dossier, prepared_rules  # noqa: E402
 from instruct.evaluation import prepare  # noqa: E402
 from instruct.facts import build_facts  # noqa: E402
 from instruct.findings import build_findings, counts, verdict  # noqa: E402
@@ -525,7 +524,7 @@ class Bench:
         dossier = validate(data, SOURCE)
         t2 = pc()
         rulesets = self.catalogue.select(None)
-        prepared = prepare(rulesets, self.catalogue.parameters, self.as_of)
+        prepared = prepared_rules(self.catalogue, rulesets, self.as_of)
         t3 = pc()
         facts = build_facts(dossier, self.as_of, self.referentiel)
         t4 = pc()
@@ -540,18 +539,15 @@ class Bench:
         ville = dossier.collectivites.ville_centre
         report = Report(dossier.id, ville.nom, ville.insee, dossier.fictif, self.as_of, results, findings, SOURCE, [])
         t7 = pc()
-        as_dict = report_json.report_dict(report)
+        out = report_json.render(report)
         t8 = pc()
-        out = json.dumps(as_dict, ensure_ascii=False, indent=2) + "\n"
-        t9 = pc()
         for name, a, b in (("parse", t0, t1), ("validate", t1, t2), ("prepare", t2, t3), ("build_facts", t3, t4),
-                           ("evaluate", t4, t5), ("build_findings", t5, t6), ("verdicts", t6, t7),
-                           ("report_dict", t7, t8), ("json.dumps", t8, t9)):
+                           ("evaluate", t4, t5), ("build_findings", t5, t6), ("verdicts", t6, t7), ("render", t7, t8)):
             acc[name] = acc.get(name, 0.0) + (b - a)
         return report, facts, out
 
 
-STAGES = ("parse", "validate", "prepare", "build_facts", "evaluate", "build_findings", "verdicts", "report_dict", "json.dumps")
+STAGES = ("parse", "validate", "prepare", "build_facts", "evaluate", "build_findings", "verdicts", "render")
 
 
 def fmt_rate(seconds: float, n: int) -> str:
@@ -766,8 +762,8 @@ def main(argv: list[str] | None = None) -> int:
         w(f"  evaluate stage alone: durable/python time {stage_acc['durable']['evaluate'] / stage_acc['python']['evaluate']:.2f}x; "
           f"engine part without parse/validate/json: "
           f"{sum(stage_acc['durable'][k] for k in STAGES[2:8]) / sum(stage_acc['python'][k] for k in STAGES[2:8]):.2f}x")
-    w("  (prepare = catalogue.select + evaluation.prepare; verdicts = per-ruleset verdict/counts + Report;")
-    w("   report_dict + json.dumps = report_json.render)")
+    w("  (prepare = catalogue.select + check.prepared_rules (cached per date); verdicts = per-ruleset verdict/counts + Report;")
+    w("   render = report_json.render: report_dict + JSON text)")
     w("")
     w("memory:")
     w(f"  peak RSS of the process (ru_maxrss): {peak_rss_mib():.1f} MiB (includes the {n} YAML texts and Dossier objects held for the run)")

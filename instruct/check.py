@@ -42,7 +42,7 @@ class Report:
         return all(r.verdict == "recevable" for r in self.rulesets.values())
 
 
-def _prepared(catalogue: Catalogue, rulesets: list, as_of: dt.date) -> list[PreparedRule]:
+def prepared_rules(catalogue: Catalogue, rulesets: list, as_of: dt.date) -> list[PreparedRule]:
     """Rules ready for a date, kept for the next dossiers judged at the same date."""
     key = (tuple(rs.code for rs in rulesets), as_of)
     cache = catalogue.prepared_cache
@@ -64,7 +64,7 @@ def check_dossier(
     source: str = "",
 ) -> Report:
     rulesets = catalogue.select(partenaires)
-    prepared = _prepared(catalogue, rulesets, as_of)
+    prepared = prepared_rules(catalogue, rulesets, as_of)
     facts = build_facts(dossier, as_of, referentiel)
     outcomes = ENGINES[engine](prepared, facts)
     findings = build_findings(prepared, facts, outcomes, facts[0])
