@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -142,11 +143,32 @@ def _compile(prepared: list[PreparedRule]) -> _Compiled:
 def _encode_fact(index: int, fact: Fact, sid: str, fields: frozenset[str]) -> dict:
     if len(fact.values) > MAX_PROPERTIES:
         raise EngineError(f"fait {fact.entity.label} : {len(fact.values)} champs (maximum {MAX_PROPERTIES})")
-    out = {k: encode(v) for k, v in fact.values.items() if k in fields}
-    out["t"] = encode(fact.type)
+    out = {}
+    for key, value in fact.values.items():
+        if key in fields:
+            kind = value.__class__
+            if kind is str:
+                value = "s:" + value
+            elif kind is not int and kind is not bool:
+                value = encode(value)  # raises for None, float and anything else
+            out[key] = value
+    out["t"] = "s:" + fact.type
     out["id"] = str(index)
     out["sid"] = sid
     return out
+
+
+_ACTION = re.compile(r'\s*\{\s*"([^"]+)"')
+_FACT_ID = re.compile(r'[{,]\s*"id"\s*:\s*"(\d+)"')
+
+
+def _read_message(message: str) -> tuple[str, list[int]]:
+    """An action's message, {"r3b1": [{"m": {fact}}, …]}: its name and the matched fact ids.
+
+    Read with two patterns rather than a JSON decode of every matched fact (the profile's
+    largest engine cost). Only a key can start with `"id"` after `{` or `,`: inside a JSON
+    string a quote is always escaped."""
+    return _ACTION.match(message).group(1), [int(i) for i in _FACT_ID.findall(message)]
 
 
 def evaluate(prepared: list[PreparedRule], facts: list[Fact]) -> list[Outcome]:
@@ -164,18 +186,17 @@ def evaluate(prepared: list[PreparedRule], facts: list[Fact]) -> list[Outcome]:
             result = _dre.start_action_for_state(compiled.handle, state)
             message = result[1] if result else None
             while message:
-                for name, items in json.loads(message).items():
-                    matched.append((name, items if isinstance(items, list) else [items]))
+                matched.append(_read_message(message))
                 message = _dre.complete_and_start_action(compiled.handle, state)
             _dre.delete_state(compiled.handle, sid)  # only now that no action is pending
     # durable-rules splits an `$or` into branches that fire separately: a fact meeting two
     # disjuncts is matched twice. Keep one outcome per (rule, fact); the branches of a rule
     # are exclusive, so two different outcomes would be a compilation bug.
     seen: dict[tuple[int, int], str] = {}
-    for name, items in matched:
+    for name, ids in matched:
         rule, status = compiled.actions[name]
-        for item in items:
-            key = (rule, int(item["m"]["id"]))
+        for fact_id in ids:
+            key = (rule, fact_id)
             if seen.setdefault(key, status) != status:
                 raise EngineError(f"issues contradictoires pour la règle {prepared[rule].rule.key} : {seen[key]} et {status}")
     return [Outcome(rule, fact, status) for (rule, fact), status in seen.items()]

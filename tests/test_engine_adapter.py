@@ -206,3 +206,35 @@ def test_payload_is_ascii_and_holds_only_the_fields_rules_read(catalogue, monkey
     assert "s:Pr\u00e9ambule et objectifs poursuivis" not in sent[0]  # labels are not sent
     assert all("libelle" not in fact for fact in decoded)
     assert any(fact.get("liste") == "s:trame_convention" for fact in decoded)
+
+
+def test_messages_are_read_like_json(catalogue, monkeypatch):
+    """The fast message reader gives what a JSON decode gives, on real engine messages."""
+    import json
+
+    seen = []
+    real = engine_durable._read_message
+
+    def check(message):
+        name, ids = real(message)
+        decoded = json.loads(message)
+        assert list(decoded) == [name]
+        items = decoded[name] if isinstance(decoded[name], list) else [decoded[name]]
+        assert ids == [int(item["m"]["id"]) for item in items]
+        seen.append(name)
+        return name, ids
+
+    monkeypatch.setattr(engine_durable, "_read_message", check)
+    prepared = prepare(list(catalogue.rulesets.values()), catalogue.parameters, EVALUATION_DATE)
+    for name in ("villebelle", "montclair", "saint-aubin"):
+        engine_durable.evaluate(prepared, build_facts(load(SAMPLES / name).dossier, EVALUATION_DATE))
+    assert len(seen) > 30
+
+
+def test_text_that_looks_like_a_fact_id_is_not_read_as_one(catalogue):
+    data = load(SAMPLES / "villebelle").dossier.model_dump(mode="json")
+    data["fiches_actions"][0]["intitule"] = 'x","id":"0'
+    data["fiches_actions"][1]["intitule"] = 'y\\\\","id":"1'
+    facts = build_facts(validate(data, "x"), EVALUATION_DATE)
+    prepared = prepare(list(catalogue.rulesets.values()), catalogue.parameters, EVALUATION_DATE)
+    assert _statuses(engine_durable, prepared, facts) == _statuses(engine_python, prepared, facts)
