@@ -302,6 +302,7 @@ class Piece(Modele):
     ]
     fichier: Court
     titre: Court | None = None
+    avis: Literal["favorable", "reserve", "defavorable"] | None = Field(None, description="avis de l'instructeur sur la pièce (ex. DDT sur la note de projet urbain)")
 
 
 # --- Action Logement: immeubles (dossier ville + dossier opérateur) ---------------------------
@@ -316,7 +317,7 @@ class Logement(Modele):
 
 class MaitriseFonciere(Modele):
     mode: Literal["DUP", "acquisition", "RHI", "promesse"]
-    etat: Literal["envisagee", "engagee", "acquise"]
+    etat: Literal["envisagee", "engagee", "acquise"] | None = Field(None, description="envisagée, engagée (procédure en cours, promesse signée) ou acquise")
     date: Date | None = None
 
 
@@ -380,18 +381,25 @@ class Immeuble(Modele):
     maitrise_fonciere: MaitriseFonciere | None = None
     logements_immeuble: Annotated[int, Field(ge=0, le=2000)] | None = Field(None, description="logements de l'immeuble entier")
     logements_maitrises: Annotated[int, Field(ge=0, le=2000)] | None = Field(None, description="logements que l'opérateur maîtrise")
-    logements: Annotated[list[Logement], Field(max_length=2000)] = []
+    logements: Annotated[list[Logement], Field(max_length=2000)] | None = Field(None, description="programmation, logement par logement")
     travaux: Travaux | None = None
     rez_de_chaussee: RezDeChaussee | None = None
-    plans: list[Literal["situation", "niveaux_etat_des_lieux", "niveaux_projet"]] = []
-    planning: list[EtapePlanning] = []
+    plans: list[Literal["situation", "niveaux_etat_des_lieux", "niveaux_projet"]] | None = None
+    planning: list[EtapePlanning] | None = None
     prix_de_revient: Montant | None = None
-    prix_de_revient_travaux: Montant | None = None
-    plan_de_financement: list[SourceFinancement] = []
+    prix_de_revient_travaux: Montant | None = Field(None, description="coût des travaux, honoraires compris")
+    valeur_acquisition: Montant | None = None
+    plan_de_financement: list[SourceFinancement] | None = None
     demande_action_logement: DemandeActionLogement | None = None
     reservations: Engagement | None = None
     loyers_maitrises: Engagement | None = Field(None, description="logements sous plafonds Anah et durée")
     pieces: list[Identifiant] = []
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "Immeuble":
+        if self.logements_immeuble is not None and self.logements_maitrises is not None and self.logements_maitrises > self.logements_immeuble:
+            raise ValueError("plus de logements maîtrisés que l'immeuble n'en compte")
+        return self
 
 
 # --- Anah, ANRU, ORT -------------------------------------------------------------------------
@@ -476,6 +484,15 @@ class Dossier(Modele):
                 raise ValueError(f"identifiant de fiche action en double : {fiche.id}")
             vus.add(fiche.id)
         return fiches
+
+    @field_validator("immeubles")
+    @classmethod
+    def _immeubles_uniques(cls, immeubles: list[Immeuble]) -> list[Immeuble]:
+        ids = [i.id for i in immeubles]
+        doubles = sorted({i for i in ids if ids.count(i) > 1})
+        if doubles:
+            raise ValueError(f"identifiant d'immeuble en double : {', '.join(doubles)}")
+        return immeubles
 
     @field_validator("axes")
     @classmethod

@@ -85,7 +85,11 @@ def _branches(p: PreparedRule) -> list[tuple[str, dict]]:
         applies = known
     if p.review is not None:
         out.append(("a_verifier", _and(applies, C.to_durable(p.review, encode))))
-        applies = _and(applies, C.to_durable(C.negate(p.review), encode))
+        not_review = C.to_durable(C.negate(p.review), encode)
+        unknown = p.rule.review_optional_fields()
+        if unknown:  # a review on a missing field is false (the loader allows conjunctions only)
+            not_review = {"$or": [not_review] + [{"$nex": {f: 1}} for f in unknown]}
+        applies = _and(applies, not_review)
     if rule.requires:
         out.append(("incomplet", _and(applies, _any_absent(rule.requires))))
     ready = _and(applies, _all_present(rule.requires))

@@ -34,6 +34,7 @@ class PreparedRule:
     evidence_fields: tuple[str, ...]
     parameter_rows: tuple[dict, ...]  # for the report
     parameter_text: dict  # name -> display, for messages
+    parameter_values: dict  # name -> value in the facts' units, for figures
     source: str
 
     @property
@@ -75,6 +76,7 @@ def prepare(rulesets: list[RuleSet], parameters: dict[str, Parameter], as_of: dt
                     for u in uses
                 ),
                 parameter_text=text,
+                parameter_values=values,
                 source=str(rule.source),
             ))
     return prepared

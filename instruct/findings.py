@@ -10,6 +10,7 @@ from instruct import conditions as C
 from instruct.evaluation import Outcome, PreparedRule, matches_scope
 from instruct.display import display
 from instruct.facts import FACT_TYPES, Entity, Fact
+from instruct.figures import as_fact_value, compute
 from instruct.rules import PLACEHOLDER, STATUSES, Rule
 
 SEVERITY_ORDER = {"bloquant": 0, "majeur": 1, "mineur": 2, "info": 3}
@@ -66,23 +67,34 @@ def describe(cond: C.Condition | None, spec: dict) -> str:
 
 # --- building findings -------------------------------------------------------------------------
 
-def _fill(text: str, fact: Fact, spec: dict, params: dict[str, str]) -> str:
+def _fill(text: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]) -> str:
     def replace(match: re.Match) -> str:
         name = match.group(1)
         if name == "entite":
             return fact.entity.label
         if name.startswith("param."):
             return params.get(name[6:], "?")
+        if name.startswith("figure."):
+            return figures.get(name[7:], "non calculable")
         return display(spec[name].kind, fact.values.get(name))
     return PLACEHOLDER.sub(replace, text)
 
 
-def _message(p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[str, str]) -> str:
+def _figures(p: PreparedRule, fact: Fact) -> tuple[dict[str, str], list[dict]]:
+    shown, evidence = {}, []
+    for figure in p.rule.figures:
+        value = as_fact_value(figure, compute(figure.expr, fact.values, p.parameter_values))
+        shown[figure.name] = display(figure.unit, value) if value is not None else "non calculable"
+        evidence.append({"field": f"figure.{figure.name}", "label": figure.label, "path": "calcul", "value": shown[figure.name]})
+    return shown, evidence
+
+
+def _message(p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]) -> str:
     rule = p.rule
     if status in rule.messages:
-        return _fill(rule.messages[status], fact, spec, params)
+        return _fill(rule.messages[status], fact, spec, params, figures)
     if status == "non_conforme":
-        return _fill(rule.message, fact, spec, params)
+        return _fill(rule.message, fact, spec, params, figures)
     if status == "conforme":
         return f"{rule.title} : conforme."
     if status == "incomplet":
@@ -106,11 +118,12 @@ def build_finding(p: PreparedRule, fact: Fact, status: str) -> Finding:
         if name not in values:
             item["missing"] = True
         evidence.append(item)
+    figures, figure_evidence = _figures(p, fact) if rule.figures else ({}, [])
     return Finding(
         rule=rule.id, check=rule.check, ruleset=rule.ruleset, title=rule.title, status=status,
-        severity=rule.severity, entity=fact.entity, message=_message(p, status, fact, spec, p.parameter_text),
-        remedy=_fill(rule.remedy, fact, spec, p.parameter_text) if status in GAPS else None,
-        source=p.source, citation=rule.source.citation, evidence=evidence, parameters=list(p.parameter_rows),
+        severity=rule.severity, entity=fact.entity, message=_message(p, status, fact, spec, p.parameter_text, figures),
+        remedy=_fill(rule.remedy, fact, spec, p.parameter_text, figures) if status in GAPS else None,
+        source=p.source, citation=rule.source.citation, evidence=evidence + figure_evidence, parameters=list(p.parameter_rows),
     )
 
 

@@ -34,13 +34,14 @@ from typing import Any
 from instruct import conditions as C
 from instruct.errors import InputError, Problem, format_path
 from instruct.facts import FACT_TYPES, FieldSpec
+from instruct.figures import Figure, FigureError, parse_figures
 from instruct.parameters import Parameter, load_parameters
 from instruct.yamlio import line_index, line_of, parse, read_text
 
 SEVERITIES = ("bloquant", "majeur", "mineur", "info")
 STATUSES = ("conforme", "non_conforme", "incomplet", "a_verifier", "non_applicable")
 RULE_KEYS = {"id", "check", "title", "severity", "scope", "condition", "review", "requires", "requirement",
-             "message", "messages", "remedy", "source"}
+             "figures", "message", "messages", "remedy", "source"}
 REQUIRED_KEYS = ("id", "title", "severity", "scope", "message", "remedy", "source")
 FILE_KEYS = {"ruleset", "partenaire", "title", "rules"}
 SOURCE_KEYS = {"document", "section", "citation"}
@@ -76,6 +77,7 @@ class Rule:
     review: C.Condition | None
     requires: tuple[str, ...]
     requirement: C.Condition | None
+    figures: tuple[Figure, ...]
     message: str
     messages: dict[str, str]
     remedy: str
@@ -90,12 +92,18 @@ class Rule:
         out: list[str] = []
         for cond in (self.condition, self.review, self.requirement):
             out += [p for p in C.params(cond) if p not in out]
+        for figure in self.figures:
+            out += [p for p in figure.params() if p not in out]
         return out
 
     def condition_fields(self) -> list[str]:
         """Condition fields that may be unknown: their absence makes the outcome incomplet."""
         spec = FACT_TYPES[self.scope]
         return [f for f in C.fields(self.condition, compared_only=True) if not spec[f].always]
+
+    def review_optional_fields(self) -> list[str]:
+        spec = FACT_TYPES[self.scope]
+        return [f for f in C.fields(self.review, compared_only=True) if not spec[f].always]
 
     def evidence_fields(self) -> list[str]:
         out: list[str] = []
@@ -249,13 +257,29 @@ def _read_rule(raw: Any, loc: tuple, code: str, partenaire: str, parameters: dic
     for name in requires:
         if name not in spec:
             problem(loc + ("requires",), f"champ inconnu « {name} » pour la portée {scope}")
-    for name in C.fields(parsed["review"], compared_only=True):
-        if name in spec and not spec[name].always:
-            problem(loc + ("review",), f"le champ « {name} » n'est pas toujours renseigné : il ne peut servir à « review »")
+    optional_review = [n for n in C.fields(parsed["review"], compared_only=True) if n in spec and not spec[n].always]
+    if optional_review and not _is_conjunction(parsed["review"]):
+        problem(loc + ("review",), f"« review » lit un champ qui peut manquer ({', '.join(optional_review)}) : "
+                                   "seule une comparaison ou un « all » de comparaisons est admis")
     known = list(requires) + C.fields(parsed["condition"], compared_only=True)
     for name in C.fields(parsed["requirement"], compared_only=True):
         if name in spec and not _covered(name, spec, known):
             problem(loc + ("requirement",), f"le champ « {name} » peut manquer : ajoutez-le à requires (sinon l'absence serait jugée non conforme)")
+
+    figures: list[Figure] = []
+    if raw.get("figures") is not None:
+        try:
+            figures = parse_figures(raw["figures"], "figures")
+        except FigureError as exc:
+            problem(loc + ("figures",), str(exc))
+        for figure in figures:
+            for name in figure.fields():
+                if name not in spec:
+                    problem(loc + ("figures", figure.name), f"champ inconnu « {name} »")
+            for name in figure.params():
+                if name not in parameters:
+                    problem(loc + ("figures", figure.name), f"paramètre inconnu « {name} »")
+    figure_names = {f.name for f in figures}
 
     messages = raw.get("messages") or {}
     if not isinstance(messages, dict) or set(messages) - set(STATUSES):
@@ -271,6 +295,9 @@ def _read_rule(raw: Any, loc: tuple, code: str, partenaire: str, parameters: dic
             if name.startswith("param."):
                 if name[6:] not in parameters:
                     problem(loc + tuple(key.split(".")), f"paramètre inconnu « {name[6:]} » dans le texte")
+            elif name.startswith("figure."):
+                if name[7:] not in figure_names:
+                    problem(loc + tuple(key.split(".")), f"figure inconnue « {name[7:]} » dans le texte")
             elif name not in spec and name != "entite":
                 problem(loc + tuple(key.split(".")), f"champ inconnu « {name} » dans le texte")
 
@@ -283,9 +310,17 @@ def _read_rule(raw: Any, loc: tuple, code: str, partenaire: str, parameters: dic
         id=rule_id, check=str(check) if check else None, ruleset=code, partenaire=partenaire,
         title=str(raw["title"]), severity=raw["severity"], scope=scope, where=where,
         condition=parsed["condition"], review=parsed["review"], requires=tuple(requires),
-        requirement=parsed["requirement"], message=raw["message"], messages=dict(messages),
+        requirement=parsed["requirement"], figures=tuple(figures), message=raw["message"], messages=dict(messages),
         remedy=raw["remedy"], source=Source(str(source["document"]), str(source["section"]), source.get("citation")),
     )
+
+
+def _is_conjunction(cond: C.Condition) -> bool:
+    """A comparison or an `all` of comparisons: false as soon as a field it reads is missing,
+    in both evaluators (a missing field never matches in durable-rules)."""
+    if isinstance(cond, C.All):
+        return all(_is_conjunction(item) for item in cond.items)
+    return isinstance(cond, (C.Cmp, C.Present))
 
 
 def _covered(name: str, spec: dict[str, FieldSpec], requires: list[str]) -> bool:
