@@ -26,6 +26,20 @@ class RulesetResult:
 
 
 @dataclass
+class EntityResult:
+    """Verdict for one entity instructed on its own (an immeuble for Action Logement)."""
+
+    type: str
+    id: str
+    label: str
+    verdict: str
+    counts: dict[str, int]
+
+
+SEPARATE_ENTITIES = ("immeuble",)
+
+
+@dataclass
 class Report:
     dossier_id: str
     commune: str
@@ -36,6 +50,7 @@ class Report:
     findings: list[Finding]
     source: str = ""
     notes: list[str] = field(default_factory=list)
+    entities: list[EntityResult] = field(default_factory=list)
 
     @property
     def recevable(self) -> bool:
@@ -72,8 +87,13 @@ def check_dossier(
     for rs in rulesets:
         mine = [f for f in findings if f.ruleset == rs.code]
         results[rs.code] = RulesetResult(rs.code, rs.title, verdict(mine), counts(mine))
+    entities = []
+    for fact in facts:
+        if fact.type in SEPARATE_ENTITIES:
+            mine = [f for f in findings if f.entity.type == fact.type and f.entity.id == fact.entity.id]
+            entities.append(EntityResult(fact.type, fact.entity.id, fact.entity.label, verdict(mine), counts(mine)))
     notes = []
     if referentiel is None:
         notes.append("Aucun référentiel fourni (--referentiel) : l'appartenance de la commune au programme est à vérifier.")
     ville = dossier.collectivites.ville_centre
-    return Report(dossier.id, ville.nom, ville.insee, dossier.fictif, as_of, results, findings, source, notes)
+    return Report(dossier.id, ville.nom, ville.insee, dossier.fictif, as_of, results, findings, source, notes, entities)

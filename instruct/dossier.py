@@ -302,7 +302,7 @@ class Piece(Modele):
     ]
     fichier: Court
     titre: Court | None = None
-    avis: Literal["favorable", "reserve", "defavorable"] | None = Field(None, description="avis de l'instructeur sur la pièce (ex. DDT sur la note de projet urbain)")
+    avis: Literal["favorable", "defavorable"] | None = Field(None, description="avis de l'instructeur sur la pièce (ex. DDT sur la note de projet urbain)")
 
 
 # --- Action Logement: immeubles (dossier ville + dossier opérateur) ---------------------------

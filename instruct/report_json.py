@@ -33,6 +33,7 @@ def report_dict(report: Report) -> dict:
         "dossier": {"id": report.dossier_id, "commune": report.commune, "insee": report.insee, "fictif": report.fictif},
         "evaluated_on": report.evaluated_on.isoformat(),
         "rulesets": {code: {"title": r.title, "verdict": r.verdict, "counts": r.counts} for code, r in report.rulesets.items()},
+        "entities": [{"type": e.type, "id": e.id, "label": e.label, "verdict": e.verdict, "counts": e.counts} for e in report.entities],
         "notes": report.notes,
         "findings": [finding_dict(f) for f in report.findings],
     }

@@ -41,6 +41,11 @@ def render_text(report: Report, colour: bool = False, show_all: bool = False) ->
         out.append(f"  {code:<6} {_paint(VERDICTS[r.verdict], r.verdict, colour):<16} "
                    f"{c['non_conforme']} non conforme(s), {c['incomplet']} incomplet(s), {c['a_verifier']} à vérifier, "
                    f"{c['conforme']} conforme(s), {c['non_applicable']} non applicable(s)")
+    if report.entities:
+        out.append("Immeubles (verdict par immeuble, toutes règles confondues) :")
+        for e in report.entities:
+            c = e.counts
+            out.append(f"  {_paint(VERDICTS[e.verdict], e.verdict, colour):<16} {e.label} — {c['non_conforme']} non conforme(s), {c['incomplet']} incomplet(s), {c['a_verifier']} à vérifier")
     for note in report.notes:
         out.append(f"  Note : {note}")
     for code, group in groupby(sorted(report.findings, key=lambda f: (f.ruleset, f.sort_key())), key=lambda f: f.ruleset):
@@ -83,6 +88,10 @@ def render_markdown(report: Report) -> str:
     for code, r in report.rulesets.items():
         c = r.counts
         out.append(f"| {code} — {_md(r.title)} | **{VERDICTS[r.verdict]}** | {c['non_conforme']} | {c['incomplet']} | {c['a_verifier']} | {c['conforme']} | {c['non_applicable']} |")
+    if report.entities:
+        out += ["", "| Immeuble | Verdict | Non conformes | Incomplets | À vérifier |", "| --- | --- | --- | --- | --- |"]
+        for e in report.entities:
+            out.append(f"| {_md(e.label)} | **{VERDICTS[e.verdict]}** | {e.counts['non_conforme']} | {e.counts['incomplet']} | {e.counts['a_verifier']} |")
     for note in report.notes:
         out += ["", f"> {note}"]
     gaps = [f for f in report.findings if f.status in GAPS]

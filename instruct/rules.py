@@ -43,7 +43,8 @@ STATUSES = ("conforme", "non_conforme", "incomplet", "a_verifier", "non_applicab
 RULE_KEYS = {"id", "check", "title", "severity", "scope", "condition", "review", "requires", "requirement",
              "figures", "message", "messages", "remedy", "source"}
 REQUIRED_KEYS = ("id", "title", "severity", "scope", "message", "remedy", "source")
-FILE_KEYS = {"ruleset", "partenaire", "title", "rules"}
+FILE_KEYS = {"ruleset", "partenaire", "title", "rules", "related"}
+REQUIRED_FILE_KEYS = {"ruleset", "partenaire", "title", "rules"}
 SOURCE_KEYS = {"document", "section", "citation"}
 RULE_ID = re.compile(r"^[A-Z]+(-[A-Z])?-\d{2}$")
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
@@ -51,6 +52,7 @@ NUMERIC = {"int", "date", "cents", "m2", "pct"}
 PARAM_KIND = {"date": {"date"}, "euros": {"cents"}, "m2": {"m2"}, "pourcent": {"pct"},
               "mois": {"int"}, "jours": {"int"}, "nombre": {"int"}, "annees": {"int"}}
 PARAMETERS_FILE = "parametres.yaml"
+RULESET_ORDER = ["PROG", "AL-V", "AL-O", "ANAH", "ANRU", "ORT", "X"]  # report order
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class RuleSet:
     title: str
     rules: list[Rule]
     source: str
+    related: tuple[str, ...] = ()  # partners whose selection also selects this rule set
 
 
 @dataclass
@@ -130,14 +133,18 @@ class Catalogue:
     prepared_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def select(self, partenaires: list[str] | None) -> list[RuleSet]:
+        """Rule sets for partner names (or rule set codes); cross-partner rule sets come with
+        any partner they relate to. Catalogue order is kept."""
         if not partenaires:
             return list(self.rulesets.values())
-        known = {rs.partenaire: rs for rs in self.rulesets.values()} | {rs.code.lower(): rs for rs in self.rulesets.values()}
-        unknown = [p for p in partenaires if p.lower() not in known]
+        wanted = {p.lower() for p in partenaires}
+        names = {rs.partenaire for rs in self.rulesets.values()} | {rs.code.lower() for rs in self.rulesets.values()}
+        unknown = sorted(wanted - names)
         if unknown:
-            raise InputError("--partenaire", [Problem("", f"jeu de règles inconnu : {', '.join(unknown)} (connus : {', '.join(sorted({rs.partenaire for rs in self.rulesets.values()}))})")])
-        chosen = [known[p.lower()] for p in partenaires]
-        return list({rs.code: rs for rs in chosen}.values())
+            known = ", ".join(sorted({rs.partenaire for rs in self.rulesets.values()}))
+            raise InputError("--partenaire", [Problem("", f"jeu de règles inconnu : {', '.join(unknown)} (connus : {known})")])
+        return [rs for rs in self.rulesets.values()
+                if rs.partenaire in wanted or rs.code.lower() in wanted or wanted & set(rs.related)]
 
 
 def default_rules_dir() -> Path:
@@ -163,7 +170,8 @@ def load_catalogue(directory: str | Path | None = None) -> Catalogue:
         rulesets[rs.code] = rs
     if not rulesets:
         raise InputError(str(directory), [Problem("", "aucun fichier de règles (*.yaml)")])
-    return Catalogue(rulesets, parameters, directory)
+    ordered = sorted(rulesets.values(), key=lambda rs: (RULESET_ORDER.index(rs.code) if rs.code in RULESET_ORDER else len(RULESET_ORDER), rs.code))
+    return Catalogue({rs.code: rs for rs in ordered}, parameters, directory)
 
 
 def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
@@ -179,8 +187,12 @@ def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
         raise InputError(str(path), [Problem("", "objet attendu (ruleset, partenaire, title, rules)")])
     for key in set(data) - FILE_KEYS:
         problem((key,), "clé inconnue")
-    for key in FILE_KEYS - set(data):
+    for key in REQUIRED_FILE_KEYS - set(data):
         problem((), f"clé manquante : {key}")
+    related = data.get("related") or []
+    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+        problem(("related",), "liste de noms de partenaires attendue")
+        related = []
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list):
         problem(("rules",), "liste de règles attendue")
@@ -202,7 +214,7 @@ def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
         rules.append(rule)
     if problems:
         raise InputError(str(path), problems)
-    return RuleSet(code, partenaire, str(data["title"]), rules, str(path))
+    return RuleSet(code, partenaire, str(data["title"]), rules, str(path), tuple(related))
 
 
 def _read_rule(raw: Any, loc: tuple, code: str, partenaire: str, parameters: dict[str, Parameter], problem) -> Rule | None:
