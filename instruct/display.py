@@ -45,6 +45,10 @@ def display_parameter(unit: str, value: Any) -> str:
         return french_number(value, 2) + " %"
     if unit == "m2":
         return french_number(value) + " m²"
+    if unit == "annees":
+        return f"{value} an" + ("s" if value > 1 else "")
+    if unit == "nombre":
+        return str(value)
     return f"{value} {unit}"
 
 

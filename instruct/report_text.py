@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from instruct.check import Report
 from instruct.display import french_date
 from instruct.findings import GAPS, Finding
@@ -48,8 +46,8 @@ def render_text(report: Report, colour: bool = False, show_all: bool = False) ->
             out.append(f"  {_paint(VERDICTS[e.verdict], e.verdict, colour):<16} {e.label} — {c['non_conforme']} non conforme(s), {c['incomplet']} incomplet(s), {c['a_verifier']} à vérifier")
     for note in report.notes:
         out.append(f"  Note : {note}")
-    for code, group in groupby(sorted(report.findings, key=lambda f: (f.ruleset, f.sort_key())), key=lambda f: f.ruleset):
-        group = list(group)
+    for code in report.rulesets:
+        group = sorted((f for f in report.findings if f.ruleset == code), key=Finding.sort_key)
         gaps = [f for f in group if f.status in GAPS]
         out.append("")
         out.append(f"== {code} : {report.rulesets[code].title} — {len(gaps)} écart(s)")

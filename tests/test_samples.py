@@ -7,7 +7,7 @@ from instruct.loader import load
 
 from conftest import EVALUATION_DATE, SAMPLES
 
-EXPECTED = {"villebelle": "recevable", "montclair": "incomplet", "saint-aubin": "non_recevable"}
+EXPECTED = {"villebelle": "recevable", "montclair": "incomplet", "saint-aubin": "non_recevable", "belcastel": "recevable"}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -52,3 +52,26 @@ def test_incomplete_sample_says_what_is_missing(catalogue):
     assert by_key[("PROG-01", "dossier")].status == "a_verifier"
     # 8 months after the convention, no avenant yet: within the 18 months
     assert by_key[("PROG-07", "dossier")].status == "conforme"
+
+
+def test_action_logement_sample_screens_each_immeuble(catalogue, sample_referentiel):
+    report = check_dossier(load(SAMPLES / "belcastel").dossier, catalogue, EVALUATION_DATE, referentiel=sample_referentiel,
+                           partenaires=["action-logement"])
+    assert list(report.rulesets) == ["AL-V", "AL-O", "X"]  # coherence comes with its related partner
+    verdicts = {e.id: e.verdict for e in report.entities}
+    assert verdicts == {"IMM-01": "recevable", "IMM-02": "non_recevable", "IMM-03": "non_recevable",
+                        "IMM-04": "non_recevable", "IMM-05": "non_recevable", "IMM-06": "non_recevable"}
+    gaps = {(f.rule, f.check, f.entity.id, f.status) for f in report.findings if f.status in {"non_conforme", "incomplet"}}
+    assert ("AL-O-10", None, "IMM-02", "non_conforme") in gaps  # owns 6 of 9 logements
+    assert ("AL-O-11", None, "IMM-03", "non_conforme") in gaps and ("X-01", None, "IMM-03", "non_conforme") in gaps
+    assert ("AL-O-14", "plafond_m2", "IMM-04", "non_conforme") in gaps
+    assert ("AL-O-14", "subvention_logement", "IMM-04", "non_conforme") in gaps
+    assert ("AL-O-09", None, "IMM-05", "non_conforme") in gaps
+    assert ("AL-V-03", "cadastre", "IMM-06", "incomplet") in gaps and ("AL-V-03", "operateur", "IMM-06", "incomplet") in gaps
+    assert not [g for g in gaps if g[2] == "IMM-01"]
+    cap = next(f for f in report.findings if f.rule == "AL-O-14" and f.check == "plafond_m2" and f.entity.id == "IMM-04")
+    # the figures behind the outcome: request, surface, cap per m² at the date, excess in euros
+    nbsp = "\u202f"  # French thousands separator (narrow no-break space)
+    assert f"400{nbsp}000,00 €" in cap.message and "300 m²" in cap.message and f"1{nbsp}000,00 €/m²" in cap.message
+    assert f"dépassement 100{nbsp}000,00 €" in cap.message
+    assert cap.parameters[0]["name"] == "al.plafond_m2" and cap.parameters[0]["since"] == "2018-03-27"
