@@ -82,7 +82,7 @@ def validate(data: Any, source: str, text: str | None = None) -> Dossier:
     try:
         return Dossier.model_validate(data)
     except ValidationError as exc:
-        lines = line_index(text) if text else {}
+        lines = line_index(text) if text and "\n" in text.strip() else {}  # a one-line JSON has no useful line
         problems, seen = [], set()
         for error in exc.errors():
             loc = _clean_loc(error["loc"])

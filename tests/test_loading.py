@@ -112,3 +112,21 @@ def test_a_perimeter_must_be_a_surface(tmp_path):
     path = tmp_path / "d.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     assert any("perimetres.secteurs_prioritaires[0].geometrie.type" in p and "Polygon" in p for p in problems(path))
+
+
+def test_absurd_immeuble_values_are_input_errors_with_their_path(tmp_path):
+    data = dict(MINIMAL, immeubles=[
+        {"id": "IMM-01", "surface_m2": 0, "logements_immeuble": 10000,
+         "logements": [{"typologie": "T2", "surface_habitable_m2": -5}],
+         "demande_action_logement": {"subvention": "12.345"}},
+        {"id": "IMM-02", "logements_immeuble": 4, "logements_maitrises": 6},
+        {"id": "IMM-02"},
+    ])
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    joined = "\n".join(problems(path))
+    assert "immeubles[0].surface_m2 : doit être strictement supérieur à 0" in joined
+    assert "immeubles[0].logements_immeuble : doit être inférieur ou égal à 2000" in joined
+    assert "immeubles[0].logements[0].surface_habitable_m2" in joined
+    assert "immeubles[0].demande_action_logement.subvention : au plus 2 décimales" in joined
+    assert "immeubles[1] : plus de logements maîtrisés que l'immeuble n'en compte" in joined
