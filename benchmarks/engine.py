@@ -57,6 +57,7 @@ from instruct.referentiel import CommuneACV, Referentiel  # noqa: E402
 from instruct.rules import load_catalogue  # noqa: E402
 
 SOURCE = "x.yaml"
+PARTENAIRES: list[str] = ["programme"]  # set from --partenaire
 DEFAULT_AS_OF = dt.date(2026, 11, 26)
 TARGET_RATE = 200.0  # dossiers/s, programme rule set, one core
 TARGET_RATIO = 2.0  # durable time / python time
@@ -502,7 +503,7 @@ class Bench:
         t0 = time.perf_counter()
         for text in texts:
             dossier = validate(yamlio.parse(text, SOURCE), SOURCE)
-            report = check_dossier(dossier, cat, as_of, referentiel=ref, engine=engine, source=SOURCE)
+            report = check_dossier(dossier, cat, as_of, referentiel=ref, engine=engine, source=SOURCE, partenaires=PARTENAIRES)
             report_json.render(report)
         return time.perf_counter() - t0
 
@@ -512,7 +513,7 @@ class Bench:
         dossiers = self.dossiers[:limit] if limit else self.dossiers
         t0 = time.perf_counter()
         for dossier in dossiers:
-            report_json.report_dict(check_dossier(dossier, cat, as_of, referentiel=ref, engine=engine, source=SOURCE))
+            report_json.report_dict(check_dossier(dossier, cat, as_of, referentiel=ref, engine=engine, source=SOURCE, partenaires=PARTENAIRES))
         return time.perf_counter() - t0
 
     def staged(self, text: str, engine: str, acc: dict[str, float]) -> tuple[Report, list, str]:
@@ -523,7 +524,7 @@ class Bench:
         t1 = pc()
         dossier = validate(data, SOURCE)
         t2 = pc()
-        rulesets = self.catalogue.select(None)
+        rulesets = self.catalogue.select(PARTENAIRES)
         prepared = prepared_rules(self.catalogue, rulesets, self.as_of)
         t3 = pc()
         facts = build_facts(dossier, self.as_of, self.referentiel)
@@ -561,9 +562,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--engine", choices=("both", "durable", "python"), default="both")
     parser.add_argument("--date", type=dt.date.fromisoformat, default=DEFAULT_AS_OF, help=f"evaluation date (default {DEFAULT_AS_OF})")
+    parser.add_argument("--partenaire", action="append", default=None,
+                        help="rule sets to evaluate, as for `acv check` (default: programme)")
     parser.add_argument("--no-tracemalloc", action="store_true", help="skip the tracemalloc pass")
     parser.add_argument("--trace-n", type=int, default=None, help="dossiers in the tracemalloc pass (default: all; it runs ~5x slower)")
     args = parser.parse_args(argv)
+    args.partenaire = args.partenaire or ["programme"]
     if args.n < 1 or args.repeat < 1:
         parser.error("--n and --repeat must be >= 1")
     engines = ["durable", "python"] if args.engine == "both" else [args.engine]
@@ -574,7 +578,9 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     catalogue = load_catalogue()
     t_catalogue = time.perf_counter() - t0
-    rulesets = catalogue.select(None)
+    global PARTENAIRES
+    PARTENAIRES = [p for item in args.partenaire for p in item.split(",")]
+    rulesets = catalogue.select(PARTENAIRES)
     n_rules = sum(len(rs.rules) for rs in rulesets)
 
     t0 = time.perf_counter()
@@ -606,7 +612,7 @@ def main(argv: list[str] | None = None) -> int:
             compiled = compile_fn(prepared)
             t_compile = time.perf_counter() - t0
             warm.append(f"durable ruleset compile (first call, cached per process): {t_compile * 1e3:.1f} ms "
-                        f"({len(compiled.actions)} durable rules from {n_rules} PROG rules)")
+                        f"({len(compiled.actions)} durable rules from {n_rules} rules)")
         else:  # the adapter changed: time the first evaluation, compile included
             facts = build_facts(first_dossier, as_of, referentiel)
             t0 = time.perf_counter()
@@ -614,7 +620,7 @@ def main(argv: list[str] | None = None) -> int:
             warm.append(f"durable first evaluate (compile + one dossier): {(time.perf_counter() - t0) * 1e3:.1f} ms")
     for engine in engines:
         t0 = time.perf_counter()
-        check_dossier(first_dossier, catalogue, as_of, referentiel=referentiel, engine=engine)
+        check_dossier(first_dossier, catalogue, as_of, referentiel=referentiel, engine=engine, partenaires=PARTENAIRES)
         first = time.perf_counter() - t0
         bench.from_text(engine, min(20, args.n))
         warm.append(f"{engine}: first check_dossier {first * 1e3:.1f} ms, then {min(20, args.n)} dossiers of (a) and (b) to warm up")
@@ -673,7 +679,7 @@ def main(argv: list[str] | None = None) -> int:
                 verdicts.update(r.verdict for r in report.rulesets.values())
                 statuses.update(f.status for f in report.findings)
             if k < 5:  # the staged pipeline must give exactly check_dossier's report
-                ref_out = report_json.render(check_dossier(dossiers[k], catalogue, as_of, referentiel=referentiel, engine=engine, source=SOURCE))
+                ref_out = report_json.render(check_dossier(dossiers[k], catalogue, as_of, referentiel=referentiel, engine=engine, source=SOURCE, partenaires=PARTENAIRES))
                 fidelity_ok &= ref_out == out
         stage_acc[engine] = acc
         per_engine_comparable[engine] = comparables
