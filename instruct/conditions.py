@@ -129,6 +129,22 @@ def fields(cond: Condition | None, *, compared_only: bool = False) -> list[str]:
     return out
 
 
+def unguarded_fields(cond: Condition | None, guards: frozenset = frozenset()) -> list[str]:
+    """Fields compared outside a guard: `{any: [{field: x, present: false}, {field: x, ge: 5}]}`
+    reads x only when it is there, so x may be missing without making the rule incomplet."""
+    if cond is None:
+        return []
+    if isinstance(cond, Cmp):
+        return [] if cond.field in guards else [cond.field]
+    if isinstance(cond, AnyOf):
+        guards = guards | {i.field for i in cond.items if isinstance(i, Present) and not i.present}
+    items = cond.items if isinstance(cond, (All, AnyOf)) else (cond.item,) if isinstance(cond, Not) else ()
+    out: list[str] = []
+    for item in items:
+        out += [f for f in unguarded_fields(item, guards) if f not in out]
+    return out
+
+
 def params(cond: Condition | None) -> list[str]:
     if cond is None:
         return []

@@ -100,6 +100,7 @@ RoleSignataire = Literal[
 class Signataire(Modele):
     role: RoleSignataire
     organisme: Court
+    insee: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")] | None = Field(None, description="code INSEE, pour une commune signataire")
     nom: Court | None = None
     qualite: Court | None = Field(None, description="fonction du signataire (maire, président…)")
     date_signature: Date | None = None
@@ -440,13 +441,14 @@ class SecteurORT(Modele):
     centre_ville: bool = False
     partie_urbanisee: bool = Field(False, description="partie déjà urbanisée (depuis la loi du 21 février 2022)")
     geometrie: Surface | None = None
-    seuil_aec_m2: Annotated[int, Field(ge=0, le=100000)] | None = Field(None, description="seuil d'exemption d'AEC fixé par la convention")
+    seuil_aec_m2: Annotated[int, Field(ge=0, le=1000000)] | None = Field(None, description="surface de vente au-delà de laquelle la convention rétablit l'AEC")
+    seuil_aec_alimentaire_m2: Annotated[int, Field(ge=0, le=1000000)] | None = Field(None, description="même seuil pour les commerces à prédominance alimentaire")
 
 
 class ORT(Modele):
     date_signature: Date | None = None
     duree_annees: Annotated[int, Field(ge=0, le=30)] | None = None
-    signataires: list[Signataire] = []
+    signataires: list[Signataire] | None = Field(None, description="absent : ceux de la convention-cadre ACV (qui vaut ORT)")
     derogation_ville_principale: Date | None = Field(None, description="date de la décision du préfet (L303-3)")
     projet_revitalisation: bool | None = None
     actions_habitat: bool | None = None

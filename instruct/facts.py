@@ -180,6 +180,32 @@ FACT_TYPES: dict[str, dict[str, FieldSpec]] = {
         "valeur_acquisition_cents": F("cents", "valeur d'acquisition"),
         "excedent_acquisition_cents": F("cents", "financement Action Logement au-delà de la valeur d'acquisition", derived_from=("demande_objet", "valeur_acquisition_cents")),
     },
+    "ort": {
+        **CONTEXT,
+        "date_signature_ort": F("date", "date de signature de la convention d'ORT"),
+        "duree_ort": F("int", "durée de l'ORT (années)"),
+        "signe_etat": F("bool", "l'État (préfet) signe l'ORT"),
+        "signe_epci": F("bool", "l'EPCI signe l'ORT", derived_from=("signe_etat",)),
+        "signe_ville_principale": F("bool", "la ville principale signe l'ORT", derived_from=("signe_etat",)),
+        "derogation_ville_principale": F("date", "décision du préfet autorisant l'ORT sans la ville principale"),
+        "projet_revitalisation": F("bool", "projet urbain, économique et social de revitalisation exposé"),
+        "actions_habitat": F("bool", "actions d'amélioration de l'habitat"),
+        "calendrier_ort": F("bool", "calendrier de l'ORT"),
+        "plan_financement_ort": F("bool", "plan de financement de l'ORT"),
+        "nb_secteurs": F("int", "secteurs d'intervention délimités"),
+        "secteur_centre_ville_principale": F("bool", "un secteur comprend le centre-ville de la ville principale", derived_from=("nb_secteurs",)),
+        "nb_parties_urbanisees": F("int", "secteurs en « partie déjà urbanisée »", derived_from=("nb_secteurs",)),
+        "communes_non_signataires": F("str", "communes des secteurs qui ne signent pas"),
+        "nb_communes_non_signataires": F("int", "communes des secteurs qui ne signent pas", derived_from=("signe_etat",)),
+        "avenant_secteurs_et_plan": F("bool", "l'avenant ACV fixe les secteurs d'intervention et le plan d'actions"),
+    },
+    "secteur_ort": {
+        **CONTEXT,
+        "nom": F("str", "secteur d'intervention", True),
+        "centre_ville": F("bool", "le secteur comprend un centre-ville", True),
+        "seuil_aec_m2": F("m2", "seuil de rétablissement de l'AEC fixé par la convention"),
+        "seuil_aec_alimentaire_m2": F("m2", "seuil de rétablissement de l'AEC, commerce alimentaire"),
+    },
     "chronologie": {
         **CONTEXT,
         "avant": F("str", "événement qui doit précéder", True),
@@ -318,6 +344,7 @@ def build_facts(dossier: Dossier, as_of: dt.date, referentiel: Referentiel | Non
     _avenants(b, dossier)
     _chronologie(b, dossier)
     _immeubles(b, dossier)
+    _ort(b, dossier, avenant)
     return b.facts
 
 
@@ -788,3 +815,52 @@ def _immeubles(b: _Builder, d: Dossier) -> None:
             "prix_travaux_cents": f"{p}.prix_de_revient_travaux", "excedent_travaux_cents": f"{p}.demande_action_logement, {p}.prix_de_revient_travaux",
             "valeur_acquisition_cents": f"{p}.valeur_acquisition", "excedent_acquisition_cents": f"{p}.demande_action_logement, {p}.valeur_acquisition",
         })
+
+
+def _ort(b: _Builder, d: Dossier, avenant: Avenant | None) -> None:
+    """The ORT: the convention's own fields, and whether the ACV avenant makes it worth ORT."""
+    ort = d.ort
+    values: dict[str, Any] = {}
+    if avenant is not None and avenant.contenu is not None:
+        values["avenant_secteurs_et_plan"] = bool(avenant.date_signature and avenant.contenu.perimetres_intervention and avenant.contenu.plan_actions)
+    cadre = d.convention.cadre if d.convention else None
+    signataires = ort.signataires if ort is not None and ort.signataires is not None else (cadre.signataires if cadre else None)
+    if ort is not None:
+        ville = d.collectivites.ville_centre.insee
+        roles = {s.role for s in signataires or []}
+        signed_insee = {s.insee for s in signataires or [] if s.insee} | ({ville} if "ville_centre" in roles else set())
+        communes = {s.commune_insee for s in ort.secteurs}
+        missing = sorted(communes - signed_insee)
+        values.update({
+            "date_signature_ort": date_int(ort.date_signature) if ort.date_signature else None,
+            "duree_ort": ort.duree_annees,
+            "signe_etat": "prefet" in roles if signataires is not None else None,
+            "signe_epci": "intercommunalite" in roles if signataires is not None else None,
+            "signe_ville_principale": ("ville_centre" in roles or ville in signed_insee) if signataires is not None else None,
+            "derogation_ville_principale": date_int(ort.derogation_ville_principale) if ort.derogation_ville_principale else None,
+            "projet_revitalisation": ort.projet_revitalisation,
+            "actions_habitat": ort.actions_habitat,
+            "calendrier_ort": ort.calendrier,
+            "plan_financement_ort": ort.plan_financement,
+            "nb_secteurs": len(ort.secteurs) or None,
+            "secteur_centre_ville_principale": any(s.centre_ville and s.commune_insee == ville for s in ort.secteurs) if ort.secteurs else None,
+            "nb_parties_urbanisees": sum(1 for s in ort.secteurs if s.partie_urbanisee) if ort.secteurs else None,
+            "nb_communes_non_signataires": len(missing) if signataires is not None else None,
+            "communes_non_signataires": ", ".join(missing) or None,
+        })
+    b.add("ort", Entity("ort", "ort", "Opération de revitalisation de territoire", "ort"), values, {
+        "date_signature_ort": "ort.date_signature", "duree_ort": "ort.duree_annees",
+        "signe_etat": "ort.signataires (à défaut convention.cadre.signataires)", "signe_epci": "ort.signataires (à défaut convention.cadre.signataires)",
+        "signe_ville_principale": "ort.signataires (à défaut convention.cadre.signataires)",
+        "derogation_ville_principale": "ort.derogation_ville_principale", "projet_revitalisation": "ort.projet_revitalisation",
+        "actions_habitat": "ort.actions_habitat", "calendrier_ort": "ort.calendrier", "plan_financement_ort": "ort.plan_financement",
+        "nb_secteurs": "ort.secteurs", "secteur_centre_ville_principale": "ort.secteurs[*].centre_ville, ort.secteurs[*].commune_insee",
+        "nb_parties_urbanisees": "ort.secteurs[*].partie_urbanisee",
+        "nb_communes_non_signataires": "ort.secteurs[*].commune_insee, ort.signataires[*].insee",
+        "avenant_secteurs_et_plan": "convention.avenants[].contenu.perimetres_intervention, convention.avenants[].contenu.plan_actions",
+    })
+    for i, secteur in enumerate(ort.secteurs if ort else []):
+        b.add("secteur_ort", Entity("secteur_ort", secteur.id, f"Secteur d'intervention « {secteur.nom} »", f"ort.secteurs[{i}]"), {
+            "nom": secteur.nom, "centre_ville": secteur.centre_ville,
+            "seuil_aec_m2": secteur.seuil_aec_m2, "seuil_aec_alimentaire_m2": secteur.seuil_aec_alimentaire_m2,
+        }, {"seuil_aec_m2": f"ort.secteurs[{i}].seuil_aec_m2", "seuil_aec_alimentaire_m2": f"ort.secteurs[{i}].seuil_aec_alimentaire_m2"})

@@ -40,7 +40,7 @@ def render_text(report: Report, colour: bool = False, show_all: bool = False) ->
                    f"{c['non_conforme']} non conforme(s), {c['incomplet']} incomplet(s), {c['a_verifier']} à vérifier, "
                    f"{c['conforme']} conforme(s), {c['non_applicable']} non applicable(s)")
     if report.entities:
-        out.append("Immeubles (verdict par immeuble, toutes règles confondues) :")
+        out.append("Immeubles (verdict par immeuble, règles retenues) :")
         for e in report.entities:
             c = e.counts
             out.append(f"  {_paint(VERDICTS[e.verdict], e.verdict, colour):<16} {e.label} — {c['non_conforme']} non conforme(s), {c['incomplet']} incomplet(s), {c['a_verifier']} à vérifier")
