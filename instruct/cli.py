@@ -36,6 +36,17 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--regles", help="répertoire des règles (défaut : rules/ du projet)")
     check.add_argument("--tout", action="store_true", help="texte : lister aussi les points conformes et non applicables")
 
+    ort = sub.add_parser("ort", help="questions ORT (DDT)")
+    ort_sub = ort.add_subparsers(dest="ort_command", required=True)
+    commerce = ort_sub.add_parser("commerce", help="un projet commercial est-il exempté d'AEC, ou suspendable par le préfet ?")
+    commerce.add_argument("path", help="dossier (avec sa section ort)")
+    commerce.add_argument("--point", required=True, help="LON,LAT du projet (WGS 84)")
+    commerce.add_argument("--surface", required=True, help="surface de vente en m²")
+    commerce.add_argument("--alimentaire", action="store_true", help="commerce à prédominance alimentaire")
+    commerce.add_argument("--date", type=_date, default=None, help="date de la question (défaut : aujourd'hui)")
+    commerce.add_argument("--format", choices=("text", "json"), default="text")
+    commerce.add_argument("--regles", help="répertoire des règles")
+
     sub.add_parser("schema", help="afficher le schéma JSON du format de dossier")
 
     rules = sub.add_parser("rules", help="lister le catalogue des règles")
@@ -77,6 +88,27 @@ def _cmd_check(args) -> int:
     return EXIT_OK if report.recevable else EXIT_GAPS
 
 
+def _cmd_ort(args) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from instruct.loader import load
+    from instruct.ort_commerce import answer
+    from instruct.rules import load_catalogue
+
+    try:
+        lon, lat = (float(x) for x in args.point.split(","))
+    except ValueError:
+        raise InputError("--point", [Problem("", f"« {args.point} » : attendu LON,LAT (ex. 2.001,47.002)")]) from None
+    try:
+        surface = Decimal(args.surface.replace(",", "."))
+    except InvalidOperation:
+        raise InputError("--surface", [Problem("", f"« {args.surface} » : surface en m² attendue")]) from None
+    catalogue = load_catalogue(args.regles)
+    result = answer(load(args.path).dossier, lon, lat, surface, args.alimentaire, catalogue.parameters, args.date or dt.date.today())
+    sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n" if args.format == "json" else result.render())
+    return EXIT_OK
+
+
 def _cmd_schema(_args) -> int:
     from instruct.dossier import Dossier
 
@@ -104,7 +136,7 @@ def _cmd_rules(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"check": _cmd_check, "schema": _cmd_schema, "rules": _cmd_rules}
+    commands = {"check": _cmd_check, "schema": _cmd_schema, "rules": _cmd_rules, "ort": _cmd_ort}
     try:
         return commands[args.command](args)
     except InputError as exc:

@@ -12,6 +12,8 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
+        if not self.path and self.line is None:
+            return self.message
         where = self.path or "document"
         if self.line is not None:
             where += f" (ligne {self.line})"
