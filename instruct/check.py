@@ -93,7 +93,11 @@ def check_dossier(
             mine = [f for f in findings if f.entity.type == fact.type and f.entity.id == fact.entity.id]
             entities.append(EntityResult(fact.type, fact.entity.id, fact.entity.label, verdict(mine), counts(mine)))
     notes = []
-    if referentiel is None:
-        notes.append("Aucun référentiel fourni (--referentiel) : l'appartenance de la commune au programme est à vérifier.")
+    if referentiel is None or referentiel.communes is None:
+        notes.append("Liste officielle des communes ACV non fournie (--referentiel) : l'appartenance de la commune au programme est à vérifier.")
+    if referentiel is not None and referentiel.ort is not None:
+        unread = {k: v for k, v in referentiel.ort_unreadable.items() if v}
+        notes.append(f"Registre national des ORT lu : {len(referentiel.ort)} communes"
+                     + (" ; illisibles : " + ", ".join(f"{v} {k}" for k, v in unread.items()) if unread else " ; aucune valeur illisible") + ".")
     ville = dossier.collectivites.ville_centre
     return Report(dossier.id, ville.nom, ville.insee, dossier.fictif, as_of, results, findings, source, notes, entities)

@@ -198,6 +198,9 @@ FACT_TYPES: dict[str, dict[str, FieldSpec]] = {
         "communes_non_signataires": F("str", "communes des secteurs qui ne signent pas"),
         "nb_communes_non_signataires": F("int", "communes des secteurs qui ne signent pas", derived_from=("signe_etat",)),
         "avenant_secteurs_et_plan": F("bool", "l'avenant ACV fixe les secteurs d'intervention et le plan d'actions"),
+        "registre_fourni": F("bool", "registre national des ORT fourni", True),
+        "registre_statut": F("str", "accord du registre national des ORT avec le dossier"),
+        "registre_detail": F("str", "ce que dit le registre national des ORT"),
     },
     "secteur_ort": {
         **CONTEXT,
@@ -344,7 +347,7 @@ def build_facts(dossier: Dossier, as_of: dt.date, referentiel: Referentiel | Non
     _avenants(b, dossier)
     _chronologie(b, dossier)
     _immeubles(b, dossier)
-    _ort(b, dossier, avenant)
+    _ort(b, dossier, avenant, referentiel)
     return b.facts
 
 
@@ -357,10 +360,10 @@ def _dossier_fact(b: _Builder, d: Dossier, as_of: dt.date, referentiel: Referent
     values: dict[str, Any] = {
         "insee": ville.insee,
         "commune": ville.nom,
-        "referentiel_acv_fourni": referentiel is not None,
+        "referentiel_acv_fourni": referentiel is not None and referentiel.communes is not None,
     }
     paths = {"insee": "collectivites.ville_centre.insee", "commune": "collectivites.ville_centre.nom", "referentiel_acv_fourni": "option --referentiel"}
-    if referentiel is not None:
+    if referentiel is not None and referentiel.communes is not None:
         commune = referentiel.find(ville.insee)
         values["commune_acv"] = commune is not None
         paths["commune_acv"] = f"collectivites.ville_centre.insee ; {referentiel.source}"
@@ -817,10 +820,36 @@ def _immeubles(b: _Builder, d: Dossier) -> None:
         })
 
 
-def _ort(b: _Builder, d: Dossier, avenant: Avenant | None) -> None:
+def _registry(d: Dossier, referentiel: Referentiel | None) -> dict[str, Any]:
+    """What the national ORT registry says of this town, compared with the dossier."""
+    if referentiel is None or referentiel.ort is None:
+        return {"registre_fourni": False}
+    entry = referentiel.ort.get(d.collectivites.ville_centre.insee)
+    if entry is None:
+        return {"registre_fourni": True, "registre_statut": "inconnu", "registre_detail": "commune absente du registre"}
+    told = [f"statut « {entry.statut or 'vide'} »"]
+    if entry.date_signature:
+        told.append(f"signée le {entry.date_signature.strftime('%d/%m/%Y')}")
+    if entry.duree_annees:
+        told.append(f"durée {entry.duree_annees} ans")
+    detail = "registre : " + ", ".join(told)
+    if entry.statut != "Signée":
+        return {"registre_fourni": True, "registre_statut": "non_signe", "registre_detail": detail}
+    ort = d.ort
+    disagreements = []
+    if ort and ort.date_signature and entry.date_signature and ort.date_signature != entry.date_signature:
+        disagreements.append(f"date : dossier {ort.date_signature.strftime('%d/%m/%Y')}, registre {entry.date_signature.strftime('%d/%m/%Y')}")
+    if ort and ort.duree_annees and entry.duree_annees and ort.duree_annees != entry.duree_annees:
+        disagreements.append(f"durée : dossier {ort.duree_annees} ans, registre {entry.duree_annees} ans")
+    if disagreements:
+        return {"registre_fourni": True, "registre_statut": "desaccord", "registre_detail": "; ".join(disagreements)}
+    return {"registre_fourni": True, "registre_statut": "concorde", "registre_detail": detail}
+
+
+def _ort(b: _Builder, d: Dossier, avenant: Avenant | None, referentiel: Referentiel | None) -> None:
     """The ORT: the convention's own fields, and whether the ACV avenant makes it worth ORT."""
     ort = d.ort
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = _registry(d, referentiel)
     if avenant is not None and avenant.contenu is not None:
         values["avenant_secteurs_et_plan"] = bool(avenant.date_signature and avenant.contenu.perimetres_intervention and avenant.contenu.plan_actions)
     cadre = d.convention.cadre if d.convention else None
@@ -858,6 +887,7 @@ def _ort(b: _Builder, d: Dossier, avenant: Avenant | None) -> None:
         "nb_parties_urbanisees": "ort.secteurs[*].partie_urbanisee",
         "nb_communes_non_signataires": "ort.secteurs[*].commune_insee, ort.signataires[*].insee",
         "avenant_secteurs_et_plan": "convention.avenants[].contenu.perimetres_intervention, convention.avenants[].contenu.plan_actions",
+        "registre_fourni": "option --referentiel (ort-communes.csv)", "registre_statut": "ort-communes.csv ; ort.date_signature, ort.duree_annees",
     })
     for i, secteur in enumerate(ort.secteurs if ort else []):
         b.add("secteur_ort", Entity("secteur_ort", secteur.id, f"Secteur d'intervention « {secteur.nom} »", f"ort.secteurs[{i}]"), {
