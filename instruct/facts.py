@@ -58,6 +58,10 @@ FACT_TYPES: dict[str, dict[str, FieldSpec]] = {
         "nb_indicateurs_resultats": F("int", "nombre d'indicateurs de résultats"),
         "nb_dates_futures": F("int", "nombre de dates postérieures à la date d'évaluation", True),
         "nb_immeubles": F("int", "nombre d'immeubles proposés à Action Logement", True),
+        "siren_epci_referentiel": F("str", "SIREN de l'EPCI selon la liste officielle ACV"),
+        "siren_epci_concorde": F("bool", "SIREN de l'EPCI identique dans le dossier et la liste officielle", derived_from=("siren_epci_referentiel",)),
+        "nb_immeubles_en_double": F("int", "immeubles décrits deux fois (même adresse ou même référence cadastrale)", True),
+        "immeubles_en_double": F("str", "immeubles décrits deux fois"),
         "convention_signee": F("bool", "convention-cadre ACV signée"),
         "note_projet_urbain": F("bool", "note sur le projet urbain et son avancement (pièce)"),
         "avis_note_projet_urbain": F("str", "avis de la DDT sur la note de projet urbain"),
@@ -114,6 +118,7 @@ FACT_TYPES: dict[str, dict[str, FieldSpec]] = {
         "ajoutee_apres_avenant": F("bool", "fiche ajoutée après l'avenant"),
         "nb_financeurs_non_signataires": F("int", "financeurs n'ayant pas signé la fiche", True),
         "localisee": F("bool", "localisation de l'action renseignée", True),
+        "excedent_financement_cents": F("cents", "financements au-delà du coût de l'action", derived_from=("cout_cents",)),
         "hors_intervention_pct": F("pct", "part de la localisation hors du périmètre d'intervention"),
         "financeurs_non_signataires": F("str", "financeurs n'ayant pas signé la fiche"),
     },
@@ -158,6 +163,8 @@ FACT_TYPES: dict[str, dict[str, FieldSpec]] = {
         "prix_de_revient_cents": F("cents", "prix de revient"),
         "total_plan_financement_cents": F("cents", "total du plan de financement"),
         "ecart_plan_financement_cents": F("cents", "écart entre plan de financement et prix de revient (valeur absolue)", derived_from=("prix_de_revient_cents", "total_plan_financement_cents")),
+        "excedent_plan_financement_cents": F("cents", "financements au-delà du prix de revient", derived_from=("prix_de_revient_cents", "total_plan_financement_cents")),
+        "nb_financeurs_plan": F("int", "financeurs distincts du plan de financement", derived_from=("total_plan_financement_cents",)),
         "logements_immeuble": F("int", "logements de l'immeuble entier"),
         "logements_maitrises": F("int", "logements maîtrisés par l'opérateur"),
         "logements_non_maitrises": F("int", "logements que l'opérateur ne maîtrise pas", derived_from=("logements_immeuble", "logements_maitrises")),
@@ -369,6 +376,10 @@ def _dossier_fact(b: _Builder, d: Dossier, as_of: dt.date, referentiel: Referent
         paths["commune_acv"] = f"collectivites.ville_centre.insee ; {referentiel.source}"
         if commune:
             values["id_acv"] = commune.id_acv
+            if commune.siren_epci:
+                values["siren_epci_referentiel"] = commune.siren_epci
+                values["siren_epci_concorde"] = commune.siren_epci == d.collectivites.intercommunalite.siren
+                paths["siren_epci_concorde"] = f"collectivites.intercommunalite.siren ; {referentiel.source}"
     if cadre and cadre.date_signature:
         values["date_convention"] = date_int(cadre.date_signature)
         end = avenant.date_signature if avenant and avenant.date_signature else as_of
@@ -392,6 +403,10 @@ def _dossier_fact(b: _Builder, d: Dossier, as_of: dt.date, referentiel: Referent
         values["nb_indicateurs_resultats"] = sum(1 for i in d.indicateurs if i.type == "resultats")
     paths["nb_indicateurs_moyens"] = paths["nb_indicateurs_resultats"] = "indicateurs"
     values["nb_immeubles"] = len(d.immeubles)
+    doubles = _duplicate_immeubles(d)
+    values["nb_immeubles_en_double"] = len(doubles)
+    values["immeubles_en_double"] = "; ".join(doubles) or None
+    paths["nb_immeubles_en_double"] = "immeubles[*].adresse, immeubles[*].reference_cadastrale"
     if cadre is not None:
         values["convention_signee"] = cadre.date_signature is not None
         paths["convention_signee"] = "convention.cadre.date_signature"
@@ -412,6 +427,25 @@ def _dossier_fact(b: _Builder, d: Dossier, as_of: dt.date, referentiel: Referent
         values["dates_futures"] = ", ".join(futures[:10]) + (" …" if len(futures) > 10 else "")
         paths["nb_dates_futures"] = "; ".join(p.split(" (")[0] for p in futures[:10])
     b.add("dossier", DOSSIER_ENTITY, values, paths)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().replace(",", " ").split())
+
+
+def _duplicate_immeubles(d: Dossier) -> list[str]:
+    """Pairs of immeubles with the same address or cadastral reference (case and spaces aside)."""
+    seen: dict[tuple[str, str], str] = {}
+    out = []
+    for imm in d.immeubles:
+        for kind, value in (("adresse", imm.adresse), ("cadastre", imm.reference_cadastrale)):
+            if value:
+                key = (kind, _normal(value))
+                if key in seen:
+                    out.append(f"{seen[key]} et {imm.id} ({kind} « {value} »)")
+                else:
+                    seen[key] = imm.id
+    return out
 
 
 def _dated_fields(d: Dossier):
@@ -606,6 +640,7 @@ def _fiches(b: _Builder, d: Dossier, avenant: Avenant | None) -> None:
             "nb_financeurs_non_signataires": len(missing),
             "financeurs_non_signataires": ", ".join(missing) or None,
             "localisee": fiche.localisation is not None,
+            "excedent_financement_cents": max(0, total - cents(fiche.cout)) if fiche.cout is not None else None,
             "hors_intervention_pct": _share_outside(fiche.localisation, intervention),
         }
         if fiche.date_approbation_comite_projet and fiche.date_comite_regional:
@@ -632,6 +667,7 @@ def _fiches(b: _Builder, d: Dossier, avenant: Avenant | None) -> None:
             "ajoutee_apres_avenant": f"{path}.date_approbation_comite_projet, {path}.date_signature, date de l'avenant",
             "nb_financeurs_non_signataires": f"{path}.financement[*].financeur, {path}.signataires",
             "localisee": f"{path}.localisation",
+            "excedent_financement_cents": f"{path}.cout, {path}.financement[*].montant",
             "hors_intervention_pct": f"{path}.localisation, perimetres.intervention",
         })
 
@@ -764,6 +800,8 @@ def _immeubles(b: _Builder, d: Dossier) -> None:
             "prix_de_revient_cents": prix,
             "total_plan_financement_cents": total_plan,
             "ecart_plan_financement_cents": abs(prix - total_plan) if prix is not None and total_plan is not None else None,
+            "excedent_plan_financement_cents": max(0, total_plan - prix) if prix is not None and total_plan is not None else None,
+            "nb_financeurs_plan": len({s.financeur.casefold() for s in plan}) if plan else None,
             "logements_immeuble": imm.logements_immeuble,
             "logements_maitrises": imm.logements_maitrises,
             "logements_non_maitrises": (imm.logements_immeuble - imm.logements_maitrises
@@ -803,6 +841,8 @@ def _immeubles(b: _Builder, d: Dossier) -> None:
             "nb_etapes_planning": f"{p}.planning", "planning_ordonne": f"{p}.planning[*].date",
             "prix_de_revient_cents": f"{p}.prix_de_revient", "total_plan_financement_cents": f"{p}.plan_de_financement[*].montant",
             "ecart_plan_financement_cents": f"{p}.prix_de_revient, {p}.plan_de_financement[*].montant",
+            "excedent_plan_financement_cents": f"{p}.prix_de_revient, {p}.plan_de_financement[*].montant",
+            "nb_financeurs_plan": f"{p}.plan_de_financement[*].financeur",
             "logements_immeuble": f"{p}.logements_immeuble", "logements_maitrises": f"{p}.logements_maitrises",
             "logements_non_maitrises": f"{p}.logements_immeuble, {p}.logements_maitrises",
             "demande_objet": f"{p}.demande_action_logement.objet",

@@ -30,6 +30,7 @@ class CommuneACV:
     insee: str
     nom: str
     id_acv: str
+    siren_epci: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,5 +108,7 @@ def load_referentiel(directory: str | Path) -> Referentiel:
         if not insee or not (insee.isdigit() or insee[:2] in {"2A", "2B"}):
             unreadable += 1
             continue
-        communes[insee.zfill(5)] = CommuneACV(insee.zfill(5), (row.get("lib_com") or "").strip(), (row.get("id_acv") or "").strip())
+        siren = (row.get("siren_epci") or "").strip()
+        communes[insee.zfill(5)] = CommuneACV(insee.zfill(5), (row.get("lib_com") or "").strip(), (row.get("id_acv") or "").strip(),
+                                              siren if len(siren) == 9 and siren.isdigit() else None)
     return Referentiel(source=ACV_FILE, communes=communes, unreadable_rows=unreadable, ort=ort, ort_unreadable=ort_unreadable)
