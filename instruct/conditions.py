@@ -145,6 +145,15 @@ def unguarded_fields(cond: Condition | None, guards: frozenset = frozenset()) ->
     return out
 
 
+def asserted_present(cond: Condition | None) -> list[str]:
+    """Fields a condition requires to be present whenever it holds (top-level conjunction)."""
+    if isinstance(cond, Present) and cond.present:
+        return [cond.field]
+    if isinstance(cond, All):
+        return [f for item in cond.items for f in asserted_present(item)]
+    return []
+
+
 def params(cond: Condition | None) -> list[str]:
     if cond is None:
         return []

@@ -284,6 +284,11 @@ class FicheAction(Modele):
     date_comite_regional: Date | None = None
     date_signature: Date | None = None
     signataires: list[Court] = Field([], description="organismes ayant signé la fiche")
+    categorie_anru: Literal[
+        "ingenierie", "amenagement", "recyclage_habitat_ancien_valide_ce", "recyclage_habitat_ancien",
+        "reconstitution_offre_sociale", "requalification_offre_sociale", "equipements", "restructuration_commerciale",
+        "diversification_prime_accession", "autre",
+    ] | None = Field(None, description="nature de l'intervention financée par l'ANRU")
     localisation: Geometrie | None = None
     piece: Identifiant | None = None
 
@@ -421,7 +426,11 @@ class DispositifAnah(Modele):
     date_fin: Date | None = None
     perimetre: Surface | None = None
     objectifs_logements: Annotated[int, Field(ge=0, le=100000)] | None = None
-    reference_convention: bool | None = Field(None, description="la convention ACV s'y réfère")
+    reference_convention: bool | None = Field(None, description="la convention ACV s'y réfère (date, périmètre, échéance)")
+    prolongation_prevue: bool | None = None
+    gouvernance_fusionnee: bool | None = Field(None, description="instances de l'OPAH fusionnées avec celles du programme")
+    objectifs_comptes_dans_programme: bool | None = Field(None, description="objectifs du PIG comptés dans ceux du programme")
+    coordination_maitres_ouvrage: bool | None = Field(None, description="coordination entre maîtres d'ouvrage décrite")
     demandes: list[DemandeAnah] = []
 
 
@@ -431,7 +440,10 @@ class Quartier(Modele):
     programme: Literal["NPNRU_national", "NPNRU_regional", "PNRQAD"]
     perimetre: Surface | None = None
     date_convention_anru: Date | None = None
-    date_comite_engagement: Date | None = None
+    date_comite_engagement: Date | None = Field(None, description="comité d'engagement NPNRU")
+    convention_anru_referencee: bool | None = Field(None, description="la convention ACV et la convention pluriannuelle de renouvellement urbain se référencent")
+    coherence_projets: bool | None = Field(None, description="objectifs, gouvernance, moyens et calendriers mis en cohérence")
+    articulation_pnrqad: bool | None = Field(None, description="comment le programme achève ou prolonge le PNRQAD")
 
 
 class SecteurORT(Modele):
@@ -474,7 +486,7 @@ class Dossier(Modele):
     pieces: list[Piece] = []
     immeubles: Annotated[list[Immeuble], Field(max_length=500)] = []
     dispositifs_anah: list[DispositifAnah] | None = None
-    quartiers: list[Quartier] = []
+    quartiers: list[Quartier] | None = Field(None, description="absent : situation ANRU non déclarée ; [] : aucun quartier")
     ort: ORT | None = None
 
     @field_validator("fiches_actions")

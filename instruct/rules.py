@@ -273,7 +273,7 @@ def _read_rule(raw: Any, loc: tuple, code: str, partenaire: str, parameters: dic
     if optional_review and not _is_conjunction(parsed["review"]):
         problem(loc + ("review",), f"« review » lit un champ qui peut manquer ({', '.join(optional_review)}) : "
                                    "seule une comparaison ou un « all » de comparaisons est admis")
-    known = list(requires) + C.fields(parsed["condition"], compared_only=True)
+    known = list(requires) + C.fields(parsed["condition"], compared_only=True) + C.asserted_present(parsed["condition"])
     for name in C.unguarded_fields(parsed["requirement"]):
         if name in spec and not _covered(name, spec, known):
             problem(loc + ("requirement",), f"le champ « {name} » peut manquer : ajoutez-le à requires (sinon l'absence serait jugée non conforme)")
