@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	@for d in samples/*/dossier.yaml; do \
-	  echo "=== $$(dirname $$d)"; \
-	  $(BIN)/acv check "$$(dirname $$d)" --date 2026-11-26 --referentiel samples/referentiel || true; \
+	@for d in samples/*/dossier.yaml samples/*.yaml; do \
+	  case "$$d" in */dossier.yaml) d=$$(dirname $$d);; esac; \
+	  echo "=== $$d"; \
+	  $(BIN)/acv check "$$d" --date 2026-11-26 --referentiel samples/referentiel || true; \
 	done
 
 test: $(STAMP)

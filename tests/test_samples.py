@@ -7,7 +7,8 @@ from instruct.loader import load
 
 from conftest import EVALUATION_DATE, SAMPLES
 
-EXPECTED = {"villebelle": "recevable", "montclair": "incomplet", "saint-aubin": "non_recevable", "belcastel": "recevable"}
+EXPECTED = {"villebelle": "recevable", "montclair": "incomplet", "saint-aubin": "non_recevable", "belcastel": "recevable",
+            "ort-sans-ville-principale.yaml": "incomplet"}  # PROG verdict; its point is the ORT (below)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -25,9 +26,9 @@ def test_sample_verdict_and_engines_agree(name, catalogue, sample_referentiel):
     assert [f.__dict__ for f in reports["durable"].findings] == [f.__dict__ for f in reports["python"].findings]
 
 
-def test_every_sample_directory_is_covered():
-    folders = {p.name for p in SAMPLES.iterdir() if (p / "dossier.yaml").exists()}
-    assert folders == set(EXPECTED)
+def test_every_sample_is_covered():
+    found = {p.name for p in SAMPLES.iterdir() if (p / "dossier.yaml").exists() or p.suffix == ".yaml"}
+    assert found == set(EXPECTED)
 
 
 def test_non_compliant_sample_names_its_gaps(catalogue, sample_referentiel):
@@ -75,3 +76,26 @@ def test_action_logement_sample_screens_each_immeuble(catalogue, sample_referent
     assert f"400{nbsp}000,00 €" in cap.message and "300 m²" in cap.message and f"1{nbsp}000,00 €/m²" in cap.message
     assert f"dépassement 100{nbsp}000,00 €" in cap.message
     assert cap.parameters[0]["name"] == "al.plafond_m2" and cap.parameters[0]["since"] == "2018-03-27"
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("villebelle", {"PROG": "recevable", "AL-V": "recevable", "AL-O": "recevable", "ANAH": "recevable", "ANRU": "recevable", "ORT": "recevable", "X": "recevable"}),
+    ("saint-aubin", {"ANAH": "incomplet", "ANRU": "non_recevable", "X": "non_recevable"}),
+    ("montclair", {"ANAH": "incomplet"}),
+    ("ort-sans-ville-principale.yaml", {"ORT": "non_recevable"}),
+])
+def test_partner_verdicts(name, expected, catalogue, sample_referentiel):
+    report = check_dossier(load(SAMPLES / name).dossier, catalogue, EVALUATION_DATE, referentiel=sample_referentiel)
+    assert {code: report.rulesets[code].verdict for code in expected} == expected
+
+
+def test_npnru_overlap_and_double_financing_are_named(catalogue, sample_referentiel):
+    report = check_dossier(load(SAMPLES / "saint-aubin").dossier, catalogue, EVALUATION_DATE, referentiel=sample_referentiel)
+    by_key = {(f.rule, f.check, f.entity.id): f for f in report.findings}
+    overlap = by_key[("ANRU-02", None, "QP099001")]
+    assert overlap.status == "non_conforme" and "100,00 %" in overlap.message  # the quartier lies wholly in the périmètre
+    twice = by_key[("ANRU-03", None, "SA-04")]
+    assert twice.status == "non_conforme" and "150\u202f000,00 €" in twice.message
+    assert by_key[("X-03", "fiche", "SA-04")].status == "non_conforme"
+    assert by_key[("ANAH-04", "prolongation", "opah-ru-forges")].status == "non_conforme"
+    assert by_key[("ANAH-02", None, "anah")].status == "non_applicable"
