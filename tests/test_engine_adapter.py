@@ -13,7 +13,6 @@ from instruct.evaluation import prepare
 from instruct.facts import Entity, Fact, build_facts
 from instruct.loader import load, validate
 from instruct.rules import RuleSet, _read_rule
-from instruct.parameters import load_parameters
 
 from conftest import EVALUATION_DATE, ROOT, SAMPLES
 

@@ -1,6 +1,5 @@
 """`acv ort commerce`: the DDT's daily question, answered with the reason and the articles."""
 
-import copy
 import datetime as dt
 import json
 import subprocess

@@ -1,7 +1,6 @@
 """The national ORT registry (--referentiel with ort-communes.csv): real data, messy rows."""
 
 import datetime as dt
-import json
 
 import pytest
 

@@ -7,7 +7,6 @@ import pytest
 from instruct.errors import InputError
 from instruct.rules import load_catalogue
 
-from conftest import ROOT
 
 GOOD_RULE = """
   - id: T-01

@@ -1,0 +1,43 @@
+"""Dossier -> flat facts: what the rules read.
+
+Facts are measurements, rules are judgments: these modules compute values (sums, gaps, areas
+outside a perimeter, months elapsed) and never decide compliance; thresholds live in the
+rule files and their dated parameters.
+
+A fact is one entity (the dossier, a fiche action, an immeuble…) with flat values: int, bool
+or str; dates as YYYYMMDD ints, amounts as integer cents, areas in m², shares in hundredths
+of a percent. A value that is unknown is left out (never None). `FACT_TYPES` declares every
+field: the rule loader refuses a rule that reads anything else. One module per rule family.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from instruct.dossier import Dossier
+from instruct.facts import action_logement, anah_anru, ort, programme
+from instruct.facts.base import Builder, Entity, Fact, FieldSpec, add_months, cents, date_int, deployment_avenant, months_between
+from instruct.referentiel import Referentiel
+
+FACT_TYPES: dict[str, dict[str, FieldSpec]] = {**programme.TYPES, **action_logement.TYPES, **ort.TYPES, **anah_anru.TYPES}
+
+__all__ = ["FACT_TYPES", "Entity", "Fact", "FieldSpec", "build_facts", "add_months", "cents", "date_int", "months_between"]
+
+
+def build_facts(dossier: Dossier, as_of: dt.date, referentiel: Referentiel | None = None) -> list[Fact]:
+    avenant = deployment_avenant(dossier)
+    avenant_index = dossier.convention.avenants.index(avenant) if avenant else None
+    b = Builder({"avenant_present": avenant is not None, "avenant_signe": bool(avenant and avenant.date_signature)})
+    programme.dossier_fact(b, dossier, as_of, referentiel, avenant, avenant_index)  # first: facts[0] is the dossier
+    programme.signataires(b, dossier)
+    programme.elements(b, dossier, avenant, avenant_index)
+    programme.axes(b, dossier)
+    programme.inclusions(b, dossier)
+    programme.fiches(b, dossier, avenant)
+    programme.avenants(b, dossier)
+    programme.chronologie(b, dossier)
+    action_logement.immeubles(b, dossier)
+    ort.ort_facts(b, dossier, avenant, referentiel)
+    anah_anru.anah(b, dossier, as_of)
+    anah_anru.quartiers(b, dossier)
+    return b.facts

@@ -1,0 +1,89 @@
+"""What every fact builder shares: field declarations, entities, facts, units, the builder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from instruct.dossier import Avenant, Dossier
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    kind: str  # bool int str date cents m2 pct
+    label: str
+    always: bool = False  # present in every fact of this type
+    derived_from: tuple[str, ...] = ()  # present whenever these are
+
+
+def F(kind: str, label: str, always: bool = False, derived_from: tuple[str, ...] = ()) -> FieldSpec:
+    return FieldSpec(kind, label, always, derived_from)
+
+
+# Copied into every fact: the stage the dossier has reached.
+CONTEXT = {
+    "avenant_present": F("bool", "avenant de déploiement présent au dossier", True),
+    "avenant_signe": F("bool", "avenant de déploiement signé", True),
+}
+
+
+@dataclass(frozen=True)
+class Entity:
+    type: str
+    id: str
+    label: str
+    path: str  # where it is in the dossier ("" for the dossier itself)
+
+@dataclass
+class Fact:
+    type: str
+    entity: Entity
+    values: dict[str, Any]
+    paths: dict[str, str] = field(default_factory=dict)  # field -> dossier path (evidence)
+
+def date_int(value: dt.date) -> int:
+    return value.year * 10000 + value.month * 100 + value.day
+
+def cents(value: Decimal) -> int:
+    return int((value * 100).to_integral_value())
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Smallest n such that end <= start + n months (0 if end <= start)."""
+    if end <= start:
+        return 0
+    n = (end.year - start.year) * 12 + end.month - start.month
+    n = max(n - 1, 0)
+    while add_months(start, n) < end:
+        n += 1
+    return n
+
+class Builder:
+    """Collects facts; drops unknown (None) values and adds the context fields."""
+
+    def __init__(self, context: dict[str, Any]):
+        self.facts: list[Fact] = []
+        self.context = context
+
+    def add(self, type_: str, entity: Entity, values: dict[str, Any], paths: dict[str, str]) -> None:
+        values = {k: v for k, v in {**self.context, **values}.items() if v is not None}
+        self.facts.append(Fact(type_, entity, values, paths))
+
+def deployment_avenant(dossier: Dossier) -> Avenant | None:
+    avenants = dossier.convention.avenants if dossier.convention else []
+    deploiement = [a for a in avenants if a.objet == "deploiement"]
+    signed = [a for a in deploiement if a.date_signature]
+    if signed:
+        return min(signed, key=lambda a: (a.date_signature, a.numero))
+    return min(deploiement, key=lambda a: a.numero) if deploiement else None
