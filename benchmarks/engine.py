@@ -48,16 +48,16 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from instruct import engine_durable, report_json, yamlio  # noqa: E402
-from instruct.check import ENGINES, Report, RulesetResult, check_dossier, prepared_rules  # noqa: E402
+from instruct.check import ENGINES, Report, assemble_report, check_dossier, prepared_rules  # noqa: E402
 from instruct.evaluation import prepare  # noqa: E402
 from instruct.facts import build_facts  # noqa: E402
-from instruct.findings import build_findings, counts, verdict  # noqa: E402
+from instruct.findings import build_findings  # noqa: E402
 from instruct.loader import validate  # noqa: E402
 from instruct.referentiel import CommuneACV, Referentiel  # noqa: E402
 from instruct.rules import load_catalogue  # noqa: E402
 
 SOURCE = "x.yaml"
-PARTENAIRES: list[str] = ["programme"]  # set from --partenaire
+PARTENAIRES: list[str] = ["PROG"]  # set from --partenaire
 DEFAULT_AS_OF = dt.date(2026, 11, 26)
 TARGET_RATE = 200.0  # dossiers/s, programme rule set, one core
 TARGET_RATIO = 2.0  # durable time / python time
@@ -533,12 +533,7 @@ class Bench:
         t5 = pc()
         findings = build_findings(prepared, facts, outcomes, facts[0])
         t6 = pc()
-        results = {}
-        for rs in rulesets:
-            mine = [f for f in findings if f.ruleset == rs.code]
-            results[rs.code] = RulesetResult(rs.code, rs.title, verdict(mine), counts(mine))
-        ville = dossier.collectivites.ville_centre
-        report = Report(dossier.id, ville.nom, ville.insee, dossier.fictif, self.as_of, results, findings, SOURCE, [])
+        report = assemble_report(dossier, rulesets, facts, findings, self.as_of, self.referentiel, SOURCE)
         t7 = pc()
         out = report_json.render(report)
         t8 = pc()
@@ -563,11 +558,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=("both", "durable", "python"), default="both")
     parser.add_argument("--date", type=dt.date.fromisoformat, default=DEFAULT_AS_OF, help=f"evaluation date (default {DEFAULT_AS_OF})")
     parser.add_argument("--partenaire", action="append", default=None,
-                        help="rule sets to evaluate, as for `acv check` (default: programme)")
+                        help="rule sets to evaluate, as for `acv check` (default: PROG)")
     parser.add_argument("--no-tracemalloc", action="store_true", help="skip the tracemalloc pass")
     parser.add_argument("--trace-n", type=int, default=None, help="dossiers in the tracemalloc pass (default: all; it runs ~5x slower)")
     args = parser.parse_args(argv)
-    args.partenaire = args.partenaire or ["programme"]
+    args.partenaire = args.partenaire or ["PROG"]  # the programme rule set alone (X would come with "programme")
     if args.n < 1 or args.repeat < 1:
         parser.error("--n and --repeat must be >= 1")
     engines = ["durable", "python"] if args.engine == "both" else [args.engine]
@@ -676,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
             if engine == engines[0]:
                 n_facts.append(len(facts))
                 n_findings.append(len(report.findings))
-                verdicts.update(r.verdict for r in report.rulesets.values())
+                verdicts.update(f"{code} {r.verdict}" for code, r in report.rulesets.items())
                 statuses.update(f.status for f in report.findings)
             if k < 5:  # the staged pipeline must give exactly check_dossier's report
                 ref_out = report_json.render(check_dossier(dossiers[k], catalogue, as_of, referentiel=referentiel, engine=engine, source=SOURCE, partenaires=PARTENAIRES))
@@ -723,7 +718,7 @@ def main(argv: list[str] | None = None) -> int:
       f"40 fiches, 3 secteurs, 10 immeubles each")
     w(f"  facts per dossier: mean {statistics.mean(n_facts):.1f} (min {min(n_facts)}, max {max(n_facts)}); "
       f"findings per dossier: mean {statistics.mean(n_findings):.1f} (min {min(n_findings)}, max {max(n_findings)})")
-    w("  verdicts: " + ", ".join(f"{v} {c} ({100 * c / n:.0f} %)" for v, c in sorted(verdicts.items())))
+    w("  verdicts (per rule set, share of dossiers): " + ", ".join(f"{v} {c} ({100 * c / n:.0f} %)" for v, c in sorted(verdicts.items())))
     total_f = sum(statuses.values())
     w("  statuses: " + ", ".join(f"{s} {100 * c / total_f:.1f} %" for s, c in statuses.most_common()))
     if agree is not None:

@@ -83,6 +83,12 @@ def check_dossier(
     facts = build_facts(dossier, as_of, referentiel)
     outcomes = ENGINES[engine](prepared, facts)
     findings = build_findings(prepared, facts, outcomes, facts[0])
+    return assemble_report(dossier, rulesets, facts, findings, as_of, referentiel, source)
+
+
+def assemble_report(dossier: Dossier, rulesets: list, facts: list, findings: list[Finding], as_of: dt.date,
+                    referentiel: Referentiel | None, source: str) -> Report:
+    """Verdicts per rule set and per separately instructed entity, and the notes."""
     results = {}
     for rs in rulesets:
         mine = [f for f in findings if f.ruleset == rs.code]
@@ -91,6 +97,8 @@ def check_dossier(
     for fact in facts:
         if fact.type in SEPARATE_ENTITIES:
             mine = [f for f in findings if f.entity.type == fact.type and f.entity.id == fact.entity.id]
+            if not mine:
+                continue  # no selected rule set looks at it
             entities.append(EntityResult(fact.type, fact.entity.id, fact.entity.label, verdict(mine), counts(mine)))
     notes = []
     if referentiel is None or referentiel.communes is None:
