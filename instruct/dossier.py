@@ -468,6 +468,19 @@ class ORT(Modele):
     plan_financement: bool | None = None
     secteurs: list[SecteurORT] = []
 
+    @field_validator("secteurs")
+    @classmethod
+    def _secteurs_uniques(cls, secteurs: list[SecteurORT]) -> list[SecteurORT]:
+        return _unique(secteurs, "id", "identifiant de secteur d'intervention")
+
+
+def _unique(items: list | None, key: str, what: str) -> list | None:
+    values = [getattr(i, key) for i in items or []]
+    doubles = sorted({v for v in values if values.count(v) > 1})
+    if doubles:
+        raise ValueError(f"{what} en double : {', '.join(doubles)}")
+    return items
+
 
 class Dossier(Modele):
     """Un dossier Action Cœur de Ville."""
@@ -507,6 +520,16 @@ class Dossier(Modele):
         if doubles:
             raise ValueError(f"identifiant d'immeuble en double : {', '.join(doubles)}")
         return immeubles
+
+    @field_validator("dispositifs_anah")
+    @classmethod
+    def _dispositifs_uniques(cls, dispositifs: list[DispositifAnah] | None) -> list[DispositifAnah] | None:
+        return _unique(dispositifs, "id", "identifiant de dispositif Anah")
+
+    @field_validator("quartiers")
+    @classmethod
+    def _quartiers_uniques(cls, quartiers: list[Quartier] | None) -> list[Quartier] | None:
+        return _unique(quartiers, "code_qpv", "code QPV")
 
     @field_validator("axes")
     @classmethod

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
+
+from shapely.ops import unary_union
 
 from instruct.dossier import Dossier
 from instruct.facts.base import CONTEXT, F, Builder, Entity, FieldSpec, cents, date_int
@@ -32,7 +35,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "objectifs_comptes": F("bool", "objectifs comptés dans ceux du programme"),
         "coordination": F("bool", "coordination entre maîtres d'ouvrage décrite"),
         "intersecte_intervention": F("bool", "le périmètre croise le périmètre d'intervention"),
-        "couvre_centre": F("bool", "le périmètre couvre le centre-ville"),
+        "part_centre_couverte_pct": F("pct", "part du centre-ville de la ville principale couverte par le périmètre"),
         "demande_chef_projet": F("bool", "cofinancement du chef de projet demandé à l'Anah", True),
         "taux_chef_projet_pct": F("pct", "taux de cofinancement demandé pour le chef de projet"),
         "depense_chef_projet_cents": F("cents", "dépense annuelle HT du chef de projet"),
@@ -62,7 +65,7 @@ def situation_anru(d: Dossier) -> str | None:
     if any(q.programme == "PNRQAD" for q in d.quartiers):
         return "pnrqad"
     intervention = d.perimetres.intervention.shape if d.perimetres and d.perimetres.intervention else None
-    central = any(q.perimetre is not None and intervention is not None and q.perimetre.shape.intersects(intervention) for q in d.quartiers)
+    central = any(q.perimetre is not None and intervention is not None and overlaps(q.perimetre.shape, intervention) for q in d.quartiers)
     if not central and (intervention is None or any(q.perimetre is None for q in d.quartiers)):
         return "npnru_localisation_inconnue"
     return "npnru_centre" if central else "npnru_peripherie"
@@ -70,11 +73,19 @@ def situation_anru(d: Dossier) -> str | None:
 OPAH_TYPES = {"OPAH-RU", "OPAH-CD", "plan_de_sauvegarde"}
 
 def _centre(d: Dossier):
-    """The centre-ville as a surface: the ORT secteurs that include one, else the secteurs prioritaires."""
-    ort = [s.geometrie for s in (d.ort.secteurs if d.ort else []) if s.centre_ville and s.geometrie]
-    if ort:
-        return ort
-    return [s.geometrie for s in (d.perimetres.secteurs_prioritaires if d.perimetres else [])]
+    """The ville principale's centre-ville as one surface: its ORT secteurs that include a
+    centre-ville, else the secteurs prioritaires; None when neither is drawn."""
+    ville = d.collectivites.ville_centre.insee
+    parts = [s.geometrie.shape for s in (d.ort.secteurs if d.ort else []) if s.centre_ville and s.geometrie and s.commune_insee == ville]
+    if not parts:
+        parts = [s.geometrie.shape for s in (d.perimetres.secteurs_prioritaires if d.perimetres else [])]
+    return unary_union(parts) if parts else None
+
+
+def overlaps(a, b) -> bool:
+    """Two surfaces share an area (not just an edge): more than half a square metre."""
+    measure = inclusion(a, b)
+    return measure.inner_m2 - measure.outside_m2 > 0.5
 
 def anah(b: Builder, d: Dossier, as_of: dt.date) -> None:
     dispositifs = d.dispositifs_anah
@@ -104,7 +115,9 @@ def anah(b: Builder, d: Dossier, as_of: dt.date) -> None:
     for i, x in enumerate(dispositifs or []):
         path = f"dispositifs_anah[{i}]"
         chef = [r for r in x.demandes if r.objet == "chef_de_projet"]
-        demande = chef[0] if chef else None
+        # several requests for the chef de projet: the highest rate and the total expense
+        taux = max((r.taux_pct for r in chef if r.taux_pct is not None), default=None)
+        depenses = [r.depense_annuelle_ht for r in chef if r.depense_annuelle_ht is not None]
         perimetre = x.perimetre.shape if x.perimetre else None
         b.add("dispositif_anah", Entity("dispositif_anah", x.id, f"Dispositif {x.type} {x.id}", path), {
             "type": x.type, "etat": x.etat, "maitre_ouvrage": x.maitre_ouvrage, "perimetre_fourni": perimetre is not None,
@@ -115,17 +128,18 @@ def anah(b: Builder, d: Dossier, as_of: dt.date) -> None:
             "reference_convention": x.reference_convention, "prolongation_prevue": x.prolongation_prevue,
             "gouvernance_fusionnee": x.gouvernance_fusionnee, "objectifs_comptes": x.objectifs_comptes_dans_programme,
             "coordination": x.coordination_maitres_ouvrage,
-            "intersecte_intervention": perimetre.intersects(intervention.shape) if perimetre is not None and intervention else None,
-            "couvre_centre": all(perimetre.covers(c.shape.representative_point()) for c in centre) if perimetre is not None and centre else None,
-            "demande_chef_projet": demande is not None,
-            "taux_chef_projet_pct": int(demande.taux_pct * 100) if demande and demande.taux_pct is not None else None,
-            "depense_chef_projet_cents": cents(demande.depense_annuelle_ht) if demande and demande.depense_annuelle_ht is not None else None,
+            "intersecte_intervention": overlaps(perimetre, intervention.shape) if perimetre is not None and intervention else None,
+            "part_centre_couverte_pct": (round((1 - inclusion(centre, perimetre).outside_share) * 10000)
+                                         if perimetre is not None and centre is not None else None),
+            "demande_chef_projet": bool(chef),
+            "taux_chef_projet_pct": math.ceil(taux * 100) if taux is not None else None,  # a cap is exceeded by the first hundredth
+            "depense_chef_projet_cents": sum(cents(x) for x in depenses) if depenses else None,
             "npnru_national": npnru_national,
         }, {
             "date_fin": f"{path}.date_fin", "date_debut": f"{path}.date_debut", "reference_convention": f"{path}.reference_convention",
             "prolongation_prevue": f"{path}.prolongation_prevue", "gouvernance_fusionnee": f"{path}.gouvernance_fusionnee",
             "objectifs_comptes": f"{path}.objectifs_comptes_dans_programme", "coordination": f"{path}.coordination_maitres_ouvrage",
-            "intersecte_intervention": f"{path}.perimetre, perimetres.intervention", "couvre_centre": f"{path}.perimetre, ort.secteurs (centre-ville)",
+            "intersecte_intervention": f"{path}.perimetre, perimetres.intervention", "part_centre_couverte_pct": f"{path}.perimetre, ort.secteurs (centre-ville de la ville principale) ou perimetres.secteurs_prioritaires",
             "taux_chef_projet_pct": f"{path}.demandes[objet=chef_de_projet].taux_pct",
             "depense_chef_projet_cents": f"{path}.demandes[objet=chef_de_projet].depense_annuelle_ht", "npnru_national": "quartiers[*].programme",
             "dispositif_programme": "dispositifs_anah[*].etat", "perimetre_fourni": f"{path}.perimetre",
