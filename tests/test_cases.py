@@ -44,6 +44,14 @@ BASE_DOSSIER: dict[str, Any] = {
 IMPOSSIBLE: dict[tuple[str, str], str] = {
     ("PROG-01", "incomplet"): "commune_acv est toujours connu quand un référentiel est fourni ; sans référentiel, "
                               "« review » rend a_verifier avant que « requires » soit lu",
+    ("AL-V-03", "non_conforme"): "aucun des cinq contrôles (adresse, cadastre, surface, proprietaire, operateur) n'a "
+                                 "d'exigence (requirement) : la donnée présente donne conforme, absente incomplet",
+    ("AL-V-04", "non_conforme"): "pas d'exigence (requirement), et plan_situation_immeubles n'est jamais faux "
+                                 "(vrai si une pièce plan_situation est au dossier, absent sinon -> incomplet)",
+    ("AL-O-01", "non_conforme"): "pas d'exigence (requirement) : description présente -> conforme ou a_verifier "
+                                 "(moins de al.description_min_caracteres), absente -> incomplet",
+    ("AL-O-03", "non_conforme"): "pas d'exigence (requirement) : opérateur identifié -> conforme ou a_verifier "
+                                 "(nature « autre »), non identifié -> incomplet",
 }
 
 
@@ -187,3 +195,47 @@ def test_impossible_statuses_are_really_impossible():
         for (rule, status), reason in IMPOSSIBLE.items():
             if _case_key(case) == rule or case["rule"] == rule:
                 assert status not in _expected_statuses(case), f"{case['name']} : {status} déclaré impossible ({reason})"
+
+
+# --- messages: the figures the Action Logement delegation relies on ---------------------------
+
+def _case_named(name: str) -> dict:
+    return next(c for c in CASES if c["name"] == name)
+
+
+def _finding(report, rule: str, check: str | None, entity: str):
+    return next(f for f in report.findings
+                if f.rule == rule and (f.check or None) == check and f"{f.entity.type}:{f.entity.id}" == entity)
+
+
+def test_al_o_12_message_shows_the_rounding():
+    case = _case_named("AL-O-12 — 7 logements réservés sur 10 pendant 9 ans : il en faut 8 (75 % de 10 = 7,5)")
+    for engine in ENGINES:
+        finding = _finding(_run(case, engine), "AL-O-12", None, "immeuble:IMM-01")
+        assert finding.status == "non_conforme"
+        for part in ("7 logement(s) réservé(s) sur 10", "au moins 8", "arrondi à l'entier supérieur"):
+            assert part in finding.message, f"[{engine}] « {part} » absent de : {finding.message}"
+
+
+def test_al_o_14_message_shows_cap_and_excess():
+    case = {
+        "name": "AL-O-14 plafond_m2 — 150 000,00 € pour 100 m² habitables",
+        "rule": "AL-O-14",
+        "check": "plafond_m2",
+        "date": "2020-06-01",
+        "dossier": {"immeubles": [{
+            "id": "IMM-01",
+            "logements": [
+                {"typologie": "T3", "surface_habitable_m2": 60, "loyer_mensuel": "480.00"},
+                {"typologie": "T2", "surface_habitable_m2": 40, "loyer_mensuel": "350.00"},
+            ],
+            "demande_action_logement": {"pret": "110000.00", "pret_duree_annees": 20, "subvention": "40000.00", "objet": "travaux"},
+        }]},
+    }
+    nnbsp = "\u202f"  # French thousands separator (narrow no-break space)
+    for engine in ENGINES:
+        finding = _finding(_run(case, engine), "AL-O-14", "plafond_m2", "immeuble:IMM-01")
+        assert finding.status == "non_conforme"
+        for part in (f"Demande de 150{nnbsp}000,00 €", "pour 100 m² habitables", f"plafond de 1{nnbsp}000,00 €/m²",
+                     f"dépassement 50{nnbsp}000,00 €"):
+            assert part in finding.message, f"[{engine}] « {part} » absent de : {finding.message!r}"
