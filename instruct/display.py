@@ -27,6 +27,9 @@ def display(kind: str, value: Any) -> str:
         return french_number(Decimal(value) / 100, 2) + " €"
     if kind == "m2":
         return french_number(value) + " m²"
+    if kind == "m2c":  # hundredths of m²
+        text = french_number(Decimal(value) / 100, 2)
+        return (text[:-3] if text.endswith(",00") else text) + " m²"
     if kind == "pct":
         return french_number(Decimal(value) / 100, 2) + " %"
     if kind == "int":

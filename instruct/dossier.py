@@ -405,6 +405,11 @@ class Immeuble(Modele):
     def _coherent(self) -> "Immeuble":
         if self.logements_immeuble is not None and self.logements_maitrises is not None and self.logements_maitrises > self.logements_immeuble:
             raise ValueError("plus de logements maîtrisés que l'immeuble n'en compte")
+        count = len(self.logements) if self.logements is not None else None
+        for name in ("reservations", "loyers_maitrises"):
+            engagement = getattr(self, name)
+            if engagement is not None and count is not None and engagement.logements > count:
+                raise ValueError(f"{name} : {engagement.logements} logements engagés pour {count} logements programmés")
         return self
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 LIST_OPS = {"add", "sub", "mul", "div", "max", "min"}
 UNARY_OPS = {"ceil", "floor"}
-UNITS = {"int", "cents", "m2", "pct"}
+UNITS = {"int", "cents", "m2", "m2c", "pct"}
 
 
 class FigureError(ValueError):

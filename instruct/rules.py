@@ -48,7 +48,7 @@ REQUIRED_FILE_KEYS = {"ruleset", "partenaire", "title", "rules"}
 SOURCE_KEYS = {"document", "section", "citation"}
 RULE_ID = re.compile(r"^[A-Z]+(-[A-Z])?-\d{2}$")
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
-NUMERIC = {"int", "date", "cents", "m2", "pct"}
+NUMERIC = {"int", "date", "cents", "m2", "m2c", "pct"}
 PARAM_KIND = {"date": {"date"}, "euros": {"cents"}, "m2": {"m2"}, "pourcent": {"pct"},
               "mois": {"int"}, "jours": {"int"}, "nombre": {"int"}, "annees": {"int"}}
 PARAMETERS_FILE = "parametres.yaml"

@@ -52,6 +52,12 @@ IMPOSSIBLE: dict[tuple[str, str], str] = {
                                  "(moins de al.description_min_caracteres), absente -> incomplet",
     ("AL-O-03", "non_conforme"): "pas d'exigence (requirement) : opérateur identifié -> conforme ou a_verifier "
                                  "(nature « autre »), non identifié -> incomplet",
+    ("ANAH-01", "non_conforme"): "pas d'exigence : une fois dispositifs_anah déclaré (même []), la situation est connue -> conforme",
+    ("ANRU-01", "non_conforme"): "pas d'exigence : une fois quartiers déclaré (même []), la situation est connue -> conforme",
+    ("ORT-09", "conforme"): "le registre national des ORT n'est fourni que par --referentiel : montré par tests/test_ort_registry.py",
+    ("ORT-09", "a_verifier"): "le registre national des ORT n'est fourni que par --referentiel : montré par tests/test_ort_registry.py",
+    ("ORT-09", "non_conforme"): "pas d'exigence : un désaccord avec le registre est à vérifier, jamais non conforme (le registre peut être en retard)",
+    ("ORT-09", "incomplet"): "registre fourni -> registre_statut toujours connu (inconnu, non_signe, desaccord, concorde)",
 }
 
 

@@ -14,7 +14,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         **CONTEXT,
         "adresse": F("str", "adresse"),
         "reference_cadastrale": F("str", "référence cadastrale"),
-        "surface_m2": F("m2", "surface de l'immeuble"),
+        "surface_m2": F("m2c", "surface de l'immeuble"),
         "proprietaire": F("str", "propriétaire"),
         "operateur": F("str", "opérateur désigné"),
         "operateur_type": F("str", "nature de l'opérateur"),
@@ -26,7 +26,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "maitrise_etat": F("str", "état de la maîtrise foncière"),
         "nb_logements": F("int", "nombre de logements programmés"),
         "nb_logements_sans_loyer": F("int", "logements programmés sans niveau de loyer", derived_from=("nb_logements",)),
-        "surface_habitable_m2": F("m2", "surface habitable programmée", derived_from=("nb_logements",)),
+        "surface_habitable_m2": F("m2c", "surface habitable programmée", derived_from=("nb_logements",)),
         "travaux_parties_communes": F("bool", "travaux sur les parties communes"),
         "travaux_parties_privatives": F("bool", "travaux sur les parties privatives", derived_from=("travaux_parties_communes",)),
         "rdc_devenir": F("bool", "devenir du rez-de-chaussée décrit"),
@@ -93,6 +93,11 @@ def _ratio_pct(part: int | None, whole: int | None) -> int | None:
         return None
     return part * 10000 // whole
 
+def _hundredths(value: Decimal | None) -> int | None:
+    """m² kept to the hundredth, so that figures and decisions use the same surface."""
+    return None if value is None else int((value * 100).to_integral_value(rounding="ROUND_HALF_UP"))
+
+
 def _per(amount: int | None, count) -> int | None:
     """Cents per unit, rounded up (a cap is exceeded by the first cent)."""
     if amount is None or not count:
@@ -120,7 +125,7 @@ def immeubles(b: Builder, d: Dossier) -> None:
         values: dict[str, Any] = {
             "adresse": imm.adresse,
             "reference_cadastrale": imm.reference_cadastrale,
-            "surface_m2": int(imm.surface_m2) if imm.surface_m2 is not None else None,
+            "surface_m2": _hundredths(imm.surface_m2),
             "proprietaire": imm.proprietaire,
             "operateur": imm.operateur.nom if imm.operateur else None,
             "operateur_type": imm.operateur.type if imm.operateur else None,
@@ -132,7 +137,7 @@ def immeubles(b: Builder, d: Dossier) -> None:
             "maitrise_etat": imm.maitrise_fonciere.etat if imm.maitrise_fonciere else None,
             "nb_logements": nb if nb else None,
             "nb_logements_sans_loyer": sum(1 for l in logements if l.loyer_mensuel is None) if logements else None,
-            "surface_habitable_m2": int(surface_hab.to_integral_value()) if surface_hab else None,
+            "surface_habitable_m2": _hundredths(surface_hab) if surface_hab else None,
             "travaux_parties_communes": bool(imm.travaux.parties_communes) if imm.travaux else None,
             "travaux_parties_privatives": bool(imm.travaux.parties_privatives) if imm.travaux else None,
             "rdc_devenir": bool(imm.rez_de_chaussee.devenir) if imm.rez_de_chaussee else None,

@@ -12,7 +12,7 @@ from instruct.dossier import Avenant, Dossier
 
 @dataclass(frozen=True)
 class FieldSpec:
-    kind: str  # bool int str date cents m2 pct
+    kind: str  # bool int str date cents m2 m2c (hundredths of m²) pct (hundredths of %)
     label: str
     always: bool = False  # present in every fact of this type
     derived_from: tuple[str, ...] = ()  # present whenever these are

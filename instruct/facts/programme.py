@@ -209,6 +209,7 @@ def dossier_fact(b: Builder, d: Dossier, as_of: dt.date, referentiel: Referentie
         values["nb_indicateurs_resultats"] = sum(1 for i in d.indicateurs if i.type == "resultats")
     paths["nb_indicateurs_moyens"] = paths["nb_indicateurs_resultats"] = "indicateurs"
     values["nb_immeubles"] = len(d.immeubles)
+    paths["nb_immeubles"] = "immeubles"
     values["situation_anru"] = situation_anru(d)
     paths["situation_anru"] = "quartiers"
     doubles = duplicate_immeubles(d)
@@ -225,10 +226,11 @@ def dossier_fact(b: Builder, d: Dossier, as_of: dt.date, referentiel: Referentie
         paths[field_name] = f"pieces[{listed[0][0]}]" if listed else f"pieces (type {kind})"
         if listed:
             values[field_name] = True
-            if avis_name:
-                avis = [p.avis for _, p in listed if p.avis]
-                values[avis_name] = avis[0] if avis else None
-                paths[avis_name] = f"pieces[{listed[0][0]}].avis"
+            if avis_name:  # several versions: an unfavourable avis on any of them wins
+                given = [(i, p.avis) for i, p in listed if p.avis]
+                chosen = next((g for g in given if g[1] == "defavorable"), given[0] if given else None)
+                values[avis_name] = chosen[1] if chosen else None
+                paths[avis_name] = f"pieces[{chosen[0]}].avis" if chosen else f"pieces[{listed[0][0]}].avis"
     futures = [f"{path} ({value.isoformat()})" for path, value in _dated_fields(d) if value > as_of]
     values["nb_dates_futures"] = len(futures)
     if futures:
