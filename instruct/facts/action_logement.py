@@ -41,6 +41,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "ecart_plan_financement_cents": F("cents", "écart entre plan de financement et prix de revient (valeur absolue)", derived_from=("prix_de_revient_cents", "total_plan_financement_cents")),
         "excedent_plan_financement_cents": F("cents", "financements au-delà du prix de revient", derived_from=("prix_de_revient_cents", "total_plan_financement_cents")),
         "nb_financeurs_plan": F("int", "financeurs distincts du plan de financement", derived_from=("total_plan_financement_cents",)),
+        "financeurs_plan": F("str", "financeurs du plan de financement"),
         "logements_immeuble": F("int", "logements de l'immeuble entier"),
         "logements_maitrises": F("int", "logements maîtrisés par l'opérateur"),
         "logements_non_maitrises": F("int", "logements que l'opérateur ne maîtrise pas", derived_from=("logements_immeuble", "logements_maitrises")),
@@ -152,6 +153,7 @@ def immeubles(b: Builder, d: Dossier) -> None:
             "ecart_plan_financement_cents": abs(prix - total_plan) if prix is not None and total_plan is not None else None,
             "excedent_plan_financement_cents": max(0, total_plan - prix) if prix is not None and total_plan is not None else None,
             "nb_financeurs_plan": len({s.financeur.casefold() for s in plan}) if plan else None,
+            "financeurs_plan": ", ".join(f"{s.financeur} ({s.montant:,.2f} €)".replace(",", "\u202f").replace(".", ",") for s in plan) if plan else None,
             "logements_immeuble": imm.logements_immeuble,
             "logements_maitrises": imm.logements_maitrises,
             "logements_non_maitrises": (imm.logements_immeuble - imm.logements_maitrises
