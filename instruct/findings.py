@@ -91,6 +91,8 @@ def _figures(p: PreparedRule, fact: Fact) -> tuple[dict[str, str], list[dict]]:
 
 def _message(p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]) -> str:
     rule = p.rule
+    if status == "non_applicable" and p.suspended:
+        return "Non applicable à cette date : aucune valeur en vigueur pour " + ", ".join(p.suspended) + "."
     if status in rule.messages:
         return _fill(rule.messages[status], fact, spec, params, figures)
     if status == "non_conforme":
@@ -101,8 +103,6 @@ def _message(p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[
         missing = [f for f in list(p.condition_fields) + list(rule.requires) if f not in fact.values]
         return "Information manquante : " + ", ".join(spec[f].label for f in dict.fromkeys(missing)) + "."
     if status == "non_applicable":
-        if p.suspended:
-            return "Non applicable à cette date : aucune valeur en vigueur pour " + ", ".join(p.suspended) + "."
         return f"Non applicable : la règle s'applique si {describe(p.rule.condition, spec)}."
     return f"{rule.title} : à vérifier."
 
