@@ -82,7 +82,8 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
     if ort is not None:
         ville = d.collectivites.ville_centre.insee
         roles = {s.role for s in signataires or []}
-        signed_insee = {s.insee for s in signataires or [] if s.insee} | ({ville} if "ville_centre" in roles else set())
+        commune_roles = {"ville_centre", "autre_commune"}  # an INSEE code only counts on a commune's signature
+        signed_insee = {s.insee for s in signataires or [] if s.insee and s.role in commune_roles} | ({ville} if "ville_centre" in roles else set())
         communes = {s.commune_insee for s in ort.secteurs}
         missing = sorted(communes - signed_insee)
         values.update({
