@@ -527,7 +527,7 @@ class Bench:
         rulesets = self.catalogue.select(PARTENAIRES)
         prepared = prepared_rules(self.catalogue, rulesets, self.as_of)
         t3 = pc()
-        facts = build_facts(dossier, self.as_of, self.referentiel)
+        facts = build_facts(dossier, self.as_of, self.referentiel, {p.rule.scope for p in prepared})
         t4 = pc()
         outcomes = ENGINES[engine](prepared, facts)
         t5 = pc()

@@ -80,7 +80,7 @@ def check_dossier(
 ) -> Report:
     rulesets = catalogue.select(partenaires)
     prepared = prepared_rules(catalogue, rulesets, as_of)
-    facts = build_facts(dossier, as_of, referentiel)
+    facts = build_facts(dossier, as_of, referentiel, {p.rule.scope for p in prepared})
     outcomes = ENGINES[engine](prepared, facts)
     findings = build_findings(prepared, facts, outcomes, facts[0])
     return assemble_report(dossier, rulesets, facts, findings, as_of, referentiel, source)

@@ -24,20 +24,37 @@ FACT_TYPES: dict[str, dict[str, FieldSpec]] = {**programme.TYPES, **action_logem
 __all__ = ["FACT_TYPES", "Entity", "Fact", "FieldSpec", "build_facts", "add_months", "cents", "date_int", "months_between"]
 
 
-def build_facts(dossier: Dossier, as_of: dt.date, referentiel: Referentiel | None = None) -> list[Fact]:
+def build_facts(dossier: Dossier, as_of: dt.date, referentiel: Referentiel | None = None,
+                types: set[str] | None = None) -> list[Fact]:
+    """All facts of the dossier, or only those of `types` (the fact types the selected rules
+    read; the dossier fact always comes first)."""
+    def wanted(*names: str) -> bool:
+        return types is None or any(n in types for n in names)
+
     avenant = deployment_avenant(dossier)
     avenant_index = dossier.convention.avenants.index(avenant) if avenant else None
     b = Builder({"avenant_present": avenant is not None, "avenant_signe": bool(avenant and avenant.date_signature)})
     programme.dossier_fact(b, dossier, as_of, referentiel, avenant, avenant_index)  # first: facts[0] is the dossier
-    programme.signataires(b, dossier)
-    programme.elements(b, dossier, avenant, avenant_index)
-    programme.axes(b, dossier)
-    programme.inclusions(b, dossier)
-    programme.fiches(b, dossier, avenant)
-    programme.avenants(b, dossier)
-    programme.chronologie(b, dossier)
-    action_logement.immeubles(b, dossier)
-    ort.ort_facts(b, dossier, avenant, referentiel)
-    anah_anru.anah(b, dossier, as_of)
-    anah_anru.quartiers(b, dossier)
+    if wanted("signataire"):
+        programme.signataires(b, dossier)
+    if wanted("element"):
+        programme.elements(b, dossier, avenant, avenant_index)
+    if wanted("axe"):
+        programme.axes(b, dossier)
+    if wanted("inclusion"):
+        programme.inclusions(b, dossier)
+    if wanted("fiche_action"):
+        programme.fiches(b, dossier, avenant)
+    if wanted("avenant"):
+        programme.avenants(b, dossier)
+    if wanted("chronologie"):
+        programme.chronologie(b, dossier)
+    if wanted("immeuble"):
+        action_logement.immeubles(b, dossier)
+    if wanted("ort", "secteur_ort"):
+        ort.ort_facts(b, dossier, avenant, referentiel)
+    if wanted("anah", "dispositif_anah"):
+        anah_anru.anah(b, dossier, as_of)
+    if wanted("quartier"):
+        anah_anru.quartiers(b, dossier)
     return b.facts
