@@ -126,7 +126,7 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
         if opah_union is not None and secteur.geometrie is not None:
             measure = inclusion(secteur.geometrie.shape, opah_union)
             values["hors_opah_m2"] = round(measure.outside_m2)
-            values["hors_opah_pct"] = round(measure.outside_share * 10000)
+            values["hors_opah_pct"] = int(measure.outside_share * 10000)  # rounded down: a real overlap never reads 100 %
         b.add("secteur_ort", Entity("secteur_ort", secteur.id, f"Secteur d'intervention « {secteur.nom} »", f"ort.secteurs[{i}]"), values,
               {"seuil_aec_m2": f"ort.secteurs[{i}].seuil_aec_m2", "seuil_aec_alimentaire_m2": f"ort.secteurs[{i}].seuil_aec_alimentaire_m2",
                "hors_opah_m2": f"ort.secteurs[{i}].geometrie, dispositifs_anah[type=OPAH-RU].perimetre", "opah_ru_declaree": "dispositifs_anah"})
