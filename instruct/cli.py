@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", help="dossier (répertoire avec dossier.yaml) ou fichier YAML/JSON")
     check.add_argument("--date", type=_date, default=None, help="date d'évaluation AAAA-MM-JJ (défaut : aujourd'hui)")
     check.add_argument("--referentiel", help="répertoire des référentiels officiels (acv-communes.csv)")
-    check.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    check.add_argument("--format", choices=("text", "json", "markdown", "html", "docx"), default="text")
     check.add_argument("-o", "--output", help="écrire le rapport dans ce fichier")
     check.add_argument("--partenaire", action="append", help="restreindre à un jeu de règles (programme, …) ; répétable")
     check.add_argument("--moteur", choices=("durable", "python"), default="durable", help="moteur d'évaluation (python : référence)")
@@ -71,7 +71,18 @@ def _cmd_check(args) -> int:
         loaded.dossier, catalogue, args.date or dt.date.today(), referentiel=referentiel,
         partenaires=partenaires, engine=args.moteur, source=loaded.source,
     )
-    if args.format == "json":
+    if args.format == "docx":
+        from instruct import report_docx
+
+        if not args.output:
+            raise InputError("--format docx", [Problem("", "un rapport DOCX s'écrit dans un fichier : ajoutez -o rapport.docx")])
+        _write(args.output, report_docx.render(report))
+        return EXIT_OK if report.recevable else EXIT_GAPS
+    if args.format == "html":
+        from instruct import report_html
+
+        text = report_html.render(report)
+    elif args.format == "json":
         text = report_json.render(report)
     elif args.format == "markdown":
         text = report_text.render_markdown(report)
@@ -79,13 +90,17 @@ def _cmd_check(args) -> int:
         colour = args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         text = report_text.render_text(report, colour=colour, show_all=args.tout)
     if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(args.output, [Problem("", f"écriture impossible : {exc.strerror}")]) from None
+        _write(args.output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
     return EXIT_OK if report.recevable else EXIT_GAPS
+
+
+def _write(path: str, content: bytes) -> None:
+    try:
+        Path(path).write_bytes(content)
+    except OSError as exc:
+        raise InputError(path, [Problem("", f"écriture impossible : {exc.strerror}")]) from None
 
 
 def _cmd_ort(args) -> int:
