@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench checklists clean
+CHECKLIST_DATE := 2026-11-26
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 introuvable ($(PYTHON)) : make PYTHON=python3.12"; exit 2; }
@@ -23,6 +24,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+checklists: $(STAMP)
+	$(BIN)/acv checklist --partenaire programme --tous checklists --date $(CHECKLIST_DATE)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py

@@ -47,6 +47,15 @@ def _parser() -> argparse.ArgumentParser:
     commerce.add_argument("--format", choices=("text", "json"), default="text")
     commerce.add_argument("--regles", help="répertoire des règles")
 
+    checklist = sub.add_parser("checklist", help="liste des pièces et informations à fournir, générée depuis les règles")
+    checklist.add_argument("--partenaire", required=True, help="programme, action-logement, anah, anru, ort, coherence")
+    checklist.add_argument("--etape", choices=("initialisation", "deploiement", "operateur"))
+    checklist.add_argument("--format", choices=("markdown", "docx"), default="markdown")
+    checklist.add_argument("--date", type=_date, default=None, help="paramètres en vigueur à cette date (défaut : aujourd'hui)")
+    checklist.add_argument("-o", "--output", help="écrire dans ce fichier (obligatoire en docx)")
+    checklist.add_argument("--regles", help="répertoire des règles")
+    checklist.add_argument("--tous", metavar="DIR", help="écrire dans DIR la liste Markdown de chaque partenaire et étape")
+
     sub.add_parser("schema", help="afficher le schéma JSON du format de dossier")
 
     rules = sub.add_parser("rules", help="lister le catalogue des règles")
@@ -124,6 +133,34 @@ def _cmd_ort(args) -> int:
     return EXIT_OK
 
 
+def _cmd_checklist(args) -> int:
+    from instruct import checklist
+    from instruct.rules import STAGES, load_catalogue
+
+    catalogue = load_catalogue(args.regles)
+    catalogue.select([args.partenaire])
+    when = args.date or dt.date.today()
+    if args.tous:
+        folder = Path(args.tous)
+        folder.mkdir(parents=True, exist_ok=True)
+        for partenaire in checklist.partners(catalogue):
+            for stage in STAGES:
+                if checklist.items(catalogue, partenaire, stage, when):
+                    _write(str(folder / f"{partenaire}-{stage}.md"), checklist.render_markdown(catalogue, partenaire, stage, when).encode("utf-8"))
+        return EXIT_OK
+    if args.format == "docx":
+        if not args.output:
+            raise InputError("--format docx", [Problem("", "une liste DOCX s'écrit dans un fichier : ajoutez -o liste.docx")])
+        _write(args.output, checklist.render_docx(catalogue, args.partenaire, args.etape, when))
+        return EXIT_OK
+    text = checklist.render_markdown(catalogue, args.partenaire, args.etape, when)
+    if args.output:
+        _write(args.output, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def _cmd_schema(_args) -> int:
     from instruct.dossier import Dossier
 
@@ -151,7 +188,7 @@ def _cmd_rules(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"check": _cmd_check, "schema": _cmd_schema, "rules": _cmd_rules, "ort": _cmd_ort}
+    commands = {"check": _cmd_check, "schema": _cmd_schema, "rules": _cmd_rules, "ort": _cmd_ort, "checklist": _cmd_checklist}
     try:
         return commands[args.command](args)
     except InputError as exc:

@@ -40,10 +40,11 @@ from instruct.yamlio import line_index, line_of, parse, read_text
 
 SEVERITIES = ("bloquant", "majeur", "mineur", "info")
 STATUSES = ("conforme", "non_conforme", "incomplet", "a_verifier", "non_applicable")
-RULE_KEYS = {"id", "check", "title", "severity", "scope", "condition", "review", "requires", "requirement",
+STAGES = ("initialisation", "deploiement", "operateur")
+RULE_KEYS = {"id", "check", "title", "severity", "scope", "condition", "review", "requires", "requirement", "etape",
              "figures", "message", "messages", "remedy", "source"}
 REQUIRED_KEYS = ("id", "title", "severity", "scope", "message", "remedy", "source")
-FILE_KEYS = {"ruleset", "partenaire", "title", "rules", "related"}
+FILE_KEYS = {"ruleset", "partenaire", "title", "rules", "related", "etape"}
 REQUIRED_FILE_KEYS = {"ruleset", "partenaire", "title", "rules"}
 SOURCE_KEYS = {"document", "section", "citation"}
 RULE_ID = re.compile(r"^[A-Z]+(-[A-Z])?-\d{2}$")
@@ -84,6 +85,7 @@ class Rule:
     messages: dict[str, str]
     remedy: str
     source: Source
+    etape: str = "initialisation"  # when the town must provide what the rule needs (checklists)
 
     @property
     def key(self) -> str:
@@ -189,6 +191,9 @@ def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
         problem((key,), "clé inconnue")
     for key in REQUIRED_FILE_KEYS - set(data):
         problem((), f"clé manquante : {key}")
+    default_stage = data.get("etape", "initialisation")
+    if default_stage not in STAGES:
+        problem(("etape",), f"étape inconnue « {default_stage} » (connues : {', '.join(STAGES)})")
     related = data.get("related") or []
     if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
         problem(("related",), "liste de noms de partenaires attendue")
@@ -204,7 +209,7 @@ def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
     for i, raw in enumerate(raw_rules):
         loc = ("rules", i)
         before = len(problems)
-        rule = _read_rule(raw, loc, code, partenaire, parameters, problem)
+        rule = _read_rule(raw, loc, code, partenaire, parameters, problem, default_stage)
         if rule is None or len(problems) > before:
             continue
         if rule.key in keys_seen:
@@ -217,7 +222,8 @@ def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
     return RuleSet(code, partenaire, str(data["title"]), rules, str(path), tuple(related))
 
 
-def _read_rule(raw: Any, loc: tuple, code: str, partenaire: str, parameters: dict[str, Parameter], problem) -> Rule | None:
+def _read_rule(raw: Any, loc: tuple, code: str, partenaire: str, parameters: dict[str, Parameter], problem,
+               default_stage: str = "initialisation") -> Rule | None:
     if not isinstance(raw, dict):
         problem(loc, "règle attendue (objet)")
         return None
@@ -318,12 +324,16 @@ def _read_rule(raw: Any, loc: tuple, code: str, partenaire: str, parameters: dic
         problem(loc + ("source",), "source attendue : {document: ..., section: ..., citation: ...} (document et section obligatoires)")
         return None
     check = raw.get("check")
+    stage = raw.get("etape", default_stage)
+    if stage not in STAGES:
+        problem(loc + ("etape",), f"étape inconnue « {stage} » (connues : {', '.join(STAGES)})")
     return Rule(
         id=rule_id, check=str(check) if check else None, ruleset=code, partenaire=partenaire,
         title=str(raw["title"]), severity=raw["severity"], scope=scope, where=where,
         condition=parsed["condition"], review=parsed["review"], requires=tuple(requires),
         requirement=parsed["requirement"], figures=tuple(figures), message=raw["message"], messages=dict(messages),
         remedy=raw["remedy"], source=Source(str(source["document"]), str(source["section"]), source.get("citation")),
+        etape=stage,
     )
 
 
