@@ -220,6 +220,7 @@ def test_messages_are_read_like_json(catalogue, monkeypatch):
         assert list(decoded) == [name]
         items = decoded[name] if isinstance(decoded[name], list) else [decoded[name]]
         assert ids == [int(item["m"]["id"]) for item in items]
+        assert len(engine_durable._FAST_ID.findall(message)) == len(items)  # the fast reading applies
         seen.append(name)
         return name, ids
 
