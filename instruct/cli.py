@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     checklist.add_argument("--regles", help="répertoire des règles")
     checklist.add_argument("--tous", metavar="DIR", help="écrire dans DIR la liste Markdown de chaque partenaire et étape")
 
+    ingest = sub.add_parser("ingest", help="afficher ce qui est lu d'une pièce (PDF, DOCX)")
+    ingest.add_argument("file")
+    ingest.add_argument("--format", choices=("text", "json"), default="text")
+
     sub.add_parser("schema", help="afficher le schéma JSON du format de dossier")
 
     rules = sub.add_parser("rules", help="lister le catalogue des règles")
@@ -161,6 +165,29 @@ def _cmd_checklist(args) -> int:
     return EXIT_OK
 
 
+def _cmd_ingest(args) -> int:
+    from instruct.pieces import TRAME_PATTERNS, read_piece, summary
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(args.file, [Problem("", "fichier introuvable")])
+    result = summary(read_piece(path))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    out = [f"{result['fichier']} ({result['format']}) : {result['blocs']} bloc(s) de texte" + (" — tronqué" if result["tronque"] else "")]
+    out += [f"  Problème : {p}" for p in result["problemes"]]
+    if result["lisible"]:
+        out.append("Trame de la convention :")
+        for code in TRAME_PATTERNS:
+            found = result["trame"].get(code)
+            out.append(f"  {'✓' if found else '✗'} {code}" + (f" — {found['ou']} : « {found['texte']} »" if found else " : absente"))
+        out += [f"Date : {d['date']} ({d['ou']}) « {d['texte']} »" for d in result["dates"][:20]]
+        out += [f"Montant : {m['montant']} € ({m['ou']}) « {m['texte']} »" for m in result["montants"][:20]]
+    sys.stdout.write("\n".join(out) + "\n")
+    return EXIT_OK if result["lisible"] else EXIT_GAPS
+
+
 def _cmd_schema(_args) -> int:
     from instruct.dossier import Dossier
 
@@ -188,7 +215,7 @@ def _cmd_rules(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"check": _cmd_check, "schema": _cmd_schema, "rules": _cmd_rules, "ort": _cmd_ort, "checklist": _cmd_checklist}
+    commands = {"check": _cmd_check, "schema": _cmd_schema, "rules": _cmd_rules, "ort": _cmd_ort, "checklist": _cmd_checklist, "ingest": _cmd_ingest}
     try:
         return commands[args.command](args)
     except InputError as exc:

@@ -1,0 +1,222 @@
+"""Reading the pieces a town sends (PDF, DOCX): text with where it was found, and what a person
+checking the reader wants to see (`acv ingest`): the parts of the convention's trame, dates,
+amounts. A bad file is a finding, never a crash: corrupt, encrypted, scanned (no text), too big,
+a zip bomb, too long to read.
+
+Limits: MAX_BYTES per file, MAX_PAGES per PDF, MAX_SECONDS per document, and for a DOCX the
+total uncompressed size and compression ratio of the archive. python-docx parses its XML
+without resolving entities (its parser sets resolve_entities=False).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_PAGES = 300
+MAX_SECONDS = 20.0
+MAX_UNZIPPED = 200 * 1024 * 1024
+MAX_RATIO = 100
+
+
+@dataclass(frozen=True)
+class Block:
+    text: str
+    where: str  # "page 3", "paragraphe 12", "tableau 2, ligne 3"
+
+
+@dataclass
+class PieceText:
+    file: str
+    kind: str  # pdf | docx
+    blocks: list[Block] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # French, for the report
+    truncated: bool = False
+
+    @property
+    def readable(self) -> bool:
+        return bool(self.blocks)
+
+
+def read_piece(path: str | Path) -> PieceText:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    kind = {".pdf": "pdf", ".docx": "docx"}.get(suffix)
+    piece = PieceText(path.name, kind or suffix.lstrip("."))
+    if kind is None:
+        piece.problems.append("format non lu : seuls les PDF et DOCX sont lus")
+        return piece
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        piece.problems.append(f"fichier trop volumineux ({size} octets, maximum {MAX_BYTES})")
+        return piece
+    (_read_pdf if kind == "pdf" else _read_docx)(path, piece)
+    if not piece.blocks and not piece.problems:
+        piece.problems.append("document scanné : pas de texte" if kind == "pdf" else "document sans texte")
+    return piece
+
+
+def _read_pdf(path: Path, piece: PieceText) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    start = time.monotonic()
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            piece.problems.append("PDF chiffré : fournir une version non protégée")
+            return
+        pages = reader.pages
+        count = len(pages)
+        for number in range(min(count, MAX_PAGES)):
+            if time.monotonic() - start > MAX_SECONDS:
+                piece.truncated = True
+                piece.problems.append(f"lecture arrêtée après {MAX_SECONDS:.0f} s, à la page {number}")
+                return
+            text = pages[number].extract_text() or ""
+            if text.strip():
+                piece.blocks.append(Block(text, f"page {number + 1}"))
+        if count > MAX_PAGES:
+            piece.truncated = True
+            piece.problems.append(f"document de {count} pages : seules les {MAX_PAGES} premières sont lues")
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        piece.problems.append(f"PDF illisible ou corrompu ({type(exc).__name__})")
+
+
+def _read_docx(path: Path, piece: PieceText) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            unzipped = sum(i.file_size for i in infos)
+            packed = max(1, sum(i.compress_size for i in infos))
+            if unzipped > MAX_UNZIPPED or unzipped / packed > MAX_RATIO:
+                piece.problems.append(f"archive DOCX suspecte (taille décompressée {unzipped} octets, rapport {unzipped // packed}) : non lue")
+                return
+    except zipfile.BadZipFile:
+        piece.problems.append("DOCX illisible ou corrompu (archive invalide)")
+        return
+    from docx import Document
+
+    try:
+        document = Document(str(path))
+    except Exception as exc:  # python-docx raises several types on a malformed package
+        piece.problems.append(f"DOCX illisible ou corrompu ({type(exc).__name__})")
+        return
+    for number, paragraph in enumerate(document.paragraphs, 1):
+        if paragraph.text.strip():
+            piece.blocks.append(Block(paragraph.text, f"paragraphe {number}"))
+    for t, table in enumerate(document.tables, 1):
+        for r, row in enumerate(table.rows, 1):
+            cells = [c.text.strip() for c in row.cells]
+            if any(cells):
+                piece.blocks.append(Block(" | ".join(cells), f"tableau {t}, ligne {r}"))
+
+
+# --- what is read from the text -----------------------------------------------------------------
+
+def normal(text: str) -> str:
+    """Lower case, no accents, single spaces, typographic quotes and dashes folded."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").replace("–", "-").replace("—", "-").replace("\u202f", " ").replace("\xa0", " ")
+    return " ".join(text.lower().split())
+
+
+# Parts of the trame (PROG-04 for the convention-cadre, PROG-09 for the avenant), recognised in
+# headings whatever their numbering ("Article 5 –", "V.", "5.2").
+TRAME_PATTERNS = {
+    "parties": r"\bparties\b",
+    "preambule_objectifs": r"preambule|objectifs poursuivis",
+    "engagement_parties": r"engagement(s)? (general )?des parties",
+    "organisation_comite_projet": r"organisation des collectivites|comite de projet",
+    "duree_evolution_fonctionnement": r"duree,? evolution|fonctionnement general de la convention",
+    "phase_initialisation": r"phase d'initialisation",
+    "suivi_evaluation": r"suivi et (d')?evaluation",
+    "traitement_litiges": r"litiges",
+    "annexe_fiches_matures": r"fiches? actions? matures?",
+}
+HEADING = re.compile(r"^\s*((article|titre|chapitre|partie|annexe)\s+\w+|[ivxlc]+\.|\d+(\.\d+)*\.?)\s*[-:.]?\s*", re.IGNORECASE)
+
+
+def trame_parts(piece: PieceText) -> dict[str, Block]:
+    """The first heading-like block matching each part of the convention's trame."""
+    found: dict[str, Block] = {}
+    for block in piece.blocks:
+        for line in block.text.splitlines():
+            if len(line) > 160 or not HEADING.match(line):
+                continue
+            text = normal(HEADING.sub("", line, count=1))
+            for code, pattern in TRAME_PATTERNS.items():
+                if code not in found and re.search(pattern, text):
+                    found[code] = Block(line.strip(), block.where)
+    return found
+
+
+AMOUNT = re.compile(r"(\d{1,3}(?:[ \u202f\xa0.]\d{3})+|\d+)(?:,(\d+))?\s*(m€|millions? d'euros|k€|€|euros?)", re.IGNORECASE)
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """ "1 234 567,50 €" -> 1234567.50 ; "1,2 M€" -> 1200000 ; "32 k€" -> 32000."""
+    match = AMOUNT.search(text)
+    if not match:
+        return None
+    whole = re.sub(r"[ \u202f\xa0.]", "", match.group(1))
+    try:
+        value = Decimal(f"{whole}.{match.group(2) or 0}")
+    except InvalidOperation:
+        return None
+    unit = match.group(3).lower()
+    if unit.startswith("m"):
+        value *= 1_000_000
+    elif unit == "k€":
+        value *= 1000
+    return value.quantize(Decimal("0.01"))
+
+
+MONTHS = {m: i for i, m in enumerate(["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+                                      "septembre", "octobre", "novembre", "decembre"], 1)}
+DATE_WORDS = re.compile(r"\b(\d{1,2})(?:er)? (" + "|".join(MONTHS) + r") (\d{4})\b")
+DATE_NUM = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def dates(text: str) -> list[dt.date]:
+    out = []
+    plain = normal(text)
+    for d, m, y in DATE_WORDS.findall(plain):
+        try:
+            out.append(dt.date(int(y), MONTHS[m], int(d)))
+        except ValueError:
+            continue
+    for d, m, y in DATE_NUM.findall(plain):
+        try:
+            out.append(dt.date(int(y), int(m), int(d)))
+        except ValueError:
+            continue
+    return out
+
+
+def summary(piece: PieceText) -> dict:
+    """What `acv ingest` shows: every fact read with where it was found."""
+    parts = trame_parts(piece)
+    amounts, found_dates = [], []
+    for block in piece.blocks:
+        for line in block.text.splitlines():
+            value = parse_amount(line)
+            if value is not None:
+                amounts.append({"montant": str(value), "ou": block.where, "texte": line.strip()[:160]})
+            for day in dates(line):
+                found_dates.append({"date": day.isoformat(), "ou": block.where, "texte": line.strip()[:160]})
+    return {
+        "fichier": piece.file, "format": piece.kind, "lisible": piece.readable, "tronque": piece.truncated,
+        "problemes": piece.problems, "blocs": len(piece.blocks),
+        "trame": {code: {"ou": b.where, "texte": b.text} for code, b in parts.items()},
+        "trame_absente": [code for code in TRAME_PATTERNS if code not in parts],
+        "dates": found_dates[:200], "montants": amounts[:200],
+    }

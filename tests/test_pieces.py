@@ -1,0 +1,142 @@
+"""Reading pieces: real DOCX and PDF files made here, and bad files that must become findings."""
+
+import datetime as dt
+import json
+import subprocess
+import zipfile
+from decimal import Decimal
+
+import pytest
+from docx import Document
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+from instruct.pieces import MAX_PAGES, dates, parse_amount, read_piece, summary, trame_parts
+
+from conftest import acv_command
+
+TRAME = ["Article 1 – Parties", "Article 2 – Préambule et objectifs poursuivis", "Article 3 – Engagement général des parties",
+         "Article 4 – Organisation des collectivités et comité de projet",
+         "V. Durée, évolution et fonctionnement général de la convention", "Article 6 – Phase d'initialisation",
+         "Article 7 – Modalités de suivi et évaluation", "Article 8 – Traitement des litiges", "Annexe 1 – Fiches actions matures"]
+
+
+def make_docx(path, headings, table_rows=()):
+    document = Document()
+    document.add_paragraph("CONVENTION-CADRE PLURIANNUELLE ACTION CŒUR DE VILLE")
+    document.add_paragraph("Signée à Villebelle le 28 septembre 2018.")
+    for heading in headings:
+        document.add_paragraph(heading)
+        document.add_paragraph("Texte de la partie. Budget global : 1 234 567,50 €.")
+    if table_rows:
+        table = document.add_table(rows=0, cols=len(table_rows[0]))
+        for row in table_rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, row):
+                cell.text = text
+    document.save(str(path))
+    return path
+
+
+def make_pdf(path, pages_text, encrypt=None):
+    writer = PdfWriter()
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
+    for text in pages_text:
+        page = writer.add_blank_page(595, 842)
+        if text:
+            lines = "".join(f"({line.replace('(', '[').replace(')', ']')}) Tj 0 -16 Td " for line in text.split("\n"))
+            stream = DecodedStreamObject()
+            stream.set_data(f"BT /F1 11 Tf 50 800 Td {lines} ET".encode("cp1252"))
+            page[NameObject("/Contents")] = writer._add_object(stream)
+            page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    if encrypt:
+        writer.encrypt(encrypt)
+    with open(path, "wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def test_complete_convention_docx_has_every_part_with_where(tmp_path):
+    piece = read_piece(make_docx(tmp_path / "convention.docx", TRAME, [("Intitulé", "Coût"), ("Halle", "1,2 M€")]))
+    parts = trame_parts(piece)
+    assert set(parts) == {"parties", "preambule_objectifs", "engagement_parties", "organisation_comite_projet",
+                          "duree_evolution_fonctionnement", "phase_initialisation", "suivi_evaluation",
+                          "traitement_litiges", "annexe_fiches_matures"}
+    assert parts["duree_evolution_fonctionnement"].where.startswith("paragraphe ")
+    assert any(b.where == "tableau 1, ligne 2" and "1,2 M€" in b.text for b in piece.blocks)
+
+
+def test_convention_missing_two_parts(tmp_path):
+    piece = read_piece(make_docx(tmp_path / "incomplete.docx", [h for h in TRAME if not h.startswith(("Article 7", "Article 8"))]))
+    assert summary(piece)["trame_absente"] == ["suivi_evaluation", "traitement_litiges"]
+
+
+def test_avenant_pdf_with_pages(tmp_path):
+    piece = read_piece(make_pdf(tmp_path / "avenant.pdf", ["AVENANT N 1\nArticle 1 - Parties\nSigne le 10/12/2019",
+                                                          "Tableau des actions\nHalle : 1 200 000,00 EUR\nTotal 4 180 000,00 euros"]))
+    assert [b.where for b in piece.blocks] == ["page 1", "page 2"]
+    found = summary(piece)
+    assert found["trame"]["parties"]["ou"] == "page 1"
+    assert {"date": "2019-12-10", "ou": "page 1", "texte": "Signe le 10/12/2019"} in found["dates"]
+    assert any(m["montant"] == "4180000.00" and m["ou"] == "page 2" for m in found["montants"])
+
+
+@pytest.mark.parametrize("text, value", [("1 234 567,50 €", "1234567.50"), ("1,2 M€", "1200000.00"), ("32 k€", "32000.00"),
+                                         ("1.234.567 euros", "1234567.00"), ("12\u202f000,00 €", "12000.00"), ("sans montant", None)])
+def test_french_amounts(text, value):
+    assert parse_amount(text) == (Decimal(value) if value else None)
+
+
+def test_french_dates():
+    assert dates("signée le 1er février 2019 et le 28/09/2018") == [dt.date(2019, 2, 1), dt.date(2018, 9, 28)]
+
+
+def test_bad_files_are_findings_not_crashes(tmp_path):
+    corrupt = tmp_path / "corrompu.pdf"
+    corrupt.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 20)
+    assert "corrompu" in read_piece(corrupt).problems[0]
+    assert "scanné : pas de texte" in read_piece(make_pdf(tmp_path / "scan.pdf", [None, None])).problems[0]
+    assert "chiffré" in read_piece(make_pdf(tmp_path / "secret.pdf", ["texte"], encrypt="secret")).problems[0]
+    bad_docx = tmp_path / "casse.docx"
+    bad_docx.write_bytes(b"PK\x03\x04 not a zip")
+    assert "DOCX illisible" in read_piece(bad_docx).problems[0]
+    bomb = tmp_path / "bombe.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"0" * (50 * 1024 * 1024))
+    assert "archive DOCX suspecte" in read_piece(bomb).problems[0]
+
+
+def test_docx_with_external_entity_is_not_resolved(tmp_path):
+    path = make_docx(tmp_path / "xxe.docx", TRAME[:1])
+    secret = tmp_path / "secret.txt"
+    secret.write_text("MOT-DE-PASSE", encoding="utf-8")
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    xml = members["word/document.xml"].decode("utf-8")
+    xml = xml.replace('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+                      f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><!DOCTYPE w [<!ENTITY x SYSTEM "file://{secret}">]>', 1)
+    xml = xml.replace("Article 1 – Parties", "Article 1 – Parties &x;", 1)
+    members["word/document.xml"] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    piece = read_piece(path)
+    assert "MOT-DE-PASSE" not in " ".join(b.text for b in piece.blocks)
+
+
+def test_long_pdf_is_truncated(tmp_path):
+    piece = read_piece(make_pdf(tmp_path / "long.pdf", ["page"] * (MAX_PAGES + 5)))
+    assert piece.truncated and len(piece.blocks) == MAX_PAGES and f"{MAX_PAGES} premières" in piece.problems[0]
+
+
+def test_acv_ingest(tmp_path):
+    path = make_docx(tmp_path / "convention.docx", TRAME[:3])
+    done = subprocess.run(acv_command() + ["ingest", str(path), "--format", "json"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["trame"]["parties"]["texte"] == "Article 1 – Parties" and "traitement_litiges" in result["trame_absente"]
+    corrupt = tmp_path / "x.pdf"
+    corrupt.write_bytes(b"garbage")
+    bad = subprocess.run(acv_command() + ["ingest", str(corrupt)], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "Problème : PDF illisible ou corrompu" in bad.stdout and "Traceback" not in bad.stderr
