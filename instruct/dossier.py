@@ -11,10 +11,11 @@ town declares it does not have it (the rules say `non_conforme`).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 from shapely.geometry.base import BaseGeometry
 
 from instruct.geometry import GeometryError, to_shape
@@ -33,6 +34,15 @@ Identifiant = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za
 
 class Modele(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+
+def _unique(items: list | None, key: str, what: str) -> list | None:
+    """Refuse two items of a list with the same identifier (French message naming them)."""
+    counts = Counter(getattr(i, key) for i in items or [])
+    doubles = sorted(str(v) for v, n in counts.items() if n > 1)
+    if doubles:
+        raise ValueError(f"{what} en double : {', '.join(doubles)}")
+    return items
 
 
 class Geometrie(Modele):
@@ -175,10 +185,7 @@ class Convention(Modele):
     @field_validator("avenants")
     @classmethod
     def _numeros_uniques(cls, avenants: list[Avenant]) -> list[Avenant]:
-        numeros = [a.numero for a in avenants]
-        if len(numeros) != len(set(numeros)):
-            raise ValueError("deux avenants portent le même numéro")
-        return avenants
+        return _unique(avenants, "numero", "numéro d'avenant")
 
 
 # --- Gouvernance -------------------------------------------------------------------------
@@ -479,12 +486,14 @@ class ORT(Modele):
         return _unique(secteurs, "id", "identifiant de secteur d'intervention")
 
 
-def _unique(items: list | None, key: str, what: str) -> list | None:
-    values = [getattr(i, key) for i in items or []]
-    doubles = sorted({v for v in values if values.count(v) > 1})
-    if doubles:
-        raise ValueError(f"{what} en double : {', '.join(doubles)}")
-    return items
+# Lists whose items must have distinct identifiers: field -> (identifier, French name).
+UNIQUE_KEYS = {
+    "fiches_actions": ("id", "identifiant de fiche action"),
+    "immeubles": ("id", "identifiant d'immeuble"),
+    "dispositifs_anah": ("id", "identifiant de dispositif Anah"),
+    "quartiers": ("code_qpv", "code QPV"),
+    "axes": ("numero", "axe"),
+}
 
 
 class Dossier(Modele):
@@ -507,40 +516,8 @@ class Dossier(Modele):
     quartiers: list[Quartier] | None = Field(None, description="absent : situation ANRU non déclarée ; [] : aucun quartier")
     ort: ORT | None = None
 
-    @field_validator("fiches_actions")
+    @field_validator(*UNIQUE_KEYS)
     @classmethod
-    def _fiches_uniques(cls, fiches: list[FicheAction]) -> list[FicheAction]:
-        vus: set[str] = set()
-        for fiche in fiches:
-            if fiche.id in vus:
-                raise ValueError(f"identifiant de fiche action en double : {fiche.id}")
-            vus.add(fiche.id)
-        return fiches
-
-    @field_validator("immeubles")
-    @classmethod
-    def _immeubles_uniques(cls, immeubles: list[Immeuble]) -> list[Immeuble]:
-        ids = [i.id for i in immeubles]
-        doubles = sorted({i for i in ids if ids.count(i) > 1})
-        if doubles:
-            raise ValueError(f"identifiant d'immeuble en double : {', '.join(doubles)}")
-        return immeubles
-
-    @field_validator("dispositifs_anah")
-    @classmethod
-    def _dispositifs_uniques(cls, dispositifs: list[DispositifAnah] | None) -> list[DispositifAnah] | None:
-        return _unique(dispositifs, "id", "identifiant de dispositif Anah")
-
-    @field_validator("quartiers")
-    @classmethod
-    def _quartiers_uniques(cls, quartiers: list[Quartier] | None) -> list[Quartier] | None:
-        return _unique(quartiers, "code_qpv", "code QPV")
-
-    @field_validator("axes")
-    @classmethod
-    def _axes_uniques(cls, axes: list[Axe] | None) -> list[Axe] | None:
-        if axes is not None:
-            numeros = [a.numero for a in axes]
-            if len(numeros) != len(set(numeros)):
-                raise ValueError("un axe est décrit deux fois")
-        return axes
+    def _identifiants_uniques(cls, items: list | None, info: ValidationInfo) -> list | None:
+        key, what = UNIQUE_KEYS[info.field_name]
+        return _unique(items, key, what)

@@ -61,10 +61,17 @@ def test_one_problem_per_error_with_path_and_line(tmp_path):
     assert "collectivites.ville_centre.insee (ligne 3) : texte attendu (entre guillemets" in joined
 
 
-def test_duplicate_fiche_ids_are_refused(tmp_path):
+@pytest.mark.parametrize("extra, expected", [
+    ({"fiches_actions": [{"id": "A"}, {"id": "A"}]}, "fiches_actions : identifiant de fiche action en double : A"),
+    ({"immeubles": [{"id": "I"}, {"id": "I"}]}, "immeubles : identifiant d'immeuble en double : I"),
+    ({"axes": [{"numero": 3}, {"numero": 3}]}, "axes : axe en double : 3"),
+    ({"convention": {"avenants": [{"numero": 1}, {"numero": 1}]}}, "convention.avenants : numéro d'avenant en double : 1"),
+    ({"quartiers": [{"code_qpv": "Q", "nom": "a", "programme": "PNRQAD"}] * 2}, "quartiers : code QPV en double : Q"),
+])
+def test_duplicate_identifiers_are_refused(tmp_path, extra, expected):
     path = tmp_path / "d.json"
-    path.write_text(json.dumps(dict(MINIMAL, fiches_actions=[{"id": "A"}, {"id": "A"}])), encoding="utf-8")
-    assert "identifiant de fiche action en double : A" in problems(path)[0]
+    path.write_text(json.dumps(dict(MINIMAL, **extra)), encoding="utf-8")
+    assert problems(path) == [expected]
 
 
 def test_absurd_values_are_input_errors(tmp_path):
