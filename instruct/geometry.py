@@ -73,15 +73,7 @@ def project_pair(a: BaseGeometry, b: BaseGeometry) -> tuple[BaseGeometry, BaseGe
     return _project(a, lat0), _project(b, lat0)
 
 
-def area_m2(geom: BaseGeometry) -> float:
-    return _project(geom, geom.centroid.y).area
-
-
 def inclusion(inner: BaseGeometry, outer: BaseGeometry) -> Inclusion:
     """Area of `inner` and of its part outside `outer`, in m²."""
     pi, po = project_pair(inner, outer)
     return Inclusion(inner_m2=pi.area, outside_m2=pi.difference(po).area)
-
-
-def point_inside(point: BaseGeometry, area: BaseGeometry) -> bool:
-    return area.covers(point)
