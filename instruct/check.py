@@ -4,6 +4,7 @@ dossier -> facts -> engine -> findings -> verdicts -> Report."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from instruct import engine_durable, engine_python
@@ -89,17 +90,18 @@ def check_dossier(
 def assemble_report(dossier: Dossier, rulesets: list, facts: list, findings: list[Finding], as_of: dt.date,
                     referentiel: Referentiel | None, source: str) -> Report:
     """Verdicts per rule set and per separately instructed entity, and the notes."""
-    results = {}
-    for rs in rulesets:
-        mine = [f for f in findings if f.ruleset == rs.code]
-        results[rs.code] = RulesetResult(rs.code, rs.title, verdict(mine), counts(mine))
-    entities = []
-    for fact in facts:
-        if fact.type in SEPARATE_ENTITIES:
-            mine = [f for f in findings if f.entity.type == fact.type and f.entity.id == fact.entity.id]
-            if not mine:
-                continue  # no selected rule set looks at it
-            entities.append(EntityResult(fact.type, fact.entity.id, fact.entity.label, verdict(mine), counts(mine)))
+    by_ruleset: dict[str, list[Finding]] = defaultdict(list)
+    by_entity: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_ruleset[f.ruleset].append(f)
+        if f.entity.type in SEPARATE_ENTITIES:
+            by_entity[(f.entity.type, f.entity.id)].append(f)
+    results = {rs.code: RulesetResult(rs.code, rs.title, verdict(by_ruleset[rs.code]), counts(by_ruleset[rs.code])) for rs in rulesets}
+    entities = [
+        EntityResult(fact.type, fact.entity.id, fact.entity.label, verdict(mine), counts(mine))
+        for fact in facts
+        if fact.type in SEPARATE_ENTITIES and (mine := by_entity[(fact.type, fact.entity.id)])  # none: no selected rule looks at it
+    ]
     notes = []
     if referentiel is None or referentiel.communes is None:
         notes.append("Liste officielle des communes ACV non fournie (--referentiel) : l'appartenance de la commune au programme est à vérifier.")

@@ -135,13 +135,13 @@ def build_findings(prepared: list[PreparedRule], facts: list[Fact], outcomes: li
     for r, p in enumerate(prepared):
         if r in evaluated:
             continue
-        if p.suspended:
-            for fact in facts:
-                if matches_scope(p.rule, fact.type, fact.values):
-                    findings.append(build_finding(p, fact, "non_applicable"))
-            if any(f.rule == p.rule.id and f.check == p.rule.check for f in findings):
-                continue
-        findings.append(_no_entity(p.rule, dossier_fact))
+        # a rule suspended at this date (a parameter not in force) is not applicable to each
+        # entity of its scope; a rule with no entity at all says so once, on the dossier
+        scope = [f for f in facts if matches_scope(p.rule, f.type, f.values)] if p.suspended else []
+        if scope:
+            findings += [build_finding(p, fact, "non_applicable") for fact in scope]
+        else:
+            findings.append(_no_entity(p.rule, dossier_fact))
     findings.sort(key=Finding.sort_key)
     return findings
 
