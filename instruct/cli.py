@@ -21,8 +21,22 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"date invalide « {text} » : attendu AAAA-MM-JJ") from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse speaks English: its usage errors are put in French for the user."""
+
+    WORDS = (("the following arguments are required", "arguments obligatoires manquants"),
+             ("invalid choice", "choix invalide"), ("choose from", "choix possibles"),
+             ("unrecognized arguments", "arguments inconnus"), ("expected one argument", "une valeur attendue"),
+             ("argument ", "option "))
+
+    def error(self, message: str):
+        for english, french in self.WORDS:
+            message = message.replace(english, french)
+        self.exit(EXIT_INPUT, f"Erreur : {message}\nAide : {self.prog} --help\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="acv", description="Instruction des dossiers Action Cœur de Ville.")
+    parser = _Parser(prog="acv", description="Instruction des dossiers Action Cœur de Ville.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="évaluer un dossier et produire le rapport d'écarts")

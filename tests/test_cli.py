@@ -131,3 +131,12 @@ def test_rules_and_schema_commands():
     schema = run("schema")
     data = json.loads(schema.stdout)
     assert data["title"] == "Dossier" and "fiches_actions" in data["properties"]
+
+
+def test_usage_errors_are_in_french():
+    done = run("check", str(SAMPLES / "villebelle"), "--format", "pdf")
+    assert done.returncode == 2
+    assert "Erreur : option --format: choix invalide" in done.stderr and "choix possibles" in done.stderr
+    assert "invalid choice" not in done.stderr
+    missing = run("ort", "commerce", str(SAMPLES / "villebelle"))
+    assert missing.returncode == 2 and "arguments obligatoires manquants: --point, --surface" in missing.stderr
