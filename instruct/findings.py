@@ -146,12 +146,24 @@ def build_findings(prepared: list[PreparedRule], facts: list[Fact], outcomes: li
     return findings
 
 
+# Where the entities of each scope come from in the dossier (evidence of "nothing to examine").
+SCOPE_PATHS = {
+    "fiche_action": ("fiches actions", "fiches_actions"), "immeuble": ("immeubles", "immeubles"),
+    "avenant": ("avenants", "convention.avenants"), "chronologie": ("dates à comparer", "convention, fiches_actions[*].date_signature"),
+    "dispositif_anah": ("dispositifs de l'Anah", "dispositifs_anah"), "quartier": ("quartiers NPNRU / PNRQAD", "quartiers"),
+    "secteur_ort": ("secteurs d'intervention de l'ORT", "ort.secteurs"),
+}
+
+
 def _no_entity(rule: Rule, dossier_fact: Fact) -> Finding:
+    label, path = SCOPE_PATHS.get(rule.scope, (rule.scope, ""))
+    what = label + (" (" + ", ".join(f"{k} = {v}" for k, v in rule.where.items()) + ")" if rule.where else "")
     return Finding(
         rule=rule.id, check=rule.check, ruleset=rule.ruleset, title=rule.title, status="non_applicable",
         severity=rule.severity, entity=dossier_fact.entity,
-        message=f"Non applicable : le dossier ne contient aucun élément de type « {rule.scope} » à examiner.",
+        message=f"Non applicable : le dossier ne contient aucun élément à examiner ({what}).",
         remedy=None, source=str(rule.source), citation=rule.source.citation,
+        evidence=[{"field": rule.scope, "label": what, "path": path, "value": "aucun"}],
     )
 
 

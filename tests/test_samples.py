@@ -99,3 +99,10 @@ def test_npnru_overlap_and_double_financing_are_named(catalogue, sample_referent
     assert by_key[("X-03", "fiche", "SA-04")].status == "non_conforme"
     assert by_key[("ANAH-04", "prolongation", "opah-ru-forges")].status == "non_conforme"
     assert by_key[("ANAH-02", None, "anah")].status == "non_applicable"
+
+
+def test_a_rule_with_nothing_to_examine_says_where_it_looked(catalogue, sample_referentiel):
+    report = check_dossier(load(SAMPLES / "villebelle").dossier, catalogue, EVALUATION_DATE, referentiel=sample_referentiel)
+    finding = next(f for f in report.findings if f.rule == "AL-O-01")
+    assert finding.status == "non_applicable" and finding.entity.type == "dossier"
+    assert finding.evidence == [{"field": "immeuble", "label": "immeubles", "path": "immeubles", "value": "aucun"}]
