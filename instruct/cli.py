@@ -180,7 +180,8 @@ def _cmd_checklist(args) -> int:
 
 
 def _cmd_ingest(args) -> int:
-    from instruct.pieces import TRAME_PATTERNS, read_piece, summary
+    from instruct.extraction import summary
+    from instruct.pieces import read_piece
 
     path = Path(args.file)
     if not path.is_file():
@@ -189,17 +190,35 @@ def _cmd_ingest(args) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
+    sys.stdout.write(ingest_text(result))
+    return EXIT_OK if result["lisible"] else EXIT_GAPS
+
+
+def ingest_text(result: dict) -> str:
     out = [f"{result['fichier']} ({result['format']}) : {result['blocs']} bloc(s) de texte" + (" — tronqué" if result["tronque"] else "")]
     out += [f"  Problème : {p}" for p in result["problemes"]]
-    if result["lisible"]:
-        out.append("Trame de la convention :")
-        for code in TRAME_PATTERNS:
-            found = result["trame"].get(code)
-            out.append(f"  {'✓' if found else '✗'} {code}" + (f" — {found['ou']} : « {found['texte']} »" if found else " : absente"))
-        out += [f"Date : {d['date']} ({d['ou']}) « {d['texte']} »" for d in result["dates"][:20]]
-        out += [f"Montant : {m['montant']} € ({m['ou']}) « {m['texte']} »" for m in result["montants"][:20]]
-    sys.stdout.write("\n".join(out) + "\n")
-    return EXIT_OK if result["lisible"] else EXIT_GAPS
+    if not result["lisible"]:
+        return "\n".join(out) + "\n"
+    out.append(f"Type reconnu : {result['type'] or 'non reconnu'}" + (f" n° {result['numero']}" if result["numero"] else ""))
+    for title, key in (("Parties", "parties"), ("Signatures", "signatures")):
+        if result[key]:
+            out.append(f"{title} :")
+            out += [f"  {p['role']} : {p['organisme']}" + (f" — {p['nom']}" if p["nom"] else "") + (f", {p['qualite']}" if p["qualite"] else "")
+                    + (f" (délibération du {p['deliberation']})" if p["deliberation"] else "") + f" [{p['ou']}]" for p in result[key]]
+    if result["date_signature"]:
+        s = result["date_signature"]
+        out.append(f"Date de signature : {s['date']} [{s['ou']}] « {s['texte']} »")
+    if result["trame"] or result["trame_absente"]:
+        out.append("Trame :")
+        out += [f"  ✓ {code} — {q['ou']} : « {q['texte']} »" for code, q in result["trame"].items()]
+        out += [f"  ✗ {code} : absente" for code in result["trame_absente"]]
+    if result["actions"]:
+        out.append(f"Actions ({len(result['actions'])}) :")
+        out += [f"  {a['id'] or '—'} {a['intitule']} — {a['maitre_ouvrage'] or '?'} — {a['cout'] or '?'} € [{a['ou']}]" for a in result["actions"]]
+    out += [f"Budget, {name} : {b['montant']} € [{b['ou']}]" for name, b in result["budget"].items()]
+    out += [f"Date : {d['date']} ({d['ou']}) « {d['texte']} »" for d in result["dates"][:20]]
+    out += [f"Montant : {m['montant']} € ({m['ou']}) « {m['texte']} »" for m in result["montants"][:20]]
+    return "\n".join(out) + "\n"
 
 
 def _cmd_schema(_args) -> int:

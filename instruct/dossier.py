@@ -80,12 +80,14 @@ class Surface(Geometrie):
 
 class VilleCentre(Modele):
     nom: Court
-    insee: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="code INSEE (5 caractères, 2A/2B pour la Corse)")]
+    insee: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="code INSEE (5 caractères, 2A/2B pour la Corse)")] | None = Field(
+        None, description="code INSEE (5 caractères, 2A/2B pour la Corse) ; absent : non renseigné")
 
 
 class Intercommunalite(Modele):
     nom: Court
-    siren: Annotated[str, Field(pattern=r"^\d{9}$", description="SIREN de l'EPCI (9 chiffres)")]
+    siren: Annotated[str, Field(pattern=r"^\d{9}$", description="SIREN de l'EPCI (9 chiffres)")] | None = Field(
+        None, description="SIREN de l'EPCI (9 chiffres) ; absent : non renseigné")
 
 
 class AutreCommune(Modele):

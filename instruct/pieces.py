@@ -1,6 +1,5 @@
-"""Reading the pieces a town sends (PDF, DOCX): text with where it was found, and what a person
-checking the reader wants to see (`acv ingest`): the parts of the convention's trame, dates,
-amounts. A bad file is a finding, never a crash: corrupt, encrypted, scanned (no text), too big,
+"""Reading the pieces a town sends (PDF, DOCX): text and tables with where they were found, and
+the French ways of writing dates and amounts. A bad file is a finding, never a crash: corrupt, encrypted, scanned (no text), too big,
 a zip bomb, too long to read.
 
 Limits: MAX_BYTES per file, MAX_PAGES per PDF, MAX_SECONDS per document, and for a DOCX the
@@ -19,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from instruct.pdf_tables import Fragment, collector, page_tables
+
 MAX_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 300
 MAX_SECONDS = 20.0
@@ -32,11 +33,53 @@ class Block:
     where: str  # "page 3", "paragraphe 12", "tableau 2, ligne 3"
 
 
+# Column headings of the tables of actions (convention's phase d'initialisation, avenant's plan
+# d'actions): column -> pattern on the normalised heading.
+TABLE_COLUMNS = {
+    "id": r"^(n°|no|n|numero|ref|reference|id|code)\.?$",
+    "intitule": r"intitule|^action|operation|^objet",
+    "maitre_ouvrage": r"maitre d'ouvrage|maitrise d'ouvrage|porteur",
+    "calendrier": r"calendrier|echeancier|periode",
+    "cout": r"cout|montant|budget",
+    "financeurs": r"financeurs?|financements?",
+}
+
+
+def table_columns(header: list[str] | tuple[str, ...]) -> dict[str, int]:
+    """Which column holds what, from the header row's cells."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        text = normal(cell)
+        for name, pattern in TABLE_COLUMNS.items():
+            if name not in found and re.search(pattern, text):
+                found[name] = index
+                break
+    return found
+
+
+def looks_like_header(cells: list[str]) -> bool:
+    columns = table_columns(cells)
+    return "intitule" in columns and len(columns) >= 3
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[str, ...]
+    where: str  # "tableau 2, ligne 3" / "page 4, tableau 1, ligne 3"
+
+
+@dataclass
+class Table:
+    where: str
+    rows: list[Row]
+
+
 @dataclass
 class PieceText:
     file: str
     kind: str  # pdf | docx
     blocks: list[Block] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # French, for the report
     truncated: bool = False
 
@@ -80,9 +123,13 @@ def _read_pdf(path: Path, piece: PieceText) -> None:
                 piece.truncated = True
                 piece.problems.append(f"lecture arrêtée après {MAX_SECONDS:.0f} s, à la page {number}")
                 return
-            text = pages[number].extract_text() or ""
+            fragments: list[Fragment] = []
+            text = pages[number].extract_text(visitor_text=collector(fragments)) or ""
             if text.strip():
                 piece.blocks.append(Block(text, f"page {number + 1}"))
+            for t, rows in enumerate(page_tables(fragments, number + 1, is_header=looks_like_header), 1):
+                where = f"page {number + 1}, tableau {t}"
+                piece.tables.append(Table(where, [Row(tuple(cells), f"{where}, ligne {r}") for r, cells in enumerate(rows, 1)]))
         if count > MAX_PAGES:
             piece.truncated = True
             piece.problems.append(f"document de {count} pages : seules les {MAX_PAGES} premières sont lues")
@@ -113,10 +160,13 @@ def _read_docx(path: Path, piece: PieceText) -> None:
         if paragraph.text.strip():
             piece.blocks.append(Block(paragraph.text, f"paragraphe {number}"))
     for t, table in enumerate(document.tables, 1):
+        rows = []
         for r, row in enumerate(table.rows, 1):
-            cells = [c.text.strip() for c in row.cells]
+            cells = tuple(" ".join(c.text.split()) for c in row.cells)
             if any(cells):
                 piece.blocks.append(Block(" | ".join(cells), f"tableau {t}, ligne {r}"))
+                rows.append(Row(cells, f"tableau {t}, ligne {r}"))
+        piece.tables.append(Table(f"tableau {t}", rows))
 
 
 # --- what is read from the text -----------------------------------------------------------------
@@ -129,34 +179,8 @@ def normal(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-# Parts of the trame (PROG-04 for the convention-cadre, PROG-09 for the avenant), recognised in
-# headings whatever their numbering ("Article 5 –", "V.", "5.2").
-TRAME_PATTERNS = {
-    "parties": r"\bparties\b",
-    "preambule_objectifs": r"preambule|objectifs poursuivis",
-    "engagement_parties": r"engagement(s)? (general )?des parties",
-    "organisation_comite_projet": r"organisation des collectivites|comite de projet",
-    "duree_evolution_fonctionnement": r"duree,? evolution|fonctionnement general de la convention",
-    "phase_initialisation": r"phase d'initialisation",
-    "suivi_evaluation": r"suivi et (d')?evaluation",
-    "traitement_litiges": r"litiges",
-    "annexe_fiches_matures": r"fiches? actions? matures?",
-}
-HEADING = re.compile(r"^\s*((article|titre|chapitre|partie|annexe)\s+\w+|[ivxlc]+\.|\d+(\.\d+)*\.?)\s*[-:.]?\s*", re.IGNORECASE)
-
-
-def trame_parts(piece: PieceText) -> dict[str, Block]:
-    """The first heading-like block matching each part of the convention's trame."""
-    found: dict[str, Block] = {}
-    for block in piece.blocks:
-        for line in block.text.splitlines():
-            if len(line) > 160 or not HEADING.match(line):
-                continue
-            text = normal(HEADING.sub("", line, count=1))
-            for code, pattern in TRAME_PATTERNS.items():
-                if code not in found and re.search(pattern, text):
-                    found[code] = Block(line.strip(), block.where)
-    return found
+# A heading, whatever its numbering: "Article 5 –", "V.", "5.2", "Annexe 1 –".
+HEADING = re.compile(r"^\s*((article|titre|chapitre|partie|annexe)\s+\w+|[ivxlc]+\.|\d+(\.\d+)*\.?)\s*[-:.–]?\s*", re.IGNORECASE)
 
 
 AMOUNT = re.compile(r"(\d{1,3}(?:[ \u202f\xa0.]\d{3})+|\d+)(?:,(\d+))?\s*(m€|millions? d'euros|k€|€|euros?)", re.IGNORECASE)
@@ -200,23 +224,3 @@ def dates(text: str) -> list[dt.date]:
         except ValueError:
             continue
     return out
-
-
-def summary(piece: PieceText) -> dict:
-    """What `acv ingest` shows: every fact read with where it was found."""
-    parts = trame_parts(piece)
-    amounts, found_dates = [], []
-    for block in piece.blocks:
-        for line in block.text.splitlines():
-            value = parse_amount(line)
-            if value is not None:
-                amounts.append({"montant": str(value), "ou": block.where, "texte": line.strip()[:160]})
-            for day in dates(line):
-                found_dates.append({"date": day.isoformat(), "ou": block.where, "texte": line.strip()[:160]})
-    return {
-        "fichier": piece.file, "format": piece.kind, "lisible": piece.readable, "tronque": piece.truncated,
-        "problemes": piece.problems, "blocs": len(piece.blocks),
-        "trame": {code: {"ou": b.where, "texte": b.text} for code, b in parts.items()},
-        "trame_absente": [code for code in TRAME_PATTERNS if code not in parts],
-        "dates": found_dates[:200], "montants": amounts[:200],
-    }

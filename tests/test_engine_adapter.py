@@ -62,7 +62,7 @@ def test_absence_rule_does_not_depend_on_fact_order():
 
 def test_numeric_looking_strings_are_compared_as_text():
     rs = _rule({"id": "T-02", "title": "t", "severity": "majeur", "scope": "dossier", "message": "m", "remedy": "r", "source": SOURCE,
-                "requirement": {"field": "insee", "eq": "01053"}})
+                "requires": ["insee"], "requirement": {"field": "insee", "eq": "01053"}})
     prepared = prepare([rs], {}, EVALUATION_DATE)
     base = dict(commune="x", referentiel_acv_fourni=False, avenant_present=False, avenant_signe=False, nb_dates_futures=0)
     facts = [_fact("dossier", "a", insee="01053", **base), _fact("dossier", "b", insee="1053", **base), _fact("dossier", "c", insee="1053.0", **base)]

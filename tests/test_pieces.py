@@ -11,7 +11,8 @@ from docx import Document
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from instruct.pieces import MAX_PAGES, dates, parse_amount, read_piece, summary, trame_parts
+from instruct.extraction import HEADINGS_CONVENTION, summary, trame
+from instruct.pieces import MAX_PAGES, dates, parse_amount, read_piece
 
 from conftest import acv_command
 
@@ -59,7 +60,7 @@ def make_pdf(path, pages_text, encrypt=None):
 
 def test_complete_convention_docx_has_every_part_with_where(tmp_path):
     piece = read_piece(make_docx(tmp_path / "convention.docx", TRAME, [("Intitulé", "Coût"), ("Halle", "1,2 M€")]))
-    parts = trame_parts(piece)
+    parts = trame(piece, HEADINGS_CONVENTION)
     assert set(parts) == {"parties", "preambule_objectifs", "engagement_parties", "organisation_comite_projet",
                           "duree_evolution_fonctionnement", "phase_initialisation", "suivi_evaluation",
                           "traitement_litiges", "annexe_fiches_matures"}
@@ -73,11 +74,12 @@ def test_convention_missing_two_parts(tmp_path):
 
 
 def test_avenant_pdf_with_pages(tmp_path):
-    piece = read_piece(make_pdf(tmp_path / "avenant.pdf", ["AVENANT N 1\nArticle 1 - Parties\nSigne le 10/12/2019",
+    piece = read_piece(make_pdf(tmp_path / "avenant.pdf", ["AVENANT N 1\nI. Diagnostic du territoire\nSigne le 10/12/2019",
                                                           "Tableau des actions\nHalle : 1 200 000,00 EUR\nTotal 4 180 000,00 euros"]))
     assert [b.where for b in piece.blocks] == ["page 1", "page 2"]
     found = summary(piece)
-    assert found["trame"]["parties"]["ou"] == "page 1"
+    assert (found["type"], found["numero"]) == ("avenant", 1)
+    assert found["trame"]["diagnostic_afom"]["ou"] == "page 1"
     assert {"date": "2019-12-10", "ou": "page 1", "texte": "Signe le 10/12/2019"} in found["dates"]
     assert any(m["montant"] == "4180000.00" and m["ou"] == "page 2" for m in found["montants"])
 

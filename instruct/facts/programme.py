@@ -16,7 +16,7 @@ from instruct.referentiel import Referentiel
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "dossier": {
         **CONTEXT,
-        "insee": F("str", "code INSEE de la ville-centre", True),
+        "insee": F("str", "code INSEE de la ville-centre"),
         "commune": F("str", "nom de la ville-centre", True),
         "referentiel_acv_fourni": F("bool", "liste officielle des communes ACV fournie", True),
         "commune_acv": F("bool", "commune dans la liste officielle ACV"),
@@ -33,7 +33,8 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "nb_immeubles": F("int", "nombre d'immeubles proposés à Action Logement", True),
         "situation_anru": F("str", "situation de la ville au regard de l'ANRU (PNRQAD, NPNRU en centre, en périphérie, aucun)"),
         "siren_epci_referentiel": F("str", "SIREN de l'EPCI selon la liste officielle ACV"),
-        "siren_epci_concorde": F("bool", "SIREN de l'EPCI identique dans le dossier et la liste officielle", derived_from=("siren_epci_referentiel",)),
+        "siren_epci": F("str", "SIREN de l'intercommunalité"),
+        "siren_epci_concorde": F("bool", "SIREN de l'EPCI identique dans le dossier et la liste officielle", derived_from=("siren_epci_referentiel", "siren_epci")),
         "nb_immeubles_en_double": F("int", "immeubles décrits deux fois (même adresse ou même référence cadastrale)", True),
         "immeubles_en_double": F("str", "immeubles décrits deux fois"),
         "convention_signee": F("bool", "convention-cadre ACV signée"),
@@ -173,11 +174,12 @@ def dossier_fact(b: Builder, d: Dossier, as_of: dt.date, referentiel: Referentie
     cadre = d.convention.cadre if d.convention else None
     values: dict[str, Any] = {
         "insee": ville.insee,
+        "siren_epci": d.collectivites.intercommunalite.siren,
         "commune": ville.nom,
         "referentiel_acv_fourni": referentiel is not None and referentiel.communes is not None,
     }
-    paths = {"insee": "collectivites.ville_centre.insee", "commune": "collectivites.ville_centre.nom", "referentiel_acv_fourni": "option --referentiel"}
-    if referentiel is not None and referentiel.communes is not None:
+    paths = {"insee": "collectivites.ville_centre.insee", "siren_epci": "collectivites.intercommunalite.siren", "commune": "collectivites.ville_centre.nom", "referentiel_acv_fourni": "option --referentiel"}
+    if referentiel is not None and referentiel.communes is not None and ville.insee:
         commune = referentiel.find(ville.insee)
         values["commune_acv"] = commune is not None
         paths["commune_acv"] = f"collectivites.ville_centre.insee ; {referentiel.source}"
@@ -185,6 +187,7 @@ def dossier_fact(b: Builder, d: Dossier, as_of: dt.date, referentiel: Referentie
             values["id_acv"] = commune.id_acv
             if commune.siren_epci:
                 values["siren_epci_referentiel"] = commune.siren_epci
+            if commune.siren_epci and d.collectivites.intercommunalite.siren:
                 values["siren_epci_concorde"] = commune.siren_epci == d.collectivites.intercommunalite.siren
                 paths["siren_epci_concorde"] = f"collectivites.intercommunalite.siren ; {referentiel.source}"
     if cadre and cadre.date_signature:
