@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from instruct import engine_durable, engine_python
+from instruct.documents import Documents, annotate
 from instruct.dossier import Dossier
 from instruct.evaluation import PreparedRule, prepare
 from instruct.facts import build_facts
@@ -78,13 +79,31 @@ def check_dossier(
     partenaires: list[str] | None = None,
     engine: str = "durable",
     source: str = "",
+    documents: Documents | None = None,
 ) -> Report:
+    """`documents`: the pieces of a dossier folder (None for a single file: the rules on pieces
+    have nothing to examine)."""
     rulesets = catalogue.select(partenaires)
     prepared = prepared_rules(catalogue, rulesets, as_of)
-    facts = build_facts(dossier, as_of, referentiel, {p.rule.scope for p in prepared})
+    facts = build_facts(dossier, as_of, referentiel, {p.rule.scope for p in prepared}, documents)
     outcomes = ENGINES[engine](prepared, facts)
     findings = build_findings(prepared, facts, outcomes, facts[0])
-    return assemble_report(dossier, rulesets, facts, findings, as_of, referentiel, source)
+    if documents is not None:
+        annotate(findings, documents.provenance)
+    report = assemble_report(dossier, rulesets, facts, findings, as_of, referentiel, source)
+    if documents is not None:
+        report.notes += documents_notes(documents)
+    return report
+
+
+def documents_notes(documents: Documents) -> list[str]:
+    read = [p for p in documents.pieces if p.provided]
+    filled = sorted({q.file for q in documents.provenance.values()})
+    notes = [f"Pièces examinées : {len(read)}" + (f" ({', '.join(p.file for p in read)})" if read else "") + "."]
+    if filled:
+        notes.append("Informations absentes du dossier structuré, lues dans les pièces : " + ", ".join(filled)
+                     + " (chaque constat cite la page ou le paragraphe).")
+    return notes
 
 
 def assemble_report(dossier: Dossier, rulesets: list, facts: list, findings: list[Finding], as_of: dt.date,

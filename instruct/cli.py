@@ -96,7 +96,7 @@ def _cmd_check(args) -> int:
     loaded = load(args.path)
     report = check_dossier(
         loaded.dossier, catalogue, args.date or dt.date.today(), referentiel=referentiel,
-        partenaires=partenaires, engine=args.moteur, source=loaded.source,
+        partenaires=partenaires, engine=args.moteur, source=loaded.source, documents=loaded.documents,
     )
     if args.format == "docx":
         from instruct import report_docx

@@ -152,6 +152,7 @@ SCOPE_PATHS = {
     "avenant": ("avenants", "convention.avenants"), "chronologie": ("dates à comparer", "convention, fiches_actions[*].date_signature"),
     "dispositif_anah": ("dispositifs de l'Anah", "dispositifs_anah"), "quartier": ("quartiers NPNRU / PNRQAD", "quartiers"),
     "secteur_ort": ("secteurs d'intervention de l'ORT", "ort.secteurs"),
+    "piece": ("pièces du dossier (PDF, DOCX)", "pieces/"), "concordance": ("valeurs données à la fois par le dossier et par une pièce", "pieces/"),
 }
 
 

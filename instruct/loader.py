@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from instruct.documents import Documents, get_path, compare, document_files, fill, quotes_for, read_files
 from instruct.dossier import DATE_MAX, DATE_MIN, Dossier
 from instruct.errors import InputError, Problem, format_path
 from instruct.yamlio import line_index, line_of, parse, read_text
@@ -21,6 +23,7 @@ class LoadedDossier:
     source: str
     pieces_dir: Path | None = None
     piece_files: list[Path] = field(default_factory=list)
+    documents: Documents | None = None  # None: a single file, no pieces to look at
 
 
 def _french(error: dict) -> str:
@@ -76,7 +79,7 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(p for p in loc if isinstance(p, int) or not (p.startswith("function-") or "[" in p or p in {"lax-or-strict", "json-or-python", "none", "str", "int"}))
 
 
-def validate(data: Any, source: str, text: str | None = None) -> Dossier:
+def validate(data: Any, source: str, text: str | None = None, provenance: dict | None = None) -> Dossier:
     if not isinstance(data, dict):
         raise InputError(source, [Problem("", "le dossier doit être un objet (clé: valeur) à la racine")])
     try:
@@ -86,7 +89,11 @@ def validate(data: Any, source: str, text: str | None = None) -> Dossier:
         problems, seen = [], set()
         for error in exc.errors():
             loc = _clean_loc(error["loc"])
-            problem = Problem(format_path(loc), _french(error), line_of(lines, loc) if lines else None)
+            message = _french(error)
+            quotes = quotes_for(format_path(loc), provenance or {})
+            if quotes:  # a value read from a piece: say where
+                message += f" (valeur lue dans {quotes[0].file}, {quotes[0].where})"
+            problem = Problem(format_path(loc), message, line_of(lines, loc) if lines else None)
             if (problem.path, problem.message) not in seen:
                 seen.add((problem.path, problem.message))
                 problems.append(problem)
@@ -94,23 +101,56 @@ def validate(data: Any, source: str, text: str | None = None) -> Dossier:
 
 
 def load(path: str | Path) -> LoadedDossier:
-    """Read a dossier folder (dossier.yaml + pieces/) or a single YAML/JSON file."""
+    """Read a dossier folder (dossier.yaml and its pieces, or pieces alone) or a single YAML/JSON
+    file. In a folder, what the pieces say and dossier.yaml does not is filled in, and what both
+    say is compared (`documents`)."""
     path = Path(path)
     if not path.exists():
         raise InputError(str(path), [Problem("", "fichier ou dossier introuvable")])
-    pieces_dir = None
-    if path.is_dir():
-        found = [path / name for name in DOSSIER_FILES if (path / name).is_file()]
-        if not found:
-            raise InputError(str(path), [Problem("", "aucun dossier.yaml (ni dossier.json) dans ce dossier")])
-        file = found[0]
-        pieces_dir = path / "pieces" if (path / "pieces").is_dir() else None
-    else:
-        file = path
-        if file.suffix.lower() not in {".yaml", ".yml", ".json"}:
+    if not path.is_dir():
+        if path.suffix.lower() not in {".yaml", ".yml", ".json"}:
             raise InputError(str(path), [Problem("", "format non reconnu : attendu un dossier, un fichier .yaml ou .json")])
-    text = read_text(file)
-    data = parse(text, str(file))
-    dossier = validate(data, str(file), text)
-    pieces = sorted(p for p in pieces_dir.iterdir() if p.is_file()) if pieces_dir else []
-    return LoadedDossier(dossier=dossier, source=str(file), pieces_dir=pieces_dir, piece_files=pieces)
+        text = read_text(path)
+        return LoadedDossier(dossier=validate(parse(text, str(path)), str(path), text), source=str(path))
+    found = [path / name for name in DOSSIER_FILES if (path / name).is_file()]
+    pieces_dir = path / "pieces" if (path / "pieces").is_dir() else None
+    files = document_files(path, pieces_dir)
+    if not found and not files:
+        raise InputError(str(path), [Problem("", "ni dossier.yaml (ou dossier.json) ni pièce PDF ou DOCX dans ce dossier")])
+    if found:
+        source, text = str(found[0]), read_text(found[0])
+        data = parse(text, source)
+        if not isinstance(data, dict):
+            raise InputError(source, [Problem("", "le dossier doit être un objet (clé: valeur) à la racine")])
+    else:
+        source, text, data = str(path), None, {"id": _identifier(path.name)}
+    ville = get_path(data, "collectivites", "ville_centre", "nom")
+    documents = read_files(files, data.get("pieces") if isinstance(data.get("pieces"), list) else [], ville if isinstance(ville, str) else None)
+    fill(data, documents)
+    if not found:
+        _collectivites_from_pieces(data, documents)
+    dossier = validate(data, source, text, documents.provenance)
+    compare(dossier, documents, data)
+    return LoadedDossier(dossier=dossier, source=source, pieces_dir=pieces_dir, piece_files=files, documents=documents)
+
+
+def _identifier(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[:64] or "dossier"
+
+
+def _collectivites_from_pieces(data: dict, documents: Documents) -> None:
+    """Without dossier.yaml, the ville-centre and the intercommunalité are the parties of the
+    convention (or avenant) named as such; their INSEE code and SIREN stay unknown."""
+    readings = [r for r in documents.readings if r.parties] + [r for r in documents.readings if r.signatures]
+    collectivites: dict[str, Any] = {}
+    for reading in readings:
+        for party in reading.signatories() or []:
+            if party.role == "ville_centre" and "ville_centre" not in collectivites:
+                nom = re.sub(r"^(commune|ville|mairie)\s+(de\s+|d')?", "", party.organisme, flags=re.IGNORECASE)
+                collectivites["ville_centre"] = {"nom": nom[:200]}
+                documents.provenance["collectivites.ville_centre.nom"] = party.quote
+            if party.role == "intercommunalite" and "intercommunalite" not in collectivites:
+                collectivites["intercommunalite"] = {"nom": party.organisme[:200]}
+                documents.provenance["collectivites.intercommunalite.nom"] = party.quote
+    if collectivites:
+        data["collectivites"] = collectivites

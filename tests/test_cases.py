@@ -9,24 +9,28 @@ whole report. See tests/cases/README.md for the format.
 from __future__ import annotations
 
 import copy
+import tempfile
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from instruct.check import check_dossier
-from instruct.loader import validate
+from instruct.loader import load, validate
 from instruct.referentiel import load_referentiel
 from instruct.rules import STATUSES, load_catalogue
 from instruct.yamlio import parse, read_text
+
+from builders import write_piece
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 SHARED_DATA = ROOT / ".." / "shared" / "data"
 ENGINES = ("durable", "python")
-CASE_KEYS = {"name", "rule", "check", "date", "referentiel", "dossier", "expected", "xfail"}
+CASE_KEYS = {"name", "rule", "check", "date", "referentiel", "dossier", "pieces", "expected", "xfail"}
 ALL = "*"  # expected key: every finding of the rule (and check)
 NO_FINDING = "aucun"  # expected status: the entity has no finding for this rule
 
@@ -118,8 +122,18 @@ def _expected_statuses(case: dict) -> set[str]:
 
 
 def _run(case: dict, engine: str):
-    dossier = validate(deep_merge(BASE_DOSSIER, case.get("dossier") or {}), "cas")
-    return check_dossier(dossier, _catalogue(), _date(case["date"]), referentiel=_referentiel(case.get("referentiel", False)), engine=engine)
+    data = deep_merge(BASE_DOSSIER, case.get("dossier") or {})
+    if "pieces" not in case:
+        dossier = validate(data, "cas")
+        return check_dossier(dossier, _catalogue(), _date(case["date"]), referentiel=_referentiel(case.get("referentiel", False)), engine=engine)
+    with tempfile.TemporaryDirectory() as folder:  # a dossier folder with real files in pieces/
+        (Path(folder) / "pieces").mkdir()
+        (Path(folder) / "dossier.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        for spec in case["pieces"]:
+            write_piece(Path(folder) / "pieces", spec)
+        loaded = load(folder)
+    return check_dossier(loaded.dossier, _catalogue(), _date(case["date"]), referentiel=_referentiel(case.get("referentiel", False)),
+                         engine=engine, documents=loaded.documents)
 
 
 def _params():

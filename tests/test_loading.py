@@ -87,7 +87,7 @@ def test_size_limit_and_folder_without_dossier(tmp_path):
     big = tmp_path / "big.yaml"
     big.write_text("id: x\n" + "# " + "x" * (6 * 1024 * 1024), encoding="utf-8")
     assert "trop volumineux" in problems(big)[0]
-    assert "aucun dossier.yaml" in problems(tmp_path)[0]
+    assert "ni dossier.yaml (ou dossier.json) ni pièce PDF ou DOCX" in problems(tmp_path)[0]
     other = tmp_path / "d.txt"
     other.write_text("id: x", encoding="utf-8")
     assert "format non reconnu" in problems(other)[0]

@@ -7,13 +7,11 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from docx import Document
-from pypdf import PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from instruct.extraction import HEADINGS_CONVENTION, summary, trame
 from instruct.pieces import MAX_PAGES, dates, parse_amount, read_piece
 
+from builders import make_docx, make_pdf
 from conftest import acv_command
 
 TRAME = ["Article 1 – Parties", "Article 2 – Préambule et objectifs poursuivis", "Article 3 – Engagement général des parties",
@@ -22,44 +20,15 @@ TRAME = ["Article 1 – Parties", "Article 2 – Préambule et objectifs poursui
          "Article 7 – Modalités de suivi et évaluation", "Article 8 – Traitement des litiges", "Annexe 1 – Fiches actions matures"]
 
 
-def make_docx(path, headings, table_rows=()):
-    document = Document()
-    document.add_paragraph("CONVENTION-CADRE PLURIANNUELLE ACTION CŒUR DE VILLE")
-    document.add_paragraph("Signée à Villebelle le 28 septembre 2018.")
+def make_convention(path, headings, table_rows=()):
+    paragraphs = ["CONVENTION-CADRE PLURIANNUELLE ACTION CŒUR DE VILLE", "Signée à Villebelle le 28 septembre 2018."]
     for heading in headings:
-        document.add_paragraph(heading)
-        document.add_paragraph("Texte de la partie. Budget global : 1 234 567,50 €.")
-    if table_rows:
-        table = document.add_table(rows=0, cols=len(table_rows[0]))
-        for row in table_rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, row):
-                cell.text = text
-    document.save(str(path))
-    return path
-
-
-def make_pdf(path, pages_text, encrypt=None):
-    writer = PdfWriter()
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
-    for text in pages_text:
-        page = writer.add_blank_page(595, 842)
-        if text:
-            lines = "".join(f"({line.replace('(', '[').replace(')', ']')}) Tj 0 -16 Td " for line in text.split("\n"))
-            stream = DecodedStreamObject()
-            stream.set_data(f"BT /F1 11 Tf 50 800 Td {lines} ET".encode("cp1252"))
-            page[NameObject("/Contents")] = writer._add_object(stream)
-            page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
-    if encrypt:
-        writer.encrypt(encrypt)
-    with open(path, "wb") as handle:
-        writer.write(handle)
-    return path
+        paragraphs += [heading, "Texte de la partie. Budget global : 1 234 567,50 €."]
+    return make_docx(path, paragraphs, [table_rows] if table_rows else [])
 
 
 def test_complete_convention_docx_has_every_part_with_where(tmp_path):
-    piece = read_piece(make_docx(tmp_path / "convention.docx", TRAME, [("Intitulé", "Coût"), ("Halle", "1,2 M€")]))
+    piece = read_piece(make_convention(tmp_path / "convention.docx", TRAME, [("Intitulé", "Coût"), ("Halle", "1,2 M€")]))
     parts = trame(piece, HEADINGS_CONVENTION)
     assert set(parts) == {"parties", "preambule_objectifs", "engagement_parties", "organisation_comite_projet",
                           "duree_evolution_fonctionnement", "phase_initialisation", "suivi_evaluation",
@@ -69,7 +38,7 @@ def test_complete_convention_docx_has_every_part_with_where(tmp_path):
 
 
 def test_convention_missing_two_parts(tmp_path):
-    piece = read_piece(make_docx(tmp_path / "incomplete.docx", [h for h in TRAME if not h.startswith(("Article 7", "Article 8"))]))
+    piece = read_piece(make_convention(tmp_path / "incomplete.docx", [h for h in TRAME if not h.startswith(("Article 7", "Article 8"))]))
     assert summary(piece)["trame_absente"] == ["suivi_evaluation", "traitement_litiges"]
 
 
@@ -133,7 +102,7 @@ def test_long_pdf_is_truncated(tmp_path):
 
 
 def test_acv_ingest(tmp_path):
-    path = make_docx(tmp_path / "convention.docx", TRAME[:3])
+    path = make_convention(tmp_path / "convention.docx", TRAME[:3])
     done = subprocess.run(acv_command() + ["ingest", str(path), "--format", "json"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)

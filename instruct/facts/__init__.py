@@ -13,21 +13,25 @@ field: the rule loader refuses a rule that reads anything else. One module per r
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from instruct.dossier import Dossier
-from instruct.facts import action_logement, anah_anru, ort, programme
+from instruct.facts import action_logement, anah_anru, ort, pieces, programme
 from instruct.facts.base import Builder, Entity, Fact, FieldSpec, add_months, cents, date_int, deployment_avenant, months_between
 from instruct.referentiel import Referentiel
 
-FACT_TYPES: dict[str, dict[str, FieldSpec]] = {**programme.TYPES, **action_logement.TYPES, **ort.TYPES, **anah_anru.TYPES}
+if TYPE_CHECKING:  # documents reads labels from facts.programme
+    from instruct.documents import Documents
+
+FACT_TYPES: dict[str, dict[str, FieldSpec]] = {**programme.TYPES, **action_logement.TYPES, **ort.TYPES, **anah_anru.TYPES, **pieces.TYPES}
 
 __all__ = ["FACT_TYPES", "Entity", "Fact", "FieldSpec", "build_facts", "add_months", "cents", "date_int", "months_between"]
 
 
 def build_facts(dossier: Dossier, as_of: dt.date, referentiel: Referentiel | None = None,
-                types: set[str] | None = None) -> list[Fact]:
+                types: set[str] | None = None, documents: Documents | None = None) -> list[Fact]:
     """All facts of the dossier, or only those of `types` (the fact types the selected rules
-    read; the dossier fact always comes first)."""
+    read; the dossier fact always comes first). `documents`: the pieces of a dossier folder."""
     def wanted(*names: str) -> bool:
         return types is None or any(n in types for n in names)
 
@@ -57,4 +61,8 @@ def build_facts(dossier: Dossier, as_of: dt.date, referentiel: Referentiel | Non
         anah_anru.anah(b, dossier, as_of)
     if wanted("quartier"):
         anah_anru.quartiers(b, dossier)
+    if documents is not None and wanted("piece"):
+        pieces.pieces(b, documents)
+    if documents is not None and wanted("concordance"):
+        pieces.concordances(b, documents)
     return b.facts

@@ -1,0 +1,72 @@
+"""Facts of the pieces (X-05, X-06): one per file of the dossier, one per value that the
+structured dossier and a piece both give."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from instruct.facts.base import CONTEXT, F, Builder, Entity, FieldSpec
+
+if TYPE_CHECKING:
+    from instruct.documents import Documents
+
+TYPES: dict[str, dict[str, FieldSpec]] = {
+    "piece": {
+        **CONTEXT,
+        "fichier": F("str", "fichier", True),
+        "type_piece": F("str", "nature de la pièce (déclarée ou reconnue)"),
+        "reconnue_par": F("str", "nature déclarée au dossier ou reconnue au contenu"),
+        "declaree": F("bool", "pièce déclarée au dossier (pieces)", True),
+        "fournie": F("bool", "fichier fourni", True),
+        "format_lu": F("bool", "format lu (PDF ou DOCX)", True),
+        "lisible": F("bool", "texte lisible"),
+        "scannee": F("bool", "document scanné (pas de texte)", True),
+        "tronquee": F("bool", "lecture incomplète (taille ou durée)", True),
+        "probleme": F("str", "problème de lecture"),
+    },
+    "concordance": {
+        **CONTEXT,
+        "objet": F("str", "élément comparé", True),
+        "valeur_dossier": F("str", "valeur du dossier", True),
+        "valeur_piece": F("str", "valeur lue dans la pièce", True),
+        "concorde": F("bool", "le dossier et la pièce concordent", True),
+        "fichier": F("str", "pièce", True),
+        "ou": F("str", "endroit de la pièce", True),
+        "citation": F("str", "texte lu", True),
+    },
+}
+
+KIND_LABELS = {
+    "convention_cadre": "convention-cadre", "avenant": "avenant", "note_projet_urbain": "note de projet urbain",
+    "plan_situation": "plan de situation", "fiche_action": "fiche action", "dossier_operateur": "dossier opérateur",
+    "deliberation": "délibération", "note_utilite_immeubles": "note d'utilité des immeubles", "autre": "autre pièce",
+}
+
+
+def pieces(b: Builder, documents: Documents) -> None:
+    for status in documents.pieces:
+        path = f"pieces/{status.file}"
+        b.add(
+            "piece",
+            Entity("piece", status.file, f"Pièce : {status.file}", path),
+            {
+                "fichier": status.file, "type_piece": KIND_LABELS.get(status.kind or "", status.kind),
+                "reconnue_par": {"dossier": "déclarée au dossier", "contenu": "reconnue au contenu"}.get(status.recognised_by),
+                "declaree": status.declared, "fournie": status.provided, "format_lu": status.format_read,
+                "lisible": status.readable, "scannee": status.scanned, "tronquee": status.truncated,
+                "probleme": " ; ".join(status.problems) or None,
+            },
+            {"fichier": path, "fournie": path, "lisible": path, "declaree": "pieces"},
+        )
+
+
+def concordances(b: Builder, documents: Documents) -> None:
+    for n, c in enumerate(documents.comparisons, 1):
+        where = f"{c.quote.file}, {c.quote.where}"
+        b.add(
+            "concordance",
+            Entity("concordance", f"{n:03d}", c.subject, c.path),
+            {"objet": c.subject, "valeur_dossier": c.in_dossier, "valeur_piece": c.in_piece, "concorde": c.agree,
+             "fichier": c.quote.file, "ou": c.quote.where, "citation": c.quote.text},
+            {"valeur_dossier": c.path, "valeur_piece": where, "concorde": f"{c.path} ; {where}"},
+        )
