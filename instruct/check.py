@@ -45,7 +45,7 @@ SEPARATE_ENTITIES = ("immeuble",)
 class Report:
     dossier_id: str
     commune: str
-    insee: str
+    insee: str | None
     fictif: bool
     evaluated_on: dt.date
     rulesets: dict[str, RulesetResult]

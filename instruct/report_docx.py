@@ -12,7 +12,7 @@ from docx.shared import Pt
 from instruct.check import Report
 from instruct.display import french_date
 from instruct.findings import GAPS
-from instruct.report_text import STATUS_LABEL, VERDICTS
+from instruct.report_text import STATUS_LABEL, VERDICTS, piece_quotes
 
 
 def _table(document, header: list[str], rows: list[list[str]]):
@@ -34,7 +34,7 @@ def render(report: Report) -> bytes:
     document.styles["Normal"].font.size = Pt(10)
     document.add_heading(f"Rapport d'instruction — {report.commune}", level=0)
     document.add_paragraph(
-        f"Commune : {report.commune} (INSEE {report.insee}) — dossier {report.dossier_id} — "
+        f"Commune : {report.commune} (INSEE {report.insee or 'non renseigné'}) — dossier {report.dossier_id} — "
         f"situation au {french_date(report.evaluated_on)}" + (" — ville fictive (exemple)" if report.fictif else "")
     )
     document.add_heading("Verdicts", level=1)
@@ -52,7 +52,8 @@ def render(report: Report) -> bytes:
     document.add_heading(f"Écarts ({len(gaps)})", level=1)
     if gaps:
         _table(document, ["Règle", "Statut", "Entité", "Constat", "À fournir", "Source"],
-               [[f"{f.rule} ({f.severity})", STATUS_LABEL[f.status], f.entity.label, f.message, f.remedy or "", f.source] for f in gaps])
+               [[f"{f.rule} ({f.severity})", STATUS_LABEL[f.status], f.entity.label,
+                 "\n".join([f.message] + [f"Lu dans : {q}" for q in piece_quotes(f)]), f.remedy or "", f.source] for f in gaps])
     else:
         document.add_paragraph("Aucun écart.")
     checked = [f for f in report.findings if f.status == "conforme"]

@@ -8,7 +8,7 @@ from html import escape
 from instruct.check import Report
 from instruct.display import french_date
 from instruct.findings import GAPS
-from instruct.report_text import STATUS_LABEL, VERDICTS
+from instruct.report_text import STATUS_LABEL, VERDICTS, evidence_line, piece_quotes
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:80rem}
@@ -32,17 +32,18 @@ document.querySelectorAll('.filters input').forEach(i=>i.addEventListener('chang
 
 
 def _row(f) -> str:
-    evidence = "; ".join(f"{e['label']} = {e['value']}" + (f" ({e['path']})" if e["path"] else "") for e in f.evidence)
+    evidence = evidence_line(f)
+    read = "".join(f"<br><small class=\"piece\">Lu dans : {escape(q)}</small>" for q in piece_quotes(f))
     return (
         f'<tr data-ruleset="{escape(f.ruleset)}" data-severity="{escape(f.severity)}">'
         f"<td>{escape(f.rule)}</td><td>{escape(f.severity)}</td><td class=\"{escape(f.status)}\">{escape(STATUS_LABEL[f.status])}</td>"
-        f"<td>{escape(f.entity.label)}</td><td>{escape(f.message)}<br><small>{escape(evidence)}</small></td>"
+        f"<td>{escape(f.entity.label)}</td><td>{escape(f.message)}<br><small>{escape(evidence)}</small>{read}</td>"
         f"<td>{escape(f.remedy or '')}</td><td><small>{escape(f.source)}</small></td></tr>"
     )
 
 
 def render(report: Report) -> str:
-    title = f"Rapport d'instruction — {report.commune} (INSEE {report.insee})"
+    title = f"Rapport d'instruction — {report.commune} (INSEE {report.insee or 'non renseigné'})"
     out = ["<!DOCTYPE html>", '<html lang="fr"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",

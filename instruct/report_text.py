@@ -19,7 +19,7 @@ def _paint(text: str, key: str, colour: bool) -> str:
     return f"\033[{COLOURS.get(key, '0')}m{text}\033[0m" if colour else text
 
 
-def _evidence_line(f: Finding) -> str:
+def evidence_line(f: Finding) -> str:
     parts = []
     for e in f.evidence:
         where = f" ({e['path']})" if e["path"] else ""
@@ -27,9 +27,15 @@ def _evidence_line(f: Finding) -> str:
     return "; ".join(parts)
 
 
+def piece_quotes(f: Finding) -> list[str]:
+    """The pieces a finding's values were read from: « fichier, page 3 : "texte" »."""
+    quotes = dict.fromkeys(f"{q['fichier']}, {q['ou']} : « {q['texte']} »" for e in f.evidence for q in e.get("pieces", ()))
+    return list(quotes)
+
+
 def render_text(report: Report, colour: bool = False, show_all: bool = False) -> str:
     out = []
-    title = f"Dossier {report.dossier_id} — {report.commune} (INSEE {report.insee})"
+    title = f"Dossier {report.dossier_id} — {report.commune} (INSEE {report.insee or 'non renseigné'})"
     if report.fictif:
         title += " — ville fictive"
     out.append(title)
@@ -56,9 +62,10 @@ def render_text(report: Report, colour: bool = False, show_all: bool = False) ->
             out.append(f"    {f.message}")
             if f.remedy:
                 out.append(f"    À fournir / corriger : {f.remedy}")
-            evidence = _evidence_line(f)
+            evidence = evidence_line(f)
             if evidence:
                 out.append(f"    Éléments : {evidence}")
+            out += [f"    Lu dans : {quote}" for quote in piece_quotes(f)]
             for p in f.parameters:
                 out.append(f"    Paramètre : {p['name']} = {p['value']} (depuis le {p['since']}) — {p['reference']}")
             out.append(f"    Source : {f.source}")
@@ -78,7 +85,7 @@ def _md(text: str) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    out = [f"# Rapport d'instruction — {report.commune} (INSEE {report.insee})", ""]
+    out = [f"# Rapport d'instruction — {report.commune} (INSEE {report.insee or 'non renseigné'})", ""]
     if report.fictif:
         out += ["*Ville fictive (exemple).*", ""]
     out += [f"Dossier `{report.dossier_id}`, évalué au {french_date(report.evaluated_on)}.", ""]
@@ -97,7 +104,8 @@ def render_markdown(report: Report) -> str:
     if gaps:
         out += ["| Règle | Gravité | Statut | Entité | Constat | À fournir | Source |", "| --- | --- | --- | --- | --- | --- | --- |"]
         for f in gaps:
-            out.append(f"| {f.rule} | {f.severity} | {STATUS_LABEL[f.status]} | {_md(f.entity.label)} | {_md(f.message)} | {_md(f.remedy or '')} | {_md(f.source)} |")
+            read = "".join(f"<br>Lu dans : {_md(q)}" for q in piece_quotes(f))
+            out.append(f"| {f.rule} | {f.severity} | {STATUS_LABEL[f.status]} | {_md(f.entity.label)} | {_md(f.message)}{read} | {_md(f.remedy or '')} | {_md(f.source)} |")
     else:
         out.append("Aucun écart.")
     out += ["", "## Vérifié et conforme", ""]
