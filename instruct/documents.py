@@ -249,9 +249,11 @@ def _fiche(action: Action, n: int, mature: bool) -> dict:
         fiche["calendrier"] = {"debut": action.debut.isoformat(), "fin": action.fin.isoformat()}
     if action.cout is not None:
         fiche["cout"] = str(action.cout)
-    porteur = normal(action.maitre_ouvrage or "")
+    def squeezed(text: str) -> str:  # a word cut by a line break in a PDF cell reads "Rochebru ne"
+        return normal(text).replace(" ", "")
+    porteur = squeezed(action.maitre_ouvrage or "")
     fiche["financement"] = [{"financeur": name[:200], "montant": str(amount),
-                             "role": "porteur" if porteur and normal(name) == porteur else _role(name)}
+                             "role": "porteur" if porteur and squeezed(name) == porteur else _role(name)}
                             for name, amount in action.financement]
     return fiche
 
@@ -371,8 +373,11 @@ def quotes_for(path: str, provenance: dict[str, Quote]) -> list[Quote]:
         quote = provenance.get(token)
         if quote is None:  # a value inside something read from a piece: fiches_actions[2].cout
             head = token
-            while quote is None and re.search(r"[.\[]", head):
-                head = re.sub(r"(\.[^.\[]+|\[[^\]]*\])$", "", head)
+            while quote is None:
+                shorter = re.sub(r"(\.[^.\[]*|\[[^\]]*\])$", "", head)
+                if shorter == head:
+                    break
+                head = shorter
                 quote = provenance.get(head)
         if quote is not None and quote not in found:
             found.append(quote)

@@ -10,6 +10,7 @@ without resolving entities (its parser sets resolve_entities=False).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import time
 import unicodedata
@@ -107,6 +108,18 @@ def read_piece(path: str | Path) -> PieceText:
 
 
 def _read_pdf(path: Path, piece: PieceText) -> None:
+    """pypdf's own warnings (a damaged cross-reference table…) stay quiet: what matters to the
+    user is in piece.problems."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        _read_pdf_pages(path, piece)
+    finally:
+        logger.setLevel(level)
+
+
+def _read_pdf_pages(path: Path, piece: PieceText) -> None:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
