@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench checklists clean
+.PHONY: run test bench checklists samples clean
 CHECKLIST_DATE := 2026-11-26
 
 $(STAMP): pyproject.toml
@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	@for d in samples/*/dossier.yaml samples/*.yaml; do \
-	  case "$$d" in */dossier.yaml) d=$$(dirname $$d);; esac; \
+	@for d in samples/*/ samples/*.yaml; do \
+	  case "$$d" in samples/referentiel/|samples/sources/) continue;; esac; \
 	  echo "=== $$d"; \
 	  $(BIN)/acv check "$$d" --date 2026-11-26 --referentiel samples/referentiel || true; \
 	done
@@ -27,6 +27,9 @@ test: $(STAMP)
 
 checklists: $(STAMP)
 	$(BIN)/acv checklist --partenaire programme --tous checklists --date $(CHECKLIST_DATE)
+
+samples: $(STAMP)
+	$(BIN)/python -m instruct.render_pieces samples
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
