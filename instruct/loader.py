@@ -129,6 +129,9 @@ def load(path: str | Path) -> LoadedDossier:
     fill(data, documents)
     if not found:
         _collectivites_from_pieces(data, documents)
+        if "collectivites" not in data:
+            raise InputError(source, [Problem("", "pas de dossier.yaml, et aucune pièce ne nomme la ville-centre ni l'intercommunalité "
+                                                  "(bloc « ENTRE … » d'une convention-cadre ou d'un avenant) : ajoutez dossier.yaml")])
     dossier = validate(data, source, text, documents.provenance)
     compare(dossier, documents, data)
     return LoadedDossier(dossier=dossier, source=source, pieces_dir=pieces_dir, piece_files=files, documents=documents)
