@@ -154,7 +154,8 @@ def fill(data: dict, docs: Documents) -> None:
     """Set, in the raw dossier, what the pieces say and the dossier does not; record the quote."""
     prov = docs.provenance
     conv = convention_reading(docs, data)
-    if conv is not None and (cadre := _node(data, "convention", "cadre")) is not None:
+    cadre = _node(data, "convention", "cadre") if conv is not None else None
+    if conv is not None and cadre is not None:
         _fill_signed(cadre, conv, "convention.cadre", prov)
         deliberations = [(p, "commune" if p.role == "ville_centre" else "intercommunalite") for p in conv.parties or []
                          if p.deliberation and p.role in {"ville_centre", "intercommunalite"}]
@@ -182,6 +183,38 @@ def fill(data: dict, docs: Documents) -> None:
                     _fill_trame(avenant, reading, TRAME_AVENANT, f"{path}.contenu", prov)
                     _fill_budget(avenant, reading, path, prov)
     _fill_fiches(data, conv, avenants, prov)
+    if conv is not None and conv.duree_annees and cadre is not None and cadre.get("duree_annees") is None:
+        cadre["duree_annees"], prov["convention.cadre.duree_annees"] = conv.duree_annees
+    _fill_ort(data, conv, avenants, prov)
+
+
+HABITAT = re.compile(r"habitat|logement|opah|immeuble|rehabilitation|renovation energetique")
+
+
+def _fill_ort(data: dict, conv: Reading | None, avenants: dict[int, Reading], prov: dict[str, Quote]) -> None:
+    """An avenant « valant convention d'ORT » answers what it shows of the ORT's content (L303-2):
+    a part found is present; a part not found stays unknown (the ORT may be another piece)."""
+    avenant = next((r for _, r in sorted(avenants.items()) if r.valant_ort), None)
+    if avenant is None or data.get("ort") is not None:
+        return
+    ort: dict[str, Any] = {}
+    found: dict[str, Quote] = {}
+    if avenant.date_signature:
+        ort["date_signature"], found["date_signature"] = avenant.date_signature[0].isoformat(), avenant.date_signature[1]
+    duree = avenant.duree_annees or (conv.duree_annees if conv else None)
+    if duree:
+        ort["duree_annees"], found["duree_annees"] = duree
+    if "diagnostic_afom" in avenant.trame and "objectifs_generaux_et_par_axe" in avenant.trame:
+        ort["projet_revitalisation"], found["projet_revitalisation"] = True, avenant.trame["objectifs_generaux_et_par_axe"]
+    habitat = next((a for a in avenant.actions if HABITAT.search(normal(a.intitule or ""))), None)
+    if habitat is not None:
+        ort["actions_habitat"], found["actions_habitat"] = True, habitat.quote
+    for name, part in (("calendrier", "calendrier_general"), ("plan_financement", "budget_financement")):
+        if part in avenant.trame:
+            ort[name], found[name] = True, avenant.trame[part]
+    data["ort"] = ort
+    prov["ort"] = avenant.valant_ort
+    prov.update({f"ort.{name}": quote for name, quote in found.items()})
 
 
 def _fill_signed(target: dict, reading: Reading, path: str, prov: dict[str, Quote]) -> None:

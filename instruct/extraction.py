@@ -59,6 +59,8 @@ class Reading:
     trame: dict[str, Quote] = field(default_factory=dict)  # part -> its heading
     actions: list[Action] = field(default_factory=list)
     budget: dict[str, tuple[Decimal, Quote]] = field(default_factory=dict)
+    duree_annees: tuple[int, Quote] | None = None  # « … d'une durée de 6 ans »
+    valant_ort: Quote | None = None  # the piece says it is (or is worth) the convention d'ORT
 
     def signatories(self) -> list[Party] | None:
         """Who signed: the signature block, or failing it the parties."""
@@ -378,7 +380,28 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     reading.trame = trame(piece, TRAMES[kind])
     reading.actions = actions(piece)
     reading.budget = budget(piece)
+    reading.duree_annees = duree(piece)
+    reading.valant_ort = valant_ort(piece)
     return reading
+
+
+DUREE = re.compile(r"\bd'une duree de (\d{1,2}) ans\b")
+
+
+def duree(piece: PieceText) -> tuple[int, Quote] | None:
+    for line, where in _lines(piece):
+        match = DUREE.search(normal(line))
+        if match:
+            return int(match.group(1)), Quote(piece.file, where, line[:240])
+    return None
+
+
+def valant_ort(piece: PieceText) -> Quote | None:
+    """The opening text names the opération de revitalisation de territoire."""
+    for line, where in _lines(piece)[:12]:
+        if re.search(r"revitalisation de territoire|\bort\b", normal(line)):
+            return Quote(piece.file, where, line[:240])
+    return None
 
 
 # --- what `acv ingest` shows ----------------------------------------------------------------------

@@ -55,6 +55,14 @@ def test_folder_with_only_documents_is_a_dossier():
     assert fiche["status"] == "conforme"
     row = fiche["evidence"][0]["pieces"][0]
     assert row["fichier"] == "avenant-1.pdf" and row["ou"].startswith("page ") and "1 400 000,00 €" in row["texte"]
+    # the avenant « valant convention d'ORT » answers what it shows of the ORT (L303-2)
+    ort = {f["rule"]: f for f in report["findings"] if f["rule"] in {"ORT-02", "ORT-04", "ORT-05"}}
+    assert {rule: f["status"] for rule, f in ort.items()} == {"ORT-02": "conforme", "ORT-04": "conforme", "ORT-05": "conforme"}
+    habitat = [q for e in ort["ORT-04"]["evidence"] for q in e.get("pieces", [])]
+    assert "OPAH-RU" in habitat[0]["texte"] and "tableau" in habitat[0]["ou"]
+    duree = [q for e in ort["ORT-05"]["evidence"] for q in e.get("pieces", [])]
+    assert any("d'une durée de 6 ans" in q["texte"] and q["fichier"] == "convention-cadre.docx" for q in duree)
+    assert next(f for f in report["findings"] if f["rule"] == "ORT-03" and f["check"] == "centre_ville")["status"] == "incomplet"
 
 
 def test_pieces_rendered_from_a_dossier_read_back_to_the_same_dossier(tmp_path, catalogue):
