@@ -181,12 +181,12 @@ def _cmd_checklist(args) -> int:
 
 def _cmd_ingest(args) -> int:
     from instruct.extraction import summary
-    from instruct.pieces import read_piece
+    from instruct.pieces import read_piece_isolated
 
     path = Path(args.file)
     if not path.is_file():
         raise InputError(args.file, [Problem("", "fichier introuvable")])
-    result = summary(read_piece(path))
+    result = summary(read_piece_isolated(path))
     if args.format == "json":
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK

@@ -19,7 +19,7 @@ from instruct.display import french_date, french_number
 from instruct.dossier import Dossier
 from instruct.extraction import Action, Quote, Reading, read, role_of
 from instruct.facts.programme import SIGNATAIRES_REQUIS, TRAME_AVENANT, TRAME_CONVENTION
-from instruct.pieces import PieceText, normal, read_piece
+from instruct.pieces import PieceText, normal, read_piece_isolated
 
 DOCUMENT_SUFFIXES = {".pdf", ".docx"}
 ROLE_LABELS = {**SIGNATAIRES_REQUIS, "anru": "l'ANRU", "region": "la Région", "departement": "le Département",
@@ -68,7 +68,7 @@ def read_files(files: list[Path], declared: list[dict], ville: str | None) -> Do
     docs = Documents()
     names = {f.name for f in files}
     for path in files:
-        piece = read_piece(path)
+        piece = read_piece_isolated(path)
         declared_kind = kinds.get(path.name)
         reading = read(piece, declared_kind if declared_kind not in {None, "autre"} else None, ville)
         docs.readings.append(reading)

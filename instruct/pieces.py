@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
 import re
+import signal
 import time
 import unicodedata
 import zipfile
@@ -26,6 +28,8 @@ MAX_PAGES = 300
 MAX_SECONDS = 20.0
 MAX_UNZIPPED = 200 * 1024 * 1024
 MAX_RATIO = 100
+MAX_MEMORY = 1024 * 1024 * 1024  # address space one reading may add, in bytes
+GRACE_SECONDS = 5.0  # after MAX_SECONDS, a reading that has not stopped by itself is killed
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,66 @@ def read_piece(path: str | Path) -> PieceText:
     if not piece.blocks and not piece.problems:
         piece.problems.append("document scanné : pas de texte" if kind == "pdf" else "document sans texte")
     return piece
+
+
+def read_piece_isolated(path: str | Path) -> PieceText:
+    """`read_piece` in a child process of its own, with a memory limit and a hard time limit: a
+    document that makes the reader loop or swell stops alone, and says so. (Fork: the child
+    starts at once with everything loaded; elsewhere the reading stays in this process.)"""
+    path = Path(path)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return read_piece(path)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_read_in_child, args=(path, sender), daemon=True)
+    child.start()
+    sender.close()
+    piece = None
+    try:
+        if receiver.poll(MAX_SECONDS + GRACE_SECONDS):
+            piece = receiver.recv()
+    except (EOFError, OSError):
+        piece = None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if piece is not None:
+        return piece
+    piece = PieceText(path.name, path.suffix.lower().lstrip("."))
+    if child.exitcode in (-signal.SIGKILL, None):
+        piece.problems.append(f"lecture interrompue après {MAX_SECONDS + GRACE_SECONDS:.0f} s")
+    else:
+        piece.problems.append(f"lecture impossible : le lecteur s'est arrêté (code {child.exitcode})")
+    return piece
+
+
+def _read_in_child(path: Path, sender) -> None:
+    try:
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = _address_space() + MAX_MEMORY
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (ImportError, ValueError, OSError):
+        pass
+    try:
+        piece = read_piece(path)
+    except MemoryError:
+        piece = PieceText(path.name, path.suffix.lower().lstrip("."))
+        piece.problems.append(f"lecture arrêtée : plus de {MAX_MEMORY // (1024 * 1024)} Mio de mémoire")
+    sender.send(piece)
+    sender.close()
+
+
+def _address_space() -> int:
+    """This process's virtual memory size, in bytes (Linux)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def _read_pdf(path: Path, piece: PieceText) -> None:

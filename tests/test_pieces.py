@@ -111,3 +111,29 @@ def test_acv_ingest(tmp_path):
     corrupt.write_bytes(b"garbage")
     bad = subprocess.run(acv_command() + ["ingest", str(corrupt)], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and "Problème : PDF illisible ou corrompu" in bad.stdout and "Traceback" not in bad.stderr
+
+
+def test_a_reading_that_swells_stops_alone_with_a_problem(tmp_path, monkeypatch):
+    import instruct.pieces as pieces
+
+    path = make_docx(tmp_path / "convention.docx", ["Convention-cadre"])
+    assert pieces.read_piece_isolated(path).readable
+    monkeypatch.setattr(pieces, "read_piece", lambda p: bytearray(400 * 1024 * 1024))  # a reader that swells
+    monkeypatch.setattr(pieces, "MAX_MEMORY", 100 * 1024 * 1024)
+    piece = pieces.read_piece_isolated(path)
+    assert not piece.readable and piece.problems == ["lecture arrêtée : plus de 100 Mio de mémoire"]
+
+
+def test_a_reading_that_hangs_is_killed(tmp_path, monkeypatch):
+    import time
+
+    import instruct.pieces as pieces
+
+    path = make_pdf(tmp_path / "boucle.pdf", ["Avenant"])
+    monkeypatch.setattr(pieces, "read_piece", lambda p: time.sleep(60))  # a reader stuck in a loop
+    monkeypatch.setattr(pieces, "MAX_SECONDS", 0.2)
+    monkeypatch.setattr(pieces, "GRACE_SECONDS", 0.3)
+    start = time.monotonic()
+    piece = pieces.read_piece_isolated(path)
+    assert time.monotonic() - start < 5
+    assert piece.problems == ["lecture interrompue après 0 s"] or piece.problems[0].startswith("lecture interrompue après")
