@@ -153,6 +153,7 @@ def _node(data: dict, *keys: str) -> dict | None:
 def fill(data: dict, docs: Documents) -> None:
     """Set, in the raw dossier, what the pieces say and the dossier does not; record the quote."""
     prov = docs.provenance
+    _fill_pieces(data, docs, prov)
     conv = convention_reading(docs, data)
     cadre = _node(data, "convention", "cadre") if conv is not None else None
     if conv is not None and cadre is not None:
@@ -215,6 +216,29 @@ def _fill_ort(data: dict, conv: Reading | None, avenants: dict[int, Reading], pr
     data["ort"] = ort
     prov["ort"] = avenant.valant_ort
     prov.update({f"ort.{name}": quote for name, quote in found.items()})
+
+
+def _fill_pieces(data: dict, docs: Documents, prov: dict[str, Quote]) -> None:
+    """A file recognised by its content and not declared in `pieces:` joins the list, so the
+    rules asking for a piece of that kind (note de projet urbain, plan de situation…) see it."""
+    listed = data.get("pieces")
+    if listed is None:
+        listed = data["pieces"] = []
+    if not isinstance(listed, list):
+        return
+    declared = {str(p.get("fichier")) for p in listed if isinstance(p, dict)}
+    ids = {str(p.get("id")) for p in listed if isinstance(p, dict)}
+    for status in docs.pieces:
+        if status.recognised_by != "contenu" or status.file in declared:
+            continue
+        ident = base = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(status.file).stem).strip("-.")[:60] or "piece"
+        n = 1
+        while ident in ids:
+            n += 1
+            ident = f"{base}-{n}"
+        ids.add(ident)
+        prov[f"pieces[{len(listed)}]"] = Quote(status.file, "début du document", f"reconnue au contenu : {status.kind}")
+        listed.append({"id": ident, "type": status.kind, "fichier": status.file[:200]})
 
 
 def _fill_signed(target: dict, reading: Reading, path: str, prov: dict[str, Quote]) -> None:

@@ -100,6 +100,11 @@ def test_a_signatory_missing_from_the_signed_convention_and_two_missing_parts(ca
     assert {f.entity.id for f in missing} == {"suivi_evaluation", "traitement_litiges"}
     assert all(quotes(f)[0]["ou"] == "document entier" for f in missing)
     assert {f.status for f in findings(report, "PROG-04")} == {"conforme", "non_conforme"}
+    # not declared in pieces:, recognised by its content, and so listed for the rules asking for it
+    [piece] = load(SAMPLES / "montclair").dossier.pieces
+    assert (piece.type, piece.fichier) == ("convention_cadre", "convention-cadre.docx")
+    [readable] = findings(report, "X-06")
+    assert readable.status == "conforme" and "reconnue au contenu" in readable.message
 
 
 def test_a_different_total_a_scan_and_a_corrupt_file(catalogue):
