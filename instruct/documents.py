@@ -17,11 +17,13 @@ from typing import Any
 
 from instruct.display import french_date, french_number
 from instruct.dossier import Dossier
+from instruct.errors import InputError, Problem
 from instruct.extraction import Action, Quote, Reading, read, role_of
 from instruct.facts.programme import SIGNATAIRES_REQUIS, TRAME_AVENANT, TRAME_CONVENTION
 from instruct.pieces import PieceText, normal, read_piece_isolated
 
 DOCUMENT_SUFFIXES = {".pdf", ".docx"}
+MAX_FILES = 200  # pieces read for one dossier
 ROLE_LABELS = {**SIGNATAIRES_REQUIS, "anru": "l'ANRU", "region": "la Région", "departement": "le Département",
                "autre_commune": "une autre commune", "autre": "un autre partenaire"}
 
@@ -95,6 +97,8 @@ def document_files(folder: Path, pieces_dir: Path | None) -> list[Path]:
     files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES]
     if pieces_dir is not None:
         files += [p for p in pieces_dir.iterdir() if p.is_file() and not p.name.startswith(".")]
+    if len(files) > MAX_FILES:
+        raise InputError(str(pieces_dir or folder), [Problem("", f"trop de pièces : {len(files)} fichiers (au plus {MAX_FILES} par dossier)")])
     return sorted(files)
 
 

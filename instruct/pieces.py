@@ -211,7 +211,11 @@ def _read_pdf_pages(path: Path, piece: PieceText) -> None:
             piece.truncated = True
             piece.problems.append(f"document de {count} pages : seules les {MAX_PAGES} premières sont lues")
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        piece.problems.append(f"PDF illisible ou corrompu ({type(exc).__name__})")
+        if piece.blocks:  # the pages before the damage were read
+            piece.truncated = True
+            piece.problems.append(f"PDF endommagé : lecture arrêtée après la page {piece.blocks[-1].where.split()[-1]} ({type(exc).__name__})")
+        else:
+            piece.problems.append(f"PDF illisible ou corrompu ({type(exc).__name__})")
 
 
 def _read_docx(path: Path, piece: PieceText) -> None:

@@ -11,6 +11,7 @@ from docx import Document
 
 from instruct.check import check_dossier
 from instruct.documents import quotes_for
+from instruct.errors import InputError
 from instruct.extraction import Quote
 from instruct.loader import load
 from instruct.render_pieces import avenant_pdf, convention_docx
@@ -159,3 +160,16 @@ def test_the_structured_dossier_wins_and_agreement_is_shown(tmp_path, catalogue)
 @pytest.mark.parametrize("path", ["dispositifs_anah[type=OPAH-RU].perimetre", "ort.", "a[", "fiches_actions[*].cout ; x"])
 def test_evidence_paths_of_any_shape_end(path):
     assert quotes_for(path, {"fiches_actions": Quote("f", "p", "t")}) in ([], [Quote("f", "p", "t")])
+
+
+def test_too_many_pieces_is_a_clear_error(tmp_path, monkeypatch):
+    import instruct.documents as documents
+
+    (tmp_path / "pieces").mkdir()
+    shutil.copy(SAMPLES / "montclair" / "dossier.yaml", tmp_path / "dossier.yaml")
+    for n in range(4):
+        (tmp_path / "pieces" / f"p{n}.pdf").write_bytes(b"%PDF-1.7")
+    monkeypatch.setattr(documents, "MAX_FILES", 3)
+    with pytest.raises(InputError) as error:
+        load(tmp_path)
+    assert "trop de pièces : 4 fichiers (au plus 3 par dossier)" in error.value.render()
