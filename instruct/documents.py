@@ -251,7 +251,7 @@ def _fill_signed(target: dict, reading: Reading, path: str, prov: dict[str, Quot
         target["date_signature"] = day.isoformat()
         prov[f"{path}.date_signature"] = quote
     signatories = reading.signatories()
-    if not target.get("signataires") and signatories:
+    if target.get("signataires") is None and signatories:  # [] is the dossier saying "no signatory"
         target["signataires"] = [{k: v for k, v in {"role": p.role, "organisme": p.organisme[:200], "nom": p.nom and p.nom[:200],
                                                       "qualite": p.qualite and p.qualite[:200]}.items() if v} for p in signatories]
         for i, p in enumerate(signatories):
