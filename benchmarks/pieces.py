@@ -32,7 +32,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from instruct.check import check_dossier  # noqa: E402
 from instruct.loader import load  # noqa: E402
-from instruct.pieces import read_piece  # noqa: E402
+from instruct.pieces import read_piece, read_piece_isolated  # noqa: E402
 from instruct.render_pieces import avenant_pdf, convention_docx, padding_paragraphs  # noqa: E402
 from instruct.rules import load_catalogue  # noqa: E402
 
@@ -83,6 +83,7 @@ def main() -> None:
         print(f"{'lecture PDF':<46} {'s/doc':>8} {'pages/s':>9}")
         acv_time, piece = timed(lambda: read_piece(pdf), args.repeat)
         rows = [("acv (pypdf : texte, positions, tableaux)", acv_time),
+                ("acv, dans un processus fils (limites)", timed(lambda: read_piece_isolated(pdf), args.repeat)[0]),
                 ("pypdf extract_text seul", timed(lambda: pypdf_alone(pdf), args.repeat)[0])]
         if shutil.which("pdftotext"):
             rows += [("pdftotext (poppler)", timed(lambda: pdftotext(pdf), args.repeat)[0]),
