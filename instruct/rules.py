@@ -26,6 +26,8 @@ incomplet; requirement true -> conforme, else non_conforme.
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,6 +135,7 @@ class Catalogue:
     parameters: dict[str, Parameter]
     directory: Path = field(default=Path("."))
     prepared_cache: dict = field(default_factory=dict, repr=False, compare=False)
+    digest: str = ""  # SHA-256 of the rule files: same digest, same rules
 
     def select(self, partenaires: list[str] | None) -> list[RuleSet]:
         """Rule sets for partner names (or rule set codes); cross-partner rule sets come with
@@ -173,7 +176,10 @@ def load_catalogue(directory: str | Path | None = None) -> Catalogue:
     if not rulesets:
         raise InputError(str(directory), [Problem("", "aucun fichier de règles (*.yaml)")])
     ordered = sorted(rulesets.values(), key=lambda rs: (RULESET_ORDER.index(rs.code) if rs.code in RULESET_ORDER else len(RULESET_ORDER), rs.code))
-    return Catalogue({rs.code: rs for rs in ordered}, parameters, directory)
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return Catalogue({rs.code: rs for rs in ordered}, parameters, directory, digest=digest.hexdigest())
 
 
 def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
