@@ -76,6 +76,26 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="afficher le schéma JSON du format de dossier")
 
+    serve = sub.add_parser("serve", help="démarrer le service web (API et pages)")
+    serve.add_argument("--hote", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1, boucle locale)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--base", help="URL de la base (défaut : ACV_DATABASE_URL, sinon sqlite:///acv-instruct.sqlite3)")
+    serve.add_argument("--referentiel", help="répertoire des référentiels officiels")
+    serve.add_argument("--workers", type=int, default=1, help="processus uvicorn")
+
+    users = sub.add_parser("users", help="comptes du service web")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    create = users_sub.add_parser("create", help="créer un compte (mot de passe lu sur l'entrée standard ou demandé)")
+    create.add_argument("login")
+    create.add_argument("--role", required=True, choices=("collectivite", "instructeur", "admin"))
+    create.add_argument("--nom", default="")
+    create.add_argument("--commune", help="collectivite : code INSEE de la commune")
+    create.add_argument("--partenaire", help="instructeur : action_logement, anah, anru ou ddt")
+    create.add_argument("--territoire", help="instructeur : dep:01 (département) ou reg:84 (région)")
+    create.add_argument("--base", help="URL de la base")
+    listing = users_sub.add_parser("list", help="lister les comptes")
+    listing.add_argument("--base", help="URL de la base")
+
     rules = sub.add_parser("rules", help="lister le catalogue des règles")
     rules.add_argument("--regles", help="répertoire des règles")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -246,9 +266,55 @@ def _cmd_rules(args) -> int:
     return EXIT_OK
 
 
+def _cmd_serve(args) -> int:
+    import uvicorn
+
+    from instruct.referentiel import load_referentiel
+    from instruct.service import create_app
+
+    if args.base:
+        os.environ["ACV_DATABASE_URL"] = args.base
+    if args.referentiel:
+        os.environ["ACV_REFERENTIEL"] = args.referentiel
+    if args.workers > 1:
+        uvicorn.run("instruct.service:app_from_environment", factory=True, host=args.hote, port=args.port, workers=args.workers)
+    else:
+        referentiel = load_referentiel(args.referentiel) if args.referentiel else None
+        uvicorn.run(create_app(args.base, referentiel=referentiel), host=args.hote, port=args.port)
+    return EXIT_OK
+
+
+def _cmd_users(args) -> int:
+    import getpass
+
+    from sqlalchemy import select
+
+    from instruct import accounts
+    from instruct.storage import User, make_engine, sessions, upgrade
+
+    engine = make_engine(args.base)
+    upgrade(engine)
+    with sessions(engine)() as session:
+        if args.users_command == "list":
+            for user in session.scalars(select(User).order_by(User.login)):
+                where = user.commune_insee or (f"{user.partenaire} {user.territoire}" if user.partenaire else "")
+                sys.stdout.write(f"{user.login:<24} {user.role:<13} {where:<20} {'actif' if user.active else 'inactif'}\n")
+            return EXIT_OK
+        password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Mot de passe : ")
+        try:
+            accounts.create_user(session, args.login, password, args.role, nom=args.nom, commune_insee=args.commune,
+                                 partenaire=args.partenaire, territoire=args.territoire)
+        except accounts.AccountError as exc:
+            raise InputError(args.login, [Problem("", str(exc))]) from None
+        session.commit()
+    sys.stdout.write(f"Compte créé : {args.login} ({args.role})\n")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"check": _cmd_check, "schema": _cmd_schema, "rules": _cmd_rules, "ort": _cmd_ort, "checklist": _cmd_checklist, "ingest": _cmd_ingest}
+    commands = {"check": _cmd_check, "schema": _cmd_schema, "rules": _cmd_rules, "ort": _cmd_ort, "checklist": _cmd_checklist,
+                "ingest": _cmd_ingest, "serve": _cmd_serve, "users": _cmd_users}
     try:
         return commands[args.command](args)
     except InputError as exc:

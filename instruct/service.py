@@ -1,0 +1,433 @@
+"""The web service (FastAPI): the same calls as the CLI, behind accounts.
+(No `from __future__ import annotations` here: FastAPI reads the endpoint annotations, some of
+which are local to create_app.)
+
+Every dossier read goes through `_visible` (404 when the user may not see it, whether it exists
+or not); every change is one transaction: a submission is stored whole or not at all.
+"""
+
+
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from instruct import accounts, report_json, uploads, workflow
+from instruct.check import Report, check_dossier
+from instruct.errors import InputError, Problem
+from instruct.findings import GAPS
+from instruct.loader import load
+from instruct.referentiel import Referentiel
+from instruct.rules import Catalogue, load_catalogue
+from instruct.storage import Dossier, Event, Note, StoredReport, User, Version, make_engine, now, put_blob, sessions, upgrade, version_files
+from instruct.territoires import departement, region
+
+SESSION_COOKIE = "acv_session"
+FORMATS = {  # format -> media type
+    "json": "application/json", "text": "text/plain; charset=utf-8", "markdown": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+class LimitBody:
+    """ASGI middleware: a request body larger than `limit` is refused (413) before it is read whole."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            return await _too_large(send, self.limit)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _BodyTooLarge()
+            return message
+        try:
+            await self.app(scope, counted, send)
+        except _BodyTooLarge:
+            await _too_large(send, self.limit)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send, limit: int) -> None:
+    body = json.dumps({"erreur": f"envoi trop volumineux (maximum {limit} octets)"}, ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json; charset=utf-8")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Transition(BaseModel):
+    vers: str = Field(description="état d'arrivée : depose, en_instruction, a_completer, accepte, refuse, sans_suite")
+    motif: str = ""
+    confirme: bool = Field(False, description="déposer malgré des écarts bloquants, en connaissance de cause")
+
+
+class NewNote(BaseModel):
+    texte: str = Field(min_length=1, max_length=20000)
+    privee: bool = True
+
+
+class Login(BaseModel):
+    identifiant: str = Field(max_length=80)
+    mot_de_passe: str = Field(max_length=200)
+
+
+def create_app(database_url: str | None = None, *, rules_dir: str | None = None, referentiel: Referentiel | None = None) -> FastAPI:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    new_session = sessions(engine)
+    catalogue = load_catalogue(rules_dir)
+    app = FastAPI(title="acv-instruct", version="1",
+                  description="Instruction des dossiers Action Cœur de Ville : dépôt, rapports d'écarts, instruction.")
+    app.add_middleware(LimitBody, limit=uploads.MAX_UPLOAD + 1024 * 1024)
+    app.state.engine, app.state.sessions, app.state.catalogue = engine, new_session, catalogue
+
+    def db() -> Iterator[Session]:
+        with new_session() as session:
+            yield session
+
+    def current_user(request: Request, session: Annotated[Session, Depends(db)]) -> User:
+        header = request.headers.get("authorization", "")
+        token = header[7:] if header.lower().startswith("bearer ") else request.cookies.get(SESSION_COOKIE)
+        user = accounts.user_of(session, token)
+        if user is None:
+            raise HTTPException(401, "authentification requise (session absente ou expirée)", headers={"WWW-Authenticate": "Bearer"})
+        return user
+
+    Db = Annotated[Session, Depends(db)]
+    Me = Annotated[User, Depends(current_user)]
+
+    # --- errors in French, with the CLI's paths ------------------------------------------------
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(_request, exc: HTTPException):
+        return JSONResponse({"erreur": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(InputError)
+    async def _input_error(_request, exc: InputError):
+        return JSONResponse({"erreur": f"{exc.source} : {len(exc.problems)} problème(s)",
+                             "problemes": [{"chemin": p.path, "message": p.message, "ligne": p.line} for p in exc.problems]},
+                            status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_error(_request, exc: RequestValidationError):
+        problems = [{"chemin": ".".join(str(x) for x in e["loc"]), "message": e.get("msg", "valeur invalide")} for e in exc.errors()]
+        return JSONResponse({"erreur": "requête invalide", "problemes": problems}, status_code=422)
+
+    @app.exception_handler(workflow.Refused)
+    async def _refused(_request, exc: workflow.Refused):
+        return JSONResponse({"erreur": exc.message}, status_code=exc.status)
+
+    # --- sessions ------------------------------------------------------------------------------
+
+    @app.post("/api/session", tags=["comptes"])
+    def login(body: Login, session: Db) -> JSONResponse:
+        user = accounts.authenticate(session, body.identifiant, body.mot_de_passe)
+        if user is None:
+            raise HTTPException(401, "identifiant ou mot de passe incorrect")
+        token, expires = accounts.open_session(session, user)
+        session.commit()
+        response = JSONResponse({"jeton": token, "expire": expires.isoformat(), "role": user.role})
+        response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=int(accounts.token_hours() * 3600))
+        return response
+
+    @app.delete("/api/session", tags=["comptes"], status_code=204)
+    def logout(request: Request, session: Db, me: Me) -> Response:
+        header = request.headers.get("authorization", "")
+        accounts.close_session(session, header[7:] if header.lower().startswith("bearer ") else request.cookies.get(SESSION_COOKIE, ""))
+        session.commit()
+        response = Response(status_code=204)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    @app.get("/api/moi", tags=["comptes"])
+    def whoami(me: Me) -> dict:
+        return {"identifiant": me.login, "role": me.role, "commune_insee": me.commune_insee, "partenaire": me.partenaire,
+                "territoire": me.territoire}
+
+    # --- dossiers ------------------------------------------------------------------------------
+
+    def _visible(session: Session, user: User, dossier_id: str) -> Dossier:
+        dossier = session.get(Dossier, dossier_id) if len(dossier_id) <= 24 else None
+        if dossier is None or not accounts.can_see(user, dossier):
+            raise HTTPException(404, "dossier introuvable")
+        return dossier
+
+    def _files(archive: UploadFile | None, dossier: UploadFile | None, pieces: list[UploadFile]) -> dict[str, bytes]:
+        def read(upload: UploadFile) -> bytes:
+            data = upload.file.read(uploads.MAX_UPLOAD + 1)
+            if len(data) > uploads.MAX_UPLOAD:
+                raise InputError("envoi", [Problem(upload.filename or "fichier", f"fichier trop volumineux (maximum {uploads.MAX_UPLOAD} octets)")])
+            return data
+        if archive is not None:
+            return uploads.from_zip(read(archive))
+        return uploads.from_parts((dossier.filename or "dossier.yaml", read(dossier)) if dossier else None,
+                                  [(p.filename or "piece", read(p)) for p in pieces])
+
+    def _store_version(session: Session, dossier: Dossier, user: User, files: dict[str, bytes], as_of: dt.date) -> Version:
+        report = evaluate(files, as_of, catalogue, referentiel)
+        ville = report.insee
+        if ville != dossier.commune_insee:
+            raise HTTPException(422, f"le dossier concerne la commune {report.commune} (INSEE {ville or 'non renseigné'}) ; "
+                                     f"ce compte dépose pour la commune INSEE {dossier.commune_insee}")
+        version = Version(dossier=dossier, number=len(dossier.versions) + 1, created_by=user.id, content_hash=uploads.content_hash(files))
+        session.add(version)
+        for name, data in files.items():
+            version.files.append(_file(session, version, name, data))
+        version.reports.append(_stored(report, catalogue))
+        return version
+
+    @app.post("/api/dossiers", tags=["dossiers"], status_code=201)
+    def submit(session: Db, me: Me, archive: UploadFile | None = File(None, description="le dossier en ZIP"),
+               dossier: UploadFile | None = File(None, description="dossier.yaml"), pieces: list[UploadFile] = File([]),
+               date: dt.date | None = Form(None)) -> dict:
+        """A town submits a new dossier (state brouillon): a ZIP of its folder, or dossier.yaml and its pieces."""
+        if me.role != "collectivite":
+            raise HTTPException(403, "seule une collectivité dépose un dossier")
+        files = _files(archive, dossier, pieces)
+        record = Dossier(commune_insee=me.commune_insee, commune_nom="", departement=departement(me.commune_insee),
+                         region=region(me.commune_insee), owner_id=me.id)
+        version = _store_version(session, record, me, files, date or dt.date.today())
+        record.commune_nom = json.loads(version.reports[0].report_json)["dossier"]["commune"]
+        session.add(record)
+        session.flush()
+        session.add(Event(dossier_id=record.id, user_id=me.id, from_state=None, to_state="brouillon", reason="création", version_number=1))
+        session.commit()
+        return _summary(record, session)
+
+    @app.post("/api/dossiers/{dossier_id}/versions", tags=["dossiers"], status_code=201)
+    def add_version(dossier_id: str, session: Db, me: Me, archive: UploadFile | None = File(None),
+                    dossier: UploadFile | None = File(None), pieces: list[UploadFile] = File([]),
+                    date: dt.date | None = Form(None)) -> dict:
+        record = _visible(session, me, dossier_id)
+        if me.role != "collectivite":
+            raise HTTPException(403, "seule la collectivité ajoute une version")
+        if record.state not in workflow.EDITABLE:
+            raise HTTPException(409, f"dossier {workflow.LABELS[record.state]} : une nouvelle version n'est possible qu'en brouillon ou à compléter")
+        files = _files(archive, dossier, pieces)
+        _store_version(session, record, me, files, date or dt.date.today())
+        record.updated_at = now()
+        session.commit()
+        return _summary(record, session)
+
+    @app.get("/api/dossiers", tags=["dossiers"])
+    def list_dossiers(session: Db, me: Me, etat: str | None = None, partenaire: str | None = None,
+                      territoire: str | None = None) -> list[dict]:
+        """The dossiers this account may see; filters: état, rule set of a partner (its verdict shown), territoire (dep:01, reg:84)."""
+        query = select(Dossier).where(accounts.visible_filter(me)).order_by(Dossier.updated_at.desc())
+        if etat:
+            query = query.where(Dossier.state == etat)
+        if territoire:
+            kind, _, code = territoire.partition(":")
+            query = query.where(Dossier.departement == code if kind == "dep" else Dossier.region == code)
+        out = [_summary(d, session) for d in session.scalars(query.limit(1000))]
+        if partenaire:
+            out = [{**d, "verdicts": {k: v for k, v in d["verdicts"].items() if k in _codes(catalogue, partenaire)}} for d in out]
+        return out
+
+    @app.get("/api/dossiers/{dossier_id}", tags=["dossiers"])
+    def show(dossier_id: str, session: Db, me: Me) -> dict:
+        record = _visible(session, me, dossier_id)
+        notes = session.scalars(select(Note).where(Note.dossier_id == record.id).order_by(Note.id)).all()
+        if me.role == "collectivite":
+            notes = [n for n in notes if not n.private]
+        events = session.scalars(select(Event).where(Event.dossier_id == record.id).order_by(Event.id)).all()
+        return {
+            **_summary(record, session),
+            "versions": [{"numero": v.number, "depose_le": _iso(v.created_at), "empreinte": v.content_hash,
+                          "fichiers": [f.path for f in v.files]} for v in record.versions],
+            "journal": [{"le": _iso(e.at), "par": e.user.login, "de": e.from_state, "vers": e.to_state, "motif": e.reason,
+                         "version": e.version_number} for e in events],
+            "notes": [{"le": _iso(n.at), "par": n.author.login, "privee": n.private, "texte": n.text} for n in notes],
+        }
+
+    @app.get("/api/dossiers/{dossier_id}/versions/{numero}/rapport", tags=["rapports"])
+    def report(dossier_id: str, numero: int, request: Request, session: Db, me: Me,
+               format: str | None = Query(None, description="json, text, markdown, html ou docx (sinon l'en-tête Accept)")) -> Response:
+        record = _visible(session, me, dossier_id)
+        version = _version(record, numero)
+        chosen = format or _from_accept(request.headers.get("accept", ""))
+        if chosen not in FORMATS:
+            raise HTTPException(406, f"format inconnu : {chosen} (json, text, markdown, html, docx)")
+        stored = version.reports[-1]
+        if chosen == "json":
+            return Response(stored.report_json, media_type=FORMATS["json"])
+        full = evaluate(version_files(session, version), stored.evaluated_on, catalogue, referentiel)
+        body = render(full, chosen)
+        headers = {"content-disposition": f'attachment; filename="rapport-{record.id}-v{numero}.docx"'} if chosen == "docx" else {}
+        return Response(body, media_type=FORMATS[chosen], headers=headers)
+
+    @app.get("/api/dossiers/{dossier_id}/comparaison", tags=["rapports"])
+    def compare(dossier_id: str, session: Db, me: Me, de: int, a: int) -> dict:
+        """Which gaps closed and which opened between two versions."""
+        record = _visible(session, me, dossier_id)
+        before = _gaps(json.loads(_version(record, de).reports[-1].report_json))
+        after = _gaps(json.loads(_version(record, a).reports[-1].report_json))
+        return {"de": de, "a": a,
+                "fermes": [before[k] for k in before if k not in after],
+                "ouverts": [after[k] for k in after if k not in before],
+                "changes": [{**after[k], "avant": before[k]["statut"]} for k in after if k in before and before[k]["statut"] != after[k]["statut"]]}
+
+    @app.post("/api/dossiers/{dossier_id}/transitions", tags=["instruction"])
+    def move(dossier_id: str, body: Transition, session: Db, me: Me) -> dict:
+        record = _visible(session, me, dossier_id)
+        latest = record.versions[-1].reports[-1] if record.versions else None
+        workflow.transition(session, record, me, body.vers, body.motif, body.confirme, latest)
+        session.commit()
+        return _summary(record, session)
+
+    @app.post("/api/dossiers/{dossier_id}/notes", tags=["instruction"], status_code=201)
+    def add_note(dossier_id: str, body: NewNote, session: Db, me: Me) -> dict:
+        record = _visible(session, me, dossier_id)
+        if me.role not in {"instructeur", "admin"}:
+            raise HTTPException(403, "notes d'instruction réservées aux instructeurs")
+        session.add(Note(dossier_id=record.id, author_id=me.id, private=body.privee, text=body.texte))
+        session.commit()
+        return {"ok": True}
+
+    @app.get("/api/dossiers/{dossier_id}/ort-commerce", tags=["ORT"])
+    def ort_commerce(dossier_id: str, session: Db, me: Me, point: str, surface: str, alimentaire: bool = False,
+                     date: dt.date | None = None) -> dict:
+        """`acv ort commerce`: a commerce project at `point` (LON,LAT) of `surface` m² de vente."""
+        from instruct.ort_commerce import answer
+
+        record = _visible(session, me, dossier_id)
+        try:
+            lon, lat = (float(x) for x in point.split(","))
+            area = Decimal(surface.replace(",", "."))
+        except (ValueError, InvalidOperation):
+            raise HTTPException(422, "point LON,LAT et surface en m² attendus") from None
+        loaded = _loaded(version_files(session, record.versions[-1]))
+        return answer(loaded.dossier, lon, lat, area, alimentaire, catalogue.parameters, date or dt.date.today()).as_dict()
+
+    # --- the catalogue and the checklists (public) ----------------------------------------------
+
+    @app.get("/api/regles", tags=["règles"])
+    def rules() -> list[dict]:
+        return [{"id": r.id, "controle": r.check, "jeu": rs.code, "partenaire": rs.partenaire, "titre": r.title, "gravite": r.severity,
+                 "source": str(r.source)} for rs in catalogue.rulesets.values() for r in rs.rules]
+
+    @app.get("/api/checklists/{partenaire}", tags=["règles"])
+    def checklist(partenaire: str, etape: str | None = None, format: str = "markdown") -> Response:
+        from instruct import checklist as lists
+
+        if partenaire not in lists.partners(catalogue):
+            raise HTTPException(404, f"partenaire inconnu : {partenaire} ({', '.join(lists.partners(catalogue))})")
+        if format == "docx":
+            return Response(lists.render_docx(catalogue, partenaire, etape, dt.date.today()), media_type=FORMATS["docx"])
+        return Response(lists.render_markdown(catalogue, partenaire, etape, dt.date.today()), media_type=FORMATS["markdown"])
+
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """For uvicorn's workers (`acv serve --workers N`): settings from the environment."""
+    import os
+
+    from instruct.referentiel import load_referentiel
+
+    folder = os.environ.get("ACV_REFERENTIEL")
+    return create_app(referentiel=load_referentiel(folder) if folder else None)
+
+
+# --- the calls behind the endpoints -------------------------------------------------------------
+
+def _loaded(files: dict[str, bytes]):
+    with tempfile.TemporaryDirectory(prefix="acv-") as folder:
+        return load(uploads.write_folder(files, Path(folder)))
+
+
+def evaluate(files: dict[str, bytes], as_of: dt.date, catalogue: Catalogue, referentiel: Referentiel | None) -> Report:
+    """The CLI's path: the files as a folder -> load (pieces read) -> check."""
+    with tempfile.TemporaryDirectory(prefix="acv-") as folder:
+        loaded = load(uploads.write_folder(files, Path(folder)))
+        return check_dossier(loaded.dossier, catalogue, as_of, referentiel=referentiel, documents=loaded.documents,
+                             source=loaded.source.replace(folder, "envoi"))
+
+
+def render(report: Report, chosen: str) -> bytes:
+    from instruct import report_docx, report_html, report_text
+
+    if chosen == "docx":
+        return report_docx.render(report)
+    if chosen == "html":
+        return report_html.render(report).encode()
+    if chosen == "markdown":
+        return report_text.render_markdown(report).encode()
+    if chosen == "text":
+        return report_text.render_text(report).encode()
+    return report_json.render(report).encode()
+
+
+def _from_accept(accept: str) -> str:
+    for media in (part.split(";")[0].strip() for part in accept.split(",")):
+        for name, full in FORMATS.items():
+            if media == full.split(";")[0]:
+                return name
+    return "json"
+
+
+def _file(session: Session, version: Version, name: str, data: bytes):
+    from instruct.storage import VersionFile
+
+    return VersionFile(path=name, sha256=put_blob(session, data))
+
+
+def _stored(report: Report, catalogue: Catalogue) -> StoredReport:
+    bloquants = sum(1 for f in report.findings if f.severity == "bloquant" and f.status in {"non_conforme", "incomplet"})
+    return StoredReport(evaluated_on=report.evaluated_on, rules_hash=catalogue.digest, recevable=report.recevable,
+                        bloquants=bloquants, summary={code: r.verdict for code, r in report.rulesets.items()},
+                        report_json=report_json.render(report))
+
+
+def _version(record: Dossier, numero: int) -> Version:
+    for version in record.versions:
+        if version.number == numero:
+            return version
+    raise HTTPException(404, f"version {numero} introuvable")
+
+
+def _codes(catalogue: Catalogue, partenaire: str) -> set[str]:
+    try:
+        return {rs.code for rs in catalogue.select([partenaire])}
+    except InputError:
+        raise HTTPException(422, f"partenaire inconnu : {partenaire}") from None
+
+
+def _summary(record: Dossier, session: Session) -> dict[str, Any]:
+    latest = record.versions[-1].reports[-1] if record.versions and record.versions[-1].reports else None
+    return {"id": record.id, "commune": record.commune_nom, "insee": record.commune_insee, "departement": record.departement,
+            "region": record.region, "etat": record.state, "version": record.versions[-1].number if record.versions else 0,
+            "recevable": latest.recevable if latest else None, "bloquants": latest.bloquants if latest else None,
+            "verdicts": latest.summary if latest else {}, "mis_a_jour": _iso(record.updated_at)}
+
+
+def _iso(moment: dt.datetime) -> str:
+    """SQLite gives back naive datetimes: they were stored in UTC."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).isoformat()
+
+
+def _gaps(report: dict) -> dict[tuple, dict]:
+    return {(f["rule"], f["check"] or "", f["entity"]["type"], f["entity"]["id"]):
+            {"regle": f["rule"], "controle": f["check"], "entite": f["entity"]["label"], "statut": f["status"], "message": f["message"]}
+            for f in report["findings"] if f["status"] in GAPS}
