@@ -184,51 +184,23 @@ def create_app(database_url: str | None = None, *, rules_dir: str | None = None,
         return uploads.from_parts((dossier.filename or "dossier.yaml", read(dossier)) if dossier else None,
                                   [(p.filename or "piece", read(p)) for p in pieces])
 
-    def _store_version(session: Session, dossier: Dossier, user: User, files: dict[str, bytes], as_of: dt.date) -> Version:
-        report = evaluate(files, as_of, catalogue, referentiel)
-        ville = report.insee
-        if ville != dossier.commune_insee:
-            raise HTTPException(422, f"le dossier concerne la commune {report.commune} (INSEE {ville or 'non renseigné'}) ; "
-                                     f"ce compte dépose pour la commune INSEE {dossier.commune_insee}")
-        version = Version(dossier=dossier, number=len(dossier.versions) + 1, created_by=user.id, content_hash=uploads.content_hash(files))
-        session.add(version)
-        for name, data in files.items():
-            version.files.append(_file(session, version, name, data))
-        version.reports.append(_stored(report, catalogue))
-        return version
-
     @app.post("/api/dossiers", tags=["dossiers"], status_code=201)
     def submit(session: Db, me: Me, archive: UploadFile | None = File(None, description="le dossier en ZIP"),
                dossier: UploadFile | None = File(None, description="dossier.yaml"), pieces: list[UploadFile] = File([]),
                date: dt.date | None = Form(None)) -> dict:
         """A town submits a new dossier (state brouillon): a ZIP of its folder, or dossier.yaml and its pieces."""
-        if me.role != "collectivite":
-            raise HTTPException(403, "seule une collectivité dépose un dossier")
-        files = _files(archive, dossier, pieces)
-        record = Dossier(commune_insee=me.commune_insee, commune_nom="", departement=departement(me.commune_insee),
-                         region=region(me.commune_insee), owner_id=me.id)
-        version = _store_version(session, record, me, files, date or dt.date.today())
-        record.commune_nom = json.loads(version.reports[0].report_json)["dossier"]["commune"]
-        session.add(record)
-        session.flush()
-        session.add(Event(dossier_id=record.id, user_id=me.id, from_state=None, to_state="brouillon", reason="création", version_number=1))
+        record = new_dossier(session, me, _files(archive, dossier, pieces), date or dt.date.today(), catalogue, referentiel)
         session.commit()
-        return _summary(record, session)
+        return summary(record)
 
     @app.post("/api/dossiers/{dossier_id}/versions", tags=["dossiers"], status_code=201)
     def add_version(dossier_id: str, session: Db, me: Me, archive: UploadFile | None = File(None),
                     dossier: UploadFile | None = File(None), pieces: list[UploadFile] = File([]),
                     date: dt.date | None = Form(None)) -> dict:
         record = _visible(session, me, dossier_id)
-        if me.role != "collectivite":
-            raise HTTPException(403, "seule la collectivité ajoute une version")
-        if record.state not in workflow.EDITABLE:
-            raise HTTPException(409, f"dossier {workflow.LABELS[record.state]} : une nouvelle version n'est possible qu'en brouillon ou à compléter")
-        files = _files(archive, dossier, pieces)
-        _store_version(session, record, me, files, date or dt.date.today())
-        record.updated_at = now()
+        new_version(session, record, me, _files(archive, dossier, pieces), date or dt.date.today(), catalogue, referentiel)
         session.commit()
-        return _summary(record, session)
+        return summary(record)
 
     @app.get("/api/dossiers", tags=["dossiers"])
     def list_dossiers(session: Db, me: Me, etat: str | None = None, partenaire: str | None = None,
@@ -240,7 +212,7 @@ def create_app(database_url: str | None = None, *, rules_dir: str | None = None,
         if territoire:
             kind, _, code = territoire.partition(":")
             query = query.where(Dossier.departement == code if kind == "dep" else Dossier.region == code)
-        out = [_summary(d, session) for d in session.scalars(query.limit(1000))]
+        out = [summary(d) for d in session.scalars(query.limit(1000))]
         if partenaire:
             out = [{**d, "verdicts": {k: v for k, v in d["verdicts"].items() if k in _codes(catalogue, partenaire)}} for d in out]
         return out
@@ -253,7 +225,7 @@ def create_app(database_url: str | None = None, *, rules_dir: str | None = None,
             notes = [n for n in notes if not n.private]
         events = session.scalars(select(Event).where(Event.dossier_id == record.id).order_by(Event.id)).all()
         return {
-            **_summary(record, session),
+            **summary(record),
             "versions": [{"numero": v.number, "depose_le": _iso(v.created_at), "empreinte": v.content_hash,
                           "fichiers": [f.path for f in v.files]} for v in record.versions],
             "journal": [{"le": _iso(e.at), "par": e.user.login, "de": e.from_state, "vers": e.to_state, "motif": e.reason,
@@ -294,7 +266,7 @@ def create_app(database_url: str | None = None, *, rules_dir: str | None = None,
         latest = record.versions[-1].reports[-1] if record.versions else None
         workflow.transition(session, record, me, body.vers, body.motif, body.confirme, latest)
         session.commit()
-        return _summary(record, session)
+        return summary(record)
 
     @app.post("/api/dossiers/{dossier_id}/notes", tags=["instruction"], status_code=201)
     def add_note(dossier_id: str, body: NewNote, session: Db, me: Me) -> dict:
@@ -350,7 +322,47 @@ def app_from_environment() -> FastAPI:
     return create_app(referentiel=load_referentiel(folder) if folder else None)
 
 
-# --- the calls behind the endpoints -------------------------------------------------------------
+# --- the calls behind the endpoints (and the web pages) -----------------------------------------
+
+def new_dossier(session: Session, user: User, files: dict[str, bytes], as_of: dt.date, catalogue: Catalogue,
+                referentiel: Referentiel | None) -> Dossier:
+    """A town's new dossier (brouillon) with its first version and report; not committed."""
+    if user.role != "collectivite":
+        raise HTTPException(403, "seule une collectivité dépose un dossier")
+    record = Dossier(commune_insee=user.commune_insee, commune_nom="", departement=departement(user.commune_insee),
+                     region=region(user.commune_insee), owner_id=user.id)
+    version = _store_version(session, record, user, files, as_of, catalogue, referentiel)
+    record.commune_nom = json.loads(version.reports[0].report_json)["dossier"]["commune"]
+    session.flush()
+    session.add(Event(dossier_id=record.id, user_id=user.id, from_state=None, to_state="brouillon", reason="création", version_number=1))
+    return record
+
+
+def new_version(session: Session, record: Dossier, user: User, files: dict[str, bytes], as_of: dt.date, catalogue: Catalogue,
+                referentiel: Referentiel | None) -> Version:
+    """The town's next version of a dossier it may still change; not committed."""
+    if user.role != "collectivite":
+        raise HTTPException(403, "seule la collectivité ajoute une version")
+    if record.state not in workflow.EDITABLE:
+        raise HTTPException(409, f"dossier {workflow.LABELS[record.state]} : une nouvelle version n'est possible qu'en brouillon ou à compléter")
+    version = _store_version(session, record, user, files, as_of, catalogue, referentiel)
+    record.updated_at = now()
+    return version
+
+
+def _store_version(session: Session, dossier: Dossier, user: User, files: dict[str, bytes], as_of: dt.date, catalogue: Catalogue,
+                   referentiel: Referentiel | None) -> Version:
+    report = evaluate(files, as_of, catalogue, referentiel)
+    if report.insee != dossier.commune_insee:
+        raise HTTPException(422, f"le dossier concerne la commune {report.commune} (INSEE {report.insee or 'non renseigné'}) ; "
+                                 f"ce compte dépose pour la commune INSEE {dossier.commune_insee}")
+    version = Version(dossier=dossier, number=len(dossier.versions) + 1, created_by=user.id, content_hash=uploads.content_hash(files))
+    session.add(version)
+    for name, data in files.items():
+        version.files.append(_file(session, version, name, data))
+    version.reports.append(_stored(report, catalogue))
+    return version
+
 
 def _loaded(files: dict[str, bytes]):
     with tempfile.TemporaryDirectory(prefix="acv-") as folder:
@@ -414,7 +426,7 @@ def _codes(catalogue: Catalogue, partenaire: str) -> set[str]:
         raise HTTPException(422, f"partenaire inconnu : {partenaire}") from None
 
 
-def _summary(record: Dossier, session: Session) -> dict[str, Any]:
+def summary(record: Dossier) -> dict[str, Any]:
     latest = record.versions[-1].reports[-1] if record.versions and record.versions[-1].reports else None
     return {"id": record.id, "commune": record.commune_nom, "insee": record.commune_insee, "departement": record.departement,
             "region": record.region, "etat": record.state, "version": record.versions[-1].number if record.versions else 0,
