@@ -89,7 +89,7 @@ def check_dossier(
     outcomes = ENGINES[engine](prepared, facts)
     findings = build_findings(prepared, facts, outcomes, facts[0])
     if documents is not None:
-        annotate(findings, documents.provenance)
+        annotate(findings, documents)
     report = assemble_report(dossier, rulesets, facts, findings, as_of, referentiel, source)
     if documents is not None:
         report.notes += documents_notes(documents)

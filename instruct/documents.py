@@ -445,11 +445,18 @@ def quotes_for(path: str, provenance: dict[str, Quote]) -> list[Quote]:
     return found
 
 
-def annotate(findings: list, provenance: dict[str, Quote]) -> None:
-    """Add to each finding's evidence the piece, page and quote behind a value read from a piece."""
-    if not provenance:
-        return
+def annotate(findings: list, documents: Documents) -> None:
+    """Add to each finding's evidence the piece, page and quote behind a value read from a piece,
+    and to each comparison (X-05) the text it read."""
+    provenance = documents.provenance
     for finding in findings:
+        if finding.entity.type == "concordance" and finding.entity.id.isdigit():
+            quote = documents.comparisons[int(finding.entity.id) - 1].quote
+            for item in finding.evidence:
+                item["pieces"] = [quote.as_dict()]
+            continue
+        if not provenance:
+            continue
         for item in finding.evidence:
             quotes = quotes_for(item.get("path", ""), provenance)
             if quotes:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from instruct import accounts, report_json, uploads, workflow
+from instruct import accounts, report_json, uploads, web, workflow
 from instruct.check import Report, check_dossier
 from instruct.errors import InputError, Problem
 from instruct.findings import GAPS
@@ -141,14 +141,15 @@ def create_app(database_url: str | None = None, *, rules_dir: str | None = None,
     # --- sessions ------------------------------------------------------------------------------
 
     @app.post("/api/session", tags=["comptes"])
-    def login(body: Login, session: Db) -> JSONResponse:
+    def login(body: Login, request: Request, session: Db) -> JSONResponse:
         user = accounts.authenticate(session, body.identifiant, body.mot_de_passe)
         if user is None:
             raise HTTPException(401, "identifiant ou mot de passe incorrect")
         token, expires = accounts.open_session(session, user)
         session.commit()
         response = JSONResponse({"jeton": token, "expire": expires.isoformat(), "role": user.role})
-        response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=int(accounts.token_hours() * 3600))
+        response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",
+                            max_age=int(accounts.token_hours() * 3600))
         return response
 
     @app.delete("/api/session", tags=["comptes"], status_code=204)
@@ -309,6 +310,7 @@ def create_app(database_url: str | None = None, *, rules_dir: str | None = None,
             return Response(lists.render_docx(catalogue, partenaire, etape, dt.date.today()), media_type=FORMATS["docx"])
         return Response(lists.render_markdown(catalogue, partenaire, etape, dt.date.today()), media_type=FORMATS["markdown"])
 
+    web.mount(app, referentiel)  # the HTML pages, outside /api
     return app
 
 
@@ -372,7 +374,11 @@ def _loaded(files: dict[str, bytes]):
 def evaluate(files: dict[str, bytes], as_of: dt.date, catalogue: Catalogue, referentiel: Referentiel | None) -> Report:
     """The CLI's path: the files as a folder -> load (pieces read) -> check."""
     with tempfile.TemporaryDirectory(prefix="acv-") as folder:
-        loaded = load(uploads.write_folder(files, Path(folder)))
+        try:
+            loaded = load(uploads.write_folder(files, Path(folder)))
+        except InputError as exc:  # name the file as sent, not where it was unpacked
+            exc.source = exc.source.replace(folder, "envoi")
+            raise
         return check_dossier(loaded.dossier, catalogue, as_of, referentiel=referentiel, documents=loaded.documents,
                              source=loaded.source.replace(folder, "envoi"))
 

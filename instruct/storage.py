@@ -131,7 +131,7 @@ class StoredReport(Base):
     recevable: Mapped[bool] = mapped_column(Boolean)
     bloquants: Mapped[int] = mapped_column(Integer)  # bloquant gaps (non_conforme or incomplet)
     summary: Mapped[dict] = mapped_column(JSON)  # verdict per rule set
-    report_json: Mapped[str] = mapped_column(Text)
+    report_json: Mapped[str] = mapped_column(Text, deferred=True)  # read only when the report itself is asked for
 
 
 class Event(Base):

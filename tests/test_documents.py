@@ -113,6 +113,8 @@ def test_a_different_total_a_scan_and_a_corrupt_file(catalogue):
     [total] = findings(report, "X-05", "non_conforme")
     assert "2\u202f500\u202f000,00 €" in total.message and "2\u202f450\u202f000,00 €" in total.message
     assert "avenant-1.pdf (page " in total.message and "Montant total du plan d'actions" in total.message
+    [quote] = quotes(total)
+    assert quote["fichier"] == "avenant-1.pdf" and quote["ou"].startswith("page ") and quote["texte"].startswith("Montant total du plan d'actions")
     statuses = {f.entity.id: f.status for f in findings(report, "X-06")}
     assert statuses == {"avenant-1.pdf": "conforme", "deliberation-scannee.pdf": "a_verifier", "plan-situation.pdf": "non_conforme"}
     scan = next(f for f in findings(report, "X-06") if f.entity.id == "deliberation-scannee.pdf")

@@ -278,6 +278,9 @@ def test_an_archive_that_is_not_a_zip_and_a_dossier_with_errors(service):
     r = c.post("/api/dossiers", files={"dossier": ("dossier.yaml", bad)})
     assert r.status_code == 422
     assert any(p["chemin"] == "fiches_actions[0].cout" and p["ligne"] for p in r.json()["problemes"])  # the CLI's path and line
+    assert r.json()["erreur"].startswith("envoi/dossier.yaml") and "/tmp" not in r.text  # not where it was unpacked
+    unknown = c.get("/api/inconnue")
+    assert unknown.status_code == 404 and unknown.json() == {"erreur": "adresse inconnue"}
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(database_url, monkeypatch):
