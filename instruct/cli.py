@@ -277,11 +277,33 @@ def _cmd_serve(args) -> int:
     if args.referentiel:
         os.environ["ACV_REFERENTIEL"] = args.referentiel
     if args.workers > 1:
+        _keep_tcp_nodelay()
         uvicorn.run("instruct.service:app_from_environment", factory=True, host=args.hote, port=args.port, workers=args.workers)
     else:
         referentiel = load_referentiel(args.referentiel) if args.referentiel else None
         uvicorn.run(create_app(args.base, referentiel=referentiel), host=args.hote, port=args.port)
     return EXIT_OK
+
+
+def _keep_tcp_nodelay() -> None:
+    """With --workers, uvicorn binds the listening socket itself with proto 0; asyncio then leaves Nagle on for every
+    connection and each keep-alive request waits ~40 ms for a delayed ACK (Kludex/uvicorn#3149, open in 0.54). The same
+    socket, re-wrapped with its protocol read back from the kernel (IPPROTO_TCP), gets TCP_NODELAY in every worker."""
+    import socket
+
+    from uvicorn.config import Config
+
+    bind = Config.bind_socket
+    if getattr(bind, "keeps_nodelay", False):
+        return
+
+    def bind_socket(self) -> socket.socket:
+        sock = bind(self)
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
+            sock = socket.socket(fileno=sock.detach())
+        return sock
+    bind_socket.keeps_nodelay = True
+    Config.bind_socket = bind_socket
 
 
 def _cmd_users(args) -> int:

@@ -7,20 +7,23 @@ or not); every change is one transaction: a submission is stored whole or not at
 """
 
 
+import contextlib
 import datetime as dt
 import json
+import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from instruct import accounts, report_json, uploads, web, workflow
 from instruct.check import Report, check_dossier
@@ -33,6 +36,8 @@ from instruct.storage import Dossier, Event, Note, StoredReport, User, Version, 
 from instruct.territoires import departement, region
 
 SESSION_COOKIE = "acv_session"
+# summary() reads each dossier's versions and their reports: loaded in two queries for a whole list, not two per dossier
+SUMMARY_LOADS = selectinload(Dossier.versions).selectinload(Version.reports)
 FORMATS = {  # format -> media type
     "json": "application/json", "text": "text/plain; charset=utf-8", "markdown": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -92,12 +97,21 @@ class Login(BaseModel):
     mot_de_passe: str = Field(max_length=200)
 
 
+@contextlib.asynccontextmanager
+async def _threads(_app: FastAPI) -> AsyncIterator[None]:
+    """Requests served at once by one process (the endpoints are plain functions, run in anyio's threads; 40 by default).
+    They share one GIL: more threads only slice it thinner, every database round trip waits its turn again, and on
+    SQLite more writers sleep on the lock. ACV_THREADS, 8 by default."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ.get("ACV_THREADS", "8"))
+    yield
+
+
 def create_app(database_url: str | None = None, *, rules_dir: str | None = None, referentiel: Referentiel | None = None) -> FastAPI:
     engine = make_engine(database_url)
     upgrade(engine)
     new_session = sessions(engine)
     catalogue = load_catalogue(rules_dir)
-    app = FastAPI(title="acv-instruct", version="1",
+    app = FastAPI(title="acv-instruct", version="1", lifespan=_threads,
                   description="Instruction des dossiers Action Cœur de Ville : dépôt, rapports d'écarts, instruction.")
     app.add_middleware(LimitBody, limit=uploads.MAX_UPLOAD + 1024 * 1024)
     app.state.engine, app.state.sessions, app.state.catalogue = engine, new_session, catalogue
@@ -207,7 +221,7 @@ def create_app(database_url: str | None = None, *, rules_dir: str | None = None,
     def list_dossiers(session: Db, me: Me, etat: str | None = None, partenaire: str | None = None,
                       territoire: str | None = None) -> list[dict]:
         """The dossiers this account may see; filters: état, rule set of a partner (its verdict shown), territoire (dep:01, reg:84)."""
-        query = select(Dossier).where(accounts.visible_filter(me)).order_by(Dossier.updated_at.desc())
+        query = select(Dossier).where(accounts.visible_filter(me)).order_by(Dossier.updated_at.desc()).options(SUMMARY_LOADS)
         if etat:
             query = query.where(Dossier.state == etat)
         if territoire:
@@ -333,8 +347,7 @@ def new_dossier(session: Session, user: User, files: dict[str, bytes], as_of: dt
         raise HTTPException(403, "seule une collectivité dépose un dossier")
     record = Dossier(commune_insee=user.commune_insee, commune_nom="", departement=departement(user.commune_insee),
                      region=region(user.commune_insee), owner_id=user.id)
-    version = _store_version(session, record, user, files, as_of, catalogue, referentiel)
-    record.commune_nom = json.loads(version.reports[0].report_json)["dossier"]["commune"]
+    _store_version(session, record, user, files, as_of, catalogue, referentiel)
     session.flush()
     session.add(Event(dossier_id=record.id, user_id=user.id, from_state=None, to_state="brouillon", reason="création", version_number=1))
     return record
@@ -358,11 +371,13 @@ def _store_version(session: Session, dossier: Dossier, user: User, files: dict[s
     if report.insee != dossier.commune_insee:
         raise HTTPException(422, f"le dossier concerne la commune {report.commune} (INSEE {report.insee or 'non renseigné'}) ; "
                                  f"ce compte dépose pour la commune INSEE {dossier.commune_insee}")
+    stored = _stored(report, catalogue)  # rendered before the first write: on SQLite the write lock is held from there to the commit
+    dossier.commune_nom = dossier.commune_nom or report.commune
     version = Version(dossier=dossier, number=len(dossier.versions) + 1, created_by=user.id, content_hash=uploads.content_hash(files))
     session.add(version)
     for name, data in files.items():
         version.files.append(_file(session, version, name, data))
-    version.reports.append(_stored(report, catalogue))
+    version.reports.append(stored)
     return version
 
 

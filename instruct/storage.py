@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
                         UniqueConstraint, create_engine, event, select)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
@@ -205,9 +206,13 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 
 
 def put_blob(session: Session, data: bytes) -> str:
+    """The file's bytes, stored once. When two submissions carry the same new file at the same moment, both find it
+    missing: the second INSERT then does nothing (ON CONFLICT DO NOTHING) instead of failing on the primary key."""
     digest = hashlib.sha256(data).hexdigest()
-    if session.get(Blob, digest) is None:
-        session.add(Blob(sha256=digest, size=len(data), data=data))
+    if session.scalar(select(Blob.sha256).where(Blob.sha256 == digest)) is None:  # the key, not the bytes
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        session.execute(insert(Blob).values(sha256=digest, size=len(data), data=data).on_conflict_do_nothing(index_elements=["sha256"]))
     return digest
 
 

@@ -241,7 +241,7 @@ def dossiers(request: Request) -> Response:
         me = _me(request, session)
         if me is None:
             return _to_login(request)
-        query = select(Dossier).where(accounts.visible_filter(me)).order_by(Dossier.updated_at.desc())
+        query = select(Dossier).where(accounts.visible_filter(me)).order_by(Dossier.updated_at.desc()).options(service.SUMMARY_LOADS)
         if etat in workflow.LABELS:
             query = query.where(Dossier.state == etat)
         elif etat:

@@ -1,7 +1,9 @@
 """The schema: Alembic's migrations build exactly the models, on SQLite and PostgreSQL, and
 files are stored once whatever the number of versions holding them."""
 
+import hashlib
 import os
+import threading
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -67,3 +69,32 @@ def test_passwords_are_hashed_and_sessions_expire(engine, monkeypatch):
         assert accounts.user_of(session, token) is None
         with pytest.raises(accounts.AccountError, match="trop court"):
             accounts.create_user(session, "court", "abc", "admin")
+
+
+def test_the_same_new_file_stored_by_two_transactions_at_once(engine):
+    """Two submissions carrying the same new piece at the same moment: both succeed, one blob."""
+    upgrade(engine)
+    data = f"même pièce, deux dépôts simultanés ({engine.dialect.name})".encode()
+    first, second, outcome = sessions(engine)(), sessions(engine)(), {}
+
+    def other():
+        try:
+            put_blob(second, data)
+            second.commit()
+            outcome["ok"] = True
+        except Exception as exc:  # noqa: BLE001 — the test reports it
+            outcome["error"] = exc
+    try:
+        put_blob(first, data)
+        first.flush()  # inserted, not committed
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(1.0)
+        first.commit()
+        thread.join(30)
+        assert outcome == {"ok": True}
+    finally:
+        first.close()
+        second.close()
+    with sessions(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(Blob).where(Blob.sha256 == hashlib.sha256(data).hexdigest())) == 1
