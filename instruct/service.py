@@ -22,7 +22,7 @@ from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request,
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from instruct import accounts, report_json, uploads, web, workflow
@@ -218,18 +218,24 @@ def create_app(database_url: str | None = None, *, rules_dir: str | None = None,
         return summary(record)
 
     @app.get("/api/dossiers", tags=["dossiers"])
-    def list_dossiers(session: Db, me: Me, etat: str | None = None, partenaire: str | None = None,
-                      territoire: str | None = None) -> list[dict]:
-        """The dossiers this account may see; filters: état, rule set of a partner (its verdict shown), territoire (dep:01, reg:84)."""
-        query = select(Dossier).where(accounts.visible_filter(me)).order_by(Dossier.updated_at.desc()).options(SUMMARY_LOADS)
+    def list_dossiers(session: Db, me: Me, response: Response, etat: str | None = None, partenaire: str | None = None,
+                      territoire: str | None = None, limite: int = Query(100, ge=1, le=1000),
+                      decalage: int = Query(0, ge=0)) -> list[dict]:
+        """The dossiers this account may see, most recent first, a page at a time (`limite`, `decalage`;
+        the total is in the X-Total-Count header); filters: état, a partner's rule sets (their verdicts
+        shown), territoire (dep:01, reg:84)."""
+        query = select(Dossier).where(accounts.visible_filter(me))
         if etat:
             query = query.where(Dossier.state == etat)
         if territoire:
             kind, _, code = territoire.partition(":")
             query = query.where(Dossier.departement == code if kind == "dep" else Dossier.region == code)
-        out = [summary(d) for d in session.scalars(query.limit(1000))]
+        response.headers["X-Total-Count"] = str(session.scalar(select(func.count()).select_from(query.subquery())))
+        page = query.order_by(Dossier.updated_at.desc(), Dossier.id).options(SUMMARY_LOADS).limit(limite).offset(decalage)
+        out = [summary(d) for d in session.scalars(page)]
         if partenaire:
-            out = [{**d, "verdicts": {k: v for k, v in d["verdicts"].items() if k in _codes(catalogue, partenaire)}} for d in out]
+            codes = _codes(catalogue, partenaire)
+            out = [{**d, "verdicts": {k: v for k, v in d["verdicts"].items() if k in codes}} for d in out]
         return out
 
     @app.get("/api/dossiers/{dossier_id}", tags=["dossiers"])

@@ -163,6 +163,12 @@ def test_lists_show_only_what_each_role_may_see(service, deposited):
     assert seen["villebelle"] == {villebelle} and seen["montclair"] == {montclair}
     assert seen["ddt99"] == {villebelle}  # the draft is the town's own until deposited
     assert seen["al01"] == set() and seen["admin"] >= {villebelle, montclair}
+    admin = client(base, "admin")
+    first = admin.get("/api/dossiers", params={"limite": 1})
+    second = admin.get("/api/dossiers", params={"limite": 1, "decalage": 1})
+    assert len(first.json()) == len(second.json()) == 1 and first.json()[0]["id"] != second.json()[0]["id"]
+    assert int(first.headers["X-Total-Count"]) >= 2
+    assert admin.get("/api/dossiers", params={"limite": 0}).status_code == 422
 
 
 # --- workflow ---------------------------------------------------------------------------------
