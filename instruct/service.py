@@ -53,9 +53,10 @@ class LimitBody:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        page = not scope.get("path", "").startswith("/api")
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            return await _too_large(send, self.limit)
+            return await _too_large(send, self.limit, page)
         seen = 0
 
         async def counted():
@@ -68,16 +69,24 @@ class LimitBody:
         try:
             await self.app(scope, counted, send)
         except _BodyTooLarge:
-            await _too_large(send, self.limit)
+            await _too_large(send, self.limit, page)
 
 
 class _BodyTooLarge(Exception):
     pass
 
 
-async def _too_large(send, limit: int) -> None:
-    body = json.dumps({"erreur": f"envoi trop volumineux (maximum {limit} octets)"}, ensure_ascii=False).encode()
-    await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json; charset=utf-8")]})
+async def _too_large(send, limit: int, page: bool = False) -> None:
+    """413 in JSON for the API, as a short French page for the browser's forms."""
+    message = f"envoi trop volumineux (maximum {limit // (1024 * 1024)} Mo)"
+    if page:
+        body = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Envoi trop volumineux</title></head>'
+                f'<body><main><h1>Envoi trop volumineux</h1><p>{message} : réduisez les pièces ou envoyez-les en plusieurs '
+                'versions.</p><p><a href="/dossiers">Retour à vos dossiers</a></p></main></body></html>').encode()
+        kind = b"text/html; charset=utf-8"
+    else:
+        body, kind = json.dumps({"erreur": message}, ensure_ascii=False).encode(), b"application/json; charset=utf-8"
+    await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", kind)]})
     await send({"type": "http.response.body", "body": body})
 
 

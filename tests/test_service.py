@@ -294,6 +294,8 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(database_url, monkey
     app = create_app(database_url)
     with Server(app) as base:
         r = httpx.post(f"{base}/api/dossiers", content=b"x" * 3_000_000, headers={"content-type": "application/zip"}, timeout=30)
+        form = httpx.post(f"{base}/dossiers/nouveau", content=b"x" * 3_000_000, headers={"content-type": "multipart/form-data; boundary=x"}, timeout=30)
+    assert form.status_code == 413 and form.headers["content-type"].startswith("text/html") and "Envoi trop volumineux" in form.text
     assert r.status_code == 413 and "trop volumineux" in r.json()["erreur"]
 
 
