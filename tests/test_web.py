@@ -348,7 +348,7 @@ def browser(tmp_path):
 def test_a_town_and_an_instructeur_in_the_browser(site, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.select import Select
-    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.wait import WebDriverWait
 
     _, base = site
@@ -358,7 +358,14 @@ def test_a_town_and_an_instructeur_in_the_browser(site, browser, tmp_path):
         """Click a link or a form's button, and wait for the page it leads to."""
         old = find(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(browser, 30).until(staleness_of(old))
+
+        def left(_driver) -> bool:  # the old page is gone; mid-navigation chromedriver may answer with
+            try:                    # "Node with given id does not belong to the document" instead of "stale"
+                old.is_enabled()
+            except WebDriverException:
+                return True
+            return False
+        WebDriverWait(browser, 30).until(left)
         WebDriverWait(browser, 30).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
     def text() -> str:
