@@ -582,7 +582,7 @@ def main() -> int:
     print(f"{args.clients} clients on loopback; per loop: submit {SAMPLE.relative_to(ROOT)} ({len(yaml)} bytes, no pieces, "
           f"date {args.date}), list, dossier, JSON report" + (f", a new version every {args.version_every} loops" if args.version_every else ""))
     print("kinds: " + "; ".join(f"{k} = {v}" for k, v in LABELS.items()))
-    print(f"server: {' '.join(acv_command())} serve --hote 127.0.0.1 --workers N, its own process; "
+    print(f"server: {' '.join(_relative(part) for part in acv_command())} serve --hote 127.0.0.1 --workers N, its own process; "
           f"latencies as seen by the clients; p95 = nearest rank")
     print()
 
@@ -630,6 +630,14 @@ def run_one(title, url, workers, args, yaml, work, postgres_root) -> Outcome:
     print("\n".join(outcome.lines), flush=True)
     print()
     return outcome
+
+
+def _relative(part: str) -> str:
+    """A path inside the repository shown relative to it (no machine path in printed figures)."""
+    try:
+        return str(Path(part).resolve().relative_to(ROOT))
+    except ValueError:
+        return part
 
 
 if __name__ == "__main__":
