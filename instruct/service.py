@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from instruct import accounts, report_json, uploads, web, workflow
 from instruct.check import Report, check_dossier
-from instruct.errors import InputError, Problem
+from instruct.errors import InputError
 from instruct.findings import GAPS
 from instruct.loader import load
 from instruct.referentiel import Referentiel
@@ -197,23 +197,12 @@ def create_app(database_url: str | None = None, *, rules_dir: str | None = None,
             raise HTTPException(404, "dossier introuvable")
         return dossier
 
-    def _files(archive: UploadFile | None, dossier: UploadFile | None, pieces: list[UploadFile]) -> dict[str, bytes]:
-        def read(upload: UploadFile) -> bytes:
-            data = upload.file.read(uploads.MAX_UPLOAD + 1)
-            if len(data) > uploads.MAX_UPLOAD:
-                raise InputError("envoi", [Problem(upload.filename or "fichier", f"fichier trop volumineux (maximum {uploads.MAX_UPLOAD} octets)")])
-            return data
-        if archive is not None:
-            return uploads.from_zip(read(archive))
-        return uploads.from_parts((dossier.filename or "dossier.yaml", read(dossier)) if dossier else None,
-                                  [(p.filename or "piece", read(p)) for p in pieces])
-
     @app.post("/api/dossiers", tags=["dossiers"], status_code=201)
     def submit(session: Db, me: Me, archive: UploadFile | None = File(None, description="le dossier en ZIP"),
                dossier: UploadFile | None = File(None, description="dossier.yaml"), pieces: list[UploadFile] = File([]),
                date: dt.date | None = Form(None)) -> dict:
         """A town submits a new dossier (state brouillon): a ZIP of its folder, or dossier.yaml and its pieces."""
-        record = new_dossier(session, me, _files(archive, dossier, pieces), date or dt.date.today(), catalogue, referentiel)
+        record = new_dossier(session, me, uploads.from_uploads(archive, dossier, pieces), date or dt.date.today(), catalogue, referentiel)
         session.commit()
         return summary(record)
 
@@ -222,7 +211,7 @@ def create_app(database_url: str | None = None, *, rules_dir: str | None = None,
                     dossier: UploadFile | None = File(None), pieces: list[UploadFile] = File([]),
                     date: dt.date | None = Form(None)) -> dict:
         record = _visible(session, me, dossier_id)
-        new_version(session, record, me, _files(archive, dossier, pieces), date or dt.date.today(), catalogue, referentiel)
+        new_version(session, record, me, uploads.from_uploads(archive, dossier, pieces), date or dt.date.today(), catalogue, referentiel)
         session.commit()
         return summary(record)
 

@@ -152,3 +152,21 @@ def write_folder(files: dict[str, bytes], folder: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     return folder
+
+
+def from_uploads(archive, dossier, pieces: list) -> dict[str, bytes]:
+    """Files sent by a form or the API (objects with `.file` and `.filename`): a ZIP, or dossier.yaml
+    and its pieces, never both; each read up to MAX_UPLOAD."""
+    def read(upload) -> bytes:
+        data = upload.file.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise InputError("envoi", [Problem(upload.filename or "fichier", f"fichier trop volumineux (maximum {MAX_UPLOAD // (1024 * 1024)} Mo)")])
+        return data
+    if archive is not None:
+        if dossier is not None or pieces:
+            raise InputError("envoi", [Problem("envoi", "envoyez soit une archive ZIP, soit dossier.yaml et ses pièces, pas les deux")])
+        return from_zip(read(archive))
+    if dossier is None and not pieces:
+        raise InputError("envoi", [Problem("envoi", "aucun fichier choisi : une archive ZIP du dossier, ou dossier.yaml et ses pièces")])
+    return from_parts((dossier.filename or "dossier.yaml", read(dossier)) if dossier else None,
+                      [(p.filename or "piece", read(p)) for p in pieces])

@@ -286,22 +286,6 @@ def _uploads(form: FormData) -> tuple[UploadFile | None, UploadFile | None, list
     return (archive if chosen(archive) else None), (dossier if chosen(dossier) else None), pieces
 
 
-def _files(archive: UploadFile | None, dossier: UploadFile | None, pieces: list[UploadFile]) -> dict[str, bytes]:
-    def read(upload: UploadFile) -> bytes:
-        data = upload.file.read(uploads.MAX_UPLOAD + 1)
-        if len(data) > uploads.MAX_UPLOAD:
-            raise InputError("envoi", [Problem(upload.filename or "fichier", f"fichier trop volumineux (maximum {uploads.MAX_UPLOAD // (1024 * 1024)} Mo)")])
-        return data
-    if archive is not None:
-        if dossier is not None or pieces:
-            raise InputError("envoi", [Problem("envoi", "envoyez soit une archive ZIP, soit dossier.yaml et ses pièces, pas les deux")])
-        return uploads.from_zip(read(archive))
-    if dossier is None and not pieces:
-        raise InputError("envoi", [Problem("envoi", "aucun fichier choisi : une archive ZIP du dossier, ou dossier.yaml et ses pièces")])
-    return uploads.from_parts((dossier.filename or "dossier.yaml", read(dossier)) if dossier else None,
-                              [(p.filename or "piece", read(p)) for p in pieces])
-
-
 def _date(text: str) -> dt.date:
     text = text.strip()
     if not text:
@@ -350,7 +334,7 @@ def _new_submit(request: Request, form: FormData) -> Response:
             return error_page(request, 403, "Dépôt réservé aux collectivités", "Seule une collectivité dépose un dossier.", me)
         date = _text(form, "date", 20)
         try:
-            files = _files(*_uploads(form))
+            files = uploads.from_uploads(*_uploads(form))
             record = service.new_dossier(session, me, files, _date(date), app.state.catalogue, app.state.referentiel)
             session.commit()
         except InputError as exc:
@@ -384,7 +368,7 @@ def _version_submit(dossier_id: str, request: Request, form: FormData) -> Respon
             return not_found(request, me)
         date = _text(form, "date", 20)
         try:
-            files = _files(*_uploads(form))
+            files = uploads.from_uploads(*_uploads(form))
             service.new_version(session, record, me, files, _date(date), app.state.catalogue, app.state.referentiel)
             session.commit()
         except InputError as exc:

@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -27,3 +28,21 @@ def sample_referentiel():
 def acv_command() -> list[str]:
     script = Path(sys.executable).parent / "acv"
     return [str(script)] if script.exists() else [sys.executable, "-m", "instruct.cli"]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    """A SQLite file, then a throwaway PostgreSQL (tests/pg.py) that CI requires
+    (ACV_REQUIRE_POSTGRES=1) and a machine without it skips with the reason."""
+    import pg
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'acv.sqlite3'}"
+        return
+    reason = pg.unavailable_reason()
+    if reason:
+        if os.environ.get("ACV_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL requis : {reason}")
+        pytest.skip(f"PostgreSQL absent : {reason}")
+    with pg.TemporaryPostgres() as server:
+        yield server.url

@@ -2,7 +2,6 @@
 isolation (every role against every endpoint), the workflow, uploads, reports, comparisons."""
 
 import io
-import os
 import threading
 import time
 import zipfile
@@ -21,20 +20,6 @@ from instruct.storage import Blob, Dossier, Event, Version
 
 PASSWORD = "mot-de-passe-de-test"
 DATE = {"date": "2026-11-26"}
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database_url(request, tmp_path_factory):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'acv.sqlite3'}"
-        return
-    reason = pg.unavailable_reason()
-    if reason:
-        if os.environ.get("ACV_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL requis : {reason}")
-        pytest.skip(f"PostgreSQL absent : {reason}")
-    with pg.TemporaryPostgres() as server:
-        yield server.url
 
 
 class Server:

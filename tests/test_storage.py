@@ -2,7 +2,6 @@
 files are stored once whatever the number of versions holding them."""
 
 import hashlib
-import os
 import threading
 
 import pytest
@@ -10,25 +9,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
-import pg
 from instruct import accounts
 from instruct.storage import Base, Blob, Dossier, Version, VersionFile, make_engine, put_blob, sessions, upgrade
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def engine(request, tmp_path_factory):
-    if request.param == "sqlite":
-        yield make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 's.sqlite3'}")
-        return
-    reason = pg.unavailable_reason()
-    if reason:
-        if os.environ.get("ACV_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL requis : {reason}")
-        pytest.skip(f"PostgreSQL absent : {reason}")
-    with pg.TemporaryPostgres() as server:
-        engine = make_engine(server.url)
-        yield engine
-        engine.dispose()
+@pytest.fixture(scope="module")
+def engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
 
 
 def test_migrations_build_exactly_the_models_and_run_twice(engine):
