@@ -277,6 +277,9 @@ def _cmd_serve(args) -> int:
     if args.referentiel:
         os.environ["ACV_REFERENTIEL"] = args.referentiel
     if args.workers > 1:
+        if (args.base or os.environ.get("ACV_DATABASE_URL", "sqlite")).startswith("sqlite"):
+            print("Attention : plusieurs processus sur une base SQLite attendent chacun leur tour pour écrire ; "
+                  "pour plusieurs processus, une base PostgreSQL (--base postgresql+psycopg://…).", file=sys.stderr)
         _keep_tcp_nodelay()
         uvicorn.run("instruct.service:app_from_environment", factory=True, host=args.hote, port=args.port, workers=args.workers)
     else:

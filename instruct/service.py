@@ -23,7 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased
 
 from instruct import accounts, report_json, uploads, web, workflow
 from instruct.check import Report, check_dossier
@@ -36,8 +36,6 @@ from instruct.storage import Dossier, Event, Note, StoredReport, User, Version, 
 from instruct.territoires import departement, region
 
 SESSION_COOKIE = "acv_session"
-# summary() reads each dossier's versions and their reports: loaded in two queries for a whole list, not two per dossier
-SUMMARY_LOADS = selectinload(Dossier.versions).selectinload(Version.reports)
 FORMATS = {  # format -> media type
     "json": "application/json", "text": "text/plain; charset=utf-8", "markdown": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -110,8 +108,8 @@ class Login(BaseModel):
 async def _threads(_app: FastAPI) -> AsyncIterator[None]:
     """Requests served at once by one process (the endpoints are plain functions, run in anyio's threads; 40 by default).
     They share one GIL: more threads only slice it thinner, every database round trip waits its turn again, and on
-    SQLite more writers sleep on the lock. ACV_THREADS, 8 by default."""
-    anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ.get("ACV_THREADS", "8"))
+    SQLite more writers sleep on the lock. ACV_THREADS, 4 by default (load benchmark: 2 to 4 best, 8 and 40 worse)."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ.get("ACV_THREADS", "4"))
     yield
 
 
@@ -229,8 +227,7 @@ def create_app(database_url: str | None = None, *, rules_dir: str | None = None,
             kind, _, code = territoire.partition(":")
             query = query.where(Dossier.departement == code if kind == "dep" else Dossier.region == code)
         response.headers["X-Total-Count"] = str(session.scalar(select(func.count()).select_from(query.subquery())))
-        page = query.order_by(Dossier.updated_at.desc(), Dossier.id).options(SUMMARY_LOADS).limit(limite).offset(decalage)
-        out = [summary(d) for d in session.scalars(page)]
+        out = summaries(session, query.order_by(Dossier.updated_at.desc(), Dossier.id).limit(limite).offset(decalage))
         if partenaire:
             codes = _codes(catalogue, partenaire)
             out = [{**d, "verdicts": {k: v for k, v in d["verdicts"].items() if k in codes}} for d in out]
@@ -449,6 +446,25 @@ def _codes(catalogue: Catalogue, partenaire: str) -> set[str]:
         return {rs.code for rs in catalogue.select([partenaire])}
     except InputError:
         raise HTTPException(422, f"partenaire inconnu : {partenaire}") from None
+
+
+def summaries(session: Session, query) -> list[dict[str, Any]]:
+    """summary() of each dossier a `select(Dossier)…` finds (its filters, order and page kept), in one
+    query of plain columns: building the dossiers, versions and reports as objects was most of a list's cost."""
+    v, r = aliased(Version), aliased(StoredReport)
+    latest_version = select(v.id).where(v.dossier_id == Dossier.id).order_by(v.number.desc()).limit(1)
+    latest_report = select(r.id).where(r.version_id == Version.id).order_by(r.id.desc()).limit(1)
+    rows = session.execute(
+        query.with_only_columns(Dossier.id, Dossier.commune_nom, Dossier.commune_insee, Dossier.departement, Dossier.region,
+                                Dossier.state, Dossier.updated_at, Version.number, StoredReport.recevable,
+                                StoredReport.bloquants, StoredReport.summary)
+        .select_from(Dossier)
+        .outerjoin(Version, Version.id == latest_version.correlate(Dossier).scalar_subquery())
+        .outerjoin(StoredReport, StoredReport.id == latest_report.correlate(Version).scalar_subquery()))
+    return [{"id": row.id, "commune": row.commune_nom, "insee": row.commune_insee, "departement": row.departement,
+             "region": row.region, "etat": row.state, "version": row.number or 0, "recevable": row.recevable,
+             "bloquants": row.bloquants, "verdicts": row.summary or {}, "mis_a_jour": _iso(row.updated_at)}
+            for row in rows]
 
 
 def summary(record: Dossier) -> dict[str, Any]:

@@ -241,7 +241,7 @@ def dossiers(request: Request) -> Response:
         me = _me(request, session)
         if me is None:
             return _to_login(request)
-        query = select(Dossier).where(accounts.visible_filter(me)).order_by(Dossier.updated_at.desc()).options(service.SUMMARY_LOADS)
+        query = select(Dossier).where(accounts.visible_filter(me)).order_by(Dossier.updated_at.desc(), Dossier.id)
         if etat in workflow.LABELS:
             query = query.where(Dossier.state == etat)
         elif etat:
@@ -259,12 +259,10 @@ def dossiers(request: Request) -> Response:
         elif partenaire:
             problems.append(f"partenaire inconnu : {partenaire}")
             partenaire = ""
-        rows = []
-        for record in session.scalars(query.limit(1000)):
-            info = service.summary(record)
-            info["updated"] = record.updated_at
+        rows = service.summaries(session, query.limit(1000))
+        for info in rows:
+            info["updated"] = dt.datetime.fromisoformat(info["mis_a_jour"])
             info["verdicts"] = {k: v for k, v in info["verdicts"].items() if codes is None or k in codes}
-            rows.append(info)
         return page(request, "dossiers.html", 400 if problems else 200, me, rows=rows, etat=etat, partenaire=partenaire,
                     territoire=territoire, partners=partners, problems=problems)
 

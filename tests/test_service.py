@@ -192,6 +192,10 @@ def test_a_new_version_and_the_gaps_it_closes(service, deposited, tmp_path):
     assert r.status_code == 201 and r.json()["version"] == 2, r.text
     diff = town.get(f"/api/dossiers/{ident}/comparaison", params={"de": 1, "a": 2}).json()
     assert any(g["regle"] == "PROG-14" for g in diff["fermes"]) and diff["ouverts"] == []
+    listed = next(d for d in town.get("/api/dossiers").json() if d["id"] == ident)  # the list speaks of the latest version
+    shown = town.get(f"/api/dossiers/{ident}").json()
+    assert listed["version"] == 2 and listed == {k: shown[k] for k in listed}
+    assert listed["bloquants"] is not None and set(listed["verdicts"]) == set(shown["verdicts"])
 
 
 # --- reports ----------------------------------------------------------------------------------
