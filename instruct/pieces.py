@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import multiprocessing
+import os
+import pickle
 import re
+import select
 import signal
 import time
 import unicodedata
@@ -113,38 +115,59 @@ def read_piece(path: str | Path) -> PieceText:
 
 def read_piece_isolated(path: str | Path) -> PieceText:
     """`read_piece` in a child process of its own, with a memory limit and a hard time limit: a
-    document that makes the reader loop or swell stops alone, and says so. (Fork: the child
-    starts at once with everything loaded; elsewhere the reading stays in this process.)"""
+    document that makes the reader loop or swell stops alone, and says so. A plain fork (the child
+    starts at once with everything loaded), not multiprocessing: it also works inside a daemonic
+    worker (a Dask worker, a pool's process). Without fork the reading stays in this process."""
     path = Path(path)
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not hasattr(os, "fork"):
         return read_piece(path)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_read_in_child, args=(path, sender), daemon=True)
-    child.start()
-    sender.close()
-    piece = None
-    try:
-        if receiver.poll(MAX_SECONDS + GRACE_SECONDS):
-            piece = receiver.recv()
-    except (EOFError, OSError):
-        piece = None
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
-    if piece is not None:
-        return piece
+    receiver, sender = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, send, and leave without running the parent's exit handlers
+        code = 0
+        try:
+            os.close(receiver)
+            with os.fdopen(sender, "wb") as out:
+                out.write(pickle.dumps(_read_limited(path), protocol=pickle.HIGHEST_PROTOCOL))
+        except BaseException:
+            code = 70
+        finally:
+            os._exit(code)
+    os.close(sender)
+    data, finished = _receive(receiver, time.monotonic() + MAX_SECONDS + GRACE_SECONDS)
+    if not finished:
+        os.kill(pid, signal.SIGKILL)
+    exitcode = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if finished and exitcode == 0:
+        try:
+            return pickle.loads(data)  # noqa: S301 - written by our own child above
+        except (pickle.UnpicklingError, EOFError, ValueError):
+            pass
     piece = PieceText(path.name, path.suffix.lower().lstrip("."))
-    if child.exitcode in (-signal.SIGKILL, None):
+    if not finished:
         piece.problems.append(f"lecture interrompue après {MAX_SECONDS + GRACE_SECONDS:.0f} s")
     else:
-        piece.problems.append(f"lecture impossible : le lecteur s'est arrêté (code {child.exitcode})")
+        piece.problems.append(f"lecture impossible : le lecteur s'est arrêté (code {exitcode})")
     return piece
 
 
-def _read_in_child(path: Path, sender) -> None:
+def _receive(fd: int, deadline: float) -> tuple[bytes, bool]:
+    """Everything the child writes until it closes the pipe (True), or what came by the deadline (False)."""
+    chunks = []
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return b"".join(chunks), False
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return b"".join(chunks), True
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
+def _read_limited(path: Path) -> PieceText:
     try:
         import resource
 
@@ -154,12 +177,11 @@ def _read_in_child(path: Path, sender) -> None:
     except (ImportError, ValueError, OSError):
         pass
     try:
-        piece = read_piece(path)
+        return read_piece(path)
     except MemoryError:
         piece = PieceText(path.name, path.suffix.lower().lstrip("."))
         piece.problems.append(f"lecture arrêtée : plus de {MAX_MEMORY // (1024 * 1024)} Mio de mémoire")
-    sender.send(piece)
-    sender.close()
+        return piece
 
 
 def _address_space() -> int:
