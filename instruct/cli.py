@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from instruct import cli_batch
 from instruct.errors import InputError, Problem
 
 EXIT_OK, EXIT_GAPS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -95,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--base", help="URL de la base")
     listing = users_sub.add_parser("list", help="lister les comptes")
     listing.add_argument("--base", help="URL de la base")
+
+    cli_batch.add_parsers(sub, _date)
 
     rules = sub.add_parser("rules", help="lister le catalogue des règles")
     rules.add_argument("--regles", help="répertoire des règles")
@@ -339,7 +342,8 @@ def _cmd_users(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"check": _cmd_check, "schema": _cmd_schema, "rules": _cmd_rules, "ort": _cmd_ort, "checklist": _cmd_checklist,
-                "ingest": _cmd_ingest, "serve": _cmd_serve, "users": _cmd_users}
+                "ingest": _cmd_ingest, "serve": _cmd_serve, "users": _cmd_users, "batch": cli_batch.cmd_batch,
+                "samples": cli_batch.cmd_samples}
     try:
         return commands[args.command](args)
     except InputError as exc:
