@@ -399,6 +399,8 @@ def run_batch(paths: list[str | Path], out: Path, settings: Settings, catalogue:
     outcome = Outcome([])
     journal_done = read_journal(out) if resume else {}
     with open(out / JOURNAL, "a" if resume else "w", encoding="utf-8") as journal:
+        if resume and journal.tell() > 0:
+            journal.write("\n")  # after a line cut by the interruption, a fresh one
         def finish(task: Task, result: dict, *, from_cache: bool) -> None:
             row = dict(result["row"])
             row.update(_write_reports(out, names[task.label], result), cache=from_cache, duree_s=round(result.get("duree_s", 0.0), 4))

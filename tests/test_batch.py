@@ -1,0 +1,182 @@
+"""acv batch: every dossier at once, in parallel, cached, resumable, on a Dask cluster too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from instruct import batch
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+DAY = dt.date(2026, 11, 26)
+VOLATILE = ("cache", "duree_s")
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return batch.make_settings(DAY, None, SAMPLES / "referentiel")
+
+
+@pytest.fixture()
+def lot(tmp_path):
+    """Four towns' dossiers grouped by région, a single-file dossier, one that cannot be read, and noise."""
+    root = tmp_path / "lot"
+    for region, names in {"occitanie": ["villebelle", "montclair"], "bretagne": ["saint-aubin", "rochebrune"]}.items():
+        for name in names:
+            shutil.copytree(SAMPLES / name, root / region / name)
+    shutil.copy(SAMPLES / "ort-sans-ville-principale.yaml", root / "ort-sans-ville-principale.yaml")
+    broken = root / "bretagne" / "cassé"
+    broken.mkdir()
+    (broken / "dossier.yaml").write_text("id: casse\ncollectivites:\n  ville_centre: [\n", encoding="utf-8")
+    (root / "LISEZMOI.md").write_text("pas un dossier", encoding="utf-8")
+    (root / ".cache").mkdir()
+    (root / ".cache" / "x.yaml").write_text("id: caché", encoding="utf-8")
+    return root
+
+
+def run(lot: Path, out: Path, settings, *, workers: int = 1, cache: Path | None = None, resume: bool = False, runner=None):
+    config, catalogue = settings
+    return batch.run_batch([lot], out, config, catalogue, runner=runner or batch.local_runner(workers),
+                           cache=batch.Cache(cache) if cache else None, resume=resume)
+
+
+def stable(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in r.items() if k not in VOLATILE} for r in rows]
+
+
+def reports(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((out / batch.REPORTS).iterdir())}
+
+
+def test_every_dossier_is_found_and_one_unreadable_does_not_stop_the_others(lot, tmp_path, settings):
+    outcome = run(lot, tmp_path / "out", settings)
+    labels = [r["dossier"] for r in outcome.rows]
+    assert labels == ["bretagne/cassé", "bretagne/rochebrune", "bretagne/saint-aubin", "occitanie/montclair",
+                      "occitanie/villebelle", "ort-sans-ville-principale.yaml"]
+    by = {r["dossier"]: r for r in outcome.rows}
+    broken = by["bretagne/cassé"]
+    assert broken["etat"] == "erreur" and broken["erreur"].startswith("bretagne/cassé/dossier.yaml : ")
+    assert "YAML invalide" in broken["erreur"] and "ligne" in broken["erreur"] and str(tmp_path) not in broken["erreur"]
+    assert [r["dossier"] for r in outcome.failed] == ["bretagne/cassé"]
+    villebelle = by["occitanie/villebelle"]
+    assert villebelle["recevable"] is True and set(villebelle["verdicts"].values()) == {"recevable"}
+    assert (villebelle["insee"], villebelle["departement"], villebelle["region"]) == ("99101", "99", None)
+    saint_aubin = by["bretagne/saint-aubin"]
+    assert saint_aubin["recevable"] is False and saint_aubin["ecarts"]["bloquant"] >= 1
+    assert saint_aubin["regles_en_ecart"]["X-05"] in {"non_conforme", "incomplet", "a_verifier"}  # the pieces were read
+    first = saint_aubin["premiers_bloquants"]
+    assert 1 <= len(first) <= 3 and all(b["regle"] in saint_aubin["regles_en_ecart"] for b in first)
+    report = json.loads((tmp_path / "out" / saint_aubin["rapport_json"]).read_text(encoding="utf-8"))
+    assert report["dossier"]["commune"] == "Saint-Aubin-les-Forges" and report["evaluated_on"] == DAY.isoformat()
+    assert {f["rule"] for f in report["findings"] if f["status"] in {"non_conforme", "incomplet", "a_verifier"}} == set(saint_aubin["regles_en_ecart"])
+    assert broken["rapport_json"] is None
+
+
+def test_two_processes_give_the_same_reports_as_one(lot, tmp_path, settings):
+    one = run(lot, tmp_path / "one", settings, workers=1)
+    two = run(lot, tmp_path / "two", settings, workers=2)
+    assert stable(one.rows) == stable(two.rows)
+    assert reports(tmp_path / "one") == reports(tmp_path / "two")
+
+
+def test_an_unchanged_dossier_is_taken_from_the_cache(lot, tmp_path, settings):
+    cache = tmp_path / "cache"
+    first = run(lot, tmp_path / "a", settings, cache=cache)
+    assert (first.evaluated, first.from_cache) == (6, 0)
+    again = run(lot, tmp_path / "b", settings, cache=cache)
+    assert (again.evaluated, again.from_cache) == (0, 6)
+    assert stable(again.rows) == stable(first.rows) and reports(tmp_path / "a") == reports(tmp_path / "b")
+    assert all(r["cache"] for r in again.rows)
+    yaml = lot / "occitanie" / "montclair" / "dossier.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("Montclair", "Montclair-sur-Orb", 1), encoding="utf-8")
+    changed = run(lot, tmp_path / "c", settings, cache=cache)
+    assert changed.evaluated == 1 and [r["dossier"] for r in changed.rows if not r["cache"]] == ["occitanie/montclair"]
+    config, catalogue = settings
+    later = batch.make_settings(DAY + dt.timedelta(days=1), None, SAMPLES / "referentiel")
+    redone = batch.run_batch([lot], tmp_path / "d", later[0], later[1], runner=batch.local_runner(1), cache=batch.Cache(cache))
+    assert redone.evaluated == 6  # another date is another judgement
+
+
+def test_an_interrupted_batch_resumes_where_it_stopped(lot, tmp_path, settings):
+    out = tmp_path / "out"
+    local = batch.local_runner(1)
+
+    def stopped_after_three(tasks, config):
+        for n, item in enumerate(local(tasks, config)):
+            if n == 3:
+                raise KeyboardInterrupt
+            yield item
+
+    with pytest.raises(KeyboardInterrupt):
+        run(lot, out, settings, runner=stopped_after_three)
+    journal = (out / batch.JOURNAL).read_text(encoding="utf-8").splitlines()
+    assert len(journal) == 3
+    (out / batch.JOURNAL).write_text("\n".join(journal) + '\n{"dossier": "occitanie/vil', encoding="utf-8")  # cut mid-line
+    resumed = run(lot, out, settings, resume=True)
+    assert (resumed.resumed, resumed.evaluated) == (3, 3)
+    assert stable(resumed.rows) == stable(run(lot, tmp_path / "whole", settings).rows)
+    assert run(lot, out, settings, resume=True).evaluated == 0
+    assert run(lot, out, settings).evaluated == 6  # without --reprendre, a new run
+
+
+def test_a_fault_on_one_dossier_is_a_row_not_a_crash(lot, tmp_path, settings, monkeypatch):
+    real = batch.check_dossier
+
+    def faulty(dossier, *args, **kwargs):
+        if kwargs["source"] == "occitanie/montclair":
+            raise RuntimeError("panne simulée")
+        return real(dossier, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "check_dossier", faulty)
+    cache = tmp_path / "cache"
+    outcome = run(lot, tmp_path / "out", settings, cache=cache)
+    montclair = next(r for r in outcome.rows if r["dossier"] == "occitanie/montclair")
+    assert montclair["erreur"] == "erreur interne (RuntimeError) : panne simulée"
+    monkeypatch.setattr(batch, "check_dossier", real)
+    again = run(lot, tmp_path / "again", settings, cache=cache)
+    assert [r["dossier"] for r in again.rows if not r["cache"]] == ["occitanie/montclair"]  # a fault is not cached
+
+
+def test_progress_is_reported_in_a_log(lot, tmp_path, settings):
+    stream = io.StringIO()
+    config, catalogue = settings
+    batch.run_batch([lot], tmp_path / "out", config, catalogue, runner=batch.local_runner(1), cache=None,
+                    progress=batch.Progress(stream, every=0.0))
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 6 and lines[0].split()[1] == "1/6" and " /s · reste ~" in lines[0]
+    assert lines[-1].split()[1] == "6/6" and "fini en" in lines[-1]
+
+
+def test_discovery(tmp_path):
+    (tmp_path / "a" / "pieces").mkdir(parents=True)
+    (tmp_path / "a" / "pieces" / "convention.pdf").write_bytes(b"%PDF")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "avenant.docx").write_bytes(b"PK")
+    (tmp_path / "c" / "d").mkdir(parents=True)
+    (tmp_path / "c" / "d" / "x.json").write_text("{}")
+    (tmp_path / "c" / "notes.txt").write_text("")
+    found = batch.discover([tmp_path])
+    assert [label for label, _ in found] == ["a", "b", "c/d/x.json"]
+    assert [label for label, _ in batch.discover([tmp_path / "a", tmp_path / "c" / "d" / "x.json"])] == ["a", "x.json"]
+    with pytest.raises(batch.InputError, match="introuvable"):
+        batch.discover([tmp_path / "absent"])
+    assert batch.unique_slugs(["r/a", "r--a", "R--A"]) == {"r/a": "r--a", "r--a": "r--a-2", "R--A": "R--A-3"}
+
+
+def test_on_a_dask_cluster_the_results_are_the_same(lot, tmp_path, settings):
+    distributed = pytest.importorskip("distributed")
+    local = run(lot, tmp_path / "local", settings, workers=1)
+    config, catalogue = settings
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = batch.run_batch([lot], tmp_path / "dask", config, catalogue, runner=batch.dask_runner(cluster.scheduler_address),
+                                 cache=None, ship_files=True)
+    assert stable(remote.rows) == stable(local.rows)
+    assert reports(tmp_path / "dask") == reports(tmp_path / "local")
+    with pytest.raises(batch.InputError, match="injoignable"):
+        list(batch.dask_runner("tcp://127.0.0.1:9")([], config))
