@@ -180,3 +180,40 @@ def test_on_a_dask_cluster_the_results_are_the_same(lot, tmp_path, settings):
     assert reports(tmp_path / "dask") == reports(tmp_path / "local")
     with pytest.raises(batch.InputError, match="injoignable"):
         list(batch.dask_runner("tcp://127.0.0.1:9")([], config))
+
+
+def test_the_command_as_a_user_runs_it(lot, tmp_path):
+    import csv
+    import subprocess
+
+    from conftest import acv_command
+
+    def acv(*args):
+        return subprocess.run(acv_command() + list(args), capture_output=True, text=True, timeout=300,
+                              env={**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")})
+
+    out = tmp_path / "sortie"
+    done = acv("batch", str(lot), "-o", str(out), "--date", DAY.isoformat(), "--referentiel", str(SAMPLES / "referentiel"),
+               "--html", "--workers", "2")
+    assert done.returncode == 1, done.stderr  # one dossier could not be read
+    assert done.stdout.startswith("6 dossiers : 1 recevables, 4 avec des écarts à traiter, 1 illisibles ; évalués 6")
+    assert "illisible : bretagne/cassé — bretagne/cassé/dossier.yaml : " in done.stdout
+    assert "6/6 dossiers" in done.stderr and "Traceback" not in done.stderr
+    with open(out / "synthese.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    assert [r["dossier"] for r in rows][:2] == ["bretagne/cassé", "bretagne/rochebrune"] and rows[0]["etat"] == "erreur"
+    villebelle = next(r for r in rows if r["dossier"] == "occitanie/villebelle")
+    assert villebelle["recevable"] == "oui" and (out / villebelle["rapport_html"]).is_file()
+    assert (out / "synthese.xlsx").stat().st_size > 0 and "Villebelle" in (out / "tableau-de-bord.html").read_text(encoding="utf-8")
+    assert (tmp_path / "xdg" / "acv-instruct" / "lot").is_dir()  # the default cache
+
+    again = acv("batch", str(lot), "-o", str(out), "--date", DAY.isoformat(), "--referentiel", str(SAMPLES / "referentiel"),
+                "--html", "--silencieux")
+    assert "évalués 0, repris du cache 6" in again.stdout and again.stderr == ""
+    shutil.rmtree(lot / "bretagne" / "cassé")
+    assert acv("batch", str(lot), "-o", str(out), "--sans-cache", "--silencieux").returncode == 0
+    empty = tmp_path / "vide"
+    empty.mkdir()
+    refused = acv("batch", str(empty), "-o", str(out))
+    assert refused.returncode == 2 and "aucun dossier trouvé" in refused.stderr and "Traceback" not in refused.stderr
+    assert acv("batch", str(lot), "-o", str(out), "--partenaire", "inconnu").returncode == 2
