@@ -502,7 +502,7 @@ class Dossier(Modele):
     """Un dossier Action Cœur de Ville."""
 
     id: Identifiant
-    fictif: bool = Field(False, description="vrai pour les exemples : la ville n'existe pas")
+    fictif: bool = Field(False, description="vrai pour un exemple ou un dossier synthétique : la ville n'existe pas ou le dossier est inventé")
     collectivites: Collectivites
     convention: Convention | None = None
     gouvernance: Gouvernance | None = None
