@@ -226,9 +226,9 @@ def fictitious_towns(n: int, seed: int) -> list[Town]:
     towns, names = [], set()
     for i in range(n):
         while True:
-            base = rng.choice(PREFIXES)
-            base += rng.choice([s for s in SUFFIXES if s.lower() != base.lower()])
-            base = base[0].upper() + base[1:]
+            prefix = rng.choice(PREFIXES)
+            suffix = rng.choice([s for s in SUFFIXES if s != prefix.lower()])
+            base = prefix + (suffix.capitalize() if prefix.endswith("-") else suffix)
             kind = rng.random()
             if kind < 0.45:
                 nom = f"{base}-sur-{rng.choice(RIVERS)}"
