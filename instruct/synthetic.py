@@ -219,7 +219,8 @@ def _person(rng: random.Random, used: set[str]) -> tuple[str, str]:
 
 
 def fictitious_towns(n: int, seed: int) -> list[Town]:
-    """n invented towns with distinct names; INSEE codes 99105…99999 (not the samples' 99101-99104, 99150)."""
+    """n invented towns with distinct names; INSEE codes 99105…99999 (not the samples' 99101-99104, 99150),
+    distinct up to 894 towns, then used again (a département 99 has no more codes)."""
     rng = random.Random(f"acv-villes/{seed}")
     codes = [f"99{c:03d}" for c in range(105, 1000) if c != 150]
     rng.shuffle(codes)
