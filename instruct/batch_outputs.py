@@ -483,7 +483,7 @@ def _matrix_row(row: dict, verdict: str, codes: list[str]) -> str:
     report = row.get("rapport_html") or row.get("rapport_json")
     if report:
         name = f'<a href="{escape(_href(report))}">{name}</a>'
-    details = [escape(label)] + ([f"INSEE {escape(row['insee'])}"] if row.get("insee") else []) + (["fictive"] if row.get("fictif") else [])
+    details = [escape(label)] + ([f"INSEE {escape(row['insee'])}"] if row.get("insee") else []) + (["fictif"] if row.get("fictif") else [])
     cells = [f'<tr><th scope="row">{name}<small>{" · ".join(details)}</small></th>',
              f"<td>{escape(row.get('departement') or '–')}</td><td>{escape(row.get('region_nom') or '–')}</td>"]
     if verdict == "erreur":

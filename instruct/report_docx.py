@@ -35,7 +35,7 @@ def render(report: Report) -> bytes:
     document.add_heading(f"Rapport d'instruction — {report.commune}", level=0)
     document.add_paragraph(
         f"Commune : {report.commune} (INSEE {report.insee or 'non renseigné'}) — dossier {report.dossier_id} — "
-        f"situation au {french_date(report.evaluated_on)}" + (" — ville fictive (exemple)" if report.fictif else "")
+        f"situation au {french_date(report.evaluated_on)}" + (" — dossier fictif (exemple ou synthétique)" if report.fictif else "")
     )
     document.add_heading("Verdicts", level=1)
     _table(document, ["Jeu de règles", "Verdict", "Non conformes", "Incomplets", "À vérifier", "Conformes"],

@@ -49,7 +49,7 @@ def render(report: Report) -> str:
            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
            f"<h1>{escape(title)}</h1>",
            f"<p>Dossier <code>{escape(report.dossier_id)}</code>, évalué au {french_date(report.evaluated_on)}"
-           + (" — <em>ville fictive (exemple)</em>" if report.fictif else "") + ".</p>"]
+           + (" — <em>dossier fictif (exemple ou synthétique)</em>" if report.fictif else "") + ".</p>"]
     out.append("<table><tr><th>Jeu de règles</th><th>Verdict</th><th>Non conformes</th><th>Incomplets</th>"
                "<th>À vérifier</th><th>Conformes</th><th>Non applicables</th></tr>")
     for code, r in report.rulesets.items():

@@ -37,7 +37,7 @@ def render_text(report: Report, colour: bool = False, show_all: bool = False) ->
     out = []
     title = f"Dossier {report.dossier_id} — {report.commune} (INSEE {report.insee or 'non renseigné'})"
     if report.fictif:
-        title += " — ville fictive"
+        title += " — dossier fictif"
     out.append(title)
     out.append(f"Évalué au {french_date(report.evaluated_on)}")
     for code, r in report.rulesets.items():
@@ -87,7 +87,7 @@ def _md(text: str) -> str:
 def render_markdown(report: Report) -> str:
     out = [f"# Rapport d'instruction — {report.commune} (INSEE {report.insee or 'non renseigné'})", ""]
     if report.fictif:
-        out += ["*Ville fictive (exemple).*", ""]
+        out += ["*Dossier fictif (exemple ou synthétique).*", ""]
     out += [f"Dossier `{report.dossier_id}`, évalué au {french_date(report.evaluated_on)}.", ""]
     out += ["| Jeu de règles | Verdict | Non conformes | Incomplets | À vérifier | Conformes | Non applicables |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for code, r in report.rulesets.items():

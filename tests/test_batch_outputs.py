@@ -222,7 +222,7 @@ def test_dashboard_matrix_counts_filters_and_bars(page):
     assert d.rows[3]["links"] == ["javascript%3Aalert%283%29"]  # a relative path, not a scheme
     assert d.rows[6]["links"] == [] and "crochet non fermé" in d.rows[6]["text"] and "illisible" in d.rows[6]["text"]
     assert "✘ non recevable" in d.rows[0]["text"] and "PROG-04" in d.rows[0]["text"] and "(+ 1 autre)" in d.rows[0]["text"]
-    assert "✔ recevable" in d.rows[4]["text"] and "fictive" in d.rows[5]["text"]
+    assert "✔ recevable" in d.rows[4]["text"] and "fictif" in d.rows[5]["text"]
     counts = {k: d.text[f"n-{k}"] for k in ["dossiers", "recevable", "incomplet", "non_recevable", "erreur"]}
     assert counts == {"dossiers": "7", "recevable": "1", "incomplet": "3", "non_recevable": "2", "erreur": "1"}
     assert d.bars[0] == ("PROG-04", 4) and d.bars[1] == ("X-03", 2) and len(d.bars) == 4
