@@ -442,7 +442,7 @@ def scenario(title: str, url: str, workers: int, args, yaml: bytes, work: Path, 
     w(f"  session: {len(logins.samples)} logins at once before the window (argon2id): median {statistics.median(login_ok):.0f} ms, "
       f"max {max(login_ok):.0f} ms, errors {len(logins.samples) - len(login_ok)}")
     created = sum(1 for s in samples if s.kind == "depot" and 200 <= s.status < 300)
-    w(f"  dossiers of the commune at the end of the window: {created} (a town's list returns all of them, up to 1000)")
+    w(f"  dossiers of the commune at the end of the window: {created} (the list answers its first page: the 100 most recent)")
     ok_seq = [s.seconds * 1e3 for s in unloaded.samples if 200 <= s.status < 300]
     if ok_seq:
         w(f"  unloaded (1 client, {len(unloaded.samples)} submissions in sequence, {args.baseline:.0f} s): median {statistics.median(ok_seq):.1f} ms, "
