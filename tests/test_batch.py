@@ -217,3 +217,33 @@ def test_the_command_as_a_user_runs_it(lot, tmp_path):
     refused = acv("batch", str(empty), "-o", str(out))
     assert refused.returncode == 2 and "aucun dossier trouvé" in refused.stderr and "Traceback" not in refused.stderr
     assert acv("batch", str(lot), "-o", str(out), "--partenaire", "inconnu").returncode == 2
+
+
+def test_generated_towns_through_the_batch(tmp_path):
+    """`acv samples generate` then `acv batch`: each town gets the verdict its manifest announces."""
+    import csv
+    import subprocess
+
+    from conftest import acv_command
+
+    towns, out = tmp_path / "villes", tmp_path / "lot"
+    made = subprocess.run(acv_command() + ["samples", "generate", "--n", "20", "-o", str(towns), "--sans-pieces"],
+                          capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0 and "20 dossiers synthétiques" in made.stdout, made.stderr
+    done = subprocess.run(acv_command() + ["batch", str(towns), "-o", str(out), "--date", DAY.isoformat(), "--sans-cache",
+                                           "--silencieux"], capture_output=True, text=True, timeout=300)
+    with open(towns / "manifeste.csv", encoding="utf-8-sig", newline="") as f:
+        expected = {r["dossier"]: r["attendu"] for r in csv.DictReader(f, delimiter=";")}
+    with open(out / "synthese.csv", encoding="utf-8-sig", newline="") as f:
+        rows = {r["dossier"]: r for r in csv.DictReader(f, delimiter=";")}
+    assert set(rows) == set(expected)
+    assert done.returncode == (1 if "illisible" in expected.values() else 0), done.stderr
+    for name, attendu in expected.items():
+        row = rows[name]
+        if attendu == "illisible":
+            assert row["etat"] == "erreur" and row["erreur"].startswith(f"{name}/dossier.yaml : ")
+        else:
+            assert row["etat"] == "evalue" and (row["recevable"] == "oui") == (attendu == "recevable"), (name, attendu)
+    refused = subprocess.run(acv_command() + ["samples", "generate", "--n", "0", "-o", str(tmp_path / "x")],
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and refused.stderr.startswith("Erreur") and "Traceback" not in refused.stderr
