@@ -41,6 +41,7 @@ JOURNAL = ".acv-batch.jsonl"
 DOSSIER_SUFFIXES = {".yaml", ".yml", ".json"}
 PIECE_SUFFIXES = {".pdf", ".docx"}
 MAX_DOSSIERS = 100_000
+MAX_SHIPPED = 250 * 1024 * 1024  # a dossier sent to a Dask worker: 200 pieces of a few hundred KB, with room
 FIRST_BLOCKING = 3
 
 
@@ -109,8 +110,10 @@ def make_settings(as_of: dt.date, rules_dir: str | Path | None, referentiel_dir:
     return Settings(as_of, rules, referentiel, tuple(partenaires) if partenaires else None, html), catalogue
 
 
-def discover(paths: Iterable[str | Path]) -> list[tuple[str, Path]]:
-    """(label, path) of every dossier under the paths given, in a stable order."""
+def discover(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[tuple[str, Path]]:
+    """(label, path) of every dossier under the paths given, in a stable order; `exclude`: folders
+    not to search (the batch's own output, when it lies among the dossiers)."""
+    skip = {Path(p).resolve() for p in exclude}
     found: list[tuple[str, Path]] = []
     for given in paths:
         given = Path(given)
@@ -119,7 +122,7 @@ def discover(paths: Iterable[str | Path]) -> list[tuple[str, Path]]:
         if given.is_file() or _is_dossier(given):
             found.append((given.name if given.is_file() else given.resolve().name, given))
             continue
-        for path in _walk(given):
+        for path in _walk(given, skip):
             found.append((path.relative_to(given).as_posix(), path))
         if len(found) > MAX_DOSSIERS:
             raise InputError(str(given), [Problem("", f"plus de {MAX_DOSSIERS} dossiers : découpez le lot")])
@@ -134,39 +137,49 @@ def _is_dossier(folder: Path) -> bool:
             or any(p.suffix.lower() in PIECE_SUFFIXES for p in folder.iterdir() if p.is_file()))
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, skip: set[Path]) -> Iterator[Path]:
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_symlink():
+        if path.name.startswith(".") or path.is_symlink() or path.resolve() in skip:
             continue
         if path.is_dir():
-            yield from ([path] if _is_dossier(path) else _walk(path))
+            yield from ([path] if _is_dossier(path) else _walk(path, skip))
         elif path.suffix.lower() in DOSSIER_SUFFIXES:
             yield path
 
 
-def dossier_files(path: Path) -> dict[str, bytes]:
+def dossier_files(path: Path) -> dict[str, Path]:
     """The files a dossier is made of, by relative path (hidden files and links left out, as load does)."""
     if path.is_file():
-        return {path.name: path.read_bytes()}
-    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*"))
+        return {path.name: path}
+    return {p.relative_to(path).as_posix(): p for p in sorted(path.rglob("*"))
             if p.is_file() and not p.is_symlink() and not any(part.startswith(".") for part in p.relative_to(path).parts)}
 
 
-def content_hash(files: dict[str, bytes]) -> str:
+def content_hash(files: dict[str, Path]) -> str:
+    """Read in blocks: a stray video in a town's folder is hashed, not loaded into memory."""
     h = hashlib.sha256()
     for name in sorted(files):
-        h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+        with open(files[name], "rb") as f:
+            h.update(name.encode() + b"\0" + hashlib.file_digest(f, "sha256").digest())
     return h.hexdigest()
 
 
 def make_tasks(found: list[tuple[str, Path]], *, ship_files: bool = False) -> list[Task]:
+    """With `ship_files` (a remote worker), each dossier's files travel with it: at most MAX_SHIPPED bytes."""
     tasks = []
     for label, path in found:
+        shipped, unreadable = None, None
         try:
-            files, unreadable = dossier_files(path), None
+            files = dossier_files(path)
+            content = content_hash(files)
+            if ship_files:
+                size = sum(f.stat().st_size for f in files.values())
+                if size > MAX_SHIPPED:
+                    unreadable = f"dossier trop volumineux pour être envoyé ({size} octets, maximum {MAX_SHIPPED})"
+                shipped = {} if unreadable else {name: f.read_bytes() for name, f in files.items()}
         except OSError as exc:
-            files, unreadable = {}, f"lecture impossible : {exc.strerror}"
-        tasks.append(Task(label, str(path), path.is_dir(), content_hash(files), files if ship_files else None, unreadable))
+            content, shipped, unreadable = hashlib.sha256(label.encode()).hexdigest(), {}, f"lecture impossible : {exc.strerror}"
+        tasks.append(Task(label, str(path), path.is_dir(), content, shipped, unreadable))
     return tasks
 
 
@@ -386,7 +399,7 @@ def run_batch(paths: list[str | Path], out: Path, settings: Settings, catalogue:
               cache: Cache | None, resume: bool = False, progress: Callable[[int, int, int], None] | None = None,
               ship_files: bool = False) -> Outcome:
     started = time.perf_counter()
-    found = discover(paths)
+    found = discover(paths, exclude=[out] + ([cache.root] if cache is not None else []))
     if not found:
         raise InputError(", ".join(map(str, paths)), [Problem("", "aucun dossier trouvé (répertoire avec dossier.yaml ou pièces, fichier .yaml ou .json)")])
     out.mkdir(parents=True, exist_ok=True)
@@ -493,6 +506,7 @@ class Progress:
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self.started = time.perf_counter()
         self.last = -every
+        self.width = 0  # of the line drawn last, to wipe what a shorter one leaves
 
     def __call__(self, done: int, total: int, reused: int) -> None:
         now = time.perf_counter()
@@ -507,7 +521,8 @@ class Progress:
         text = (f"{bar} {done}/{total} dossiers · {fr_number(rate)} /s · "
                 + (f"reste ~{fr_number(left, 0)} s" if done < total else f"fini en {fr_number(elapsed)} s")
                 + (f" · {reused} repris" if reused else ""))
-        self.stream.write(("\r" + text + ("\n" if done >= total else "")) if self.tty else text + "\n")
+        self.stream.write(("\r" + text.ljust(self.width) + ("\n" if done >= total else "")) if self.tty else text + "\n")
+        self.width = len(text)
         self.stream.flush()
 
 

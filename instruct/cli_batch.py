@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_SOME_FAILED = 0, 1
+EXIT_OK, EXIT_SOME_FAILED, EXIT_INTERRUPTED = 0, 1, 130  # 130: as a shell says of Ctrl-C
 
 
 def add_parsers(sub, date_type) -> None:
@@ -52,8 +52,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     cache = None if args.sans_cache else batch.Cache(Path(args.cache) if args.cache else batch.default_cache())
     runner = batch.dask_runner(args.dask) if args.dask else batch.local_runner(args.workers)
     progress = None if args.silencieux else batch.Progress(sys.stderr)
-    outcome = batch.run_batch(args.paths, out, settings, catalogue, runner=runner, cache=cache, resume=args.reprendre,
-                              progress=progress, ship_files=bool(args.dask))
+    try:
+        outcome = batch.run_batch(args.paths, out, settings, catalogue, runner=runner, cache=cache, resume=args.reprendre,
+                                  progress=progress, ship_files=bool(args.dask))
+    except KeyboardInterrupt:
+        done = len(batch.read_journal(out))
+        sys.stderr.write(f"\nInterrompu : {done} dossier(s) terminé(s) et gardé(s) dans {out}. "
+                         "Relancez la même commande avec --reprendre pour finir sans les refaire.\n")
+        return EXIT_INTERRUPTED
     selected = catalogue.select(args.partenaire)
     rulesets = [{"code": rs.code, "titre": rs.title, "partenaire": rs.partenaire} for rs in selected]
     rules = {}

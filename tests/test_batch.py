@@ -143,6 +143,12 @@ def test_a_fault_on_one_dossier_is_a_row_not_a_crash(lot, tmp_path, settings, mo
     assert [r["dossier"] for r in again.rows if not r["cache"]] == ["occitanie/montclair"]  # a fault is not cached
 
 
+def test_an_output_folder_among_the_dossiers_is_not_searched(lot, tmp_path, settings):
+    first = run(lot, lot / "sortie", settings, cache=tmp_path / "cache")
+    again = run(lot, lot / "sortie", settings, cache=lot / "cache")
+    assert len(first.rows) == len(again.rows) == 6 and (lot / "sortie" / "rapports" / "occitanie--villebelle.json").is_file()
+
+
 def test_progress_is_reported_in_a_log(lot, tmp_path, settings):
     stream = io.StringIO()
     config, catalogue = settings
