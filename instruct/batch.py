@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -24,7 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from instruct import report_html, report_json
@@ -58,10 +59,10 @@ class Settings:
     partenaires: tuple[str, ...] | None = None
     html: bool = False
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
         h = hashlib.sha256()
-        for part in (self.as_of.isoformat(), ",".join(self.partenaires or ()), str(self.html), CODE_DIGEST):
+        for part in (self.as_of.isoformat(), ",".join(self.partenaires or ()), CODE_DIGEST):  # not `html`: see Cache.put
             h.update(part.encode() + b"\0")
         for bundle in (self.rules, self.referentiel or {}):
             for name in sorted(bundle):
@@ -184,7 +185,8 @@ def make_tasks(found: list[tuple[str, Path]], *, ship_files: bool = False) -> li
 
 
 def task_key(task: Task, settings_digest: str) -> str:
-    return hashlib.sha256(f"{task.content}\0{settings_digest}".encode()).hexdigest()
+    """The label is in the key: the row and the messages name the dossier by it."""
+    return hashlib.sha256(f"{task.label}\0{task.content}\0{settings_digest}".encode()).hexdigest()
 
 
 # --- one dossier (in a worker) ------------------------------------------------------------------
@@ -240,11 +242,12 @@ def evaluate(task: Task, settings: Settings) -> dict:
 def _unpack(task: Task, root: Path) -> Path:
     """A shipped dossier written back as files, under its own name, for load()."""
     target = root / Path(task.path).name
+    files = task.files or {}
     if not task.folder:
-        target.write_bytes(next(iter((task.files or {b"": b""}).values()), b""))
+        target.write_bytes(next(iter(files.values()), b""))
         return target
     target.mkdir()
-    for name, data in (task.files or {}).items():
+    for name, data in files.items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         (target / name).write_bytes(data)
     return target
@@ -316,7 +319,12 @@ class Cache:
 
     def put(self, key: str, result: dict) -> None:
         folder = self._folder(key)
-        if folder.is_dir():
+        if folder.is_dir():  # known, perhaps without the HTML a run with --html now adds
+            html = folder / "rapport.html"
+            if result["html"] is not None and not html.is_file():
+                tmp = folder / f".rapport-{os.getpid()}.html"
+                tmp.write_text(result["html"], encoding="utf-8")
+                os.replace(tmp, html)
             return
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key[:8]}-", dir=folder.parent))
@@ -355,7 +363,6 @@ class Outcome:
     from_cache: int = 0
     resumed: int = 0
     seconds: float = 0.0
-    files: list[Path] = field(default_factory=list)
 
     @property
     def failed(self) -> list[dict]:

@@ -101,6 +101,15 @@ def test_an_unchanged_dossier_is_taken_from_the_cache(lot, tmp_path, settings):
     later = batch.make_settings(DAY + dt.timedelta(days=1), None, SAMPLES / "referentiel")
     redone = batch.run_batch([lot], tmp_path / "d", later[0], later[1], runner=batch.local_runner(1), cache=batch.Cache(cache))
     assert redone.evaluated == 6  # another date is another judgement
+    with_html = batch.make_settings(DAY, None, SAMPLES / "referentiel", html=True)
+    html = batch.run_batch([lot], tmp_path / "e", *with_html, runner=batch.local_runner(1), cache=batch.Cache(cache))
+    assert html.evaluated == 5 and all(r["rapport_html"] for r in html.rows if r["etat"] == "evalue")  # the unreadable one has none
+    html_again = batch.run_batch([lot], tmp_path / "f", *with_html, runner=batch.local_runner(1), cache=batch.Cache(cache))
+    assert html_again.evaluated == 0 and (tmp_path / "f" / "rapports" / "occitanie--villebelle.html").is_file()
+    assert run(lot, tmp_path / "g", settings, cache=cache).evaluated == 0  # the HTML joined the entries, the JSON stayed
+    (lot / "occitanie" / "villebelle").rename(lot / "occitanie" / "villebelle-2026")
+    moved = run(lot, tmp_path / "h", settings, cache=cache)
+    assert moved.evaluated == 1 and any(r["dossier"] == "occitanie/villebelle-2026" and not r["cache"] for r in moved.rows)
 
 
 def test_an_interrupted_batch_resumes_where_it_stopped(lot, tmp_path, settings):
