@@ -93,6 +93,17 @@ def _code_digest() -> str:
 CODE_DIGEST = _code_digest()
 
 
+def synthesis_catalogue(catalogue: Catalogue, partenaires: list[str] | None) -> tuple[list[dict], dict[str, dict]]:
+    """The rule sets (columns of the synthesis) and each rule's title, severity and source (its chart)."""
+    selected = catalogue.select(partenaires)
+    rulesets = [{"code": rs.code, "titre": rs.title, "partenaire": rs.partenaire} for rs in selected]
+    rules: dict[str, dict] = {}
+    for rs in selected:
+        for rule in rs.rules:
+            rules.setdefault(rule.id, {"titre": rule.title, "severite": rule.severity, "jeu": rs.code, "source": str(rule.source)})
+    return rulesets, rules
+
+
 def read_bundle(directory: Path, suffixes: set[str]) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file() and p.suffix.lower() in suffixes}
 

@@ -39,7 +39,7 @@ def add_parsers(sub, date_type) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from instruct import batch
-    from instruct.batch_outputs import write_outputs
+    from instruct.batch_outputs import global_verdict, write_outputs
     from instruct.errors import InputError, Problem
 
     if args.workers < 1:
@@ -60,20 +60,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
         sys.stderr.write(f"\nInterrompu : {done} dossier(s) terminé(s) et gardé(s) dans {out}. "
                          "Relancez la même commande avec --reprendre pour finir sans les refaire.\n")
         return EXIT_INTERRUPTED
-    selected = catalogue.select(args.partenaire)
-    rulesets = [{"code": rs.code, "titre": rs.title, "partenaire": rs.partenaire} for rs in selected]
-    rules = {}
-    for rs in selected:
-        for rule in rs.rules:
-            rules.setdefault(rule.id, {"titre": rule.title, "severite": rule.severity, "jeu": rs.code, "source": str(rule.source)})
+    rulesets, rules = batch.synthesis_catalogue(catalogue, args.partenaire)
     meta = {"date": as_of.isoformat(), "genere_le": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "regles": catalogue.digest, "dossiers": len(outcome.rows), "erreurs": len(outcome.failed),
             "duree_s": round(outcome.seconds, 2), "version": _version()}
     files = write_outputs(out, outcome.rows, rulesets, rules, meta)
-    verdicts = [r["recevable"] for r in outcome.rows if r["etat"] == "evalue"]
+    verdicts = [global_verdict(r) for r in outcome.rows]
     sys.stdout.write(
-        f"{len(outcome.rows)} dossiers : {verdicts.count(True)} recevables, {verdicts.count(False)} avec des écarts à traiter, "
-        f"{len(outcome.failed)} illisibles ; évalués {outcome.evaluated}, repris du cache {outcome.from_cache}, "
+        f"{len(outcome.rows)} dossiers : {verdicts.count('recevable')} recevable(s), {verdicts.count('incomplet')} incomplet(s), "
+        f"{verdicts.count('non_recevable')} non recevable(s), {len(outcome.failed)} illisible(s) ; "
+        f"évalués {outcome.evaluated}, repris du cache {outcome.from_cache}, "
         f"déjà faits {outcome.resumed} ; {batch.fr_number(outcome.seconds)} s\n"
     )
     for row in outcome.failed[:10]:

@@ -211,7 +211,7 @@ def test_the_command_as_a_user_runs_it(lot, tmp_path):
     done = acv("batch", str(lot), "-o", str(out), "--date", DAY.isoformat(), "--referentiel", str(SAMPLES / "referentiel"),
                "--html", "--workers", "2")
     assert done.returncode == 1, done.stderr  # one dossier could not be read
-    assert done.stdout.startswith("6 dossiers : 1 recevables, 4 avec des écarts à traiter, 1 illisibles ; évalués 6")
+    assert done.stdout.startswith("6 dossiers : 1 recevable(s), ") and " non recevable(s), 1 illisible(s) ; évalués 6" in done.stdout
     assert "illisible : bretagne/cassé — bretagne/cassé/dossier.yaml : " in done.stdout
     assert "6/6 dossiers" in done.stderr and "Traceback" not in done.stderr
     with open(out / "synthese.csv", encoding="utf-8-sig", newline="") as f:
