@@ -142,6 +142,18 @@ def _safe_next(value: str | None) -> str:
     return "/dossiers"
 
 
+def _posted_to(request: Request, session: Session, form: FormData, dossier_id: str) -> tuple[User, Dossier] | Response:
+    """What every form posted on a dossier checks first: logged in, the form's CSRF token, the dossier
+    visible to this account. The page to answer instead when one fails."""
+    me = _me(request, session)
+    if me is None:
+        return _to_login(request)
+    if not _csrf_ok(request, form):
+        return _forbidden(request, me)
+    record = _visible(session, me, dossier_id)
+    return (me, record) if record is not None else not_found(request, me)
+
+
 def _visible(session: Session, user: User, dossier_id: str) -> Dossier | None:
     dossier = session.get(Dossier, dossier_id) if len(dossier_id) <= 24 else None
     return dossier if dossier is not None and accounts.can_see(user, dossier) else None
@@ -356,14 +368,10 @@ async def version_submit(dossier_id: str, request: Request) -> Response:
 def _version_submit(dossier_id: str, request: Request, form: FormData) -> Response:
     app = request.app
     with app.state.sessions() as session:
-        me = _me(request, session)
-        if me is None:
-            return _to_login(request)
-        if not _csrf_ok(request, form):
-            return _forbidden(request, me)
-        record = _visible(session, me, dossier_id)
-        if record is None:
-            return not_found(request, me)
+        found = _posted_to(request, session, form, dossier_id)
+        if isinstance(found, Response):
+            return found
+        me, record = found
         date = _text(form, "date", 20)
         try:
             files = uploads.from_uploads(*_uploads(form))
@@ -444,14 +452,10 @@ async def transition(dossier_id: str, request: Request) -> Response:
 
 def _transition(dossier_id: str, request: Request, form: FormData) -> Response:
     with request.app.state.sessions() as session:
-        me = _me(request, session)
-        if me is None:
-            return _to_login(request)
-        if not _csrf_ok(request, form):
-            return _forbidden(request, me)
-        record = _visible(session, me, dossier_id)
-        if record is None:
-            return not_found(request, me)
+        found = _posted_to(request, session, form, dossier_id)
+        if isinstance(found, Response):
+            return found
+        me, record = found
         to, reason = _text(form, "vers", 40), _text(form, "motif", 5000)
         latest = record.versions[-1].reports[-1] if record.versions else None
         try:
@@ -472,14 +476,10 @@ async def note(dossier_id: str, request: Request) -> Response:
 
 def _note(dossier_id: str, request: Request, form: FormData) -> Response:
     with request.app.state.sessions() as session:
-        me = _me(request, session)
-        if me is None:
-            return _to_login(request)
-        if not _csrf_ok(request, form):
-            return _forbidden(request, me)
-        record = _visible(session, me, dossier_id)
-        if record is None:
-            return not_found(request, me)
+        found = _posted_to(request, session, form, dossier_id)
+        if isinstance(found, Response):
+            return found
+        me, record = found
         if me.role not in {"instructeur", "admin"}:
             return error_page(request, 403, "Notes réservées", "Les notes d'instruction sont réservées aux instructeurs.", me)
         text = _text(form, "texte", 20001).strip()

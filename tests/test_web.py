@@ -138,6 +138,10 @@ def test_a_guessed_or_foreign_dossier_gives_the_same_404_page(site, villebelle_i
         r = other.get(path)
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), path
         assert "Page introuvable" in r.text and "Villebelle" not in r.text
+    csrf = hidden(other.get("/dossiers").text, "csrf")
+    for form in ["transition", "notes", "versions"]:  # a form posted on it, with a valid token, finds nothing either
+        r = other.post(f"/dossiers/{villebelle_id}/{form}", data={"csrf": csrf, "vers": "depose", "texte": "x"})
+        assert r.status_code == 404 and "Page introuvable" in r.text and "Villebelle" not in r.text, form
     town = web_client(base, "villebelle")
     assert town.get(f"/dossiers/{villebelle_id}/versions/9/rapport.docx").status_code == 404
     assert town.get(f"/dossiers/{villebelle_id}/versions/1/rapport.pdf").status_code == 404
