@@ -423,6 +423,13 @@ def fiche_paragraph(fiche: FicheAction) -> str:
 
 # --- DOCX ---------------------------------------------------------------------------------------------
 
+CONVENTION_TEXTS = {  # the convention's parts that are paragraphs only
+    "preambule_objectifs": preambule_paragraphs, "engagement_parties": engagement_paragraphs,
+    "organisation_comite_projet": organisation_paragraphs, "duree_evolution_fonctionnement": duree_paragraphs,
+    "suivi_evaluation": suivi_paragraphs, "traitement_litiges": lambda _dossier: LITIGES,
+}
+
+
 def convention_docx(dossier: Dossier, path: str | Path, *, omit_parts: Iterable[str] = frozenset(),
                     omit_signataires: Iterable[str] = frozenset()) -> Path:
     """The convention-cadre, as a Word document."""
@@ -447,14 +454,8 @@ def convention_docx(dossier: Dossier, path: str | Path, *, omit_parts: Iterable[
         if code == "parties":
             for line in parties_lines(dossier, signataires, omit_signataires, with_deliberations=True):
                 doc.add_paragraph(line)
-        elif code == "preambule_objectifs":
-            for text in preambule_paragraphs(dossier):
-                doc.add_paragraph(text)
-        elif code == "engagement_parties":
-            for text in engagement_paragraphs(dossier):
-                doc.add_paragraph(text)
-        elif code == "organisation_comite_projet":
-            for text in organisation_paragraphs(dossier):
+        elif code in CONVENTION_TEXTS:
+            for text in CONVENTION_TEXTS[code](dossier):
                 doc.add_paragraph(text)
         elif code == "phase_initialisation":
             doc.add_paragraph(initialisation_paragraph(dossier))
@@ -469,15 +470,6 @@ def convention_docx(dossier: Dossier, path: str | Path, *, omit_parts: Iterable[
                     cell.text = text
             doc.add_paragraph("Les montants sont indiqués toutes taxes comprises, sous réserve des décisions des "
                               "instances de chacun des financeurs.")
-        elif code == "duree_evolution_fonctionnement":
-            for text in duree_paragraphs(dossier):
-                doc.add_paragraph(text)
-        elif code == "suivi_evaluation":
-            for text in suivi_paragraphs(dossier):
-                doc.add_paragraph(text)
-        elif code == "traitement_litiges":
-            for text in LITIGES:
-                doc.add_paragraph(text)
     for line in signature_lines(dossier, signataires, omit_signataires, cadre.date_signature if cadre else None):
         doc.add_paragraph(line)
     annexe = 0
