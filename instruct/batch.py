@@ -1,7 +1,7 @@
 """`acv batch`: every dossier of one or more folders checked at once, before a committee.
 
 The same path as `acv check` (load → check_dossier → report), once per dossier, in parallel
-processes (or on a Dask cluster, `dask_batch`), then the national synthesis (batch_outputs).
+processes (or on a Dask cluster, `dask_runner`), then the national synthesis (batch_outputs).
 
 - A dossier is a folder with dossier.yaml (or only pieces), or a YAML/JSON file; a folder that is
   neither is searched for dossiers (one level of grouping per région, say, is fine).
@@ -62,7 +62,7 @@ class Settings:
     @functools.cached_property
     def digest(self) -> str:
         h = hashlib.sha256()
-        for part in (self.as_of.isoformat(), ",".join(self.partenaires or ()), CODE_DIGEST):  # not `html`: see Cache.put
+        for part in (self.as_of.isoformat(), ",".join(self.partenaires or ()), code_digest()):  # not `html`: see Cache.put
             h.update(part.encode() + b"\0")
         for bundle in (self.rules, self.referentiel or {}):
             for name in sorted(bundle):
@@ -81,7 +81,8 @@ class Task:
     unreadable: str | None = None  # why its files could not be read here
 
 
-def _code_digest() -> str:
+@functools.cache
+def code_digest() -> str:
     """This package's source: a report cached by an older version of the code is not reused."""
     h = hashlib.sha256()
     root = Path(__file__).resolve().parent
@@ -89,8 +90,6 @@ def _code_digest() -> str:
         h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
-
-CODE_DIGEST = _code_digest()
 
 
 def synthesis_catalogue(catalogue: Catalogue, partenaires: list[str] | None) -> tuple[list[dict], dict[str, dict]]:
@@ -114,12 +113,13 @@ def make_settings(as_of: dt.date, rules_dir: str | Path | None, referentiel_dir:
     stops the batch before it starts, with its message."""
     catalogue = load_catalogue(rules_dir)
     catalogue.select(partenaires)  # an unknown partner is an InputError now, not 222 times
-    referentiel = None
-    if referentiel_dir:
-        load_referentiel(referentiel_dir)
-        referentiel = read_bundle(Path(referentiel_dir), {".csv"})
-    rules = read_bundle(catalogue.directory, {".yaml", ".yml"})
-    return Settings(as_of, rules, referentiel, tuple(partenaires) if partenaires else None, html), catalogue
+    referentiel = load_referentiel(referentiel_dir) if referentiel_dir else None
+    settings = Settings(as_of, read_bundle(catalogue.directory, {".yaml", ".yml"}),
+                        read_bundle(Path(referentiel_dir), {".csv"}) if referentiel_dir else None,
+                        tuple(partenaires) if partenaires else None, html)
+    _PREPARED.clear()
+    _PREPARED[settings.digest] = (catalogue, referentiel)  # this process and its forked workers need not read them again
+    return settings, catalogue
 
 
 def discover(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[tuple[str, Path]]:
@@ -413,7 +413,7 @@ def local_runner(workers: int) -> Runner:
     return run
 
 
-def run_batch(paths: list[str | Path], out: Path, settings: Settings, catalogue: Catalogue, *, runner: Runner,
+def run_batch(paths: list[str | Path], out: Path, settings: Settings, *, runner: Runner,
               cache: Cache | None, resume: bool = False, progress: Callable[[int, int, int], None] | None = None,
               ship_files: bool = False) -> Outcome:
     started = time.perf_counter()

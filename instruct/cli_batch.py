@@ -53,7 +53,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     runner = batch.dask_runner(args.dask) if args.dask else batch.local_runner(args.workers)
     progress = None if args.silencieux else batch.Progress(sys.stderr)
     try:
-        outcome = batch.run_batch(args.paths, out, settings, catalogue, runner=runner, cache=cache, resume=args.reprendre,
+        outcome = batch.run_batch(args.paths, out, settings, runner=runner, cache=cache, resume=args.reprendre,
                                   progress=progress, ship_files=bool(args.dask))
     except KeyboardInterrupt:
         done = len(batch.read_journal(out))

@@ -41,8 +41,8 @@ def lot(tmp_path):
 
 
 def run(lot: Path, out: Path, settings, *, workers: int = 1, cache: Path | None = None, resume: bool = False, runner=None):
-    config, catalogue = settings
-    return batch.run_batch([lot], out, config, catalogue, runner=runner or batch.local_runner(workers),
+    config, _ = settings
+    return batch.run_batch([lot], out, config, runner=runner or batch.local_runner(workers),
                            cache=batch.Cache(cache) if cache else None, resume=resume)
 
 
@@ -97,14 +97,14 @@ def test_an_unchanged_dossier_is_taken_from_the_cache(lot, tmp_path, settings):
     yaml.write_text(yaml.read_text(encoding="utf-8").replace("Montclair", "Montclair-sur-Orb", 1), encoding="utf-8")
     changed = run(lot, tmp_path / "c", settings, cache=cache)
     assert changed.evaluated == 1 and [r["dossier"] for r in changed.rows if not r["cache"]] == ["occitanie/montclair"]
-    config, catalogue = settings
+    config, _ = settings
     later = batch.make_settings(DAY + dt.timedelta(days=1), None, SAMPLES / "referentiel")
-    redone = batch.run_batch([lot], tmp_path / "d", later[0], later[1], runner=batch.local_runner(1), cache=batch.Cache(cache))
+    redone = batch.run_batch([lot], tmp_path / "d", later[0], runner=batch.local_runner(1), cache=batch.Cache(cache))
     assert redone.evaluated == 6  # another date is another judgement
     with_html = batch.make_settings(DAY, None, SAMPLES / "referentiel", html=True)
-    html = batch.run_batch([lot], tmp_path / "e", *with_html, runner=batch.local_runner(1), cache=batch.Cache(cache))
+    html = batch.run_batch([lot], tmp_path / "e", with_html[0], runner=batch.local_runner(1), cache=batch.Cache(cache))
     assert html.evaluated == 5 and all(r["rapport_html"] for r in html.rows if r["etat"] == "evalue")  # the unreadable one has none
-    html_again = batch.run_batch([lot], tmp_path / "f", *with_html, runner=batch.local_runner(1), cache=batch.Cache(cache))
+    html_again = batch.run_batch([lot], tmp_path / "f", with_html[0], runner=batch.local_runner(1), cache=batch.Cache(cache))
     assert html_again.evaluated == 0 and (tmp_path / "f" / "rapports" / "occitanie--villebelle.html").is_file()
     assert run(lot, tmp_path / "g", settings, cache=cache).evaluated == 0  # the HTML joined the entries, the JSON stayed
     (lot / "occitanie" / "villebelle").rename(lot / "occitanie" / "villebelle-2026")
@@ -160,8 +160,8 @@ def test_an_output_folder_among_the_dossiers_is_not_searched(lot, tmp_path, sett
 
 def test_progress_is_reported_in_a_log(lot, tmp_path, settings):
     stream = io.StringIO()
-    config, catalogue = settings
-    batch.run_batch([lot], tmp_path / "out", config, catalogue, runner=batch.local_runner(1), cache=None,
+    config, _ = settings
+    batch.run_batch([lot], tmp_path / "out", config, runner=batch.local_runner(1), cache=None,
                     progress=batch.Progress(stream, every=0.0))
     lines = stream.getvalue().splitlines()
     assert len(lines) == 6 and lines[0].split()[1] == "1/6" and " /s · reste ~" in lines[0]
@@ -187,9 +187,9 @@ def test_discovery(tmp_path):
 def test_on_a_dask_cluster_the_results_are_the_same(lot, tmp_path, settings):
     distributed = pytest.importorskip("distributed")
     local = run(lot, tmp_path / "local", settings, workers=1)
-    config, catalogue = settings
+    config, _ = settings
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        remote = batch.run_batch([lot], tmp_path / "dask", config, catalogue, runner=batch.dask_runner(cluster.scheduler_address),
+        remote = batch.run_batch([lot], tmp_path / "dask", config, runner=batch.dask_runner(cluster.scheduler_address),
                                  cache=None, ship_files=True)
     assert stable(remote.rows) == stable(local.rows)
     assert reports(tmp_path / "dask") == reports(tmp_path / "local")
