@@ -30,6 +30,7 @@ from pathlib import Path
 
 from instruct import report_html, report_json
 from instruct.check import Report, check_dossier
+from instruct.display import french_number
 from instruct.errors import InputError, Problem
 from instruct.findings import GAPS, SEVERITY_ORDER, STATUS_ORDER
 from instruct.loader import DOSSIER_FILES, load
@@ -536,13 +537,9 @@ class Progress:
         left = (total - done) / rate if rate > 0 else 0.0
         width = 24
         bar = "█" * (width * done // total) + "·" * (width - width * done // total)
-        text = (f"{bar} {done}/{total} dossiers · {fr_number(rate)} /s · "
-                + (f"reste ~{fr_number(left, 0)} s" if done < total else f"fini en {fr_number(elapsed)} s")
+        text = (f"{bar} {done}/{total} dossiers · {french_number(rate, 1)} /s · "
+                + (f"reste ~{french_number(left, 0)} s" if done < total else f"fini en {french_number(elapsed, 1)} s")
                 + (f" · {reused} repris" if reused else ""))
         self.stream.write(("\r" + text.ljust(self.width) + ("\n" if done >= total else "")) if self.tty else text + "\n")
         self.width = len(text)
         self.stream.flush()
-
-
-def fr_number(value: float, decimals: int = 1) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")

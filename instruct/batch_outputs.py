@@ -17,6 +17,8 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from instruct.display import french_date, french_number
+
 CSV_NAME, XLSX_NAME, HTML_NAME = "synthese.csv", "synthese.xlsx", "tableau-de-bord.html"
 SEVERITIES = ("bloquant", "majeur", "mineur", "info")
 GAP_STATUSES = ("non_conforme", "incomplet", "a_verifier")  # worst first
@@ -328,13 +330,9 @@ if(fr.value||fd.value){deps();apply();}
 """
 
 
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
-
-
 def _french_date(text) -> str:
     try:
-        return dt.date.fromisoformat(str(text)).strftime("%d/%m/%Y")
+        return french_date(dt.date.fromisoformat(str(text)))
     except ValueError:
         return str(text)
 
@@ -380,11 +378,11 @@ def _bars_html(stats: list[dict]) -> str:
         for status, cls in zip(GAP_STATUSES, ("snc", "sin", "sav")):
             if s[status]:
                 segments.append(f'<span class="{cls}" style="width:{100 * s[status] / biggest:.4g}%"></span>')
-                parts.append(f"{STATUS_LABEL[status]} : {_n(s[status])}")
+                parts.append(f"{STATUS_LABEL[status]} : {french_number(s[status])}")
         total = s["total"]
         items.append(f'<li data-regle="{escape(s["regle"])}" data-n="{total}"><span class="bl"><b>{escape(s["regle"])}</b> {escape(s["titre"])}</span>'
                      f'<span class="bb" aria-hidden="true">{"".join(segments)}</span>'
-                     f'<span class="bn">{_n(total)} commune{"s" if total > 1 else ""} ({" · ".join(parts)})</span></li>')
+                     f'<span class="bn">{french_number(total)} commune{"s" if total > 1 else ""} ({" · ".join(parts)})</span></li>')
     return "".join(items)
 
 
@@ -432,11 +430,11 @@ def render_dashboard(rows: list[dict], rulesets: list[dict], rules: dict[str, di
            '<main id="contenu">',
            '<h2 id="h-chiffres">Chiffres clés</h2>',
            '<ul class="chiffres" aria-labelledby="h-chiffres">',
-           f'<li><b id="n-dossiers">{_n(len(rows))}</b> dossiers</li>']
+           f'<li><b id="n-dossiers">{french_number(len(rows))}</b> dossiers</li>']
     for v, label in (("recevable", "recevables"), ("incomplet", "incomplets"), ("non_recevable", "non recevables"), ("erreur", "illisibles")):
-        out.append(f'<li class="{VERDICT_CLASS[v]}"><b id="n-{v}">{_n(counts[v])}</b> {VERDICT_SYMBOL[v]} {label}</li>')
+        out.append(f'<li class="{VERDICT_CLASS[v]}"><b id="n-{v}">{french_number(counts[v])}</b> {VERDICT_SYMBOL[v]} {label}</li>')
     out.append("</ul>")
-    out.append(f'<p id="etat-filtre" role="status">{_n(len(rows))} dossier{"s" if len(rows) > 1 else ""} affiché{"s" if len(rows) > 1 else ""}.</p>')
+    out.append(f'<p id="etat-filtre" role="status">{french_number(len(rows))} dossier{"s" if len(rows) > 1 else ""} affiché{"s" if len(rows) > 1 else ""}.</p>')
 
     out.append('<div id="filtres" class="filtres" role="group" aria-label="Filtrer les dossiers" hidden><div><label for="f-region">Région</label>'
                '<select id="f-region"><option value="">Toutes les régions</option>')
@@ -459,7 +457,7 @@ def render_dashboard(rows: list[dict], rulesets: list[dict], rules: dict[str, di
     out.append("<p>Jeux de règles : " + " ; ".join(f"<strong>{escape(rs['code'])}</strong> {escape(rs.get('titre', ''))}" for rs in rulesets)
                + ". Le nom de la commune mène à son rapport.</p>")
     out.append('<div class="defile" tabindex="0" role="region" aria-labelledby="h-matrice"><table id="matrice">'
-               f"<caption>{_n(len(rows))} dossiers : verdict global, verdict de chaque jeu de règles et premier écart bloquant</caption>"
+               f"<caption>{french_number(len(rows))} dossiers : verdict global, verdict de chaque jeu de règles et premier écart bloquant</caption>"
                '<thead><tr><th scope="col">Commune</th><th scope="col">Dép.</th><th scope="col">Région</th><th scope="col">Verdict</th>'
                + "".join(f'<th scope="col"><abbr title="{escape(rs.get("titre", ""))}">{escape(rs["code"])}</abbr></th>' for rs in rulesets)
                + '<th scope="col">Premier écart bloquant</th></tr></thead><tbody>')
@@ -498,7 +496,7 @@ def _matrix_row(row: dict, verdict: str, codes: list[str]) -> str:
             b = blocking[0]
             more = int((row.get("ecarts") or {}).get("bloquant") or len(blocking)) - 1
             text = (f"<b>{escape(b.get('regle', ''))}</b> {escape(b.get('entite', ''))} : {escape(b.get('message', ''))}"
-                    + (f" <small>(+ {_n(more)} autre{'s' if more > 1 else ''})</small>" if more > 0 else ""))
+                    + (f" <small>(+ {french_number(more)} autre{'s' if more > 1 else ''})</small>" if more > 0 else ""))
         else:
             text = "–"
         cells.append(f'<td class="m">{text}</td>')

@@ -40,6 +40,7 @@ def add_parsers(sub, date_type) -> None:
 def cmd_batch(args: argparse.Namespace) -> int:
     from instruct import batch
     from instruct.batch_outputs import global_verdict, write_outputs
+    from instruct.display import french_number
     from instruct.errors import InputError, Problem
 
     if args.workers < 1:
@@ -70,7 +71,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         f"{len(outcome.rows)} dossiers : {verdicts.count('recevable')} recevable(s), {verdicts.count('incomplet')} incomplet(s), "
         f"{verdicts.count('non_recevable')} non recevable(s), {len(outcome.failed)} illisible(s) ; "
         f"évalués {outcome.evaluated}, repris du cache {outcome.from_cache}, "
-        f"déjà faits {outcome.resumed} ; {batch.fr_number(outcome.seconds)} s\n"
+        f"déjà faits {outcome.resumed} ; {french_number(outcome.seconds, 1)} s\n"
     )
     for row in outcome.failed[:10]:
         sys.stdout.write(f"  illisible : {row['dossier']} — {row['erreur']}\n")
