@@ -191,7 +191,7 @@ def make_tasks(found: list[tuple[str, Path]], *, ship_files: bool = False) -> li
                     unreadable = f"dossier trop volumineux pour être envoyé ({size} octets, maximum {MAX_SHIPPED})"
                 shipped = {} if unreadable else {name: f.read_bytes() for name, f in files.items()}
         except OSError as exc:
-            content, shipped, unreadable = hashlib.sha256(label.encode()).hexdigest(), {}, f"lecture impossible : {exc.strerror}"
+            content, shipped, unreadable = hashlib.sha256(label.encode()).hexdigest(), {}, f"lecture impossible de {exc.filename or path} ({exc.strerror})"
         tasks.append(Task(label, str(path), path.is_dir(), content, shipped, unreadable))
     return tasks
 
