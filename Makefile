@@ -29,7 +29,7 @@ checklists: $(STAMP)
 	$(BIN)/acv checklist --partenaire programme --tous checklists --date $(CHECKLIST_DATE)
 
 samples: $(STAMP)
-	$(BIN)/python -m instruct.render_pieces samples
+	$(BIN)/python -m instruct.samples.render_pieces samples
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import code_state, descendants  # noqa: E402
 
-ACV = [sys.executable, "-m", "instruct.cli"]
+ACV = [sys.executable, "-m", "instruct.cli.main"]
 DATE = "2026-11-26"
 
 
@@ -78,7 +78,9 @@ def batch(folder: Path, out: Path, workers: int, cache: Path | None, referentiel
 
 
 def generate(n: int, out: Path, communes: str | None, documents: bool) -> float:
-    command = ACV + ["samples", "generate", "--n", str(n), "-o", str(out)] + (["--communes", communes] if communes else [])
+    command = (
+        ACV + ["samples", "generate", "--n", str(n), "-o", str(out)] + (["--communes", communes] if communes else [])
+    )
     command += [] if documents else ["--sans-pieces"]
     started = time.perf_counter()
     subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
@@ -91,36 +93,48 @@ def main() -> int:
     parser.add_argument("--communes", help="acv-communes.csv: real names and places (the dossiers stay synthetic)")
     args = parser.parse_args()
     print("acv-instruct — national batch benchmark (benchmarks/batch.py)")
-    print(f"code measured: {code_state()}; machine: nproc {os.cpu_count()}, Python {platform.python_version()}, "
-          f"{platform.system()} {platform.machine()}; date of judgement {DATE}")
+    print(
+        f"code measured: {code_state()}; machine: nproc {os.cpu_count()}, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()}; date of judgement {DATE}"
+    )
     work = Path(tempfile.mkdtemp(prefix="acv-bench-lot-"))
     try:
         plain, full = work / "sans-pieces", work / "avec-pieces"
         # invented towns are in no official list: judged without one (PROG-01 à vérifier); real ones with theirs
         referentiel = str(Path(args.communes).resolve().parent) if args.communes else None
-        print(f"generated {args.n} towns without documents in {generate(args.n, plain, args.communes, False):.1f} s, "
-              f"with documents in {generate(args.n, full, args.communes, True):.1f} s")
+        print(
+            f"generated {args.n} towns without documents in {generate(args.n, plain, args.communes, False):.1f} s, "
+            f"with documents in {generate(args.n, full, args.communes, True):.1f} s"
+        )
         pieces = sum(1 for _ in full.rglob("*") if _.suffix in {".pdf", ".docx"})
         size = sum(p.stat().st_size for p in full.rglob("*") if p.is_file())
         print(f"with documents: {pieces} PDF/DOCX pieces, {size / 1e6:.1f} MB in all\n")
         print(f"{'run':58} {'wall s':>7} {'towns/s':>8} {'peak MiB':>9}")
         results = {}
-        runs = [("sans-1", "without documents, 1 process, no cache", plain, 1, None),
-                ("sans-2", "without documents, 2 processes, no cache", plain, 2, None),
-                ("avec-1", "with documents, 1 process, no cache", full, 1, None),
-                ("avec-2", "with documents, 2 processes, no cache", full, 2, None),
-                ("first", "with documents, 2 processes, first run (empty cache)", full, 2, work / "cache"),
-                ("rerun", "with documents, 2 processes, unchanged rerun (cache)", full, 2, work / "cache")]
+        runs = [
+            ("sans-1", "without documents, 1 process, no cache", plain, 1, None),
+            ("sans-2", "without documents, 2 processes, no cache", plain, 2, None),
+            ("avec-1", "with documents, 1 process, no cache", full, 1, None),
+            ("avec-2", "with documents, 2 processes, no cache", full, 2, None),
+            ("first", "with documents, 2 processes, first run (empty cache)", full, 2, work / "cache"),
+            ("rerun", "with documents, 2 processes, unchanged rerun (cache)", full, 2, work / "cache"),
+        ]
         for key, label, folder, workers, cache in runs:
             seconds, peak, summary = batch(folder, work / f"out-{key}", workers, cache, referentiel)
             results[key] = (seconds, peak)
             print(f"{label:58} {seconds:7.2f} {args.n / seconds:8.1f} {peak / 2**20:9.0f}")
         print(f"  last summary line: {summary}")
-        print(f"\nspeed-up 1 -> 2 processes: without documents x{results['sans-1'][0] / results['sans-2'][0]:.2f}, "
-              f"with documents x{results['avec-1'][0] / results['avec-2'][0]:.2f}")
+        print(
+            f"\nspeed-up 1 -> 2 processes: without documents x{results['sans-1'][0] / results['sans-2'][0]:.2f}, "
+            f"with documents x{results['avec-1'][0] / results['avec-2'][0]:.2f}"
+        )
         peak = max(p for _, p in results.values())
-        checks = [("without documents < 5 s", results["sans-2"][0] < 5), ("with documents < 60 s", results["first"][0] < 60),
-                  ("unchanged rerun < 2 s", results["rerun"][0] < 2), ("memory < 1 GiB", peak < 2**30)]
+        checks = [
+            ("without documents < 5 s", results["sans-2"][0] < 5),
+            ("with documents < 60 s", results["first"][0] < 60),
+            ("unchanged rerun < 2 s", results["rerun"][0] < 2),
+            ("memory < 1 GiB", peak < 2**30),
+        ]
         print("targets: " + "; ".join(f"{name}: {'atteinte' if ok else 'NON atteinte'}" for name, ok in checks))
     finally:
         shutil.rmtree(work, ignore_errors=True)

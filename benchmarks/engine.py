@@ -12,7 +12,7 @@ Prints, for the durable-rules engine and the plain-Python reference evaluator:
   and the durable/python time ratio;
 - the one-off durable ruleset compile (cached per process) and the first calls;
 - a per-stage breakdown of one pass (parse, validate, prepare, build_facts, evaluate,
-  build_findings, verdicts, report_dict, json) that mirrors instruct.check.check_dossier;
+  build_findings, verdicts, report_dict, json) that mirrors instruct.engine.check.check_dossier;
 - what the cyclic GC costs: the timed passes run with the generated corpus frozen (gc.freeze,
   so that the rate does not depend on how many Dossier objects the benchmark holds); one pass
   in a service-like state (only YAML texts held, nothing frozen) and one with the GC disabled
@@ -47,14 +47,17 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from instruct import engine_durable, report_json, yamlio  # noqa: E402
-from instruct.check import ENGINES, Report, assemble_report, check_dossier, prepared_rules  # noqa: E402
-from instruct.evaluation import prepare  # noqa: E402
-from instruct.facts import build_facts  # noqa: E402
-from instruct.findings import build_findings  # noqa: E402
-from instruct.loader import validate  # noqa: E402
-from instruct.referentiel import CommuneACV, Referentiel  # noqa: E402
-from instruct.rules import load_catalogue  # noqa: E402
+from instruct import yamlio
+from instruct.documents.load import validate
+from instruct.engine import durable as engine_durable
+from instruct.engine.check import ENGINES, assemble_report, check_dossier, prepared_rules
+from instruct.engine.findings import build_findings
+from instruct.engine.prepare import prepare
+from instruct.facts import build_facts
+from instruct.model.report import Report
+from instruct.referentiel.registry import CommuneACV, Referentiel
+from instruct.reports import json as report_json
+from instruct.rules.catalogue import load_catalogue
 
 SOURCE = "x.yaml"
 PARTENAIRES: list[str] = ["PROG"]  # set from --partenaire
@@ -66,18 +69,110 @@ TARGET_RATIO = 2.0  # durable time / python time
 # Generator
 # =============================================================================================
 
-PREFIXES = ["Saint-", "Mont", "Belle", "Ville", "Val-", "Roche", "Bourg", "Pont-", "Clair", "Fontaine-",
-            "Château-", "Sainte-", "Beau", "Neuf", "Haute-", "Long", "Vieux-", "Grand-"]
-ROOTS = ["Aubin", "Lys", "Marne", "Forges", "Loire", "Sorgue", "Vienne", "Aven", "Orne", "Dore", "Isle",
-         "Brenne", "Cher", "Eure", "Sarthe", "Meuse", "Creuse", "Saône", "Tarn", "Lot", "Gers", "Aude"]
+PREFIXES = [
+    "Saint-",
+    "Mont",
+    "Belle",
+    "Ville",
+    "Val-",
+    "Roche",
+    "Bourg",
+    "Pont-",
+    "Clair",
+    "Fontaine-",
+    "Château-",
+    "Sainte-",
+    "Beau",
+    "Neuf",
+    "Haute-",
+    "Long",
+    "Vieux-",
+    "Grand-",
+]
+ROOTS = [
+    "Aubin",
+    "Lys",
+    "Marne",
+    "Forges",
+    "Loire",
+    "Sorgue",
+    "Vienne",
+    "Aven",
+    "Orne",
+    "Dore",
+    "Isle",
+    "Brenne",
+    "Cher",
+    "Eure",
+    "Sarthe",
+    "Meuse",
+    "Creuse",
+    "Saône",
+    "Tarn",
+    "Lot",
+    "Gers",
+    "Aude",
+]
 SUFFIXES = ["", "", "", "-sur-Mer", "-les-Bains", "-en-Vallée", "-le-Château", "-sur-Loire", "-la-Forêt"]
-FIRST = ["Claire", "Paul", "Anne", "Julien", "Sophie", "Marc", "Nathalie", "Hugo", "Léa", "Étienne",
-         "Camille", "Thomas", "Inès", "Bruno", "Chloé", "Olivier", "Agnès", "Rémi", "Zoé", "Yves"]
-LAST = ["Martin", "Durand", "Leroy", "Petit", "Moreau", "Lefèvre", "Garnier", "Faure", "Rousseau",
-        "Blanc", "Guérin", "Muller", "Henry", "Roussel", "Nicolas", "Perrin", "Morin", "Mathieu"]
-STREETS = ["rue de la République", "rue Nationale", "place du Marché", "rue des Tanneurs", "quai de la Loire",
-           "rue Victor-Hugo", "rue Gambetta", "boulevard Carnot", "rue du Pont", "place de l'Hôtel-de-Ville",
-           "rue des Halles", "rue Pasteur", "avenue de la Gare", "rue Jean-Jaurès", "impasse des Cordiers"]
+FIRST = [
+    "Claire",
+    "Paul",
+    "Anne",
+    "Julien",
+    "Sophie",
+    "Marc",
+    "Nathalie",
+    "Hugo",
+    "Léa",
+    "Étienne",
+    "Camille",
+    "Thomas",
+    "Inès",
+    "Bruno",
+    "Chloé",
+    "Olivier",
+    "Agnès",
+    "Rémi",
+    "Zoé",
+    "Yves",
+]
+LAST = [
+    "Martin",
+    "Durand",
+    "Leroy",
+    "Petit",
+    "Moreau",
+    "Lefèvre",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "Morin",
+    "Mathieu",
+]
+STREETS = [
+    "rue de la République",
+    "rue Nationale",
+    "place du Marché",
+    "rue des Tanneurs",
+    "quai de la Loire",
+    "rue Victor-Hugo",
+    "rue Gambetta",
+    "boulevard Carnot",
+    "rue du Pont",
+    "place de l'Hôtel-de-Ville",
+    "rue des Halles",
+    "rue Pasteur",
+    "avenue de la Gare",
+    "rue Jean-Jaurès",
+    "impasse des Cordiers",
+]
 DIAGNOSTICS = [
     "Vacance de {p} % des logements du centre ancien, concentrée dans les étages au-dessus des commerces.",
     "Vacance commerciale de {p} % sur l'axe marchand principal, avec une fragilité des cellules de moins de 50 m².",
@@ -88,29 +183,62 @@ DIAGNOSTICS = [
     "Parc de logements anciens énergivores : {p} % des résidences principales construites avant 1948.",
 ]
 OBJECTIFS = [
-    "Remettre {n} logements vacants sur le marché", "Ramener la vacance commerciale sous {p} %",
-    "Relier la gare au centre à pied et à vélo", "Requalifier {n} places et rues du centre",
-    "Rénover la médiathèque et le cinéma", "Accueillir {n} ménages supplémentaires en centre-ville",
-    "Créer une maison de santé pluriprofessionnelle", "Réduire de {p} % la consommation énergétique des logements",
+    "Remettre {n} logements vacants sur le marché",
+    "Ramener la vacance commerciale sous {p} %",
+    "Relier la gare au centre à pied et à vélo",
+    "Requalifier {n} places et rues du centre",
+    "Rénover la médiathèque et le cinéma",
+    "Accueillir {n} ménages supplémentaires en centre-ville",
+    "Créer une maison de santé pluriprofessionnelle",
+    "Réduire de {p} % la consommation énergétique des logements",
 ]
 ACTIONS = [
-    (1, "Étude pré-opérationnelle OPAH-RU"), (1, "OPAH-RU multisite"), (1, "Recyclage d'îlot dégradé"),
-    (1, "Opération de restauration immobilière"), (1, "Aide au ravalement de façades"),
-    (2, "Manager de centre-ville"), (2, "Foncière de redynamisation commerciale"), (2, "Halles couvertes"),
-    (2, "Boutique à l'essai"), (2, "Signalétique commerciale"), (3, "Liaison douce gare – centre"),
-    (3, "Pôle d'échanges multimodal"), (3, "Plan de jalonnement"), (3, "Parking relais"),
-    (4, "Requalification de la place du Marché"), (4, "Aménagement des quais"), (4, "Mise en lumière du patrimoine"),
-    (4, "Végétalisation des cours d'école"), (5, "Rénovation de la médiathèque"), (5, "Maison de santé"),
-    (5, "Tiers-lieu numérique"), (5, "Conservatoire de musique"),
+    (1, "Étude pré-opérationnelle OPAH-RU"),
+    (1, "OPAH-RU multisite"),
+    (1, "Recyclage d'îlot dégradé"),
+    (1, "Opération de restauration immobilière"),
+    (1, "Aide au ravalement de façades"),
+    (2, "Manager de centre-ville"),
+    (2, "Foncière de redynamisation commerciale"),
+    (2, "Halles couvertes"),
+    (2, "Boutique à l'essai"),
+    (2, "Signalétique commerciale"),
+    (3, "Liaison douce gare – centre"),
+    (3, "Pôle d'échanges multimodal"),
+    (3, "Plan de jalonnement"),
+    (3, "Parking relais"),
+    (4, "Requalification de la place du Marché"),
+    (4, "Aménagement des quais"),
+    (4, "Mise en lumière du patrimoine"),
+    (4, "Végétalisation des cours d'école"),
+    (5, "Rénovation de la médiathèque"),
+    (5, "Maison de santé"),
+    (5, "Tiers-lieu numérique"),
+    (5, "Conservatoire de musique"),
 ]
-FINANCEURS = [("Banque des Territoires", "cdc"), ("Anah", "anah"), ("Action Logement Services", "action_logement"),
-              ("Région", "region"), ("Département", "departement"), ("État (DSIL)", "prefet"), ("État (FNADT)", "prefet")]
-INDICATEURS = [("Logements remis sur le marché", "resultats", "logements"), ("Taux de vacance commerciale", "resultats", "%"),
-               ("Crédits engagés", "moyens", "euros"), ("Fréquentation du centre-ville", "resultats", "visiteurs/jour"),
-               ("Actions engagées", "moyens", "actions"), ("Surface d'espaces publics requalifiés", "resultats", "m²"),
-               ("Commerces ouverts", "resultats", "commerces"), ("Études lancées", "moyens", "études"),
-               ("Population du centre", "resultats", "habitants"), ("Comités de projet tenus", "moyens", "réunions"),
-               ("Logements rénovés (OPAH)", "resultats", "logements"), ("Ingénierie mobilisée", "moyens", "ETP")]
+FINANCEURS = [
+    ("Banque des Territoires", "cdc"),
+    ("Anah", "anah"),
+    ("Action Logement Services", "action_logement"),
+    ("Région", "region"),
+    ("Département", "departement"),
+    ("État (DSIL)", "prefet"),
+    ("État (FNADT)", "prefet"),
+]
+INDICATEURS = [
+    ("Logements remis sur le marché", "resultats", "logements"),
+    ("Taux de vacance commerciale", "resultats", "%"),
+    ("Crédits engagés", "moyens", "euros"),
+    ("Fréquentation du centre-ville", "resultats", "visiteurs/jour"),
+    ("Actions engagées", "moyens", "actions"),
+    ("Surface d'espaces publics requalifiés", "resultats", "m²"),
+    ("Commerces ouverts", "resultats", "commerces"),
+    ("Études lancées", "moyens", "études"),
+    ("Population du centre", "resultats", "habitants"),
+    ("Comités de projet tenus", "moyens", "réunions"),
+    ("Logements rénovés (OPAH)", "resultats", "logements"),
+    ("Ingénierie mobilisée", "moyens", "ETP"),
+]
 DEPARTEMENTS = [f"{d:02d}" for d in range(1, 96) if d != 20]
 PHASE_1_LIMIT = dt.date(2020, 3, 31)
 PHASE_2_START = dt.date(2023, 1, 1)
@@ -147,7 +275,6 @@ def _ring(rng: random.Random, lon0: float, lat0: float, radius_m: float, jitter:
 def _offset(lon0: float, lat0: float, dist_m: float, angle: float) -> tuple[float, float]:
     k = 111_320.0
     return lon0 + dist_m * math.cos(angle) / (k * math.cos(math.radians(lat0))), lat0 + dist_m * math.sin(angle) / k
-
 
 
 def _split(rng: random.Random, total: int, parts: int) -> list[int]:
@@ -195,9 +322,27 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
 
     # --- convention-cadre -----------------------------------------------------------------------
     signataires = [
-        {"role": "ville_centre", "organisme": ville_org, "nom": _person(rng), "qualite": "maire", "date_signature": d_conv},
-        {"role": "intercommunalite", "organisme": epci, "nom": _person(rng), "qualite": "président", "date_signature": d_conv},
-        {"role": "prefet", "organisme": f"Préfecture ({dept})", "nom": _person(rng), "qualite": "préfet", "date_signature": d_conv},
+        {
+            "role": "ville_centre",
+            "organisme": ville_org,
+            "nom": _person(rng),
+            "qualite": "maire",
+            "date_signature": d_conv,
+        },
+        {
+            "role": "intercommunalite",
+            "organisme": epci,
+            "nom": _person(rng),
+            "qualite": "président",
+            "date_signature": d_conv,
+        },
+        {
+            "role": "prefet",
+            "organisme": f"Préfecture ({dept})",
+            "nom": _person(rng),
+            "qualite": "préfet",
+            "date_signature": d_conv,
+        },
         {"role": "cdc", "organisme": "Banque des Territoires", "qualite": "directeur régional"},
         {"role": "action_logement", "organisme": "Action Logement Services"},
         {"role": "anah", "organisme": "Anah", "qualite": "délégué local"},
@@ -206,28 +351,45 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
     ]
     quartiers = []
     if rng.random() < 0.2:  # a NPNRU quartier: the ANRU must sign
-        quartiers.append({"code_qpv": f"QP0{dept}{rng.randint(1, 99):03d}", "nom": f"Quartier {rng.choice(ROOTS)}",
-                          "programme": rng.choice(["NPNRU_national", "NPNRU_regional"])})
+        quartiers.append(
+            {
+                "code_qpv": f"QP0{dept}{rng.randint(1, 99):03d}",
+                "nom": f"Quartier {rng.choice(ROOTS)}",
+                "programme": rng.choice(["NPNRU_national", "NPNRU_regional"]),
+            }
+        )
         if not gap(0.3):
             signataires.append({"role": "anru", "organisme": "ANRU"})
     if gap(0.08):
         required = [s for s in signataires if s["role"] in {"cdc", "action_logement", "anah", "intercommunalite"}]
         signataires.remove(rng.choice(required))
     deliberations = [
-        {"organe": "commune", "date": d_conv - dt.timedelta(days=rng.randint(20, 90)), "reference": f"DEL-{d_conv.year}-{rng.randint(1, 199):03d}"},
-        {"organe": "intercommunalite", "date": d_conv - dt.timedelta(days=rng.randint(10, 80)), "reference": f"CC-{d_conv.year}-{rng.randint(1, 299):03d}"},
+        {
+            "organe": "commune",
+            "date": d_conv - dt.timedelta(days=rng.randint(20, 90)),
+            "reference": f"DEL-{d_conv.year}-{rng.randint(1, 199):03d}",
+        },
+        {
+            "organe": "intercommunalite",
+            "date": d_conv - dt.timedelta(days=rng.randint(10, 80)),
+            "reference": f"CC-{d_conv.year}-{rng.randint(1, 299):03d}",
+        },
     ]
     if rng.random() < 0.3:
         deliberations.append({"organe": "autre", "date": d_conv - dt.timedelta(days=rng.randint(5, 60))})
     if gap(0.05):
         deliberations.pop(rng.randrange(2))
-    trame = {k: True for k in ("parties", "preambule_objectifs", "engagement_parties", "organisation_comite_projet",
-                               "duree_evolution_fonctionnement", "phase_initialisation", "suivi_evaluation",
-                               "traitement_litiges", "annexe_fiches_matures")}
+    trame = dict.fromkeys(("parties", "preambule_objectifs", "engagement_parties", "organisation_comite_projet", "duree_evolution_fonctionnement", "phase_initialisation", "suivi_evaluation", "traitement_litiges", "annexe_fiches_matures"), True)
     if gap(0.1):
         trame[rng.choice(list(trame))] = False
-    cadre = {"date_signature": d_conv, "duree_annees": rng.choice([5, 5, 6, 7]), "signataires": signataires,
-             "deliberations": deliberations, "contenu": trame, "piece": "convention-cadre"}
+    cadre = {
+        "date_signature": d_conv,
+        "duree_annees": rng.choice([5, 5, 6, 7]),
+        "signataires": signataires,
+        "deliberations": deliberations,
+        "contenu": trame,
+        "piece": "convention-cadre",
+    }
     if gap(0.03):
         del cadre["contenu"]
 
@@ -242,8 +404,13 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
         if s == 2 and gap(0.1):  # a sector drawn across the intervention perimeter
             dist = r_interv * rng.uniform(0.95, 1.2)
         lon_s, lat_s = _offset(lon_i, lat_i, dist, rng.uniform(0, 6.28))
-        secteurs.append({"id": f"secteur-{s + 1}", "nom": f"Secteur {rng.choice(STREETS)}",
-                         "geometrie": {"type": "Polygon", "coordinates": [_ring(rng, lon_s, lat_s, r_s)]}})
+        secteurs.append(
+            {
+                "id": f"secteur-{s + 1}",
+                "nom": f"Secteur {rng.choice(STREETS)}",
+                "geometrie": {"type": "Polygon", "coordinates": [_ring(rng, lon_s, lat_s, r_s)]},
+            }
+        )
     perimetres = {
         "etude": {"type": "Polygon", "coordinates": [_ring(rng, lon0, lat0, r_etude, 0.04)]},
         "intervention": {"type": "Polygon", "coordinates": [_ring(rng, lon_i, lat_i, r_interv, 0.04)]},
@@ -268,7 +435,9 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
     fiches = []
     porteurs = [ville_org, epci]
     sum_cout = sum_cofin = 0
-    approval_max = min(as_of - dt.timedelta(days=120), d_aven + dt.timedelta(days=900), engagement_end - dt.timedelta(days=60))
+    approval_max = min(
+        as_of - dt.timedelta(days=120), d_aven + dt.timedelta(days=900), engagement_end - dt.timedelta(days=60)
+    )
     for f in range(40):
         axe, titre = rng.choice(ACTIONS)
         mature = f < 8 and rng.random() < 0.9
@@ -297,9 +466,14 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
             financement[-1]["date_engagement"] = engagement_end + dt.timedelta(days=rng.randint(10, 200))
         financement.append({"financeur": maitre, "role": "porteur", "montant": _euros(amounts[0])})
         fiche = {
-            "id": f"FA-{f + 1:02d}", "intitule": f"{titre} ({f + 1})", "axe": axe, "maitre_ouvrage": maitre,
-            "maturite": "mature" if mature else "a_venir", "calendrier": {"debut": debut, "fin": fin},
-            "cout": _euros(cout), "financement": financement,
+            "id": f"FA-{f + 1:02d}",
+            "intitule": f"{titre} ({f + 1})",
+            "axe": axe,
+            "maitre_ouvrage": maitre,
+            "maturite": "mature" if mature else "a_venir",
+            "calendrier": {"debut": debut, "fin": fin},
+            "cout": _euros(cout),
+            "financement": financement,
         }
         if not mature:
             # approved before the avenant: annexed to it and signed with it; after: signed on its own
@@ -314,8 +488,14 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
                 signed.pop()
             if f in future:
                 signature = as_of + dt.timedelta(days=rng.randint(5, 90))
-            fiche.update({"date_approbation_comite_projet": approval, "date_comite_regional": cre,
-                          "date_signature": signature, "signataires": signed})
+            fiche.update(
+                {
+                    "date_approbation_comite_projet": approval,
+                    "date_comite_regional": cre,
+                    "date_signature": signature,
+                    "signataires": signed,
+                }
+            )
         if rng.random() < 0.3 or f in outside:
             dist = r_interv * rng.uniform(1.3, 2.0) if f in outside else rng.uniform(0, 0.7 * r_interv)
             lon_p, lat_p = _offset(lon_i, lat_i, dist, rng.uniform(0, 6.28))
@@ -335,18 +515,27 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
         budget["total"] = _euros(total + rng.randint(10_000, 400_000) * 100)
     if gap(0.06):
         del budget["part_porteur"]
-    contenu_av = {k: True for k in ("diagnostic_afom", "objectifs_generaux_et_par_axe", "perimetres_intervention", "plan_actions",
-                                    "calendrier_general", "budget_financement", "annexe_livrables_etudes",
-                                    "annexe_document_presentation", "annexe_plan_perimetres", "annexe_calendrier_detaille",
-                                    "annexe_budget_detaille", "annexe_fiches_actions")}
+    contenu_av = dict.fromkeys(("diagnostic_afom", "objectifs_generaux_et_par_axe", "perimetres_intervention", "plan_actions", "calendrier_general", "budget_financement", "annexe_livrables_etudes", "annexe_document_presentation", "annexe_plan_perimetres", "annexe_calendrier_detaille", "annexe_budget_detaille", "annexe_fiches_actions"), True)
     if gap(0.1):
         for k in rng.sample(list(contenu_av), rng.randint(1, 3)):
             contenu_av[k] = False
     avenant = {
-        "numero": 1, "objet": "deploiement", "date_signature": d_aven if avenant_signe else None,
-        "signataires": [{"role": r, "organisme": o} for r, o in (("ville_centre", ville_org), ("intercommunalite", epci),
-                        ("prefet", f"Préfecture ({dept})"), ("cdc", "Banque des Territoires"), ("region", "Région"))],
-        "contenu": contenu_av, "budget": budget, "piece": "avenant-1",
+        "numero": 1,
+        "objet": "deploiement",
+        "date_signature": d_aven if avenant_signe else None,
+        "signataires": [
+            {"role": r, "organisme": o}
+            for r, o in (
+                ("ville_centre", ville_org),
+                ("intercommunalite", epci),
+                ("prefet", f"Préfecture ({dept})"),
+                ("cdc", "Banque des Territoires"),
+                ("region", "Région"),
+            )
+        ],
+        "contenu": contenu_av,
+        "budget": budget,
+        "piece": "avenant-1",
     }
     if not avenant_signe:
         del avenant["date_signature"]
@@ -368,9 +557,24 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
     gouvernance = {
         "directeur_projet": {"nom": directeur, "fonction": "directeur de projet ACV", "date_nomination": d_directeur},
         "comite_projet": {"date_installation": d_comite, "membres": membres},
-        "equipe_projet": {"operationnelle": not gap(0.05),
-                          "membres": [{"nom": directeur}] + [{"nom": _person(rng), "fonction": rng.choice(["urbaniste", "chargé de mission commerce", "chargée de mission habitat", "juriste"])} for _ in range(rng.randint(2, 4))]},
-        "partenaires_locaux": ["Chambre de commerce et d'industrie", f"Office HLM {rng.choice(ROOTS)} Habitat", "Union des commerçants"],
+        "equipe_projet": {
+            "operationnelle": not gap(0.05),
+            "membres": [{"nom": directeur}]
+            + [
+                {
+                    "nom": _person(rng),
+                    "fonction": rng.choice(
+                        ["urbaniste", "chargé de mission commerce", "chargée de mission habitat", "juriste"]
+                    ),
+                }
+                for _ in range(rng.randint(2, 4))
+            ],
+        },
+        "partenaires_locaux": [
+            "Chambre de commerce et d'industrie",
+            f"Office HLM {rng.choice(ROOTS)} Habitat",
+            "Union des commerçants",
+        ],
     }
     if gap(0.04):
         del gouvernance["directeur_projet"]
@@ -385,17 +589,27 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
     def text(pool: list[str]) -> str:
         return rng.choice(pool).format(p=rng.randint(5, 30), k=rng.randint(1, 3), n=rng.randint(10, 200))
 
-    axes = [{"numero": n, "diagnostic": " ".join(text(DIAGNOSTICS) for _ in range(rng.randint(1, 3))),
-             "objectifs": [text(OBJECTIFS) for _ in range(rng.randint(1, 3))]} for n in range(1, 6)]
+    axes = [
+        {
+            "numero": n,
+            "diagnostic": " ".join(text(DIAGNOSTICS) for _ in range(rng.randint(1, 3))),
+            "objectifs": [text(OBJECTIFS) for _ in range(rng.randint(1, 3))],
+        }
+        for n in range(1, 6)
+    ]
     if gap(0.06):
         axes[rng.randrange(5)]["objectifs"] = []
-    sujets = {"innovation": "Plateforme de participation citoyenne et expérimentation de logistique urbaine du dernier kilomètre.",
-              "numerique": "Wifi public, vitrine numérique des commerces et billetterie en ligne des équipements.",
-              "animation": "Manager de centre-ville, programme annuel d'événements et marchés nocturnes."}
+    sujets = {
+        "innovation": "Plateforme de participation citoyenne et expérimentation de logistique urbaine du dernier kilomètre.",
+        "numerique": "Wifi public, vitrine numérique des commerces et billetterie en ligne des équipements.",
+        "animation": "Manager de centre-ville, programme annuel d'événements et marchés nocturnes.",
+    }
     if gap(0.06):
         del sujets[rng.choice(list(sujets))]
-    indicateurs = [{"nom": nom, "type": t, "unite": u, **({"valeur_cible": rng.randint(5, 500)} if rng.random() < 0.7 else {})}
-                   for nom, t, u in rng.sample(INDICATEURS, rng.randint(8, 12))]
+    indicateurs = [
+        {"nom": nom, "type": t, "unite": u, **({"valeur_cible": rng.randint(5, 500)} if rng.random() < 0.7 else {})}
+        for nom, t, u in rng.sample(INDICATEURS, rng.randint(8, 12))
+    ]
     if gap(0.04):
         indicateurs = [x for x in indicateurs if x["type"] == "resultats"]
 
@@ -405,8 +619,10 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
         "collectivites": {
             "ville_centre": {"nom": ville, "insee": insee},
             "intercommunalite": {"nom": epci, "siren": f"2{rng.randint(0, 99_999_999):08d}"},
-            "autres_communes": [{"nom": f"{rng.choice(PREFIXES)}{rng.choice(ROOTS)}", "insee": f"{dept}{rng.randint(1, 899):03d}"}
-                                for _ in range(rng.randint(0, 3))],
+            "autres_communes": [
+                {"nom": f"{rng.choice(PREFIXES)}{rng.choice(ROOTS)}", "insee": f"{dept}{rng.randint(1, 899):03d}"}
+                for _ in range(rng.randint(0, 3))
+            ],
         },
         "convention": {"cadre": cadre, "avenants": [avenant]},
         "gouvernance": gouvernance,
@@ -417,12 +633,20 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
         "fiches_actions": fiches,
         "indicateurs": indicateurs,
         "pieces": [
-            {"id": "convention-cadre", "type": "convention_cadre", "fichier": "convention-cadre-signee.pdf", "titre": "Convention-cadre ACV"},
+            {
+                "id": "convention-cadre",
+                "type": "convention_cadre",
+                "fichier": "convention-cadre-signee.pdf",
+                "titre": "Convention-cadre ACV",
+            },
             {"id": "avenant-1", "type": "avenant", "fichier": "avenant-1.pdf"},
             {"id": "note-projet", "type": "note_projet_urbain", "fichier": "note-projet-urbain.docx"},
             {"id": "plan-situation", "type": "plan_situation", "fichier": "plan-perimetres.pdf"},
         ],
-        "immeubles": [{"id": f"IMM-{k:02d}", "adresse": f"{rng.randint(1, 120)} {rng.choice(STREETS)}, {ville}"} for k in range(1, 11)],
+        "immeubles": [
+            {"id": f"IMM-{k:02d}", "adresse": f"{rng.randint(1, 120)} {rng.choice(STREETS)}, {ville}"}
+            for k in range(1, 11)
+        ],
         "quartiers": quartiers,
     }
     for section, p in (("sujets_transversaux", 0.05), ("indicateurs", 0.05), ("preparation", 0.05)):
@@ -456,6 +680,7 @@ def make_referentiel(corpus: list[dict], rng: random.Random) -> Referentiel:
 # Measurement helpers
 # =============================================================================================
 
+
 def rss_mib() -> float:
     """Current resident set size (Linux /proc), MiB; nan elsewhere."""
     try:
@@ -477,8 +702,15 @@ def code_state() -> str:
     """The commit measured, and whether instruct/ or rules/ differ from it (uncommitted edits)."""
     root = Path(__file__).resolve().parent.parent
     try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "instruct", "rules"], capture_output=True, text=True, timeout=10).stdout.split("\n")
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "instruct", "rules"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.split("\n")
     except (OSError, subprocess.SubprocessError):
         return "unknown (no git)"
     changed = [line[3:] for line in dirty if line.strip()]
@@ -494,7 +726,13 @@ def version(pkg: str) -> str:
 
 class Bench:
     def __init__(self, texts: list[str], dossiers: list, catalogue, as_of: dt.date, referentiel: Referentiel):
-        self.texts, self.dossiers, self.catalogue, self.as_of, self.referentiel = texts, dossiers, catalogue, as_of, referentiel
+        self.texts, self.dossiers, self.catalogue, self.as_of, self.referentiel = (
+            texts,
+            dossiers,
+            catalogue,
+            as_of,
+            referentiel,
+        )
 
     # (a) YAML text -> JSON text
     def from_text(self, engine: str, limit: int | None = None) -> float:
@@ -503,7 +741,9 @@ class Bench:
         t0 = time.perf_counter()
         for text in texts:
             dossier = validate(yamlio.parse(text, SOURCE), SOURCE)
-            report = check_dossier(dossier, cat, as_of, referentiel=ref, engine=engine, source=SOURCE, partenaires=PARTENAIRES)
+            report = check_dossier(
+                dossier, cat, as_of, referentiel=ref, engine=engine, source=SOURCE, partenaires=PARTENAIRES
+            )
             report_json.render(report)
         return time.perf_counter() - t0
 
@@ -513,7 +753,11 @@ class Bench:
         dossiers = self.dossiers[:limit] if limit else self.dossiers
         t0 = time.perf_counter()
         for dossier in dossiers:
-            report_json.report_dict(check_dossier(dossier, cat, as_of, referentiel=ref, engine=engine, source=SOURCE, partenaires=PARTENAIRES))
+            report_json.report_dict(
+                check_dossier(
+                    dossier, cat, as_of, referentiel=ref, engine=engine, source=SOURCE, partenaires=PARTENAIRES
+                )
+            )
         return time.perf_counter() - t0
 
     def staged(self, text: str, engine: str, acc: dict[str, float]) -> tuple[Report, list, str]:
@@ -537,8 +781,16 @@ class Bench:
         t7 = pc()
         out = report_json.render(report)
         t8 = pc()
-        for name, a, b in (("parse", t0, t1), ("validate", t1, t2), ("prepare", t2, t3), ("build_facts", t3, t4),
-                           ("evaluate", t4, t5), ("build_findings", t5, t6), ("verdicts", t6, t7), ("render", t7, t8)):
+        for name, a, b in (
+            ("parse", t0, t1),
+            ("validate", t1, t2),
+            ("prepare", t2, t3),
+            ("build_facts", t3, t4),
+            ("evaluate", t4, t5),
+            ("build_findings", t5, t6),
+            ("verdicts", t6, t7),
+            ("render", t7, t8),
+        ):
             acc[name] = acc.get(name, 0.0) + (b - a)
         return report, facts, out
 
@@ -553,14 +805,21 @@ def fmt_rate(seconds: float, n: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="dossiers generated (default 1000)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed passes per pipeline and engine; the median is reported (default 3)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timed passes per pipeline and engine; the median is reported (default 3)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--engine", choices=("both", "durable", "python"), default="both")
-    parser.add_argument("--date", type=dt.date.fromisoformat, default=DEFAULT_AS_OF, help=f"evaluation date (default {DEFAULT_AS_OF})")
-    parser.add_argument("--partenaire", action="append", default=None,
-                        help="rule sets to evaluate, as for `acv check` (default: PROG)")
+    parser.add_argument(
+        "--date", type=dt.date.fromisoformat, default=DEFAULT_AS_OF, help=f"evaluation date (default {DEFAULT_AS_OF})"
+    )
+    parser.add_argument(
+        "--partenaire", action="append", default=None, help="rule sets to evaluate, as for `acv check` (default: PROG)"
+    )
     parser.add_argument("--no-tracemalloc", action="store_true", help="skip the tracemalloc pass")
-    parser.add_argument("--trace-n", type=int, default=None, help="dossiers in the tracemalloc pass (default: all; it runs ~5x slower)")
+    parser.add_argument(
+        "--trace-n", type=int, default=None, help="dossiers in the tracemalloc pass (default: all; it runs ~5x slower)"
+    )
     args = parser.parse_args(argv)
     args.partenaire = args.partenaire or ["PROG"]  # the programme rule set alone (X would come with "programme")
     if args.n < 1 or args.repeat < 1:
@@ -587,8 +846,9 @@ def main(argv: list[str] | None = None) -> int:
     texts = [dump_yaml(d) for d in corpus]
     t_dump = time.perf_counter() - t0
     # the text must say what the data says (yamlio keeps dates as text: compare validated models)
-    first_roundtrip = (texts[0] == yaml.safe_dump(corpus[0], allow_unicode=True, sort_keys=False)
-                       and validate(yamlio.parse(texts[0], SOURCE), SOURCE) == validate(corpus[0], SOURCE))
+    first_roundtrip = texts[0] == yaml.safe_dump(corpus[0], allow_unicode=True, sort_keys=False) and validate(
+        yamlio.parse(texts[0], SOURCE), SOURCE
+    ) == validate(corpus[0], SOURCE)
     del corpus
     gc.collect()
     rss.append(("corpus generated (YAML texts)", rss_mib()))
@@ -606,8 +866,10 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             compiled = compile_fn(prepared)
             t_compile = time.perf_counter() - t0
-            warm.append(f"durable ruleset compile (first call, cached per process): {t_compile * 1e3:.1f} ms "
-                        f"({len(compiled.actions)} durable rules from {n_rules} rules)")
+            warm.append(
+                f"durable ruleset compile (first call, cached per process): {t_compile * 1e3:.1f} ms "
+                f"({len(compiled.actions)} durable rules from {n_rules} rules)"
+            )
         else:  # the adapter changed: time the first evaluation, compile included
             facts = build_facts(first_dossier, as_of, referentiel)
             t0 = time.perf_counter()
@@ -618,7 +880,9 @@ def main(argv: list[str] | None = None) -> int:
         check_dossier(first_dossier, catalogue, as_of, referentiel=referentiel, engine=engine, partenaires=PARTENAIRES)
         first = time.perf_counter() - t0
         bench.from_text(engine, min(20, args.n))
-        warm.append(f"{engine}: first check_dossier {first * 1e3:.1f} ms, then {min(20, args.n)} dossiers of (a) and (b) to warm up")
+        warm.append(
+            f"{engine}: first check_dossier {first * 1e3:.1f} ms, then {min(20, args.n)} dossiers of (a) and (b) to warm up"
+        )
     rss.append(("after warm-up", rss_mib()))
 
     # --- GC, service-like: only the YAML texts (not tracked by the GC) are held, nothing frozen ----------
@@ -674,7 +938,17 @@ def main(argv: list[str] | None = None) -> int:
                 verdicts.update(f"{code} {r.verdict}" for code, r in report.rulesets.items())
                 statuses.update(f.status for f in report.findings)
             if k < 5:  # the staged pipeline must give exactly check_dossier's report
-                ref_out = report_json.render(check_dossier(dossiers[k], catalogue, as_of, referentiel=referentiel, engine=engine, source=SOURCE, partenaires=PARTENAIRES))
+                ref_out = report_json.render(
+                    check_dossier(
+                        dossiers[k],
+                        catalogue,
+                        as_of,
+                        referentiel=referentiel,
+                        engine=engine,
+                        source=SOURCE,
+                        partenaires=PARTENAIRES,
+                    )
+                )
                 fidelity_ok &= ref_out == out
         stage_acc[engine] = acc
         per_engine_comparable[engine] = comparables
@@ -703,27 +977,44 @@ def main(argv: list[str] | None = None) -> int:
     out = []
     w = out.append
     w("acv-instruct — engine benchmark (benchmarks/engine.py)")
-    w(f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.system()} {platform.machine()}; "
-      f"os.cpu_count()={os.cpu_count()}, usable={len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'}; "
-      f"single process, single thread, not pinned")
-    w(f"durable-rules {version('durable-rules')}, pydantic {version('pydantic')}, shapely {version('shapely')}, "
-      f"PyYAML {version('PyYAML')} (libyaml C loader: {'yes' if hasattr(yaml, 'CSafeLoader') else 'NO'})")
-    w(f"rules: {', '.join(rs.code for rs in rulesets)} ({n_rules} rules), catalogue load {t_catalogue * 1e3:.0f} ms; "
-      f"as_of {as_of}; n={n}, repeat={args.repeat} (median), seed={args.seed}, engine={args.engine}")
+    w(
+        f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.system()} {platform.machine()}; "
+        f"os.cpu_count()={os.cpu_count()}, usable={len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'}; "
+        f"single process, single thread, not pinned"
+    )
+    w(
+        f"durable-rules {version('durable-rules')}, pydantic {version('pydantic')}, shapely {version('shapely')}, "
+        f"PyYAML {version('PyYAML')} (libyaml C loader: {'yes' if hasattr(yaml, 'CSafeLoader') else 'NO'})"
+    )
+    w(
+        f"rules: {', '.join(rs.code for rs in rulesets)} ({n_rules} rules), catalogue load {t_catalogue * 1e3:.0f} ms; "
+        f"as_of {as_of}; n={n}, repeat={args.repeat} (median), seed={args.seed}, engine={args.engine}"
+    )
     w(f"code measured: {code_state()}")
     w("")
-    w(f"corpus: generated in {t_gen:.2f} s, YAML dumped in {t_dump:.2f} s, parsed+validated once (GC on, nothing frozen) in {t_validate_all:.2f} s; "
-      f"YAML text validates to the same Dossier as the data: {'yes' if first_roundtrip else 'NO'}")
-    w(f"  YAML size per dossier: mean {statistics.mean(sizes) / 1024:.1f} KiB (min {min(sizes) / 1024:.1f}, max {max(sizes) / 1024:.1f}); "
-      f"40 fiches, 3 secteurs, 10 immeubles each")
-    w(f"  facts per dossier: mean {statistics.mean(n_facts):.1f} (min {min(n_facts)}, max {max(n_facts)}); "
-      f"findings per dossier: mean {statistics.mean(n_findings):.1f} (min {min(n_findings)}, max {max(n_findings)})")
-    w("  verdicts (per rule set, share of dossiers): " + ", ".join(f"{v} {c} ({100 * c / n:.0f} %)" for v, c in sorted(verdicts.items())))
+    w(
+        f"corpus: generated in {t_gen:.2f} s, YAML dumped in {t_dump:.2f} s, parsed+validated once (GC on, nothing frozen) in {t_validate_all:.2f} s; "
+        f"YAML text validates to the same Dossier as the data: {'yes' if first_roundtrip else 'NO'}"
+    )
+    w(
+        f"  YAML size per dossier: mean {statistics.mean(sizes) / 1024:.1f} KiB (min {min(sizes) / 1024:.1f}, max {max(sizes) / 1024:.1f}); "
+        f"40 fiches, 3 secteurs, 10 immeubles each"
+    )
+    w(
+        f"  facts per dossier: mean {statistics.mean(n_facts):.1f} (min {min(n_facts)}, max {max(n_facts)}); "
+        f"findings per dossier: mean {statistics.mean(n_findings):.1f} (min {min(n_findings)}, max {max(n_findings)})"
+    )
+    w(
+        "  verdicts (per rule set, share of dossiers): "
+        + ", ".join(f"{v} {c} ({100 * c / n:.0f} %)" for v, c in sorted(verdicts.items()))
+    )
     total_f = sum(statuses.values())
     w("  statuses: " + ", ".join(f"{s} {100 * c / total_f:.1f} %" for s, c in statuses.most_common()))
     if agree is not None:
         w(f"  durable and python outcomes identical on {agree}/{n} dossiers")
-    w(f"  staged pass reproduces check_dossier's JSON exactly (first {min(5, n)} dossiers): {'yes' if fidelity_ok else 'NO'}")
+    w(
+        f"  staged pass reproduces check_dossier's JSON exactly (first {min(5, n)} dossiers): {'yes' if fidelity_ok else 'NO'}"
+    )
     w("")
     w("warm-up:")
     for line in warm:
@@ -733,47 +1024,80 @@ def main(argv: list[str] | None = None) -> int:
     if len(engines) == 2:
         hdr += f"{'durable/python time':>22}"
     w(hdr)
-    for key, label in (("a", "(a) end to end: YAML text -> JSON report"), ("b", "(b) engine part: Dossier -> report_dict")):
+    for key, label in (
+        ("a", "(a) end to end: YAML text -> JSON report"),
+        ("b", "(b) engine part: Dossier -> report_dict"),
+    ):
         line = f"{label:<52}" + "".join(f"{n / med[(key, e)]:10.1f}" for e in engines)
         if len(engines) == 2:
             line += f"{med[(key, 'durable')] / med[(key, 'python')]:21.2f}x"
         w(line)
-        spread = "; ".join(f"{e} {min(n / t for t in times[(key, e)]):.1f}–{max(n / t for t in times[(key, e)]):.1f}" for e in engines)
+        spread = "; ".join(
+            f"{e} {min(n / t for t in times[(key, e)]):.1f}–{max(n / t for t in times[(key, e)]):.1f}" for e in engines
+        )
         w(f"{'':<6}range over passes: {spread}")
     w(f"{'ms per dossier, (a)':<52}" + "".join(f"{1e3 * med[('a', e)] / n:10.2f}" for e in engines))
     w(f"{'ms per dossier, (b)':<52}" + "".join(f"{1e3 * med[('b', e)] / n:10.2f}" for e in engines))
     w(f"GC, pipeline (a), one pass over {diag_n} dossiers (dossiers/s):")
-    w(f"{'  service-like: only YAML texts held, nothing frozen':<52}" + "".join(f"{gc_service[e]:10.1f}" for e in engines))
-    w(f"{'  timed passes above: corpus frozen (gc.freeze)':<52}" + "".join(f"{n / med[('a', e)]:10.1f}" for e in engines)
-      + f"   ({frozen} objects frozen)")
+    w(
+        f"{'  service-like: only YAML texts held, nothing frozen':<52}"
+        + "".join(f"{gc_service[e]:10.1f}" for e in engines)
+    )
+    w(
+        f"{'  timed passes above: corpus frozen (gc.freeze)':<52}"
+        + "".join(f"{n / med[('a', e)]:10.1f}" for e in engines)
+        + f"   ({frozen} objects frozen)"
+    )
     w(f"{'  GC disabled':<52}" + "".join(f"{gc_off[e]:10.1f}" for e in engines))
-    checks = [f"(a) >= {TARGET_RATE:.0f}/s: " + ", ".join(f"{e} {'PASS' if n / med[('a', e)] >= TARGET_RATE else 'FAIL'}" for e in engines)]
+    checks = [
+        f"(a) >= {TARGET_RATE:.0f}/s: "
+        + ", ".join(f"{e} {'PASS' if n / med[('a', e)] >= TARGET_RATE else 'FAIL'}" for e in engines)
+    ]
     if len(engines) == 2:
         ratio = med[("a", "durable")] / med[("a", "python")]
-        checks.append(f"durable within {TARGET_RATIO:.0f}x of python (a): {'PASS' if ratio <= TARGET_RATIO else 'FAIL'} ({ratio:.2f}x)")
+        checks.append(
+            f"durable within {TARGET_RATIO:.0f}x of python (a): {'PASS' if ratio <= TARGET_RATIO else 'FAIL'} ({ratio:.2f}x)"
+        )
     w("targets: " + "; ".join(checks))
     w("")
     w("stage breakdown, one pass of pipeline (a) per engine (µs per dossier, share of the pass):")
     w(f"  {'stage':<16}" + "".join(f"{e:>22}" for e in engines))
     totals = {e: sum(stage_acc[e].values()) for e in engines}
     for stage in STAGES:
-        w(f"  {stage:<16}" + "".join(f"{1e6 * stage_acc[e][stage] / n:12.0f} µs {100 * stage_acc[e][stage] / totals[e]:5.1f} %" for e in engines))
+        w(
+            f"  {stage:<16}"
+            + "".join(
+                f"{1e6 * stage_acc[e][stage] / n:12.0f} µs {100 * stage_acc[e][stage] / totals[e]:5.1f} %"
+                for e in engines
+            )
+        )
     w(f"  {'total':<16}" + "".join(f"{1e6 * totals[e] / n:12.0f} µs ({n / totals[e]:5.0f}/s)" for e in engines))
     if len(engines) == 2:
-        w(f"  evaluate stage alone: durable/python time {stage_acc['durable']['evaluate'] / stage_acc['python']['evaluate']:.2f}x; "
-          f"engine part without parse/validate/json: "
-          f"{sum(stage_acc['durable'][k] for k in STAGES[2:8]) / sum(stage_acc['python'][k] for k in STAGES[2:8]):.2f}x")
-    w("  (prepare = catalogue.select + check.prepared_rules (cached per date); verdicts = per-ruleset verdict/counts + Report;")
+        w(
+            f"  evaluate stage alone: durable/python time {stage_acc['durable']['evaluate'] / stage_acc['python']['evaluate']:.2f}x; "
+            f"engine part without parse/validate/json: "
+            f"{sum(stage_acc['durable'][k] for k in STAGES[2:8]) / sum(stage_acc['python'][k] for k in STAGES[2:8]):.2f}x"
+        )
+    w(
+        "  (prepare = catalogue.select + check.prepared_rules (cached per date); verdicts = per-ruleset verdict/counts + Report;"
+    )
     w("   render = report_json.render: report_dict + JSON text)")
     w("")
     w("memory:")
-    w(f"  peak RSS of the process (ru_maxrss): {peak_rss_mib():.1f} MiB (includes the {n} YAML texts and Dossier objects held for the run)")
+    w(
+        f"  peak RSS of the process (ru_maxrss): {peak_rss_mib():.1f} MiB (includes the {n} YAML texts and Dossier objects held for the run)"
+    )
     w("  current RSS: " + "; ".join(f"{label} {value:.1f}" for label, value in rss) + " MiB")
-    w("  current RSS after each timed repeat: " + ", ".join(f"{v:.1f}" for v in rss_passes)
-      + f" MiB ({len(engines) * 2 * n} evaluations per repeat; flat = no per-dossier leak, e.g. durable sessions)")
+    w(
+        "  current RSS after each timed repeat: "
+        + ", ".join(f"{v:.1f}" for v in rss_passes)
+        + f" MiB ({len(engines) * 2 * n} evaluations per repeat; flat = no per-dossier leak, e.g. durable sessions)"
+    )
     for engine, (peak, current, rate) in traced.items():
-        w(f"  tracemalloc, one pass of (a) over {trace_n} dossiers, {engine}: peak {peak:.2f} MiB, still allocated after the pass {current:.2f} MiB "
-          f"({rate:.0f} dossiers/s under tracing; Python heap only: the durable C engine's malloc is not traced)")
+        w(
+            f"  tracemalloc, one pass of (a) over {trace_n} dossiers, {engine}: peak {peak:.2f} MiB, still allocated after the pass {current:.2f} MiB "
+            f"({rate:.0f} dossiers/s under tracing; Python heap only: the durable C engine's malloc is not traced)"
+        )
     print("\n".join(out))
     return 0
 

@@ -57,7 +57,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import httpx  # noqa: E402
-
 import pg  # noqa: E402  (tests/pg.py: throwaway PostgreSQL, free_port)
 
 SAMPLE = ROOT / "samples" / "villebelle" / "dossier.yaml"
@@ -65,13 +64,19 @@ INSEE = "99101"
 PASSWORD = "mot-de-passe-de-charge"
 TARGET_MS = 200.0
 KINDS = ("depot", "liste", "dossier", "rapport_json", "version")
-LABELS = {"depot": "POST /api/dossiers", "liste": "GET /api/dossiers", "dossier": "GET /api/dossiers/{id}",
-          "rapport_json": "GET /api/dossiers/{id}/versions/1/rapport?format=json", "version": "POST /api/dossiers/{id}/versions"}
+LABELS = {
+    "depot": "POST /api/dossiers",
+    "liste": "GET /api/dossiers",
+    "dossier": "GET /api/dossiers/{id}",
+    "rapport_json": "GET /api/dossiers/{id}/versions/1/rapport?format=json",
+    "version": "POST /api/dossiers/{id}/versions",
+}
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 15.0
 
 
 # --- measurements ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Sample:
@@ -108,7 +113,9 @@ class Recorder:
             response = None
         else:
             ok = 200 <= response.status_code < 300
-            self.samples.append(Sample(kind, start, time.perf_counter() - t0, response.status_code, "" if ok else response.text[:300]))
+            self.samples.append(
+                Sample(kind, start, time.perf_counter() - t0, response.status_code, "" if ok else response.text[:300])
+            )
             response = response if ok else None
         self.think()
         return response
@@ -125,8 +132,10 @@ def row(label: str, samples: list[Sample], window: float) -> str:
     errors = len(samples) - len(ok)
     if not ok:
         return f"  {label:<14}{len(samples):>7}{len(samples) / window:>9.1f}{'—':>10}{'—':>10}{'—':>10}{errors:>8}"
-    return (f"  {label:<14}{len(samples):>7}{len(samples) / window:>9.1f}{statistics.median(ok):>10.1f}{p95(ok):>10.1f}"
-            f"{max(ok):>10.1f}{errors:>8}")
+    return (
+        f"  {label:<14}{len(samples):>7}{len(samples) / window:>9.1f}{statistics.median(ok):>10.1f}{p95(ok):>10.1f}"
+        f"{max(ok):>10.1f}{errors:>8}"
+    )
 
 
 HEADER = f"  {'kind':<14}{'count':>7}{'req/s':>9}{'median ms':>10}{'p95 ms':>10}{'max ms':>10}{'errors':>8}"
@@ -142,7 +151,7 @@ def _stat(pid: int) -> list[str] | None:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return text[text.rfind(")") + 2:].split()  # fields from 3 (state) on
+    return text[text.rfind(")") + 2 :].split()  # fields from 3 (state) on
 
 
 def descendants(root: int) -> list[int]:
@@ -190,9 +199,10 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
 
 # --- the server -----------------------------------------------------------------------------------
 
+
 def acv_command() -> list[str]:
     script = Path(sys.executable).with_name("acv")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "instruct.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "instruct.cli.main"]
 
 
 class Served:
@@ -205,13 +215,31 @@ class Served:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Served:
-        command = acv_command() + ["serve", "--hote", "127.0.0.1", "--port", str(self.port), "--base", self.url,
-                                   "--workers", str(self.workers)]
+        command = acv_command() + [
+            "serve",
+            "--hote",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--base",
+            self.url,
+            "--workers",
+            str(self.workers),
+        ]
         env = {k: v for k, v in os.environ.items() if k not in {"ACV_DATABASE_URL", "ACV_REFERENTIEL"}}
-        env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))  # this tree's code
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+        )  # this tree's code
         self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=self.log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + START_TIMEOUT
         with httpx.Client(base_url=self.base, timeout=5) as client:
             while True:
@@ -259,9 +287,13 @@ class Served:
                 last = None  # a chained exception: the last one of the chain is kept
             elif in_traceback and line and not line[0].isspace():
                 last, in_traceback = line[:240], False
-            elif last is not None and line.startswith("("):  # SQLAlchemy's next lines: the driver's error, the help link
+            elif last is not None and line.startswith(
+                "("
+            ):  # SQLAlchemy's next lines: the driver's error, the help link
                 last = f"{last} {line}"[:400]
-            elif line.startswith(("INFO:", "WARNING:", "ERROR:", "CRITICAL:")) and last is not None:  # the next log record
+            elif (
+                line.startswith(("INFO:", "WARNING:", "ERROR:", "CRITICAL:")) and last is not None
+            ):  # the next log record
                 found[last] += 1
                 last = None
         return found
@@ -274,8 +306,8 @@ class Served:
 def make_accounts(url: str, clients: int) -> None:
     """Schema at the newest revision and one collectivite account per client (before the server starts:
     the workers then find the schema up to date)."""
-    from instruct import accounts
-    from instruct.storage import make_engine, sessions, upgrade
+    from instruct.service import accounts
+    from instruct.service.storage import make_engine, sessions, upgrade
 
     engine = make_engine(url)
     try:
@@ -305,18 +337,23 @@ def postmaster_pid(server: pg.TemporaryPostgres) -> int | None:
 
 # --- the clients ----------------------------------------------------------------------------------
 
+
 def login(base: str, number: int, timeout: float, recorder: Recorder) -> str | None:
     with httpx.Client(base_url=base, timeout=timeout) as client:
-        response = recorder.call("session", lambda: client.post(
-            "/api/session", json={"identifiant": f"charge{number:02d}", "mot_de_passe": PASSWORD}))
+        response = recorder.call(
+            "session",
+            lambda: client.post("/api/session", json={"identifiant": f"charge{number:02d}", "mot_de_passe": PASSWORD}),
+        )
     return response.json()["jeton"] if response is not None else None
 
 
 def client_loop(base: str, token: str, until: float, args, yaml: bytes, recorder: Recorder) -> None:
     try:
         _client_loop(base, token, until, args, yaml, recorder)
-    except Exception as exc:  # noqa: BLE001 - a client that dies is an error, not a silently lower load
-        recorder.samples.append(Sample("client", time.monotonic(), 0.0, 0, f"client stopped: {type(exc).__name__}: {exc}"))
+    except Exception as exc:
+        recorder.samples.append(
+            Sample("client", time.monotonic(), 0.0, 0, f"client stopped: {type(exc).__name__}: {exc}")
+        )
 
 
 def _client_loop(base: str, token: str, until: float, args, yaml: bytes, recorder: Recorder) -> None:
@@ -334,9 +371,14 @@ def _client_loop(base: str, token: str, until: float, args, yaml: bytes, recorde
             ident = created.json()["id"]
             recorder.call("liste", lambda: client.get("/api/dossiers"))
             recorder.call("dossier", lambda: client.get(f"/api/dossiers/{ident}"))
-            recorder.call("rapport_json", lambda: client.get(f"/api/dossiers/{ident}/versions/1/rapport", params={"format": "json"}))
+            recorder.call(
+                "rapport_json",
+                lambda: client.get(f"/api/dossiers/{ident}/versions/1/rapport", params={"format": "json"}),
+            )
             if args.version_every and loops % args.version_every == 0:
-                recorder.call("version", lambda: client.post(f"/api/dossiers/{ident}/versions", files=upload, data=form))
+                recorder.call(
+                    "version", lambda: client.post(f"/api/dossiers/{ident}/versions", files=upload, data=form)
+                )
 
 
 def sequential(base: str, token: str, until: float, args, yaml: bytes, recorder: Recorder) -> None:
@@ -356,6 +398,7 @@ def run_threads(targets: list) -> None:
 
 # --- one scenario ---------------------------------------------------------------------------------
 
+
 @dataclass
 class Outcome:
     title: str
@@ -364,8 +407,9 @@ class Outcome:
     errors: int
 
 
-def scenario(title: str, url: str, workers: int, args, yaml: bytes, work: Path, postgres_root: int | None,
-             profile: Path | None) -> Outcome:
+def scenario(
+    title: str, url: str, workers: int, args, yaml: bytes, work: Path, postgres_root: int | None, profile: Path | None
+) -> Outcome:
     out: list[str] = []
     w = out.append
     t_setup = time.perf_counter()
@@ -374,14 +418,17 @@ def scenario(title: str, url: str, workers: int, args, yaml: bytes, work: Path, 
     tag = title.replace(", ", "-").replace(" ", "")
     with Served(url, workers, work / f"serve-{tag}.log") as served:
         started = time.perf_counter() - t_setup - setup
-        w(f"{title}: server pid {served.process.pid}, answered {started:.1f} s after launch "
-          f"({args.clients} accounts created in {setup:.1f} s)")
+        w(
+            f"{title}: server pid {served.process.pid}, answered {started:.1f} s after launch "
+            f"({args.clients} accounts created in {setup:.1f} s)"
+        )
 
         logins = Recorder()
         tokens: list[str | None] = [None] * args.clients
 
         def log_in(i):
             tokens[i] = login(served.base, i, args.timeout, logins)
+
         run_threads([lambda i=i: log_in(i) for i in range(args.clients)])
         if not all(tokens):
             bad = [s for s in logins.samples if not 200 <= s.status < 300]
@@ -394,17 +441,48 @@ def scenario(title: str, url: str, workers: int, args, yaml: bytes, work: Path, 
         spy = None
         if profile is not None:
             spy_out = profile / f"py-spy-{tag}.txt"
-            spy = subprocess.Popen([str(py_spy()), "record", "--pid", str(served.process.pid), "--subprocesses", "--nonblocking", "--gil",
-                                    "--format", "raw", "--rate", "100", "--duration", str(int(args.duration)), "--output", str(spy_out)],
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+            spy = subprocess.Popen(
+                [
+                    str(py_spy()),
+                    "record",
+                    "--pid",
+                    str(served.process.pid),
+                    "--subprocesses",
+                    "--nonblocking",
+                    "--gil",
+                    "--format",
+                    "raw",
+                    "--rate",
+                    "100",
+                    "--duration",
+                    str(int(args.duration)),
+                    "--output",
+                    str(spy_out),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
         cpu_start: dict[str, object] = {}
 
         def mark_start():
-            cpu_start.update(server=cpu_seconds(served.process.pid), postgres=cpu_seconds(postgres_root),
-                             me=os.times(), machine=machine_busy(), at=time.monotonic())
+            cpu_start.update(
+                server=cpu_seconds(served.process.pid),
+                postgres=cpu_seconds(postgres_root),
+                me=os.times(),
+                machine=machine_busy(),
+                at=time.monotonic(),
+            )
+
         sampler = threading.Timer(max(0.0, measured_from - time.monotonic()), mark_start)
         sampler.start()
-        run_threads([lambda i=i: client_loop(served.base, tokens[i], until, args, yaml, recorders[i]) for i in range(args.clients)])
+        run_threads(
+            [
+                lambda i=i: client_loop(served.base, tokens[i], until, args, yaml, recorders[i])
+                for i in range(args.clients)
+            ]
+        )
         ended = time.monotonic()
         sampler.join()
         server_cpu = cpu_used(cpu_start["server"], cpu_seconds(served.process.pid))
@@ -430,8 +508,11 @@ def scenario(title: str, url: str, workers: int, args, yaml: bytes, work: Path, 
     for s in counted:
         by_kind[s.kind].append(s)
 
-    pause = (f"a pause after each response, exponential, mean {args.pause * 1e3:.0f} ms" if args.pause
-             else "no pause between requests (saturation)")
+    pause = (
+        f"a pause after each response, exponential, mean {args.pause * 1e3:.0f} ms"
+        if args.pause
+        else "no pause between requests (saturation)"
+    )
     w(f"  measured window {window:.1f} s after {args.warmup:.0f} s of warm-up; {args.clients} clients, {pause}")
     w(HEADER)
     for kind in KINDS:
@@ -439,14 +520,20 @@ def scenario(title: str, url: str, workers: int, args, yaml: bytes, work: Path, 
             w(row(kind, by_kind[kind], window))
     w(row("overall", counted, window))
     login_ok = [s.seconds * 1e3 for s in logins.samples if 200 <= s.status < 300]
-    w(f"  session: {len(logins.samples)} logins at once before the window (argon2id): median {statistics.median(login_ok):.0f} ms, "
-      f"max {max(login_ok):.0f} ms, errors {len(logins.samples) - len(login_ok)}")
+    w(
+        f"  session: {len(logins.samples)} logins at once before the window (argon2id): median {statistics.median(login_ok):.0f} ms, "
+        f"max {max(login_ok):.0f} ms, errors {len(logins.samples) - len(login_ok)}"
+    )
     created = sum(1 for s in samples if s.kind == "depot" and 200 <= s.status < 300)
-    w(f"  dossiers of the commune at the end of the window: {created} (the list answers its first page: the 100 most recent)")
+    w(
+        f"  dossiers of the commune at the end of the window: {created} (the list answers its first page: the 100 most recent)"
+    )
     ok_seq = [s.seconds * 1e3 for s in unloaded.samples if 200 <= s.status < 300]
     if ok_seq:
-        w(f"  unloaded (1 client, {len(unloaded.samples)} submissions in sequence, {args.baseline:.0f} s): median {statistics.median(ok_seq):.1f} ms, "
-          f"p95 {p95(ok_seq):.1f} ms, errors {len(unloaded.samples) - len(ok_seq)}")
+        w(
+            f"  unloaded (1 client, {len(unloaded.samples)} submissions in sequence, {args.baseline:.0f} s): median {statistics.median(ok_seq):.1f} ms, "
+            f"p95 {p95(ok_seq):.1f} ms, errors {len(unloaded.samples) - len(ok_seq)}"
+        )
     cores = os.cpu_count() or 1
     parts = [f"server {server_cpu / cpu_window:.2f}"]
     if postgres_root is not None:
@@ -455,8 +542,11 @@ def scenario(title: str, url: str, workers: int, args, yaml: bytes, work: Path, 
     others = machine_cpu - server_cpu - postgres_cpu - me_cpu
     if not math.isnan(others):
         parts.append(f"other processes {max(0.0, others) / cpu_window:.2f}")
-    w(f"  CPU during the window, in cores (of {cores}): " + ", ".join(parts)
-      + (f"; server CPU per request {1e3 * server_cpu / len(counted):.1f} ms" if counted else ""))
+    w(
+        f"  CPU during the window, in cores (of {cores}): "
+        + ", ".join(parts)
+        + (f"; server CPU per request {1e3 * server_cpu / len(counted):.1f} ms" if counted else "")
+    )
     for line in spy_summary:
         w("  " + line)
 
@@ -474,12 +564,15 @@ def scenario(title: str, url: str, workers: int, args, yaml: bytes, work: Path, 
     if value is None:
         w(f"  cible p95 < {TARGET_MS:.0f} ms pour le contrôle (dépôt sans pièces) : non mesurée (aucun dépôt réussi)")
     else:
-        w(f"  cible p95 < {TARGET_MS:.0f} ms pour le contrôle (dépôt sans pièces) : "
-          f"{'atteinte' if value < TARGET_MS else 'non atteinte'} (p95 = {value:.0f} ms)")
+        w(
+            f"  cible p95 < {TARGET_MS:.0f} ms pour le contrôle (dépôt sans pièces) : "
+            f"{'atteinte' if value < TARGET_MS else 'non atteinte'} (p95 = {value:.0f} ms)"
+        )
     return Outcome(title, out, value, len(errors) + len(warmup_errors))
 
 
 # --- py-spy (optional) ----------------------------------------------------------------------------
+
 
 def py_spy() -> Path | None:
     near = Path(sys.executable).with_name("py-spy")
@@ -489,8 +582,15 @@ def py_spy() -> Path | None:
     return Path(found) if found else None
 
 
-ENDPOINTS = {"login": "POST /api/session", "submit": "depot", "list_dossiers": "liste", "show": "dossier", "report": "rapport_json",
-             "add_version": "version", "current_user": "authentication (token -> user), any endpoint"}
+ENDPOINTS = {
+    "login": "POST /api/session",
+    "submit": "depot",
+    "list_dossiers": "liste",
+    "show": "dossier",
+    "report": "rapport_json",
+    "add_version": "version",
+    "current_user": "authentication (token -> user), any endpoint",
+}
 ACROSS = (  # (label, substrings of a frame): shares across endpoints
     ("the check: files written, load, check_dossier (service.evaluate)", ("evaluate (instruct/service.py",)),
     ("summary() of a dossier (lazy loads of versions and reports)", ("summary (instruct/service.py",)),
@@ -523,8 +623,14 @@ def finish_py_spy(process: subprocess.Popen, path: Path) -> list[str]:
             continue
         n = int(number)
         total += n
-        name = next((f.rsplit(".", 1)[-1] for f in frames if f.startswith("create_app.<locals>.")
-                     and f.rsplit(".", 1)[-1] in ENDPOINTS), None)
+        name = next(
+            (
+                f.rsplit(".", 1)[-1]
+                for f in frames
+                if f.startswith("create_app.<locals>.") and f.rsplit(".", 1)[-1] in ENDPOINTS
+            ),
+            None,
+        )
         endpoints[ENDPOINTS[name] if name else "server machinery (uvicorn, asyncio, Starlette, middleware)"] += n
         for label, keys in ACROSS:
             if any(k in stack for k in keys):
@@ -540,11 +646,18 @@ def finish_py_spy(process: subprocess.Popen, path: Path) -> list[str]:
 
 # --- main -----------------------------------------------------------------------------------------
 
+
 def code_state() -> str:
     try:
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "instruct", "rules"],
-                               capture_output=True, text=True, timeout=10).stdout.splitlines()
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "instruct", "rules"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.splitlines()
     except (OSError, subprocess.SubprocessError):
         return "unknown (no git)"
     changed = [line[3:] for line in dirty if line.strip()]
@@ -554,14 +667,24 @@ def code_state() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=20, help="measured seconds per scenario (default 20)")
-    parser.add_argument("--warmup", type=float, default=3, help="seconds of load before the measured window (default 3)")
-    parser.add_argument("--baseline", type=float, default=3, help="seconds of sequential submissions after the load (0: none)")
+    parser.add_argument(
+        "--warmup", type=float, default=3, help="seconds of load before the measured window (default 3)"
+    )
+    parser.add_argument(
+        "--baseline", type=float, default=3, help="seconds of sequential submissions after the load (0: none)"
+    )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="uvicorn worker counts (default 1 2)")
     parser.add_argument("--base", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"])
-    parser.add_argument("--pause", type=float, default=0,
-                        help="mean seconds a client waits after each response, exponential (default 0: saturation)")
-    parser.add_argument("--version-every", type=int, default=4, help="a new version every N loops of a client (0: never)")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0,
+        help="mean seconds a client waits after each response, exponential (default 0: saturation)",
+    )
+    parser.add_argument(
+        "--version-every", type=int, default=4, help="a new version every N loops of a client (0: never)"
+    )
     parser.add_argument("--date", default="2026-11-26", help="evaluation date sent with each submission")
     parser.add_argument("--timeout", type=float, default=60, help="seconds allowed per request")
     parser.add_argument("--profil", type=Path, help="sample the server with py-spy into this directory")
@@ -577,13 +700,20 @@ def main() -> int:
         nproc = subprocess.run(["nproc"], capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         nproc = "?"
-    print(f"date {dt.date.today()}; code measured: {code_state()}; machine: nproc {nproc}, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.machine()}")
-    print(f"{args.clients} clients on loopback; per loop: submit {SAMPLE.relative_to(ROOT)} ({len(yaml)} bytes, no pieces, "
-          f"date {args.date}), list, dossier, JSON report" + (f", a new version every {args.version_every} loops" if args.version_every else ""))
+    print(
+        f"date {dt.date.today()}; code measured: {code_state()}; machine: nproc {nproc}, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.machine()}"
+    )
+    print(
+        f"{args.clients} clients on loopback; per loop: submit {SAMPLE.relative_to(ROOT)} ({len(yaml)} bytes, no pieces, "
+        f"date {args.date}), list, dossier, JSON report"
+        + (f", a new version every {args.version_every} loops" if args.version_every else "")
+    )
     print("kinds: " + "; ".join(f"{k} = {v}" for k, v in LABELS.items()))
-    print(f"server: {' '.join(_relative(part) for part in acv_command())} serve --hote 127.0.0.1 --workers N, its own process; "
-          f"latencies as seen by the clients; p95 = nearest rank")
+    print(
+        f"server: {' '.join(_relative(part) for part in acv_command())} serve --hote 127.0.0.1 --workers N, its own process; "
+        f"latencies as seen by the clients; p95 = nearest rank"
+    )
     print()
 
     outcomes: list[Outcome] = []
@@ -593,7 +723,17 @@ def main() -> int:
             if base == "sqlite":
                 for workers in args.workers:
                     url = f"sqlite:///{work / f'load-w{workers}.sqlite3'}"
-                    outcomes.append(run_one(f"SQLite, {workers} worker{'s' if workers > 1 else ''}", url, workers, args, yaml, work, None))
+                    outcomes.append(
+                        run_one(
+                            f"SQLite, {workers} worker{'s' if workers > 1 else ''}",
+                            url,
+                            workers,
+                            args,
+                            yaml,
+                            work,
+                            None,
+                        )
+                    )
                 continue
             reason = pg.unavailable_reason()
             if reason:
@@ -605,19 +745,36 @@ def main() -> int:
                 print(f"PostgreSQL skipped: it did not start: {exc}\n")
                 continue
             try:
-                version = subprocess.run([str(server.bin_dir / "postgres"), "--version"], capture_output=True, text=True).stdout.strip()
-                print(f"PostgreSQL: {version}, throwaway cluster on 127.0.0.1:{server.port} (fsync off), "
-                      f"started in {server.startup_seconds:.1f} s\n")
+                version = subprocess.run(
+                    [str(server.bin_dir / "postgres"), "--version"], capture_output=True, text=True
+                ).stdout.strip()
+                print(
+                    f"PostgreSQL: {version}, throwaway cluster on 127.0.0.1:{server.port} (fsync off), "
+                    f"started in {server.startup_seconds:.1f} s\n"
+                )
                 for workers in args.workers:
                     url = new_postgres_database(server, f"load_w{workers}")
-                    outcomes.append(run_one(f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}", url, workers, args, yaml, work,
-                                            postmaster_pid(server)))
+                    outcomes.append(
+                        run_one(
+                            f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}",
+                            url,
+                            workers,
+                            args,
+                            yaml,
+                            work,
+                            postmaster_pid(server),
+                        )
+                    )
             finally:
                 server.stop()
 
     print("summary: p95 of a submission (check of villebelle without pieces) under load, target < 200 ms")
     for o in outcomes:
-        verdict = "—" if o.depot_p95 is None else f"{o.depot_p95:.0f} ms, {'atteinte' if o.depot_p95 < TARGET_MS else 'non atteinte'}"
+        verdict = (
+            "—"
+            if o.depot_p95 is None
+            else f"{o.depot_p95:.0f} ms, {'atteinte' if o.depot_p95 < TARGET_MS else 'non atteinte'}"
+        )
         print(f"  {o.title:<26} {verdict}; errors {o.errors}")
     return 0 if outcomes and all(o.errors == 0 for o in outcomes) else 1
 

@@ -9,7 +9,7 @@ On the same files, in the same run:
 - DOCX paragraphs per second (python-docx through acv's reader);
 - the time to check villebelle as a folder whose pieces are its convention-cadre (DOCX) and an
   N-page avenant (PDF), against the same dossier checked without pieces.
-The documents are rendered from samples/villebelle by instruct.render_pieces.
+The documents are rendered from samples/villebelle by instruct.samples.render_pieces.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ sys.path.insert(0, str(ROOT))
 from docx import Document  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from instruct.check import check_dossier  # noqa: E402
-from instruct.loader import load  # noqa: E402
-from instruct.pieces import read_piece, read_piece_isolated  # noqa: E402
-from instruct.render_pieces import avenant_pdf, convention_docx, padding_paragraphs  # noqa: E402
-from instruct.rules import load_catalogue  # noqa: E402
+from instruct.documents.load import load  # noqa: E402
+from instruct.documents.read import read_piece, read_piece_isolated  # noqa: E402
+from instruct.engine.check import check_dossier  # noqa: E402
+from instruct.rules.catalogue import load_catalogue  # noqa: E402
+from instruct.samples.render_pieces import avenant_pdf, convention_docx, padding_paragraphs  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 26)
 
@@ -77,17 +77,23 @@ def main() -> None:
         convention_docx(sample, docx)
         rendered = time.perf_counter() - start
         pages = len(PdfReader(str(pdf)).pages)
-        print(f"Pièces rendues en {rendered:.2f} s : avenant PDF de {pages} pages ({pdf.stat().st_size // 1024} Kio), "
-              f"convention DOCX ({docx.stat().st_size // 1024} Kio). Médiane de {args.repeat} passages.\n")
+        print(
+            f"Pièces rendues en {rendered:.2f} s : avenant PDF de {pages} pages ({pdf.stat().st_size // 1024} Kio), "
+            f"convention DOCX ({docx.stat().st_size // 1024} Kio). Médiane de {args.repeat} passages.\n"
+        )
 
         print(f"{'lecture PDF':<46} {'s/doc':>8} {'pages/s':>9}")
         acv_time, piece = timed(lambda: read_piece(pdf), args.repeat)
-        rows = [("acv (pypdf : texte, positions, tableaux)", acv_time),
-                ("acv, dans un processus fils (limites)", timed(lambda: read_piece_isolated(pdf), args.repeat)[0]),
-                ("pypdf extract_text seul", timed(lambda: pypdf_alone(pdf), args.repeat)[0])]
+        rows = [
+            ("acv (pypdf : texte, positions, tableaux)", acv_time),
+            ("acv, dans un processus fils (limites)", timed(lambda: read_piece_isolated(pdf), args.repeat)[0]),
+            ("pypdf extract_text seul", timed(lambda: pypdf_alone(pdf), args.repeat)[0]),
+        ]
         if shutil.which("pdftotext"):
-            rows += [("pdftotext (poppler)", timed(lambda: pdftotext(pdf), args.repeat)[0]),
-                     ("pdftotext -layout (poppler)", timed(lambda: pdftotext(pdf, layout=True), args.repeat)[0])]
+            rows += [
+                ("pdftotext (poppler)", timed(lambda: pdftotext(pdf), args.repeat)[0]),
+                ("pdftotext -layout (poppler)", timed(lambda: pdftotext(pdf, layout=True), args.repeat)[0]),
+            ]
         else:
             print("  (pdftotext absent : apt-get install poppler-utils pour la comparaison)")
         for label, seconds in rows:
@@ -101,11 +107,16 @@ def main() -> None:
             document.add_paragraph(text)
         document.save(str(long_docx))
         print()
-        for label, path in (("lecture DOCX, convention (python-docx)", docx), ("lecture DOCX, convention allongée", long_docx)):
+        for label, path in (
+            ("lecture DOCX, convention (python-docx)", docx),
+            ("lecture DOCX, convention allongée", long_docx),
+        ):
             docx_time, docx_piece = timed(lambda: read_piece(path), args.repeat)
             paragraphs = sum(1 for b in docx_piece.blocks if b.where.startswith("paragraphe"))
-            print(f"{label:<46} {docx_time:>8.3f} {paragraphs / docx_time:>9.0f} paragraphes/s "
-                  f"({paragraphs} paragraphes, {sum(len(b.text) for b in docx_piece.blocks) // 1000} k caractères)")
+            print(
+                f"{label:<46} {docx_time:>8.3f} {paragraphs / docx_time:>9.0f} paragraphes/s "
+                f"({paragraphs} paragraphes, {sum(len(b.text) for b in docx_piece.blocks) // 1000} k caractères)"
+            )
 
         def check_folder():
             loaded = load(folder)
@@ -121,7 +132,9 @@ def main() -> None:
         print(f"\n{'contrôle de villebelle (tous les jeux de règles)':<46} {'s':>8}")
         print(f"{'sans pièces (dossier.yaml seul)':<46} {without:>8.3f}")
         print(f"{f'avec convention DOCX + avenant de {pages} pages':<46} {with_pieces:>8.3f}")
-        print(f"  dont lecture des pièces ≈ {with_pieces - without:.3f} s ; {compared} comparaisons dossier / pièces (X-05)")
+        print(
+            f"  dont lecture des pièces ≈ {with_pieces - without:.3f} s ; {compared} comparaisons dossier / pièces (X-05)"
+        )
 
 
 if __name__ == "__main__":

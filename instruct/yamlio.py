@@ -31,7 +31,10 @@ class _Loader(_Base):
             key = self.construct_object(key_node, deep=True)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"clé en double « {key} » : la seconde valeur écraserait la première", key_node.start_mark
+                    None,
+                    None,
+                    f"clé en double « {key} » : la seconde valeur écraserait la première",
+                    key_node.start_mark,
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
@@ -73,7 +76,7 @@ def parse(text: str, source: str) -> Any:
             raise InputError(source, [Problem("", f"JSON invalide : {exc.msg}", exc.lineno)]) from None
     else:
         try:
-            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - CSafeLoader / SafeLoader only
+            data = yaml.load(text, Loader=_Loader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None

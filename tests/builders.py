@@ -27,8 +27,14 @@ def make_docx(path, paragraphs, tables=()):
 
 def make_pdf(path, pages_text, encrypt=None):
     writer = PdfWriter()
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
     for text in pages_text:
         page = writer.add_blank_page(595, 842)
         if text:
@@ -36,7 +42,9 @@ def make_pdf(path, pages_text, encrypt=None):
             stream = DecodedStreamObject()
             stream.set_data(f"BT /F1 11 Tf 50 800 Td {lines} ET".encode("cp1252"))
             page[NameObject("/Contents")] = writer._add_object(stream)
-            page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+            page[NameObject("/Resources")] = DictionaryObject(
+                {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+            )
     if encrypt:
         writer.encrypt(encrypt)
     with open(path, "wb") as handle:

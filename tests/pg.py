@@ -40,9 +40,7 @@ STOP_TIMEOUT = 60
 CONNECT_TIMEOUT = 10
 
 # Durability is worthless for a test server; these make it a lot faster.
-SERVER_OPTIONS = (
-    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-)
+SERVER_OPTIONS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 
 class PostgresError(RuntimeError):
@@ -189,7 +187,7 @@ class TemporaryPostgres:
         assert self.dir is not None
         return self.dir / "server.log"
 
-    def start(self) -> "TemporaryPostgres":
+    def start(self) -> TemporaryPostgres:
         t0 = time.monotonic()
         try:
             self._make_dir()
@@ -207,9 +205,20 @@ class TemporaryPostgres:
             if self.started:
                 self.started = False
                 try:
-                    self._run([self._bin("pg_ctl"), "stop", "-D", str(self.data_dir),
-                               "-m", "fast", "-w", "-t", str(STOP_TIMEOUT)],
-                              timeout=STOP_TIMEOUT + 10)
+                    self._run(
+                        [
+                            self._bin("pg_ctl"),
+                            "stop",
+                            "-D",
+                            str(self.data_dir),
+                            "-m",
+                            "fast",
+                            "-w",
+                            "-t",
+                            str(STOP_TIMEOUT),
+                        ],
+                        timeout=STOP_TIMEOUT + 10,
+                    )
                 except (PostgresError, subprocess.TimeoutExpired):
                     self._kill_postmaster()
         finally:
@@ -217,7 +226,7 @@ class TemporaryPostgres:
                 shutil.rmtree(self.dir, ignore_errors=True)
                 self.dir = None
 
-    def __enter__(self) -> "TemporaryPostgres":
+    def __enter__(self) -> TemporaryPostgres:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -238,8 +247,14 @@ class TemporaryPostgres:
         if self.account is not None:
             kwargs = dict(user=self.account.pw_uid, group=self.account.pw_gid, extra_groups=[])
         proc = subprocess.run(
-            args, cwd=self.dir, env=env, stdin=subprocess.DEVNULL,
-            capture_output=True, text=True, timeout=timeout, **kwargs,
+            args,
+            cwd=self.dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            **kwargs,
         )
         if proc.returncode != 0:
             who = f" (as {self.account.pw_name})" if self.account else ""
@@ -270,8 +285,17 @@ class TemporaryPostgres:
             f.write(self.password + "\n")
         if self.account is not None:
             os.chown(pwfile, self.account.pw_uid, self.account.pw_gid)
-        base = [self._bin("initdb"), "-D", str(self.data_dir), "--username", USER,
-                f"--pwfile={pwfile}", "--auth=scram-sha-256", "--encoding=UTF8", "--no-sync"]
+        base = [
+            self._bin("initdb"),
+            "-D",
+            str(self.data_dir),
+            "--username",
+            USER,
+            f"--pwfile={pwfile}",
+            "--auth=scram-sha-256",
+            "--encoding=UTF8",
+            "--no-sync",
+        ]
         try:
             # C.UTF-8: byte-order collation like C, but lower()/upper() know accents.
             try:
@@ -290,12 +314,24 @@ class TemporaryPostgres:
         sockdir = str(self.dir) if len(str(self.dir)) < 80 else "''"
         for attempt in range(attempts):
             self.port = free_port()
-            options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {sockdir} "
-                       f"{SERVER_OPTIONS}")
+            options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {sockdir} {SERVER_OPTIONS}"
             try:
-                self._run([self._bin("pg_ctl"), "start", "-D", str(self.data_dir), "-w",
-                           "-t", str(START_TIMEOUT), "-l", str(self.log_file), "-o", options],
-                          timeout=START_TIMEOUT + 10)
+                self._run(
+                    [
+                        self._bin("pg_ctl"),
+                        "start",
+                        "-D",
+                        str(self.data_dir),
+                        "-w",
+                        "-t",
+                        str(START_TIMEOUT),
+                        "-l",
+                        str(self.log_file),
+                        "-o",
+                        options,
+                    ],
+                    timeout=START_TIMEOUT + 10,
+                )
             except PostgresError as exc:
                 log = self._log_tail()
                 in_use = "could not bind" in log or "already in use" in log
@@ -315,8 +351,9 @@ class TemporaryPostgres:
             with psycopg.connect(dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn:
                 conn.execute(f'CREATE DATABASE "{DATABASE}" OWNER "{USER}"')
         except psycopg.Error as exc:
-            raise PostgresError(f"cannot create database {DATABASE}: {exc}\n"
-                                f"--- server log ---\n{self._log_tail()}") from exc
+            raise PostgresError(
+                f"cannot create database {DATABASE}: {exc}\n--- server log ---\n{self._log_tail()}"
+            ) from exc
 
     def _log_tail(self, lines: int = 30) -> str:
         try:

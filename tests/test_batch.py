@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from instruct import batch
+from instruct.batch import run as batch
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -40,10 +40,18 @@ def lot(tmp_path):
     return root
 
 
-def run(lot: Path, out: Path, settings, *, workers: int = 1, cache: Path | None = None, resume: bool = False, runner=None):
+def run(
+    lot: Path, out: Path, settings, *, workers: int = 1, cache: Path | None = None, resume: bool = False, runner=None
+):
     config, _ = settings
-    return batch.run_batch([lot], out, config, runner=runner or batch.local_runner(workers),
-                           cache=batch.Cache(cache) if cache else None, resume=resume)
+    return batch.run_batch(
+        [lot],
+        out,
+        config,
+        runner=runner or batch.local_runner(workers),
+        cache=batch.Cache(cache) if cache else None,
+        resume=resume,
+    )
 
 
 def stable(rows: list[dict]) -> list[dict]:
@@ -57,8 +65,14 @@ def reports(out: Path) -> dict[str, bytes]:
 def test_every_dossier_is_found_and_one_unreadable_does_not_stop_the_others(lot, tmp_path, settings):
     outcome = run(lot, tmp_path / "out", settings)
     labels = [r["dossier"] for r in outcome.rows]
-    assert labels == ["bretagne/cassé", "bretagne/rochebrune", "bretagne/saint-aubin", "occitanie/montclair",
-                      "occitanie/villebelle", "ort-sans-ville-principale.yaml"]
+    assert labels == [
+        "bretagne/cassé",
+        "bretagne/rochebrune",
+        "bretagne/saint-aubin",
+        "occitanie/montclair",
+        "occitanie/villebelle",
+        "ort-sans-ville-principale.yaml",
+    ]
     by = {r["dossier"]: r for r in outcome.rows}
     broken = by["bretagne/cassé"]
     assert broken["etat"] == "erreur" and broken["erreur"].startswith("bretagne/cassé/dossier.yaml : ")
@@ -74,7 +88,9 @@ def test_every_dossier_is_found_and_one_unreadable_does_not_stop_the_others(lot,
     assert 1 <= len(first) <= 3 and all(b["regle"] in saint_aubin["regles_en_ecart"] for b in first)
     report = json.loads((tmp_path / "out" / saint_aubin["rapport_json"]).read_text(encoding="utf-8"))
     assert report["dossier"]["commune"] == "Saint-Aubin-les-Forges" and report["evaluated_on"] == DAY.isoformat()
-    assert {f["rule"] for f in report["findings"] if f["status"] in {"non_conforme", "incomplet", "a_verifier"}} == set(saint_aubin["regles_en_ecart"])
+    assert {f["rule"] for f in report["findings"] if f["status"] in {"non_conforme", "incomplet", "a_verifier"}} == set(
+        saint_aubin["regles_en_ecart"]
+    )
     assert broken["rapport_json"] is None
 
 
@@ -103,13 +119,21 @@ def test_an_unchanged_dossier_is_taken_from_the_cache(lot, tmp_path, settings):
     assert redone.evaluated == 6  # another date is another judgement
     with_html = batch.make_settings(DAY, None, SAMPLES / "referentiel", html=True)
     html = batch.run_batch([lot], tmp_path / "e", with_html[0], runner=batch.local_runner(1), cache=batch.Cache(cache))
-    assert html.evaluated == 5 and all(r["rapport_html"] for r in html.rows if r["etat"] == "evalue")  # the unreadable one has none
-    html_again = batch.run_batch([lot], tmp_path / "f", with_html[0], runner=batch.local_runner(1), cache=batch.Cache(cache))
+    assert html.evaluated == 5 and all(
+        r["rapport_html"] for r in html.rows if r["etat"] == "evalue"
+    )  # the unreadable one has none
+    html_again = batch.run_batch(
+        [lot], tmp_path / "f", with_html[0], runner=batch.local_runner(1), cache=batch.Cache(cache)
+    )
     assert html_again.evaluated == 0 and (tmp_path / "f" / "rapports" / "occitanie--villebelle.html").is_file()
-    assert run(lot, tmp_path / "g", settings, cache=cache).evaluated == 0  # the HTML joined the entries, the JSON stayed
+    assert (
+        run(lot, tmp_path / "g", settings, cache=cache).evaluated == 0
+    )  # the HTML joined the entries, the JSON stayed
     (lot / "occitanie" / "villebelle").rename(lot / "occitanie" / "villebelle-2026")
     moved = run(lot, tmp_path / "h", settings, cache=cache)
-    assert moved.evaluated == 1 and any(r["dossier"] == "occitanie/villebelle-2026" and not r["cache"] for r in moved.rows)
+    assert moved.evaluated == 1 and any(
+        r["dossier"] == "occitanie/villebelle-2026" and not r["cache"] for r in moved.rows
+    )
 
 
 def test_an_interrupted_batch_resumes_where_it_stopped(lot, tmp_path, settings):
@@ -126,7 +150,9 @@ def test_an_interrupted_batch_resumes_where_it_stopped(lot, tmp_path, settings):
         run(lot, out, settings, runner=stopped_after_three)
     journal = (out / batch.JOURNAL).read_text(encoding="utf-8").splitlines()
     assert len(journal) == 3
-    (out / batch.JOURNAL).write_text("\n".join(journal) + '\n{"dossier": "occitanie/vil', encoding="utf-8")  # cut mid-line
+    (out / batch.JOURNAL).write_text(
+        "\n".join(journal) + '\n{"dossier": "occitanie/vil', encoding="utf-8"
+    )  # cut mid-line
     resumed = run(lot, out, settings, resume=True)
     assert (resumed.resumed, resumed.evaluated) == (3, 3)
     assert stable(resumed.rows) == stable(run(lot, tmp_path / "whole", settings).rows)
@@ -155,14 +181,23 @@ def test_a_fault_on_one_dossier_is_a_row_not_a_crash(lot, tmp_path, settings, mo
 def test_an_output_folder_among_the_dossiers_is_not_searched(lot, tmp_path, settings):
     first = run(lot, lot / "sortie", settings, cache=tmp_path / "cache")
     again = run(lot, lot / "sortie", settings, cache=lot / "cache")
-    assert len(first.rows) == len(again.rows) == 6 and (lot / "sortie" / "rapports" / "occitanie--villebelle.json").is_file()
+    assert (
+        len(first.rows) == len(again.rows) == 6
+        and (lot / "sortie" / "rapports" / "occitanie--villebelle.json").is_file()
+    )
 
 
 def test_progress_is_reported_in_a_log(lot, tmp_path, settings):
     stream = io.StringIO()
     config, _ = settings
-    batch.run_batch([lot], tmp_path / "out", config, runner=batch.local_runner(1), cache=None,
-                    progress=batch.Progress(stream, every=0.0))
+    batch.run_batch(
+        [lot],
+        tmp_path / "out",
+        config,
+        runner=batch.local_runner(1),
+        cache=None,
+        progress=batch.Progress(stream, every=0.0),
+    )
     lines = stream.getvalue().splitlines()
     assert len(lines) == 6 and lines[0].split()[1] == "1/6" and " /s · reste ~" in lines[0]
     assert lines[-1].split()[1] == "6/6" and "fini en" in lines[-1]
@@ -189,8 +224,14 @@ def test_on_a_dask_cluster_the_results_are_the_same(lot, tmp_path, settings):
     local = run(lot, tmp_path / "local", settings, workers=1)
     config, _ = settings
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        remote = batch.run_batch([lot], tmp_path / "dask", config, runner=batch.dask_runner(cluster.scheduler_address),
-                                 cache=None, ship_files=True)
+        remote = batch.run_batch(
+            [lot],
+            tmp_path / "dask",
+            config,
+            runner=batch.dask_runner(cluster.scheduler_address),
+            cache=None,
+            ship_files=True,
+        )
     assert stable(remote.rows) == stable(local.rows)
     assert reports(tmp_path / "dask") == reports(tmp_path / "local")
     with pytest.raises(batch.InputError, match="injoignable"):
@@ -204,14 +245,33 @@ def test_the_command_as_a_user_runs_it(lot, tmp_path):
     from conftest import acv_command
 
     def acv(*args):
-        return subprocess.run(acv_command() + list(args), capture_output=True, text=True, timeout=300,
-                              env={**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")})
+        return subprocess.run(
+            acv_command() + list(args),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")},
+        )
 
     out = tmp_path / "sortie"
-    done = acv("batch", str(lot), "-o", str(out), "--date", DAY.isoformat(), "--referentiel", str(SAMPLES / "referentiel"),
-               "--html", "--workers", "2")
+    done = acv(
+        "batch",
+        str(lot),
+        "-o",
+        str(out),
+        "--date",
+        DAY.isoformat(),
+        "--referentiel",
+        str(SAMPLES / "referentiel"),
+        "--html",
+        "--workers",
+        "2",
+    )
     assert done.returncode == 1, done.stderr  # one dossier could not be read
-    assert done.stdout.startswith("6 dossiers : 1 recevable(s), ") and " non recevable(s), 1 illisible(s) ; évalués 6" in done.stdout
+    assert (
+        done.stdout.startswith("6 dossiers : 1 recevable(s), ")
+        and " non recevable(s), 1 illisible(s) ; évalués 6" in done.stdout
+    )
     assert "illisible : bretagne/cassé — bretagne/cassé/dossier.yaml : " in done.stdout
     assert "6/6 dossiers" in done.stderr and "Traceback" not in done.stderr
     with open(out / "synthese.csv", encoding="utf-8-sig", newline="") as f:
@@ -219,11 +279,23 @@ def test_the_command_as_a_user_runs_it(lot, tmp_path):
     assert [r["dossier"] for r in rows][:2] == ["bretagne/cassé", "bretagne/rochebrune"] and rows[0]["etat"] == "erreur"
     villebelle = next(r for r in rows if r["dossier"] == "occitanie/villebelle")
     assert villebelle["recevable"] == "oui" and (out / villebelle["rapport_html"]).is_file()
-    assert (out / "synthese.xlsx").stat().st_size > 0 and "Villebelle" in (out / "tableau-de-bord.html").read_text(encoding="utf-8")
+    assert (out / "synthese.xlsx").stat().st_size > 0 and "Villebelle" in (out / "tableau-de-bord.html").read_text(
+        encoding="utf-8"
+    )
     assert (tmp_path / "xdg" / "acv-instruct" / "lot").is_dir()  # the default cache
 
-    again = acv("batch", str(lot), "-o", str(out), "--date", DAY.isoformat(), "--referentiel", str(SAMPLES / "referentiel"),
-                "--html", "--silencieux")
+    again = acv(
+        "batch",
+        str(lot),
+        "-o",
+        str(out),
+        "--date",
+        DAY.isoformat(),
+        "--referentiel",
+        str(SAMPLES / "referentiel"),
+        "--html",
+        "--silencieux",
+    )
     assert "évalués 0, repris du cache 6" in again.stdout and again.stderr == ""
     shutil.rmtree(lot / "bretagne" / "cassé")
     assert acv("batch", str(lot), "-o", str(out), "--sans-cache", "--silencieux").returncode == 0
@@ -242,11 +314,20 @@ def test_generated_towns_through_the_batch(tmp_path):
     from conftest import acv_command
 
     towns, out = tmp_path / "villes", tmp_path / "lot"
-    made = subprocess.run(acv_command() + ["samples", "generate", "--n", "20", "-o", str(towns), "--sans-pieces"],
-                          capture_output=True, text=True, timeout=300)
+    made = subprocess.run(
+        acv_command() + ["samples", "generate", "--n", "20", "-o", str(towns), "--sans-pieces"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert made.returncode == 0 and "20 dossiers synthétiques" in made.stdout, made.stderr
-    done = subprocess.run(acv_command() + ["batch", str(towns), "-o", str(out), "--date", DAY.isoformat(), "--sans-cache",
-                                           "--silencieux"], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        acv_command()
+        + ["batch", str(towns), "-o", str(out), "--date", DAY.isoformat(), "--sans-cache", "--silencieux"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     with open(towns / "manifeste.csv", encoding="utf-8-sig", newline="") as f:
         expected = {r["dossier"]: r["attendu"] for r in csv.DictReader(f, delimiter=";")}
     with open(out / "synthese.csv", encoding="utf-8-sig", newline="") as f:
@@ -259,6 +340,10 @@ def test_generated_towns_through_the_batch(tmp_path):
             assert row["etat"] == "erreur" and row["erreur"].startswith(f"{name}/dossier.yaml : ")
         else:
             assert row["etat"] == "evalue" and (row["recevable"] == "oui") == (attendu == "recevable"), (name, attendu)
-    refused = subprocess.run(acv_command() + ["samples", "generate", "--n", "0", "-o", str(tmp_path / "x")],
-                             capture_output=True, text=True, timeout=60)
+    refused = subprocess.run(
+        acv_command() + ["samples", "generate", "--n", "0", "-o", str(tmp_path / "x")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert refused.returncode == 2 and refused.stderr.startswith("Erreur") and "Traceback" not in refused.stderr

@@ -7,25 +7,50 @@ import json
 from html.parser import HTMLParser
 
 import pytest
+import test_web
 from openpyxl import load_workbook
 
-import test_web
-from instruct.batch_outputs import write_outputs
+from instruct.batch.outputs import write_outputs
 
 browser = test_web.browser  # Debian's chromium + chromedriver, headless; skips (or fails) as test_web does
 
-RULESETS = [{"code": c, "titre": t, "partenaire": p} for c, t, p in [
-    ("PROG", "Programme Action Cœur de Ville", "programme"), ("AL-V", "Action Logement — dossier ville", "action-logement"),
-    ("AL-O", "Action Logement — dossier opérateur", "action-logement"), ("ANAH", "Anah", "anah"), ("ANRU", "ANRU", "anru"),
-    ("ORT", "Opération de revitalisation de territoire", "ort"), ("X", "Cohérence entre partenaires", "coherence")]]
+RULESETS = [
+    {"code": c, "titre": t, "partenaire": p}
+    for c, t, p in [
+        ("PROG", "Programme Action Cœur de Ville", "programme"),
+        ("AL-V", "Action Logement — dossier ville", "action-logement"),
+        ("AL-O", "Action Logement — dossier opérateur", "action-logement"),
+        ("ANAH", "Anah", "anah"),
+        ("ANRU", "ANRU", "anru"),
+        ("ORT", "Opération de revitalisation de territoire", "ort"),
+        ("X", "Cohérence entre partenaires", "coherence"),
+    ]
+]
 RULES = {
-    "PROG-04": {"titre": "Contenu de la convention-cadre", "severite": "bloquant", "jeu": "PROG", "source": "Guide ACV"},
-    "AL-O-12": {"titre": 'Contreparties <locatives> & "réservations"', "severite": "majeur", "jeu": "AL-O", "source": "AL"},
+    "PROG-04": {
+        "titre": "Contenu de la convention-cadre",
+        "severite": "bloquant",
+        "jeu": "PROG",
+        "source": "Guide ACV",
+    },
+    "AL-O-12": {
+        "titre": 'Contreparties <locatives> & "réservations"',
+        "severite": "majeur",
+        "jeu": "AL-O",
+        "source": "AL",
+    },
     "ORT-02": {"titre": "Périmètre de l'ORT", "severite": "bloquant", "jeu": "ORT", "source": "CCH L303-2"},
     "X-03": {"titre": "Double financement", "severite": "majeur", "jeu": "X", "source": "—"},
 }
-META = {"date": "2026-11-26", "genere_le": "2026-11-26T09:30:00+00:00", "regles": "d1g3st", "dossiers": 7, "erreurs": 1,
-        "duree_s": 4.2, "version": "0.1.0"}
+META = {
+    "date": "2026-11-26",
+    "genere_le": "2026-11-26T09:30:00+00:00",
+    "regles": "d1g3st",
+    "dossiers": 7,
+    "erreurs": 1,
+    "duree_s": 4.2,
+    "version": "0.1.0",
+}
 SCRIPT_NAME = 'Saint-"Quote" <script>alert(1)</script>'
 FORMULA = '=HYPERLINK("http://exemple.invalid","clic")'
 ALL_OK = dict.fromkeys(["PROG", "AL-V", "AL-O", "ANAH", "ANRU", "ORT", "X"], "recevable")
@@ -35,40 +60,140 @@ def row(dossier, commune, insee, dep, region, region_nom, *, verdicts=None, gaps
     gaps = gaps or {}
     verdicts = {**ALL_OK, **(verdicts or {})}
     slug = dossier.replace("/", "-")
-    r = {"dossier": dossier, "commune": commune, "insee": insee, "departement": dep, "region": region, "region_nom": region_nom,
-         "fictif": False, "etat": "evalue", "erreur": None, "recevable": all(v == "recevable" for v in verdicts.values()),
-         "verdicts": verdicts, "ecarts": {"bloquant": len(blocking), "majeur": 1 if gaps else 0, "mineur": 0, "info": 0},
-         "premiers_bloquants": [{"regle": g, "entite": e, "statut": gaps.get(g, "non_conforme"), "message": m} for g, e, m in blocking],
-         "regles_en_ecart": dict(sorted(gaps.items())),
-         "rapport_json": f"rapports/{slug}.json", "rapport_html": f"rapports/{slug}.html" if html else None,
-         "cache": False, "duree_s": 0.4}
+    r = {
+        "dossier": dossier,
+        "commune": commune,
+        "insee": insee,
+        "departement": dep,
+        "region": region,
+        "region_nom": region_nom,
+        "fictif": False,
+        "etat": "evalue",
+        "erreur": None,
+        "recevable": all(v == "recevable" for v in verdicts.values()),
+        "verdicts": verdicts,
+        "ecarts": {"bloquant": len(blocking), "majeur": 1 if gaps else 0, "mineur": 0, "info": 0},
+        "premiers_bloquants": [
+            {"regle": g, "entite": e, "statut": gaps.get(g, "non_conforme"), "message": m} for g, e, m in blocking
+        ],
+        "regles_en_ecart": dict(sorted(gaps.items())),
+        "rapport_json": f"rapports/{slug}.json",
+        "rapport_html": f"rapports/{slug}.html" if html else None,
+        "cache": False,
+        "duree_s": 0.4,
+    }
     r.update(extra)
     return r
 
 
 ROWS = [
-    row("occitanie/belcastel", "Belcastel", "12025", "12", "76", "Occitanie",
-        verdicts={"PROG": "non_recevable", "AL-O": "incomplet"}, gaps={"PROG-04": "non_conforme", "AL-O-12": "incomplet"},
-        blocking=[("PROG-04", "Convention-cadre", "La convention-cadre n'est pas signée"), ("PROG-04", "Annexe financière", "-1 jour de retard")],
-        cache=True),
-    row("ara/quote", SCRIPT_NAME, "01053", "01", "84", "Auvergne-Rhône-Alpes",
-        verdicts={"PROG": "incomplet", "X": "incomplet"}, gaps={"PROG-04": "incomplet", "X-03": "a_verifier"},
-        blocking=[("PROG-04", '"onmouseover=alert(1) x="', "<img src=x onerror=alert(2)> & co")]),
-    row("ara/annecy", "Annecy", "74010", "74", "84", "Auvergne-Rhône-Alpes", verdicts={"X": "incomplet"}, gaps={"X-03": "incomplet"}),
-    row(FORMULA, "+Plouhinec", "29197", "29", "53", "Bretagne", verdicts={"PROG": "incomplet"}, gaps={"PROG-04": "a_verifier"},
-        rapport_html="javascript:alert(3)"),
+    row(
+        "occitanie/belcastel",
+        "Belcastel",
+        "12025",
+        "12",
+        "76",
+        "Occitanie",
+        verdicts={"PROG": "non_recevable", "AL-O": "incomplet"},
+        gaps={"PROG-04": "non_conforme", "AL-O-12": "incomplet"},
+        blocking=[
+            ("PROG-04", "Convention-cadre", "La convention-cadre n'est pas signée"),
+            ("PROG-04", "Annexe financière", "-1 jour de retard"),
+        ],
+        cache=True,
+    ),
+    row(
+        "ara/quote",
+        SCRIPT_NAME,
+        "01053",
+        "01",
+        "84",
+        "Auvergne-Rhône-Alpes",
+        verdicts={"PROG": "incomplet", "X": "incomplet"},
+        gaps={"PROG-04": "incomplet", "X-03": "a_verifier"},
+        blocking=[("PROG-04", '"onmouseover=alert(1) x="', "<img src=x onerror=alert(2)> & co")],
+    ),
+    row(
+        "ara/annecy",
+        "Annecy",
+        "74010",
+        "74",
+        "84",
+        "Auvergne-Rhône-Alpes",
+        verdicts={"X": "incomplet"},
+        gaps={"X-03": "incomplet"},
+    ),
+    row(
+        FORMULA,
+        "+Plouhinec",
+        "29197",
+        "29",
+        "53",
+        "Bretagne",
+        verdicts={"PROG": "incomplet"},
+        gaps={"PROG-04": "a_verifier"},
+        rapport_html="javascript:alert(3)",
+    ),
     row("corse/ajaccio", "Ajaccio", "2A004", "2A", "94", "Corse", html=False),
-    row("fictives/villebelle", "Villebelle", "99101", "99", None, None, fictif=True,
-        verdicts={"PROG": "non_recevable", "ORT": "non_recevable"}, gaps={"PROG-04": "non_conforme", "ORT-02": "non_conforme"},
-        blocking=[("ORT-02", "ORT", "Périmètre absent")]),
-    {"dossier": "bretagne/cassé", "commune": None, "insee": None, "departement": None, "region": None, "region_nom": None,
-     "fictif": False, "etat": "erreur", "erreur": "bretagne/cassé/dossier.yaml, ligne 3 : crochet non fermé\n  [ <b>", "recevable": None,
-     "verdicts": {}, "ecarts": dict.fromkeys(["bloquant", "majeur", "mineur", "info"], 0), "premiers_bloquants": [],
-     "regles_en_ecart": {}, "rapport_json": None, "rapport_html": None, "cache": False, "duree_s": 0.0},
+    row(
+        "fictives/villebelle",
+        "Villebelle",
+        "99101",
+        "99",
+        None,
+        None,
+        fictif=True,
+        verdicts={"PROG": "non_recevable", "ORT": "non_recevable"},
+        gaps={"PROG-04": "non_conforme", "ORT-02": "non_conforme"},
+        blocking=[("ORT-02", "ORT", "Périmètre absent")],
+    ),
+    {
+        "dossier": "bretagne/cassé",
+        "commune": None,
+        "insee": None,
+        "departement": None,
+        "region": None,
+        "region_nom": None,
+        "fictif": False,
+        "etat": "erreur",
+        "erreur": "bretagne/cassé/dossier.yaml, ligne 3 : crochet non fermé\n  [ <b>",
+        "recevable": None,
+        "verdicts": {},
+        "ecarts": dict.fromkeys(["bloquant", "majeur", "mineur", "info"], 0),
+        "premiers_bloquants": [],
+        "regles_en_ecart": {},
+        "rapport_json": None,
+        "rapport_html": None,
+        "cache": False,
+        "duree_s": 0.0,
+    },
 ]
-HEADER = (["dossier", "commune", "insee", "departement", "region", "region_nom", "etat", "erreur", "recevable",
-           "PROG", "AL-V", "AL-O", "ANAH", "ANRU", "ORT", "X", "nb_bloquant", "nb_majeur", "nb_mineur", "nb_info",
-           "premiers_bloquants", "rapport_json", "rapport_html", "cache"])
+HEADER = [
+    "dossier",
+    "commune",
+    "insee",
+    "departement",
+    "region",
+    "region_nom",
+    "etat",
+    "erreur",
+    "recevable",
+    "PROG",
+    "AL-V",
+    "AL-O",
+    "ANAH",
+    "ANRU",
+    "ORT",
+    "X",
+    "nb_bloquant",
+    "nb_majeur",
+    "nb_mineur",
+    "nb_info",
+    "premiers_bloquants",
+    "rapport_json",
+    "rapport_html",
+    "cache",
+]
 
 
 @pytest.fixture(scope="module")
@@ -90,15 +215,29 @@ def test_csv_for_french_excel(out):
     lines = [dict(zip(HEADER, cells)) for cells in table[1:]]
     assert len(lines) == len(ROWS) and all(len(cells) == len(HEADER) for cells in table)
     belcastel, quote, annecy, formula, ajaccio, villebelle, broken = lines
-    assert belcastel["PROG"] == "non_recevable" and belcastel["AL-O"] == "incomplet" and belcastel["ANAH"] == "recevable"
+    assert (
+        belcastel["PROG"] == "non_recevable" and belcastel["AL-O"] == "incomplet" and belcastel["ANAH"] == "recevable"
+    )
     assert belcastel["recevable"] == "non" and ajaccio["recevable"] == "oui" and broken["recevable"] == ""
-    assert belcastel["nb_bloquant"] == "2" and belcastel["nb_majeur"] == "1" and belcastel["cache"] == "oui" and quote["cache"] == "non"
-    assert belcastel["premiers_bloquants"] == ("PROG-04 (Convention-cadre) : La convention-cadre n'est pas signée"
-                                               " | PROG-04 (Annexe financière) : -1 jour de retard")
+    assert (
+        belcastel["nb_bloquant"] == "2"
+        and belcastel["nb_majeur"] == "1"
+        and belcastel["cache"] == "oui"
+        and quote["cache"] == "non"
+    )
+    assert belcastel["premiers_bloquants"] == (
+        "PROG-04 (Convention-cadre) : La convention-cadre n'est pas signée"
+        " | PROG-04 (Annexe financière) : -1 jour de retard"
+    )
     assert quote["commune"] == SCRIPT_NAME  # quotes survive the CSV quoting
     assert ajaccio["departement"] == "2A" and ajaccio["region_nom"] == "Corse" and ajaccio["rapport_html"] == ""
     assert villebelle["region"] == "" and villebelle["region_nom"] == ""
-    assert broken["etat"] == "erreur" and broken["erreur"] == ROWS[-1]["erreur"] and broken["PROG"] == "" and broken["nb_bloquant"] == "0"
+    assert (
+        broken["etat"] == "erreur"
+        and broken["erreur"] == ROWS[-1]["erreur"]
+        and broken["PROG"] == ""
+        and broken["nb_bloquant"] == "0"
+    )
     # formula injection: a leading apostrophe, the rest intact
     assert formula["dossier"] == "'" + FORMULA and formula["commune"] == "'+Plouhinec"
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cells in table for cell in cells)
@@ -117,7 +256,9 @@ def test_xlsx_sheets_colours_and_rule_counts(out):
     assert ws.cell(2, col["nb_bloquant"]).value == 2  # counts are numbers
     prog = ws.cell(2, col["PROG"])
     assert prog.value == "non_recevable" and prog.fill.fgColor.rgb.endswith("F9D0D0")
-    assert ws.cell(2, col["AL-O"]).fill.fgColor.rgb.endswith("FFE8A8") and ws.cell(2, col["ANAH"]).fill.fgColor.rgb.endswith("D7F0DD")
+    assert ws.cell(2, col["AL-O"]).fill.fgColor.rgb.endswith("FFE8A8") and ws.cell(
+        2, col["ANAH"]
+    ).fill.fgColor.rgb.endswith("D7F0DD")
     assert ws.cell(8, col["etat"]).value == "erreur" and ws.cell(8, col["PROG"]).fill.fgColor.rgb.endswith("E4E4E4")
     formula = ws.cell(5, col["dossier"])
     assert formula.value == "'" + FORMULA and formula.data_type == "s"
@@ -125,13 +266,26 @@ def test_xlsx_sheets_colours_and_rule_counts(out):
     assert 8 <= ws.column_dimensions["A"].width <= 60
 
     rules = [[c.value for c in line] for line in wb["Règles"].iter_rows()]
-    assert rules[0] == ["règle", "titre", "sévérité", "jeu", "communes en écart", "dont non conformes", "dont incomplètes", "dont à vérifier"]
+    assert rules[0] == [
+        "règle",
+        "titre",
+        "sévérité",
+        "jeu",
+        "communes en écart",
+        "dont non conformes",
+        "dont incomplètes",
+        "dont à vérifier",
+    ]
     assert rules[1] == ["PROG-04", "Contenu de la convention-cadre", "bloquant", "PROG", 4, 2, 1, 1]
     assert rules[2] == ["X-03", "Double financement", "majeur", "X", 2, 0, 1, 1]
     assert [r[0] for r in rules[3:]] == ["ORT-02", "AL-O-12"]  # 1 each: the non conforme first
     assert rules[3][4:] == [1, 1, 0, 0] and rules[4][4:] == [1, 0, 1, 0]
     params = {line[0].value: line[1].value for line in wb["Paramètres"].iter_rows(min_row=2)}
-    assert params["Date d'évaluation"] == "2026-11-26" and params["Empreinte des règles"] == "d1g3st" and params["Dossiers"] == 7
+    assert (
+        params["Date d'évaluation"] == "2026-11-26"
+        and params["Empreinte des règles"] == "d1g3st"
+        and params["Dossiers"] == 7
+    )
 
 
 class Dashboard(HTMLParser):
@@ -148,7 +302,11 @@ class Dashboard(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         self.handlers += [name for name in a if name.startswith("on")]
-        self.urls += [(tag, name, value) for name, value in attrs if name in {"src", "href", "action", "srcset", "poster", "data", "formaction"}]
+        self.urls += [
+            (tag, name, value)
+            for name, value in attrs
+            if name in {"src", "href", "action", "srcset", "poster", "data", "formaction"}
+        ]
         if tag in {"link", "iframe", "img", "object", "embed", "base"}:
             self.urls.append((tag, "element", a.get("src") or a.get("href") or ""))
         if tag == "script":
@@ -200,10 +358,17 @@ def test_dashboard_is_self_contained_and_inert(page):
     assert ("a", "href", "#contenu") in d.urls  # the skip link
     for tag, name, value in d.urls:
         assert tag == "a" and name == "href", (tag, name, value)
-        assert value.startswith(("rapports/", "#", "javascript%3A")), value  # relative, and no scheme (javascript:, http:, //)
+        assert value.startswith(("rapports/", "#", "javascript%3A")), (
+            value
+        )  # relative, and no scheme (javascript:, http:, //)
     lowered = html.lower()
-    assert "url(" not in lowered and "@import" not in lowered and "http://" not in lowered.replace(
-        "http://exemple.invalid", "") and "https:" not in lowered and 'src="//' not in lowered
+    assert (
+        "url(" not in lowered
+        and "@import" not in lowered
+        and "http://" not in lowered.replace("http://exemple.invalid", "")
+        and "https:" not in lowered
+        and 'src="//' not in lowered
+    )
     # the hostile values are text, not markup
     assert "<script>alert(1)" not in html and "<img src=x" not in html and '"onmouseover' not in html
     assert SCRIPT_NAME in d.rows[1]["text"] and "<img src=x onerror=alert(2)> & co" in d.rows[1]["text"]
@@ -221,7 +386,9 @@ def test_dashboard_matrix_counts_filters_and_bars(page):
     assert d.rows[4]["links"] == ["rapports/corse-ajaccio.json"]  # no HTML report: the JSON one
     assert d.rows[3]["links"] == ["javascript%3Aalert%283%29"]  # a relative path, not a scheme
     assert d.rows[6]["links"] == [] and "crochet non fermé" in d.rows[6]["text"] and "illisible" in d.rows[6]["text"]
-    assert "✘ non recevable" in d.rows[0]["text"] and "PROG-04" in d.rows[0]["text"] and "(+ 1 autre)" in d.rows[0]["text"]
+    assert (
+        "✘ non recevable" in d.rows[0]["text"] and "PROG-04" in d.rows[0]["text"] and "(+ 1 autre)" in d.rows[0]["text"]
+    )
     assert "✔ recevable" in d.rows[4]["text"] and "fictif" in d.rows[5]["text"]
     counts = {k: d.text[f"n-{k}"] for k in ["dossiers", "recevable", "incomplet", "non_recevable", "erreur"]}
     assert counts == {"dossiers": "7", "recevable": "1", "incomplet": "3", "non_recevable": "2", "erreur": "1"}
@@ -257,7 +424,11 @@ def test_dashboard_filters_in_a_browser(out, browser):
     shown, count, bar = state()
     assert shown == [SCRIPT_NAME, "Annecy"] and count == "2" and bar == ("X-03", "2")
     assert find(By.ID, "n-recevable").text == "0" and find(By.ID, "n-incomplet").text == "2"
-    assert [o.get_attribute("value") for o in Select(find(By.ID, "f-dep")).options] == ["", "01", "74"]  # this région's départements
+    assert [o.get_attribute("value") for o in Select(find(By.ID, "f-dep")).options] == [
+        "",
+        "01",
+        "74",
+    ]  # this région's départements
     assert "Auvergne-Rhône-Alpes" in find(By.ID, "etat-filtre").text
 
     Select(find(By.ID, "f-dep")).select_by_value("74")
@@ -272,4 +443,7 @@ def test_dashboard_filters_in_a_browser(out, browser):
     Select(find(By.ID, "f-region")).select_by_index(0)
     shown, count, bar = state()
     assert len(shown) == len(ROWS) and count == "7" and bar == ("PROG-04", "4")
-    assert browser.execute_script("const t=document.querySelector('.defile'); return getComputedStyle(t).overflowX") == "auto"
+    assert (
+        browser.execute_script("const t=document.querySelector('.defile'); return getComputedStyle(t).overflowX")
+        == "auto"
+    )

@@ -9,22 +9,21 @@ whole report. See tests/cases/README.md for the format.
 from __future__ import annotations
 
 import copy
-import tempfile
 import datetime as dt
-from functools import lru_cache
+import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-
-from instruct.check import check_dossier
-from instruct.loader import load, validate
-from instruct.referentiel import load_referentiel
-from instruct.rules import STATUSES, load_catalogue
-from instruct.yamlio import parse, read_text
-
 from builders import write_piece
+
+from instruct.documents.load import load, validate
+from instruct.engine.check import check_dossier
+from instruct.referentiel.registry import load_referentiel
+from instruct.rules.catalogue import STATUSES, load_catalogue
+from instruct.yamlio import parse, read_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_DIR = Path(__file__).resolve().parent / "cases"
@@ -47,21 +46,39 @@ BASE_DOSSIER: dict[str, Any] = {
 # does not ask for a case showing them.
 IMPOSSIBLE: dict[tuple[str, str], str] = {
     ("PROG-01", "incomplet"): "commune_acv est toujours connu quand un référentiel est fourni ; sans référentiel, "
-                              "« review » rend a_verifier avant que « requires » soit lu",
+    "« review » rend a_verifier avant que « requires » soit lu",
     ("AL-V-03", "non_conforme"): "aucun des cinq contrôles (adresse, cadastre, surface, proprietaire, operateur) n'a "
-                                 "d'exigence (requirement) : la donnée présente donne conforme, absente incomplet",
+    "d'exigence (requirement) : la donnée présente donne conforme, absente incomplet",
     ("AL-V-04", "non_conforme"): "pas d'exigence (requirement), et plan_situation_immeubles n'est jamais faux "
-                                 "(vrai si une pièce plan_situation est au dossier, absent sinon -> incomplet)",
+    "(vrai si une pièce plan_situation est au dossier, absent sinon -> incomplet)",
     ("AL-O-01", "non_conforme"): "pas d'exigence (requirement) : description présente -> conforme ou a_verifier "
-                                 "(moins de al.description_min_caracteres), absente -> incomplet",
+    "(moins de al.description_min_caracteres), absente -> incomplet",
     ("AL-O-03", "non_conforme"): "pas d'exigence (requirement) : opérateur identifié -> conforme ou a_verifier "
-                                 "(nature « autre »), non identifié -> incomplet",
-    ("ANAH-01", "non_conforme"): "pas d'exigence : une fois dispositifs_anah déclaré (même []), la situation est connue -> conforme",
-    ("ANRU-01", "non_conforme"): "pas d'exigence : une fois quartiers déclaré (même []), la situation est connue -> conforme",
-    ("ORT-09", "conforme"): "le registre national des ORT n'est fourni que par --referentiel : montré par tests/test_ort_registry.py",
-    ("ORT-09", "a_verifier"): "le registre national des ORT n'est fourni que par --referentiel : montré par tests/test_ort_registry.py",
-    ("ORT-09", "non_conforme"): "pas d'exigence : un désaccord avec le registre est à vérifier, jamais non conforme (le registre peut être en retard)",
-    ("ORT-09", "incomplet"): "registre fourni -> registre_statut toujours connu (inconnu, non_signe, desaccord, concorde)",
+    "(nature « autre »), non identifié -> incomplet",
+    (
+        "ANAH-01",
+        "non_conforme",
+    ): "pas d'exigence : une fois dispositifs_anah déclaré (même []), la situation est connue -> conforme",
+    (
+        "ANRU-01",
+        "non_conforme",
+    ): "pas d'exigence : une fois quartiers déclaré (même []), la situation est connue -> conforme",
+    (
+        "ORT-09",
+        "conforme",
+    ): "le registre national des ORT n'est fourni que par --referentiel : montré par tests/test_ort_registry.py",
+    (
+        "ORT-09",
+        "a_verifier",
+    ): "le registre national des ORT n'est fourni que par --referentiel : montré par tests/test_ort_registry.py",
+    (
+        "ORT-09",
+        "non_conforme",
+    ): "pas d'exigence : un désaccord avec le registre est à vérifier, jamais non conforme (le registre peut être en retard)",
+    (
+        "ORT-09",
+        "incomplet",
+    ): "registre fourni -> registre_statut toujours connu (inconnu, non_signe, desaccord, concorde)",
 }
 
 
@@ -89,12 +106,12 @@ def _load_cases() -> list[dict]:
 CASES = _load_cases()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalogue():
     return load_catalogue()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _referentiel(kind: Any):
     if kind is True:
         return load_referentiel(ROOT / "samples" / "referentiel")
@@ -125,32 +142,49 @@ def _run(case: dict, engine: str):
     data = deep_merge(BASE_DOSSIER, case.get("dossier") or {})
     if "pieces" not in case:
         dossier = validate(data, "cas")
-        return check_dossier(dossier, _catalogue(), _date(case["date"]), referentiel=_referentiel(case.get("referentiel", False)), engine=engine)
+        return check_dossier(
+            dossier,
+            _catalogue(),
+            _date(case["date"]),
+            referentiel=_referentiel(case.get("referentiel", False)),
+            engine=engine,
+        )
     with tempfile.TemporaryDirectory() as folder:  # a dossier folder with real files in pieces/
         (Path(folder) / "pieces").mkdir()
         (Path(folder) / "dossier.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         for spec in case["pieces"]:
             write_piece(Path(folder) / "pieces", spec)
         loaded = load(folder)
-    return check_dossier(loaded.dossier, _catalogue(), _date(case["date"]), referentiel=_referentiel(case.get("referentiel", False)),
-                         engine=engine, documents=loaded.documents)
+    return check_dossier(
+        loaded.dossier,
+        _catalogue(),
+        _date(case["date"]),
+        referentiel=_referentiel(case.get("referentiel", False)),
+        engine=engine,
+        documents=loaded.documents,
+    )
 
 
 def _params():
     out = []
     for case in CASES:
-        marks = [pytest.mark.xfail(reason=case["xfail"], raises=AssertionError, strict=True)] if case.get("xfail") else []
+        marks = (
+            [pytest.mark.xfail(reason=case["xfail"], raises=AssertionError, strict=True)] if case.get("xfail") else []
+        )
         out.append(pytest.param(case, id=case["name"], marks=marks))
     return out
 
 
 # --- the cases -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", _params())
 def test_case(case):
     reports = {engine: _run(case, engine) for engine in ENGINES}
     for engine, report in reports.items():
-        mine = [f for f in report.findings if f.rule == case["rule"] and (f.check or None) == (case.get("check") or None)]
+        mine = [
+            f for f in report.findings if f.rule == case["rule"] and (f.check or None) == (case.get("check") or None)
+        ]
         found = {f"{f.entity.type}:{f.entity.id}": f.status for f in mine}
         assert len(found) == len(mine), f"[{engine}] deux constats pour la même entité : {mine}"
         for key, status in case["expected"].items():
@@ -160,13 +194,16 @@ def test_case(case):
                 assert key not in found, f"[{engine}] {key} : aucun constat attendu, obtenu {found[key]}"
             else:
                 assert key in found, f"[{engine}] aucun constat pour {key} (entités : {sorted(found)})"
-                assert found[key] == status, f"[{engine}] {key} : attendu {status}, obtenu {found[key]} — {next(f.message for f in mine if f'{f.entity.type}:{f.entity.id}' == key)}"
+                assert found[key] == status, (
+                    f"[{engine}] {key} : attendu {status}, obtenu {found[key]} — {next(f.message for f in mine if f'{f.entity.type}:{f.entity.id}' == key)}"
+                )
     durable = sorted(f.comparable() for f in reports["durable"].findings)
     python = sorted(f.comparable() for f in reports["python"].findings)
     assert durable == python
 
 
 # --- the case file itself ----------------------------------------------------------------------
+
 
 def test_cases_are_well_formed():
     keys = _rule_keys()
@@ -175,7 +212,9 @@ def test_cases_are_well_formed():
     for case in CASES:
         where = case.get("name", case["_file"])
         assert set(case) - {"_file"} <= CASE_KEYS, f"{where} : clés inconnues {set(case) - CASE_KEYS - {'_file'}}"
-        assert {"name", "rule", "date", "expected"} <= set(case), f"{where} : name, rule, date et expected sont obligatoires"
+        assert {"name", "rule", "date", "expected"} <= set(case), (
+            f"{where} : name, rule, date et expected sont obligatoires"
+        )
         assert _case_key(case) in keys, f"{where} : règle inconnue {_case_key(case)}"
         assert case.get("referentiel", False) in (False, True, "shared"), f"{where} : referentiel false | true | shared"
         assert case["expected"], f"{where} : expected vide"
@@ -214,18 +253,24 @@ def test_impossible_statuses_are_really_impossible():
     for case in CASES:
         for (rule, status), reason in IMPOSSIBLE.items():
             if _case_key(case) == rule or case["rule"] == rule:
-                assert status not in _expected_statuses(case), f"{case['name']} : {status} déclaré impossible ({reason})"
+                assert status not in _expected_statuses(case), (
+                    f"{case['name']} : {status} déclaré impossible ({reason})"
+                )
 
 
 # --- messages: the figures the Action Logement delegation relies on ---------------------------
+
 
 def _case_named(name: str) -> dict:
     return next(c for c in CASES if c["name"] == name)
 
 
 def _finding(report, rule: str, check: str | None, entity: str):
-    return next(f for f in report.findings
-                if f.rule == rule and (f.check or None) == check and f"{f.entity.type}:{f.entity.id}" == entity)
+    return next(
+        f
+        for f in report.findings
+        if f.rule == rule and (f.check or None) == check and f"{f.entity.type}:{f.entity.id}" == entity
+    )
 
 
 def test_al_o_12_message_shows_the_rounding():
@@ -243,19 +288,32 @@ def test_al_o_14_message_shows_cap_and_excess():
         "rule": "AL-O-14",
         "check": "plafond_m2",
         "date": "2020-06-01",
-        "dossier": {"immeubles": [{
-            "id": "IMM-01",
-            "logements": [
-                {"typologie": "T3", "surface_habitable_m2": 60, "loyer_mensuel": "480.00"},
-                {"typologie": "T2", "surface_habitable_m2": 40, "loyer_mensuel": "350.00"},
-            ],
-            "demande_action_logement": {"pret": "110000.00", "pret_duree_annees": 20, "subvention": "40000.00", "objet": "travaux"},
-        }]},
+        "dossier": {
+            "immeubles": [
+                {
+                    "id": "IMM-01",
+                    "logements": [
+                        {"typologie": "T3", "surface_habitable_m2": 60, "loyer_mensuel": "480.00"},
+                        {"typologie": "T2", "surface_habitable_m2": 40, "loyer_mensuel": "350.00"},
+                    ],
+                    "demande_action_logement": {
+                        "pret": "110000.00",
+                        "pret_duree_annees": 20,
+                        "subvention": "40000.00",
+                        "objet": "travaux",
+                    },
+                }
+            ]
+        },
     }
     nnbsp = "\u202f"  # French thousands separator (narrow no-break space)
     for engine in ENGINES:
         finding = _finding(_run(case, engine), "AL-O-14", "plafond_m2", "immeuble:IMM-01")
         assert finding.status == "non_conforme"
-        for part in (f"Demande de 150{nnbsp}000,00 €", "pour 100 m² habitables", f"plafond de 1{nnbsp}000,00 €/m²",
-                     f"dépassement 50{nnbsp}000,00 €"):
+        for part in (
+            f"Demande de 150{nnbsp}000,00 €",
+            "pour 100 m² habitables",
+            f"plafond de 1{nnbsp}000,00 €/m²",
+            f"dépassement 50{nnbsp}000,00 €",
+        ):
             assert part in finding.message, f"[{engine}] « {part} » absent de : {finding.message!r}"

@@ -4,7 +4,6 @@ import json
 import subprocess
 
 import pytest
-
 from conftest import SAMPLES, SHARED_DATA, acv_command
 
 
@@ -13,7 +12,9 @@ def run(*args, **kw):
 
 
 def test_recevable_sample_exits_0_and_prints_the_verdict_on_top():
-    done = run("check", str(SAMPLES / "villebelle"), "--date", "2026-11-26", "--referentiel", str(SAMPLES / "referentiel"))
+    done = run(
+        "check", str(SAMPLES / "villebelle"), "--date", "2026-11-26", "--referentiel", str(SAMPLES / "referentiel")
+    )
     assert done.returncode == 0, done.stderr
     head = done.stdout.splitlines()[:3]
     assert "Villebelle" in head[0] and "26/11/2026" in head[1] and "RECEVABLE" in head[2]
@@ -21,7 +22,9 @@ def test_recevable_sample_exits_0_and_prints_the_verdict_on_top():
 
 
 def test_gaps_exit_1_and_come_first_with_rule_entity_source():
-    done = run("check", str(SAMPLES / "saint-aubin"), "--date", "2026-11-26", "--referentiel", str(SAMPLES / "referentiel"))
+    done = run(
+        "check", str(SAMPLES / "saint-aubin"), "--date", "2026-11-26", "--referentiel", str(SAMPLES / "referentiel")
+    )
     assert done.returncode == 1
     assert "NON RECEVABLE" in done.stdout.splitlines()[2]
     first_gap = next(line for line in done.stdout.splitlines() if line.startswith("["))
@@ -35,12 +38,33 @@ def test_json_report_shape(tmp_path):
     assert done.returncode == 1 and done.stdout == ""
     report = json.loads(out.read_text(encoding="utf-8"))
     assert set(report) == {"format", "dossier", "evaluated_on", "rulesets", "entities", "notes", "findings"}
-    assert report["dossier"] == {"id": "montclair-2026", "commune": "Montclair-sur-Lys", "insee": "99102", "fictif": True}
+    assert report["dossier"] == {
+        "id": "montclair-2026",
+        "commune": "Montclair-sur-Lys",
+        "insee": "99102",
+        "fictif": True,
+    }
     assert report["evaluated_on"] == "2026-11-26"
     assert report["rulesets"]["PROG"]["verdict"] == "incomplet"
     assert sum(sum(r["counts"].values()) for r in report["rulesets"].values()) == len(report["findings"])
-    assert sum(report["rulesets"]["PROG"]["counts"].values()) == sum(1 for f in report["findings"] if f["ruleset"] == "PROG")
-    keys = {"rule", "check", "ruleset", "title", "status", "severity", "entity", "message", "remedy", "source", "citation", "evidence", "parameters"}
+    assert sum(report["rulesets"]["PROG"]["counts"].values()) == sum(
+        1 for f in report["findings"] if f["ruleset"] == "PROG"
+    )
+    keys = {
+        "rule",
+        "check",
+        "ruleset",
+        "title",
+        "status",
+        "severity",
+        "entity",
+        "message",
+        "remedy",
+        "source",
+        "citation",
+        "evidence",
+        "parameters",
+    }
     for finding in report["findings"]:
         assert set(finding) == keys
         assert set(finding["entity"]) == {"type", "id", "label", "path"}
@@ -50,8 +74,13 @@ def test_json_report_shape(tmp_path):
     statuses = {f["status"] for f in report["findings"]}
     assert {"conforme", "incomplet", "non_applicable", "a_verifier"} <= statuses
     late = next(f for f in report["findings"] if f["rule"] == "PROG-16" and f["entity"]["id"] == "MC-01")
-    assert late["parameters"][0] == {"name": "prog.fin_engagements", "value": "31/12/2026", "since": "2023-01-01", "unit": "date",
-                                     "reference": late["parameters"][0]["reference"]}
+    assert late["parameters"][0] == {
+        "name": "prog.fin_engagements",
+        "value": "31/12/2026",
+        "since": "2023-01-01",
+        "unit": "date",
+        "reference": late["parameters"][0]["reference"],
+    }
 
 
 def test_markdown_report():
@@ -73,8 +102,11 @@ def test_real_referentiel_from_shared_data_knows_a_real_commune(tmp_path):
     if not (SHARED_DATA / "acv-communes.csv").exists():
         pytest.skip("shared data not present")
     dossier = tmp_path / "lourdes.yaml"
-    dossier.write_text('id: lourdes\ncollectivites:\n  ville_centre: {nom: Lourdes, insee: "65286"}\n'
-                       '  intercommunalite: {nom: CA Tarbes-Lourdes-Pyrénées, siren: "200069300"}\n', encoding="utf-8")
+    dossier.write_text(
+        'id: lourdes\ncollectivites:\n  ville_centre: {nom: Lourdes, insee: "65286"}\n'
+        '  intercommunalite: {nom: CA Tarbes-Lourdes-Pyrénées, siren: "200069300"}\n',
+        encoding="utf-8",
+    )
     report = json.loads(run("check", str(dossier), "--format", "json", "--referentiel", str(SHARED_DATA)).stdout)
     prog01 = next(f for f in report["findings"] if f["rule"] == "PROG-01")
     assert prog01["status"] == "conforme" and "ACV123" in prog01["message"]
@@ -94,12 +126,15 @@ def test_malformed_dossier_exits_2_with_french_paths_and_lines(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("id: [x\n", "YAML invalide"),
-    ("- a\n- b\n", "objet (clé: valeur) à la racine"),
-    ("id: x\nid: y\n", "clé en double"),
-    (b"\xff\xfe id: x", "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("id: [x\n", "YAML invalide"),
+        ("- a\n- b\n", "objet (clé: valeur) à la racine"),
+        ("id: x\nid: y\n", "clé en double"),
+        (b"\xff\xfe id: x", "UTF-8"),
+    ],
+)
 def test_unreadable_files_exit_2(tmp_path, content, expected):
     bad = tmp_path / "d.yaml"
     bad.write_bytes(content if isinstance(content, bytes) else content.encode())
@@ -116,7 +151,10 @@ def test_missing_path_unknown_partner_and_bad_date_exit_2(tmp_path):
 
 
 def test_engines_give_the_same_json():
-    outs = [run("check", str(SAMPLES / "saint-aubin"), "--date", "2026-11-26", "--format", "json", "--moteur", m).stdout for m in ("durable", "python")]
+    outs = [
+        run("check", str(SAMPLES / "saint-aubin"), "--date", "2026-11-26", "--format", "json", "--moteur", m).stdout
+        for m in ("durable", "python")
+    ]
     assert outs[0] == outs[1] and outs[0]
 
 

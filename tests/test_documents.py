@@ -7,17 +7,16 @@ import shutil
 import subprocess
 
 import pytest
-from docx import Document
-
-from instruct.check import check_dossier
-from instruct.documents import quotes_for
-from instruct.errors import InputError
-from instruct.extraction import Quote
-from instruct.loader import load
-from instruct.render_pieces import avenant_pdf, convention_docx
-
 from builders import make_docx
 from conftest import EVALUATION_DATE, SAMPLES, acv_command
+from docx import Document
+
+from instruct.documents.extract import Quote
+from instruct.documents.load import load
+from instruct.documents.reconcile import quotes_for
+from instruct.engine.check import check_dossier
+from instruct.errors import InputError
+from instruct.samples.render_pieces import avenant_pdf, convention_docx
 
 
 def acv(*args):
@@ -45,11 +44,14 @@ def test_folder_with_only_documents_is_a_dossier():
     trame = [f for f in report["findings"] if f["rule"] == "PROG-04"]
     assert len(trame) == 9 and {f["status"] for f in trame} == {"conforme"}
     litiges = next(f for f in trame if f["entity"]["id"] == "traitement_litiges")
-    assert litiges["evidence"][0]["pieces"] == [{"fichier": "convention-cadre.docx", "ou": "paragraphe 39",
-                                                 "texte": "Article 8 – Traitement des litiges"}]
+    assert litiges["evidence"][0]["pieces"] == [
+        {"fichier": "convention-cadre.docx", "ou": "paragraphe 39", "texte": "Article 8 – Traitement des litiges"}
+    ]
     # what no piece gives is incomplet, naming the field
     perimetres = next(f for f in report["findings"] if f["rule"] == "PROG-05")
-    assert perimetres["status"] == "incomplet" and any(e["path"].startswith("perimetres") and e.get("missing") for e in perimetres["evidence"])
+    assert perimetres["status"] == "incomplet" and any(
+        e["path"].startswith("perimetres") and e.get("missing") for e in perimetres["evidence"]
+    )
     assert next(f for f in report["findings"] if f["rule"] == "PROG-01")["status"] == "a_verifier"
     # the fiches are the avenant's table of actions, each cost quoted from its row
     fiche = next(f for f in report["findings"] if f["rule"] == "PROG-15" and f["entity"]["id"] == "RB-03")
@@ -58,12 +60,19 @@ def test_folder_with_only_documents_is_a_dossier():
     assert row["fichier"] == "avenant-1.pdf" and row["ou"].startswith("page ") and "1 400 000,00 €" in row["texte"]
     # the avenant « valant convention d'ORT » answers what it shows of the ORT (L303-2)
     ort = {f["rule"]: f for f in report["findings"] if f["rule"] in {"ORT-02", "ORT-04", "ORT-05"}}
-    assert {rule: f["status"] for rule, f in ort.items()} == {"ORT-02": "conforme", "ORT-04": "conforme", "ORT-05": "conforme"}
+    assert {rule: f["status"] for rule, f in ort.items()} == {
+        "ORT-02": "conforme",
+        "ORT-04": "conforme",
+        "ORT-05": "conforme",
+    }
     habitat = [q for e in ort["ORT-04"]["evidence"] for q in e.get("pieces", [])]
     assert "OPAH-RU" in habitat[0]["texte"] and "tableau" in habitat[0]["ou"]
     duree = [q for e in ort["ORT-05"]["evidence"] for q in e.get("pieces", [])]
     assert any("d'une durée de 6 ans" in q["texte"] and q["fichier"] == "convention-cadre.docx" for q in duree)
-    assert next(f for f in report["findings"] if f["rule"] == "ORT-03" and f["check"] == "centre_ville")["status"] == "incomplet"
+    assert (
+        next(f for f in report["findings"] if f["rule"] == "ORT-03" and f["check"] == "centre_ville")["status"]
+        == "incomplet"
+    )
 
 
 def test_pieces_rendered_from_a_dossier_read_back_to_the_same_dossier(tmp_path, catalogue):
@@ -81,11 +90,17 @@ def test_pieces_rendered_from_a_dossier_read_back_to_the_same_dossier(tmp_path, 
     assert cadre.contenu == expected.contenu
     avenant = read.convention.avenants[0]
     assert (avenant.numero, avenant.date_signature, avenant.budget, avenant.contenu) == (
-        1, villebelle.convention.avenants[0].date_signature, villebelle.convention.avenants[0].budget, villebelle.convention.avenants[0].contenu)
+        1,
+        villebelle.convention.avenants[0].date_signature,
+        villebelle.convention.avenants[0].budget,
+        villebelle.convention.avenants[0].contenu,
+    )
     assert [(f.id, f.intitule, f.maitre_ouvrage, f.cout, f.calendrier) for f in read.fiches_actions] == [
-        (f.id, f.intitule, f.maitre_ouvrage, f.cout, f.calendrier) for f in villebelle.fiches_actions]
+        (f.id, f.intitule, f.maitre_ouvrage, f.cout, f.calendrier) for f in villebelle.fiches_actions
+    ]
     assert [[(x.financeur, x.montant, x.role) for x in f.financement] for f in read.fiches_actions] == [
-        [(x.financeur, x.montant, x.role) for x in f.financement] for f in villebelle.fiches_actions]
+        [(x.financeur, x.montant, x.role) for x in f.financement] for f in villebelle.fiches_actions
+    ]
     assert [f.maturite for f in read.fiches_actions] == [f.maturite for f in villebelle.fiches_actions]
     report = report_of(tmp_path, catalogue)
     assert {f.status for f in findings(report, "PROG-09")} == {"conforme"}
@@ -114,9 +129,17 @@ def test_a_different_total_a_scan_and_a_corrupt_file(catalogue):
     assert "2\u202f500\u202f000,00 €" in total.message and "2\u202f450\u202f000,00 €" in total.message
     assert "avenant-1.pdf (page " in total.message and "Montant total du plan d'actions" in total.message
     [quote] = quotes(total)
-    assert quote["fichier"] == "avenant-1.pdf" and quote["ou"].startswith("page ") and quote["texte"].startswith("Montant total du plan d'actions")
+    assert (
+        quote["fichier"] == "avenant-1.pdf"
+        and quote["ou"].startswith("page ")
+        and quote["texte"].startswith("Montant total du plan d'actions")
+    )
     statuses = {f.entity.id: f.status for f in findings(report, "X-06")}
-    assert statuses == {"avenant-1.pdf": "conforme", "deliberation-scannee.pdf": "a_verifier", "plan-situation.pdf": "non_conforme"}
+    assert statuses == {
+        "avenant-1.pdf": "conforme",
+        "deliberation-scannee.pdf": "a_verifier",
+        "plan-situation.pdf": "non_conforme",
+    }
     scan = next(f for f in findings(report, "X-06") if f.entity.id == "deliberation-scannee.pdf")
     assert "document scanné : pas de texte" in scan.message
 
@@ -125,19 +148,29 @@ def test_text_and_docx_reports_quote_the_piece(tmp_path):
     text = acv("check", str(SAMPLES / "montclair"), "--date", "2026-11-26").stdout
     assert "Lu dans : convention-cadre.docx, document entier : « aucun titre pour « Traitement des litiges » »" in text
     out = tmp_path / "rapport.docx"
-    assert acv("check", str(SAMPLES / "montclair"), "--date", "2026-11-26", "--format", "docx", "-o", str(out)).returncode == 1
+    assert (
+        acv("check", str(SAMPLES / "montclair"), "--date", "2026-11-26", "--format", "docx", "-o", str(out)).returncode
+        == 1
+    )
     cells = [c.text for table in Document(str(out)).tables for row in table.rows for c in row.cells]
     assert any("Lu dans : convention-cadre.docx" in c for c in cells)
 
 
 def test_a_value_read_from_a_piece_that_is_invalid_names_the_piece(tmp_path):
     header = ("N°", "Intitulé", "Maître d'ouvrage", "Calendrier", "Coût", "Financeurs")
-    make_docx(tmp_path / "convention.docx",
-              ["Convention-cadre pluriannuelle Action Cœur de Ville", "Article 1 – Les parties", "ENTRE",
-               "La Commune de Villebelle, représentée par Claire Martin, maire,",
-               "La Communauté d'agglomération du Val de Belle, représentée par Paul Durand, président,",
-               "ci-après, les « Collectivités bénéficiaires » ;", "Il est convenu ce qui suit."],
-              [[header, ("FA-01", "Halle", "Ville", "06/2020 – 01/2019", "10 000,00 €", "")]])
+    make_docx(
+        tmp_path / "convention.docx",
+        [
+            "Convention-cadre pluriannuelle Action Cœur de Ville",
+            "Article 1 – Les parties",
+            "ENTRE",
+            "La Commune de Villebelle, représentée par Claire Martin, maire,",
+            "La Communauté d'agglomération du Val de Belle, représentée par Paul Durand, président,",
+            "ci-après, les « Collectivités bénéficiaires » ;",
+            "Il est convenu ce qui suit.",
+        ],
+        [[header, ("FA-01", "Halle", "Ville", "06/2020 – 01/2019", "10 000,00 €", "")]],
+    )
     result = acv("check", str(tmp_path))
     assert result.returncode == 2
     assert "fiches_actions[0].calendrier" in result.stderr and "la fin du calendrier précède son début" in result.stderr
@@ -147,7 +180,11 @@ def test_a_value_read_from_a_piece_that_is_invalid_names_the_piece(tmp_path):
 def test_documents_that_name_no_town_are_a_clear_error(tmp_path):
     make_docx(tmp_path / "note.docx", ["Note de projet urbain", "Le centre ancien se vide."])
     result = acv("check", str(tmp_path))
-    assert result.returncode == 2 and "aucune pièce ne nomme la ville-centre" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 2
+        and "aucune pièce ne nomme la ville-centre" in result.stderr
+        and "Traceback" not in result.stderr
+    )
 
 
 def test_the_structured_dossier_wins_and_agreement_is_shown(tmp_path, catalogue):
@@ -159,8 +196,16 @@ def test_the_structured_dossier_wins_and_agreement_is_shown(tmp_path, catalogue)
     assert not any(quotes(f) for f in report.findings if f.rule != "X-05")  # nothing was filled in
 
 
-@pytest.mark.parametrize("path, found", [("dispositifs_anah[type=OPAH-RU].perimetre", False), ("ort.", False), ("a[", False),
-                                         ("fiches_actions[*].cout ; x", True), ("fiches_actions[2]", True)])
+@pytest.mark.parametrize(
+    "path, found",
+    [
+        ("dispositifs_anah[type=OPAH-RU].perimetre", False),
+        ("ort.", False),
+        ("a[", False),
+        ("fiches_actions[*].cout ; x", True),
+        ("fiches_actions[2]", True),
+    ],
+)
 def test_evidence_paths_of_any_shape_end(path, found):
     """Each shape ends (one used to loop forever), and a value inside something read from a piece finds its quote."""
     quote = Quote("f", "p", "t")
@@ -168,7 +213,7 @@ def test_evidence_paths_of_any_shape_end(path, found):
 
 
 def test_too_many_pieces_is_a_clear_error(tmp_path, monkeypatch):
-    import instruct.documents as documents
+    import instruct.documents.reconcile as documents
 
     (tmp_path / "pieces").mkdir()
     shutil.copy(SAMPLES / "montclair" / "dossier.yaml", tmp_path / "dossier.yaml")

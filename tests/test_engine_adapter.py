@@ -6,15 +6,15 @@ import random
 import threading
 
 import pytest
-
-from instruct import engine_durable, engine_python
-from instruct.engine_durable import EngineError
-from instruct.evaluation import prepare
-from instruct.facts import Entity, Fact, build_facts
-from instruct.loader import load, validate
-from instruct.rules import RuleSet, _read_rule
-
 from conftest import EVALUATION_DATE, ROOT, SAMPLES
+
+from instruct.documents.load import load, validate
+from instruct.engine import durable as engine_durable
+from instruct.engine import python as engine_python
+from instruct.engine.durable import EngineError
+from instruct.engine.prepare import prepare
+from instruct.facts import Entity, Fact, build_facts
+from instruct.rules.catalogue import RuleSet, _read_rule
 
 
 def _rule(raw: dict, parameters=None):
@@ -37,7 +37,10 @@ SOURCE = {"document": "essai", "section": "essai"}
 
 def test_same_dossier_twice_and_many_in_a_row_are_independent(catalogue):
     prepared = prepare(list(catalogue.rulesets.values()), catalogue.parameters, EVALUATION_DATE)
-    facts = {name: build_facts(load(SAMPLES / name).dossier, EVALUATION_DATE) for name in ("villebelle", "montclair", "saint-aubin")}
+    facts = {
+        name: build_facts(load(SAMPLES / name).dossier, EVALUATION_DATE)
+        for name in ("villebelle", "montclair", "saint-aubin")
+    }
     first = {name: _statuses(engine_durable, prepared, f) for name, f in facts.items()}
     for _ in range(3):
         for name, f in facts.items():
@@ -47,11 +50,33 @@ def test_same_dossier_twice_and_many_in_a_row_are_independent(catalogue):
 
 def test_absence_rule_does_not_depend_on_fact_order():
     """durable's `none` activations depend on arrival order; our absence tests do not."""
-    rs = _rule({"id": "T-01", "title": "t", "severity": "majeur", "scope": "dossier", "message": "m", "remedy": "r", "source": SOURCE,
-                "requirement": {"field": "date_avenant", "present": True}})
+    rs = _rule(
+        {
+            "id": "T-01",
+            "title": "t",
+            "severity": "majeur",
+            "scope": "dossier",
+            "message": "m",
+            "remedy": "r",
+            "source": SOURCE,
+            "requirement": {"field": "date_avenant", "present": True},
+        }
+    )
     prepared = prepare([rs], {}, EVALUATION_DATE)
-    facts = [_fact("dossier", f"d{i}", insee="01053", commune="x", referentiel_acv_fourni=False, avenant_present=False,
-                   avenant_signe=False, nb_dates_futures=0, **({"date_avenant": 20200101} if i % 2 else {})) for i in range(6)]
+    facts = [
+        _fact(
+            "dossier",
+            f"d{i}",
+            insee="01053",
+            commune="x",
+            referentiel_acv_fourni=False,
+            avenant_present=False,
+            avenant_signe=False,
+            nb_dates_futures=0,
+            **({"date_avenant": 20200101} if i % 2 else {}),
+        )
+        for i in range(6)
+    ]
     expected = _statuses(engine_python, prepared, facts)
     assert [s for _, _, s in expected].count("non_conforme") == 3
     rng = random.Random(4)
@@ -61,26 +86,79 @@ def test_absence_rule_does_not_depend_on_fact_order():
 
 
 def test_numeric_looking_strings_are_compared_as_text():
-    rs = _rule({"id": "T-02", "title": "t", "severity": "majeur", "scope": "dossier", "message": "m", "remedy": "r", "source": SOURCE,
-                "requires": ["insee"], "requirement": {"field": "insee", "eq": "01053"}})
+    rs = _rule(
+        {
+            "id": "T-02",
+            "title": "t",
+            "severity": "majeur",
+            "scope": "dossier",
+            "message": "m",
+            "remedy": "r",
+            "source": SOURCE,
+            "requires": ["insee"],
+            "requirement": {"field": "insee", "eq": "01053"},
+        }
+    )
     prepared = prepare([rs], {}, EVALUATION_DATE)
-    base = dict(commune="x", referentiel_acv_fourni=False, avenant_present=False, avenant_signe=False, nb_dates_futures=0)
-    facts = [_fact("dossier", "a", insee="01053", **base), _fact("dossier", "b", insee="1053", **base), _fact("dossier", "c", insee="1053.0", **base)]
+    base = dict(
+        commune="x", referentiel_acv_fourni=False, avenant_present=False, avenant_signe=False, nb_dates_futures=0
+    )
+    facts = [
+        _fact("dossier", "a", insee="01053", **base),
+        _fact("dossier", "b", insee="1053", **base),
+        _fact("dossier", "c", insee="1053.0", **base),
+    ]
     assert [s for _, _, s in _statuses(engine_durable, prepared, facts)] == ["conforme", "non_conforme", "non_conforme"]
 
 
 def test_or_matching_several_branches_gives_one_outcome():
-    rs = _rule({"id": "T-03", "title": "t", "severity": "majeur", "scope": "fiche_action", "message": "m", "remedy": "r", "source": SOURCE,
-                "requirement": {"all": [{"field": "calendrier", "eq": True}, {"field": "nb_financeurs", "ge": 1}, {"field": "localisee", "eq": True}]}})
+    rs = _rule(
+        {
+            "id": "T-03",
+            "title": "t",
+            "severity": "majeur",
+            "scope": "fiche_action",
+            "message": "m",
+            "remedy": "r",
+            "source": SOURCE,
+            "requirement": {
+                "all": [
+                    {"field": "calendrier", "eq": True},
+                    {"field": "nb_financeurs", "ge": 1},
+                    {"field": "localisee", "eq": True},
+                ]
+            },
+        }
+    )
     prepared = prepare([rs], {}, EVALUATION_DATE)
-    fact = _fact("fiche_action", "f", calendrier=False, nb_financeurs=0, localisee=False, mature=True, total_financement_cents=0,
-                 nb_financeurs_non_signataires=0, avenant_present=False, avenant_signe=False)
+    fact = _fact(
+        "fiche_action",
+        "f",
+        calendrier=False,
+        nb_financeurs=0,
+        localisee=False,
+        mature=True,
+        total_financement_cents=0,
+        nb_financeurs_non_signataires=0,
+        avenant_present=False,
+        avenant_signe=False,
+    )
     assert _statuses(engine_durable, prepared, [fact]) == [(0, "f", "non_conforme")]
 
 
 def test_unusable_fact_values_raise_instead_of_crashing_or_being_ignored():
-    rs = _rule({"id": "T-04", "title": "t", "severity": "majeur", "scope": "dossier", "message": "m", "remedy": "r", "source": SOURCE,
-                "requirement": {"field": "nb_dates_futures", "eq": 0}})
+    rs = _rule(
+        {
+            "id": "T-04",
+            "title": "t",
+            "severity": "majeur",
+            "scope": "dossier",
+            "message": "m",
+            "remedy": "r",
+            "source": SOURCE,
+            "requirement": {"field": "nb_dates_futures", "eq": 0},
+        }
+    )
     prepared = prepare([rs], {}, EVALUATION_DATE)
     with pytest.raises(EngineError, match="maximum"):
         engine_durable.evaluate(prepared, [_fact("dossier", "big", **{f"x{i}": i for i in range(300)})])
@@ -162,12 +240,12 @@ def test_accented_facts_that_no_rule_matches_do_not_crash_the_process():
 
     code = """
 import datetime as dt
-from instruct import engine_durable
-from instruct.evaluation import prepare
+from instruct.engine import durable as engine_durable
+from instruct.engine.prepare import prepare
 from instruct.facts import build_facts
-from instruct.loader import validate
-from instruct.parameters import Parameter, DatedValue
-from instruct.rules import RuleSet, _read_rule
+from instruct.documents.load import validate
+from instruct.rules.parameters import Parameter, DatedValue
+from instruct.rules.catalogue import RuleSet, _read_rule
 raw = {"id": "T-09", "title": "t", "severity": "majeur", "scope": "dossier", "message": "m", "remedy": "r",
        "source": {"document": "d", "section": "s"}, "requires": ["nb_indicateurs_moyens"],
        "requirement": {"field": "nb_indicateurs_moyens", "le": {"param": "p"}}}

@@ -3,14 +3,19 @@
 import json
 
 import pytest
-
-from instruct.errors import InputError
-from instruct.facts import add_months, months_between
-from instruct.loader import load
-
 from conftest import SAMPLES
 
-MINIMAL = {"id": "x", "collectivites": {"ville_centre": {"nom": "A", "insee": "2A004"}, "intercommunalite": {"nom": "B", "siren": "999000001"}}}
+from instruct.documents.load import load
+from instruct.errors import InputError
+from instruct.facts import add_months, months_between
+
+MINIMAL = {
+    "id": "x",
+    "collectivites": {
+        "ville_centre": {"nom": "A", "insee": "2A004"},
+        "intercommunalite": {"nom": "B", "siren": "999000001"},
+    },
+}
 
 
 def problems(path) -> list[str]:
@@ -61,13 +66,22 @@ def test_one_problem_per_error_with_path_and_line(tmp_path):
     assert "collectivites.ville_centre.insee (ligne 3) : texte attendu (entre guillemets" in joined
 
 
-@pytest.mark.parametrize("extra, expected", [
-    ({"fiches_actions": [{"id": "A"}, {"id": "A"}]}, "fiches_actions : identifiant de fiche action en double : A"),
-    ({"immeubles": [{"id": "I"}, {"id": "I"}]}, "immeubles : identifiant d'immeuble en double : I"),
-    ({"axes": [{"numero": 3}, {"numero": 3}]}, "axes : axe en double : 3"),
-    ({"convention": {"avenants": [{"numero": 1}, {"numero": 1}]}}, "convention.avenants : numéro d'avenant en double : 1"),
-    ({"quartiers": [{"code_qpv": "Q", "nom": "a", "programme": "PNRQAD"}] * 2}, "quartiers : code QPV en double : Q"),
-])
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ({"fiches_actions": [{"id": "A"}, {"id": "A"}]}, "fiches_actions : identifiant de fiche action en double : A"),
+        ({"immeubles": [{"id": "I"}, {"id": "I"}]}, "immeubles : identifiant d'immeuble en double : I"),
+        ({"axes": [{"numero": 3}, {"numero": 3}]}, "axes : axe en double : 3"),
+        (
+            {"convention": {"avenants": [{"numero": 1}, {"numero": 1}]}},
+            "convention.avenants : numéro d'avenant en double : 1",
+        ),
+        (
+            {"quartiers": [{"code_qpv": "Q", "nom": "a", "programme": "PNRQAD"}] * 2},
+            "quartiers : code QPV en double : Q",
+        ),
+    ],
+)
 def test_duplicate_identifiers_are_refused(tmp_path, extra, expected):
     path = tmp_path / "d.json"
     path.write_text(json.dumps(dict(MINIMAL, **extra)), encoding="utf-8")
@@ -75,7 +89,11 @@ def test_duplicate_identifiers_are_refused(tmp_path, extra, expected):
 
 
 def test_absurd_values_are_input_errors(tmp_path):
-    data = dict(MINIMAL, fiches_actions=[{"id": "A", "cout": "99999999999"}], convention={"cadre": {"date_signature": "1850-01-01"}})
+    data = dict(
+        MINIMAL,
+        fiches_actions=[{"id": "A", "cout": "99999999999"}],
+        convention={"cadre": {"date_signature": "1850-01-01"}},
+    )
     path = tmp_path / "d.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     joined = "\n".join(problems(path))
@@ -102,10 +120,16 @@ def test_yaml_aliases_bomb_is_refused_by_depth_or_safe_loading(tmp_path):
     assert "YAML invalide" in problems(tagged)[0]
 
 
-@pytest.mark.parametrize("start, end, months", [
-    ("2018-09-28", "2020-03-28", 18), ("2018-09-28", "2020-03-29", 19), ("2018-09-28", "2018-09-28", 0),
-    ("2019-08-31", "2020-02-29", 6), ("2019-08-31", "2020-03-01", 7),
-])
+@pytest.mark.parametrize(
+    "start, end, months",
+    [
+        ("2018-09-28", "2020-03-28", 18),
+        ("2018-09-28", "2020-03-29", 19),
+        ("2018-09-28", "2018-09-28", 0),
+        ("2019-08-31", "2020-02-29", 6),
+        ("2019-08-31", "2020-03-01", 7),
+    ],
+)
 def test_months_between_is_the_smallest_n_covering_the_delay(start, end, months):
     import datetime as dt
 
@@ -115,20 +139,34 @@ def test_months_between_is_the_smallest_n_covering_the_delay(start, end, months)
 
 
 def test_a_perimeter_must_be_a_surface(tmp_path):
-    data = dict(MINIMAL, perimetres={"secteurs_prioritaires": [{"id": "zac", "nom": "ZAC", "geometrie": {"type": "Point", "coordinates": [2.1, 47.0]}}]})
+    data = dict(
+        MINIMAL,
+        perimetres={
+            "secteurs_prioritaires": [
+                {"id": "zac", "nom": "ZAC", "geometrie": {"type": "Point", "coordinates": [2.1, 47.0]}}
+            ]
+        },
+    )
     path = tmp_path / "d.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     assert any("perimetres.secteurs_prioritaires[0].geometrie.type" in p and "Polygon" in p for p in problems(path))
 
 
 def test_absurd_immeuble_values_are_input_errors_with_their_path(tmp_path):
-    data = dict(MINIMAL, immeubles=[
-        {"id": "IMM-01", "surface_m2": 0, "logements_immeuble": 10000,
-         "logements": [{"typologie": "T2", "surface_habitable_m2": -5}],
-         "demande_action_logement": {"subvention": "12.345"}},
-        {"id": "IMM-02", "logements_immeuble": 4, "logements_maitrises": 6},
-        {"id": "IMM-02"},
-    ])
+    data = dict(
+        MINIMAL,
+        immeubles=[
+            {
+                "id": "IMM-01",
+                "surface_m2": 0,
+                "logements_immeuble": 10000,
+                "logements": [{"typologie": "T2", "surface_habitable_m2": -5}],
+                "demande_action_logement": {"subvention": "12.345"},
+            },
+            {"id": "IMM-02", "logements_immeuble": 4, "logements_maitrises": 6},
+            {"id": "IMM-02"},
+        ],
+    )
     path = tmp_path / "d.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     joined = "\n".join(problems(path))

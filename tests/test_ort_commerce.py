@@ -6,12 +6,11 @@ import subprocess
 from decimal import Decimal
 
 import pytest
-
-from instruct.errors import InputError
-from instruct.loader import load, validate
-from instruct.ort_commerce import answer
-
 from conftest import SAMPLES, acv_command
+
+from instruct.documents.load import load, validate
+from instruct.engine.ort_commerce import answer
+from instruct.errors import InputError
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -28,8 +27,18 @@ def ask(dossier, catalogue, lon, lat, surface, alimentaire=False, when=TODAY):
 def with_sectors(dossier, **changes):
     data = dossier.model_dump(mode="json")
     data["ort"]["secteurs"][0].update(changes)
-    data["ort"]["secteurs"].append({"id": "zone", "nom": "Zone d'activités", "commune_insee": "99101", "centre_ville": False,
-                                    "geometrie": {"type": "Polygon", "coordinates": [[[2.03, 46.99], [2.05, 46.99], [2.05, 47.01], [2.03, 47.01], [2.03, 46.99]]]}})
+    data["ort"]["secteurs"].append(
+        {
+            "id": "zone",
+            "nom": "Zone d'activités",
+            "commune_insee": "99101",
+            "centre_ville": False,
+            "geometrie": {
+                "type": "Polygon",
+                "coordinates": [[[2.03, 46.99], [2.05, 46.99], [2.05, 47.01], [2.03, 47.01], [2.03, 46.99]]],
+            },
+        }
+    )
     return validate(data, "x")
 
 
@@ -69,10 +78,31 @@ def test_bad_arguments_are_input_errors(villebelle, catalogue):
 
 
 def test_command_line_json_and_errors():
-    done = subprocess.run(acv_command() + ["ort", "commerce", str(SAMPLES / "villebelle"), "--point", "2.0,47.0", "--surface", "3000",
-                                           "--format", "json", "--date", "2026-11-26"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        acv_command()
+        + [
+            "ort",
+            "commerce",
+            str(SAMPLES / "villebelle"),
+            "--point",
+            "2.0,47.0",
+            "--surface",
+            "3000",
+            "--format",
+            "json",
+            "--date",
+            "2026-11-26",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["regime"] == "exempte"
-    bad = subprocess.run(acv_command() + ["ort", "commerce", str(SAMPLES / "villebelle"), "--point", "deux", "--surface", "3000"],
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        acv_command() + ["ort", "commerce", str(SAMPLES / "villebelle"), "--point", "deux", "--surface", "3000"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "LON,LAT" in bad.stderr and "Traceback" not in bad.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import pg  # noqa: E402
+import pg
 
 REQUIRED = os.environ.get("ACV_REQUIRE_POSTGRES") == "1"
 MAX_STARTUP_SECONDS = 30  # typically well under 2 s
@@ -64,9 +64,7 @@ def test_temporary_postgres_round_trip(server):
         conn.execute("CREATE TABLE direct (id serial PRIMARY KEY, nom text NOT NULL)")
         conn.execute("INSERT INTO direct (nom) VALUES (%s), (%s)", ("Châtellerault", "Évreux"))
         conn.commit()
-        assert conn.execute("SELECT nom FROM direct ORDER BY id").fetchall() == [
-            ("Châtellerault",), ("Évreux",)
-        ]
+        assert conn.execute("SELECT nom FROM direct ORDER BY id").fetchall() == [("Châtellerault",), ("Évreux",)]
 
     # a wrong password is refused (scram-sha-256, not trust)
     bad = server.libpq_url.replace(server.password, "wrong")
@@ -78,7 +76,8 @@ def test_temporary_postgres_round_trip(server):
     try:
         meta = sa.MetaData()
         ville = sa.Table(
-            "ville", meta,
+            "ville",
+            meta,
             sa.Column("id", sa.Integer, primary_key=True),
             sa.Column("nom", sa.String(100), nullable=False),
         )
@@ -87,7 +86,8 @@ def test_temporary_postgres_round_trip(server):
             conn.execute(ville.insert(), [{"nom": "Niort"}, {"nom": "Saint-Étienne"}])
         with engine.connect() as conn:
             assert conn.execute(sa.select(ville.c.nom).order_by(ville.c.id)).scalars().all() == [
-                "Niort", "Saint-Étienne"
+                "Niort",
+                "Saint-Étienne",
             ]
             assert conn.scalar(sa.text("SELECT version()")).startswith("PostgreSQL ")
             assert conn.scalar(sa.select(sa.func.count()).select_from(sa.text("direct"))) == 2

@@ -7,17 +7,23 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-
-from instruct.extraction import HEADINGS_CONVENTION, summary, trame
-from instruct.pieces import MAX_PAGES, dates, parse_amount, read_piece
-
 from builders import make_docx, make_pdf
 from conftest import acv_command
 
-TRAME = ["Article 1 – Parties", "Article 2 – Préambule et objectifs poursuivis", "Article 3 – Engagement général des parties",
-         "Article 4 – Organisation des collectivités et comité de projet",
-         "V. Durée, évolution et fonctionnement général de la convention", "Article 6 – Phase d'initialisation",
-         "Article 7 – Modalités de suivi et évaluation", "Article 8 – Traitement des litiges", "Annexe 1 – Fiches actions matures"]
+from instruct.documents.extract import HEADINGS_CONVENTION, summary, trame
+from instruct.documents.read import MAX_PAGES, dates, parse_amount, read_piece
+
+TRAME = [
+    "Article 1 – Parties",
+    "Article 2 – Préambule et objectifs poursuivis",
+    "Article 3 – Engagement général des parties",
+    "Article 4 – Organisation des collectivités et comité de projet",
+    "V. Durée, évolution et fonctionnement général de la convention",
+    "Article 6 – Phase d'initialisation",
+    "Article 7 – Modalités de suivi et évaluation",
+    "Article 8 – Traitement des litiges",
+    "Annexe 1 – Fiches actions matures",
+]
 
 
 def make_convention(path, headings, table_rows=()):
@@ -28,23 +34,44 @@ def make_convention(path, headings, table_rows=()):
 
 
 def test_complete_convention_docx_has_every_part_with_where(tmp_path):
-    piece = read_piece(make_convention(tmp_path / "convention.docx", TRAME, [("Intitulé", "Coût"), ("Halle", "1,2 M€")]))
+    piece = read_piece(
+        make_convention(tmp_path / "convention.docx", TRAME, [("Intitulé", "Coût"), ("Halle", "1,2 M€")])
+    )
     parts = trame(piece, HEADINGS_CONVENTION)
-    assert set(parts) == {"parties", "preambule_objectifs", "engagement_parties", "organisation_comite_projet",
-                          "duree_evolution_fonctionnement", "phase_initialisation", "suivi_evaluation",
-                          "traitement_litiges", "annexe_fiches_matures"}
+    assert set(parts) == {
+        "parties",
+        "preambule_objectifs",
+        "engagement_parties",
+        "organisation_comite_projet",
+        "duree_evolution_fonctionnement",
+        "phase_initialisation",
+        "suivi_evaluation",
+        "traitement_litiges",
+        "annexe_fiches_matures",
+    }
     assert parts["duree_evolution_fonctionnement"].where.startswith("paragraphe ")
     assert any(b.where == "tableau 1, ligne 2" and "1,2 M€" in b.text for b in piece.blocks)
 
 
 def test_convention_missing_two_parts(tmp_path):
-    piece = read_piece(make_convention(tmp_path / "incomplete.docx", [h for h in TRAME if not h.startswith(("Article 7", "Article 8"))]))
+    piece = read_piece(
+        make_convention(
+            tmp_path / "incomplete.docx", [h for h in TRAME if not h.startswith(("Article 7", "Article 8"))]
+        )
+    )
     assert summary(piece)["trame_absente"] == ["suivi_evaluation", "traitement_litiges"]
 
 
 def test_avenant_pdf_with_pages(tmp_path):
-    piece = read_piece(make_pdf(tmp_path / "avenant.pdf", ["AVENANT N 1\nI. Diagnostic du territoire\nSigne le 10/12/2019",
-                                                          "Tableau des actions\nHalle : 1 200 000,00 EUR\nTotal 4 180 000,00 euros"]))
+    piece = read_piece(
+        make_pdf(
+            tmp_path / "avenant.pdf",
+            [
+                "AVENANT N 1\nI. Diagnostic du territoire\nSigne le 10/12/2019",
+                "Tableau des actions\nHalle : 1 200 000,00 EUR\nTotal 4 180 000,00 euros",
+            ],
+        )
+    )
     assert [b.where for b in piece.blocks] == ["page 1", "page 2"]
     found = summary(piece)
     assert (found["type"], found["numero"]) == ("avenant", 1)
@@ -53,8 +80,17 @@ def test_avenant_pdf_with_pages(tmp_path):
     assert any(m["montant"] == "4180000.00" and m["ou"] == "page 2" for m in found["montants"])
 
 
-@pytest.mark.parametrize("text, value", [("1 234 567,50 €", "1234567.50"), ("1,2 M€", "1200000.00"), ("32 k€", "32000.00"),
-                                         ("1.234.567 euros", "1234567.00"), ("12\u202f000,00 €", "12000.00"), ("sans montant", None)])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1 234 567,50 €", "1234567.50"),
+        ("1,2 M€", "1200000.00"),
+        ("32 k€", "32000.00"),
+        ("1.234.567 euros", "1234567.00"),
+        ("12\u202f000,00 €", "12000.00"),
+        ("sans montant", None),
+    ],
+)
 def test_french_amounts(text, value):
     assert parse_amount(text) == (Decimal(value) if value else None)
 
@@ -85,8 +121,11 @@ def test_docx_with_external_entity_is_not_resolved(tmp_path):
     with zipfile.ZipFile(path) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     xml = members["word/document.xml"].decode("utf-8")
-    xml = xml.replace('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
-                      f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><!DOCTYPE w [<!ENTITY x SYSTEM "file://{secret}">]>', 1)
+    xml = xml.replace(
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><!DOCTYPE w [<!ENTITY x SYSTEM "file://{secret}">]>',
+        1,
+    )
     xml = xml.replace("Article 1 – Parties", "Article 1 – Parties &x;", 1)
     members["word/document.xml"] = xml.encode("utf-8")
     with zipfile.ZipFile(path, "w") as archive:
@@ -103,18 +142,24 @@ def test_long_pdf_is_truncated(tmp_path):
 
 def test_acv_ingest(tmp_path):
     path = make_convention(tmp_path / "convention.docx", TRAME[:3])
-    done = subprocess.run(acv_command() + ["ingest", str(path), "--format", "json"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        acv_command() + ["ingest", str(path), "--format", "json"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert result["trame"]["parties"]["texte"] == "Article 1 – Parties" and "traitement_litiges" in result["trame_absente"]
+    assert (
+        result["trame"]["parties"]["texte"] == "Article 1 – Parties" and "traitement_litiges" in result["trame_absente"]
+    )
     corrupt = tmp_path / "x.pdf"
     corrupt.write_bytes(b"garbage")
     bad = subprocess.run(acv_command() + ["ingest", str(corrupt)], capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 1 and "Problème : PDF illisible ou corrompu" in bad.stdout and "Traceback" not in bad.stderr
+    assert (
+        bad.returncode == 1 and "Problème : PDF illisible ou corrompu" in bad.stdout and "Traceback" not in bad.stderr
+    )
 
 
 def test_a_reading_that_swells_stops_alone_with_a_problem(tmp_path, monkeypatch):
-    import instruct.pieces as pieces
+    import instruct.documents.read as pieces
 
     path = make_docx(tmp_path / "convention.docx", ["Convention-cadre"])
     assert pieces.read_piece_isolated(path).readable
@@ -127,7 +172,7 @@ def test_a_reading_that_swells_stops_alone_with_a_problem(tmp_path, monkeypatch)
 def test_a_reading_that_hangs_is_killed(tmp_path, monkeypatch):
     import time
 
-    import instruct.pieces as pieces
+    import instruct.documents.read as pieces
 
     path = make_pdf(tmp_path / "boucle.pdf", ["Avenant"])
     monkeypatch.setattr(pieces, "read_piece", lambda p: time.sleep(60))  # a reader stuck in a loop
@@ -136,4 +181,6 @@ def test_a_reading_that_hangs_is_killed(tmp_path, monkeypatch):
     start = time.monotonic()
     piece = pieces.read_piece_isolated(path)
     assert time.monotonic() - start < 5
-    assert piece.problems == ["lecture interrompue après 0 s"] or piece.problems[0].startswith("lecture interrompue après")
+    assert piece.problems == ["lecture interrompue après 0 s"] or piece.problems[0].startswith(
+        "lecture interrompue après"
+    )

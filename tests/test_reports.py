@@ -4,9 +4,8 @@ import re
 import subprocess
 from html.parser import HTMLParser
 
-from docx import Document
-
 from conftest import SAMPLES, acv_command
+from docx import Document
 
 
 def run(*args):
@@ -15,8 +14,18 @@ def run(*args):
 
 def test_docx_report_has_title_verdicts_gaps_and_checked_points(tmp_path):
     out = tmp_path / "rapport.docx"
-    done = run("check", str(SAMPLES / "saint-aubin"), "--date", "2026-11-26", "--referentiel", str(SAMPLES / "referentiel"),
-               "--format", "docx", "-o", str(out))
+    done = run(
+        "check",
+        str(SAMPLES / "saint-aubin"),
+        "--date",
+        "2026-11-26",
+        "--referentiel",
+        str(SAMPLES / "referentiel"),
+        "--format",
+        "docx",
+        "-o",
+        str(out),
+    )
     assert done.returncode == 1, done.stderr
     document = Document(str(out))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -53,7 +62,10 @@ class _Collect(HTMLParser):
 def test_html_report_is_self_contained_filterable_and_escaped(tmp_path):
     dossier = (SAMPLES / "saint-aubin" / "dossier.yaml").read_text(encoding="utf-8")
     hostile = tmp_path / "dossier.yaml"
-    hostile.write_text(dossier.replace("intitule: Halle commerciale de la gare", "intitule: \"<script>alert(1)</script> Halle\""), encoding="utf-8")
+    hostile.write_text(
+        dossier.replace("intitule: Halle commerciale de la gare", 'intitule: "<script>alert(1)</script> Halle"'),
+        encoding="utf-8",
+    )
     done = run("check", str(tmp_path), "--date", "2026-11-26", "--format", "html")
     assert done.returncode == 1, done.stderr
     page = done.stdout

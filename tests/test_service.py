@@ -7,16 +7,16 @@ import time
 import zipfile
 
 import httpx
+import pg
 import pytest
 import uvicorn
+from conftest import SAMPLES
 from docx import Document
 from sqlalchemy import func, select
 
-import pg
-from conftest import SAMPLES
-from instruct import accounts, uploads
-from instruct.service import create_app
-from instruct.storage import Blob, Dossier, Event, Version
+from instruct.service import accounts, uploads
+from instruct.service.app import create_app
+from instruct.service.storage import Blob, Dossier, Event, Version
 
 PASSWORD = "mot-de-passe-de-test"
 DATE = {"date": "2026-11-26"}
@@ -104,13 +104,28 @@ def deposited(service):
 ROLES = ["villebelle", "montclair", "ddt99", "al01", "admin", None, "expire"]
 ENDPOINTS = {  # name -> (method, path, body), expected status per role for villebelle's deposited dossier
     "dossier": (("get", "/api/dossiers/{id}", None), [200, 404, 200, 404, 200, 401, 401]),
-    "rapport": (("get", "/api/dossiers/{id}/versions/1/rapport?format=json", None), [200, 404, 200, 404, 200, 401, 401]),
-    "rapport_docx": (("get", "/api/dossiers/{id}/versions/1/rapport?format=docx", None), [200, 404, 200, 404, 200, 401, 401]),
+    "rapport": (
+        ("get", "/api/dossiers/{id}/versions/1/rapport?format=json", None),
+        [200, 404, 200, 404, 200, 401, 401],
+    ),
+    "rapport_docx": (
+        ("get", "/api/dossiers/{id}/versions/1/rapport?format=docx", None),
+        [200, 404, 200, 404, 200, 401, 401],
+    ),
     "comparaison": (("get", "/api/dossiers/{id}/comparaison?de=1&a=1", None), [200, 404, 200, 404, 200, 401, 401]),
     "version": (("post", "/api/dossiers/{id}/versions", None), [409, 404, 403, 404, 403, 401, 401]),
-    "transition": (("post", "/api/dossiers/{id}/transitions", {"vers": "accepte"}), [403, 404, 409, 404, 409, 401, 401]),
-    "note": (("post", "/api/dossiers/{id}/notes", {"texte": "vu", "privee": True}), [403, 404, 201, 404, 201, 401, 401]),
-    "ort": (("get", "/api/dossiers/{id}/ort-commerce?point=2.0,47.0&surface=3000", None), [200, 404, 200, 404, 200, 401, 401]),
+    "transition": (
+        ("post", "/api/dossiers/{id}/transitions", {"vers": "accepte"}),
+        [403, 404, 409, 404, 409, 401, 401],
+    ),
+    "note": (
+        ("post", "/api/dossiers/{id}/notes", {"texte": "vu", "privee": True}),
+        [403, 404, 201, 404, 201, 401, 401],
+    ),
+    "ort": (
+        ("get", "/api/dossiers/{id}/ort-commerce?point=2.0,47.0&surface=3000", None),
+        [200, 404, 200, 404, 200, 401, 401],
+    ),
     "devine": (("get", "/api/dossiers/000000000000000000000000", None), [404, 404, 404, 404, 404, 401, 401]),
     "liste": (("get", "/api/dossiers", None), [200, 200, 200, 200, 200, 401, 401]),
 }
@@ -125,7 +140,7 @@ def test_isolation_matrix(service, deposited, endpoint, monkeypatch):
         if role == "expire":
             c = client(base, "villebelle")
             with app.state.sessions() as session:  # the token has expired
-                from instruct.storage import Token
+                from instruct.service.storage import Token
 
                 for token in session.scalars(select(Token)):
                     token.expires_at = token.expires_at.replace(year=2000)
@@ -134,7 +149,10 @@ def test_isolation_matrix(service, deposited, endpoint, monkeypatch):
             c = client(base, role)
         kwargs = {"json": body} if body else {}
         if endpoint == "version":
-            kwargs = {"files": {"archive": ("d.zip", folder_zip(SAMPLES / "villebelle"), "application/zip")}, "data": DATE}
+            kwargs = {
+                "files": {"archive": ("d.zip", folder_zip(SAMPLES / "villebelle"), "application/zip")},
+                "data": DATE,
+            }
         r = getattr(c, method)(path.format(id=ident), **kwargs)
         assert r.status_code == status, f"{role} {endpoint} : attendu {status}, obtenu {r.status_code} {r.text[:200]}"
         if status in {401, 403, 404}:
@@ -158,6 +176,7 @@ def test_lists_show_only_what_each_role_may_see(service, deposited):
 
 # --- workflow ---------------------------------------------------------------------------------
 
+
 def test_workflow_with_log_and_private_notes(service, deposited):
     _, base = service
     _, ident = deposited
@@ -166,16 +185,37 @@ def test_workflow_with_log_and_private_notes(service, deposited):
     assert refused.status_code == 409 and "bloquant" in refused.json()["erreur"]  # the town must confirm
     assert town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True}).status_code == 200
     assert ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "en_instruction"}).status_code == 200
-    assert ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "a_completer"}).status_code == 409  # a reason is required
-    assert ddt.post(f"/api/dossiers/{ident}/notes", json={"texte": "Avis réservé du service habitat.", "privee": True}).status_code == 201
-    assert ddt.post(f"/api/dossiers/{ident}/notes", json={"texte": "Merci de compléter la convention.", "privee": False}).status_code == 201
-    assert ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "a_completer", "motif": "Trame incomplète"}).status_code == 200
+    assert (
+        ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "a_completer"}).status_code == 409
+    )  # a reason is required
+    assert (
+        ddt.post(
+            f"/api/dossiers/{ident}/notes", json={"texte": "Avis réservé du service habitat.", "privee": True}
+        ).status_code
+        == 201
+    )
+    assert (
+        ddt.post(
+            f"/api/dossiers/{ident}/notes", json={"texte": "Merci de compléter la convention.", "privee": False}
+        ).status_code
+        == 201
+    )
+    assert (
+        ddt.post(
+            f"/api/dossiers/{ident}/transitions", json={"vers": "a_completer", "motif": "Trame incomplète"}
+        ).status_code
+        == 200
+    )
     seen_by_town = town.get(f"/api/dossiers/{ident}").json()
     assert [n["texte"] for n in seen_by_town["notes"]] == ["Merci de compléter la convention."]
     assert len(ddt.get(f"/api/dossiers/{ident}").json()["notes"]) == 2
     journal = [(e["de"], e["vers"], e["par"]) for e in seen_by_town["journal"]]
-    assert journal == [(None, "brouillon", "montclair"), ("brouillon", "depose", "montclair"), ("depose", "en_instruction", "ddt99"),
-                       ("en_instruction", "a_completer", "ddt99")]
+    assert journal == [
+        (None, "brouillon", "montclair"),
+        ("brouillon", "depose", "montclair"),
+        ("depose", "en_instruction", "ddt99"),
+        ("en_instruction", "a_completer", "ddt99"),
+    ]
     assert seen_by_town["journal"][-1]["motif"] == "Trame incomplète"
 
 
@@ -187,18 +227,22 @@ def test_a_new_version_and_the_gaps_it_closes(service, deposited, tmp_path):
         pytest.skip("dépend du test de workflow")
     fixed = (SAMPLES / "montclair" / "dossier.yaml").read_text(encoding="utf-8") + (
         "indicateurs:\n  - {nom: Logements remis sur le marché, type: resultats, valeur_cible: 40}\n"
-        "  - {nom: Crédits engagés, type: moyens}\n")
+        "  - {nom: Crédits engagés, type: moyens}\n"
+    )
     r = submit(town, SAMPLES / "montclair", {"dossier.yaml": fixed.encode()}, to=f"/api/dossiers/{ident}/versions")
     assert r.status_code == 201 and r.json()["version"] == 2, r.text
     diff = town.get(f"/api/dossiers/{ident}/comparaison", params={"de": 1, "a": 2}).json()
     assert any(g["regle"] == "PROG-14" for g in diff["fermes"]) and diff["ouverts"] == []
-    listed = next(d for d in town.get("/api/dossiers").json() if d["id"] == ident)  # the list speaks of the latest version
+    listed = next(
+        d for d in town.get("/api/dossiers").json() if d["id"] == ident
+    )  # the list speaks of the latest version
     shown = town.get(f"/api/dossiers/{ident}").json()
     assert listed["version"] == 2 and listed == {k: shown[k] for k in listed}
     assert listed["bloquants"] is not None and set(listed["verdicts"]) == set(shown["verdicts"])
 
 
 # --- reports ----------------------------------------------------------------------------------
+
 
 def test_report_in_every_format(service, deposited):
     _, base = service
@@ -224,6 +268,7 @@ def test_catalogue_checklists_and_openapi_are_public(service):
 
 # --- uploads ----------------------------------------------------------------------------------
 
+
 def raw_zip(entries):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -247,7 +292,10 @@ BAD_UPLOADS = {
     "absolute": ([("dossier.yaml", YAML), ("/etc/passwd", b"x")], "chemin refusé"),
     "symlink": ([("dossier.yaml", YAML), (link_entry(), b"/etc/passwd")], "lien symbolique"),
     "bomb": ([("dossier.yaml", YAML), ("pieces/bombe.pdf", b"%PDF-" + b"0" * 30_000_000)], "archive suspecte"),
-    "disguised": ([("dossier.yaml", YAML), ("pieces/note.pdf", raw_zip([("a", b"b")]))], "le contenu ne correspond pas au nom"),
+    "disguised": (
+        [("dossier.yaml", YAML), ("pieces/note.pdf", raw_zip([("a", b"b")]))],
+        "le contenu ne correspond pas au nom",
+    ),
     "elsewhere": ([("dossier.yaml", YAML), ("autre/x.pdf", b"%PDF-1.7")], "emplacement refusé"),
 }
 
@@ -258,7 +306,9 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(service, case):
     entries, message = BAD_UPLOADS[case]
     with app.state.sessions() as session:
         before = session.scalar(select(func.count()).select_from(Dossier))
-    r = client(base, "villebelle").post("/api/dossiers", files={"archive": ("d.zip", raw_zip(entries), "application/zip")})
+    r = client(base, "villebelle").post(
+        "/api/dossiers", files={"archive": ("d.zip", raw_zip(entries), "application/zip")}
+    )
     assert r.status_code == 422 and message in r.text, r.text
     with app.state.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Dossier)) == before
@@ -272,7 +322,9 @@ def test_an_archive_that_is_not_a_zip_and_a_dossier_with_errors(service):
     bad = YAML.replace(b"cout: 80000.00", b"cout: -5")
     r = c.post("/api/dossiers", files={"dossier": ("dossier.yaml", bad)})
     assert r.status_code == 422
-    assert any(p["chemin"] == "fiches_actions[0].cout" and p["ligne"] for p in r.json()["problemes"])  # the CLI's path and line
+    assert any(
+        p["chemin"] == "fiches_actions[0].cout" and p["ligne"] for p in r.json()["problemes"]
+    )  # the CLI's path and line
     assert r.json()["erreur"].startswith("envoi/dossier.yaml") and "/tmp" not in r.text  # not where it was unpacked
     unknown = c.get("/api/inconnue")
     assert unknown.status_code == 404 and unknown.json() == {"erreur": "adresse inconnue"}
@@ -282,28 +334,43 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(database_url, monkey
     monkeypatch.setattr(uploads, "MAX_UPLOAD", 1000)
     app = create_app(database_url)
     with Server(app) as base:
-        r = httpx.post(f"{base}/api/dossiers", content=b"x" * 3_000_000, headers={"content-type": "application/zip"}, timeout=30)
-        form = httpx.post(f"{base}/dossiers/nouveau", content=b"x" * 3_000_000, headers={"content-type": "multipart/form-data; boundary=x"}, timeout=30)
-    assert form.status_code == 413 and form.headers["content-type"].startswith("text/html") and "Envoi trop volumineux" in form.text
+        r = httpx.post(
+            f"{base}/api/dossiers", content=b"x" * 3_000_000, headers={"content-type": "application/zip"}, timeout=30
+        )
+        form = httpx.post(
+            f"{base}/dossiers/nouveau",
+            content=b"x" * 3_000_000,
+            headers={"content-type": "multipart/form-data; boundary=x"},
+            timeout=30,
+        )
+    assert (
+        form.status_code == 413
+        and form.headers["content-type"].startswith("text/html")
+        and "Envoi trop volumineux" in form.text
+    )
     assert r.status_code == 413 and "trop volumineux" in r.json()["erreur"]
 
 
 def test_a_failed_submission_leaves_nothing(service, monkeypatch):
     """Stored whole or not at all: a failure after the files are added rolls everything back."""
     app, base = service
-    import instruct.service as module
+    import instruct.service.usecases as module
 
     with app.state.sessions() as session:
         counts = [session.scalar(select(func.count()).select_from(t)) for t in (Dossier, Version, Blob, Event)]
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("arrêt du serveur au milieu de la requête")
+
     monkeypatch.setattr(module, "_stored", broken)
     folder_bytes = folder_zip(SAMPLES / "saint-aubin")
-    with pytest.raises(Exception):
-        with httpx.Client(base_url=base, timeout=60) as c:
-            token = c.post("/api/session", json={"identifiant": "villebelle", "mot_de_passe": PASSWORD}).json()["jeton"]
-            r = c.post("/api/dossiers", files={"archive": ("d.zip", folder_bytes)}, headers={"Authorization": f"Bearer {token}"})
-            r.raise_for_status()
+    with pytest.raises(Exception), httpx.Client(base_url=base, timeout=60) as c:
+        token = c.post("/api/session", json={"identifiant": "villebelle", "mot_de_passe": PASSWORD}).json()["jeton"]
+        r = c.post(
+            "/api/dossiers",
+            files={"archive": ("d.zip", folder_bytes)},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        r.raise_for_status()
     with app.state.sessions() as session:
         assert [session.scalar(select(func.count()).select_from(t)) for t in (Dossier, Version, Blob, Event)] == counts

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
-from instruct import accounts
-from instruct.storage import Base, Blob, Dossier, Version, VersionFile, make_engine, put_blob, sessions, upgrade
+from instruct.service import accounts
+from instruct.service.storage import Base, Blob, Dossier, Version, VersionFile, make_engine, put_blob, sessions, upgrade
 
 
 @pytest.fixture(scope="module")
@@ -26,35 +26,55 @@ def test_migrations_build_exactly_the_models_and_run_twice(engine):
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
     assert diff == [], f"les modèles diffèrent des migrations : {diff}"
-    assert {"users", "dossiers", "versions", "blobs", "events", "notes", "reports"} <= set(inspect(engine).get_table_names())
+    assert {"users", "dossiers", "versions", "blobs", "events", "notes", "reports"} <= set(
+        inspect(engine).get_table_names()
+    )
 
 
 def test_a_file_is_stored_once(engine):
     upgrade(engine)
     with sessions(engine)() as session:
-        user = accounts.create_user(session, f"ville{engine.dialect.name}", "un-mot-de-passe", "collectivite", commune_insee="99101")
+        user = accounts.create_user(
+            session, f"ville{engine.dialect.name}", "un-mot-de-passe", "collectivite", commune_insee="99101"
+        )
         dossier = Dossier(commune_insee="99101", commune_nom="Villebelle", owner_id=user.id)
         session.add(dossier)
         for number in (1, 2):
             version = Version(dossier=dossier, number=number, created_by=user.id, content_hash=str(number))
             session.add(version)
-            version.files.append(VersionFile(path="pieces/avenant.pdf", sha256=put_blob(session, b"%PDF-1.7 la meme piece")))
+            version.files.append(
+                VersionFile(path="pieces/avenant.pdf", sha256=put_blob(session, b"%PDF-1.7 la meme piece"))
+            )
             session.flush()
         session.commit()
-        assert session.scalar(select(func.count()).select_from(Blob).where(Blob.size == len(b"%PDF-1.7 la meme piece"))) == 1
+        assert (
+            session.scalar(select(func.count()).select_from(Blob).where(Blob.size == len(b"%PDF-1.7 la meme piece")))
+            == 1
+        )
         assert session.scalar(select(func.count()).select_from(VersionFile)) >= 2
 
 
 def test_passwords_are_hashed_and_sessions_expire(engine, monkeypatch):
     upgrade(engine)
     with sessions(engine)() as session:
-        user = accounts.create_user(session, f"ddt{engine.dialect.name}", "un-mot-de-passe", "instructeur", partenaire="ddt", territoire="dep:99")
+        user = accounts.create_user(
+            session,
+            f"ddt{engine.dialect.name}",
+            "un-mot-de-passe",
+            "instructeur",
+            partenaire="ddt",
+            territoire="dep:99",
+        )
         assert user.password_hash.startswith("$argon2id$") and "un-mot-de-passe" not in user.password_hash
         assert accounts.authenticate(session, user.login, "mauvais") is None
         token, _ = accounts.open_session(session, accounts.authenticate(session, user.login, "un-mot-de-passe"))
         session.commit()
         assert accounts.user_of(session, token).id == user.id
-        monkeypatch.setattr(accounts, "now", lambda: __import__("datetime").datetime(2999, 1, 1, tzinfo=__import__("datetime").timezone.utc))
+        monkeypatch.setattr(
+            accounts,
+            "now",
+            lambda: __import__("datetime").datetime(2999, 1, 1, tzinfo=__import__("datetime").timezone.utc),
+        )
         assert accounts.user_of(session, token) is None
         with pytest.raises(accounts.AccountError, match="trop court"):
             accounts.create_user(session, "court", "abc", "admin")
@@ -71,8 +91,9 @@ def test_the_same_new_file_stored_by_two_transactions_at_once(engine):
             put_blob(second, data)
             second.commit()
             outcome["ok"] = True
-        except Exception as exc:  # noqa: BLE001 — the test reports it
+        except Exception as exc:
             outcome["error"] = exc
+
     try:
         put_blob(first, data)
         first.flush()  # inserted, not committed
@@ -86,4 +107,9 @@ def test_the_same_new_file_stored_by_two_transactions_at_once(engine):
         first.close()
         second.close()
     with sessions(engine)() as session:
-        assert session.scalar(select(func.count()).select_from(Blob).where(Blob.sha256 == hashlib.sha256(data).hexdigest())) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Blob).where(Blob.sha256 == hashlib.sha256(data).hexdigest())
+            )
+            == 1
+        )

@@ -6,15 +6,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from instruct import synthetic
-from instruct.check import check_dossier
-from instruct.errors import InputError
-from instruct.loader import load
-from instruct.referentiel import load_referentiel
-from instruct.territoires import departement, region
-
 from conftest import EVALUATION_DATE, SHARED_DATA
+
+from instruct.documents.load import load
+from instruct.engine.check import check_dossier
+from instruct.errors import InputError
+from instruct.referentiel.registry import load_referentiel
+from instruct.referentiel.territoires import departement, region
+from instruct.samples import synthetic
 
 HEADER = "insee_com,lib_com,id_acv,population,insee_dep,insee_reg,lib_reg,siren_epci,date_signature,lon,lat\n"
 COMMUNES = HEADER + (
@@ -41,8 +40,14 @@ def evaluate(out: Path, catalogue, referentiel=None) -> list[tuple[dict, object]
         except InputError as exc:
             results.append((row, exc))
             continue
-        report = check_dossier(loaded.dossier, catalogue, EVALUATION_DATE, referentiel=referentiel,
-                               documents=loaded.documents, source=loaded.source)
+        report = check_dossier(
+            loaded.dossier,
+            catalogue,
+            EVALUATION_DATE,
+            referentiel=referentiel,
+            documents=loaded.documents,
+            source=loaded.source,
+        )
         results.append((row, report))
     return results
 
@@ -64,8 +69,9 @@ def outcome_problems(results) -> list[str]:
         gaps = {f.rule for f in report.findings if f.status == "non_conforme"}
         if profile.group == "recevable" and not report.recevable:
             problems.append(f"{where}: {verdicts}")
-        if profile.group == "incomplet" and ("non_recevable" in verdicts.values()
-                                             or any(verdicts[code] != "incomplet" for code in profile.rules)):
+        if profile.group == "incomplet" and (
+            "non_recevable" in verdicts.values() or any(verdicts[code] != "incomplet" for code in profile.rules)
+        ):
             problems.append(f"{where}: {verdicts}")
         if profile.group == "non_conforme" and (report.recevable or not set(profile.rules) <= gaps):
             problems.append(f"{where}: manque {set(profile.rules) - gaps}, {verdicts}")
@@ -92,7 +98,12 @@ def test_every_profile_gives_its_outcome_with_documents(with_documents):
     assert all((f / "dossier.yaml").is_file() for f in folders)
     assert outcome_problems(results) == []
     groups = Counter(synthetic.PROFILE_BY_NAME[row["profil"]].group for row, _ in results)
-    assert groups["recevable"] >= 10 and groups["incomplet"] >= 12 and groups["non_conforme"] >= 10 and groups["illisible"] >= 1
+    assert (
+        groups["recevable"] >= 10
+        and groups["incomplet"] >= 12
+        and groups["non_conforme"] >= 10
+        and groups["illisible"] >= 1
+    )
     kinds = {row["profil"] for row, _ in results}
     assert {"complet_immeubles", "piece_corrompue", "cumul_saint_aubin", "cumul_belcastel"} <= kinds
 
@@ -133,14 +144,21 @@ def test_pieces_are_rendered_and_read(with_documents):
         assert note.startswith(f"Pièces examinées : {len(files)} (")
         assert all(name in note for name in files)
     # the convention DOCX and the avenant PDF agree with the dossier (X-05 conforme) when they are there
-    complete = [r for row, r in with_pieces if row["profil"] in {"complet", "complet_immeubles"}
-                and (out / row["dossier"] / "pieces" / "avenant-1.pdf").exists()]
+    complete = [
+        r
+        for row, r in with_pieces
+        if row["profil"] in {"complet", "complet_immeubles"}
+        and (out / row["dossier"] / "pieces" / "avenant-1.pdf").exists()
+    ]
     assert complete
     for report in complete:
         concordances = [f for f in report.findings if f.rule == "X-05"]
         assert concordances and all(f.status == "conforme" for f in concordances)
     corrupt = next(r for row, r in results if row["profil"] == "piece_corrompue")
-    assert any(f.rule == "X-06" and f.status == "non_conforme" and f.entity.id == "plan-situation.pdf" for f in corrupt.findings)
+    assert any(
+        f.rule == "X-06" and f.status == "non_conforme" and f.entity.id == "plan-situation.pdf"
+        for f in corrupt.findings
+    )
 
 
 def test_fictitious_towns(with_documents):
@@ -148,7 +166,10 @@ def test_fictitious_towns(with_documents):
     rows = manifest(out)
     assert len({row["insee"] for row in rows}) == len(rows)
     assert len({row["commune"] for row in rows}) == len(rows)
-    assert all(row["insee"].startswith("99") and row["insee"] not in {"99101", "99102", "99103", "99104", "99150"} for row in rows)
+    assert all(
+        row["insee"].startswith("99") and row["insee"] not in {"99101", "99102", "99103", "99104", "99150"}
+        for row in rows
+    )
     for row, report in results:
         text = (out / row["dossier"] / "dossier.yaml").read_text(encoding="utf-8")
         assert text.startswith("# VILLE FICTIVE — dossier SYNTHÉTIQUE")
@@ -192,8 +213,13 @@ def test_real_communes_from_a_list(tmp_path, catalogue):
     folders = synthetic.generate(6, out, communes=communes, documents=False)
     rows = manifest(out)
     assert [(r["commune"], r["insee"]) for r in rows] == [
-        ("Ajaccio", "2A004"), ("Bourg-en-Bresse", "01053"), ("Arpajon-sur-Cère", "15012"), ("Aurillac", "15014"),
-        ("Saint-Gaudens", "31483"), ("Saint-Denis", "97411")]
+        ("Ajaccio", "2A004"),
+        ("Bourg-en-Bresse", "01053"),
+        ("Arpajon-sur-Cère", "15012"),
+        ("Aurillac", "15014"),
+        ("Saint-Gaudens", "31483"),
+        ("Saint-Denis", "97411"),
+    ]
     points = {"2A004": (8.7021, 41.9351), "01053": (5.2456, 46.205), "97411": (55.4481, -20.8823)}
     placed = 0
     for folder, row in zip(folders, rows):
@@ -203,7 +229,10 @@ def test_real_communes_from_a_list(tmp_path, catalogue):
             continue
         dossier = load(folder).dossier
         assert dossier.fictif and dossier.id.startswith("synthetique-")
-        assert (dossier.collectivites.ville_centre.nom, dossier.collectivites.ville_centre.insee) == (row["commune"], row["insee"])
+        assert (dossier.collectivites.ville_centre.nom, dossier.collectivites.ville_centre.insee) == (
+            row["commune"],
+            row["insee"],
+        )
         if row["insee"] in points and dossier.ort is not None and dossier.ort.secteurs:
             centre = dossier.ort.secteurs[0].geometrie.shape.centroid
             lon, lat = points[row["insee"]]
@@ -240,13 +269,20 @@ def test_the_programme_list(tmp_path):
         assert "\nfictif: true\n" in text and "\nid: synthetique-" in text
 
 
-@pytest.mark.parametrize("content, line, words", [
-    (HEADER + "2A004,Ajaccio,ACV004,1,2A,94,Corse,242010056,,8.7,41.9\n1053X,Bourg,ACV035,1,01,84,ARA,,,5.2,46.2\n", 3,
-     "code INSEE invalide"),
-    (HEADER + "2A004,Ajaccio,ACV004,1,2A,94,Corse,242010056,,huit,41.9\n", 2, "nombre entre -180 et 180"),
-    (HEADER + "2A004,,ACV004,1,2A,94,Corse,242010056,,8.7,41.9\n", 2, "nom de la commune vide"),
-    ("insee,nom\n2A004,Ajaccio\n", 1, "colonnes manquantes"),
-])
+@pytest.mark.parametrize(
+    "content, line, words",
+    [
+        (
+            HEADER
+            + "2A004,Ajaccio,ACV004,1,2A,94,Corse,242010056,,8.7,41.9\n1053X,Bourg,ACV035,1,01,84,ARA,,,5.2,46.2\n",
+            3,
+            "code INSEE invalide",
+        ),
+        (HEADER + "2A004,Ajaccio,ACV004,1,2A,94,Corse,242010056,,huit,41.9\n", 2, "nombre entre -180 et 180"),
+        (HEADER + "2A004,,ACV004,1,2A,94,Corse,242010056,,8.7,41.9\n", 2, "nom de la commune vide"),
+        ("insee,nom\n2A004,Ajaccio\n", 1, "colonnes manquantes"),
+    ],
+)
 def test_a_bad_communes_list_names_file_and_line(tmp_path, content, line, words):
     path = tmp_path / "communes.csv"
     path.write_text(content, encoding="utf-8")

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import SAMPLES
 from docx import Document
 from sqlalchemy import func, select
-
-from conftest import SAMPLES
-from instruct import accounts
-from instruct.service import create_app
-from instruct.storage import Dossier, Note
 from test_service import PASSWORD, Server, folder_zip
+
+from instruct.service import accounts
+from instruct.service.app import create_app
+from instruct.service.storage import Dossier, Note
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -48,6 +48,7 @@ def site(tmp_path_factory):
 
 # --- helpers over HTTP --------------------------------------------------------------------------
 
+
 def hidden(html: str, name: str) -> str:
     match = re.search(rf'name="{name}" value="([^"]*)"', html)
     assert match, f"champ caché {name} absent"
@@ -59,7 +60,9 @@ def web_client(base: str, login: str | None = None) -> httpx.Client:
     c = httpx.Client(base_url=base, timeout=60)
     if login:
         form = c.get("/connexion")
-        r = c.post("/connexion", data={"jeton": hidden(form.text, "jeton"), "identifiant": login, "mot_de_passe": PASSWORD})
+        r = c.post(
+            "/connexion", data={"jeton": hidden(form.text, "jeton"), "identifiant": login, "mot_de_passe": PASSWORD}
+        )
         assert r.status_code == 303, r.text
     return c
 
@@ -69,7 +72,9 @@ def api_submit(base: str, login: str, folder: Path, deposit: bool = False) -> st
         token = c.post("/api/session", json={"identifiant": login, "mot_de_passe": PASSWORD}).json()["jeton"]
         c.cookies.clear()
         c.headers["Authorization"] = f"Bearer {token}"
-        r = c.post("/api/dossiers", files={"archive": ("d.zip", folder_zip(folder), "application/zip")}, data={"date": DATE})
+        r = c.post(
+            "/api/dossiers", files={"archive": ("d.zip", folder_zip(folder), "application/zip")}, data={"date": DATE}
+        )
         assert r.status_code == 201, r.text
         ident = r.json()["id"]
         if deposit:
@@ -130,11 +135,17 @@ def check_accessible(html: str) -> Page:
 
 # --- over HTTP ----------------------------------------------------------------------------------
 
+
 def test_a_guessed_or_foreign_dossier_gives_the_same_404_page(site, villebelle_id):
     _, base = site
     other = web_client(base, "montclair")
-    for path in ["/dossiers/000000000000000000000000", f"/dossiers/{villebelle_id}", "/dossiers/" + "a" * 300,
-                 f"/dossiers/{villebelle_id}/versions/1/rapport.docx", f"/dossiers/{villebelle_id}/versions/1/rapport.html"]:
+    for path in [
+        "/dossiers/000000000000000000000000",
+        f"/dossiers/{villebelle_id}",
+        "/dossiers/" + "a" * 300,
+        f"/dossiers/{villebelle_id}/versions/1/rapport.docx",
+        f"/dossiers/{villebelle_id}/versions/1/rapport.html",
+    ]:
         r = other.get(path)
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), path
         assert "Page introuvable" in r.text and "Villebelle" not in r.text
@@ -151,12 +162,13 @@ def test_a_guessed_or_foreign_dossier_gives_the_same_404_page(site, villebelle_i
 
 
 def test_an_unexpected_error_gives_a_page_never_a_traceback(site, monkeypatch):
-    from instruct import accounts as module
+    from instruct.service import accounts as module
 
     town = web_client(site[1], "montclair")
 
     def broken(_user):
         raise RuntimeError("panne simulée")
+
     monkeypatch.setattr(module, "visible_filter", broken)
     r = town.get("/dossiers")
     assert r.status_code == 500 and r.headers["content-type"].startswith("text/html")
@@ -169,20 +181,39 @@ def test_logged_out_pages_redirect_to_the_login(site, villebelle_id):
     _, base = site
     anonymous = httpx.Client(base_url=base, timeout=30)
     assert anonymous.get("/").headers["location"] == "/connexion"
-    for path in ["/dossiers", "/dossiers/nouveau", f"/dossiers/{villebelle_id}", f"/dossiers/{villebelle_id}/versions/1/rapport.docx"]:
+    for path in [
+        "/dossiers",
+        "/dossiers/nouveau",
+        f"/dossiers/{villebelle_id}",
+        f"/dossiers/{villebelle_id}/versions/1/rapport.docx",
+    ]:
         r = anonymous.get(path)
         assert r.status_code == 303 and r.headers["location"].startswith("/connexion?suivant="), path
     r = anonymous.post(f"/dossiers/{villebelle_id}/transition", data={"vers": "en_instruction", "csrf": "x"})
     assert r.status_code == 303 and r.headers["location"] == f"/connexion?suivant=%2Fdossiers%2F{villebelle_id}"
     # after logging in, back to the page asked for (and never to another site)
     form = anonymous.get("/connexion?suivant=/dossiers/nouveau")
-    r = anonymous.post("/connexion", data={"jeton": hidden(form.text, "jeton"), "identifiant": "villebelle",
-                                           "mot_de_passe": PASSWORD, "suivant": hidden(form.text, "suivant")})
+    r = anonymous.post(
+        "/connexion",
+        data={
+            "jeton": hidden(form.text, "jeton"),
+            "identifiant": "villebelle",
+            "mot_de_passe": PASSWORD,
+            "suivant": hidden(form.text, "suivant"),
+        },
+    )
     assert r.headers["location"] == "/dossiers/nouveau"
     other = httpx.Client(base_url=base, timeout=30)
     form = other.get("/connexion")
-    r = other.post("/connexion", data={"jeton": hidden(form.text, "jeton"), "identifiant": "villebelle", "mot_de_passe": PASSWORD,
-                                       "suivant": "//ailleurs.example/piege"})
+    r = other.post(
+        "/connexion",
+        data={
+            "jeton": hidden(form.text, "jeton"),
+            "identifiant": "villebelle",
+            "mot_de_passe": PASSWORD,
+            "suivant": "//ailleurs.example/piege",
+        },
+    )
     assert r.headers["location"] == "/dossiers"
 
 
@@ -190,7 +221,10 @@ def test_a_wrong_password_shows_the_form_again(site):
     _, base = site
     c = httpx.Client(base_url=base, timeout=30)
     form = c.get("/connexion")
-    r = c.post("/connexion", data={"jeton": hidden(form.text, "jeton"), "identifiant": "villebelle", "mot_de_passe": "mauvais-mot-de-passe"})
+    r = c.post(
+        "/connexion",
+        data={"jeton": hidden(form.text, "jeton"), "identifiant": "villebelle", "mot_de_passe": "mauvais-mot-de-passe"},
+    )
     assert r.status_code == 401 and "Identifiant ou mot de passe incorrect" in r.text and 'role="alert"' in r.text
     assert "acv_session" not in r.cookies
     r = c.post("/connexion", data={"identifiant": "villebelle", "mot_de_passe": PASSWORD})  # no form token
@@ -214,7 +248,11 @@ def test_every_form_checks_its_csrf_token(site, villebelle_id):
     ]:
         for token in [None, "0" * 64, good if client is town else hidden(town.get("/dossiers").text, "csrf")]:
             sent = dict(data, **({"csrf": token} if token else {}))
-            files = {"archive": ("d.zip", folder_zip(SAMPLES / "villebelle"), "application/zip")} if "dossiers/nouveau" in path else None
+            files = (
+                {"archive": ("d.zip", folder_zip(SAMPLES / "villebelle"), "application/zip")}
+                if "dossiers/nouveau" in path
+                else None
+            )
             r = client.post(path, data=sent, files=files)
             assert r.status_code == 403 and "jeton de sécurité invalide" in r.text, (path, token)
     with app.state.sessions() as session:  # nothing was done
@@ -223,7 +261,9 @@ def test_every_form_checks_its_csrf_token(site, villebelle_id):
         assert session.scalar(select(func.count()).select_from(Dossier)) == dossiers
     assert town.get("/dossiers").status_code == 200  # still logged in
     r = instructeur.post(f"/dossiers/{villebelle_id}/transition", data={"vers": "a_completer", "csrf": good})
-    assert r.status_code == 409 and "Un motif est obligatoire pour « à compléter »" in r.text  # the right token: the workflow answers
+    assert (
+        r.status_code == 409 and "Un motif est obligatoire pour « à compléter »" in r.text
+    )  # the right token: the workflow answers
 
 
 def test_an_upload_error_shows_each_problem_with_its_path_and_line(site):
@@ -232,22 +272,33 @@ def test_an_upload_error_shows_each_problem_with_its_path_and_line(site):
     text = (SAMPLES / "villebelle" / "dossier.yaml").read_text(encoding="utf-8")
     line = next(n for n, row in enumerate(text.splitlines(), 1) if re.match(r"\s*cout:", row))
     broken = re.sub(r"(?m)^(\s*cout:).*$", r"\1 -5", text, count=1)
-    pieces = [("pieces", (p.name, p.read_bytes(), "application/octet-stream")) for p in sorted((SAMPLES / "villebelle" / "pieces").iterdir())]
+    pieces = [
+        ("pieces", (p.name, p.read_bytes(), "application/octet-stream"))
+        for p in sorted((SAMPLES / "villebelle" / "pieces").iterdir())
+    ]
     csrf = hidden(town.get("/dossiers/nouveau").text, "csrf")
-    r = town.post("/dossiers/nouveau", data={"csrf": csrf, "date": "26/11/2026"},
-                  files=[("dossier", ("dossier.yaml", broken.encode(), "application/x-yaml")), *pieces])
+    r = town.post(
+        "/dossiers/nouveau",
+        data={"csrf": csrf, "date": "26/11/2026"},
+        files=[("dossier", ("dossier.yaml", broken.encode(), "application/x-yaml")), *pieces],
+    )
     assert r.status_code == 422
-    summary = r.text[r.text.index('class="error-summary"'):]
-    summary = summary[:summary.index("</div>")]
+    summary = r.text[r.text.index('class="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
     assert 'role="alert"' in r.text and 'aria-live="assertive"' in r.text
     assert "fiches_actions[0].cout" in summary and f"(ligne {line})" in summary and "supérieur ou égal à 0" in summary
     assert "/tmp" not in r.text
     check_accessible(r.text)
     # a zip that is not one, and a dossier of another commune: said in French, on the form
-    r = town.post("/dossiers/nouveau", data={"csrf": csrf}, files={"archive": ("d.zip", b"pas un zip", "application/zip")})
+    r = town.post(
+        "/dossiers/nouveau", data={"csrf": csrf}, files={"archive": ("d.zip", b"pas un zip", "application/zip")}
+    )
     assert r.status_code == 422 and "archive ZIP" in r.text
-    r = town.post("/dossiers/nouveau", data={"csrf": csrf, "date": DATE},
-                  files={"archive": ("d.zip", folder_zip(SAMPLES / "montclair"), "application/zip")})
+    r = town.post(
+        "/dossiers/nouveau",
+        data={"csrf": csrf, "date": DATE},
+        files={"archive": ("d.zip", folder_zip(SAMPLES / "montclair"), "application/zip")},
+    )
     assert r.status_code == 422 and "INSEE 99101" in r.text
     r = town.post("/dossiers/nouveau", data={"csrf": csrf})
     assert r.status_code == 422 and "aucun fichier choisi" in r.text
@@ -257,9 +308,15 @@ def test_pages_are_labelled_french_and_navigable(site, villebelle_id):
     _, base = site
     anonymous = httpx.Client(base_url=base, timeout=30)
     town, instructeur = web_client(base, "villebelle"), web_client(base, "ddt99")
-    pages = [anonymous.get("/connexion"), town.get("/dossiers"), town.get("/dossiers/nouveau"), town.get(f"/dossiers/{villebelle_id}"),
-             instructeur.get("/dossiers?etat=depose&partenaire=anah&territoire=dep:99"), instructeur.get(f"/dossiers/{villebelle_id}"),
-             instructeur.get("/dossiers/000000000000000000000000")]
+    pages = [
+        anonymous.get("/connexion"),
+        town.get("/dossiers"),
+        town.get("/dossiers/nouveau"),
+        town.get(f"/dossiers/{villebelle_id}"),
+        instructeur.get("/dossiers?etat=depose&partenaire=anah&territoire=dep:99"),
+        instructeur.get(f"/dossiers/{villebelle_id}"),
+        instructeur.get("/dossiers/000000000000000000000000"),
+    ]
     for r in pages:
         assert r.headers["content-type"] == "text/html; charset=utf-8"
         assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
@@ -276,8 +333,18 @@ def test_private_notes_stay_with_the_instructeurs_and_quotes_are_shown(site, vil
     _, base = site
     instructeur = web_client(base, "ddt99")
     csrf = hidden(instructeur.get(f"/dossiers/{villebelle_id}").text, "csrf")
-    assert instructeur.post(f"/dossiers/{villebelle_id}/notes", data={"csrf": csrf, "texte": "Note interne <b>DDT</b>", "privee": "1"}).status_code == 303
-    assert instructeur.post(f"/dossiers/{villebelle_id}/notes", data={"csrf": csrf, "texte": "Message pour la ville"}).status_code == 303
+    assert (
+        instructeur.post(
+            f"/dossiers/{villebelle_id}/notes", data={"csrf": csrf, "texte": "Note interne <b>DDT</b>", "privee": "1"}
+        ).status_code
+        == 303
+    )
+    assert (
+        instructeur.post(
+            f"/dossiers/{villebelle_id}/notes", data={"csrf": csrf, "texte": "Message pour la ville"}
+        ).status_code
+        == 303
+    )
     seen = instructeur.get(f"/dossiers/{villebelle_id}").text
     assert "Note interne &lt;b&gt;DDT&lt;/b&gt;" in seen and "Message pour la ville" in seen  # escaped
     town = web_client(base, "villebelle").get(f"/dossiers/{villebelle_id}").text
@@ -285,7 +352,10 @@ def test_private_notes_stay_with_the_instructeurs_and_quotes_are_shown(site, vil
     # a finding whose value was read in a piece quotes it: file, place, text
     montclair = api_submit(base, "montclair", SAMPLES / "montclair")
     page = web_client(base, "montclair").get(f"/dossiers/{montclair}")
-    assert "Lu dans : convention-cadre.docx, document entier : « aucun titre pour « Traitement des litiges » »" in unescape(page.text)
+    assert (
+        "Lu dans : convention-cadre.docx, document entier : « aucun titre pour « Traitement des litiges » »"
+        in unescape(page.text)
+    )
     # the HTML report of a version, from the same evaluation
     town = web_client(base, "montclair")
     html = town.get(f"/dossiers/{montclair}/versions/1/rapport.html")
@@ -302,14 +372,21 @@ def test_a_new_version_while_the_dossier_may_change(site, villebelle_id):
     assert r.status_code == 409 and "nouvelle version n'est possible qu'en brouillon ou à compléter" in unescape(r.text)
     draft = api_submit(base, "villebelle", SAMPLES / "villebelle")
     page = town.get(f"/dossiers/{draft}").text
-    assert 'id="version-archive"' in page and "Déposer le dossier" in page and 'id="confirme-depose"' not in page  # recevable
+    assert (
+        'id="version-archive"' in page and "Déposer le dossier" in page and 'id="confirme-depose"' not in page
+    )  # recevable
     r = town.post(f"/dossiers/{draft}/versions", data={"csrf": hidden(page, "csrf"), "date": DATE}, files=zipped)
     assert r.status_code == 303 and r.headers["location"] == f"/dossiers/{draft}?ok=version"
     page = town.get(r.headers["location"]).text
-    assert "Nouvelle version enregistrée" in page and "2 versions" in page and f"/dossiers/{draft}/versions/2/rapport.docx" in page
+    assert (
+        "Nouvelle version enregistrée" in page
+        and "2 versions" in page
+        and f"/dossiers/{draft}/versions/2/rapport.docx" in page
+    )
 
 
 # --- in a real browser --------------------------------------------------------------------------
+
 
 def _browser_or_skip():
     reason = None
@@ -331,14 +408,31 @@ def browser(tmp_path):
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--lang=fr-FR",
-                 "--window-size=1280,1000", f"--user-data-dir={tmp_path / 'profil'}"]:
+    for flag in [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--lang=fr-FR",
+        "--window-size=1280,1000",
+        f"--user-data-dir={tmp_path / 'profil'}",
+    ]:
         options.add_argument(flag)
     downloads = tmp_path / "telechargements"
     downloads.mkdir()
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False,
-                                              "intl.accept_languages": "fr-FR,fr"})
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download.default_directory": str(downloads),
+            "download.prompt_for_download": False,
+            "intl.accept_languages": "fr-FR,fr",
+        },
+    )
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     driver.implicitly_wait(0)
@@ -350,9 +444,9 @@ def browser(tmp_path):
 
 
 def test_a_town_and_an_instructeur_in_the_browser(site, browser, tmp_path):
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.select import Select
-    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.wait import WebDriverWait
 
     _, base = site
@@ -364,11 +458,12 @@ def test_a_town_and_an_instructeur_in_the_browser(site, browser, tmp_path):
         element.click()
 
         def left(_driver) -> bool:  # the old page is gone; mid-navigation chromedriver may answer with
-            try:                    # "Node with given id does not belong to the document" instead of "stale"
+            try:  # "Node with given id does not belong to the document" instead of "stale"
                 old.is_enabled()
             except WebDriverException:
                 return True
             return False
+
         WebDriverWait(browser, 30).until(left)
         WebDriverWait(browser, 30).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
@@ -422,10 +517,16 @@ def test_a_town_and_an_instructeur_in_the_browser(site, browser, tmp_path):
     upload(SAMPLES / "saint-aubin")
     dossier_url = browser.current_url.split("?")[0]
     assert "non recevable" in find(By.CSS_SELECTOR, "#rapport table").text
-    gaps = [a for a in finds(By.CSS_SELECTOR, "#rapport article.finding") if "Montant total de l'avenant n° 1" in a.text]
+    gaps = [
+        a for a in finds(By.CSS_SELECTOR, "#rapport article.finding") if "Montant total de l'avenant n° 1" in a.text
+    ]
     assert len(gaps) == 1
     gap = gaps[0].text.replace("\u202f", " ")  # French thousands separators: narrow no-break spaces
-    assert gap.startswith("X-05 Concordance du dossier et des pièces") and "non conforme" in gap and "gravité : majeur" in gap
+    assert (
+        gap.startswith("X-05 Concordance du dossier et des pièces")
+        and "non conforme" in gap
+        and "gravité : majeur" in gap
+    )
     assert "le dossier indique « 2 500 000,00 € », la pièce avenant-1.pdf (page 2) indique « 2 450 000,00 € »" in gap
     assert "texte lu : « Montant total du plan d'actions : 2 450 000,00 € »" in gap
     assert "convention.avenants[0].budget.total ; avenant-1.pdf, page 2" in gap
@@ -442,7 +543,9 @@ def test_a_town_and_an_instructeur_in_the_browser(site, browser, tmp_path):
         assert time.monotonic() < deadline, "le rapport DOCX n'a pas été téléchargé"
         time.sleep(0.1)
     document = Document(str(done[0]))
-    words = "\n".join(p.text for p in document.paragraphs) + "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    words = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    )
     assert "Saint-Aubin-les-Forges" in words
 
     # deposit: refused without the confirmation, then made with it
@@ -488,7 +591,9 @@ def _screenshots(browser) -> None:
 
     browser.set_window_size(1280, 2400)
     browser.save_screenshot(str(Path(folder) / "acv-report.png"))
-    cards = [a for a in browser.find_elements(By.CSS_SELECTOR, "article.finding") if "Montant total de l'avenant" in a.text]
+    cards = [
+        a for a in browser.find_elements(By.CSS_SELECTOR, "article.finding") if "Montant total de l'avenant" in a.text
+    ]
     cards[0].screenshot(str(Path(folder) / "acv-report-x05.png"))
     browser.set_window_size(390, 1800)
     browser.save_screenshot(str(Path(folder) / "acv-report-mobile.png"))

@@ -8,6 +8,8 @@ A fact is one entity (the dossier, a fiche action, an immeuble…) with flat val
 or str; dates as YYYYMMDD ints, amounts as integer cents, areas in m², shares in hundredths
 of a percent. A value that is unknown is left out (never None). `FACT_TYPES` declares every
 field: the rule loader refuses a rule that reads anything else. One module per rule family.
+
+May import: instruct (errors, yamlio, french, vocabulary), model, referentiel, documents.
 """
 
 from __future__ import annotations
@@ -15,23 +17,55 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from instruct.dossier import Dossier
 from instruct.facts import action_logement, anah_anru, ort, pieces, programme
-from instruct.facts.base import Builder, Entity, Fact, FieldSpec, add_months, cents, date_int, deployment_avenant, months_between
-from instruct.referentiel import Referentiel
+from instruct.facts.base import (
+    Builder,
+    Entity,
+    Fact,
+    FieldSpec,
+    add_months,
+    cents,
+    date_int,
+    deployment_avenant,
+    months_between,
+)
+from instruct.model.dossier import Dossier
+from instruct.referentiel.registry import Referentiel
 
 if TYPE_CHECKING:  # documents reads labels from facts.programme
-    from instruct.documents import Documents
+    from instruct.documents.reconcile import Documents
 
-FACT_TYPES: dict[str, dict[str, FieldSpec]] = {**programme.TYPES, **action_logement.TYPES, **ort.TYPES, **anah_anru.TYPES, **pieces.TYPES}
+FACT_TYPES: dict[str, dict[str, FieldSpec]] = {
+    **programme.TYPES,
+    **action_logement.TYPES,
+    **ort.TYPES,
+    **anah_anru.TYPES,
+    **pieces.TYPES,
+}
 
-__all__ = ["FACT_TYPES", "Entity", "Fact", "FieldSpec", "build_facts", "add_months", "cents", "date_int", "months_between"]
+__all__ = [
+    "FACT_TYPES",
+    "Entity",
+    "Fact",
+    "FieldSpec",
+    "build_facts",
+    "add_months",
+    "cents",
+    "date_int",
+    "months_between",
+]
 
 
-def build_facts(dossier: Dossier, as_of: dt.date, referentiel: Referentiel | None = None,
-                types: set[str] | None = None, documents: Documents | None = None) -> list[Fact]:
+def build_facts(
+    dossier: Dossier,
+    as_of: dt.date,
+    referentiel: Referentiel | None = None,
+    types: set[str] | None = None,
+    documents: Documents | None = None,
+) -> list[Fact]:
     """All facts of the dossier, or only those of `types` (the fact types the selected rules
     read; the dossier fact always comes first). `documents`: the pieces of a dossier folder."""
+
     def wanted(*names: str) -> bool:
         return types is None or any(n in types for n in names)
 

@@ -6,8 +6,8 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from instruct.dossier import Dossier
-from instruct.facts.base import CONTEXT, F, Builder, Entity, FieldSpec, cents
+from instruct.facts.base import CONTEXT, Builder, Entity, F, FieldSpec, cents
+from instruct.model.dossier import Dossier
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "immeuble": {
@@ -25,49 +25,91 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "maitrise_mode": F("str", "mode de maîtrise foncière"),
         "maitrise_etat": F("str", "état de la maîtrise foncière"),
         "nb_logements": F("int", "nombre de logements programmés"),
-        "nb_logements_sans_loyer": F("int", "logements programmés sans niveau de loyer", derived_from=("nb_logements",)),
+        "nb_logements_sans_loyer": F(
+            "int", "logements programmés sans niveau de loyer", derived_from=("nb_logements",)
+        ),
         "surface_habitable_m2": F("m2c", "surface habitable programmée", derived_from=("nb_logements",)),
         "travaux_parties_communes": F("bool", "travaux sur les parties communes"),
-        "travaux_parties_privatives": F("bool", "travaux sur les parties privatives", derived_from=("travaux_parties_communes",)),
+        "travaux_parties_privatives": F(
+            "bool", "travaux sur les parties privatives", derived_from=("travaux_parties_communes",)
+        ),
         "rdc_devenir": F("bool", "devenir du rez-de-chaussée décrit"),
         "rdc_surface": F("bool", "surface du rez-de-chaussée donnée", derived_from=("rdc_devenir",)),
         "rdc_plans": F("bool", "plans du rez-de-chaussée", derived_from=("rdc_devenir",)),
         "plan_situation": F("bool", "plan de situation"),
         "plan_niveaux_etat_des_lieux": F("bool", "plans de niveau, état des lieux", derived_from=("plan_situation",)),
         "nb_etapes_planning": F("int", "étapes datées du planning"),
-        "planning_ordonne": F("bool", "étapes du planning dans l'ordre chronologique", derived_from=("nb_etapes_planning",)),
+        "planning_ordonne": F(
+            "bool", "étapes du planning dans l'ordre chronologique", derived_from=("nb_etapes_planning",)
+        ),
         "prix_de_revient_cents": F("cents", "prix de revient"),
         "total_plan_financement_cents": F("cents", "total du plan de financement"),
-        "ecart_plan_financement_cents": F("cents", "écart entre plan de financement et prix de revient (valeur absolue)", derived_from=("prix_de_revient_cents", "total_plan_financement_cents")),
-        "excedent_plan_financement_cents": F("cents", "financements au-delà du prix de revient", derived_from=("prix_de_revient_cents", "total_plan_financement_cents")),
-        "nb_financeurs_plan": F("int", "financeurs distincts du plan de financement", derived_from=("total_plan_financement_cents",)),
+        "ecart_plan_financement_cents": F(
+            "cents",
+            "écart entre plan de financement et prix de revient (valeur absolue)",
+            derived_from=("prix_de_revient_cents", "total_plan_financement_cents"),
+        ),
+        "excedent_plan_financement_cents": F(
+            "cents",
+            "financements au-delà du prix de revient",
+            derived_from=("prix_de_revient_cents", "total_plan_financement_cents"),
+        ),
+        "nb_financeurs_plan": F(
+            "int", "financeurs distincts du plan de financement", derived_from=("total_plan_financement_cents",)
+        ),
         "financeurs_plan": F("str", "financeurs du plan de financement"),
         "logements_immeuble": F("int", "logements de l'immeuble entier"),
         "logements_maitrises": F("int", "logements maîtrisés par l'opérateur"),
-        "logements_non_maitrises": F("int", "logements que l'opérateur ne maîtrise pas", derived_from=("logements_immeuble", "logements_maitrises")),
+        "logements_non_maitrises": F(
+            "int",
+            "logements que l'opérateur ne maîtrise pas",
+            derived_from=("logements_immeuble", "logements_maitrises"),
+        ),
         "demande_objet": F("str", "objet de la demande à Action Logement"),
-        "financement_al_cents": F("cents", "financement demandé à Action Logement (prêt + subvention)", derived_from=("demande_objet",)),
+        "financement_al_cents": F(
+            "cents", "financement demandé à Action Logement (prêt + subvention)", derived_from=("demande_objet",)
+        ),
         "subvention_al_cents": F("cents", "subvention demandée à Action Logement", derived_from=("demande_objet",)),
         "pret_al_cents": F("cents", "prêt demandé à Action Logement", derived_from=("demande_objet",)),
         "pret_duree_annees": F("int", "durée du prêt (années)"),
         "pret_differe_annees": F("int", "différé du prêt (années)", derived_from=("demande_objet",)),
-        "financement_al_par_m2_cents": F("cents", "financement Action Logement par m² habitable", derived_from=("demande_objet", "nb_logements")),
-        "subvention_par_logement_cents": F("cents", "subvention Action Logement par logement", derived_from=("demande_objet", "nb_logements")),
+        "financement_al_par_m2_cents": F(
+            "cents", "financement Action Logement par m² habitable", derived_from=("demande_objet", "nb_logements")
+        ),
+        "subvention_par_logement_cents": F(
+            "cents", "subvention Action Logement par logement", derived_from=("demande_objet", "nb_logements")
+        ),
         "reservations_logements": F("int", "logements réservés aux salariés"),
         "reservations_duree": F("int", "durée des réservations (années)", derived_from=("reservations_logements",)),
-        "part_reservee_pct": F("pct", "part des logements réservés", derived_from=("reservations_logements", "nb_logements")),
+        "part_reservee_pct": F(
+            "pct", "part des logements réservés", derived_from=("reservations_logements", "nb_logements")
+        ),
         "loyers_maitrises_logements": F("int", "logements sous plafonds de loyer et de ressources Anah"),
-        "loyers_maitrises_duree": F("int", "durée de l'engagement de loyers maîtrisés (années)", derived_from=("loyers_maitrises_logements",)),
-        "part_loyers_maitrises_pct": F("pct", "part des logements sous plafonds Anah", derived_from=("loyers_maitrises_logements", "nb_logements")),
+        "loyers_maitrises_duree": F(
+            "int", "durée de l'engagement de loyers maîtrisés (années)", derived_from=("loyers_maitrises_logements",)
+        ),
+        "part_loyers_maitrises_pct": F(
+            "pct", "part des logements sous plafonds Anah", derived_from=("loyers_maitrises_logements", "nb_logements")
+        ),
         "prix_travaux_cents": F("cents", "coût des travaux (honoraires compris)"),
-        "excedent_travaux_cents": F("cents", "financement Action Logement au-delà du coût des travaux", derived_from=("demande_objet", "prix_travaux_cents")),
+        "excedent_travaux_cents": F(
+            "cents",
+            "financement Action Logement au-delà du coût des travaux",
+            derived_from=("demande_objet", "prix_travaux_cents"),
+        ),
         "valeur_acquisition_cents": F("cents", "valeur d'acquisition"),
-        "excedent_acquisition_cents": F("cents", "financement Action Logement au-delà de la valeur d'acquisition", derived_from=("demande_objet", "valeur_acquisition_cents")),
+        "excedent_acquisition_cents": F(
+            "cents",
+            "financement Action Logement au-delà de la valeur d'acquisition",
+            derived_from=("demande_objet", "valeur_acquisition_cents"),
+        ),
     },
 }
 
+
 def _normal(text: str) -> str:
     return " ".join(text.casefold().replace(",", " ").split())
+
 
 def duplicate_immeubles(d: Dossier) -> list[str]:
     """Pairs of immeubles with the same address or cadastral reference (case and spaces aside)."""
@@ -83,16 +125,21 @@ def duplicate_immeubles(d: Dossier) -> list[str]:
                     seen[key] = imm.id
     return out
 
+
 def _inside(place, area) -> bool | None:
     if place is None or area is None:
         return None
-    return area.shape.covers(place.shape.representative_point() if place.shape.geom_type not in {"Point"} else place.shape)
+    return area.shape.covers(
+        place.shape.representative_point() if place.shape.geom_type not in {"Point"} else place.shape
+    )
+
 
 def _ratio_pct(part: int | None, whole: int | None) -> int | None:
     """Share in hundredths of a percent, rounded down (75 % is reached by 3 of 4, not 74.99 %)."""
     if part is None or not whole:
         return None
     return part * 10000 // whole
+
 
 def _hundredths(value: Decimal | None) -> int | None:
     """m² kept to the hundredth, so that figures and decisions use the same surface."""
@@ -104,6 +151,7 @@ def _per(amount: int | None, count) -> int | None:
     if amount is None or not count:
         return None
     return math.ceil(Decimal(amount) / Decimal(count))
+
 
 def immeubles(b: Builder, d: Dossier) -> None:
     intervention = d.perimetres.intervention if d.perimetres else None
@@ -132,7 +180,9 @@ def immeubles(b: Builder, d: Dossier) -> None:
             "operateur_type": imm.operateur.type if imm.operateur else None,
             "localisee": imm.localisation is not None,
             "dans_perimetre_intervention": _inside(imm.localisation, intervention),
-            "dans_secteur_ort": (any(_inside(imm.localisation, s) for s in ort_secteurs) if ort_secteurs and imm.localisation else None),
+            "dans_secteur_ort": (
+                any(_inside(imm.localisation, s) for s in ort_secteurs) if ort_secteurs and imm.localisation else None
+            ),
             "description_caracteres": len(imm.description) if imm.description else None,
             "maitrise_mode": imm.maitrise_fonciere.mode if imm.maitrise_fonciere else None,
             "maitrise_etat": imm.maitrise_fonciere.etat if imm.maitrise_fonciere else None,
@@ -150,14 +200,25 @@ def immeubles(b: Builder, d: Dossier) -> None:
             "planning_ordonne": [e.date for e in planning] == sorted(e.date for e in planning) if planning else None,
             "prix_de_revient_cents": prix,
             "total_plan_financement_cents": total_plan,
-            "ecart_plan_financement_cents": abs(prix - total_plan) if prix is not None and total_plan is not None else None,
-            "excedent_plan_financement_cents": max(0, total_plan - prix) if prix is not None and total_plan is not None else None,
+            "ecart_plan_financement_cents": abs(prix - total_plan)
+            if prix is not None and total_plan is not None
+            else None,
+            "excedent_plan_financement_cents": max(0, total_plan - prix)
+            if prix is not None and total_plan is not None
+            else None,
             "nb_financeurs_plan": len({s.financeur.casefold() for s in plan}) if plan else None,
-            "financeurs_plan": ", ".join(f"{s.financeur} ({s.montant:,.2f} €)".replace(",", "\u202f").replace(".", ",") for s in plan) if plan else None,
+            "financeurs_plan": ", ".join(
+                f"{s.financeur} ({s.montant:,.2f} €)".replace(",", "\u202f").replace(".", ",") for s in plan
+            )
+            if plan
+            else None,
             "logements_immeuble": imm.logements_immeuble,
             "logements_maitrises": imm.logements_maitrises,
-            "logements_non_maitrises": (imm.logements_immeuble - imm.logements_maitrises
-                                        if imm.logements_immeuble is not None and imm.logements_maitrises is not None else None),
+            "logements_non_maitrises": (
+                imm.logements_immeuble - imm.logements_maitrises
+                if imm.logements_immeuble is not None and imm.logements_maitrises is not None
+                else None
+            ),
             "demande_objet": demande.objet if demande else None,
             "financement_al_cents": financement,
             "subvention_al_cents": cents(demande.subvention or Decimal(0)) if demande else None,
@@ -171,42 +232,74 @@ def immeubles(b: Builder, d: Dossier) -> None:
             "part_reservee_pct": _ratio_pct(imm.reservations.logements if imm.reservations else None, nb),
             "loyers_maitrises_logements": imm.loyers_maitrises.logements if imm.loyers_maitrises else None,
             "loyers_maitrises_duree": imm.loyers_maitrises.duree_annees if imm.loyers_maitrises else None,
-            "part_loyers_maitrises_pct": _ratio_pct(imm.loyers_maitrises.logements if imm.loyers_maitrises else None, nb),
+            "part_loyers_maitrises_pct": _ratio_pct(
+                imm.loyers_maitrises.logements if imm.loyers_maitrises else None, nb
+            ),
             "prix_travaux_cents": travaux_cout,
-            "excedent_travaux_cents": max(0, financement - travaux_cout) if financement is not None and travaux_cout is not None else None,
+            "excedent_travaux_cents": max(0, financement - travaux_cout)
+            if financement is not None and travaux_cout is not None
+            else None,
             "valeur_acquisition_cents": acquisition,
-            "excedent_acquisition_cents": max(0, financement - acquisition) if financement is not None and acquisition is not None else None,
+            "excedent_acquisition_cents": max(0, financement - acquisition)
+            if financement is not None and acquisition is not None
+            else None,
         }
         label = f"Immeuble {imm.id}" + (f" ({imm.adresse})" if imm.adresse else "")
         p = path
-        b.add("immeuble", Entity("immeuble", imm.id, label, path), values, {
-            "adresse": f"{p}.adresse", "reference_cadastrale": f"{p}.reference_cadastrale", "surface_m2": f"{p}.surface_m2",
-            "proprietaire": f"{p}.proprietaire", "operateur": f"{p}.operateur.nom", "operateur_type": f"{p}.operateur.type",
-            "localisee": f"{p}.localisation", "dans_perimetre_intervention": f"{p}.localisation, perimetres.intervention",
-            "dans_secteur_ort": f"{p}.localisation, ort.secteurs[*].geometrie", "description_caracteres": f"{p}.description",
-            "maitrise_mode": f"{p}.maitrise_fonciere.mode", "maitrise_etat": f"{p}.maitrise_fonciere.etat",
-            "nb_logements": f"{p}.logements", "nb_logements_sans_loyer": f"{p}.logements[*].loyer_mensuel",
-            "surface_habitable_m2": f"{p}.logements[*].surface_habitable_m2",
-            "travaux_parties_communes": f"{p}.travaux.parties_communes", "travaux_parties_privatives": f"{p}.travaux.parties_privatives",
-            "rdc_devenir": f"{p}.rez_de_chaussee.devenir", "rdc_surface": f"{p}.rez_de_chaussee.surface_m2", "rdc_plans": f"{p}.rez_de_chaussee.plans",
-            "plan_situation": f"{p}.plans", "plan_niveaux_etat_des_lieux": f"{p}.plans",
-            "nb_etapes_planning": f"{p}.planning", "planning_ordonne": f"{p}.planning[*].date",
-            "prix_de_revient_cents": f"{p}.prix_de_revient", "total_plan_financement_cents": f"{p}.plan_de_financement[*].montant",
-            "ecart_plan_financement_cents": f"{p}.prix_de_revient, {p}.plan_de_financement[*].montant",
-            "excedent_plan_financement_cents": f"{p}.prix_de_revient, {p}.plan_de_financement[*].montant",
-            "nb_financeurs_plan": f"{p}.plan_de_financement[*].financeur",
-            "logements_immeuble": f"{p}.logements_immeuble", "logements_maitrises": f"{p}.logements_maitrises",
-            "logements_non_maitrises": f"{p}.logements_immeuble, {p}.logements_maitrises",
-            "demande_objet": f"{p}.demande_action_logement.objet",
-            "financement_al_cents": f"{p}.demande_action_logement.pret, {p}.demande_action_logement.subvention",
-            "subvention_al_cents": f"{p}.demande_action_logement.subvention", "pret_al_cents": f"{p}.demande_action_logement.pret",
-            "pret_duree_annees": f"{p}.demande_action_logement.pret_duree_annees", "pret_differe_annees": f"{p}.demande_action_logement.pret_differe_annees",
-            "financement_al_par_m2_cents": f"{p}.demande_action_logement, {p}.logements[*].surface_habitable_m2",
-            "subvention_par_logement_cents": f"{p}.demande_action_logement.subvention, {p}.logements",
-            "reservations_logements": f"{p}.reservations.logements", "reservations_duree": f"{p}.reservations.duree_annees",
-            "part_reservee_pct": f"{p}.reservations.logements, {p}.logements",
-            "loyers_maitrises_logements": f"{p}.loyers_maitrises.logements", "loyers_maitrises_duree": f"{p}.loyers_maitrises.duree_annees",
-            "part_loyers_maitrises_pct": f"{p}.loyers_maitrises.logements, {p}.logements",
-            "prix_travaux_cents": f"{p}.prix_de_revient_travaux", "excedent_travaux_cents": f"{p}.demande_action_logement, {p}.prix_de_revient_travaux",
-            "valeur_acquisition_cents": f"{p}.valeur_acquisition", "excedent_acquisition_cents": f"{p}.demande_action_logement, {p}.valeur_acquisition",
-        })
+        b.add(
+            "immeuble",
+            Entity("immeuble", imm.id, label, path),
+            values,
+            {
+                "adresse": f"{p}.adresse",
+                "reference_cadastrale": f"{p}.reference_cadastrale",
+                "surface_m2": f"{p}.surface_m2",
+                "proprietaire": f"{p}.proprietaire",
+                "operateur": f"{p}.operateur.nom",
+                "operateur_type": f"{p}.operateur.type",
+                "localisee": f"{p}.localisation",
+                "dans_perimetre_intervention": f"{p}.localisation, perimetres.intervention",
+                "dans_secteur_ort": f"{p}.localisation, ort.secteurs[*].geometrie",
+                "description_caracteres": f"{p}.description",
+                "maitrise_mode": f"{p}.maitrise_fonciere.mode",
+                "maitrise_etat": f"{p}.maitrise_fonciere.etat",
+                "nb_logements": f"{p}.logements",
+                "nb_logements_sans_loyer": f"{p}.logements[*].loyer_mensuel",
+                "surface_habitable_m2": f"{p}.logements[*].surface_habitable_m2",
+                "travaux_parties_communes": f"{p}.travaux.parties_communes",
+                "travaux_parties_privatives": f"{p}.travaux.parties_privatives",
+                "rdc_devenir": f"{p}.rez_de_chaussee.devenir",
+                "rdc_surface": f"{p}.rez_de_chaussee.surface_m2",
+                "rdc_plans": f"{p}.rez_de_chaussee.plans",
+                "plan_situation": f"{p}.plans",
+                "plan_niveaux_etat_des_lieux": f"{p}.plans",
+                "nb_etapes_planning": f"{p}.planning",
+                "planning_ordonne": f"{p}.planning[*].date",
+                "prix_de_revient_cents": f"{p}.prix_de_revient",
+                "total_plan_financement_cents": f"{p}.plan_de_financement[*].montant",
+                "ecart_plan_financement_cents": f"{p}.prix_de_revient, {p}.plan_de_financement[*].montant",
+                "excedent_plan_financement_cents": f"{p}.prix_de_revient, {p}.plan_de_financement[*].montant",
+                "nb_financeurs_plan": f"{p}.plan_de_financement[*].financeur",
+                "logements_immeuble": f"{p}.logements_immeuble",
+                "logements_maitrises": f"{p}.logements_maitrises",
+                "logements_non_maitrises": f"{p}.logements_immeuble, {p}.logements_maitrises",
+                "demande_objet": f"{p}.demande_action_logement.objet",
+                "financement_al_cents": f"{p}.demande_action_logement.pret, {p}.demande_action_logement.subvention",
+                "subvention_al_cents": f"{p}.demande_action_logement.subvention",
+                "pret_al_cents": f"{p}.demande_action_logement.pret",
+                "pret_duree_annees": f"{p}.demande_action_logement.pret_duree_annees",
+                "pret_differe_annees": f"{p}.demande_action_logement.pret_differe_annees",
+                "financement_al_par_m2_cents": f"{p}.demande_action_logement, {p}.logements[*].surface_habitable_m2",
+                "subvention_par_logement_cents": f"{p}.demande_action_logement.subvention, {p}.logements",
+                "reservations_logements": f"{p}.reservations.logements",
+                "reservations_duree": f"{p}.reservations.duree_annees",
+                "part_reservee_pct": f"{p}.reservations.logements, {p}.logements",
+                "loyers_maitrises_logements": f"{p}.loyers_maitrises.logements",
+                "loyers_maitrises_duree": f"{p}.loyers_maitrises.duree_annees",
+                "part_loyers_maitrises_pct": f"{p}.loyers_maitrises.logements, {p}.logements",
+                "prix_travaux_cents": f"{p}.prix_de_revient_travaux",
+                "excedent_travaux_cents": f"{p}.demande_action_logement, {p}.prix_de_revient_travaux",
+                "valeur_acquisition_cents": f"{p}.valeur_acquisition",
+                "excedent_acquisition_cents": f"{p}.demande_action_logement, {p}.valeur_acquisition",
+            },
+        )

@@ -8,16 +8,22 @@ from typing import Any
 
 from shapely.ops import unary_union
 
-from instruct.dossier import Dossier
-from instruct.facts.base import CONTEXT, F, Builder, Entity, FieldSpec, cents, date_int
-from instruct.geometry import inclusion
+from instruct.facts.base import CONTEXT, Builder, Entity, F, FieldSpec, cents, date_int
+from instruct.model.dossier import Dossier
+from instruct.model.geometry import inclusion
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "anah": {
         **CONTEXT,
         "situation_anah": F("str", "situation de la ville au regard des dispositifs de l'Anah"),
-        "nb_opah_projetees": F("int", "OPAH-RU, OPAH-CD ou plans de sauvegarde dont le lancement est prévu", derived_from=("situation_anah",)),
-        "etudes_definies": F("bool", "études pré-opérationnelles définies ou demandées", derived_from=("situation_anah",)),
+        "nb_opah_projetees": F(
+            "int",
+            "OPAH-RU, OPAH-CD ou plans de sauvegarde dont le lancement est prévu",
+            derived_from=("situation_anah",),
+        ),
+        "etudes_definies": F(
+            "bool", "études pré-opérationnelles définies ou demandées", derived_from=("situation_anah",)
+        ),
     },
     "dispositif_anah": {
         **CONTEXT,
@@ -28,7 +34,9 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "date_debut": F("date", "date de début"),
         "date_fin": F("date", "date de fin"),
         "etudes_terminees": F("bool", "études terminées à la date d'évaluation", derived_from=("date_fin",)),
-        "dispositif_programme": F("bool", "un dispositif opérationnel (OPAH, plan de sauvegarde) en cours ou programmé", True),
+        "dispositif_programme": F(
+            "bool", "un dispositif opérationnel (OPAH, plan de sauvegarde) en cours ou programmé", True
+        ),
         "reference_convention": F("bool", "la convention ACV s'y réfère"),
         "prolongation_prevue": F("bool", "prolongation prévue"),
         "gouvernance_fusionnee": F("bool", "instances fusionnées avec celles du programme"),
@@ -46,16 +54,27 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "programme": F("str", "programme ANRU du quartier", True),
         "npnru": F("bool", "quartier du NPNRU", True),
         "intersecte_intervention": F("bool", "le quartier croise le périmètre d'intervention"),
-        "intersection_m2": F("m2", "surface commune au quartier et au périmètre d'intervention", derived_from=("intersecte_intervention",)),
-        "intersection_pct": F("pct", "part du quartier dans le périmètre d'intervention", derived_from=("intersecte_intervention",)),
+        "intersection_m2": F(
+            "m2",
+            "surface commune au quartier et au périmètre d'intervention",
+            derived_from=("intersecte_intervention",),
+        ),
+        "intersection_pct": F(
+            "pct", "part du quartier dans le périmètre d'intervention", derived_from=("intersecte_intervention",)
+        ),
         "convention_referencee": F("bool", "les deux conventions (ACV, renouvellement urbain) sont référencées"),
         "coherence_projets": F("bool", "objectifs, gouvernance, moyens et calendriers mis en cohérence"),
         "articulation_pnrqad": F("bool", "articulation avec le PNRQAD exposée"),
         "date_comite_engagement": F("date", "comité d'engagement NPNRU"),
         "date_comite_regional": F("date", "premier comité régional des financeurs d'une action financée par l'ANRU"),
-        "jours_ce_avant_crf": F("int", "jours entre le comité d'engagement NPNRU et le comité régional", derived_from=("date_comite_engagement", "date_comite_regional")),
+        "jours_ce_avant_crf": F(
+            "int",
+            "jours entre le comité d'engagement NPNRU et le comité régional",
+            derived_from=("date_comite_engagement", "date_comite_regional"),
+        ),
     },
 }
+
 
 def situation_anru(d: Dossier) -> str | None:
     if d.quartiers is None:
@@ -65,18 +84,27 @@ def situation_anru(d: Dossier) -> str | None:
     if any(q.programme == "PNRQAD" for q in d.quartiers):
         return "pnrqad"
     intervention = d.perimetres.intervention.shape if d.perimetres and d.perimetres.intervention else None
-    central = any(q.perimetre is not None and intervention is not None and overlaps(q.perimetre.shape, intervention) for q in d.quartiers)
+    central = any(
+        q.perimetre is not None and intervention is not None and overlaps(q.perimetre.shape, intervention)
+        for q in d.quartiers
+    )
     if not central and (intervention is None or any(q.perimetre is None for q in d.quartiers)):
         return "npnru_localisation_inconnue"
     return "npnru_centre" if central else "npnru_peripherie"
 
+
 OPAH_TYPES = {"OPAH-RU", "OPAH-CD", "plan_de_sauvegarde"}
+
 
 def _centre(d: Dossier):
     """The ville principale's centre-ville as one surface: its ORT secteurs that include a
     centre-ville, else the secteurs prioritaires; None when neither is drawn."""
     ville = d.collectivites.ville_centre.insee
-    parts = [s.geometrie.shape for s in (d.ort.secteurs if d.ort else []) if s.centre_ville and s.geometrie and s.commune_insee == ville]
+    parts = [
+        s.geometrie.shape
+        for s in (d.ort.secteurs if d.ort else [])
+        if s.centre_ville and s.geometrie and s.commune_insee == ville
+    ]
     if not parts:
         parts = [s.geometrie.shape for s in (d.perimetres.secteurs_prioritaires if d.perimetres else [])]
     return unary_union(parts) if parts else None
@@ -86,6 +114,7 @@ def overlaps(a, b) -> bool:
     """Two surfaces share an area (not just an edge): more than half a square metre."""
     measure = inclusion(a, b)
     return measure.inner_m2 - measure.outside_m2 > 0.5
+
 
 def anah(b: Builder, d: Dossier, as_of: dt.date) -> None:
     dispositifs = d.dispositifs_anah
@@ -103,11 +132,21 @@ def anah(b: Builder, d: Dossier, as_of: dt.date) -> None:
         values = {
             "situation_anah": situation,
             "nb_opah_projetees": sum(1 for x in dispositifs if x.etat == "projete" and x.type in OPAH_TYPES),
-            "etudes_definies": any(x.etat == "etudes_pre_operationnelles" or any(r.objet == "etudes" for r in x.demandes) for x in dispositifs),
+            "etudes_definies": any(
+                x.etat == "etudes_pre_operationnelles" or any(r.objet == "etudes" for r in x.demandes)
+                for x in dispositifs
+            ),
         }
-    b.add("anah", Entity("anah", "anah", "Articulation avec les dispositifs de l'Anah", "dispositifs_anah"), values,
-          {"situation_anah": "dispositifs_anah[*].type, dispositifs_anah[*].etat", "nb_opah_projetees": "dispositifs_anah[*].etat",
-           "etudes_definies": "dispositifs_anah[*].demandes"})
+    b.add(
+        "anah",
+        Entity("anah", "anah", "Articulation avec les dispositifs de l'Anah", "dispositifs_anah"),
+        values,
+        {
+            "situation_anah": "dispositifs_anah[*].type, dispositifs_anah[*].etat",
+            "nb_opah_projetees": "dispositifs_anah[*].etat",
+            "etudes_definies": "dispositifs_anah[*].demandes",
+        },
+    )
     intervention = d.perimetres.intervention if d.perimetres else None
     centre = _centre(d)
     npnru_national = any(q.programme == "NPNRU_national" for q in d.quartiers or [])
@@ -119,41 +158,70 @@ def anah(b: Builder, d: Dossier, as_of: dt.date) -> None:
         taux = max((r.taux_pct for r in chef if r.taux_pct is not None), default=None)
         depenses = [r.depense_annuelle_ht for r in chef if r.depense_annuelle_ht is not None]
         perimetre = x.perimetre.shape if x.perimetre else None
-        b.add("dispositif_anah", Entity("dispositif_anah", x.id, f"Dispositif {x.type} {x.id}", path), {
-            "type": x.type, "etat": x.etat, "maitre_ouvrage": x.maitre_ouvrage, "perimetre_fourni": perimetre is not None,
-            "date_debut": date_int(x.date_debut) if x.date_debut else None,
-            "date_fin": date_int(x.date_fin) if x.date_fin else None,
-            "etudes_terminees": x.date_fin <= as_of if x.date_fin else None,
-            "dispositif_programme": programmed,
-            "reference_convention": x.reference_convention, "prolongation_prevue": x.prolongation_prevue,
-            "gouvernance_fusionnee": x.gouvernance_fusionnee, "objectifs_comptes": x.objectifs_comptes_dans_programme,
-            "coordination": x.coordination_maitres_ouvrage,
-            "intersecte_intervention": overlaps(perimetre, intervention.shape) if perimetre is not None and intervention else None,
-            "part_centre_couverte_pct": (round((1 - inclusion(centre, perimetre).outside_share) * 10000)
-                                         if perimetre is not None and centre is not None else None),
-            "demande_chef_projet": bool(chef),
-            "taux_chef_projet_pct": math.ceil(taux * 100) if taux is not None else None,  # a cap is exceeded by the first hundredth
-            "depense_chef_projet_cents": sum(cents(x) for x in depenses) if depenses else None,
-            "npnru_national": npnru_national,
-        }, {
-            "date_fin": f"{path}.date_fin", "date_debut": f"{path}.date_debut", "reference_convention": f"{path}.reference_convention",
-            "prolongation_prevue": f"{path}.prolongation_prevue", "gouvernance_fusionnee": f"{path}.gouvernance_fusionnee",
-            "objectifs_comptes": f"{path}.objectifs_comptes_dans_programme", "coordination": f"{path}.coordination_maitres_ouvrage",
-            "intersecte_intervention": f"{path}.perimetre, perimetres.intervention", "part_centre_couverte_pct": f"{path}.perimetre, ort.secteurs (centre-ville de la ville principale) ou perimetres.secteurs_prioritaires",
-            "taux_chef_projet_pct": f"{path}.demandes[objet=chef_de_projet].taux_pct",
-            "depense_chef_projet_cents": f"{path}.demandes[objet=chef_de_projet].depense_annuelle_ht", "npnru_national": "quartiers[*].programme",
-            "dispositif_programme": "dispositifs_anah[*].etat", "perimetre_fourni": f"{path}.perimetre",
-        })
+        b.add(
+            "dispositif_anah",
+            Entity("dispositif_anah", x.id, f"Dispositif {x.type} {x.id}", path),
+            {
+                "type": x.type,
+                "etat": x.etat,
+                "maitre_ouvrage": x.maitre_ouvrage,
+                "perimetre_fourni": perimetre is not None,
+                "date_debut": date_int(x.date_debut) if x.date_debut else None,
+                "date_fin": date_int(x.date_fin) if x.date_fin else None,
+                "etudes_terminees": x.date_fin <= as_of if x.date_fin else None,
+                "dispositif_programme": programmed,
+                "reference_convention": x.reference_convention,
+                "prolongation_prevue": x.prolongation_prevue,
+                "gouvernance_fusionnee": x.gouvernance_fusionnee,
+                "objectifs_comptes": x.objectifs_comptes_dans_programme,
+                "coordination": x.coordination_maitres_ouvrage,
+                "intersecte_intervention": overlaps(perimetre, intervention.shape)
+                if perimetre is not None and intervention
+                else None,
+                "part_centre_couverte_pct": (
+                    round((1 - inclusion(centre, perimetre).outside_share) * 10000)
+                    if perimetre is not None and centre is not None
+                    else None
+                ),
+                "demande_chef_projet": bool(chef),
+                "taux_chef_projet_pct": math.ceil(taux * 100)
+                if taux is not None
+                else None,  # a cap is exceeded by the first hundredth
+                "depense_chef_projet_cents": sum(cents(x) for x in depenses) if depenses else None,
+                "npnru_national": npnru_national,
+            },
+            {
+                "date_fin": f"{path}.date_fin",
+                "date_debut": f"{path}.date_debut",
+                "reference_convention": f"{path}.reference_convention",
+                "prolongation_prevue": f"{path}.prolongation_prevue",
+                "gouvernance_fusionnee": f"{path}.gouvernance_fusionnee",
+                "objectifs_comptes": f"{path}.objectifs_comptes_dans_programme",
+                "coordination": f"{path}.coordination_maitres_ouvrage",
+                "intersecte_intervention": f"{path}.perimetre, perimetres.intervention",
+                "part_centre_couverte_pct": f"{path}.perimetre, ort.secteurs (centre-ville de la ville principale) ou perimetres.secteurs_prioritaires",
+                "taux_chef_projet_pct": f"{path}.demandes[objet=chef_de_projet].taux_pct",
+                "depense_chef_projet_cents": f"{path}.demandes[objet=chef_de_projet].depense_annuelle_ht",
+                "npnru_national": "quartiers[*].programme",
+                "dispositif_programme": "dispositifs_anah[*].etat",
+                "perimetre_fourni": f"{path}.perimetre",
+            },
+        )
+
 
 def quartiers(b: Builder, d: Dossier) -> None:
     intervention = d.perimetres.intervention if d.perimetres else None
-    anru_fiches = [f for f in d.fiches_actions if any(x.role == "anru" for x in f.financement) and f.date_comite_regional]
+    anru_fiches = [
+        f for f in d.fiches_actions if any(x.role == "anru" for x in f.financement) and f.date_comite_regional
+    ]
     first_crf = min((f.date_comite_regional for f in anru_fiches), default=None)
     for i, q in enumerate(d.quartiers or []):
         path = f"quartiers[{i}]"
         values: dict[str, Any] = {
-            "programme": q.programme, "npnru": q.programme.startswith("NPNRU"),
-            "convention_referencee": q.convention_anru_referencee, "coherence_projets": q.coherence_projets,
+            "programme": q.programme,
+            "npnru": q.programme.startswith("NPNRU"),
+            "convention_referencee": q.convention_anru_referencee,
+            "coherence_projets": q.coherence_projets,
             "articulation_pnrqad": q.articulation_pnrqad,
             "date_comite_engagement": date_int(q.date_comite_engagement) if q.date_comite_engagement else None,
             "date_comite_regional": date_int(first_crf) if first_crf else None,
@@ -166,9 +234,17 @@ def quartiers(b: Builder, d: Dossier) -> None:
             values["intersection_pct"] = round((1 - measure.outside_share) * 10000)
         if q.date_comite_engagement and first_crf:
             values["jours_ce_avant_crf"] = (first_crf - q.date_comite_engagement).days
-        b.add("quartier", Entity("quartier", q.code_qpv, f"Quartier {q.nom} ({q.code_qpv})", path), values, {
-            "intersecte_intervention": f"{path}.perimetre, perimetres.intervention", "intersection_m2": f"{path}.perimetre, perimetres.intervention",
-            "convention_referencee": f"{path}.convention_anru_referencee", "coherence_projets": f"{path}.coherence_projets",
-            "articulation_pnrqad": f"{path}.articulation_pnrqad", "date_comite_engagement": f"{path}.date_comite_engagement",
-            "date_comite_regional": "fiches_actions[*].date_comite_regional (financées par l'ANRU)",
-        })
+        b.add(
+            "quartier",
+            Entity("quartier", q.code_qpv, f"Quartier {q.nom} ({q.code_qpv})", path),
+            values,
+            {
+                "intersecte_intervention": f"{path}.perimetre, perimetres.intervention",
+                "intersection_m2": f"{path}.perimetre, perimetres.intervention",
+                "convention_referencee": f"{path}.convention_anru_referencee",
+                "coherence_projets": f"{path}.coherence_projets",
+                "articulation_pnrqad": f"{path}.articulation_pnrqad",
+                "date_comite_engagement": f"{path}.date_comite_engagement",
+                "date_comite_regional": "fiches_actions[*].date_comite_regional (financées par l'ANRU)",
+            },
+        )

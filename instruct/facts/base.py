@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from instruct.dossier import Avenant, Dossier
+from instruct.model.dossier import Avenant, Dossier
+from instruct.model.report import Entity
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,6 @@ CONTEXT = {
 }
 
 
-@dataclass(frozen=True)
-class Entity:
-    type: str
-    id: str
-    label: str
-    path: str  # where it is in the dossier ("" for the dossier itself)
-
 @dataclass
 class Fact:
     type: str
@@ -43,11 +37,14 @@ class Fact:
     values: dict[str, Any]
     paths: dict[str, str] = field(default_factory=dict)  # field -> dossier path (evidence)
 
+
 def date_int(value: dt.date) -> int:
     return value.year * 10000 + value.month * 100 + value.day
 
+
 def cents(value: Decimal) -> int:
     return int((value * 100).to_integral_value())
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
@@ -59,6 +56,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
             continue
     raise AssertionError("unreachable")
 
+
 def months_between(start: dt.date, end: dt.date) -> int:
     """Smallest n such that end <= start + n months (0 if end <= start)."""
     if end <= start:
@@ -68,6 +66,7 @@ def months_between(start: dt.date, end: dt.date) -> int:
     while add_months(start, n) < end:
         n += 1
     return n
+
 
 class Builder:
     """Collects facts; drops unknown (None) values and adds the context fields."""
@@ -79,6 +78,7 @@ class Builder:
     def add(self, type_: str, entity: Entity, values: dict[str, Any], paths: dict[str, str]) -> None:
         values = {k: v for k, v in {**self.context, **values}.items() if v is not None}
         self.facts.append(Fact(type_, entity, values, paths))
+
 
 def deployment_avenant(dossier: Dossier) -> Avenant | None:
     avenants = dossier.convention.avenants if dossier.convention else []

@@ -6,10 +6,10 @@ from typing import Any
 
 from shapely.ops import unary_union
 
-from instruct.dossier import Avenant, Dossier
-from instruct.facts.base import CONTEXT, F, Builder, Entity, FieldSpec, date_int
-from instruct.geometry import inclusion
-from instruct.referentiel import Referentiel
+from instruct.facts.base import CONTEXT, Builder, Entity, F, FieldSpec, date_int
+from instruct.model.dossier import Avenant, Dossier
+from instruct.model.geometry import inclusion
+from instruct.referentiel.registry import Referentiel
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "ort": {
@@ -25,10 +25,14 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "calendrier_ort": F("bool", "calendrier de l'ORT"),
         "plan_financement_ort": F("bool", "plan de financement de l'ORT"),
         "nb_secteurs": F("int", "secteurs d'intervention délimités"),
-        "secteur_centre_ville_principale": F("bool", "un secteur comprend le centre-ville de la ville principale", derived_from=("nb_secteurs",)),
+        "secteur_centre_ville_principale": F(
+            "bool", "un secteur comprend le centre-ville de la ville principale", derived_from=("nb_secteurs",)
+        ),
         "nb_parties_urbanisees": F("int", "secteurs en « partie déjà urbanisée »", derived_from=("nb_secteurs",)),
         "communes_non_signataires": F("str", "communes des secteurs qui ne signent pas"),
-        "nb_communes_non_signataires": F("int", "communes des secteurs qui ne signent pas", derived_from=("signe_etat",)),
+        "nb_communes_non_signataires": F(
+            "int", "communes des secteurs qui ne signent pas", derived_from=("signe_etat",)
+        ),
         "avenant_secteurs_et_plan": F("bool", "l'avenant ACV fixe les secteurs d'intervention et le plan d'actions"),
         "registre_fourni": F("bool", "registre national des ORT fourni", True),
         "registre_statut": F("str", "accord du registre national des ORT avec le dossier"),
@@ -45,6 +49,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "hors_opah_pct": F("pct", "part du secteur sans OPAH-RU", derived_from=("hors_opah_m2",)),
     },
 }
+
 
 def _registry(d: Dossier, referentiel: Referentiel | None) -> dict[str, Any]:
     """What the national ORT registry says of this town, compared with the dossier."""
@@ -64,69 +69,116 @@ def _registry(d: Dossier, referentiel: Referentiel | None) -> dict[str, Any]:
     ort = d.ort
     disagreements = []
     if ort and ort.date_signature and entry.date_signature and ort.date_signature != entry.date_signature:
-        disagreements.append(f"date : dossier {ort.date_signature.strftime('%d/%m/%Y')}, registre {entry.date_signature.strftime('%d/%m/%Y')}")
+        disagreements.append(
+            f"date : dossier {ort.date_signature.strftime('%d/%m/%Y')}, registre {entry.date_signature.strftime('%d/%m/%Y')}"
+        )
     if ort and ort.duree_annees and entry.duree_annees and ort.duree_annees != entry.duree_annees:
         disagreements.append(f"durée : dossier {ort.duree_annees} ans, registre {entry.duree_annees} ans")
     if disagreements:
         return {"registre_fourni": True, "registre_statut": "desaccord", "registre_detail": "; ".join(disagreements)}
     return {"registre_fourni": True, "registre_statut": "concorde", "registre_detail": detail}
 
+
 def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Referentiel | None) -> None:
     """The ORT: the convention's own fields, and whether the ACV avenant makes it worth ORT."""
     ort = d.ort
     values: dict[str, Any] = _registry(d, referentiel)
     if avenant is not None and avenant.contenu is not None:
-        values["avenant_secteurs_et_plan"] = bool(avenant.date_signature and avenant.contenu.perimetres_intervention and avenant.contenu.plan_actions)
+        values["avenant_secteurs_et_plan"] = bool(
+            avenant.date_signature and avenant.contenu.perimetres_intervention and avenant.contenu.plan_actions
+        )
     cadre = d.convention.cadre if d.convention else None
-    signataires = ort.signataires if ort is not None and ort.signataires is not None else (cadre.signataires if cadre else None)
+    signataires = (
+        ort.signataires if ort is not None and ort.signataires is not None else (cadre.signataires if cadre else None)
+    )
     if ort is not None:
         ville = d.collectivites.ville_centre.insee
         roles = {s.role for s in signataires or []}
         commune_roles = {"ville_centre", "autre_commune"}  # an INSEE code only counts on a commune's signature
-        signed_insee = {s.insee for s in signataires or [] if s.insee and s.role in commune_roles} | ({ville} if "ville_centre" in roles else set())
+        signed_insee = {s.insee for s in signataires or [] if s.insee and s.role in commune_roles} | (
+            {ville} if "ville_centre" in roles else set()
+        )
         communes = {s.commune_insee for s in ort.secteurs}
         missing = sorted(communes - signed_insee)
-        values.update({
-            "date_signature_ort": date_int(ort.date_signature) if ort.date_signature else None,
-            "duree_ort": ort.duree_annees,
-            "signe_etat": "prefet" in roles if signataires is not None else None,
-            "signe_epci": "intercommunalite" in roles if signataires is not None else None,
-            "signe_ville_principale": ("ville_centre" in roles or ville in signed_insee) if signataires is not None else None,
-            "derogation_ville_principale": date_int(ort.derogation_ville_principale) if ort.derogation_ville_principale else None,
-            "projet_revitalisation": ort.projet_revitalisation,
-            "actions_habitat": ort.actions_habitat,
-            "calendrier_ort": ort.calendrier,
-            "plan_financement_ort": ort.plan_financement,
-            "nb_secteurs": len(ort.secteurs) or None,
-            "secteur_centre_ville_principale": any(s.centre_ville and s.commune_insee == ville for s in ort.secteurs) if ort.secteurs else None,
-            "nb_parties_urbanisees": sum(1 for s in ort.secteurs if s.partie_urbanisee) if ort.secteurs else None,
-            "nb_communes_non_signataires": len(missing) if signataires is not None else None,
-            "communes_non_signataires": ", ".join(missing) or None,
-        })
-    b.add("ort", Entity("ort", "ort", "Opération de revitalisation de territoire", "ort"), values, {
-        "date_signature_ort": "ort.date_signature", "duree_ort": "ort.duree_annees",
-        "signe_etat": "ort.signataires (à défaut convention.cadre.signataires)", "signe_epci": "ort.signataires (à défaut convention.cadre.signataires)",
-        "signe_ville_principale": "ort.signataires (à défaut convention.cadre.signataires)",
-        "derogation_ville_principale": "ort.derogation_ville_principale", "projet_revitalisation": "ort.projet_revitalisation",
-        "actions_habitat": "ort.actions_habitat", "calendrier_ort": "ort.calendrier", "plan_financement_ort": "ort.plan_financement",
-        "nb_secteurs": "ort.secteurs", "secteur_centre_ville_principale": "ort.secteurs[*].centre_ville, ort.secteurs[*].commune_insee",
-        "nb_parties_urbanisees": "ort.secteurs[*].partie_urbanisee",
-        "nb_communes_non_signataires": "ort.secteurs[*].commune_insee, ort.signataires[*].insee",
-        "avenant_secteurs_et_plan": "convention.avenants[].contenu.perimetres_intervention, convention.avenants[].contenu.plan_actions",
-        "registre_fourni": "option --referentiel (ort-communes.csv)", "registre_statut": "ort-communes.csv ; ort.date_signature, ort.duree_annees",
-    })
-    opah = [x.perimetre.shape for x in d.dispositifs_anah or [] if x.type == "OPAH-RU" and x.etat in {"en_cours", "projete"} and x.perimetre]
+        values.update(
+            {
+                "date_signature_ort": date_int(ort.date_signature) if ort.date_signature else None,
+                "duree_ort": ort.duree_annees,
+                "signe_etat": "prefet" in roles if signataires is not None else None,
+                "signe_epci": "intercommunalite" in roles if signataires is not None else None,
+                "signe_ville_principale": ("ville_centre" in roles or ville in signed_insee)
+                if signataires is not None
+                else None,
+                "derogation_ville_principale": date_int(ort.derogation_ville_principale)
+                if ort.derogation_ville_principale
+                else None,
+                "projet_revitalisation": ort.projet_revitalisation,
+                "actions_habitat": ort.actions_habitat,
+                "calendrier_ort": ort.calendrier,
+                "plan_financement_ort": ort.plan_financement,
+                "nb_secteurs": len(ort.secteurs) or None,
+                "secteur_centre_ville_principale": any(
+                    s.centre_ville and s.commune_insee == ville for s in ort.secteurs
+                )
+                if ort.secteurs
+                else None,
+                "nb_parties_urbanisees": sum(1 for s in ort.secteurs if s.partie_urbanisee) if ort.secteurs else None,
+                "nb_communes_non_signataires": len(missing) if signataires is not None else None,
+                "communes_non_signataires": ", ".join(missing) or None,
+            }
+        )
+    b.add(
+        "ort",
+        Entity("ort", "ort", "Opération de revitalisation de territoire", "ort"),
+        values,
+        {
+            "date_signature_ort": "ort.date_signature",
+            "duree_ort": "ort.duree_annees",
+            "signe_etat": "ort.signataires (à défaut convention.cadre.signataires)",
+            "signe_epci": "ort.signataires (à défaut convention.cadre.signataires)",
+            "signe_ville_principale": "ort.signataires (à défaut convention.cadre.signataires)",
+            "derogation_ville_principale": "ort.derogation_ville_principale",
+            "projet_revitalisation": "ort.projet_revitalisation",
+            "actions_habitat": "ort.actions_habitat",
+            "calendrier_ort": "ort.calendrier",
+            "plan_financement_ort": "ort.plan_financement",
+            "nb_secteurs": "ort.secteurs",
+            "secteur_centre_ville_principale": "ort.secteurs[*].centre_ville, ort.secteurs[*].commune_insee",
+            "nb_parties_urbanisees": "ort.secteurs[*].partie_urbanisee",
+            "nb_communes_non_signataires": "ort.secteurs[*].commune_insee, ort.signataires[*].insee",
+            "avenant_secteurs_et_plan": "convention.avenants[].contenu.perimetres_intervention, convention.avenants[].contenu.plan_actions",
+            "registre_fourni": "option --referentiel (ort-communes.csv)",
+            "registre_statut": "ort-communes.csv ; ort.date_signature, ort.duree_annees",
+        },
+    )
+    opah = [
+        x.perimetre.shape
+        for x in d.dispositifs_anah or []
+        if x.type == "OPAH-RU" and x.etat in {"en_cours", "projete"} and x.perimetre
+    ]
     opah_union = unary_union(opah) if opah else None
     for i, secteur in enumerate(ort.secteurs if ort else []):
         values = {
-            "nom": secteur.nom, "centre_ville": secteur.centre_ville,
-            "seuil_aec_m2": secteur.seuil_aec_m2, "seuil_aec_alimentaire_m2": secteur.seuil_aec_alimentaire_m2,
+            "nom": secteur.nom,
+            "centre_ville": secteur.centre_ville,
+            "seuil_aec_m2": secteur.seuil_aec_m2,
+            "seuil_aec_alimentaire_m2": secteur.seuil_aec_alimentaire_m2,
             "opah_ru_declaree": opah_union is not None,
         }
         if opah_union is not None and secteur.geometrie is not None:
             measure = inclusion(secteur.geometrie.shape, opah_union)
             values["hors_opah_m2"] = round(measure.outside_m2)
-            values["hors_opah_pct"] = int(measure.outside_share * 10000)  # rounded down: a real overlap never reads 100 %
-        b.add("secteur_ort", Entity("secteur_ort", secteur.id, f"Secteur d'intervention « {secteur.nom} »", f"ort.secteurs[{i}]"), values,
-              {"seuil_aec_m2": f"ort.secteurs[{i}].seuil_aec_m2", "seuil_aec_alimentaire_m2": f"ort.secteurs[{i}].seuil_aec_alimentaire_m2",
-               "hors_opah_m2": f"ort.secteurs[{i}].geometrie, dispositifs_anah[type=OPAH-RU].perimetre", "opah_ru_declaree": "dispositifs_anah"})
+            values["hors_opah_pct"] = int(
+                measure.outside_share * 10000
+            )  # rounded down: a real overlap never reads 100 %
+        b.add(
+            "secteur_ort",
+            Entity("secteur_ort", secteur.id, f"Secteur d'intervention « {secteur.nom} »", f"ort.secteurs[{i}]"),
+            values,
+            {
+                "seuil_aec_m2": f"ort.secteurs[{i}].seuil_aec_m2",
+                "seuil_aec_alimentaire_m2": f"ort.secteurs[{i}].seuil_aec_alimentaire_m2",
+                "hors_opah_m2": f"ort.secteurs[{i}].geometrie, dispositifs_anah[type=OPAH-RU].perimetre",
+                "opah_ru_declaree": "dispositifs_anah",
+            },
+        )

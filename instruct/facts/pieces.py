@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from instruct.facts.base import CONTEXT, F, Builder, Entity, FieldSpec
+from instruct.facts.base import CONTEXT, Builder, Entity, F, FieldSpec
 
 if TYPE_CHECKING:
-    from instruct.documents import Documents
+    from instruct.documents.reconcile import Documents
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "piece": {
@@ -37,9 +37,15 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
 }
 
 KIND_LABELS = {
-    "convention_cadre": "convention-cadre", "avenant": "avenant", "note_projet_urbain": "note de projet urbain",
-    "plan_situation": "plan de situation", "fiche_action": "fiche action", "dossier_operateur": "dossier opérateur",
-    "deliberation": "délibération", "note_utilite_immeubles": "note d'utilité des immeubles", "autre": "autre pièce",
+    "convention_cadre": "convention-cadre",
+    "avenant": "avenant",
+    "note_projet_urbain": "note de projet urbain",
+    "plan_situation": "plan de situation",
+    "fiche_action": "fiche action",
+    "dossier_operateur": "dossier opérateur",
+    "deliberation": "délibération",
+    "note_utilite_immeubles": "note d'utilité des immeubles",
+    "autre": "autre pièce",
 }
 
 
@@ -50,10 +56,17 @@ def pieces(b: Builder, documents: Documents) -> None:
             "piece",
             Entity("piece", status.file, f"Pièce : {status.file}", path),
             {
-                "fichier": status.file, "type_piece": KIND_LABELS.get(status.kind or "", status.kind),
-                "reconnue_par": {"dossier": "déclarée au dossier", "contenu": "reconnue au contenu"}.get(status.recognised_by),
-                "declaree": status.declared, "fournie": status.provided, "format_lu": status.format_read,
-                "lisible": status.readable, "scannee": status.scanned, "tronquee": status.truncated,
+                "fichier": status.file,
+                "type_piece": KIND_LABELS.get(status.kind or "", status.kind),
+                "reconnue_par": {"dossier": "déclarée au dossier", "contenu": "reconnue au contenu"}.get(
+                    status.recognised_by
+                ),
+                "declaree": status.declared,
+                "fournie": status.provided,
+                "format_lu": status.format_read,
+                "lisible": status.readable,
+                "scannee": status.scanned,
+                "tronquee": status.truncated,
                 "probleme": " ; ".join(status.problems) or None,
             },
             {"fichier": path, "fournie": path, "lisible": path, "declaree": "pieces"},
@@ -66,7 +79,14 @@ def concordances(b: Builder, documents: Documents) -> None:
         b.add(
             "concordance",
             Entity("concordance", f"{n:03d}", c.subject, c.path),
-            {"objet": c.subject, "valeur_dossier": c.in_dossier, "valeur_piece": c.in_piece, "concorde": c.agree,
-             "fichier": c.quote.file, "ou": c.quote.where, "citation": c.quote.text},
+            {
+                "objet": c.subject,
+                "valeur_dossier": c.in_dossier,
+                "valeur_piece": c.in_piece,
+                "concorde": c.agree,
+                "fichier": c.quote.file,
+                "ou": c.quote.where,
+                "citation": c.quote.text,
+            },
             {"valeur_dossier": c.path, "valeur_piece": where, "concorde": f"{c.path} ; {where}"},
         )

@@ -6,12 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from instruct.dossier import Avenant, Dossier, FicheAction
 from instruct.facts.action_logement import duplicate_immeubles
 from instruct.facts.anah_anru import situation_anru
-from instruct.facts.base import CONTEXT, F, Builder, Entity, FieldSpec, cents, date_int, deployment_avenant, months_between
-from instruct.geometry import inclusion
-from instruct.referentiel import Referentiel
+from instruct.facts.base import (
+    CONTEXT,
+    Builder,
+    Entity,
+    F,
+    FieldSpec,
+    cents,
+    date_int,
+    deployment_avenant,
+    months_between,
+)
+from instruct.model.dossier import Avenant, Dossier, FicheAction
+from instruct.model.geometry import inclusion
+from instruct.referentiel.registry import Referentiel
+from instruct.vocabulary import AXES, SIGNATAIRES_REQUIS, TRAME_AVENANT, TRAME_CONVENTION
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "dossier": {
@@ -23,7 +34,11 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "id_acv": F("str", "identifiant ACV de la commune"),
         "date_convention": F("date", "date de signature de la convention-cadre"),
         "date_avenant": F("date", "date de signature de l'avenant de déploiement"),
-        "date_fin_initialisation": F("date", "fin de l'initialisation (avenant, ou date d'évaluation s'il n'est pas signé)", derived_from=("date_convention",)),
+        "date_fin_initialisation": F(
+            "date",
+            "fin de l'initialisation (avenant, ou date d'évaluation s'il n'est pas signé)",
+            derived_from=("date_convention",),
+        ),
         "mois_initialisation": F("int", "durée de l'initialisation en mois", derived_from=("date_convention",)),
         "perimetre_etude": F("bool", "périmètre d'étude défini"),
         "perimetre_intervention": F("bool", "périmètre d'intervention (ORT) pré-identifié"),
@@ -31,11 +46,19 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "nb_indicateurs_resultats": F("int", "nombre d'indicateurs de résultats"),
         "nb_dates_futures": F("int", "nombre de dates postérieures à la date d'évaluation", True),
         "nb_immeubles": F("int", "nombre d'immeubles proposés à Action Logement", True),
-        "situation_anru": F("str", "situation de la ville au regard de l'ANRU (PNRQAD, NPNRU en centre, en périphérie, aucun)"),
+        "situation_anru": F(
+            "str", "situation de la ville au regard de l'ANRU (PNRQAD, NPNRU en centre, en périphérie, aucun)"
+        ),
         "siren_epci_referentiel": F("str", "SIREN de l'EPCI selon la liste officielle ACV"),
         "siren_epci": F("str", "SIREN de l'intercommunalité"),
-        "siren_epci_concorde": F("bool", "SIREN de l'EPCI identique dans le dossier et la liste officielle", derived_from=("siren_epci_referentiel", "siren_epci")),
-        "nb_immeubles_en_double": F("int", "immeubles décrits deux fois (même adresse ou même référence cadastrale)", True),
+        "siren_epci_concorde": F(
+            "bool",
+            "SIREN de l'EPCI identique dans le dossier et la liste officielle",
+            derived_from=("siren_epci_referentiel", "siren_epci"),
+        ),
+        "nb_immeubles_en_double": F(
+            "int", "immeubles décrits deux fois (même adresse ou même référence cadastrale)", True
+        ),
         "immeubles_en_double": F("str", "immeubles décrits deux fois"),
         "convention_signee": F("bool", "convention-cadre ACV signée"),
         "note_projet_urbain": F("bool", "note sur le projet urbain et son avancement (pièce)"),
@@ -85,18 +108,26 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "nb_financeurs": F("int", "nombre de financeurs", True),
         "financeurs": F("str", "financeurs du plan de financement"),
         "total_financement_cents": F("cents", "total du plan de financement", True),
-        "ecart_financement_cents": F("cents", "écart entre coût et financements (valeur absolue)", derived_from=("cout_cents",)),
+        "ecart_financement_cents": F(
+            "cents", "écart entre coût et financements (valeur absolue)", derived_from=("cout_cents",)
+        ),
         "derniere_date_engagement": F("date", "date du dernier engagement financier"),
         "financeur_dernier_engagement": F("str", "financeur du dernier engagement"),
         "date_approbation_comite_projet": F("date", "date d'approbation par le comité de projet"),
         "date_comite_regional": F("date", "date de passage en comité régional d'engagement"),
-        "jours_approbation_avant_cre": F("int", "jours entre l'approbation locale et le comité régional", derived_from=("date_approbation_comite_projet", "date_comite_regional")),
+        "jours_approbation_avant_cre": F(
+            "int",
+            "jours entre l'approbation locale et le comité régional",
+            derived_from=("date_approbation_comite_projet", "date_comite_regional"),
+        ),
         "ajoutee_apres_avenant": F("bool", "fiche ajoutée après l'avenant"),
         "nb_financeurs_non_signataires": F("int", "financeurs n'ayant pas signé la fiche", True),
         "localisee": F("bool", "localisation de l'action renseignée", True),
         "finance_anru": F("bool", "l'ANRU finance l'action", True),
         "categorie_anru": F("str", "nature de l'intervention financée par l'ANRU"),
-        "excedent_financement_cents": F("cents", "financements au-delà du coût de l'action", derived_from=("cout_cents",)),
+        "excedent_financement_cents": F(
+            "cents", "financements au-delà du coût de l'action", derived_from=("cout_cents",)
+        ),
         "hors_intervention_pct": F("pct", "part de la localisation hors du périmètre d'intervention"),
         "financeurs_non_signataires": F("str", "financeurs n'ayant pas signé la fiche"),
     },
@@ -108,9 +139,17 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "budget_total_cents": F("cents", "budget total de l'avenant"),
         "somme_fiches_cents": F("cents", "somme des coûts des fiches actions"),
         "fiches_sans_cout": F("str", "fiches actions sans coût"),
-        "ecart_total_fiches_cents": F("cents", "écart entre budget total et somme des fiches (valeur absolue)", derived_from=("budget_total_cents", "somme_fiches_cents")),
+        "ecart_total_fiches_cents": F(
+            "cents",
+            "écart entre budget total et somme des fiches (valeur absolue)",
+            derived_from=("budget_total_cents", "somme_fiches_cents"),
+        ),
         "parts_cents": F("cents", "part des cofinanceurs + part du porteur"),
-        "ecart_parts_cents": F("cents", "écart entre budget total et parts (valeur absolue)", derived_from=("budget_total_cents", "parts_cents")),
+        "ecart_parts_cents": F(
+            "cents",
+            "écart entre budget total et parts (valeur absolue)",
+            derived_from=("budget_total_cents", "parts_cents"),
+        ),
     },
     "chronologie": {
         **CONTEXT,
@@ -122,54 +161,17 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
     },
 }
 
-AXES = {
-    1: "De la réhabilitation à la restructuration, vers une offre attractive de l'habitat en centre-ville",
-    2: "Favoriser un développement économique et commercial équilibré",
-    3: "Développer l'accessibilité, la mobilité et les connexions",
-    4: "Mettre en valeur les formes urbaines, l'espace public et le patrimoine",
-    5: "Fournir l'accès aux équipements, aux services publics, à l'offre culturelle et de loisirs",
-}
-
-SIGNATAIRES_REQUIS = {
-    "ville_centre": "la ville-centre",
-    "intercommunalite": "l'intercommunalité",
-    "prefet": "le préfet de département",
-    "cdc": "la Caisse des Dépôts (Banque des Territoires)",
-    "action_logement": "Action Logement",
-    "anah": "l'Anah",
-    "anru": "l'ANRU (quartier NPNRU ou PNRQAD concerné)",
-}
-
-TRAME_CONVENTION = {
-    "parties": "Parties",
-    "preambule_objectifs": "Préambule et objectifs poursuivis",
-    "engagement_parties": "Engagement général des parties",
-    "organisation_comite_projet": "Organisation des collectivités et comité de projet",
-    "duree_evolution_fonctionnement": "Durée, évolution et fonctionnement général de la convention",
-    "phase_initialisation": "Phase d'initialisation avec tableau récapitulatif des études et actions matures (calendrier, budget, partenaires financeurs)",
-    "suivi_evaluation": "Modalités de suivi et évaluation",
-    "traitement_litiges": "Traitement des litiges",
-    "annexe_fiches_matures": "Annexe : fiches actions matures",
-}
-
-TRAME_AVENANT = {
-    "diagnostic_afom": "Résultats du diagnostic (analyse AFOM)",
-    "objectifs_generaux_et_par_axe": "Objectifs généraux du projet et par axe",
-    "perimetres_intervention": "Périmètres d'intervention",
-    "plan_actions": "Plan d'actions",
-    "calendrier_general": "Calendrier général",
-    "budget_financement": "Budget et financement (montant total, part cofinanceurs / part porteur)",
-    "annexe_livrables_etudes": "Annexe : livrables des études",
-    "annexe_document_presentation": "Annexe : document de présentation du projet",
-    "annexe_plan_perimetres": "Annexe : plan des périmètres d'intervention",
-    "annexe_calendrier_detaille": "Annexe : calendrier détaillé du projet",
-    "annexe_budget_detaille": "Annexe : budget détaillé du projet",
-    "annexe_fiches_actions": "Annexe : fiches actions",
-}
-
 DOSSIER_ENTITY = Entity("dossier", "dossier", "Dossier", "")
 
-def dossier_fact(b: Builder, d: Dossier, as_of: dt.date, referentiel: Referentiel | None, avenant: Avenant | None, avenant_index: int | None) -> None:
+
+def dossier_fact(
+    b: Builder,
+    d: Dossier,
+    as_of: dt.date,
+    referentiel: Referentiel | None,
+    avenant: Avenant | None,
+    avenant_index: int | None,
+) -> None:
     ville = d.collectivites.ville_centre
     cadre = d.convention.cadre if d.convention else None
     values: dict[str, Any] = {
@@ -178,7 +180,12 @@ def dossier_fact(b: Builder, d: Dossier, as_of: dt.date, referentiel: Referentie
         "commune": ville.nom,
         "referentiel_acv_fourni": referentiel is not None and referentiel.communes is not None,
     }
-    paths = {"insee": "collectivites.ville_centre.insee", "siren_epci": "collectivites.intercommunalite.siren", "commune": "collectivites.ville_centre.nom", "referentiel_acv_fourni": "option --referentiel"}
+    paths = {
+        "insee": "collectivites.ville_centre.insee",
+        "siren_epci": "collectivites.intercommunalite.siren",
+        "commune": "collectivites.ville_centre.nom",
+        "referentiel_acv_fourni": "option --referentiel",
+    }
     if referentiel is not None and referentiel.communes is not None and ville.insee:
         commune = referentiel.find(ville.insee)
         values["commune_acv"] = commune is not None
@@ -198,7 +205,8 @@ def dossier_fact(b: Builder, d: Dossier, as_of: dt.date, referentiel: Referentie
         paths["date_convention"] = "convention.cadre.date_signature"
         paths["mois_initialisation"] = paths["date_fin_initialisation"] = (
             f"convention.cadre.date_signature, convention.avenants[{avenant_index}].date_signature"
-            if avenant and avenant.date_signature else "convention.cadre.date_signature ; date d'évaluation (avenant non signé)"
+            if avenant and avenant.date_signature
+            else "convention.cadre.date_signature ; date d'évaluation (avenant non signé)"
         )
     if avenant and avenant.date_signature:
         values["date_avenant"] = date_int(avenant.date_signature)
@@ -223,9 +231,11 @@ def dossier_fact(b: Builder, d: Dossier, as_of: dt.date, referentiel: Referentie
     if cadre is not None:
         values["convention_signee"] = cadre.date_signature is not None
         paths["convention_signee"] = "convention.cadre.date_signature"
-    for kind, field_name, avis_name in (("note_projet_urbain", "note_projet_urbain", "avis_note_projet_urbain"),
-                                        ("plan_situation", "plan_situation_immeubles", None),
-                                        ("note_utilite_immeubles", "note_utilite_immeubles", "avis_note_utilite_immeubles")):
+    for kind, field_name, avis_name in (
+        ("note_projet_urbain", "note_projet_urbain", "avis_note_projet_urbain"),
+        ("plan_situation", "plan_situation_immeubles", None),
+        ("note_utilite_immeubles", "note_utilite_immeubles", "avis_note_utilite_immeubles"),
+    ):
         listed = [(i, p) for i, p in enumerate(d.pieces) if p.type == kind]
         paths[field_name] = f"pieces[{listed[0][0]}]" if listed else f"pieces (type {kind})"
         if listed:
@@ -241,6 +251,7 @@ def dossier_fact(b: Builder, d: Dossier, as_of: dt.date, referentiel: Referentie
         values["dates_futures"] = ", ".join(futures[:10]) + (" …" if len(futures) > 10 else "")
         paths["nb_dates_futures"] = "; ".join(p.split(" (")[0] for p in futures[:10])
     b.add("dossier", DOSSIER_ENTITY, values, paths)
+
 
 def _dated_fields(d: Dossier):
     """Dates of events that have happened (signatures, approvals), with their paths."""
@@ -270,6 +281,7 @@ def _dated_fields(d: Dossier):
     if d.gouvernance and d.gouvernance.comite_projet and d.gouvernance.comite_projet.date_installation:
         yield "gouvernance.comite_projet.date_installation", d.gouvernance.comite_projet.date_installation
 
+
 def signataires(b: Builder, d: Dossier) -> None:
     cadre = d.convention.cadre if d.convention else None
     roles = {s.role for s in cadre.signataires} if cadre and cadre.signataires is not None else None
@@ -287,13 +299,17 @@ def signataires(b: Builder, d: Dossier) -> None:
             {"signe": "convention.cadre.signataires", "requis": "quartiers" if role == "anru" else ""},
         )
 
-def _element(b: Builder, liste: str, code: str, libelle: str, present: bool | None, path: str, entity_label: str) -> None:
+
+def _element(
+    b: Builder, liste: str, code: str, libelle: str, present: bool | None, path: str, entity_label: str
+) -> None:
     b.add(
         "element",
         Entity(liste, code, f"{entity_label} : {libelle}", path),
         {"liste": liste, "code": code, "libelle": libelle, "present": present},
         {"present": path},
     )
+
 
 def elements(b: Builder, d: Dossier, avenant: Avenant | None, avenant_index: int | None) -> None:
     cadre = d.convention.cadre if d.convention else None
@@ -302,29 +318,87 @@ def elements(b: Builder, d: Dossier, avenant: Avenant | None, avenant_index: int
     deliberations = {x.organe for x in cadre.deliberations} if cadre and cadre.deliberations is not None else None
     comite = gouv.comite_projet if gouv else None
     for code, libelle, present, path in (
-        ("comite_projet_installe", "comité de projet installé", None if gouv is None else bool(comite and comite.date_installation), "gouvernance.comite_projet.date_installation"),
-        ("directeur_projet_nomme", "directeur de projet recruté et nommé", None if gouv is None else gouv.directeur_projet is not None, "gouvernance.directeur_projet"),
-        ("deliberation_commune", "délibération de la commune", None if deliberations is None else "commune" in deliberations, "convention.cadre.deliberations"),
-        ("deliberation_intercommunalite", "délibération de l'intercommunalité", None if deliberations is None else "intercommunalite" in deliberations, "convention.cadre.deliberations"),
+        (
+            "comite_projet_installe",
+            "comité de projet installé",
+            None if gouv is None else bool(comite and comite.date_installation),
+            "gouvernance.comite_projet.date_installation",
+        ),
+        (
+            "directeur_projet_nomme",
+            "directeur de projet recruté et nommé",
+            None if gouv is None else gouv.directeur_projet is not None,
+            "gouvernance.directeur_projet",
+        ),
+        (
+            "deliberation_commune",
+            "délibération de la commune",
+            None if deliberations is None else "commune" in deliberations,
+            "convention.cadre.deliberations",
+        ),
+        (
+            "deliberation_intercommunalite",
+            "délibération de l'intercommunalité",
+            None if deliberations is None else "intercommunalite" in deliberations,
+            "convention.cadre.deliberations",
+        ),
     ):
         _element(b, "prerequis_initialisation", code, libelle, present, path, "Prérequis d'initialisation")
     # Trame de la convention-cadre (PROG-04)
     contenu = cadre.contenu if cadre else None
     for code, libelle in TRAME_CONVENTION.items():
-        _element(b, "trame_convention", code, libelle, getattr(contenu, code) if contenu else None, f"convention.cadre.contenu.{code}", "Convention-cadre")
+        _element(
+            b,
+            "trame_convention",
+            code,
+            libelle,
+            getattr(contenu, code) if contenu else None,
+            f"convention.cadre.contenu.{code}",
+            "Convention-cadre",
+        )
     # Contenu de l'avenant (PROG-09)
     contenu_av = avenant.contenu if avenant else None
     for code, libelle in TRAME_AVENANT.items():
-        _element(b, "trame_avenant", code, libelle, getattr(contenu_av, code) if contenu_av else None, f"convention.avenants[{avenant_index}].contenu.{code}" if avenant else "convention.avenants", "Avenant")
+        _element(
+            b,
+            "trame_avenant",
+            code,
+            libelle,
+            getattr(contenu_av, code) if contenu_av else None,
+            f"convention.avenants[{avenant_index}].contenu.{code}" if avenant else "convention.avenants",
+            "Avenant",
+        )
     # Sujets transversaux (PROG-11)
     sujets = d.sujets_transversaux
-    for code, libelle in (("innovation", "innovation"), ("numerique", "numérique"), ("animation", "animation du centre-ville")):
-        _element(b, "sujets_transversaux", code, libelle, None if sujets is None else getattr(sujets, code) is not None, f"sujets_transversaux.{code}", "Sujet transversal")
+    for code, libelle in (
+        ("innovation", "innovation"),
+        ("numerique", "numérique"),
+        ("animation", "animation du centre-ville"),
+    ):
+        _element(
+            b,
+            "sujets_transversaux",
+            code,
+            libelle,
+            None if sujets is None else getattr(sujets, code) is not None,
+            f"sujets_transversaux.{code}",
+            "Sujet transversal",
+        )
     # Prérequis pour le déploiement (PROG-13)
     equipe = gouv.equipe_projet if gouv else None
     for code, libelle, present, path in (
-        ("equipe_projet_operationnelle", "équipe projet opérationnelle", None if gouv is None else bool(equipe and equipe.operationnelle), "gouvernance.equipe_projet.operationnelle"),
-        ("partenariat_local", "partenariat local consolidé", None if gouv is None else bool(gouv.partenaires_locaux), "gouvernance.partenaires_locaux"),
+        (
+            "equipe_projet_operationnelle",
+            "équipe projet opérationnelle",
+            None if gouv is None else bool(equipe and equipe.operationnelle),
+            "gouvernance.equipe_projet.operationnelle",
+        ),
+        (
+            "partenariat_local",
+            "partenariat local consolidé",
+            None if gouv is None else bool(gouv.partenaires_locaux),
+            "gouvernance.partenaires_locaux",
+        ),
     ):
         _element(b, "prerequis_deploiement", code, libelle, present, path, "Prérequis de déploiement")
     # Composition du comité de projet (PROG-17)
@@ -339,16 +413,45 @@ def elements(b: Builder, d: Dossier, avenant: Avenant | None, avenant_index: int
         ("cdc", "représentant de la Caisse des Dépôts", {"cdc"}),
         ("action_logement", "représentant d'Action Logement", {"action_logement"}),
     ):
-        _element(b, "comite_projet", code, libelle, None if qualites is None else bool(qualites & wanted), "gouvernance.comite_projet.membres", "Comité de projet")
+        _element(
+            b,
+            "comite_projet",
+            code,
+            libelle,
+            None if qualites is None else bool(qualites & wanted),
+            "gouvernance.comite_projet.membres",
+            "Comité de projet",
+        )
     # Prérequis pour la préparation (PROG-21)
     prep = d.preparation
     for code, libelle, present, path in (
-        ("contacts_cles", "contacts clefs identifiés", None if prep is None else bool(prep.contacts_cles), "preparation.contacts_cles"),
-        ("dispositifs_identifies", "contrats et dispositifs antérieurs ou en vigueur identifiés", None if prep is None else bool(prep.dispositifs_identifies), "preparation.dispositifs_identifies"),
-        ("elements_diagnostic", "premiers éléments de diagnostic", None if prep is None else prep.elements_diagnostic, "preparation.elements_diagnostic"),
-        ("trame_etat", "trame de convention-cadre de l'État utilisée", None if prep is None else prep.trame_etat_utilisee, "preparation.trame_etat_utilisee"),
+        (
+            "contacts_cles",
+            "contacts clefs identifiés",
+            None if prep is None else bool(prep.contacts_cles),
+            "preparation.contacts_cles",
+        ),
+        (
+            "dispositifs_identifies",
+            "contrats et dispositifs antérieurs ou en vigueur identifiés",
+            None if prep is None else bool(prep.dispositifs_identifies),
+            "preparation.dispositifs_identifies",
+        ),
+        (
+            "elements_diagnostic",
+            "premiers éléments de diagnostic",
+            None if prep is None else prep.elements_diagnostic,
+            "preparation.elements_diagnostic",
+        ),
+        (
+            "trame_etat",
+            "trame de convention-cadre de l'État utilisée",
+            None if prep is None else prep.trame_etat_utilisee,
+            "preparation.trame_etat_utilisee",
+        ),
     ):
         _element(b, "prerequis_preparation", code, libelle, present, path, "Prérequis de préparation")
+
 
 def axes(b: Builder, d: Dossier) -> None:
     by_number = {a.numero: (i, a) for i, a in enumerate(d.axes or [])}
@@ -366,16 +469,39 @@ def axes(b: Builder, d: Dossier) -> None:
                 "objectifs": None if d.axes is None else bool(axe and axe.objectifs),
                 "nb_actions": actions[numero],
             },
-            {"diagnostic": f"{path}.diagnostic", "objectifs": f"{path}.objectifs", "nb_actions": "fiches_actions[*].axe"},
+            {
+                "diagnostic": f"{path}.diagnostic",
+                "objectifs": f"{path}.objectifs",
+                "nb_actions": "fiches_actions[*].axe",
+            },
         )
+
 
 def inclusions(b: Builder, d: Dossier) -> None:
     p = d.perimetres
-    pairs = [("perimetre_intervention", "périmètre d'intervention", p.intervention if p else None, "perimetres.intervention",
-              "périmètre d'étude", p.etude if p else None, "perimetres.etude")]
+    pairs = [
+        (
+            "perimetre_intervention",
+            "périmètre d'intervention",
+            p.intervention if p else None,
+            "perimetres.intervention",
+            "périmètre d'étude",
+            p.etude if p else None,
+            "perimetres.etude",
+        )
+    ]
     for i, secteur in enumerate(p.secteurs_prioritaires if p else []):
-        pairs.append((f"secteur_{secteur.id}", f"secteur prioritaire « {secteur.nom} »", secteur.geometrie, f"perimetres.secteurs_prioritaires[{i}].geometrie",
-                      "périmètre d'intervention", p.intervention, "perimetres.intervention"))
+        pairs.append(
+            (
+                f"secteur_{secteur.id}",
+                f"secteur prioritaire « {secteur.nom} »",
+                secteur.geometrie,
+                f"perimetres.secteurs_prioritaires[{i}].geometrie",
+                "périmètre d'intervention",
+                p.intervention,
+                "perimetres.intervention",
+            )
+        )
     for ident, inner_label, inner, inner_path, outer_label, outer, outer_path in pairs:
         values: dict[str, Any] = {"interieur": inner_label, "exterieur": outer_label}
         if inner is not None and outer is not None:
@@ -391,6 +517,7 @@ def inclusions(b: Builder, d: Dossier) -> None:
             {"surface_m2": inner_path, "hors_m2": both, "hors_pct": both},
         )
 
+
 def _share_outside(localisation, perimetre) -> int | None:
     """Hundredths of a percent of the action's place outside the perimeter (a point: 0 or 100 %)."""
     if localisation is None or perimetre is None:
@@ -399,6 +526,7 @@ def _share_outside(localisation, perimetre) -> int | None:
     if place.geom_type in {"Point", "MultiPoint"}:
         return 0 if area.covers(place) else 10000
     return round(inclusion(place, area).outside_share * 10000)
+
 
 def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
     avenant_date = avenant.date_signature if avenant else None
@@ -418,12 +546,18 @@ def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
             "calendrier": fiche.calendrier is not None,
             "cout_cents": cents(fiche.cout) if fiche.cout is not None else None,
             "nb_financeurs": len(fiche.financement),
-            "financeurs": ", ".join(f"{f.financeur} ({f.montant:,.2f} €)".replace(",", "\u202f").replace(".", ",") for f in fiche.financement) or None,
+            "financeurs": ", ".join(
+                f"{f.financeur} ({f.montant:,.2f} €)".replace(",", "\u202f").replace(".", ",")
+                for f in fiche.financement
+            )
+            or None,
             "total_financement_cents": total,
             "ecart_financement_cents": abs(cents(fiche.cout) - total) if fiche.cout is not None else None,
             "derniere_date_engagement": date_int(last.date_engagement) if last else None,
             "financeur_dernier_engagement": last.financeur if last else None,
-            "date_approbation_comite_projet": date_int(fiche.date_approbation_comite_projet) if fiche.date_approbation_comite_projet else None,
+            "date_approbation_comite_projet": date_int(fiche.date_approbation_comite_projet)
+            if fiche.date_approbation_comite_projet
+            else None,
             "date_comite_regional": date_int(fiche.date_comite_regional) if fiche.date_comite_regional else None,
             "nb_financeurs_non_signataires": len(missing),
             "financeurs_non_signataires": ", ".join(missing) or None,
@@ -434,37 +568,46 @@ def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
             "hors_intervention_pct": _share_outside(fiche.localisation, intervention),
         }
         if fiche.date_approbation_comite_projet and fiche.date_comite_regional:
-            values["jours_approbation_avant_cre"] = (fiche.date_comite_regional - fiche.date_approbation_comite_projet).days
+            values["jours_approbation_avant_cre"] = (
+                fiche.date_comite_regional - fiche.date_approbation_comite_projet
+            ).days
         fiche_date = _fiche_date(fiche)
         if fiche.maturite == "mature" or not avenant_date:
             values["ajoutee_apres_avenant"] = False
         elif fiche_date:
             values["ajoutee_apres_avenant"] = fiche_date > avenant_date
         label = f"Fiche action {fiche.id}" + (f" « {fiche.intitule} »" if fiche.intitule else "")
-        b.add("fiche_action", Entity("fiche_action", fiche.id, label, path), values, {
-            "mature": f"{path}.maturite",
-            "objet": f"{path}.intitule",
-            "maitre_ouvrage": f"{path}.maitre_ouvrage",
-            "calendrier": f"{path}.calendrier",
-            "cout_cents": f"{path}.cout",
-            "nb_financeurs": f"{path}.financement",
-            "total_financement_cents": f"{path}.financement[*].montant",
-            "ecart_financement_cents": f"{path}.cout, {path}.financement[*].montant",
-            "derniere_date_engagement": f"{path}.financement[*].date_engagement",
-            "date_approbation_comite_projet": f"{path}.date_approbation_comite_projet",
-            "date_comite_regional": f"{path}.date_comite_regional",
-            "jours_approbation_avant_cre": f"{path}.date_approbation_comite_projet, {path}.date_comite_regional",
-            "ajoutee_apres_avenant": f"{path}.date_approbation_comite_projet, {path}.date_signature, date de l'avenant",
-            "nb_financeurs_non_signataires": f"{path}.financement[*].financeur, {path}.signataires",
-            "localisee": f"{path}.localisation",
-            "finance_anru": f"{path}.financement[*].role",
-            "categorie_anru": f"{path}.categorie_anru",
-            "excedent_financement_cents": f"{path}.cout, {path}.financement[*].montant",
-            "hors_intervention_pct": f"{path}.localisation, perimetres.intervention",
-        })
+        b.add(
+            "fiche_action",
+            Entity("fiche_action", fiche.id, label, path),
+            values,
+            {
+                "mature": f"{path}.maturite",
+                "objet": f"{path}.intitule",
+                "maitre_ouvrage": f"{path}.maitre_ouvrage",
+                "calendrier": f"{path}.calendrier",
+                "cout_cents": f"{path}.cout",
+                "nb_financeurs": f"{path}.financement",
+                "total_financement_cents": f"{path}.financement[*].montant",
+                "ecart_financement_cents": f"{path}.cout, {path}.financement[*].montant",
+                "derniere_date_engagement": f"{path}.financement[*].date_engagement",
+                "date_approbation_comite_projet": f"{path}.date_approbation_comite_projet",
+                "date_comite_regional": f"{path}.date_comite_regional",
+                "jours_approbation_avant_cre": f"{path}.date_approbation_comite_projet, {path}.date_comite_regional",
+                "ajoutee_apres_avenant": f"{path}.date_approbation_comite_projet, {path}.date_signature, date de l'avenant",
+                "nb_financeurs_non_signataires": f"{path}.financement[*].financeur, {path}.signataires",
+                "localisee": f"{path}.localisation",
+                "finance_anru": f"{path}.financement[*].role",
+                "categorie_anru": f"{path}.categorie_anru",
+                "excedent_financement_cents": f"{path}.cout, {path}.financement[*].montant",
+                "hors_intervention_pct": f"{path}.localisation, perimetres.intervention",
+            },
+        )
+
 
 def _fiche_date(fiche: FicheAction) -> dt.date | None:
     return fiche.date_approbation_comite_projet or fiche.date_signature
+
 
 def avenants(b: Builder, d: Dossier) -> None:
     """Budget of each avenant against the sum of the fiches actions (unknown if one has no cost)."""
@@ -476,8 +619,11 @@ def avenants(b: Builder, d: Dossier) -> None:
         without_cost = [f.id for f in covered if f.cout is None]
         somme = None if without_cost else sum((cents(f.cout) for f in covered), 0)
         values: dict[str, Any] = {
-            "numero": av.numero, "objet": av.objet, "signe": av.date_signature is not None,
-            "somme_fiches_cents": somme, "fiches_sans_cout": ", ".join(without_cost) or None,
+            "numero": av.numero,
+            "objet": av.objet,
+            "signe": av.date_signature is not None,
+            "somme_fiches_cents": somme,
+            "fiches_sans_cout": ", ".join(without_cost) or None,
         }
         if av.budget:
             total = cents(av.budget.total)
@@ -488,14 +634,20 @@ def avenants(b: Builder, d: Dossier) -> None:
                 parts = cents(av.budget.part_cofinanceurs) + cents(av.budget.part_porteur)
                 values["parts_cents"] = parts
                 values["ecart_parts_cents"] = abs(total - parts)
-        b.add("avenant", Entity("avenant", str(av.numero), f"Avenant n° {av.numero}", path), values, {
-            "budget_total_cents": f"{path}.budget.total",
-            "somme_fiches_cents": "fiches_actions[*].cout",
-            "fiches_sans_cout": "fiches_actions[*].cout",
-            "ecart_total_fiches_cents": f"{path}.budget.total, fiches_actions[*].cout",
-            "parts_cents": f"{path}.budget.part_cofinanceurs, {path}.budget.part_porteur",
-            "ecart_parts_cents": f"{path}.budget.total, {path}.budget.part_cofinanceurs, {path}.budget.part_porteur",
-        })
+        b.add(
+            "avenant",
+            Entity("avenant", str(av.numero), f"Avenant n° {av.numero}", path),
+            values,
+            {
+                "budget_total_cents": f"{path}.budget.total",
+                "somme_fiches_cents": "fiches_actions[*].cout",
+                "fiches_sans_cout": "fiches_actions[*].cout",
+                "ecart_total_fiches_cents": f"{path}.budget.total, fiches_actions[*].cout",
+                "parts_cents": f"{path}.budget.part_cofinanceurs, {path}.budget.part_porteur",
+                "ecart_parts_cents": f"{path}.budget.total, {path}.budget.part_cofinanceurs, {path}.budget.part_porteur",
+            },
+        )
+
 
 def chronologie(b: Builder, d: Dossier) -> None:
     """One fact per pair of dates that must be in order (only when both dates are known)."""
@@ -504,20 +656,56 @@ def chronologie(b: Builder, d: Dossier) -> None:
     if cadre and cadre.date_signature:
         for i, av in enumerate(d.convention.avenants):
             if av.date_signature:
-                pairs.append((f"convention-avenant-{av.numero}", "signature de la convention-cadre", cadre.date_signature, "convention.cadre.date_signature",
-                              f"signature de l'avenant n° {av.numero}", av.date_signature, f"convention.avenants[{i}].date_signature"))
+                pairs.append(
+                    (
+                        f"convention-avenant-{av.numero}",
+                        "signature de la convention-cadre",
+                        cadre.date_signature,
+                        "convention.cadre.date_signature",
+                        f"signature de l'avenant n° {av.numero}",
+                        av.date_signature,
+                        f"convention.avenants[{i}].date_signature",
+                    )
+                )
         for i, fiche in enumerate(d.fiches_actions):
             if fiche.date_signature:
-                pairs.append((f"convention-fiche-{fiche.id}", "signature de la convention-cadre", cadre.date_signature, "convention.cadre.date_signature",
-                              f"signature de la fiche action {fiche.id}", fiche.date_signature, f"fiches_actions[{i}].date_signature"))
+                pairs.append(
+                    (
+                        f"convention-fiche-{fiche.id}",
+                        "signature de la convention-cadre",
+                        cadre.date_signature,
+                        "convention.cadre.date_signature",
+                        f"signature de la fiche action {fiche.id}",
+                        fiche.date_signature,
+                        f"fiches_actions[{i}].date_signature",
+                    )
+                )
     avenant = deployment_avenant(d)
     if avenant and avenant.date_signature:
         i_av = d.convention.avenants.index(avenant)
         for i, fiche in enumerate(d.fiches_actions):
             if fiche.maturite != "mature" and fiche.date_signature:
-                pairs.append((f"avenant-fiche-{fiche.id}", f"signature de l'avenant n° {avenant.numero}", avenant.date_signature, f"convention.avenants[{i_av}].date_signature",
-                              f"signature de la fiche action {fiche.id}", fiche.date_signature, f"fiches_actions[{i}].date_signature"))
+                pairs.append(
+                    (
+                        f"avenant-fiche-{fiche.id}",
+                        f"signature de l'avenant n° {avenant.numero}",
+                        avenant.date_signature,
+                        f"convention.avenants[{i_av}].date_signature",
+                        f"signature de la fiche action {fiche.id}",
+                        fiche.date_signature,
+                        f"fiches_actions[{i}].date_signature",
+                    )
+                )
     for ident, avant, d1, p1, apres, d2, p2 in pairs:
-        b.add("chronologie", Entity("chronologie", ident, f"Chronologie : {avant} → {apres}", p2),
-              {"avant": avant, "apres": apres, "date_avant": date_int(d1), "date_apres": date_int(d2), "jours": (d2 - d1).days},
-              {"date_avant": p1, "date_apres": p2, "jours": f"{p1}, {p2}"})
+        b.add(
+            "chronologie",
+            Entity("chronologie", ident, f"Chronologie : {avant} → {apres}", p2),
+            {
+                "avant": avant,
+                "apres": apres,
+                "date_avant": date_int(d1),
+                "date_apres": date_int(d2),
+                "jours": (d2 - d1).days,
+            },
+            {"date_avant": p1, "date_apres": p2, "jours": f"{p1}, {p2}"},
+        )

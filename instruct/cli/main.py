@@ -1,0 +1,453 @@
+"""`acv`: a thin shell over instruct.engine.check (and the rule catalogue)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from instruct.cli import batch as cli_batch
+from instruct.errors import InputError, Problem
+
+EXIT_OK, EXIT_GAPS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date invalide « {text} » : attendu AAAA-MM-JJ") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse speaks English: its usage errors are put in French for the user."""
+
+    WORDS = (
+        ("the following arguments are required", "arguments obligatoires manquants"),
+        ("invalid choice", "choix invalide"),
+        ("choose from", "choix possibles"),
+        ("unrecognized arguments", "arguments inconnus"),
+        ("expected one argument", "une valeur attendue"),
+        ("argument ", "option "),
+    )
+
+    def error(self, message: str):
+        for english, french in self.WORDS:
+            message = message.replace(english, french)
+        self.exit(EXIT_INPUT, f"Erreur : {message}\nAide : {self.prog} --help\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="acv", description="Instruction des dossiers Action Cœur de Ville.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="évaluer un dossier et produire le rapport d'écarts")
+    check.add_argument("path", help="dossier (répertoire avec dossier.yaml) ou fichier YAML/JSON")
+    check.add_argument("--date", type=_date, default=None, help="date d'évaluation AAAA-MM-JJ (défaut : aujourd'hui)")
+    check.add_argument("--referentiel", help="répertoire des référentiels officiels (acv-communes.csv)")
+    check.add_argument("--format", choices=("text", "json", "markdown", "html", "docx"), default="text")
+    check.add_argument("-o", "--output", help="écrire le rapport dans ce fichier")
+    check.add_argument(
+        "--partenaire", action="append", help="restreindre à un jeu de règles (programme, …) ; répétable"
+    )
+    check.add_argument(
+        "--moteur", choices=("durable", "python"), default="durable", help="moteur d'évaluation (python : référence)"
+    )
+    check.add_argument("--regles", help="répertoire des règles (défaut : rules/ du projet)")
+    check.add_argument(
+        "--tout", action="store_true", help="texte : lister aussi les points conformes et non applicables"
+    )
+
+    ort = sub.add_parser("ort", help="questions ORT (DDT)")
+    ort_sub = ort.add_subparsers(dest="ort_command", required=True)
+    commerce = ort_sub.add_parser(
+        "commerce", help="un projet commercial est-il exempté d'AEC, ou suspendable par le préfet ?"
+    )
+    commerce.add_argument("path", help="dossier (avec sa section ort)")
+    commerce.add_argument("--point", required=True, help="LON,LAT du projet (WGS 84)")
+    commerce.add_argument("--surface", required=True, help="surface de vente en m²")
+    commerce.add_argument("--alimentaire", action="store_true", help="commerce à prédominance alimentaire")
+    commerce.add_argument("--date", type=_date, default=None, help="date de la question (défaut : aujourd'hui)")
+    commerce.add_argument("--format", choices=("text", "json"), default="text")
+    commerce.add_argument("--regles", help="répertoire des règles")
+
+    checklist = sub.add_parser(
+        "checklist", help="liste des pièces et informations à fournir, générée depuis les règles"
+    )
+    checklist.add_argument("--partenaire", required=True, help="programme, action-logement, anah, anru, ort, coherence")
+    checklist.add_argument("--etape", choices=("initialisation", "deploiement", "operateur"))
+    checklist.add_argument("--format", choices=("markdown", "docx"), default="markdown")
+    checklist.add_argument(
+        "--date", type=_date, default=None, help="paramètres en vigueur à cette date (défaut : aujourd'hui)"
+    )
+    checklist.add_argument("-o", "--output", help="écrire dans ce fichier (obligatoire en docx)")
+    checklist.add_argument("--regles", help="répertoire des règles")
+    checklist.add_argument(
+        "--tous", metavar="DIR", help="écrire dans DIR la liste Markdown de chaque partenaire et étape"
+    )
+
+    ingest = sub.add_parser("ingest", help="afficher ce qui est lu d'une pièce (PDF, DOCX)")
+    ingest.add_argument("file")
+    ingest.add_argument("--format", choices=("text", "json"), default="text")
+
+    sub.add_parser("schema", help="afficher le schéma JSON du format de dossier")
+
+    serve = sub.add_parser("serve", help="démarrer le service web (API et pages)")
+    serve.add_argument("--hote", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1, boucle locale)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--base", help="URL de la base (défaut : ACV_DATABASE_URL, sinon sqlite:///acv-instruct.sqlite3)"
+    )
+    serve.add_argument("--referentiel", help="répertoire des référentiels officiels")
+    serve.add_argument("--workers", type=int, default=1, help="processus uvicorn")
+
+    users = sub.add_parser("users", help="comptes du service web")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    create = users_sub.add_parser("create", help="créer un compte (mot de passe lu sur l'entrée standard ou demandé)")
+    create.add_argument("login")
+    create.add_argument("--role", required=True, choices=("collectivite", "instructeur", "admin"))
+    create.add_argument("--nom", default="")
+    create.add_argument("--commune", help="collectivite : code INSEE de la commune")
+    create.add_argument("--partenaire", help="instructeur : action_logement, anah, anru ou ddt")
+    create.add_argument("--territoire", help="instructeur : dep:01 (département) ou reg:84 (région)")
+    create.add_argument("--base", help="URL de la base")
+    listing = users_sub.add_parser("list", help="lister les comptes")
+    listing.add_argument("--base", help="URL de la base")
+
+    cli_batch.add_parsers(sub, _date)
+
+    rules = sub.add_parser("rules", help="lister le catalogue des règles")
+    rules.add_argument("--regles", help="répertoire des règles")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def _cmd_check(args) -> int:
+    from instruct.documents.load import load
+    from instruct.engine.check import check_dossier
+    from instruct.referentiel.registry import load_referentiel
+    from instruct.reports import json as report_json
+    from instruct.reports import text as report_text
+    from instruct.rules.catalogue import load_catalogue
+
+    catalogue = load_catalogue(args.regles)
+    partenaires = [p.strip() for item in (args.partenaire or []) for p in item.split(",") if p.strip()]
+    catalogue.select(partenaires)  # unknown names are an input error before any reading
+    referentiel = load_referentiel(args.referentiel) if args.referentiel else None
+    loaded = load(args.path)
+    report = check_dossier(
+        loaded.dossier,
+        catalogue,
+        args.date or dt.date.today(),
+        referentiel=referentiel,
+        partenaires=partenaires,
+        engine=args.moteur,
+        source=loaded.source,
+        documents=loaded.documents,
+    )
+    if args.format == "docx":
+        from instruct.reports import docx as report_docx
+
+        if not args.output:
+            raise InputError(
+                "--format docx", [Problem("", "un rapport DOCX s'écrit dans un fichier : ajoutez -o rapport.docx")]
+            )
+        _write(args.output, report_docx.render(report))
+        return EXIT_OK if report.recevable else EXIT_GAPS
+    if args.format == "html":
+        from instruct.reports import html as report_html
+
+        text = report_html.render(report)
+    elif args.format == "json":
+        text = report_json.render(report)
+    elif args.format == "markdown":
+        text = report_text.render_markdown(report)
+    else:
+        colour = args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        text = report_text.render_text(report, colour=colour, show_all=args.tout)
+    if args.output:
+        _write(args.output, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK if report.recevable else EXIT_GAPS
+
+
+def _write(path: str, content: bytes) -> None:
+    try:
+        Path(path).write_bytes(content)
+    except OSError as exc:
+        raise InputError(path, [Problem("", f"écriture impossible : {exc.strerror}")]) from None
+
+
+def _cmd_ort(args) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from instruct.documents.load import load
+    from instruct.engine.ort_commerce import answer
+    from instruct.rules.catalogue import load_catalogue
+
+    try:
+        lon, lat = (float(x) for x in args.point.split(","))
+    except ValueError:
+        raise InputError("--point", [Problem("", f"« {args.point} » : attendu LON,LAT (ex. 2.001,47.002)")]) from None
+    try:
+        surface = Decimal(args.surface.replace(",", "."))
+    except InvalidOperation:
+        raise InputError("--surface", [Problem("", f"« {args.surface} » : surface en m² attendue")]) from None
+    catalogue = load_catalogue(args.regles)
+    result = answer(
+        load(args.path).dossier, lon, lat, surface, args.alimentaire, catalogue.parameters, args.date or dt.date.today()
+    )
+    sys.stdout.write(
+        json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n" if args.format == "json" else result.render()
+    )
+    return EXIT_OK
+
+
+def _cmd_checklist(args) -> int:
+    from instruct.reports import checklist
+    from instruct.rules.catalogue import STAGES, load_catalogue
+
+    catalogue = load_catalogue(args.regles)
+    catalogue.select([args.partenaire])
+    when = args.date or dt.date.today()
+    if args.tous:
+        folder = Path(args.tous)
+        folder.mkdir(parents=True, exist_ok=True)
+        for partenaire in checklist.partners(catalogue):
+            for stage in STAGES:
+                if checklist.items(catalogue, partenaire, stage, when):
+                    _write(
+                        str(folder / f"{partenaire}-{stage}.md"),
+                        checklist.render_markdown(catalogue, partenaire, stage, when).encode("utf-8"),
+                    )
+        return EXIT_OK
+    if args.format == "docx":
+        if not args.output:
+            raise InputError(
+                "--format docx", [Problem("", "une liste DOCX s'écrit dans un fichier : ajoutez -o liste.docx")]
+            )
+        _write(args.output, checklist.render_docx(catalogue, args.partenaire, args.etape, when))
+        return EXIT_OK
+    text = checklist.render_markdown(catalogue, args.partenaire, args.etape, when)
+    if args.output:
+        _write(args.output, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_ingest(args) -> int:
+    from instruct.documents.extract import summary
+    from instruct.documents.read import read_piece_isolated
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(args.file, [Problem("", "fichier introuvable")])
+    result = summary(read_piece_isolated(path))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    sys.stdout.write(ingest_text(result))
+    return EXIT_OK if result["lisible"] else EXIT_GAPS
+
+
+def ingest_text(result: dict) -> str:
+    out = [
+        f"{result['fichier']} ({result['format']}) : {result['blocs']} bloc(s) de texte"
+        + (" — tronqué" if result["tronque"] else "")
+    ]
+    out += [f"  Problème : {p}" for p in result["problemes"]]
+    if not result["lisible"]:
+        return "\n".join(out) + "\n"
+    out.append(
+        f"Type reconnu : {result['type'] or 'non reconnu'}" + (f" n° {result['numero']}" if result["numero"] else "")
+    )
+    for title, key in (("Parties", "parties"), ("Signatures", "signatures")):
+        if result[key]:
+            out.append(f"{title} :")
+            out += [
+                f"  {p['role']} : {p['organisme']}"
+                + (f" — {p['nom']}" if p["nom"] else "")
+                + (f", {p['qualite']}" if p["qualite"] else "")
+                + (f" (délibération du {p['deliberation']})" if p["deliberation"] else "")
+                + f" [{p['ou']}]"
+                for p in result[key]
+            ]
+    if result["date_signature"]:
+        s = result["date_signature"]
+        out.append(f"Date de signature : {s['date']} [{s['ou']}] « {s['texte']} »")
+    if result["trame"] or result["trame_absente"]:
+        out.append("Trame :")
+        out += [f"  ✓ {code} — {q['ou']} : « {q['texte']} »" for code, q in result["trame"].items()]
+        out += [f"  ✗ {code} : absente" for code in result["trame_absente"]]
+    if result["actions"]:
+        out.append(f"Actions ({len(result['actions'])}) :")
+        out += [
+            f"  {a['id'] or '—'} {a['intitule']} — {a['maitre_ouvrage'] or '?'} — {a['cout'] or '?'} € [{a['ou']}]"
+            for a in result["actions"]
+        ]
+    out += [f"Budget, {name} : {b['montant']} € [{b['ou']}]" for name, b in result["budget"].items()]
+    out += [f"Date : {d['date']} ({d['ou']}) « {d['texte']} »" for d in result["dates"][:20]]
+    out += [f"Montant : {m['montant']} € ({m['ou']}) « {m['texte']} »" for m in result["montants"][:20]]
+    return "\n".join(out) + "\n"
+
+
+def _cmd_schema(_args) -> int:
+    from instruct.model.dossier import Dossier
+
+    sys.stdout.write(json.dumps(Dossier.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
+
+
+def _cmd_rules(args) -> int:
+    from instruct.rules.catalogue import load_catalogue
+
+    catalogue = load_catalogue(args.regles)
+    rows = [
+        {
+            "id": r.id,
+            "check": r.check,
+            "ruleset": rs.code,
+            "partenaire": rs.partenaire,
+            "title": r.title,
+            "severity": r.severity,
+            "scope": r.scope,
+            "source": str(r.source),
+        }
+        for rs in catalogue.rulesets.values()
+        for r in rs.rules
+    ]
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    for row in rows:
+        key = row["id"] + (f" [{row['check']}]" if row["check"] else "")
+        sys.stdout.write(f"{key:<28} {row['severity']:<9} {row['title']}\n{'':<28} source : {row['source']}\n")
+    return EXIT_OK
+
+
+def _cmd_serve(args) -> int:
+    import uvicorn
+
+    from instruct.referentiel.registry import load_referentiel
+    from instruct.service.app import create_app
+
+    if args.base:
+        os.environ["ACV_DATABASE_URL"] = args.base
+    if args.referentiel:
+        os.environ["ACV_REFERENTIEL"] = args.referentiel
+    if args.workers > 1:
+        if (args.base or os.environ.get("ACV_DATABASE_URL", "sqlite")).startswith("sqlite"):
+            print(
+                "Attention : plusieurs processus sur une base SQLite attendent chacun leur tour pour écrire ; "
+                "pour plusieurs processus, une base PostgreSQL (--base postgresql+psycopg://…).",
+                file=sys.stderr,
+            )
+        _keep_tcp_nodelay()
+        uvicorn.run(
+            "instruct.service.app:app_from_environment",
+            factory=True,
+            host=args.hote,
+            port=args.port,
+            workers=args.workers,
+        )
+    else:
+        referentiel = load_referentiel(args.referentiel) if args.referentiel else None
+        uvicorn.run(create_app(args.base, referentiel=referentiel), host=args.hote, port=args.port)
+    return EXIT_OK
+
+
+def _keep_tcp_nodelay() -> None:
+    """With --workers, uvicorn binds the listening socket itself with proto 0; asyncio then leaves Nagle on for every
+    connection and each keep-alive request waits ~40 ms for a delayed ACK (Kludex/uvicorn#3149, open in 0.54). The same
+    socket, re-wrapped with its protocol read back from the kernel (IPPROTO_TCP), gets TCP_NODELAY in every worker."""
+    import socket
+
+    from uvicorn.config import Config
+
+    bind = Config.bind_socket
+    if getattr(bind, "keeps_nodelay", False):
+        return
+
+    def bind_socket(self) -> socket.socket:
+        sock = bind(self)
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
+            sock = socket.socket(fileno=sock.detach())
+        return sock
+
+    bind_socket.keeps_nodelay = True
+    Config.bind_socket = bind_socket
+
+
+def _cmd_users(args) -> int:
+    import getpass
+
+    from sqlalchemy import select
+
+    from instruct.service import accounts
+    from instruct.service.storage import User, make_engine, sessions, upgrade
+
+    engine = make_engine(args.base)
+    upgrade(engine)
+    with sessions(engine)() as session:
+        if args.users_command == "list":
+            for user in session.scalars(select(User).order_by(User.login)):
+                where = user.commune_insee or (f"{user.partenaire} {user.territoire}" if user.partenaire else "")
+                sys.stdout.write(
+                    f"{user.login:<24} {user.role:<13} {where:<20} {'actif' if user.active else 'inactif'}\n"
+                )
+            return EXIT_OK
+        password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Mot de passe : ")
+        try:
+            accounts.create_user(
+                session,
+                args.login,
+                password,
+                args.role,
+                nom=args.nom,
+                commune_insee=args.commune,
+                partenaire=args.partenaire,
+                territoire=args.territoire,
+            )
+        except accounts.AccountError as exc:
+            raise InputError(args.login, [Problem("", str(exc))]) from None
+        session.commit()
+    sys.stdout.write(f"Compte créé : {args.login} ({args.role})\n")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    commands = {
+        "check": _cmd_check,
+        "schema": _cmd_schema,
+        "rules": _cmd_rules,
+        "ort": _cmd_ort,
+        "checklist": _cmd_checklist,
+        "ingest": _cmd_ingest,
+        "serve": _cmd_serve,
+        "users": _cmd_users,
+        "batch": cli_batch.cmd_batch,
+        "samples": cli_batch.cmd_samples,
+    }
+    try:
+        return commands[args.command](args)
+    except InputError as exc:
+        sys.stderr.write(f"Erreur : {exc.render()}\n")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrompu.\n")
+        return EXIT_INTERNAL
+    except Exception as exc:  # never a traceback for a user; ACV_DEBUG=1 shows it
+        if os.environ.get("ACV_DEBUG"):
+            raise
+        sys.stderr.write(f"Erreur interne ({type(exc).__name__}) : {exc}. Relancez avec ACV_DEBUG=1 pour le détail.\n")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""File or folder -> validated Dossier, or an InputError listing every problem in French."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from instruct.documents.reconcile import Documents, compare, document_files, fill, get_path, quotes_for, read_files
+from instruct.errors import InputError, Problem, format_path
+from instruct.model.dossier import DATE_MAX, DATE_MIN, Dossier
+from instruct.yamlio import line_index, line_of, parse, read_text
+
+DOSSIER_FILES = ("dossier.yaml", "dossier.yml", "dossier.json")
+
+
+@dataclass
+class LoadedDossier:
+    dossier: Dossier
+    source: str
+    pieces_dir: Path | None = None
+    piece_files: list[Path] = field(default_factory=list)
+    documents: Documents | None = None  # None: a single file, no pieces to look at
+
+
+def _french(error: dict) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    messages = {
+        "missing": "champ obligatoire manquant",
+        "extra_forbidden": "champ inconnu (vérifiez l'orthographe ; `acv schema` donne le format)",
+        "date_from_datetime_parsing": "date invalide : attendu AAAA-MM-JJ",
+        "date_parsing": "date invalide : attendu AAAA-MM-JJ",
+        "date_type": "date attendue (AAAA-MM-JJ)",
+        "date_from_datetime_inexact": "date attendue sans heure (AAAA-MM-JJ)",
+        "decimal_parsing": "montant invalide : attendu un nombre (ex. 125000.50)",
+        "decimal_type": "montant attendu (nombre)",
+        "decimal_max_places": f"au plus {ctx.get('decimal_places')} décimales (centimes)",
+        "int_parsing": "nombre entier attendu",
+        "int_type": "nombre entier attendu",
+        "int_from_float": "nombre entier attendu (sans décimales)",
+        "bool_parsing": "valeur oui/non attendue (true/false)",
+        "bool_type": "valeur oui/non attendue (true/false)",
+        "string_type": 'texte attendu (entre guillemets pour un code : "01053")',
+        "string_too_short": "texte vide",
+        "string_too_long": f"texte trop long (maximum {ctx.get('max_length')} caractères)",
+        "string_pattern_mismatch": "format invalide",
+        "list_type": "liste attendue",
+        "dict_type": "objet attendu (clé: valeur)",
+        "model_type": "objet attendu (clé: valeur)",
+        "model_attributes_type": "objet attendu (clé: valeur)",
+        "greater_than_equal": f"doit être supérieur ou égal à {ctx.get('ge')}",
+        "greater_than": f"doit être strictement supérieur à {ctx.get('gt')}",
+        "less_than_equal": f"doit être inférieur ou égal à {ctx.get('le')} (valeur absurde ?)",
+        "less_than": f"doit être strictement inférieur à {ctx.get('lt')}",
+        "too_long": f"trop d'éléments (maximum {ctx.get('max_length')})",
+        "finite_number": "nombre fini attendu",
+    }
+    if kind in {"greater_than_equal", "less_than_equal"} and str(ctx.get("ge", ctx.get("le"))) in {
+        str(DATE_MIN),
+        str(DATE_MAX),
+    }:
+        return f"date hors des bornes plausibles ({DATE_MIN.year}–{DATE_MAX.year})"
+    if kind == "literal_error":
+        return f"valeur non autorisée : attendu {ctx.get('expected', '')}".replace(" or ", " ou ")
+    if kind == "value_error":
+        return str(ctx.get("error", error.get("msg", "valeur invalide")))
+    if kind == "string_pattern_mismatch" and error["loc"] and error["loc"][-1] == "insee":
+        return "code INSEE invalide : 5 caractères (chiffres, ou 2A/2B pour la Corse)"
+    if kind == "string_pattern_mismatch" and error["loc"] and error["loc"][-1] == "siren":
+        return "SIREN invalide : 9 chiffres"
+    if kind == "string_pattern_mismatch":
+        return "format invalide : lettres, chiffres, « - », « _ » ou « . » seulement"
+    return messages.get(kind, error.get("msg", "valeur invalide"))
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    """Drop pydantic's union/function tags so the path is the document's own."""
+    return tuple(
+        p
+        for p in loc
+        if isinstance(p, int)
+        or not (p.startswith("function-") or "[" in p or p in {"lax-or-strict", "json-or-python", "none", "str", "int"})
+    )
+
+
+def validate(data: Any, source: str, text: str | None = None, provenance: dict | None = None) -> Dossier:
+    if not isinstance(data, dict):
+        raise InputError(source, [Problem("", "le dossier doit être un objet (clé: valeur) à la racine")])
+    try:
+        return Dossier.model_validate(data)
+    except ValidationError as exc:
+        lines = line_index(text) if text and "\n" in text.strip() else {}  # a one-line JSON has no useful line
+        problems, seen = [], set()
+        for error in exc.errors():
+            loc = _clean_loc(error["loc"])
+            message = _french(error)
+            quotes = quotes_for(format_path(loc), provenance or {})
+            if quotes:  # a value read from a piece: say where
+                message += f" (valeur lue dans {quotes[0].file}, {quotes[0].where})"
+            problem = Problem(format_path(loc), message, line_of(lines, loc) if lines else None)
+            if (problem.path, problem.message) not in seen:
+                seen.add((problem.path, problem.message))
+                problems.append(problem)
+        raise InputError(source, problems) from None
+
+
+def load(path: str | Path) -> LoadedDossier:
+    """Read a dossier folder (dossier.yaml and its pieces, or pieces alone) or a single YAML/JSON
+    file. In a folder, what the pieces say and dossier.yaml does not is filled in, and what both
+    say is compared (`documents`)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(str(path), [Problem("", "fichier ou dossier introuvable")])
+    if not path.is_dir():
+        if path.suffix.lower() not in {".yaml", ".yml", ".json"}:
+            raise InputError(
+                str(path), [Problem("", "format non reconnu : attendu un dossier, un fichier .yaml ou .json")]
+            )
+        text = read_text(path)
+        return LoadedDossier(dossier=validate(parse(text, str(path)), str(path), text), source=str(path))
+    found = [path / name for name in DOSSIER_FILES if (path / name).is_file()]
+    pieces_dir = path / "pieces" if (path / "pieces").is_dir() else None
+    files = document_files(path, pieces_dir)
+    if not found and not files:
+        raise InputError(
+            str(path), [Problem("", "ni dossier.yaml (ou dossier.json) ni pièce PDF ou DOCX dans ce dossier")]
+        )
+    if found:
+        source, text = str(found[0]), read_text(found[0])
+        data = parse(text, source)
+        if not isinstance(data, dict):
+            raise InputError(source, [Problem("", "le dossier doit être un objet (clé: valeur) à la racine")])
+    else:
+        source, text, data = str(path), None, {"id": _identifier(path.name)}
+    ville = get_path(data, "collectivites", "ville_centre", "nom")
+    documents = read_files(
+        files,
+        data.get("pieces") if isinstance(data.get("pieces"), list) else [],
+        ville if isinstance(ville, str) else None,
+    )
+    fill(data, documents)
+    if not found:
+        _collectivites_from_pieces(data, documents)
+        if "collectivites" not in data:
+            raise InputError(
+                source,
+                [
+                    Problem(
+                        "",
+                        "pas de dossier.yaml, et aucune pièce ne nomme la ville-centre ni l'intercommunalité "
+                        "(bloc « ENTRE … » d'une convention-cadre ou d'un avenant) : ajoutez dossier.yaml",
+                    )
+                ],
+            )
+    dossier = validate(data, source, text, documents.provenance)
+    compare(dossier, documents, data)
+    return LoadedDossier(dossier=dossier, source=source, pieces_dir=pieces_dir, piece_files=files, documents=documents)
+
+
+def _identifier(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[:64] or "dossier"
+
+
+def _collectivites_from_pieces(data: dict, documents: Documents) -> None:
+    """Without dossier.yaml, the ville-centre and the intercommunalité are the parties of the
+    convention (or avenant) named as such; their INSEE code and SIREN stay unknown."""
+    readings = [r for r in documents.readings if r.parties] + [r for r in documents.readings if r.signatures]
+    collectivites: dict[str, Any] = {}
+    for reading in readings:
+        for party in reading.signatories() or []:
+            if party.role == "ville_centre" and "ville_centre" not in collectivites:
+                nom = re.sub(r"^(commune|ville|mairie)\s+(de\s+|d')?", "", party.organisme, flags=re.IGNORECASE)
+                collectivites["ville_centre"] = {"nom": nom[:200]}
+                documents.provenance["collectivites.ville_centre.nom"] = party.quote
+            if party.role == "intercommunalite" and "intercommunalite" not in collectivites:
+                collectivites["intercommunalite"] = {"nom": party.organisme[:200]}
+                documents.provenance["collectivites.intercommunalite.nom"] = party.quote
+    if collectivites:
+        data["collectivites"] = collectivites

@@ -1,0 +1,119 @@
+"""The one path every shell (CLI, web service, batch) calls:
+dossier -> facts -> engine -> findings -> verdicts -> Report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from instruct.documents.reconcile import Documents, annotate
+from instruct.engine import durable as engine_durable
+from instruct.engine import python as engine_python
+from instruct.engine.findings import build_findings, counts, verdict
+from instruct.engine.prepare import PreparedRule, prepare
+from instruct.facts import build_facts
+from instruct.model.dossier import Dossier
+from instruct.model.report import EntityResult, Finding, Report, RulesetResult
+from instruct.referentiel.registry import Referentiel
+from instruct.rules.catalogue import Catalogue
+
+ENGINES = {"durable": engine_durable.evaluate, "python": engine_python.evaluate}
+
+
+SEPARATE_ENTITIES = ("immeuble",)
+
+
+def prepared_rules(catalogue: Catalogue, rulesets: list, as_of: dt.date) -> list[PreparedRule]:
+    """Rules ready for a date, kept for the next dossiers judged at the same date."""
+    key = (tuple(rs.code for rs in rulesets), as_of)
+    cache = catalogue.prepared_cache
+    if key not in cache:
+        if len(cache) >= 64:
+            cache.pop(next(iter(cache)))
+        cache[key] = prepare(rulesets, catalogue.parameters, as_of)
+    return cache[key]
+
+
+def check_dossier(
+    dossier: Dossier,
+    catalogue: Catalogue,
+    as_of: dt.date,
+    *,
+    referentiel: Referentiel | None = None,
+    partenaires: list[str] | None = None,
+    engine: str = "durable",
+    source: str = "",
+    documents: Documents | None = None,
+) -> Report:
+    """`documents`: the pieces of a dossier folder (None for a single file: the rules on pieces
+    have nothing to examine)."""
+    rulesets = catalogue.select(partenaires)
+    prepared = prepared_rules(catalogue, rulesets, as_of)
+    facts = build_facts(dossier, as_of, referentiel, {p.rule.scope for p in prepared}, documents)
+    outcomes = ENGINES[engine](prepared, facts)
+    findings = build_findings(prepared, facts, outcomes, facts[0])
+    if documents is not None:
+        annotate(findings, documents)
+    report = assemble_report(dossier, rulesets, facts, findings, as_of, referentiel, source)
+    if documents is not None:
+        report.notes += documents_notes(documents)
+    return report
+
+
+def documents_notes(documents: Documents) -> list[str]:
+    read = [p for p in documents.pieces if p.provided]
+    filled = sorted({q.file for q in documents.provenance.values()})
+    notes = [f"Pièces examinées : {len(read)}" + (f" ({', '.join(p.file for p in read)})" if read else "") + "."]
+    if filled:
+        notes.append(
+            "Informations absentes du dossier structuré, lues dans les pièces : "
+            + ", ".join(filled)
+            + " (chaque constat cite la page ou le paragraphe)."
+        )
+    return notes
+
+
+def assemble_report(
+    dossier: Dossier,
+    rulesets: list,
+    facts: list,
+    findings: list[Finding],
+    as_of: dt.date,
+    referentiel: Referentiel | None,
+    source: str,
+) -> Report:
+    """Verdicts per rule set and per separately instructed entity, and the notes."""
+    by_ruleset: dict[str, list[Finding]] = defaultdict(list)
+    by_entity: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_ruleset[f.ruleset].append(f)
+        if f.entity.type in SEPARATE_ENTITIES:
+            by_entity[(f.entity.type, f.entity.id)].append(f)
+    results = {
+        rs.code: RulesetResult(rs.code, rs.title, verdict(by_ruleset[rs.code]), counts(by_ruleset[rs.code]))
+        for rs in rulesets
+    }
+    entities = [
+        EntityResult(fact.type, fact.entity.id, fact.entity.label, verdict(mine), counts(mine))
+        for fact in facts
+        if fact.type in SEPARATE_ENTITIES
+        and (mine := by_entity[(fact.type, fact.entity.id)])  # none: no selected rule looks at it
+    ]
+    notes = []
+    if referentiel is None or referentiel.communes is None:
+        notes.append(
+            "Liste officielle des communes ACV non fournie (--referentiel) : l'appartenance de la commune au programme est à vérifier."
+        )
+    if referentiel is not None and referentiel.ort is not None:
+        unread = {k: v for k, v in referentiel.ort_unreadable.items() if v}
+        notes.append(
+            f"Registre national des ORT lu : {len(referentiel.ort)} communes"
+            + (
+                " ; illisibles : " + ", ".join(f"{v} {k}" for k, v in unread.items())
+                if unread
+                else " ; aucune valeur illisible"
+            )
+            + "."
+        )
+    ville = dossier.collectivites.ville_centre
+    return Report(dossier.id, ville.nom, ville.insee, dossier.fictif, as_of, results, findings, source, notes, entities)

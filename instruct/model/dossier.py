@@ -1,0 +1,610 @@
+"""The dossier an ACV town submits, as validated data (pydantic v2).
+
+Field names are the domain's French words. Amounts are Decimal euros (two decimals at most),
+dates are dates, perimeters are GeoJSON geometries (WGS 84 longitude/latitude).
+
+Convention for absent information: a whole section left out means "not provided" (the rules
+that need it say `incomplet`); inside a section that is provided, an item left out means the
+town declares it does not have it (the rules say `non_conforme`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from shapely.geometry.base import BaseGeometry
+
+from instruct.model.geometry import GeometryError, to_shape
+
+# Bounds that catch absurd input (a typo of three zeros) rather than real limits.
+MONTANT_MAX = Decimal("10000000000")  # 10 Md€
+DATE_MIN = dt.date(1950, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+
+Montant = Annotated[Decimal, Field(ge=0, le=MONTANT_MAX, decimal_places=2)]
+Date = Annotated[dt.date, Field(ge=DATE_MIN, le=DATE_MAX)]
+Texte = Annotated[str, Field(min_length=1, max_length=20000)]
+Court = Annotated[str, Field(min_length=1, max_length=500)]
+Identifiant = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+
+class Modele(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+
+def _unique(items: list | None, key: str, what: str) -> list | None:
+    """Refuse two items of a list with the same identifier (French message naming them)."""
+    counts = Counter(getattr(i, key) for i in items or [])
+    doubles = sorted(str(v) for v, n in counts.items() if n > 1)
+    if doubles:
+        raise ValueError(f"{what} en double : {', '.join(doubles)}")
+    return items
+
+
+class Geometrie(Modele):
+    """A GeoJSON geometry: Point, Polygon or MultiPolygon, longitude/latitude WGS 84."""
+
+    model_config = ConfigDict(extra="allow")
+    type: Literal["Point", "MultiPoint", "Polygon", "MultiPolygon"]
+    coordinates: list[Any]
+
+    _shape: BaseGeometry | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _valide(self) -> Geometrie:
+        try:
+            self._shape = to_shape({"type": self.type, "coordinates": self.coordinates})
+        except GeometryError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    @property
+    def shape(self) -> BaseGeometry:
+        """The validated shapely geometry (built once, at validation)."""
+        if self._shape is None:
+            self._shape = to_shape({"type": self.type, "coordinates": self.coordinates})
+        return self._shape
+
+
+class Surface(Geometrie):
+    """A perimeter: a Polygon or MultiPolygon (a point has no area to compare)."""
+
+    type: Literal["Polygon", "MultiPolygon"]
+
+
+# --- Collectivités ---------------------------------------------------------------------
+
+
+class VilleCentre(Modele):
+    nom: Court
+    insee: (
+        Annotated[
+            str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="code INSEE (5 caractères, 2A/2B pour la Corse)")
+        ]
+        | None
+    ) = Field(None, description="code INSEE (5 caractères, 2A/2B pour la Corse) ; absent : non renseigné")
+
+
+class Intercommunalite(Modele):
+    nom: Court
+    siren: Annotated[str, Field(pattern=r"^\d{9}$", description="SIREN de l'EPCI (9 chiffres)")] | None = Field(
+        None, description="SIREN de l'EPCI (9 chiffres) ; absent : non renseigné"
+    )
+
+
+class AutreCommune(Modele):
+    nom: Court
+    insee: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")]
+
+
+class Collectivites(Modele):
+    ville_centre: VilleCentre
+    intercommunalite: Intercommunalite
+    autres_communes: list[AutreCommune] = []
+
+
+# --- Convention --------------------------------------------------------------------------
+
+RoleSignataire = Literal[
+    "ville_centre",
+    "intercommunalite",
+    "prefet",
+    "cdc",
+    "action_logement",
+    "anah",
+    "anru",
+    "region",
+    "departement",
+    "autre_commune",
+    "autre",
+]
+
+
+class Signataire(Modele):
+    role: RoleSignataire
+    organisme: Court
+    insee: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")] | None = Field(
+        None, description="code INSEE, pour une commune signataire"
+    )
+    nom: Court | None = None
+    qualite: Court | None = Field(None, description="fonction du signataire (maire, président…)")
+    date_signature: Date | None = None
+
+
+class Deliberation(Modele):
+    organe: Literal["commune", "intercommunalite", "autre"]
+    date: Date
+    reference: Court | None = None
+
+
+class TrameConvention(Modele):
+    """Parts of the convention-cadre trame (« Une trame de convention cadre »): true = present."""
+
+    parties: bool = False
+    preambule_objectifs: bool = False
+    engagement_parties: bool = False
+    organisation_comite_projet: bool = False
+    duree_evolution_fonctionnement: bool = False
+    phase_initialisation: bool = Field(False, description="avec le tableau récapitulatif des études et actions matures")
+    suivi_evaluation: bool = False
+    traitement_litiges: bool = False
+    annexe_fiches_matures: bool = False
+
+
+class ConventionCadre(Modele):
+    date_signature: Date | None = None
+    signataires: list[Signataire] | None = Field(None, description="absent : non renseigné ; [] : aucun signataire")
+    deliberations: list[Deliberation] | None = Field(
+        None, description="absent : non renseigné ; [] : aucune délibération"
+    )
+    duree_annees: Annotated[int, Field(ge=1, le=30)] | None = None
+    contenu: TrameConvention | None = None
+    piece: Identifiant | None = Field(None, description="id de la pièce (document signé)")
+
+
+class ContenuAvenant(Modele):
+    """Parts of the avenant (« Contenu de l'avenant(s) à la convention », trame P2)."""
+
+    diagnostic_afom: bool = False
+    objectifs_generaux_et_par_axe: bool = False
+    perimetres_intervention: bool = False
+    plan_actions: bool = False
+    calendrier_general: bool = False
+    budget_financement: bool = False
+    annexe_livrables_etudes: bool = False
+    annexe_document_presentation: bool = False
+    annexe_plan_perimetres: bool = False
+    annexe_calendrier_detaille: bool = False
+    annexe_budget_detaille: bool = False
+    annexe_fiches_actions: bool = False
+
+
+class BudgetAvenant(Modele):
+    total: Montant
+    part_cofinanceurs: Montant | None = None
+    part_porteur: Montant | None = None
+
+
+class Avenant(Modele):
+    numero: Annotated[int, Field(ge=1, le=99)]
+    objet: Literal["deploiement", "modification"] = "deploiement"
+    date_signature: Date | None = Field(None, description="vide tant que l'avenant n'est pas signé")
+    signataires: list[Signataire] = []
+    contenu: ContenuAvenant | None = None
+    budget: BudgetAvenant | None = None
+    piece: Identifiant | None = None
+
+
+class Convention(Modele):
+    cadre: ConventionCadre | None = None
+    avenants: list[Avenant] = []
+
+    @field_validator("avenants")
+    @classmethod
+    def _numeros_uniques(cls, avenants: list[Avenant]) -> list[Avenant]:
+        return _unique(avenants, "numero", "numéro d'avenant")
+
+
+# --- Gouvernance -------------------------------------------------------------------------
+
+QualiteMembre = Literal[
+    "elu",
+    "directeur_projet",
+    "prefet",
+    "referent_departemental",
+    "cdc",
+    "action_logement",
+    "anah",
+    "anru",
+    "region",
+    "departement",
+    "autre",
+]
+
+
+class Personne(Modele):
+    nom: Court
+    fonction: Court | None = None
+    date_nomination: Date | None = None
+
+
+class Membre(Modele):
+    nom: Court
+    qualite: QualiteMembre
+    organisme: Court | None = None
+
+
+class ComiteProjet(Modele):
+    date_installation: Date | None = None
+    membres: list[Membre] | None = Field(None, description="absent : non renseigné ; [] : aucun membre")
+
+
+class EquipeProjet(Modele):
+    operationnelle: bool = False
+    membres: list[Personne] = []
+
+
+class Gouvernance(Modele):
+    directeur_projet: Personne | None = None
+    comite_projet: ComiteProjet | None = None
+    equipe_projet: EquipeProjet | None = None
+    partenaires_locaux: list[Court] = Field([], description="partenaires locaux au-delà des partenaires nationaux")
+
+
+class Preparation(Modele):
+    """Prérequis pour la préparation (« Déroulement du Programme »)."""
+
+    contacts_cles: list[Personne] = []
+    dispositifs_identifies: list[Court] = Field(
+        [], description="contrats et dispositifs antérieurs ou en vigueur (OPAH, NPNRU, contrat de ville…)"
+    )
+    elements_diagnostic: bool = False
+    trame_etat_utilisee: bool = False
+
+
+# --- Périmètres, axes, actions -------------------------------------------------------------
+
+
+class Secteur(Modele):
+    id: Identifiant
+    nom: Court
+    geometrie: Surface
+
+
+class Perimetres(Modele):
+    etude: Surface | None = None
+    intervention: Surface | None = Field(None, description="périmètre d'intervention, futur périmètre ORT")
+    secteurs_prioritaires: list[Secteur] = []
+
+
+class Axe(Modele):
+    numero: Annotated[int, Field(ge=1, le=5)]
+    diagnostic: Texte | None = None
+    objectifs: list[Court] = []
+
+
+class SujetsTransversaux(Modele):
+    innovation: Texte | None = None
+    numerique: Texte | None = None
+    animation: Texte | None = None
+
+
+class Calendrier(Modele):
+    debut: Date
+    fin: Date
+
+    @model_validator(mode="after")
+    def _ordre(self) -> Calendrier:
+        if self.fin < self.debut:
+            raise ValueError("la fin du calendrier précède son début")
+        return self
+
+
+class Financement(Modele):
+    financeur: Court
+    role: RoleSignataire | Literal["porteur"] = "autre"
+    montant: Montant
+    date_engagement: Date | None = None
+
+
+class FicheAction(Modele):
+    id: Identifiant
+    intitule: Court | None = None
+    axe: Annotated[int, Field(ge=1, le=5)] | None = None
+    maitre_ouvrage: Court | None = None
+    maturite: Literal["mature", "a_venir"] = "a_venir"
+    calendrier: Calendrier | None = None
+    cout: Montant | None = None
+    financement: list[Financement] = []
+    date_approbation_comite_projet: Date | None = None
+    date_comite_regional: Date | None = None
+    date_signature: Date | None = None
+    signataires: list[Court] = Field([], description="organismes ayant signé la fiche")
+    categorie_anru: (
+        Literal[
+            "ingenierie",
+            "amenagement",
+            "recyclage_habitat_ancien_valide_ce",
+            "recyclage_habitat_ancien",
+            "reconstitution_offre_sociale",
+            "requalification_offre_sociale",
+            "equipements",
+            "restructuration_commerciale",
+            "diversification_prime_accession",
+            "autre",
+        ]
+        | None
+    ) = Field(None, description="nature de l'intervention financée par l'ANRU")
+    localisation: Geometrie | None = None
+    piece: Identifiant | None = None
+
+
+class Indicateur(Modele):
+    nom: Court
+    type: Literal["moyens", "resultats"]
+    valeur_cible: Decimal | None = None
+    unite: Court | None = None
+
+
+class Piece(Modele):
+    id: Identifiant
+    type: Literal[
+        "convention_cadre",
+        "avenant",
+        "note_projet_urbain",
+        "plan_situation",
+        "fiche_action",
+        "dossier_operateur",
+        "deliberation",
+        "note_utilite_immeubles",
+        "autre",
+    ]
+    fichier: Court
+    titre: Court | None = None
+    avis: Literal["favorable", "defavorable"] | None = Field(
+        None, description="avis de l'instructeur sur la pièce (ex. DDT sur la note de projet urbain)"
+    )
+
+
+# --- Action Logement: immeubles (dossier ville + dossier opérateur) ---------------------------
+
+
+class Logement(Modele):
+    typologie: Literal["T1", "T2", "T3", "T4", "T5+"]
+    surface_habitable_m2: Annotated[Decimal, Field(gt=0, le=1000)]
+    loyer_mensuel: Montant | None = None
+    sous_plafonds_anah: bool | None = Field(None, description="loyer et ressources sous les plafonds Anah")
+    reserve_salaries: bool | None = Field(None, description="droit de réservation Action Logement")
+
+
+class MaitriseFonciere(Modele):
+    mode: Literal["DUP", "acquisition", "RHI", "promesse"]
+    etat: Literal["envisagee", "engagee", "acquise"] | None = Field(
+        None, description="envisagée, engagée (procédure en cours, promesse signée) ou acquise"
+    )
+    date: Date | None = None
+
+
+class Operateur(Modele):
+    nom: Court
+    type: Literal["organisme_hlm", "investisseur_prive", "sem", "collectivite", "epf", "autre"]
+    siren: Annotated[str, Field(pattern=r"^\d{9}$")] | None = None
+    autres_acteurs: list[Court] = []
+
+
+class Travaux(Modele):
+    parties_communes: Texte | None = None
+    parties_privatives: Texte | None = None
+    montant: Montant | None = None
+
+
+class RezDeChaussee(Modele):
+    devenir: Texte | None = Field(None, description="devenir du pied d'immeuble")
+    commerce: Court | None = Field(None, description="type de commerce ou orientation commerciale")
+    surface_m2: Annotated[Decimal, Field(ge=0, le=100000)] | None = None
+    plans: bool = False
+    remembrement: Texte | None = None
+
+
+class EtapePlanning(Modele):
+    etape: Court
+    date: Date
+
+
+class SourceFinancement(Modele):
+    type: Literal["fonds_propres", "pret", "subvention"]
+    financeur: Court
+    role: RoleSignataire | Literal["porteur"] = "autre"
+    montant: Montant
+
+
+class DemandeActionLogement(Modele):
+    pret: Montant | None = None
+    pret_duree_annees: Annotated[int, Field(ge=1, le=60)] | None = None
+    pret_differe_annees: Annotated[int, Field(ge=0, le=10)] | None = None
+    subvention: Montant | None = None
+    objet: Literal["travaux", "portage_foncier"] = "travaux"
+
+
+class Engagement(Modele):
+    logements: Annotated[int, Field(ge=0, le=2000)]
+    duree_annees: Annotated[int, Field(ge=0, le=99)]
+
+
+class Immeuble(Modele):
+    """An immeuble proposed to Action Logement: dossier ville line + dossier opérateur."""
+
+    id: Identifiant
+    adresse: Court | None = None
+    reference_cadastrale: Court | None = None
+    surface_m2: Annotated[Decimal, Field(gt=0, le=200000)] | None = None
+    proprietaire: Court | None = None
+    operateur: Operateur | None = None
+    localisation: Geometrie | None = Field(None, description="point ou géométrie de la parcelle")
+    description: Texte | None = None
+    maitrise_fonciere: MaitriseFonciere | None = None
+    logements_immeuble: Annotated[int, Field(ge=0, le=2000)] | None = Field(
+        None, description="logements de l'immeuble entier"
+    )
+    logements_maitrises: Annotated[int, Field(ge=0, le=2000)] | None = Field(
+        None, description="logements que l'opérateur maîtrise"
+    )
+    logements: Annotated[list[Logement], Field(max_length=2000)] | None = Field(
+        None, description="programmation, logement par logement"
+    )
+    travaux: Travaux | None = None
+    rez_de_chaussee: RezDeChaussee | None = None
+    plans: list[Literal["situation", "niveaux_etat_des_lieux", "niveaux_projet"]] | None = None
+    planning: list[EtapePlanning] | None = None
+    prix_de_revient: Montant | None = None
+    prix_de_revient_travaux: Montant | None = Field(None, description="coût des travaux, honoraires compris")
+    valeur_acquisition: Montant | None = None
+    plan_de_financement: list[SourceFinancement] | None = None
+    demande_action_logement: DemandeActionLogement | None = None
+    reservations: Engagement | None = None
+    loyers_maitrises: Engagement | None = Field(None, description="logements sous plafonds Anah et durée")
+    pieces: list[Identifiant] = []
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Immeuble:
+        if (
+            self.logements_immeuble is not None
+            and self.logements_maitrises is not None
+            and self.logements_maitrises > self.logements_immeuble
+        ):
+            raise ValueError("plus de logements maîtrisés que l'immeuble n'en compte")
+        count = len(self.logements) if self.logements is not None else None
+        for name in ("reservations", "loyers_maitrises"):
+            engagement = getattr(self, name)
+            if engagement is not None and count is not None and engagement.logements > count:
+                raise ValueError(f"{name} : {engagement.logements} logements engagés pour {count} logements programmés")
+        return self
+
+
+# --- Anah, ANRU, ORT -------------------------------------------------------------------------
+
+
+class DemandeAnah(Modele):
+    objet: Literal["chef_de_projet", "etudes", "suivi_animation"]
+    depense_annuelle_ht: Montant | None = None
+    taux_pct: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    montant: Montant | None = None
+
+
+class DispositifAnah(Modele):
+    id: Identifiant
+    type: Literal["OPAH-RU", "OPAH-CD", "OPAH", "plan_de_sauvegarde", "PIG", "RHI-THIRORI"]
+    etat: Literal["etudes_pre_operationnelles", "en_cours", "termine", "projete"]
+    maitre_ouvrage: Literal["ville", "epci", "departement", "autre"]
+    date_debut: Date | None = None
+    date_fin: Date | None = None
+    perimetre: Surface | None = None
+    objectifs_logements: Annotated[int, Field(ge=0, le=100000)] | None = None
+    reference_convention: bool | None = Field(
+        None, description="la convention ACV s'y réfère (date, périmètre, échéance)"
+    )
+    prolongation_prevue: bool | None = None
+    gouvernance_fusionnee: bool | None = Field(
+        None, description="instances de l'OPAH fusionnées avec celles du programme"
+    )
+    objectifs_comptes_dans_programme: bool | None = Field(
+        None, description="objectifs du PIG comptés dans ceux du programme"
+    )
+    coordination_maitres_ouvrage: bool | None = Field(None, description="coordination entre maîtres d'ouvrage décrite")
+    demandes: list[DemandeAnah] = []
+
+
+class Quartier(Modele):
+    code_qpv: Court
+    nom: Court
+    programme: Literal["NPNRU_national", "NPNRU_regional", "PNRQAD"]
+    perimetre: Surface | None = None
+    date_convention_anru: Date | None = None
+    date_comite_engagement: Date | None = Field(None, description="comité d'engagement NPNRU")
+    convention_anru_referencee: bool | None = Field(
+        None, description="la convention ACV et la convention pluriannuelle de renouvellement urbain se référencent"
+    )
+    coherence_projets: bool | None = Field(
+        None, description="objectifs, gouvernance, moyens et calendriers mis en cohérence"
+    )
+    articulation_pnrqad: bool | None = Field(None, description="comment le programme achève ou prolonge le PNRQAD")
+
+
+class SecteurORT(Modele):
+    id: Identifiant
+    nom: Court
+    commune_insee: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")]
+    centre_ville: bool = False
+    partie_urbanisee: bool = Field(False, description="partie déjà urbanisée (depuis la loi du 21 février 2022)")
+    geometrie: Surface | None = None
+    seuil_aec_m2: Annotated[int, Field(ge=0, le=1000000)] | None = Field(
+        None, description="surface de vente au-delà de laquelle la convention rétablit l'AEC"
+    )
+    seuil_aec_alimentaire_m2: Annotated[int, Field(ge=0, le=1000000)] | None = Field(
+        None, description="même seuil pour les commerces à prédominance alimentaire"
+    )
+
+
+class ORT(Modele):
+    date_signature: Date | None = None
+    duree_annees: Annotated[int, Field(ge=0, le=30)] | None = None
+    signataires: list[Signataire] | None = Field(
+        None, description="absent : ceux de la convention-cadre ACV (qui vaut ORT)"
+    )
+    derogation_ville_principale: Date | None = Field(None, description="date de la décision du préfet (L303-3)")
+    projet_revitalisation: bool | None = None
+    actions_habitat: bool | None = None
+    calendrier: bool | None = None
+    plan_financement: bool | None = None
+    secteurs: list[SecteurORT] = []
+
+    @field_validator("secteurs")
+    @classmethod
+    def _secteurs_uniques(cls, secteurs: list[SecteurORT]) -> list[SecteurORT]:
+        return _unique(secteurs, "id", "identifiant de secteur d'intervention")
+
+
+# Lists whose items must have distinct identifiers: field -> (identifier, French name).
+UNIQUE_KEYS = {
+    "fiches_actions": ("id", "identifiant de fiche action"),
+    "immeubles": ("id", "identifiant d'immeuble"),
+    "dispositifs_anah": ("id", "identifiant de dispositif Anah"),
+    "quartiers": ("code_qpv", "code QPV"),
+    "axes": ("numero", "axe"),
+}
+
+
+class Dossier(Modele):
+    """Un dossier Action Cœur de Ville."""
+
+    id: Identifiant
+    fictif: bool = Field(
+        False,
+        description="vrai pour un exemple ou un dossier synthétique : la ville n'existe pas ou le dossier est inventé",
+    )
+    collectivites: Collectivites
+    convention: Convention | None = None
+    gouvernance: Gouvernance | None = None
+    preparation: Preparation | None = None
+    perimetres: Perimetres | None = None
+    axes: list[Axe] | None = None
+    sujets_transversaux: SujetsTransversaux | None = None
+    fiches_actions: Annotated[list[FicheAction], Field(max_length=2000)] = []
+    indicateurs: list[Indicateur] | None = None
+    pieces: list[Piece] = []
+    immeubles: Annotated[list[Immeuble], Field(max_length=500)] = []
+    dispositifs_anah: list[DispositifAnah] | None = None
+    quartiers: list[Quartier] | None = Field(
+        None, description="absent : situation ANRU non déclarée ; [] : aucun quartier"
+    )
+    ort: ORT | None = None
+
+    @field_validator(*UNIQUE_KEYS)
+    @classmethod
+    def _identifiants_uniques(cls, items: list | None, info: ValidationInfo) -> list | None:
+        key, what = UNIQUE_KEYS[info.field_name]
+        return _unique(items, key, what)

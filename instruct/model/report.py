@@ -1,0 +1,89 @@
+"""What a check produces: findings (one rule, one entity, a status, the evidence and the
+source), verdicts per rule set and per entity instructed on its own, and the report that holds
+them. Every report format reads these; only the engine builds them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Entity:
+    type: str
+    id: str
+    label: str
+    path: str  # where it is in the dossier ("" for the dossier itself)
+
+
+SEVERITY_ORDER = {"bloquant": 0, "majeur": 1, "mineur": 2, "info": 3}
+STATUS_ORDER = {"non_conforme": 0, "incomplet": 1, "a_verifier": 2, "conforme": 3, "non_applicable": 4}
+GAPS = {"non_conforme", "incomplet", "a_verifier"}
+
+
+@dataclass
+class Finding:
+    rule: str
+    check: str | None
+    ruleset: str
+    title: str
+    status: str
+    severity: str
+    entity: Entity
+    message: str
+    remedy: str | None
+    source: str
+    citation: str | None
+    evidence: list[dict] = field(default_factory=list)
+    parameters: list[dict] = field(default_factory=list)
+
+    def sort_key(self) -> tuple:
+        return (
+            STATUS_ORDER[self.status],
+            SEVERITY_ORDER[self.severity],
+            self.rule,
+            self.check or "",
+            self.entity.type,
+            self.entity.id,
+        )
+
+    def comparable(self) -> tuple:
+        """What two evaluators must agree on."""
+        return (self.rule, self.check or "", self.entity.type, self.entity.id, self.status)
+
+
+@dataclass
+class RulesetResult:
+    code: str
+    title: str
+    verdict: str
+    counts: dict[str, int]
+
+
+@dataclass
+class EntityResult:
+    """Verdict for one entity instructed on its own (an immeuble for Action Logement)."""
+
+    type: str
+    id: str
+    label: str
+    verdict: str
+    counts: dict[str, int]
+
+
+@dataclass
+class Report:
+    dossier_id: str
+    commune: str
+    insee: str | None
+    fictif: bool
+    evaluated_on: dt.date
+    rulesets: dict[str, RulesetResult]
+    findings: list[Finding]
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+    entities: list[EntityResult] = field(default_factory=list)
+
+    @property
+    def recevable(self) -> bool:
+        return all(r.verdict == "recevable" for r in self.rulesets.values())

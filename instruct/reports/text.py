@@ -1,0 +1,150 @@
+"""Reports for a person: terminal text (colour when the terminal has it) and Markdown."""
+
+from __future__ import annotations
+
+from instruct.french import french_date
+from instruct.model.report import GAPS, Finding, Report
+
+VERDICTS = {"recevable": "RECEVABLE", "incomplet": "INCOMPLET", "non_recevable": "NON RECEVABLE"}
+STATUS_LABEL = {
+    "non_conforme": "NON CONFORME",
+    "incomplet": "INCOMPLET",
+    "a_verifier": "À VÉRIFIER",
+    "conforme": "conforme",
+    "non_applicable": "non applicable",
+}
+COLOURS = {
+    "non_conforme": "31",
+    "incomplet": "33",
+    "a_verifier": "36",
+    "conforme": "32",
+    "non_applicable": "90",
+    "recevable": "32",
+    "non_recevable": "31",
+}
+
+
+def _paint(text: str, key: str, colour: bool) -> str:
+    return f"\033[{COLOURS.get(key, '0')}m{text}\033[0m" if colour else text
+
+
+def evidence_line(f: Finding) -> str:
+    parts = []
+    for e in f.evidence:
+        where = f" ({e['path']})" if e["path"] else ""
+        parts.append(f"{e['label']} = {e['value']}{where}")
+    return "; ".join(parts)
+
+
+def piece_quotes(f: Finding) -> list[str]:
+    """The pieces a finding's values were read from: « fichier, page 3 : "texte" »."""
+    quotes = dict.fromkeys(
+        f"{q['fichier']}, {q['ou']} : « {q['texte']} »" for e in f.evidence for q in e.get("pieces", ())
+    )
+    return list(quotes)
+
+
+def render_text(report: Report, colour: bool = False, show_all: bool = False) -> str:
+    out = []
+    title = f"Dossier {report.dossier_id} — {report.commune} (INSEE {report.insee or 'non renseigné'})"
+    if report.fictif:
+        title += " — dossier fictif"
+    out.append(title)
+    out.append(f"Évalué au {french_date(report.evaluated_on)}")
+    for code, r in report.rulesets.items():
+        c = r.counts
+        out.append(
+            f"  {code:<6} {_paint(VERDICTS[r.verdict], r.verdict, colour):<16} "
+            f"{c['non_conforme']} non conforme(s), {c['incomplet']} incomplet(s), {c['a_verifier']} à vérifier, "
+            f"{c['conforme']} conforme(s), {c['non_applicable']} non applicable(s)"
+        )
+    if report.entities:
+        out.append("Immeubles (verdict par immeuble, règles retenues) :")
+        for e in report.entities:
+            c = e.counts
+            out.append(
+                f"  {_paint(VERDICTS[e.verdict], e.verdict, colour):<16} {e.label} — {c['non_conforme']} non conforme(s), {c['incomplet']} incomplet(s), {c['a_verifier']} à vérifier"
+            )
+    for note in report.notes:
+        out.append(f"  Note : {note}")
+    for code in report.rulesets:
+        group = sorted((f for f in report.findings if f.ruleset == code), key=Finding.sort_key)
+        gaps = [f for f in group if f.status in GAPS]
+        out.append("")
+        out.append(f"== {code} : {report.rulesets[code].title} — {len(gaps)} écart(s)")
+        for f in gaps:
+            out.append(
+                f"[{_paint(STATUS_LABEL[f.status], f.status, colour)}] {f.rule} ({f.severity}) {f.title} — {f.entity.label}"
+            )
+            out.append(f"    {f.message}")
+            if f.remedy:
+                out.append(f"    À fournir / corriger : {f.remedy}")
+            evidence = evidence_line(f)
+            if evidence:
+                out.append(f"    Éléments : {evidence}")
+            out += [f"    Lu dans : {quote}" for quote in piece_quotes(f)]
+            for p in f.parameters:
+                out.append(f"    Paramètre : {p['name']} = {p['value']} (depuis le {p['since']}) — {p['reference']}")
+            out.append(f"    Source : {f.source}")
+        rest = [f for f in group if f.status not in GAPS]
+        if show_all:
+            for f in rest:
+                out.append(
+                    f"[{_paint(STATUS_LABEL[f.status], f.status, colour)}] {f.rule} {f.title} — {f.entity.label} : {f.message}"
+                )
+        else:
+            ok = sum(1 for f in rest if f.status == "conforme")
+            na = len(rest) - ok
+            out.append(f"Vérifié et conforme : {ok} point(s) ; non applicable : {na} (--tout pour le détail).")
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report) -> str:
+    out = [f"# Rapport d'instruction — {report.commune} (INSEE {report.insee or 'non renseigné'})", ""]
+    if report.fictif:
+        out += ["*Dossier fictif (exemple ou synthétique).*", ""]
+    out += [f"Dossier `{report.dossier_id}`, évalué au {french_date(report.evaluated_on)}.", ""]
+    out += [
+        "| Jeu de règles | Verdict | Non conformes | Incomplets | À vérifier | Conformes | Non applicables |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for code, r in report.rulesets.items():
+        c = r.counts
+        out.append(
+            f"| {code} — {_md(r.title)} | **{VERDICTS[r.verdict]}** | {c['non_conforme']} | {c['incomplet']} | {c['a_verifier']} | {c['conforme']} | {c['non_applicable']} |"
+        )
+    if report.entities:
+        out += [
+            "",
+            "| Immeuble | Verdict | Non conformes | Incomplets | À vérifier |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for e in report.entities:
+            out.append(
+                f"| {_md(e.label)} | **{VERDICTS[e.verdict]}** | {e.counts['non_conforme']} | {e.counts['incomplet']} | {e.counts['a_verifier']} |"
+            )
+    for note in report.notes:
+        out += ["", f"> {note}"]
+    gaps = [f for f in report.findings if f.status in GAPS]
+    out += ["", "## Écarts", ""]
+    if gaps:
+        out += [
+            "| Règle | Gravité | Statut | Entité | Constat | À fournir | Source |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for f in gaps:
+            read = "".join(f"<br>Lu dans : {_md(q)}" for q in piece_quotes(f))
+            out.append(
+                f"| {f.rule} | {f.severity} | {STATUS_LABEL[f.status]} | {_md(f.entity.label)} | {_md(f.message)}{read} | {_md(f.remedy or '')} | {_md(f.source)} |"
+            )
+    else:
+        out.append("Aucun écart.")
+    out += ["", "## Vérifié et conforme", ""]
+    for f in report.findings:
+        if f.status == "conforme":
+            out.append(f"- {f.rule} {_md(f.title)} — {_md(f.entity.label)}")
+    return "\n".join(out) + "\n"

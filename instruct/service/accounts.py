@@ -1,0 +1,149 @@
+"""Accounts, sessions and who may see what.
+
+Passwords are hashed with argon2id; a session is a random token of which only the SHA-256 is
+stored, valid ACV_TOKEN_HOURS (8 h by default). A town (`collectivite`) sees its own commune's
+dossiers; an `instructeur` of a partner sees the dossiers of their territory (a département
+`dep:01` or a région `reg:84`) once deposited; an `admin` sees everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from instruct.service.storage import PARTENAIRES, ROLES, Dossier, Token, User, now
+
+HASHER = PasswordHasher()
+MIN_PASSWORD = 10
+
+
+class AccountError(ValueError):
+    """A French message for the person creating the account."""
+
+
+def token_hours() -> float:
+    return float(os.environ.get("ACV_TOKEN_HOURS", "8"))
+
+
+def create_user(
+    session: Session,
+    login: str,
+    password: str,
+    role: str,
+    *,
+    nom: str = "",
+    commune_insee: str | None = None,
+    partenaire: str | None = None,
+    territoire: str | None = None,
+) -> User:
+    if not re.fullmatch(r"[A-Za-z0-9._@-]{3,80}", login):
+        raise AccountError("identifiant invalide : 3 à 80 caractères parmi lettres, chiffres, . _ @ -")
+    if role not in ROLES:
+        raise AccountError(f"rôle inconnu : {role} (attendu : {', '.join(ROLES)})")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"mot de passe trop court : au moins {MIN_PASSWORD} caractères")
+    if role == "collectivite" and not (commune_insee and re.fullmatch(r"\d{5}|2[AB]\d{3}", commune_insee)):
+        raise AccountError("un compte collectivite a le code INSEE de sa commune (--commune 01053)")
+    if role == "instructeur":
+        if partenaire not in PARTENAIRES:
+            raise AccountError(f"un instructeur a un partenaire : {', '.join(PARTENAIRES)} (--partenaire)")
+        if not (territoire and re.fullmatch(r"dep:(\d{2}|2[AB]|97\d)|reg:\d{2}", territoire)):
+            raise AccountError(
+                "un instructeur a un territoire : dep:01 (département) ou reg:84 (région) (--territoire)"
+            )
+    if session.scalar(select(User).where(User.login == login)) is not None:
+        raise AccountError(f"identifiant déjà pris : {login}")
+    user = User(
+        login=login,
+        password_hash=HASHER.hash(password),
+        role=role,
+        nom=nom,
+        commune_insee=commune_insee if role == "collectivite" else None,
+        partenaire=partenaire if role == "instructeur" else None,
+        territoire=territoire if role == "instructeur" else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, login: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None or not user.active:
+        HASHER.hash(password)  # same time whether the login exists or not
+        return None
+    try:
+        HASHER.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = HASHER.hash(password)
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(session: Session, user: User) -> tuple[str, dt.datetime]:
+    token = secrets.token_urlsafe(32)
+    expires = now() + dt.timedelta(hours=token_hours())
+    session.add(Token(hash=_digest(token), user_id=user.id, expires_at=expires))
+    session.execute(delete(Token).where(Token.expires_at < now()))  # expired sessions are forgotten
+    return token, expires
+
+
+def user_of(session: Session, token: str | None) -> User | None:
+    """The active user behind an unexpired token, or None."""
+    if not token or len(token) > 200:
+        return None
+    row = session.get(Token, _digest(token))
+    if row is None:
+        return None
+    expires = (
+        row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
+    )  # SQLite drops the zone
+    if expires <= now() or not row.user.active:
+        return None
+    return row.user
+
+
+def close_session(session: Session, token: str) -> None:
+    session.execute(delete(Token).where(Token.hash == _digest(token)))
+
+
+# --- who may see what ---------------------------------------------------------------------------
+
+
+def in_territory(territoire: str | None, dossier: Dossier) -> bool:
+    if not territoire:
+        return False
+    kind, _, code = territoire.partition(":")
+    return (kind == "dep" and dossier.departement == code) or (kind == "reg" and dossier.region == code)
+
+
+def can_see(user: User, dossier: Dossier) -> bool:
+    if user.role == "admin":
+        return True
+    if user.role == "collectivite":
+        return dossier.commune_insee == user.commune_insee
+    return dossier.state != "brouillon" and in_territory(user.territoire, dossier)
+
+
+def visible_filter(user: User):
+    """The same rule as `can_see`, as a query condition."""
+    if user.role == "admin":
+        return True
+    if user.role == "collectivite":
+        return Dossier.commune_insee == user.commune_insee
+    kind, _, code = (user.territoire or "").partition(":")
+    place = Dossier.departement == code if kind == "dep" else Dossier.region == code
+    return (Dossier.state != "brouillon") & place

@@ -1,0 +1,33 @@
+"""Alembic environment: the connection comes from instruct.service.storage.upgrade (or, for
+`alembic` on the command line, from ACV_DATABASE_URL)."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from instruct.service.storage import Base, database_url
+
+target_metadata = Base.metadata
+
+
+def run() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        with create_engine(database_url()).connect() as own:
+            _migrate(own)
+            own.commit()
+    else:
+        _migrate(connection)
+
+
+def _migrate(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run()
