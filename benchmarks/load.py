@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import datetime as dt
 import math
 import os
@@ -268,10 +269,8 @@ class Served:
         try:
             process.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)  # the group this Popen created (start_new_session)
-            except ProcessLookupError:
-                pass
             process.wait(STOP_TIMEOUT)
         self.log.close()
 
@@ -370,14 +369,15 @@ def _client_loop(base: str, token: str, until: float, args, yaml: bytes, recorde
                 continue
             ident = created.json()["id"]
             recorder.call("liste", lambda: client.get("/api/dossiers"))
-            recorder.call("dossier", lambda: client.get(f"/api/dossiers/{ident}"))
+            recorder.call("dossier", lambda ident=ident: client.get(f"/api/dossiers/{ident}"))
             recorder.call(
                 "rapport_json",
-                lambda: client.get(f"/api/dossiers/{ident}/versions/1/rapport", params={"format": "json"}),
+                lambda ident=ident: client.get(f"/api/dossiers/{ident}/versions/1/rapport", params={"format": "json"}),
             )
             if args.version_every and loops % args.version_every == 0:
                 recorder.call(
-                    "version", lambda: client.post(f"/api/dossiers/{ident}/versions", files=upload, data=form)
+                    "version",
+                    lambda ident=ident: client.post(f"/api/dossiers/{ident}/versions", files=upload, data=form),
                 )
 
 
@@ -521,18 +521,21 @@ def scenario(
     w(row("overall", counted, window))
     login_ok = [s.seconds * 1e3 for s in logins.samples if 200 <= s.status < 300]
     w(
-        f"  session: {len(logins.samples)} logins at once before the window (argon2id): median {statistics.median(login_ok):.0f} ms, "
-        f"max {max(login_ok):.0f} ms, errors {len(logins.samples) - len(login_ok)}"
+        f"  session: {len(logins.samples)} logins at once before the window (argon2id): "
+        f"median {statistics.median(login_ok):.0f} ms, max {max(login_ok):.0f} ms, "
+        f"errors {len(logins.samples) - len(login_ok)}"
     )
     created = sum(1 for s in samples if s.kind == "depot" and 200 <= s.status < 300)
     w(
-        f"  dossiers of the commune at the end of the window: {created} (the list answers its first page: the 100 most recent)"
+        f"  dossiers of the commune at the end of the window: {created} "
+        "(the list answers its first page: the 100 most recent)"
     )
     ok_seq = [s.seconds * 1e3 for s in unloaded.samples if 200 <= s.status < 300]
     if ok_seq:
         w(
-            f"  unloaded (1 client, {len(unloaded.samples)} submissions in sequence, {args.baseline:.0f} s): median {statistics.median(ok_seq):.1f} ms, "
-            f"p95 {p95(ok_seq):.1f} ms, errors {len(unloaded.samples) - len(ok_seq)}"
+            f"  unloaded (1 client, {len(unloaded.samples)} submissions in sequence, {args.baseline:.0f} s): "
+            f"median {statistics.median(ok_seq):.1f} ms, p95 {p95(ok_seq):.1f} ms, "
+            f"errors {len(unloaded.samples) - len(ok_seq)}"
         )
     cores = os.cpu_count() or 1
     parts = [f"server {server_cpu / cpu_window:.2f}"]
@@ -705,14 +708,14 @@ def main() -> int:
         f"Python {platform.python_version()}, {platform.system()} {platform.machine()}"
     )
     print(
-        f"{args.clients} clients on loopback; per loop: submit {SAMPLE.relative_to(ROOT)} ({len(yaml)} bytes, no pieces, "
-        f"date {args.date}), list, dossier, JSON report"
+        f"{args.clients} clients on loopback; per loop: submit {SAMPLE.relative_to(ROOT)} "
+        f"({len(yaml)} bytes, no pieces, date {args.date}), list, dossier, JSON report"
         + (f", a new version every {args.version_every} loops" if args.version_every else "")
     )
     print("kinds: " + "; ".join(f"{k} = {v}" for k, v in LABELS.items()))
     print(
-        f"server: {' '.join(_relative(part) for part in acv_command())} serve --hote 127.0.0.1 --workers N, its own process; "
-        f"latencies as seen by the clients; p95 = nearest rank"
+        f"server: {' '.join(_relative(part) for part in acv_command())} serve --hote 127.0.0.1 --workers N, "
+        f"its own process; latencies as seen by the clients; p95 = nearest rank"
     )
     print()
 

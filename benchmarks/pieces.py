@@ -111,7 +111,7 @@ def main() -> None:
             ("lecture DOCX, convention (python-docx)", docx),
             ("lecture DOCX, convention allongée", long_docx),
         ):
-            docx_time, docx_piece = timed(lambda: read_piece(path), args.repeat)
+            docx_time, docx_piece = timed(lambda path=path: read_piece(path), args.repeat)
             paragraphs = sum(1 for b in docx_piece.blocks if b.where.startswith("paragraphe"))
             print(
                 f"{label:<46} {docx_time:>8.3f} {paragraphs / docx_time:>9.0f} paragraphes/s "
@@ -133,7 +133,8 @@ def main() -> None:
         print(f"{'sans pièces (dossier.yaml seul)':<46} {without:>8.3f}")
         print(f"{f'avec convention DOCX + avenant de {pages} pages':<46} {with_pieces:>8.3f}")
         print(
-            f"  dont lecture des pièces ≈ {with_pieces - without:.3f} s ; {compared} comparaisons dossier / pièces (X-05)"
+            f"  dont lecture des pièces ≈ {with_pieces - without:.3f} s ; "
+            f"{compared} comparaisons dossier / pièces (X-05)"
         )
 
 

@@ -245,7 +245,7 @@ class TemporaryPostgres:
         env.update(LC_ALL="C", LANG="C", HOME=str(self.dir), TZ=env.get("TZ", "UTC"))
         kwargs = {}
         if self.account is not None:
-            kwargs = dict(user=self.account.pw_uid, group=self.account.pw_gid, extra_groups=[])
+            kwargs = {"user": self.account.pw_uid, "group": self.account.pw_gid, "extra_groups": []}
         proc = subprocess.run(
             args,
             cwd=self.dir,

@@ -94,7 +94,10 @@ def test_evaluation_date_changes_the_outcome():
     """Montclair's convention is from March 2026: as of 2027-11-01 the 18 months have passed."""
     early = json.loads(run("check", str(SAMPLES / "montclair"), "--date", "2026-11-26", "--format", "json").stdout)
     late = json.loads(run("check", str(SAMPLES / "montclair"), "--date", "2027-11-01", "--format", "json").stdout)
-    status = lambda r: next(f["status"] for f in r["findings"] if f["rule"] == "PROG-07")
+
+    def status(report):
+        return next(f["status"] for f in report["findings"] if f["rule"] == "PROG-07")
+
     assert status(early) == "conforme" and status(late) == "non_conforme"
 
 
@@ -115,8 +118,10 @@ def test_real_referentiel_from_shared_data_knows_a_real_commune(tmp_path):
 def test_malformed_dossier_exits_2_with_french_paths_and_lines(tmp_path):
     bad = tmp_path / "dossier.yaml"
     bad.write_text(
-        "id: x\ncollectivites:\n  ville_centre: {nom: X, insee: '99101'}\n  intercommunalite: {nom: Y, siren: '999000001'}\n"
-        "fiches_actions:\n  - id: A\n    financement:\n      - {financeur: CDC, montant: -5}\n  - id: B\n    cout: beaucoup\n",
+        "id: x\ncollectivites:\n  ville_centre: {nom: X, insee: '99101'}\n"
+        "  intercommunalite: {nom: Y, siren: '999000001'}\n"
+        "fiches_actions:\n  - id: A\n    financement:\n      - {financeur: CDC, montant: -5}\n"
+        "  - id: B\n    cout: beaucoup\n",
         encoding="utf-8",
     )
     done = run("check", str(tmp_path))
