@@ -26,12 +26,13 @@ MOIS = (
 
 # --- reading --------------------------------------------------------------------------------------
 
-DATE_FORMS = "AAAA-MM-JJ, JJ/MM/AAAA ou JJ.MM.AAAA"
-_DATES = (
-    re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"),
-    re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})"),
-    re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})"),
-)
+# The ways a date may be typed, by the name the error messages give them.
+DATE_FORMS = {
+    "AAAA-MM-JJ": re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"),
+    "JJ/MM/AAAA": re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})"),
+    "JJ.MM.AAAA": re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})"),
+}
+ISO = ("AAAA-MM-JJ",)
 # Digits grouped by thousands with a space (plain, non-breaking or narrow) or a dot, and decimals
 # after a comma: "1 234 567,50", "1.234.567,50", "4 180 000".
 NUMBER = r"(\d{1,3}(?:[ \u202f\xa0.]\d{3})+|\d+)(?:,(\d+))?"
@@ -42,20 +43,22 @@ _AMOUNT = re.compile(r"\s*" + NUMBER + r"\s*(" + AMOUNT_UNITS + r")?\s*", re.IGN
 AMOUNT_EXAMPLES = "par exemple 1 234 567,50 ou 4 180 000 €"
 
 
-def parse_date(value: str | dt.date) -> dt.date:
-    """A date written AAAA-MM-JJ, JJ/MM/AAAA or JJ.MM.AAAA (a date is returned as it is);
-    ValueError with a French message naming the expected forms otherwise."""
+def parse_date(value: str | dt.date, forms: tuple[str, ...] = tuple(DATE_FORMS)) -> dt.date:
+    """A date written in one of `forms` (by default AAAA-MM-JJ, JJ/MM/AAAA or JJ.MM.AAAA; a date
+    is returned as it is); ValueError with a French message naming the expected forms otherwise.
+    Files and the command line take ISO only (`forms=ISO`), as they always have."""
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    for form in _DATES:
-        match = form.fullmatch(text)
+    for form in forms:
+        match = DATE_FORMS[form].fullmatch(text)
         if match:
             try:
                 return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
             except ValueError:
                 raise ValueError(f"date invalide « {text} » : ce jour n'existe pas") from None
-    raise ValueError(f"date invalide « {text} » : attendu {DATE_FORMS}")
+    expected = ", ".join(forms[:-1]) + " ou " + forms[-1] if len(forms) > 1 else forms[0]
+    raise ValueError(f"date invalide « {text} » : attendu {expected}")
 
 
 def _decimal(whole: str, decimals: str | None) -> Decimal:

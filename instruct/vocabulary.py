@@ -105,18 +105,46 @@ def canonical_partner(name: str) -> str:
     back stripped and in lower case, for the caller to accept or refuse with its own list."""
     text = name.strip().lower()
     hyphenated = text.replace("_", "-")
-    return hyphenated if hyphenated in Partenaire._value2member_map_ else text
+    return hyphenated if hyphenated in {p.value for p in Partenaire} else text
 
 
-# Orders and groups used to sort and count findings.
-SEVERITY_ORDER = {g: n for n, g in enumerate(Gravite)}
-STATUS_ORDER = {
-    s: n
-    for n, s in enumerate(
-        (Statut.NON_CONFORME, Statut.INCOMPLET, Statut.A_VERIFIER, Statut.CONFORME, Statut.NON_APPLICABLE)
-    )
+# Orders and groups used to sort and count findings (plain strings, as findings hold them).
+SEVERITY_ORDER = {g.value: n for n, g in enumerate(Gravite)}
+_WORST_FIRST = (Statut.NON_CONFORME, Statut.INCOMPLET, Statut.A_VERIFIER, Statut.CONFORME, Statut.NON_APPLICABLE)
+STATUS_ORDER = {s.value: n for n, s in enumerate(_WORST_FIRST)}
+GAP_STATUSES = tuple(s.value for s in _WORST_FIRST[:3])  # what a town must act on, the worst first
+GAPS = frozenset(GAP_STATUSES)
+
+# value -> French label, for templates and reports (which may capitalise them).
+STATUT_LIBELLES = {s.value: s.libelle for s in Statut}
+VERDICT_LIBELLES = {v.value: v.libelle for v in Verdict}
+
+
+class EtatDossier(StrEnum):
+    """Where a dossier stands in the service's instruction workflow (service.workflow)."""
+
+    BROUILLON = "brouillon"
+    DEPOSE = "depose"
+    EN_INSTRUCTION = "en_instruction"
+    A_COMPLETER = "a_completer"
+    ACCEPTE = "accepte"
+    REFUSE = "refuse"
+    SANS_SUITE = "sans_suite"
+
+    @property
+    def libelle(self) -> str:
+        return ETAT_LIBELLES[self]
+
+
+ETAT_LIBELLES = {
+    EtatDossier.BROUILLON: "brouillon",
+    EtatDossier.DEPOSE: "déposé",
+    EtatDossier.EN_INSTRUCTION: "en instruction",
+    EtatDossier.A_COMPLETER: "à compléter",
+    EtatDossier.ACCEPTE: "accepté",
+    EtatDossier.REFUSE: "refusé",
+    EtatDossier.SANS_SUITE: "classé sans suite",
 }
-GAPS = frozenset({Statut.NON_CONFORME, Statut.INCOMPLET, Statut.A_VERIFIER})  # what a town must act on
 
 
 # --- the five axes ------------------------------------------------------------------------------
