@@ -1,10 +1,101 @@
-"""French display of values: dates dd/mm/yyyy, amounts "1 234,50 €", areas, shares."""
+"""French numbers, amounts and dates, written once: reading them (`parse_date`, `parse_amount`,
+`find_amount`) and displaying them (dates dd/mm/yyyy, amounts "1 234,50 €",
+areas, shares). Every parser of the package calls these."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+# --- reading --------------------------------------------------------------------------------------
+
+# The ways a date may be typed, by the name the error messages give them.
+DATE_FORMS = {
+    "AAAA-MM-JJ": re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"),
+    "JJ/MM/AAAA": re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})"),
+    "JJ.MM.AAAA": re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})"),
+}
+ISO = ("AAAA-MM-JJ",)
+# Digits grouped by thousands with a space (plain, non-breaking or narrow) or a dot, and decimals
+# after a comma: "1 234 567,50", "1.234.567,50", "4 180 000".
+NUMBER = r"(\d{1,3}(?:[ \u202f\xa0.]\d{3})+|\d+)(?:,(\d+))?"
+# Units after an amount, and what they multiply it by.
+AMOUNT_UNITS = r"m€|millions? d'euros|k€|€|euros?"
+_AMOUNT_IN_TEXT = re.compile(NUMBER + r"\s*(" + AMOUNT_UNITS + ")", re.IGNORECASE)
+_AMOUNT = re.compile(r"\s*" + NUMBER + r"\s*(" + AMOUNT_UNITS + r")?\s*", re.IGNORECASE)
+AMOUNT_EXAMPLES = "par exemple 1 234 567,50 ou 4 180 000 €"
+
+
+def parse_date(value: str | dt.date, forms: tuple[str, ...] = tuple(DATE_FORMS)) -> dt.date:
+    """A date written in one of `forms` (by default AAAA-MM-JJ, JJ/MM/AAAA or JJ.MM.AAAA; a date
+    is returned as it is); ValueError with a French message naming the expected forms otherwise.
+    Files and the command line take ISO only (`forms=ISO`), as they always have."""
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for form in forms:
+        match = DATE_FORMS[form].fullmatch(text)
+        if match:
+            try:
+                return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+            except ValueError:
+                raise ValueError(f"date invalide « {text} » : ce jour n'existe pas") from None
+    expected = ", ".join(forms[:-1]) + " ou " + forms[-1] if len(forms) > 1 else forms[0]
+    raise ValueError(f"date invalide « {text} » : attendu {expected}")
+
+
+def _decimal(whole: str, decimals: str | None) -> Decimal:
+    digits = re.sub(r"[ \u202f\xa0.]", "", whole)
+    return Decimal(f"{digits}.{decimals or 0}")
+
+
+def _scaled(value: Decimal, unit: str | None) -> Decimal:
+    unit = (unit or "").lower()
+    if unit.startswith("m"):
+        value *= 1_000_000
+    elif unit == "k€":
+        value *= 1000
+    return value.quantize(Decimal("0.01"))
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount in euros, the whole text: "1 234 567,50", "1.234.567,50 €", "4 180 000 €",
+    "32 k€", "1,2 M€" -> Decimal with two decimals."""
+    match = _AMOUNT.fullmatch(str(text))
+    if not match:
+        raise ValueError(f"montant invalide « {str(text).strip()} » : attendu {AMOUNT_EXAMPLES}")
+    return _scaled(_decimal(match.group(1), match.group(2)), match.group(3))
+
+
+def find_amount(text: str) -> Decimal | None:
+    """The first amount with its unit in running text ("… pour 1 234 567,50 € TTC"), or None."""
+    match = _AMOUNT_IN_TEXT.search(text)
+    if not match:
+        return None
+    try:
+        return _scaled(_decimal(match.group(1), match.group(2)), match.group(3))
+    except InvalidOperation:
+        return None
+
+
+# --- display --------------------------------------------------------------------------------------
 
 
 def french_number(value: Decimal | int, decimals: int = 0) -> str:

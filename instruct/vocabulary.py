@@ -1,14 +1,192 @@
-"""The programme's words, written once: the five axes, the signatories a convention needs, the
-parts of the convention-cadre and of the avenant de projet (the guide's trames). The rules, the
-piece reader, the checklists and the reports all read these tables."""
+"""The programme's words, written once: statuses, severities, verdicts, stages and partners with
+their French labels; the five axes; the signatories a convention needs; the parts of the
+convention-cadre and of the avenant de projet (the guide's trames). The rules, the piece reader,
+the sample pieces, the checklists and the reports all read these tables.
 
-AXES = {
-    1: "De la réhabilitation à la restructuration, vers une offre attractive de l'habitat en centre-ville",
-    2: "Favoriser un développement économique et commercial équilibré",
-    3: "Développer l'accessibilité, la mobilité et les connexions",
-    4: "Mettre en valeur les formes urbaines, l'espace public et le patrimoine",
-    5: "Fournir l'accès aux équipements, aux services publics, à l'offre culturelle et de loisirs",
+The enumerations are `StrEnum`s: a member is equal to the string stored in reports, JSON and the
+database (`Statut.CONFORME == "conforme"`), so none of those formats changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Statut(StrEnum):
+    """A finding's status. Definition order is the order of the counts in a report."""
+
+    CONFORME = "conforme"
+    NON_CONFORME = "non_conforme"
+    INCOMPLET = "incomplet"
+    A_VERIFIER = "a_verifier"
+    NON_APPLICABLE = "non_applicable"
+
+    @property
+    def libelle(self) -> str:
+        return {"non_conforme": "non conforme", "a_verifier": "à vérifier", "non_applicable": "non applicable"}.get(
+            self, str(self)
+        )
+
+
+class Gravite(StrEnum):
+    """A rule's severity, the gravest first."""
+
+    BLOQUANT = "bloquant"
+    MAJEUR = "majeur"
+    MINEUR = "mineur"
+    INFO = "info"
+
+    @property
+    def libelle(self) -> str:
+        return str(self)
+
+
+class Verdict(StrEnum):
+    """The verdict of a rule set, or of an entity instructed on its own."""
+
+    RECEVABLE = "recevable"
+    INCOMPLET = "incomplet"
+    NON_RECEVABLE = "non_recevable"
+
+    @property
+    def libelle(self) -> str:
+        return "non recevable" if self is Verdict.NON_RECEVABLE else str(self)
+
+
+class Etape(StrEnum):
+    """When the town must provide what a rule needs (the checklists' sections)."""
+
+    INITIALISATION = "initialisation"
+    DEPLOIEMENT = "deploiement"
+    OPERATEUR = "operateur"
+
+    @property
+    def libelle(self) -> str:
+        return {"deploiement": "déploiement", "operateur": "opérateur"}.get(self, str(self))
+
+
+class Partenaire(StrEnum):
+    """Who instructs: the `partenaire:` of the rule sets (`--partenaire`, checklist file names)
+    and the partner of an instructeur's account. One spelling, with a hyphen: `action-logement`.
+
+    `ddt` (the State's departmental services, for the préfet) has accounts but no rule set of its
+    own: its instructeurs read the programme, ORT and coherence rule sets."""
+
+    PROGRAMME = "programme"
+    ACTION_LOGEMENT = "action-logement"
+    ANAH = "anah"
+    ANRU = "anru"
+    ORT = "ort"
+    COHERENCE = "coherence"
+    DDT = "ddt"
+
+    @property
+    def libelle(self) -> str:
+        return PARTENAIRE_LIBELLES[self]
+
+
+PARTENAIRE_LIBELLES = {
+    Partenaire.PROGRAMME: "Programme Action Cœur de Ville",
+    Partenaire.ACTION_LOGEMENT: "Action Logement",
+    Partenaire.ANAH: "Anah",
+    Partenaire.ANRU: "ANRU",
+    Partenaire.ORT: "Opération de revitalisation de territoire",
+    Partenaire.COHERENCE: "Cohérence entre partenaires",
+    Partenaire.DDT: "DDT",
 }
+# The partners an instructeur account may belong to.
+PARTENAIRES_INSTRUCTEURS = (Partenaire.ACTION_LOGEMENT, Partenaire.ANAH, Partenaire.ANRU, Partenaire.DDT)
+
+
+def canonical_partner(name: str) -> str:
+    """A partner name as typed (`action_logement`, `Action-Logement`) in its one spelling
+    (`action-logement`). Anything else (a rule set code such as `AL-V`, an unknown name) comes
+    back stripped and in lower case, for the caller to accept or refuse with its own list."""
+    text = name.strip().lower()
+    hyphenated = text.replace("_", "-")
+    return hyphenated if hyphenated in {p.value for p in Partenaire} else text
+
+
+# Orders and groups used to sort and count findings (plain strings, as findings hold them).
+SEVERITY_ORDER = {g.value: n for n, g in enumerate(Gravite)}
+_WORST_FIRST = (Statut.NON_CONFORME, Statut.INCOMPLET, Statut.A_VERIFIER, Statut.CONFORME, Statut.NON_APPLICABLE)
+STATUS_ORDER = {s.value: n for n, s in enumerate(_WORST_FIRST)}
+GAP_STATUSES = tuple(s.value for s in _WORST_FIRST[:3])  # what a town must act on, the worst first
+GAPS = frozenset(GAP_STATUSES)
+
+# value -> French label, for templates and reports (which may capitalise them).
+STATUT_LIBELLES = {s.value: s.libelle for s in Statut}
+VERDICT_LIBELLES = {v.value: v.libelle for v in Verdict}
+
+
+class EtatDossier(StrEnum):
+    """Where a dossier stands in the service's instruction workflow (service.workflow)."""
+
+    BROUILLON = "brouillon"
+    DEPOSE = "depose"
+    EN_INSTRUCTION = "en_instruction"
+    A_COMPLETER = "a_completer"
+    ACCEPTE = "accepte"
+    REFUSE = "refuse"
+    SANS_SUITE = "sans_suite"
+
+    @property
+    def libelle(self) -> str:
+        return ETAT_LIBELLES[self]
+
+
+ETAT_LIBELLES = {
+    EtatDossier.BROUILLON: "brouillon",
+    EtatDossier.DEPOSE: "déposé",
+    EtatDossier.EN_INSTRUCTION: "en instruction",
+    EtatDossier.A_COMPLETER: "à compléter",
+    EtatDossier.ACCEPTE: "accepté",
+    EtatDossier.REFUSE: "refusé",
+    EtatDossier.SANS_SUITE: "classé sans suite",
+}
+
+
+# --- the five axes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Axe:
+    numero: int
+    libelle: str  # the guide's wording (« Déclinaison suivant 5 axes thématiques »): rules, reports
+    titre_piece: str  # the wording the generated sample pieces print (their text stays byte-identical)
+
+
+AXES_PROGRAMME = (
+    Axe(
+        1,
+        "De la réhabilitation à la restructuration, vers une offre attractive de l'habitat en centre-ville",
+        "De la réhabilitation à la restructuration : vers une offre attractive de l'habitat en centre-ville",
+    ),
+    Axe(
+        2,
+        "Favoriser un développement économique et commercial équilibré",
+        "Favoriser un développement économique et commercial équilibré",
+    ),
+    Axe(
+        3,
+        "Développer l'accessibilité, la mobilité et les connexions",
+        "Développer l'accessibilité, la mobilité et les connexions",
+    ),
+    Axe(
+        4,
+        "Mettre en valeur les formes urbaines, l'espace public et le patrimoine",
+        "Mettre en valeur les formes urbaines, l'espace public et le patrimoine",
+    ),
+    Axe(
+        5,
+        "Fournir l'accès aux équipements, aux services publics, à l'offre culturelle et de loisirs",
+        "Fournir l'accès aux équipements et services publics",  # the guide's groupes de travail
+    ),
+)
+AXES = {a.numero: a.libelle for a in AXES_PROGRAMME}
+AXES_PIECES = {a.numero: a.titre_piece for a in AXES_PROGRAMME}
+
 
 SIGNATAIRES_REQUIS = {
     "ville_centre": "la ville-centre",
@@ -20,29 +198,159 @@ SIGNATAIRES_REQUIS = {
     "anru": "l'ANRU (quartier NPNRU ou PNRQAD concerné)",
 }
 
-TRAME_CONVENTION = {
-    "parties": "Parties",
-    "preambule_objectifs": "Préambule et objectifs poursuivis",
-    "engagement_parties": "Engagement général des parties",
-    "organisation_comite_projet": "Organisation des collectivités et comité de projet",
-    "duree_evolution_fonctionnement": "Durée, évolution et fonctionnement général de la convention",
-    "phase_initialisation": "Phase d'initialisation avec tableau récapitulatif des études et actions matures (calendrier, budget, partenaires financeurs)",
-    "suivi_evaluation": "Modalités de suivi et évaluation",
-    "traitement_litiges": "Traitement des litiges",
-    "annexe_fiches_matures": "Annexe : fiches actions matures",
+
+# --- the trames -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartieTrame:
+    """One part of a trame. `motif` is the reader's pattern, searched in a numbered heading's
+    text once lower-cased, accents and typographic signs folded (documents.read.normal); a part
+    whose code starts with `annexe` is only looked for in annex headings."""
+
+    code: str
+    libelle: str  # the guide's wording: rules, reports, checklists
+    titre_piece: str  # the heading the generated sample pieces write
+    motif: str
+
+    @property
+    def annexe(self) -> bool:
+        return self.code.startswith("annexe")
+
+
+# In the guide's order (P1 « Une trame de convention cadre »), which is also the order the reader
+# tries the patterns in.
+TRAME_CONVENTION_PARTIES = (
+    PartieTrame(
+        "parties",
+        "Parties",
+        "Les parties",
+        r"^(les |des )?parties( a la convention| signataires)?$|designation des parties",
+    ),
+    PartieTrame(
+        "preambule_objectifs",
+        "Préambule et objectifs poursuivis",
+        "Préambule et objectifs poursuivis",
+        r"preambule|objectifs poursuivis",
+    ),
+    PartieTrame(
+        "engagement_parties",
+        "Engagement général des parties",
+        "Engagement général des parties",
+        r"engagements? (general |generaux )?des parties",
+    ),
+    PartieTrame(
+        "organisation_comite_projet",
+        "Organisation des collectivités et comité de projet",
+        "Organisation des collectivités et comité de projet",
+        r"organisation des collectivites|comite de projet",
+    ),
+    PartieTrame(
+        "duree_evolution_fonctionnement",
+        "Durée, évolution et fonctionnement général de la convention",
+        "Durée, évolution et fonctionnement général de la convention",
+        r"duree,? evolution|fonctionnement general de la convention",
+    ),
+    PartieTrame(
+        "phase_initialisation",
+        "Phase d'initialisation avec tableau récapitulatif des études et actions matures "
+        "(calendrier, budget, partenaires financeurs)",
+        "Phase d'initialisation",
+        r"phase d'initialisation",
+    ),
+    PartieTrame(
+        "suivi_evaluation",
+        "Modalités de suivi et évaluation",
+        "Modalités de suivi et d'évaluation",
+        r"suivi et (d')?evaluation",
+    ),
+    PartieTrame("traitement_litiges", "Traitement des litiges", "Traitement des litiges", r"litiges"),
+    PartieTrame(
+        "annexe_fiches_matures",
+        "Annexe : fiches actions matures",
+        "Fiches actions matures",
+        r"fiches? actions? matures?",
+    ),
+)
+
+# P2 « Contenu de l'avenant(s) à la convention ».
+TRAME_AVENANT_PARTIES = (
+    PartieTrame(
+        "diagnostic_afom",
+        "Résultats du diagnostic (analyse AFOM)",
+        "Diagnostic du territoire (analyse AFOM)",
+        r"diagnostic|afom",
+    ),
+    PartieTrame(
+        "objectifs_generaux_et_par_axe",
+        "Objectifs généraux du projet et par axe",
+        "Objectifs généraux et par axe",
+        r"objectifs generaux",
+    ),
+    PartieTrame(
+        "perimetres_intervention",
+        "Périmètres d'intervention",
+        "Périmètres d'intervention",
+        r"perimetres? d'intervention",
+    ),
+    PartieTrame("plan_actions", "Plan d'actions", "Plan d'actions", r"plan d'actions?"),
+    PartieTrame("calendrier_general", "Calendrier général", "Calendrier général", r"^calendrier"),
+    PartieTrame(
+        "budget_financement",
+        "Budget et financement (montant total, part cofinanceurs / part porteur)",
+        "Budget et financement",
+        r"budget|financement",
+    ),
+    PartieTrame("annexe_livrables_etudes", "Annexe : livrables des études", "Livrables des études", r"livrables"),
+    PartieTrame(
+        "annexe_document_presentation",
+        "Annexe : document de présentation du projet",
+        "Document de présentation du projet",
+        r"document de presentation",
+    ),
+    PartieTrame(
+        "annexe_plan_perimetres",
+        "Annexe : plan des périmètres d'intervention",
+        "Plan des périmètres",
+        r"plan des perimetres",
+    ),
+    PartieTrame(
+        "annexe_calendrier_detaille",
+        "Annexe : calendrier détaillé du projet",
+        "Calendrier détaillé",
+        r"calendrier",
+    ),
+    PartieTrame("annexe_budget_detaille", "Annexe : budget détaillé du projet", "Budget détaillé", r"budget"),
+    PartieTrame("annexe_fiches_actions", "Annexe : fiches actions", "Fiches actions", r"fiches? actions?"),
+)
+
+# code -> the guide's label, for the rules' elements and the reconciliation.
+TRAME_CONVENTION = {p.code: p.libelle for p in TRAME_CONVENTION_PARTIES}
+TRAME_AVENANT = {p.code: p.libelle for p in TRAME_AVENANT_PARTIES}
+# The kind of piece (documents.read) -> its trame.
+TRAMES = {"convention_cadre": TRAME_CONVENTION_PARTIES, "avenant": TRAME_AVENANT_PARTIES}
+
+
+# The generated sample convention writes its phase d'initialisation article before the durée
+# article; every other piece follows the guide's order.
+ORDRE_PIECES = {
+    "convention_cadre": (
+        "parties",
+        "preambule_objectifs",
+        "engagement_parties",
+        "organisation_comite_projet",
+        "phase_initialisation",
+        "duree_evolution_fonctionnement",
+        "suivi_evaluation",
+        "traitement_litiges",
+        "annexe_fiches_matures",
+    ),
+    "avenant": tuple(p.code for p in TRAME_AVENANT_PARTIES),
 }
 
-TRAME_AVENANT = {
-    "diagnostic_afom": "Résultats du diagnostic (analyse AFOM)",
-    "objectifs_generaux_et_par_axe": "Objectifs généraux du projet et par axe",
-    "perimetres_intervention": "Périmètres d'intervention",
-    "plan_actions": "Plan d'actions",
-    "calendrier_general": "Calendrier général",
-    "budget_financement": "Budget et financement (montant total, part cofinanceurs / part porteur)",
-    "annexe_livrables_etudes": "Annexe : livrables des études",
-    "annexe_document_presentation": "Annexe : document de présentation du projet",
-    "annexe_plan_perimetres": "Annexe : plan des périmètres d'intervention",
-    "annexe_calendrier_detaille": "Annexe : calendrier détaillé du projet",
-    "annexe_budget_detaille": "Annexe : budget détaillé du projet",
-    "annexe_fiches_actions": "Annexe : fiches actions",
-}
+
+def titres_pieces(kind: str, annexes: bool) -> dict[str, str]:
+    """code -> heading in the generated pieces of `kind` (convention_cadre, avenant), in the
+    order they write them: the body parts, or the annexes."""
+    parts = {p.code: p for p in TRAMES[kind]}
+    return {code: parts[code].titre_piece for code in ORDRE_PIECES[kind] if parts[code].annexe == annexes}

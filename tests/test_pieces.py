@@ -10,8 +10,10 @@ import pytest
 from builders import make_docx, make_pdf
 from conftest import acv_command
 
-from instruct.documents.extract import HEADINGS_CONVENTION, summary, trame
-from instruct.documents.read import MAX_PAGES, dates, parse_amount, read_piece
+from instruct.documents.extract import summary, trame
+from instruct.documents.read import MAX_PAGES, dates, read_piece
+from instruct.french import find_amount
+from instruct.vocabulary import TRAME_CONVENTION_PARTIES
 
 TRAME = [
     "Article 1 – Parties",
@@ -37,7 +39,7 @@ def test_complete_convention_docx_has_every_part_with_where(tmp_path):
     piece = read_piece(
         make_convention(tmp_path / "convention.docx", TRAME, [("Intitulé", "Coût"), ("Halle", "1,2 M€")])
     )
-    parts = trame(piece, HEADINGS_CONVENTION)
+    parts = trame(piece, TRAME_CONVENTION_PARTIES)
     assert set(parts) == {
         "parties",
         "preambule_objectifs",
@@ -92,7 +94,7 @@ def test_avenant_pdf_with_pages(tmp_path):
     ],
 )
 def test_french_amounts(text, value):
-    assert parse_amount(text) == (Decimal(value) if value else None)
+    assert find_amount(text) == (Decimal(value) if value else None)
 
 
 def test_french_dates():

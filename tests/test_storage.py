@@ -7,10 +7,22 @@ import threading
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from instruct.service import accounts
-from instruct.service.storage import Base, Blob, Dossier, Version, VersionFile, make_engine, put_blob, sessions, upgrade
+from instruct.service.storage import (
+    Base,
+    Blob,
+    Dossier,
+    User,
+    Version,
+    VersionFile,
+    downgrade,
+    make_engine,
+    put_blob,
+    sessions,
+    upgrade,
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +90,53 @@ def test_passwords_are_hashed_and_sessions_expire(engine, monkeypatch):
         assert accounts.user_of(session, token) is None
         with pytest.raises(accounts.AccountError, match="trop court"):
             accounts.create_user(session, "court", "abc", "admin")
+
+
+def test_migration_0002_gives_accounts_the_rules_spelling_of_action_logement(engine):
+    """An account stored as `action_logement` (before 0002) reads `action-logement` after it."""
+    upgrade(engine)
+    login = f"al-ancien-{engine.dialect.name}"
+    downgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (login, password_hash, role, nom, partenaire, territoire, active, created_at) "
+                "VALUES (:login, 'x', 'instructeur', '', 'action_logement', 'dep:01', :active, CURRENT_TIMESTAMP)"
+            ),
+            {"login": login, "active": True},
+        )
+    upgrade(engine)
+    with sessions(engine)() as session:
+        assert session.scalar(select(User.partenaire).where(User.login == login)) == "action-logement"
+        assert session.scalar(select(func.count()).where(User.partenaire == "action_logement")) == 0
+    downgrade(engine, "0001")  # and back: the old spelling again
+    with sessions(engine)() as session:
+        assert session.scalar(select(User.partenaire).where(User.login == login)) == "action_logement"
+    upgrade(engine)
+
+
+def test_accounts_take_either_spelling_of_a_partner_and_store_one(engine):
+    upgrade(engine)
+    with sessions(engine)() as session:
+        for n, spelling in enumerate(("action_logement", "Action-Logement")):
+            user = accounts.create_user(
+                session,
+                f"al{n}{engine.dialect.name}",
+                "un-mot-de-passe",
+                "instructeur",
+                partenaire=spelling,
+                territoire="dep:01",
+            )
+            assert user.partenaire == "action-logement"
+        with pytest.raises(accounts.AccountError, match="action-logement, anah, anru, ddt"):
+            accounts.create_user(
+                session,
+                f"x{engine.dialect.name}",
+                "un-mot-de-passe",
+                "instructeur",
+                partenaire="logement",
+                territoire="dep:01",
+            )
 
 
 def test_the_same_new_file_stored_by_two_transactions_at_once(engine):

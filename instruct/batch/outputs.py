@@ -18,17 +18,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from instruct.french import french_date, french_number
+from instruct.vocabulary import GAP_STATUSES, SEVERITY_ORDER, STATUT_LIBELLES, VERDICT_LIBELLES
 
 CSV_NAME, XLSX_NAME, HTML_NAME = "synthese.csv", "synthese.xlsx", "tableau-de-bord.html"
-SEVERITIES = ("bloquant", "majeur", "mineur", "info")
-GAP_STATUSES = ("non_conforme", "incomplet", "a_verifier")  # worst first
-VERDICTS = ("recevable", "incomplet", "non_recevable", "erreur")  # global verdict of a row, JSON index order
-VERDICT_LABEL = {
-    "recevable": "recevable",
-    "incomplet": "incomplet",
-    "non_recevable": "non recevable",
-    "erreur": "illisible",
-}
+SEVERITIES = tuple(SEVERITY_ORDER)
+VERDICT_LABEL = {**VERDICT_LIBELLES, "erreur": "illisible"}  # a row's verdict; erreur: the dossier was not read
+VERDICTS = tuple(VERDICT_LABEL)  # JSON index order
 VERDICT_SYMBOL = {"recevable": "✔", "incomplet": "◐", "non_recevable": "✘", "erreur": "⚠"}
 VERDICT_CLASS = {"recevable": "vr", "incomplet": "vi", "non_recevable": "vn", "erreur": "ve"}
 # Cell fill and text colour, the same in the page and in the workbook (text contrast ≥ 7:1).
@@ -38,7 +33,7 @@ COLOURS = {
     "non_recevable": ("F9D0D0", "8A0C0C"),
     "erreur": ("E4E4E4", "2B2B2B"),
 }
-STATUS_LABEL = {"non_conforme": "non conforme", "incomplet": "incomplet", "a_verifier": "à vérifier"}
+STATUS_LABEL = {status: STATUT_LIBELLES[status] for status in GAP_STATUSES}
 TOP_RULES = 15
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MISSING = "_"  # région or département not known (filter value)

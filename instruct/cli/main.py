@@ -11,15 +11,17 @@ from pathlib import Path
 
 from instruct.cli import batch as cli_batch
 from instruct.errors import InputError, Problem
+from instruct.french import ISO, parse_date
+from instruct.vocabulary import canonical_partner
 
 EXIT_OK, EXIT_GAPS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"date invalide « {text} » : attendu AAAA-MM-JJ") from None
+        return parse_date(text, ISO)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,7 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     checklist = sub.add_parser(
         "checklist", help="liste des pièces et informations à fournir, générée depuis les règles"
     )
-    checklist.add_argument("--partenaire", required=True, help="programme, action-logement, anah, anru, ort, coherence")
+    checklist.add_argument(
+        "--partenaire",
+        required=True,
+        type=canonical_partner,
+        help="programme, action-logement, anah, anru, ort, coherence",
+    )
     checklist.add_argument("--etape", choices=("initialisation", "deploiement", "operateur"))
     checklist.add_argument("--format", choices=("markdown", "docx"), default="markdown")
     checklist.add_argument(
@@ -111,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, choices=("collectivite", "instructeur", "admin"))
     create.add_argument("--nom", default="")
     create.add_argument("--commune", help="collectivite : code INSEE de la commune")
-    create.add_argument("--partenaire", help="instructeur : action_logement, anah, anru ou ddt")
+    create.add_argument("--partenaire", type=canonical_partner, help="instructeur : action-logement, anah, anru ou ddt")
     create.add_argument("--territoire", help="instructeur : dep:01 (département) ou reg:84 (région)")
     create.add_argument("--base", help="URL de la base")
     listing = users_sub.add_parser("list", help="lister les comptes")

@@ -12,8 +12,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
-from instruct.documents.read import HEADING, PieceText, Row, dates, normal, parse_amount, table_columns
+from instruct.documents.read import HEADING, PieceText, Row, dates, normal, table_columns
+from instruct.french import find_amount
+from instruct.vocabulary import TRAMES, PartieTrame
 
 
 @dataclass(frozen=True)
@@ -99,33 +102,8 @@ def _numero(piece: PieceText) -> int | None:
 # --- trame --------------------------------------------------------------------------------------
 
 # Parts of the convention-cadre (PROG-04) and of the avenant (PROG-09), recognised in numbered
-# headings ("Article 5 –", "V.", "Annexe 1 –"); parts named annexe_* only in annex headings.
-HEADINGS_CONVENTION = {
-    "parties": r"^(les |des )?parties( a la convention| signataires)?$|designation des parties",
-    "preambule_objectifs": r"preambule|objectifs poursuivis",
-    "engagement_parties": r"engagements? (general |generaux )?des parties",
-    "organisation_comite_projet": r"organisation des collectivites|comite de projet",
-    "duree_evolution_fonctionnement": r"duree,? evolution|fonctionnement general de la convention",
-    "phase_initialisation": r"phase d'initialisation",
-    "suivi_evaluation": r"suivi et (d')?evaluation",
-    "traitement_litiges": r"litiges",
-    "annexe_fiches_matures": r"fiches? actions? matures?",
-}
-HEADINGS_AVENANT = {
-    "diagnostic_afom": r"diagnostic|afom",
-    "objectifs_generaux_et_par_axe": r"objectifs generaux",
-    "perimetres_intervention": r"perimetres? d'intervention",
-    "plan_actions": r"plan d'actions?",
-    "calendrier_general": r"^calendrier",
-    "budget_financement": r"budget|financement",
-    "annexe_livrables_etudes": r"livrables",
-    "annexe_document_presentation": r"document de presentation",
-    "annexe_plan_perimetres": r"plan des perimetres",
-    "annexe_calendrier_detaille": r"calendrier",
-    "annexe_budget_detaille": r"budget",
-    "annexe_fiches_actions": r"fiches? actions?",
-}
-TRAMES = {"convention_cadre": HEADINGS_CONVENTION, "avenant": HEADINGS_AVENANT}
+# headings ("Article 5 –", "V.", "Annexe 1 –") by the patterns of vocabulary.TRAMES; parts
+# named annexe_* only in annex headings.
 
 
 def _lines(piece: PieceText) -> list[tuple[str, str]]:
@@ -139,16 +117,16 @@ def _lines(piece: PieceText) -> list[tuple[str, str]]:
     ]
 
 
-def trame(piece: PieceText, patterns: dict[str, str]) -> dict[str, Quote]:
+def trame(piece: PieceText, parts: tuple[PartieTrame, ...]) -> dict[str, Quote]:
     found: dict[str, Quote] = {}
     for line, where in _lines(piece):
         if len(line) > 160 or not HEADING.match(line):
             continue
         annex = normal(line).startswith("annexe")
         text = normal(HEADING.sub("", line, count=1)).lstrip("-:. ")
-        for code, pattern in patterns.items():
-            if code not in found and code.startswith("annexe") == annex and re.search(pattern, text):
-                found[code] = Quote(piece.file, where, line)
+        for part in parts:
+            if part.code not in found and part.annexe == annex and re.search(part.motif, text):
+                found[part.code] = Quote(piece.file, where, line)
                 break
     return found
 
@@ -318,7 +296,7 @@ def financement(text: str) -> list[tuple[str, Decimal]]:
     """ "Anah : 40 000,00 € ; Ville : 20 000 €" -> [("Anah", 40000), ("Ville", 20000)]."""
     out = []
     for part in re.split(r"\s*[;\n]\s*", text):
-        amount = parse_amount(part)
+        amount = find_amount(part)
         name = re.split(r"\s*:\s*|\s+\d", part, maxsplit=1)[0].strip(" ,-–")
         if amount is not None and name:
             out.append((name, amount))
@@ -332,16 +310,11 @@ def actions(piece: PieceText) -> list[Action]:
         if "intitule" not in columns or not ({"cout", "maitre_ouvrage", "calendrier"} & set(columns)):
             continue
         for row in table[1:]:
-
-            def cell(name: str) -> str | None:
-                index = columns.get(name)
-                value = row.cells[index].strip() if index is not None and index < len(row.cells) else ""
-                return value or None
-
+            cell = partial(_cell, row, columns)
             if cell("intitule") is None or table_columns(row.cells) == columns:  # empty, or a repeated header
                 continue
             debut, fin = calendrier(cell("calendrier") or "")
-            cout = parse_amount(cell("cout") or "")
+            cout = find_amount(cell("cout") or "")
             out.append(
                 Action(
                     cell("id"),
@@ -355,6 +328,13 @@ def actions(piece: PieceText) -> list[Action]:
                 )
             )
     return out
+
+
+def _cell(row: Row, columns: dict[str, int], name: str) -> str | None:
+    """The stripped text of the row's cell under column `name`, None when empty or absent."""
+    index = columns.get(name)
+    value = row.cells[index].strip() if index is not None and index < len(row.cells) else ""
+    return value or None
 
 
 def _merged_tables(piece: PieceText) -> list[list[Row]]:
@@ -386,7 +366,7 @@ def budget(piece: PieceText) -> dict[str, tuple[Decimal, Quote]]:
         plain = normal(line)
         for name, pattern in BUDGET.items():
             if name not in found and re.search(pattern, plain):
-                amount = parse_amount(line)
+                amount = find_amount(line)
                 if amount is not None:
                     found[name] = (amount, Quote(piece.file, where, line[:240]))
     return found
@@ -439,11 +419,11 @@ def summary(piece: PieceText, kind: str | None = None) -> dict:
     reading = read(piece, kind)
     amounts, found_dates = [], []
     for line, where in _lines(piece):
-        value = parse_amount(line)
+        value = find_amount(line)
         if value is not None:
             amounts.append({"montant": str(value), "ou": where, "texte": line[:160]})
         found_dates += [{"date": day.isoformat(), "ou": where, "texte": line[:160]} for day in dates(line)]
-    parts = TRAMES.get(reading.kind or "", {})
+    parts = [p.code for p in TRAMES.get(reading.kind or "", ())]
 
     def party(p: Party) -> dict:
         return {

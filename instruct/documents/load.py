@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from instruct.documents.reconcile import Documents, compare, document_files, fill, get_path, quotes_for, read_files
 from instruct.errors import InputError, Problem, format_path
-from instruct.model.dossier import DATE_MAX, DATE_MIN, Dossier
+from instruct.model.dossier import Dossier
+from instruct.model.fields import DATE_MAX, DATE_MIN
 from instruct.yamlio import line_index, line_of, parse, read_text
 
 DOSSIER_FILES = ("dossier.yaml", "dossier.yml", "dossier.json")

@@ -1,6 +1,7 @@
 """Reading the pieces a town sends (PDF, DOCX): text and tables with where they were found, and
-the French ways of writing dates and amounts. A bad file is a finding, never a crash: corrupt, encrypted, scanned (no text), too big,
-a zip bomb, too long to read.
+the French ways of writing dates in running text (amounts: french.find_amount). A bad file is
+a finding, never a crash: corrupt, encrypted, scanned (no text), too big, a zip bomb, too long
+to read.
 
 Limits: MAX_BYTES per file, MAX_PAGES per PDF, MAX_SECONDS per document, and for a DOCX the
 total uncompressed size and compression ratio of the archive. python-docx parses its XML
@@ -20,10 +21,10 @@ import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from instruct.documents.tables import Fragment, collector, page_tables
+from instruct.french import MOIS, parse_date
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 300
@@ -238,7 +239,8 @@ def _read_pdf_pages(path: Path, piece: PieceText) -> None:
         if piece.blocks:  # the pages before the damage were read
             piece.truncated = True
             piece.problems.append(
-                f"PDF endommagé : lecture arrêtée après la page {piece.blocks[-1].where.split()[-1]} ({type(exc).__name__})"
+                f"PDF endommagé : lecture arrêtée après la page {piece.blocks[-1].where.split()[-1]} "
+                f"({type(exc).__name__})"
             )
         else:
             piece.problems.append(f"PDF illisible ou corrompu ({type(exc).__name__})")
@@ -252,7 +254,8 @@ def _read_docx(path: Path, piece: PieceText) -> None:
             packed = max(1, sum(i.compress_size for i in infos))
             if unzipped > MAX_UNZIPPED or unzipped / packed > MAX_RATIO:
                 piece.problems.append(
-                    f"archive DOCX suspecte (taille décompressée {unzipped} octets, rapport {unzipped // packed}) : non lue"
+                    f"archive DOCX suspecte (taille décompressée {unzipped} octets, "
+                    f"rapport {unzipped // packed}) : non lue"
                 )
                 return
     except zipfile.BadZipFile:
@@ -295,54 +298,14 @@ HEADING = re.compile(
 )
 
 
-AMOUNT = re.compile(
-    r"(\d{1,3}(?:[ \u202f\xa0.]\d{3})+|\d+)(?:,(\d+))?\s*(m€|millions? d'euros|k€|€|euros?)", re.IGNORECASE
-)
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """ "1 234 567,50 €" -> 1234567.50 ; "1,2 M€" -> 1200000 ; "32 k€" -> 32000."""
-    match = AMOUNT.search(text)
-    if not match:
-        return None
-    whole = re.sub(r"[ \u202f\xa0.]", "", match.group(1))
-    try:
-        value = Decimal(f"{whole}.{match.group(2) or 0}")
-    except InvalidOperation:
-        return None
-    unit = match.group(3).lower()
-    if unit.startswith("m"):
-        value *= 1_000_000
-    elif unit == "k€":
-        value *= 1000
-    return value.quantize(Decimal("0.01"))
-
-
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "janvier",
-            "fevrier",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "aout",
-            "septembre",
-            "octobre",
-            "novembre",
-            "decembre",
-        ],
-        1,
-    )
-}
+# Month names as `normal` writes them ("fevrier", "aout"), from french.MOIS.
+MONTHS = {normal(name): number for number, name in enumerate(MOIS, 1)}
 DATE_WORDS = re.compile(r"\b(\d{1,2})(?:er)? (" + "|".join(MONTHS) + r") (\d{4})\b")
-DATE_NUM = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+DATE_NUM = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
 
 
 def dates(text: str) -> list[dt.date]:
+    """Dates in running text: « 1er février 2019 », « 28 septembre 2018 », then « 28/09/2018 »."""
     out = []
     plain = normal(text)
     for d, m, y in DATE_WORDS.findall(plain):
@@ -350,9 +313,9 @@ def dates(text: str) -> list[dt.date]:
             out.append(dt.date(int(y), MONTHS[m], int(d)))
         except ValueError:
             continue
-    for d, m, y in DATE_NUM.findall(plain):
+    for written in DATE_NUM.findall(plain):
         try:
-            out.append(dt.date(int(y), int(m), int(d)))
+            out.append(parse_date(written))
         except ValueError:
             continue
     return out

@@ -6,75 +6,31 @@ dates are dates, perimeters are GeoJSON geometries (WGS 84 longitude/latitude).
 Convention for absent information: a whole section left out means "not provided" (the rules
 that need it say `incomplet`); inside a section that is provided, an item left out means the
 town declares it does not have it (the rules say `non_conforme`).
+
+The building blocks (bounds, base model, geometries) are in model.fields, the immeubles proposed
+to Action Logement in model.immeuble.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
-from shapely.geometry.base import BaseGeometry
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from instruct.model.geometry import GeometryError, to_shape
-
-# Bounds that catch absurd input (a typo of three zeros) rather than real limits.
-MONTANT_MAX = Decimal("10000000000")  # 10 Md€
-DATE_MIN = dt.date(1950, 1, 1)
-DATE_MAX = dt.date(2100, 12, 31)
-
-Montant = Annotated[Decimal, Field(ge=0, le=MONTANT_MAX, decimal_places=2)]
-Date = Annotated[dt.date, Field(ge=DATE_MIN, le=DATE_MAX)]
-Texte = Annotated[str, Field(min_length=1, max_length=20000)]
-Court = Annotated[str, Field(min_length=1, max_length=500)]
-Identifiant = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
-
-
-class Modele(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
-
-
-def _unique(items: list | None, key: str, what: str) -> list | None:
-    """Refuse two items of a list with the same identifier (French message naming them)."""
-    counts = Counter(getattr(i, key) for i in items or [])
-    doubles = sorted(str(v) for v, n in counts.items() if n > 1)
-    if doubles:
-        raise ValueError(f"{what} en double : {', '.join(doubles)}")
-    return items
-
-
-class Geometrie(Modele):
-    """A GeoJSON geometry: Point, Polygon or MultiPolygon, longitude/latitude WGS 84."""
-
-    model_config = ConfigDict(extra="allow")
-    type: Literal["Point", "MultiPoint", "Polygon", "MultiPolygon"]
-    coordinates: list[Any]
-
-    _shape: BaseGeometry | None = PrivateAttr(None)
-
-    @model_validator(mode="after")
-    def _valide(self) -> Geometrie:
-        try:
-            self._shape = to_shape({"type": self.type, "coordinates": self.coordinates})
-        except GeometryError as exc:
-            raise ValueError(str(exc)) from None
-        return self
-
-    @property
-    def shape(self) -> BaseGeometry:
-        """The validated shapely geometry (built once, at validation)."""
-        if self._shape is None:
-            self._shape = to_shape({"type": self.type, "coordinates": self.coordinates})
-        return self._shape
-
-
-class Surface(Geometrie):
-    """A perimeter: a Polygon or MultiPolygon (a point has no area to compare)."""
-
-    type: Literal["Polygon", "MultiPolygon"]
-
+from instruct.model.fields import (
+    Court,
+    Date,
+    Geometrie,
+    Identifiant,
+    Modele,
+    Montant,
+    RoleSignataire,
+    Surface,
+    Texte,
+    refuse_duplicates,
+)
+from instruct.model.immeuble import Immeuble
 
 # --- Collectivités ---------------------------------------------------------------------
 
@@ -108,20 +64,6 @@ class Collectivites(Modele):
 
 
 # --- Convention --------------------------------------------------------------------------
-
-RoleSignataire = Literal[
-    "ville_centre",
-    "intercommunalite",
-    "prefet",
-    "cdc",
-    "action_logement",
-    "anah",
-    "anru",
-    "region",
-    "departement",
-    "autre_commune",
-    "autre",
-]
 
 
 class Signataire(Modele):
@@ -206,7 +148,7 @@ class Convention(Modele):
     @field_validator("avenants")
     @classmethod
     def _numeros_uniques(cls, avenants: list[Avenant]) -> list[Avenant]:
-        return _unique(avenants, "numero", "numéro d'avenant")
+        return refuse_duplicates(avenants, "numero", "numéro d'avenant")
 
 
 # --- Gouvernance -------------------------------------------------------------------------
@@ -370,121 +312,6 @@ class Piece(Modele):
     )
 
 
-# --- Action Logement: immeubles (dossier ville + dossier opérateur) ---------------------------
-
-
-class Logement(Modele):
-    typologie: Literal["T1", "T2", "T3", "T4", "T5+"]
-    surface_habitable_m2: Annotated[Decimal, Field(gt=0, le=1000)]
-    loyer_mensuel: Montant | None = None
-    sous_plafonds_anah: bool | None = Field(None, description="loyer et ressources sous les plafonds Anah")
-    reserve_salaries: bool | None = Field(None, description="droit de réservation Action Logement")
-
-
-class MaitriseFonciere(Modele):
-    mode: Literal["DUP", "acquisition", "RHI", "promesse"]
-    etat: Literal["envisagee", "engagee", "acquise"] | None = Field(
-        None, description="envisagée, engagée (procédure en cours, promesse signée) ou acquise"
-    )
-    date: Date | None = None
-
-
-class Operateur(Modele):
-    nom: Court
-    type: Literal["organisme_hlm", "investisseur_prive", "sem", "collectivite", "epf", "autre"]
-    siren: Annotated[str, Field(pattern=r"^\d{9}$")] | None = None
-    autres_acteurs: list[Court] = []
-
-
-class Travaux(Modele):
-    parties_communes: Texte | None = None
-    parties_privatives: Texte | None = None
-    montant: Montant | None = None
-
-
-class RezDeChaussee(Modele):
-    devenir: Texte | None = Field(None, description="devenir du pied d'immeuble")
-    commerce: Court | None = Field(None, description="type de commerce ou orientation commerciale")
-    surface_m2: Annotated[Decimal, Field(ge=0, le=100000)] | None = None
-    plans: bool = False
-    remembrement: Texte | None = None
-
-
-class EtapePlanning(Modele):
-    etape: Court
-    date: Date
-
-
-class SourceFinancement(Modele):
-    type: Literal["fonds_propres", "pret", "subvention"]
-    financeur: Court
-    role: RoleSignataire | Literal["porteur"] = "autre"
-    montant: Montant
-
-
-class DemandeActionLogement(Modele):
-    pret: Montant | None = None
-    pret_duree_annees: Annotated[int, Field(ge=1, le=60)] | None = None
-    pret_differe_annees: Annotated[int, Field(ge=0, le=10)] | None = None
-    subvention: Montant | None = None
-    objet: Literal["travaux", "portage_foncier"] = "travaux"
-
-
-class Engagement(Modele):
-    logements: Annotated[int, Field(ge=0, le=2000)]
-    duree_annees: Annotated[int, Field(ge=0, le=99)]
-
-
-class Immeuble(Modele):
-    """An immeuble proposed to Action Logement: dossier ville line + dossier opérateur."""
-
-    id: Identifiant
-    adresse: Court | None = None
-    reference_cadastrale: Court | None = None
-    surface_m2: Annotated[Decimal, Field(gt=0, le=200000)] | None = None
-    proprietaire: Court | None = None
-    operateur: Operateur | None = None
-    localisation: Geometrie | None = Field(None, description="point ou géométrie de la parcelle")
-    description: Texte | None = None
-    maitrise_fonciere: MaitriseFonciere | None = None
-    logements_immeuble: Annotated[int, Field(ge=0, le=2000)] | None = Field(
-        None, description="logements de l'immeuble entier"
-    )
-    logements_maitrises: Annotated[int, Field(ge=0, le=2000)] | None = Field(
-        None, description="logements que l'opérateur maîtrise"
-    )
-    logements: Annotated[list[Logement], Field(max_length=2000)] | None = Field(
-        None, description="programmation, logement par logement"
-    )
-    travaux: Travaux | None = None
-    rez_de_chaussee: RezDeChaussee | None = None
-    plans: list[Literal["situation", "niveaux_etat_des_lieux", "niveaux_projet"]] | None = None
-    planning: list[EtapePlanning] | None = None
-    prix_de_revient: Montant | None = None
-    prix_de_revient_travaux: Montant | None = Field(None, description="coût des travaux, honoraires compris")
-    valeur_acquisition: Montant | None = None
-    plan_de_financement: list[SourceFinancement] | None = None
-    demande_action_logement: DemandeActionLogement | None = None
-    reservations: Engagement | None = None
-    loyers_maitrises: Engagement | None = Field(None, description="logements sous plafonds Anah et durée")
-    pieces: list[Identifiant] = []
-
-    @model_validator(mode="after")
-    def _coherent(self) -> Immeuble:
-        if (
-            self.logements_immeuble is not None
-            and self.logements_maitrises is not None
-            and self.logements_maitrises > self.logements_immeuble
-        ):
-            raise ValueError("plus de logements maîtrisés que l'immeuble n'en compte")
-        count = len(self.logements) if self.logements is not None else None
-        for name in ("reservations", "loyers_maitrises"):
-            engagement = getattr(self, name)
-            if engagement is not None and count is not None and engagement.logements > count:
-                raise ValueError(f"{name} : {engagement.logements} logements engagés pour {count} logements programmés")
-        return self
-
-
 # --- Anah, ANRU, ORT -------------------------------------------------------------------------
 
 
@@ -565,7 +392,7 @@ class ORT(Modele):
     @field_validator("secteurs")
     @classmethod
     def _secteurs_uniques(cls, secteurs: list[SecteurORT]) -> list[SecteurORT]:
-        return _unique(secteurs, "id", "identifiant de secteur d'intervention")
+        return refuse_duplicates(secteurs, "id", "identifiant de secteur d'intervention")
 
 
 # Lists whose items must have distinct identifiers: field -> (identifier, French name).
@@ -607,4 +434,4 @@ class Dossier(Modele):
     @classmethod
     def _identifiants_uniques(cls, items: list | None, info: ValidationInfo) -> list | None:
         key, what = UNIQUE_KEYS[info.field_name]
-        return _unique(items, key, what)
+        return refuse_duplicates(items, key, what)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from instruct.vocabulary import GAPS, SEVERITY_ORDER, STATUS_ORDER
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -16,9 +18,7 @@ class Entity:
     path: str  # where it is in the dossier ("" for the dossier itself)
 
 
-SEVERITY_ORDER = {"bloquant": 0, "majeur": 1, "mineur": 2, "info": 3}
-STATUS_ORDER = {"non_conforme": 0, "incomplet": 1, "a_verifier": 2, "conforme": 3, "non_applicable": 4}
-GAPS = {"non_conforme", "incomplet", "a_verifier"}
+__all__ = ["GAPS", "SEVERITY_ORDER", "STATUS_ORDER", "Entity", "EntityResult", "Finding", "Report", "RulesetResult"]
 
 
 @dataclass

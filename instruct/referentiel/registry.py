@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from instruct.errors import InputError, Problem
+from instruct.french import parse_date
 from instruct.yamlio import read_text
 
 ACV_FILE = "acv-communes.csv"
@@ -54,13 +55,10 @@ class Referentiel:
 
 
 def _date(text: str) -> dt.date | None:
-    text = text.strip()
-    for parse in (dt.date.fromisoformat, lambda t: dt.datetime.strptime(t, "%d/%m/%Y").date()):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    return None
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None
 
 
 def load_ort_registry(path: Path) -> tuple[dict[str, OrtRegistre], dict[str, int]]:

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from instruct.french import french_date
 from instruct.model.report import GAPS, Finding, Report
+from instruct.vocabulary import STATUT_LIBELLES, VERDICT_LIBELLES
 
-VERDICTS = {"recevable": "RECEVABLE", "incomplet": "INCOMPLET", "non_recevable": "NON RECEVABLE"}
-STATUS_LABEL = {
-    "non_conforme": "NON CONFORME",
-    "incomplet": "INCOMPLET",
-    "a_verifier": "À VÉRIFIER",
-    "conforme": "conforme",
-    "non_applicable": "non applicable",
-}
+# Verdicts and gaps are shouted; what needs nothing is not.
+VERDICTS = {value: label.upper() for value, label in VERDICT_LIBELLES.items()}
+STATUS_LABEL = {value: label.upper() if value in GAPS else label for value, label in STATUT_LIBELLES.items()}
 COLOURS = {
     "non_conforme": "31",
     "incomplet": "33",

@@ -37,11 +37,12 @@ from instruct.facts import FACT_TYPES, FieldSpec
 from instruct.rules import conditions as C
 from instruct.rules.figures import Figure, FigureError, parse_figures
 from instruct.rules.parameters import Parameter, load_parameters
+from instruct.vocabulary import Etape, Gravite, Statut, canonical_partner
 from instruct.yamlio import line_index, line_of, parse, read_text
 
-SEVERITIES = ("bloquant", "majeur", "mineur", "info")
-STATUSES = ("conforme", "non_conforme", "incomplet", "a_verifier", "non_applicable")
-STAGES = ("initialisation", "deploiement", "operateur")
+SEVERITIES = tuple(g.value for g in Gravite)
+STATUSES = tuple(s.value for s in Statut)
+STAGES = tuple(e.value for e in Etape)
 RULE_KEYS = {
     "id",
     "check",
@@ -164,7 +165,7 @@ class Catalogue:
         any partner they relate to. Catalogue order is kept."""
         if not partenaires:
             return list(self.rulesets.values())
-        wanted = {p.lower() for p in partenaires}
+        wanted = {canonical_partner(p) for p in partenaires}
         names = {rs.partenaire for rs in self.rulesets.values()} | {rs.code.lower() for rs in self.rulesets.values()}
         unknown = sorted(wanted - names)
         if unknown:

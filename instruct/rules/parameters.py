@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from instruct.errors import InputError, Problem
+from instruct.french import ISO, parse_date
 from instruct.yamlio import parse, read_text
 
 UNITS = {
@@ -73,10 +74,8 @@ class Parameter:
 
 
 def _date(raw: Any) -> dt.date | None:
-    if isinstance(raw, dt.date):
-        return raw
     try:
-        return dt.date.fromisoformat(str(raw))
+        return parse_date(raw, ISO)
     except ValueError:
         return None
 

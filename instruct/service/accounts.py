@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from instruct.service.storage import PARTENAIRES, ROLES, Dossier, Token, User, now
+from instruct.vocabulary import canonical_partner
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 10
@@ -53,6 +54,7 @@ def create_user(
     if role == "collectivite" and not (commune_insee and re.fullmatch(r"\d{5}|2[AB]\d{3}", commune_insee)):
         raise AccountError("un compte collectivite a le code INSEE de sa commune (--commune 01053)")
     if role == "instructeur":
+        partenaire = canonical_partner(partenaire or "")
         if partenaire not in PARTENAIRES:
             raise AccountError(f"un instructeur a un partenaire : {', '.join(PARTENAIRES)} (--partenaire)")
         if not (territoire and re.fullmatch(r"dep:(\d{2}|2[AB]|97\d)|reg:\d{2}", territoire)):

@@ -62,6 +62,7 @@ from instruct.service.usecases import (
     summaries,
     summary,
 )
+from instruct.vocabulary import canonical_partner
 
 
 class LimitBody:
@@ -453,6 +454,7 @@ def create_app(
     def checklist(partenaire: str, etape: str | None = None, format: str = "markdown") -> Response:
         from instruct.reports import checklist as lists
 
+        partenaire = canonical_partner(partenaire)
         if partenaire not in lists.partners(catalogue):
             raise HTTPException(404, f"partenaire inconnu : {partenaire} ({', '.join(lists.partners(catalogue))})")
         if format == "docx":

@@ -32,36 +32,30 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from instruct.errors import InputError, Problem
-from instruct.french import french_date
+from instruct.french import french_date, parse_date
 from instruct.model.report import GAPS
 from instruct.reports.text import piece_quotes
 from instruct.service import accounts, uploads, workflow
 from instruct.service import usecases as service
 from instruct.service.storage import Dossier, Event, Note, User, version_files
+from instruct.vocabulary import (
+    PARTENAIRES_INSTRUCTEURS,
+    STATUT_LIBELLES,
+    VERDICT_LIBELLES,
+    Partenaire,
+    canonical_partner,
+)
 
 HERE = Path(__file__).parent
 LOGIN_COOKIE = "acv_connexion"  # the login form's token, before any session
 PARIS = ZoneInfo("Europe/Paris")
 
-VERDICTS = {"recevable": "recevable", "incomplet": "incomplet", "non_recevable": "non recevable"}
-STATUSES = {
-    "non_conforme": "non conforme",
-    "incomplet": "incomplet",
-    "a_verifier": "à vérifier",
-    "conforme": "conforme",
-    "non_applicable": "non applicable",
-}
+VERDICTS = VERDICT_LIBELLES
+STATUSES = STATUT_LIBELLES
 GAP_HEADINGS = {"non_conforme": "Non conformes", "incomplet": "Incomplets", "a_verifier": "À vérifier"}
 ROLES = {"collectivite": "collectivité", "instructeur": "instructeur", "admin": "administrateur"}
-PARTNERS = {"action_logement": "Action Logement", "anah": "Anah", "anru": "ANRU", "ddt": "DDT"}
-RULESET_PARTNERS = {
-    "programme": "Programme Action Cœur de Ville",
-    "action-logement": "Action Logement",
-    "anah": "Anah",
-    "anru": "ANRU",
-    "ort": "Opération de revitalisation de territoire",
-    "coherence": "Cohérence entre partenaires",
-}
+PARTNERS = {p.value: p.libelle for p in PARTENAIRES_INSTRUCTEURS}
+RULESET_PARTNERS = {p.value: p.libelle for p in Partenaire}
 ACTIONS = {
     "depose": "Déposer le dossier",
     "en_instruction": "Passer en instruction",
@@ -320,7 +314,7 @@ def dossiers(request: Request) -> Response:
     params = request.query_params
     etat, partenaire, territoire = (
         params.get("etat", ""),
-        params.get("partenaire", ""),
+        canonical_partner(params.get("partenaire", "")),
         params.get("territoire", "").strip(),
     )
     partners = {
@@ -391,12 +385,10 @@ def _date(text: str) -> dt.date:
     text = text.strip()
     if not text:
         return dt.date.today()
-    for parse in (dt.date.fromisoformat, lambda t: dt.datetime.strptime(t, "%d/%m/%Y").date()):
-        try:
-            return parse(text)
-        except ValueError:
-            pass
-    raise InputError("envoi", [Problem("date", "date d'évaluation invalide : jj/mm/aaaa")])
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise InputError("envoi", [Problem("date", f"date d'évaluation : {error}")]) from None
 
 
 def _problems(exc: InputError) -> list[dict]:

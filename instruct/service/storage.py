@@ -34,12 +34,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
+from instruct.vocabulary import PARTENAIRES_INSTRUCTEURS, EtatDossier
+
 DEFAULT_URL = "sqlite:///acv-instruct.sqlite3"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 ROLES = ("collectivite", "instructeur", "admin")
-PARTENAIRES = ("action_logement", "anah", "anru", "ddt")
-STATES = ("brouillon", "depose", "en_instruction", "a_completer", "accepte", "refuse", "sans_suite")
+PARTENAIRES = tuple(p.value for p in PARTENAIRES_INSTRUCTEURS)  # an instructeur's partner
+STATES = tuple(e.value for e in EtatDossier)
 
 
 def now() -> dt.datetime:
@@ -205,8 +207,17 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def upgrade(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest Alembic revision."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Create or upgrade the schema to the newest Alembic revision (or to `revision`)."""
+    _migrate(engine, "upgrade", revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema and its stored values back to `revision` (the migrations' own tests)."""
+    _migrate(engine, "downgrade", revision)
+
+
+def _migrate(engine: Engine, direction: str, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -214,7 +225,7 @@ def upgrade(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        getattr(command, direction)(config, revision)
 
 
 def sessions(engine: Engine) -> sessionmaker[Session]:

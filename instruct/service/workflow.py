@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from instruct.service.storage import Dossier, Event, StoredReport, User, now
+from instruct.vocabulary import EtatDossier
 
 TRANSITIONS: dict[tuple[str, str], set[str]] = {
     ("brouillon", "depose"): {"collectivite"},
@@ -22,15 +23,7 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
 }
 REASON_REQUIRED = {"a_completer", "refuse", "sans_suite"}
 EDITABLE = {"brouillon", "a_completer"}  # a town may add a version
-LABELS = {
-    "brouillon": "brouillon",
-    "depose": "déposé",
-    "en_instruction": "en instruction",
-    "a_completer": "à compléter",
-    "accepte": "accepté",
-    "refuse": "refusé",
-    "sans_suite": "classé sans suite",
-}
+LABELS = {e.value: e.libelle for e in EtatDossier}
 
 
 @dataclass
