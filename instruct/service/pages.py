@@ -139,16 +139,18 @@ def _problems(exc: InputError) -> list[dict]:
     return [{"path": p.path, "line": p.line, "message": p.message} for p in exc.problems]
 
 
+def _towns_only(request: Request, me: User) -> Response:
+    return error_page(request, 403, "Dépôt réservé aux collectivités", "Seule une collectivité dépose un dossier.", me)
+
+
 @router.get("/dossiers/nouveau")
 def new_page(request: Request) -> Response:
     with request.app.state.sessions() as session:
         me = logged_in(request, session)
         if me is None:
             return to_login(request)
-        if me.role != "collectivite":
-            return error_page(
-                request, 403, "Dépôt réservé aux collectivités", "Seule une collectivité dépose un dossier.", me
-            )
+        if not usecases.may_submit(me):
+            return _towns_only(request, me)
         return page(request, "nouveau.html", 200, me, problems=[], date="")
 
 
@@ -169,10 +171,8 @@ def _new_submit(request: Request, form: FormData) -> Response:
             return to_login(request)
         if not csrf_ok(request, form):
             return forbidden(request, me)
-        if me.role != "collectivite":
-            return error_page(
-                request, 403, "Dépôt réservé aux collectivités", "Seule une collectivité dépose un dossier.", me
-            )
+        if not usecases.may_submit(me):
+            return _towns_only(request, me)
         date = form_text(form, "date", 20)
         try:
             files = uploads.from_uploads(*_uploads(form))
@@ -300,7 +300,7 @@ def _dossier_page(
         note_error=note_error,
         form_values=form_values or {},
         can_note=usecases.may_write_notes(me),
-        can_upload=me.role == "collectivite" and record.state in workflow.EDITABLE,
+        can_upload=usecases.may_add_version(me, record),
     )
 
 

@@ -122,6 +122,15 @@ def partner_codes(catalogue: Catalogue, partenaire: str) -> set[str]:
 # --- submissions --------------------------------------------------------------------------------
 
 
+def may_submit(user: User) -> bool:
+    """Only a town submits dossiers and their versions (for its own commune)."""
+    return user.role == "collectivite"
+
+
+def may_add_version(user: User, record: Dossier) -> bool:
+    return may_submit(user) and record.state in workflow.EDITABLE
+
+
 def new_dossier(
     session: Session,
     user: User,
@@ -131,7 +140,7 @@ def new_dossier(
     referentiel: Referentiel | None,
 ) -> Dossier:
     """A town's new dossier (brouillon) with its first version and report; not committed."""
-    if user.role != "collectivite":
+    if not may_submit(user):
         raise HTTPException(403, "seule une collectivité dépose un dossier")
     record = Dossier(
         commune_insee=user.commune_insee,
@@ -165,7 +174,7 @@ def new_version(
     referentiel: Referentiel | None,
 ) -> Version:
     """The town's next version of a dossier it may still change; not committed."""
-    if user.role != "collectivite":
+    if not may_submit(user):
         raise HTTPException(403, "seule la collectivité ajoute une version")
     if record.state not in workflow.EDITABLE:
         raise HTTPException(
