@@ -364,7 +364,7 @@ def test_a_failed_submission_leaves_nothing(service, monkeypatch):
 
     monkeypatch.setattr(module, "_stored", broken)
     folder_bytes = folder_zip(SAMPLES / "saint-aubin")
-    with pytest.raises(Exception), httpx.Client(base_url=base, timeout=60) as c:
+    with pytest.raises(httpx.HTTPStatusError), httpx.Client(base_url=base, timeout=60) as c:
         token = c.post("/api/session", json={"identifiant": "villebelle", "mot_de_passe": PASSWORD}).json()["jeton"]
         r = c.post(
             "/api/dossiers",

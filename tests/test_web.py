@@ -539,7 +539,7 @@ def test_a_town_and_an_instructeur_in_the_browser(site, browser, tmp_path):
     # the DOCX report, downloaded by the link
     find(By.PARTIAL_LINK_TEXT, "télécharger en DOCX").click()
     deadline = time.monotonic() + 30
-    while not (done := [p for p in browser.downloads.glob("*.docx")]) or list(browser.downloads.glob("*.crdownload")):
+    while not (done := list(browser.downloads.glob("*.docx"))) or list(browser.downloads.glob("*.crdownload")):
         assert time.monotonic() < deadline, "le rapport DOCX n'a pas été téléchargé"
         time.sleep(0.1)
     document = Document(str(done[0]))

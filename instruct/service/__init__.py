@@ -1,5 +1,17 @@
-"""The web service: the FastAPI app, its API and HTML pages, storage (SQLAlchemy, Alembic
-migrations), accounts, the instruction workflow and uploads.
+"""The web service: the FastAPI app, its JSON API and HTML pages over one set of use cases,
+storage (SQLAlchemy, Alembic migrations), accounts, the instruction workflow and uploads.
+
+- app: builds the app (settings, middleware, lifespan, error handlers) and mounts the rest;
+- api: the JSON routes under /api;
+- pages: the dossier pages (list, new dossier, a dossier and its forms, report files);
+- session_pages: login and logout pages, and what every page and form checks first (session, CSRF);
+- templating: the Jinja2 templates, labels, security headers and error pages;
+- report_view: a stored report as the dossier page shows it;
+- usecases: what the API and the pages both do, written once: who may see a dossier (the same 404
+  for one that does not exist), which notes a user may read (a town never a private one), lists and
+  their filters, submissions, transitions, notes, reports, comparisons, logging in;
+- storage, accounts, workflow, uploads: the tables, who is who, the states, the files received;
+- migrations, templates, static: Alembic scripts, the pages' Jinja2 templates and stylesheet.
 
 May import: instruct (errors, yamlio, french, vocabulary), model, referentiel, facts, rules, documents, engine, reports.
 """

@@ -1,68 +1,27 @@
-"""The web service (FastAPI): the same calls as the CLI, behind accounts.
-(No `from __future__ import annotations` here: FastAPI reads the endpoint annotations, some of
-which are local to create_app.)
-
-Every dossier read goes through `_visible` (404 when the user may not see it, whether it exists
-or not); every change is one transaction: a submission is stored whole or not at all.
+"""The web service (FastAPI): this module only builds the app (settings, middleware, lifespan,
+error handlers) and mounts the JSON API (api.py), the pages (pages.py, session_pages.py) and the
+stylesheet. What they do lives in usecases.py, written once for both.
+(No `from __future__ import annotations` here: FastAPI reads the handlers' annotations.)
 """
 
 import contextlib
-import datetime as dt
 import json
 import os
-from collections.abc import AsyncIterator, Iterator
-from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from collections.abc import AsyncIterator
 
 import anyio.to_thread
-from fastapi import (
-    Depends,
-    FastAPI,
-    File,
-    Form,
-    HTTPException,
-    Query,
-    Request,
-    UploadFile,
-)
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from instruct.errors import InputError
 from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import load_catalogue
-from instruct.service import accounts, uploads, workflow
-from instruct.service import pages as web
-from instruct.service.storage import (
-    Dossier,
-    Event,
-    Note,
-    User,
-    make_engine,
-    sessions,
-    upgrade,
-    version_files,
-)
-from instruct.service.usecases import (
-    FORMATS,
-    SESSION_COOKIE,
-    _codes,
-    _from_accept,
-    _gaps,
-    _iso,
-    _loaded,
-    _version,
-    evaluate,
-    new_dossier,
-    new_version,
-    render,
-    summaries,
-    summary,
-)
-from instruct.vocabulary import canonical_partner
+from instruct.service import api, pages, session_pages, uploads, workflow
+from instruct.service.storage import make_engine, sessions, upgrade
+from instruct.service.templating import HERE, error_page, not_found
 
 
 class LimitBody:
@@ -114,27 +73,12 @@ async def _too_large(send, limit: int, page: bool = False) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class Transition(BaseModel):
-    vers: str = Field(description="état d'arrivée : depose, en_instruction, a_completer, accepte, refuse, sans_suite")
-    motif: str = ""
-    confirme: bool = Field(False, description="déposer malgré des écarts bloquants, en connaissance de cause")
-
-
-class NewNote(BaseModel):
-    texte: str = Field(min_length=1, max_length=20000)
-    privee: bool = True
-
-
-class Login(BaseModel):
-    identifiant: str = Field(max_length=80)
-    mot_de_passe: str = Field(max_length=200)
-
-
 @contextlib.asynccontextmanager
 async def _threads(_app: FastAPI) -> AsyncIterator[None]:
-    """Requests served at once by one process (the endpoints are plain functions, run in anyio's threads; 40 by default).
-    They share one GIL: more threads only slice it thinner, every database round trip waits its turn again, and on
-    SQLite more writers sleep on the lock. ACV_THREADS, 4 by default (load benchmark: 2 to 4 best, 8 and 40 worse)."""
+    """Requests served at once by one process (the endpoints are plain functions, run in anyio's threads;
+    40 by default). They share one GIL: more threads only slice it thinner, every database round trip waits its
+    turn again, and on SQLite more writers sleep on the lock. ACV_THREADS, 4 by default (load benchmark: 2 to 4
+    best, 8 and 40 worse)."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ.get("ACV_THREADS", "4"))
     yield
 
@@ -154,25 +98,18 @@ def create_app(
     )
     app.add_middleware(LimitBody, limit=uploads.MAX_UPLOAD + 1024 * 1024)
     app.state.engine, app.state.sessions, app.state.catalogue = engine, new_session, catalogue
+    app.state.referentiel = referentiel
+    _api_errors(app)
+    _page_errors(app)
+    app.include_router(api.router)  # JSON, under /api
+    app.include_router(session_pages.router)  # the HTML pages, outside /api
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app
 
-    def db() -> Iterator[Session]:
-        with new_session() as session:
-            yield session
 
-    def current_user(request: Request, session: Annotated[Session, Depends(db)]) -> User:
-        header = request.headers.get("authorization", "")
-        token = header[7:] if header.lower().startswith("bearer ") else request.cookies.get(SESSION_COOKIE)
-        user = accounts.user_of(session, token)
-        if user is None:
-            raise HTTPException(
-                401, "authentification requise (session absente ou expirée)", headers={"WWW-Authenticate": "Bearer"}
-            )
-        return user
-
-    Db = Annotated[Session, Depends(db)]
-    Me = Annotated[User, Depends(current_user)]
-
-    # --- errors in French, with the CLI's paths ------------------------------------------------
+def _api_errors(app: FastAPI) -> None:
+    """Errors in French JSON, with the CLI's paths."""
 
     @app.exception_handler(HTTPException)
     async def _http_error(_request, exc: HTTPException):
@@ -200,279 +137,57 @@ def create_app(
     async def _refused(_request, exc: workflow.Refused):
         return JSONResponse({"erreur": exc.message}, status_code=exc.status)
 
-    # --- sessions ------------------------------------------------------------------------------
 
-    @app.post("/api/session", tags=["comptes"])
-    def login(body: Login, request: Request, session: Db) -> JSONResponse:
-        user = accounts.authenticate(session, body.identifiant, body.mot_de_passe)
-        if user is None:
-            raise HTTPException(401, "identifiant ou mot de passe incorrect")
-        token, expires = accounts.open_session(session, user)
-        session.commit()
-        response = JSONResponse({"jeton": token, "expire": expires.isoformat(), "role": user.role})
-        response.set_cookie(
-            SESSION_COOKIE,
-            token,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-            max_age=int(accounts.token_hours() * 3600),
-        )
-        return response
+def _is_page(request: Request) -> bool:
+    return not request.url.path.startswith(("/api", "/docs", "/redoc", "/openapi"))
 
-    @app.delete("/api/session", tags=["comptes"], status_code=204)
-    def logout(request: Request, session: Db, me: Me) -> Response:
-        header = request.headers.get("authorization", "")
-        accounts.close_session(
-            session, header[7:] if header.lower().startswith("bearer ") else request.cookies.get(SESSION_COOKIE, "")
-        )
-        session.commit()
-        response = Response(status_code=204)
-        response.delete_cookie(SESSION_COOKIE)
-        return response
 
-    @app.get("/api/moi", tags=["comptes"])
-    def whoami(me: Me) -> dict:
-        return {
-            "identifiant": me.login,
-            "role": me.role,
-            "commune_insee": me.commune_insee,
-            "partenaire": me.partenaire,
-            "territoire": me.territoire,
-        }
+def _page_errors(app: FastAPI) -> None:
+    """Routing errors (404, 405...) and crashes: a French page outside /api, French JSON inside it
+    (the API's own HTTPException keeps its handler). Never a traceback (uvicorn still logs it)."""
 
-    # --- dossiers ------------------------------------------------------------------------------
-
-    def _visible(session: Session, user: User, dossier_id: str) -> Dossier:
-        dossier = session.get(Dossier, dossier_id) if len(dossier_id) <= 24 else None
-        if dossier is None or not accounts.can_see(user, dossier):
-            raise HTTPException(404, "dossier introuvable")
-        return dossier
-
-    @app.post("/api/dossiers", tags=["dossiers"], status_code=201)
-    def submit(
-        session: Db,
-        me: Me,
-        archive: UploadFile | None = File(None, description="le dossier en ZIP"),
-        dossier: UploadFile | None = File(None, description="dossier.yaml"),
-        pieces: list[UploadFile] = File([]),
-        date: dt.date | None = Form(None),
-    ) -> dict:
-        """A town submits a new dossier (state brouillon): a ZIP of its folder, or dossier.yaml and its pieces."""
-        record = new_dossier(
-            session, me, uploads.from_uploads(archive, dossier, pieces), date or dt.date.today(), catalogue, referentiel
-        )
-        session.commit()
-        return summary(record)
-
-    @app.post("/api/dossiers/{dossier_id}/versions", tags=["dossiers"], status_code=201)
-    def add_version(
-        dossier_id: str,
-        session: Db,
-        me: Me,
-        archive: UploadFile | None = File(None),
-        dossier: UploadFile | None = File(None),
-        pieces: list[UploadFile] = File([]),
-        date: dt.date | None = Form(None),
-    ) -> dict:
-        record = _visible(session, me, dossier_id)
-        new_version(
-            session,
-            record,
-            me,
-            uploads.from_uploads(archive, dossier, pieces),
-            date or dt.date.today(),
-            catalogue,
-            referentiel,
-        )
-        session.commit()
-        return summary(record)
-
-    @app.get("/api/dossiers", tags=["dossiers"])
-    def list_dossiers(
-        session: Db,
-        me: Me,
-        response: Response,
-        etat: str | None = None,
-        partenaire: str | None = None,
-        territoire: str | None = None,
-        limite: int = Query(100, ge=1, le=1000),
-        decalage: int = Query(0, ge=0),
-    ) -> list[dict]:
-        """The dossiers this account may see, most recent first, a page at a time (`limite`, `decalage`;
-        the total is in the X-Total-Count header); filters: état, a partner's rule sets (their verdicts
-        shown), territoire (dep:01, reg:84)."""
-        query = select(Dossier).where(accounts.visible_filter(me))
-        if etat:
-            query = query.where(Dossier.state == etat)
-        if territoire:
-            kind, _, code = territoire.partition(":")
-            query = query.where(Dossier.departement == code if kind == "dep" else Dossier.region == code)
-        response.headers["X-Total-Count"] = str(session.scalar(select(func.count()).select_from(query.subquery())))
-        out = summaries(session, query.order_by(Dossier.updated_at.desc(), Dossier.id).limit(limite).offset(decalage))
-        if partenaire:
-            codes = _codes(catalogue, partenaire)
-            out = [{**d, "verdicts": {k: v for k, v in d["verdicts"].items() if k in codes}} for d in out]
-        return out
-
-    @app.get("/api/dossiers/{dossier_id}", tags=["dossiers"])
-    def show(dossier_id: str, session: Db, me: Me) -> dict:
-        record = _visible(session, me, dossier_id)
-        notes = session.scalars(select(Note).where(Note.dossier_id == record.id).order_by(Note.id)).all()
-        if me.role == "collectivite":
-            notes = [n for n in notes if not n.private]
-        events = session.scalars(select(Event).where(Event.dossier_id == record.id).order_by(Event.id)).all()
-        return {
-            **summary(record),
-            "versions": [
-                {
-                    "numero": v.number,
-                    "depose_le": _iso(v.created_at),
-                    "empreinte": v.content_hash,
-                    "fichiers": [f.path for f in v.files],
-                }
-                for v in record.versions
-            ],
-            "journal": [
-                {
-                    "le": _iso(e.at),
-                    "par": e.user.login,
-                    "de": e.from_state,
-                    "vers": e.to_state,
-                    "motif": e.reason,
-                    "version": e.version_number,
-                }
-                for e in events
-            ],
-            "notes": [{"le": _iso(n.at), "par": n.author.login, "privee": n.private, "texte": n.text} for n in notes],
-        }
-
-    @app.get("/api/dossiers/{dossier_id}/versions/{numero}/rapport", tags=["rapports"])
-    def report(
-        dossier_id: str,
-        numero: int,
-        request: Request,
-        session: Db,
-        me: Me,
-        format: str | None = Query(None, description="json, text, markdown, html ou docx (sinon l'en-tête Accept)"),
-    ) -> Response:
-        record = _visible(session, me, dossier_id)
-        version = _version(record, numero)
-        chosen = format or _from_accept(request.headers.get("accept", ""))
-        if chosen not in FORMATS:
-            raise HTTPException(406, f"format inconnu : {chosen} (json, text, markdown, html, docx)")
-        stored = version.reports[-1]
-        if chosen == "json":
-            return Response(stored.report_json, media_type=FORMATS["json"])
-        full = evaluate(version_files(session, version), stored.evaluated_on, catalogue, referentiel)
-        body = render(full, chosen)
-        headers = (
-            {"content-disposition": f'attachment; filename="rapport-{record.id}-v{numero}.docx"'}
-            if chosen == "docx"
-            else {}
-        )
-        return Response(body, media_type=FORMATS[chosen], headers=headers)
-
-    @app.get("/api/dossiers/{dossier_id}/comparaison", tags=["rapports"])
-    def compare(dossier_id: str, session: Db, me: Me, de: int, a: int) -> dict:
-        """Which gaps closed and which opened between two versions."""
-        record = _visible(session, me, dossier_id)
-        before = _gaps(json.loads(_version(record, de).reports[-1].report_json))
-        after = _gaps(json.loads(_version(record, a).reports[-1].report_json))
-        return {
-            "de": de,
-            "a": a,
-            "fermes": [before[k] for k in before if k not in after],
-            "ouverts": [after[k] for k in after if k not in before],
-            "changes": [
-                {**after[k], "avant": before[k]["statut"]}
-                for k in after
-                if k in before and before[k]["statut"] != after[k]["statut"]
-            ],
-        }
-
-    @app.post("/api/dossiers/{dossier_id}/transitions", tags=["instruction"])
-    def move(dossier_id: str, body: Transition, session: Db, me: Me) -> dict:
-        record = _visible(session, me, dossier_id)
-        latest = record.versions[-1].reports[-1] if record.versions else None
-        workflow.transition(session, record, me, body.vers, body.motif, body.confirme, latest)
-        session.commit()
-        return summary(record)
-
-    @app.post("/api/dossiers/{dossier_id}/notes", tags=["instruction"], status_code=201)
-    def add_note(dossier_id: str, body: NewNote, session: Db, me: Me) -> dict:
-        record = _visible(session, me, dossier_id)
-        if me.role not in {"instructeur", "admin"}:
-            raise HTTPException(403, "notes d'instruction réservées aux instructeurs")
-        session.add(Note(dossier_id=record.id, author_id=me.id, private=body.privee, text=body.texte))
-        session.commit()
-        return {"ok": True}
-
-    @app.get("/api/dossiers/{dossier_id}/ort-commerce", tags=["ORT"])
-    def ort_commerce(
-        dossier_id: str,
-        session: Db,
-        me: Me,
-        point: str,
-        surface: str,
-        alimentaire: bool = False,
-        date: dt.date | None = None,
-    ) -> dict:
-        """`acv ort commerce`: a commerce project at `point` (LON,LAT) of `surface` m² de vente."""
-        from instruct.engine.ort_commerce import answer
-
-        record = _visible(session, me, dossier_id)
-        try:
-            lon, lat = (float(x) for x in point.split(","))
-            area = Decimal(surface.replace(",", "."))
-        except (ValueError, InvalidOperation):
-            raise HTTPException(422, "point LON,LAT et surface en m² attendus") from None
-        loaded = _loaded(version_files(session, record.versions[-1]))
-        return answer(
-            loaded.dossier, lon, lat, area, alimentaire, catalogue.parameters, date or dt.date.today()
-        ).as_dict()
-
-    # --- the catalogue and the checklists (public) ----------------------------------------------
-
-    @app.get("/api/regles", tags=["règles"])
-    def rules() -> list[dict]:
-        return [
-            {
-                "id": r.id,
-                "controle": r.check,
-                "jeu": rs.code,
-                "partenaire": rs.partenaire,
-                "titre": r.title,
-                "gravite": r.severity,
-                "source": str(r.source),
-            }
-            for rs in catalogue.rulesets.values()
-            for r in rs.rules
-        ]
-
-    @app.get("/api/checklists/{partenaire}", tags=["règles"])
-    def checklist(partenaire: str, etape: str | None = None, format: str = "markdown") -> Response:
-        from instruct.reports import checklist as lists
-
-        partenaire = canonical_partner(partenaire)
-        if partenaire not in lists.partners(catalogue):
-            raise HTTPException(404, f"partenaire inconnu : {partenaire} ({', '.join(lists.partners(catalogue))})")
-        if format == "docx":
-            return Response(
-                lists.render_docx(catalogue, partenaire, etape, dt.date.today()), media_type=FORMATS["docx"]
+    @app.exception_handler(StarletteHTTPException)
+    async def _page_error(request: Request, exc: StarletteHTTPException):
+        if not _is_page(request):
+            return JSONResponse(
+                {"erreur": {404: "adresse inconnue", 405: "méthode non permise"}.get(exc.status_code, str(exc.detail))},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
             )
-        return Response(
-            lists.render_markdown(catalogue, partenaire, etape, dt.date.today()), media_type=FORMATS["markdown"]
+        if exc.status_code == 404:
+            return not_found(request)
+        if exc.status_code == 405:
+            return error_page(
+                request,
+                405,
+                "Action impossible",
+                "Cette adresse ne s'utilise pas ainsi. Revenez à la liste de vos dossiers.",
+            )
+        return error_page(
+            request,
+            exc.status_code,
+            "Requête refusée",
+            "La requête n'a pas pu être traitée. Revenez à la liste de vos dossiers.",
         )
 
-    web.mount(app, referentiel)  # the HTML pages, outside /api
-    return app
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, _exc: Exception):
+        if not _is_page(request):
+            return JSONResponse({"erreur": "erreur interne du service"}, status_code=500)
+        try:
+            return error_page(
+                request,
+                500,
+                "Erreur du service",
+                "Une erreur inattendue s'est produite ; rien n'a été enregistré pour cette action. "
+                "Réessayez plus tard.",
+            )
+        except Exception:
+            return PlainTextResponse("Erreur interne du service", status_code=500)
 
 
 def app_from_environment() -> FastAPI:
     """For uvicorn's workers (`acv serve --workers N`): settings from the environment."""
-    import os
-
     from instruct.referentiel.registry import load_referentiel
 
     folder = os.environ.get("ACV_REFERENTIEL")

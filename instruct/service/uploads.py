@@ -136,7 +136,8 @@ def check_files(files: dict[str, bytes]) -> dict[str, bytes]:
         if kind != expected:
             raise _refuse(
                 name,
-                f"le contenu ne correspond pas au nom : {kind} dans un fichier .{Path(name).suffix.lower().lstrip('.')}",
+                f"le contenu ne correspond pas au nom : {kind} "
+                f"dans un fichier .{Path(name).suffix.lower().lstrip('.')}",
             )
     if not any(n in files for n in DOSSIER_NAMES) and not any(
         PIECE_TYPES.get(Path(n).suffix.lower()) in {"pdf", "docx"} for n in files

@@ -1,14 +1,17 @@
-"""What the API and the pages both do with dossiers: store a town's submission (a new
-dossier or version, evaluated on the CLI's path), render a report in a format, list and
-summarise dossiers. HTTP errors are raised here so both shells answer alike."""
+"""What the API and the pages both do, written once: who may see a dossier and its notes, the
+lists and their filters, a town's submission (a new dossier or version, evaluated on the CLI's
+path), the workflow's transitions, notes, reports in a format, comparisons, logging in and out.
+HTTP errors are raised here so both shells answer alike; nothing here commits."""
 
 import datetime as dt
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from fastapi import HTTPException
-from sqlalchemy import select
+from fastapi.responses import Response
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from instruct.documents.load import load
@@ -19,10 +22,11 @@ from instruct.referentiel.registry import Referentiel
 from instruct.referentiel.territoires import departement, region
 from instruct.reports import json as report_json
 from instruct.rules.catalogue import Catalogue
-from instruct.service import uploads, workflow
+from instruct.service import accounts, uploads, workflow
 from instruct.service.storage import (
     Dossier,
     Event,
+    Note,
     StoredReport,
     User,
     Version,
@@ -31,6 +35,7 @@ from instruct.service.storage import (
 )
 
 SESSION_COOKIE = "acv_session"
+NOTE_WRITERS = frozenset({"instructeur", "admin"})  # who writes instruction notes, and alone reads the private ones
 FORMATS = {  # format -> media type
     "json": "application/json",
     "text": "text/plain; charset=utf-8",
@@ -38,6 +43,92 @@ FORMATS = {  # format -> media type
     "html": "text/html; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+
+def find_visible(session: Session, user: User, dossier_id: str) -> Dossier | None:
+    """The dossier if `user` may see it. None alike for one that does not exist and one that is not
+    theirs: both shells answer the same 404, so an identifier cannot be probed."""
+    dossier = session.get(Dossier, dossier_id) if len(dossier_id) <= 24 else None
+    return dossier if dossier is not None and accounts.can_see(user, dossier) else None
+
+
+def visible_or_404(session: Session, user: User, dossier_id: str) -> Dossier:
+    """find_visible(), or the API's 404."""
+    dossier = find_visible(session, user, dossier_id)
+    if dossier is None:
+        raise HTTPException(404, "dossier introuvable")
+    return dossier
+
+
+def may_write_notes(user: User) -> bool:
+    return user.role in NOTE_WRITERS
+
+
+def notes_visible_to(session: Session, user: User, dossier: Dossier) -> list[Note]:
+    """The notes on a dossier that `user` may read, oldest first. A private note is for those who
+    write notes (instructeurs, admins): a town never reads one, through the API or the pages."""
+    query = select(Note).where(Note.dossier_id == dossier.id).order_by(Note.id)
+    if not may_write_notes(user):
+        query = query.where(Note.private.is_(False))
+    return list(session.scalars(query))
+
+
+def journal(session: Session, dossier: Dossier) -> list[Event]:
+    """The dossier's transitions, oldest first (everyone who sees the dossier reads them)."""
+    return list(session.scalars(select(Event).where(Event.dossier_id == dossier.id).order_by(Event.id)))
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+def dossiers_query(user: User, *, etat: str = "", territoire: str = "") -> Select:
+    """The dossiers `user` may see, in state `etat` and in `territoire` (dep:01, reg:84) when given."""
+    query = select(Dossier).where(accounts.visible_filter(user))
+    if etat:
+        query = query.where(Dossier.state == etat)
+    if territoire:
+        kind, _, code = territoire.partition(":")
+        query = query.where(Dossier.departement == code if kind == "dep" else Dossier.region == code)
+    return query
+
+
+def count(session: Session, query: Select) -> int:
+    return session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def listed(
+    session: Session, query: Select, limit: int, offset: int = 0, codes: set[str] | None = None
+) -> list[dict[str, Any]]:
+    """A page of the query's summaries, most recently changed first; with `codes`, only the verdicts of
+    those rule sets (a partner's)."""
+    rows = summaries(session, query.order_by(Dossier.updated_at.desc(), Dossier.id).limit(limit).offset(offset))
+    if codes is not None:
+        for row in rows:
+            row["verdicts"] = {k: v for k, v in row["verdicts"].items() if k in codes}
+    return rows
+
+
+def partner_codes(catalogue: Catalogue, partenaire: str) -> set[str]:
+    """The codes of a partner's rule sets (the cross-partner ones included)."""
+    try:
+        return {rs.code for rs in catalogue.select([partenaire])}
+    except InputError:
+        raise HTTPException(422, f"partenaire inconnu : {partenaire}") from None
+
+
+# --- submissions --------------------------------------------------------------------------------
+
+
+def may_submit(user: User) -> bool:
+    """Only a town submits dossiers and their versions (for its own commune)."""
+    return user.role == "collectivite"
+
+
+def may_add_version(user: User, record: Dossier) -> bool:
+    return may_submit(user) and record.state in workflow.EDITABLE
 
 
 def new_dossier(
@@ -49,7 +140,7 @@ def new_dossier(
     referentiel: Referentiel | None,
 ) -> Dossier:
     """A town's new dossier (brouillon) with its first version and report; not committed."""
-    if user.role != "collectivite":
+    if not may_submit(user):
         raise HTTPException(403, "seule une collectivité dépose un dossier")
     record = Dossier(
         commune_insee=user.commune_insee,
@@ -83,12 +174,13 @@ def new_version(
     referentiel: Referentiel | None,
 ) -> Version:
     """The town's next version of a dossier it may still change; not committed."""
-    if user.role != "collectivite":
+    if not may_submit(user):
         raise HTTPException(403, "seule la collectivité ajoute une version")
     if record.state not in workflow.EDITABLE:
         raise HTTPException(
             409,
-            f"dossier {workflow.LABELS[record.state]} : une nouvelle version n'est possible qu'en brouillon ou à compléter",
+            f"dossier {workflow.LABELS[record.state]} : "
+            "une nouvelle version n'est possible qu'en brouillon ou à compléter",
         )
     version = _store_version(session, record, user, files, as_of, catalogue, referentiel)
     record.updated_at = now()
@@ -125,7 +217,8 @@ def _store_version(
     return version
 
 
-def _loaded(files: dict[str, bytes]):
+def load_files(files: dict[str, bytes]):
+    """Stored files loaded as the CLI loads a folder (the dossier, its pieces read)."""
     with tempfile.TemporaryDirectory(prefix="acv-") as folder:
         return load(uploads.write_folder(files, Path(folder)))
 
@@ -192,20 +285,6 @@ def _stored(report: Report, catalogue: Catalogue) -> StoredReport:
     )
 
 
-def _version(record: Dossier, numero: int) -> Version:
-    for version in record.versions:
-        if version.number == numero:
-            return version
-    raise HTTPException(404, f"version {numero} introuvable")
-
-
-def _codes(catalogue: Catalogue, partenaire: str) -> set[str]:
-    try:
-        return {rs.code for rs in catalogue.select([partenaire])}
-    except InputError:
-        raise HTTPException(422, f"partenaire inconnu : {partenaire}") from None
-
-
 def summaries(session: Session, query) -> list[dict[str, Any]]:
     """summary() of each dossier a `select(Dossier)…` finds (its filters, order and page kept), in one
     query of plain columns: building the dossiers, versions and reports as objects was most of a list's cost."""
@@ -242,14 +321,14 @@ def summaries(session: Session, query) -> list[dict[str, Any]]:
             "recevable": row.recevable,
             "bloquants": row.bloquants,
             "verdicts": row.summary or {},
-            "mis_a_jour": _iso(row.updated_at),
+            "mis_a_jour": iso(row.updated_at),
         }
         for row in rows
     ]
 
 
 def summary(record: Dossier) -> dict[str, Any]:
-    latest = record.versions[-1].reports[-1] if record.versions and record.versions[-1].reports else None
+    latest = latest_report(record)
     return {
         "id": record.id,
         "commune": record.commune_nom,
@@ -261,11 +340,11 @@ def summary(record: Dossier) -> dict[str, Any]:
         "recevable": latest.recevable if latest else None,
         "bloquants": latest.bloquants if latest else None,
         "verdicts": latest.summary if latest else {},
-        "mis_a_jour": _iso(record.updated_at),
+        "mis_a_jour": iso(record.updated_at),
     }
 
 
-def _iso(moment: dt.datetime) -> str:
+def iso(moment: dt.datetime) -> str:
     """SQLite gives back naive datetimes: they were stored in UTC."""
     return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).isoformat()
 
@@ -282,3 +361,83 @@ def _gaps(report: dict) -> dict[tuple, dict]:
         for f in report["findings"]
         if f["status"] in GAPS
     }
+
+
+# --- instruction --------------------------------------------------------------------------------
+
+
+def latest_report(record: Dossier) -> StoredReport | None:
+    return record.versions[-1].reports[-1] if record.versions and record.versions[-1].reports else None
+
+
+def move(session: Session, record: Dossier, user: User, to: str, reason: str, confirmed: bool) -> Event:
+    """A transition of the workflow, checked against the latest report (workflow.Refused otherwise)."""
+    return workflow.transition(session, record, user, to, reason, confirmed, latest_report(record))
+
+
+def add_note(session: Session, record: Dossier, user: User, text: str, private: bool) -> Note:
+    if not may_write_notes(user):
+        raise HTTPException(403, "notes d'instruction réservées aux instructeurs")
+    note = Note(dossier_id=record.id, author_id=user.id, private=private, text=text)
+    session.add(note)
+    return note
+
+
+def find_version(record: Dossier, number: int) -> Version | None:
+    return next((v for v in record.versions if v.number == number), None)
+
+
+def version_or_404(record: Dossier, number: int) -> Version:
+    """find_version(), or the API's 404."""
+    found = find_version(record, number)
+    if found is None:
+        raise HTTPException(404, f"version {number} introuvable")
+    return found
+
+
+def report_again(
+    files: dict[str, bytes], stored: StoredReport, chosen: str, catalogue: Catalogue, referentiel: Referentiel | None
+) -> bytes:
+    """A stored report in another format: the version's files evaluated again on the same date (only
+    the JSON is stored)."""
+    return render(evaluate(files, stored.evaluated_on, catalogue, referentiel), chosen)
+
+
+def comparison(record: Dossier, de: int, a: int) -> dict[str, Any]:
+    """Which gaps closed and which opened between two versions."""
+    before = _gaps(json.loads(version_or_404(record, de).reports[-1].report_json))
+    after = _gaps(json.loads(version_or_404(record, a).reports[-1].report_json))
+    return {
+        "de": de,
+        "a": a,
+        "fermes": [before[k] for k in before if k not in after],
+        "ouverts": [after[k] for k in after if k not in before],
+        "changes": [
+            {**after[k], "avant": before[k]["statut"]}
+            for k in after
+            if k in before and before[k]["statut"] != after[k]["statut"]
+        ],
+    }
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def log_in(session: Session, login: str, password: str) -> tuple[User, str, dt.datetime] | None:
+    """The account, a new session token and its expiry; None for a wrong login or password."""
+    user = accounts.authenticate(session, login, password) if login and password else None
+    if user is None:
+        return None
+    token, expires = accounts.open_session(session, user)
+    return user, token, expires
+
+
+def set_session_cookie(response: Response, token: str, secure: bool) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=secure,
+        max_age=int(accounts.token_hours() * 3600),
+    )

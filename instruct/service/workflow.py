@@ -55,7 +55,8 @@ def transition(
     if to == "depose" and latest is not None and latest.bloquants and not confirmed:
         raise Refused(
             409,
-            f"le rapport compte {latest.bloquants} écart(s) bloquant(s) : confirmez le dépôt en connaissance de cause (confirme=true)",
+            f"le rapport compte {latest.bloquants} écart(s) bloquant(s) : "
+            "confirmez le dépôt en connaissance de cause (confirme=true)",
         )
     event = Event(
         dossier_id=dossier.id,

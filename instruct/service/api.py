@@ -1,0 +1,317 @@
+"""The JSON API under /api: the same calls as the CLI, behind accounts. Each route reads its
+request, calls the use cases (usecases.py, shared with the pages) and shapes the JSON.
+
+(No `from __future__ import annotations`: FastAPI reads the endpoint annotations.)
+
+Every dossier read goes through `usecases.visible_or_404` (404 when the user may not see it,
+whether it exists or not); every change is one transaction: a submission is stored whole or not
+at all.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from instruct.referentiel.registry import Referentiel
+from instruct.rules.catalogue import Catalogue
+from instruct.service import accounts, uploads, usecases
+from instruct.service.storage import User, version_files
+from instruct.service.usecases import FORMATS, _from_accept
+from instruct.vocabulary import canonical_partner
+
+router = APIRouter(prefix="/api")
+
+
+class Transition(BaseModel):
+    vers: str = Field(description="état d'arrivée : depose, en_instruction, a_completer, accepte, refuse, sans_suite")
+    motif: str = ""
+    confirme: bool = Field(False, description="déposer malgré des écarts bloquants, en connaissance de cause")
+
+
+class NewNote(BaseModel):
+    texte: str = Field(min_length=1, max_length=20000)
+    privee: bool = True
+
+
+class Login(BaseModel):
+    identifiant: str = Field(max_length=80)
+    mot_de_passe: str = Field(max_length=200)
+
+
+# --- what every route may ask for -----------------------------------------------------------------
+
+
+def db(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+def _token(request: Request) -> str | None:
+    """A bearer token, or else the pages' session cookie."""
+    header = request.headers.get("authorization", "")
+    return header[7:] if header.lower().startswith("bearer ") else request.cookies.get(usecases.SESSION_COOKIE)
+
+
+def current_user(request: Request, session: Annotated[Session, Depends(db)]) -> User:
+    user = accounts.user_of(session, _token(request))
+    if user is None:
+        raise HTTPException(
+            401, "authentification requise (session absente ou expirée)", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return user
+
+
+def catalogue_of(request: Request) -> Catalogue:
+    return request.app.state.catalogue
+
+
+def referentiel_of(request: Request) -> Referentiel | None:
+    return request.app.state.referentiel
+
+
+Db = Annotated[Session, Depends(db)]
+Me = Annotated[User, Depends(current_user)]
+Rules = Annotated[Catalogue, Depends(catalogue_of)]
+Registry = Annotated[Referentiel | None, Depends(referentiel_of)]
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+
+@router.post("/session", tags=["comptes"])
+def login(body: Login, request: Request, session: Db) -> JSONResponse:
+    opened = usecases.log_in(session, body.identifiant, body.mot_de_passe)
+    if opened is None:
+        raise HTTPException(401, "identifiant ou mot de passe incorrect")
+    user, token, expires = opened
+    session.commit()
+    response = JSONResponse({"jeton": token, "expire": expires.isoformat(), "role": user.role})
+    usecases.set_session_cookie(response, token, secure=request.url.scheme == "https")
+    return response
+
+
+@router.delete("/session", tags=["comptes"], status_code=204)
+def logout(request: Request, session: Db, me: Me) -> Response:
+    accounts.close_session(session, _token(request) or "")
+    session.commit()
+    response = Response(status_code=204)
+    response.delete_cookie(usecases.SESSION_COOKIE)
+    return response
+
+
+@router.get("/moi", tags=["comptes"])
+def whoami(me: Me) -> dict:
+    return {
+        "identifiant": me.login,
+        "role": me.role,
+        "commune_insee": me.commune_insee,
+        "partenaire": me.partenaire,
+        "territoire": me.territoire,
+    }
+
+
+# --- dossiers ------------------------------------------------------------------------------------
+
+
+@router.post("/dossiers", tags=["dossiers"], status_code=201)
+def submit(
+    session: Db,
+    me: Me,
+    catalogue: Rules,
+    referentiel: Registry,
+    archive: UploadFile | None = File(None, description="le dossier en ZIP"),
+    dossier: UploadFile | None = File(None, description="dossier.yaml"),
+    pieces: list[UploadFile] = File([]),
+    date: dt.date | None = Form(None),
+) -> dict:
+    """A town submits a new dossier (state brouillon): a ZIP of its folder, or dossier.yaml and its pieces."""
+    files = uploads.from_uploads(archive, dossier, pieces)
+    record = usecases.new_dossier(session, me, files, date or dt.date.today(), catalogue, referentiel)
+    session.commit()
+    return usecases.summary(record)
+
+
+@router.post("/dossiers/{dossier_id}/versions", tags=["dossiers"], status_code=201)
+def add_version(
+    dossier_id: str,
+    session: Db,
+    me: Me,
+    catalogue: Rules,
+    referentiel: Registry,
+    archive: UploadFile | None = File(None),
+    dossier: UploadFile | None = File(None),
+    pieces: list[UploadFile] = File([]),
+    date: dt.date | None = Form(None),
+) -> dict:
+    record = usecases.visible_or_404(session, me, dossier_id)
+    files = uploads.from_uploads(archive, dossier, pieces)
+    usecases.new_version(session, record, me, files, date or dt.date.today(), catalogue, referentiel)
+    session.commit()
+    return usecases.summary(record)
+
+
+@router.get("/dossiers", tags=["dossiers"])
+def list_dossiers(
+    session: Db,
+    me: Me,
+    catalogue: Rules,
+    response: Response,
+    etat: str | None = None,
+    partenaire: str | None = None,
+    territoire: str | None = None,
+    limite: int = Query(100, ge=1, le=1000),
+    decalage: int = Query(0, ge=0),
+) -> list[dict]:
+    """The dossiers this account may see, most recent first, a page at a time (`limite`, `decalage`;
+    the total is in the X-Total-Count header); filters: état, a partner's rule sets (their verdicts
+    shown), territoire (dep:01, reg:84)."""
+    codes = usecases.partner_codes(catalogue, partenaire) if partenaire else None
+    query = usecases.dossiers_query(me, etat=etat or "", territoire=territoire or "")
+    response.headers["X-Total-Count"] = str(usecases.count(session, query))
+    return usecases.listed(session, query, limite, decalage, codes)
+
+
+@router.get("/dossiers/{dossier_id}", tags=["dossiers"])
+def show(dossier_id: str, session: Db, me: Me) -> dict:
+    record = usecases.visible_or_404(session, me, dossier_id)
+    notes = usecases.notes_visible_to(session, me, record)
+    return {
+        **usecases.summary(record),
+        "versions": [
+            {
+                "numero": v.number,
+                "depose_le": usecases.iso(v.created_at),
+                "empreinte": v.content_hash,
+                "fichiers": [f.path for f in v.files],
+            }
+            for v in record.versions
+        ],
+        "journal": [
+            {
+                "le": usecases.iso(e.at),
+                "par": e.user.login,
+                "de": e.from_state,
+                "vers": e.to_state,
+                "motif": e.reason,
+                "version": e.version_number,
+            }
+            for e in usecases.journal(session, record)
+        ],
+        "notes": [
+            {"le": usecases.iso(n.at), "par": n.author.login, "privee": n.private, "texte": n.text} for n in notes
+        ],
+    }
+
+
+@router.get("/dossiers/{dossier_id}/versions/{numero}/rapport", tags=["rapports"])
+def report(
+    dossier_id: str,
+    numero: int,
+    request: Request,
+    session: Db,
+    me: Me,
+    catalogue: Rules,
+    referentiel: Registry,
+    format: str | None = Query(None, description="json, text, markdown, html ou docx (sinon l'en-tête Accept)"),
+) -> Response:
+    record = usecases.visible_or_404(session, me, dossier_id)
+    version = usecases.version_or_404(record, numero)
+    chosen = format or _from_accept(request.headers.get("accept", ""))
+    if chosen not in FORMATS:
+        raise HTTPException(406, f"format inconnu : {chosen} (json, text, markdown, html, docx)")
+    stored = version.reports[-1]
+    if chosen == "json":
+        return Response(stored.report_json, media_type=FORMATS["json"])
+    body = usecases.report_again(version_files(session, version), stored, chosen, catalogue, referentiel)
+    headers = (
+        {"content-disposition": f'attachment; filename="rapport-{record.id}-v{numero}.docx"'}
+        if chosen == "docx"
+        else {}
+    )
+    return Response(body, media_type=FORMATS[chosen], headers=headers)
+
+
+@router.get("/dossiers/{dossier_id}/comparaison", tags=["rapports"])
+def compare(dossier_id: str, session: Db, me: Me, de: int, a: int) -> dict:
+    """Which gaps closed and which opened between two versions."""
+    return usecases.comparison(usecases.visible_or_404(session, me, dossier_id), de, a)
+
+
+@router.post("/dossiers/{dossier_id}/transitions", tags=["instruction"])
+def move(dossier_id: str, body: Transition, session: Db, me: Me) -> dict:
+    record = usecases.visible_or_404(session, me, dossier_id)
+    usecases.move(session, record, me, body.vers, body.motif, body.confirme)
+    session.commit()
+    return usecases.summary(record)
+
+
+@router.post("/dossiers/{dossier_id}/notes", tags=["instruction"], status_code=201)
+def add_note(dossier_id: str, body: NewNote, session: Db, me: Me) -> dict:
+    record = usecases.visible_or_404(session, me, dossier_id)
+    usecases.add_note(session, record, me, body.texte, body.privee)
+    session.commit()
+    return {"ok": True}
+
+
+@router.get("/dossiers/{dossier_id}/ort-commerce", tags=["ORT"])
+def ort_commerce(
+    dossier_id: str,
+    session: Db,
+    me: Me,
+    catalogue: Rules,
+    point: str,
+    surface: str,
+    alimentaire: bool = False,
+    date: dt.date | None = None,
+) -> dict:
+    """`acv ort commerce`: a commerce project at `point` (LON,LAT) of `surface` m² de vente."""
+    from instruct.engine.ort_commerce import answer
+
+    record = usecases.visible_or_404(session, me, dossier_id)
+    try:
+        lon, lat = (float(x) for x in point.split(","))
+        area = Decimal(surface.replace(",", "."))
+    except (ValueError, InvalidOperation):
+        raise HTTPException(422, "point LON,LAT et surface en m² attendus") from None
+    loaded = usecases.load_files(version_files(session, record.versions[-1]))
+    return answer(loaded.dossier, lon, lat, area, alimentaire, catalogue.parameters, date or dt.date.today()).as_dict()
+
+
+# --- the catalogue and the checklists (public) ---------------------------------------------------
+
+
+@router.get("/regles", tags=["règles"])
+def rules(catalogue: Rules) -> list[dict]:
+    return [
+        {
+            "id": r.id,
+            "controle": r.check,
+            "jeu": rs.code,
+            "partenaire": rs.partenaire,
+            "titre": r.title,
+            "gravite": r.severity,
+            "source": str(r.source),
+        }
+        for rs in catalogue.rulesets.values()
+        for r in rs.rules
+    ]
+
+
+@router.get("/checklists/{partenaire}", tags=["règles"])
+def checklist(catalogue: Rules, partenaire: str, etape: str | None = None, format: str = "markdown") -> Response:
+    from instruct.reports import checklist as lists
+
+    partenaire = canonical_partner(partenaire)
+    if partenaire not in lists.partners(catalogue):
+        raise HTTPException(404, f"partenaire inconnu : {partenaire} ({', '.join(lists.partners(catalogue))})")
+    if format == "docx":
+        return Response(lists.render_docx(catalogue, partenaire, etape, dt.date.today()), media_type=FORMATS["docx"])
+    return Response(
+        lists.render_markdown(catalogue, partenaire, etape, dt.date.today()), media_type=FORMATS["markdown"]
+    )

@@ -1,0 +1,115 @@
+"""How every page is rendered: the Jinja2 templates with their French labels and filters, the
+security headers, the form token (CSRF) every page carries, and the error pages (403, 404,
+500...) that the pages and the app's error handlers share."""
+
+import datetime as dt
+import hashlib
+import hmac
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from instruct.french import french_date
+from instruct.service import workflow
+from instruct.service.storage import User
+from instruct.service.usecases import SESSION_COOKIE
+from instruct.vocabulary import PARTENAIRES_INSTRUCTEURS, STATUT_LIBELLES, VERDICT_LIBELLES
+
+HERE = Path(__file__).parent
+PARIS = ZoneInfo("Europe/Paris")
+
+VERDICTS = VERDICT_LIBELLES
+STATUSES = STATUT_LIBELLES
+GAP_HEADINGS = {"non_conforme": "Non conformes", "incomplet": "Incomplets", "a_verifier": "À vérifier"}
+ROLES = {"collectivite": "collectivité", "instructeur": "instructeur", "admin": "administrateur"}
+PARTNERS = {p.value: p.libelle for p in PARTENAIRES_INSTRUCTEURS}
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+    "cache-control": "no-store",
+}
+
+
+def _local(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(PARIS)
+
+
+def fr_datetime(moment: dt.datetime | None) -> str:
+    local = _local(moment)
+    return f"{local:%d/%m/%Y} à {local:%H:%M}" if local else ""
+
+
+def fr_date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return f"{_local(value):%d/%m/%Y}"
+    if isinstance(value, dt.date):
+        return french_date(value)
+    try:
+        return french_date(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value or "")
+
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+TEMPLATES.filters.update(fr_datetime=fr_datetime, fr_date=fr_date)
+TEMPLATES.globals.update(
+    VERDICTS=VERDICTS,
+    STATUSES=STATUSES,
+    GAP_HEADINGS=GAP_HEADINGS,
+    LABELS=workflow.LABELS,
+    ROLES=ROLES,
+    PARTNERS=PARTNERS,
+)
+
+
+def csrf_token(session_token: str) -> str:
+    """Derived from the session token (secret, HttpOnly): the same in every worker, unknown to another site."""
+    return hmac.new(b"acv-instruct formulaire", session_token.encode(), hashlib.sha256).hexdigest()
+
+
+def page(request: Request, name: str, status: int = 200, user: User | None = None, **context) -> HTMLResponse:
+    token = request.cookies.get(SESSION_COOKIE) if user is not None else None
+    html = TEMPLATES.get_template(name).render(
+        user=user, csrf=csrf_token(token) if token else "", request=request, **context
+    )
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def error_page(request: Request, status: int, title: str, message: str, user: User | None = None) -> HTMLResponse:
+    return page(request, "erreur.html", status, user, title=title, message=message)
+
+
+def not_found(request: Request, user: User | None = None) -> HTMLResponse:
+    return error_page(
+        request,
+        404,
+        "Page introuvable",
+        "Cette page n'existe pas, ou vous n'avez pas accès à ce dossier. "
+        "Vérifiez l'adresse, ou revenez à la liste de vos dossiers.",
+        user,
+    )
+
+
+def forbidden(request: Request, user: User | None = None) -> HTMLResponse:
+    return error_page(
+        request,
+        403,
+        "Formulaire refusé",
+        "Ce formulaire a expiré ou ne vient pas de ce site (jeton de sécurité invalide). "
+        "Rechargez la page et recommencez.",
+        user,
+    )
