@@ -28,7 +28,7 @@ def add_parsers(sub, date_type) -> None:
     )
     batch.add_argument("--html", action="store_true", help="écrire aussi le rapport HTML de chaque dossier")
     batch.add_argument("--partenaire", action="append", help="restreindre à un jeu de règles ; répétable")
-    batch.add_argument("--regles", help="répertoire des règles (défaut : rules/ du projet)")
+    batch.add_argument("--regles", help="répertoire des règles (défaut : le catalogue livré avec acv, rules/ du dépôt)")
     batch.add_argument(
         "--reprendre", action="store_true", help="après une interruption : ne pas refaire les dossiers déjà terminés"
     )
