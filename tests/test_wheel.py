@@ -1,6 +1,6 @@
 """A normal install works: the wheel built from the project, installed in a fresh virtualenv and
 run outside the repository, has the whole rule catalogue and gives the same report as the
-editable install.
+editable install; its service finds its migrations, templates and static files.
 
 The build and the install are offline (no build isolation, no index): the fresh virtualenv
 borrows this one's third-party packages through a .pth line, which adds their folder to
@@ -16,7 +16,6 @@ import subprocess
 import sys
 import sysconfig
 import venv
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -104,8 +103,28 @@ def test_installed_acv_check_gives_the_editable_report(installed, sample, moteur
     assert json.loads(done.stdout)["findings"]
 
 
-def test_the_wheel_holds_the_service_files(installed):
-    (wheel,) = (installed.parents[1] / "dist").glob("*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
-    for relative in ["service/templates/base.html", "service/migrations/script.py.mako"]:
-        assert f"instruct/{relative}" in names
+SERVICE = """
+import sys
+from fastapi.testclient import TestClient
+from instruct.service.app import create_app
+
+app = create_app("sqlite:///" + sys.argv[1])  # the migrations run from the wheel
+with TestClient(app) as client:
+    page, css = client.get("/connexion"), client.get("/static/site.css")
+    print(page.status_code, css.status_code, len(app.state.catalogue.rulesets))
+    print(page.text)
+"""
+
+
+def test_the_installed_service_has_its_migrations_templates_and_static_files(installed, tmp_path):
+    done = subprocess.run(
+        [str(installed / "python"), "-c", SERVICE, str(tmp_path / "acv.sqlite3")],
+        capture_output=True,
+        text=True,
+        cwd=installed.parent,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    status, page = done.stdout.split("\n", 1)
+    assert status == "200 200 7"
+    assert "<h1>Connexion</h1>" in page and 'name="mot_de_passe"' in page
