@@ -311,14 +311,16 @@ def test_generated_towns_through_the_batch(tmp_path):
     import csv
     import subprocess
 
-    from conftest import acv_command
+    from conftest import SAMPLES, acv_command
 
     towns, out = tmp_path / "villes", tmp_path / "lot"
     made = subprocess.run(
-        acv_command() + ["samples", "generate", "--n", "20", "-o", str(towns), "--sans-pieces"],
+        acv_command()
+        + ["samples", "generate", "--n", "20", "-o", str(towns), "--sans-pieces", "--modeles", str(SAMPLES)],
         capture_output=True,
         text=True,
         timeout=300,
+        cwd=tmp_path,  # away from the repository: the templates come from --modeles
     )
     assert made.returncode == 0 and "20 dossiers synthétiques" in made.stdout, made.stderr
     done = subprocess.run(

@@ -44,7 +44,7 @@ def test_same_bytes_on_every_run(villebelle, tmp_path):
 
 
 def test_committed_samples_are_up_to_date(tmp_path):
-    written = main(tmp_path)
+    written = main(SAMPLES, tmp_path)
     assert len(written) == 12
     for path in written:
         relative = path.relative_to(tmp_path)
@@ -111,8 +111,8 @@ def test_omitted_parts_are_renumbered_and_signatory_dropped(tmp_path):
     assert not [t for t in texts if "Anah" in t and ("représentée" in t or t.startswith("Pour "))]
     assert "Fait à Montclair-sur-Lys, le 16 mars 2026, en 5 exemplaires originaux." in texts
     assert (
-        "La Commune de Montclair-sur-Lys, représentée par son représentant légal, dûment habilité(e) par délibération du 5 février 2026,"
-        in texts
+        "La Commune de Montclair-sur-Lys, représentée par son représentant légal, dûment habilité(e) par délibération "
+        "du 5 février 2026," in texts
     )
     row = [c.text for c in doc.tables[0].rows[2].cells]
     assert row == ["MC-02", "Animation commerciale", "", "", "", ""]  # absent values: empty cells

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import EVALUATION_DATE, SHARED_DATA
+from conftest import EVALUATION_DATE, SAMPLES, SHARED_DATA
 
 from instruct.documents.load import load
 from instruct.engine.check import check_dossier
@@ -81,14 +81,14 @@ def outcome_problems(results) -> list[str]:
 @pytest.fixture(scope="module")
 def with_documents(tmp_path_factory, catalogue):
     out = tmp_path_factory.mktemp("synthetique") / "lot"
-    folders = synthetic.generate(40, out)
+    folders = synthetic.generate(40, out, templates=SAMPLES)
     return out, folders, evaluate(out, catalogue)
 
 
 @pytest.fixture(scope="module")
 def without_documents(tmp_path_factory, catalogue):
     out = tmp_path_factory.mktemp("synthetique") / "sans-pieces"
-    folders = synthetic.generate(120, out, seed=7, documents=False)
+    folders = synthetic.generate(120, out, seed=7, documents=False, templates=SAMPLES)
     return out, folders, evaluate(out, catalogue)
 
 
@@ -195,9 +195,9 @@ def test_same_seed_same_bytes_other_seed_other_dossiers(tmp_path):
     def files(root: Path) -> dict[str, bytes]:
         return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
-    synthetic.generate(14, tmp_path / "a")
-    synthetic.generate(14, tmp_path / "b")
-    synthetic.generate(14, tmp_path / "c", seed=2027)
+    synthetic.generate(14, tmp_path / "a", templates=SAMPLES)
+    synthetic.generate(14, tmp_path / "b", templates=SAMPLES)
+    synthetic.generate(14, tmp_path / "c", seed=2027, templates=SAMPLES)
     a, b, c = (files(tmp_path / name) for name in ("a", "b", "c"))
     assert a == b
     assert any(name.endswith((".pdf", ".docx")) for name in a)
@@ -210,7 +210,7 @@ def test_real_communes_from_a_list(tmp_path, catalogue):
     communes.parent.mkdir()
     communes.write_text(COMMUNES, encoding="utf-8")
     out = tmp_path / "lot"
-    folders = synthetic.generate(6, out, communes=communes, documents=False)
+    folders = synthetic.generate(6, out, communes=communes, documents=False, templates=SAMPLES)
     rows = manifest(out)
     assert [(r["commune"], r["insee"]) for r in rows] == [
         ("Ajaccio", "2A004"),
@@ -249,7 +249,7 @@ def test_real_communes_from_a_list(tmp_path, catalogue):
     # judged with that list as referentiel: the towns belong to the programme, the complete ones are recevable
     results = evaluate(out, catalogue, load_referentiel(communes.parent))
     assert outcome_problems(results) == []
-    for row, report in results:
+    for _, report in results:
         if not isinstance(report, InputError):
             assert {f.status for f in report.findings if f.rule == "PROG-01"} == {"conforme"}
 
@@ -260,7 +260,7 @@ def test_the_programme_list(tmp_path):
         pytest.skip(f"{path} absent (données partagées du projet)")
     with open(path, encoding="utf-8-sig", newline="") as f:
         first = [(row["lib_com"], row["insee_com"]) for row, _ in zip(csv.DictReader(f), range(5))]
-    folders = synthetic.generate(5, tmp_path / "lot", communes=path)
+    folders = synthetic.generate(5, tmp_path / "lot", communes=path, templates=SAMPLES)
     rows = manifest(tmp_path / "lot")
     assert [(r["commune"], r["insee"]) for r in rows] == first
     for folder in folders:
@@ -287,7 +287,7 @@ def test_a_bad_communes_list_names_file_and_line(tmp_path, content, line, words)
     path = tmp_path / "communes.csv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        synthetic.generate(1, tmp_path / "lot", communes=path)
+        synthetic.generate(1, tmp_path / "lot", communes=path, templates=SAMPLES)
     message = str(caught.value)
     assert str(path) in message and f"(ligne {line})" in message and words in message
     assert not (tmp_path / "lot").exists()
@@ -297,9 +297,9 @@ def test_more_dossiers_than_communes_or_no_list(tmp_path):
     path = tmp_path / "communes.csv"
     path.write_text(COMMUNES, encoding="utf-8")
     with pytest.raises(InputError, match="ne compte que 6 communes"):
-        synthetic.generate(7, tmp_path / "lot", communes=path)
+        synthetic.generate(7, tmp_path / "lot", communes=path, templates=SAMPLES)
     with pytest.raises(InputError, match="introuvable"):
-        synthetic.generate(2, tmp_path / "lot", communes=tmp_path / "absent.csv")
+        synthetic.generate(2, tmp_path / "lot", communes=tmp_path / "absent.csv", templates=SAMPLES)
     assert not (tmp_path / "lot").exists()
 
 
@@ -308,15 +308,33 @@ def test_never_overwrites_and_bounds_n(tmp_path):
     out.mkdir()
     (out / "rapport.txt").write_text("à garder", encoding="utf-8")
     with pytest.raises(InputError, match="n'est pas vide"):
-        synthetic.generate(2, out)
+        synthetic.generate(2, out, templates=SAMPLES)
     assert [p.name for p in out.iterdir()] == ["rapport.txt"]
     with pytest.raises(InputError, match="n'est pas un répertoire"):
-        synthetic.generate(2, out / "rapport.txt")
+        synthetic.generate(2, out / "rapport.txt", templates=SAMPLES)
     for n in (0, -1, 5001):
         with pytest.raises(InputError, match="entre 1 et 5000"):
-            synthetic.generate(n, tmp_path / "autre")
+            synthetic.generate(n, tmp_path / "autre", templates=SAMPLES)
     empty = tmp_path / "vide"
     empty.mkdir()
-    assert len(synthetic.generate(2, empty, documents=False)) == 2
+    assert len(synthetic.generate(2, empty, documents=False, templates=SAMPLES)) == 2
     assert sorted(p.name for p in empty.iterdir())[-1] == "manifeste.csv"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no work folder left behind
+
+
+def test_the_templates_come_from_the_folder_given(tmp_path):
+    """The generator reads its four templates from the folder it is given, not from beside the code."""
+    partial = tmp_path / "modeles"
+    for name in ("villebelle", "montclair", "saint-aubin"):
+        (partial / name).mkdir(parents=True)
+        (partial / name / "dossier.yaml").write_bytes((SAMPLES / name / "dossier.yaml").read_bytes())
+    with pytest.raises(InputError, match="belcastel/dossier.yaml") as raised:
+        synthetic.generate(3, tmp_path / "lot", templates=partial)
+    assert raised.value.source == str(partial)
+    assert not (tmp_path / "lot").exists()
+    (partial / "belcastel").mkdir()
+    (partial / "belcastel" / "dossier.yaml").write_bytes((SAMPLES / "belcastel" / "dossier.yaml").read_bytes())
+    made = synthetic.generate(3, tmp_path / "lot", templates=partial, documents=False)
+    same = synthetic.generate(3, tmp_path / "lot-samples", templates=SAMPLES, documents=False)
+    for a, b in zip(made, same):
+        assert (a / "dossier.yaml").read_bytes() == (b / "dossier.yaml").read_bytes()

@@ -28,7 +28,7 @@ def add_parsers(sub, date_type) -> None:
     )
     batch.add_argument("--html", action="store_true", help="écrire aussi le rapport HTML de chaque dossier")
     batch.add_argument("--partenaire", action="append", help="restreindre à un jeu de règles ; répétable")
-    batch.add_argument("--regles", help="répertoire des règles (défaut : rules/ du projet)")
+    batch.add_argument("--regles", help="répertoire des règles (défaut : le catalogue livré avec acv, rules/ du dépôt)")
     batch.add_argument(
         "--reprendre", action="store_true", help="après une interruption : ne pas refaire les dossiers déjà terminés"
     )
@@ -49,6 +49,12 @@ def add_parsers(sub, date_type) -> None:
     )
     generate.add_argument("--graine", type=int, default=2026, help="graine du hasard : même graine, mêmes dossiers")
     generate.add_argument("--sans-pieces", action="store_true", help="sans pièces PDF/DOCX")
+    generate.add_argument(
+        "--modeles",
+        default="samples",
+        help="répertoire des dossiers modèles villebelle, montclair, saint-aubin, belcastel "
+        "(samples/ du dépôt ; défaut : samples, depuis la racine du dépôt)",
+    )
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -98,7 +104,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     files = write_outputs(out, outcome.rows, rulesets, rules, meta)
     verdicts = [global_verdict(r) for r in outcome.rows]
     sys.stdout.write(
-        f"{len(outcome.rows)} dossiers : {verdicts.count('recevable')} recevable(s), {verdicts.count('incomplet')} incomplet(s), "
+        f"{len(outcome.rows)} dossiers : {verdicts.count('recevable')} recevable(s), "
+        f"{verdicts.count('incomplet')} incomplet(s), "
         f"{verdicts.count('non_recevable')} non recevable(s), {len(outcome.failed)} illisible(s) ; "
         f"évalués {outcome.evaluated}, repris du cache {outcome.from_cache}, "
         f"déjà faits {outcome.resumed} ; {french_number(outcome.seconds, 1)} s\n"
@@ -117,12 +124,14 @@ def cmd_samples(args: argparse.Namespace) -> int:
     folders = synthetic.generate(
         args.n,
         Path(args.sortie),
+        templates=Path(args.modeles),
         communes=Path(args.communes) if args.communes else None,
         seed=args.graine,
         documents=not args.sans_pieces,
     )
     sys.stdout.write(
-        f"{len(folders)} dossiers synthétiques écrits dans {args.sortie} (liste : {Path(args.sortie) / 'manifeste.csv'})\n"
+        f"{len(folders)} dossiers synthétiques écrits dans {args.sortie} "
+        f"(liste : {Path(args.sortie) / 'manifeste.csv'})\n"
     )
     return EXIT_OK
 

@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--moteur", choices=("durable", "python"), default="durable", help="moteur d'évaluation (python : référence)"
     )
-    check.add_argument("--regles", help="répertoire des règles (défaut : rules/ du projet)")
+    check.add_argument("--regles", help="répertoire des règles (défaut : le catalogue livré avec acv, rules/ du dépôt)")
     check.add_argument(
         "--tout", action="store_true", help="texte : lister aussi les points conformes et non applicables"
     )

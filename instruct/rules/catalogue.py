@@ -181,7 +181,11 @@ class Catalogue:
 
 
 def default_rules_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "rules"
+    """The catalogue shipped with the package: `instruct/regles/` in an installed wheel (setup.py puts
+    `rules/` there), the repository's `rules/` beside the package in a checkout (editable install)."""
+    package = Path(__file__).resolve().parents[1]
+    shipped = package / "regles"
+    return shipped if shipped.is_dir() else package.parent / "rules"
 
 
 def load_catalogue(directory: str | Path | None = None) -> Catalogue:
@@ -457,7 +461,8 @@ def _check_condition(
             elif field_spec.kind not in PARAM_KIND.get(param.unit, set()):
                 problem(
                     loc,
-                    f"le paramètre « {param.name} » (unité {param.unit}) ne se compare pas au champ « {node.field} » ({field_spec.kind})",
+                    f"le paramètre « {param.name} » (unité {param.unit}) "
+                    f"ne se compare pas au champ « {node.field} » ({field_spec.kind})",
                 )
             continue
         values = node.value if node.op == "in" else (node.value,)

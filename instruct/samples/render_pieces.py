@@ -6,8 +6,9 @@ The text follows fixed conventions that the piece reader relies on: amounts "4 1
 "10/2018 – 06/2019", one paragraph per line of the parties block (ENTRE / ET / AINSI QUE) and
 of the signature block (« Fait à … », one « Pour … » line per signataire), numbered headings.
 
-`python -m instruct.samples.render_pieces [OUTDIR_ROOT]` writes the committed sample pieces (the
-dossiers are read from the repository's samples/, the files written under OUTDIR_ROOT).
+`python -m instruct.samples.render_pieces SAMPLES [OUTDIR_ROOT]` writes the committed sample pieces:
+the dossiers are read from SAMPLES (the repository's samples/), the files written under OUTDIR_ROOT
+(default: SAMPLES itself).
 """
 
 from __future__ import annotations
@@ -24,9 +25,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from instruct.model.dossier import Avenant, Dossier, FicheAction, Signataire
-
-REPO = Path(__file__).resolve().parents[2]
-SOURCES = REPO / "samples"
 
 AUTHOR = "acv-instruct"
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
@@ -320,7 +318,8 @@ def preambule_paragraphs(dossier: Dossier) -> list[str]:
             f"sur l'axe {a.numero} ({_lower_first(AXES[a.numero])}), {_lower_first(a.diagnostic)}" for a in axes
         )
         out.append(
-            f"Le diagnostic partagé entre les collectivités et les partenaires fait apparaître les constats suivants : {constats}."
+            "Le diagnostic partagé entre les collectivités et les partenaires fait apparaître les constats suivants : "
+            f"{constats}."
         )
     else:
         out.append(
@@ -332,7 +331,8 @@ def preambule_paragraphs(dossier: Dossier) -> list[str]:
     if objectifs:
         out.append(
             "Au regard de ces constats, les objectifs poursuivis par la présente convention sont notamment de "
-            f"{' ; '.join(objectifs)}. Ces objectifs seront précisés et chiffrés à l'issue de la phase d'initialisation."
+            f"{' ; '.join(objectifs)}. Ces objectifs seront précisés et chiffrés à l'issue de la phase "
+            "d'initialisation."
         )
     else:
         out.append(
@@ -342,7 +342,8 @@ def preambule_paragraphs(dossier: Dossier) -> list[str]:
     dispositifs = dossier.preparation.dispositifs_identifies if dossier.preparation else []
     if dispositifs:
         out.append(
-            f"Le projet s'inscrit dans la continuité des démarches déjà engagées sur le territoire : {', '.join(dispositifs)}. "
+            "Le projet s'inscrit dans la continuité des démarches déjà engagées sur le territoire : "
+            f"{', '.join(dispositifs)}. "
             "Il veille à leur articulation avec les actions du programme."
         )
     return out
@@ -775,40 +776,63 @@ def _perimetres_drawing(dossier: Dossier):
 # Sentences the diagnostic is padded with (pages=N): one list per axe, filled from a seeded generator.
 PADDING = {
     1: [
-        "Le centre ancien compte environ {logements} logements, dont {vacance} % sont vacants depuis plus de deux ans selon les fichiers fonciers.",
-        "La part des logements construits avant 1949 atteint {ancien} % dans le périmètre d'étude, contre {ancien_epci} % à l'échelle de l'intercommunalité.",
-        "Les repérages de terrain ont identifié {degrades} immeubles dégradés, dont {structurels} présentent des désordres structurels nécessitant une intervention rapide.",
-        "La taille moyenne des ménages du centre-ville est de {menage} personnes ; les petits logements y sont surreprésentés et peu adaptés aux familles.",
-        "Le parc locatif privé accueille une forte proportion de ménages modestes, dont {eligibles} % sont éligibles aux aides de l'Anah.",
-        "Les copropriétés fragiles, au nombre de {coproprietes}, cumulent impayés de charges, absence de syndic et travaux de toiture différés.",
+        "Le centre ancien compte environ {logements} logements, dont {vacance} % sont vacants depuis plus de deux ans "
+        "selon les fichiers fonciers.",
+        "La part des logements construits avant 1949 atteint {ancien} % dans le périmètre d'étude, contre "
+        "{ancien_epci} % à l'échelle de l'intercommunalité.",
+        "Les repérages de terrain ont identifié {degrades} immeubles dégradés, dont {structurels} présentent des "
+        "désordres structurels nécessitant une intervention rapide.",
+        "La taille moyenne des ménages du centre-ville est de {menage} personnes ; les petits logements y sont "
+        "surreprésentés et peu adaptés aux familles.",
+        "Le parc locatif privé accueille une forte proportion de ménages modestes, dont {eligibles} % sont éligibles "
+        "aux aides de l'Anah.",
+        "Les copropriétés fragiles, au nombre de {coproprietes}, cumulent impayés de charges, absence de syndic et "
+        "travaux de toiture différés.",
     ],
     2: [
-        "Le linéaire commercial du centre-ville regroupe {cellules} cellules, dont {vacance} % sont vacantes, principalement dans les rues secondaires.",
-        "Les commerces de bouche se maintiennent, mais l'équipement de la personne a perdu {enseignes} enseignes en dix ans au profit de la périphérie.",
-        "Le marché hebdomadaire attire environ {visiteurs} visiteurs et constitue le principal moment d'animation du centre.",
-        "Les zones commerciales périphériques totalisent {surface} m² de surface de vente, soit {ratio} fois la surface commerciale du centre-ville.",
-        "Les loyers commerciaux, de {loyer} € le m² par an en moyenne, restent modérés mais les locaux sont souvent inadaptés aux normes d'accessibilité.",
+        "Le linéaire commercial du centre-ville regroupe {cellules} cellules, dont {vacance} % sont vacantes, "
+        "principalement dans les rues secondaires.",
+        "Les commerces de bouche se maintiennent, mais l'équipement de la personne a perdu {enseignes} enseignes en "
+        "dix ans au profit de la périphérie.",
+        "Le marché hebdomadaire attire environ {visiteurs} visiteurs et constitue le principal moment d'animation du "
+        "centre.",
+        "Les zones commerciales périphériques totalisent {surface} m² de surface de vente, soit {ratio} fois la "
+        "surface commerciale du centre-ville.",
+        "Les loyers commerciaux, de {loyer} € le m² par an en moyenne, restent modérés mais les locaux sont souvent "
+        "inadaptés aux normes d'accessibilité.",
     ],
     3: [
-        "La gare est située à {gare} km du centre et la liaison piétonne entre les deux reste peu lisible et peu sécurisée.",
-        "Le centre-ville offre {places} places de stationnement, dont {ventouses} % sont occupées par des voitures ventouses en journée.",
-        "Le réseau de transport urbain dessert le centre toutes les {frequence} minutes en heure de pointe, moins souvent le samedi.",
-        "Les aménagements cyclables sont discontinus : {cyclable} km de voies aménagées seulement sur l'ensemble de la commune.",
-        "Le trafic de transit sur l'axe principal dépasse {trafic} véhicules par jour et pèse sur la qualité des espaces publics.",
+        "La gare est située à {gare} km du centre et la liaison piétonne entre les deux reste peu lisible et peu "
+        "sécurisée.",
+        "Le centre-ville offre {places} places de stationnement, dont {ventouses} % sont occupées par des voitures "
+        "ventouses en journée.",
+        "Le réseau de transport urbain dessert le centre toutes les {frequence} minutes en heure de pointe, moins "
+        "souvent le samedi.",
+        "Les aménagements cyclables sont discontinus : {cyclable} km de voies aménagées seulement sur l'ensemble de la "
+        "commune.",
+        "Le trafic de transit sur l'axe principal dépasse {trafic} véhicules par jour et pèse sur la qualité des "
+        "espaces publics.",
     ],
     4: [
-        "Le centre ancien conserve un patrimoine bâti remarquable, dont {monuments} édifices protégés au titre des monuments historiques.",
-        "Les places et les rues du centre sont majoritairement dédiées à la voiture ; les espaces de séjour ombragés y sont rares.",
-        "Les façades de {facades} immeubles du centre ancien nécessitent un ravalement, selon l'inventaire conduit par le service urbanisme.",
+        "Le centre ancien conserve un patrimoine bâti remarquable, dont {monuments} édifices protégés au titre des "
+        "monuments historiques.",
+        "Les places et les rues du centre sont majoritairement dédiées à la voiture ; les espaces de séjour ombragés y "
+        "sont rares.",
+        "Les façades de {facades} immeubles du centre ancien nécessitent un ravalement, selon l'inventaire conduit par "
+        "le service urbanisme.",
         "Les berges et les jardins publics, peu reliés entre eux, offrent un potentiel de promenade encore inexploité.",
         "Les entrées de ville présentent un paysage routier peu qualitatif qui dessert l'image du centre.",
     ],
     5: [
-        "La médiathèque accueille {lecteurs} lecteurs inscrits dans des locaux devenus trop étroits et peu accessibles.",
-        "Les services publics se sont progressivement déplacés vers la périphérie : {guichets} guichets ont quitté le centre depuis 2010.",
-        "L'offre de santé du centre-ville repose sur {medecins} médecins généralistes, dont la moitié partira en retraite d'ici cinq ans.",
+        "La médiathèque accueille {lecteurs} lecteurs inscrits dans des locaux devenus trop étroits et peu "
+        "accessibles.",
+        "Les services publics se sont progressivement déplacés vers la périphérie : {guichets} guichets ont quitté le "
+        "centre depuis 2010.",
+        "L'offre de santé du centre-ville repose sur {medecins} médecins généralistes, dont la moitié partira en "
+        "retraite d'ici cinq ans.",
         "Les équipements sportifs et culturels du centre sont fréquentés par {usagers} usagers par semaine en moyenne.",
-        "Une maison de services au public permettrait de regrouper l'accueil des administrations dans un lieu unique et central.",
+        "Une maison de services au public permettrait de regrouper l'accueil des administrations dans un lieu unique "
+        "et central.",
     ],
 }
 
@@ -939,7 +963,8 @@ def _avenant_story(
             diag = {a.numero: _lower_first(a.diagnostic) for a in _axes(dossier) if a.diagnostic}
             story += [
                 _p(
-                    "Atouts : une ville-centre qui concentre emplois, services et équipements ; un patrimoine bâti de qualité ; "
+                    "Atouts : une ville-centre qui concentre emplois, services et équipements ; un patrimoine bâti de "
+                    "qualité ; "
                     "une intercommunalité mobilisée aux côtés de la commune.",
                     st["body"],
                 ),
@@ -950,12 +975,14 @@ def _avenant_story(
                     st["body"],
                 ),
                 _p(
-                    "Opportunités : les financements du programme, la dynamique de l'opération de revitalisation de territoire "
+                    "Opportunités : les financements du programme, la dynamique de l'opération de revitalisation de "
+                    "territoire "
                     "et les projets privés qui se manifestent en centre-ville.",
                     st["body"],
                 ),
                 _p(
-                    "Menaces : la poursuite du développement commercial en périphérie et le vieillissement de la population.",
+                    "Menaces : la poursuite du développement commercial en périphérie et le vieillissement de la "
+                    "population.",
                     st["body"],
                 ),
             ]
@@ -977,7 +1004,8 @@ def _avenant_story(
             if per and per.intervention:
                 story.append(
                     _p(
-                        f"Le périmètre d'intervention couvre environ {_area_ha(per.intervention):.0f} ha autour du centre "
+                        f"Le périmètre d'intervention couvre environ {_area_ha(per.intervention):.0f} ha autour du "
+                        "centre "
                         "historique ; il constitue le secteur d'intervention de l'opération de revitalisation de "
                         "territoire.",
                         st["body"],
@@ -1221,7 +1249,8 @@ def corrupt_pdf(path: str | Path) -> Path:
     head = (
         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
         b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R "
-        b"/MediaBox [0 0 595 842] /Contents 4 0 R >>\nendobj\n4 0 obj\n<< /Length 2048 /Filter /FlateDecode >>\nstream\n"
+        b"/MediaBox [0 0 595 842] /Contents 4 0 R >>\nendobj\n4 0 obj\n<< /Length 2048 /Filter /FlateDecode "
+        b">>\nstream\n"
     )
     rng = random.Random("corrupt")
     garbage = bytes(rng.randrange(256) for _ in range(420 - len(head)))
@@ -1231,10 +1260,10 @@ def corrupt_pdf(path: str | Path) -> Path:
 # --- the committed samples ------------------------------------------------------------------------------
 
 
-def _load(name: str) -> Dossier:
+def _load(samples: Path, name: str) -> Dossier:
     from instruct.documents.load import load
 
-    return load(SOURCES / name).dossier
+    return load(samples / name).dossier
 
 
 def _belcastel_notes(dossier: Dossier, folder: Path) -> list[Path]:
@@ -1246,14 +1275,20 @@ def _belcastel_notes(dossier: Dossier, folder: Path) -> list[Path]:
             folder / "note-projet-urbain.pdf",
             f"Note de projet urbain – {ville}",
             [
-                f"La présente note expose le projet urbain du centre-ville de {ville}, porté par la commune et la {epci}. Elle "
-                "accompagne la proposition d'immeubles adressée à Action Logement pour le financement de leur restructuration.",
-                "Le centre ancien connaît une vacance de 16 % des logements, un linéaire commercial fragilisé et des espaces "
-                "publics conçus pour la voiture. Le projet vise à remettre 60 logements sur le marché, à réduire la vacance "
+                f"La présente note expose le projet urbain du centre-ville de {ville}, porté par la commune et la "
+                f"{epci}. Elle "
+                "accompagne la proposition d'immeubles adressée à Action Logement pour le financement de leur "
+                "restructuration.",
+                "Le centre ancien connaît une vacance de 16 % des logements, un linéaire commercial fragilisé et des "
+                "espaces "
+                "publics conçus pour la voiture. Le projet vise à remettre 60 logements sur le marché, à réduire la "
+                "vacance "
                 "commerciale, à relier la gare au centre par une liaison douce et à requalifier la place du Marché.",
-                f"Le périmètre d'intervention, centré sur le quartier des Halles, regroupe les {len(immeubles)} immeubles proposés. "
+                f"Le périmètre d'intervention, centré sur le quartier des Halles, regroupe les {len(immeubles)} "
+                "immeubles proposés. "
                 "Leur restructuration complète les actions de l'OPAH-RU en cours (2020-2025) et les aides au commerce.",
-                "Les opérations proposées créent des logements traversants de qualité, destinés en priorité aux salariés des "
+                "Les opérations proposées créent des logements traversants de qualité, destinés en priorité aux "
+                "salariés des "
                 "entreprises du territoire, et remettent sur le marché les rez-de-chaussée commerciaux des immeubles.",
             ],
         )
@@ -1265,7 +1300,8 @@ def _belcastel_notes(dossier: Dossier, folder: Path) -> list[Path]:
             point = imm.localisation.shape.centroid
             where = f" ; coordonnées {point.y:.4f} N, {point.x:.4f} E".replace(".", ",")
         lines.append(
-            f"{imm.id} – {imm.adresse or 'adresse à préciser'} ; parcelle {imm.reference_cadastrale or 'non renseignée'}"
+            f"{imm.id} – {imm.adresse or 'adresse à préciser'} ; parcelle "
+            f"{imm.reference_cadastrale or 'non renseignée'}"
             f"{where} ; propriétaire : {imm.proprietaire or 'non renseigné'}."
         )
     written.append(
@@ -1273,7 +1309,8 @@ def _belcastel_notes(dossier: Dossier, folder: Path) -> list[Path]:
             folder / "plan-situation-immeubles.pdf",
             f"Plan de situation des immeubles – {ville}",
             [
-                f"Plan de situation des immeubles proposés à Action Logement dans le centre-ville de {ville}, au regard du "
+                f"Plan de situation des immeubles proposés à Action Logement dans le centre-ville de {ville}, au "
+                "regard du "
                 "périmètre d'intervention et du secteur d'intervention de l'opération de revitalisation de territoire.",
                 *lines,
                 "Les immeubles IMM-01, IMM-02, IMM-04, IMM-05 et IMM-06 sont situés dans le périmètre d'intervention ; "
@@ -1310,11 +1347,13 @@ def _absent_parts(dossier: Dossier, numero: int) -> frozenset[str]:
     return frozenset(code for code, present in avenant.contenu.model_dump().items() if not present)
 
 
-def main(root: str | Path | None = None) -> list[Path]:
-    """Write the committed sample pieces under `root` (default: samples)."""
-    root = Path(root if root is not None else "samples")
+def main(samples: str | Path, root: str | Path | None = None) -> list[Path]:
+    """Write the committed sample pieces, rendered from the sample dossiers in `samples`, under `root`
+    (default: `samples` itself)."""
+    samples = Path(samples)
+    root = Path(root) if root is not None else samples
     written: list[Path] = []
-    villebelle = _load("villebelle")
+    villebelle = _load(samples, "villebelle")
     folder = root / "villebelle" / "pieces"
     written.append(convention_docx(villebelle, folder / "convention-cadre.docx"))
     written.append(avenant_pdf(villebelle, folder / "avenant-1.pdf", numero=1))
@@ -1323,18 +1362,22 @@ def main(root: str | Path | None = None) -> list[Path]:
             folder / "note-projet-urbain.pdf",
             "Note de projet urbain – Villebelle",
             [
-                "La présente note expose le projet urbain du centre-ville de Villebelle, porté par la commune et la Communauté "
+                "La présente note expose le projet urbain du centre-ville de Villebelle, porté par la commune et la "
+                "Communauté "
                 "d'agglomération du Val de Belle dans le cadre du programme Action Cœur de Ville.",
-                "Le centre ancien présente une vacance de 14 % des logements et de 18 % des commerces de la rue de la République. "
+                "Le centre ancien présente une vacance de 14 % des logements et de 18 % des commerces de la rue de la "
+                "République. "
                 "La gare, éloignée du centre, lui est mal reliée ; le patrimoine médiéval est peu mis en valeur.",
-                "Le projet urbain s'organise autour du quartier des Halles : réhabilitation de l'habitat ancien dans le cadre de "
-                "l'OPAH-RU, reconquête des cellules commerciales avec un manager de centre-ville, liaison douce entre la gare et "
+                "Le projet urbain s'organise autour du quartier des Halles : réhabilitation de l'habitat ancien dans "
+                "le cadre de "
+                "l'OPAH-RU, reconquête des cellules commerciales avec un manager de centre-ville, liaison douce entre "
+                "la gare et "
                 "le centre, requalification de la place du Marché et rénovation de la médiathèque.",
                 "Le programme d'actions représente 4 180 000,00 € sur la période 2018-2025.",
             ],
         )
     )
-    montclair = _load("montclair")
+    montclair = _load(samples, "montclair")
     written.append(
         convention_docx(
             montclair,
@@ -1343,7 +1386,7 @@ def main(root: str | Path | None = None) -> list[Path]:
             omit_signataires={"anah"},
         )
     )
-    saint_aubin = _load("saint-aubin")
+    saint_aubin = _load(samples, "saint-aubin")
     folder = root / "saint-aubin" / "pieces"
     # the parts its dossier says the avenant lacks (calendrier détaillé) are left out: the one disagreement is the total
     written.append(
@@ -1357,13 +1400,15 @@ def main(root: str | Path | None = None) -> list[Path]:
     )
     written.append(scanned_pdf(folder / "deliberation-scannee.pdf"))
     written.append(corrupt_pdf(folder / "plan-situation.pdf"))
-    written += _belcastel_notes(_load("belcastel"), root / "belcastel" / "pieces")
-    rochebrune = _load("sources/rochebrune.yaml")
+    written += _belcastel_notes(_load(samples, "belcastel"), root / "belcastel" / "pieces")
+    rochebrune = _load(samples, "sources/rochebrune.yaml")
     written.append(convention_docx(rochebrune, root / "rochebrune" / "convention-cadre.docx"))
     written.append(avenant_pdf(rochebrune, root / "rochebrune" / "avenant-1.pdf", numero=1))
     return written
 
 
 if __name__ == "__main__":
-    for written_path in main(sys.argv[1] if len(sys.argv) > 1 else None):
+    if not 2 <= len(sys.argv) <= 3:
+        sys.exit("usage : python -m instruct.samples.render_pieces SAMPLES [RÉPERTOIRE_DE_SORTIE]")
+    for written_path in main(*sys.argv[1:]):
         print(written_path)

@@ -1,13 +1,14 @@
 """Synthetic dossiers to exercise the batch (`acv samples generate`).
 
-Each dossier is built from a bundled sample (villebelle, montclair, saint-aubin, belcastel),
-loaded with the project's loader, then varied: the commune (name, INSEE code, EPCI, point),
-the dates (shifted together, within the programme's deadlines), the amounts (scaled, plans of
-financement kept balanced), the intitulés and people, optional fiches, quartiers, dispositifs
-and immeubles. One profile per dossier says what it is meant to show: recevable, incomplet,
-non conforme to a named rule, or unreadable (a YAML error, a wrong type). Pieces (convention
-DOCX, avenant PDF with its table, notes; now and then a scan or a corrupt file) are rendered
-from the final dossier by `render_pieces`, so that they agree with it.
+Each dossier is built from a sample of the template folder given (the repository's samples/:
+villebelle, montclair, saint-aubin, belcastel), loaded with the project's loader, then varied:
+the commune (name, INSEE code, EPCI, point), the dates (shifted together, within the programme's
+deadlines), the amounts (scaled, plans of financement kept balanced), the intitulés and people,
+optional fiches, quartiers, dispositifs and immeubles. One profile per dossier says what it is
+meant to show: recevable, incomplet, non conforme to a named rule, or unreadable (a YAML error,
+a wrong type). Pieces (convention DOCX, avenant PDF with its table, notes; now and then a scan
+or a corrupt file) are rendered from the final dossier by `render_pieces`, so that they agree
+with it.
 
 Without a communes list the towns are invented (INSEE codes 99xxx, attributed to no commune).
 With `communes` (the programme's list, `acv-communes.csv`) the real towns' names, INSEE codes,
@@ -44,7 +45,6 @@ from instruct.errors import InputError, Problem
 from instruct.model.dossier import Dossier
 
 N_MAX = 5000
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 MANIFEST = "manifeste.csv"
 MANIFEST_COLUMNS = ["dossier", "commune", "insee", "profil", "pieces", "attendu", "regles_visees"]
 COMMUNES_COLUMNS = ("insee_com", "lib_com", "lon", "lat")
@@ -676,17 +676,46 @@ def profile_sequence(n: int, seed: int, documents: bool) -> list[Profile]:
 
 # --- the dossier as a dict ---------------------------------------------------------------------------
 
-_TEMPLATES: dict[str, dict] = {}
+
+@dataclass(frozen=True)
+class Templates:
+    """The sample dossiers the synthetic ones are built from, each loaded and validated by the
+    project's loader, as plain dicts; every use gets its own copy."""
+
+    dossiers: dict[str, dict]
+
+    def dossier(self, name: str) -> dict:
+        return copy.deepcopy(self.dossiers[name])
+
+    def part(self, name: str, path: Callable[[dict], Any]) -> Any:
+        """A piece of another template (an immeuble, a fiche…), moved into villebelle's frame."""
+        cx, cy = CENTRES[name]
+        vx, vy = CENTRES["villebelle"]
+        return translate(copy.deepcopy(path(self.dossiers[name])), vx - cx, vy - cy)
 
 
-def template(name: str) -> dict:
-    """A sample's dossier.yaml, loaded and validated by the project's loader, as a plain dict."""
-    if name not in _TEMPLATES:
-        from instruct.documents.load import load
+def read_templates(folder: Path) -> Templates:
+    """The templates from `folder` (the repository's samples/): one sub-folder per template."""
+    from instruct.documents.load import load
 
-        dossier = load(SAMPLES / name / "dossier.yaml").dossier
-        _TEMPLATES[name] = dossier.model_dump(mode="python", exclude_unset=True)
-    return copy.deepcopy(_TEMPLATES[name])
+    missing = [name for name in CENTRES if not (folder / name / "dossier.yaml").is_file()]
+    if missing:
+        raise InputError(
+            str(folder),
+            [
+                Problem(
+                    "",
+                    f"dossier(s) modèle(s) absent(s) : {', '.join(f'{name}/dossier.yaml' for name in missing)} "
+                    "(indiquez avec --modeles le répertoire samples/ du dépôt)",
+                )
+            ],
+        )
+    return Templates(
+        {
+            name: load(folder / name / "dossier.yaml").dossier.model_dump(mode="python", exclude_unset=True)
+            for name in CENTRES
+        }
+    )
 
 
 def _walk(value: Any, leaf: Callable[[Any], Any]) -> Any:
@@ -791,15 +820,9 @@ def _months(day: dt.date, months: int) -> dt.date:
 # --- building blocks taken from the other samples (moved into villebelle's frame) -------------------------
 
 
-def _from(name: str, path: Callable[[dict], Any]) -> Any:
-    cx, cy = CENTRES[name]
-    vx, vy = CENTRES["villebelle"]
-    return translate(copy.deepcopy(path(template(name))), vx - cx, vy - cy)
-
-
-def _immeuble_ok(rng: random.Random, n: int, logements: int, used: set[str]) -> dict:
+def _immeuble_ok(templates: Templates, rng: random.Random, n: int, logements: int, used: set[str]) -> dict:
     """An eligible immeuble (belcastel's IMM-01 pattern) with `logements` logements of 60 m²."""
-    imm = _from("belcastel", lambda t: t["immeubles"][0])
+    imm = templates.part("belcastel", lambda t: t["immeubles"][0])
     k = Decimal(logements)
     typologies = ["T2", "T3", "T2", "T3", "T4", "T2", "T3", "T1", "T5+", "T1", "T2", "T3"]
     imm["logements"] = [
@@ -846,8 +869,8 @@ def _immeubles_pieces(d: dict) -> None:
     ]
 
 
-def _eligible_immeubles(d: dict, rng: random.Random, count: int, used: set[str]) -> None:
-    d["immeubles"] = [_immeuble_ok(rng, i + 1, rng.randrange(6, 13), used) for i in range(count)]
+def _eligible_immeubles(templates: Templates, d: dict, rng: random.Random, count: int, used: set[str]) -> None:
+    d["immeubles"] = [_immeuble_ok(templates, rng, i + 1, rng.randrange(6, 13), used) for i in range(count)]
     _immeubles_pieces(d)
 
 
@@ -932,12 +955,12 @@ def vary_villebelle(d: dict, rng: random.Random) -> None:
 # --- the defects, one per profile (villebelle's frame; dates already shifted) ---------------------------
 
 
-def _defect(name: str, d: dict, rng: random.Random, delta: int, used: set[str]) -> None:
+def _defect(templates: Templates, name: str, d: dict, rng: random.Random, delta: int, used: set[str]) -> None:
     fiches = d["fiches_actions"]
     cadre = d["convention"]["cadre"]
     avenant = d["convention"]["avenants"][0]
     if name == "complet_immeubles":
-        _eligible_immeubles(d, rng, rng.randrange(1, 4), used)
+        _eligible_immeubles(templates, d, rng, rng.randrange(1, 4), used)
     elif name == "incomplet_gouvernance":
         del d["gouvernance"], d["preparation"]
     elif name == "incomplet_perimetres":
@@ -947,8 +970,8 @@ def _defect(name: str, d: dict, rng: random.Random, delta: int, used: set[str]) 
     elif name == "incomplet_anah":
         del d["dispositifs_anah"]
     elif name == "incomplet_immeuble":
-        _eligible_immeubles(d, rng, rng.randrange(1, 3), used)
-        imm = _from("belcastel", lambda t: t["immeubles"][5])  # IMM-06: no dossier opérateur
+        _eligible_immeubles(templates, d, rng, rng.randrange(1, 3), used)
+        imm = templates.part("belcastel", lambda t: t["immeubles"][5])  # IMM-06: no dossier opérateur
         imm["maitrise_fonciere"] = {"mode": "acquisition", "etat": "engagee"}
         imm["reference_cadastrale"] = ""  # given by _place
         d["immeubles"].append(_place(imm, rng, len(d["immeubles"]) + 1, used))
@@ -992,13 +1015,13 @@ def _defect(name: str, d: dict, rng: random.Random, delta: int, used: set[str]) 
             "coordinates": [round(rng.uniform(2.012, 2.018), 4), round(rng.uniform(46.992, 47.008), 4)],
         }
     elif name == "double_financement":
-        sa04 = _from("saint-aubin", lambda t: t["fiches_actions"][2])
+        sa04 = templates.part("saint-aubin", lambda t: t["fiches_actions"][2])
         sa04["id"] = f"FA-{len(fiches) + 1:02d}"
         sa04["maitre_ouvrage"] = "Bailleur social du centre (fictif)"
         fiches.append(shift_dates(sa04, delta))
         rebudget_avenant(d, avenant)
     elif name == "quartier_npnru_centre":
-        quartier = _from("saint-aubin", lambda t: t["quartiers"][0])
+        quartier = templates.part("saint-aubin", lambda t: t["quartiers"][0])
         quartier.update(
             code_qpv=f"QP099{rng.randrange(100, 999)}",
             nom="Quartier de la Forge (fictif)",
@@ -1045,9 +1068,9 @@ def _defect(name: str, d: dict, rng: random.Random, delta: int, used: set[str]) 
         ]
         secteur.update(id="gare", nom="Quartier de la gare")
     elif name in {"immeuble_plafond", "investisseur_partiel", "immeuble_hors_perimetre"}:
-        _eligible_immeubles(d, rng, rng.randrange(0, 3), used)
+        _eligible_immeubles(templates, d, rng, rng.randrange(0, 3), used)
         index = {"immeuble_plafond": 3, "investisseur_partiel": 1, "immeuble_hors_perimetre": 2}[name]
-        imm = _from("belcastel", lambda t: t["immeubles"][index])
+        imm = templates.part("belcastel", lambda t: t["immeubles"][index])
         point = (
             (round(rng.uniform(2.025, 2.035), 4), round(rng.uniform(46.992, 47.008), 4))
             if name == "immeuble_hors_perimetre"
@@ -1055,7 +1078,7 @@ def _defect(name: str, d: dict, rng: random.Random, delta: int, used: set[str]) 
         )
         d["immeubles"].append(_place(imm, rng, len(d["immeubles"]) + 1, used, point))
     elif name == "contreparties_insuffisantes":
-        _eligible_immeubles(d, rng, rng.randrange(1, 4), used)
+        _eligible_immeubles(templates, d, rng, rng.randrange(1, 4), used)
         imm = rng.choice(d["immeubles"])
         imm["reservations"]["logements"] = math.ceil(Decimal("0.75") * len(imm["logements"])) - rng.randrange(1, 3)
     elif name == "piece_corrompue":
@@ -1166,10 +1189,12 @@ class Generated:
     pieces: int
 
 
-def build(index: int, town: Town, profile: Profile, seed: int, documents: bool, folder: Path) -> Generated:
+def build(
+    templates: Templates, index: int, town: Town, profile: Profile, seed: int, documents: bool, folder: Path
+) -> Generated:
     rng = random.Random(f"acv-synthetique/{seed}/{index}")
     name = profile.template
-    d = template(name)
+    d = templates.dossier(name)
     tokens = TOKENS[name]
     de_nom = de(town.nom)
     pairs = [(tokens["epci"][0], town.epci), (tokens["epci"][1], town.epci_court)]
@@ -1200,7 +1225,7 @@ def build(index: int, town: Town, profile: Profile, seed: int, documents: bool, 
     d = shift_dates(d, delta)
     used: set[str] = set()
     if name == "villebelle":
-        _defect(profile.name, d, rng, delta, used)
+        _defect(templates, profile.name, d, rng, delta, used)
     # identity
     d["id"] = f"synthetique-{index + 1:04d}-{slug(town.nom)}"[:64].rstrip("-")
     d["fictif"] = True
@@ -1324,10 +1349,10 @@ def _note_projet(dossier: Dossier, path: Path) -> Path:
         path,
         f"Note de projet urbain – {ville}",
         [
-            f"La présente note expose le projet urbain du centre-ville de {ville}, porté par la commune et la {epci} dans le cadre "
-            "du programme Action Cœur de Ville.",
-            "Le centre ancien présente une vacance élevée des logements et des commerces ; ses espaces publics et ses équipements "
-            "appellent une requalification d'ensemble.",
+            f"La présente note expose le projet urbain du centre-ville de {ville}, porté par la commune et la {epci} "
+            "dans le cadre du programme Action Cœur de Ville.",
+            "Le centre ancien présente une vacance élevée des logements et des commerces ; ses espaces publics et ses "
+            "équipements appellent une requalification d'ensemble.",
             f"Le projet urbain s'organise autour des actions suivantes : {actions}."
             if actions
             else "Le plan d'actions est en cours d'élaboration.",
@@ -1351,8 +1376,9 @@ def _notes_immeubles(dossier: Dossier, folder: Path) -> list[Path]:
         point = imm.localisation.shape.centroid if imm.localisation is not None else None
         where = f" ; coordonnées {point.y:.4f} N, {point.x:.4f} E".replace(".", ",") if point is not None else ""
         lines.append(
-            f"{imm.id} – {imm.adresse or 'adresse à préciser'} ; parcelle {imm.reference_cadastrale or 'non renseignée'}"
-            f"{where} ; propriétaire : {imm.proprietaire or 'non renseigné'}."
+            f"{imm.id} – {imm.adresse or 'adresse à préciser'} ; "
+            f"parcelle {imm.reference_cadastrale or 'non renseignée'}{where} ; "
+            f"propriétaire : {imm.proprietaire or 'non renseigné'}."
         )
         logements = (
             f"{imm.logements_immeuble} logements" if imm.logements_immeuble else "un nombre de logements à déterminer"
@@ -1391,13 +1417,22 @@ def _check_out(out: Path) -> None:
 
 
 def generate(
-    n: int, out: Path, *, communes: Path | None = None, seed: int = 2026, documents: bool = True
+    n: int,
+    out: Path,
+    *,
+    templates: Path,
+    communes: Path | None = None,
+    seed: int = 2026,
+    documents: bool = True,
 ) -> list[Path]:
-    """Write n synthetic dossiers under out/ (one folder each: out/<slug>/dossier.yaml [+ pieces/…]) and out/manifeste.csv; return the folders."""
+    """Write n synthetic dossiers under out/ (one folder each: out/<slug>/dossier.yaml [+ pieces/…])
+    and out/manifeste.csv, built from the sample dossiers in `templates` (the repository's samples/);
+    return the folders."""
     out = Path(out)
     if not isinstance(n, int) or n < 1 or n > N_MAX:
         raise InputError("--n", [Problem("", f"nombre de dossiers entre 1 et {N_MAX} attendu (reçu : {n})")])
     _check_out(out)
+    models = read_templates(Path(templates))
     towns = read_communes(Path(communes), n) if communes is not None else fictitious_towns(n, seed)
     profiles = profile_sequence(n, seed, documents)
     width = max(3, len(str(n)))
@@ -1407,7 +1442,7 @@ def generate(
         rows = []
         for i, (town, profile) in enumerate(zip(towns, profiles)):
             folder = work / f"{i + 1:0{width}d}-{slug(town.nom)}"
-            rows.append(build(i, town, profile, seed, documents, folder))
+            rows.append(build(models, i, town, profile, seed, documents, folder))
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
         writer.writerow(MANIFEST_COLUMNS)
