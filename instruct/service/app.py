@@ -36,6 +36,7 @@ from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import load_catalogue
 from instruct.service import accounts, uploads, workflow
 from instruct.service import pages as web
+from instruct.service.evaluator import EvaluationSettings, Evaluators
 from instruct.service.storage import (
     Dossier,
     Event,
@@ -130,17 +131,29 @@ class Login(BaseModel):
 
 
 @contextlib.asynccontextmanager
-async def _threads(_app: FastAPI) -> AsyncIterator[None]:
-    """Requests served at once by one process (the endpoints are plain functions, run in anyio's threads; 40 by default).
-    They share one GIL: more threads only slice it thinner, every database round trip waits its turn again, and on
-    SQLite more writers sleep on the lock. ACV_THREADS, 4 by default (load benchmark: 2 to 4 best, 8 and 40 worse)."""
+async def _threads(app: FastAPI) -> AsyncIterator[None]:
+    """Requests served at once by one process (the endpoints are plain functions, run in anyio's threads; 40 by
+    default). They share one GIL: more threads only slice it thinner, every database round trip waits its turn again,
+    and on SQLite more writers sleep on the lock. ACV_THREADS, 4 by default (load benchmark: 2 to 4 best, 8 and 40
+    worse).
+    The evaluation worker processes (service/evaluator) start and stop with the app."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ.get("ACV_THREADS", "4"))
-    yield
+    app.state.evaluators.start()
+    try:
+        yield
+    finally:
+        app.state.evaluators.stop()
 
 
 def create_app(
-    database_url: str | None = None, *, rules_dir: str | None = None, referentiel: Referentiel | None = None
+    database_url: str | None = None,
+    *,
+    rules_dir: str | None = None,
+    referentiel: Referentiel | None = None,
+    evaluation: EvaluationSettings | None = None,
 ) -> FastAPI:
+    """`evaluation`: the rule engine and its worker processes (default: from ACV_MOTEUR, ACV_EVALUATEURS…)."""
+    evaluation = evaluation or EvaluationSettings.read()  # a bad setting stops here, before the database
     engine = make_engine(database_url)
     upgrade(engine)
     new_session = sessions(engine)
@@ -153,6 +166,7 @@ def create_app(
     )
     app.add_middleware(LimitBody, limit=uploads.MAX_UPLOAD + 1024 * 1024)
     app.state.engine, app.state.sessions, app.state.catalogue = engine, new_session, catalogue
+    app.state.evaluators = evaluators = Evaluators(catalogue, referentiel, evaluation)
 
     def db() -> Iterator[Session]:
         with new_session() as session:
@@ -259,7 +273,7 @@ def create_app(
     ) -> dict:
         """A town submits a new dossier (state brouillon): a ZIP of its folder, or dossier.yaml and its pieces."""
         record = new_dossier(
-            session, me, uploads.from_uploads(archive, dossier, pieces), date or dt.date.today(), catalogue, referentiel
+            session, me, uploads.from_uploads(archive, dossier, pieces), date or dt.date.today(), evaluators
         )
         session.commit()
         return summary(record)
@@ -281,8 +295,7 @@ def create_app(
             me,
             uploads.from_uploads(archive, dossier, pieces),
             date or dt.date.today(),
-            catalogue,
-            referentiel,
+            evaluators,
         )
         session.commit()
         return summary(record)
@@ -363,7 +376,7 @@ def create_app(
         stored = version.reports[-1]
         if chosen == "json":
             return Response(stored.report_json, media_type=FORMATS["json"])
-        full = evaluate(version_files(session, version), stored.evaluated_on, catalogue, referentiel)
+        full = evaluate(version_files(session, version), stored.evaluated_on, evaluators)
         body = render(full, chosen)
         headers = (
             {"content-disposition": f'attachment; filename="rapport-{record.id}-v{numero}.docx"'}

@@ -440,7 +440,7 @@ def _new_submit(request: Request, form: FormData) -> Response:
         date = _text(form, "date", 20)
         try:
             files = uploads.from_uploads(*_uploads(form))
-            record = service.new_dossier(session, me, files, _date(date), app.state.catalogue, app.state.referentiel)
+            record = service.new_dossier(session, me, files, _date(date), app.state.evaluators)
             session.commit()
         except InputError as exc:
             session.rollback()
@@ -477,7 +477,7 @@ def _version_submit(dossier_id: str, request: Request, form: FormData) -> Respon
         date = _text(form, "date", 20)
         try:
             files = uploads.from_uploads(*_uploads(form))
-            service.new_version(session, record, me, files, _date(date), app.state.catalogue, app.state.referentiel)
+            service.new_version(session, record, me, files, _date(date), app.state.evaluators)
             session.commit()
         except InputError as exc:
             session.rollback()
@@ -684,7 +684,12 @@ def report_file(dossier_id: str, numero: str, fmt: str, request: Request) -> Res
             return not_found(request, me)
         stored = version.reports[-1]
         files = version_files(session, version)
-    report = service.evaluate(files, stored.evaluated_on, app.state.catalogue, app.state.referentiel)
+    try:
+        report = service.evaluate(files, stored.evaluated_on, app.state.evaluators)
+    except HTTPException as exc:  # the evaluation's worker died: a page, not the API's JSON
+        return error_page(
+            request, exc.status_code, "Erreur du service", exc.detail[:1].upper() + exc.detail[1:] + ".", me
+        )
     body = service.render(report, fmt)
     name = f"rapport-{_slug(record.commune_nom)}-{record.id}-v{version.number}.{fmt}"
     disposition = "attachment" if fmt == "docx" else "inline"
