@@ -174,6 +174,9 @@ class _Worker:
         """Reap the dead (or killed) process: its pid and how it ended."""
         process, self.process = self.process, None
         process.join(5)
+        if process.is_alive():  # its pipe broke but it lives on: it must not outlive its slot
+            process.kill()
+            process.join()
         self.conn.close()
         code = process.exitcode
         how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"code {code}"
