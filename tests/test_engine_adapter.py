@@ -100,9 +100,13 @@ def test_numeric_looking_strings_are_compared_as_text():
         }
     )
     prepared = prepare([rs], {}, EVALUATION_DATE)
-    base = dict(
-        commune="x", referentiel_acv_fourni=False, avenant_present=False, avenant_signe=False, nb_dates_futures=0
-    )
+    base = {
+        "commune": "x",
+        "referentiel_acv_fourni": False,
+        "avenant_present": False,
+        "avenant_signe": False,
+        "nb_dates_futures": 0,
+    }
     facts = [
         _fact("dossier", "a", insee="01053", **base),
         _fact("dossier", "b", insee="1053", **base),
@@ -249,7 +253,8 @@ from instruct.rules.catalogue import RuleSet, _read_rule
 raw = {"id": "T-09", "title": "t", "severity": "majeur", "scope": "dossier", "message": "m", "remedy": "r",
        "source": {"document": "d", "section": "s"}, "requires": ["nb_indicateurs_moyens"],
        "requirement": {"field": "nb_indicateurs_moyens", "le": {"param": "p"}}}
-params = {"p": Parameter("p", "p", "nombre", "r", (DatedValue(dt.date(2018, 1, 1), 1), DatedValue(dt.date(2025, 1, 1), None)))}
+values = (DatedValue(dt.date(2018, 1, 1), 1), DatedValue(dt.date(2025, 1, 1), None))
+params = {"p": Parameter("p", "p", "nombre", "r", values)}
 rule = _read_rule(raw, ("rules", 0), "T", "t", params, lambda *a: None)
 dossier = validate({"id": "x", "collectivites": {"ville_centre": {"nom": "Bézu-Saint-Éloi", "insee": "99101"},
                     "intercommunalite": {"nom": "Communauté é", "siren": "999000001"}}, "indicateurs": []}, "x")
@@ -266,13 +271,13 @@ print("ok")
 
 def test_payload_is_ascii_and_holds_only_the_fields_rules_read(catalogue, monkeypatch):
     sent = []
-    real = engine_durable._dre.assert_facts
+    real = engine_durable._native().assert_facts
 
     def spy(handle, payload):
         sent.append(payload)
         return real(handle, payload)
 
-    monkeypatch.setattr(engine_durable._dre, "assert_facts", spy)
+    monkeypatch.setattr(engine_durable._native(), "assert_facts", spy)
     prepared = prepare(list(catalogue.rulesets.values()), catalogue.parameters, EVALUATION_DATE)
     facts = build_facts(load(SAMPLES / "villebelle").dossier, EVALUATION_DATE)
     engine_durable.evaluate(prepared, facts)

@@ -110,6 +110,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--referentiel", help="répertoire des référentiels officiels")
     serve.add_argument("--workers", type=int, default=1, help="processus uvicorn")
+    serve.add_argument(
+        "--moteur",
+        choices=("durable", "python"),
+        help="moteur d'évaluation (défaut : ACV_MOTEUR, sinon durable) ; ACV_EVALUATEURS processus d'évaluation (2)",
+    )
 
     users = sub.add_parser("users", help="comptes du service web")
     users_sub = users.add_subparsers(dest="users_command", required=True)
@@ -342,11 +347,15 @@ def _cmd_serve(args) -> int:
 
     from instruct.referentiel.registry import load_referentiel
     from instruct.service.app import create_app
+    from instruct.service.evaluator import EvaluationSettings
 
     if args.base:
         os.environ["ACV_DATABASE_URL"] = args.base
     if args.referentiel:
         os.environ["ACV_REFERENTIEL"] = args.referentiel
+    if args.moteur:
+        os.environ["ACV_MOTEUR"] = args.moteur
+    EvaluationSettings.read()  # a bad ACV_MOTEUR, ACV_EVALUATEURS… is an error before anything starts
     if args.workers > 1:
         if (args.base or os.environ.get("ACV_DATABASE_URL", "sqlite")).startswith("sqlite"):
             print(

@@ -2,6 +2,9 @@
 
 durable-rules 2.0.28 has traps (see the team's measurements); each is made impossible here:
 
+- a crash in its C code kills the process running it, and importing it costs: the C module is
+  imported on the first evaluation only (`--moteur python` never loads it), and the web
+  service evaluates in worker processes (instruct.service.evaluator);
 - dispatcher threads racing the caller: no `Host` is created, the C engine is driven
   directly and every call goes through one process-wide lock;
 - negation that depends on fact order: the rule language only compares the fields of one
@@ -24,14 +27,14 @@ durable-rules 2.0.28 has traps (see the team's measurements); each is made impos
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
 import threading
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
-
-import durable_rules_engine as _dre
 
 from instruct.engine.prepare import Outcome, PreparedRule, signature
 from instruct.facts import Fact
@@ -46,6 +49,14 @@ _SIDS = itertools.count(1)
 
 class EngineError(RuntimeError):
     pass
+
+
+@functools.cache
+def _native() -> ModuleType:
+    """durable-rules' C engine, imported on first use: `--moteur python` never loads it."""
+    import durable_rules_engine
+
+    return durable_rules_engine
 
 
 def encode(value: Any) -> Any:
@@ -127,6 +138,7 @@ def _compile(prepared: list[PreparedRule]) -> _Compiled:
     compiled = _CACHE.get(key)
     if compiled is not None:
         return compiled
+    dre = _native()
     definition, actions = {}, {}
     for r, p in enumerate(prepared):
         if p.suspended:
@@ -138,8 +150,8 @@ def _compile(prepared: list[PreparedRule]) -> _Compiled:
     if not definition:  # a ruleset must hold a rule; this one never matches
         definition["vide"] = {"all": [{"m": {"t": "s:-"}}], "cap": 1}
     try:
-        handle = _dre.create_ruleset(f"acv{next(_NAMES)}", json.dumps(definition))
-    except _dre.error as exc:  # codes from durable's rules.h
+        handle = dre.create_ruleset(f"acv{next(_NAMES)}", json.dumps(definition))
+    except dre.error as exc:  # codes from durable's rules.h
         raise EngineError(f"règles refusées par le moteur durable-rules : {exc}") from None
     compiled = _Compiled(handle, actions, _read_fields(prepared))
     _CACHE[key] = compiled
@@ -185,6 +197,7 @@ def _read_message(message: str) -> tuple[str, list[int]]:
 
 
 def evaluate(prepared: list[PreparedRule], facts: list[Fact]) -> list[Outcome]:
+    dre = _native()
     with _LOCK:
         compiled = _compile(prepared)
         sid = str(next(_SIDS))
@@ -197,13 +210,13 @@ def evaluate(prepared: list[PreparedRule], facts: list[Fact]) -> list[Outcome]:
         matched: list[tuple[str, list]] = []
         if sent:
             # Code 0: handled, 1: some fact matched no rule, 2: duplicate; none is an error here.
-            _code, state = _dre.assert_facts(compiled.handle, payload)
-            result = _dre.start_action_for_state(compiled.handle, state)
+            _code, state = dre.assert_facts(compiled.handle, payload)
+            result = dre.start_action_for_state(compiled.handle, state)
             message = result[1] if result else None
             while message:
                 matched.append(_read_message(message))
-                message = _dre.complete_and_start_action(compiled.handle, state)
-            _dre.delete_state(compiled.handle, sid)  # only now that no action is pending
+                message = dre.complete_and_start_action(compiled.handle, state)
+            dre.delete_state(compiled.handle, sid)  # only now that no action is pending
     # durable-rules splits an `$or` into branches that fire separately: a fact meeting two
     # disjuncts is matched twice. Keep one outcome per (rule, fact); the branches of a rule
     # are exclusive, so two different outcomes would be a compilation bug.

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import Catalogue
 from instruct.service import accounts, uploads, usecases
+from instruct.service.evaluator import Evaluators
 from instruct.service.storage import User, version_files
 from instruct.service.usecases import FORMATS, _from_accept
 from instruct.vocabulary import canonical_partner
@@ -77,7 +78,14 @@ def referentiel_of(request: Request) -> Referentiel | None:
 
 Db = Annotated[Session, Depends(db)]
 Me = Annotated[User, Depends(current_user)]
+
+
+def evaluators_of(request: Request) -> Evaluators:
+    return request.app.state.evaluators
+
+
 Rules = Annotated[Catalogue, Depends(catalogue_of)]
+Pool = Annotated[Evaluators, Depends(evaluators_of)]
 Registry = Annotated[Referentiel | None, Depends(referentiel_of)]
 
 
@@ -123,8 +131,7 @@ def whoami(me: Me) -> dict:
 def submit(
     session: Db,
     me: Me,
-    catalogue: Rules,
-    referentiel: Registry,
+    evaluators: Pool,
     archive: UploadFile | None = File(None, description="le dossier en ZIP"),
     dossier: UploadFile | None = File(None, description="dossier.yaml"),
     pieces: list[UploadFile] = File([]),
@@ -132,7 +139,7 @@ def submit(
 ) -> dict:
     """A town submits a new dossier (state brouillon): a ZIP of its folder, or dossier.yaml and its pieces."""
     files = uploads.from_uploads(archive, dossier, pieces)
-    record = usecases.new_dossier(session, me, files, date or dt.date.today(), catalogue, referentiel)
+    record = usecases.new_dossier(session, me, files, date or dt.date.today(), evaluators)
     session.commit()
     return usecases.summary(record)
 
@@ -142,8 +149,7 @@ def add_version(
     dossier_id: str,
     session: Db,
     me: Me,
-    catalogue: Rules,
-    referentiel: Registry,
+    evaluators: Pool,
     archive: UploadFile | None = File(None),
     dossier: UploadFile | None = File(None),
     pieces: list[UploadFile] = File([]),
@@ -151,7 +157,7 @@ def add_version(
 ) -> dict:
     record = usecases.visible_or_404(session, me, dossier_id)
     files = uploads.from_uploads(archive, dossier, pieces)
-    usecases.new_version(session, record, me, files, date or dt.date.today(), catalogue, referentiel)
+    usecases.new_version(session, record, me, files, date or dt.date.today(), evaluators)
     session.commit()
     return usecases.summary(record)
 
@@ -216,8 +222,7 @@ def report(
     request: Request,
     session: Db,
     me: Me,
-    catalogue: Rules,
-    referentiel: Registry,
+    evaluators: Pool,
     format: str | None = Query(None, description="json, text, markdown, html ou docx (sinon l'en-tête Accept)"),
 ) -> Response:
     record = usecases.visible_or_404(session, me, dossier_id)
@@ -228,7 +233,7 @@ def report(
     stored = version.reports[-1]
     if chosen == "json":
         return Response(stored.report_json, media_type=FORMATS["json"])
-    body = usecases.report_again(version_files(session, version), stored, chosen, catalogue, referentiel)
+    body = usecases.report_again(version_files(session, version), stored, chosen, evaluators)
     headers = (
         {"content-disposition": f'attachment; filename="rapport-{record.id}-v{numero}.docx"'}
         if chosen == "docx"

@@ -20,6 +20,7 @@ from instruct.errors import InputError
 from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import load_catalogue
 from instruct.service import api, pages, session_pages, uploads, workflow
+from instruct.service.evaluator import EvaluationSettings, Evaluators
 from instruct.service.storage import make_engine, sessions, upgrade
 from instruct.service.templating import HERE, error_page, not_found
 
@@ -74,18 +75,28 @@ async def _too_large(send, limit: int, page: bool = False) -> None:
 
 
 @contextlib.asynccontextmanager
-async def _threads(_app: FastAPI) -> AsyncIterator[None]:
+async def _threads(app: FastAPI) -> AsyncIterator[None]:
     """Requests served at once by one process (the endpoints are plain functions, run in anyio's threads;
     40 by default). They share one GIL: more threads only slice it thinner, every database round trip waits its
     turn again, and on SQLite more writers sleep on the lock. ACV_THREADS, 4 by default (load benchmark: 2 to 4
-    best, 8 and 40 worse)."""
+    best, 8 and 40 worse). The evaluation worker processes (service/evaluator) start and stop with the app."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ.get("ACV_THREADS", "4"))
-    yield
+    app.state.evaluators.start()
+    try:
+        yield
+    finally:
+        app.state.evaluators.stop()
 
 
 def create_app(
-    database_url: str | None = None, *, rules_dir: str | None = None, referentiel: Referentiel | None = None
+    database_url: str | None = None,
+    *,
+    rules_dir: str | None = None,
+    referentiel: Referentiel | None = None,
+    evaluation: EvaluationSettings | None = None,
 ) -> FastAPI:
+    """`evaluation`: the rule engine and its worker processes (default: from ACV_MOTEUR, ACV_EVALUATEURS…)."""
+    evaluation = evaluation or EvaluationSettings.read()  # a bad setting stops here, before the database
     engine = make_engine(database_url)
     upgrade(engine)
     new_session = sessions(engine)
@@ -99,6 +110,7 @@ def create_app(
     app.add_middleware(LimitBody, limit=uploads.MAX_UPLOAD + 1024 * 1024)
     app.state.engine, app.state.sessions, app.state.catalogue = engine, new_session, catalogue
     app.state.referentiel = referentiel
+    app.state.evaluators = Evaluators(catalogue, referentiel, evaluation)
     _api_errors(app)
     _page_errors(app)
     app.include_router(api.router)  # JSON, under /api

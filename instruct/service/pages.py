@@ -169,7 +169,7 @@ def _new_submit(request: Request, form: FormData) -> Response:
         date = form_text(form, "date", 20)
         try:
             files = uploads.from_uploads(*_uploads(form))
-            record = usecases.new_dossier(session, me, files, _date(date), app.state.catalogue, app.state.referentiel)
+            record = usecases.new_dossier(session, me, files, _date(date), app.state.evaluators)
             session.commit()
         except InputError as exc:
             session.rollback()
@@ -206,7 +206,7 @@ def _version_submit(dossier_id: str, request: Request, form: FormData) -> Respon
         date = form_text(form, "date", 20)
         try:
             files = uploads.from_uploads(*_uploads(form))
-            usecases.new_version(session, record, me, files, _date(date), app.state.catalogue, app.state.referentiel)
+            usecases.new_version(session, record, me, files, _date(date), app.state.evaluators)
             session.commit()
         except InputError as exc:
             session.rollback()
@@ -373,7 +373,11 @@ def report_file(dossier_id: str, numero: str, fmt: str, request: Request) -> Res
             return not_found(request, me)
         stored = version.reports[-1]
         files = version_files(session, version)  # read before the session closes; evaluated outside it
-    body = usecases.report_again(files, stored, fmt, app.state.catalogue, app.state.referentiel)
+    try:
+        body = usecases.report_again(files, stored, fmt, app.state.evaluators)
+    except HTTPException as exc:  # the evaluation's worker died: a page, not the API's JSON
+        detail = exc.detail[:1].upper() + exc.detail[1:] + "."
+        return error_page(request, exc.status_code, "Erreur du service", detail, me)
     name = f"rapport-{_slug(record.commune_nom)}-{record.id}-v{version.number}.{fmt}"
     disposition = "attachment" if fmt == "docx" else "inline"
     headers = {

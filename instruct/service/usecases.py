@@ -15,14 +15,13 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from instruct.documents.load import load
-from instruct.engine.check import check_dossier
 from instruct.errors import InputError
 from instruct.model.report import GAPS, Report
-from instruct.referentiel.registry import Referentiel
 from instruct.referentiel.territoires import departement, region
 from instruct.reports import json as report_json
 from instruct.rules.catalogue import Catalogue
 from instruct.service import accounts, uploads, workflow
+from instruct.service.evaluator import EvaluationFailed, Evaluators
 from instruct.service.storage import (
     Dossier,
     Event,
@@ -136,8 +135,7 @@ def new_dossier(
     user: User,
     files: dict[str, bytes],
     as_of: dt.date,
-    catalogue: Catalogue,
-    referentiel: Referentiel | None,
+    evaluators: Evaluators,
 ) -> Dossier:
     """A town's new dossier (brouillon) with its first version and report; not committed."""
     if not may_submit(user):
@@ -149,7 +147,7 @@ def new_dossier(
         region=region(user.commune_insee),
         owner_id=user.id,
     )
-    _store_version(session, record, user, files, as_of, catalogue, referentiel)
+    _store_version(session, record, user, files, as_of, evaluators)
     session.flush()
     session.add(
         Event(
@@ -170,8 +168,7 @@ def new_version(
     user: User,
     files: dict[str, bytes],
     as_of: dt.date,
-    catalogue: Catalogue,
-    referentiel: Referentiel | None,
+    evaluators: Evaluators,
 ) -> Version:
     """The town's next version of a dossier it may still change; not committed."""
     if not may_submit(user):
@@ -182,7 +179,7 @@ def new_version(
             f"dossier {workflow.LABELS[record.state]} : "
             "une nouvelle version n'est possible qu'en brouillon ou à compléter",
         )
-    version = _store_version(session, record, user, files, as_of, catalogue, referentiel)
+    version = _store_version(session, record, user, files, as_of, evaluators)
     record.updated_at = now()
     return version
 
@@ -193,10 +190,9 @@ def _store_version(
     user: User,
     files: dict[str, bytes],
     as_of: dt.date,
-    catalogue: Catalogue,
-    referentiel: Referentiel | None,
+    evaluators: Evaluators,
 ) -> Version:
-    report = evaluate(files, as_of, catalogue, referentiel)
+    report = evaluate(files, as_of, evaluators)
     if report.insee != dossier.commune_insee:
         raise HTTPException(
             422,
@@ -204,7 +200,7 @@ def _store_version(
             f"ce compte dépose pour la commune INSEE {dossier.commune_insee}",
         )
     stored = _stored(
-        report, catalogue
+        report, evaluators.catalogue
     )  # rendered before the first write: on SQLite the write lock is held from there to the commit
     dossier.commune_nom = dossier.commune_nom or report.commune
     version = Version(
@@ -223,22 +219,13 @@ def load_files(files: dict[str, bytes]):
         return load(uploads.write_folder(files, Path(folder)))
 
 
-def evaluate(files: dict[str, bytes], as_of: dt.date, catalogue: Catalogue, referentiel: Referentiel | None) -> Report:
-    """The CLI's path: the files as a folder -> load (pieces read) -> check."""
-    with tempfile.TemporaryDirectory(prefix="acv-") as folder:
-        try:
-            loaded = load(uploads.write_folder(files, Path(folder)))
-        except InputError as exc:  # name the file as sent, not where it was unpacked
-            exc.source = exc.source.replace(folder, "envoi")
-            raise
-        return check_dossier(
-            loaded.dossier,
-            catalogue,
-            as_of,
-            referentiel=referentiel,
-            documents=loaded.documents,
-            source=loaded.source.replace(folder, "envoi"),
-        )
+def evaluate(files: dict[str, bytes], as_of: dt.date, evaluators: Evaluators) -> Report:
+    """The CLI's path (the files as a folder -> load, pieces read -> check), in one of the app's worker
+    processes: a worker that dies fails this request alone, with a 500 in French."""
+    try:
+        return evaluators.evaluate(files, as_of)
+    except EvaluationFailed as exc:
+        raise HTTPException(500, f"{exc} ; réessayez") from None
 
 
 def render(report: Report, chosen: str) -> bytes:
@@ -395,12 +382,10 @@ def version_or_404(record: Dossier, number: int) -> Version:
     return found
 
 
-def report_again(
-    files: dict[str, bytes], stored: StoredReport, chosen: str, catalogue: Catalogue, referentiel: Referentiel | None
-) -> bytes:
+def report_again(files: dict[str, bytes], stored: StoredReport, chosen: str, evaluators: Evaluators) -> bytes:
     """A stored report in another format: the version's files evaluated again on the same date (only
     the JSON is stored)."""
-    return render(evaluate(files, stored.evaluated_on, catalogue, referentiel), chosen)
+    return render(evaluate(files, stored.evaluated_on, evaluators), chosen)
 
 
 def comparison(record: Dossier, de: int, a: int) -> dict[str, Any]:

@@ -1,0 +1,232 @@
+"""Dossiers evaluated in worker processes: a crash in durable-rules' C code (a segfault kills the
+process running it) then fails the one request being evaluated, and the server keeps serving.
+
+Each worker is a process of its own, one evaluation at a time; a request waits for a free worker.
+Workers come from a forkserver (a clean single-threaded process, so forking is safe beside
+uvicorn's threads; spawn where there is none) and receive the app's catalogue and referentiel once,
+when they start (pickled: about 0.1 MB, 1 ms). For each evaluation they receive the uploaded files
+and the date, and do the whole CLI path (unpack, load, read the pieces, check), then send back the
+Report. A worker that dies, or overruns the time limit (it is then killed), fails its request with
+EvaluationFailed and a log line, and is replaced at once.
+
+Settings (EvaluationSettings.read): ACV_MOTEUR, `durable` (default) or `python`; ACV_EVALUATEURS,
+worker processes per server process, 2 by default (the C engine holds the GIL, so processes, not
+threads, add speed: two on the usual 2 cores ≈ 1.5× one; each worker holds the catalogue and its
+engine, tens of MB); ACV_DELAI_EVALUATION, seconds an evaluation may take, 300 by default.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import tempfile
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from instruct.documents.load import load
+from instruct.engine.check import ENGINES, check_dossier
+from instruct.errors import InputError, Problem
+from instruct.model.report import Report
+from instruct.referentiel.registry import Referentiel
+from instruct.rules.catalogue import Catalogue
+from instruct.service import uploads
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_WORKERS = 2
+DEFAULT_TIMEOUT = 300.0
+
+
+class EvaluationFailed(Exception):
+    """The evaluation ended without a report (its worker died or overran); the message is French."""
+
+
+@dataclass(frozen=True)
+class EvaluationSettings:
+    engine: str = "durable"
+    workers: int = DEFAULT_WORKERS
+    timeout: float = DEFAULT_TIMEOUT  # seconds
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str] = os.environ) -> EvaluationSettings:
+        """From ACV_MOTEUR, ACV_EVALUATEURS and ACV_DELAI_EVALUATION; a bad value is an InputError at start."""
+        engine = environ.get("ACV_MOTEUR", "").strip() or "durable"
+        if engine not in ENGINES:
+            raise _setting("ACV_MOTEUR", f"moteur inconnu : {engine} (valeurs possibles : {', '.join(ENGINES)})")
+        workers = _number("ACV_EVALUATEURS", environ, int, DEFAULT_WORKERS, "un nombre entier de processus, au moins 1")
+        timeout = _number("ACV_DELAI_EVALUATION", environ, float, DEFAULT_TIMEOUT, "un nombre de secondes positif")
+        return cls(engine, workers, timeout)
+
+
+def _setting(name: str, message: str) -> InputError:
+    return InputError(name, [Problem("", message)])
+
+
+def _number(name: str, environ: Mapping[str, str], kind: type, default, expected: str):
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not value > 0:
+        raise _setting(name, f"valeur invalide : {text} ({expected})")
+    return value
+
+
+def evaluate_files(
+    files: dict[str, bytes], as_of: dt.date, catalogue: Catalogue, referentiel: Referentiel | None, engine: str
+) -> Report:
+    """The CLI's path: the files as a folder -> load (pieces read) -> check. Paths name the upload (`envoi`)."""
+    with tempfile.TemporaryDirectory(prefix="acv-") as folder:
+        try:
+            loaded = load(uploads.write_folder(files, Path(folder)))
+        except InputError as exc:  # name the file as sent, not where it was unpacked
+            exc.source = exc.source.replace(folder, "envoi")
+            raise
+        return check_dossier(
+            loaded.dossier,
+            catalogue,
+            as_of,
+            referentiel=referentiel,
+            engine=engine,
+            documents=loaded.documents,
+            source=loaded.source.replace(folder, "envoi"),
+        )
+
+
+def _serve(conn: Connection, catalogue: Catalogue, referentiel: Referentiel | None, engine: str) -> None:
+    """A worker's life: evaluate each (files, date) received until None or the server's end of the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        try:
+            answer = ("rapport", evaluate_files(*task, catalogue, referentiel, engine))
+        except InputError as exc:  # rebuilt by the server: its pickled form loses the problems
+            answer = ("entree", exc.source, exc.problems)
+        except Exception:
+            answer = ("erreur", traceback.format_exc())
+        conn.send(answer)
+
+
+class _Worker:
+    """One worker process and the server's end of its pipe; used by one request at a time."""
+
+    def __init__(self, context, args: tuple):
+        self.context, self.args = context, args
+        self.process = None
+        self.conn: Connection | None = None
+
+    def start(self) -> None:
+        self.conn, child = self.context.Pipe()
+        self.process = self.context.Process(target=_serve, args=(child, *self.args), name="acv-evaluateur", daemon=True)
+        self.process.start()
+        child.close()
+
+    def evaluate(self, files: dict[str, bytes], as_of: dt.date, timeout: float) -> Report:
+        if self.process is None:
+            self.start()
+        elif not self.process.is_alive():  # died between two evaluations (killed from outside)
+            logger.warning("processus évaluateur %d arrêté hors évaluation (%s) : remplacé", *self._end())
+            self.start()
+        pid = self.process.pid
+        logger.debug("évaluation confiée au processus %d", pid)
+        try:
+            self.conn.send((files, as_of))
+            answer = self.conn.recv() if self.conn.poll(timeout) else None
+        except (EOFError, OSError):
+            logger.error(
+                "processus évaluateur %d arrêté pendant une évaluation (%s) : la requête échoue, il est remplacé",
+                *self._end(),
+            )
+            self.start()
+            raise EvaluationFailed(
+                "évaluation du dossier interrompue : le processus d'évaluation s'est arrêté"
+            ) from None
+        if answer is None:
+            self.process.kill()
+            self._end()
+            logger.error("évaluation arrêtée après %g s : processus évaluateur %d tué et remplacé", timeout, pid)
+            self.start()
+            raise EvaluationFailed(f"évaluation du dossier interrompue après {timeout:g} s")
+        if answer[0] == "rapport":
+            return answer[1]
+        if answer[0] == "entree":
+            raise InputError(answer[1], answer[2])
+        logger.error("erreur pendant une évaluation (processus évaluateur %d) :\n%s", pid, answer[1])
+        raise EvaluationFailed("erreur interne pendant l'évaluation du dossier")
+
+    def _end(self) -> tuple[int, str]:
+        """Reap the dead (or killed) process: its pid and how it ended."""
+        process, self.process = self.process, None
+        process.join(5)
+        if process.is_alive():  # its pipe broke but it lives on: it must not outlive its slot
+            process.kill()
+            process.join()
+        self.conn.close()
+        code = process.exitcode
+        how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"code {code}"
+        return process.pid, how
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(OSError):  # already gone
+            self.conn.send(None)
+        self.process.join(2)
+        if self.process.is_alive():
+            self.process.kill()
+        self._end()
+
+
+def _context():
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # workers start with the engine and readers imported
+    return context
+
+
+class Evaluators:
+    """An app's worker processes. start() and stop() follow the app's lifespan; evaluate() also starts
+    a missing worker, so an app served without a lifespan still works (its workers end with the process)."""
+
+    def __init__(self, catalogue: Catalogue, referentiel: Referentiel | None, settings: EvaluationSettings):
+        self.catalogue, self.settings = catalogue, settings
+        context = _context()
+        self._workers = [_Worker(context, (catalogue, referentiel, settings.engine)) for _ in range(settings.workers)]
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        for worker in self._workers:
+            self._idle.put(worker)
+
+    def start(self) -> None:
+        for worker in self._workers:
+            if worker.process is None:
+                worker.start()
+
+    def stop(self) -> None:
+        for worker in self._workers:
+            worker.stop()
+
+    def evaluate(self, files: dict[str, bytes], as_of: dt.date) -> Report:
+        """The report of an uploaded dossier; InputError as `load` raises it; EvaluationFailed if the
+        worker died or overran (that worker is replaced, the others are untouched)."""
+        worker = self._idle.get()
+        try:
+            return worker.evaluate(files, as_of, self.settings.timeout)
+        finally:
+            self._idle.put(worker)
