@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from instruct.errors import InputError
 from instruct.referentiel.registry import Referentiel
+from instruct.reports import formats
 from instruct.rules.catalogue import load_catalogue
 from instruct.service import accounts, uploads, workflow
 from instruct.service import pages as web
@@ -47,10 +48,8 @@ from instruct.service.storage import (
     version_files,
 )
 from instruct.service.usecases import (
-    FORMATS,
     SESSION_COOKIE,
     _codes,
-    _from_accept,
     _gaps,
     _iso,
     _loaded,
@@ -58,7 +57,7 @@ from instruct.service.usecases import (
     evaluate,
     new_dossier,
     new_version,
-    render,
+    report_format,
     summaries,
     summary,
 )
@@ -353,24 +352,21 @@ def create_app(
         request: Request,
         session: Db,
         me: Me,
-        format: str | None = Query(None, description="json, text, markdown, html ou docx (sinon l'en-tête Accept)"),
+        format: str | None = Query(None, description=f"{', '.join(formats.names())} (sinon l'en-tête Accept)"),
     ) -> Response:
         record = _visible(session, me, dossier_id)
         version = _version(record, numero)
-        chosen = format or _from_accept(request.headers.get("accept", ""))
-        if chosen not in FORMATS:
-            raise HTTPException(406, f"format inconnu : {chosen} (json, text, markdown, html, docx)")
+        chosen = report_format(format, request.headers.get("accept", ""))
         stored = version.reports[-1]
-        if chosen == "json":
-            return Response(stored.report_json, media_type=FORMATS["json"])
+        if chosen.name == "json":
+            return Response(stored.report_json, media_type=chosen.media_type)
         full = evaluate(version_files(session, version), stored.evaluated_on, catalogue, referentiel)
-        body = render(full, chosen)
         headers = (
-            {"content-disposition": f'attachment; filename="rapport-{record.id}-v{numero}.docx"'}
-            if chosen == "docx"
+            {"content-disposition": f'attachment; filename="rapport-{record.id}-v{numero}{chosen.extension}"'}
+            if chosen.binary
             else {}
         )
-        return Response(body, media_type=FORMATS[chosen], headers=headers)
+        return Response(chosen.render_bytes(full), media_type=chosen.media_type, headers=headers)
 
     @app.get("/api/dossiers/{dossier_id}/comparaison", tags=["rapports"])
     def compare(dossier_id: str, session: Db, me: Me, de: int, a: int) -> dict:
@@ -457,10 +453,12 @@ def create_app(
             raise HTTPException(404, f"partenaire inconnu : {partenaire} ({', '.join(lists.partners(catalogue))})")
         if format == "docx":
             return Response(
-                lists.render_docx(catalogue, partenaire, etape, dt.date.today()), media_type=FORMATS["docx"]
+                lists.render_docx(catalogue, partenaire, etape, dt.date.today()),
+                media_type=formats.get("docx").media_type,
             )
         return Response(
-            lists.render_markdown(catalogue, partenaire, etape, dt.date.today()), media_type=FORMATS["markdown"]
+            lists.render_markdown(catalogue, partenaire, etape, dt.date.today()),
+            media_type=formats.get("markdown").media_type,
         )
 
     web.mount(app, referentiel)  # the HTML pages, outside /api

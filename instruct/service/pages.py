@@ -34,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from instruct.errors import InputError, Problem
 from instruct.french import french_date
 from instruct.model.report import GAPS
+from instruct.reports import formats
 from instruct.reports.text import piece_quotes
 from instruct.service import accounts, uploads, workflow
 from instruct.service import usecases as service
@@ -127,6 +128,7 @@ TEMPLATES.globals.update(
     LABELS=workflow.LABELS,
     ROLES=ROLES,
     PARTNERS=PARTNERS,
+    DOWNLOADS=formats.downloads(),
 )
 
 
@@ -680,20 +682,20 @@ def report_file(dossier_id: str, numero: str, fmt: str, request: Request) -> Res
             return _to_login(request)
         record = _visible(session, me, dossier_id)
         version = next((v for v in record.versions if str(v.number) == numero), None) if record else None
-        if version is None or fmt not in {"docx", "html"} or not version.reports:
+        chosen = next((f for f in formats.downloads() if f.extension == f".{fmt}"), None)
+        if version is None or chosen is None or not version.reports:
             return not_found(request, me)
         stored = version.reports[-1]
         files = version_files(session, version)
     report = service.evaluate(files, stored.evaluated_on, app.state.catalogue, app.state.referentiel)
-    body = service.render(report, fmt)
-    name = f"rapport-{_slug(record.commune_nom)}-{record.id}-v{version.number}.{fmt}"
-    disposition = "attachment" if fmt == "docx" else "inline"
+    name = f"rapport-{_slug(record.commune_nom)}-{record.id}-v{version.number}{chosen.extension}"
+    disposition = "attachment" if chosen.binary else "inline"
     headers = {
         "content-disposition": f"{disposition}; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
     }
-    return Response(body, media_type=service.FORMATS[fmt], headers=headers)
+    return Response(chosen.render_bytes(report), media_type=chosen.media_type, headers=headers)
 
 
 def _slug(text: str) -> str:

@@ -17,7 +17,9 @@ from instruct.errors import InputError
 from instruct.model.report import GAPS, Report
 from instruct.referentiel.registry import Referentiel
 from instruct.referentiel.territoires import departement, region
+from instruct.reports import formats
 from instruct.reports import json as report_json
+from instruct.reports.formats import ReportFormat
 from instruct.rules.catalogue import Catalogue
 from instruct.service import uploads, workflow
 from instruct.service.storage import (
@@ -31,13 +33,6 @@ from instruct.service.storage import (
 )
 
 SESSION_COOKIE = "acv_session"
-FORMATS = {  # format -> media type
-    "json": "application/json",
-    "text": "text/plain; charset=utf-8",
-    "markdown": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 def new_dossier(
@@ -88,7 +83,8 @@ def new_version(
     if record.state not in workflow.EDITABLE:
         raise HTTPException(
             409,
-            f"dossier {workflow.LABELS[record.state]} : une nouvelle version n'est possible qu'en brouillon ou à compléter",
+            f"dossier {workflow.LABELS[record.state]} : "
+            "une nouvelle version n'est possible qu'en brouillon ou à compléter",
         )
     version = _store_version(session, record, user, files, as_of, catalogue, referentiel)
     record.updated_at = now()
@@ -148,28 +144,13 @@ def evaluate(files: dict[str, bytes], as_of: dt.date, catalogue: Catalogue, refe
         )
 
 
-def render(report: Report, chosen: str) -> bytes:
-    from instruct.reports import docx as report_docx
-    from instruct.reports import html as report_html
-    from instruct.reports import text as report_text
-
-    if chosen == "docx":
-        return report_docx.render(report)
-    if chosen == "html":
-        return report_html.render(report).encode()
-    if chosen == "markdown":
-        return report_text.render_markdown(report).encode()
-    if chosen == "text":
-        return report_text.render_text(report).encode()
-    return report_json.render(report).encode()
-
-
-def _from_accept(accept: str) -> str:
-    for media in (part.split(";")[0].strip() for part in accept.split(",")):
-        for name, full in FORMATS.items():
-            if media == full.split(";")[0]:
-                return name
-    return "json"
+def report_format(asked: str | None, accept: str) -> ReportFormat:
+    """The format named by `?format=`, else the first of the `Accept` header's media types that a
+    format has, else JSON; a name no format has is refused (406)."""
+    chosen = formats.get(asked) if asked else formats.from_accept(accept) or formats.get("json")
+    if chosen is None:
+        raise HTTPException(406, f"format inconnu : {asked} ({', '.join(formats.names())})")
+    return chosen
 
 
 def _file(session: Session, version: Version, name: str, data: bytes):
