@@ -53,7 +53,8 @@ def add_parsers(sub, date_type) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from instruct.batch import run as batch
-    from instruct.batch.outputs import global_verdict, write_outputs
+    from instruct.batch.outputs import write_outputs
+    from instruct.batch.synthesis import global_verdict
     from instruct.errors import InputError, Problem
     from instruct.french import french_number
 
