@@ -99,12 +99,8 @@ class _BodyTooLarge(Exception):
 async def _too_large(send, limit: int, page: bool = False) -> None:
     """413 in JSON for the API, as a short French page for the browser's forms."""
     message = f"envoi trop volumineux (maximum {limit // (1024 * 1024)} Mo)"
-    if page:
-        body = (
-            '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Envoi trop volumineux</title></head>'
-            f"<body><main><h1>Envoi trop volumineux</h1><p>{message} : réduisez les pièces ou envoyez-les en plusieurs "
-            'versions.</p><p><a href="/dossiers">Retour à vos dossiers</a></p></main></body></html>'
-        ).encode()
+    if page:  # no user here: the body is refused before the session is read
+        body = web.TEMPLATES.get_template("trop-volumineux.html").render(message=message, user=None).encode()
         kind = b"text/html; charset=utf-8"
     else:
         body, kind = json.dumps({"erreur": message}, ensure_ascii=False).encode(), b"application/json; charset=utf-8"

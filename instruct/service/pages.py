@@ -128,7 +128,7 @@ TEMPLATES.globals.update(
     LABELS=workflow.LABELS,
     ROLES=ROLES,
     PARTNERS=PARTNERS,
-    DOWNLOADS=formats.downloads(),
+    DOWNLOADS=formats.downloads,
 )
 
 
