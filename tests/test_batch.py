@@ -11,6 +11,12 @@ from pathlib import Path
 import pytest
 
 from instruct.batch import run as batch
+from instruct.batch import worker
+from instruct.batch.progress import Progress
+from instruct.batch.settings import make_settings
+from instruct.batch.store import JOURNAL, REPORTS, Cache, unique_slugs
+from instruct.batch.tasks import discover
+from instruct.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -20,7 +26,7 @@ VOLATILE = ("cache", "duree_s")
 
 @pytest.fixture(scope="module")
 def settings():
-    return batch.make_settings(DAY, None, SAMPLES / "referentiel")
+    return make_settings(DAY, None, SAMPLES / "referentiel")
 
 
 @pytest.fixture()
@@ -49,7 +55,7 @@ def run(
         out,
         config,
         runner=runner or batch.local_runner(workers),
-        cache=batch.Cache(cache) if cache else None,
+        cache=Cache(cache) if cache else None,
         resume=resume,
     )
 
@@ -59,7 +65,7 @@ def stable(rows: list[dict]) -> list[dict]:
 
 
 def reports(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((out / batch.REPORTS).iterdir())}
+    return {p.name: p.read_bytes() for p in sorted((out / REPORTS).iterdir())}
 
 
 def test_every_dossier_is_found_and_one_unreadable_does_not_stop_the_others(lot, tmp_path, settings):
@@ -114,17 +120,15 @@ def test_an_unchanged_dossier_is_taken_from_the_cache(lot, tmp_path, settings):
     changed = run(lot, tmp_path / "c", settings, cache=cache)
     assert changed.evaluated == 1 and [r["dossier"] for r in changed.rows if not r["cache"]] == ["occitanie/montclair"]
     config, _ = settings
-    later = batch.make_settings(DAY + dt.timedelta(days=1), None, SAMPLES / "referentiel")
-    redone = batch.run_batch([lot], tmp_path / "d", later[0], runner=batch.local_runner(1), cache=batch.Cache(cache))
+    later = make_settings(DAY + dt.timedelta(days=1), None, SAMPLES / "referentiel")
+    redone = batch.run_batch([lot], tmp_path / "d", later[0], runner=batch.local_runner(1), cache=Cache(cache))
     assert redone.evaluated == 6  # another date is another judgement
-    with_html = batch.make_settings(DAY, None, SAMPLES / "referentiel", html=True)
-    html = batch.run_batch([lot], tmp_path / "e", with_html[0], runner=batch.local_runner(1), cache=batch.Cache(cache))
+    with_html = make_settings(DAY, None, SAMPLES / "referentiel", html=True)
+    html = batch.run_batch([lot], tmp_path / "e", with_html[0], runner=batch.local_runner(1), cache=Cache(cache))
     assert html.evaluated == 5 and all(
         r["rapport_html"] for r in html.rows if r["etat"] == "evalue"
     )  # the unreadable one has none
-    html_again = batch.run_batch(
-        [lot], tmp_path / "f", with_html[0], runner=batch.local_runner(1), cache=batch.Cache(cache)
-    )
+    html_again = batch.run_batch([lot], tmp_path / "f", with_html[0], runner=batch.local_runner(1), cache=Cache(cache))
     assert html_again.evaluated == 0 and (tmp_path / "f" / "rapports" / "occitanie--villebelle.html").is_file()
     assert (
         run(lot, tmp_path / "g", settings, cache=cache).evaluated == 0
@@ -148,11 +152,9 @@ def test_an_interrupted_batch_resumes_where_it_stopped(lot, tmp_path, settings):
 
     with pytest.raises(KeyboardInterrupt):
         run(lot, out, settings, runner=stopped_after_three)
-    journal = (out / batch.JOURNAL).read_text(encoding="utf-8").splitlines()
+    journal = (out / JOURNAL).read_text(encoding="utf-8").splitlines()
     assert len(journal) == 3
-    (out / batch.JOURNAL).write_text(
-        "\n".join(journal) + '\n{"dossier": "occitanie/vil', encoding="utf-8"
-    )  # cut mid-line
+    (out / JOURNAL).write_text("\n".join(journal) + '\n{"dossier": "occitanie/vil', encoding="utf-8")  # cut mid-line
     resumed = run(lot, out, settings, resume=True)
     assert (resumed.resumed, resumed.evaluated) == (3, 3)
     assert stable(resumed.rows) == stable(run(lot, tmp_path / "whole", settings).rows)
@@ -161,19 +163,19 @@ def test_an_interrupted_batch_resumes_where_it_stopped(lot, tmp_path, settings):
 
 
 def test_a_fault_on_one_dossier_is_a_row_not_a_crash(lot, tmp_path, settings, monkeypatch):
-    real = batch.check_dossier
+    real = worker.check_dossier
 
     def faulty(dossier, *args, **kwargs):
         if kwargs["source"] == "occitanie/montclair":
             raise RuntimeError("panne simulée")
         return real(dossier, *args, **kwargs)
 
-    monkeypatch.setattr(batch, "check_dossier", faulty)
+    monkeypatch.setattr(worker, "check_dossier", faulty)
     cache = tmp_path / "cache"
     outcome = run(lot, tmp_path / "out", settings, cache=cache)
     montclair = next(r for r in outcome.rows if r["dossier"] == "occitanie/montclair")
     assert montclair["erreur"] == "erreur interne (RuntimeError) : panne simulée"
-    monkeypatch.setattr(batch, "check_dossier", real)
+    monkeypatch.setattr(worker, "check_dossier", real)
     again = run(lot, tmp_path / "again", settings, cache=cache)
     assert [r["dossier"] for r in again.rows if not r["cache"]] == ["occitanie/montclair"]  # a fault is not cached
 
@@ -196,7 +198,7 @@ def test_progress_is_reported_in_a_log(lot, tmp_path, settings):
         config,
         runner=batch.local_runner(1),
         cache=None,
-        progress=batch.Progress(stream, every=0.0),
+        progress=Progress(stream, every=0.0),
     )
     lines = stream.getvalue().splitlines()
     assert len(lines) == 6 and lines[0].split()[1] == "1/6" and " /s · reste ~" in lines[0]
@@ -211,12 +213,12 @@ def test_discovery(tmp_path):
     (tmp_path / "c" / "d").mkdir(parents=True)
     (tmp_path / "c" / "d" / "x.json").write_text("{}")
     (tmp_path / "c" / "notes.txt").write_text("")
-    found = batch.discover([tmp_path])
+    found = discover([tmp_path])
     assert [label for label, _ in found] == ["a", "b", "c/d/x.json"]
-    assert [label for label, _ in batch.discover([tmp_path / "a", tmp_path / "c" / "d" / "x.json"])] == ["a", "x.json"]
-    with pytest.raises(batch.InputError, match="introuvable"):
-        batch.discover([tmp_path / "absent"])
-    assert batch.unique_slugs(["r/a", "r--a", "R--A"]) == {"r/a": "r--a", "r--a": "r--a-2", "R--A": "R--A-3"}
+    assert [label for label, _ in discover([tmp_path / "a", tmp_path / "c" / "d" / "x.json"])] == ["a", "x.json"]
+    with pytest.raises(InputError, match="introuvable"):
+        discover([tmp_path / "absent"])
+    assert unique_slugs(["r/a", "r--a", "R--A"]) == {"r/a": "r--a", "r--a": "r--a-2", "R--A": "R--A-3"}
 
 
 def test_on_a_dask_cluster_the_results_are_the_same(lot, tmp_path, settings):
@@ -234,7 +236,7 @@ def test_on_a_dask_cluster_the_results_are_the_same(lot, tmp_path, settings):
         )
     assert stable(remote.rows) == stable(local.rows)
     assert reports(tmp_path / "dask") == reports(tmp_path / "local")
-    with pytest.raises(batch.InputError, match="injoignable"):
+    with pytest.raises(InputError, match="injoignable"):
         list(batch.dask_runner("tcp://127.0.0.1:9")([], config))
 
 

@@ -59,7 +59,11 @@ def add_parsers(sub, date_type) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from instruct.batch import run as batch
-    from instruct.batch.outputs import global_verdict, write_outputs
+    from instruct.batch.outputs import write_outputs
+    from instruct.batch.progress import Progress
+    from instruct.batch.settings import make_settings, synthesis_catalogue
+    from instruct.batch.store import Cache, default_cache, read_journal
+    from instruct.batch.synthesis import global_verdict
     from instruct.errors import InputError, Problem
     from instruct.french import french_number
 
@@ -69,10 +73,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise InputError(str(out), [Problem("", "existe et n'est pas un répertoire")])
     as_of = args.date or dt.date.today()
-    settings, catalogue = batch.make_settings(as_of, args.regles, args.referentiel, args.partenaire, args.html)
-    cache = None if args.sans_cache else batch.Cache(Path(args.cache) if args.cache else batch.default_cache())
+    settings, catalogue = make_settings(as_of, args.regles, args.referentiel, args.partenaire, args.html)
+    cache = None if args.sans_cache else Cache(Path(args.cache) if args.cache else default_cache())
     runner = batch.dask_runner(args.dask) if args.dask else batch.local_runner(args.workers)
-    progress = None if args.silencieux else batch.Progress(sys.stderr)
+    progress = None if args.silencieux else Progress(sys.stderr)
     try:
         outcome = batch.run_batch(
             args.paths,
@@ -85,13 +89,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
             ship_files=bool(args.dask),
         )
     except KeyboardInterrupt:
-        done = len(batch.read_journal(out))
+        done = len(read_journal(out))
         sys.stderr.write(
             f"\nInterrompu : {done} dossier(s) terminé(s) et gardé(s) dans {out}. "
             "Relancez la même commande avec --reprendre pour finir sans les refaire.\n"
         )
         return EXIT_INTERRUPTED
-    rulesets, rules = batch.synthesis_catalogue(catalogue, args.partenaire)
+    rulesets, rules = synthesis_catalogue(catalogue, args.partenaire)
     meta = {
         "date": as_of.isoformat(),
         "genere_le": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

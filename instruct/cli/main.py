@@ -12,6 +12,7 @@ from pathlib import Path
 from instruct.cli import batch as cli_batch
 from instruct.errors import InputError, Problem
 from instruct.french import ISO, parse_date
+from instruct.reports import formats
 from instruct.vocabulary import canonical_partner
 
 EXIT_OK, EXIT_GAPS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -50,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", help="dossier (répertoire avec dossier.yaml) ou fichier YAML/JSON")
     check.add_argument("--date", type=_date, default=None, help="date d'évaluation AAAA-MM-JJ (défaut : aujourd'hui)")
     check.add_argument("--referentiel", help="répertoire des référentiels officiels (acv-communes.csv)")
-    check.add_argument("--format", choices=("text", "json", "markdown", "html", "docx"), default="text")
+    check.add_argument("--format", choices=formats.names(), default="text")
     check.add_argument("-o", "--output", help="écrire le rapport dans ce fichier")
     check.add_argument(
         "--partenaire", action="append", help="restreindre à un jeu de règles (programme, …) ; répétable"
@@ -141,8 +142,6 @@ def _cmd_check(args) -> int:
     from instruct.documents.load import load
     from instruct.engine.check import check_dossier
     from instruct.referentiel.registry import load_referentiel
-    from instruct.reports import json as report_json
-    from instruct.reports import text as report_text
     from instruct.rules.catalogue import load_catalogue
 
     catalogue = load_catalogue(args.regles)
@@ -160,30 +159,23 @@ def _cmd_check(args) -> int:
         source=loaded.source,
         documents=loaded.documents,
     )
-    if args.format == "docx":
-        from instruct.reports import docx as report_docx
-
-        if not args.output:
-            raise InputError(
-                "--format docx", [Problem("", "un rapport DOCX s'écrit dans un fichier : ajoutez -o rapport.docx")]
-            )
-        _write(args.output, report_docx.render(report))
-        return EXIT_OK if report.recevable else EXIT_GAPS
-    if args.format == "html":
-        from instruct.reports import html as report_html
-
-        text = report_html.render(report)
-    elif args.format == "json":
-        text = report_json.render(report)
-    elif args.format == "markdown":
-        text = report_text.render_markdown(report)
-    else:
-        colour = args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        text = report_text.render_text(report, colour=colour, show_all=args.tout)
+    chosen = formats.get(args.format)
+    if chosen.binary and not args.output:
+        raise InputError(
+            f"--format {chosen.name}",
+            [
+                Problem(
+                    "",
+                    f"un rapport {chosen.name.upper()} s'écrit dans un fichier : ajoutez -o rapport{chosen.extension}",
+                )
+            ],
+        )
+    colour = args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    options = formats.Options(colour=colour, show_all=args.tout)
     if args.output:
-        _write(args.output, text.encode("utf-8"))
+        _write(args.output, chosen.render_bytes(report, options))
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(chosen.render(report, options))
     return EXIT_OK if report.recevable else EXIT_GAPS
 
 

@@ -1,5 +1,9 @@
 """A report in each format a person reads (text, markdown, json, html, docx) and the
 partners' checklists. Reads the model, never judges.
 
+One module per format, each declaring `FORMAT = ReportFormat(...)`; formats.py finds them, and
+the CLI, the API and the pages offer what it finds. HTML goes through the Jinja2 templates of
+templates/ (templating.py), its CSS and JS inlined so that the page stands alone.
+
 May import: instruct (errors, yamlio, french, vocabulary), model, facts, rules.
 """

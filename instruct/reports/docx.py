@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from docx import Document
-from docx.shared import Pt
-
 from instruct.french import french_date
 from instruct.model.report import GAPS, Report
+from instruct.reports.formats import PLAIN, Options, ReportFormat
 from instruct.reports.text import STATUS_LABEL, VERDICTS, piece_quotes
 
 
@@ -28,7 +26,10 @@ def _table(document, header: list[str], rows: list[list[str]]):
     return table
 
 
-def render(report: Report) -> bytes:
+def render(report: Report, options: Options = PLAIN) -> bytes:
+    from docx import Document  # on first use: every `acv` command reads the registry
+    from docx.shared import Pt
+
     document = Document()
     document.styles["Normal"].font.size = Pt(10)
     document.add_heading(f"Rapport d'instruction — {report.commune}", level=0)
@@ -98,3 +99,13 @@ def render(report: Report) -> bytes:
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+FORMAT = ReportFormat(
+    name="docx",
+    media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    extension=".docx",
+    render=render,
+    binary=True,
+    label="télécharger en DOCX (Word)",
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from instruct.model.report import Finding, Report
+from instruct.reports.formats import PLAIN, Options, ReportFormat
 
 FORMAT_VERSION = 1
 
@@ -44,7 +45,7 @@ def report_dict(report: Report) -> dict:
     }
 
 
-def render(report: Report) -> str:
+def render(report: Report, options: Options = PLAIN) -> str:
     """Readable and fast: the header indented, then one finding per line (compact JSON uses
     the C encoder; `indent` would fall back to the pure-Python one, 4x slower)."""
     data = report_dict(report)
@@ -52,3 +53,6 @@ def render(report: Report) -> str:
     head = json.dumps(data, ensure_ascii=False, indent=1)[:-2]
     lines = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in findings)
     return f'{head},\n "findings": [\n{lines}\n ]\n}}\n' if findings else f'{head},\n "findings": []\n}}\n'
+
+
+FORMAT = ReportFormat(name="json", media_type="application/json", extension=".json", render=render)

@@ -1,9 +1,11 @@
-"""Reports for a person: terminal text (colour when the terminal has it) and Markdown."""
+"""The report for a terminal (colour when the terminal has it), and the labels and evidence
+lines the other formats for a person share."""
 
 from __future__ import annotations
 
 from instruct.french import french_date
 from instruct.model.report import GAPS, Finding, Report
+from instruct.reports.formats import PLAIN, Options, ReportFormat
 from instruct.vocabulary import STATUT_LIBELLES, VERDICT_LIBELLES
 
 # Verdicts and gaps are shouted; what needs nothing is not.
@@ -40,7 +42,8 @@ def piece_quotes(f: Finding) -> list[str]:
     return list(quotes)
 
 
-def render_text(report: Report, colour: bool = False, show_all: bool = False) -> str:
+def render(report: Report, options: Options = PLAIN) -> str:
+    colour, show_all = options.colour, options.show_all
     out = []
     title = f"Dossier {report.dossier_id} — {report.commune} (INSEE {report.insee or 'non renseigné'})"
     if report.fictif:
@@ -59,7 +62,8 @@ def render_text(report: Report, colour: bool = False, show_all: bool = False) ->
         for e in report.entities:
             c = e.counts
             out.append(
-                f"  {_paint(VERDICTS[e.verdict], e.verdict, colour):<16} {e.label} — {c['non_conforme']} non conforme(s), {c['incomplet']} incomplet(s), {c['a_verifier']} à vérifier"
+                f"  {_paint(VERDICTS[e.verdict], e.verdict, colour):<16} {e.label} — "
+                f"{c['non_conforme']} non conforme(s), {c['incomplet']} incomplet(s), {c['a_verifier']} à vérifier"
             )
     for note in report.notes:
         out.append(f"  Note : {note}")
@@ -70,7 +74,8 @@ def render_text(report: Report, colour: bool = False, show_all: bool = False) ->
         out.append(f"== {code} : {report.rulesets[code].title} — {len(gaps)} écart(s)")
         for f in gaps:
             out.append(
-                f"[{_paint(STATUS_LABEL[f.status], f.status, colour)}] {f.rule} ({f.severity}) {f.title} — {f.entity.label}"
+                f"[{_paint(STATUS_LABEL[f.status], f.status, colour)}] {f.rule} ({f.severity}) "
+                f"{f.title} — {f.entity.label}"
             )
             out.append(f"    {f.message}")
             if f.remedy:
@@ -86,7 +91,8 @@ def render_text(report: Report, colour: bool = False, show_all: bool = False) ->
         if show_all:
             for f in rest:
                 out.append(
-                    f"[{_paint(STATUS_LABEL[f.status], f.status, colour)}] {f.rule} {f.title} — {f.entity.label} : {f.message}"
+                    f"[{_paint(STATUS_LABEL[f.status], f.status, colour)}] {f.rule} {f.title} "
+                    f"— {f.entity.label} : {f.message}"
                 )
         else:
             ok = sum(1 for f in rest if f.status == "conforme")
@@ -95,52 +101,4 @@ def render_text(report: Report, colour: bool = False, show_all: bool = False) ->
     return "\n".join(out) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def render_markdown(report: Report) -> str:
-    out = [f"# Rapport d'instruction — {report.commune} (INSEE {report.insee or 'non renseigné'})", ""]
-    if report.fictif:
-        out += ["*Dossier fictif (exemple ou synthétique).*", ""]
-    out += [f"Dossier `{report.dossier_id}`, évalué au {french_date(report.evaluated_on)}.", ""]
-    out += [
-        "| Jeu de règles | Verdict | Non conformes | Incomplets | À vérifier | Conformes | Non applicables |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for code, r in report.rulesets.items():
-        c = r.counts
-        out.append(
-            f"| {code} — {_md(r.title)} | **{VERDICTS[r.verdict]}** | {c['non_conforme']} | {c['incomplet']} | {c['a_verifier']} | {c['conforme']} | {c['non_applicable']} |"
-        )
-    if report.entities:
-        out += [
-            "",
-            "| Immeuble | Verdict | Non conformes | Incomplets | À vérifier |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        for e in report.entities:
-            out.append(
-                f"| {_md(e.label)} | **{VERDICTS[e.verdict]}** | {e.counts['non_conforme']} | {e.counts['incomplet']} | {e.counts['a_verifier']} |"
-            )
-    for note in report.notes:
-        out += ["", f"> {note}"]
-    gaps = [f for f in report.findings if f.status in GAPS]
-    out += ["", "## Écarts", ""]
-    if gaps:
-        out += [
-            "| Règle | Gravité | Statut | Entité | Constat | À fournir | Source |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        for f in gaps:
-            read = "".join(f"<br>Lu dans : {_md(q)}" for q in piece_quotes(f))
-            out.append(
-                f"| {f.rule} | {f.severity} | {STATUS_LABEL[f.status]} | {_md(f.entity.label)} | {_md(f.message)}{read} | {_md(f.remedy or '')} | {_md(f.source)} |"
-            )
-    else:
-        out.append("Aucun écart.")
-    out += ["", "## Vérifié et conforme", ""]
-    for f in report.findings:
-        if f.status == "conforme":
-            out.append(f"- {f.rule} {_md(f.title)} — {_md(f.entity.label)}")
-    return "\n".join(out) + "\n"
+FORMAT = ReportFormat(name="text", media_type="text/plain; charset=utf-8", extension=".txt", render=render)

@@ -19,11 +19,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from instruct.referentiel.registry import Referentiel
+from instruct.reports import formats
 from instruct.rules.catalogue import Catalogue
 from instruct.service import accounts, uploads, usecases
 from instruct.service.evaluator import Evaluators
 from instruct.service.storage import User, version_files
-from instruct.service.usecases import FORMATS, _from_accept
 from instruct.vocabulary import canonical_partner
 
 router = APIRouter(prefix="/api")
@@ -223,23 +223,21 @@ def report(
     session: Db,
     me: Me,
     evaluators: Pool,
-    format: str | None = Query(None, description="json, text, markdown, html ou docx (sinon l'en-tête Accept)"),
+    format: str | None = Query(None, description=f"{', '.join(formats.names())} (sinon l'en-tête Accept)"),
 ) -> Response:
     record = usecases.visible_or_404(session, me, dossier_id)
     version = usecases.version_or_404(record, numero)
-    chosen = format or _from_accept(request.headers.get("accept", ""))
-    if chosen not in FORMATS:
-        raise HTTPException(406, f"format inconnu : {chosen} (json, text, markdown, html, docx)")
+    chosen = usecases.report_format(format, request.headers.get("accept", ""))
     stored = version.reports[-1]
-    if chosen == "json":
-        return Response(stored.report_json, media_type=FORMATS["json"])
+    if chosen.name == "json":
+        return Response(stored.report_json, media_type=chosen.media_type)
     body = usecases.report_again(version_files(session, version), stored, chosen, evaluators)
     headers = (
-        {"content-disposition": f'attachment; filename="rapport-{record.id}-v{numero}.docx"'}
-        if chosen == "docx"
+        {"content-disposition": f'attachment; filename="rapport-{record.id}-v{numero}{chosen.extension}"'}
+        if chosen.binary
         else {}
     )
-    return Response(body, media_type=FORMATS[chosen], headers=headers)
+    return Response(body, media_type=chosen.media_type, headers=headers)
 
 
 @router.get("/dossiers/{dossier_id}/comparaison", tags=["rapports"])
@@ -316,7 +314,10 @@ def checklist(catalogue: Rules, partenaire: str, etape: str | None = None, forma
     if partenaire not in lists.partners(catalogue):
         raise HTTPException(404, f"partenaire inconnu : {partenaire} ({', '.join(lists.partners(catalogue))})")
     if format == "docx":
-        return Response(lists.render_docx(catalogue, partenaire, etape, dt.date.today()), media_type=FORMATS["docx"])
+        return Response(
+            lists.render_docx(catalogue, partenaire, etape, dt.date.today()), media_type=formats.get("docx").media_type
+        )
     return Response(
-        lists.render_markdown(catalogue, partenaire, etape, dt.date.today()), media_type=FORMATS["markdown"]
+        lists.render_markdown(catalogue, partenaire, etape, dt.date.today()),
+        media_type=formats.get("markdown").media_type,
     )

@@ -22,7 +22,7 @@ from instruct.rules.catalogue import load_catalogue
 from instruct.service import api, pages, session_pages, uploads, workflow
 from instruct.service.evaluator import EvaluationSettings, Evaluators
 from instruct.service.storage import make_engine, sessions, upgrade
-from instruct.service.templating import HERE, error_page, not_found
+from instruct.service.templating import HERE, TEMPLATES, error_page, not_found
 
 
 class LimitBody:
@@ -61,12 +61,8 @@ class _BodyTooLarge(Exception):
 async def _too_large(send, limit: int, page: bool = False) -> None:
     """413 in JSON for the API, as a short French page for the browser's forms."""
     message = f"envoi trop volumineux (maximum {limit // (1024 * 1024)} Mo)"
-    if page:
-        body = (
-            '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Envoi trop volumineux</title></head>'
-            f"<body><main><h1>Envoi trop volumineux</h1><p>{message} : réduisez les pièces ou envoyez-les en plusieurs "
-            'versions.</p><p><a href="/dossiers">Retour à vos dossiers</a></p></main></body></html>'
-        ).encode()
+    if page:  # no user here: the body is refused before the session is read
+        body = TEMPLATES.get_template("trop-volumineux.html").render(message=message, user=None).encode()
         kind = b"text/html; charset=utf-8"
     else:
         body, kind = json.dumps({"erreur": message}, ensure_ascii=False).encode(), b"application/json; charset=utf-8"

@@ -23,6 +23,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from instruct.errors import InputError, Problem
 from instruct.french import parse_date
+from instruct.reports import formats
 from instruct.reports.checklist import partners as rule_partners
 from instruct.service import uploads, usecases, workflow
 from instruct.service.report_view import report_view
@@ -369,23 +370,24 @@ def report_file(dossier_id: str, numero: str, fmt: str, request: Request) -> Res
         record = usecases.find_visible(session, me, dossier_id)
         number = int(numero) if re.fullmatch(r"[1-9][0-9]{0,8}", numero) else None  # as written in the links
         version = usecases.find_version(record, number) if record and number else None
-        if version is None or fmt not in {"docx", "html"} or not version.reports:
+        chosen = next((f for f in formats.downloads() if f.extension == f".{fmt}"), None)
+        if version is None or chosen is None or not version.reports:
             return not_found(request, me)
         stored = version.reports[-1]
         files = version_files(session, version)  # read before the session closes; evaluated outside it
     try:
-        body = usecases.report_again(files, stored, fmt, app.state.evaluators)
+        body = usecases.report_again(files, stored, chosen, app.state.evaluators)
     except HTTPException as exc:  # the evaluation's worker died: a page, not the API's JSON
         detail = exc.detail[:1].upper() + exc.detail[1:] + "."
         return error_page(request, exc.status_code, "Erreur du service", detail, me)
-    name = f"rapport-{_slug(record.commune_nom)}-{record.id}-v{version.number}.{fmt}"
-    disposition = "attachment" if fmt == "docx" else "inline"
+    name = f"rapport-{_slug(record.commune_nom)}-{record.id}-v{version.number}{chosen.extension}"
+    disposition = "attachment" if chosen.binary else "inline"
     headers = {
         "content-disposition": f"{disposition}; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
     }
-    return Response(body, media_type=usecases.FORMATS[fmt], headers=headers)
+    return Response(body, media_type=chosen.media_type, headers=headers)
 
 
 def _slug(text: str) -> str:

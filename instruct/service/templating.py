@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from instruct.french import french_date
+from instruct.reports import formats
 from instruct.service import workflow
 from instruct.service.storage import User
 from instruct.service.usecases import SESSION_COOKIE
@@ -73,6 +74,7 @@ TEMPLATES.globals.update(
     LABELS=workflow.LABELS,
     ROLES=ROLES,
     PARTNERS=PARTNERS,
+    DOWNLOADS=formats.downloads,
 )
 
 

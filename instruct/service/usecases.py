@@ -18,7 +18,9 @@ from instruct.documents.load import load
 from instruct.errors import InputError
 from instruct.model.report import GAPS, Report
 from instruct.referentiel.territoires import departement, region
+from instruct.reports import formats
 from instruct.reports import json as report_json
+from instruct.reports.formats import ReportFormat
 from instruct.rules.catalogue import Catalogue
 from instruct.service import accounts, uploads, workflow
 from instruct.service.evaluator import EvaluationFailed, Evaluators
@@ -35,13 +37,6 @@ from instruct.service.storage import (
 
 SESSION_COOKIE = "acv_session"
 NOTE_WRITERS = frozenset({"instructeur", "admin"})  # who writes instruction notes, and alone reads the private ones
-FORMATS = {  # format -> media type
-    "json": "application/json",
-    "text": "text/plain; charset=utf-8",
-    "markdown": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 # --- who sees what ------------------------------------------------------------------------------
@@ -228,28 +223,13 @@ def evaluate(files: dict[str, bytes], as_of: dt.date, evaluators: Evaluators) ->
         raise HTTPException(500, f"{exc} ; réessayez") from None
 
 
-def render(report: Report, chosen: str) -> bytes:
-    from instruct.reports import docx as report_docx
-    from instruct.reports import html as report_html
-    from instruct.reports import text as report_text
-
-    if chosen == "docx":
-        return report_docx.render(report)
-    if chosen == "html":
-        return report_html.render(report).encode()
-    if chosen == "markdown":
-        return report_text.render_markdown(report).encode()
-    if chosen == "text":
-        return report_text.render_text(report).encode()
-    return report_json.render(report).encode()
-
-
-def _from_accept(accept: str) -> str:
-    for media in (part.split(";")[0].strip() for part in accept.split(",")):
-        for name, full in FORMATS.items():
-            if media == full.split(";")[0]:
-                return name
-    return "json"
+def report_format(asked: str | None, accept: str) -> ReportFormat:
+    """The format named by `?format=`, else the first of the `Accept` header's media types that a
+    format has, else JSON; a name no format has is refused (406)."""
+    chosen = formats.get(asked) if asked else formats.from_accept(accept) or formats.get("json")
+    if chosen is None:
+        raise HTTPException(406, f"format inconnu : {asked} ({', '.join(formats.names())})")
+    return chosen
 
 
 def _file(session: Session, version: Version, name: str, data: bytes):
@@ -382,10 +362,10 @@ def version_or_404(record: Dossier, number: int) -> Version:
     return found
 
 
-def report_again(files: dict[str, bytes], stored: StoredReport, chosen: str, evaluators: Evaluators) -> bytes:
+def report_again(files: dict[str, bytes], stored: StoredReport, chosen: ReportFormat, evaluators: Evaluators) -> bytes:
     """A stored report in another format: the version's files evaluated again on the same date (only
     the JSON is stored)."""
-    return render(evaluate(files, stored.evaluated_on, evaluators), chosen)
+    return chosen.render_bytes(evaluate(files, stored.evaluated_on, evaluators))
 
 
 def comparison(record: Dossier, de: int, a: int) -> dict[str, Any]:

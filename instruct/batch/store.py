@@ -1,0 +1,114 @@
+"""What a batch keeps on disk: the reports cache shared by batches (one folder per key, written
+whole then renamed), the journal that lets `--reprendre` skip finished dossiers, and the
+reports written under OUT/rapports."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from instruct.batch.tasks import DOSSIER_SUFFIXES
+
+REPORTS = "rapports"
+JOURNAL = ".acv-batch.jsonl"
+
+
+def default_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "acv-instruct" / "lot"
+
+
+class Cache:
+    """One folder per key (row.json, rapport.json, rapport.html), written whole then renamed:
+    a batch killed while writing leaves no half entry."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _folder(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    def get(self, key: str) -> dict | None:
+        folder = self._folder(key)
+        try:
+            row = json.loads((folder / "row.json").read_text(encoding="utf-8"))
+            html = folder / "rapport.html"
+            return {
+                "row": row,
+                "json": (folder / "rapport.json").read_text(encoding="utf-8") if row["etat"] == "evalue" else None,
+                "html": html.read_text(encoding="utf-8") if html.is_file() else None,
+            }
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def put(self, key: str, result: dict) -> None:
+        folder = self._folder(key)
+        if folder.is_dir():  # known, perhaps without the HTML a run with --html now adds
+            html = folder / "rapport.html"
+            if result["html"] is not None and not html.is_file():
+                tmp = folder / f".rapport-{os.getpid()}.html"
+                tmp.write_text(result["html"], encoding="utf-8")
+                os.replace(tmp, html)
+            return
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{key[:8]}-", dir=folder.parent))
+        (tmp / "row.json").write_text(json.dumps(result["row"], ensure_ascii=False), encoding="utf-8")
+        for name, text in (("rapport.json", result["json"]), ("rapport.html", result["html"])):
+            if text is not None:
+                (tmp / name).write_text(text, encoding="utf-8")
+        try:
+            tmp.rename(folder)
+        except OSError:  # another batch put it first
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_journal(out: Path) -> dict[str, dict]:
+    """label -> {"cle", "row"} of the dossiers a previous run of this batch finished."""
+    done = {}
+    try:
+        lines = (out / JOURNAL).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return done
+    for line in lines:
+        try:
+            entry = json.loads(line)
+            done[entry["dossier"]] = entry
+        except (ValueError, KeyError, TypeError):
+            continue  # the line being written when the batch was stopped
+    return done
+
+
+def slug(label: str) -> str:
+    """A file name for a dossier's report: « bretagne/saint-aubin » -> « bretagne--saint-aubin »."""
+    name = label[: -len(Path(label).suffix)] if Path(label).suffix.lower() in DOSSIER_SUFFIXES else label
+    keep = "".join(c if c.isalnum() or c in "-_." else "-" for c in name.replace("/", "--"))
+    return keep.strip(".-") or "dossier"
+
+
+def unique_slugs(labels: list[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for label in labels:
+        name, n = slug(label), 1
+        while name.lower() in taken:  # « a/b » and « a--b », or two names on a case-blind disk
+            n += 1
+            name = f"{slug(label)}-{n}"
+        taken.add(name.lower())
+        names[label] = name
+    return names
+
+
+def write_reports(out: Path, name: str, result: dict) -> dict:
+    written = {"rapport_json": None, "rapport_html": None}
+    for kind, suffix in (("json", ".json"), ("html", ".html")):
+        if result.get(kind) is not None:
+            relative = f"{REPORTS}/{name}{suffix}"
+            (out / relative).write_text(result[kind], encoding="utf-8")
+            written[f"rapport_{kind}"] = relative
+    return written
+
+
+def reports_present(out: Path, row: dict) -> bool:
+    return all((out / row[k]).is_file() for k in ("rapport_json", "rapport_html") if row.get(k))

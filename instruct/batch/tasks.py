@@ -1,0 +1,115 @@
+"""Which dossiers a batch evaluates: found under the folders given, each with the digest of its
+files (its cache key) and, for a remote worker, the files themselves."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from instruct.documents.load import DOSSIER_FILES
+from instruct.errors import InputError, Problem
+
+DOSSIER_SUFFIXES = {".yaml", ".yml", ".json"}
+PIECE_SUFFIXES = {".pdf", ".docx"}
+MAX_DOSSIERS = 100_000
+MAX_SHIPPED = 250 * 1024 * 1024  # a dossier sent to a Dask worker: 200 pieces of a few hundred KB, with room
+
+
+@dataclass(frozen=True)
+class Task:
+    label: str  # the dossier as the user names it: its path relative to the folder given
+    path: str
+    folder: bool
+    content: str  # SHA-256 of its files
+    files: dict[str, bytes] | None = None  # its files, sent to a remote worker (Dask); None: read `path`
+    unreadable: str | None = None  # why its files could not be read here
+
+
+def discover(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[tuple[str, Path]]:
+    """(label, path) of every dossier under the paths given, in a stable order; `exclude`: folders
+    not to search (the batch's own output, when it lies among the dossiers)."""
+    skip = {Path(p).resolve() for p in exclude}
+    found: list[tuple[str, Path]] = []
+    for given in paths:
+        given = Path(given)
+        if not given.exists():
+            raise InputError(str(given), [Problem("", "fichier ou dossier introuvable")])
+        if given.is_file() or _is_dossier(given):
+            found.append((given.name if given.is_file() else given.resolve().name, given))
+            continue
+        for path in _walk(given, skip):
+            found.append((path.relative_to(given).as_posix(), path))
+        if len(found) > MAX_DOSSIERS:
+            raise InputError(str(given), [Problem("", f"plus de {MAX_DOSSIERS} dossiers : découpez le lot")])
+    labels = [label for label, _ in found]
+    if len(set(labels)) != len(labels):  # two folders given with dossiers of the same name
+        found = [(f"{path.parent.name}/{label}" if labels.count(label) > 1 else label, path) for label, path in found]
+    return found
+
+
+def _is_dossier(folder: Path) -> bool:
+    return (
+        any((folder / name).is_file() for name in DOSSIER_FILES)
+        or (folder / "pieces").is_dir()
+        or any(p.suffix.lower() in PIECE_SUFFIXES for p in folder.iterdir() if p.is_file())
+    )
+
+
+def _walk(folder: Path, skip: set[Path]) -> Iterator[Path]:
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_symlink() or path.resolve() in skip:
+            continue
+        if path.is_dir():
+            yield from ([path] if _is_dossier(path) else _walk(path, skip))
+        elif path.suffix.lower() in DOSSIER_SUFFIXES:
+            yield path
+
+
+def dossier_files(path: Path) -> dict[str, Path]:
+    """The files a dossier is made of, by relative path (hidden files and links left out, as load does)."""
+    if path.is_file():
+        return {path.name: path}
+    return {
+        p.relative_to(path).as_posix(): p
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and not p.is_symlink() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    }
+
+
+def content_hash(files: dict[str, Path]) -> str:
+    """Read in blocks: a stray video in a town's folder is hashed, not loaded into memory."""
+    h = hashlib.sha256()
+    for name in sorted(files):
+        with open(files[name], "rb") as f:
+            h.update(name.encode() + b"\0" + hashlib.file_digest(f, "sha256").digest())
+    return h.hexdigest()
+
+
+def make_tasks(found: list[tuple[str, Path]], *, ship_files: bool = False) -> list[Task]:
+    """With `ship_files` (a remote worker), each dossier's files travel with it: at most MAX_SHIPPED bytes."""
+    tasks = []
+    for label, path in found:
+        shipped, unreadable = None, None
+        try:
+            files = dossier_files(path)
+            content = content_hash(files)
+            if ship_files:
+                size = sum(f.stat().st_size for f in files.values())
+                if size > MAX_SHIPPED:
+                    unreadable = f"dossier trop volumineux pour être envoyé ({size} octets, maximum {MAX_SHIPPED})"
+                shipped = {} if unreadable else {name: f.read_bytes() for name, f in files.items()}
+        except OSError as exc:
+            content, shipped, unreadable = (
+                hashlib.sha256(label.encode()).hexdigest(),
+                {},
+                f"lecture impossible de {exc.filename or path} ({exc.strerror})",
+            )
+        tasks.append(Task(label, str(path), path.is_dir(), content, shipped, unreadable))
+    return tasks
+
+
+def task_key(task: Task, settings_digest: str) -> str:
+    """The label is in the key: the row and the messages name the dossier by it."""
+    return hashlib.sha256(f"{task.label}\0{task.content}\0{settings_digest}".encode()).hexdigest()
