@@ -199,7 +199,8 @@ def anah(b: Builder, d: Dossier, as_of: dt.date) -> None:
                 "objectifs_comptes": f"{path}.objectifs_comptes_dans_programme",
                 "coordination": f"{path}.coordination_maitres_ouvrage",
                 "intersecte_intervention": f"{path}.perimetre, perimetres.intervention",
-                "part_centre_couverte_pct": f"{path}.perimetre, ort.secteurs (centre-ville de la ville principale) ou perimetres.secteurs_prioritaires",
+                "part_centre_couverte_pct": f"{path}.perimetre, ort.secteurs (centre-ville de la ville principale) "
+                "ou perimetres.secteurs_prioritaires",
                 "taux_chef_projet_pct": f"{path}.demandes[objet=chef_de_projet].taux_pct",
                 "depense_chef_projet_cents": f"{path}.demandes[objet=chef_de_projet].depense_annuelle_ht",
                 "npnru_national": "quartiers[*].programme",

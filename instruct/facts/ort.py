@@ -35,7 +35,11 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         ),
         "avenant_secteurs_et_plan": F("bool", "l'avenant ACV fixe les secteurs d'intervention et le plan d'actions"),
         "registre_fourni": F("bool", "registre national des ORT fourni", True),
-        "registre_statut": F("str", "accord du registre national des ORT avec le dossier"),
+        "registre_commune_presente": F("bool", "la ville principale figure au registre national des ORT"),
+        "registre_signee": F("bool", "le registre national des ORT donne l'ORT de la ville comme signée"),
+        "registre_nb_desaccords": F(
+            "int", "valeurs du dossier (date, durée de l'ORT) que le registre national donne autrement"
+        ),
         "registre_detail": F("str", "ce que dit le registre national des ORT"),
     },
     "secteur_ort": {
@@ -52,31 +56,41 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
 
 
 def _registry(d: Dossier, referentiel: Referentiel | None) -> dict[str, Any]:
-    """What the national ORT registry says of this town, compared with the dossier."""
+    """What the national ORT registry says of this town, next to the dossier: is the town
+    there, is its ORT signed, how many of the dossier's values it gives otherwise. Whether
+    that confirms the dossier is for the rule (ORT-09) to say."""
     if referentiel is None or referentiel.ort is None:
         return {"registre_fourni": False}
     entry = referentiel.ort.get(d.collectivites.ville_centre.insee)
+    measured = {"registre_fourni": True, "registre_commune_presente": entry is not None}
     if entry is None:
-        return {"registre_fourni": True, "registre_statut": "inconnu", "registre_detail": "commune absente du registre"}
+        return {
+            **measured,
+            "registre_signee": False,
+            "registre_nb_desaccords": 0,
+            "registre_detail": "commune absente du registre",
+        }
     told = [f"statut « {entry.statut or 'vide'} »"]
     if entry.date_signature:
         told.append(f"signée le {entry.date_signature.strftime('%d/%m/%Y')}")
     if entry.duree_annees:
         told.append(f"durée {entry.duree_annees} ans")
-    detail = "registre : " + ", ".join(told)
-    if entry.statut != "Signée":
-        return {"registre_fourni": True, "registre_statut": "non_signe", "registre_detail": detail}
     ort = d.ort
     disagreements = []
     if ort and ort.date_signature and entry.date_signature and ort.date_signature != entry.date_signature:
         disagreements.append(
-            f"date : dossier {ort.date_signature.strftime('%d/%m/%Y')}, registre {entry.date_signature.strftime('%d/%m/%Y')}"
+            f"date : dossier {ort.date_signature.strftime('%d/%m/%Y')}, "
+            f"registre {entry.date_signature.strftime('%d/%m/%Y')}"
         )
     if ort and ort.duree_annees and entry.duree_annees and ort.duree_annees != entry.duree_annees:
         disagreements.append(f"durée : dossier {ort.duree_annees} ans, registre {entry.duree_annees} ans")
-    if disagreements:
-        return {"registre_fourni": True, "registre_statut": "desaccord", "registre_detail": "; ".join(disagreements)}
-    return {"registre_fourni": True, "registre_statut": "concorde", "registre_detail": detail}
+    signed = entry.statut == "Signée"
+    return {
+        **measured,
+        "registre_signee": signed,
+        "registre_nb_desaccords": len(disagreements),
+        "registre_detail": "; ".join(disagreements) if signed and disagreements else "registre : " + ", ".join(told),
+    }
 
 
 def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Referentiel | None) -> None:
@@ -146,9 +160,12 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
             "secteur_centre_ville_principale": "ort.secteurs[*].centre_ville, ort.secteurs[*].commune_insee",
             "nb_parties_urbanisees": "ort.secteurs[*].partie_urbanisee",
             "nb_communes_non_signataires": "ort.secteurs[*].commune_insee, ort.signataires[*].insee",
-            "avenant_secteurs_et_plan": "convention.avenants[].contenu.perimetres_intervention, convention.avenants[].contenu.plan_actions",
+            "avenant_secteurs_et_plan": "convention.avenants[].contenu.perimetres_intervention, "
+            "convention.avenants[].contenu.plan_actions",
             "registre_fourni": "option --referentiel (ort-communes.csv)",
-            "registre_statut": "ort-communes.csv ; ort.date_signature, ort.duree_annees",
+            "registre_commune_presente": "ort-communes.csv (code commune) ; collectivites.ville_centre.insee",
+            "registre_signee": "ort-communes.csv (Signée ?)",
+            "registre_nb_desaccords": "ort-communes.csv ; ort.date_signature, ort.duree_annees",
         },
     )
     opah = [
