@@ -278,3 +278,30 @@ def test_malformed_parameter_value_is_refused_with_its_line(tmp_path):
         tmp_path, GOOD_RULE, params=PARAMS.replace("2018-01-01: 18", "2018-01-01: 18\n    2019-01-01: 1.5")
     )
     assert "p.delai.values.2019-01-01 (ligne 8) : nombre entier attendu" in text
+
+
+REVIEW_ANY = """
+    review:
+      any:
+        - {field: nb_indicateurs_moyens, eq: 0}
+        - {field: nb_indicateurs_resultats, eq: 0}
+    messages: {a_verifier: "À vérifier."}
+"""
+
+
+def test_a_review_any_on_fields_that_may_be_missing_is_refused(tmp_path):
+    text = problems_after(tmp_path, ("    requires:", REVIEW_ANY.lstrip("\n") + "    requires:"))
+    assert "« review » lit un champ qui peut manquer (nb_indicateurs_moyens, nb_indicateurs_resultats)" in text
+
+
+def test_a_review_any_is_allowed_when_the_condition_asserts_its_fields(tmp_path):
+    """Like ORT-09: the condition makes sure the fields are there whenever the review is read."""
+    condition = """
+    condition:
+      all:
+        - {field: nb_indicateurs_moyens, present: true}
+        - {field: nb_indicateurs_resultats, present: true}
+"""
+    rule = GOOD_RULE.replace("    requires:", condition.lstrip("\n") + REVIEW_ANY.lstrip("\n") + "    requires:")
+    loaded = load_catalogue(write_rules(tmp_path, rule)).rulesets["T"].rules[0]
+    assert loaded.review_optional_fields() == []
