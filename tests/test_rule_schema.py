@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import jsonschema
 import pytest
@@ -95,3 +96,47 @@ def test_schema_without_option_is_still_the_dossier_format(capsys):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert "collectivites" in schema["properties"]
+
+
+# --- each computed fact is defined in French ------------------------------------------------------
+
+UNIT_WORDS = {"cents": "euros", "pct": "%", "m2": "m²", "m2c": "m²", "date": "date"}
+
+
+def test_every_fact_field_has_a_one_sentence_french_definition():
+    from instruct.facts import FACT_TYPES
+
+    problems = []
+    for type_, fields in FACT_TYPES.items():
+        for name, spec in fields.items():
+            text = spec.definition
+            where = f"{type_}.{name}"
+            if not text or "\n" in text or not text.endswith(".") or not text[0].isupper():
+                problems.append(f"{where} : une phrase attendue, trouvé « {text} »")
+            elif re.search(r"[.;!?] [A-ZÀÉÈ]", text):
+                problems.append(f"{where} : une seule phrase attendue")
+            elif spec.kind in UNIT_WORDS and UNIT_WORDS[spec.kind] not in text.lower():
+                problems.append(f"{where} : l'unité ({UNIT_WORDS[spec.kind]}) n'est pas dite")
+            elif text == spec.label or len(text) < len(spec.label):
+                problems.append(f"{where} : la définition ne dit pas plus que le libellé")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_catalogue_gives_the_facts_a_rule_reads_with_their_definitions(catalogue):
+    rules = {r.key: r for rs in catalogue.rulesets.values() for r in rs.rules}
+    ort09 = {f.name: f for f in catalogue.facts_read(rules["ORT-09"])}
+    assert list(ort09)[:4] == [
+        "registre_fourni",
+        "registre_commune_presente",
+        "registre_signee",
+        "registre_nb_desaccords",
+    ]
+    assert "registre_detail" in ort09  # named in its messages
+    assert ort09["registre_signee"].definition.startswith(
+        "Vrai si le registre donne l'ORT de la ville comme « Signée »"
+    )
+    al_o_12 = {f.name: f for f in catalogue.facts_read(rules["AL-O-12"])}
+    assert "nb_logements" in al_o_12  # read by its figure
+    assert "en %" in al_o_12["part_reservee_pct"].definition
+    for rule in rules.values():
+        assert all(f.definition for f in catalogue.facts_read(rule)), rule.key

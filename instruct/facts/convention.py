@@ -11,25 +11,91 @@ from instruct.vocabulary import AXES, SIGNATAIRES_REQUIS, TRAME_AVENANT, TRAME_C
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "element": {
         **CONTEXT,
-        "liste": F("str", "liste d'éléments attendus", True),
-        "code": F("str", "élément attendu", True),
-        "libelle": F("str", "libellé de l'élément", True),
-        "present": F("bool", "élément présent"),
+        "liste": F(
+            "str",
+            "liste d'éléments attendus",
+            True,
+            definition=(
+                "Liste d'éléments attendus qui contient l'élément (trame_convention, trame_avenant, "
+                "prerequis_initialisation, comite_projet…)."
+            ),
+        ),
+        "code": F(
+            "str",
+            "élément attendu",
+            True,
+            definition="Code de l'élément attendu dans sa liste (ex. gouvernance, directeur_projet).",
+        ),
+        "libelle": F(
+            "str",
+            "libellé de l'élément",
+            True,
+            definition="Libellé français de l'élément attendu, tel que le guide le nomme.",
+        ),
+        "present": F(
+            "bool",
+            "élément présent",
+            definition=(
+                "Vrai si le dossier déclare l'élément (partie de convention, prérequis, membre du "
+                "comité) ; absent si la section qui le porte n'est pas fournie."
+            ),
+        ),
     },
     "signataire": {
         **CONTEXT,
-        "role": F("str", "rôle du signataire attendu", True),
-        "libelle": F("str", "signataire attendu", True),
-        "requis": F("bool", "signature requise", True),
-        "signe": F("bool", "a signé la convention-cadre"),
+        "role": F(
+            "str",
+            "rôle du signataire attendu",
+            True,
+            definition=(
+                "Rôle du signataire attendu de la convention-cadre (ville_centre, intercommunalite, prefet, anru…)."
+            ),
+        ),
+        "libelle": F("str", "signataire attendu", True, definition="Libellé français du signataire attendu."),
+        "requis": F(
+            "bool",
+            "signature requise",
+            True,
+            definition=(
+                "Vrai si la signature est requise : toujours, sauf celle de l'ANRU, requise seulement "
+                "quand des quartiers sont déclarés."
+            ),
+        ),
+        "signe": F(
+            "bool",
+            "a signé la convention-cadre",
+            definition=(
+                "Vrai si un signataire de ce rôle figure dans convention.cadre.signataires ; absent "
+                "si la liste n'est pas fournie."
+            ),
+        ),
     },
     "axe": {
         **CONTEXT,
-        "numero": F("int", "numéro de l'axe", True),
-        "libelle": F("str", "intitulé de l'axe", True),
-        "diagnostic": F("bool", "diagnostic de l'axe renseigné"),
-        "objectifs": F("bool", "objectifs de l'axe renseignés"),
-        "nb_actions": F("int", "nombre de fiches actions de l'axe", True),
+        "numero": F("int", "numéro de l'axe", True, definition="Numéro de l'axe du programme (1 à 5)."),
+        "libelle": F(
+            "str", "intitulé de l'axe", True, definition="Intitulé de l'axe du programme, tel que le guide le nomme."
+        ),
+        "diagnostic": F(
+            "bool",
+            "diagnostic de l'axe renseigné",
+            definition=(
+                "Vrai si l'axe déclaré dans la section axes a un diagnostic ; absent si la section n'est pas fournie."
+            ),
+        ),
+        "objectifs": F(
+            "bool",
+            "objectifs de l'axe renseignés",
+            definition=(
+                "Vrai si l'axe déclaré dans la section axes a des objectifs ; absent si la section n'est pas fournie."
+            ),
+        ),
+        "nb_actions": F(
+            "int",
+            "nombre de fiches actions de l'axe",
+            True,
+            definition="Nombre de fiches actions rattachées à cet axe (fiches_actions[].axe).",
+        ),
     },
 }
 

@@ -14,72 +14,245 @@ from instruct.model.geometry import inclusion
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "inclusion": {
         **CONTEXT,
-        "interieur": F("str", "périmètre contenu", True),
-        "exterieur": F("str", "périmètre contenant", True),
-        "surface_m2": F("m2", "surface du périmètre contenu (m²)"),
-        "hors_m2": F("m2", "surface hors du périmètre contenant (m²)"),
-        "hors_pct": F("pct", "part hors du périmètre contenant"),
+        "interieur": F(
+            "str",
+            "périmètre contenu",
+            True,
+            definition=("Nom du périmètre qui doit être contenu (périmètre d'intervention, secteur prioritaire)."),
+        ),
+        "exterieur": F(
+            "str",
+            "périmètre contenant",
+            True,
+            definition="Nom du périmètre qui doit le contenir (périmètre d'étude, périmètre d'intervention).",
+        ),
+        "surface_m2": F(
+            "m2",
+            "surface du périmètre contenu (m²)",
+            definition="Surface du périmètre contenu, calculée sur sa géométrie, en m² (arrondie au m²).",
+        ),
+        "hors_m2": F(
+            "m2",
+            "surface hors du périmètre contenant (m²)",
+            definition=("Surface du périmètre contenu qui déborde du périmètre contenant, en m² (arrondie au m²)."),
+        ),
+        "hors_pct": F(
+            "pct",
+            "part hors du périmètre contenant",
+            definition=(
+                "Part de la surface du périmètre contenu hors du périmètre contenant, en % (arrondie au centième)."
+            ),
+        ),
     },
     "fiche_action": {
         **CONTEXT,
-        "mature": F("bool", "action mature", True),
-        "objet": F("str", "objet (intitulé)"),
-        "maitre_ouvrage": F("str", "maître d'ouvrage"),
-        "calendrier": F("bool", "calendrier renseigné", True),
-        "cout_cents": F("cents", "coût de l'action"),
-        "nb_financeurs": F("int", "nombre de financeurs", True),
-        "financeurs": F("str", "financeurs du plan de financement"),
-        "total_financement_cents": F("cents", "total du plan de financement", True),
-        "ecart_financement_cents": F(
-            "cents", "écart entre coût et financements (valeur absolue)", derived_from=("cout_cents",)
+        "mature": F(
+            "bool",
+            "action mature",
+            True,
+            definition="Vrai si la fiche a la maturité « mature » (fiches_actions[].maturite).",
         ),
-        "derniere_date_engagement": F("date", "date du dernier engagement financier"),
-        "financeur_dernier_engagement": F("str", "financeur du dernier engagement"),
-        "date_approbation_comite_projet": F("date", "date d'approbation par le comité de projet"),
-        "date_comite_regional": F("date", "date de passage en comité régional d'engagement"),
+        "objet": F("str", "objet (intitulé)", definition="Intitulé de la fiche action (fiches_actions[].intitule)."),
+        "maitre_ouvrage": F(
+            "str",
+            "maître d'ouvrage",
+            definition="Maître d'ouvrage déclaré de l'action (fiches_actions[].maitre_ouvrage).",
+        ),
+        "calendrier": F(
+            "bool",
+            "calendrier renseigné",
+            True,
+            definition="Vrai si la fiche donne un calendrier (fiches_actions[].calendrier).",
+        ),
+        "cout_cents": F(
+            "cents",
+            "coût de l'action",
+            definition="Coût déclaré de l'action (fiches_actions[].cout), en euros au centime.",
+        ),
+        "nb_financeurs": F(
+            "int",
+            "nombre de financeurs",
+            True,
+            definition="Nombre de lignes du plan de financement de la fiche, porteur compris.",
+        ),
+        "financeurs": F(
+            "str",
+            "financeurs du plan de financement",
+            definition="Les financeurs de la fiche avec leur montant (texte pour le message).",
+        ),
+        "total_financement_cents": F(
+            "cents",
+            "total du plan de financement",
+            True,
+            definition=(
+                "Somme des montants du plan de financement de la fiche (financement[].montant), en euros au centime."
+            ),
+        ),
+        "ecart_financement_cents": F(
+            "cents",
+            "écart entre coût et financements (valeur absolue)",
+            derived_from=("cout_cents",),
+            definition=("Écart absolu entre le coût de l'action et la somme de ses financements, en euros au centime."),
+        ),
+        "derniere_date_engagement": F(
+            "date",
+            "date du dernier engagement financier",
+            definition=(
+                "Date d'engagement la plus tardive parmi les financements de la fiche (financement[].date_engagement)."
+            ),
+        ),
+        "financeur_dernier_engagement": F(
+            "str", "financeur du dernier engagement", definition="Financeur de l'engagement le plus tardif de la fiche."
+        ),
+        "date_approbation_comite_projet": F(
+            "date",
+            "date d'approbation par le comité de projet",
+            definition="Date d'approbation de la fiche par le comité de projet local.",
+        ),
+        "date_comite_regional": F(
+            "date",
+            "date de passage en comité régional d'engagement",
+            definition="Date de passage de la fiche en comité régional d'engagement.",
+        ),
         "jours_approbation_avant_cre": F(
             "int",
             "jours entre l'approbation locale et le comité régional",
             derived_from=("date_approbation_comite_projet", "date_comite_regional"),
+            definition=(
+                "Nombre de jours de l'approbation par le comité de projet au comité régional "
+                "d'engagement (négatif si le comité régional précède)."
+            ),
         ),
-        "ajoutee_apres_avenant": F("bool", "fiche ajoutée après l'avenant"),
-        "nb_financeurs_non_signataires": F("int", "financeurs n'ayant pas signé la fiche", True),
-        "localisee": F("bool", "localisation de l'action renseignée", True),
-        "finance_anru": F("bool", "l'ANRU finance l'action", True),
-        "categorie_anru": F("str", "nature de l'intervention financée par l'ANRU"),
+        "ajoutee_apres_avenant": F(
+            "bool",
+            "fiche ajoutée après l'avenant",
+            definition=(
+                "Vrai si une fiche non mature est approuvée (à défaut signée) après la signature de "
+                "l'avenant de déploiement ; faux pour une fiche mature ou sans avenant signé."
+            ),
+        ),
+        "nb_financeurs_non_signataires": F(
+            "int",
+            "financeurs n'ayant pas signé la fiche",
+            True,
+            definition=("Nombre de financeurs (porteur exclu) absents des signataires de la fiche (casse ignorée)."),
+        ),
+        "localisee": F(
+            "bool",
+            "localisation de l'action renseignée",
+            True,
+            definition="Vrai si la fiche donne une localisation (point ou surface).",
+        ),
+        "finance_anru": F(
+            "bool",
+            "l'ANRU finance l'action",
+            True,
+            definition="Vrai si une ligne du plan de financement de la fiche a le rôle « anru ».",
+        ),
+        "categorie_anru": F(
+            "str",
+            "nature de l'intervention financée par l'ANRU",
+            definition="Nature de l'intervention financée par l'ANRU déclarée sur la fiche (categorie_anru).",
+        ),
         "excedent_financement_cents": F(
-            "cents", "financements au-delà du coût de l'action", derived_from=("cout_cents",)
+            "cents",
+            "financements au-delà du coût de l'action",
+            derived_from=("cout_cents",),
+            definition=(
+                "Somme des financements au-delà du coût de l'action (0 si elle ne le dépasse pas), en euros au centime."
+            ),
         ),
-        "hors_intervention_pct": F("pct", "part de la localisation hors du périmètre d'intervention"),
-        "financeurs_non_signataires": F("str", "financeurs n'ayant pas signé la fiche"),
+        "hors_intervention_pct": F(
+            "pct",
+            "part de la localisation hors du périmètre d'intervention",
+            definition=(
+                "Part de la localisation de l'action hors du périmètre d'intervention, en % au "
+                "centième (un point : 0 ou 100 %)."
+            ),
+        ),
+        "financeurs_non_signataires": F(
+            "str",
+            "financeurs n'ayant pas signé la fiche",
+            definition="Les financeurs qui n'ont pas signé la fiche (texte pour le message).",
+        ),
     },
     "avenant": {
         **CONTEXT,
-        "numero": F("int", "numéro de l'avenant", True),
-        "objet": F("str", "objet de l'avenant", True),
-        "signe": F("bool", "avenant signé", True),
-        "budget_total_cents": F("cents", "budget total de l'avenant"),
-        "somme_fiches_cents": F("cents", "somme des coûts des fiches actions"),
-        "fiches_sans_cout": F("str", "fiches actions sans coût"),
+        "numero": F(
+            "int", "numéro de l'avenant", True, definition="Numéro de l'avenant (convention.avenants[].numero)."
+        ),
+        "objet": F("str", "objet de l'avenant", True, definition="Objet déclaré de l'avenant (deploiement ou autre)."),
+        "signe": F("bool", "avenant signé", True, definition="Vrai si l'avenant a une date de signature."),
+        "budget_total_cents": F(
+            "cents",
+            "budget total de l'avenant",
+            definition="Budget total déclaré de l'avenant (budget.total), en euros au centime.",
+        ),
+        "somme_fiches_cents": F(
+            "cents",
+            "somme des coûts des fiches actions",
+            definition=(
+                "Somme des coûts de toutes les fiches actions, en euros au centime ; inconnue si une "
+                "fiche n'a pas de coût."
+            ),
+        ),
+        "fiches_sans_cout": F(
+            "str",
+            "fiches actions sans coût",
+            definition="Identifiants des fiches actions sans coût (texte pour le message).",
+        ),
         "ecart_total_fiches_cents": F(
             "cents",
             "écart entre budget total et somme des fiches (valeur absolue)",
             derived_from=("budget_total_cents", "somme_fiches_cents"),
+            definition=(
+                "Écart absolu entre le budget total de l'avenant et la somme des coûts des fiches, en euros au centime."
+            ),
         ),
-        "parts_cents": F("cents", "part des cofinanceurs + part du porteur"),
+        "parts_cents": F(
+            "cents",
+            "part des cofinanceurs + part du porteur",
+            definition=(
+                "Part des cofinanceurs plus part du porteur déclarées au budget de l'avenant, en euros au centime."
+            ),
+        ),
         "ecart_parts_cents": F(
             "cents",
             "écart entre budget total et parts (valeur absolue)",
             derived_from=("budget_total_cents", "parts_cents"),
+            definition=(
+                "Écart absolu entre le budget total de l'avenant et la somme des deux parts, en euros au centime."
+            ),
         ),
     },
     "chronologie": {
         **CONTEXT,
-        "avant": F("str", "événement qui doit précéder", True),
-        "apres": F("str", "événement qui doit suivre", True),
-        "date_avant": F("date", "date de l'événement qui doit précéder", True),
-        "date_apres": F("date", "date de l'événement qui doit suivre", True),
-        "jours": F("int", "jours entre les deux événements", True),
+        "avant": F(
+            "str",
+            "événement qui doit précéder",
+            True,
+            definition=(
+                "Événement qui doit précéder (signature de la convention-cadre ou de l'avenant de déploiement)."
+            ),
+        ),
+        "apres": F(
+            "str",
+            "événement qui doit suivre",
+            True,
+            definition="Événement qui doit suivre (signature d'un avenant ou d'une fiche action).",
+        ),
+        "date_avant": F(
+            "date", "date de l'événement qui doit précéder", True, definition="Date de l'événement qui doit précéder."
+        ),
+        "date_apres": F(
+            "date", "date de l'événement qui doit suivre", True, definition="Date de l'événement qui doit suivre."
+        ),
+        "jours": F(
+            "int",
+            "jours entre les deux événements",
+            True,
+            definition="Nombre de jours de la première date à la seconde (négatif si l'ordre est inversé).",
+        ),
     },
 }
 

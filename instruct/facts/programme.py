@@ -19,46 +19,190 @@ from instruct.referentiel.registry import Referentiel
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "dossier": {
         **CONTEXT,
-        "insee": F("str", "code INSEE de la ville-centre"),
-        "commune": F("str", "nom de la ville-centre", True),
-        "referentiel_acv_fourni": F("bool", "liste officielle des communes ACV fournie", True),
-        "commune_acv": F("bool", "commune dans la liste officielle ACV"),
-        "id_acv": F("str", "identifiant ACV de la commune"),
-        "date_convention": F("date", "date de signature de la convention-cadre"),
-        "date_avenant": F("date", "date de signature de l'avenant de déploiement"),
+        "insee": F(
+            "str",
+            "code INSEE de la ville-centre",
+            definition="Code INSEE de la ville-centre tel que déclaré (collectivites.ville_centre.insee).",
+        ),
+        "commune": F(
+            "str", "nom de la ville-centre", True, definition="Nom de la ville-centre (collectivites.ville_centre.nom)."
+        ),
+        "referentiel_acv_fourni": F(
+            "bool",
+            "liste officielle des communes ACV fournie",
+            True,
+            definition=(
+                "Vrai si la liste officielle des communes ACV (acv-communes.csv) est fournie par --referentiel."
+            ),
+        ),
+        "commune_acv": F(
+            "bool",
+            "commune dans la liste officielle ACV",
+            definition=(
+                "Vrai si le code INSEE de la ville-centre figure dans la liste officielle des "
+                "communes ACV ; connu quand la liste et le code sont fournis."
+            ),
+        ),
+        "id_acv": F(
+            "str",
+            "identifiant ACV de la commune",
+            definition=(
+                "Identifiant ACV de la commune lu dans la liste officielle (colonne id_acv), quand elle y figure."
+            ),
+        ),
+        "date_convention": F(
+            "date",
+            "date de signature de la convention-cadre",
+            definition="Date de signature de la convention-cadre (convention.cadre.date_signature).",
+        ),
+        "date_avenant": F(
+            "date",
+            "date de signature de l'avenant de déploiement",
+            definition="Date de signature de l'avenant de déploiement retenu (le premier signé).",
+        ),
         "date_fin_initialisation": F(
             "date",
             "fin de l'initialisation (avenant, ou date d'évaluation s'il n'est pas signé)",
             derived_from=("date_convention",),
+            definition=(
+                "Date de fin de l'initialisation : signature de l'avenant de déploiement, ou date "
+                "d'évaluation s'il n'est pas signé."
+            ),
         ),
-        "mois_initialisation": F("int", "durée de l'initialisation en mois", derived_from=("date_convention",)),
-        "perimetre_etude": F("bool", "périmètre d'étude défini"),
-        "perimetre_intervention": F("bool", "périmètre d'intervention (ORT) pré-identifié"),
-        "nb_indicateurs_moyens": F("int", "nombre d'indicateurs de moyens"),
-        "nb_indicateurs_resultats": F("int", "nombre d'indicateurs de résultats"),
-        "nb_dates_futures": F("int", "nombre de dates postérieures à la date d'évaluation", True),
-        "nb_immeubles": F("int", "nombre d'immeubles proposés à Action Logement", True),
+        "mois_initialisation": F(
+            "int",
+            "durée de l'initialisation en mois",
+            derived_from=("date_convention",),
+            definition=(
+                "Nombre de mois, arrondi au mois supérieur, de la signature de la convention-cadre à "
+                "la fin de l'initialisation (date_fin_initialisation)."
+            ),
+        ),
+        "perimetre_etude": F(
+            "bool",
+            "périmètre d'étude défini",
+            definition="Vrai si la section perimetres donne un périmètre d'étude (perimetres.etude).",
+        ),
+        "perimetre_intervention": F(
+            "bool",
+            "périmètre d'intervention (ORT) pré-identifié",
+            definition=("Vrai si la section perimetres donne un périmètre d'intervention (perimetres.intervention)."),
+        ),
+        "nb_indicateurs_moyens": F(
+            "int",
+            "nombre d'indicateurs de moyens",
+            definition="Nombre d'indicateurs de type « moyens » de la section indicateurs.",
+        ),
+        "nb_indicateurs_resultats": F(
+            "int",
+            "nombre d'indicateurs de résultats",
+            definition="Nombre d'indicateurs de type « resultats » de la section indicateurs.",
+        ),
+        "nb_dates_futures": F(
+            "int",
+            "nombre de dates postérieures à la date d'évaluation",
+            True,
+            definition=(
+                "Nombre de dates d'événements passés (signatures, délibérations, nomination, comités, "
+                "approbations) postérieures à la date d'évaluation."
+            ),
+        ),
+        "nb_immeubles": F(
+            "int",
+            "nombre d'immeubles proposés à Action Logement",
+            True,
+            definition="Nombre d'immeubles de la section immeubles (0 si elle est absente).",
+        ),
         "situation_anru": F(
-            "str", "situation de la ville au regard de l'ANRU (PNRQAD, NPNRU en centre, en périphérie, aucun)"
+            "str",
+            "situation de la ville au regard de l'ANRU (PNRQAD, NPNRU en centre, en périphérie, aucun)",
+            definition=(
+                "Classement de la ville selon ses quartiers (quartiers[].programme, .perimetre et "
+                "perimetres.intervention) : pnrqad, npnru_centre, npnru_peripherie, "
+                "npnru_localisation_inconnue ou aucun."
+            ),
         ),
-        "siren_epci_referentiel": F("str", "SIREN de l'EPCI selon la liste officielle ACV"),
-        "siren_epci": F("str", "SIREN de l'intercommunalité"),
+        "siren_epci_referentiel": F(
+            "str",
+            "SIREN de l'EPCI selon la liste officielle ACV",
+            definition="SIREN de l'EPCI de la commune, lu dans la liste officielle des communes ACV.",
+        ),
+        "siren_epci": F(
+            "str",
+            "SIREN de l'intercommunalité",
+            definition="SIREN de l'intercommunalité déclaré (collectivites.intercommunalite.siren).",
+        ),
         "siren_epci_concorde": F(
             "bool",
             "SIREN de l'EPCI identique dans le dossier et la liste officielle",
             derived_from=("siren_epci_referentiel", "siren_epci"),
+            definition=(
+                "Vrai si le SIREN de l'intercommunalité du dossier est celui que la liste officielle "
+                "donne pour la commune."
+            ),
         ),
         "nb_immeubles_en_double": F(
-            "int", "immeubles décrits deux fois (même adresse ou même référence cadastrale)", True
+            "int",
+            "immeubles décrits deux fois (même adresse ou même référence cadastrale)",
+            True,
+            definition=(
+                "Nombre de paires d'immeubles de même adresse ou de même référence cadastrale (casse, "
+                "virgules et espaces ignorés)."
+            ),
         ),
-        "immeubles_en_double": F("str", "immeubles décrits deux fois"),
-        "convention_signee": F("bool", "convention-cadre ACV signée"),
-        "note_projet_urbain": F("bool", "note sur le projet urbain et son avancement (pièce)"),
-        "avis_note_projet_urbain": F("str", "avis de la DDT sur la note de projet urbain"),
-        "plan_situation_immeubles": F("bool", "plan de situation des immeubles (pièce)"),
-        "note_utilite_immeubles": F("bool", "note sur l'utilité des projets immobiliers (pièce)"),
-        "avis_note_utilite_immeubles": F("str", "avis sur la note d'utilité des projets immobiliers"),
-        "dates_futures": F("str", "dates postérieures à la date d'évaluation"),
+        "immeubles_en_double": F(
+            "str",
+            "immeubles décrits deux fois",
+            definition=(
+                "Les paires d'immeubles en double, avec l'adresse ou la référence commune (texte pour le message)."
+            ),
+        ),
+        "convention_signee": F(
+            "bool",
+            "convention-cadre ACV signée",
+            definition=("Vrai si la convention-cadre a une date de signature (convention.cadre.date_signature)."),
+        ),
+        "note_projet_urbain": F(
+            "bool",
+            "note sur le projet urbain et son avancement (pièce)",
+            definition=("Vrai si une pièce de type note_projet_urbain est déclarée (pieces[].type) ; absent sinon."),
+        ),
+        "avis_note_projet_urbain": F(
+            "str",
+            "avis de la DDT sur la note de projet urbain",
+            definition=(
+                "Avis porté sur la note de projet urbain (pieces[].avis) : « defavorable » si une de "
+                "ses versions l'est, sinon le premier avis donné."
+            ),
+        ),
+        "plan_situation_immeubles": F(
+            "bool",
+            "plan de situation des immeubles (pièce)",
+            definition=("Vrai si une pièce de type plan_situation est déclarée (pieces[].type) ; absent sinon."),
+        ),
+        "note_utilite_immeubles": F(
+            "bool",
+            "note sur l'utilité des projets immobiliers (pièce)",
+            definition=(
+                "Vrai si une pièce de type note_utilite_immeubles est déclarée (pieces[].type) ; absent sinon."
+            ),
+        ),
+        "avis_note_utilite_immeubles": F(
+            "str",
+            "avis sur la note d'utilité des projets immobiliers",
+            definition=(
+                "Avis porté sur la note d'utilité des immeubles (pieces[].avis) : « defavorable » si "
+                "une de ses versions l'est, sinon le premier avis donné."
+            ),
+        ),
+        "dates_futures": F(
+            "str",
+            "dates postérieures à la date d'évaluation",
+            definition=(
+                "Les dix premières dates postérieures à la date d'évaluation, avec leur chemin dans "
+                "le dossier (texte pour le message)."
+            ),
+        ),
     },
 }
 

@@ -46,7 +46,17 @@ from instruct.rules.parameters import Parameter, load_parameters
 from instruct.rules.schema import SEVERITIES, STAGES, STATUSES, RuleFileHeader, RuleSpec, french_errors
 from instruct.yamlio import line_index, line_of, parse, read_text
 
-__all__ = ["PLACEHOLDER", "SEVERITIES", "STAGES", "STATUSES", "Catalogue", "Rule", "RuleSet", "load_catalogue"]
+__all__ = [
+    "PLACEHOLDER",
+    "SEVERITIES",
+    "STAGES",
+    "STATUSES",
+    "Catalogue",
+    "FactRead",
+    "Rule",
+    "RuleSet",
+    "load_catalogue",
+]
 PARAMETERS_FILE = "parametres.yaml"
 RULESET_ORDER = ["PROG", "AL-V", "AL-O", "ANAH", "ANRU", "ORT", "X"]  # report order
 
@@ -112,6 +122,16 @@ class Rule:
         return out
 
 
+@dataclass(frozen=True)
+class FactRead:
+    """A fact field a rule reads, as a rule page shows it."""
+
+    name: str
+    label: str
+    definition: str
+    kind: str
+
+
 @dataclass
 class RuleSet:
     code: str
@@ -129,6 +149,17 @@ class Catalogue:
     directory: Path = field(default=Path("."))
     prepared_cache: dict = field(default_factory=dict, repr=False, compare=False)
     digest: str = ""  # SHA-256 of the rule files: same digest, same rules
+
+    def facts_read(self, rule: Rule) -> list[FactRead]:
+        """The fields of its scope's facts that a rule reads (condition, review, requires,
+        requirement, figures, then its texts), with their French label and definition."""
+        spec = FACT_TYPES[rule.scope]
+        names = rule.evidence_fields() + [name for figure in rule.figures for name in figure.fields()]
+        for text in [rule.message, rule.remedy, *rule.messages.values()]:
+            names += [name for name in PLACEHOLDER.findall(text) if name in spec]
+        return [
+            FactRead(name, spec[name].label, spec[name].definition, spec[name].kind) for name in dict.fromkeys(names)
+        ]
 
     def select(self, partenaires: list[str] | None) -> list[RuleSet]:
         """Rule sets for partner names (or rule set codes); cross-partner rule sets come with
