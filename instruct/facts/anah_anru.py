@@ -23,16 +23,30 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
                 "etudes (études pré-opérationnelles), autres (un autre dispositif en cours) ou aucun."
             ),
         ),
+        "nb_dispositifs_en_cours": F(
+            "int",
+            "dispositifs de l'Anah en cours",
+            derived_from=("situation_anah",),
+            definition="Nombre de dispositifs déclarés à l'état « en_cours » (dispositifs_anah[].etat), tous types.",
+        ),
+        "nb_dispositifs_en_etudes": F(
+            "int",
+            "dispositifs de l'Anah en études pré-opérationnelles",
+            derived_from=("situation_anah",),
+            definition=(
+                "Nombre de dispositifs déclarés à l'état « etudes_pre_operationnelles » (dispositifs_anah[].etat)."
+            ),
+        ),
         "nb_opah_projetees": F(
             "int",
             "OPAH-RU, OPAH-CD ou plans de sauvegarde dont le lancement est prévu",
-            derived_from=("situation_anah",),
+            derived_from=("nb_dispositifs_en_cours",),
             definition="Nombre de dispositifs OPAH-RU, OPAH-CD ou plans de sauvegarde à l'état « projete ».",
         ),
         "etudes_definies": F(
             "bool",
             "études pré-opérationnelles définies ou demandées",
-            derived_from=("situation_anah",),
+            derived_from=("nb_dispositifs_en_cours",),
             definition=("Vrai si un dispositif est en études pré-opérationnelles ou porte une demande d'études."),
         ),
     },
@@ -261,6 +275,8 @@ def anah(b: Builder, d: Dossier, as_of: dt.date) -> None:
             situation = "aucun"
         values = {
             "situation_anah": situation,
+            "nb_dispositifs_en_cours": len(running),
+            "nb_dispositifs_en_etudes": sum(1 for x in dispositifs if x.etat == "etudes_pre_operationnelles"),
             "nb_opah_projetees": sum(1 for x in dispositifs if x.etat == "projete" and x.type in OPAH_TYPES),
             "etudes_definies": any(
                 x.etat == "etudes_pre_operationnelles" or any(r.objet == "etudes" for r in x.demandes)
@@ -273,6 +289,8 @@ def anah(b: Builder, d: Dossier, as_of: dt.date) -> None:
         values,
         {
             "situation_anah": "dispositifs_anah[*].type, dispositifs_anah[*].etat",
+            "nb_dispositifs_en_cours": "dispositifs_anah[*].etat",
+            "nb_dispositifs_en_etudes": "dispositifs_anah[*].etat",
             "nb_opah_projetees": "dispositifs_anah[*].etat",
             "etudes_definies": "dispositifs_anah[*].demandes",
         },
