@@ -65,20 +65,9 @@ IMPOSSIBLE: dict[tuple[str, str], str] = {
     ): "pas d'exigence : une fois quartiers déclaré (même []), la situation est connue -> conforme",
     (
         "ORT-09",
-        "conforme",
-    ): "le registre national des ORT n'est fourni que par --referentiel : montré par tests/test_ort_registry.py",
-    (
-        "ORT-09",
-        "a_verifier",
-    ): "le registre national des ORT n'est fourni que par --referentiel : montré par tests/test_ort_registry.py",
-    (
-        "ORT-09",
         "non_conforme",
-    ): "pas d'exigence : un désaccord avec le registre est à vérifier, jamais non conforme (le registre peut être en retard)",
-    (
-        "ORT-09",
-        "incomplet",
-    ): "registre fourni -> registre_statut toujours connu (inconnu, non_signe, desaccord, concorde)",
+    ): "pas d'exigence : un désaccord avec le registre est à vérifier, jamais non conforme "
+    "(le registre peut être en retard)",
 }
 
 
@@ -194,9 +183,8 @@ def test_case(case):
                 assert key not in found, f"[{engine}] {key} : aucun constat attendu, obtenu {found[key]}"
             else:
                 assert key in found, f"[{engine}] aucun constat pour {key} (entités : {sorted(found)})"
-                assert found[key] == status, (
-                    f"[{engine}] {key} : attendu {status}, obtenu {found[key]} — {next(f.message for f in mine if f'{f.entity.type}:{f.entity.id}' == key)}"
-                )
+                message = next(f.message for f in mine if f"{f.entity.type}:{f.entity.id}" == key)
+                assert found[key] == status, f"[{engine}] {key} : attendu {status}, obtenu {found[key]} — {message}"
     durable = sorted(f.comparable() for f in reports["durable"].findings)
     python = sorted(f.comparable() for f in reports["python"].findings)
     assert durable == python

@@ -188,3 +188,120 @@ def test_rule_with_a_suspended_parameter_is_not_applicable(tmp_path, catalogue):
         after = check_dossier(dossier, cat, dt.date(2025, 6, 1), engine=engine).findings[0]
         assert before.status == "conforme"
         assert after.status == "non_applicable" and "p.delai" in after.message
+
+
+# --- literals carry their unit ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field, literal, stored",
+    [
+        ("hors_pct", '"100 %"', 10000),
+        ("hors_pct", '"7,5 %"', 750),
+        ("cout_cents", '"80 000 €"', 8_000_000),
+        ("cout_cents", '"1 234,56 €"', 123_456),
+        ("surface_m2", '"1 000 m²"', 1000),
+        ("surface_m2", "1000", 1000),
+        ("date_convention", "2022-02-23", 20220223),
+    ],
+)
+def test_a_literal_in_the_natural_unit_is_stored_in_the_facts_unit(tmp_path, field, literal, stored):
+    scope = {"hors_pct": "inclusion", "surface_m2": "inclusion", "cout_cents": "fiche_action"}.get(field, "dossier")
+    rule = (
+        GOOD_RULE.replace("scope: dossier", f"scope: {scope}")
+        .replace(REQUIREMENT, f"{{field: {field}, le: {literal}}}")
+        .replace("[nb_indicateurs_moyens]", f"[{field}]")
+        .replace("({nb_indicateurs_moyens})", "")
+    )
+    requirement = load_catalogue(write_rules(tmp_path, rule)).rulesets["T"].rules[0].requirement
+    assert requirement.value == stored
+
+
+@pytest.mark.parametrize(
+    "field, scope, literal, expected",
+    [
+        ("hors_pct", "inclusion", "10000", "sans unité"),
+        ("hors_pct", "inclusion", '"100 €"', "en €"),
+        ("cout_cents", "fiche_action", '"10 %"', "en %"),
+        ("cout_cents", "fiche_action", '"0,001 €"', "plus précise"),
+        ("date_convention", "dossier", "20220223", "AAAA-MM-JJ"),
+        ("nb_indicateurs_moyens", "dossier", '"3 %"', "nombre entier sans unité"),
+    ],
+)
+def test_a_literal_of_the_wrong_unit_is_refused(tmp_path, field, scope, literal, expected):
+    rule = (
+        GOOD_RULE.replace("scope: dossier", f"scope: {scope}")
+        .replace(REQUIREMENT, f"{{field: {field}, le: {literal}}}")
+        .replace("[nb_indicateurs_moyens]", f"[{field}]")
+        .replace("({nb_indicateurs_moyens})", "")
+    )
+    text = problems_of(tmp_path, rule)
+    assert f"rules[0].requirement (ligne 11) : valeur « {literal.strip(chr(34))} »" in text
+    assert expected in text
+
+
+ENGLISH = ("Input should", "Field required", "Extra inputs", "Value error", "validation error", "String should")
+
+
+@pytest.mark.parametrize(
+    "replacements",
+    [
+        [("id: T-01", "id: t1")],
+        [("title: Essai", "title: ''")],
+        [("title: Essai", "title: [1]")],
+        [("severity: majeur", "severity: 3")],
+        [("    remedy:", "    messages: {ok: x}\n    remedy:")],
+        [("    remedy:", "    messages: [x]\n    remedy:")],
+        [("    remedy:", "    figures: {f: {label: x, unit: kg, value: 1}}\n    remedy:")],
+        [("    remedy:", "    etape: plus-tard\n    remedy:")],
+        [("requires: [nb_indicateurs_moyens]", "requires: {a: 1}")],
+        [("scope: dossier", "scope: [dossier]")],
+        [(REQUIREMENT, "{field: nb_indicateurs_moyens, gx: 1}")],
+        [("source: {document: Guide, section: « Principes généraux »}", "source: Guide")],
+    ],
+)
+def test_loader_errors_are_french_with_file_and_line(tmp_path, replacements):
+    text = problems_after(tmp_path, *replacements)
+    assert "test.yaml" in text and "(ligne " in text
+    assert not any(word in text for word in ENGLISH), text
+
+
+def test_parameter_units_are_those_of_the_schema():
+    from instruct.rules.parameters import UNITS
+    from instruct.rules.schema import PARAMETER_UNITS
+
+    assert set(UNITS) == set(PARAMETER_UNITS)
+
+
+def test_malformed_parameter_value_is_refused_with_its_line(tmp_path):
+    text = problems_of(
+        tmp_path, GOOD_RULE, params=PARAMS.replace("2018-01-01: 18", "2018-01-01: 18\n    2019-01-01: 1.5")
+    )
+    assert "p.delai.values.2019-01-01 (ligne 8) : nombre entier attendu" in text
+
+
+REVIEW_ANY = """
+    review:
+      any:
+        - {field: nb_indicateurs_moyens, eq: 0}
+        - {field: nb_indicateurs_resultats, eq: 0}
+    messages: {a_verifier: "À vérifier."}
+"""
+
+
+def test_a_review_any_on_fields_that_may_be_missing_is_refused(tmp_path):
+    text = problems_after(tmp_path, ("    requires:", REVIEW_ANY.lstrip("\n") + "    requires:"))
+    assert "« review » lit un champ qui peut manquer (nb_indicateurs_moyens, nb_indicateurs_resultats)" in text
+
+
+def test_a_review_any_is_allowed_when_the_condition_asserts_its_fields(tmp_path):
+    """Like ORT-09: the condition makes sure the fields are there whenever the review is read."""
+    condition = """
+    condition:
+      all:
+        - {field: nb_indicateurs_moyens, present: true}
+        - {field: nb_indicateurs_resultats, present: true}
+"""
+    rule = GOOD_RULE.replace("    requires:", condition.lstrip("\n") + REVIEW_ANY.lstrip("\n") + "    requires:")
+    loaded = load_catalogue(write_rules(tmp_path, rule)).rulesets["T"].rules[0]
+    assert loaded.review_optional_fields() == []

@@ -101,7 +101,11 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("file")
     ingest.add_argument("--format", choices=("text", "json"), default="text")
 
-    sub.add_parser("schema", help="afficher le schéma JSON du format de dossier")
+    schema = sub.add_parser("schema", help="afficher le schéma JSON du format de dossier (ou des fichiers de règles)")
+    schema.add_argument(
+        "--regles", action="store_true", help="schéma des fichiers de règles (rules/*.yaml) et des paramètres datés"
+    )
+    schema.add_argument("-o", "--output", help="écrire le schéma dans ce fichier")
 
     serve = sub.add_parser("serve", help="démarrer le service web (API et pages)")
     serve.add_argument("--hote", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1, boucle locale)")
@@ -300,10 +304,20 @@ def ingest_text(result: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def _cmd_schema(_args) -> int:
-    from instruct.model.dossier import Dossier
+def _cmd_schema(args) -> int:
+    if args.regles:  # for an editor: `# yaml-language-server: $schema=regles.schema.json` atop a rule file
+        from instruct.rules.schema import json_schema
 
-    sys.stdout.write(json.dumps(Dossier.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+        schema = json_schema()
+    else:
+        from instruct.model.dossier import Dossier
+
+        schema = Dossier.model_json_schema()
+    text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        _write(args.output, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 

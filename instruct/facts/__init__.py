@@ -7,7 +7,9 @@ rule files and their dated parameters.
 A fact is one entity (the dossier, a fiche action, an immeuble…) with flat values: int, bool
 or str; dates as YYYYMMDD ints, amounts as integer cents, areas in m², shares in hundredths
 of a percent. A value that is unknown is left out (never None). `FACT_TYPES` declares every
-field: the rule loader refuses a rule that reads anything else. One module per rule family.
+field: the rule loader refuses a rule that reads anything else. One module per rule family:
+programme (the dossier), convention (signatories, expected parts, axes), fiches (actions,
+perimeters, avenants, chronology), action_logement, ort, anah_anru, pieces.
 
 May import: instruct (errors, yamlio, french, vocabulary), model, referentiel, documents.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from instruct.facts import action_logement, anah_anru, ort, pieces, programme
+from instruct.facts import action_logement, anah_anru, convention, fiches, ort, pieces, programme
 from instruct.facts.base import (
     Builder,
     Entity,
@@ -37,6 +39,8 @@ if TYPE_CHECKING:  # documents reads labels from facts.programme
 
 FACT_TYPES: dict[str, dict[str, FieldSpec]] = {
     **programme.TYPES,
+    **convention.TYPES,
+    **fiches.TYPES,
     **action_logement.TYPES,
     **ort.TYPES,
     **anah_anru.TYPES,
@@ -74,19 +78,19 @@ def build_facts(
     b = Builder({"avenant_present": avenant is not None, "avenant_signe": bool(avenant and avenant.date_signature)})
     programme.dossier_fact(b, dossier, as_of, referentiel, avenant, avenant_index)  # first: facts[0] is the dossier
     if wanted("signataire"):
-        programme.signataires(b, dossier)
+        convention.signataires(b, dossier)
     if wanted("element"):
-        programme.elements(b, dossier, avenant, avenant_index)
+        convention.elements(b, dossier, avenant, avenant_index)
     if wanted("axe"):
-        programme.axes(b, dossier)
+        convention.axes(b, dossier)
     if wanted("inclusion"):
-        programme.inclusions(b, dossier)
+        fiches.inclusions(b, dossier)
     if wanted("fiche_action"):
-        programme.fiches(b, dossier, avenant)
+        fiches.fiches(b, dossier, avenant)
     if wanted("avenant"):
-        programme.avenants(b, dossier)
+        fiches.avenants(b, dossier)
     if wanted("chronologie"):
-        programme.chronologie(b, dossier)
+        fiches.chronologie(b, dossier)
     if wanted("immeuble"):
         action_logement.immeubles(b, dossier)
     if wanted("ort", "secteur_ort"):

@@ -12,96 +12,284 @@ from instruct.model.dossier import Dossier
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "immeuble": {
         **CONTEXT,
-        "adresse": F("str", "adresse"),
-        "reference_cadastrale": F("str", "référence cadastrale"),
-        "surface_m2": F("m2c", "surface de l'immeuble"),
-        "proprietaire": F("str", "propriétaire"),
-        "operateur": F("str", "opérateur désigné"),
-        "operateur_type": F("str", "nature de l'opérateur"),
-        "localisee": F("bool", "localisation de l'immeuble renseignée", True),
-        "dans_perimetre_intervention": F("bool", "dans le périmètre d'intervention"),
-        "dans_secteur_ort": F("bool", "dans un secteur d'intervention de l'ORT"),
-        "description_caracteres": F("int", "longueur de la description du projet (caractères)"),
-        "maitrise_mode": F("str", "mode de maîtrise foncière"),
-        "maitrise_etat": F("str", "état de la maîtrise foncière"),
-        "nb_logements": F("int", "nombre de logements programmés"),
+        "adresse": F("str", "adresse", definition="Adresse déclarée de l'immeuble (immeubles[].adresse)."),
+        "reference_cadastrale": F(
+            "str", "référence cadastrale", definition="Référence cadastrale déclarée de l'immeuble."
+        ),
+        "surface_m2": F(
+            "m2c",
+            "surface de l'immeuble",
+            definition="Surface déclarée de l'immeuble (immeubles[].surface_m2), en m² au centième.",
+        ),
+        "proprietaire": F("str", "propriétaire", definition="Propriétaire déclaré de l'immeuble."),
+        "operateur": F("str", "opérateur désigné", definition="Nom de l'opérateur désigné (operateur.nom)."),
+        "operateur_type": F(
+            "str", "nature de l'opérateur", definition="Nature déclarée de l'opérateur (operateur.type)."
+        ),
+        "localisee": F(
+            "bool",
+            "localisation de l'immeuble renseignée",
+            True,
+            definition="Vrai si l'immeuble a une localisation (point ou surface).",
+        ),
+        "dans_perimetre_intervention": F(
+            "bool",
+            "dans le périmètre d'intervention",
+            definition=(
+                "Vrai si la localisation de l'immeuble (un point intérieur pour une surface) est dans "
+                "le périmètre d'intervention."
+            ),
+        ),
+        "dans_secteur_ort": F(
+            "bool",
+            "dans un secteur d'intervention de l'ORT",
+            definition=(
+                "Vrai si la localisation de l'immeuble est dans l'un des secteurs d'intervention de "
+                "l'ORT dont la géométrie est donnée."
+            ),
+        ),
+        "description_caracteres": F(
+            "int",
+            "longueur de la description du projet (caractères)",
+            definition="Nombre de caractères de la description du projet (immeubles[].description).",
+        ),
+        "maitrise_mode": F(
+            "str", "mode de maîtrise foncière", definition="Mode de maîtrise foncière déclaré (maitrise_fonciere.mode)."
+        ),
+        "maitrise_etat": F(
+            "str",
+            "état de la maîtrise foncière",
+            definition="État déclaré de la maîtrise foncière (maitrise_fonciere.etat).",
+        ),
+        "nb_logements": F(
+            "int",
+            "nombre de logements programmés",
+            definition="Nombre de logements programmés (immeubles[].logements) ; absent s'il n'y en a aucun.",
+        ),
         "nb_logements_sans_loyer": F(
-            "int", "logements programmés sans niveau de loyer", derived_from=("nb_logements",)
+            "int",
+            "logements programmés sans niveau de loyer",
+            derived_from=("nb_logements",),
+            definition="Nombre de logements programmés sans loyer mensuel.",
         ),
-        "surface_habitable_m2": F("m2c", "surface habitable programmée", derived_from=("nb_logements",)),
-        "travaux_parties_communes": F("bool", "travaux sur les parties communes"),
+        "surface_habitable_m2": F(
+            "m2c",
+            "surface habitable programmée",
+            derived_from=("nb_logements",),
+            definition="Somme des surfaces habitables des logements programmés, en m² au centième.",
+        ),
+        "travaux_parties_communes": F(
+            "bool",
+            "travaux sur les parties communes",
+            definition=("Vrai si des travaux sur les parties communes sont décrits (travaux.parties_communes)."),
+        ),
         "travaux_parties_privatives": F(
-            "bool", "travaux sur les parties privatives", derived_from=("travaux_parties_communes",)
+            "bool",
+            "travaux sur les parties privatives",
+            derived_from=("travaux_parties_communes",),
+            definition=("Vrai si des travaux sur les parties privatives sont décrits (travaux.parties_privatives)."),
         ),
-        "rdc_devenir": F("bool", "devenir du rez-de-chaussée décrit"),
-        "rdc_surface": F("bool", "surface du rez-de-chaussée donnée", derived_from=("rdc_devenir",)),
-        "rdc_plans": F("bool", "plans du rez-de-chaussée", derived_from=("rdc_devenir",)),
-        "plan_situation": F("bool", "plan de situation"),
-        "plan_niveaux_etat_des_lieux": F("bool", "plans de niveau, état des lieux", derived_from=("plan_situation",)),
-        "nb_etapes_planning": F("int", "étapes datées du planning"),
+        "rdc_devenir": F(
+            "bool", "devenir du rez-de-chaussée décrit", definition="Vrai si le devenir du rez-de-chaussée est décrit."
+        ),
+        "rdc_surface": F(
+            "bool",
+            "surface du rez-de-chaussée donnée",
+            derived_from=("rdc_devenir",),
+            definition="Vrai si la surface du rez-de-chaussée est donnée.",
+        ),
+        "rdc_plans": F(
+            "bool",
+            "plans du rez-de-chaussée",
+            derived_from=("rdc_devenir",),
+            definition="Vrai si les plans du rez-de-chaussée sont déclarés fournis (rez_de_chaussee.plans).",
+        ),
+        "plan_situation": F(
+            "bool", "plan de situation", definition="Vrai si les plans de l'immeuble comprennent un plan de situation."
+        ),
+        "plan_niveaux_etat_des_lieux": F(
+            "bool",
+            "plans de niveau, état des lieux",
+            derived_from=("plan_situation",),
+            definition="Vrai si les plans de l'immeuble comprennent les plans de niveau de l'état des lieux.",
+        ),
+        "nb_etapes_planning": F(
+            "int", "étapes datées du planning", definition="Nombre d'étapes datées du planning de l'opération."
+        ),
         "planning_ordonne": F(
-            "bool", "étapes du planning dans l'ordre chronologique", derived_from=("nb_etapes_planning",)
+            "bool",
+            "étapes du planning dans l'ordre chronologique",
+            derived_from=("nb_etapes_planning",),
+            definition=(
+                "Vrai si les dates des étapes du planning, dans l'ordre où elles sont listées, sont croissantes."
+            ),
         ),
-        "prix_de_revient_cents": F("cents", "prix de revient"),
-        "total_plan_financement_cents": F("cents", "total du plan de financement"),
+        "prix_de_revient_cents": F(
+            "cents", "prix de revient", definition="Prix de revient déclaré de l'opération, en euros au centime."
+        ),
+        "total_plan_financement_cents": F(
+            "cents",
+            "total du plan de financement",
+            definition="Somme des montants du plan de financement de l'immeuble, en euros au centime.",
+        ),
         "ecart_plan_financement_cents": F(
             "cents",
             "écart entre plan de financement et prix de revient (valeur absolue)",
             derived_from=("prix_de_revient_cents", "total_plan_financement_cents"),
+            definition=("Écart absolu entre le plan de financement et le prix de revient, en euros au centime."),
         ),
         "excedent_plan_financement_cents": F(
             "cents",
             "financements au-delà du prix de revient",
             derived_from=("prix_de_revient_cents", "total_plan_financement_cents"),
+            definition=(
+                "Plan de financement au-delà du prix de revient (0 s'il ne le dépasse pas), en euros au centime."
+            ),
         ),
         "nb_financeurs_plan": F(
-            "int", "financeurs distincts du plan de financement", derived_from=("total_plan_financement_cents",)
+            "int",
+            "financeurs distincts du plan de financement",
+            derived_from=("total_plan_financement_cents",),
+            definition="Nombre de financeurs distincts (casse ignorée) du plan de financement de l'immeuble.",
         ),
-        "financeurs_plan": F("str", "financeurs du plan de financement"),
-        "logements_immeuble": F("int", "logements de l'immeuble entier"),
-        "logements_maitrises": F("int", "logements maîtrisés par l'opérateur"),
+        "financeurs_plan": F(
+            "str",
+            "financeurs du plan de financement",
+            definition="Les financeurs du plan avec leur montant (texte pour le message).",
+        ),
+        "logements_immeuble": F(
+            "int",
+            "logements de l'immeuble entier",
+            definition="Nombre de logements de l'immeuble entier déclaré (logements_immeuble).",
+        ),
+        "logements_maitrises": F(
+            "int",
+            "logements maîtrisés par l'opérateur",
+            definition="Nombre de logements déclarés maîtrisés par l'opérateur.",
+        ),
         "logements_non_maitrises": F(
             "int",
             "logements que l'opérateur ne maîtrise pas",
             derived_from=("logements_immeuble", "logements_maitrises"),
+            definition="Logements de l'immeuble entier moins logements maîtrisés par l'opérateur.",
         ),
-        "demande_objet": F("str", "objet de la demande à Action Logement"),
+        "demande_objet": F(
+            "str",
+            "objet de la demande à Action Logement",
+            definition=("Objet de la demande à Action Logement (demande_action_logement.objet : travaux, portage…)."),
+        ),
         "financement_al_cents": F(
-            "cents", "financement demandé à Action Logement (prêt + subvention)", derived_from=("demande_objet",)
+            "cents",
+            "financement demandé à Action Logement (prêt + subvention)",
+            derived_from=("demande_objet",),
+            definition=(
+                "Prêt plus subvention demandés à Action Logement (un montant absent compte 0), en euros au centime."
+            ),
         ),
-        "subvention_al_cents": F("cents", "subvention demandée à Action Logement", derived_from=("demande_objet",)),
-        "pret_al_cents": F("cents", "prêt demandé à Action Logement", derived_from=("demande_objet",)),
-        "pret_duree_annees": F("int", "durée du prêt (années)"),
-        "pret_differe_annees": F("int", "différé du prêt (années)", derived_from=("demande_objet",)),
+        "subvention_al_cents": F(
+            "cents",
+            "subvention demandée à Action Logement",
+            derived_from=("demande_objet",),
+            definition="Subvention demandée à Action Logement (0 si aucune), en euros au centime.",
+        ),
+        "pret_al_cents": F(
+            "cents",
+            "prêt demandé à Action Logement",
+            derived_from=("demande_objet",),
+            definition="Prêt demandé à Action Logement (0 si aucun), en euros au centime.",
+        ),
+        "pret_duree_annees": F(
+            "int",
+            "durée du prêt (années)",
+            definition="Durée du prêt demandé à Action Logement, en années, quand un prêt est demandé.",
+        ),
+        "pret_differe_annees": F(
+            "int",
+            "différé du prêt (années)",
+            derived_from=("demande_objet",),
+            definition="Différé du prêt demandé, en années (0 s'il n'est pas précisé).",
+        ),
         "financement_al_par_m2_cents": F(
-            "cents", "financement Action Logement par m² habitable", derived_from=("demande_objet", "nb_logements")
+            "cents",
+            "financement Action Logement par m² habitable",
+            derived_from=("demande_objet", "nb_logements"),
+            definition=(
+                "Financement Action Logement (prêt + subvention) divisé par la surface habitable "
+                "programmée, en euros par m², arrondi au centime supérieur."
+            ),
         ),
         "subvention_par_logement_cents": F(
-            "cents", "subvention Action Logement par logement", derived_from=("demande_objet", "nb_logements")
+            "cents",
+            "subvention Action Logement par logement",
+            derived_from=("demande_objet", "nb_logements"),
+            definition=(
+                "Subvention Action Logement divisée par le nombre de logements programmés, en euros "
+                "par logement, arrondie au centime supérieur."
+            ),
         ),
-        "reservations_logements": F("int", "logements réservés aux salariés"),
-        "reservations_duree": F("int", "durée des réservations (années)", derived_from=("reservations_logements",)),
+        "reservations_logements": F(
+            "int",
+            "logements réservés aux salariés",
+            definition="Nombre de logements réservés aux salariés (reservations.logements).",
+        ),
+        "reservations_duree": F(
+            "int",
+            "durée des réservations (années)",
+            derived_from=("reservations_logements",),
+            definition="Durée des réservations, en années (reservations.duree_annees).",
+        ),
         "part_reservee_pct": F(
-            "pct", "part des logements réservés", derived_from=("reservations_logements", "nb_logements")
+            "pct",
+            "part des logements réservés",
+            derived_from=("reservations_logements", "nb_logements"),
+            definition=("Logements réservés divisés par logements programmés, en %, arrondi au centième inférieur."),
         ),
-        "loyers_maitrises_logements": F("int", "logements sous plafonds de loyer et de ressources Anah"),
+        "loyers_maitrises_logements": F(
+            "int",
+            "logements sous plafonds de loyer et de ressources Anah",
+            definition=(
+                "Nombre de logements engagés sous plafonds de loyer et de ressources Anah (loyers_maitrises.logements)."
+            ),
+        ),
         "loyers_maitrises_duree": F(
-            "int", "durée de l'engagement de loyers maîtrisés (années)", derived_from=("loyers_maitrises_logements",)
+            "int",
+            "durée de l'engagement de loyers maîtrisés (années)",
+            derived_from=("loyers_maitrises_logements",),
+            definition=("Durée de l'engagement de loyers maîtrisés, en années (loyers_maitrises.duree_annees)."),
         ),
         "part_loyers_maitrises_pct": F(
-            "pct", "part des logements sous plafonds Anah", derived_from=("loyers_maitrises_logements", "nb_logements")
+            "pct",
+            "part des logements sous plafonds Anah",
+            derived_from=("loyers_maitrises_logements", "nb_logements"),
+            definition=(
+                "Logements sous plafonds Anah divisés par logements programmés, en %, arrondi au centième inférieur."
+            ),
         ),
-        "prix_travaux_cents": F("cents", "coût des travaux (honoraires compris)"),
+        "prix_travaux_cents": F(
+            "cents",
+            "coût des travaux (honoraires compris)",
+            definition=(
+                "Prix de revient des travaux, honoraires compris (prix_de_revient_travaux), en euros au centime."
+            ),
+        ),
         "excedent_travaux_cents": F(
             "cents",
             "financement Action Logement au-delà du coût des travaux",
             derived_from=("demande_objet", "prix_travaux_cents"),
+            definition=("Financement Action Logement au-delà du prix des travaux (0 sinon), en euros au centime."),
         ),
-        "valeur_acquisition_cents": F("cents", "valeur d'acquisition"),
+        "valeur_acquisition_cents": F(
+            "cents",
+            "valeur d'acquisition",
+            definition="Valeur d'acquisition déclarée de l'immeuble, en euros au centime.",
+        ),
         "excedent_acquisition_cents": F(
             "cents",
             "financement Action Logement au-delà de la valeur d'acquisition",
             derived_from=("demande_objet", "valeur_acquisition_cents"),
+            definition=(
+                "Financement Action Logement au-delà de la valeur d'acquisition (0 sinon), en euros au centime."
+            ),
         ),
     },
 }

@@ -15,62 +15,206 @@ from instruct.model.geometry import inclusion
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "anah": {
         **CONTEXT,
-        "situation_anah": F("str", "situation de la ville au regard des dispositifs de l'Anah"),
+        "situation_anah": F(
+            "str",
+            "situation de la ville au regard des dispositifs de l'Anah",
+            definition=(
+                "Classement de la ville selon ses dispositifs Anah : opah_ru (une OPAH-RU en cours), "
+                "etudes (études pré-opérationnelles), autres (un autre dispositif en cours) ou aucun."
+            ),
+        ),
+        "nb_dispositifs_en_cours": F(
+            "int",
+            "dispositifs de l'Anah en cours",
+            derived_from=("situation_anah",),
+            definition="Nombre de dispositifs déclarés à l'état « en_cours » (dispositifs_anah[].etat), tous types.",
+        ),
+        "nb_dispositifs_en_etudes": F(
+            "int",
+            "dispositifs de l'Anah en études pré-opérationnelles",
+            derived_from=("situation_anah",),
+            definition=(
+                "Nombre de dispositifs déclarés à l'état « etudes_pre_operationnelles » (dispositifs_anah[].etat)."
+            ),
+        ),
         "nb_opah_projetees": F(
             "int",
             "OPAH-RU, OPAH-CD ou plans de sauvegarde dont le lancement est prévu",
-            derived_from=("situation_anah",),
+            derived_from=("nb_dispositifs_en_cours",),
+            definition="Nombre de dispositifs OPAH-RU, OPAH-CD ou plans de sauvegarde à l'état « projete ».",
         ),
         "etudes_definies": F(
-            "bool", "études pré-opérationnelles définies ou demandées", derived_from=("situation_anah",)
+            "bool",
+            "études pré-opérationnelles définies ou demandées",
+            derived_from=("nb_dispositifs_en_cours",),
+            definition=("Vrai si un dispositif est en études pré-opérationnelles ou porte une demande d'études."),
         ),
     },
     "dispositif_anah": {
         **CONTEXT,
-        "type": F("str", "type de dispositif", True),
-        "etat": F("str", "état du dispositif", True),
-        "maitre_ouvrage": F("str", "maître d'ouvrage du dispositif", True),
-        "perimetre_fourni": F("bool", "périmètre du dispositif fourni", True),
-        "date_debut": F("date", "date de début"),
-        "date_fin": F("date", "date de fin"),
-        "etudes_terminees": F("bool", "études terminées à la date d'évaluation", derived_from=("date_fin",)),
-        "dispositif_programme": F(
-            "bool", "un dispositif opérationnel (OPAH, plan de sauvegarde) en cours ou programmé", True
+        "type": F(
+            "str", "type de dispositif", True, definition="Type du dispositif (OPAH-RU, OPAH-CD, plan_de_sauvegarde…)."
         ),
-        "reference_convention": F("bool", "la convention ACV s'y réfère"),
-        "prolongation_prevue": F("bool", "prolongation prévue"),
-        "gouvernance_fusionnee": F("bool", "instances fusionnées avec celles du programme"),
-        "objectifs_comptes": F("bool", "objectifs comptés dans ceux du programme"),
-        "coordination": F("bool", "coordination entre maîtres d'ouvrage décrite"),
-        "intersecte_intervention": F("bool", "le périmètre croise le périmètre d'intervention"),
-        "part_centre_couverte_pct": F("pct", "part du centre-ville de la ville principale couverte par le périmètre"),
-        "demande_chef_projet": F("bool", "cofinancement du chef de projet demandé à l'Anah", True),
-        "taux_chef_projet_pct": F("pct", "taux de cofinancement demandé pour le chef de projet"),
-        "depense_chef_projet_cents": F("cents", "dépense annuelle HT du chef de projet"),
-        "npnru_national": F("bool", "un quartier NPNRU d'intérêt national est déclaré", True),
+        "etat": F(
+            "str",
+            "état du dispositif",
+            True,
+            definition="État du dispositif (en_cours, projete, etudes_pre_operationnelles…).",
+        ),
+        "maitre_ouvrage": F(
+            "str", "maître d'ouvrage du dispositif", True, definition="Maître d'ouvrage déclaré du dispositif."
+        ),
+        "perimetre_fourni": F(
+            "bool",
+            "périmètre du dispositif fourni",
+            True,
+            definition="Vrai si le dispositif donne la géométrie de son périmètre.",
+        ),
+        "date_debut": F("date", "date de début", definition="Date de début du dispositif."),
+        "date_fin": F("date", "date de fin", definition="Date de fin du dispositif."),
+        "etudes_terminees": F(
+            "bool",
+            "études terminées à la date d'évaluation",
+            derived_from=("date_fin",),
+            definition="Vrai si la date de fin du dispositif n'est pas postérieure à la date d'évaluation.",
+        ),
+        "dispositif_programme": F(
+            "bool",
+            "un dispositif opérationnel (OPAH, plan de sauvegarde) en cours ou programmé",
+            True,
+            definition=(
+                "Vrai si une OPAH-RU, une OPAH-CD ou un plan de sauvegarde est en cours ou projeté dans le dossier."
+            ),
+        ),
+        "reference_convention": F(
+            "bool",
+            "la convention ACV s'y réfère",
+            definition="Vrai si le dispositif déclare que la convention ACV s'y réfère.",
+        ),
+        "prolongation_prevue": F(
+            "bool", "prolongation prévue", definition="Vrai si une prolongation du dispositif est déclarée prévue."
+        ),
+        "gouvernance_fusionnee": F(
+            "bool",
+            "instances fusionnées avec celles du programme",
+            definition=("Vrai si les instances du dispositif sont déclarées fusionnées avec celles du programme."),
+        ),
+        "objectifs_comptes": F(
+            "bool",
+            "objectifs comptés dans ceux du programme",
+            definition="Vrai si les objectifs du dispositif sont déclarés comptés dans ceux du programme.",
+        ),
+        "coordination": F(
+            "bool",
+            "coordination entre maîtres d'ouvrage décrite",
+            definition="Vrai si la coordination entre maîtres d'ouvrage est déclarée décrite.",
+        ),
+        "intersecte_intervention": F(
+            "bool",
+            "le périmètre croise le périmètre d'intervention",
+            definition=(
+                "Vrai si le périmètre du dispositif partage plus d'un demi-m² avec le périmètre d'intervention."
+            ),
+        ),
+        "part_centre_couverte_pct": F(
+            "pct",
+            "part du centre-ville de la ville principale couverte par le périmètre",
+            definition=(
+                "Part du centre-ville de la ville principale (ses secteurs d'ORT de centre-ville, à "
+                "défaut les secteurs prioritaires) couverte par le périmètre du dispositif, en % au "
+                "centième."
+            ),
+        ),
+        "demande_chef_projet": F(
+            "bool",
+            "cofinancement du chef de projet demandé à l'Anah",
+            True,
+            definition="Vrai si le dispositif porte une demande de cofinancement du chef de projet.",
+        ),
+        "taux_chef_projet_pct": F(
+            "pct",
+            "taux de cofinancement demandé pour le chef de projet",
+            definition=("Taux le plus élevé demandé pour le chef de projet, en %, arrondi au centième supérieur."),
+        ),
+        "depense_chef_projet_cents": F(
+            "cents",
+            "dépense annuelle HT du chef de projet",
+            definition=("Somme des dépenses annuelles HT déclarées pour le chef de projet, en euros au centime."),
+        ),
+        "npnru_national": F(
+            "bool",
+            "un quartier NPNRU d'intérêt national est déclaré",
+            True,
+            definition="Vrai si un quartier NPNRU d'intérêt national est déclaré (quartiers[].programme).",
+        ),
     },
     "quartier": {
         **CONTEXT,
-        "programme": F("str", "programme ANRU du quartier", True),
-        "npnru": F("bool", "quartier du NPNRU", True),
-        "intersecte_intervention": F("bool", "le quartier croise le périmètre d'intervention"),
+        "programme": F(
+            "str",
+            "programme ANRU du quartier",
+            True,
+            definition="Programme ANRU du quartier (NPNRU_national, NPNRU_regional, PNRQAD…).",
+        ),
+        "npnru": F(
+            "bool",
+            "quartier du NPNRU",
+            True,
+            definition="Vrai si le programme du quartier est un NPNRU (national ou régional).",
+        ),
+        "intersecte_intervention": F(
+            "bool",
+            "le quartier croise le périmètre d'intervention",
+            definition="Vrai si le quartier partage plus d'un demi-m² avec le périmètre d'intervention.",
+        ),
         "intersection_m2": F(
             "m2",
             "surface commune au quartier et au périmètre d'intervention",
             derived_from=("intersecte_intervention",),
+            definition="Surface commune au quartier et au périmètre d'intervention, en m² (arrondie au m²).",
         ),
         "intersection_pct": F(
-            "pct", "part du quartier dans le périmètre d'intervention", derived_from=("intersecte_intervention",)
+            "pct",
+            "part du quartier dans le périmètre d'intervention",
+            derived_from=("intersecte_intervention",),
+            definition="Part de la surface du quartier dans le périmètre d'intervention, en % au centième.",
         ),
-        "convention_referencee": F("bool", "les deux conventions (ACV, renouvellement urbain) sont référencées"),
-        "coherence_projets": F("bool", "objectifs, gouvernance, moyens et calendriers mis en cohérence"),
-        "articulation_pnrqad": F("bool", "articulation avec le PNRQAD exposée"),
-        "date_comite_engagement": F("date", "comité d'engagement NPNRU"),
-        "date_comite_regional": F("date", "premier comité régional des financeurs d'une action financée par l'ANRU"),
+        "convention_referencee": F(
+            "bool",
+            "les deux conventions (ACV, renouvellement urbain) sont référencées",
+            definition=(
+                "Vrai si le quartier déclare les deux conventions (ACV, renouvellement urbain) "
+                "référencées l'une dans l'autre."
+            ),
+        ),
+        "coherence_projets": F(
+            "bool",
+            "objectifs, gouvernance, moyens et calendriers mis en cohérence",
+            definition=("Vrai si le quartier déclare objectifs, gouvernance, moyens et calendriers mis en cohérence."),
+        ),
+        "articulation_pnrqad": F(
+            "bool",
+            "articulation avec le PNRQAD exposée",
+            definition="Vrai si l'articulation avec le PNRQAD est déclarée exposée.",
+        ),
+        "date_comite_engagement": F(
+            "date", "comité d'engagement NPNRU", definition="Date du comité d'engagement NPNRU du quartier."
+        ),
+        "date_comite_regional": F(
+            "date",
+            "premier comité régional des financeurs d'une action financée par l'ANRU",
+            definition=(
+                "Date du premier comité régional des financeurs parmi les fiches actions financées par l'ANRU."
+            ),
+        ),
         "jours_ce_avant_crf": F(
             "int",
             "jours entre le comité d'engagement NPNRU et le comité régional",
             derived_from=("date_comite_engagement", "date_comite_regional"),
+            definition=(
+                "Nombre de jours du comité d'engagement NPNRU au premier comité régional des "
+                "financeurs (négatif si celui-ci précède)."
+            ),
         ),
     },
 }
@@ -131,6 +275,8 @@ def anah(b: Builder, d: Dossier, as_of: dt.date) -> None:
             situation = "aucun"
         values = {
             "situation_anah": situation,
+            "nb_dispositifs_en_cours": len(running),
+            "nb_dispositifs_en_etudes": sum(1 for x in dispositifs if x.etat == "etudes_pre_operationnelles"),
             "nb_opah_projetees": sum(1 for x in dispositifs if x.etat == "projete" and x.type in OPAH_TYPES),
             "etudes_definies": any(
                 x.etat == "etudes_pre_operationnelles" or any(r.objet == "etudes" for r in x.demandes)
@@ -143,6 +289,8 @@ def anah(b: Builder, d: Dossier, as_of: dt.date) -> None:
         values,
         {
             "situation_anah": "dispositifs_anah[*].type, dispositifs_anah[*].etat",
+            "nb_dispositifs_en_cours": "dispositifs_anah[*].etat",
+            "nb_dispositifs_en_etudes": "dispositifs_anah[*].etat",
             "nb_opah_projetees": "dispositifs_anah[*].etat",
             "etudes_definies": "dispositifs_anah[*].demandes",
         },
@@ -199,7 +347,8 @@ def anah(b: Builder, d: Dossier, as_of: dt.date) -> None:
                 "objectifs_comptes": f"{path}.objectifs_comptes_dans_programme",
                 "coordination": f"{path}.coordination_maitres_ouvrage",
                 "intersecte_intervention": f"{path}.perimetre, perimetres.intervention",
-                "part_centre_couverte_pct": f"{path}.perimetre, ort.secteurs (centre-ville de la ville principale) ou perimetres.secteurs_prioritaires",
+                "part_centre_couverte_pct": f"{path}.perimetre, ort.secteurs (centre-ville de la ville principale) "
+                "ou perimetres.secteurs_prioritaires",
                 "taux_chef_projet_pct": f"{path}.demandes[objet=chef_de_projet].taux_pct",
                 "depense_chef_projet_cents": f"{path}.demandes[objet=chef_de_projet].depense_annuelle_ht",
                 "npnru_national": "quartiers[*].programme",

@@ -14,19 +14,36 @@ from instruct.model.report import Entity
 @dataclass(frozen=True)
 class FieldSpec:
     kind: str  # bool int str date cents m2 m2c (hundredths of m²) pct (hundredths of %)
-    label: str
+    label: str  # a few words, shown beside the value in a finding's evidence
     always: bool = False  # present in every fact of this type
     derived_from: tuple[str, ...] = ()  # present whenever these are
+    definition: str = ""  # one French sentence: what is computed, from which dossier fields, in which unit
 
 
-def F(kind: str, label: str, always: bool = False, derived_from: tuple[str, ...] = ()) -> FieldSpec:
-    return FieldSpec(kind, label, always, derived_from)
+def F(kind: str, label: str, always: bool = False, derived_from: tuple[str, ...] = (), *, definition: str) -> FieldSpec:
+    """A field of a fact type; its definition is required, so that no fact goes undefined."""
+    return FieldSpec(kind, label, always, derived_from, definition)
 
 
 # Copied into every fact: the stage the dossier has reached.
 CONTEXT = {
-    "avenant_present": F("bool", "avenant de déploiement présent au dossier", True),
-    "avenant_signe": F("bool", "avenant de déploiement signé", True),
+    "avenant_present": F(
+        "bool",
+        "avenant de déploiement présent au dossier",
+        True,
+        definition=(
+            "Vrai si le dossier déclare un avenant d'objet « deploiement » (convention.avenants[].objet), signé ou non."
+        ),
+    ),
+    "avenant_signe": F(
+        "bool",
+        "avenant de déploiement signé",
+        True,
+        definition=(
+            "Vrai si l'avenant de déploiement retenu (le premier signé, sinon le premier déclaré) "
+            "a une date de signature."
+        ),
+    ),
 }
 
 

@@ -14,69 +14,222 @@ from instruct.referentiel.registry import Referentiel
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "ort": {
         **CONTEXT,
-        "date_signature_ort": F("date", "date de signature de la convention d'ORT"),
-        "duree_ort": F("int", "durée de l'ORT (années)"),
-        "signe_etat": F("bool", "l'État (préfet) signe l'ORT"),
-        "signe_epci": F("bool", "l'EPCI signe l'ORT", derived_from=("signe_etat",)),
-        "signe_ville_principale": F("bool", "la ville principale signe l'ORT", derived_from=("signe_etat",)),
-        "derogation_ville_principale": F("date", "décision du préfet autorisant l'ORT sans la ville principale"),
-        "projet_revitalisation": F("bool", "projet urbain, économique et social de revitalisation exposé"),
-        "actions_habitat": F("bool", "actions d'amélioration de l'habitat"),
-        "calendrier_ort": F("bool", "calendrier de l'ORT"),
-        "plan_financement_ort": F("bool", "plan de financement de l'ORT"),
-        "nb_secteurs": F("int", "secteurs d'intervention délimités"),
+        "date_signature_ort": F(
+            "date",
+            "date de signature de la convention d'ORT",
+            definition="Date de signature de la convention d'ORT (ort.date_signature).",
+        ),
+        "duree_ort": F(
+            "int", "durée de l'ORT (années)", definition="Durée déclarée de l'ORT, en années (ort.duree_annees)."
+        ),
+        "signe_etat": F(
+            "bool",
+            "l'État (préfet) signe l'ORT",
+            definition=(
+                "Vrai si le préfet figure parmi les signataires de l'ORT (ort.signataires, à défaut "
+                "ceux de la convention-cadre)."
+            ),
+        ),
+        "signe_epci": F(
+            "bool",
+            "l'EPCI signe l'ORT",
+            derived_from=("signe_etat",),
+            definition=("Vrai si l'intercommunalité figure parmi les signataires de l'ORT (mêmes signataires)."),
+        ),
+        "signe_ville_principale": F(
+            "bool",
+            "la ville principale signe l'ORT",
+            derived_from=("signe_etat",),
+            definition=(
+                "Vrai si la ville-centre signe l'ORT, par son rôle ou par son code INSEE porté par "
+                "une commune signataire."
+            ),
+        ),
+        "derogation_ville_principale": F(
+            "date",
+            "décision du préfet autorisant l'ORT sans la ville principale",
+            definition=(
+                "Date de la décision du préfet autorisant l'ORT sans la ville principale "
+                "(ort.derogation_ville_principale)."
+            ),
+        ),
+        "projet_revitalisation": F(
+            "bool",
+            "projet urbain, économique et social de revitalisation exposé",
+            definition=("Vrai si l'ORT déclare exposer le projet urbain, économique et social de revitalisation."),
+        ),
+        "actions_habitat": F(
+            "bool",
+            "actions d'amélioration de l'habitat",
+            definition="Vrai si l'ORT déclare des actions d'amélioration de l'habitat.",
+        ),
+        "calendrier_ort": F("bool", "calendrier de l'ORT", definition="Vrai si l'ORT déclare un calendrier."),
+        "plan_financement_ort": F(
+            "bool", "plan de financement de l'ORT", definition="Vrai si l'ORT déclare un plan de financement."
+        ),
+        "nb_secteurs": F(
+            "int",
+            "secteurs d'intervention délimités",
+            definition=("Nombre de secteurs d'intervention de l'ORT (ort.secteurs) ; absent s'il n'y en a aucun."),
+        ),
         "secteur_centre_ville_principale": F(
-            "bool", "un secteur comprend le centre-ville de la ville principale", derived_from=("nb_secteurs",)
+            "bool",
+            "un secteur comprend le centre-ville de la ville principale",
+            derived_from=("nb_secteurs",),
+            definition=("Vrai si un secteur situé dans la ville principale est déclaré comprendre un centre-ville."),
         ),
-        "nb_parties_urbanisees": F("int", "secteurs en « partie déjà urbanisée »", derived_from=("nb_secteurs",)),
-        "communes_non_signataires": F("str", "communes des secteurs qui ne signent pas"),
+        "nb_parties_urbanisees": F(
+            "int",
+            "secteurs en « partie déjà urbanisée »",
+            derived_from=("nb_secteurs",),
+            definition="Nombre de secteurs déclarés en « partie déjà urbanisée ».",
+        ),
+        "communes_non_signataires": F(
+            "str",
+            "communes des secteurs qui ne signent pas",
+            definition=("Codes INSEE des communes des secteurs qui ne signent pas l'ORT (texte pour le message)."),
+        ),
         "nb_communes_non_signataires": F(
-            "int", "communes des secteurs qui ne signent pas", derived_from=("signe_etat",)
+            "int",
+            "communes des secteurs qui ne signent pas",
+            derived_from=("signe_etat",),
+            definition=(
+                "Nombre de communes des secteurs (ort.secteurs[].commune_insee) qui ne signent pas, "
+                "par leur code INSEE ou, pour la ville-centre, par son rôle."
+            ),
         ),
-        "avenant_secteurs_et_plan": F("bool", "l'avenant ACV fixe les secteurs d'intervention et le plan d'actions"),
-        "registre_fourni": F("bool", "registre national des ORT fourni", True),
-        "registre_statut": F("str", "accord du registre national des ORT avec le dossier"),
-        "registre_detail": F("str", "ce que dit le registre national des ORT"),
+        "avenant_secteurs_et_plan": F(
+            "bool",
+            "l'avenant ACV fixe les secteurs d'intervention et le plan d'actions",
+            definition=(
+                "Vrai si l'avenant de déploiement est signé et déclare ses périmètres d'intervention "
+                "et son plan d'actions."
+            ),
+        ),
+        "registre_fourni": F(
+            "bool",
+            "registre national des ORT fourni",
+            True,
+            definition=("Vrai si le registre national des ORT (ort-communes.csv) est fourni par --referentiel."),
+        ),
+        "registre_commune_presente": F(
+            "bool",
+            "la ville principale figure au registre national des ORT",
+            definition=(
+                "Vrai si le code INSEE de la ville-centre figure au registre national des ORT ; connu "
+                "dès que le registre est fourni."
+            ),
+        ),
+        "registre_signee": F(
+            "bool",
+            "le registre national des ORT donne l'ORT de la ville comme signée",
+            definition=(
+                "Vrai si le registre donne l'ORT de la ville comme « Signée » (faux si elle n'y "
+                "figure pas) ; connu dès que le registre est fourni."
+            ),
+        ),
+        "registre_nb_desaccords": F(
+            "int",
+            "valeurs du dossier (date, durée de l'ORT) que le registre national donne autrement",
+            definition=(
+                "Nombre de valeurs (date de signature, durée) que le dossier et le registre donnent "
+                "tous deux et différemment ; connu dès que le registre est fourni."
+            ),
+        ),
+        "registre_detail": F(
+            "str",
+            "ce que dit le registre national des ORT",
+            definition=(
+                "Ce que le registre dit de la ville (statut, date, durée) ou les désaccords relevés "
+                "(texte pour le message)."
+            ),
+        ),
     },
     "secteur_ort": {
         **CONTEXT,
-        "nom": F("str", "secteur d'intervention", True),
-        "centre_ville": F("bool", "le secteur comprend un centre-ville", True),
-        "seuil_aec_m2": F("m2", "seuil de rétablissement de l'AEC fixé par la convention"),
-        "seuil_aec_alimentaire_m2": F("m2", "seuil de rétablissement de l'AEC, commerce alimentaire"),
-        "opah_ru_declaree": F("bool", "une OPAH-RU (en cours ou projetée) avec son périmètre est déclarée", True),
-        "hors_opah_m2": F("m2", "surface du secteur sans OPAH-RU"),
-        "hors_opah_pct": F("pct", "part du secteur sans OPAH-RU", derived_from=("hors_opah_m2",)),
+        "nom": F("str", "secteur d'intervention", True, definition="Nom du secteur d'intervention de l'ORT."),
+        "centre_ville": F(
+            "bool",
+            "le secteur comprend un centre-ville",
+            True,
+            definition="Vrai si le secteur est déclaré comprendre un centre-ville.",
+        ),
+        "seuil_aec_m2": F(
+            "m2",
+            "seuil de rétablissement de l'AEC fixé par la convention",
+            definition=(
+                "Seuil de surface de vente au-delà duquel la convention rétablit l'autorisation "
+                "d'exploitation commerciale dans le secteur, en m²."
+            ),
+        ),
+        "seuil_aec_alimentaire_m2": F(
+            "m2",
+            "seuil de rétablissement de l'AEC, commerce alimentaire",
+            definition="Même seuil pour un commerce à prédominance alimentaire, en m².",
+        ),
+        "opah_ru_declaree": F(
+            "bool",
+            "une OPAH-RU (en cours ou projetée) avec son périmètre est déclarée",
+            True,
+            definition=("Vrai si une OPAH-RU en cours ou projetée avec son périmètre est déclarée (dispositifs_anah)."),
+        ),
+        "hors_opah_m2": F(
+            "m2",
+            "surface du secteur sans OPAH-RU",
+            definition=(
+                "Surface du secteur hors de l'union des périmètres d'OPAH-RU en cours ou projetées, "
+                "en m² (arrondie au m²)."
+            ),
+        ),
+        "hors_opah_pct": F(
+            "pct",
+            "part du secteur sans OPAH-RU",
+            derived_from=("hors_opah_m2",),
+            definition=(
+                "Part de la surface du secteur hors de ces périmètres d'OPAH-RU, en %, arrondie au "
+                "centième inférieur (un recouvrement réel ne lit jamais 100 %)."
+            ),
+        ),
     },
 }
 
 
 def _registry(d: Dossier, referentiel: Referentiel | None) -> dict[str, Any]:
-    """What the national ORT registry says of this town, compared with the dossier."""
+    """What the national ORT registry says of this town, next to the dossier: is the town
+    there, is its ORT signed, how many of the dossier's values it gives otherwise. Whether
+    that confirms the dossier is for the rule (ORT-09) to say."""
     if referentiel is None or referentiel.ort is None:
         return {"registre_fourni": False}
     entry = referentiel.ort.get(d.collectivites.ville_centre.insee)
+    measured = {"registre_fourni": True, "registre_commune_presente": entry is not None}
     if entry is None:
-        return {"registre_fourni": True, "registre_statut": "inconnu", "registre_detail": "commune absente du registre"}
+        return {
+            **measured,
+            "registre_signee": False,
+            "registre_nb_desaccords": 0,
+            "registre_detail": "commune absente du registre",
+        }
     told = [f"statut « {entry.statut or 'vide'} »"]
     if entry.date_signature:
         told.append(f"signée le {entry.date_signature.strftime('%d/%m/%Y')}")
     if entry.duree_annees:
         told.append(f"durée {entry.duree_annees} ans")
-    detail = "registre : " + ", ".join(told)
-    if entry.statut != "Signée":
-        return {"registre_fourni": True, "registre_statut": "non_signe", "registre_detail": detail}
     ort = d.ort
     disagreements = []
     if ort and ort.date_signature and entry.date_signature and ort.date_signature != entry.date_signature:
         disagreements.append(
-            f"date : dossier {ort.date_signature.strftime('%d/%m/%Y')}, registre {entry.date_signature.strftime('%d/%m/%Y')}"
+            f"date : dossier {ort.date_signature.strftime('%d/%m/%Y')}, "
+            f"registre {entry.date_signature.strftime('%d/%m/%Y')}"
         )
     if ort and ort.duree_annees and entry.duree_annees and ort.duree_annees != entry.duree_annees:
         disagreements.append(f"durée : dossier {ort.duree_annees} ans, registre {entry.duree_annees} ans")
-    if disagreements:
-        return {"registre_fourni": True, "registre_statut": "desaccord", "registre_detail": "; ".join(disagreements)}
-    return {"registre_fourni": True, "registre_statut": "concorde", "registre_detail": detail}
+    signed = entry.statut == "Signée"
+    return {
+        **measured,
+        "registre_signee": signed,
+        "registre_nb_desaccords": len(disagreements),
+        "registre_detail": "; ".join(disagreements) if signed and disagreements else "registre : " + ", ".join(told),
+    }
 
 
 def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Referentiel | None) -> None:
@@ -146,9 +299,12 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
             "secteur_centre_ville_principale": "ort.secteurs[*].centre_ville, ort.secteurs[*].commune_insee",
             "nb_parties_urbanisees": "ort.secteurs[*].partie_urbanisee",
             "nb_communes_non_signataires": "ort.secteurs[*].commune_insee, ort.signataires[*].insee",
-            "avenant_secteurs_et_plan": "convention.avenants[].contenu.perimetres_intervention, convention.avenants[].contenu.plan_actions",
+            "avenant_secteurs_et_plan": "convention.avenants[].contenu.perimetres_intervention, "
+            "convention.avenants[].contenu.plan_actions",
             "registre_fourni": "option --referentiel (ort-communes.csv)",
-            "registre_statut": "ort-communes.csv ; ort.date_signature, ort.duree_annees",
+            "registre_commune_presente": "ort-communes.csv (code commune) ; collectivites.ville_centre.insee",
+            "registre_signee": "ort-communes.csv (Signée ?)",
+            "registre_nb_desaccords": "ort-communes.csv ; ort.date_signature, ort.duree_annees",
         },
     )
     opah = [

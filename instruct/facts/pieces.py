@@ -13,26 +13,75 @@ if TYPE_CHECKING:
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "piece": {
         **CONTEXT,
-        "fichier": F("str", "fichier", True),
-        "type_piece": F("str", "nature de la pièce (déclarée ou reconnue)"),
-        "reconnue_par": F("str", "nature déclarée au dossier ou reconnue au contenu"),
-        "declaree": F("bool", "pièce déclarée au dossier (pieces)", True),
-        "fournie": F("bool", "fichier fourni", True),
-        "format_lu": F("bool", "format lu (PDF ou DOCX)", True),
-        "lisible": F("bool", "texte lisible"),
-        "scannee": F("bool", "document scanné (pas de texte)", True),
-        "tronquee": F("bool", "lecture incomplète (taille ou durée)", True),
-        "probleme": F("str", "problème de lecture"),
+        "fichier": F("str", "fichier", True, definition="Nom du fichier de la pièce dans le dossier (pieces/)."),
+        "type_piece": F(
+            "str",
+            "nature de la pièce (déclarée ou reconnue)",
+            definition=(
+                "Nature de la pièce, déclarée dans pieces ou reconnue à son texte (convention-cadre, avenant…)."
+            ),
+        ),
+        "reconnue_par": F(
+            "str",
+            "nature déclarée au dossier ou reconnue au contenu",
+            definition="Comment la nature est connue : déclarée au dossier ou reconnue au contenu.",
+        ),
+        "declaree": F(
+            "bool",
+            "pièce déclarée au dossier (pieces)",
+            True,
+            definition="Vrai si la pièce est déclarée dans la section pieces du dossier.",
+        ),
+        "fournie": F("bool", "fichier fourni", True, definition="Vrai si le fichier est présent dans le dossier."),
+        "format_lu": F(
+            "bool",
+            "format lu (PDF ou DOCX)",
+            True,
+            definition="Vrai si le fichier est un PDF ou un DOCX que le lecteur a pu ouvrir.",
+        ),
+        "lisible": F("bool", "texte lisible", definition="Vrai si un texte a pu être lu dans le fichier."),
+        "scannee": F(
+            "bool",
+            "document scanné (pas de texte)",
+            True,
+            definition="Vrai si le document n'a pas de texte (document scanné).",
+        ),
+        "tronquee": F(
+            "bool",
+            "lecture incomplète (taille ou durée)",
+            True,
+            definition=("Vrai si la lecture s'est arrêtée avant la fin (taille, pages ou durée au-delà des limites)."),
+        ),
+        "probleme": F(
+            "str", "problème de lecture", definition="Les problèmes de lecture rencontrés (texte pour le message)."
+        ),
     },
     "concordance": {
         **CONTEXT,
-        "objet": F("str", "élément comparé", True),
-        "valeur_dossier": F("str", "valeur du dossier", True),
-        "valeur_piece": F("str", "valeur lue dans la pièce", True),
-        "concorde": F("bool", "le dossier et la pièce concordent", True),
-        "fichier": F("str", "pièce", True),
-        "ou": F("str", "endroit de la pièce", True),
-        "citation": F("str", "texte lu", True),
+        "objet": F(
+            "str",
+            "élément comparé",
+            True,
+            definition=(
+                "Ce qui est comparé entre le dossier et la pièce (un signataire, une date, un total, une action…)."
+            ),
+        ),
+        "valeur_dossier": F("str", "valeur du dossier", True, definition="La valeur donnée par le dossier (texte)."),
+        "valeur_piece": F("str", "valeur lue dans la pièce", True, definition="La valeur lue dans la pièce (texte)."),
+        "concorde": F(
+            "bool",
+            "le dossier et la pièce concordent",
+            True,
+            definition=(
+                "Vrai si la valeur du dossier et celle de la pièce concordent, selon la comparaison "
+                "propre à l'objet (dates, montants au centime, noms)."
+            ),
+        ),
+        "fichier": F("str", "pièce", True, definition="Fichier de la pièce lue."),
+        "ou": F(
+            "str", "endroit de la pièce", True, definition="Endroit de la pièce (page, paragraphe ou ligne de tableau)."
+        ),
+        "citation": F("str", "texte lu", True, definition="Texte lu dans la pièce à cet endroit."),
     },
 }
 

@@ -1,5 +1,7 @@
-"""The rule language: the catalogue (rule files read and checked), conditions, dated
-parameters and figures. Rules are data; this package only reads and validates them.
+"""The rule language: the rule and parameter file formats (schema, published by
+`acv schema --regles`), the catalogue that reads them, the checks against the facts
+(checks), unit-bearing literals (literals), conditions, dated parameters and figures.
+Rules are data; this package only reads and validates them.
 
 May import: instruct (errors, yamlio, french, vocabulary), model, facts.
 """

@@ -22,61 +22,42 @@ A rule set file:
 Outcome for each entity of the scope, in this order: a condition field unknown -> incomplet;
 condition false -> non_applicable; review true -> a_verifier; a required field unknown ->
 incomplet; requirement true -> conforme, else non_conforme.
+
+The shape of a file is checked by its pydantic model (schema.py, published by
+`acv schema --regles`); what needs the facts (fields, units, parameters) by checks.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from instruct.errors import InputError, Problem, format_path
-from instruct.facts import FACT_TYPES, FieldSpec
+from instruct.facts import FACT_TYPES
 from instruct.rules import conditions as C
-from instruct.rules.figures import Figure, FigureError, parse_figures
+from instruct.rules.checks import PLACEHOLDER, check_rule, optional_review_fields
+from instruct.rules.figures import Figure
 from instruct.rules.parameters import Parameter, load_parameters
-from instruct.vocabulary import Etape, Gravite, Statut, canonical_partner
+from instruct.rules.schema import SEVERITIES, STAGES, STATUSES, RuleFileHeader, RuleSpec, french_errors
+from instruct.vocabulary import canonical_partner
 from instruct.yamlio import line_index, line_of, parse, read_text
 
-SEVERITIES = tuple(g.value for g in Gravite)
-STATUSES = tuple(s.value for s in Statut)
-STAGES = tuple(e.value for e in Etape)
-RULE_KEYS = {
-    "id",
-    "check",
-    "title",
-    "severity",
-    "scope",
-    "condition",
-    "review",
-    "requires",
-    "requirement",
-    "etape",
-    "figures",
-    "message",
-    "messages",
-    "remedy",
-    "source",
-}
-REQUIRED_KEYS = ("id", "title", "severity", "scope", "message", "remedy", "source")
-FILE_KEYS = {"ruleset", "partenaire", "title", "rules", "related", "etape"}
-REQUIRED_FILE_KEYS = {"ruleset", "partenaire", "title", "rules"}
-SOURCE_KEYS = {"document", "section", "citation"}
-RULE_ID = re.compile(r"^[A-Z]+(-[A-Z])?-\d{2}$")
-PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
-NUMERIC = {"int", "date", "cents", "m2", "m2c", "pct"}
-PARAM_KIND = {
-    "date": {"date"},
-    "euros": {"cents"},
-    "m2": {"m2"},
-    "pourcent": {"pct"},
-    "mois": {"int"},
-    "jours": {"int"},
-    "nombre": {"int"},
-    "annees": {"int"},
-}
+__all__ = [
+    "PLACEHOLDER",
+    "SEVERITIES",
+    "STAGES",
+    "STATUSES",
+    "Catalogue",
+    "FactRead",
+    "Rule",
+    "RuleSet",
+    "load_catalogue",
+]
 PARAMETERS_FILE = "parametres.yaml"
 RULESET_ORDER = ["PROG", "AL-V", "AL-O", "ANAH", "ANRU", "ORT", "X"]  # report order
 
@@ -131,8 +112,8 @@ class Rule:
         return [f for f in C.fields(self.condition, compared_only=True) if not spec[f].always]
 
     def review_optional_fields(self) -> list[str]:
-        spec = FACT_TYPES[self.scope]
-        return [f for f in C.fields(self.review, compared_only=True) if not spec[f].always]
+        """Review fields that may be missing when the review is read (see checks.py)."""
+        return optional_review_fields(self.review, self.condition, FACT_TYPES[self.scope])
 
     def evidence_fields(self) -> list[str]:
         out: list[str] = []
@@ -140,6 +121,16 @@ class Rule:
             if name not in out:
                 out.append(name)
         return out
+
+
+@dataclass(frozen=True)
+class FactRead:
+    """A fact field a rule reads, as a rule page shows it."""
+
+    name: str
+    label: str
+    definition: str
+    kind: str
 
 
 @dataclass
@@ -159,6 +150,17 @@ class Catalogue:
     directory: Path = field(default=Path("."))
     prepared_cache: dict = field(default_factory=dict, repr=False, compare=False)
     digest: str = ""  # SHA-256 of the rule files: same digest, same rules
+
+    def facts_read(self, rule: Rule) -> list[FactRead]:
+        """The fields of its scope's facts that a rule reads (condition, review, requires,
+        requirement, figures, then its texts), with their French label and definition."""
+        spec = FACT_TYPES[rule.scope]
+        names = rule.evidence_fields() + [name for figure in rule.figures for name in figure.fields()]
+        for text in [rule.message, rule.remedy, *rule.messages.values()]:
+            names += [name for name in PLACEHOLDER.findall(text) if name in spec]
+        return [
+            FactRead(name, spec[name].label, spec[name].definition, spec[name].kind) for name in dict.fromkeys(names)
+        ]
 
     def select(self, partenaires: list[str] | None) -> list[RuleSet]:
         """Rule sets for partner names (or rule set codes); cross-partner rule sets come with
@@ -230,23 +232,15 @@ def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
 
     if not isinstance(data, dict):
         raise InputError(str(path), [Problem("", "objet attendu (ruleset, partenaire, title, rules)")])
-    for key in set(data) - FILE_KEYS:
-        problem((key,), "clé inconnue")
-    for key in REQUIRED_FILE_KEYS - set(data):
-        problem((), f"clé manquante : {key}")
-    default_stage = data.get("etape", "initialisation")
-    if default_stage not in STAGES:
-        problem(("etape",), f"étape inconnue « {default_stage} » (connues : {', '.join(STAGES)})")
-    related = data.get("related") or []
-    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
-        problem(("related",), "liste de noms de partenaires attendue")
-        related = []
-    raw_rules = data.get("rules")
-    if not isinstance(raw_rules, list):
-        problem(("rules",), "liste de règles attendue")
-        raw_rules = []
-    code = str(data.get("ruleset", ""))
-    partenaire = str(data.get("partenaire", ""))
+    header = None
+    try:  # the file's own keys; each rule is read below, so that one bad rule hides no other
+        header = RuleFileHeader.model_validate(data)
+    except ValidationError as exc:
+        for loc, message in french_errors(exc, RuleFileHeader):
+            problem(loc, message)
+    raw_rules = data.get("rules") if isinstance(data.get("rules"), list) else []
+    code, partenaire = str(data.get("ruleset", "")), str(data.get("partenaire", ""))
+    default_stage = header.etape if header else "initialisation"
     rules: list[Rule] = []
     keys_seen: set[str] = set()
     for i, raw in enumerate(raw_rules):
@@ -260,9 +254,36 @@ def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
             continue
         keys_seen.add(rule.key)
         rules.append(rule)
-    if problems:
+    if problems or header is None:
         raise InputError(str(path), problems)
-    return RuleSet(code, partenaire, str(data["title"]), rules, str(path), tuple(related))
+    return RuleSet(code, partenaire, header.title, rules, str(path), tuple(header.related))
+
+
+@cache
+def _part(name: str) -> TypeAdapter:
+    """Validates one key of a rule on its own (see _read_rule)."""
+    return TypeAdapter(RuleSpec.model_fields[name].rebuild_annotation())
+
+
+def _well_formed_parts(raw: dict, loc: tuple, problem) -> tuple[dict[str, Any], bool]:
+    """The rule's keys that pass the schema, and whether all did. When some key is wrong, the
+    others are still checked against the facts, so that one run lists every problem."""
+    try:
+        return dict(RuleSpec.model_validate(raw)), True
+    except ValidationError as exc:
+        errors = french_errors(exc, RuleSpec)
+    for where, message in errors:
+        problem(loc + where, message)
+    failed = {where[0] for where, _ in errors if where}
+    parts = {}
+    for name, info in RuleSpec.model_fields.items():
+        if name in failed:
+            continue
+        if name in raw:
+            parts[name] = _part(name).validate_python(raw[name])
+        elif not info.is_required():
+            parts[name] = info.get_default(call_default_factory=True)
+    return parts, False
 
 
 def _read_rule(
@@ -274,198 +295,34 @@ def _read_rule(
     problem,
     default_stage: str = "initialisation",
 ) -> Rule | None:
+    """One rule: its shape (schema.RuleSpec), then what it reads (checks.check_rule)."""
     if not isinstance(raw, dict):
         problem(loc, "règle attendue (objet)")
         return None
-    for key in set(raw) - RULE_KEYS:
-        problem(loc + (key,), f"clé inconnue (connues : {', '.join(sorted(RULE_KEYS))})")
-    for key in REQUIRED_KEYS:
-        if not raw.get(key):
-            problem(loc, f"clé manquante : {key}" + (" (toute règle cite sa source)" if key == "source" else ""))
-    if any(not raw.get(k) for k in REQUIRED_KEYS):
+    parts, whole = _well_formed_parts(raw, loc, problem)
+    if "scope" not in parts or "source" not in parts or any(k not in parts for k in ("id", "message", "remedy")):
         return None
-    rule_id = str(raw["id"])
-    if not RULE_ID.match(rule_id):
-        problem(loc + ("id",), f"identifiant « {rule_id} » mal formé (attendu par ex. PROG-07, AL-O-12)")
-    if raw["severity"] not in SEVERITIES:
-        problem(loc + ("severity",), f"gravité inconnue « {raw['severity']} » (attendu : {', '.join(SEVERITIES)})")
-
-    scope, where = raw["scope"], {}
-    if isinstance(scope, dict):
-        if set(scope) - {"type", "where"} or "type" not in scope:
-            problem(loc + ("scope",), "attendu un type de fait, ou {type: ..., where: {champ: valeur}}")
-            return None
-        scope, where = scope["type"], scope.get("where") or {}
-    if scope not in FACT_TYPES:
-        problem(loc + ("scope",), f"portée inconnue « {scope} » (connues : {', '.join(FACT_TYPES)})")
+    checked = check_rule(parts, loc, parameters, problem)
+    if checked is None or not whole:
         return None
-    spec = FACT_TYPES[scope]
-    for name, value in where.items():
-        if name not in spec or not spec[name].always:
-            problem(loc + ("scope", "where", name), "champ inconnu ou pas toujours renseigné")
-        elif not _value_fits(spec[name], value):
-            problem(loc + ("scope", "where", name), f"valeur de type {spec[name].kind} attendue")
-
-    parsed = {}
-    for key in ("condition", "review", "requirement"):
-        if raw.get(key) is None:
-            parsed[key] = None
-            continue
-        try:
-            parsed[key] = C.parse(raw[key], key)
-        except C.ConditionError as exc:
-            problem(loc + (key,), str(exc))
-            return None
-        _check_condition(parsed[key], spec, parameters, loc + (key,), problem)
-
-    requires = raw.get("requires") or []
-    if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
-        problem(loc + ("requires",), "liste de noms de champs attendue")
-        requires = []
-    for name in requires:
-        if name not in spec:
-            problem(loc + ("requires",), f"champ inconnu « {name} » pour la portée {scope}")
-    optional_review = [n for n in C.fields(parsed["review"], compared_only=True) if n in spec and not spec[n].always]
-    if optional_review and not _is_conjunction(parsed["review"]):
-        problem(
-            loc + ("review",),
-            f"« review » lit un champ qui peut manquer ({', '.join(optional_review)}) : "
-            "seule une comparaison ou un « all » de comparaisons est admis",
-        )
-    known = list(requires) + C.fields(parsed["condition"], compared_only=True) + C.asserted_present(parsed["condition"])
-    for name in C.unguarded_fields(parsed["requirement"]):
-        if name in spec and not _covered(name, spec, known):
-            problem(
-                loc + ("requirement",),
-                f"le champ « {name} » peut manquer : ajoutez-le à requires (sinon l'absence serait jugée non conforme)",
-            )
-
-    figures: list[Figure] = []
-    if raw.get("figures") is not None:
-        try:
-            figures = parse_figures(raw["figures"], "figures")
-        except FigureError as exc:
-            problem(loc + ("figures",), str(exc))
-        for figure in figures:
-            for name in figure.fields():
-                if name not in spec:
-                    problem(loc + ("figures", figure.name), f"champ inconnu « {name} »")
-            for name in figure.params():
-                if name not in parameters:
-                    problem(loc + ("figures", figure.name), f"paramètre inconnu « {name} »")
-    figure_names = {f.name for f in figures}
-
-    messages = raw.get("messages") or {}
-    if not isinstance(messages, dict) or set(messages) - set(STATUSES):
-        problem(loc + ("messages",), f"clés attendues parmi : {', '.join(STATUSES)}")
-        messages = {}
-    if parsed["review"] is not None and "a_verifier" not in messages:
-        problem(loc + ("messages",), "une règle avec « review » doit donner messages.a_verifier")
-    for key, text in [("message", raw["message"]), ("remedy", raw["remedy"])] + [
-        (f"messages.{k}", v) for k, v in messages.items()
-    ]:
-        if not isinstance(text, str):
-            problem(loc + tuple(key.split(".")), "texte attendu")
-            continue
-        for name in PLACEHOLDER.findall(text):
-            if name.startswith("param."):
-                if name[6:] not in parameters:
-                    problem(loc + tuple(key.split(".")), f"paramètre inconnu « {name[6:]} » dans le texte")
-            elif name.startswith("figure."):
-                if name[7:] not in figure_names:
-                    problem(loc + tuple(key.split(".")), f"figure inconnue « {name[7:]} » dans le texte")
-            elif name not in spec and name != "entite":
-                problem(loc + tuple(key.split(".")), f"champ inconnu « {name} » dans le texte")
-
-    source = raw["source"]
-    if (
-        not isinstance(source, dict)
-        or set(source) - SOURCE_KEYS
-        or not source.get("document")
-        or not source.get("section")
-    ):
-        problem(
-            loc + ("source",),
-            "source attendue : {document: ..., section: ..., citation: ...} (document et section obligatoires)",
-        )
-        return None
-    check = raw.get("check")
-    stage = raw.get("etape", default_stage)
-    if stage not in STAGES:
-        problem(loc + ("etape",), f"étape inconnue « {stage} » (connues : {', '.join(STAGES)})")
+    source = parts["source"]
     return Rule(
-        id=rule_id,
-        check=str(check) if check else None,
+        id=parts["id"],
+        check=parts["check"] or None,
         ruleset=code,
         partenaire=partenaire,
-        title=str(raw["title"]),
-        severity=raw["severity"],
-        scope=scope,
-        where=where,
-        condition=parsed["condition"],
-        review=parsed["review"],
-        requires=tuple(requires),
-        requirement=parsed["requirement"],
-        figures=tuple(figures),
-        message=raw["message"],
-        messages=dict(messages),
-        remedy=raw["remedy"],
-        source=Source(str(source["document"]), str(source["section"]), source.get("citation")),
-        etape=stage,
+        title=parts["title"],
+        severity=parts["severity"],
+        scope=checked.scope,
+        where=checked.where,
+        condition=checked.conditions["condition"],
+        review=checked.conditions["review"],
+        requires=tuple(parts["requires"]),
+        requirement=checked.conditions["requirement"],
+        figures=tuple(parts["figures"] or ()),
+        message=parts["message"],
+        messages=dict(parts["messages"]),
+        remedy=parts["remedy"],
+        source=Source(source.document, source.section, source.citation),
+        etape=parts["etape"] or default_stage,
     )
-
-
-def _is_conjunction(cond: C.Condition) -> bool:
-    """A comparison or an `all` of comparisons: false as soon as a field it reads is missing,
-    in both evaluators (a missing field never matches in durable-rules)."""
-    if isinstance(cond, C.All):
-        return all(_is_conjunction(item) for item in cond.items)
-    return isinstance(cond, (C.Cmp, C.Present))
-
-
-def _covered(name: str, spec: dict[str, FieldSpec], requires: list[str]) -> bool:
-    field_spec = spec[name]
-    if field_spec.always or name in requires:
-        return True
-    return bool(field_spec.derived_from) and all(_covered(d, spec, requires) for d in field_spec.derived_from)
-
-
-def _value_fits(spec: FieldSpec, value: Any) -> bool:
-    if spec.kind == "bool":
-        return isinstance(value, bool)
-    if spec.kind == "str":
-        return isinstance(value, str)
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _check_condition(
-    cond: C.Condition, spec: dict[str, FieldSpec], parameters: dict[str, Parameter], loc: tuple, problem
-) -> None:
-    for node in C.walk(cond):
-        if not isinstance(node, (C.Cmp, C.Present)):
-            continue
-        if node.field not in spec:
-            problem(loc, f"champ inconnu « {node.field} » (champs de cette portée : {', '.join(spec)})")
-            continue
-        if isinstance(node, C.Present):
-            continue
-        field_spec = spec[node.field]
-        if node.op in C.ORDERED and field_spec.kind not in NUMERIC:
-            problem(
-                loc, f"« {node.op} » compare des nombres ou des dates ; « {node.field} » est de type {field_spec.kind}"
-            )
-        if isinstance(node.value, C.Param):
-            param = parameters.get(node.value.name)
-            if param is None:
-                problem(loc, f"paramètre inconnu « {node.value.name} »")
-            elif field_spec.kind not in PARAM_KIND.get(param.unit, set()):
-                problem(
-                    loc,
-                    f"le paramètre « {param.name} » (unité {param.unit}) "
-                    f"ne se compare pas au champ « {node.field} » ({field_spec.kind})",
-                )
-            continue
-        values = node.value if node.op == "in" else (node.value,)
-        for value in values:
-            if not _value_fits(field_spec, value):
-                problem(loc, f"valeur « {value} » incompatible avec le champ « {node.field} » ({field_spec.kind})")

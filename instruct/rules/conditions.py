@@ -2,11 +2,13 @@
 
 A condition is written in YAML as either a comparison or a combination:
 
-    {field: cout_cents, gt: 0}                  # eq ne lt le gt ge in
+    {field: cout_cents, gt: "0 €"}              # eq ne lt le gt ge in
     {field: date_avenant, le: {param: prog.date_limite_avenant}}
     {field: directeur_projet, present: true}     # the field is informed (or not)
     {all: [...]}   {any: [...]}   {not: {...}}
 
+Literals are written in the field's natural unit ("100 %", "80 000 €", 2022-02-23): the
+loader converts them to the facts' units (instruct.rules.literals) with `map_literals`.
 Comparisons only read the fields of one fact: every join is done when the facts are built.
 `to_durable` gives durable-rules' JSON; `holds` evaluates in plain Python (the reference).
 Both take the condition after `resolve` has replaced parameters by their dated value.
@@ -15,7 +17,7 @@ Both take the condition after `resolve` has replaced parameters by their dated v
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in")
 ORDERED = ("lt", "le", "gt", "ge")
@@ -60,7 +62,7 @@ class Not:
     item: Any
 
 
-Condition = Union[Cmp, Present, All, AnyOf, Not]
+Condition = Cmp | Present | All | AnyOf | Not
 
 
 def parse(raw: Any, where: str) -> Condition:
@@ -125,9 +127,9 @@ def fields(cond: Condition | None, *, compared_only: bool = False) -> list[str]:
         return []
     out = []
     for node in walk(cond):
-        if isinstance(node, Cmp) or (isinstance(node, Present) and not compared_only):
-            if node.field not in out:
-                out.append(node.field)
+        read = isinstance(node, Cmp) or (isinstance(node, Present) and not compared_only)
+        if read and node.field not in out:
+            out.append(node.field)
     return out
 
 
@@ -174,6 +176,23 @@ def resolve(cond: Condition | None, values: dict[str, Any]) -> Condition | None:
         return AnyOf(tuple(resolve(i, values) for i in cond.items))
     if isinstance(cond, Not):
         return Not(resolve(cond.item, values))
+    return cond
+
+
+def map_literals(cond: Condition | None, convert) -> Condition | None:
+    """The same condition with each literal replaced by `convert(field, value)` (parameters kept)."""
+    if cond is None:
+        return None
+    if isinstance(cond, Cmp) and not isinstance(cond.value, Param):
+        if cond.op == "in":
+            return Cmp(cond.field, cond.op, tuple(convert(cond.field, v) for v in cond.value))
+        return Cmp(cond.field, cond.op, convert(cond.field, cond.value))
+    if isinstance(cond, All):
+        return All(tuple(map_literals(i, convert) for i in cond.items))
+    if isinstance(cond, AnyOf):
+        return AnyOf(tuple(map_literals(i, convert) for i in cond.items))
+    if isinstance(cond, Not):
+        return Not(map_literals(cond.item, convert))
     return cond
 
 

@@ -12,6 +12,7 @@ values it takes from given dates:
 
 The value in force on a date is the one of the latest start date not after it; `null` ends a
 value (the rule that needs it is then not applicable). A change of rule is one new dated line.
+The file's shape is schema.ParameterSpec; a value's type is checked here, by its unit.
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from instruct.errors import InputError, Problem
+from pydantic import ValidationError
+
+from instruct.errors import InputError, Problem, format_path
 from instruct.french import ISO, parse_date
-from instruct.yamlio import parse, read_text
+from instruct.rules.schema import ParameterSpec, french_errors
+from instruct.yamlio import line_index, line_of, parse, read_text
 
 UNITS = {
     "mois": int,
@@ -36,7 +40,6 @@ UNITS = {
     "nombre": int,
     "annees": int,
 }
-KEYS = {"description", "unit", "reference", "values"}
 
 
 @dataclass(frozen=True)
@@ -73,74 +76,58 @@ class Parameter:
         return value
 
 
-def _date(raw: Any) -> dt.date | None:
-    try:
-        return parse_date(raw, ISO)
-    except ValueError:
-        return None
-
-
-def _convert(unit: str, raw: Any, where: str) -> Any:
+def _convert(unit: str, raw: Any) -> Any:
+    """A value in its unit's type (date, int, Decimal), or ValueError in French."""
     if raw is None:
         return None
     kind = UNITS[unit]
     if kind is dt.date:
-        if _date(raw) is None:
-            raise ValueError(f"{where} : date AAAA-MM-JJ attendue")
-        return _date(raw)
+        if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+            return raw
+        try:
+            return parse_date(str(raw), ISO)
+        except ValueError:
+            raise ValueError("date AAAA-MM-JJ attendue") from None
     if kind is int:
         if isinstance(raw, bool) or not isinstance(raw, int):
-            raise ValueError(f"{where} : nombre entier attendu")
+            raise ValueError("nombre entier attendu")
         return raw
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise ValueError(f"{where} : nombre attendu")
-    return Decimal(str(raw))
+        raise ValueError("nombre attendu")
+    try:
+        return Decimal(str(raw))
+    except ArithmeticError:
+        raise ValueError("nombre attendu") from None
 
 
 def load_parameters(path: Path) -> dict[str, Parameter]:
     text = read_text(path)
     data = parse(text, str(path)) or {}
+    lines = line_index(text)
     problems: list[Problem] = []
-    out: dict[str, Parameter] = {}
+
+    def problem(loc: tuple, message: str) -> None:
+        problems.append(Problem(format_path(loc), message, line_of(lines, loc)))
+
     if not isinstance(data, dict):
         raise InputError(str(path), [Problem("", "objet attendu : nom du paramètre -> définition")])
-    for name, spec in data.items():
-        if not isinstance(spec, dict):
-            problems.append(Problem(str(name), "définition attendue (description, unit, reference, values)"))
-            continue
-        unknown = set(spec) - KEYS
-        if unknown:
-            problems.append(Problem(str(name), f"clé inconnue : {', '.join(sorted(map(str, unknown)))}"))
-        missing = KEYS - set(spec)
-        if missing:
-            problems.append(
-                Problem(str(name), f"clé manquante : {', '.join(sorted(missing))} (la source est obligatoire)")
-            )
-            continue
-        if spec["unit"] not in UNITS:
-            problems.append(
-                Problem(f"{name}.unit", f"unité inconnue « {spec['unit']} » (connues : {', '.join(UNITS)})")
-            )
+    out: dict[str, Parameter] = {}
+    for name, raw in data.items():
+        name = str(name)
+        try:
+            spec = ParameterSpec.model_validate(raw)
+        except ValidationError as exc:
+            for loc, message in french_errors(exc, ParameterSpec):
+                problem((name, *loc), message)
             continue
         values = []
-        if not isinstance(spec["values"], dict) or not spec["values"]:
-            problems.append(Problem(f"{name}.values", "au moins une valeur datée attendue (AAAA-MM-JJ: valeur)"))
-            continue
-        for start_text, raw in spec["values"].items():
-            start = _date(start_text)
-            if start is None:
-                problems.append(Problem(f"{name}.values", f"« {start_text} » n'est pas une date AAAA-MM-JJ"))
-                continue
+        for start, value in spec.values.items():
             try:
-                values.append(DatedValue(start, _convert(spec["unit"], raw, f"{name}.values.{start}")))
+                values.append(DatedValue(start, _convert(spec.unit, value)))
             except ValueError as exc:
-                problems.append(Problem(f"{name}.values.{start}", str(exc).split(" : ", 1)[-1]))
-        out[str(name)] = Parameter(
-            str(name),
-            str(spec["description"]),
-            spec["unit"],
-            str(spec["reference"]),
-            tuple(sorted(values, key=lambda v: v.start)),
+                problem((name, "values", start.isoformat()), str(exc))
+        out[name] = Parameter(
+            name, spec.description, spec.unit, spec.reference, tuple(sorted(values, key=lambda v: v.start))
         )
     if problems:
         raise InputError(str(path), problems)

@@ -1,0 +1,493 @@
+"""Facts of the programme rule set (PROG) about the actions: each fiche action (cost,
+financing, dates, place), the inclusion of perimeters in one another, each avenant's budget
+against the fiches, and the pairs of dates that must be in order (chronology)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from instruct.facts.base import CONTEXT, Builder, Entity, F, FieldSpec, cents, date_int, deployment_avenant
+from instruct.model.dossier import Avenant, Dossier, FicheAction
+from instruct.model.geometry import inclusion
+
+TYPES: dict[str, dict[str, FieldSpec]] = {
+    "inclusion": {
+        **CONTEXT,
+        "interieur": F(
+            "str",
+            "périmètre contenu",
+            True,
+            definition=("Nom du périmètre qui doit être contenu (périmètre d'intervention, secteur prioritaire)."),
+        ),
+        "exterieur": F(
+            "str",
+            "périmètre contenant",
+            True,
+            definition="Nom du périmètre qui doit le contenir (périmètre d'étude, périmètre d'intervention).",
+        ),
+        "surface_m2": F(
+            "m2",
+            "surface du périmètre contenu (m²)",
+            definition="Surface du périmètre contenu, calculée sur sa géométrie, en m² (arrondie au m²).",
+        ),
+        "hors_m2": F(
+            "m2",
+            "surface hors du périmètre contenant (m²)",
+            definition=("Surface du périmètre contenu qui déborde du périmètre contenant, en m² (arrondie au m²)."),
+        ),
+        "hors_pct": F(
+            "pct",
+            "part hors du périmètre contenant",
+            definition=(
+                "Part de la surface du périmètre contenu hors du périmètre contenant, en % (arrondie au centième)."
+            ),
+        ),
+    },
+    "fiche_action": {
+        **CONTEXT,
+        "mature": F(
+            "bool",
+            "action mature",
+            True,
+            definition="Vrai si la fiche a la maturité « mature » (fiches_actions[].maturite).",
+        ),
+        "objet": F("str", "objet (intitulé)", definition="Intitulé de la fiche action (fiches_actions[].intitule)."),
+        "maitre_ouvrage": F(
+            "str",
+            "maître d'ouvrage",
+            definition="Maître d'ouvrage déclaré de l'action (fiches_actions[].maitre_ouvrage).",
+        ),
+        "calendrier": F(
+            "bool",
+            "calendrier renseigné",
+            True,
+            definition="Vrai si la fiche donne un calendrier (fiches_actions[].calendrier).",
+        ),
+        "cout_cents": F(
+            "cents",
+            "coût de l'action",
+            definition="Coût déclaré de l'action (fiches_actions[].cout), en euros au centime.",
+        ),
+        "nb_financeurs": F(
+            "int",
+            "nombre de financeurs",
+            True,
+            definition="Nombre de lignes du plan de financement de la fiche, porteur compris.",
+        ),
+        "financeurs": F(
+            "str",
+            "financeurs du plan de financement",
+            definition="Les financeurs de la fiche avec leur montant (texte pour le message).",
+        ),
+        "total_financement_cents": F(
+            "cents",
+            "total du plan de financement",
+            True,
+            definition=(
+                "Somme des montants du plan de financement de la fiche (financement[].montant), en euros au centime."
+            ),
+        ),
+        "ecart_financement_cents": F(
+            "cents",
+            "écart entre coût et financements (valeur absolue)",
+            derived_from=("cout_cents",),
+            definition=("Écart absolu entre le coût de l'action et la somme de ses financements, en euros au centime."),
+        ),
+        "derniere_date_engagement": F(
+            "date",
+            "date du dernier engagement financier",
+            definition=(
+                "Date d'engagement la plus tardive parmi les financements de la fiche (financement[].date_engagement)."
+            ),
+        ),
+        "financeur_dernier_engagement": F(
+            "str", "financeur du dernier engagement", definition="Financeur de l'engagement le plus tardif de la fiche."
+        ),
+        "date_approbation_comite_projet": F(
+            "date",
+            "date d'approbation par le comité de projet",
+            definition="Date d'approbation de la fiche par le comité de projet local.",
+        ),
+        "date_comite_regional": F(
+            "date",
+            "date de passage en comité régional d'engagement",
+            definition="Date de passage de la fiche en comité régional d'engagement.",
+        ),
+        "jours_approbation_avant_cre": F(
+            "int",
+            "jours entre l'approbation locale et le comité régional",
+            derived_from=("date_approbation_comite_projet", "date_comite_regional"),
+            definition=(
+                "Nombre de jours de l'approbation par le comité de projet au comité régional "
+                "d'engagement (négatif si le comité régional précède)."
+            ),
+        ),
+        "ajoutee_apres_avenant": F(
+            "bool",
+            "fiche ajoutée après l'avenant",
+            definition=(
+                "Vrai si une fiche non mature est approuvée (à défaut signée) après la signature de "
+                "l'avenant de déploiement ; faux pour une fiche mature ou sans avenant signé."
+            ),
+        ),
+        "nb_financeurs_non_signataires": F(
+            "int",
+            "financeurs n'ayant pas signé la fiche",
+            True,
+            definition=("Nombre de financeurs (porteur exclu) absents des signataires de la fiche (casse ignorée)."),
+        ),
+        "localisee": F(
+            "bool",
+            "localisation de l'action renseignée",
+            True,
+            definition="Vrai si la fiche donne une localisation (point ou surface).",
+        ),
+        "finance_anru": F(
+            "bool",
+            "l'ANRU finance l'action",
+            True,
+            definition="Vrai si une ligne du plan de financement de la fiche a le rôle « anru ».",
+        ),
+        "categorie_anru": F(
+            "str",
+            "nature de l'intervention financée par l'ANRU",
+            definition="Nature de l'intervention financée par l'ANRU déclarée sur la fiche (categorie_anru).",
+        ),
+        "excedent_financement_cents": F(
+            "cents",
+            "financements au-delà du coût de l'action",
+            derived_from=("cout_cents",),
+            definition=(
+                "Somme des financements au-delà du coût de l'action (0 si elle ne le dépasse pas), en euros au centime."
+            ),
+        ),
+        "hors_intervention_pct": F(
+            "pct",
+            "part de la localisation hors du périmètre d'intervention",
+            definition=(
+                "Part de la localisation de l'action hors du périmètre d'intervention, en % au "
+                "centième (un point : 0 ou 100 %)."
+            ),
+        ),
+        "financeurs_non_signataires": F(
+            "str",
+            "financeurs n'ayant pas signé la fiche",
+            definition="Les financeurs qui n'ont pas signé la fiche (texte pour le message).",
+        ),
+    },
+    "avenant": {
+        **CONTEXT,
+        "numero": F(
+            "int", "numéro de l'avenant", True, definition="Numéro de l'avenant (convention.avenants[].numero)."
+        ),
+        "objet": F("str", "objet de l'avenant", True, definition="Objet déclaré de l'avenant (deploiement ou autre)."),
+        "signe": F("bool", "avenant signé", True, definition="Vrai si l'avenant a une date de signature."),
+        "budget_total_cents": F(
+            "cents",
+            "budget total de l'avenant",
+            definition="Budget total déclaré de l'avenant (budget.total), en euros au centime.",
+        ),
+        "somme_fiches_cents": F(
+            "cents",
+            "somme des coûts des fiches actions",
+            definition=(
+                "Somme des coûts de toutes les fiches actions, en euros au centime ; inconnue si une "
+                "fiche n'a pas de coût."
+            ),
+        ),
+        "fiches_sans_cout": F(
+            "str",
+            "fiches actions sans coût",
+            definition="Identifiants des fiches actions sans coût (texte pour le message).",
+        ),
+        "ecart_total_fiches_cents": F(
+            "cents",
+            "écart entre budget total et somme des fiches (valeur absolue)",
+            derived_from=("budget_total_cents", "somme_fiches_cents"),
+            definition=(
+                "Écart absolu entre le budget total de l'avenant et la somme des coûts des fiches, en euros au centime."
+            ),
+        ),
+        "parts_cents": F(
+            "cents",
+            "part des cofinanceurs + part du porteur",
+            definition=(
+                "Part des cofinanceurs plus part du porteur déclarées au budget de l'avenant, en euros au centime."
+            ),
+        ),
+        "ecart_parts_cents": F(
+            "cents",
+            "écart entre budget total et parts (valeur absolue)",
+            derived_from=("budget_total_cents", "parts_cents"),
+            definition=(
+                "Écart absolu entre le budget total de l'avenant et la somme des deux parts, en euros au centime."
+            ),
+        ),
+    },
+    "chronologie": {
+        **CONTEXT,
+        "avant": F(
+            "str",
+            "événement qui doit précéder",
+            True,
+            definition=(
+                "Événement qui doit précéder (signature de la convention-cadre ou de l'avenant de déploiement)."
+            ),
+        ),
+        "apres": F(
+            "str",
+            "événement qui doit suivre",
+            True,
+            definition="Événement qui doit suivre (signature d'un avenant ou d'une fiche action).",
+        ),
+        "date_avant": F(
+            "date", "date de l'événement qui doit précéder", True, definition="Date de l'événement qui doit précéder."
+        ),
+        "date_apres": F(
+            "date", "date de l'événement qui doit suivre", True, definition="Date de l'événement qui doit suivre."
+        ),
+        "jours": F(
+            "int",
+            "jours entre les deux événements",
+            True,
+            definition="Nombre de jours de la première date à la seconde (négatif si l'ordre est inversé).",
+        ),
+    },
+}
+
+
+def inclusions(b: Builder, d: Dossier) -> None:
+    p = d.perimetres
+    pairs = [
+        (
+            "perimetre_intervention",
+            "périmètre d'intervention",
+            p.intervention if p else None,
+            "perimetres.intervention",
+            "périmètre d'étude",
+            p.etude if p else None,
+            "perimetres.etude",
+        )
+    ]
+    for i, secteur in enumerate(p.secteurs_prioritaires if p else []):
+        pairs.append(
+            (
+                f"secteur_{secteur.id}",
+                f"secteur prioritaire « {secteur.nom} »",
+                secteur.geometrie,
+                f"perimetres.secteurs_prioritaires[{i}].geometrie",
+                "périmètre d'intervention",
+                p.intervention,
+                "perimetres.intervention",
+            )
+        )
+    for ident, inner_label, inner, inner_path, outer_label, outer, outer_path in pairs:
+        values: dict[str, Any] = {"interieur": inner_label, "exterieur": outer_label}
+        if inner is not None and outer is not None:
+            measure = inclusion(inner.shape, outer.shape)
+            values["surface_m2"] = round(measure.inner_m2)
+            values["hors_m2"] = round(measure.outside_m2)
+            values["hors_pct"] = round(measure.outside_share * 10000)
+        both = f"{inner_path}, {outer_path}"
+        b.add(
+            "inclusion",
+            Entity("inclusion", ident, f"Inclusion : {inner_label} dans le {outer_label}", inner_path),
+            values,
+            {"surface_m2": inner_path, "hors_m2": both, "hors_pct": both},
+        )
+
+
+def _share_outside(localisation, perimetre) -> int | None:
+    """Hundredths of a percent of the action's place outside the perimeter (a point: 0 or 100 %)."""
+    if localisation is None or perimetre is None:
+        return None
+    place, area = localisation.shape, perimetre.shape
+    if place.geom_type in {"Point", "MultiPoint"}:
+        return 0 if area.covers(place) else 10000
+    return round(inclusion(place, area).outside_share * 10000)
+
+
+def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
+    avenant_date = avenant.date_signature if avenant else None
+    intervention = d.perimetres.intervention if d.perimetres else None
+    for i, fiche in enumerate(d.fiches_actions):
+        path = f"fiches_actions[{i}]"
+        total = sum((cents(f.montant) for f in fiche.financement), 0)
+        dated = [f for f in fiche.financement if f.date_engagement]
+        last = max(dated, key=lambda f: f.date_engagement) if dated else None
+        financeurs = [f.financeur for f in fiche.financement if f.role != "porteur"]
+        signed_by = {s.casefold() for s in fiche.signataires}
+        missing = [name for name in dict.fromkeys(financeurs) if name.casefold() not in signed_by]
+        values: dict[str, Any] = {
+            "mature": fiche.maturite == "mature",
+            "objet": fiche.intitule,
+            "maitre_ouvrage": fiche.maitre_ouvrage,
+            "calendrier": fiche.calendrier is not None,
+            "cout_cents": cents(fiche.cout) if fiche.cout is not None else None,
+            "nb_financeurs": len(fiche.financement),
+            "financeurs": ", ".join(
+                f"{f.financeur} ({f.montant:,.2f} €)".replace(",", "\u202f").replace(".", ",")
+                for f in fiche.financement
+            )
+            or None,
+            "total_financement_cents": total,
+            "ecart_financement_cents": abs(cents(fiche.cout) - total) if fiche.cout is not None else None,
+            "derniere_date_engagement": date_int(last.date_engagement) if last else None,
+            "financeur_dernier_engagement": last.financeur if last else None,
+            "date_approbation_comite_projet": date_int(fiche.date_approbation_comite_projet)
+            if fiche.date_approbation_comite_projet
+            else None,
+            "date_comite_regional": date_int(fiche.date_comite_regional) if fiche.date_comite_regional else None,
+            "nb_financeurs_non_signataires": len(missing),
+            "financeurs_non_signataires": ", ".join(missing) or None,
+            "localisee": fiche.localisation is not None,
+            "finance_anru": any(f.role == "anru" for f in fiche.financement),
+            "categorie_anru": fiche.categorie_anru,
+            "excedent_financement_cents": max(0, total - cents(fiche.cout)) if fiche.cout is not None else None,
+            "hors_intervention_pct": _share_outside(fiche.localisation, intervention),
+        }
+        if fiche.date_approbation_comite_projet and fiche.date_comite_regional:
+            values["jours_approbation_avant_cre"] = (
+                fiche.date_comite_regional - fiche.date_approbation_comite_projet
+            ).days
+        fiche_date = _fiche_date(fiche)
+        if fiche.maturite == "mature" or not avenant_date:
+            values["ajoutee_apres_avenant"] = False
+        elif fiche_date:
+            values["ajoutee_apres_avenant"] = fiche_date > avenant_date
+        label = f"Fiche action {fiche.id}" + (f" « {fiche.intitule} »" if fiche.intitule else "")
+        b.add(
+            "fiche_action",
+            Entity("fiche_action", fiche.id, label, path),
+            values,
+            {
+                "mature": f"{path}.maturite",
+                "objet": f"{path}.intitule",
+                "maitre_ouvrage": f"{path}.maitre_ouvrage",
+                "calendrier": f"{path}.calendrier",
+                "cout_cents": f"{path}.cout",
+                "nb_financeurs": f"{path}.financement",
+                "total_financement_cents": f"{path}.financement[*].montant",
+                "ecart_financement_cents": f"{path}.cout, {path}.financement[*].montant",
+                "derniere_date_engagement": f"{path}.financement[*].date_engagement",
+                "date_approbation_comite_projet": f"{path}.date_approbation_comite_projet",
+                "date_comite_regional": f"{path}.date_comite_regional",
+                "jours_approbation_avant_cre": f"{path}.date_approbation_comite_projet, {path}.date_comite_regional",
+                "ajoutee_apres_avenant": f"{path}.date_approbation_comite_projet, {path}.date_signature, "
+                "date de l'avenant",
+                "nb_financeurs_non_signataires": f"{path}.financement[*].financeur, {path}.signataires",
+                "localisee": f"{path}.localisation",
+                "finance_anru": f"{path}.financement[*].role",
+                "categorie_anru": f"{path}.categorie_anru",
+                "excedent_financement_cents": f"{path}.cout, {path}.financement[*].montant",
+                "hors_intervention_pct": f"{path}.localisation, perimetres.intervention",
+            },
+        )
+
+
+def _fiche_date(fiche: FicheAction) -> dt.date | None:
+    return fiche.date_approbation_comite_projet or fiche.date_signature
+
+
+def avenants(b: Builder, d: Dossier) -> None:
+    """Budget of each avenant against the sum of the fiches actions (unknown if one has no cost)."""
+    if not d.convention:
+        return
+    for i, av in enumerate(d.convention.avenants):
+        path = f"convention.avenants[{i}]"
+        covered = d.fiches_actions
+        without_cost = [f.id for f in covered if f.cout is None]
+        somme = None if without_cost else sum((cents(f.cout) for f in covered), 0)
+        values: dict[str, Any] = {
+            "numero": av.numero,
+            "objet": av.objet,
+            "signe": av.date_signature is not None,
+            "somme_fiches_cents": somme,
+            "fiches_sans_cout": ", ".join(without_cost) or None,
+        }
+        if av.budget:
+            total = cents(av.budget.total)
+            values["budget_total_cents"] = total
+            if somme is not None:
+                values["ecart_total_fiches_cents"] = abs(total - somme)
+            if av.budget.part_cofinanceurs is not None and av.budget.part_porteur is not None:
+                parts = cents(av.budget.part_cofinanceurs) + cents(av.budget.part_porteur)
+                values["parts_cents"] = parts
+                values["ecart_parts_cents"] = abs(total - parts)
+        b.add(
+            "avenant",
+            Entity("avenant", str(av.numero), f"Avenant n° {av.numero}", path),
+            values,
+            {
+                "budget_total_cents": f"{path}.budget.total",
+                "somme_fiches_cents": "fiches_actions[*].cout",
+                "fiches_sans_cout": "fiches_actions[*].cout",
+                "ecart_total_fiches_cents": f"{path}.budget.total, fiches_actions[*].cout",
+                "parts_cents": f"{path}.budget.part_cofinanceurs, {path}.budget.part_porteur",
+                "ecart_parts_cents": f"{path}.budget.total, {path}.budget.part_cofinanceurs, "
+                f"{path}.budget.part_porteur",
+            },
+        )
+
+
+def chronologie(b: Builder, d: Dossier) -> None:
+    """One fact per pair of dates that must be in order (only when both dates are known)."""
+    pairs = []
+    cadre = d.convention.cadre if d.convention else None
+    if cadre and cadre.date_signature:
+        for i, av in enumerate(d.convention.avenants):
+            if av.date_signature:
+                pairs.append(
+                    (
+                        f"convention-avenant-{av.numero}",
+                        "signature de la convention-cadre",
+                        cadre.date_signature,
+                        "convention.cadre.date_signature",
+                        f"signature de l'avenant n° {av.numero}",
+                        av.date_signature,
+                        f"convention.avenants[{i}].date_signature",
+                    )
+                )
+        for i, fiche in enumerate(d.fiches_actions):
+            if fiche.date_signature:
+                pairs.append(
+                    (
+                        f"convention-fiche-{fiche.id}",
+                        "signature de la convention-cadre",
+                        cadre.date_signature,
+                        "convention.cadre.date_signature",
+                        f"signature de la fiche action {fiche.id}",
+                        fiche.date_signature,
+                        f"fiches_actions[{i}].date_signature",
+                    )
+                )
+    avenant = deployment_avenant(d)
+    if avenant and avenant.date_signature:
+        i_av = d.convention.avenants.index(avenant)
+        for i, fiche in enumerate(d.fiches_actions):
+            if fiche.maturite != "mature" and fiche.date_signature:
+                pairs.append(
+                    (
+                        f"avenant-fiche-{fiche.id}",
+                        f"signature de l'avenant n° {avenant.numero}",
+                        avenant.date_signature,
+                        f"convention.avenants[{i_av}].date_signature",
+                        f"signature de la fiche action {fiche.id}",
+                        fiche.date_signature,
+                        f"fiches_actions[{i}].date_signature",
+                    )
+                )
+    for ident, avant, d1, p1, apres, d2, p2 in pairs:
+        b.add(
+            "chronologie",
+            Entity("chronologie", ident, f"Chronologie : {avant} → {apres}", p2),
+            {
+                "avant": avant,
+                "apres": apres,
+                "date_avant": date_int(d1),
+                "date_apres": date_int(d2),
+                "jours": (d2 - d1).days,
+            },
+            {"date_avant": p1, "date_apres": p2, "jours": f"{p1}, {p2}"},
+        )
