@@ -17,11 +17,14 @@ May import: instruct (errors, yamlio, french, vocabulary), model, referentiel, d
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import pkgutil
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from instruct.facts import action_logement, anah_anru, convention, fiches, ort, pieces, programme
 from instruct.facts.base import (
     Builder,
+    Context,
     Entity,
     Fact,
     FieldSpec,
@@ -34,17 +37,24 @@ from instruct.facts.base import (
 from instruct.model.dossier import Dossier
 from instruct.referentiel.registry import Referentiel
 
-if TYPE_CHECKING:  # documents reads labels from facts.programme
+if TYPE_CHECKING:
     from instruct.documents.reconcile import Documents
 
+
+def _families() -> list[ModuleType]:
+    """The modules of this package that build facts (they declare TYPES, FAMILIES and ORDER), in
+    their ORDER: a new family is its module, found here."""
+    found = []
+    for info in pkgutil.iter_modules(__path__, prefix=f"{__name__}."):
+        module = importlib.import_module(info.name)
+        if hasattr(module, "FAMILIES"):
+            found.append(module)
+    return sorted(found, key=lambda module: module.ORDER)
+
+
+FAMILY_MODULES = _families()
 FACT_TYPES: dict[str, dict[str, FieldSpec]] = {
-    **programme.TYPES,
-    **convention.TYPES,
-    **fiches.TYPES,
-    **action_logement.TYPES,
-    **ort.TYPES,
-    **anah_anru.TYPES,
-    **pieces.TYPES,
+    name: fields for module in FAMILY_MODULES for name, fields in module.TYPES.items()
 }
 
 __all__ = [
@@ -70,37 +80,14 @@ def build_facts(
     """All facts of the dossier, or only those of `types` (the fact types the selected rules
     read; the dossier fact always comes first). `documents`: the pieces of a dossier folder."""
 
-    def wanted(*names: str) -> bool:
-        return types is None or any(n in types for n in names)
-
     avenant = deployment_avenant(dossier)
     avenant_index = dossier.convention.avenants.index(avenant) if avenant else None
+    context = Context(dossier, as_of, referentiel, avenant, avenant_index, documents)
     b = Builder({"avenant_present": avenant is not None, "avenant_signe": bool(avenant and avenant.date_signature)})
-    programme.dossier_fact(b, dossier, as_of, referentiel, avenant, avenant_index)  # first: facts[0] is the dossier
-    if wanted("signataire"):
-        convention.signataires(b, dossier)
-    if wanted("element"):
-        convention.elements(b, dossier, avenant, avenant_index)
-    if wanted("axe"):
-        convention.axes(b, dossier)
-    if wanted("inclusion"):
-        fiches.inclusions(b, dossier)
-    if wanted("fiche_action"):
-        fiches.fiches(b, dossier, avenant)
-    if wanted("avenant"):
-        fiches.avenants(b, dossier)
-    if wanted("chronologie"):
-        fiches.chronologie(b, dossier)
-    if wanted("immeuble"):
-        action_logement.immeubles(b, dossier)
-    if wanted("ort", "secteur_ort"):
-        ort.ort_facts(b, dossier, avenant, referentiel)
-    if wanted("anah", "dispositif_anah"):
-        anah_anru.anah(b, dossier, as_of)
-    if wanted("quartier"):
-        anah_anru.quartiers(b, dossier)
-    if documents is not None and wanted("piece"):
-        pieces.pieces(b, documents)
-    if documents is not None and wanted("concordance"):
-        pieces.concordances(b, documents)
+    for module in FAMILY_MODULES:
+        for family in module.FAMILIES:
+            if family.needs_documents and documents is None:
+                continue
+            if not family.types or types is None or any(t in types for t in family.types):
+                family.build(b, context)
     return b.facts

@@ -6,7 +6,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, FieldSpec, cents
+from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents
 from instruct.model.dossier import Dossier
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
@@ -491,3 +491,7 @@ def immeubles(b: Builder, d: Dossier) -> None:
                 "excedent_acquisition_cents": f"{p}.demande_action_logement, {p}.valeur_acquisition",
             },
         )
+
+
+ORDER = 30
+FAMILIES = (Family(("immeuble",), lambda b, c: immeubles(b, c.dossier)),)

@@ -8,7 +8,7 @@ from typing import Any
 
 from shapely.ops import unary_union
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, FieldSpec, cents, date_int
+from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int
 from instruct.model.dossier import Dossier
 from instruct.model.geometry import inclusion
 
@@ -397,3 +397,10 @@ def quartiers(b: Builder, d: Dossier) -> None:
                 "date_comite_regional": "fiches_actions[*].date_comite_regional (financées par l'ANRU)",
             },
         )
+
+
+ORDER = 50
+FAMILIES = (
+    Family(("anah", "dispositif_anah"), lambda b, c: anah(b, c.dossier, c.as_of)),
+    Family(("quartier",), lambda b, c: quartiers(b, c.dossier)),
+)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from instruct.model.dossier import Avenant, Dossier
 from instruct.model.report import Entity
+from instruct.referentiel.registry import Referentiel
+
+if TYPE_CHECKING:
+    from instruct.documents.reconcile import Documents
 
 
 @dataclass(frozen=True)
@@ -104,3 +109,27 @@ def deployment_avenant(dossier: Dossier) -> Avenant | None:
     if signed:
         return min(signed, key=lambda a: (a.date_signature, a.numero))
     return min(deploiement, key=lambda a: a.numero) if deploiement else None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a family's builders may read: the dossier, the date of judgement, the official lists,
+    the deployment avenant (and its index in the dossier), the pieces of a dossier folder."""
+
+    dossier: Dossier
+    as_of: dt.date
+    referentiel: Referentiel | None
+    avenant: Avenant | None
+    avenant_index: int | None
+    documents: Documents | None
+
+
+@dataclass(frozen=True)
+class Family:
+    """A builder of some fact types, run when the selected rules read one of them (`types` empty:
+    always). A module of instruct.facts declaring `TYPES`, `FAMILIES` and `ORDER` is found by
+    build_facts on its own; `ORDER` keeps the facts in a stable order (the dossier fact first)."""
+
+    types: tuple[str, ...]
+    build: Callable[[Builder, Context], None]
+    needs_documents: bool = False

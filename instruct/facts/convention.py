@@ -4,7 +4,7 @@ projet, préparation: one `element` fact per expected item) and the five axes.""
 
 from __future__ import annotations
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, FieldSpec
+from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec
 from instruct.model.dossier import Avenant, Dossier
 from instruct.vocabulary import AXES, SIGNATAIRES_REQUIS, TRAME_AVENANT, TRAME_CONVENTION
 
@@ -293,3 +293,11 @@ def axes(b: Builder, d: Dossier) -> None:
                 "nb_actions": "fiches_actions[*].axe",
             },
         )
+
+
+ORDER = 10
+FAMILIES = (
+    Family(("signataire",), lambda b, c: signataires(b, c.dossier)),
+    Family(("element",), lambda b, c: elements(b, c.dossier, c.avenant, c.avenant_index)),
+    Family(("axe",), lambda b, c: axes(b, c.dossier)),
+)

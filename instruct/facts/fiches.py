@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, FieldSpec, cents, date_int, deployment_avenant
+from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int, deployment_avenant
 from instruct.model.dossier import Avenant, Dossier, FicheAction
 from instruct.model.geometry import inclusion
 
@@ -491,3 +491,12 @@ def chronologie(b: Builder, d: Dossier) -> None:
             },
             {"date_avant": p1, "date_apres": p2, "jours": f"{p1}, {p2}"},
         )
+
+
+ORDER = 20
+FAMILIES = (
+    Family(("inclusion",), lambda b, c: inclusions(b, c.dossier)),
+    Family(("fiche_action",), lambda b, c: fiches(b, c.dossier, c.avenant)),
+    Family(("avenant",), lambda b, c: avenants(b, c.dossier)),
+    Family(("chronologie",), lambda b, c: chronologie(b, c.dossier)),
+)

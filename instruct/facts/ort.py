@@ -6,7 +6,7 @@ from typing import Any
 
 from shapely.ops import unary_union
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, FieldSpec, date_int
+from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int
 from instruct.model.dossier import Avenant, Dossier
 from instruct.model.geometry import inclusion
 from instruct.referentiel.registry import Referentiel
@@ -338,3 +338,7 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
                 "opah_ru_declaree": "dispositifs_anah",
             },
         )
+
+
+ORDER = 40
+FAMILIES = (Family(("ort", "secteur_ort"), lambda b, c: ort_facts(b, c.dossier, c.avenant, c.referentiel)),)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, FieldSpec
+from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec
 
 if TYPE_CHECKING:
     from instruct.documents.reconcile import Documents
@@ -139,3 +139,10 @@ def concordances(b: Builder, documents: Documents) -> None:
             },
             {"valeur_dossier": c.path, "valeur_piece": where, "concorde": f"{c.path} ; {where}"},
         )
+
+
+ORDER = 60
+FAMILIES = (
+    Family(("piece",), lambda b, c: pieces(b, c.documents), needs_documents=True),
+    Family(("concordance",), lambda b, c: concordances(b, c.documents), needs_documents=True),
+)

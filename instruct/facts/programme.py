@@ -12,7 +12,7 @@ from typing import Any
 
 from instruct.facts.action_logement import duplicate_immeubles
 from instruct.facts.anah_anru import situation_anru
-from instruct.facts.base import CONTEXT, Builder, Entity, F, FieldSpec, date_int, months_between
+from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, months_between
 from instruct.model.dossier import Avenant, Dossier
 from instruct.referentiel.registry import Referentiel
 
@@ -325,3 +325,7 @@ def _dated_fields(d: Dossier):
                 yield f"fiches_actions[{i}].{name}", value
     if d.gouvernance and d.gouvernance.comite_projet and d.gouvernance.comite_projet.date_installation:
         yield "gouvernance.comite_projet.date_installation", d.gouvernance.comite_projet.date_installation
+
+
+ORDER = 0
+FAMILIES = (Family((), lambda b, c: dossier_fact(b, c.dossier, c.as_of, c.referentiel, c.avenant, c.avenant_index)),)
