@@ -24,67 +24,23 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from instruct.french import MOIS
 from instruct.model.dossier import Avenant, Dossier, FicheAction, Signataire
+from instruct.vocabulary import AXES_PIECES as AXES
+from instruct.vocabulary import titres_pieces
 
 AUTHOR = "acv-instruct"
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
-MOIS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 TABLE_HEADER = ["N°", "Intitulé", "Maître d'ouvrage", "Calendrier", "Coût", "Financeurs"]
 
-AXES = {
-    1: "De la réhabilitation à la restructuration : vers une offre attractive de l'habitat en centre-ville",
-    2: "Favoriser un développement économique et commercial équilibré",
-    3: "Développer l'accessibilité, la mobilité et les connexions",
-    4: "Mettre en valeur les formes urbaines, l'espace public et le patrimoine",
-    5: "Fournir l'accès aux équipements et services publics",
-}
-
-# Parts of the convention-cadre, in order: code -> heading (after "Article N – ").
-CONVENTION_PARTS = {
-    "parties": "Les parties",
-    "preambule_objectifs": "Préambule et objectifs poursuivis",
-    "engagement_parties": "Engagement général des parties",
-    "organisation_comite_projet": "Organisation des collectivités et comité de projet",
-    "phase_initialisation": "Phase d'initialisation",
-    "duree_evolution_fonctionnement": "Durée, évolution et fonctionnement général de la convention",
-    "suivi_evaluation": "Modalités de suivi et d'évaluation",
-    "traitement_litiges": "Traitement des litiges",
-}
-CONVENTION_ANNEXES = {"annexe_fiches_matures": "Fiches actions matures"}
-
-AVENANT_PARTS = {
-    "diagnostic_afom": "Diagnostic du territoire (analyse AFOM)",
-    "objectifs_generaux_et_par_axe": "Objectifs généraux et par axe",
-    "perimetres_intervention": "Périmètres d'intervention",
-    "plan_actions": "Plan d'actions",
-    "calendrier_general": "Calendrier général",
-    "budget_financement": "Budget et financement",
-}
-AVENANT_ANNEXES = {
-    "annexe_livrables_etudes": "Livrables des études",
-    "annexe_document_presentation": "Document de présentation du projet",
-    "annexe_plan_perimetres": "Plan des périmètres",
-    "annexe_calendrier_detaille": "Calendrier détaillé",
-    "annexe_budget_detaille": "Budget détaillé",
-    "annexe_fiches_actions": "Fiches actions",
-}
+CONVENTION_PARTS = titres_pieces("convention_cadre", annexes=False)
+CONVENTION_ANNEXES = titres_pieces("convention_cadre", annexes=True)
+AVENANT_PARTS = titres_pieces("avenant", annexes=False)
+AVENANT_ANNEXES = titres_pieces("avenant", annexes=True)
 
 BENEFICIAIRES = ("ville_centre", "intercommunalite")
 FINANCEURS = ("prefet", "cdc", "action_logement", "anah", "anru")
