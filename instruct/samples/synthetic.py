@@ -1335,6 +1335,7 @@ def render(d: dict, profile: Profile, rng: random.Random, pieces_dir: Path) -> l
 
 def _note_projet(dossier: Dossier, path: Path) -> Path:
     from instruct.samples import render_pieces as rp
+    from instruct.samples.piece_text import join_fr, lower_first
 
     ville = dossier.collectivites.ville_centre.nom
     epci = dossier.collectivites.intercommunalite.nom
@@ -1344,7 +1345,7 @@ def _note_projet(dossier: Dossier, path: Path) -> Path:
         | {f.calendrier.fin.year for f in dossier.fiches_actions if f.calendrier}
     )
     period = f" sur la période {years[0]}-{years[-1]}" if years else ""
-    actions = rp._join_fr([rp._lower_first(f.intitule) for f in dossier.fiches_actions if f.intitule][:5])
+    actions = join_fr([lower_first(f.intitule) for f in dossier.fiches_actions if f.intitule][:5])
     return rp.simple_pdf(
         path,
         f"Note de projet urbain – {ville}",
