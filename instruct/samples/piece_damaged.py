@@ -6,10 +6,7 @@ import io
 import random
 from pathlib import Path
 
-from instruct.samples.piece_text import (
-    AUTHOR,
-    write_file,
-)
+from instruct.samples.piece_text import AUTHOR, write_file
 
 
 def scanned_pdf(path: str | Path, pages: int = 2) -> Path:

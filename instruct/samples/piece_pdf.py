@@ -9,13 +9,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from instruct.model.dossier import Dossier, FicheAction
-from instruct.samples.piece_text import (
-    AUTHOR,
-    TABLE_HEADER,
-    euros,
-    table_row,
-    write_file,
-)
+from instruct.samples.piece_text import AUTHOR, TABLE_HEADER, euros, table_row, write_file
 
 
 def pdf_styles() -> dict:
