@@ -13,7 +13,7 @@ from instruct.engine.check import check_dossier
 from instruct.errors import InputError
 from instruct.referentiel.registry import load_referentiel
 from instruct.referentiel.territoires import departement, region
-from instruct.samples import synthetic
+from instruct.samples import synthetic, synthetic_profiles
 
 HEADER = "insee_com,lib_com,id_acv,population,insee_dep,insee_reg,lib_reg,siren_epci,date_signature,lon,lat\n"
 COMMUNES = HEADER + (
@@ -27,7 +27,7 @@ COMMUNES = HEADER + (
 
 
 def manifest(out: Path) -> list[dict]:
-    with open(out / synthetic.MANIFEST, encoding="utf-8-sig", newline="") as f:
+    with open(out / synthetic_profiles.MANIFEST, encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f, delimiter=";"))
 
 
@@ -56,7 +56,7 @@ def outcome_problems(results) -> list[str]:
     """What does not behave as its profile says (empty when every dossier does)."""
     problems = []
     for row, report in results:
-        profile = synthetic.PROFILE_BY_NAME[row["profil"]]
+        profile = synthetic_profiles.PROFILE_BY_NAME[row["profil"]]
         where = f"{row['dossier']} ({profile.name})"
         if profile.group == "illisible":
             if not isinstance(report, InputError):
@@ -97,7 +97,7 @@ def test_every_profile_gives_its_outcome_with_documents(with_documents):
     assert [f.name for f in folders] == [row["dossier"] for row in manifest(out)]
     assert all((f / "dossier.yaml").is_file() for f in folders)
     assert outcome_problems(results) == []
-    groups = Counter(synthetic.PROFILE_BY_NAME[row["profil"]].group for row, _ in results)
+    groups = Counter(synthetic_profiles.PROFILE_BY_NAME[row["profil"]].group for row, _ in results)
     assert (
         groups["recevable"] >= 10
         and groups["incomplet"] >= 12
@@ -111,8 +111,8 @@ def test_every_profile_gives_its_outcome_with_documents(with_documents):
 def test_expected_outcome_and_targeted_rules_in_the_manifest(with_documents):
     out, _, results = with_documents
     for row, report in results:
-        profile = synthetic.PROFILE_BY_NAME[row["profil"]]
-        assert row["attendu"] == synthetic.EXPECTED[profile.group]
+        profile = synthetic_profiles.PROFILE_BY_NAME[row["profil"]]
+        assert row["attendu"] == synthetic_profiles.EXPECTED[profile.group]
         if profile.group == "non_conforme":
             assert row["regles_visees"].split() == list(profile.rules)
             gaps = {f.rule for f in report.findings if f.status == "non_conforme"}
@@ -182,7 +182,7 @@ def test_every_profile_without_documents_and_no_piece_at_all(without_documents):
     out, _, results = without_documents
     assert outcome_problems(results) == []
     kinds = {row["profil"] for row, _ in results}
-    assert kinds == {p.name for p in synthetic._PROFILES if not p.documents_only}
+    assert kinds == {p.name for p in synthetic_profiles._PROFILES if not p.documents_only}
     assert all(row["pieces"] == "0" for row, _ in results)
     assert not [p for p in out.rglob("*") if p.suffix in {".pdf", ".docx"} or p.name == "pieces"]
     # a declared piece without its file is the one thing that makes incomplet_pieces incomplete
@@ -224,7 +224,7 @@ def test_real_communes_from_a_list(tmp_path, catalogue):
     placed = 0
     for folder, row in zip(folders, rows):
         text = (folder / "dossier.yaml").read_text(encoding="utf-8")
-        assert text.splitlines()[0] == synthetic.HEADER_REAL
+        assert text.splitlines()[0] == synthetic_profiles.HEADER_REAL
         if row["attendu"] == "illisible":
             continue
         dossier = load(folder).dossier
@@ -265,7 +265,7 @@ def test_the_programme_list(tmp_path):
     assert [(r["commune"], r["insee"]) for r in rows] == first
     for folder in folders:
         text = (folder / "dossier.yaml").read_text(encoding="utf-8")
-        assert text.startswith(synthetic.HEADER_REAL + "\n")
+        assert text.startswith(synthetic_profiles.HEADER_REAL + "\n")
         assert "\nfictif: true\n" in text and "\nid: synthetique-" in text
 
 

@@ -9,7 +9,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from instruct.documents.reconcile import Documents, compare, document_files, fill, get_path, quotes_for, read_files
+from instruct.documents.compare import compare
+from instruct.documents.fill import fill
+from instruct.documents.reconcile import Documents, document_files, get_path, quotes_for, read_files
 from instruct.errors import InputError, Problem, format_path
 from instruct.model.dossier import Dossier
 from instruct.model.fields import DATE_MAX, DATE_MIN

@@ -1,0 +1,231 @@
+"""Filling what the structured dossier does not say from what its pieces say: each value filled
+in keeps its quote as evidence (`provenance`, keyed by dossier path); nothing said is overwritten."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from instruct.documents.extract import Action, Quote, Reading, role_of
+from instruct.documents.read import normal
+from instruct.documents.reconcile import Documents, avenant_readings, convention_reading
+from instruct.vocabulary import TRAME_AVENANT, TRAME_CONVENTION
+
+
+def _node(data: dict, *keys: str) -> dict | None:
+    """The mapping at keys, created when absent; None when something else is there (the
+    validation will report it)."""
+    for key in keys:
+        if data.get(key) is None:
+            data[key] = {}
+        data = data[key]
+        if not isinstance(data, dict):
+            return None
+    return data
+
+
+# --- filling what the dossier does not say ------------------------------------------------------
+
+
+def fill(data: dict, docs: Documents) -> None:
+    """Set, in the raw dossier, what the pieces say and the dossier does not; record the quote."""
+    prov = docs.provenance
+    _fill_pieces(data, docs, prov)
+    conv = convention_reading(docs, data)
+    cadre = _node(data, "convention", "cadre") if conv is not None else None
+    if conv is not None and cadre is not None:
+        _fill_signed(cadre, conv, "convention.cadre", prov)
+        deliberations = [
+            (p, "commune" if p.role == "ville_centre" else "intercommunalite")
+            for p in conv.parties or []
+            if p.deliberation and p.role in {"ville_centre", "intercommunalite"}
+        ]
+        if cadre.get("deliberations") is None and deliberations:
+            cadre["deliberations"] = [
+                {"organe": organe, "date": p.deliberation.isoformat()} for p, organe in deliberations
+            ]
+            for i, (p, _) in enumerate(deliberations):
+                prov[f"convention.cadre.deliberations[{i}]"] = p.quote
+            prov["convention.cadre.deliberations"] = deliberations[0][0].quote
+        _fill_trame(cadre, conv, TRAME_CONVENTION, "convention.cadre.contenu", prov)
+    avenants = avenant_readings(docs, data)
+    if avenants and (convention := _node(data, "convention")) is not None:
+        listed = convention.get("avenants")
+        if listed is None:
+            listed = convention["avenants"] = []
+        if isinstance(listed, list):
+            for numero, reading in sorted(avenants.items()):
+                index = next(
+                    (i for i, a in enumerate(listed) if isinstance(a, dict) and a.get("numero") == numero), None
+                )
+                if index is None:
+                    listed.append({"numero": numero})
+                    index = len(listed) - 1
+                    prov[f"convention.avenants[{index}]"] = Quote(reading.file, "titre", f"Avenant n° {numero}")
+                avenant, path = listed[index], f"convention.avenants[{index}]"
+                if isinstance(avenant, dict):
+                    _fill_signed(avenant, reading, path, prov)
+                    _fill_trame(avenant, reading, TRAME_AVENANT, f"{path}.contenu", prov)
+                    _fill_budget(avenant, reading, path, prov)
+    _fill_fiches(data, conv, avenants, prov)
+    if conv is not None and conv.duree_annees and cadre is not None and cadre.get("duree_annees") is None:
+        cadre["duree_annees"], prov["convention.cadre.duree_annees"] = conv.duree_annees
+    _fill_ort(data, conv, avenants, prov)
+
+
+HABITAT = re.compile(r"habitat|logement|opah|immeuble|rehabilitation|renovation energetique")
+
+
+def _fill_ort(data: dict, conv: Reading | None, avenants: dict[int, Reading], prov: dict[str, Quote]) -> None:
+    """An avenant « valant convention d'ORT » answers what it shows of the ORT's content (L303-2):
+    a part found is present; a part not found stays unknown (the ORT may be another piece)."""
+    avenant = next((r for _, r in sorted(avenants.items()) if r.valant_ort), None)
+    if avenant is None or data.get("ort") is not None:
+        return
+    ort: dict[str, Any] = {}
+    found: dict[str, Quote] = {}
+    if avenant.date_signature:
+        ort["date_signature"], found["date_signature"] = (
+            avenant.date_signature[0].isoformat(),
+            avenant.date_signature[1],
+        )
+    duree = avenant.duree_annees or (conv.duree_annees if conv else None)
+    if duree:
+        ort["duree_annees"], found["duree_annees"] = duree
+    if "diagnostic_afom" in avenant.trame and "objectifs_generaux_et_par_axe" in avenant.trame:
+        ort["projet_revitalisation"], found["projet_revitalisation"] = (
+            True,
+            avenant.trame["objectifs_generaux_et_par_axe"],
+        )
+    habitat = next((a for a in avenant.actions if HABITAT.search(normal(a.intitule or ""))), None)
+    if habitat is not None:
+        ort["actions_habitat"], found["actions_habitat"] = True, habitat.quote
+    for name, part in (("calendrier", "calendrier_general"), ("plan_financement", "budget_financement")):
+        if part in avenant.trame:
+            ort[name], found[name] = True, avenant.trame[part]
+    data["ort"] = ort
+    prov["ort"] = avenant.valant_ort
+    prov.update({f"ort.{name}": quote for name, quote in found.items()})
+
+
+def _fill_pieces(data: dict, docs: Documents, prov: dict[str, Quote]) -> None:
+    """A file recognised by its content and not declared in `pieces:` joins the list, so the
+    rules asking for a piece of that kind (note de projet urbain, plan de situation…) see it."""
+    listed = data.get("pieces")
+    if listed is None:
+        listed = data["pieces"] = []
+    if not isinstance(listed, list):
+        return
+    declared = {str(p.get("fichier")) for p in listed if isinstance(p, dict)}
+    ids = {str(p.get("id")) for p in listed if isinstance(p, dict)}
+    for status in docs.pieces:
+        if status.recognised_by != "contenu" or status.file in declared:
+            continue
+        ident = base = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(status.file).stem).strip("-.")[:60] or "piece"
+        n = 1
+        while ident in ids:
+            n += 1
+            ident = f"{base}-{n}"
+        ids.add(ident)
+        prov[f"pieces[{len(listed)}]"] = Quote(status.file, "début du document", f"reconnue au contenu : {status.kind}")
+        listed.append({"id": ident, "type": status.kind, "fichier": status.file[:200]})
+
+
+def _fill_signed(target: dict, reading: Reading, path: str, prov: dict[str, Quote]) -> None:
+    if target.get("date_signature") is None and reading.date_signature:
+        day, quote = reading.date_signature
+        target["date_signature"] = day.isoformat()
+        prov[f"{path}.date_signature"] = quote
+    signatories = reading.signatories()
+    if target.get("signataires") is None and signatories:  # [] is the dossier saying "no signatory"
+        target["signataires"] = [
+            {
+                k: v
+                for k, v in {
+                    "role": p.role,
+                    "organisme": p.organisme[:200],
+                    "nom": p.nom and p.nom[:200],
+                    "qualite": p.qualite and p.qualite[:200],
+                }.items()
+                if v
+            }
+            for p in signatories
+        ]
+        for i, p in enumerate(signatories):
+            prov[f"{path}.signataires[{i}]"] = p.quote
+        prov[f"{path}.signataires"] = signatories[0].quote
+
+
+def _fill_trame(target: dict, reading: Reading, labels: dict[str, str], path: str, prov: dict[str, Quote]) -> None:
+    if target.get("contenu") is not None:
+        return
+    target["contenu"] = {code: code in reading.trame for code in labels}
+    for code, label in labels.items():
+        prov[f"{path}.{code}"] = reading.trame.get(code) or Quote(
+            reading.file, "document entier", f"aucun titre pour « {label} »"
+        )
+
+
+def _fill_budget(avenant: dict, reading: Reading, path: str, prov: dict[str, Quote]) -> None:
+    if avenant.get("budget") is not None or "total" not in reading.budget:
+        return
+    avenant["budget"] = {name: str(value) for name, (value, _) in reading.budget.items()}
+    for name, (_, quote) in reading.budget.items():
+        prov[f"{path}.budget.{name}"] = quote
+    prov[f"{path}.budget"] = reading.budget["total"][1]
+
+
+def _fill_fiches(data: dict, conv: Reading | None, avenants: dict[int, Reading], prov: dict[str, Quote]) -> None:
+    """The table of actions becomes the fiches when the dossier lists none: the avenant's plan
+    d'actions (every action), else the convention's table (the actions matures)."""
+    if data.get("fiches_actions"):
+        return
+    matures = {_action_key(a) for a in conv.actions} if conv else set()
+    source = next((r.actions for _, r in sorted(avenants.items()) if r.actions), None) or (conv.actions if conv else [])
+    fiches, seen = [], set()
+    for n, action in enumerate(source, 1):
+        fiche = _fiche(action, n, mature=_action_key(action) in matures)
+        if fiche["id"] in seen:
+            continue
+        seen.add(fiche["id"])
+        prov[f"fiches_actions[{len(fiches)}]"] = action.quote
+        fiches.append(fiche)
+    if fiches:
+        data["fiches_actions"] = fiches
+
+
+def _action_key(action: Action) -> str:
+    return normal(action.id or action.intitule or "")
+
+
+def _fiche(action: Action, n: int, mature: bool) -> dict:
+    ident = re.sub(r"[^A-Za-z0-9._-]+", "-", action.id or "").strip("-")[:64] or f"action-{n}"
+    fiche: dict[str, Any] = {"id": ident, "maturite": "mature" if mature else "a_venir"}
+    if action.intitule:
+        fiche["intitule"] = action.intitule[:200]
+    if action.maitre_ouvrage:
+        fiche["maitre_ouvrage"] = action.maitre_ouvrage[:200]
+    if action.debut and action.fin:
+        fiche["calendrier"] = {"debut": action.debut.isoformat(), "fin": action.fin.isoformat()}
+    if action.cout is not None:
+        fiche["cout"] = str(action.cout)
+
+    def squeezed(text: str) -> str:  # a word cut by a line break in a PDF cell reads "Rochebru ne"
+        return normal(text).replace(" ", "")
+
+    porteur = squeezed(action.maitre_ouvrage or "")
+    fiche["financement"] = [
+        {
+            "financeur": name[:200],
+            "montant": str(amount),
+            "role": "porteur" if porteur and squeezed(name) == porteur else _role(name),
+        }
+        for name, amount in action.financement
+    ]
+    return fiche
+
+
+def _role(name: str) -> str:
+    role = role_of(name)
+    return "autre" if role == "autre_commune" else role
