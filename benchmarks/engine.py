@@ -58,6 +58,7 @@ from instruct.model.report import Report
 from instruct.referentiel.registry import CommuneACV, Referentiel
 from instruct.reports import json as report_json
 from instruct.rules.catalogue import load_catalogue
+from instruct.vocabulary import TRAME_AVENANT, TRAME_CONVENTION
 
 SOURCE = "x.yaml"
 PARTENAIRES: list[str] = ["PROG"]  # set from --partenaire
@@ -379,7 +380,7 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
         deliberations.append({"organe": "autre", "date": d_conv - dt.timedelta(days=rng.randint(5, 60))})
     if gap(0.05):
         deliberations.pop(rng.randrange(2))
-    trame = dict.fromkeys(("parties", "preambule_objectifs", "engagement_parties", "organisation_comite_projet", "duree_evolution_fonctionnement", "phase_initialisation", "suivi_evaluation", "traitement_litiges", "annexe_fiches_matures"), True)
+    trame = dict.fromkeys(TRAME_CONVENTION, True)
     if gap(0.1):
         trame[rng.choice(list(trame))] = False
     cadre = {
@@ -515,7 +516,7 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
         budget["total"] = _euros(total + rng.randint(10_000, 400_000) * 100)
     if gap(0.06):
         del budget["part_porteur"]
-    contenu_av = dict.fromkeys(("diagnostic_afom", "objectifs_generaux_et_par_axe", "perimetres_intervention", "plan_actions", "calendrier_general", "budget_financement", "annexe_livrables_etudes", "annexe_document_presentation", "annexe_plan_perimetres", "annexe_calendrier_detaille", "annexe_budget_detaille", "annexe_fiches_actions"), True)
+    contenu_av = dict.fromkeys(TRAME_AVENANT, True)
     if gap(0.1):
         for k in rng.sample(list(contenu_av), rng.randint(1, 3)):
             contenu_av[k] = False
@@ -600,7 +601,8 @@ def make_dossier(i: int, rng: random.Random, as_of: dt.date = DEFAULT_AS_OF) -> 
     if gap(0.06):
         axes[rng.randrange(5)]["objectifs"] = []
     sujets = {
-        "innovation": "Plateforme de participation citoyenne et expérimentation de logistique urbaine du dernier kilomètre.",
+        "innovation": "Plateforme de participation citoyenne et expérimentation de logistique urbaine du dernier "
+        "kilomètre.",
         "numerique": "Wifi public, vitrine numérique des commerces et billetterie en ligne des équipements.",
         "animation": "Manager de centre-ville, programme annuel d'événements et marchés nocturnes.",
     }
@@ -881,7 +883,8 @@ def main(argv: list[str] | None = None) -> int:
         first = time.perf_counter() - t0
         bench.from_text(engine, min(20, args.n))
         warm.append(
-            f"{engine}: first check_dossier {first * 1e3:.1f} ms, then {min(20, args.n)} dossiers of (a) and (b) to warm up"
+            f"{engine}: first check_dossier {first * 1e3:.1f} ms, then {min(20, args.n)} dossiers of (a) and (b) to "
+            "warm up"
         )
     rss.append(("after warm-up", rss_mib()))
 
@@ -978,8 +981,10 @@ def main(argv: list[str] | None = None) -> int:
     w = out.append
     w("acv-instruct — engine benchmark (benchmarks/engine.py)")
     w(
-        f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.system()} {platform.machine()}; "
-        f"os.cpu_count()={os.cpu_count()}, usable={len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'}; "
+        f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.system()} "
+        f"{platform.machine()}; "
+        f"os.cpu_count()={os.cpu_count()}, "
+        f"usable={len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'}; "
         f"single process, single thread, not pinned"
     )
     w(
@@ -993,11 +998,13 @@ def main(argv: list[str] | None = None) -> int:
     w(f"code measured: {code_state()}")
     w("")
     w(
-        f"corpus: generated in {t_gen:.2f} s, YAML dumped in {t_dump:.2f} s, parsed+validated once (GC on, nothing frozen) in {t_validate_all:.2f} s; "
+        f"corpus: generated in {t_gen:.2f} s, YAML dumped in {t_dump:.2f} s, parsed+validated once (GC on, nothing "
+        f"frozen) in {t_validate_all:.2f} s; "
         f"YAML text validates to the same Dossier as the data: {'yes' if first_roundtrip else 'NO'}"
     )
     w(
-        f"  YAML size per dossier: mean {statistics.mean(sizes) / 1024:.1f} KiB (min {min(sizes) / 1024:.1f}, max {max(sizes) / 1024:.1f}); "
+        f"  YAML size per dossier: mean {statistics.mean(sizes) / 1024:.1f} KiB (min {min(sizes) / 1024:.1f}, max "
+        f"{max(sizes) / 1024:.1f}); "
         f"40 fiches, 3 secteurs, 10 immeubles each"
     )
     w(
@@ -1013,7 +1020,8 @@ def main(argv: list[str] | None = None) -> int:
     if agree is not None:
         w(f"  durable and python outcomes identical on {agree}/{n} dossiers")
     w(
-        f"  staged pass reproduces check_dossier's JSON exactly (first {min(5, n)} dossiers): {'yes' if fidelity_ok else 'NO'}"
+        f"  staged pass reproduces check_dossier's JSON exactly (first {min(5, n)} dossiers): "
+        f"{'yes' if fidelity_ok else 'NO'}"
     )
     w("")
     w("warm-up:")
@@ -1056,7 +1064,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(engines) == 2:
         ratio = med[("a", "durable")] / med[("a", "python")]
         checks.append(
-            f"durable within {TARGET_RATIO:.0f}x of python (a): {'PASS' if ratio <= TARGET_RATIO else 'FAIL'} ({ratio:.2f}x)"
+            f"durable within {TARGET_RATIO:.0f}x of python (a): {'PASS' if ratio <= TARGET_RATIO else 'FAIL'} "
+            f"({ratio:.2f}x)"
         )
     w("targets: " + "; ".join(checks))
     w("")
@@ -1073,19 +1082,26 @@ def main(argv: list[str] | None = None) -> int:
         )
     w(f"  {'total':<16}" + "".join(f"{1e6 * totals[e] / n:12.0f} µs ({n / totals[e]:5.0f}/s)" for e in engines))
     if len(engines) == 2:
+
+        def engine_part(engine: str) -> float:
+            return sum(stage_acc[engine][k] for k in STAGES[2:8])
+
         w(
-            f"  evaluate stage alone: durable/python time {stage_acc['durable']['evaluate'] / stage_acc['python']['evaluate']:.2f}x; "
-            f"engine part without parse/validate/json: "
-            f"{sum(stage_acc['durable'][k] for k in STAGES[2:8]) / sum(stage_acc['python'][k] for k in STAGES[2:8]):.2f}x"
+            "  evaluate stage alone: durable/python time "
+            f"{stage_acc['durable']['evaluate'] / stage_acc['python']['evaluate']:.2f}x; "
+            "engine part without parse/validate/json: "
+            f"{engine_part('durable') / engine_part('python'):.2f}x"
         )
     w(
-        "  (prepare = catalogue.select + check.prepared_rules (cached per date); verdicts = per-ruleset verdict/counts + Report;"
+        "  (prepare = catalogue.select + check.prepared_rules (cached per date); verdicts = per-ruleset "
+        "verdict/counts + Report;"
     )
     w("   render = report_json.render: report_dict + JSON text)")
     w("")
     w("memory:")
     w(
-        f"  peak RSS of the process (ru_maxrss): {peak_rss_mib():.1f} MiB (includes the {n} YAML texts and Dossier objects held for the run)"
+        f"  peak RSS of the process (ru_maxrss): {peak_rss_mib():.1f} MiB (includes the {n} YAML texts and Dossier "
+        "objects held for the run)"
     )
     w("  current RSS: " + "; ".join(f"{label} {value:.1f}" for label, value in rss) + " MiB")
     w(
@@ -1095,7 +1111,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for engine, (peak, current, rate) in traced.items():
         w(
-            f"  tracemalloc, one pass of (a) over {trace_n} dossiers, {engine}: peak {peak:.2f} MiB, still allocated after the pass {current:.2f} MiB "
+            f"  tracemalloc, one pass of (a) over {trace_n} dossiers, {engine}: peak {peak:.2f} MiB, still "
+            f"allocated after the pass {current:.2f} MiB "
             f"({rate:.0f} dossiers/s under tracing; Python heap only: the durable C engine's malloc is not traced)"
         )
     print("\n".join(out))

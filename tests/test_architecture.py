@@ -1,5 +1,6 @@
-"""The package keeps the shape of its pipeline: every module imports, no import cycle, and
-each stage imports only what its `__init__` docstring says it may ("May import: …")."""
+"""The package keeps the shape of its pipeline: every module imports, no import cycle, each
+stage imports only what its `__init__` docstring says it may ("May import: …"), and no module
+grows past 500 lines."""
 
 from __future__ import annotations
 
@@ -112,3 +113,11 @@ def test_no_import_cycle():
     for node in graph:
         if node not in state and (cycle := visit(node)):
             pytest.fail("import cycle: " + " -> ".join(cycle))
+
+
+def test_no_module_over_500_lines():
+    """One job a module: a module that grows past 500 lines is split by job."""
+    long = {
+        name: n for name, path in modules().items() if (n := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert not long, f"modules over 500 lines: {long}"

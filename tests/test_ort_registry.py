@@ -11,7 +11,8 @@ from instruct.referentiel.registry import load_referentiel
 
 HEADER = (
     'Commune,EPCI,Département,Région,Code commune,Statut de la commune,Signée ?,"Si signée, date de signature",'
-    '"Si non signée, date de signature envisagée",Durée (en années),Date de fin estimée,Remarques,Avancement,ACV,PVD,longitude,latitude,Dernière actualisation\n'
+    '"Si non signée, date de signature envisagée",Durée (en années),Date de fin estimée,Remarques,Avancement,'
+    "ACV,PVD,longitude,latitude,Dernière actualisation\n"
 )
 
 

@@ -73,7 +73,8 @@ def answer(
             "hors_champ",
             f"Projet de {surface_text} : pas d'autorisation d'exploitation commerciale requise, où qu'il soit.",
             [
-                f"La création d'un commerce de détail n'est soumise à AEC qu'au-delà de {french_number(droit_commun)} m² de surface de vente."
+                "La création d'un commerce de détail n'est soumise à AEC qu'au-delà de "
+                f"{french_number(droit_commun)} m² de surface de vente."
             ],
             ["Code de commerce, art. L752-1"],
         )
@@ -102,13 +103,15 @@ def answer(
                 "aec_requise",
                 f"Projet dans le secteur « {secteur.nom} » mais au-delà du seuil fixé par la convention : AEC requise.",
                 [
-                    f"Surface de vente {surface_text} > seuil {kind} de {french_number(seuil)} m² fixé par la convention d'ORT."
+                    f"Surface de vente {surface_text} > seuil {kind} de {french_number(seuil)} m² "
+                    "fixé par la convention d'ORT."
                 ],
                 ["Code de commerce, art. L752-1-1"],
                 secteur.nom,
             )
         reason = [
-            f"Le secteur d'intervention « {secteur.nom} » comprend un centre-ville (ORT signée le {french_date(ort.date_signature)})."
+            f"Le secteur d'intervention « {secteur.nom} » comprend un centre-ville "
+            f"(ORT signée le {french_date(ort.date_signature)})."
         ]
         if seuil is not None:
             reason.append(
@@ -126,18 +129,22 @@ def answer(
     if inside:
         return CommerceAnswer(
             "droit_commun",
-            f"Projet dans le secteur « {inside[0].nom} », qui ne comprend pas de centre-ville : AEC requise, sans suspension possible.",
+            f"Projet dans le secteur « {inside[0].nom} », qui ne comprend pas de centre-ville : "
+            "AEC requise, sans suspension possible.",
             [
-                f"Projet {kind} de {surface_text} ; l'exemption ne vaut que dans les secteurs comprenant un centre-ville."
+                f"Projet {kind} de {surface_text} ; "
+                "l'exemption ne vaut que dans les secteurs comprenant un centre-ville."
             ],
             ["Code de commerce, art. L752-1", "Code de commerce, art. L752-1-1"],
             inside[0].nom,
         )
     return CommerceAnswer(
         "suspension_possible",
-        "Projet hors des secteurs d'intervention de l'ORT : AEC requise, et le préfet peut suspendre l'enregistrement et l'examen de la demande.",
+        "Projet hors des secteurs d'intervention de l'ORT : AEC requise, "
+        "et le préfet peut suspendre l'enregistrement et l'examen de la demande.",
         [
-            f"Projet {kind} de {surface_text} situé hors de tout secteur d'intervention ; la suspension est prononcée après avis des collectivités signataires de l'ORT."
+            f"Projet {kind} de {surface_text} situé hors de tout secteur d'intervention ; "
+            "la suspension est prononcée après avis des collectivités signataires de l'ORT."
         ],
         ["Code de commerce, art. L752-1", "Code de commerce, art. L752-1-2"],
     )

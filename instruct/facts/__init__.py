@@ -9,7 +9,8 @@ or str; dates as YYYYMMDD ints, amounts as integer cents, areas in m², shares i
 of a percent. A value that is unknown is left out (never None). `FACT_TYPES` declares every
 field: the rule loader refuses a rule that reads anything else. One module per rule family:
 programme (the dossier), convention (signatories, expected parts, axes), fiches (actions,
-perimeters, avenants, chronology), action_logement, ort, anah_anru, pieces.
+perimeters, avenants), chronologie (dates in order), action_logement, ort, anah_anru, pieces;
+build_facts finds them (each declares TYPES, FAMILIES and ORDER).
 
 May import: instruct (errors, yamlio, french, vocabulary), model, referentiel, documents.
 """

@@ -1,13 +1,13 @@
 """Facts of the programme rule set (PROG) about the actions: each fiche action (cost,
 financing, dates, place), the inclusion of perimeters in one another, each avenant's budget
-against the fiches, and the pairs of dates that must be in order (chronology)."""
+against the fiches (the pairs of dates that must be in order are in chronologie)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int, deployment_avenant
+from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int
 from instruct.model.dossier import Avenant, Dossier, FicheAction
 from instruct.model.geometry import inclusion
 
@@ -225,35 +225,6 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             ),
         ),
     },
-    "chronologie": {
-        **CONTEXT,
-        "avant": F(
-            "str",
-            "événement qui doit précéder",
-            True,
-            definition=(
-                "Événement qui doit précéder (signature de la convention-cadre ou de l'avenant de déploiement)."
-            ),
-        ),
-        "apres": F(
-            "str",
-            "événement qui doit suivre",
-            True,
-            definition="Événement qui doit suivre (signature d'un avenant ou d'une fiche action).",
-        ),
-        "date_avant": F(
-            "date", "date de l'événement qui doit précéder", True, definition="Date de l'événement qui doit précéder."
-        ),
-        "date_apres": F(
-            "date", "date de l'événement qui doit suivre", True, definition="Date de l'événement qui doit suivre."
-        ),
-        "jours": F(
-            "int",
-            "jours entre les deux événements",
-            True,
-            definition="Nombre de jours de la première date à la seconde (négatif si l'ordre est inversé).",
-        ),
-    },
 }
 
 
@@ -431,72 +402,9 @@ def avenants(b: Builder, d: Dossier) -> None:
         )
 
 
-def chronologie(b: Builder, d: Dossier) -> None:
-    """One fact per pair of dates that must be in order (only when both dates are known)."""
-    pairs = []
-    cadre = d.convention.cadre if d.convention else None
-    if cadre and cadre.date_signature:
-        for i, av in enumerate(d.convention.avenants):
-            if av.date_signature:
-                pairs.append(
-                    (
-                        f"convention-avenant-{av.numero}",
-                        "signature de la convention-cadre",
-                        cadre.date_signature,
-                        "convention.cadre.date_signature",
-                        f"signature de l'avenant n° {av.numero}",
-                        av.date_signature,
-                        f"convention.avenants[{i}].date_signature",
-                    )
-                )
-        for i, fiche in enumerate(d.fiches_actions):
-            if fiche.date_signature:
-                pairs.append(
-                    (
-                        f"convention-fiche-{fiche.id}",
-                        "signature de la convention-cadre",
-                        cadre.date_signature,
-                        "convention.cadre.date_signature",
-                        f"signature de la fiche action {fiche.id}",
-                        fiche.date_signature,
-                        f"fiches_actions[{i}].date_signature",
-                    )
-                )
-    avenant = deployment_avenant(d)
-    if avenant and avenant.date_signature:
-        i_av = d.convention.avenants.index(avenant)
-        for i, fiche in enumerate(d.fiches_actions):
-            if fiche.maturite != "mature" and fiche.date_signature:
-                pairs.append(
-                    (
-                        f"avenant-fiche-{fiche.id}",
-                        f"signature de l'avenant n° {avenant.numero}",
-                        avenant.date_signature,
-                        f"convention.avenants[{i_av}].date_signature",
-                        f"signature de la fiche action {fiche.id}",
-                        fiche.date_signature,
-                        f"fiches_actions[{i}].date_signature",
-                    )
-                )
-    for ident, avant, d1, p1, apres, d2, p2 in pairs:
-        b.add(
-            "chronologie",
-            Entity("chronologie", ident, f"Chronologie : {avant} → {apres}", p2),
-            {
-                "avant": avant,
-                "apres": apres,
-                "date_avant": date_int(d1),
-                "date_apres": date_int(d2),
-                "jours": (d2 - d1).days,
-            },
-            {"date_avant": p1, "date_apres": p2, "jours": f"{p1}, {p2}"},
-        )
-
-
 ORDER = 20
 FAMILIES = (
     Family(("inclusion",), lambda b, c: inclusions(b, c.dossier)),
     Family(("fiche_action",), lambda b, c: fiches(b, c.dossier, c.avenant)),
     Family(("avenant",), lambda b, c: avenants(b, c.dossier)),
-    Family(("chronologie",), lambda b, c: chronologie(b, c.dossier)),
 )
