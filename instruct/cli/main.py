@@ -190,6 +190,14 @@ def _write(path: str, content: bytes) -> None:
         raise InputError(path, [Problem("", f"écriture impossible : {exc.strerror}")]) from None
 
 
+def _emit(output: str | None, text: str) -> None:
+    """Text to the file asked for (-o), else to the terminal."""
+    if output:
+        _write(output, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+
+
 def _cmd_ort(args) -> int:
     from decimal import Decimal, InvalidOperation
 
@@ -241,10 +249,7 @@ def _cmd_checklist(args) -> int:
         _write(args.output, checklist.render_docx(catalogue, args.partenaire, args.etape, when))
         return EXIT_OK
     text = checklist.render_markdown(catalogue, args.partenaire, args.etape, when)
-    if args.output:
-        _write(args.output, text.encode("utf-8"))
-    else:
-        sys.stdout.write(text)
+    _emit(args.output, text)
     return EXIT_OK
 
 
@@ -314,10 +319,7 @@ def _cmd_schema(args) -> int:
 
         schema = Dossier.model_json_schema()
     text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
-    if args.output:
-        _write(args.output, text.encode("utf-8"))
-    else:
-        sys.stdout.write(text)
+    _emit(args.output, text)
     return EXIT_OK
 
 
