@@ -107,6 +107,27 @@ def french_date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def french_amount(value: Decimal | int) -> str:
+    """1234567.5 -> « 1 234 567,50 € » (narrow no-break spaces), as a report shows an amount."""
+    return french_number(value, 2) + " €"
+
+
+def written_amount(value: Decimal | int | float) -> str:
+    """4180000 -> « 4 180 000,00 € » with plain spaces, as a convention or an avenant writes it."""
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    return f"{'-' if amount < 0 else ''}{abs(amount):,.2f} €".replace(",", " ").replace(".", ",")
+
+
+def written_date(day: dt.date) -> str:
+    """2018-09-28 -> « 28 septembre 2018 »; the first day is « 1er », as a piece writes a date."""
+    return f"{'1er' if day.day == 1 else day.day} {MOIS[day.month - 1]} {day.year}"
+
+
+def written_month(day: dt.date) -> str:
+    """2018-09-28 -> « septembre 2018 »."""
+    return f"{MOIS[day.month - 1]} {day.year}"
+
+
 def display(kind: str, value: Any) -> str:
     if value is None:
         return "non renseigné"
@@ -115,7 +136,7 @@ def display(kind: str, value: Any) -> str:
     if kind == "date":  # YYYYMMDD int
         return f"{value % 100:02d}/{value // 100 % 100:02d}/{value // 10000}"
     if kind == "cents":
-        return french_number(Decimal(value) / 100, 2) + " €"
+        return french_amount(Decimal(value) / 100)
     if kind == "m2":
         return french_number(value) + " m²"
     if kind == "m2c":  # hundredths of m²
@@ -134,7 +155,7 @@ def display_parameter(unit: str, value: Any) -> str:
     if unit == "date":
         return french_date(value)
     if unit == "euros":
-        return french_number(value, 2) + " €"
+        return french_amount(value)
     if unit == "pourcent":
         return french_number(value, 2) + " %"
     if unit == "m2":

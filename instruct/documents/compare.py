@@ -4,13 +4,12 @@ comparison is kept, with its quote, and a disagreement is judged by rule X-05.""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from instruct.documents.extract import Quote, Reading
 from instruct.documents.read import normal
 from instruct.documents.reconcile import Comparison, Documents, avenant_readings, convention_reading
-from instruct.french import french_date, french_number
+from instruct.french import french_amount, french_date
 from instruct.model.dossier import Dossier
 from instruct.vocabulary import SIGNATAIRES_REQUIS, TRAME_AVENANT, TRAME_CONVENTION
 
@@ -86,8 +85,8 @@ def compare(dossier: Dossier, docs: Documents, data: dict) -> None:
                         out,
                         f"{label} de l'avenant n° {avenant.numero}",
                         f"{path}.budget.{name}",
-                        _euros(declared),
-                        _euros(value),
+                        french_amount(declared),
+                        french_amount(value),
                         quote,
                     )
     fiches = {normal(f.id): (i, f) for i, f in enumerate(dossier.fiches_actions)}
@@ -114,8 +113,8 @@ def compare(dossier: Dossier, docs: Documents, data: dict) -> None:
                     out,
                     f"Coût de la fiche action {fiche.id}",
                     f"fiches_actions[{i}].cout",
-                    _euros(fiche.cout),
-                    _euros(action.cout),
+                    french_amount(fiche.cout),
+                    french_amount(action.cout),
                     action.quote,
                 )
 
@@ -198,7 +197,3 @@ def _add(
 
 def _day(value: dt.date | None) -> str:
     return french_date(value) if value else "non renseignée"
-
-
-def _euros(value: Decimal) -> str:
-    return french_number(value, 2) + " €"

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 from pathlib import Path
 
-from instruct.french import MOIS
+from instruct.french import written_amount, written_date, written_month
 from instruct.model.dossier import Dossier, FicheAction, Signataire
 from instruct.vocabulary import AXES_PIECES as AXES
 from instruct.vocabulary import titres_pieces
@@ -48,26 +47,12 @@ QUALITES_MEMBRE = {
 # --- French text ----------------------------------------------------------------------------------
 
 
-def euros(value: Decimal | int | float) -> str:
-    """4180000 -> "4 180 000,00 €" (plain spaces, comma decimals)."""
-    amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    whole, cents = f"{abs(amount):.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{'-' if amount < 0 else ''}{' '.join(groups)},{cents} €"
+euros = written_amount  # the amounts and dates as a piece writes them: instruct.french
+month_fr = written_month
 
 
 def date_fr(day: dt.date | None) -> str:
-    """2018-09-28 -> "28 septembre 2018"; the first day is "1er"."""
-    if day is None:
-        return "…"
-    return f"{'1er' if day.day == 1 else day.day} {MOIS[day.month - 1]} {day.year}"
-
-
-def month_fr(day: dt.date) -> str:
-    return f"{MOIS[day.month - 1]} {day.year}"
+    return "…" if day is None else written_date(day)
 
 
 def de_month(day: dt.date) -> str:
