@@ -310,7 +310,7 @@ def _transition(dossier_id: str, request: Request, form: FormData) -> Response:
         if isinstance(found, Response):
             return found
         me, record = found
-        to, reason = form_text(form, "vers", 40), form_text(form, "motif", 5000)
+        to, reason = form_text(form, "vers", 40), form_text(form, "motif", 1 << 20)  # whole: too long is refused
         try:
             usecases.move(session, record, me, to, reason, _checked(form, "confirme"))
             session.commit()
@@ -344,7 +344,7 @@ def _note(dossier_id: str, request: Request, form: FormData) -> Response:
             return error_page(
                 request, 403, "Notes réservées", "Les notes d'instruction sont réservées aux instructeurs.", me
             )
-        text = form_text(form, "texte", 20001).strip()
+        text = form_text(form, "texte", 1 << 20).strip()  # whole: too long is refused, shown again uncut
         if not text or len(text) > 20000:
             return _dossier_page(
                 request,
