@@ -212,6 +212,12 @@ def test_a_name_is_stored_once_in_nfc_and_the_form_refuses_duplicates(service): 
         files=[("dossier", ("dossier.yaml", YAML)), ("pieces", ("a\u202efdp.docx", PDF))],
     )
     assert r.status_code == 422 and "U+202E" in r.text and "\u202e" not in r.text, r.text
+    r = town.post(  # a date is read whole, never cut to its first characters
+        "/dossiers/nouveau",
+        data={"csrf": csrf, "date": "2026-11-26" + " " * 15 + "+ 3 mois"},
+        files=[("dossier", ("dossier.yaml", YAML))],
+    )
+    assert r.status_code == 422 and "date d&#39;évaluation" in r.text, r.text
     assert dossiers(app) == before
 
 

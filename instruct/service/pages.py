@@ -167,7 +167,7 @@ def _new_submit(request: Request, form: FormData) -> Response:
             return forbidden(request, me)
         if not usecases.may_submit(me):
             return _towns_only(request, me)
-        date = form_text(form, "date", 20)
+        date = form_text(form, "date", 1 << 20)  # whole: "2026-11-26 xyz" is refused
         try:
             files = uploads.from_uploads(*_uploads(form))
             record = usecases.new_dossier(session, me, files, _date(date), app.state.evaluators)
@@ -204,7 +204,7 @@ def _version_submit(dossier_id: str, request: Request, form: FormData) -> Respon
         if isinstance(found, Response):
             return found
         me, record = found
-        date = form_text(form, "date", 20)
+        date = form_text(form, "date", 1 << 20)  # whole: "2026-11-26 xyz" is refused
         try:
             files = uploads.from_uploads(*_uploads(form))
             usecases.new_version(session, record, me, files, _date(date), app.state.evaluators)

@@ -4,6 +4,7 @@ services that died: a kill -9 runs no `finally`)."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -36,6 +37,7 @@ class Scratch:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self.dir = Path(lock).with_suffix("")
         self.dir.mkdir(mode=0o700)
+        atexit.register(self.close)  # a clean exit leaves nothing; a kill, the sweep of the next start
 
     def sweep(self) -> list[Path]:
         """Remove the directories of services that are no longer running (their lock is free)."""
@@ -61,6 +63,8 @@ class Scratch:
             remove(path)
 
     def close(self) -> None:
+        if os.getpid() != self.pid or self._lock.closed:  # a forked child's copy, or closed already
+            return
         shutil.rmtree(self.dir, ignore_errors=True)
         Path(f"{self.dir}.verrou").unlink(missing_ok=True)
         self._lock.close()
