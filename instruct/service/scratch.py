@@ -56,6 +56,7 @@ class Scratch:
     @contextlib.contextmanager
     def folder(self) -> Iterator[Path]:
         """A new empty `acv-` folder, removed on the way out whatever happens."""
+        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # a temp cleaner may have taken it
         path = Path(tempfile.mkdtemp(prefix="acv-", dir=self.dir))
         try:
             yield path
