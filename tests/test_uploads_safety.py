@@ -377,3 +377,26 @@ def test_at_start_the_service_removes_what_dead_services_left_and_nothing_else(t
     assert not dead.exists() and not (root / "service-mort.verrou").exists()
     assert (alive.dir / "acv-y").is_dir() and stranger.is_dir()  # a live service's, another program's: kept
     alive.close()
+
+
+def test_a_worker_stopped_past_the_time_limit_leaves_no_temporary_file(tmp_path, own_tmp, caplog):
+    caplog.set_level(logging.DEBUG, logger=LOGGER)
+    app, server = _served(tmp_path, engine="python", workers=1, timeout=1.5)
+    folder = SAMPLES / "villebelle"
+    archive = make_zip([(str(p.relative_to(folder)), p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()])
+    with server as base:
+        town = _town(base)
+        unpacked = app.state.evaluators.scratch.dir
+        answer: list[httpx.Response] = []
+        thread = threading.Thread(
+            target=lambda: answer.append(town.post("/api/dossiers", files={"archive": ("d.zip", archive)}, data=DATE))
+        )
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not list(unpacked.glob("acv-*/pieces/*")):  # unpacked: frozen from here, it overruns
+            assert time.monotonic() < deadline and thread.is_alive()
+            time.sleep(0.002)
+        os.kill(_handed(caplog)[-1], signal.SIGSTOP)
+        thread.join(60)
+        assert answer[0].status_code == 500 and "interrompue après 1.5 s" in answer[0].json()["erreur"]
+        assert leftovers(own_tmp) == []
