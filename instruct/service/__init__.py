@@ -11,6 +11,7 @@ storage (SQLAlchemy, Alembic migrations), accounts, the instruction workflow and
   for one that does not exist), which notes a user may read (a town never a private one), lists and
   their filters, submissions, transitions, notes, reports, comparisons, logging in;
 - storage, accounts, workflow, uploads: the tables, who is who, the states, the files received;
+- scratch: where the files received are unpacked, removed on every path (dead services' at start);
 - migrations, templates, static: Alembic scripts, the pages' Jinja2 templates and stylesheet.
 
 May import: instruct (errors, yamlio, french, vocabulary), model, referentiel, facts, rules, documents, engine, reports.

@@ -156,6 +156,13 @@ def _page_errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _page_error(request: Request, exc: StarletteHTTPException):
+        refused = uploads.form_error(exc.status_code, exc.detail)  # python-multipart's limits, in French
+        if refused is not None:
+            exc = StarletteHTTPException(refused[0], refused[1])
+            if _is_page(request):
+                return error_page(
+                    request, exc.status_code, "Envoi refusé", exc.detail[:1].upper() + exc.detail[1:] + "."
+                )
         if not _is_page(request):
             return JSONResponse(
                 {"erreur": {404: "adresse inconnue", 405: "méthode non permise"}.get(exc.status_code, str(exc.detail))},

@@ -6,7 +6,9 @@ Workers come from a forkserver (a clean single-threaded process, so forking is s
 uvicorn's threads; spawn where there is none) and receive the app's catalogue and referentiel once,
 when they start (pickled: about 0.1 MB, 1 ms). For each evaluation they receive the uploaded files
 and the date, and do the whole CLI path (unpack, load, read the pieces, check), then send back the
-Report. A worker that dies, or overruns the time limit (it is then killed), fails its request with
+Report. They unpack into a folder the server makes in its own temporary directory (service/scratch)
+and removes after the answer, or after the worker's death: nothing is left behind by a killed worker.
+A worker that dies, or overruns the time limit (it is then killed), fails its request with
 EvaluationFailed and a log line, and is replaced at once.
 
 Settings (EvaluationSettings.read): ACV_MOTEUR, `durable` (default) or `python`; ACV_EVALUATEURS,
@@ -24,7 +26,6 @@ import multiprocessing
 import os
 import queue
 import signal
-import tempfile
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from instruct.errors import InputError, Problem
 from instruct.model.report import Report
 from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import Catalogue
-from instruct.service import uploads
+from instruct.service import scratch, uploads
 
 logger = logging.getLogger(__name__)
 
@@ -84,28 +85,43 @@ def _number(name: str, environ: Mapping[str, str], kind: type, default, expected
 
 
 def evaluate_files(
-    files: dict[str, bytes], as_of: dt.date, catalogue: Catalogue, referentiel: Referentiel | None, engine: str
+    files: dict[str, bytes],
+    as_of: dt.date,
+    catalogue: Catalogue,
+    referentiel: Referentiel | None,
+    engine: str,
+    folder: str | None = None,
 ) -> Report:
-    """The CLI's path: the files as a folder -> load (pieces read) -> check. Paths name the upload (`envoi`)."""
-    with tempfile.TemporaryDirectory(prefix="acv-") as folder:
+    """The CLI's path: the files as a folder -> load (pieces read) -> check. Paths name the upload (`envoi`).
+    `folder`: an empty folder to unpack into (the server's, which removes it too), else one of this process's
+    scratch directory; emptied here in a `finally` either way."""
+    with contextlib.nullcontext(Path(folder)) if folder else scratch.scratch().folder() as where:
         try:
-            loaded = load(uploads.write_folder(files, Path(folder)))
-        except InputError as exc:  # name the file as sent, not where it was unpacked
-            exc.source = exc.source.replace(folder, "envoi")
-            raise
-        return check_dossier(
-            loaded.dossier,
-            catalogue,
-            as_of,
-            referentiel=referentiel,
-            engine=engine,
-            documents=loaded.documents,
-            source=loaded.source.replace(folder, "envoi"),
-        )
+            return _evaluate(files, as_of, catalogue, referentiel, engine, where)
+        finally:
+            scratch.remove(where)
+
+
+def _evaluate(files, as_of, catalogue, referentiel, engine, folder: Path) -> Report:
+    try:
+        loaded = load(uploads.write_folder(files, folder))
+    except InputError as exc:  # name the file as sent, not where it was unpacked
+        exc.source = exc.source.replace(str(folder), "envoi")
+        raise
+    return check_dossier(
+        loaded.dossier,
+        catalogue,
+        as_of,
+        referentiel=referentiel,
+        engine=engine,
+        documents=loaded.documents,
+        source=loaded.source.replace(str(folder), "envoi"),
+    )
 
 
 def _serve(conn: Connection, catalogue: Catalogue, referentiel: Referentiel | None, engine: str) -> None:
-    """A worker's life: evaluate each (files, date) received until None or the server's end of the pipe closes."""
+    """A worker's life: evaluate each (files, date, folder) received until None or the server's end of the
+    pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
     while True:
         try:
@@ -115,7 +131,8 @@ def _serve(conn: Connection, catalogue: Catalogue, referentiel: Referentiel | No
         if task is None:
             return
         try:
-            answer = ("rapport", evaluate_files(*task, catalogue, referentiel, engine))
+            files, as_of, folder = task
+            answer = ("rapport", evaluate_files(files, as_of, catalogue, referentiel, engine, folder))
         except InputError as exc:  # rebuilt by the server: its pickled form loses the problems
             answer = ("entree", exc.source, exc.problems)
         except Exception:
@@ -138,6 +155,12 @@ class _Worker:
         child.close()
 
     def evaluate(self, files: dict[str, bytes], as_of: dt.date, timeout: float) -> Report:
+        """The worker unpacks into a folder the server owns, made here and removed here whatever happens
+        (the worker's own `finally` does not run when it is killed)."""
+        with scratch.scratch().folder() as folder:
+            return self._evaluate(files, as_of, timeout, str(folder))
+
+    def _evaluate(self, files: dict[str, bytes], as_of: dt.date, timeout: float, folder: str) -> Report:
         if self.process is None:
             self.start()
         elif not self.process.is_alive():  # died between two evaluations (killed from outside)
@@ -146,7 +169,7 @@ class _Worker:
         pid = self.process.pid
         logger.debug("évaluation confiée au processus %d", pid)
         try:
-            self.conn.send((files, as_of))
+            self.conn.send((files, as_of, folder))
             answer = self.conn.recv() if self.conn.poll(timeout) else None
         except (EOFError, OSError):
             logger.error(
@@ -207,6 +230,7 @@ class Evaluators:
 
     def __init__(self, catalogue: Catalogue, referentiel: Referentiel | None, settings: EvaluationSettings):
         self.catalogue, self.settings = catalogue, settings
+        self.scratch = scratch.scratch()  # made at start-up, sweeping what dead services left
         context = _context()
         self._workers = [_Worker(context, (catalogue, referentiel, settings.engine)) for _ in range(settings.workers)]
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()

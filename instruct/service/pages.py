@@ -167,7 +167,7 @@ def _new_submit(request: Request, form: FormData) -> Response:
             return forbidden(request, me)
         if not usecases.may_submit(me):
             return _towns_only(request, me)
-        date = form_text(form, "date", 20)
+        date = form_text(form, "date", 1 << 20)  # whole: "2026-11-26 xyz" is refused
         try:
             files = uploads.from_uploads(*_uploads(form))
             record = usecases.new_dossier(session, me, files, _date(date), app.state.evaluators)
@@ -204,7 +204,7 @@ def _version_submit(dossier_id: str, request: Request, form: FormData) -> Respon
         if isinstance(found, Response):
             return found
         me, record = found
-        date = form_text(form, "date", 20)
+        date = form_text(form, "date", 1 << 20)  # whole: "2026-11-26 xyz" is refused
         try:
             files = uploads.from_uploads(*_uploads(form))
             usecases.new_version(session, record, me, files, _date(date), app.state.evaluators)
@@ -310,7 +310,7 @@ def _transition(dossier_id: str, request: Request, form: FormData) -> Response:
         if isinstance(found, Response):
             return found
         me, record = found
-        to, reason = form_text(form, "vers", 40), form_text(form, "motif", 5000)
+        to, reason = form_text(form, "vers", 40), form_text(form, "motif", 1 << 20)  # whole: too long is refused
         try:
             usecases.move(session, record, me, to, reason, _checked(form, "confirme"))
             session.commit()
@@ -344,7 +344,7 @@ def _note(dossier_id: str, request: Request, form: FormData) -> Response:
             return error_page(
                 request, 403, "Notes réservées", "Les notes d'instruction sont réservées aux instructeurs.", me
             )
-        text = form_text(form, "texte", 20001).strip()
+        text = form_text(form, "texte", 1 << 20).strip()  # whole: too long is refused, shown again uncut
         if not text or len(text) > 20000:
             return _dossier_page(
                 request,

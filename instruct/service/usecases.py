@@ -5,8 +5,6 @@ HTTP errors are raised here so both shells answer alike; nothing here commits.""
 
 import datetime as dt
 import json
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi import HTTPException
@@ -16,13 +14,14 @@ from sqlalchemy.orm import Session, aliased
 
 from instruct.documents.load import load
 from instruct.errors import InputError
+from instruct.french import french_number
 from instruct.model.report import GAPS, Report
 from instruct.referentiel.territoires import departement, region
 from instruct.reports import formats
 from instruct.reports import json as report_json
 from instruct.reports.formats import ReportFormat
 from instruct.rules.catalogue import Catalogue
-from instruct.service import accounts, uploads, workflow
+from instruct.service import accounts, scratch, uploads, workflow
 from instruct.service.evaluator import EvaluationFailed, Evaluators
 from instruct.service.storage import (
     Dossier,
@@ -36,6 +35,7 @@ from instruct.service.storage import (
 )
 
 SESSION_COOKIE = "acv_session"
+MAX_NOTE = 20000  # characters of a note: a longer one is refused, never cut
 NOTE_WRITERS = frozenset({"instructeur", "admin"})  # who writes instruction notes, and alone reads the private ones
 
 
@@ -210,8 +210,8 @@ def _store_version(
 
 def load_files(files: dict[str, bytes]):
     """Stored files loaded as the CLI loads a folder (the dossier, its pieces read)."""
-    with tempfile.TemporaryDirectory(prefix="acv-") as folder:
-        return load(uploads.write_folder(files, Path(folder)))
+    with scratch.scratch().folder() as folder:
+        return load(uploads.write_folder(files, folder))
 
 
 def evaluate(files: dict[str, bytes], as_of: dt.date, evaluators: Evaluators) -> Report:
@@ -345,6 +345,10 @@ def move(session: Session, record: Dossier, user: User, to: str, reason: str, co
 def add_note(session: Session, record: Dossier, user: User, text: str, private: bool) -> Note:
     if not may_write_notes(user):
         raise HTTPException(403, "notes d'instruction réservées aux instructeurs")
+    if not text.strip() or len(text) > MAX_NOTE:  # refused, never cut
+        raise HTTPException(
+            422, f"note vide ou trop longue : {french_number(len(text))} caractères (de 1 à {french_number(MAX_NOTE)})"
+        )
     note = Note(dossier_id=record.id, author_id=user.id, private=private, text=text)
     session.add(note)
     return note

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from instruct.french import french_number
 from instruct.service.storage import Dossier, Event, StoredReport, User, now
 from instruct.vocabulary import EtatDossier
 
@@ -22,13 +23,14 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     ("en_instruction", "sans_suite"): {"instructeur", "admin"},
 }
 REASON_REQUIRED = {"a_completer", "refuse", "sans_suite"}
+MAX_REASON = 5000  # characters of a reason: a longer one is refused, never cut
 EDITABLE = {"brouillon", "a_completer"}  # a town may add a version
 LABELS = {e.value: e.libelle for e in EtatDossier}
 
 
 @dataclass
 class Refused(Exception):
-    """A transition that cannot be made: `status` 403 (not yours to make) or 409 (not now)."""
+    """A transition that cannot be made: `status` 403 (not yours to make), 409 (not now) or 422 (reason too long)."""
 
     status: int
     message: str
@@ -50,6 +52,9 @@ def transition(
         raise Refused(403, f"passage à « {LABELS[to]} » réservé à : {', '.join(sorted(allowed))}")
     if (dossier.state, to) not in TRANSITIONS:
         raise Refused(409, f"transition impossible : {LABELS.get(dossier.state, dossier.state)} → {LABELS[to]}")
+    if len(reason.strip()) > MAX_REASON:
+        size, limit = french_number(len(reason.strip())), french_number(MAX_REASON)
+        raise Refused(422, f"motif trop long : {size} caractères, au plus {limit} (raccourcissez-le)")
     if to in REASON_REQUIRED and not reason.strip():
         raise Refused(409, f"un motif est obligatoire pour « {LABELS[to]} »")
     if to == "depose" and latest is not None and latest.bloquants and not confirmed:
@@ -63,7 +68,7 @@ def transition(
         user_id=user.id,
         from_state=dossier.state,
         to_state=to,
-        reason=reason.strip()[:5000],
+        reason=reason.strip(),
         version_number=dossier.versions[-1].number if dossier.versions else None,
     )
     dossier.state = to
