@@ -29,6 +29,7 @@ from sqlalchemy import (
     create_engine,
     event,
     select,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -230,6 +231,22 @@ def _migrate(engine: Engine, direction: str, revision: str) -> None:
 
 def sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def lock(session: Session, dossier: Dossier) -> None:
+    """Hold the dossier until this transaction ends, then read it again, so that a decision or a new version is
+    checked against what the dossier is now and not what it was when the request read it: of two requests on one
+    dossier, the second waits for the first to commit (or roll back) and then sees its result.
+
+    The lock is an UPDATE of the dossier's row (its updated_at), the same on both databases: on PostgreSQL a row
+    lock, after which each statement of the transaction (read committed) sees what the other one committed; on
+    SQLite the database's write lock, taken within busy_timeout, with no older snapshot kept (the driver opens the
+    transaction at this first write: the reads before it were each their own)."""
+    session.execute(
+        update(Dossier).where(Dossier.id == dossier.id).values(updated_at=now()),
+        execution_options={"synchronize_session": False},
+    )
+    session.expire(dossier)  # its state, updated_at and versions are read again, under the lock
 
 
 def put_blob(session: Session, data: bytes) -> str:
