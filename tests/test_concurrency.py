@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from test_service import DATE, Server, client, folder_zip, submit
 from test_web import hidden, web_client
 
-from instruct.service import accounts
+from instruct.service import accounts, storage
 from instruct.service.app import create_app
-from instruct.service.storage import Event, StoredReport, Version, VersionFile
+from instruct.service.storage import Dossier, Event, StoredReport, Version, VersionFile
 from instruct.service.workflow import LABELS
 
 PASSWORD = "mot-de-passe-de-test"
@@ -155,3 +155,22 @@ def test_a_deposit_among_new_versions_closes_the_dossier(service, people):
         last = session.scalar(select(func.max(Version.number)).where(Version.dossier_id == ident))
         deposited = session.scalar(select(Event).where(Event.dossier_id == ident, Event.to_state == "depose"))
         assert deposited.version_number == last
+
+
+def test_a_dossier_held_too_long_gives_a_409_to_try_again(service, people, monkeypatch):
+    """A request that finds the dossier held past LOCK_WAIT is refused in French, not a 500, and stores nothing."""
+    app, _ = service
+    town = people["towns"][0]
+    ident = new_draft(town)
+    monkeypatch.setattr(storage, "LOCK_WAIT", 0.3)
+    with app.state.sessions() as holder:
+        storage.lock(holder, holder.get(Dossier, ident))
+        deposit = town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True})
+        version = version_sender(town, ident)()
+        holder.rollback()
+    for r in (deposit, version):
+        assert r.status_code == 409 and "réessayez" in r.json()["erreur"], r.text
+    shown = town.get(f"/api/dossiers/{ident}").json()
+    assert shown["etat"] == "brouillon" and len(shown["versions"]) == 1 and len(shown["journal"]) == 1
+    monkeypatch.undo()
+    assert town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True}).status_code == 200

@@ -25,6 +25,7 @@ from instruct.rules.catalogue import Catalogue
 from instruct.service import accounts, uploads, workflow
 from instruct.service.evaluator import EvaluationFailed, Evaluators
 from instruct.service.storage import (
+    Busy,
     Dossier,
     Event,
     Note,
@@ -173,7 +174,10 @@ def new_version(
         raise HTTPException(403, "seule la collectivité ajoute une version")
     _still_editable(record)
     stored = _evaluated(record, files, as_of, evaluators)
-    lock(session, record)
+    try:
+        lock(session, record)
+    except Busy as busy:
+        raise HTTPException(409, str(busy)) from None
     _still_editable(record)
     return _store_version(session, record, user, files, stored)
 

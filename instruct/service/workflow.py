@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from instruct.service.storage import Dossier, Event, User, lock, now
+from instruct.service.storage import Busy, Dossier, Event, User, lock, now
 from instruct.vocabulary import EtatDossier
 
 TRANSITIONS: dict[tuple[str, str], set[str]] = {
@@ -54,7 +54,10 @@ def transition(
         raise Refused(403, f"passage à « {LABELS[to]} » réservé à : {', '.join(sorted(allowed))}")
     if to in REASON_REQUIRED and not reason.strip():
         raise Refused(409, f"un motif est obligatoire pour « {LABELS[to]} »")
-    lock(session, dossier)
+    try:
+        lock(session, dossier)
+    except Busy as busy:
+        raise Refused(409, str(busy)) from None
     if (dossier.state, to) not in TRANSITIONS:
         raise Refused(409, impossible(dossier.state, to))
     latest = dossier.versions[-1].reports[-1] if dossier.versions and dossier.versions[-1].reports else None
