@@ -29,14 +29,18 @@ from sqlalchemy import (
     create_engine,
     event,
     select,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from instruct.vocabulary import PARTENAIRES_INSTRUCTEURS, EtatDossier
 
 DEFAULT_URL = "sqlite:///acv-instruct.sqlite3"
+BUSY_TIMEOUT_MS = 30000  # how long a SQLite writer waits for another one
+LOCK_WAIT = 30.0  # seconds a request waits for a dossier another request holds (storage.lock), on both databases
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 ROLES = ("collectivite", "instructeur", "admin")
@@ -193,14 +197,14 @@ def database_url(url: str | None = None) -> str:
 def make_engine(url: str | None = None) -> Engine:
     url = database_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # foreign keys on, and readers not blocked by a writer
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cursor.close()
 
         return engine
@@ -230,6 +234,40 @@ def _migrate(engine: Engine, direction: str, revision: str) -> None:
 
 def sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class Busy(Exception):
+    """The dossier stayed held by another request for more than LOCK_WAIT seconds."""
+
+    def __init__(self) -> None:
+        super().__init__("le dossier est occupé par une autre opération ; réessayez dans un instant")
+
+
+def lock(session: Session, dossier: Dossier) -> None:
+    """Hold the dossier until this transaction ends, then read it again, so that a decision or a new version is
+    checked against what the dossier is now and not what it was when the request read it: of two requests on one
+    dossier, the second waits for the first to commit (or roll back) and then sees its result; Busy after
+    LOCK_WAIT seconds.
+
+    The lock is an UPDATE of the dossier's row (its updated_at), the same on both databases: on PostgreSQL a row
+    lock, after which each statement of the transaction (read committed) sees what the other one committed; on
+    SQLite the database's write lock, with no older snapshot kept (the driver opens the transaction at this first
+    write: the reads before it were each their own)."""
+    connection = session.connection()
+    sqlite_db = connection.dialect.name == "sqlite"
+    wait_ms = int(LOCK_WAIT * 1000)
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}" if sqlite_db else f"SET LOCAL lock_timeout = {wait_ms}")
+    try:
+        session.execute(
+            update(Dossier).where(Dossier.id == dossier.id).values(updated_at=now()),
+            execution_options={"synchronize_session": False},
+        )
+    except OperationalError as exc:  # SQLite: database is locked; PostgreSQL: lock_timeout (LockNotAvailable)
+        raise Busy() from exc
+    finally:
+        if sqlite_db:  # a connection setting on SQLite (SET LOCAL ends with the transaction on PostgreSQL)
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    session.expire(dossier)  # its state, updated_at and versions are read again, under the lock
 
 
 def put_blob(session: Session, data: bytes) -> str:

@@ -24,13 +24,14 @@ from instruct.rules.catalogue import Catalogue
 from instruct.service import accounts, scratch, uploads, workflow
 from instruct.service.evaluator import EvaluationFailed, Evaluators
 from instruct.service.storage import (
+    Busy,
     Dossier,
     Event,
     Note,
     StoredReport,
     User,
     Version,
-    now,
+    lock,
     put_blob,
 )
 
@@ -142,7 +143,8 @@ def new_dossier(
         region=region(user.commune_insee),
         owner_id=user.id,
     )
-    _store_version(session, record, user, files, as_of, evaluators)
+    stored = _evaluated(record, files, as_of, evaluators)
+    _store_version(session, record, user, files, stored)
     session.flush()
     session.add(
         Event(
@@ -165,28 +167,33 @@ def new_version(
     as_of: dt.date,
     evaluators: Evaluators,
 ) -> Version:
-    """The town's next version of a dossier it may still change; not committed."""
+    """The town's next version of a dossier it may still change; not committed. Evaluated first, then numbered
+    and stored with the dossier locked (storage.lock): simultaneous versions get consecutive numbers, and none is
+    added to a dossier deposited in the meantime."""
     if not may_submit(user):
         raise HTTPException(403, "seule la collectivité ajoute une version")
+    _still_editable(record)
+    stored = _evaluated(record, files, as_of, evaluators)
+    try:
+        lock(session, record)
+    except Busy as busy:
+        raise HTTPException(409, str(busy)) from None
+    _still_editable(record)
+    return _store_version(session, record, user, files, stored)
+
+
+def _still_editable(record: Dossier) -> None:
     if record.state not in workflow.EDITABLE:
         raise HTTPException(
             409,
             f"dossier {workflow.LABELS[record.state]} : "
             "une nouvelle version n'est possible qu'en brouillon ou à compléter",
         )
-    version = _store_version(session, record, user, files, as_of, evaluators)
-    record.updated_at = now()
-    return version
 
 
-def _store_version(
-    session: Session,
-    dossier: Dossier,
-    user: User,
-    files: dict[str, bytes],
-    as_of: dt.date,
-    evaluators: Evaluators,
-) -> Version:
+def _evaluated(dossier: Dossier, files: dict[str, bytes], as_of: dt.date, evaluators: Evaluators) -> StoredReport:
+    """The files' report, rendered before the first write: on SQLite the write lock is held from there to the
+    commit, and a dossier's lock (storage.lock) should not wait for an evaluation."""
     report = evaluate(files, as_of, evaluators)
     if report.insee != dossier.commune_insee:
         raise HTTPException(
@@ -194,13 +201,16 @@ def _store_version(
             f"le dossier concerne la commune {report.commune} (INSEE {report.insee or 'non renseigné'}) ; "
             f"ce compte dépose pour la commune INSEE {dossier.commune_insee}",
         )
-    stored = _stored(
-        report, evaluators.catalogue
-    )  # rendered before the first write: on SQLite the write lock is held from there to the commit
     dossier.commune_nom = dossier.commune_nom or report.commune
-    version = Version(
-        dossier=dossier, number=len(dossier.versions) + 1, created_by=user.id, content_hash=uploads.content_hash(files)
-    )
+    return _stored(report, evaluators.catalogue)
+
+
+def _store_version(
+    session: Session, dossier: Dossier, user: User, files: dict[str, bytes], stored: StoredReport
+) -> Version:
+    """The next version, numbered after the latest one (the caller holds the dossier, or has just created it)."""
+    number = dossier.versions[-1].number + 1 if dossier.versions else 1
+    version = Version(dossier=dossier, number=number, created_by=user.id, content_hash=uploads.content_hash(files))
     session.add(version)
     for name, data in files.items():
         version.files.append(_file(session, version, name, data))
@@ -338,8 +348,9 @@ def latest_report(record: Dossier) -> StoredReport | None:
 
 
 def move(session: Session, record: Dossier, user: User, to: str, reason: str, confirmed: bool) -> Event:
-    """A transition of the workflow, checked against the latest report (workflow.Refused otherwise)."""
-    return workflow.transition(session, record, user, to, reason, confirmed, latest_report(record))
+    """A transition of the workflow, checked under the dossier's lock against its state and latest report
+    (workflow.Refused otherwise)."""
+    return workflow.transition(session, record, user, to, reason, confirmed)
 
 
 def add_note(session: Session, record: Dossier, user: User, text: str, private: bool) -> Note:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from instruct.french import french_number
-from instruct.service.storage import Dossier, Event, StoredReport, User, now
+from instruct.service.storage import Busy, Dossier, Event, User, lock, now
 from instruct.vocabulary import EtatDossier
 
 TRANSITIONS: dict[tuple[str, str], set[str]] = {
@@ -43,20 +43,29 @@ def transition(
     to: str,
     reason: str = "",
     confirmed: bool = False,
-    latest: StoredReport | None = None,
 ) -> Event:
+    """Move the dossier to `to`, with its Event, in the caller's transaction (not committed).
+
+    Decided once: the dossier is locked (storage.lock) before its state and its latest report are checked, so
+    of two simultaneous decisions the second is checked against the first one's result and refused (409, naming
+    the state the dossier is now in); the winner's state and Event are written in its own transaction."""
     allowed = {role for (_, target), roles in TRANSITIONS.items() if target == to for role in roles}
     if not allowed:
         raise Refused(409, f"état inconnu : {to} ({', '.join(LABELS)})")
     if user.role not in allowed:
         raise Refused(403, f"passage à « {LABELS[to]} » réservé à : {', '.join(sorted(allowed))}")
-    if (dossier.state, to) not in TRANSITIONS:
-        raise Refused(409, f"transition impossible : {LABELS.get(dossier.state, dossier.state)} → {LABELS[to]}")
     if len(reason.strip()) > MAX_REASON:
         size, limit = french_number(len(reason.strip())), french_number(MAX_REASON)
         raise Refused(422, f"motif trop long : {size} caractères, au plus {limit} (raccourcissez-le)")
     if to in REASON_REQUIRED and not reason.strip():
         raise Refused(409, f"un motif est obligatoire pour « {LABELS[to]} »")
+    try:
+        lock(session, dossier)
+    except Busy as busy:
+        raise Refused(409, str(busy)) from None
+    if (dossier.state, to) not in TRANSITIONS:
+        raise Refused(409, impossible(dossier.state, to))
+    latest = dossier.versions[-1].reports[-1] if dossier.versions and dossier.versions[-1].reports else None
     if to == "depose" and latest is not None and latest.bloquants and not confirmed:
         raise Refused(
             409,
@@ -75,3 +84,21 @@ def transition(
     dossier.updated_at = now()
     session.add(event)
     return event
+
+
+def impossible(state: str, to: str) -> str:
+    """Why `to` cannot be reached from `state`: « déjà » when the dossier has gone past the states that lead there
+    (it was decided, or deposited, by someone else, perhaps a moment before)."""
+    label = LABELS.get(state, state)
+    if state in _after({start for start, target in TRANSITIONS if target == to}):
+        return f"le dossier est déjà « {label} » : le passage à « {LABELS[to]} » n'est plus possible"
+    return f"transition impossible : {label} → {LABELS[to]}"
+
+
+def _after(states: set[str]) -> set[str]:
+    """Every state reachable from `states` by one transition or more."""
+    reached, frontier = set(), set(states)
+    while frontier:
+        frontier = {target for start, target in TRANSITIONS if start in frontier} - reached
+        reached |= frontier
+    return reached
