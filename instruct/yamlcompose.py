@@ -29,6 +29,9 @@ except ImportError:  # PyYAML built without it
     CParser = None
 
 
+PLAIN_CHARS = 128 * 1024  # below, and without `&`, libyaml's own composer (faster) is used: it holds < 64 K nodes
+
+
 class LimitError(yaml.MarkedYAMLError):
     """A limit passed (size, depth, an alias that cannot be expanded): its message is French."""
 
@@ -36,7 +39,7 @@ class LimitError(yaml.MarkedYAMLError):
 class BudgetComposer:
     """Composer (PyYAML's `Composer` interface: get_single_node) counting nodes and depth."""
 
-    max_nodes = 200_000
+    max_nodes = 100_000  # the largest sample or generated dossier: 1 729; a rule or case file: 5 088
     max_depth = 40
 
     def get_single_node(self):
@@ -52,6 +55,21 @@ class BudgetComposer:
             raise LimitError(None, None, "un seul document attendu : « --- » ou « ... » en trop", event.start_mark)
         self.get_event()
         return document
+
+    def measure(self, root) -> None:
+        """The limits on a tree without shared nodes (one composed without anchors)."""
+        self._nodes, stack = 0, [(root, 1)] if root is not None else []
+        while stack:
+            node, level = stack.pop()
+            self._count(1, node.start_mark)
+            if isinstance(node, ScalarNode):
+                continue
+            if level > self.max_depth:
+                raise self._too_deep(node.start_mark)
+            if isinstance(node, MappingNode):
+                stack += [(child, level + 1) for pair in node.value for child in pair]
+            else:
+                stack += [(child, level + 1) for child in node.value]
 
     def _count(self, size: int, mark) -> None:
         self._nodes += size
@@ -144,9 +162,19 @@ def loader_class(constructor: type) -> type:
 
         class Loader(BudgetComposer, CParser, constructor, resolver):
             def __init__(self, stream):
+                self.plain = isinstance(stream, str) and len(stream) <= PLAIN_CHARS and "&" not in stream
                 CParser.__init__(self, stream)
                 constructor.__init__(self)
                 resolver.__init__(self)
+
+            def get_single_node(self):
+                """A short text without an anchor (no `&` at all) cannot expand: libyaml composes
+                it (its nesting stops at 1 000), and the tree is measured before anything is built."""
+                if not self.plain:
+                    return BudgetComposer.get_single_node(self)
+                node = CParser.get_single_node(self)
+                self.measure(node)
+                return node
 
         return Loader
 

@@ -36,6 +36,10 @@ class _Constructor(yaml.constructor.SafeConstructor):
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue  # `<<: *anchor`: merged keys may be overridden, that is its purpose
             key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                continue  # a list or a mapping as a key: SafeConstructor says so
             if key in seen:
                 raise LimitError(
                     None,
