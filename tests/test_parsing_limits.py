@@ -2,6 +2,7 @@
 PyYAML's and json's errors — each refused at once, in French, with its line, through `acv check`
 (a real process, measured) and through the service's upload (a real server on loopback)."""
 
+import json
 import os
 import re
 import subprocess
@@ -13,9 +14,11 @@ import yaml
 from conftest import SAMPLES, acv_command
 from test_service import client, service  # noqa: F401  (the fixture: uvicorn on loopback)
 
+from instruct import yamlcompose
 from instruct.documents.load import load
 from instruct.errors import InputError
 from instruct.yamlcompose import french
+from instruct.yamlio import parse
 
 CHECK_TIMEOUT = 60  # before: the 370-byte bomb held `acv check` for minutes, a FIFO forever
 
@@ -297,3 +300,23 @@ def test_the_parser_errors_through_acv_check(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "(ligne 2) : YAML invalide : « : » inattendu" in result.stderr and "colonne 9" in result.stderr
     assert_french(result.stderr)
+
+
+def test_both_composers_give_the_samples_as_before():
+    """libyaml's composer (a short text without `&`) and ours (any other) build the same data, the
+    data PyYAML's safe loader builds."""
+    for path in sorted(SAMPLES.glob("*/dossier.yaml")):
+        text = path.read_text(encoding="utf-8")
+        plain = parse(text, str(path))
+        as_before = json.loads(json.dumps(yaml.safe_load(text), default=str))  # dates stay text here
+        assert parse(text + "\n# &\n", str(path)) == plain == as_before, path
+
+
+def test_without_libyaml_the_budget_holds(monkeypatch):
+    monkeypatch.setattr(yamlcompose, "CParser", None)
+    loader = yamlcompose.loader_class(yaml.constructor.SafeConstructor)
+    with pytest.raises(yamlcompose.LimitError) as caught:
+        loader(BOMBS["classique"]).get_single_data()
+    assert "alias" in caught.value.problem and caught.value.problem_mark.line == 5
+    text = (SAMPLES / "villebelle" / "dossier.yaml").read_text(encoding="utf-8")
+    assert loader(text).get_single_data() == yaml.safe_load(text)
