@@ -247,10 +247,11 @@ def french(exc: yaml.YAMLError, text: str) -> tuple[str, int | None]:
     if isinstance(exc, LimitError):
         return exc.problem, exc.problem_mark.line + 1 if exc.problem_mark else None
     if isinstance(exc, yaml.reader.ReaderError) or type(exc).__name__ == "ReaderError":
-        position = getattr(exc, "position", 0) or 0
+        position = getattr(exc, "position", 0) or 0  # in UTF-8 bytes for libyaml, in characters for PyYAML
         character = getattr(exc, "character", None)
         code = f" (#x{character:04x})" if isinstance(character, int) else ""
-        return f"caractère de contrôle interdit{code}", text[:position].count("\n") + 1
+        before = text.encode("utf-8", "replace")[:position] if CParser is not None else text[:position]
+        return f"caractère de contrôle interdit{code}", before.count(b"\n" if CParser is not None else "\n") + 1
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     words = f"{getattr(exc, 'context', None) or ''} {getattr(exc, 'problem', None) or ''}"
     message = next(

@@ -36,8 +36,8 @@ BOMBS = {
     "classique": laughs(9, 9),  # 9^9 ≈ 387 million strings
     "profond": laughs(40, 10),  # 10^40
     "large": "a: &a [" + ", ".join(["x"] * 5000) + "]\nb: [" + ", ".join(["*a"] * 200_000) + "]\n",  # 10^9, 1 Mo
-    "fusion": "a: &a {x: 1, y: 2}\n"
-    + "".join(f"b{i}: &b{i} {{<<: *{'a' if i == 0 else f'b{i - 1}'}}}\n" for i in range(60)),
+    "fusion": "b0: &b0 {x: 1, y: 2}\n"  # merge keys: PyYAML's flatten_mapping copies 10^30 pairs
+    + "".join(f"b{i}: &b{i} {{<<: [{', '.join([f'*b{i - 1}'] * 10)}]}}\n" for i in range(1, 31)),
 }
 
 
@@ -234,6 +234,7 @@ PARSER_ERRORS = [  # text -> what the French message says, its line
     ("id: x\ntitre: `x\n", "ne peut pas commencer une valeur", 2),
     ("id: x\na:\n\t- b\n", "ne peut pas commencer une valeur", 3),
     ("id: x\ntitre: a\x01\n", "caractère de contrôle interdit", 2),
+    ("id: éééé\nville: Nîmes\ntitre: a\x01\n", "caractère de contrôle interdit (#x0001)", 3),
     ("id: x\nliste:\n  - a\n  b: c\n", "élément de liste « - » attendu", 4),
     ("id: x\ntitre: |\n  a\n b\n", "clé attendue", 4),
     ("id: x\na: *nulle\n", "alias (*) sans ancre (&)", 2),
