@@ -1,27 +1,34 @@
 """Safe YAML/JSON reading with limits, and line numbers for error messages.
 
-Parsing uses the C safe loader when available (fast path); line numbers are only computed,
-from a second node-level parse, when a problem has to be reported.
+Only a regular file is read (a FIFO, a device or a directory is refused without being opened
+for reading), its size checked before and bounded while reading. YAML is parsed by libyaml and
+composed under a budget (yamlcompose: MAX_NODES once aliases are expanded, MAX_DEPTH nested
+containers) before any object is built; JSON's depth is measured on its text before it is
+parsed. Every error is French with its line. Line numbers for the model's errors are only
+computed, from a second node-level parse, when a problem has to be reported.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from instruct.errors import InputError, Problem
+from instruct.yamlcompose import BudgetComposer, LimitError, french, loader_class
 
 MAX_BYTES = 5 * 1024 * 1024  # a dossier.yaml above 5 MB is not a dossier
-MAX_DEPTH = 40
+MAX_DEPTH = BudgetComposer.max_depth  # nested lists and objects
+MAX_NODES = BudgetComposer.max_nodes  # values, lists and objects, aliases expanded
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-
-class _Loader(_Base):
-    """Safe loader that refuses duplicate keys: YAML would silently keep the last one."""
+class _Constructor(yaml.constructor.SafeConstructor):
+    """Safe constructor that refuses duplicate keys: YAML would silently keep the last one."""
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -29,8 +36,12 @@ class _Loader(_Base):
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue  # `<<: *anchor`: merged keys may be overridden, that is its purpose
             key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                continue  # a list or a mapping as a key: SafeConstructor says so
             if key in seen:
-                raise yaml.constructor.ConstructorError(
+                raise LimitError(
                     None,
                     None,
                     f"clé en double « {key} » : la seconde valeur écraserait la première",
@@ -44,55 +55,129 @@ class _Loader(_Base):
         return self.construct_scalar(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+_Loader = loader_class(_Constructor)
+_Composer = loader_class(yaml.constructor.BaseConstructor)  # nodes only, for line_index
+
+_KINDS = [
+    (stat.S_ISDIR, "c'est un répertoire, pas un fichier"),
+    (stat.S_ISFIFO, "c'est un tube (FIFO), pas un fichier ordinaire : il n'est pas lu"),
+    (stat.S_ISSOCK, "c'est une socket, pas un fichier ordinaire : elle n'est pas lue"),
+    (stat.S_ISCHR, "c'est un périphérique, pas un fichier ordinaire : il n'est pas lu"),
+    (stat.S_ISBLK, "c'est un périphérique, pas un fichier ordinaire : il n'est pas lu"),
+]
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes (a symbolic link is followed), at most `limit`: anything else is
+    refused without blocking (opened non-blocking, checked with fstat before a byte is read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise InputError(str(path), [Problem("", "fichier introuvable")]) from None
+    except PermissionError:
+        raise InputError(str(path), [Problem("", "lecture refusée (droits du fichier)")]) from None
+    except OSError as exc:
+        raise InputError(str(path), [Problem("", f"fichier illisible (erreur système {exc.errno})")]) from None
+    try:
+        mode = os.fstat(fd)
+        if not stat.S_ISREG(mode.st_mode):
+            kind = next((text for test, text in _KINDS if test(mode.st_mode)), "ce n'est pas un fichier ordinaire")
+            raise InputError(str(path), [Problem("", kind)])
+        if mode.st_size > limit:
+            raise InputError(str(path), [_too_big(mode.st_size, limit)])
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:  # it grew while being read
+            raise InputError(str(path), [_too_big(size, limit)])
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(str(path), [Problem("", f"fichier illisible (erreur système {exc.errno})")]) from None
+    finally:
+        os.close(fd)
+
+
+def _too_big(size: int, limit: int) -> Problem:
+    return Problem("", f"fichier trop volumineux ({size} octets, maximum {limit})")
 
 
 def read_text(path: Path, limit: int = MAX_BYTES) -> str:
-    size = path.stat().st_size
-    if size > limit:
-        raise InputError(str(path), [Problem("", f"fichier trop volumineux ({size} octets, maximum {limit})")])
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        return read_bytes(path, limit).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(str(path), [Problem("", f"le fichier n'est pas en UTF-8 (octet {exc.start})")]) from None
 
 
-def _depth(value: Any, level: int = 0) -> int:
-    if level > MAX_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max([_depth(v, level + 1) for v in value.values()] or [level])
-    if isinstance(value, list):
-        return max([_depth(v, level + 1) for v in value] or [level])
-    return level
-
-
 def parse(text: str, source: str) -> Any:
-    """Parse YAML (JSON is YAML) safely; raise InputError with the line on syntax errors."""
+    """Parse YAML, or JSON for a `.json` source, safely: InputError in French with the line on a
+    syntax error, a document too deep or (YAML) too large once its aliases are expanded."""
     if source.endswith(".json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(source, [Problem("", f"JSON invalide : {exc.msg}", exc.lineno)]) from None
-    else:
-        try:
-            data = yaml.load(text, Loader=_Loader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            what = getattr(exc, "problem", None) or str(exc)
-            raise InputError(source, [Problem("", f"YAML invalide : {what}", line)]) from None
-    if _depth(data) > MAX_DEPTH:
-        raise InputError(source, [Problem("", f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)")])
-    return data
+        return parse_json(text, source)
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        message, line = french(exc, text)
+        raise InputError(source, [Problem("", f"YAML invalide : {message}", line)]) from None
+    except (ValueError, TypeError, OverflowError, RecursionError):  # a scalar its tag cannot build (!!int x…)
+        raise InputError(
+            source, [Problem("", "YAML invalide : une valeur ne peut pas être lue (étiquette « !! » ?)")]
+        ) from None
+    finally:
+        loader.dispose()
+
+
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_JSON_MESSAGES = [
+    ("Expecting value", "valeur attendue"),
+    ("Expecting property name", "nom de clé entre guillemets doubles attendu"),
+    ("Expecting ',' delimiter", "« , » attendu"),
+    ("Expecting ':' delimiter", "« : » attendu"),
+    ("Extra data", "contenu en trop après la fin du document"),
+    ("Unterminated string", "texte entre guillemets non refermé"),
+    ("Invalid control character", "caractère de contrôle dans un texte (\\n, \\t… s'écrivent ainsi)"),
+    ("Invalid \\uXXXX", "séquence « \\u » invalide (4 chiffres hexadécimaux)"),
+    ("Invalid \\escape", "séquence « \\ » invalide"),
+]
+
+
+def parse_json(text: str, source: str, max_depth: int = MAX_DEPTH) -> Any:
+    """JSON, its nesting measured on the text first (the parser recurses): InputError in French."""
+    depth = 0
+    for token in _JSON_TOKENS.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            if depth > max_depth:
+                line = text.count("\n", 0, token.start()) + 1
+                message = f"JSON invalide : imbrication trop profonde (plus de {max_depth} niveaux)"
+                raise InputError(source, [Problem("", message, line)])
+        elif mark in "]}":
+            depth -= 1
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        message = next((fr for en, fr in _JSON_MESSAGES if exc.msg.startswith(en)), "syntaxe JSON invalide")
+        problem = Problem("", f"JSON invalide : {message} (colonne {exc.colno})", exc.lineno)
+        raise InputError(source, [problem]) from None
+    except (ValueError, RecursionError):  # an integer of more than 4 300 digits…
+        raise InputError(source, [Problem("", "JSON invalide : une valeur ne peut pas être lue")]) from None
 
 
 def line_index(text: str) -> dict[tuple, int]:
     """Map each path (tuple of keys and indexes) of a YAML document to its 1-based line."""
+    loader = _Composer(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = loader.get_single_node()
     except yaml.YAMLError:
         return {}
+    finally:
+        loader.dispose()
     lines: dict[tuple, int] = {}
     stack: list[tuple[Any, tuple]] = [(root, ())]
     while stack:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,7 +126,8 @@ def load(path: str | Path) -> LoadedDossier:
             )
         text = read_text(path)
         return LoadedDossier(dossier=validate(parse(text, str(path)), str(path), text), source=str(path))
-    found = [path / name for name in DOSSIER_FILES if (path / name).is_file()]
+    # Every name present counts, a FIFO or a directory too: read_text refuses what is not a file.
+    found = [path / name for name in DOSSIER_FILES if os.path.lexists(path / name)]
     pieces_dir = path / "pieces" if (path / "pieces").is_dir() else None
     files = document_files(path, pieces_dir)
     if not found and not files:

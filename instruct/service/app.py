@@ -16,13 +16,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from instruct.errors import InputError
+from instruct.errors import InputError, Problem
 from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import load_catalogue
 from instruct.service import api, pages, session_pages, uploads, workflow
 from instruct.service.evaluator import EvaluationSettings, Evaluators
 from instruct.service.storage import make_engine, sessions, upgrade
 from instruct.service.templating import HERE, TEMPLATES, error_page, not_found
+from instruct.yamlio import parse_json
 
 
 class LimitBody:
@@ -56,6 +57,65 @@ class LimitBody:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+class JsonBody:
+    """ASGI middleware: a JSON request body is read (at most MAX_JSON bytes) and checked, its depth
+    before its syntax (yamlio.parse_json), before FastAPI parses it: a French 422, never a 500."""
+
+    MAX_JSON = 1024 * 1024
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or b"json" not in dict(scope.get("headers") or []).get(b"content-type", b""):
+            return await self.app(scope, receive, send)
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client left
+                return
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+            if len(body) > self.MAX_JSON:
+                return await _too_large(send, self.MAX_JSON)
+        try:
+            if body.strip():
+                parse_json(body.decode("utf-8"), "requête")
+        except UnicodeDecodeError as exc:
+            return await _send_json(send, 422, _problems(InputError("requête", [Problem("", _UTF8 % exc.start)])))
+        except InputError as exc:
+            return await _send_json(send, 422, _problems(exc))
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+_UTF8 = "le corps de la requête n'est pas en UTF-8 (octet %d)"
+
+
+def _problems(exc: InputError) -> dict:
+    """An InputError as the API says it (the CLI's paths and lines)."""
+    return {
+        "erreur": f"{exc.source} : {len(exc.problems)} problème(s)",
+        "problemes": [{"chemin": p.path, "message": p.message, "ligne": p.line} for p in exc.problems],
+    }
+
+
+async def _send_json(send, status: int, content: dict) -> None:
+    body = json.dumps(content, ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", _JSON_TYPE)]})
+    await send({"type": "http.response.body", "body": body})
+
+
+_JSON_TYPE = b"application/json; charset=utf-8"
 
 
 async def _too_large(send, limit: int, page: bool = False) -> None:
@@ -103,7 +163,8 @@ def create_app(
         lifespan=_threads,
         description="Instruction des dossiers Action Cœur de Ville : dépôt, rapports d'écarts, instruction.",
     )
-    app.add_middleware(LimitBody, limit=uploads.MAX_UPLOAD + 1024 * 1024)
+    app.add_middleware(JsonBody)
+    app.add_middleware(LimitBody, limit=uploads.MAX_UPLOAD + 1024 * 1024)  # the outer one
     app.state.engine, app.state.sessions, app.state.catalogue = engine, new_session, catalogue
     app.state.referentiel = referentiel
     app.state.evaluators = Evaluators(catalogue, referentiel, evaluation)
@@ -125,13 +186,7 @@ def _api_errors(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def _input_error(_request, exc: InputError):
-        return JSONResponse(
-            {
-                "erreur": f"{exc.source} : {len(exc.problems)} problème(s)",
-                "problemes": [{"chemin": p.path, "message": p.message, "ligne": p.line} for p in exc.problems],
-            },
-            status_code=422,
-        )
+        return JSONResponse(_problems(exc), status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def _request_error(_request, exc: RequestValidationError):
