@@ -430,3 +430,23 @@ print("ok")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT / "tests")
     assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
     assert done.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("engine", ["durable", "python"])
+def test_declared_pieces_not_examined_are_said_and_do_not_count(catalogue, engine):
+    """villebelle's dossier.yaml checked alone: its declared pieces were not looked for, so each
+    is said not examined (incomplet, never conforme) and the file is not recevable."""
+    from instruct.engine.check import check_dossier
+
+    alone = check_dossier(
+        load(SAMPLES / "villebelle" / "dossier.yaml").dossier, catalogue, EVALUATION_DATE, engine=engine
+    )
+    pieces = [f for f in alone.findings if f.entity.type == "piece"]
+    declared = load(SAMPLES / "villebelle").dossier.pieces
+    assert sorted(f.entity.id for f in pieces) == sorted(p.fichier for p in declared) and pieces
+    assert {f.status for f in pieces} == {"incomplet"}
+    assert all("non examinée" in f.message for f in pieces)
+    assert alone.rulesets["X"].verdict != "recevable"
+    folder = load(SAMPLES / "villebelle")
+    whole = check_dossier(folder.dossier, catalogue, EVALUATION_DATE, engine=engine, documents=folder.documents)
+    assert not any("non examinée" in f.message for f in whole.findings)
