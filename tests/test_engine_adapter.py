@@ -321,3 +321,132 @@ def test_text_that_looks_like_a_fact_id_is_not_read_as_one(catalogue):
     facts = build_facts(validate(data, "x"), EVALUATION_DATE)
     prepared = prepare(list(catalogue.rulesets.values()), catalogue.parameters, EVALUATION_DATE)
     assert _statuses(engine_durable, prepared, facts) == _statuses(engine_python, prepared, facts)
+
+
+def _spy_sessions(monkeypatch):
+    """Records each payload sent and each session deleted."""
+    calls = []
+    native = engine_durable._native()
+    real_assert, real_delete = native.assert_facts, native.delete_state
+
+    def spy_assert(handle, payload):
+        calls.append(("assert", payload))
+        return real_assert(handle, payload)
+
+    def spy_delete(handle, sid):
+        calls.append(("delete", sid))
+        return real_delete(handle, sid)
+
+    monkeypatch.setattr(native, "assert_facts", spy_assert)
+    monkeypatch.setattr(native, "delete_state", spy_delete)
+    return calls
+
+
+def _suspended_rule_and_params():
+    from instruct.rules.parameters import DatedValue, Parameter
+
+    values = (DatedValue(dt.date(2018, 1, 1), 1), DatedValue(dt.date(2025, 1, 1), None))
+    params = {"p": Parameter("p", "p", "nombre", "r", values)}
+    rs = _rule(
+        {
+            "id": "T-10",
+            "title": "t",
+            "severity": "majeur",
+            "scope": "dossier",
+            "message": "m",
+            "remedy": "r",
+            "source": SOURCE,
+            "requirement": {"field": "nb_dates_futures", "le": {"param": "p"}},
+        },
+        params,
+    )
+    return rs, params
+
+
+def _filtered_rule():
+    return _rule(
+        {
+            "id": "T-11",
+            "title": "t",
+            "severity": "majeur",
+            "scope": {"type": "element", "where": {"liste": "trame_convention"}},
+            "message": "m",
+            "remedy": "r",
+            "source": SOURCE,
+            "requires": ["present"],
+            "requirement": {"field": "present", "eq": True},
+        }
+    )
+
+
+def test_no_session_is_opened_when_no_fact_can_match(monkeypatch):
+    """Deleting a durable session in which nothing matched segfaults: such a session is never
+    opened, and both engines give no outcome."""
+    calls = _spy_sessions(monkeypatch)
+    suspended, params = _suspended_rule_and_params()
+    dossier_fact = _fact("dossier", "d", nb_dates_futures=0)
+    other = _fact("element", "e", liste="autre_liste", present=True)
+    cases = [
+        (prepare([suspended], params, dt.date(2025, 6, 1)), [dossier_fact]),  # every rule suspended
+        (prepare([_filtered_rule()], {}, EVALUATION_DATE), [dossier_fact, other]),  # none in scope
+        (prepare([_filtered_rule()], {}, EVALUATION_DATE), []),
+    ]
+    for prepared, facts in cases:
+        assert engine_python.evaluate(prepared, facts) == []
+        assert engine_durable.evaluate(prepared, facts) == []
+    assert calls == []
+    # a fact in scope opens a session, which also receives the end-of-batch fact it matches
+    prepared = prepare([_filtered_rule()], {}, EVALUATION_DATE)
+    facts = [other, _fact("element", "t", liste="trame_convention", present=False)]
+    assert _statuses(engine_durable, prepared, facts) == [(0, "t", "non_conforme")]
+    assert [c[0] for c in calls] == ["assert", "delete"]
+    sent = [f["t"] for f in __import__("json").loads(calls[0][1])]
+    assert sent == ["s:element", "s:-" + engine_durable.END]  # the out-of-scope fact is not sent
+
+
+def test_rule_sets_that_cannot_match_do_not_crash_the_process():
+    """In a child process, so that a segfault fails this test, not the test run: rules all
+    suspended at the date, and a dossier with no fact in any rule's scope, many times."""
+    import subprocess
+    import sys
+
+    code = """
+import datetime as dt
+import test_engine_adapter as t
+from instruct.engine import durable, python
+from instruct.engine.prepare import prepare
+from instruct.facts import build_facts
+from instruct.documents.load import load
+from conftest import SAMPLES, EVALUATION_DATE
+suspended, params = t._suspended_rule_and_params()
+facts = build_facts(load(SAMPLES / "villebelle").dossier, EVALUATION_DATE)
+for prepared in (prepare([suspended], params, dt.date(2025, 6, 1)),
+                 prepare([t._filtered_rule()], {}, EVALUATION_DATE)):
+    others = [f for f in facts if not (f.type == "element" and f.values.get("liste") == "trame_convention")]
+    for _ in range(50):
+        assert durable.evaluate(prepared, others) == python.evaluate(prepared, others) == []
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT / "tests")
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert done.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("engine", ["durable", "python"])
+def test_declared_pieces_not_examined_are_said_and_do_not_count(catalogue, engine):
+    """villebelle's dossier.yaml checked alone: its declared pieces were not looked for, so each
+    is said not examined (incomplet, never conforme) and the file is not recevable."""
+    from instruct.engine.check import check_dossier
+
+    alone = check_dossier(
+        load(SAMPLES / "villebelle" / "dossier.yaml").dossier, catalogue, EVALUATION_DATE, engine=engine
+    )
+    pieces = [f for f in alone.findings if f.entity.type == "piece"]
+    declared = load(SAMPLES / "villebelle").dossier.pieces
+    assert sorted(f.entity.id for f in pieces) == sorted(p.fichier for p in declared) and pieces
+    assert {f.status for f in pieces} == {"incomplet"}
+    assert all("non examinée" in f.message for f in pieces)
+    assert alone.rulesets["X"].verdict != "recevable"
+    folder = load(SAMPLES / "villebelle")
+    whole = check_dossier(folder.dossier, catalogue, EVALUATION_DATE, engine=engine, documents=folder.documents)
+    assert not any("non examinée" in f.message for f in whole.findings)

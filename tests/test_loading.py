@@ -80,6 +80,33 @@ def test_one_problem_per_error_with_path_and_line(tmp_path):
             {"quartiers": [{"code_qpv": "Q", "nom": "a", "programme": "PNRQAD"}] * 2},
             "quartiers : code QPV en double : Q",
         ),
+        (
+            {
+                "perimetres": {
+                    "secteurs_prioritaires": [
+                        {
+                            "id": "S1",
+                            "nom": "a",
+                            "geometrie": {
+                                "type": "Polygon",
+                                "coordinates": [[[2, 46], [2.01, 46], [2.01, 46.01], [2, 46]]],
+                            },
+                        }
+                    ]
+                    * 2
+                }
+            },
+            "perimetres.secteurs_prioritaires : identifiant de secteur prioritaire en double : S1",
+        ),
+        (
+            {
+                "pieces": [
+                    {"id": "P", "type": "autre", "fichier": "a.pdf"},
+                    {"id": "P", "type": "autre", "fichier": "b.pdf"},
+                ]
+            },
+            "pieces : identifiant de pièce en double : P",
+        ),
     ],
 )
 def test_duplicate_identifiers_are_refused(tmp_path, extra, expected):

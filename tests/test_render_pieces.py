@@ -121,8 +121,8 @@ def test_omitted_parts_are_renumbered_and_signatory_dropped(tmp_path):
 def test_avenant_pdf_text(villebelle, tmp_path):
     text = pdf_text(avenant_pdf(villebelle, tmp_path / "a.pdf"))
     lines = text.splitlines()
-    assert "Montant total du plan d'actions : 4 180 000,00 €" in lines
-    assert "Part des cofinanceurs : 2 926 000,00 €" in lines and "Part du porteur : 1 254 000,00 €" in lines
+    assert "Montant total du plan d'actions : 1 430 000,00 €" in lines
+    assert "Part des cofinanceurs : 880 000,00 €" in lines and "Part du porteur : 550 000,00 €" in lines
     assert "ENTRE" in lines and "ET" in lines and "AINSI QUE" not in lines
     assert "valant convention d'opération de revitalisation de territoire (ORT)" in text
     headings = [
@@ -178,7 +178,7 @@ def test_avenant_of_60_pages(villebelle, tmp_path):
     path = avenant_pdf(villebelle, tmp_path / "a.pdf", pages=60)
     reader = PdfReader(str(path))
     assert len(reader.pages) >= 60
-    assert "Montant total du plan d'actions : 4 180 000,00 €" in reader.pages[-1].extract_text() + "".join(
+    assert "Montant total du plan d'actions : 1 430 000,00 €" in reader.pages[-1].extract_text() + "".join(
         p.extract_text() for p in reader.pages[-8:]
     )
 

@@ -128,7 +128,10 @@ def test_action_logement_sample_screens_each_immeuble(catalogue, sample_referent
     ],
 )
 def test_partner_verdicts(name, expected, catalogue, sample_referentiel):
-    report = check_dossier(load(SAMPLES / name).dossier, catalogue, EVALUATION_DATE, referentiel=sample_referentiel)
+    loaded = load(SAMPLES / name)  # with its pieces: checked alone, its declared pieces are not examined
+    report = check_dossier(
+        loaded.dossier, catalogue, EVALUATION_DATE, referentiel=sample_referentiel, documents=loaded.documents
+    )
     assert {code: report.rulesets[code].verdict for code in expected} == expected
 
 

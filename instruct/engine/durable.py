@@ -11,6 +11,11 @@ durable-rules 2.0.28 has traps (see the team's measurements); each is made impos
   fact (joins are computed when facts are built), and a dossier's facts go in one batch;
 - sessions that must be deleted: one session (sid) per evaluation, deleted once its actions
   are drained (never before: that segfaults);
+- deleting a session in which no fact matched segfaults (uninitialised read in
+  deleteStateNode): only facts that some rule in force takes in its scope are sent, no session
+  is opened when there is none (every rule suspended, or no fact in any rule's scope: no
+  outcome, as the reference evaluator gives), and every session also receives an end-of-batch
+  fact that a rule of its own always matches;
 - exceptions swallowed inside actions: no Python action runs in the engine, matches are read
   back as data;
 - non-ASCII text in facts that no rule matches corrupts memory (abort at session deletion):
@@ -45,6 +50,7 @@ CAP = 100_000  # matches handed over per action: one action per (rule, outcome) 
 _LOCK = threading.Lock()
 _NAMES = itertools.count(1)
 _SIDS = itertools.count(1)
+END = "fin"  # the rule matching the end-of-batch fact: every open session holds a matched fact
 
 
 class EngineError(RuntimeError):
@@ -117,6 +123,12 @@ class _Compiled:
     handle: int
     actions: dict[str, tuple[int, str]]  # action name -> (prepared index, status)
     fields: dict[str, frozenset[str]]  # fact type -> the fields some rule reads
+    wheres: dict[str, tuple[dict, ...]]  # fact type -> the `where` of each rule in force on it
+
+    def takes(self, fact: Fact) -> bool:
+        """Whether some rule in force has this fact in its scope (the reference's matches_scope)."""
+        wheres = self.wheres.get(fact.type)
+        return wheres is not None and any(all(fact.values.get(k) == v for k, v in w.items()) for w in wheres)
 
 
 def _read_fields(prepared: list[PreparedRule]) -> dict[str, frozenset[str]]:
@@ -128,6 +140,14 @@ def _read_fields(prepared: list[PreparedRule]) -> dict[str, frozenset[str]]:
                 p.rule.where, C.fields(p.condition), C.fields(p.review), p.rule.requires, C.fields(p.requirement)
             )
     return {t: frozenset(f) for t, f in fields.items()}
+
+
+def _wheres(prepared: list[PreparedRule]) -> dict[str, tuple[dict, ...]]:
+    wheres: dict[str, list[dict]] = {}
+    for p in prepared:
+        if not p.suspended:
+            wheres.setdefault(p.rule.scope, []).append(dict(p.rule.where))
+    return {t: tuple(w) for t, w in wheres.items()}
 
 
 _CACHE: dict[tuple, _Compiled] = {}
@@ -147,13 +167,14 @@ def _compile(prepared: list[PreparedRule]) -> _Compiled:
             name = f"r{r}b{b}"
             definition[name] = {"all": [{"m": pattern}], "cap": CAP}
             actions[name] = (r, status)
-    if not definition:  # a ruleset must hold a rule; this one never matches
-        definition["vide"] = {"all": [{"m": {"t": "s:-"}}], "cap": 1}
+    # Matched by the end-of-batch fact only; also keeps a ruleset whose rules are all
+    # suspended valid (a ruleset must hold a rule).
+    definition[END] = {"all": [{"m": {"t": "s:-" + END}}], "cap": 1}
     try:
         handle = dre.create_ruleset(f"acv{next(_NAMES)}", json.dumps(definition))
     except dre.error as exc:  # codes from durable's rules.h
         raise EngineError(f"règles refusées par le moteur durable-rules : {exc}") from None
-    compiled = _Compiled(handle, actions, _read_fields(prepared))
+    compiled = _Compiled(handle, actions, _read_fields(prepared), _wheres(prepared))
     _CACHE[key] = compiled
     return compiled
 
@@ -201,15 +222,14 @@ def evaluate(prepared: list[PreparedRule], facts: list[Fact]) -> list[Outcome]:
     with _LOCK:
         compiled = _compile(prepared)
         sid = str(next(_SIDS))
-        sent = [
-            _encode_fact(i, f, sid, compiled.fields[f.type]) for i, f in enumerate(facts) if f.type in compiled.fields
-        ]
-        # ASCII only: raw UTF-8 in facts no rule matches corrupts durable's memory (abort
-        # in delete_state, seen with accented labels); \u escapes compare correctly.
-        payload = json.dumps(sent, separators=(",", ":"))
+        sent = [_encode_fact(i, f, sid, compiled.fields[f.type]) for i, f in enumerate(facts) if compiled.takes(f)]
         matched: list[tuple[str, list]] = []
-        if sent:
+        if sent:  # else no session: deleting one in which nothing matched segfaults
+            sent.append({"id": str(len(facts)), "t": "s:-" + END, "sid": sid})
+            # ASCII only: raw UTF-8 in facts no rule matches corrupts durable's memory (abort
+            # in delete_state, seen with accented labels); \u escapes compare correctly.
             # Code 0: handled, 1: some fact matched no rule, 2: duplicate; none is an error here.
+            payload = json.dumps(sent, separators=(",", ":"))
             _code, state = dre.assert_facts(compiled.handle, payload)
             result = dre.start_action_for_state(compiled.handle, state)
             message = result[1] if result else None
@@ -222,6 +242,8 @@ def evaluate(prepared: list[PreparedRule], facts: list[Fact]) -> list[Outcome]:
     # are exclusive, so two different outcomes would be a compilation bug.
     seen: dict[tuple[int, int], str] = {}
     for name, ids in matched:
+        if name == END:
+            continue
         rule, status = compiled.actions[name]
         for fact_id in ids:
             key = (rule, fact_id)

@@ -87,7 +87,7 @@ def build_facts(
     b = Builder({"avenant_present": avenant is not None, "avenant_signe": bool(avenant and avenant.date_signature)})
     for module in FAMILY_MODULES:
         for family in module.FAMILIES:
-            if family.needs_documents and documents is None:
+            if (family.needs_documents and documents is None) or (family.without_documents and documents is not None):
                 continue
             if not family.types or types is None or any(t in types for t in family.types):
                 family.build(b, context)

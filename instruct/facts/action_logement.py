@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents
+from instruct.facts.chronologie import planning_in_order
 from instruct.model.dossier import Dossier
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
@@ -120,9 +121,8 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "bool",
             "étapes du planning dans l'ordre chronologique",
             derived_from=("nb_etapes_planning",),
-            definition=(
-                "Vrai si les dates des étapes du planning, dans l'ordre où elles sont listées, sont croissantes."
-            ),
+            definition="Vrai si les dates des étapes suivent leur nature (acquisition, début puis fin des travaux, "
+            "livraison, mise en location), quel que soit l'ordre de la liste ; « autre » n'y entre pas.",
         ),
         "prix_de_revient_cents": F(
             "cents", "prix de revient", definition="Prix de revient déclaré de l'opération, en euros au centime."
@@ -385,7 +385,7 @@ def immeubles(b: Builder, d: Dossier) -> None:
             "plan_situation": "situation" in imm.plans if imm.plans is not None else None,
             "plan_niveaux_etat_des_lieux": "niveaux_etat_des_lieux" in imm.plans if imm.plans is not None else None,
             "nb_etapes_planning": len(planning) if planning else None,
-            "planning_ordonne": [e.date for e in planning] == sorted(e.date for e in planning) if planning else None,
+            "planning_ordonne": planning_in_order(planning) if planning else None,
             "prix_de_revient_cents": prix,
             "total_plan_financement_cents": total_plan,
             "ecart_plan_financement_cents": abs(prix - total_plan)
@@ -462,7 +462,7 @@ def immeubles(b: Builder, d: Dossier) -> None:
                 "plan_situation": f"{p}.plans",
                 "plan_niveaux_etat_des_lieux": f"{p}.plans",
                 "nb_etapes_planning": f"{p}.planning",
-                "planning_ordonne": f"{p}.planning[*].date",
+                "planning_ordonne": f"{p}.planning[*].type, {p}.planning[*].date",
                 "prix_de_revient_cents": f"{p}.prix_de_revient",
                 "total_plan_financement_cents": f"{p}.plan_de_financement[*].montant",
                 "ecart_plan_financement_cents": f"{p}.prix_de_revient, {p}.plan_de_financement[*].montant",

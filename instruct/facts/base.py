@@ -133,3 +133,4 @@ class Family:
     types: tuple[str, ...]
     build: Callable[[Builder, Context], None]
     needs_documents: bool = False
+    without_documents: bool = False  # built only when the dossier is checked without its folder

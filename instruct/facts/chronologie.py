@@ -6,6 +6,19 @@ from __future__ import annotations
 
 from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, deployment_avenant
 from instruct.model.dossier import Dossier
+from instruct.model.immeuble import EtapePlanning
+
+# The order of an operation's typed planning steps (« autre » has no place in it).
+PLANNING_ORDER = ("acquisition", "debut_travaux", "fin_travaux", "livraison", "mise_en_location")
+
+
+def planning_in_order(planning: list[EtapePlanning]) -> bool:
+    """Whether each typed step is dated no later than every step of a later kind, wherever the
+    steps stand in the list (the list's order never decides)."""
+    rank = {kind: n for n, kind in enumerate(PLANNING_ORDER)}
+    typed = [(rank[e.type], e.date) for e in planning if e.type in rank]
+    return all(da <= db for ra, da in typed for rb, db in typed if ra < rb)
+
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "chronologie": {

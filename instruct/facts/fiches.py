@@ -192,14 +192,23 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "cents",
             "somme des coûts des fiches actions",
             definition=(
-                "Somme des coûts de toutes les fiches actions, en euros au centime ; inconnue si une "
-                "fiche n'a pas de coût."
+                "Somme des coûts des fiches actions de l'avenant (toutes, sauf celles approuvées ou signées "
+                "après sa signature : le guide les ajoute progressivement ensuite), en euros au centime ; "
+                "inconnue si l'une d'elles n'a pas de coût."
             ),
         ),
         "fiches_sans_cout": F(
             "str",
             "fiches actions sans coût",
-            definition="Identifiants des fiches actions sans coût (texte pour le message).",
+            definition="Identifiants des fiches actions de l'avenant sans coût (texte pour le message).",
+        ),
+        "fiches_apres_avenant": F(
+            "str",
+            "fiches actions ajoutées après l'avenant",
+            definition=(
+                "Identifiants des fiches actions approuvées en comité de projet (à défaut signées) après la "
+                "signature de l'avenant, hors de son budget (texte pour le message)."
+            ),
         ),
         "ecart_total_fiches_cents": F(
             "cents",
@@ -361,13 +370,23 @@ def _fiche_date(fiche: FicheAction) -> dt.date | None:
     return fiche.date_approbation_comite_projet or fiche.date_signature
 
 
+def _added_after(fiche: FicheAction, avenant_date: dt.date | None) -> bool:
+    fiche_date = _fiche_date(fiche)
+    return avenant_date is not None and fiche_date is not None and fiche_date > avenant_date
+
+
 def avenants(b: Builder, d: Dossier) -> None:
-    """Budget of each avenant against the sum of the fiches actions (unknown if one has no cost)."""
+    """Budget of each avenant against the sum of its fiches actions (unknown if one has no cost).
+
+    Its fiches: all but those approved (or else signed) after its signature, which the guide adds
+    progressively once the avenant is signed (« Ajout progressif des fiches suite à signature de
+    l'avenant »); a fiche with no date, or an avenant not yet signed, counts them all."""
     if not d.convention:
         return
     for i, av in enumerate(d.convention.avenants):
         path = f"convention.avenants[{i}]"
-        covered = d.fiches_actions
+        later = [f for f in d.fiches_actions if _added_after(f, av.date_signature)]
+        covered = [f for f in d.fiches_actions if not _added_after(f, av.date_signature)]
         without_cost = [f.id for f in covered if f.cout is None]
         somme = None if without_cost else sum((cents(f.cout) for f in covered), 0)
         values: dict[str, Any] = {
@@ -375,7 +394,8 @@ def avenants(b: Builder, d: Dossier) -> None:
             "objet": av.objet,
             "signe": av.date_signature is not None,
             "somme_fiches_cents": somme,
-            "fiches_sans_cout": ", ".join(without_cost) or None,
+            "fiches_sans_cout": ", ".join(sorted(without_cost)) or None,
+            "fiches_apres_avenant": ", ".join(sorted(f.id for f in later)) or None,
         }
         if av.budget:
             total = cents(av.budget.total)
@@ -394,6 +414,8 @@ def avenants(b: Builder, d: Dossier) -> None:
                 "budget_total_cents": f"{path}.budget.total",
                 "somme_fiches_cents": "fiches_actions[*].cout",
                 "fiches_sans_cout": "fiches_actions[*].cout",
+                "fiches_apres_avenant": f"fiches_actions[*].date_approbation_comite_projet, "
+                f"fiches_actions[*].date_signature, {path}.date_signature",
                 "ecart_total_fiches_cents": f"{path}.budget.total, fiches_actions[*].cout",
                 "parts_cents": f"{path}.budget.part_cofinanceurs, {path}.budget.part_porteur",
                 "ecart_parts_cents": f"{path}.budget.total, {path}.budget.part_cofinanceurs, "

@@ -9,6 +9,7 @@ from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec
 
 if TYPE_CHECKING:
     from instruct.documents.reconcile import Documents
+    from instruct.model.dossier import Dossier
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "piece": {
@@ -54,6 +55,14 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         ),
         "probleme": F(
             "str", "problème de lecture", definition="Les problèmes de lecture rencontrés (texte pour le message)."
+        ),
+        "absence": F(
+            "str",
+            "pièce déclarée non examinée",
+            definition=(
+                "Pour une pièce déclarée dans pieces et non lue : absente du dossier de pièces, ou non examinée "
+                "parce que le dossier est vérifié seul, sans son dossier de pièces (texte pour le message)."
+            ),
         ),
     },
     "concordance": {
@@ -117,8 +126,35 @@ def pieces(b: Builder, documents: Documents) -> None:
                 "scannee": status.scanned,
                 "tronquee": status.truncated,
                 "probleme": " ; ".join(status.problems) or None,
+                "absence": "absente" if status.declared and not status.provided else None,
             },
             {"fichier": path, "fournie": path, "lisible": path, "declaree": "pieces"},
+        )
+
+
+NOT_EXAMINED = "non examinée (dossier vérifié seul, sans son dossier de pièces)"
+
+
+def declared_pieces(b: Builder, d: Dossier) -> None:
+    """A dossier checked without its folder: each piece it declares is said not examined and
+    counts as not provided (else a town would pass by leaving its documents out)."""
+    for i, piece in enumerate(d.pieces):
+        path = f"pieces/{piece.fichier}"
+        b.add(
+            "piece",
+            Entity("piece", piece.fichier, f"Pièce : {piece.fichier}", path),
+            {
+                "fichier": piece.fichier,
+                "type_piece": KIND_LABELS.get(piece.type, piece.type),
+                "reconnue_par": "déclarée au dossier",
+                "declaree": True,
+                "fournie": False,
+                "format_lu": True,  # as for a declared piece missing from a folder: nothing was read
+                "scannee": False,
+                "tronquee": False,
+                "absence": NOT_EXAMINED,
+            },
+            {"fichier": f"pieces[{i}].fichier", "fournie": path, "lisible": path, "declaree": "pieces"},
         )
 
 
@@ -144,5 +180,6 @@ def concordances(b: Builder, documents: Documents) -> None:
 ORDER = 60
 FAMILIES = (
     Family(("piece",), lambda b, c: pieces(b, c.documents), needs_documents=True),
+    Family(("piece",), lambda b, c: declared_pieces(b, c.dossier), without_documents=True),
     Family(("concordance",), lambda b, c: concordances(b, c.documents), needs_documents=True),
 )

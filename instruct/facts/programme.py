@@ -216,7 +216,10 @@ def dossier_fact(
     referentiel: Referentiel | None,
     avenant: Avenant | None,
     avenant_index: int | None,
+    provided: set[str] | None = None,
 ) -> None:
+    """`provided`: the files of the dossier folder that were found (None: checked without its
+    folder). A declared piece counts as present only if its file was there to examine."""
     ville = d.collectivites.ville_centre
     cadre = d.convention.cadre if d.convention else None
     values: dict[str, Any] = {
@@ -281,7 +284,7 @@ def dossier_fact(
         ("plan_situation", "plan_situation_immeubles", None),
         ("note_utilite_immeubles", "note_utilite_immeubles", "avis_note_utilite_immeubles"),
     ):
-        listed = [(i, p) for i, p in enumerate(d.pieces) if p.type == kind]
+        listed = [(i, p) for i, p in enumerate(d.pieces) if p.type == kind and p.fichier in (provided or ())]
         paths[field_name] = f"pieces[{listed[0][0]}]" if listed else f"pieces (type {kind})"
         if listed:
             values[field_name] = True
@@ -328,4 +331,17 @@ def _dated_fields(d: Dossier):
 
 
 ORDER = 0
-FAMILIES = (Family((), lambda b, c: dossier_fact(b, c.dossier, c.as_of, c.referentiel, c.avenant, c.avenant_index)),)
+
+
+def _provided(documents) -> set[str] | None:
+    return None if documents is None else {p.file for p in documents.pieces if p.provided}
+
+
+FAMILIES = (
+    Family(
+        (),
+        lambda b, c: dossier_fact(
+            b, c.dossier, c.as_of, c.referentiel, c.avenant, c.avenant_index, _provided(c.documents)
+        ),
+    ),
+)

@@ -222,6 +222,11 @@ class Perimetres(Modele):
     intervention: Surface | None = Field(None, description="périmètre d'intervention, futur périmètre ORT")
     secteurs_prioritaires: list[Secteur] = []
 
+    @field_validator("secteurs_prioritaires")
+    @classmethod
+    def _secteurs_uniques(cls, secteurs: list[Secteur]) -> list[Secteur]:
+        return refuse_duplicates(secteurs, "id", "identifiant de secteur prioritaire")
+
 
 class Axe(Modele):
     numero: Annotated[int, Field(ge=1, le=5)]
@@ -400,6 +405,7 @@ UNIQUE_KEYS = {
     "fiches_actions": ("id", "identifiant de fiche action"),
     "immeubles": ("id", "identifiant d'immeuble"),
     "dispositifs_anah": ("id", "identifiant de dispositif Anah"),
+    "pieces": ("id", "identifiant de pièce"),
     "quartiers": ("code_qpv", "code QPV"),
     "axes": ("numero", "axe"),
 }

@@ -3,8 +3,9 @@ the dossier opérateur (owner, works, dwellings, planning, financing, commitment
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -48,9 +49,57 @@ class RezDeChaussee(Modele):
     remembrement: Texte | None = None
 
 
+TypeEtape = Literal["acquisition", "debut_travaux", "fin_travaux", "livraison", "mise_en_location", "autre"]
+# Labels of the free-text planning that dossiers wrote before the steps were typed, normalised
+# (lower case, no accents): an old dossier stays readable; any other label is « autre ».
+ETAPES_CONNUES: dict[str, str] = {
+    "acquisition": "acquisition",
+    "achat": "acquisition",
+    "signature de l'acte": "acquisition",
+    "travaux": "debut_travaux",
+    "debut des travaux": "debut_travaux",
+    "debut travaux": "debut_travaux",
+    "demarrage des travaux": "debut_travaux",
+    "ouverture de chantier": "debut_travaux",
+    "fin des travaux": "fin_travaux",
+    "achevement des travaux": "fin_travaux",
+    "reception des travaux": "fin_travaux",
+    "livraison": "livraison",
+    "mise en location": "mise_en_location",
+}
+
+
+def _normal(label: str) -> str:
+    plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    return " ".join(plain.lower().replace("’", "'").split())
+
+
 class EtapePlanning(Modele):
-    etape: Court
+    type: TypeEtape = Field(
+        description="nature de l'étape : ses dates sont contrôlées selon elle (acquisition, puis début des travaux, "
+        "fin des travaux, livraison, mise en location), jamais selon l'ordre de la liste"
+    )
+    libelle: Court | None = Field(None, description="intitulé de l'étape (obligatoire pour « autre »)")
     date: Date
+
+    @model_validator(mode="before")
+    @classmethod
+    def _etape_libre(cls, data: Any) -> Any:
+        """The former free-text `etape`: a known label gives its type, another is « autre »."""
+        if isinstance(data, dict) and "etape" in data and "type" not in data:
+            data = dict(data)
+            label = data.pop("etape")
+            kind = ETAPES_CONNUES.get(_normal(label), "autre") if isinstance(label, str) else "autre"
+            data["type"] = kind
+            if kind == "autre":
+                data.setdefault("libelle", label)
+        return data
+
+    @model_validator(mode="after")
+    def _libelle(self) -> EtapePlanning:
+        if self.type == "autre" and not self.libelle:
+            raise ValueError("une étape « autre » doit avoir un libellé")
+        return self
 
 
 class SourceFinancement(Modele):

@@ -183,9 +183,9 @@ def scale_amounts(d: dict, factor: Decimal) -> None:
     """Fiche amounts × factor (to the hundred euros); a balanced plan stays balanced; an avenant's
     budget that was the sum of the fiches stays so, one that was not is scaled (the template's gap kept)."""
     fiches = d.get("fiches_actions", [])
-    costs = sum((Decimal(f.get("cout") or 0) for f in fiches), Decimal(0))
     balanced_budgets = [
-        a.get("budget") is not None and a["budget"]["total"] == costs
+        a.get("budget") is not None
+        and a["budget"]["total"] == sum((Decimal(f.get("cout") or 0) for f in fiches_of(d, a)), Decimal(0))
         for a in (d.get("convention") or {}).get("avenants", [])
     ]
     for fiche in fiches:
@@ -208,8 +208,17 @@ def scale_amounts(d: dict, factor: Decimal) -> None:
                 budget["part_porteur"] = budget["total"] - budget["part_cofinanceurs"]
 
 
+def fiches_of(d: dict, avenant: dict) -> list[dict]:
+    """The fiches in an avenant's budget: not approved (or else signed) after its signature (PROG-15)."""
+    signed = avenant.get("date_signature")
+    dated = [
+        (f, f.get("date_approbation_comite_projet") or f.get("date_signature")) for f in d.get("fiches_actions", [])
+    ]
+    return [f for f, day in dated if signed is None or day is None or day <= signed]
+
+
 def rebudget_avenant(d: dict, avenant: dict) -> None:
-    fiches = d.get("fiches_actions", [])
+    fiches = fiches_of(d, avenant)
     lines = [f for fiche in fiches for f in fiche.get("financement", [])]
     porteur = sum((Decimal(f["montant"]) for f in lines if f.get("role") == "porteur"), Decimal(0))
     avenant["budget"] = {
