@@ -45,7 +45,7 @@ SECURITY_HEADERS = {
 }
 
 
-INLINE = re.compile(rb"<(style|script)>(.*?)</\\1>", re.S)
+INLINE = re.compile(rb"<(style|script)>(.*?)</\1>", re.S)
 DOCS_CSP = "frame-ancestors 'none'; base-uri 'none'"  # FastAPI's /docs load their scripts from a CDN
 
 
