@@ -6,6 +6,10 @@ request, calls the use cases (usecases.py, shared with the pages) and shapes the
 Every dossier read goes through `usecases.visible_or_404` (404 when the user may not see it,
 whether it exists or not); every change is one transaction: a submission is stored whole or not
 at all.
+
+Authentication: `Authorization: Bearer <jeton>`, or the pages' session cookie; a change (POST,
+DELETE…) made on the cookie alone also carries `X-CSRF-Token` (the `csrf` of the login's answer and
+of /api/moi), else 403. The login (`logins.log_in`) is throttled: 429 with Retry-After.
 """
 
 import datetime as dt

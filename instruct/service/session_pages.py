@@ -6,6 +6,8 @@
 Sessions are the API's: the `acv_session` cookie (HttpOnly, SameSite=Strict). Every POST form
 also carries a token derived from the session token (`templating.csrf_token`), checked before
 anything is done; the login form, before any session, carries a random token doubled in a cookie.
+Logging in is `logins.log_in`, as for the API: throttled (429 and Retry-After, the form again with
+the delay in French), argon2 awaited in its own thread pool.
 """
 
 import hmac
