@@ -113,12 +113,15 @@ def test_acv_users_disable_enable_password_delete(service, database_url):
         assert log_in(base, "partant", "mauvais-mot-de-passe").status_code == 401  # says nothing without it
 
         assert acv("users", "enable", "partant", "--base", database_url).returncode == 0
-        assert log_in(base, "partant").status_code == 200
+        before = log_in(base, "partant")
+        assert before.status_code == 200
+        c.headers["Authorization"] = f"Bearer {before.json()['jeton']}"
 
         done = acv("users", "password", "partant", "--base", database_url, stdin="partant-123456\n")
         assert done.returncode == 2 and "ne doit pas contenir l'identifiant" in done.stderr
         done = acv("users", "password", "partant", "--base", database_url, stdin="un nouveau secret\n")
         assert done.returncode == 0 and "Mot de passe changé" in done.stdout, done.stderr
+        assert c.get("/api/moi").status_code == 401  # a new password ends the open sessions
         assert log_in(base, "partant").status_code == 401
         opened = log_in(base, "partant", "un nouveau secret")
         assert opened.status_code == 200
