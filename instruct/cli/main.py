@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from instruct.cli import batch as cli_batch
+from instruct.cli import users as cli_users
 from instruct.errors import InputError, Problem
 from instruct.french import ISO, parse_date
 from instruct.reports import formats
@@ -121,19 +122,7 @@ def _parser() -> argparse.ArgumentParser:
         help="moteur d'évaluation (défaut : ACV_MOTEUR, sinon durable) ; ACV_EVALUATEURS processus d'évaluation (2)",
     )
 
-    users = sub.add_parser("users", help="comptes du service web")
-    users_sub = users.add_subparsers(dest="users_command", required=True)
-    create = users_sub.add_parser("create", help="créer un compte (mot de passe lu sur l'entrée standard ou demandé)")
-    create.add_argument("login")
-    create.add_argument("--role", required=True, choices=("collectivite", "instructeur", "admin"))
-    create.add_argument("--nom", default="")
-    create.add_argument("--commune", help="collectivite : code INSEE de la commune")
-    create.add_argument("--partenaire", type=canonical_partner, help="instructeur : action-logement, anah, anru ou ddt")
-    create.add_argument("--territoire", help="instructeur : dep:01 (département) ou reg:84 (région)")
-    create.add_argument("--base", help="URL de la base")
-    listing = users_sub.add_parser("list", help="lister les comptes")
-    listing.add_argument("--base", help="URL de la base")
-
+    cli_users.add_parsers(sub)
     cli_batch.add_parsers(sub, _date)
 
     rules = sub.add_parser("rules", help="lister le catalogue des règles")
@@ -407,43 +396,6 @@ def _keep_tcp_nodelay() -> None:
     Config.bind_socket = bind_socket
 
 
-def _cmd_users(args) -> int:
-    import getpass
-
-    from sqlalchemy import select
-
-    from instruct.service import accounts
-    from instruct.service.storage import User, make_engine, sessions, upgrade
-
-    engine = make_engine(args.base)
-    upgrade(engine)
-    with sessions(engine)() as session:
-        if args.users_command == "list":
-            for user in session.scalars(select(User).order_by(User.login)):
-                where = user.commune_insee or (f"{user.partenaire} {user.territoire}" if user.partenaire else "")
-                sys.stdout.write(
-                    f"{user.login:<24} {user.role:<13} {where:<20} {'actif' if user.active else 'inactif'}\n"
-                )
-            return EXIT_OK
-        password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Mot de passe : ")
-        try:
-            accounts.create_user(
-                session,
-                args.login,
-                password,
-                args.role,
-                nom=args.nom,
-                commune_insee=args.commune,
-                partenaire=args.partenaire,
-                territoire=args.territoire,
-            )
-        except accounts.AccountError as exc:
-            raise InputError(args.login, [Problem("", str(exc))]) from None
-        session.commit()
-    sys.stdout.write(f"Compte créé : {args.login} ({args.role})\n")
-    return EXIT_OK
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {
@@ -454,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         "checklist": _cmd_checklist,
         "ingest": _cmd_ingest,
         "serve": _cmd_serve,
-        "users": _cmd_users,
+        "users": cli_users.cmd_users,
         "batch": cli_batch.cmd_batch,
         "samples": cli_batch.cmd_samples,
     }

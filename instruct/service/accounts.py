@@ -1,6 +1,7 @@
 """Accounts, sessions and who may see what.
 
-Passwords are hashed with argon2id; a session is a random token of which only the SHA-256 is
+Passwords are hashed with argon2id (12 to 128 characters, not the login, not one character
+repeated: `check_password`); a session is a random token of which only the SHA-256 is
 stored, valid ACV_TOKEN_HOURS (8 h by default). A town (`collectivite`) sees its own commune's
 dossiers; an `instructeur` of a partner sees the dossiers of their territory (a département
 `dep:01` or a région `reg:84`) once deposited; an `admin` sees everything.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import os
 import re
 import secrets
@@ -23,7 +25,12 @@ from instruct.service.storage import PARTENAIRES, ROLES, Dossier, Token, User, n
 from instruct.vocabulary import canonical_partner
 
 HASHER = PasswordHasher()
-MIN_PASSWORD = 10
+MIN_PASSWORD = 12
+# argon2 itself takes up to 2^32 - 1 bytes; the limit is the login form's and the API's (200
+# characters): 128 leaves every password that can be set one that can be typed at login.
+MAX_PASSWORD = 128
+LOGIN_PATTERN = re.compile(r"[A-Za-z0-9._@-]{3,80}")
+DELETED_HASH = "!supprimé"  # not an argon2 hash: nothing verifies against it
 
 
 class AccountError(ValueError):
@@ -45,12 +52,11 @@ def create_user(
     partenaire: str | None = None,
     territoire: str | None = None,
 ) -> User:
-    if not re.fullmatch(r"[A-Za-z0-9._@-]{3,80}", login):
+    if not LOGIN_PATTERN.fullmatch(login):
         raise AccountError("identifiant invalide : 3 à 80 caractères parmi lettres, chiffres, . _ @ -")
     if role not in ROLES:
         raise AccountError(f"rôle inconnu : {role} (attendu : {', '.join(ROLES)})")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"mot de passe trop court : au moins {MIN_PASSWORD} caractères")
+    check_password(password, login)
     if role == "collectivite" and not (commune_insee and re.fullmatch(r"\d{5}|2[AB]\d{3}", commune_insee)):
         raise AccountError("un compte collectivite a le code INSEE de sa commune (--commune 01053)")
     if role == "instructeur":
@@ -77,8 +83,64 @@ def create_user(
     return user
 
 
+def check_password(password: str, login: str) -> None:
+    """The password policy, at creation and at every change; AccountError in French."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"mot de passe trop court : au moins {MIN_PASSWORD} caractères")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"mot de passe trop long : au plus {MAX_PASSWORD} caractères")
+    if not password.strip():
+        raise AccountError("mot de passe refusé : il ne contient que des espaces")
+    if len(set(password.strip())) < 4:
+        raise AccountError("mot de passe refusé : il faut au moins 4 caractères différents")
+    if login and login.casefold() in password.casefold():
+        raise AccountError("mot de passe refusé : il ne doit pas contenir l'identifiant")
+    if any(ord(c) < 32 or ord(c) == 127 for c in password):
+        raise AccountError("mot de passe refusé : caractère de contrôle (tabulation, retour à la ligne…)")
+
+
+def find_user(session: Session, login: str) -> User:
+    user = session.scalar(select(User).where(User.login == login)) if LOGIN_PATTERN.fullmatch(login) else None
+    if user is None or user.deleted_at is not None:
+        raise AccountError(f"compte inconnu : {login}")
+    return user
+
+
+def set_password(session: Session, login: str, password: str) -> User:
+    """A new password (the policy applies); the account's open sessions end."""
+    user = find_user(session, login)
+    check_password(password, login)
+    user.password_hash = HASHER.hash(password)
+    end_sessions(session, user)
+    return user
+
+
+def set_active(session: Session, login: str, active: bool) -> User:
+    """Disable (no login, its open sessions end at once) or enable again."""
+    user = find_user(session, login)
+    user.active = active
+    if not active:
+        end_sessions(session, user)
+    return user
+
+
+def delete_user(session: Session, login: str) -> User:
+    """Soft delete: the row stays for the journal (events, notes and versions still name their
+    author); the account can never log in again, nor be enabled, nor its login be taken again."""
+    user = find_user(session, login)
+    user.active = False
+    user.deleted_at = now()
+    user.password_hash = DELETED_HASH
+    end_sessions(session, user)
+    return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    session.execute(delete(Token).where(Token.user_id == user.id))
+
+
 def authenticate(session: Session, login: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.login == login))
+    user = session.scalar(select(User).where(User.login == login)) if LOGIN_PATTERN.fullmatch(login) else None
     if user is None or not user.active:
         HASHER.hash(password)  # same time whether the login exists or not
         return None
@@ -120,6 +182,20 @@ def user_of(session: Session, token: str | None) -> User | None:
 
 def close_session(session: Session, token: str) -> None:
     session.execute(delete(Token).where(Token.hash == _digest(token)))
+
+
+def csrf_token(session_token: str) -> str:
+    """Derived from the session token (secret, HttpOnly): the same in every worker, unknown to another site.
+    The pages' forms carry it; the API asks for it (X-CSRF-Token) when it authenticates by the cookie."""
+    return hmac.new(b"acv-instruct formulaire", session_token.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_ok(session_token: str | None, sent: object) -> bool:
+    return (
+        bool(session_token)
+        and isinstance(sent, str)
+        and hmac.compare_digest(sent.encode(), csrf_token(session_token or "").encode())
+    )
 
 
 # --- who may see what ---------------------------------------------------------------------------

@@ -6,6 +6,10 @@ request, calls the use cases (usecases.py, shared with the pages) and shapes the
 Every dossier read goes through `usecases.visible_or_404` (404 when the user may not see it,
 whether it exists or not); every change is one transaction: a submission is stored whole or not
 at all.
+
+Authentication: `Authorization: Bearer <jeton>`, or the pages' session cookie; a change (POST,
+DELETE…) made on the cookie alone also carries `X-CSRF-Token` (the `csrf` of the login's answer and
+of /api/moi), else 403. The login (`logins.log_in`) is throttled: 429 with Retry-After.
 """
 
 import datetime as dt
@@ -21,7 +25,7 @@ from sqlalchemy.orm import Session
 from instruct.referentiel.registry import Referentiel
 from instruct.reports import formats
 from instruct.rules.catalogue import Catalogue
-from instruct.service import accounts, uploads, usecases
+from instruct.service import accounts, logins, uploads, usecases
 from instruct.service.evaluator import Evaluators
 from instruct.service.storage import User, version_files
 from instruct.vocabulary import canonical_partner
@@ -41,8 +45,8 @@ class NewNote(BaseModel):
 
 
 class Login(BaseModel):
-    identifiant: str = Field(max_length=80)
-    mot_de_passe: str = Field(max_length=200)
+    identifiant: str = Field(max_length=200)
+    mot_de_passe: str = Field(max_length=1000)
 
 
 # --- what every route may ask for -----------------------------------------------------------------
@@ -53,17 +57,38 @@ def db(request: Request) -> Iterator[Session]:
         yield session
 
 
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    return header[7:] if header.lower().startswith("bearer ") else None
+
+
 def _token(request: Request) -> str | None:
     """A bearer token, or else the pages' session cookie."""
-    header = request.headers.get("authorization", "")
-    return header[7:] if header.lower().startswith("bearer ") else request.cookies.get(usecases.SESSION_COOKIE)
+    return _bearer(request) or request.cookies.get(usecases.SESSION_COOKIE)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def current_user(request: Request, session: Annotated[Session, Depends(db)]) -> User:
+    """The account behind the bearer token, or else the session cookie; a change made on the
+    cookie's strength also carries the X-CSRF-Token header (`csrf` in /api/moi and at login)."""
     user = accounts.user_of(session, _token(request))
     if user is None:
         raise HTTPException(
             401, "authentification requise (session absente ou expirée)", headers={"WWW-Authenticate": "Bearer"}
+        )
+    cookie = request.cookies.get(usecases.SESSION_COOKIE)
+    by_cookie = _bearer(request) is None
+    if (
+        by_cookie
+        and request.method not in SAFE_METHODS
+        and not accounts.csrf_ok(cookie, request.headers.get("x-csrf-token"))
+    ):
+        raise HTTPException(
+            403,
+            "jeton CSRF absent ou invalide : une modification authentifiée par le cookie de session porte "
+            "l'en-tête X-CSRF-Token (valeur « csrf » de /api/moi), ou utilisez l'en-tête Authorization: Bearer",
         )
     return user
 
@@ -93,14 +118,30 @@ Registry = Annotated[Referentiel | None, Depends(referentiel_of)]
 
 
 @router.post("/session", tags=["comptes"])
-def login(body: Login, request: Request, session: Db) -> JSONResponse:
-    opened = usecases.log_in(session, body.identifiant, body.mot_de_passe)
+async def login(body: Login, request: Request) -> JSONResponse:
+    """A session: the bearer token (`jeton`), also set as the pages' cookie; `csrf` is the header
+    X-CSRF-Token a change sent with the cookie alone carries. Too many failures: 429 with Retry-After."""
+    try:
+        opened = await logins.log_in(
+            request.app.state.sessions, body.identifiant, body.mot_de_passe, logins.client_address(request)
+        )
+    except (logins.Throttled, logins.Busy) as exc:
+        raise HTTPException(
+            429 if isinstance(exc, logins.Throttled) else 503, exc.message, headers={"Retry-After": str(exc.seconds)}
+        ) from None
+    except logins.Disabled as exc:
+        raise HTTPException(403, exc.message) from None
     if opened is None:
         raise HTTPException(401, "identifiant ou mot de passe incorrect")
-    user, token, expires = opened
-    session.commit()
-    response = JSONResponse({"jeton": token, "expire": expires.isoformat(), "role": user.role})
-    usecases.set_session_cookie(response, token, secure=request.url.scheme == "https")
+    response = JSONResponse(
+        {
+            "jeton": opened.token,
+            "expire": opened.expires.isoformat(),
+            "role": opened.role,
+            "csrf": accounts.csrf_token(opened.token),
+        }
+    )
+    usecases.set_session_cookie(response, opened.token, secure=request.url.scheme == "https")
     return response
 
 
@@ -114,8 +155,9 @@ def logout(request: Request, session: Db, me: Me) -> Response:
 
 
 @router.get("/moi", tags=["comptes"])
-def whoami(me: Me) -> dict:
+def whoami(me: Me, request: Request) -> dict:
     return {
+        "csrf": accounts.csrf_token(_token(request) or ""),
         "identifiant": me.login,
         "role": me.role,
         "commune_insee": me.commune_insee,

@@ -22,7 +22,7 @@ from instruct.rules.catalogue import load_catalogue
 from instruct.service import api, pages, session_pages, uploads, workflow
 from instruct.service.evaluator import EvaluationSettings, Evaluators
 from instruct.service.storage import make_engine, sessions, upgrade
-from instruct.service.templating import HERE, TEMPLATES, error_page, not_found
+from instruct.service.templating import HERE, TEMPLATES, SecurityHeaders, error_page, not_found
 from instruct.yamlio import parse_json
 
 
@@ -164,7 +164,8 @@ def create_app(
         description="Instruction des dossiers Action Cœur de Ville : dépôt, rapports d'écarts, instruction.",
     )
     app.add_middleware(JsonBody)
-    app.add_middleware(LimitBody, limit=uploads.MAX_UPLOAD + 1024 * 1024)  # the outer one
+    app.add_middleware(LimitBody, limit=uploads.MAX_UPLOAD + 1024 * 1024)
+    app.add_middleware(SecurityHeaders)  # outermost: the 413 page too
     app.state.engine, app.state.sessions, app.state.catalogue = engine, new_session, catalogue
     app.state.referentiel = referentiel
     app.state.evaluators = Evaluators(catalogue, referentiel, evaluation)

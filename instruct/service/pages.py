@@ -29,7 +29,7 @@ from instruct.service import uploads, usecases, workflow
 from instruct.service.report_view import report_view
 from instruct.service.session_pages import csrf_ok, form_text, logged_in, posted_to, to_login
 from instruct.service.storage import Dossier, User, version_files
-from instruct.service.templating import error_page, forbidden, not_found, page
+from instruct.service.templating import error_page, forbidden, not_found, page, report_headers
 from instruct.vocabulary import Partenaire, canonical_partner
 
 RULESET_PARTNERS = {p.value: p.libelle for p in Partenaire}
@@ -383,9 +383,8 @@ def report_file(dossier_id: str, numero: str, fmt: str, request: Request) -> Res
     name = f"rapport-{_slug(record.commune_nom)}-{record.id}-v{version.number}{chosen.extension}"
     disposition = "attachment" if chosen.binary else "inline"
     headers = {
+        **report_headers(body, chosen.media_type),
         "content-disposition": f"{disposition}; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
     }
     return Response(body, media_type=chosen.media_type, headers=headers)
 

@@ -6,9 +6,10 @@
 Sessions are the API's: the `acv_session` cookie (HttpOnly, SameSite=Strict). Every POST form
 also carries a token derived from the session token (`templating.csrf_token`), checked before
 anything is done; the login form, before any session, carries a random token doubled in a cookie.
+Logging in is `logins.log_in`, as for the API: throttled (429 and Retry-After, the form again with
+the delay in French), argon2 awaited in its own thread pool.
 """
 
-import datetime as dt
 import hmac
 import re
 import secrets
@@ -20,9 +21,9 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from instruct.service import accounts, usecases
+from instruct.service import accounts, logins, usecases
 from instruct.service.storage import Dossier, User
-from instruct.service.templating import csrf_token, forbidden, not_found, page
+from instruct.service.templating import forbidden, not_found, page
 
 LOGIN_COOKIE = "acv_connexion"  # the login form's token, before any session
 
@@ -37,9 +38,7 @@ def logged_in(request: Request, session: Session) -> User | None:
 
 
 def csrf_ok(request: Request, form: FormData) -> bool:
-    token = request.cookies.get(usecases.SESSION_COOKIE) or ""
-    sent = form.get("csrf")
-    return bool(token) and isinstance(sent, str) and hmac.compare_digest(sent.encode(), csrf_token(token).encode())
+    return accounts.csrf_ok(request.cookies.get(usecases.SESSION_COOKIE), form.get("csrf"))
 
 
 def to_login(request: Request) -> RedirectResponse:
@@ -123,21 +122,23 @@ async def login(request: Request) -> Response:
             form_text(form, "identifiant", 80),
             form_text(form, "suivant", 2000),
         )
-    login_name, password = form_text(form, "identifiant", 80), form_text(form, "mot_de_passe", 200)
+    login_name, password = form_text(form, "identifiant", 200), form_text(form, "mot_de_passe", 1000)
     suivant = form_text(form, "suivant", 2000)
-
-    def check() -> tuple[User, str, dt.datetime] | None:
-        with request.app.state.sessions() as session:
-            opened = usecases.log_in(session, login_name, password)
-            if opened is not None:
-                session.commit()
-            return opened
-
-    opened = await run_in_threadpool(check)
+    try:
+        opened = await logins.log_in(request.app.state.sessions, login_name, password, logins.client_address(request))
+    except (logins.Throttled, logins.Busy) as exc:
+        status = 429 if isinstance(exc, logins.Throttled) else 503
+        response = _login_form(
+            request, status, exc.message[:1].upper() + exc.message[1:] + ".", login_name[:80], suivant
+        )
+        response.headers["Retry-After"] = str(exc.seconds)
+        return response
+    except logins.Disabled as exc:
+        return _login_form(request, 403, exc.message[:1].upper() + exc.message[1:] + ".", login_name[:80], suivant)
     if opened is None:
-        return _login_form(request, 401, "Identifiant ou mot de passe incorrect.", login_name, suivant)
+        return _login_form(request, 401, "Identifiant ou mot de passe incorrect.", login_name[:80], suivant)
     response = RedirectResponse(safe_next(suivant), status_code=303)
-    usecases.set_session_cookie(response, opened[1], secure=request.url.scheme == "https")
+    usecases.set_session_cookie(response, opened.token, secure=request.url.scheme == "https")
     response.delete_cookie(LOGIN_COOKIE, path="/connexion")
     return response
 

@@ -75,6 +75,18 @@ class User(Base):
     territoire: Mapped[str | None] = mapped_column(String(10))  # instructeur: "dep:01" or "reg:84"
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # kept for the journal
+
+
+class LoginAttempt(Base):
+    """A login attempt not (yet) successful: counted per account and per address to throttle guessing."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str | None] = mapped_column(String(80), index=True)  # None once forgiven, or not a valid login
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
 
 
 class Token(Base):

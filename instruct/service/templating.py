@@ -1,10 +1,16 @@
 """How every page is rendered: the Jinja2 templates with their French labels and filters, the
 security headers, the form token (CSRF) every page carries, and the error pages (403, 404,
-500...) that the pages and the app's error handlers share."""
+500...) that the pages and the app's error handlers share.
 
+Every HTML response carries the security headers: the pages through `page`, the report files
+through `report_headers` (a CSP naming the SHA-256 of the report's own inline style and script,
+nothing else), and whatever else (the 413 page, a crash page, /docs) through `SecurityHeaders`,
+which adds the ones a response lacks."""
+
+import base64
 import datetime as dt
 import hashlib
-import hmac
+import re
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from instruct.french import french_date
 from instruct.reports import formats
 from instruct.service import workflow
+from instruct.service.accounts import csrf_token
 from instruct.service.storage import User
 from instruct.service.usecases import SESSION_COOKIE
 from instruct.vocabulary import PARTENAIRES_INSTRUCTEURS, STATUT_LIBELLES, VERDICT_LIBELLES
@@ -36,6 +43,55 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "cache-control": "no-store",
 }
+
+
+INLINE = re.compile(rb"<(style|script)>(.*?)</\1>", re.S)
+DOCS_CSP = "frame-ancestors 'none'; base-uri 'none'"  # FastAPI's /docs load their scripts from a CDN
+
+
+def report_headers(body: bytes | str, media_type: str) -> dict[str, str]:
+    """A report file's security headers. An HTML report inlines its CSS and JS: its CSP allows
+    exactly those (their SHA-256), no other script or style, no inline attribute."""
+    headers = dict(SECURITY_HEADERS)
+    if media_type.startswith("text/html"):
+        data = body.encode() if isinstance(body, str) else body
+        sources: dict[bytes, list[str]] = {b"style": [], b"script": []}
+        for kind, content in INLINE.findall(data):
+            sources[kind].append(f"'sha256-{base64.b64encode(hashlib.sha256(content).digest()).decode()}'")
+        styles, scripts = (" ".join(sources[kind]) or "'none'" for kind in (b"style", b"script"))
+        headers["content-security-policy"] = (
+            f"default-src 'none'; style-src {styles}; script-src {scripts}; img-src 'self' data:; "
+            "form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+        )
+    return headers
+
+
+class SecurityHeaders:
+    """ASGI middleware: an HTML response without the security headers gets them (the ones it sets stay)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        docs = scope.get("path", "").startswith(("/docs", "/redoc"))
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                names = {name.lower() for name, _ in headers}
+                kind = next((value for name, value in headers if name.lower() == b"content-type"), b"")
+                if kind.startswith(b"text/html"):
+                    for name, value in SECURITY_HEADERS.items():
+                        if name == "content-security-policy" and docs:
+                            value = DOCS_CSP
+                        if name.encode() not in names:
+                            headers.append((name.encode(), value.encode()))
+                    message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 def _local(moment: dt.datetime | None) -> dt.datetime | None:
@@ -76,11 +132,6 @@ TEMPLATES.globals.update(
     PARTNERS=PARTNERS,
     DOWNLOADS=formats.downloads,
 )
-
-
-def csrf_token(session_token: str) -> str:
-    """Derived from the session token (secret, HttpOnly): the same in every worker, unknown to another site."""
-    return hmac.new(b"acv-instruct formulaire", session_token.encode(), hashlib.sha256).hexdigest()
 
 
 def page(request: Request, name: str, status: int = 200, user: User | None = None, **context) -> HTMLResponse:
