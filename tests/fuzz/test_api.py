@@ -1,0 +1,135 @@
+"""schemathesis against the service's own /openapi.json, on a live server on loopback (SQLite),
+as a town and as an instructeur (Bearer token), half the time on a real deposited dossier.
+
+Checks kept, and why:
+- no 5xx (schemathesis's `not_a_server_error`): nothing a user sends is an internal error;
+- every JSON error body (4xx) is French (the deny-list of tests/fuzz/fuzzing.py).
+Checks left out, and why:
+- status_code_conformance and response_schema_conformance: the routes declare 200 and 422 only,
+  while 401, 403, 404, 409 and 413 are the documented answers (README) — a schema question, not a
+  bug a user meets;
+- content_type_conformance: a report answers in the format asked (docx, html, markdown);
+- positive/negative_data_acceptance: whether a valid request succeeds depends on the role and the
+  dossier's state, not on the schema;
+- ignored_auth: the schema declares no security scheme (the Bearer is read by hand);
+- use_after_free, ensure_resource_availability: stateful, the schema has no links;
+- max_response_time: the machine is shared.
+DELETE /api/session is left out: it revokes the token the other calls use.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+import zipfile
+
+import httpx
+import pg
+import pytest
+import schemathesis
+import uvicorn
+from fuzzing import SAMPLES, budget, english
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+
+from instruct.service import accounts
+from instruct.service.app import create_app
+
+pytestmark = pytest.mark.fuzz
+
+PASSWORD = "mot-de-passe-de-fuzz"
+SKIPPED = {("DELETE", "/api/session")}
+
+
+class Server:
+    """uvicorn serving the app on a free loopback port, in a thread (as tests/test_service.py)."""
+
+    def __init__(self, app):
+        self.port = pg.free_port()
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="critical"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            assert time.monotonic() < deadline, "le serveur n'a pas démarré"
+            time.sleep(0.02)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def _zip(folder) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.writestr(str(path.relative_to(folder)), path.read_bytes())
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """(base URL, {role: headers}, id of villebelle's deposited dossier)."""
+    app = create_app(f"sqlite:///{tmp_path_factory.mktemp('db') / 'acv.sqlite3'}")
+    with app.state.sessions() as session:
+        accounts.create_user(session, "villebelle", PASSWORD, "collectivite", commune_insee="99101")
+        accounts.create_user(session, "ddt99", PASSWORD, "instructeur", partenaire="ddt", territoire="dep:99")
+        session.commit()
+    with Server(app) as base:
+        headers = {}
+        with httpx.Client(base_url=base, timeout=120) as c:
+            for login in ("villebelle", "ddt99"):
+                r = c.post("/api/session", json={"identifiant": login, "mot_de_passe": PASSWORD})
+                assert r.status_code == 200, r.text
+                headers[login] = {"Authorization": f"Bearer {r.json()['jeton']}"}
+            files = {"archive": ("dossier.zip", _zip(SAMPLES / "villebelle"), "application/zip")}
+            r = c.post("/api/dossiers", files=files, data={"date": "2026-11-26"}, headers=headers["villebelle"])
+            assert r.status_code == 201, r.text
+            ident = r.json()["id"]
+        yield base, headers, ident
+
+
+def _messages(body) -> list[str]:
+    """The texts of a JSON error body a user reads."""
+    if isinstance(body, str):
+        return [body]
+    if isinstance(body, dict):
+        return [m for v in body.values() for m in _messages(v)]
+    if isinstance(body, list):
+        return [m for v in body for m in _messages(v)]
+    return []
+
+
+def test_openapi_routes(live):
+    base, headers, ident = live
+    schema = schemathesis.openapi.from_url(f"{base}/openapi.json")
+    failures: dict[str, str] = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if (operation.method.upper(), operation.path) in SKIPPED:
+            continue
+        label = f"{operation.method.upper()} {operation.path}"
+
+        @settings(max_examples=budget(10, 400))
+        @given(case=operation.as_strategy(), role=st.sampled_from(sorted(headers)), real=st.booleans())
+        def route(case, role, real):
+            if real and "dossier_id" in (case.path_parameters or {}):
+                case.path_parameters["dossier_id"] = ident
+            response = case.call(base_url=base, headers=headers[role], timeout=120)
+            case.validate_response(response, checks=[not_a_server_error])
+            if response.status_code >= 400 and "json" in response.headers.get("content-type", [""])[0]:
+                for message in _messages(response.json()):
+                    found = english(message)
+                    assert not found, f"{label} ({role}) : {response.status_code}, anglais {found} : {message[:300]!r}"
+
+        try:
+            route()
+        except Exception as exc:  # every route is tried; all failures are reported together
+            failures[label] = f"{type(exc).__name__}: {str(exc)[:1500]}"
+    assert not failures, "\n\n".join(f"{label}\n{text}" for label, text in sorted(failures.items()))
