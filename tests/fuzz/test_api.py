@@ -126,7 +126,8 @@ def test_openapi_routes(live):
             if response.status_code >= 400 and "json" in response.headers.get("content-type", [""])[0]:
                 for message in _messages(response.json()):
                     found = english(message)
-                    assert not found, f"{label} ({role}) : {response.status_code}, anglais {found} : {message[:300]!r}"
+                    where = f"{case.method} {case.path} ({role}) : {response.status_code}"
+                    assert not found, f"{where} en anglais {found} : {message[:200]!r}"
 
         try:
             route()
