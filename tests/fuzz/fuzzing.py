@@ -66,7 +66,8 @@ ENGLISH = re.compile(
     r"Input should|Field required|\bvalid\b|should be|not allowed|Traceback|\bError\b|\w+Error\b|"
     r"\bdimension\b|\bexpected\b|\bmust\b|\binvalid\b|\bcannot\b|\bunexpected\b|\bMaximum\b|"
     r"\bKeys\b|\bfound\b|\bwhile\b|\bmapping\b|\bNot Found\b|\bMethod Not Allowed\b|"
-    r"\bInternal Server\b|\bUnprocessable\b|\bvalue is not\b|\bis not\b|\bthe\b",
+    r"\bInternal Server\b|\bUnprocessable\b|\bvalue is not\b|\bis not\b|\bthe\b|\bnot\b|\bof\b|\bobject\b|"
+    r"\w+Exception\b|Self-intersection|\bout of range\b|\bToo many\b",
 )
 
 
