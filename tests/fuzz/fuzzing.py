@@ -28,7 +28,10 @@ LARGE = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 
 
 def budget(small: int, large: int) -> int:
-    """max_examples: `small` in the default run (make test, once enabled), `large` under make fuzz."""
+    """max_examples: `small` in the default run, `large` under make fuzz; FUZZ_EXAMPLES=N sets
+    every test's budget to N (a quick look, or a night)."""
+    if os.environ.get("FUZZ_EXAMPLES"):
+        return int(os.environ["FUZZ_EXAMPLES"])
     return large if LARGE else small
 
 
