@@ -117,9 +117,9 @@ def check_everywhere(data: Any, where: str):
     if reports["python"] is None:
         return None
     assert outcomes(reports["durable"]) == outcomes(reports["python"]), f"{where} : les deux moteurs diffèrent"
-    assert sorted(f.comparable() for f in reports["durable"].findings) == sorted(
+    assert [f.comparable() for f in reports["durable"].findings] == [
         f.comparable() for f in reports["python"].findings
-    ), f"{where} : les deux moteurs diffèrent (messages ou preuves)"
+    ], f"{where} : les deux moteurs diffèrent (messages, preuves ou ordre des constats)"
     again = check_dossier(dossier, catalogue(), DATE, engine="python", source="dossier.yaml")
     assert [f.comparable() for f in again.findings] == [f.comparable() for f in reports["python"].findings], (
         f"{where} : la même entrée donne deux rapports différents"

@@ -5,16 +5,20 @@ valid dossiers, outcomes invariant under list order and id renaming."""
 
 from __future__ import annotations
 
+import copy
 import random
 
 import pytest
 from fuzzing import (
     SAMPLE_NAMES,
+    assert_french,
     budget,
     check_everywhere,
+    get,
     identifiers,
     mutated_samples,
     outcomes,
+    paths,
     rename_ids,
     renamed_back,
     reorder_lists,
@@ -24,6 +28,8 @@ from fuzzing import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from instruct.documents.load import validate
+from instruct.errors import InputError
 from instruct.model.dossier import Dossier
 from instruct.reports import formats
 
@@ -107,6 +113,34 @@ def test_renamed_ids(name):
     assert before is not None and after is not None
     restored = renamed_back(outcomes(after), mapping)
     assert restored == outcomes(before), _diff(outcomes(before), restored)
+
+
+def _lists_with_ids(data) -> list[tuple]:
+    return [
+        p
+        for p in paths(data)
+        if isinstance(get(data, p), list)
+        and get(data, p)
+        and all(isinstance(i, dict) and "id" in i for i in get(data, p))
+    ]
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_duplicate_ids_refused(name):
+    """Two entities of one list with the same id (two secteurs prioritaires, two fiches…): the
+    findings could not say which one they are about, and the engines ordered them differently."""
+    accepted = []
+    for path in _lists_with_ids(sample(name)):
+        data = sample(name)
+        items = get(data, path)
+        items.append(copy.deepcopy(items[0]))
+        try:
+            validate(data, "dossier.yaml")
+        except InputError as exc:
+            assert_french(exc.render(), f"{name} : id en double dans {path}")
+        else:
+            accepted.append(".".join(map(str, path)))
+    assert not accepted, f"{name} : id en double accepté dans {accepted}"
 
 
 def _diff(before: list[tuple], after: list[tuple]) -> str:
