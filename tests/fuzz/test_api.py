@@ -107,14 +107,15 @@ def _messages(body) -> list[str]:
 
 
 def test_openapi_routes(live):
+    """Every route, every example: the distinct failures (status, English words) are collected
+    rather than the first one stopping the route, so that a 422 in English does not hide a 500."""
     base, headers, ident = live
     schema = schemathesis.openapi.from_url(f"{base}/openapi.json")
-    failures: dict[str, str] = {}
+    failures: dict[tuple, str] = {}
     for result in schema.get_all_operations():
         operation = result.ok()
         if (operation.method.upper(), operation.path) in SKIPPED:
             continue
-        label = f"{operation.method.upper()} {operation.path}"
 
         @settings(max_examples=budget(10, 400))
         @given(case=operation.as_strategy(), role=st.sampled_from(sorted(headers)), real=st.booleans())
@@ -122,15 +123,83 @@ def test_openapi_routes(live):
             if real and "dossier_id" in (case.path_parameters or {}):
                 case.path_parameters["dossier_id"] = ident
             response = case.call(base_url=base, headers=headers[role], timeout=120)
-            case.validate_response(response, checks=[not_a_server_error])
+            where = f"{case.method} {case.path} ({role})"
+            try:
+                case.validate_response(response, checks=[not_a_server_error])
+            except Exception as exc:  # schemathesis's failure: keep one example per route and status
+                key = (where.split(" (")[0], response.status_code, "5xx")
+                failures.setdefault(key, f"{where} : {response.status_code} : {str(exc)[:800]}")
             if response.status_code >= 400 and "json" in response.headers.get("content-type", [""])[0]:
                 for message in _messages(response.json()):
-                    found = english(message)
-                    where = f"{case.method} {case.path} ({role}) : {response.status_code}"
-                    assert not found, f"{where} en anglais {found} : {message[:200]!r}"
+                    if found := english(message):
+                        key = (where.split(" (")[0], response.status_code, tuple(found))
+                        failures.setdefault(key, f"{where} : {response.status_code} en anglais : {message[:200]!r}")
 
-        try:
-            route()
-        except Exception as exc:  # every route is tried; all failures are reported together
-            failures[label] = f"{type(exc).__name__}: {str(exc)[:1500]}"
-    assert not failures, "\n\n".join(f"{label}\n{text}" for label, text in sorted(failures.items()))
+        route()
+    assert not failures, f"{len(failures)} échec(s) distinct(s) :\n" + "\n".join(
+        text for _, text in sorted(failures.items(), key=lambda item: str(item[0]))
+    )
+
+
+# --- the service's failures the issue lists, one request each ------------------------------------
+
+
+def _bad_zip(kind: str) -> bytes:
+    if kind == "tronqué":
+        return _zip(SAMPLES / "villebelle")[:300]
+    if kind == "pas un zip":
+        return b"PK\x03\x04" + b"\x00" * 200
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("kind", ["tronqué", "pas un zip"])
+def test_damaged_zip(live, kind):
+    base, headers, _ = live
+    files = {"archive": ("dossier.zip", _bad_zip(kind), "application/zip")}
+    r = httpx.post(f"{base}/api/dossiers", files=files, data={"date": "2026-11-26"}, headers=headers["villebelle"])
+    assert r.status_code < 500, f"ZIP {kind} : {r.status_code} {r.text[:300]}"
+    assert not english(r.text), f"ZIP {kind} : {r.text[:300]}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/dossiers?decalage=9223372036854775808",
+        "/api/dossiers?limite=-1",
+        "/api/dossiers?etat=%00",
+        "/api/dossiers/{id}/ort-commerce?point=2.0,47.0&surface=NaN",
+        "/api/dossiers/{id}/ort-commerce?point=nan,nan&surface=3000",
+        "/api/dossiers/{id}/ort-commerce?point=2.0,47.0&surface=1e400",
+        "/api/dossiers/{id}/versions/9223372036854775808/rapport?format=json",
+        "/api/dossiers/{id}/comparaison?de=1&a=99999999999999999999",
+    ],
+)
+def test_hostile_queries(live, path):
+    base, headers, ident = live
+    for role in sorted(headers):
+        r = httpx.get(base + path.replace("{id}", ident), headers=headers[role], timeout=120)
+        assert r.status_code < 500, f"{path} ({role}) : {r.status_code} {r.text[:300]}"
+        assert not english(r.text), f"{path} ({role}) : {r.status_code} en anglais : {r.text[:300]}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"texte": ' + "[" * 1000 + "]" * 1000 + ', "privee": true}',
+        '{"texte": "vu\u0000", "privee": true}',
+        '{"texte": "' + "x" * 6000 + '", "privee": true}',
+        '{"texte": "vu", "privee": "peut-être"}',
+        "{'texte': 1}",
+    ],
+    ids=["json-1000-niveaux", "NUL", "6000-caracteres", "booleen-texte", "pas-du-json"],
+)
+def test_hostile_notes(live, body):
+    base, headers, ident = live
+    r = httpx.post(
+        f"{base}/api/dossiers/{ident}/notes",
+        content=body.encode(),
+        headers={**headers["ddt99"], "Content-Type": "application/json"},
+        timeout=120,
+    )
+    assert r.status_code < 500, f"{r.status_code} {r.text[:300]}"
+    assert not english(r.text), f"{r.status_code} en anglais : {r.text[:300]}"
