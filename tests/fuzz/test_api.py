@@ -149,16 +149,50 @@ def _bad_zip(kind: str) -> bytes:
         return _zip(SAMPLES / "villebelle")[:300]
     if kind == "pas un zip":
         return b"PK\x03\x04" + b"\x00" * 200
-    raise ValueError(kind)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("dossier.yaml", (SAMPLES / "villebelle" / "dossier.yaml").read_bytes())
+        if kind == "chiffré":  # the "encrypted" flag, as a password-protected archive has it
+            info = zipfile.ZipInfo("pieces/convention-cadre.pdf")
+            info.flag_bits |= 0x1
+            archive.writestr(info, b"%PDF-1.4 chiffre")
+        elif kind == "nom de 300 octets":
+            archive.writestr("pieces/" + "é" * 150 + ".pdf", b"%PDF-1.4")
+    return buffer.getvalue()
 
 
-@pytest.mark.parametrize("kind", ["tronqué", "pas un zip"])
+@pytest.mark.parametrize("kind", ["tronqué", "pas un zip", "chiffré", "nom de 300 octets"])
 def test_damaged_zip(live, kind):
     base, headers, _ = live
     files = {"archive": ("dossier.zip", _bad_zip(kind), "application/zip")}
     r = httpx.post(f"{base}/api/dossiers", files=files, data={"date": "2026-11-26"}, headers=headers["villebelle"])
     assert r.status_code < 500, f"ZIP {kind} : {r.status_code} {r.text[:300]}"
     assert not english(r.text), f"ZIP {kind} : {r.text[:300]}"
+
+
+def test_control_character_in_a_title(live):
+    """A control character in a fiche's title: refused at submission, or its reports (DOCX
+    included) still download."""
+    base, headers, _ = live
+    text = (SAMPLES / "villebelle" / "dossier.yaml").read_text(encoding="utf-8")
+    text = text.replace("intitule: Manager de centre-ville", 'intitule: "Manager\\x01 de centre-ville"')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("dossier.yaml", text)
+    files = {"archive": ("dossier.zip", buffer.getvalue(), "application/zip")}
+    r = httpx.post(
+        f"{base}/api/dossiers", files=files, data={"date": "2026-11-26"}, headers=headers["villebelle"], timeout=120
+    )
+    assert r.status_code < 500, f"{r.status_code} {r.text[:300]}"
+    assert not english(r.text), r.text[:300]
+    if r.status_code == 201:
+        for name in ("json", "html", "markdown", "docx"):
+            got = httpx.get(
+                f"{base}/api/dossiers/{r.json()['id']}/versions/1/rapport?format={name}",
+                headers=headers["villebelle"],
+                timeout=120,
+            )
+            assert got.status_code == 200, f"rapport {name} : {got.status_code} {got.text[:300]}"
 
 
 @pytest.mark.parametrize(
