@@ -2,16 +2,20 @@
 
 `make test` deselects it (`-m "not fuzz"` in pyproject's addopts); `make fuzz` selects it with
 HYPOTHESIS_PROFILE=fuzz: a large budget, random seeds, failing examples kept in
-.pytest_cache/hypothesis and replayed first on the next run.
+.pytest_cache/hypothesis/examples and replayed first on the next run.
 """
 
 import os
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 ROOT = Path(__file__).resolve().parents[2]
+HOME = ROOT / ".pytest_cache" / "hypothesis"  # ignored by git (.hypothesis/ is not)
+
+set_hypothesis_home_dir(str(HOME))  # hypothesis's own cache (constants) goes there too
 
 # The default profile: fixed seeds (derandomize), no example database, so that two runs of the
 # small suite see exactly the same dossiers. Each test sets its own max_examples (fuzzing.budget).
@@ -29,7 +33,7 @@ settings.register_profile(
 settings.register_profile(
     "fuzz",
     derandomize=False,
-    database=DirectoryBasedExampleDatabase(str(ROOT / ".pytest_cache" / "hypothesis")),
+    database=DirectoryBasedExampleDatabase(str(HOME / "examples")),
     deadline=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
