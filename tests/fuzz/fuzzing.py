@@ -12,7 +12,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from instruct.documents.load import validate
 from instruct.engine.check import check_dossier
@@ -25,6 +28,38 @@ SAMPLES = ROOT / "samples"
 DATE = dt.date(2026, 11, 26)
 ENGINES = ("durable", "python")
 LARGE = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
+
+# Hypothesis profiles and home (here rather than in a tests/fuzz/conftest.py: the other tests
+# import `conftest`, and a second one on sys.path would shadow tests/conftest.py). `make test`
+# deselects the suite (-m "not fuzz" in pyproject's addopts); `make fuzz` selects it with
+# HYPOTHESIS_PROFILE=fuzz: a large budget, random seeds, failing examples kept in
+# .pytest_cache/hypothesis/examples and replayed first on the next run.
+HOME = ROOT / ".pytest_cache" / "hypothesis"  # ignored by git (.hypothesis/ is not)
+
+set_hypothesis_home_dir(str(HOME))  # hypothesis's own cache (constants) goes there too
+
+# The default profile: fixed seeds (derandomize), no example database, so that two runs of the
+# small suite see exactly the same dossiers. Each test sets its own max_examples (fuzzing.budget).
+# No shrinking: every example runs both engines, and shrinking several distinct failures took
+# minutes (5 for the schema-generated dossiers); `make fuzz` shrinks.
+settings.register_profile(
+    "small",
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+settings.register_profile(
+    "fuzz",
+    derandomize=False,
+    database=DirectoryBasedExampleDatabase(str(HOME / "examples")),
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "small"))
 
 
 def budget(small: int, large: int) -> int:
