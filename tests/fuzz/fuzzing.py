@@ -199,7 +199,7 @@ def in_coordinates(path: tuple) -> bool:
     return "coordinates" in path
 
 
-WRONG_TYPES = ["texte", 12, 1.5, True, [], {}, ["x"], {"a": 1}, "2019-02-30", "01053"]
+WRONG_TYPES = ["texte", 12, 1.5, True, [], {}, ["x"], {"a": 1}, {1: "x"}, "2019-02-30", "01053"]
 EXTREME_NUMBERS = [0, -1, -0.0, 10**30, -(10**18), 2**63, 2**64 + 1, 1e308, -1e308, 5e-324, 0.001, 123456789.123]
 NON_FINITE = [math.nan, math.inf, -math.inf]
 CONTROL = ["\x00", "\x07", "\x1b[31m", "\u202e", "\ufeff", "\r\n", "\x0b", "\x7f"]

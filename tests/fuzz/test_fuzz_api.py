@@ -170,6 +170,15 @@ def test_damaged_zip(live, kind):
     assert not english(r.text), f"ZIP {kind} : {r.text[:300]}"
 
 
+def test_too_many_form_parts(live):
+    """1 001 parts in one upload: python-multipart's limit, said in French."""
+    base, headers, _ = live
+    files = [("archive", (f"f{i}.zip", b"x", "application/zip")) for i in range(1001)]
+    r = httpx.post(f"{base}/api/dossiers", files=files, data={"date": "2026-11-26"}, headers=headers["villebelle"])
+    assert r.status_code < 500, f"{r.status_code} {r.text[:300]}"
+    assert not english(r.text), f"{r.status_code} en anglais : {r.text[:300]}"
+
+
 def test_control_character_in_a_title(live):
     """A control character in a fiche's title: refused at submission, or its reports (DOCX
     included) still download."""
