@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench checklists samples clean
+.PHONY: run test fuzz lint bench checklists samples clean
 CHECKLIST_DATE := 2026-11-26
 
 $(STAMP): pyproject.toml setup.py
@@ -24,6 +24,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The fuzzing suite (tests/fuzz, marker fuzz, left out of make test by pyproject's addopts): a large
+# hypothesis budget, random seeds, failures kept in .pytest_cache/hypothesis and replayed first.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -m fuzz tests/fuzz $(FUZZ_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
