@@ -5,9 +5,10 @@ Everything a town writes in dossier.yaml is checked against these (pydantic v2).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -70,6 +71,34 @@ Insee = Annotated[str, Field(pattern=r"^([0-9]{5}|2[AB][0-9]{3})$")]
 Siren = Annotated[str, Field(pattern=r"^[0-9]{9}$")]
 Nombre = Annotated[Decimal, Field(ge=-MONTANT_MAX, le=MONTANT_MAX, allow_inf_nan=False)]
 """A free quantity (an indicator's target): bounded, finite."""
+
+
+SURFACE_VENTE_MAX = Decimal(1_000_000)
+
+
+def read_point(text: str) -> tuple[float, float]:
+    """« LON,LAT » (WGS 84 degrees) -> (lon, lat); ValueError with a French message otherwise."""
+    parts = text.split(",")
+    try:
+        lon, lat = (float(x) for x in parts) if len(parts) == 2 else (math.nan, math.nan)
+    except ValueError:
+        lon = lat = math.nan
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise ValueError(f"« {text[:40]} » : point LON,LAT attendu en degrés (ex. 2.001,47.002)")
+    if abs(lon) > 180 or abs(lat) > 90:
+        raise ValueError(f"« {text[:40]} » : coordonnées hors bornes (longitude ±180, latitude ±90, WGS 84)")
+    return lon, lat
+
+
+def read_surface(text: str) -> Decimal:
+    """A surface de vente in m² (« 1200 », « 1200,5 ») -> Decimal; ValueError with a French message otherwise."""
+    try:
+        value = Decimal(text.strip().replace(",", ".")) if len(text) <= 40 else Decimal("NaN")
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value <= 0 or value > SURFACE_VENTE_MAX:
+        raise ValueError(f"« {text[:40]} » : surface de vente en m² attendue (nombre entre 0 et 1 000 000)")
+    return value
 
 
 class Modele(BaseModel):

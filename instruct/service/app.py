@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from instruct.errors import InputError
+from instruct.messages import french_message
 from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import load_catalogue
 from instruct.service import api, pages, session_pages, uploads, workflow
@@ -135,10 +136,7 @@ def _api_errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _request_error(_request, exc: RequestValidationError):
-        problems = [
-            {"chemin": ".".join(str(x) for x in e["loc"]), "message": e.get("msg", "valeur invalide")}
-            for e in exc.errors()
-        ]
+        problems = [{"chemin": ".".join(str(x) for x in e["loc"]), "message": french_message(e)} for e in exc.errors()]
         return JSONResponse({"erreur": "requête invalide", "problemes": problems}, status_code=422)
 
     @app.exception_handler(workflow.Refused)

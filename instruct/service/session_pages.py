@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from instruct.model.fields import control_problem
 from instruct.service import accounts, usecases
 from instruct.service.storage import Dossier, User
 from instruct.service.templating import csrf_token, forbidden, not_found, page
@@ -125,6 +126,8 @@ async def login(request: Request) -> Response:
         )
     login_name, password = form_text(form, "identifiant", 80), form_text(form, "mot_de_passe", 200)
     suivant = form_text(form, "suivant", 2000)
+    if problem := control_problem(login_name):
+        return _login_form(request, 422, f"Identifiant : {problem}.", "", suivant)
 
     def check() -> tuple[User, str, dt.datetime] | None:
         with request.app.state.sessions() as session:
