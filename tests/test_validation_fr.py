@@ -93,6 +93,7 @@ MALFORMED = {
     "NaN dans une position": (geometry([[RING[0], [NAN, 47.0], *RING[2:]]]), "perimetres.etude"),
     "infini dans une position": (geometry([[RING[0], [INF, 47.0], *RING[2:]]]), "perimetres.etude"),
     "hors bornes WGS 84": (geometry([[[p[0] + 300, p[1]] for p in RING]]), "perimetres.etude"),
+    "entier immense": (geometry([[[10**400, 47], *RING[1:]]]), "perimetres.etude"),
     "trop de sommets": (
         at("fiches_actions.0.localisation", {"type": "MultiPoint", "coordinates": [[2, 47]] * (MAX_VERTICES + 1)}),
         "fiches_actions[0].localisation",

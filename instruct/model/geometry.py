@@ -59,7 +59,7 @@ def _position(value, path: tuple[int, ...]) -> None:
     for number in value:
         if isinstance(number, bool) or not isinstance(number, int | float):
             raise GeometryError(f"{_where(path)} : longitude et latitude sont des nombres")
-        if not math.isfinite(number):
+        if isinstance(number, float) and not math.isfinite(number):
             raise GeometryError(f"{_where(path)} : nombre fini attendu (ni NaN ni infini)")
     if abs(value[0]) > 180 or abs(value[1]) > 90:
         raise GeometryError(
