@@ -307,6 +307,12 @@ def test_api_refuses_nul_in_logins_filters_notes_and_reasons(service, deposited)
     anonymous = client(base)
     r = anonymous.post("/api/session", json={"identifiant": "ddt99\x00", "mot_de_passe": "x"})
     _french_422(r, "body.identifiant", "U+0000")
+    for body in (b"{", b'{"identifiant": "\\ud800", "mot_de_passe": "x"}', b'{"identifiant": 5, "mot_de_passe": NaN}'):
+        _french_422(anonymous.post("/api/session", content=body, headers={"content-type": "application/json"}))
+    nested = anonymous.post(
+        "/api/session", content=b"[" * 100000 + b"]" * 100000, headers={"content-type": "application/json"}
+    )
+    assert nested.status_code == 400 and not english_in(nested.text) and "illisible" in nested.text, nested.text
     ddt = client(base, "ddt99")
     for name in ("etat", "partenaire", "territoire"):
         _french_422(ddt.get("/api/dossiers", params={name: "dep:\x00"}), f"query.{name}", "U+0000")

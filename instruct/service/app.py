@@ -117,6 +117,12 @@ def create_app(
     return app
 
 
+# FastAPI's own English details (a body it cannot parse: StarletteHTTPException), in French.
+FASTAPI_DETAILS = {
+    "There was an error parsing the body": "corps de la requête illisible (JSON mal formé ou trop imbriqué)"
+}
+
+
 def _api_errors(app: FastAPI) -> None:
     """Errors in French JSON, with the CLI's paths."""
 
@@ -156,7 +162,11 @@ def _page_errors(app: FastAPI) -> None:
     async def _page_error(request: Request, exc: StarletteHTTPException):
         if not _is_page(request):
             return JSONResponse(
-                {"erreur": {404: "adresse inconnue", 405: "méthode non permise"}.get(exc.status_code, str(exc.detail))},
+                {
+                    "erreur": {404: "adresse inconnue", 405: "méthode non permise"}.get(
+                        exc.status_code, FASTAPI_DETAILS.get(str(exc.detail), str(exc.detail))
+                    )
+                },
                 status_code=exc.status_code,
                 headers=getattr(exc, "headers", None),
             )
