@@ -312,7 +312,8 @@ def test_api_refuses_nul_in_logins_filters_notes_and_reasons(service, deposited)
     nested = anonymous.post(
         "/api/session", content=b"[" * 100000 + b"]" * 100000, headers={"content-type": "application/json"}
     )
-    assert nested.status_code == 400 and not english_in(nested.text) and "illisible" in nested.text, nested.text
+    assert nested.status_code in (400, 422) and not english_in(nested.text.replace("chemin", "")), nested.text
+    assert "illisible" in nested.text or "imbrication" in nested.text, nested.text
     ddt = client(base, "ddt99")
     for name in ("etat", "partenaire", "territoire"):
         _french_422(ddt.get("/api/dossiers", params={name: "dep:\x00"}), f"query.{name}", "U+0000")
