@@ -33,7 +33,7 @@ class Transition(BaseModel):
     vers: Ligne = Field(
         max_length=40, description="état d'arrivée : depose, en_instruction, a_completer, accepte, refuse, sans_suite"
     )
-    motif: Paragraphe = Field("", max_length=5000)
+    motif: Paragraphe = ""
     confirme: bool = Field(False, description="déposer malgré des écarts bloquants, en connaissance de cause")
 
 
