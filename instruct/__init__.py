@@ -8,5 +8,5 @@ The modules here are the common ground every stage may use: errors and messages 
 errors), yamlio and yamlcompose (YAML and JSON read under budgets), french (numbers, amounts,
 dates) and vocabulary.
 
-May import: instruct (errors, messages, yamlio, yamlcompose, french, vocabulary).
+May import: instruct (the common modules).
 """

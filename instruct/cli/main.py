@@ -188,20 +188,19 @@ def _emit(output: str | None, text: str) -> None:
 
 
 def _cmd_ort(args) -> int:
-    from decimal import Decimal, InvalidOperation
-
     from instruct.documents.load import load
     from instruct.engine.ort_commerce import answer
+    from instruct.model.fields import read_point, read_surface
     from instruct.rules.catalogue import load_catalogue
 
     try:
-        lon, lat = (float(x) for x in args.point.split(","))
-    except ValueError:
-        raise InputError("--point", [Problem("", f"« {args.point} » : attendu LON,LAT (ex. 2.001,47.002)")]) from None
+        lon, lat = read_point(args.point)
+    except ValueError as exc:
+        raise InputError("--point", [Problem("", str(exc))]) from None
     try:
-        surface = Decimal(args.surface.replace(",", "."))
-    except InvalidOperation:
-        raise InputError("--surface", [Problem("", f"« {args.surface} » : surface en m² attendue")]) from None
+        surface = read_surface(args.surface)
+    except ValueError as exc:
+        raise InputError("--surface", [Problem("", str(exc))]) from None
     catalogue = load_catalogue(args.regles)
     result = answer(
         load(args.path).dossier, lon, lat, surface, args.alimentaire, catalogue.parameters, args.date or dt.date.today()

@@ -3,5 +3,5 @@ child process (read), PDF tables (tables), what a piece says (extract), the piec
 against the dossier (reconcile: what was read, and the evidence; fill: what the dossier does not
 say; compare: what both say), and a folder or file loaded (load).
 
-May import: instruct (errors, messages, yamlio, yamlcompose, french, vocabulary), model.
+May import: instruct (the common modules), model.
 """

@@ -14,6 +14,7 @@ from instruct.documents.compare import compare
 from instruct.documents.fill import fill
 from instruct.documents.reconcile import Documents, document_files, get_path, quotes_for, read_files
 from instruct.errors import InputError, Problem, format_path
+from instruct.messages import clean_loc, french_message
 from instruct.model.dossier import Dossier
 from instruct.model.fields import DATE_MAX, DATE_MIN
 from instruct.yamlio import line_index, line_of, parse, read_text
@@ -31,64 +32,21 @@ class LoadedDossier:
 
 
 def _french(error: dict) -> str:
+    """pydantic's error in French (instruct.messages), with the dossier's own words for its codes and dates."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    messages = {
-        "missing": "champ obligatoire manquant",
-        "extra_forbidden": "champ inconnu (vérifiez l'orthographe ; `acv schema` donne le format)",
-        "date_from_datetime_parsing": "date invalide : attendu AAAA-MM-JJ",
-        "date_parsing": "date invalide : attendu AAAA-MM-JJ",
-        "date_type": "date attendue (AAAA-MM-JJ)",
-        "date_from_datetime_inexact": "date attendue sans heure (AAAA-MM-JJ)",
-        "decimal_parsing": "montant invalide : attendu un nombre (ex. 125000.50)",
-        "decimal_type": "montant attendu (nombre)",
-        "decimal_max_places": f"au plus {ctx.get('decimal_places')} décimales (centimes)",
-        "int_parsing": "nombre entier attendu",
-        "int_type": "nombre entier attendu",
-        "int_from_float": "nombre entier attendu (sans décimales)",
-        "bool_parsing": "valeur oui/non attendue (true/false)",
-        "bool_type": "valeur oui/non attendue (true/false)",
-        "string_type": 'texte attendu (entre guillemets pour un code : "01053")',
-        "string_too_short": "texte vide",
-        "string_too_long": f"texte trop long (maximum {ctx.get('max_length')} caractères)",
-        "string_pattern_mismatch": "format invalide",
-        "list_type": "liste attendue",
-        "dict_type": "objet attendu (clé: valeur)",
-        "model_type": "objet attendu (clé: valeur)",
-        "model_attributes_type": "objet attendu (clé: valeur)",
-        "greater_than_equal": f"doit être supérieur ou égal à {ctx.get('ge')}",
-        "greater_than": f"doit être strictement supérieur à {ctx.get('gt')}",
-        "less_than_equal": f"doit être inférieur ou égal à {ctx.get('le')} (valeur absurde ?)",
-        "less_than": f"doit être strictement inférieur à {ctx.get('lt')}",
-        "too_long": f"trop d'éléments (maximum {ctx.get('max_length')})",
-        "finite_number": "nombre fini attendu",
-    }
     if kind in {"greater_than_equal", "less_than_equal"} and str(ctx.get("ge", ctx.get("le"))) in {
         str(DATE_MIN),
         str(DATE_MAX),
     }:
         return f"date hors des bornes plausibles ({DATE_MIN.year}–{DATE_MAX.year})"
-    if kind == "literal_error":
-        return f"valeur non autorisée : attendu {ctx.get('expected', '')}".replace(" or ", " ou ")
-    if kind == "value_error":
-        return str(ctx.get("error", error.get("msg", "valeur invalide")))
     if kind == "string_pattern_mismatch" and error["loc"] and error["loc"][-1] == "insee":
         return "code INSEE invalide : 5 caractères (chiffres, ou 2A/2B pour la Corse)"
     if kind == "string_pattern_mismatch" and error["loc"] and error["loc"][-1] == "siren":
         return "SIREN invalide : 9 chiffres"
     if kind == "string_pattern_mismatch":
         return "format invalide : lettres, chiffres, « - », « _ » ou « . » seulement"
-    return messages.get(kind, error.get("msg", "valeur invalide"))
-
-
-def _clean_loc(loc: tuple) -> tuple:
-    """Drop pydantic's union/function tags so the path is the document's own."""
-    return tuple(
-        p
-        for p in loc
-        if isinstance(p, int)
-        or not (p.startswith("function-") or "[" in p or p in {"lax-or-strict", "json-or-python", "none", "str", "int"})
-    )
+    return french_message(error)
 
 
 def validate(data: Any, source: str, text: str | None = None, provenance: dict | None = None) -> Dossier:
@@ -100,7 +58,7 @@ def validate(data: Any, source: str, text: str | None = None, provenance: dict |
         lines = line_index(text) if text and "\n" in text.strip() else {}  # a one-line JSON has no useful line
         problems, seen = [], set()
         for error in exc.errors():
-            loc = _clean_loc(error["loc"])
+            loc = clean_loc(error["loc"])
             message = _french(error)
             quotes = quotes_for(format_path(loc), provenance or {})
             if quotes:  # a value read from a piece: say where

@@ -2,5 +2,5 @@
 evaluator (python), the durable-rules adapter (durable, imported on first use only), outcomes
 turned into findings and verdicts (findings), and `check`, the one path every shell calls.
 
-May import: instruct (errors, messages, yamlio, yamlcompose, french, vocabulary), model, referentiel, facts, rules, documents.
+May import: instruct (the common modules), model, referentiel, facts, rules, documents.
 """

@@ -12,7 +12,7 @@ programme (the dossier), convention (signatories, expected parts, axes), fiches 
 perimeters, avenants), chronologie (dates in order), action_logement, ort, anah_anru, pieces;
 build_facts finds them (each declares TYPES, FAMILIES and ORDER).
 
-May import: instruct (errors, messages, yamlio, yamlcompose, french, vocabulary), model, referentiel, documents.
+May import: instruct (the common modules), model, referentiel, documents.
 """
 
 from __future__ import annotations

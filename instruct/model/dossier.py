@@ -25,6 +25,8 @@ from instruct.model.fields import (
     Identifiant,
     Modele,
     Montant,
+    Nom,
+    Nombre,
     RoleSignataire,
     Surface,
     Texte,
@@ -36,25 +38,26 @@ from instruct.model.immeuble import Immeuble
 
 
 class VilleCentre(Modele):
-    nom: Court
+    nom: Nom
     insee: (
         Annotated[
-            str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="code INSEE (5 caractères, 2A/2B pour la Corse)")
+            str,
+            Field(pattern=r"^([0-9]{5}|2[AB][0-9]{3})$", description="code INSEE (5 caractères, 2A/2B pour la Corse)"),
         ]
         | None
     ) = Field(None, description="code INSEE (5 caractères, 2A/2B pour la Corse) ; absent : non renseigné")
 
 
 class Intercommunalite(Modele):
-    nom: Court
-    siren: Annotated[str, Field(pattern=r"^\d{9}$", description="SIREN de l'EPCI (9 chiffres)")] | None = Field(
+    nom: Nom
+    siren: Annotated[str, Field(pattern=r"^[0-9]{9}$", description="SIREN de l'EPCI (9 chiffres)")] | None = Field(
         None, description="SIREN de l'EPCI (9 chiffres) ; absent : non renseigné"
     )
 
 
 class AutreCommune(Modele):
-    nom: Court
-    insee: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")]
+    nom: Nom
+    insee: Annotated[str, Field(pattern=r"^([0-9]{5}|2[AB][0-9]{3})$")]
 
 
 class Collectivites(Modele):
@@ -69,7 +72,7 @@ class Collectivites(Modele):
 class Signataire(Modele):
     role: RoleSignataire
     organisme: Court
-    insee: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")] | None = Field(
+    insee: Annotated[str, Field(pattern=r"^([0-9]{5}|2[AB][0-9]{3})$")] | None = Field(
         None, description="code INSEE, pour une commune signataire"
     )
     nom: Court | None = None
@@ -293,7 +296,7 @@ class FicheAction(Modele):
 class Indicateur(Modele):
     nom: Court
     type: Literal["moyens", "resultats"]
-    valeur_cible: Decimal | None = None
+    valeur_cible: Nombre | None = None
     unite: Court | None = None
 
 
@@ -369,7 +372,7 @@ class Quartier(Modele):
 class SecteurORT(Modele):
     id: Identifiant
     nom: Court
-    commune_insee: Annotated[str, Field(pattern=r"^(\d{5}|2[AB]\d{3})$")]
+    commune_insee: Annotated[str, Field(pattern=r"^([0-9]{5}|2[AB][0-9]{3})$")]
     centre_ville: bool = False
     partie_urbanisee: bool = Field(False, description="partie déjà urbanisée (depuis la loi du 21 février 2022)")
     geometrie: Surface | None = None

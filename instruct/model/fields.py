@@ -5,11 +5,13 @@ Everything a town writes in dossier.yaml is checked against these (pydantic v2).
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections import Counter
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from shapely.geometry.base import BaseGeometry
 
 from instruct.model.geometry import GeometryError, to_shape
@@ -21,9 +23,82 @@ DATE_MAX = dt.date(2100, 12, 31)
 
 Montant = Annotated[Decimal, Field(ge=0, le=MONTANT_MAX, decimal_places=2)]
 Date = Annotated[dt.date, Field(ge=DATE_MIN, le=DATE_MAX)]
-Texte = Annotated[str, Field(min_length=1, max_length=20000)]
-Court = Annotated[str, Field(min_length=1, max_length=500)]
+NOM_MAX = 200  # a collectivité's name: the database's column (service.storage: Dossier.commune_nom) holds as much
+
+# Characters no text of a dossier may hold: C0 and C1 controls (NUL first: PostgreSQL refuses it,
+# and a DOCX cannot hold them), bidirectional overrides (they make a text read otherwise than it
+# is written), lone surrogates and non-characters. A paragraph keeps its tabs and line breaks.
+_CONTROLES = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff"
+CONTROLE_PARAGRAPHE = re.compile(f"[{_CONTROLES}]")
+CONTROLE_LIGNE = re.compile(f"[{_CONTROLES}\t\n\r\u2028\u2029]")
+
+
+def control_problem(text: str, paragraph: bool = False) -> str | None:
+    """The French reason `text` is refused (a control character, with its code and position), or None."""
+    found = (CONTROLE_PARAGRAPHE if paragraph else CONTROLE_LIGNE).search(text)
+    if found is None:
+        return None
+    code = f"U+{ord(found.group()):04X}"
+    what = "retour à la ligne" if found.group() in "\n\r\u2028\u2029" else "caractère de contrôle"
+    if found.group() == "\t":
+        what = "tabulation"
+    return f"{what} {code} interdit (position {found.start() + 1}) : texte sur une ligne, sans caractère invisible"
+
+
+def _ligne(text: str) -> str:
+    problem = control_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+def _paragraphe(text: str) -> str:
+    problem = control_problem(text, paragraph=True)
+    if problem:
+        raise ValueError(problem.replace(" : texte sur une ligne,", " :"))
+    return text
+
+
+Ligne = Annotated[str, AfterValidator(_ligne)]
+"""Any single-line text a user sends (a name, a code, a filter, a login): no control character."""
+Paragraphe = Annotated[str, AfterValidator(_paragraphe)]
+"""Any free text a user sends (a description, a note, a reason): tabs and line breaks allowed."""
+Texte = Annotated[str, Field(min_length=1, max_length=20000), AfterValidator(_paragraphe)]
+Court = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_ligne)]
+Nom = Annotated[str, Field(min_length=1, max_length=NOM_MAX), AfterValidator(_ligne)]
 Identifiant = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Insee = Annotated[str, Field(pattern=r"^([0-9]{5}|2[AB][0-9]{3})$")]
+Siren = Annotated[str, Field(pattern=r"^[0-9]{9}$")]
+Nombre = Annotated[Decimal, Field(ge=-MONTANT_MAX, le=MONTANT_MAX, allow_inf_nan=False)]
+"""A free quantity (an indicator's target): bounded, finite."""
+
+
+SURFACE_VENTE_MAX = Decimal(1_000_000)
+
+
+def read_point(text: str) -> tuple[float, float]:
+    """« LON,LAT » (WGS 84 degrees) -> (lon, lat); ValueError with a French message otherwise."""
+    parts = text.split(",")
+    try:
+        lon, lat = (float(x) for x in parts) if len(parts) == 2 else (math.nan, math.nan)
+    except ValueError:
+        lon = lat = math.nan
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise ValueError(f"« {text[:40]} » : point LON,LAT attendu en degrés (ex. 2.001,47.002)")
+    if abs(lon) > 180 or abs(lat) > 90:
+        raise ValueError(f"« {text[:40]} » : coordonnées hors bornes (longitude ±180, latitude ±90, WGS 84)")
+    return lon, lat
+
+
+def read_surface(text: str) -> Decimal:
+    """A surface de vente in m² (« 1200 », « 1200,5 ») -> Decimal; ValueError with a French message otherwise."""
+    try:
+        value = Decimal(text.strip().replace(",", ".")) if len(text) <= 40 else Decimal("NaN")
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value <= 0 or value > SURFACE_VENTE_MAX:
+        raise ValueError(f"« {text[:40]} » : surface de vente en m² attendue (nombre entre 0 et 1 000 000)")
+    return value
 
 
 class Modele(BaseModel):

@@ -7,6 +7,7 @@ same in metropolitan France and overseas, without a projection library.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 
@@ -23,28 +24,108 @@ class GeometryError(ValueError):
     """A geometry that cannot be used (French message)."""
 
 
-def _count_vertices(coords) -> int:
-    if coords and isinstance(coords[0], (int, float)):
-        return 1
-    return sum(_count_vertices(c) for c in coords)
+# What each GeoJSON type's coordinates are: the depth of lists above a position, and the
+# fewest positions each innermost list needs (a ring: 4 with its closing point; see _rings).
+DEPTHS = {"Point": 0, "MultiPoint": 1, "Polygon": 2, "MultiPolygon": 3}
+NOUNS = {0: "position", 1: "liste de positions", 2: "liste d'anneaux", 3: "liste de polygones"}
+
+# GEOS's reasons for an invalid geometry (shapely.is_valid_reason), in French.
+INVALID_REASONS = {
+    "Self-intersection": "le contour se recoupe lui-même",
+    "Ring Self-intersection": "un anneau se recoupe lui-même",
+    "Too few points in geometry component": "trop peu de points distincts pour former une surface",
+    "Hole lies outside shell": "un trou est hors du contour extérieur",
+    "Nested holes": "des trous sont imbriqués",
+    "Interior is disconnected": "l'intérieur est coupé en morceaux par les trous",
+    "Duplicate Rings": "anneaux en double",
+    "Nested shells": "des polygones sont imbriqués",
+    "Invalid Coordinate": "coordonnée invalide",
+    "Ring is not closed": "anneau non fermé",
+}
+
+
+def _where(path: tuple[int, ...]) -> str:
+    return "coordinates" + "".join(f"[{i}]" for i in path)
+
+
+def _position(value, path: tuple[int, ...]) -> None:
+    if not isinstance(value, list):
+        raise GeometryError(f"{_where(path)} : position attendue [longitude, latitude]")
+    if len(value) not in (2, 3):
+        raise GeometryError(
+            f"{_where(path)} : position de {len(value)} nombre(s) ; "
+            "attendu [longitude, latitude] (altitude facultative)"
+        )
+    for number in value:
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise GeometryError(f"{_where(path)} : longitude et latitude sont des nombres")
+        if isinstance(number, float) and not math.isfinite(number):
+            raise GeometryError(f"{_where(path)} : nombre fini attendu (ni NaN ni infini)")
+    if abs(value[0]) > 180 or abs(value[1]) > 90:
+        raise GeometryError(
+            f"coordonnées hors bornes ({_where(path)}) : attendu longitude, latitude en degrés (WGS 84)"
+        )
+
+
+def check_coordinates(kind: str, coords) -> int:
+    """Check a GeoJSON geometry's coordinates against its type, without recursion: lists nested
+    as the type says, positions of 2 or 3 finite numbers in WGS 84, rings of 4 positions or more,
+    at most MAX_VERTICES positions. Returns the number of positions; GeometryError (French, with
+    the position's path) otherwise."""
+    if kind not in DEPTHS:
+        raise GeometryError(f"type de géométrie inconnu : attendu {', '.join(DEPTHS)}")
+    depth, count = DEPTHS[kind], 0
+    stack: list[tuple[object, tuple[int, ...], int]] = [(coords, (), depth)]
+    while stack:
+        value, path, level = stack.pop()
+        if level == 0:
+            _position(value, path)
+            count += 1
+            if count > MAX_VERTICES:
+                raise GeometryError(f"géométrie trop détaillée (plus de {MAX_VERTICES} sommets)")
+            continue
+        if not isinstance(value, list):
+            raise GeometryError(f"{_where(path)} : {NOUNS[level]} attendue pour un {kind}")
+        if not value:
+            raise GeometryError(f"{_where(path)} : {NOUNS[level]} vide")
+        if level == 1 and kind in ("Polygon", "MultiPolygon") and len(value) < 4:
+            raise GeometryError(
+                f"{_where(path)} : un anneau a au moins 4 positions (la dernière répète la première), "
+                f"{len(value)} reçue(s)"
+            )
+        stack.extend((item, (*path, i), level - 1) for i, item in reversed(list(enumerate(value))))
+    return count
+
+
+def _invalid_reason(geom: BaseGeometry) -> str:
+    reason = shapely.is_valid_reason(geom)
+    name, _, where = reason.partition("[")
+    french = INVALID_REASONS.get(name.strip(), "contour mal formé")
+    point = where.rstrip("]").split()
+    if len(point) >= 2:
+        with contextlib.suppress(ValueError):
+            french += f" (près de {float(point[0]):.6f}, {float(point[1]):.6f})"
+    return french
 
 
 def to_shape(geojson: dict) -> BaseGeometry:
-    """Build a valid shapely geometry from a GeoJSON dict, or raise GeometryError."""
+    """Build a valid shapely geometry from a GeoJSON dict, or raise GeometryError (French:
+    shapely's and numpy's own messages never reach a user)."""
     coords = geojson.get("coordinates")
     if not isinstance(coords, list) or not coords:
         raise GeometryError("géométrie sans coordonnées")
-    if _count_vertices(coords) > MAX_VERTICES:
-        raise GeometryError(f"géométrie trop détaillée (plus de {MAX_VERTICES} sommets)")
+    check_coordinates(str(geojson.get("type")), coords)
     try:
-        geom = shape(geojson)
-    except Exception as exc:  # shapely raises several types for malformed coordinates
-        raise GeometryError(f"géométrie GeoJSON illisible : {exc}") from None
-    lons_lats = shapely.get_coordinates(geom)
-    if len(lons_lats) and ((abs(lons_lats[:, 0]) > 180).any() or (abs(lons_lats[:, 1]) > 90).any()):
-        raise GeometryError("coordonnées hors bornes : attendu longitude, latitude en degrés (WGS 84)")
+        with np.errstate(all="ignore"):
+            geom = shape({"type": geojson["type"], "coordinates": coords})
+    except Exception:  # checked above: left for what shapely alone would refuse
+        raise GeometryError("géométrie GeoJSON illisible : coordonnées mal formées") from None
+    if geom.is_empty:
+        raise GeometryError("géométrie vide")
     if not geom.is_valid:
-        raise GeometryError(f"géométrie invalide : {shapely.is_valid_reason(geom)}")
+        raise GeometryError(
+            f"géométrie invalide : {_invalid_reason(geom)} ; corrigez le tracé (un contour ne doit pas se croiser)"
+        )
     return geom
 
 

@@ -31,7 +31,7 @@ class MaitriseFonciere(Modele):
 class Operateur(Modele):
     nom: Court
     type: Literal["organisme_hlm", "investisseur_prive", "sem", "collectivite", "epf", "autre"]
-    siren: Annotated[str, Field(pattern=r"^\d{9}$")] | None = None
+    siren: Annotated[str, Field(pattern=r"^[0-9]{9}$")] | None = None
     autres_acteurs: list[Court] = []
 
 

@@ -5,5 +5,5 @@ One module per format, each declaring `FORMAT = ReportFormat(...)`; formats.py f
 the CLI, the API and the pages offer what it finds. HTML goes through the Jinja2 templates of
 templates/ (templating.py), its CSS and JS inlined so that the page stands alone.
 
-May import: instruct (errors, messages, yamlio, yamlcompose, french, vocabulary), model, facts, rules.
+May import: instruct (the common modules), model, facts, rules.
 """

@@ -3,5 +3,5 @@
 (checks), unit-bearing literals (literals), conditions, dated parameters and figures.
 Rules are data; this package only reads and validates them.
 
-May import: instruct (errors, messages, yamlio, yamlcompose, french, vocabulary), model, facts.
+May import: instruct (the common modules), model, facts.
 """

@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidat
 from typing_extensions import TypeAliasType
 
 from instruct.french import ISO, parse_date
+from instruct.messages import french_message
 from instruct.rules import conditions as C
 from instruct.rules.figures import UNITS as FIGURE_UNITS
 from instruct.rules.figures import parse_figures
@@ -286,19 +287,6 @@ MISSING_HINTS = {
     "reference": " (la source est obligatoire)",
 }
 UNKNOWN_VALUE = {"severity": "gravité inconnue", "etape": "étape inconnue", "unit": "unité inconnue"}
-MESSAGES = {
-    "string_type": "texte attendu",
-    "string_too_short": "texte vide",
-    "list_type": "liste attendue",
-    "too_short": "au moins un élément attendu",
-    "dict_type": "objet attendu (clé: valeur)",
-    "model_type": "objet attendu (clé: valeur)",
-    "model_attributes_type": "objet attendu (clé: valeur)",
-    "bool_type": "true ou false attendu",
-    "bool_parsing": "true ou false attendu",
-    "int_type": "nombre entier attendu",
-    "int_parsing": "nombre entier attendu",
-}
 
 
 def _known_keys(model: type[BaseModel] | None) -> str:
@@ -337,5 +325,5 @@ def french_errors(exc: ValidationError, model: type[BaseModel] | None = None) ->
         elif kind == "value_error":
             out.append((loc, str(ctx.get("error", "valeur invalide"))))
         else:
-            out.append((loc, MESSAGES.get(kind, "valeur invalide")))
+            out.append((loc, french_message(error)))
     return out

@@ -14,7 +14,6 @@ of /api/moi), else 403. The login (`logins.log_in`) is throttled: 429 with Retry
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
@@ -22,6 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from instruct.model.fields import Ligne, Paragraphe, read_point, read_surface
 from instruct.referentiel.registry import Referentiel
 from instruct.reports import formats
 from instruct.rules.catalogue import Catalogue
@@ -34,18 +34,20 @@ router = APIRouter(prefix="/api")
 
 
 class Transition(BaseModel):
-    vers: str = Field(description="état d'arrivée : depose, en_instruction, a_completer, accepte, refuse, sans_suite")
-    motif: str = ""
+    vers: Ligne = Field(
+        max_length=40, description="état d'arrivée : depose, en_instruction, a_completer, accepte, refuse, sans_suite"
+    )
+    motif: Paragraphe = ""
     confirme: bool = Field(False, description="déposer malgré des écarts bloquants, en connaissance de cause")
 
 
 class NewNote(BaseModel):
-    texte: str = Field(min_length=1, max_length=20000)
+    texte: Paragraphe = Field(min_length=1, max_length=20000)
     privee: bool = True
 
 
 class Login(BaseModel):
-    identifiant: str = Field(max_length=200)
+    identifiant: Ligne = Field(max_length=200)
     mot_de_passe: str = Field(max_length=1000)
 
 
@@ -110,6 +112,8 @@ def evaluators_of(request: Request) -> Evaluators:
 
 
 Rules = Annotated[Catalogue, Depends(catalogue_of)]
+Filtre = Annotated[Ligne | None, Query(max_length=100)]
+DECALAGE_MAX = 10_000_000  # far beyond any list, well within a 64-bit OFFSET
 Pool = Annotated[Evaluators, Depends(evaluators_of)]
 Registry = Annotated[Referentiel | None, Depends(referentiel_of)]
 
@@ -210,11 +214,11 @@ def list_dossiers(
     me: Me,
     catalogue: Rules,
     response: Response,
-    etat: str | None = None,
-    partenaire: str | None = None,
-    territoire: str | None = None,
+    etat: Filtre = None,
+    partenaire: Filtre = None,
+    territoire: Filtre = None,
     limite: int = Query(100, ge=1, le=1000),
-    decalage: int = Query(0, ge=0),
+    decalage: int = Query(0, ge=0, le=DECALAGE_MAX),
 ) -> list[dict]:
     """The dossiers this account may see, most recent first, a page at a time (`limite`, `decalage`;
     the total is in the X-Total-Count header); filters: état, a partner's rule sets (their verdicts
@@ -320,10 +324,10 @@ def ort_commerce(
 
     record = usecases.visible_or_404(session, me, dossier_id)
     try:
-        lon, lat = (float(x) for x in point.split(","))
-        area = Decimal(surface.replace(",", "."))
-    except (ValueError, InvalidOperation):
-        raise HTTPException(422, "point LON,LAT et surface en m² attendus") from None
+        lon, lat = read_point(point)
+        area = read_surface(surface)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
     loaded = usecases.load_files(version_files(session, record.versions[-1]))
     return answer(loaded.dossier, lon, lat, area, alimentaire, catalogue.parameters, date or dt.date.today()).as_dict()
 

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from instruct.errors import InputError, Problem
+from instruct.messages import french_message
 from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import load_catalogue
 from instruct.service import api, pages, session_pages, uploads, workflow
@@ -178,6 +179,12 @@ def create_app(
     return app
 
 
+# FastAPI's own English details (a body it cannot parse: StarletteHTTPException), in French.
+FASTAPI_DETAILS = {
+    "There was an error parsing the body": "corps de la requête illisible (JSON mal formé ou trop imbriqué)"
+}
+
+
 def _api_errors(app: FastAPI) -> None:
     """Errors in French JSON, with the CLI's paths."""
 
@@ -191,10 +198,7 @@ def _api_errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _request_error(_request, exc: RequestValidationError):
-        problems = [
-            {"chemin": ".".join(str(x) for x in e["loc"]), "message": e.get("msg", "valeur invalide")}
-            for e in exc.errors()
-        ]
+        problems = [{"chemin": ".".join(str(x) for x in e["loc"]), "message": french_message(e)} for e in exc.errors()]
         return JSONResponse({"erreur": "requête invalide", "problemes": problems}, status_code=422)
 
     @app.exception_handler(workflow.Refused)
@@ -221,7 +225,11 @@ def _page_errors(app: FastAPI) -> None:
                 )
         if not _is_page(request):
             return JSONResponse(
-                {"erreur": {404: "adresse inconnue", 405: "méthode non permise"}.get(exc.status_code, str(exc.detail))},
+                {
+                    "erreur": {404: "adresse inconnue", 405: "méthode non permise"}.get(
+                        exc.status_code, FASTAPI_DETAILS.get(str(exc.detail), str(exc.detail))
+                    )
+                },
                 status_code=exc.status_code,
                 headers=getattr(exc, "headers", None),
             )

@@ -23,6 +23,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from instruct.errors import InputError, Problem
 from instruct.french import parse_date
+from instruct.model.fields import control_problem
 from instruct.reports import formats
 from instruct.reports.checklist import partners as rule_partners
 from instruct.service import uploads, usecases, workflow
@@ -74,7 +75,7 @@ def dossiers(request: Request) -> Response:
             etat = ""
         place = territoire if me.role != "collectivite" else ""  # a town's list is its commune's
         kind, _, code = place.partition(":")
-        if place and not (kind in {"dep", "reg"} and code):
+        if place and (not (kind in {"dep", "reg"} and code) or control_problem(place)):
             problems.append("territoire : dep:01 (département) ou reg:84 (région)")
             place = ""
         if partenaire and partenaire not in partners:
@@ -312,6 +313,8 @@ def _transition(dossier_id: str, request: Request, form: FormData) -> Response:
         me, record = found
         to, reason = form_text(form, "vers", 40), form_text(form, "motif", 1 << 20)  # whole: too long is refused
         try:
+            if problem := control_problem(to) or control_problem(reason, paragraph=True):
+                raise workflow.Refused(422, f"motif refusé : {problem}")
             usecases.move(session, record, me, to, reason, _checked(form, "confirme"))
             session.commit()
         except workflow.Refused as exc:
@@ -345,14 +348,14 @@ def _note(dossier_id: str, request: Request, form: FormData) -> Response:
                 request, 403, "Notes réservées", "Les notes d'instruction sont réservées aux instructeurs.", me
             )
         text = form_text(form, "texte", 1 << 20).strip()  # whole: too long is refused, shown again uncut
-        if not text or len(text) > 20000:
+        if not text or len(text) > 20000 or control_problem(text, paragraph=True):
             return _dossier_page(
                 request,
                 session,
                 me,
                 record,
                 422,
-                note_error="Écrivez la note (20 000 caractères au plus).",
+                note_error="Écrivez la note (20 000 caractères au plus, sans caractère de contrôle).",
                 form_values={"texte": text},
             )
         usecases.add_note(session, record, me, text, private=_checked(form, "privee"))

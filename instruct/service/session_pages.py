@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from instruct.model.fields import control_problem
 from instruct.service import accounts, logins, usecases
 from instruct.service.storage import Dossier, User
 from instruct.service.templating import forbidden, not_found, page
@@ -124,6 +125,8 @@ async def login(request: Request) -> Response:
         )
     login_name, password = form_text(form, "identifiant", 200), form_text(form, "mot_de_passe", 1000)
     suivant = form_text(form, "suivant", 2000)
+    if problem := control_problem(login_name):
+        return _login_form(request, 422, f"Identifiant : {problem}.", "", suivant)
     try:
         opened = await logins.log_in(request.app.state.sessions, login_name, password, logins.client_address(request))
     except (logins.Throttled, logins.Busy) as exc:

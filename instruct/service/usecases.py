@@ -46,7 +46,11 @@ NOTE_WRITERS = frozenset({"instructeur", "admin"})  # who writes instruction not
 def find_visible(session: Session, user: User, dossier_id: str) -> Dossier | None:
     """The dossier if `user` may see it. None alike for one that does not exist and one that is not
     theirs: both shells answer the same 404, so an identifier cannot be probed."""
-    dossier = session.get(Dossier, dossier_id) if len(dossier_id) <= 24 else None
+    dossier = (
+        session.get(Dossier, dossier_id)
+        if dossier_id.isascii() and dossier_id.isalnum() and len(dossier_id) <= 24
+        else None
+    )
     return dossier if dossier is not None and accounts.can_see(user, dossier) else None
 
 
