@@ -25,7 +25,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# The fuzzing suite (tests/fuzz, marker fuzz, left out of make test by pyproject's addopts): a large
+# The fuzzing suite (tests/fuzz, marker fuzz; make test runs it with a small fixed budget): a large
 # hypothesis budget, random seeds, failures kept in .pytest_cache/hypothesis and replayed first.
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -m fuzz tests/fuzz $(FUZZ_ARGS)
