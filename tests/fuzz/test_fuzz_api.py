@@ -1,4 +1,4 @@
-"""schemathesis against the service's own /openapi.json, on a live server on loopback (SQLite),
+"""schemathesis against the service's own /openapi.json, on a live server on loopback (SQLite and PostgreSQL),
 as a town and as an instructeur (Bearer token), half the time on a real deposited dossier.
 
 Checks kept, and why:
@@ -74,9 +74,9 @@ def _zip(folder) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    """(base URL, {role: headers}, id of villebelle's deposited dossier)."""
-    app = create_app(f"sqlite:///{tmp_path_factory.mktemp('db') / 'acv.sqlite3'}")
+def live(database_url):
+    """(base URL, {role: headers}, id of villebelle's deposited dossier), on SQLite then PostgreSQL."""
+    app = create_app(database_url)
     with app.state.sessions() as session:
         accounts.create_user(session, "villebelle", PASSWORD, "collectivite", commune_insee="99101")
         accounts.create_user(session, "ddt99", PASSWORD, "instructeur", partenaire="ddt", territoire="dep:99")
