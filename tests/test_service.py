@@ -32,7 +32,7 @@ class Server:
 
     def __enter__(self):
         self.thread.start()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120  # the machine may be loaded
         while not self.server.started:
             assert time.monotonic() < deadline, "le serveur n'a pas démarré"
             time.sleep(0.02)

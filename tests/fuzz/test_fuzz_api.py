@@ -20,19 +20,16 @@ DELETE /api/session is left out: it revokes the token the other calls use.
 from __future__ import annotations
 
 import io
-import threading
-import time
 import zipfile
 
 import httpx
-import pg
 import pytest
 import schemathesis
-import uvicorn
 from fuzzing import SAMPLES, budget, english
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+from test_service import Server
 
 from instruct.service import accounts
 from instruct.service.app import create_app
@@ -41,27 +38,6 @@ pytestmark = pytest.mark.fuzz
 
 PASSWORD = "mot-de-passe-de-fuzz"
 SKIPPED = {("DELETE", "/api/session")}
-
-
-class Server:
-    """uvicorn serving the app on a free loopback port, in a thread (as tests/test_service.py)."""
-
-    def __init__(self, app):
-        self.port = pg.free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="critical"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        deadline = time.monotonic() + 120  # the machine may be loaded
-        while not self.server.started:
-            assert time.monotonic() < deadline, "le serveur n'a pas démarré"
-            time.sleep(0.02)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *exc):
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 def _zip(folder) -> bytes:
