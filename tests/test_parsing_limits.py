@@ -5,6 +5,7 @@ PyYAML's and json's errors — each refused at once, in French, with its line, t
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -225,6 +226,29 @@ def test_only_regular_files_are_read_a_symbolic_link_is_followed(tmp_path, targe
 def test_a_regular_file_is_still_read_through_a_symbolic_link(tmp_path):
     (tmp_path / "lien.yaml").symlink_to(SAMPLES / "ort-sans-ville-principale.yaml")
     assert load(tmp_path / "lien.yaml").dossier.id
+
+
+@pytest.mark.parametrize("kind", ["fifo", "broken link", "device"])
+def test_a_piece_that_is_not_a_regular_file_is_refused_not_skipped(tmp_path, kind):
+    """A pipe, a device or a broken link among the pieces: a French error naming it, without blocking
+    (it used to be left out without a word)."""
+    folder = tmp_path / "dossier"
+    shutil.copytree(SAMPLES / "villebelle", folder)
+    odd = folder / "pieces" / "annexe.pdf"
+    if kind == "fifo":
+        os.mkfifo(odd)
+    elif kind == "broken link":
+        odd.symlink_to(tmp_path / "absent.pdf")
+    else:
+        odd.symlink_to("/dev/zero")
+    result = subprocess.run(
+        acv_command() + ["check", str(folder), "--date", "2026-11-26"],
+        capture_output=True,
+        text=True,
+        timeout=CHECK_TIMEOUT,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "annexe.pdf" in result.stderr and "pas un fichier ordinaire" in result.stderr, result.stderr
 
 
 PARSER_ERRORS = [  # text -> what the French message says, its line

@@ -95,15 +95,32 @@ def _status(piece: PieceText, reading: Reading, declared_kind: str | None) -> Pi
 
 def document_files(folder: Path, pieces_dir: Path | None) -> list[Path]:
     """The files of pieces/, and the PDF/DOCX lying beside dossier.yaml."""
-    files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES]
+    files = [p for p in folder.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES and _readable(p)]
     if pieces_dir is not None:
-        files += [p for p in pieces_dir.iterdir() if p.is_file() and not p.name.startswith(".")]
+        files += [p for p in pieces_dir.iterdir() if not p.name.startswith(".") and _readable(p)]
     if len(files) > MAX_FILES:
         raise InputError(
             str(pieces_dir or folder),
             [Problem("", f"trop de pièces : {len(files)} fichiers (au plus {MAX_FILES} par dossier)")],
         )
     return sorted(files)
+
+
+def _readable(path: Path) -> bool:
+    """A regular file is a piece, a folder is not; anything else (a pipe, a device, a broken link)
+    is refused rather than skipped without a word: reading it could block or never end."""
+    if path.is_dir():
+        return False
+    if not path.is_file():
+        raise InputError(
+            str(path),
+            [
+                Problem(
+                    "", "ce n'est pas un fichier ordinaire (tube, périphérique ou lien cassé) : retirez-le du dossier"
+                )
+            ],
+        )
+    return True
 
 
 # --- which reading speaks for which part of the dossier -----------------------------------------
