@@ -139,14 +139,28 @@ def end_sessions(session: Session, user: User) -> None:
     session.execute(delete(Token).where(Token.user_id == user.id))
 
 
-def authenticate(session: Session, login: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.login == login)) if LOGIN_PATTERN.fullmatch(login) else None
-    if user is None or not user.active:
-        HASHER.hash(password)  # same time whether the login exists or not
-        return None
+_dummy_hash: str | None = None
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """argon2 verification; with no hash (no such account), the same work against a dummy one, so
+    that the time taken does not tell whether a login exists."""
+    global _dummy_hash
+    if password_hash is None:
+        _dummy_hash = _dummy_hash or HASHER.hash("compte inexistant")
+        password_hash = _dummy_hash
     try:
-        HASHER.verify(user.password_hash, password)
+        return HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(session: Session, login: str, password: str) -> User | None:
+    """The account if the password matches (synchronous: for scripts and tests; the service logs in
+    through service/logins, throttled and off the request threads)."""
+    user = session.scalar(select(User).where(User.login == login)) if LOGIN_PATTERN.fullmatch(login) else None
+    usable = user is not None and user.active
+    if not password_matches(user.password_hash if usable else None, password) or not usable:
         return None
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)

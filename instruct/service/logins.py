@@ -25,7 +25,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from anyio import to_thread
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -73,7 +72,6 @@ class Opened:
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _waiting = 0
-_dummy_hash: str | None = None
 
 
 def _hasher() -> ThreadPoolExecutor:
@@ -94,17 +92,6 @@ async def _hashing(function, *args):
         return await asyncio.get_running_loop().run_in_executor(_hasher(), function, *args)
     finally:
         _waiting -= 1
-
-
-def _verify(password_hash: str | None, password: str) -> bool:
-    global _dummy_hash
-    if password_hash is None:  # the same work whether the login exists or not
-        _dummy_hash = _dummy_hash or accounts.HASHER.hash("compte inexistant")
-        password_hash = _dummy_hash
-    try:
-        return accounts.HASHER.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 # --- throttling ---------------------------------------------------------------------------------
@@ -172,7 +159,9 @@ async def log_in(sessions: sessionmaker[Session], login: str, password: str, add
     if wait:
         raise Throttled(wait)
     plausible = user is not None and user.deleted_at is None and 0 < len(password) <= accounts.MAX_PASSWORD
-    if not await _hashing(_verify, user.password_hash if plausible else None, password if plausible else ""):
+    if not await _hashing(
+        accounts.password_matches, user.password_hash if plausible else None, password if plausible else ""
+    ):
         return None
     if not user.active:
         raise Disabled()

@@ -407,15 +407,6 @@ def comparison(record: Dossier, de: int, a: int) -> dict[str, Any]:
 # --- sessions -----------------------------------------------------------------------------------
 
 
-def log_in(session: Session, login: str, password: str) -> tuple[User, str, dt.datetime] | None:
-    """The account, a new session token and its expiry; None for a wrong login or password."""
-    user = accounts.authenticate(session, login, password) if login and password else None
-    if user is None:
-        return None
-    token, expires = accounts.open_session(session, user)
-    return user, token, expires
-
-
 def set_session_cookie(response: Response, token: str, secure: bool) -> None:
     response.set_cookie(
         SESSION_COOKIE,
