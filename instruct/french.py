@@ -107,6 +107,11 @@ def french_date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def french_datetime(value: dt.datetime) -> str:
+    """« 28/09/2018 à 14:05 » (the caller chooses the time zone)."""
+    return value.strftime("%d/%m/%Y à %H:%M")
+
+
 def french_amount(value: Decimal | int) -> str:
     """1234567.5 -> « 1 234 567,50 € » (narrow no-break spaces), as a report shows an amount."""
     return french_number(value, 2) + " €"

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from instruct.batch.synthesis import GAP_STATUSES, VERDICTS, global_verdict, parse_datetime, rule_order, rule_stats
-from instruct.french import french_date, french_number
+from instruct.french import french_date, french_datetime, french_number
 from instruct.reports.templating import render_page
 from instruct.vocabulary import STATUT_LIBELLES, VERDICT_LIBELLES
 
@@ -141,7 +141,7 @@ def _french_datetime(text) -> str:
     if value is None:
         return str(text or "")
     utc = " UTC" if "+00:00" in str(text) or str(text).endswith("Z") else ""
-    return value.strftime("%d/%m/%Y à %H:%M") + utc
+    return french_datetime(value) + utc
 
 
 def _href(path: str) -> str:

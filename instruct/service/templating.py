@@ -19,7 +19,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from instruct.french import french_date
+from instruct.french import french_date, french_datetime
 from instruct.reports import formats
 from instruct.service import workflow
 from instruct.service.accounts import csrf_token
@@ -102,7 +102,7 @@ def _local(moment: dt.datetime | None) -> dt.datetime | None:
 
 def fr_datetime(moment: dt.datetime | None) -> str:
     local = _local(moment)
-    return f"{local:%d/%m/%Y} à {local:%H:%M}" if local else ""
+    return french_datetime(local) if local else ""
 
 
 def fr_date(value: Any) -> str:
