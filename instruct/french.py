@@ -107,6 +107,14 @@ def french_date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def french_date_text(text: Any) -> str:
+    """An ISO date as text (a JSON field) in French; anything else shown as it is."""
+    try:
+        return french_date(dt.date.fromisoformat(str(text)))
+    except ValueError:
+        return str(text or "")
+
+
 def french_datetime(value: dt.datetime) -> str:
     """« 28/09/2018 à 14:05 » (the caller chooses the time zone)."""
     return value.strftime("%d/%m/%Y à %H:%M")

@@ -5,14 +5,13 @@ template in the page, and `<` as \\u003c in the embedded JSON."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
 from instruct.batch.synthesis import GAP_STATUSES, VERDICTS, global_verdict, parse_datetime, rule_order, rule_stats
-from instruct.french import french_date, french_datetime, french_number
+from instruct.french import french_date_text, french_datetime, french_number
 from instruct.reports.templating import render_page
 from instruct.vocabulary import STATUT_LIBELLES, VERDICT_LIBELLES
 
@@ -72,7 +71,7 @@ def render_dashboard(
     return render_page(
         TEMPLATES,
         "tableau-de-bord.html",
-        date=_french_date(meta.get("date")),
+        date=french_date_text(meta.get("date")),
         generated=_french_datetime(meta.get("genere_le")),
         meta=meta,
         total=len(rows),
@@ -127,13 +126,6 @@ def _matrix_row(row: dict, verdict: str) -> dict:
         "blocking": blocking[0] if blocking else None,
         "more": int((row.get("ecarts") or {}).get("bloquant") or len(blocking)) - 1,
     }
-
-
-def _french_date(text) -> str:
-    try:
-        return french_date(dt.date.fromisoformat(str(text)))
-    except ValueError:
-        return str(text)
 
 
 def _french_datetime(text) -> str:

@@ -19,7 +19,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from instruct.french import french_date, french_datetime
+from instruct.french import french_date, french_date_text, french_datetime
 from instruct.reports import formats
 from instruct.service import workflow
 from instruct.service.accounts import csrf_token
@@ -110,10 +110,7 @@ def fr_date(value: Any) -> str:
         return f"{_local(value):%d/%m/%Y}"
     if isinstance(value, dt.date):
         return french_date(value)
-    try:
-        return french_date(dt.date.fromisoformat(str(value)))
-    except ValueError:
-        return str(value or "")
+    return french_date_text(value)
 
 
 TEMPLATES = Environment(
