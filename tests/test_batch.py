@@ -163,19 +163,19 @@ def test_an_interrupted_batch_resumes_where_it_stopped(lot, tmp_path, settings):
 
 
 def test_a_fault_on_one_dossier_is_a_row_not_a_crash(lot, tmp_path, settings, monkeypatch):
-    real = worker.check_dossier
+    real = worker.check_path
 
-    def faulty(dossier, *args, **kwargs):
+    def faulty(path, *args, **kwargs):
         if kwargs["source"] == "occitanie/montclair":
             raise RuntimeError("panne simulée")
-        return real(dossier, *args, **kwargs)
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(worker, "check_dossier", faulty)
+    monkeypatch.setattr(worker, "check_path", faulty)
     cache = tmp_path / "cache"
     outcome = run(lot, tmp_path / "out", settings, cache=cache)
     montclair = next(r for r in outcome.rows if r["dossier"] == "occitanie/montclair")
     assert montclair["erreur"] == "erreur interne (RuntimeError) : panne simulée"
-    monkeypatch.setattr(worker, "check_dossier", real)
+    monkeypatch.setattr(worker, "check_path", real)
     again = run(lot, tmp_path / "again", settings, cache=cache)
     assert [r["dossier"] for r in again.rows if not r["cache"]] == ["occitanie/montclair"]  # a fault is not cached
 

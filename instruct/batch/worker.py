@@ -11,8 +11,7 @@ from pathlib import Path
 
 from instruct.batch.settings import Settings, prepared
 from instruct.batch.tasks import Task
-from instruct.documents.load import load
-from instruct.engine.check import check_dossier
+from instruct.engine.check import check_path
 from instruct.errors import InputError, Problem
 from instruct.model.report import GAPS, SEVERITY_ORDER, STATUS_ORDER, Report
 from instruct.referentiel.territoires import REGIONS, departement, region
@@ -34,14 +33,12 @@ def evaluate(task: Task, settings: Settings) -> dict:
         try:
             if task.unreadable:
                 raise InputError(str(path), [Problem("", task.unreadable)])
-            loaded = load(path)
-            report = check_dossier(
-                loaded.dossier,
+            report = check_path(
+                path,
                 catalogue,
                 settings.as_of,
                 referentiel=referentiel,
                 partenaires=list(settings.partenaires) if settings.partenaires else None,
-                documents=loaded.documents,
                 source=task.label,
             )
         except InputError as exc:

@@ -132,8 +132,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_check(args) -> int:
-    from instruct.documents.load import load
-    from instruct.engine.check import check_dossier
+    from instruct.engine.check import check_path
     from instruct.referentiel.registry import load_referentiel
     from instruct.rules.catalogue import load_catalogue
 
@@ -141,16 +140,13 @@ def _cmd_check(args) -> int:
     partenaires = [p.strip() for item in (args.partenaire or []) for p in item.split(",") if p.strip()]
     catalogue.select(partenaires)  # unknown names are an input error before any reading
     referentiel = load_referentiel(args.referentiel) if args.referentiel else None
-    loaded = load(args.path)
-    report = check_dossier(
-        loaded.dossier,
+    report = check_path(
+        args.path,
         catalogue,
         args.date or dt.date.today(),
         referentiel=referentiel,
         partenaires=partenaires,
         engine=args.moteur,
-        source=loaded.source,
-        documents=loaded.documents,
     )
     chosen = formats.get(args.format)
     if chosen.binary and not args.output:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from pathlib import Path
 
+from instruct.documents.load import load
 from instruct.documents.reconcile import Documents, annotate
 from instruct.engine import durable as engine_durable
 from instruct.engine import python as engine_python
@@ -58,6 +60,21 @@ def check_dossier(
     if documents is not None:
         report.notes += documents_notes(documents)
     return report
+
+
+def check_path(path: Path, catalogue: Catalogue, as_of: dt.date, *, source: str | None = None, **options) -> Report:
+    """A dossier folder or file as a town sends it: loaded (pieces read) then checked. The CLI, the
+    batch and the service's workers all go this way; `source` names it in the report (default:
+    where it was read), `options` are check_dossier's."""
+    loaded = load(path)
+    return check_dossier(
+        loaded.dossier,
+        catalogue,
+        as_of,
+        documents=loaded.documents,
+        source=loaded.source if source is None else source,
+        **options,
+    )
 
 
 def documents_notes(documents: Documents) -> list[str]:
