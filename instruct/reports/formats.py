@@ -51,7 +51,7 @@ def registry(package: str = "instruct.reports") -> dict[str, ReportFormat]:
         declared = getattr(importlib.import_module(module.name), "FORMAT", None)
         if isinstance(declared, ReportFormat):
             if declared.name in found:
-                raise RuntimeError(f"two report formats named {declared.name!r} in {package}")
+                raise RuntimeError(f"deux formats de rapport nommés « {declared.name} » dans {package}")
             found[declared.name] = declared
     return dict(sorted(found.items()))
 
