@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,6 +26,15 @@ MOIS = (
 )
 
 # --- reading --------------------------------------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """A name as compared: « Etat (DSIL) » names « État  (dsil) ». Accents, case, spacing,
+    apostrophes and hyphens never make two names differ."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
+    plain = re.sub(r"[\u2019'`\u2010-\u2015-]", " ", plain)
+    return " ".join(plain.split())
+
 
 # The ways a date may be typed, by the name the error messages give them.
 DATE_FORMS = {

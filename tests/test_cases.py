@@ -53,6 +53,8 @@ IMPOSSIBLE: dict[tuple[str, str], str] = {
     "(vrai si une pièce plan_situation est au dossier, absent sinon -> incomplet)",
     ("AL-O-01", "non_conforme"): "pas d'exigence (requirement) : description présente -> conforme ou a_verifier "
     "(moins de al.description_min_caracteres), absente -> incomplet",
+    ("AL-O-02", "non_conforme"): "pas d'exigence (requirement) : mode et état de la maîtrise foncière donnés -> "
+    "conforme, l'un des deux absent -> incomplet (une information manquante n'est jamais non conforme)",
     ("AL-O-03", "non_conforme"): "pas d'exigence (requirement) : opérateur identifié -> conforme ou a_verifier "
     "(nature « autre »), non identifié -> incomplet",
     (
@@ -188,6 +190,22 @@ def test_case(case):
     durable = sorted(f.comparable() for f in reports["durable"].findings)
     python = sorted(f.comparable() for f in reports["python"].findings)
     assert durable == python
+    for finding in reports["python"].findings:
+        assert not contradictions(finding), f"{finding.rule} {finding.entity.label} : {contradictions(finding)}"
+
+
+# Words that belong to another status than the finding's: a message never contradicts its status.
+FOREIGN_WORDS = {
+    "non_conforme": ("incomplet",),
+    "incomplet": ("non conforme", "non-conforme"),
+    "conforme": ("non conforme", "incomplet"),
+}
+
+
+def contradictions(finding) -> list[str]:
+    """The words of the finding's message or remedy that name another status."""
+    text = f"{finding.message} {finding.remedy or ''}".casefold()
+    return [w for w in FOREIGN_WORDS.get(finding.status, ()) if w in text]
 
 
 # --- the case file itself ----------------------------------------------------------------------

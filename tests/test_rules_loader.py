@@ -286,6 +286,7 @@ REVIEW_ANY = """
         - {field: nb_indicateurs_moyens, eq: 0}
         - {field: nb_indicateurs_resultats, eq: 0}
     messages: {a_verifier: "À vérifier."}
+    remedies: {a_verifier: "Le comité de projet apprécie les indicateurs."}
 """
 
 
@@ -305,3 +306,16 @@ def test_a_review_any_is_allowed_when_the_condition_asserts_its_fields(tmp_path)
     rule = GOOD_RULE.replace("    requires:", condition.lstrip("\n") + REVIEW_ANY.lstrip("\n") + "    requires:")
     loaded = load_catalogue(write_rules(tmp_path, rule)).rulesets["T"].rules[0]
     assert loaded.review_optional_fields() == []
+
+
+def test_a_review_without_who_judges_what_is_refused(tmp_path):
+    text = problems_after(
+        tmp_path, ("    requires:", REVIEW_ANY.replace("    remedies:", "    # ").lstrip("\n") + "    requires:")
+    )
+    assert "une règle avec « review » doit dire qui apprécie quoi : remedies.a_verifier" in text
+
+
+def test_a_presence_requirement_is_refused_missing_is_incomplet(tmp_path):
+    presence = "{all: [{field: nb_indicateurs_resultats, present: true}, " + REQUIREMENT + "]}"
+    text = problems_after(tmp_path, (REQUIREMENT, presence))
+    assert "« present: true » sur « nb_indicateurs_resultats »" in text

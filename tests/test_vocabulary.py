@@ -185,3 +185,13 @@ def test_parse_amount(text, expected):
 def test_find_amount_reads_the_first_amount_with_a_unit_in_prose():
     assert find_amount("En 2019, 12 actions pour 1 234 567,50 € TTC") == Decimal("1234567.50")
     assert find_amount("12 actions en 2019") is None
+
+
+def test_names_compare_without_accents_case_or_spacing():
+    from instruct.french import name_key
+
+    assert name_key("Etat (DSIL)") == name_key("État  (dsil)")
+    assert name_key("Communauté d’agglomération du Val-de-Belle") == name_key(
+        "communaute d'agglomeration du val de belle"
+    )
+    assert name_key("Anah") != name_key("ANRU")

@@ -78,11 +78,33 @@ def _message(
     if status == "conforme":
         return f"{rule.title} : conforme."
     if status == "incomplet":
-        missing = [f for f in list(p.condition_fields) + list(rule.requires) if f not in fact.values]
-        return "Information manquante : " + ", ".join(spec[f].label for f in dict.fromkeys(missing)) + "."
+        return "Information manquante : " + ", ".join(spec[f].label for f in _missing(p, fact)) + "."
     if status == "non_applicable":
         return f"Non applicable : la règle s'applique si {describe(p.rule.condition, spec)}."
     return f"{rule.title} : à vérifier."
+
+
+def _missing(p: PreparedRule, fact: Fact) -> list[str]:
+    """The fields whose absence makes the outcome incomplet (condition first, then requires)."""
+    return [f for f in dict.fromkeys(list(p.condition_fields) + list(p.rule.requires)) if f not in fact.values]
+
+
+def _remedy(
+    p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]
+) -> str | None:
+    """One remedy per status: non_conforme says what to correct (`remedy`), incomplet what to
+    provide (`remedies.incomplet`, else the missing information named), a_verifier who judges
+    what (`remedies.a_verifier`, required by the loader with a review)."""
+    rule = p.rule
+    if status not in GAPS:
+        return None
+    if status in rule.remedies:
+        return _fill(rule.remedies[status], fact, spec, params, figures)
+    if status == "incomplet":
+        missing = _missing(p, fact)
+        if missing:
+            return "Fournir : " + ", ".join(spec[f].label for f in missing) + "."
+    return _fill(rule.remedy, fact, spec, params, figures)
 
 
 def build_finding(p: PreparedRule, fact: Fact, status: str) -> Finding:
@@ -111,7 +133,7 @@ def build_finding(p: PreparedRule, fact: Fact, status: str) -> Finding:
         severity=rule.severity,
         entity=fact.entity,
         message=_message(p, status, fact, spec, p.parameter_text, figures),
-        remedy=_fill(rule.remedy, fact, spec, p.parameter_text, figures) if status in GAPS else None,
+        remedy=_remedy(p, status, fact, spec, p.parameter_text, figures),
         source=p.source,
         citation=rule.source.citation,
         evidence=evidence + figure_evidence,

@@ -34,7 +34,7 @@ def _remedy(rule: Rule, catalogue: Catalogue, when: dt.date) -> str:
             return "l'élément concerné"
         return f"« {spec[name].label} »" if name in spec else "…"
 
-    return PLACEHOLDER.sub(replace, rule.remedy)
+    return PLACEHOLDER.sub(replace, rule.remedies.get("incomplet", rule.remedy))
 
 
 def _needs(rule: Rule) -> list[str]:

@@ -16,7 +16,8 @@ A rule set file:
         requirement: ...         # what must hold (else non_conforme)
         message: ...             # French, shown when non_conforme; {field} / {param.name} allowed
         messages: {conforme: ..., non_applicable: ..., a_verifier: ..., incomplet: ...}
-        remedy: ...              # what to provide or fix
+        remedy: ...              # non_conforme: what to correct
+        remedies: {incomplet: ..., a_verifier: ...}  # what to provide; who judges what
         source: {document: ..., section: ..., citation: ...}
 
 Outcome for each entity of the scope, in this order: a condition field unknown -> incomplet;
@@ -91,6 +92,7 @@ class Rule:
     messages: dict[str, str]
     remedy: str
     source: Source
+    remedies: dict[str, str] = field(default_factory=dict)  # incomplet / a_verifier remedies
     etape: str = "initialisation"  # when the town must provide what the rule needs (checklists)
 
     @property
@@ -156,7 +158,7 @@ class Catalogue:
         requirement, figures, then its texts), with their French label and definition."""
         spec = FACT_TYPES[rule.scope]
         names = rule.evidence_fields() + [name for figure in rule.figures for name in figure.fields()]
-        for text in [rule.message, rule.remedy, *rule.messages.values()]:
+        for text in [rule.message, rule.remedy, *rule.messages.values(), *rule.remedies.values()]:
             names += [name for name in PLACEHOLDER.findall(text) if name in spec]
         return [
             FactRead(name, spec[name].label, spec[name].definition, spec[name].kind) for name in dict.fromkeys(names)
@@ -323,6 +325,7 @@ def _read_rule(
         message=parts["message"],
         messages=dict(parts["messages"]),
         remedy=parts["remedy"],
+        remedies=dict(parts["remedies"]),
         source=Source(source.document, source.section, source.citation),
         etape=parts["etape"] or default_stage,
     )

@@ -75,6 +75,12 @@ def check_rule(parts: dict[str, Any], loc: tuple, parameters: dict[str, Paramete
                 loc + ("requirement",),
                 f"le champ « {name} » peut manquer : ajoutez-le à requires (sinon l'absence serait jugée non conforme)",
             )
+    for name in C.asserted_present(conditions["requirement"]):  # missing is incomplet, never non conforme
+        problem(
+            loc + ("requirement",),
+            f"« present: true » sur « {name} » : une information qui manque rend la règle incomplète, "
+            "jamais non conforme ; mettez le champ dans requires",
+        )
     figures = parts.get("figures") or []
     _check_figures(figures, spec, parameters, loc, problem)
     _check_texts(parts, spec, parameters, {f.name for f in figures}, conditions["review"], loc, problem)
@@ -157,8 +163,12 @@ def _check_texts(parts: dict, spec, parameters, figure_names: set[str], review, 
     messages = parts.get("messages", {})
     if review is not None and "messages" in parts and "a_verifier" not in messages:
         problem(loc + ("messages",), "une règle avec « review » doit donner messages.a_verifier")
+    remedies = parts.get("remedies", {})
+    if review is not None and "remedies" in parts and "a_verifier" not in remedies:
+        problem(loc + ("remedies",), "une règle avec « review » doit dire qui apprécie quoi : remedies.a_verifier")
     texts = [(key, parts[key]) for key in ("message", "remedy") if key in parts]
     texts += [(f"messages.{k}", v) for k, v in messages.items()]
+    texts += [(f"remedies.{k}", v) for k, v in remedies.items()]
     for key, text in texts:
         where = loc + tuple(key.split("."))
         for name in PLACEHOLDER.findall(text):

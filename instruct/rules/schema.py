@@ -204,7 +204,14 @@ class RuleSpec(_Closed):
     ] = None
     message: Text = Field(description="Message d'un écart (non conforme) ; {champ}, {param.nom}, {figure.nom}.")
     messages: dict[Status, str] = Field(default_factory=dict, description="Message propre à un autre statut.")
-    remedy: Text = Field(description="Ce qu'il faut fournir ou corriger.")
+    remedy: Text = Field(description="Non conforme : ce qu'il faut corriger ; {champ}, {param.nom}, {figure.nom}.")
+    remedies: dict[Literal["incomplet", "a_verifier"], Text] = Field(
+        default_factory=dict,
+        description=(
+            "Remède propre à un autre statut. incomplet : ce qu'il faut fournir (par défaut : les informations "
+            "manquantes, nommées) ; a_verifier : qui apprécie quoi (obligatoire avec « review »)."
+        ),
+    )
     source: SourceSpec = Field(description="Source : {document, section, citation}.")
 
 
