@@ -49,7 +49,8 @@ def test_same_dossier_twice_and_many_in_a_row_are_independent(catalogue):
 
 
 def test_absence_rule_does_not_depend_on_fact_order():
-    """durable's `none` activations depend on arrival order; our absence tests do not."""
+    """durable's `none` activations depend on arrival order; our absence tests do not (a rule may
+    require a field to be absent: a requirement of presence is refused by the loader)."""
     rs = _rule(
         {
             "id": "T-01",
@@ -59,7 +60,7 @@ def test_absence_rule_does_not_depend_on_fact_order():
             "message": "m",
             "remedy": "r",
             "source": SOURCE,
-            "requirement": {"field": "date_avenant", "present": True},
+            "requirement": {"field": "date_avenant", "present": False},
         }
     )
     prepared = prepare([rs], {}, EVALUATION_DATE)
