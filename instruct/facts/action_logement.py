@@ -8,6 +8,7 @@ from typing import Any
 
 from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents
 from instruct.facts.chronologie import planning_in_order
+from instruct.french import name_key
 from instruct.model.dossier import Dossier
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
@@ -296,11 +297,13 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
 
 
 def _normal(text: str) -> str:
-    return " ".join(text.casefold().replace(",", " ").split())
+    """An address or cadastral reference as compared (X-04): french.name_key, commas aside."""
+    return name_key(text.replace(",", " "))
 
 
 def duplicate_immeubles(d: Dossier) -> list[str]:
-    """Pairs of immeubles with the same address or cadastral reference (case and spaces aside)."""
+    """Pairs of immeubles with the same address or cadastral reference (accents, case, spacing,
+    apostrophes, hyphens and commas aside)."""
     seen: dict[tuple[str, str], str] = {}
     out = []
     for imm in d.immeubles:

@@ -146,7 +146,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "immeubles décrits deux fois (même adresse ou même référence cadastrale)",
             True,
             definition=(
-                "Nombre de paires d'immeubles de même adresse ou de même référence cadastrale (casse, "
+                "Nombre de paires d'immeubles de même adresse ou de même référence cadastrale (accents, casse, "
                 "virgules et espaces ignorés)."
             ),
         ),
