@@ -151,7 +151,10 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "int",
             "financeurs distincts du plan de financement",
             derived_from=("total_plan_financement_cents",),
-            definition="Nombre de financeurs distincts (casse ignorée) du plan de financement de l'immeuble.",
+            definition=(
+                "Nombre de financeurs distincts du plan de financement de l'immeuble (noms comparés sans accents, "
+                "casse, espaces, apostrophes ni traits d'union : « Etat » et « État » sont un seul financeur)."
+            ),
         ),
         "financeurs_plan": F(
             "str",
@@ -397,7 +400,7 @@ def immeubles(b: Builder, d: Dossier) -> None:
             "excedent_plan_financement_cents": max(0, total_plan - prix)
             if prix is not None and total_plan is not None
             else None,
-            "nb_financeurs_plan": len({s.financeur.casefold() for s in plan}) if plan else None,
+            "nb_financeurs_plan": len({name_key(s.financeur) for s in plan}) if plan else None,
             "financeurs_plan": ", ".join(
                 f"{s.financeur} ({s.montant:,.2f} €)".replace(",", "\u202f").replace(".", ",") for s in plan
             )
