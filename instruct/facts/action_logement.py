@@ -151,10 +151,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "int",
             "financeurs distincts du plan de financement",
             derived_from=("total_plan_financement_cents",),
-            definition=(
-                "Nombre de financeurs distincts du plan de financement de l'immeuble (noms comparés sans accents, "
-                "casse, espaces, apostrophes ni traits d'union : « Etat » et « État » sont un seul financeur)."
-            ),
+            definition="Nombre de financeurs distincts du plan de l'immeuble (noms comparés sans accents ni casse).",
         ),
         "financeurs_plan": F(
             "str",
@@ -299,8 +296,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
 }
 
 
-def _normal(text: str) -> str:
-    """An address or cadastral reference as compared (X-04): french.name_key, commas aside."""
+def _normal(text: str) -> str:  # an address or cadastral reference as X-04 compares them
     return name_key(text.replace(",", " "))
 
 

@@ -65,9 +65,8 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "ORT signée sans la ville principale, sur décision du préfet",
             definition=(
                 "Date de signature de l'ORT quand une décision du préfet autorisant l'ORT sans la ville "
-                "principale est produite (ort.derogation_ville_principale, ort.date_signature) ; absente sans "
-                "décision ou sans date de signature. ORT-01 et ORT-03 lisent ce même fait : une dérogation "
-                "admise par l'une l'est par l'autre."
+                "principale est produite (ort.derogation_ville_principale, ort.date_signature), lue par ORT-01 "
+                "comme par ORT-03 ; absente sans décision ou sans date de signature."
             ),
         ),
         "projet_revitalisation": F(
