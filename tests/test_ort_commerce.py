@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from conftest import SAMPLES, acv_command
+from test_service import client, deposited, service  # noqa: F401 (fixtures)
 
 from instruct.documents.load import load, validate
 from instruct.engine.ort_commerce import answer
@@ -153,3 +154,17 @@ def test_command_line_json_and_errors():
         timeout=60,
     )
     assert bad.returncode == 2 and "LON,LAT" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_api_asks_whether_the_project_artificialises_soils(service, deposited):  # noqa: F811
+    _, base = service
+    ident, _ = deposited
+    admin = client(base, "admin")
+    url = f"/api/dossiers/{ident}/ort-commerce"
+    query = {"point": "2.0,47.0", "surface": "3000", "date": "2026-11-26"}
+    unknown = admin.get(url, params=query).json()
+    assert unknown["regime"] == "indetermine" and unknown["a_fournir"]
+    assert admin.get(url, params={**query, "artificialisation": "false"}).json()["regime"] == "exempte"
+    assert admin.get(url, params={**query, "artificialisation": "true"}).json()["regime"] == "aec_requise"
+    before = admin.get(url, params={**query, "date": "2021-08-24"}).json()
+    assert before["regime"] == "exempte" and not before["a_fournir"]
