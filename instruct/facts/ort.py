@@ -260,6 +260,18 @@ def _registry(d: Dossier, referentiel: Referentiel | None) -> dict[str, Any]:
     }
 
 
+def in_ort_secteurs(place: Any, d: Dossier) -> bool | None:
+    """Whether a place (point or parcel, GeoJSON) lies in a secteur d'intervention (X-01): True if
+    inside one; False only when every secteur has its geometry; None (unknown) otherwise."""
+    secteurs = d.ort.secteurs if d.ort else []
+    if place is None or not secteurs:
+        return None
+    shape = place.shape if place.shape.geom_type == "Point" else place.shape.representative_point()
+    if any(s.geometrie is not None and s.geometrie.shape.covers(shape) for s in secteurs):
+        return True
+    return False if all(s.geometrie is not None for s in secteurs) else None
+
+
 STATE_NAMES = ("etat", "l etat", "prefet", "le prefet", "prefecture", "la prefecture")
 # The usual abbreviations of an EPCI's name, spelled out before names are compared.
 EPCI_ABBREVIATIONS = {
