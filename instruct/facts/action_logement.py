@@ -8,6 +8,8 @@ from typing import Any
 
 from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents
 from instruct.facts.chronologie import planning_in_order
+from instruct.facts.ort import in_ort_secteurs
+from instruct.french import name_key
 from instruct.model.dossier import Dossier
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
@@ -45,8 +47,8 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "bool",
             "dans un secteur d'intervention de l'ORT",
             definition=(
-                "Vrai si la localisation de l'immeuble est dans l'un des secteurs d'intervention de "
-                "l'ORT dont la géométrie est donnée."
+                "Vrai si la localisation de l'immeuble est dans un secteur d'intervention de l'ORT, faux si "
+                "elle n'est dans aucun et que tous ont leur géométrie (absent sinon : inconnu)."
             ),
         ),
         "description_caracteres": F(
@@ -150,7 +152,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "int",
             "financeurs distincts du plan de financement",
             derived_from=("total_plan_financement_cents",),
-            definition="Nombre de financeurs distincts (casse ignorée) du plan de financement de l'immeuble.",
+            definition="Nombre de financeurs distincts du plan de l'immeuble (noms comparés sans accents ni casse).",
         ),
         "financeurs_plan": F(
             "str",
@@ -295,12 +297,13 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
 }
 
 
-def _normal(text: str) -> str:
-    return " ".join(text.casefold().replace(",", " ").split())
+def _normal(text: str) -> str:  # an address or cadastral reference as X-04 compares them
+    return name_key(text.replace(",", " "))
 
 
 def duplicate_immeubles(d: Dossier) -> list[str]:
-    """Pairs of immeubles with the same address or cadastral reference (case and spaces aside)."""
+    """Pairs of immeubles with the same address or cadastral reference (accents, case, spacing,
+    apostrophes, hyphens and commas aside)."""
     seen: dict[tuple[str, str], str] = {}
     out = []
     for imm in d.immeubles:
@@ -343,7 +346,6 @@ def _per(amount: int | None, count) -> int | None:
 
 def immeubles(b: Builder, d: Dossier) -> None:
     intervention = d.perimetres.intervention if d.perimetres else None
-    ort_secteurs = [s.geometrie for s in (d.ort.secteurs if d.ort else []) if s.geometrie is not None]
     for i, imm in enumerate(d.immeubles):
         path = f"immeubles[{i}]"
         logements = imm.logements
@@ -368,9 +370,7 @@ def immeubles(b: Builder, d: Dossier) -> None:
             "operateur_type": imm.operateur.type if imm.operateur else None,
             "localisee": imm.localisation is not None,
             "dans_perimetre_intervention": _inside(imm.localisation, intervention),
-            "dans_secteur_ort": (
-                any(_inside(imm.localisation, s) for s in ort_secteurs) if ort_secteurs and imm.localisation else None
-            ),
+            "dans_secteur_ort": in_ort_secteurs(imm.localisation, d),
             "description_caracteres": len(imm.description) if imm.description else None,
             "maitrise_mode": imm.maitrise_fonciere.mode if imm.maitrise_fonciere else None,
             "maitrise_etat": imm.maitrise_fonciere.etat if imm.maitrise_fonciere else None,
@@ -394,7 +394,7 @@ def immeubles(b: Builder, d: Dossier) -> None:
             "excedent_plan_financement_cents": max(0, total_plan - prix)
             if prix is not None and total_plan is not None
             else None,
-            "nb_financeurs_plan": len({s.financeur.casefold() for s in plan}) if plan else None,
+            "nb_financeurs_plan": len({name_key(s.financeur) for s in plan}) if plan else None,
             "financeurs_plan": ", ".join(
                 f"{s.financeur} ({s.montant:,.2f} €)".replace(",", "\u202f").replace(".", ",") for s in plan
             )
