@@ -55,6 +55,12 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
                 "l'ORT dont la géométrie est donnée."
             ),
         ),
+        "operateur_nature": F(
+            "str",
+            "nature de l'opérateur",
+            derived_from=("operateur_type",),
+            definition="Nature de l'opérateur en toutes lettres (operateur.type : organisme HLM, SEM, EPF…).",
+        ),
         "maitrise_mode": F(
             "str", "mode de maîtrise foncière", definition="Mode de maîtrise foncière déclaré (maitrise_fonciere.mode)."
         ),
@@ -62,6 +68,12 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "str",
             "état de la maîtrise foncière",
             definition="État déclaré de la maîtrise foncière (maitrise_fonciere.etat).",
+        ),
+        "maitrise_etat_libelle": F(
+            "str",
+            "état de la maîtrise foncière",
+            derived_from=("maitrise_etat",),
+            definition="État de la maîtrise foncière en toutes lettres (envisagée, engagée, acquise).",
         ),
         "logements_immeuble": F(
             "int",
@@ -83,6 +95,18 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         **FINANCEMENT_FIELDS,
     },
 }
+
+
+# French words for the codes of the dossier format, shown in messages.
+NATURES = {
+    "organisme_hlm": "organisme HLM",
+    "investisseur_prive": "investisseur-bailleur privé",
+    "sem": "SEM",
+    "collectivite": "collectivité",
+    "epf": "établissement public foncier",
+    "autre": "autre",
+}
+ETATS = {"envisagee": "envisagée", "engagee": "engagée", "acquise": "acquise"}
 
 
 def _normal(text: str) -> str:
@@ -131,6 +155,10 @@ def immeubles(b: Builder, d: Dossier) -> None:
             ),
             "maitrise_mode": imm.maitrise_fonciere.mode if imm.maitrise_fonciere else None,
             "maitrise_etat": imm.maitrise_fonciere.etat if imm.maitrise_fonciere else None,
+            "operateur_nature": NATURES[imm.operateur.type] if imm.operateur else None,
+            "maitrise_etat_libelle": ETATS[imm.maitrise_fonciere.etat]
+            if imm.maitrise_fonciere and imm.maitrise_fonciere.etat
+            else None,
             "logements_immeuble": imm.logements_immeuble,
             "logements_maitrises": imm.logements_maitrises,
             "logements_non_maitrises": (
@@ -151,6 +179,8 @@ def immeubles(b: Builder, d: Dossier) -> None:
             "dans_secteur_ort": f"{p}.localisation, ort.secteurs[*].geometrie",
             "maitrise_mode": f"{p}.maitrise_fonciere.mode",
             "maitrise_etat": f"{p}.maitrise_fonciere.etat",
+            "operateur_nature": f"{p}.operateur.type",
+            "maitrise_etat_libelle": f"{p}.maitrise_fonciere.etat",
             "logements_immeuble": f"{p}.logements_immeuble",
             "logements_maitrises": f"{p}.logements_maitrises",
             "logements_non_maitrises": f"{p}.logements_immeuble, {p}.logements_maitrises",
