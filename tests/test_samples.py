@@ -89,7 +89,9 @@ def test_action_logement_sample_screens_each_immeuble(catalogue, sample_referent
     assert ("AL-O-11", None, "IMM-03", "non_conforme") in gaps and ("X-01", None, "IMM-03", "non_conforme") in gaps
     assert ("AL-O-14", "plafond_m2", "IMM-04", "non_conforme") in gaps
     assert ("AL-O-14", "subvention_logement", "IMM-04", "non_conforme") in gaps
-    assert ("AL-O-09", None, "IMM-05", "non_conforme") in gaps
+    assert ("AL-O-09", "prix_de_revient", "IMM-05", "non_conforme") in gaps  # its postes exceed the prix de revient
+    plan = [f for f in report.findings if f.rule == "AL-O-09" and f.check == "plan_de_financement"]
+    assert [f.entity.id for f in plan if f.status == "a_verifier"] == ["IMM-05"]  # falls short: the délégation judges
     assert ("AL-V-03", "cadastre", "IMM-06", "incomplet") in gaps and (
         "AL-V-03",
         "operateur",

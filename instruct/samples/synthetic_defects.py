@@ -149,7 +149,7 @@ def defect(templates: Templates, name: str, d: dict, rng: random.Random, delta: 
     elif name == "contreparties_insuffisantes":
         _eligible_immeubles(templates, d, rng, rng.randrange(1, 4), used)
         imm = rng.choice(d["immeubles"])
-        imm["reservations"]["logements"] = math.ceil(Decimal("0.75") * len(imm["logements"])) - rng.randrange(1, 3)
+        imm["reservations"]["logements"] = math.floor(Decimal("0.75") * len(imm["logements"])) - rng.randrange(1, 3)
     elif name == "piece_corrompue":
         d.setdefault("pieces", []).append(
             {"id": "plan-situation", "type": "plan_situation", "fichier": "plan-situation.pdf"}
