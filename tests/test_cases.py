@@ -73,6 +73,16 @@ IMPOSSIBLE: dict[tuple[str, str], str] = {
         "non_conforme",
     ): "pas d'exigence : une fois dispositifs_anah déclaré (même []), la situation est connue -> conforme",
     (
+        "ANAH-04/prolongation",
+        "non_conforme",
+    ): "pas d'exigence : la prolongation est possible, non exigée (guide) ; non prévue -> a_verifier, "
+    "prévue -> conforme",
+    (
+        "ANAH-10",
+        "non_conforme",
+    ): "pas d'exigence : le guide ne fixe ni taux ni plafond ; hors des cas qu'il nomme -> a_verifier, sans "
+    "montant -> incomplet, sinon conforme",
+    (
         "ANRU-01",
         "non_conforme",
     ): "pas d'exigence : une fois quartiers déclaré (même []), la situation est connue -> conforme",

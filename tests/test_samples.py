@@ -149,7 +149,8 @@ def test_npnru_overlap_and_double_financing_are_named(catalogue, sample_referent
     twice = by_key[("ANRU-03", None, "SA-04")]
     assert twice.status == "non_conforme" and "150\u202f000,00 €" in twice.message
     assert by_key[("X-03", "fiche", "SA-04")].status == "non_conforme"
-    assert by_key[("ANAH-04", "prolongation", "opah-ru-forges")].status == "non_conforme"
+    # a prolongation is possible, not required (guide): an OPAH-RU ending first is a point to judge
+    assert by_key[("ANAH-04", "prolongation", "opah-ru-forges")].status == "a_verifier"
     assert by_key[("ANAH-02", None, "anah")].status == "non_applicable"
 
 

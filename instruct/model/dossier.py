@@ -325,9 +325,9 @@ class Piece(Modele):
 
 class DemandeAnah(Modele):
     objet: Literal["chef_de_projet", "etudes", "suivi_animation"]
-    depense_annuelle_ht: Montant | None = None
-    taux_pct: Annotated[Decimal, Field(ge=0, le=100)] | None = None
-    montant: Montant | None = None
+    depense_annuelle_ht: Montant | None = Field(None, description="dépense annuelle HT du poste ou de la mission")
+    taux_pct: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(None, description="taux de cofinancement demandé")
+    montant: Montant | None = Field(None, description="montant (annuel pour le chef de projet) demandé à l'Anah")
 
 
 class DispositifAnah(Modele):
@@ -350,6 +350,11 @@ class DispositifAnah(Modele):
         None, description="objectifs du PIG comptés dans ceux du programme"
     )
     coordination_maitres_ouvrage: bool | None = Field(None, description="coordination entre maîtres d'ouvrage décrite")
+    perimetre_dans_epci: bool | None = Field(
+        None,
+        description="le périmètre du dispositif est compris dans le territoire de l'intercommunalité "
+        "(périmètre d'intervention global de l'Anah) ; absent : non renseigné",
+    )
     demandes: list[DemandeAnah] = []
 
 

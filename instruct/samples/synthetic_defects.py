@@ -99,10 +99,13 @@ def defect(templates: Templates, name: str, d: dict, rng: random.Random, delta: 
         d["quartiers"] = [quartier]
         if not any(s["role"] == "anru" for s in cadre["signataires"]):
             cadre["signataires"].append({"role": "anru", "organisme": "ANRU"})
-    elif name == "opah_sans_prolongation":
+    elif name == "opah_non_referencee":
+        # a prolongation is possible, not required (guide): ending first without one is no gap;
+        # not referring to the OPAH-RU in progress is (ANAH-04 reference)
         opah = d["dispositifs_anah"][0]
         opah["date_fin"] = dt.date(rng.choice([2022, 2023, 2024]), 12, 31)
         opah["prolongation_prevue"] = False
+        opah["reference_convention"] = False
     elif name == "signataire_manquant":
         cadre["signataires"] = [s for s in cadre["signataires"] if s["role"] != "anah"]
     elif name == "fiche_non_signee":
