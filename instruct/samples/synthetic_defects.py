@@ -99,6 +99,9 @@ def defect(templates: Templates, name: str, d: dict, rng: random.Random, delta: 
         d["quartiers"] = [quartier]
         if not any(s["role"] == "anru" for s in cadre["signataires"]):
             cadre["signataires"].append({"role": "anru", "organisme": "ANRU"})
+        for avenant in d["convention"]["avenants"]:  # the avenant has the convention's partners (PROG-26)
+            if not any(s["role"] == "anru" for s in avenant.setdefault("signataires", [])):
+                avenant["signataires"].append({"role": "anru", "organisme": "ANRU"})
     elif name == "opah_sans_prolongation":
         opah = d["dispositifs_anah"][0]
         opah["date_fin"] = dt.date(rng.choice([2022, 2023, 2024]), 12, 31)
