@@ -33,6 +33,7 @@ from instruct.model.fields import (
     refuse_duplicates,
 )
 from instruct.model.immeuble import Immeuble
+from instruct.model.suivi import Suivi
 
 # --- Collectivités ---------------------------------------------------------------------
 
@@ -109,6 +110,13 @@ class ConventionCadre(Modele):
     duree_annees: Annotated[int, Field(ge=1, le=30)] | None = None
     contenu: TrameConvention | None = None
     piece: Identifiant | None = Field(None, description="id de la pièce (document signé)")
+    date_comite_regional_engagement: Date | None = Field(
+        None,
+        title="Comité régional d'engagement n° 1",
+        description=(
+            "date du comité régional d'engagement n° 1, qui a examiné la convention-cadre ; absent : non renseignée"
+        ),
+    )
 
 
 class ContenuAvenant(Modele):
@@ -142,6 +150,22 @@ class Avenant(Modele):
     contenu: ContenuAvenant | None = None
     budget: BudgetAvenant | None = None
     piece: Identifiant | None = None
+    date_validation_comite_projet: Date | None = Field(
+        None,
+        title="Validation en comité de projet",
+        description="date à laquelle le comité de projet a validé l'avenant ; absent : non renseignée",
+    )
+    date_comite_regional_engagement: Date | None = Field(
+        None,
+        title="Comité régional d'engagement n° 2",
+        description="date du comité régional d'engagement n° 2, qui a validé l'avenant ; absent : non renseignée",
+    )
+    deliberations: list[Deliberation] | None = Field(
+        None,
+        title="Délibérations approuvant l'avenant",
+        description="délibérations de la commune et de l'intercommunalité sur l'avenant ; absent : non renseigné ; "
+        "[] : aucune délibération",
+    )
 
 
 class Convention(Modele):
@@ -291,6 +315,24 @@ class FicheAction(Modele):
     ) = Field(None, description="nature de l'intervention financée par l'ANRU")
     localisation: Geometrie | None = None
     piece: Identifiant | None = None
+    lancee: bool | None = Field(
+        None,
+        title="Action lancée",
+        description=(
+            "vrai : l'action est engagée (lancée) ; faux : elle n'est pas encore lancée ; absent : non renseigné"
+        ),
+    )
+    date_lancement: Date | None = Field(
+        None,
+        title="Date de lancement",
+        description="date à laquelle l'action a été engagée (lancée : étude commandée, travaux commencés…)",
+    )
+
+    @model_validator(mode="after")
+    def _lancement(self) -> FicheAction:
+        if self.lancee is False and self.date_lancement is not None:
+            raise ValueError("une date de lancement est donnée pour une action déclarée non lancée")
+        return self
 
 
 class Indicateur(Modele):
@@ -443,6 +485,9 @@ class Dossier(Modele):
         None, description="absent : situation ANRU non déclarée ; [] : aucun quartier"
     )
     ort: ORT | None = None
+    suivi: Suivi | None = Field(
+        None, description="suivi du déploiement, évaluation finale et clôture ; absent : non renseigné"
+    )
 
     @field_validator(*UNIQUE_KEYS)
     @classmethod

@@ -99,6 +99,9 @@ def defect(templates: Templates, name: str, d: dict, rng: random.Random, delta: 
         d["quartiers"] = [quartier]
         if not any(s["role"] == "anru" for s in cadre["signataires"]):
             cadre["signataires"].append({"role": "anru", "organisme": "ANRU"})
+        for avenant in d["convention"]["avenants"]:  # the avenant has the convention's partners (PROG-26)
+            if not any(s["role"] == "anru" for s in avenant.setdefault("signataires", [])):
+                avenant["signataires"].append({"role": "anru", "organisme": "ANRU"})
     elif name == "opah_non_referencee":
         # a prolongation is possible, not required (guide): ending first without one is no gap;
         # not referring to the OPAH-RU in progress is (ANAH-04 reference)
