@@ -198,8 +198,11 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "opah_ru_declaree": F(
             "bool",
             "une OPAH-RU (en cours ou projetée) avec son périmètre est déclarée",
-            True,
-            definition=("Vrai si une OPAH-RU en cours ou projetée avec son périmètre est déclarée (dispositifs_anah)."),
+            definition=(
+                "Vrai si une OPAH-RU en cours ou projetée avec son périmètre est déclarée (dispositifs_anah), "
+                "faux si les dispositifs sont déclarés sans aucune OPAH-RU en cours ou projetée ; absent si "
+                "les dispositifs ne sont pas déclarés ou qu'une telle OPAH-RU n'a pas de périmètre."
+            ),
         ),
         "hors_opah_m2": F(
             "m2",
@@ -391,20 +394,20 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
             "registre_nb_desaccords": "ort-communes.csv ; ort.date_signature, ort.duree_annees",
         },
     )
-    opah = [
-        x.perimetre.shape
-        for x in d.dispositifs_anah or []
-        if x.type == "OPAH-RU" and x.etat in {"en_cours", "projete"} and x.perimetre
-    ]
+    running = [x for x in d.dispositifs_anah or [] if x.type == "OPAH-RU" and x.etat in {"en_cours", "projete"}]
+    opah = [x.perimetre.shape for x in running if x.perimetre]
     opah_union = unary_union(opah) if opah else None
+    # unknown (left out) when the dispositifs are not declared, or an OPAH-RU has no perimeter
+    declared = True if opah_union is not None else False if d.dispositifs_anah is not None and not running else None
     for i, secteur in enumerate(ort.secteurs if ort else []):
         values = {
             "nom": secteur.nom,
             "centre_ville": secteur.centre_ville,
             "seuil_aec_m2": secteur.seuil_aec_m2,
             "seuil_aec_alimentaire_m2": secteur.seuil_aec_alimentaire_m2,
-            "opah_ru_declaree": opah_union is not None,
         }
+        if declared is not None:
+            values["opah_ru_declaree"] = declared
         if opah_union is not None and secteur.geometrie is not None:
             measure = inclusion(secteur.geometrie.shape, opah_union)
             values["hors_opah_m2"] = round(measure.outside_m2)
