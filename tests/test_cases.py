@@ -47,6 +47,12 @@ BASE_DOSSIER: dict[str, Any] = {
 IMPOSSIBLE: dict[tuple[str, str], str] = {
     ("PROG-01", "incomplet"): "commune_acv est toujours connu quand un référentiel est fourni ; sans référentiel, "
     "« review » rend a_verifier avant que « requires » soit lu",
+    ("PROG-05", "non_conforme"): "pas d'exigence (requirement) : chaque périmètre est donné (conforme) ou non "
+    "renseigné (incomplet) ; un périmètre qui manque n'est jamais non conforme",
+    ("PROG-06", "non_conforme"): "pas d'exigence (requirement) : objet, maître d'ouvrage, calendrier, coût et "
+    "financeurs d'une action mature sont des informations, données (conforme) ou manquantes (incomplet)",
+    ("PROG-11", "non_conforme"): "pas d'exigence (requirement) : un sujet transversal est décrit (conforme) ou non "
+    "renseigné (incomplet) ; le dossier n'a pas de moyen de dire « non traité »",
     ("AL-V-03", "non_conforme"): "aucun des cinq contrôles (adresse, cadastre, surface, proprietaire, operateur) n'a "
     "d'exigence (requirement) : la donnée présente donne conforme, absente incomplet",
     ("AL-V-04", "non_conforme"): "pas d'exigence (requirement), et plan_situation_immeubles n'est jamais faux "

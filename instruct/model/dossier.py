@@ -87,17 +87,20 @@ class Deliberation(Modele):
 
 
 class TrameConvention(Modele):
-    """Parts of the convention-cadre trame (« Une trame de convention cadre »): true = present."""
+    """Parts of the convention-cadre trame (« Une trame de convention cadre »): true = present, false =
+    absent, left out = not told."""
 
-    parties: bool = False
-    preambule_objectifs: bool = False
-    engagement_parties: bool = False
-    organisation_comite_projet: bool = False
-    duree_evolution_fonctionnement: bool = False
-    phase_initialisation: bool = Field(False, description="avec le tableau récapitulatif des études et actions matures")
-    suivi_evaluation: bool = False
-    traitement_litiges: bool = False
-    annexe_fiches_matures: bool = False
+    parties: bool | None = None
+    preambule_objectifs: bool | None = None
+    engagement_parties: bool | None = None
+    organisation_comite_projet: bool | None = None
+    duree_evolution_fonctionnement: bool | None = None
+    phase_initialisation: bool | None = Field(
+        None, description="avec le tableau récapitulatif des études et actions matures"
+    )
+    suivi_evaluation: bool | None = None
+    traitement_litiges: bool | None = None
+    annexe_fiches_matures: bool | None = None
 
 
 class ConventionCadre(Modele):
@@ -112,20 +115,21 @@ class ConventionCadre(Modele):
 
 
 class ContenuAvenant(Modele):
-    """Parts of the avenant (« Contenu de l'avenant(s) à la convention », trame P2)."""
+    """Parts of the avenant (« Contenu de l'avenant(s) à la convention », trame P2): true = present,
+    false = absent, left out = not told."""
 
-    diagnostic_afom: bool = False
-    objectifs_generaux_et_par_axe: bool = False
-    perimetres_intervention: bool = False
-    plan_actions: bool = False
-    calendrier_general: bool = False
-    budget_financement: bool = False
-    annexe_livrables_etudes: bool = False
-    annexe_document_presentation: bool = False
-    annexe_plan_perimetres: bool = False
-    annexe_calendrier_detaille: bool = False
-    annexe_budget_detaille: bool = False
-    annexe_fiches_actions: bool = False
+    diagnostic_afom: bool | None = None
+    objectifs_generaux_et_par_axe: bool | None = None
+    perimetres_intervention: bool | None = None
+    plan_actions: bool | None = None
+    calendrier_general: bool | None = None
+    budget_financement: bool | None = None
+    annexe_livrables_etudes: bool | None = None
+    annexe_document_presentation: bool | None = None
+    annexe_plan_perimetres: bool | None = None
+    annexe_calendrier_detaille: bool | None = None
+    annexe_budget_detaille: bool | None = None
+    annexe_fiches_actions: bool | None = None
 
 
 class BudgetAvenant(Modele):
@@ -145,6 +149,14 @@ class Avenant(Modele):
 
 
 class Convention(Modele):
+    phase: Literal[1, 2] | None = Field(
+        None,
+        description=(
+            "phase du programme dont relève la convention : 1 (convention-cadre de 2018 et son avenant, "
+            "engagements jusqu'à fin 2022), 2 (conventions 2023-2026, instruction du 24 mai 2023) ; absent : "
+            "déduite de la date de signature de la convention-cadre"
+        ),
+    )
     cadre: ConventionCadre | None = None
     avenants: list[Avenant] = []
 
@@ -184,12 +196,12 @@ class Membre(Modele):
 
 
 class ComiteProjet(Modele):
-    date_installation: Date | None = None
+    date_installation: Date | None = Field(None, description="absent : installation non renseignée")
     membres: list[Membre] | None = Field(None, description="absent : non renseigné ; [] : aucun membre")
 
 
 class EquipeProjet(Modele):
-    operationnelle: bool = False
+    operationnelle: bool | None = Field(None, description="absent : non renseigné ; false : pas encore opérationnelle")
     membres: list[Personne] = []
 
 
@@ -197,18 +209,28 @@ class Gouvernance(Modele):
     directeur_projet: Personne | None = None
     comite_projet: ComiteProjet | None = None
     equipe_projet: EquipeProjet | None = None
-    partenaires_locaux: list[Court] = Field([], description="partenaires locaux au-delà des partenaires nationaux")
+    partenaires_locaux: list[Court] | None = Field(
+        None,
+        description=(
+            "partenaires locaux au-delà des partenaires nationaux (État, Caisse des Dépôts, Action Logement, Anah, "
+            "ANRU) ; absent : non renseigné ; [] : aucun"
+        ),
+    )
 
 
 class Preparation(Modele):
     """Prérequis pour la préparation (« Déroulement du Programme »)."""
 
-    contacts_cles: list[Personne] = []
-    dispositifs_identifies: list[Court] = Field(
-        [], description="contrats et dispositifs antérieurs ou en vigueur (OPAH, NPNRU, contrat de ville…)"
+    contacts_cles: list[Personne] | None = Field(None, description="absent : non renseigné ; [] : aucun")
+    dispositifs_identifies: list[Court] | None = Field(
+        None,
+        description=(
+            "contrats et dispositifs antérieurs ou en vigueur (OPAH, NPNRU, contrat de ville…) ; absent : non "
+            "renseigné ; [] : aucun identifié"
+        ),
     )
-    elements_diagnostic: bool = False
-    trame_etat_utilisee: bool = False
+    elements_diagnostic: bool | None = Field(None, description="absent : non renseigné")
+    trame_etat_utilisee: bool | None = Field(None, description="absent : non renseigné")
 
 
 # --- Périmètres, axes, actions -------------------------------------------------------------
@@ -269,11 +291,13 @@ class FicheAction(Modele):
     maturite: Literal["mature", "a_venir"] = "a_venir"
     calendrier: Calendrier | None = None
     cout: Montant | None = None
-    financement: list[Financement] = []
+    financement: list[Financement] = Field([], description="plan de financement ; [] ou absent : non renseigné")
     date_approbation_comite_projet: Date | None = None
     date_comite_regional: Date | None = None
     date_signature: Date | None = None
-    signataires: list[Court] = Field([], description="organismes ayant signé la fiche")
+    signataires: list[Court] | None = Field(
+        None, description="organismes ayant signé la fiche ; absent : non renseigné ; [] : aucun"
+    )
     categorie_anru: (
         Literal[
             "ingenierie",

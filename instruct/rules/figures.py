@@ -10,18 +10,19 @@ A rule may declare named figures, shown in its messages as {figure.name} and in 
 
 Operands: {field: name}, {param: name} (in the facts' units: cents, hundredths of a percent,
 YYYYMMDD…) and numbers. Operators: add, sub, mul, div (lists), ceil, floor (one operand),
-max, min (lists). Exact decimal arithmetic; a missing field, an undefined parameter or a
+max, min (lists), days (two dates YYYYMMDD: the days from the first to the second). Exact decimal arithmetic; a missing field, an undefined parameter or a
 division by zero gives no figure (the placeholder then reads « non calculable »).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-LIST_OPS = {"add", "sub", "mul", "div", "max", "min"}
+LIST_OPS = {"add", "sub", "mul", "div", "max", "min", "days"}
 UNARY_OPS = {"ceil", "floor"}
 UNITS = {"int", "cents", "m2", "m2c", "pct"}
 
@@ -106,6 +107,8 @@ def compute(expr, values: dict[str, Any], params: dict[str, Any]) -> Decimal | N
         return Decimal(math.ceil(items[0]))
     if kind == "floor":
         return Decimal(math.floor(items[0]))
+    if kind == "days":
+        return _days(items)
     if kind == "max":
         return max(items)
     if kind == "min":
@@ -123,6 +126,17 @@ def compute(expr, values: dict[str, Any], params: dict[str, Any]) -> Decimal | N
                 return None
             result /= item
     return result
+
+
+def _days(items: list[Decimal]) -> Decimal | None:
+    """Days from the first date to the second (dates as YYYYMMDD); None unless exactly two dates."""
+    if len(items) != 2:
+        return None
+    try:
+        start, end = (dt.date(int(i) // 10000, int(i) // 100 % 100, int(i) % 100) for i in items)
+    except ValueError:
+        return None
+    return Decimal((end - start).days)
 
 
 def as_fact_value(figure: Figure, value: Decimal | None) -> int | None:
