@@ -153,8 +153,9 @@ class Convention(Modele):
         None,
         description=(
             "phase du programme dont relève la convention : 1 (convention-cadre de 2018 et son avenant, "
-            "engagements jusqu'à fin 2022), 2 (conventions 2023-2026, instruction du 24 mai 2023) ; absent : "
-            "déduite de la date de signature de la convention-cadre"
+            "engagements jusqu'à fin 2022), 2 (conventions 2023-2026, instruction du 24 mai 2023, ou convention "
+            "antérieure poursuivie dans cette phase) ; absent : déduite de la signature de la convention-cadre "
+            "(1 avant le 24 mai 2023, 2 ensuite)"
         ),
     )
     cadre: ConventionCadre | None = None
