@@ -10,8 +10,9 @@ A rule may declare named figures, shown in its messages as {figure.name} and in 
 
 Operands: {field: name}, {param: name} (in the facts' units: cents, hundredths of a percent,
 YYYYMMDD…) and numbers. Operators: add, sub, mul, div (lists), ceil, floor (one operand),
-max, min (lists), days (two dates YYYYMMDD: the days from the first to the second). Exact decimal arithmetic; a missing field, an undefined parameter or a
-division by zero gives no figure (the placeholder then reads « non calculable »).
+max, min (lists), jours (two dates as YYYYMMDD: the days from the first to the second).
+Exact decimal arithmetic; a missing field, an undefined parameter or a division by zero gives
+no figure (the placeholder then reads « non calculable »).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-LIST_OPS = {"add", "sub", "mul", "div", "max", "min", "days"}
+LIST_OPS = {"add", "sub", "mul", "div", "max", "min", "jours"}
 UNARY_OPS = {"ceil", "floor"}
 UNITS = {"int", "cents", "m2", "m2c", "pct"}
 
@@ -70,6 +71,8 @@ def parse_expr(raw: Any, where: str):
     if op in LIST_OPS:
         if not isinstance(arg, list) or len(arg) < 2:
             raise FigureError(f"{where}.{op} : liste d'au moins deux opérandes attendue")
+        if op == "jours" and len(arg) != 2:
+            raise FigureError(f"{where}.jours : deux dates attendues (de, à)")
         return (op, [parse_expr(a, f"{where}.{op}[{i}]") for i, a in enumerate(arg)])
     if op in UNARY_OPS:
         return (op, [parse_expr(arg, f"{where}.{op}")])
@@ -107,12 +110,12 @@ def compute(expr, values: dict[str, Any], params: dict[str, Any]) -> Decimal | N
         return Decimal(math.ceil(items[0]))
     if kind == "floor":
         return Decimal(math.floor(items[0]))
-    if kind == "days":
-        return _days(items)
     if kind == "max":
         return max(items)
     if kind == "min":
         return min(items)
+    if kind == "jours":
+        return _days(items[0], items[1])
     result = items[0]
     for item in items[1:]:
         if kind == "add":
@@ -128,15 +131,13 @@ def compute(expr, values: dict[str, Any], params: dict[str, Any]) -> Decimal | N
     return result
 
 
-def _days(items: list[Decimal]) -> Decimal | None:
-    """Days from the first date to the second (dates as YYYYMMDD); None unless exactly two dates."""
-    if len(items) != 2:
-        return None
+def _days(start: Decimal, end: Decimal) -> Decimal | None:
+    """Days from one YYYYMMDD date to another; None if either is not a date."""
     try:
-        start, end = (dt.date(int(i) // 10000, int(i) // 100 % 100, int(i) % 100) for i in items)
+        first, last = (dt.date(int(d) // 10000, int(d) // 100 % 100, int(d) % 100) for d in (start, end))
     except ValueError:
         return None
-    return Decimal((end - start).days)
+    return Decimal((last - first).days)
 
 
 def as_fact_value(figure: Figure, value: Decimal | None) -> int | None:

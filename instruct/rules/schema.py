@@ -128,6 +128,9 @@ class Operation(_Closed):
     )
     max: list[Expression] | None = Field(None, min_length=2, description="Le plus grand.")
     min: list[Expression] | None = Field(None, min_length=2, description="Le plus petit.")
+    jours: list[Expression] | None = Field(
+        None, min_length=2, max_length=2, description="Nombre de jours de la première date à la seconde."
+    )
     ceil: Expression | None = Field(None, description="Arrondi à l'entier supérieur.")
     floor: Expression | None = Field(None, description="Arrondi à l'entier inférieur.")
 
