@@ -362,3 +362,11 @@ def test_prog_16_without_a_date_asks_for_it_and_does_not_say_to_move_it():
         finding = _finding(_run(case, engine), "PROG-16", None, "fiche_action:FA-02")
         assert finding.status == "incomplet"
         assert finding.remedy.startswith("Fournir") and "ramener" not in finding.remedy.casefold()
+
+
+def test_the_deduced_phase_starts_with_the_parameter():
+    """facts.programme deduces a convention's phase from the date prog.debut_phase_2 gives."""
+    from instruct.facts.programme import PHASE_2_FROM
+
+    parameter = _catalogue().parameters["prog.debut_phase_2"]
+    assert [v.value for v in parameter.values] == [PHASE_2_FROM]

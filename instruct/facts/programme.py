@@ -61,8 +61,8 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "phase du programme dont relève la convention",
             definition=(
                 "Phase du programme de la convention : celle que le dossier déclare (convention.phase) ; à défaut, "
-                "déduite de la signature de la convention-cadre : 1 si elle précède l'instruction du 24 mai 2023 "
-                "qui prépare les conventions 2023-2026, 2 sinon ; absente si ni l'une ni l'autre n'est connue."
+                "déduite de la signature de la convention-cadre : 1 si elle précède le 1er janvier 2023 (début de "
+                "la période 2023-2026), 2 sinon ; absente si ni l'une ni l'autre n'est connue."
             ),
         ),
         "etat_avenant": F(
@@ -228,13 +228,14 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
 DOSSIER_ENTITY = Entity("dossier", "dossier", "Dossier", "")
 
 # The phase of the programme a convention belongs to. Phase 1: the conventions-cadres of the
-# guide of April 2018 and their avenant (engagements until the end of 2022). Phase 2: the
-# conventions 2023-2026, which the Government's instruction of 24 May 2023 (NOR IOML2312173J,
-# on the prolongation of the programme) has prepared: the conventions in force are prolonged by
-# avenant until the new ones are signed (end of 2023). So a convention-cadre signed
-# before that instruction is of phase 1, one signed from it on of phase 2, unless the dossier
-# says otherwise (convention.phase). Rules of both helpers read it (dossier and fiche facts).
-PHASE_2_CONVENTIONS_FROM = dt.date(2023, 5, 24)
+# guide of April 2018 and their avenant, engagements « jusqu'à fin 2022 ». Phase 2: the period
+# 2023-2026 of the Government's instruction of 24 May 2023 (NOR IOML2312173J), which prolongs the
+# conventions in force by avenant and prepares the conventions 2023-2026. So a convention-cadre
+# signed before 1 January 2023 is of phase 1, one signed from then on of phase 2, unless the
+# dossier says otherwise (convention.phase: a convention of 2018 continued in phase 2). The date
+# is the parameter prog.debut_phase_2 (tests/test_cases.py checks that they agree); rules of
+# both branches read the result (dossier and fiche facts).
+PHASE_2_FROM = dt.date(2023, 1, 1)
 
 
 def convention_phase(d: Dossier) -> tuple[int | None, str]:
@@ -243,8 +244,8 @@ def convention_phase(d: Dossier) -> tuple[int | None, str]:
         return d.convention.phase, "convention.phase"
     cadre = d.convention.cadre if d.convention else None
     if cadre and cadre.date_signature:
-        phase = 1 if cadre.date_signature < PHASE_2_CONVENTIONS_FROM else 2
-        return phase, "convention.cadre.date_signature (phase déduite : instruction du 24 mai 2023)"
+        phase = 1 if cadre.date_signature < PHASE_2_FROM else 2
+        return phase, "convention.cadre.date_signature (phase déduite : avant ou après le 1er janvier 2023)"
     return None, "convention.phase, convention.cadre.date_signature"
 
 

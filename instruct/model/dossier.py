@@ -3,9 +3,11 @@
 Field names are the domain's French words. Amounts are Decimal euros (two decimals at most),
 dates are dates, perimeters are GeoJSON geometries (WGS 84 longitude/latitude).
 
-Convention for absent information: a whole section left out means "not provided" (the rules
-that need it say `incomplet`); inside a section that is provided, an item left out means the
-town declares it does not have it (the rules say `non_conforme`).
+Convention for absent information: what the dossier does not say is not provided (the rules
+that need it say `incomplet`), whether a whole section or one field of it is left out. Only
+what the town says is judged: a list given (even []) is complete, so an item missing from it is
+absent (`non_conforme`); a yes/no field given as false is a no. Fields whose absence is a
+statement say so in their description (« absent : … »).
 
 The building blocks (bounds, base model, geometries) are in model.fields, the immeubles proposed
 to Action Logement in model.immeuble.
@@ -155,7 +157,7 @@ class Convention(Modele):
             "phase du programme dont relève la convention : 1 (convention-cadre de 2018 et son avenant, "
             "engagements jusqu'à fin 2022), 2 (conventions 2023-2026, instruction du 24 mai 2023, ou convention "
             "antérieure poursuivie dans cette phase) ; absent : déduite de la signature de la convention-cadre "
-            "(1 avant le 24 mai 2023, 2 ensuite)"
+            "(1 avant le 1er janvier 2023, 2 ensuite)"
         ),
     )
     cadre: ConventionCadre | None = None
