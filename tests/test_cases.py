@@ -45,8 +45,6 @@ BASE_DOSSIER: dict[str, Any] = {
 # Statuses that cannot occur for a rule (or check), with the reason; the coverage test
 # does not ask for a case showing them.
 IMPOSSIBLE: dict[tuple[str, str], str] = {
-    ("PROG-01", "incomplet"): "commune_acv est toujours connu quand un référentiel est fourni ; sans référentiel, "
-    "« review » rend a_verifier avant que « requires » soit lu",
     ("PROG-05", "non_conforme"): "pas d'exigence (requirement) : chaque périmètre est donné (conforme) ou non "
     "renseigné (incomplet) ; un périmètre qui manque n'est jamais non conforme",
     ("PROG-06", "non_conforme"): "pas d'exigence (requirement) : objet, maître d'ouvrage, calendrier, coût et "

@@ -59,7 +59,7 @@ def test_absence_rule_does_not_depend_on_fact_order():
             "message": "m",
             "remedy": "r",
             "source": SOURCE,
-            "requirement": {"field": "date_avenant", "present": True},
+            "requirement": {"field": "date_avenant", "present": False},
         }
     )
     prepared = prepare([rs], {}, EVALUATION_DATE)
@@ -125,6 +125,7 @@ def test_or_matching_several_branches_gives_one_outcome():
             "message": "m",
             "remedy": "r",
             "source": SOURCE,
+            "requires": ["calendrier"],
             "requirement": {
                 "all": [
                     {"field": "calendrier", "eq": True},
