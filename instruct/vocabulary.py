@@ -117,6 +117,8 @@ GAPS = frozenset(GAP_STATUSES)
 
 # value -> French label, for templates and reports (which may capitalise them).
 STATUT_LIBELLES = {s.value: s.libelle for s in Statut}
+# What the remedy of a gap is, by status: one remedy per status (rules' remedy / remedies).
+REMEDE_LIBELLES = {"incomplet": "À fournir", "non_conforme": "À corriger", "a_verifier": "Qui vérifie"}
 VERDICT_LIBELLES = {v.value: v.libelle for v in Verdict}
 
 

@@ -49,3 +49,25 @@ def test_quotes_from_the_guide_are_in_the_guide():
             if excerpt.strip(' .«»"') and plain(excerpt.strip(' «»"')) not in guide:
                 wrong.append(f"{rule.key} : « {excerpt} »")
     assert not wrong, "citations introuvables dans le guide :\n" + "\n".join(wrong)
+
+
+# What a town must never read: a CLI option, a make target or command, a field path or a
+# machine name (snake_case), a list path (`x[]`), a dotted path, or code quotes.
+MACHINE_WORDS = re.compile(
+    r"--[a-z]|\bmake [a-z]|\bacv [a-z]|\b[a-z]+_[a-z_]+\b|\b[a-z_]+\[\]|\b[a-z]+\.[a-z_]+\.[a-z_]+|`"
+)
+
+
+def test_rule_texts_speak_to_a_town_in_french():
+    from instruct.rules.catalogue import PLACEHOLDER
+
+    wrong = []
+    for rule in _rules():
+        texts = [("message", rule.message), ("remedy", rule.remedy)]
+        texts += [(f"messages.{k}", v) for k, v in rule.messages.items()]
+        texts += [(f"remedies.{k}", v) for k, v in rule.remedies.items()]
+        for key, text in texts:
+            found = MACHINE_WORDS.findall(PLACEHOLDER.sub("…", text))
+            if found:
+                wrong.append(f"{rule.key} {key} : {', '.join(found)}")
+    assert not wrong, "mots de machine dans les textes des règles :\n" + "\n".join(wrong)

@@ -10,6 +10,7 @@ from instruct.french import french_date
 from instruct.model.report import GAPS, Report
 from instruct.reports.formats import PLAIN, Options, ReportFormat
 from instruct.reports.text import STATUS_LABEL, VERDICTS, piece_quotes
+from instruct.vocabulary import REMEDE_LIBELLES
 
 
 def _table(document, header: list[str], rows: list[list[str]]):
@@ -77,14 +78,14 @@ def render(report: Report, options: Options = PLAIN) -> bytes:
     if gaps:
         _table(
             document,
-            ["Règle", "Statut", "Entité", "Constat", "À fournir", "Source"],
+            ["Règle", "Statut", "Entité", "Constat", "Que faire", "Source"],
             [
                 [
                     f"{f.rule} ({f.severity})",
                     STATUS_LABEL[f.status],
                     f.entity.label,
                     "\n".join([f.message] + [f"Lu dans : {q}" for q in piece_quotes(f)]),
-                    f.remedy or "",
+                    f"{REMEDE_LIBELLES[f.status]} : {f.remedy}" if f.remedy else "",
                     f.source,
                 ]
                 for f in gaps

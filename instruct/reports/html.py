@@ -10,6 +10,7 @@ from instruct.model.report import GAPS, SEVERITY_ORDER, Report
 from instruct.reports.formats import PLAIN, Options, ReportFormat
 from instruct.reports.templating import render_page
 from instruct.reports.text import STATUS_LABEL, VERDICTS, evidence_line, piece_quotes
+from instruct.vocabulary import REMEDE_LIBELLES
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -26,6 +27,7 @@ def render(report: Report, options: Options = PLAIN) -> str:
         checked=[f for f in report.findings if f.status == "conforme"],
         VERDICTS=VERDICTS,
         STATUS_LABEL=STATUS_LABEL,
+        REMEDE_LIBELLES=REMEDE_LIBELLES,
         evidence_line=evidence_line,
         piece_quotes=piece_quotes,
     )

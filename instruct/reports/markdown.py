@@ -6,6 +6,7 @@ from instruct.french import french_date
 from instruct.model.report import GAPS, Report
 from instruct.reports.formats import PLAIN, Options, ReportFormat
 from instruct.reports.text import STATUS_LABEL, VERDICTS, piece_quotes
+from instruct.vocabulary import REMEDE_LIBELLES
 
 
 def _md(text: str) -> str:
@@ -44,14 +45,15 @@ def render(report: Report, options: Options = PLAIN) -> str:
     out += ["", "## Écarts", ""]
     if gaps:
         out += [
-            "| Règle | Gravité | Statut | Entité | Constat | À fournir | Source |",
+            "| Règle | Gravité | Statut | Entité | Constat | Que faire | Source |",
             "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         for f in gaps:
             read = "".join(f"<br>Lu dans : {_md(q)}" for q in piece_quotes(f))
+            todo = f"{REMEDE_LIBELLES[f.status]} : {f.remedy}" if f.remedy else ""
             out.append(
                 f"| {f.rule} | {f.severity} | {STATUS_LABEL[f.status]} | {_md(f.entity.label)} "
-                f"| {_md(f.message)}{read} | {_md(f.remedy or '')} | {_md(f.source)} |"
+                f"| {_md(f.message)}{read} | {_md(todo)} | {_md(f.source)} |"
             )
     else:
         out.append("Aucun écart.")

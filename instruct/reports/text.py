@@ -6,7 +6,7 @@ from __future__ import annotations
 from instruct.french import french_date
 from instruct.model.report import GAPS, Finding, Report
 from instruct.reports.formats import PLAIN, Options, ReportFormat
-from instruct.vocabulary import STATUT_LIBELLES, VERDICT_LIBELLES
+from instruct.vocabulary import REMEDE_LIBELLES, STATUT_LIBELLES, VERDICT_LIBELLES
 
 # Verdicts and gaps are shouted; what needs nothing is not.
 VERDICTS = {value: label.upper() for value, label in VERDICT_LIBELLES.items()}
@@ -79,7 +79,7 @@ def render(report: Report, options: Options = PLAIN) -> str:
             )
             out.append(f"    {f.message}")
             if f.remedy:
-                out.append(f"    À fournir / corriger : {f.remedy}")
+                out.append(f"    {REMEDE_LIBELLES[f.status]} : {f.remedy}")
             evidence = evidence_line(f)
             if evidence:
                 out.append(f"    Éléments : {evidence}")

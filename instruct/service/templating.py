@@ -25,7 +25,7 @@ from instruct.service import workflow
 from instruct.service.accounts import csrf_token
 from instruct.service.storage import User
 from instruct.service.usecases import SESSION_COOKIE
-from instruct.vocabulary import PARTENAIRES_INSTRUCTEURS, STATUT_LIBELLES, VERDICT_LIBELLES
+from instruct.vocabulary import PARTENAIRES_INSTRUCTEURS, REMEDE_LIBELLES, STATUT_LIBELLES, VERDICT_LIBELLES
 
 HERE = Path(__file__).parent
 PARIS = ZoneInfo("Europe/Paris")
@@ -123,6 +123,7 @@ TEMPLATES.filters.update(fr_datetime=fr_datetime, fr_date=fr_date)
 TEMPLATES.globals.update(
     VERDICTS=VERDICTS,
     STATUSES=STATUSES,
+    REMEDIES=REMEDE_LIBELLES,
     GAP_HEADINGS=GAP_HEADINGS,
     LABELS=workflow.LABELS,
     ROLES=ROLES,
