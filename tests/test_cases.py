@@ -59,12 +59,33 @@ IMPOSSIBLE: dict[tuple[str, str], str] = {
     "(moins de al.description_min_caracteres), absente -> incomplet",
     ("AL-O-02", "non_conforme"): "pas d'exigence (requirement) : mode et état de la maîtrise foncière donnés -> "
     "conforme, l'un des deux absent -> incomplet (une information manquante n'est jamais non conforme)",
-    ("AL-O-03", "non_conforme"): "pas d'exigence (requirement) : opérateur identifié -> conforme ou a_verifier "
-    "(nature « autre »), non identifié -> incomplet",
+    ("AL-O-03", "non_conforme"): "pas d'exigence (requirement) : opérateur et autres acteurs identifiés -> conforme "
+    "ou a_verifier (nature « autre »), l'un d'eux non renseigné -> incomplet",
+    ("AL-V-01", "non_conforme"): "pas d'exigence (requirement) : une convention-cadre datée -> conforme, sans date de "
+    "signature -> incomplet (le dossier ne peut pas déclarer « non signée » ; une date oubliée n'est pas un écart)",
+    ("AL-O-04", "non_conforme"): "pas d'exigence (requirement) : typologie et surface sont exigées par le format, un "
+    "loyer qui manque est à fournir -> incomplet ; tout renseigné -> conforme",
+    ("AL-O-06", "non_conforme"): "pas d'exigence (requirement) : devenir, commerce ou orientations, surface et plans "
+    "fournis -> conforme, l'un d'eux manquant (ou plans déclarés non fournis) -> incomplet",
+    ("AL-O-07", "non_conforme"): "pas d'exigence (requirement) : plan de situation et plans de niveau de l'état des "
+    "lieux fournis -> conforme, l'un manquant -> incomplet",
+    ("AL-O-09/plan_de_financement", "non_conforme"): "pas d'exigence (requirement) : le guide demande les éléments "
+    "déjà identifiés, pas un plan équilibré ; éléments donnés -> conforme, ou a_verifier s'ils ne font pas le prix "
+    "de revient ; aucun -> incomplet",
     (
         "ANAH-01",
         "non_conforme",
     ): "pas d'exigence : une fois dispositifs_anah déclaré (même []), la situation est connue -> conforme",
+    (
+        "ANAH-04/prolongation",
+        "non_conforme",
+    ): "pas d'exigence : la prolongation est possible, non exigée (guide) ; non prévue -> a_verifier, "
+    "prévue -> conforme",
+    (
+        "ANAH-10",
+        "non_conforme",
+    ): "pas d'exigence : le guide ne fixe ni taux ni plafond ; hors des cas qu'il nomme -> a_verifier, sans "
+    "montant -> incomplet, sinon conforme",
     (
         "ANRU-01",
         "non_conforme",
@@ -284,12 +305,14 @@ def _finding(report, rule: str, check: str | None, entity: str):
 
 
 def test_al_o_12_message_shows_the_rounding():
-    case = _case_named("AL-O-12 — 7 logements réservés sur 10 pendant 9 ans : il en faut 8 (75 % de 10 = 7,5)")
+    """Action Logement's FAQ: the minimum count is rounded down (6 logements: 4.5, so at least 4)."""
+    case = _case_named("AL-O-12 — un logement sous le minimum : 3 sur 6, 4 sur 7, 5 sur 8, 2 sur 4, 6 sur 10")
     for engine in ENGINES:
-        finding = _finding(_run(case, engine), "AL-O-12", None, "immeuble:IMM-01")
+        finding = _finding(_run(case, engine), "AL-O-12", None, "immeuble:IMM-06")
         assert finding.status == "non_conforme"
-        for part in ("7 logement(s) réservé(s) sur 10", "au moins 8", "arrondi à l'entier supérieur"):
+        for part in ("3 logement(s) réservé(s) sur 6", "au moins 4", "arrondi à l'unité inférieure"):
             assert part in finding.message, f"[{engine}] « {part} » absent de : {finding.message}"
+        assert "au moins 4 des 6 logements" in finding.remedy, f"[{engine}] {finding.remedy}"
 
 
 def test_al_o_14_message_shows_cap_and_excess():

@@ -70,7 +70,7 @@ def test_json_report_shape(tmp_path):
         assert set(finding["entity"]) == {"type", "id", "label", "path"}
         assert finding["source"]
     # every rule is traced, conforme and non applicable ones included
-    assert {f["rule"] for f in report["findings"] if f["ruleset"] == "PROG"} == {f"PROG-{n:02d}" for n in range(1, 23)}
+    assert {f["rule"] for f in report["findings"] if f["ruleset"] == "PROG"} == {f"PROG-{n:02d}" for n in range(1, 32)}
     statuses = {f["status"] for f in report["findings"]}
     assert {"conforme", "incomplet", "non_applicable", "a_verifier"} <= statuses
     # Montclair's convention-cadre is of 2026: phase 2, judged by the end of phase 2's commitments
@@ -171,7 +171,7 @@ def test_rules_and_schema_commands():
     assert rules.returncode == 0
     listed = json.loads(rules.stdout)
     ids = {r["id"] for r in listed}
-    assert {f"PROG-{n:02d}" for n in range(1, 23)} <= ids
+    assert {f"PROG-{n:02d}" for n in range(1, 32)} <= ids
     assert {f"AL-V-{n:02d}" for n in range(1, 7)} | {f"AL-O-{n:02d}" for n in range(1, 16)} | {"X-01"} <= ids
     assert all(r["source"] for r in listed)
     schema = run("schema")

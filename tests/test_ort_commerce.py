@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from conftest import SAMPLES, acv_command
+from test_service import client, deposited, service  # noqa: F401 (fixtures)
 
 from instruct.documents.load import load, validate
 from instruct.engine.ort_commerce import answer
@@ -20,8 +21,11 @@ def villebelle():
     return load(SAMPLES / "villebelle").dossier
 
 
-def ask(dossier, catalogue, lon, lat, surface, alimentaire=False, when=TODAY):
-    return answer(dossier, lon, lat, Decimal(surface), alimentaire, catalogue.parameters, when)
+CLIMAT = dt.date(2021, 8, 25)  # loi Climat et résilience (22/08/2021, JO du 24/08/2021) in force: ort.loi_climat
+
+
+def ask(dossier, catalogue, lon, lat, surface, alimentaire=False, when=TODAY, artificialise=False):
+    return answer(dossier, lon, lat, Decimal(surface), alimentaire, catalogue.parameters, when, artificialise)
 
 
 def with_sectors(dossier, **changes):
@@ -46,6 +50,38 @@ def test_centre_ville_sector_exempts(villebelle, catalogue):
     result = ask(villebelle, catalogue, 2.0, 47.0, 3000)
     assert result.regime == "exempte" and result.secteur == "Centre-ville de Villebelle"
     assert "Code de commerce, art. L752-1-1" in result.articles
+    assert any("n'artificialise pas les sols" in r for r in result.raisons)
+
+
+def test_since_the_climate_law_a_project_that_artificialises_soils_needs_aec(villebelle, catalogue):
+    result = ask(villebelle, catalogue, 2.0, 47.0, 3000, artificialise=True)
+    assert result.regime == "aec_requise" and result.secteur == "Centre-ville de Villebelle"
+    assert "Code de commerce, art. L752-6" in result.articles
+    assert any("2021-1104" in a for a in result.articles)
+
+
+def test_whether_it_artificialises_soils_unknown_is_not_concluded(villebelle, catalogue):
+    result = ask(villebelle, catalogue, 2.0, 47.0, 3000, artificialise=None)
+    assert result.regime == "indetermine" and "impossible de conclure" in result.conclusion
+    assert result.a_fournir and "artificialise les sols" in result.a_fournir[0]
+    assert "À fournir" in result.render()
+    assert result.as_dict()["a_fournir"] == result.a_fournir
+
+
+def test_the_answer_is_dated_each_side_of_the_climate_law(villebelle, catalogue):
+    day_before = CLIMAT - dt.timedelta(days=1)
+    for artificialise in (None, True, False):  # before the law: the former rule, soils do not matter
+        before = ask(villebelle, catalogue, 2.0, 47.0, 3000, when=day_before, artificialise=artificialise)
+        assert before.regime == "exempte", artificialise
+        assert any("avant la loi Climat et résilience" in r for r in before.raisons)
+    assert ask(villebelle, catalogue, 2.0, 47.0, 3000, when=CLIMAT, artificialise=None).regime == "indetermine"
+    assert ask(villebelle, catalogue, 2.0, 47.0, 3000, when=CLIMAT, artificialise=True).regime == "aec_requise"
+    assert ask(villebelle, catalogue, 2.0, 47.0, 3000, when=CLIMAT, artificialise=False).regime == "exempte"
+
+
+def test_artificialisation_does_not_matter_where_there_is_no_exemption(villebelle, catalogue):
+    assert ask(villebelle, catalogue, 2.3, 47.3, 1000, artificialise=None).regime == "hors_champ"
+    assert ask(villebelle, catalogue, 2.1, 47.0, 2600, artificialise=None).regime == "suspension_possible"
 
 
 def test_small_project_needs_no_aec_anywhere(villebelle, catalogue):
@@ -92,6 +128,8 @@ def test_command_line_json_and_errors():
             "json",
             "--date",
             "2026-11-26",
+            "--artificialisation",
+            "non",
         ],
         capture_output=True,
         text=True,
@@ -99,6 +137,16 @@ def test_command_line_json_and_errors():
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["regime"] == "exempte"
+    unknown = subprocess.run(
+        acv_command()
+        + ["ort", "commerce", str(SAMPLES / "villebelle"), "--point", "2.0,47.0", "--surface", "3000"]
+        + ["--date", "2026-11-26"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert unknown.returncode == 0, unknown.stderr
+    assert "Régime : indetermine" in unknown.stdout and "À fournir" in unknown.stdout
     bad = subprocess.run(
         acv_command() + ["ort", "commerce", str(SAMPLES / "villebelle"), "--point", "deux", "--surface", "3000"],
         capture_output=True,
@@ -106,3 +154,17 @@ def test_command_line_json_and_errors():
         timeout=60,
     )
     assert bad.returncode == 2 and "LON,LAT" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_api_asks_whether_the_project_artificialises_soils(service, deposited):  # noqa: F811
+    _, base = service
+    ident, _ = deposited
+    admin = client(base, "admin")
+    url = f"/api/dossiers/{ident}/ort-commerce"
+    query = {"point": "2.0,47.0", "surface": "3000", "date": "2026-11-26"}
+    unknown = admin.get(url, params=query).json()
+    assert unknown["regime"] == "indetermine" and unknown["a_fournir"]
+    assert admin.get(url, params={**query, "artificialisation": "false"}).json()["regime"] == "exempte"
+    assert admin.get(url, params={**query, "artificialisation": "true"}).json()["regime"] == "aec_requise"
+    before = admin.get(url, params={**query, "date": "2021-08-24"}).json()
+    assert before["regime"] == "exempte" and not before["a_fournir"]

@@ -140,7 +140,7 @@ def test_avenant_pdf_text(villebelle, tmp_path):
         "Annexe 6 – Fiches actions",
     ]
     assert [h for h in headings if h not in lines] == []
-    assert "Fait à Villebelle, le 10 décembre 2019, en 3 exemplaires originaux." in lines
+    assert "Fait à Villebelle, le 10 décembre 2019, en 6 exemplaires originaux." in lines
     assert "Pour l'État" in lines
     for cell in ("FA-01", "Rénovation de la", "1 950 000,00 €", "Calendrier", "Financeurs"):
         assert cell in lines  # table cells come out one fragment a line

@@ -89,7 +89,9 @@ def test_action_logement_sample_screens_each_immeuble(catalogue, sample_referent
     assert ("AL-O-11", None, "IMM-03", "non_conforme") in gaps and ("X-01", None, "IMM-03", "non_conforme") in gaps
     assert ("AL-O-14", "plafond_m2", "IMM-04", "non_conforme") in gaps
     assert ("AL-O-14", "subvention_logement", "IMM-04", "non_conforme") in gaps
-    assert ("AL-O-09", None, "IMM-05", "non_conforme") in gaps
+    assert ("AL-O-09", "prix_de_revient", "IMM-05", "non_conforme") in gaps  # its postes exceed the prix de revient
+    plan = [f for f in report.findings if f.rule == "AL-O-09" and f.check == "plan_de_financement"]
+    assert [f.entity.id for f in plan if f.status == "a_verifier"] == ["IMM-05"]  # falls short: the délégation judges
     assert ("AL-V-03", "cadastre", "IMM-06", "incomplet") in gaps and (
         "AL-V-03",
         "operateur",
@@ -147,7 +149,8 @@ def test_npnru_overlap_and_double_financing_are_named(catalogue, sample_referent
     twice = by_key[("ANRU-03", None, "SA-04")]
     assert twice.status == "non_conforme" and "150\u202f000,00 €" in twice.message
     assert by_key[("X-03", "fiche", "SA-04")].status == "non_conforme"
-    assert by_key[("ANAH-04", "prolongation", "opah-ru-forges")].status == "non_conforme"
+    # a prolongation is possible, not required (guide): an OPAH-RU ending first is a point to judge
+    assert by_key[("ANAH-04", "prolongation", "opah-ru-forges")].status == "a_verifier"
     assert by_key[("ANAH-02", None, "anah")].status == "non_applicable"
 
 

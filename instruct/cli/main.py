@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     commerce.add_argument("--point", required=True, help="LON,LAT du projet (WGS 84)")
     commerce.add_argument("--surface", required=True, help="surface de vente en m²")
     commerce.add_argument("--alimentaire", action="store_true", help="commerce à prédominance alimentaire")
+    commerce.add_argument(
+        "--artificialisation",
+        choices=("oui", "non"),
+        default=None,
+        help="le projet artificialise-t-il les sols ? (sans réponse, l'exemption n'est pas tranchée)",
+    )
     commerce.add_argument("--date", type=_date, default=None, help="date de la question (défaut : aujourd'hui)")
     commerce.add_argument("--format", choices=("text", "json"), default="text")
     commerce.add_argument("--regles", help="répertoire des règles")
@@ -199,7 +205,14 @@ def _cmd_ort(args) -> int:
         raise InputError("--surface", [Problem("", str(exc))]) from None
     catalogue = load_catalogue(args.regles)
     result = answer(
-        load(args.path).dossier, lon, lat, surface, args.alimentaire, catalogue.parameters, args.date or dt.date.today()
+        load(args.path).dossier,
+        lon,
+        lat,
+        surface,
+        args.alimentaire,
+        catalogue.parameters,
+        args.date or dt.date.today(),
+        artificialise={"oui": True, "non": False}.get(args.artificialisation),
     )
     sys.stdout.write(
         json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n" if args.format == "json" else result.render()

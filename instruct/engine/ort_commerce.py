@@ -5,6 +5,12 @@ Code de commerce: L752-1 (AEC above 1 000 m² of surface de vente), L752-1-1 (no
 ORT secteur d'intervention that includes a centre-ville, unless the convention sets a
 threshold, at least 5 000 m² or 2 500 m² for food), L752-1-2 (outside the secteurs, the préfet
 may suspend the registration and examination of AEC requests).
+
+Since the loi Climat et résilience (n° 2021-1104, art. 215, in force on `ort.loi_climat`), the
+exemption of L752-1-1 holds only for projects that do not cause artificialisation des sols (in
+the sense of L752-6, V). The answer is dated: a question asked before that date gets the former
+rule; after it, whether the project artificialises soils is asked (`artificialise`), and when it
+is not known the answer says it cannot conclude and what to provide, never assumes.
 """
 
 from __future__ import annotations
@@ -23,11 +29,12 @@ from instruct.rules.parameters import Parameter
 
 @dataclass
 class CommerceAnswer:
-    regime: str  # hors_champ | exempte | aec_requise | droit_commun | suspension_possible | sans_effet
+    regime: str  # hors_champ | exempte | indetermine | aec_requise | droit_commun | suspension_possible | sans_effet
     conclusion: str
     raisons: list[str] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
     secteur: str | None = None
+    a_fournir: list[str] = field(default_factory=list)  # what is needed to conclude (regime indetermine)
 
     def as_dict(self) -> dict:
         return {
@@ -36,13 +43,28 @@ class CommerceAnswer:
             "raisons": self.raisons,
             "articles": self.articles,
             "secteur": self.secteur,
+            "a_fournir": self.a_fournir,
         }
 
     def render(self) -> str:
         lines = [f"Régime : {self.regime}", self.conclusion]
         lines += [f"  - {r}" for r in self.raisons]
+        lines += [f"À fournir : {item}" for item in self.a_fournir]
         lines.append("Articles : " + ", ".join(self.articles))
         return "\n".join(lines) + "\n"
+
+
+ARTIFICIALISATION = (
+    "si le projet artificialise les sols, c'est-à-dire s'il augmente la surface artificialisée des parcelles "
+    "où il prend place"
+)
+CLIMAT = "Loi n° 2021-1104 du 22 août 2021 (Climat et résilience), art. 215"
+
+
+def _climate_law_applies(parameters: dict[str, Parameter], when: dt.date) -> bool:
+    """True when the question is asked on or after the loi Climat et résilience took effect."""
+    dated = parameters["ort.loi_climat"].at(when)
+    return dated is not None and dated.value is not None and when >= dated.value
 
 
 def _value(parameters: dict[str, Parameter], name: str, when: dt.date) -> Decimal:
@@ -60,7 +82,9 @@ def answer(
     alimentaire: bool,
     parameters: dict[str, Parameter],
     when: dt.date,
+    artificialise: bool | None = None,
 ) -> CommerceAnswer:
+    """`artificialise`: whether the project causes artificialisation des sols (None: not known)."""
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise InputError("--point", [Problem("", "coordonnées hors bornes : attendu LON,LAT en degrés (WGS 84)")])
     if surface_m2 <= 0 or surface_m2 > 1_000_000:
@@ -119,11 +143,48 @@ def answer(
             )
         else:
             reason.append("La convention ne fixe pas de seuil de rétablissement de l'AEC.")
+        articles = ["Code de commerce, art. L752-1-1", "CCH, art. L303-2"]
+        if not _climate_law_applies(parameters, when):
+            reason.append(
+                f"Question posée au {french_date(when)}, avant la loi Climat et résilience : "
+                "l'exemption ne dépend pas de l'artificialisation des sols."
+            )
+            return CommerceAnswer(
+                "exempte", "Projet exempté d'autorisation d'exploitation commerciale.", reason, articles, secteur.nom
+            )
+        articles += ["Code de commerce, art. L752-6", CLIMAT]
+        rule = (
+            "Depuis la loi Climat et résilience, l'exemption ne vaut que pour un projet qui n'artificialise pas "
+            "les sols."
+        )
+        if artificialise is None:
+            return CommerceAnswer(
+                "indetermine",
+                f"Projet dans le secteur « {secteur.nom} » : exempté d'autorisation d'exploitation commerciale s'il "
+                "n'artificialise pas les sols, soumis à autorisation sinon ; impossible de conclure sans le savoir.",
+                [*reason, rule],
+                articles,
+                secteur.nom,
+                [f"Indiquer {ARTIFICIALISATION}."],
+            )
+        if artificialise:
+            return CommerceAnswer(
+                "aec_requise",
+                f"Projet dans le secteur « {secteur.nom} » mais qui artificialise les sols : AEC requise.",
+                [
+                    *reason,
+                    rule,
+                    "L'autorisation ne peut être délivrée pour un projet qui artificialise les sols que par dérogation "
+                    "(code de commerce, art. L752-6, V).",
+                ],
+                articles,
+                secteur.nom,
+            )
         return CommerceAnswer(
             "exempte",
             "Projet exempté d'autorisation d'exploitation commerciale.",
-            reason,
-            ["Code de commerce, art. L752-1-1", "CCH, art. L303-2"],
+            [*reason, rule + " Le projet n'artificialise pas les sols."],
+            articles,
             secteur.nom,
         )
     if inside:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from shapely.ops import unary_union
 
 from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int
-from instruct.model.dossier import Avenant, Dossier
+from instruct.french import name_key
+from instruct.model.dossier import Avenant, Dossier, Signataire
 from instruct.model.geometry import inclusion
 from instruct.referentiel.registry import Referentiel
 
@@ -27,22 +29,27 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "l'État (préfet) signe l'ORT",
             definition=(
                 "Vrai si le préfet figure parmi les signataires de l'ORT (ort.signataires, à défaut "
-                "ceux de la convention-cadre)."
+                "ceux de la convention-cadre), par son rôle ou par son nom (« État », « Préfecture »… : accents, "
+                "casse, espaces et apostrophes ignorés)."
             ),
         ),
         "signe_epci": F(
             "bool",
             "l'EPCI signe l'ORT",
             derived_from=("signe_etat",),
-            definition=("Vrai si l'intercommunalité figure parmi les signataires de l'ORT (mêmes signataires)."),
+            definition=(
+                "Vrai si l'intercommunalité figure parmi les signataires de l'ORT (mêmes signataires), par son rôle "
+                "ou par son nom (collectivites.intercommunalite.nom ; « CA », « CC », « CU » développés ; accents, "
+                "casse, espaces et apostrophes ignorés)."
+            ),
         ),
         "signe_ville_principale": F(
             "bool",
             "la ville principale signe l'ORT",
             derived_from=("signe_etat",),
             definition=(
-                "Vrai si la ville-centre signe l'ORT, par son rôle ou par son code INSEE porté par "
-                "une commune signataire."
+                "Vrai si la ville-centre signe l'ORT, par son rôle, par son code INSEE porté par "
+                "une commune signataire ou par son nom (« Ville de … » ; accents, casse, espaces ignorés)."
             ),
         ),
         "derogation_ville_principale": F(
@@ -51,6 +58,15 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             definition=(
                 "Date de la décision du préfet autorisant l'ORT sans la ville principale "
                 "(ort.derogation_ville_principale)."
+            ),
+        ),
+        "date_ort_derogation": F(
+            "date",
+            "ORT signée sans la ville principale, sur décision du préfet",
+            definition=(
+                "Date de signature de l'ORT quand une décision du préfet autorisant l'ORT sans la ville "
+                "principale est produite (ort.derogation_ville_principale, ort.date_signature), lue par ORT-01 "
+                "comme par ORT-03 ; absente sans décision ou sans date de signature."
             ),
         ),
         "projet_revitalisation": F(
@@ -75,8 +91,19 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "secteur_centre_ville_principale": F(
             "bool",
             "un secteur comprend le centre-ville de la ville principale",
+            definition=(
+                "Vrai si un secteur situé dans la ville principale (par son code INSEE) est déclaré comprendre un "
+                "centre-ville ; absent sans secteur ou sans code INSEE de la ville-centre."
+            ),
+        ),
+        "secteur_centre_ville": F(
+            "bool",
+            "un secteur comprend un centre-ville (de toute commune)",
             derived_from=("nb_secteurs",),
-            definition=("Vrai si un secteur situé dans la ville principale est déclaré comprendre un centre-ville."),
+            definition=(
+                "Vrai si un secteur d'intervention, de quelque commune qu'il soit, est déclaré comprendre un "
+                "centre-ville (ort.secteurs[].centre_ville)."
+            ),
         ),
         "nb_parties_urbanisees": F(
             "int",
@@ -95,7 +122,8 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             derived_from=("signe_etat",),
             definition=(
                 "Nombre de communes des secteurs (ort.secteurs[].commune_insee) qui ne signent pas, "
-                "par leur code INSEE ou, pour la ville-centre, par son rôle."
+                "reconnues à leur code INSEE, à leur nom (collectivites : accents, casse, espaces ignorés) ou, "
+                "pour la ville-centre, à son rôle."
             ),
         ),
         "avenant_secteurs_et_plan": F(
@@ -232,6 +260,61 @@ def _registry(d: Dossier, referentiel: Referentiel | None) -> dict[str, Any]:
     }
 
 
+def in_ort_secteurs(place: Any, d: Dossier) -> bool | None:
+    """Whether a place (point or parcel, GeoJSON) lies in a secteur d'intervention (X-01): True if
+    inside one; False only when every secteur has its geometry; None (unknown) otherwise."""
+    secteurs = d.ort.secteurs if d.ort else []
+    if place is None or not secteurs:
+        return None
+    shape = place.shape if place.shape.geom_type == "Point" else place.shape.representative_point()
+    if any(s.geometrie is not None and s.geometrie.shape.covers(shape) for s in secteurs):
+        return True
+    return False if all(s.geometrie is not None for s in secteurs) else None
+
+
+STATE_NAMES = ("etat", "l etat", "prefet", "le prefet", "prefecture", "la prefecture")
+# The usual abbreviations of an EPCI's name, spelled out before names are compared.
+EPCI_ABBREVIATIONS = {
+    "ca": "communaute d agglomeration",
+    "cc": "communaute de communes",
+    "cu": "communaute urbaine",
+}
+
+
+def _epci_key(name: str) -> str:
+    key = name_key(name)
+    first, _, rest = key.partition(" ")
+    return f"{EPCI_ABBREVIATIONS[first]} {rest}" if first in EPCI_ABBREVIATIONS and rest else key
+
+
+def _signatories(d: Dossier, signataires: list[Signataire]) -> dict[str, Any]:
+    """Who signs, by role, by INSEE code (on a commune's signature only) or by name: names are
+    compared by french.name_key, so « Etat » signs for « État », « communaute d’agglomeration du
+    val de belle » for « Communauté d'agglomération du Val de Belle »."""
+    coll = d.collectivites
+    ville = coll.ville_centre.insee
+    communes = {name_key(coll.ville_centre.nom): ville} if ville else {}
+    communes |= {name_key(c.nom): c.insee for c in coll.autres_communes}
+    epci = _epci_key(coll.intercommunalite.nom)
+    insee: set[str] = set()
+    etat = signs_epci = signs_ville = False
+    for s in signataires:
+        key = name_key(s.organisme)
+        bare = re.sub(r"^(ville|commune|mairie) (de |d |du |des )?", "", key)
+        etat |= s.role == "prefet" or key in STATE_NAMES or key.startswith(tuple(f"{n} " for n in STATE_NAMES))
+        signs_epci |= s.role == "intercommunalite" or _epci_key(s.organisme) == epci
+        if s.role == "ville_centre":
+            signs_ville = True
+            if ville:
+                insee.add(ville)
+        elif s.role in {"autre_commune", "autre"} and s.insee is None and communes.get(bare):
+            insee.add(communes[bare])  # a commune known by its name only
+        if s.insee and s.role in {"ville_centre", "autre_commune"}:  # an INSEE code counts on a commune's signature
+            insee.add(s.insee)
+    signs_ville = signs_ville or (ville is not None and ville in insee)
+    return {"etat": etat, "epci": signs_epci, "ville": signs_ville, "insee": insee}
+
+
 def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Referentiel | None) -> None:
     """The ORT: the convention's own fields, and whether the ACV avenant makes it worth ORT."""
     ort = d.ort
@@ -246,24 +329,22 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
     )
     if ort is not None:
         ville = d.collectivites.ville_centre.insee
-        roles = {s.role for s in signataires or []}
-        commune_roles = {"ville_centre", "autre_commune"}  # an INSEE code only counts on a commune's signature
-        signed_insee = {s.insee for s in signataires or [] if s.insee and s.role in commune_roles} | (
-            {ville} if "ville_centre" in roles else set()
-        )
+        who = _signatories(d, signataires or [])
+        signed_insee = who["insee"]
         communes = {s.commune_insee for s in ort.secteurs}
         missing = sorted(communes - signed_insee)
         values.update(
             {
                 "date_signature_ort": date_int(ort.date_signature) if ort.date_signature else None,
                 "duree_ort": ort.duree_annees,
-                "signe_etat": "prefet" in roles if signataires is not None else None,
-                "signe_epci": "intercommunalite" in roles if signataires is not None else None,
-                "signe_ville_principale": ("ville_centre" in roles or ville in signed_insee)
-                if signataires is not None
-                else None,
+                "signe_etat": who["etat"] if signataires is not None else None,
+                "signe_epci": who["epci"] if signataires is not None else None,
+                "signe_ville_principale": who["ville"] if signataires is not None else None,
                 "derogation_ville_principale": date_int(ort.derogation_ville_principale)
                 if ort.derogation_ville_principale
+                else None,
+                "date_ort_derogation": date_int(ort.date_signature)
+                if ort.derogation_ville_principale and ort.date_signature
                 else None,
                 "projet_revitalisation": ort.projet_revitalisation,
                 "actions_habitat": ort.actions_habitat,
@@ -273,8 +354,9 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
                 "secteur_centre_ville_principale": any(
                     s.centre_ville and s.commune_insee == ville for s in ort.secteurs
                 )
-                if ort.secteurs
+                if ort.secteurs and ville
                 else None,
+                "secteur_centre_ville": any(s.centre_ville for s in ort.secteurs) if ort.secteurs else None,
                 "nb_parties_urbanisees": sum(1 for s in ort.secteurs if s.partie_urbanisee) if ort.secteurs else None,
                 "nb_communes_non_signataires": len(missing) if signataires is not None else None,
                 "communes_non_signataires": ", ".join(missing) or None,
@@ -291,6 +373,8 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
             "signe_epci": "ort.signataires (à défaut convention.cadre.signataires)",
             "signe_ville_principale": "ort.signataires (à défaut convention.cadre.signataires)",
             "derogation_ville_principale": "ort.derogation_ville_principale",
+            "date_ort_derogation": "ort.derogation_ville_principale, ort.date_signature",
+            "secteur_centre_ville": "ort.secteurs[*].centre_ville",
             "projet_revitalisation": "ort.projet_revitalisation",
             "actions_habitat": "ort.actions_habitat",
             "calendrier_ort": "ort.calendrier",

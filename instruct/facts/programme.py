@@ -163,10 +163,10 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "nb_immeubles_en_double": F(
             "int",
             "immeubles décrits deux fois (même adresse ou même référence cadastrale)",
-            True,
             definition=(
-                "Nombre de paires d'immeubles de même adresse ou de même référence cadastrale (casse, "
-                "virgules et espaces ignorés)."
+                "Nombre de paires d'immeubles de même adresse ou de même référence cadastrale (accents, casse, "
+                "virgules et espaces ignorés) ; absent si aucune paire n'est trouvée alors qu'un immeuble n'a pas "
+                "son adresse ou sa référence cadastrale."
             ),
         ),
         "immeubles_en_double": F(
@@ -319,7 +319,8 @@ def dossier_fact(
     values["situation_anru"] = situation_anru(d)
     paths["situation_anru"] = "quartiers"
     doubles = duplicate_immeubles(d)
-    values["nb_immeubles_en_double"] = len(doubles)
+    identified = all(imm.adresse and imm.reference_cadastrale for imm in d.immeubles)
+    values["nb_immeubles_en_double"] = len(doubles) if doubles or identified else None  # unknown is incomplet
     values["immeubles_en_double"] = "; ".join(doubles) or None
     paths["nb_immeubles_en_double"] = "immeubles[*].adresse, immeubles[*].reference_cadastrale"
     if cadre is not None:

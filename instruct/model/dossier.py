@@ -35,6 +35,7 @@ from instruct.model.fields import (
     refuse_duplicates,
 )
 from instruct.model.immeuble import Immeuble
+from instruct.model.suivi import Suivi
 
 # --- Collectivités ---------------------------------------------------------------------
 
@@ -114,6 +115,13 @@ class ConventionCadre(Modele):
     duree_annees: Annotated[int, Field(ge=1, le=30)] | None = None
     contenu: TrameConvention | None = None
     piece: Identifiant | None = Field(None, description="id de la pièce (document signé)")
+    date_comite_regional_engagement: Date | None = Field(
+        None,
+        title="Comité régional d'engagement n° 1",
+        description=(
+            "date du comité régional d'engagement n° 1, qui a examiné la convention-cadre ; absent : non renseignée"
+        ),
+    )
 
 
 class ContenuAvenant(Modele):
@@ -148,6 +156,22 @@ class Avenant(Modele):
     contenu: ContenuAvenant | None = None
     budget: BudgetAvenant | None = None
     piece: Identifiant | None = None
+    date_validation_comite_projet: Date | None = Field(
+        None,
+        title="Validation en comité de projet",
+        description="date à laquelle le comité de projet a validé l'avenant ; absent : non renseignée",
+    )
+    date_comite_regional_engagement: Date | None = Field(
+        None,
+        title="Comité régional d'engagement n° 2",
+        description="date du comité régional d'engagement n° 2, qui a validé l'avenant ; absent : non renseignée",
+    )
+    deliberations: list[Deliberation] | None = Field(
+        None,
+        title="Délibérations approuvant l'avenant",
+        description="délibérations de la commune et de l'intercommunalité sur l'avenant ; absent : non renseigné ; "
+        "[] : aucune délibération",
+    )
 
 
 class Convention(Modele):
@@ -318,6 +342,24 @@ class FicheAction(Modele):
     ) = Field(None, description="nature de l'intervention financée par l'ANRU")
     localisation: Geometrie | None = None
     piece: Identifiant | None = None
+    lancee: bool | None = Field(
+        None,
+        title="Action lancée",
+        description=(
+            "vrai : l'action est engagée (lancée) ; faux : elle n'est pas encore lancée ; absent : non renseigné"
+        ),
+    )
+    date_lancement: Date | None = Field(
+        None,
+        title="Date de lancement",
+        description="date à laquelle l'action a été engagée (lancée : étude commandée, travaux commencés…)",
+    )
+
+    @model_validator(mode="after")
+    def _lancement(self) -> FicheAction:
+        if self.lancee is False and self.date_lancement is not None:
+            raise ValueError("une date de lancement est donnée pour une action déclarée non lancée")
+        return self
 
 
 class Indicateur(Modele):
@@ -352,9 +394,9 @@ class Piece(Modele):
 
 class DemandeAnah(Modele):
     objet: Literal["chef_de_projet", "etudes", "suivi_animation"]
-    depense_annuelle_ht: Montant | None = None
-    taux_pct: Annotated[Decimal, Field(ge=0, le=100)] | None = None
-    montant: Montant | None = None
+    depense_annuelle_ht: Montant | None = Field(None, description="dépense annuelle HT du poste ou de la mission")
+    taux_pct: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(None, description="taux de cofinancement demandé")
+    montant: Montant | None = Field(None, description="montant (annuel pour le chef de projet) demandé à l'Anah")
 
 
 class DispositifAnah(Modele):
@@ -377,6 +419,11 @@ class DispositifAnah(Modele):
         None, description="objectifs du PIG comptés dans ceux du programme"
     )
     coordination_maitres_ouvrage: bool | None = Field(None, description="coordination entre maîtres d'ouvrage décrite")
+    perimetre_dans_epci: bool | None = Field(
+        None,
+        description="le périmètre du dispositif est compris dans le territoire de l'intercommunalité "
+        "(périmètre d'intervention global de l'Anah) ; absent : non renseigné",
+    )
     demandes: list[DemandeAnah] = []
 
 
@@ -465,6 +512,9 @@ class Dossier(Modele):
         None, description="absent : situation ANRU non déclarée ; [] : aucun quartier"
     )
     ort: ORT | None = None
+    suivi: Suivi | None = Field(
+        None, description="suivi du déploiement, évaluation finale et clôture ; absent : non renseigné"
+    )
 
     @field_validator(*UNIQUE_KEYS)
     @classmethod

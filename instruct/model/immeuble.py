@@ -32,21 +32,29 @@ class Operateur(Modele):
     nom: Court
     type: Literal["organisme_hlm", "investisseur_prive", "sem", "collectivite", "epf", "autre"]
     siren: Annotated[str, Field(pattern=r"^[0-9]{9}$")] | None = None
-    autres_acteurs: list[Court] = []
+    autres_acteurs: list[Court] | None = Field(
+        None,
+        description="autres acteurs de l'opération (maîtrise d'ouvrage, AMO, EPF, financeurs…) ; "
+        "absent : non renseigné ; [] : aucun autre acteur",
+    )
 
 
 class Travaux(Modele):
-    parties_communes: Texte | None = None
-    parties_privatives: Texte | None = None
+    parties_communes: Texte | Literal[False] | None = Field(
+        None, description="interventions sur les parties communes ; false : aucune (déclaré) ; absent : non renseigné"
+    )
+    parties_privatives: Texte | Literal[False] | None = Field(
+        None, description="interventions sur les parties privatives ; false : aucune (déclaré) ; absent : non renseigné"
+    )
     montant: Montant | None = None
 
 
 class RezDeChaussee(Modele):
     devenir: Texte | None = Field(None, description="devenir du pied d'immeuble")
-    commerce: Court | None = Field(None, description="type de commerce ou orientation commerciale")
+    commerce: Court | None = Field(None, description="type de commerce (si connu) ou orientations commerciales")
     surface_m2: Annotated[Decimal, Field(ge=0, le=100000)] | None = None
-    plans: bool = False
-    remembrement: Texte | None = None
+    plans: bool | None = Field(None, description="plans du rez-de-chaussée fournis (absent : non renseigné)")
+    remembrement: Texte | None = Field(None, description="projet de remembrement des cellules, s'il y en a un")
 
 
 TypeEtape = Literal["acquisition", "debut_travaux", "fin_travaux", "livraison", "mise_en_location", "autre"]
@@ -150,6 +158,11 @@ class Immeuble(Modele):
     prix_de_revient: Montant | None = None
     prix_de_revient_travaux: Montant | None = Field(None, description="coût des travaux, honoraires compris")
     valeur_acquisition: Montant | None = None
+    prix_de_revient_autres: Montant | None = Field(
+        None,
+        description="autres postes du prix de revient, hors acquisition et travaux (frais annexes, "
+        "frais financiers…) ; 0 s'il n'y en a pas",
+    )
     plan_de_financement: list[SourceFinancement] | None = None
     demande_action_logement: DemandeActionLogement | None = None
     reservations: Engagement | None = None

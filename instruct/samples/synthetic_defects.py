@@ -100,10 +100,16 @@ def defect(templates: Templates, name: str, d: dict, rng: random.Random, delta: 
         d["quartiers"] = [quartier]
         if not any(s["role"] == "anru" for s in cadre["signataires"]):
             cadre["signataires"].append({"role": "anru", "organisme": "ANRU"})
-    elif name == "opah_sans_prolongation":
+        for avenant in d["convention"]["avenants"]:  # the avenant has the convention's partners (PROG-26)
+            if not any(s["role"] == "anru" for s in avenant.setdefault("signataires", [])):
+                avenant["signataires"].append({"role": "anru", "organisme": "ANRU"})
+    elif name == "opah_non_referencee":
+        # a prolongation is possible, not required (guide): ending first without one is no gap;
+        # not referring to the OPAH-RU in progress is (ANAH-04 reference)
         opah = d["dispositifs_anah"][0]
         opah["date_fin"] = dt.date(rng.choice([2022, 2023, 2024]), 12, 31)
         opah["prolongation_prevue"] = False
+        opah["reference_convention"] = False
     elif name == "signataire_manquant":
         cadre["signataires"] = [s for s in cadre["signataires"] if s["role"] != "anah"]
     elif name == "fiche_non_signee":
@@ -150,7 +156,7 @@ def defect(templates: Templates, name: str, d: dict, rng: random.Random, delta: 
     elif name == "contreparties_insuffisantes":
         _eligible_immeubles(templates, d, rng, rng.randrange(1, 4), used)
         imm = rng.choice(d["immeubles"])
-        imm["reservations"]["logements"] = math.ceil(Decimal("0.75") * len(imm["logements"])) - rng.randrange(1, 3)
+        imm["reservations"]["logements"] = math.floor(Decimal("0.75") * len(imm["logements"])) - rng.randrange(1, 3)
     elif name == "piece_corrompue":
         d.setdefault("pieces", []).append(
             {"id": "plan-situation", "type": "plan_situation", "fichier": "plan-situation.pdf"}

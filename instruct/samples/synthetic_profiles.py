@@ -103,11 +103,11 @@ _PROFILES = [
         "un quartier NPNRU au cœur du périmètre d'intervention sans projet commun",
     ),
     Profile(
-        "opah_sans_prolongation",
+        "opah_non_referencee",
         "non_conforme",
         "villebelle",
         ("ANAH-04",),
-        "une OPAH-RU en cours qui s'achève avant le programme sans prolongation prévue",
+        "une OPAH-RU en cours à laquelle la convention-cadre ne se réfère pas (et qui s'achève avant le programme)",
     ),
     Profile(
         "signataire_manquant", "non_conforme", "villebelle", ("PROG-02",), "l'Anah n'a pas signé la convention-cadre"
@@ -166,8 +166,8 @@ _PROFILES = [
         "cumul_saint_aubin",
         "non_conforme",
         "saint-aubin",
-        ("PROG-08", "PROG-22", "ANRU-02", "ANRU-03", "ANAH-04"),
-        "écarts multiples (avenant tardif, budgets, quartier NPNRU au centre, double financement, OPAH-RU)",
+        ("PROG-08", "PROG-22", "ANRU-02", "ANRU-03"),
+        "écarts multiples (avenant tardif, budgets, quartier NPNRU au centre, double financement)",
     ),
     Profile(
         "cumul_belcastel",

@@ -20,8 +20,9 @@ from instruct.samples.synthetic_towns import INTITULES, LAST, STREETS, Town, new
 
 # Where each template's geometry is centred (its point in samples/referentiel/acv-communes.csv).
 CENTRES = {"villebelle": (2.0, 47.0), "montclair": (3.0, 48.0), "saint-aubin": (1.0, 46.0), "belcastel": (4.0, 49.0)}
-# Days the template's dates may move (the programme's deadlines stay met, or missed, as in the template).
-SHIFTS = {"villebelle": (-120, 100), "montclair": (-360, 0), "saint-aubin": (-120, 90), "belcastel": (-100, 100)}
+# Days the template's dates may move (the programme's deadlines stay met, or missed, as in the template):
+# villebelle's and belcastel's conventions-cadres stay signed by 30 September 2018 (PROG-23).
+SHIFTS = {"villebelle": (-120, 2), "montclair": (-360, 0), "saint-aubin": (-120, 90), "belcastel": (-100, 16)}
 CADRES = {
     "villebelle": dt.date(2018, 9, 28),
     "montclair": dt.date(2026, 3, 16),
@@ -354,6 +355,8 @@ def vary_villebelle(d: dict, rng: random.Random) -> None:
             }
         ]
         d["convention"]["cadre"]["signataires"].append({"role": "anru", "organisme": "ANRU"})
+        for avenant in d["convention"]["avenants"]:  # the avenant has the convention's partners (PROG-26)
+            avenant.setdefault("signataires", []).append({"role": "anru", "organisme": "ANRU"})
         d["preparation"]["dispositifs_identifies"].append("NPNRU quartier des Tilleuls")
     if rng.random() < 0.3:
         d["dispositifs_anah"].append(

@@ -318,8 +318,10 @@ def ort_commerce(
     surface: str,
     alimentaire: bool = False,
     date: dt.date | None = None,
+    artificialisation: bool | None = None,
 ) -> dict:
-    """`acv ort commerce`: a commerce project at `point` (LON,LAT) of `surface` m² de vente."""
+    """`acv ort commerce`: a commerce project at `point` (LON,LAT) of `surface` m² de vente;
+    `artificialisation`: whether it causes artificialisation des sols (unknown: not concluded)."""
     from instruct.engine.ort_commerce import answer
 
     record = usecases.visible_or_404(session, me, dossier_id)
@@ -329,7 +331,8 @@ def ort_commerce(
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     loaded = usecases.load_files(version_files(session, record.versions[-1]))
-    return answer(loaded.dossier, lon, lat, area, alimentaire, catalogue.parameters, date or dt.date.today()).as_dict()
+    when = date or dt.date.today()
+    return answer(loaded.dossier, lon, lat, area, alimentaire, catalogue.parameters, when, artificialisation).as_dict()
 
 
 # --- the catalogue and the checklists (public) ---------------------------------------------------
