@@ -45,8 +45,12 @@ BASE_DOSSIER: dict[str, Any] = {
 # Statuses that cannot occur for a rule (or check), with the reason; the coverage test
 # does not ask for a case showing them.
 IMPOSSIBLE: dict[tuple[str, str], str] = {
-    ("PROG-01", "incomplet"): "commune_acv est toujours connu quand un référentiel est fourni ; sans référentiel, "
-    "« review » rend a_verifier avant que « requires » soit lu",
+    ("PROG-05", "non_conforme"): "pas d'exigence (requirement) : chaque périmètre est donné (conforme) ou non "
+    "renseigné (incomplet) ; un périmètre qui manque n'est jamais non conforme",
+    ("PROG-06", "non_conforme"): "pas d'exigence (requirement) : objet, maître d'ouvrage, calendrier, coût et "
+    "financeurs d'une action mature sont des informations, données (conforme) ou manquantes (incomplet)",
+    ("PROG-11", "non_conforme"): "pas d'exigence (requirement) : un sujet transversal est décrit (conforme) ou non "
+    "renseigné (incomplet) ; le dossier n'a pas de moyen de dire « non traité »",
     ("AL-V-03", "non_conforme"): "aucun des cinq contrôles (adresse, cadastre, surface, proprietaire, operateur) n'a "
     "d'exigence (requirement) : la donnée présente donne conforme, absente incomplet",
     ("AL-V-04", "non_conforme"): "pas d'exigence (requirement), et plan_situation_immeubles n'est jamais faux "
@@ -346,3 +350,44 @@ def test_al_o_14_message_shows_cap_and_excess():
             f"dépassement 50{nnbsp}000,00 €",
         ):
             assert part in finding.message, f"[{engine}] « {part} » absent de : {finding.message!r}"
+
+
+# --- messages: a past deadline says by how much, never « sign » what is signed ------------------
+
+
+def test_prog_08_late_avenant_says_by_how_much_and_not_to_sign_it():
+    case = _case_named(
+        "PROG-08 — convention déclarée de la phase 1, signée en 2018, avenant signé le 15 septembre 2020"
+    )
+    for engine in ENGINES:
+        finding = _finding(_run(case, engine), "PROG-08", None, "dossier:dossier")
+        assert finding.status == "non_conforme"
+        for part in ("signé le 15/09/2020", "168 jour(s) après la date limite du 31/03/2020"):
+            assert part in finding.message, f"[{engine}] « {part} » absent de : {finding.message}"
+        assert "168 jour(s)" in finding.remedy and "signer l'avenant" not in finding.remedy.casefold()
+
+
+def test_prog_07_late_initialisation_says_the_months_beyond_the_limit():
+    case = _case_named("PROG-07 — avenant non signé, initialisation en cours depuis 26 mois")
+    for engine in ENGINES:
+        finding = _finding(_run(case, engine), "PROG-07", None, "dossier:dossier")
+        assert finding.status == "non_conforme"
+        assert "toujours pas signé au 28/11/2020" in finding.message
+        assert "26 mois" in finding.message and "8 mois au-delà de la limite de 18 mois" in finding.message
+        assert "signer l'avenant" not in finding.remedy.casefold()
+
+
+def test_prog_16_without_a_date_asks_for_it_and_does_not_say_to_move_it():
+    case = _case_named("PROG-16 — plan de financement sans aucune date d'engagement")
+    for engine in ENGINES:
+        finding = _finding(_run(case, engine), "PROG-16", None, "fiche_action:FA-02")
+        assert finding.status == "incomplet"
+        assert finding.remedy.startswith("Fournir") and "ramener" not in finding.remedy.casefold()
+
+
+def test_the_deduced_phase_starts_with_the_parameter():
+    """facts.programme deduces a convention's phase from the date prog.debut_phase_2 gives."""
+    from instruct.facts.programme import PHASE_2_FROM
+
+    parameter = _catalogue().parameters["prog.debut_phase_2"]
+    assert [v.value for v in parameter.values] == [PHASE_2_FROM]

@@ -73,14 +73,17 @@ def test_json_report_shape(tmp_path):
     assert {f["rule"] for f in report["findings"] if f["ruleset"] == "PROG"} == {f"PROG-{n:02d}" for n in range(1, 32)}
     statuses = {f["status"] for f in report["findings"]}
     assert {"conforme", "incomplet", "non_applicable", "a_verifier"} <= statuses
+    # Montclair's convention-cadre is of 2026: phase 2, judged by the end of phase 2's commitments
     late = next(f for f in report["findings"] if f["rule"] == "PROG-16" and f["entity"]["id"] == "MC-01")
-    assert late["parameters"][0] == {
-        "name": "prog.fin_engagements",
+    phase_2 = next(p for p in late["parameters"] if p["name"] == "prog.fin_engagements_phase_2")
+    assert phase_2 == {
+        "name": "prog.fin_engagements_phase_2",
         "value": "31/12/2026",
-        "since": "2023-01-01",
+        "since": "2018-03-27",
         "unit": "date",
-        "reference": late["parameters"][0]["reference"],
+        "reference": phase_2["reference"],
     }
+    assert late["status"] == "conforme" and "phase 2" in late["message"]
 
 
 def test_markdown_report():

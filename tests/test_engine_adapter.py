@@ -126,6 +126,7 @@ def test_or_matching_several_branches_gives_one_outcome():
             "message": "m",
             "remedy": "r",
             "source": SOURCE,
+            "requires": ["calendrier"],
             "requirement": {
                 "all": [
                     {"field": "calendrier", "eq": True},

@@ -169,7 +169,9 @@ def _compare_trame(
     if f"{path}.{next(iter(labels))}" in prov:
         return
     for code, label in labels.items():
-        declared = bool(getattr(contenu, code))
+        declared = getattr(contenu, code)
+        if declared is None:  # the dossier does not say: nothing to compare
+            continue
         quote = reading.trame.get(code)
         _add(
             out,

@@ -5,6 +5,7 @@ projet, préparation: one `element` fact per expected item) and the five axes.""
 from __future__ import annotations
 
 from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec
+from instruct.french import name_key
 from instruct.model.dossier import Avenant, Dossier
 from instruct.vocabulary import AXES, SIGNATAIRES_REQUIS, TRAME_AVENANT, TRAME_CONVENTION
 
@@ -37,7 +38,9 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "élément présent",
             definition=(
                 "Vrai si le dossier déclare l'élément (partie de convention, prérequis, membre du "
-                "comité) ; absent si la section qui le porte n'est pas fournie."
+                "comité) ; faux seulement si le dossier le dit (partie marquée false, liste fournie qui ne "
+                "le contient pas, équipe déclarée non opérationnelle, partenaires locaux tous nationaux) ; "
+                "absent si le dossier ne le dit pas."
             ),
         ),
     },
@@ -55,10 +58,10 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "requis": F(
             "bool",
             "signature requise",
-            True,
             definition=(
                 "Vrai si la signature est requise : toujours, sauf celle de l'ANRU, requise seulement "
-                "quand des quartiers sont déclarés."
+                "quand des quartiers NPNRU ou PNRQAD sont déclarés (quartiers) ; pour l'ANRU, absent si la "
+                "situation au regard de l'ANRU n'est pas déclarée (quartiers absent), faux si quartiers est []."
             ),
         ),
         "signe": F(
@@ -78,17 +81,13 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         ),
         "diagnostic": F(
             "bool",
-            "diagnostic de l'axe renseigné",
-            definition=(
-                "Vrai si l'axe déclaré dans la section axes a un diagnostic ; absent si la section n'est pas fournie."
-            ),
+            "diagnostic de l'axe",
+            definition="Vrai si l'axe est décrit (axes[]) avec un diagnostic ; absent sinon.",
         ),
         "objectifs": F(
             "bool",
-            "objectifs de l'axe renseignés",
-            definition=(
-                "Vrai si l'axe déclaré dans la section axes a des objectifs ; absent si la section n'est pas fournie."
-            ),
+            "objectifs de l'axe",
+            definition="Vrai si l'axe est décrit (axes[]) avec au moins un objectif ; absent sinon.",
         ),
         "nb_actions": F(
             "int",
@@ -100,10 +99,57 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
 }
 
 
+# The programme's national partners (guide, « Une démarche concertée… » : « Les grands partenaires
+# nationaux du programme » : l'État, la Caisse des Dépôts, l'Anah, Action Logement, l'ANRU), as
+# towns usually write them, compared with french.name_key. A « partenariat local consolidé » is
+# one « en plus des partenaires nationaux » : these do not count.
+NATIONAL_PARTNERS = tuple(
+    name_key(n)
+    for n in (
+        "État",
+        "L'État",
+        "Etat",
+        "Préfecture",
+        "Préfet",
+        "Préfète",
+        "Sous-préfecture",
+        "Sous-préfet",
+        "DDT",
+        "DDTM",
+        "DREAL",
+        "Services de l'État",
+        "Caisse des Dépôts",
+        "Caisse des Dépôts et Consignations",
+        "Groupe Caisse des Dépôts",
+        "CDC",
+        "Banque des Territoires",
+        "Action Logement",
+        "Action Logement Services",
+        "Action Logement Immobilier",
+        "Anah",
+        "Agence nationale de l'habitat",
+        "ANRU",
+        "Agence nationale pour la rénovation urbaine",
+        "ANCT",
+        "Agence nationale de la cohésion des territoires",
+    )
+)
+
+
+def is_national_partner(name: str) -> bool:
+    """« Banque des Territoires (CDC) », « Etat – DDT », « Action Logement Services » are national."""
+    key = name_key(name)
+    return any(key == n or key.startswith(n + " ") for n in NATIONAL_PARTNERS)
+
+
+def local_partners(names: list[str]) -> list[str]:
+    return [n for n in names if not is_national_partner(n)]
+
+
 def signataires(b: Builder, d: Dossier) -> None:
     cadre = d.convention.cadre if d.convention else None
     roles = {s.role for s in cadre.signataires} if cadre and cadre.signataires is not None else None
-    anru_concerne = bool(d.quartiers)
+    anru_concerne = None if d.quartiers is None else bool(d.quartiers)  # not declared: unknown
     for role, libelle in SIGNATAIRES_REQUIS.items():
         b.add(
             "signataire",
@@ -139,13 +185,13 @@ def elements(b: Builder, d: Dossier, avenant: Avenant | None, avenant_index: int
         (
             "comite_projet_installe",
             "comité de projet installé",
-            None if gouv is None else bool(comite and comite.date_installation),
+            True if comite and comite.date_installation else None,  # no comité or no date given: not told
             "gouvernance.comite_projet.date_installation",
         ),
         (
             "directeur_projet_nomme",
             "directeur de projet recruté et nommé",
-            None if gouv is None else gouv.directeur_projet is not None,
+            True if gouv and gouv.directeur_projet is not None else None,  # not given: not told
             "gouvernance.directeur_projet",
         ),
         (
@@ -170,7 +216,7 @@ def elements(b: Builder, d: Dossier, avenant: Avenant | None, avenant_index: int
             "trame_convention",
             code,
             libelle,
-            getattr(contenu, code) if contenu else None,
+            getattr(contenu, code) if contenu else None,  # a part left out: not told
             f"convention.cadre.contenu.{code}",
             "Convention-cadre",
         )
@@ -198,7 +244,7 @@ def elements(b: Builder, d: Dossier, avenant: Avenant | None, avenant_index: int
             "sujets_transversaux",
             code,
             libelle,
-            None if sujets is None else getattr(sujets, code) is not None,
+            True if sujets and getattr(sujets, code) is not None else None,  # not described: not told
             f"sujets_transversaux.{code}",
             "Sujet transversal",
         )
@@ -208,22 +254,20 @@ def elements(b: Builder, d: Dossier, avenant: Avenant | None, avenant_index: int
         (
             "equipe_projet_operationnelle",
             "équipe projet opérationnelle",
-            None if gouv is None else bool(equipe and equipe.operationnelle),
+            equipe.operationnelle if equipe else None,  # false only when the dossier says so
             "gouvernance.equipe_projet.operationnelle",
         ),
         (
             "partenariat_local",
             "partenariat local consolidé",
-            None if gouv is None else bool(gouv.partenaires_locaux),
+            None if gouv is None or gouv.partenaires_locaux is None else bool(local_partners(gouv.partenaires_locaux)),
             "gouvernance.partenaires_locaux",
         ),
     ):
         _element(b, "prerequis_deploiement", code, libelle, present, path, "Prérequis de déploiement")
     # Composition du comité de projet (PROG-17)
-    if gouv is None or (comite is not None and comite.membres is None):
-        qualites = None  # not told
-    else:
-        qualites = {m.qualite for m in (comite.membres or [])} if comite else set()  # no comité: nobody sits
+    # the members listed are all the members; no comité or no list given: not told
+    qualites = {m.qualite for m in comite.membres} if comite and comite.membres is not None else None
     for code, libelle, wanted in (
         ("elus", "élus", {"elu"}),
         ("directeur_projet", "directeur de projet", {"directeur_projet"}),
@@ -246,13 +290,13 @@ def elements(b: Builder, d: Dossier, avenant: Avenant | None, avenant_index: int
         (
             "contacts_cles",
             "contacts clefs identifiés",
-            None if prep is None else bool(prep.contacts_cles),
+            None if prep is None or prep.contacts_cles is None else bool(prep.contacts_cles),
             "preparation.contacts_cles",
         ),
         (
             "dispositifs_identifies",
             "contrats et dispositifs antérieurs ou en vigueur identifiés",
-            None if prep is None else bool(prep.dispositifs_identifies),
+            None if prep is None or prep.dispositifs_identifies is None else bool(prep.dispositifs_identifies),
             "preparation.dispositifs_identifies",
         ),
         (
@@ -283,8 +327,9 @@ def axes(b: Builder, d: Dossier) -> None:
             {
                 "numero": numero,
                 "libelle": libelle,
-                "diagnostic": None if d.axes is None else bool(axe and axe.diagnostic),
-                "objectifs": None if d.axes is None else bool(axe and axe.objectifs),
+                # an axe not described, or without diagnostic or objectives: not told
+                "diagnostic": True if axe and axe.diagnostic else None,
+                "objectifs": True if axe and axe.objectifs else None,
                 "nb_actions": actions[numero],
             },
             {

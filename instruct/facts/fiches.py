@@ -8,6 +8,8 @@ import datetime as dt
 from typing import Any
 
 from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int
+from instruct.facts.programme import convention_phase
+from instruct.french import name_key
 from instruct.model.dossier import Avenant, Dossier, FicheAction
 from instruct.model.geometry import inclusion
 
@@ -60,9 +62,8 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         ),
         "calendrier": F(
             "bool",
-            "calendrier renseigné",
-            True,
-            definition="Vrai si la fiche donne un calendrier (fiches_actions[].calendrier).",
+            "calendrier de l'action",
+            definition="Vrai si la fiche donne un calendrier (fiches_actions[].calendrier) ; absent sinon.",
         ),
         "cout_cents": F(
             "cents",
@@ -78,7 +79,18 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "financeurs": F(
             "str",
             "financeurs du plan de financement",
-            definition="Les financeurs de la fiche avec leur montant (texte pour le message).",
+            definition=(
+                "Les financeurs de la fiche avec leur montant (texte pour le message) ; absent si la fiche ne "
+                "donne pas de plan de financement."
+            ),
+        ),
+        "phase_convention": F(
+            "int",
+            "phase du programme dont relève la convention",
+            definition=(
+                "Phase du programme de la convention (celle du fait « dossier » : déclarée dans convention.phase, "
+                "à défaut déduite de la signature de la convention-cadre) ; absente si elle n'est pas connue."
+            ),
         ),
         "total_financement_cents": F(
             "cents",
@@ -91,8 +103,11 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "ecart_financement_cents": F(
             "cents",
             "écart entre coût et financements (valeur absolue)",
-            derived_from=("cout_cents",),
-            definition=("Écart absolu entre le coût de l'action et la somme de ses financements, en euros au centime."),
+            derived_from=("cout_cents", "financeurs"),
+            definition=(
+                "Écart absolu entre le coût de l'action et la somme de ses financements, en euros au centime ; "
+                "absent si le coût ou le plan de financement n'est pas donné."
+            ),
         ),
         "derniere_date_engagement": F(
             "date",
@@ -134,8 +149,11 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "nb_financeurs_non_signataires": F(
             "int",
             "financeurs n'ayant pas signé la fiche",
-            True,
-            definition=("Nombre de financeurs (porteur exclu) absents des signataires de la fiche (casse ignorée)."),
+            definition=(
+                "Nombre de financeurs (porteur exclu) absents des signataires de la fiche (noms comparés sans "
+                "tenir compte des accents, de la casse, des espaces, apostrophes et tirets) ; absent si la fiche a "
+                "des financeurs mais ne donne pas ses signataires (fiches_actions[].signataires)."
+            ),
         ),
         "localisee": F(
             "bool",
@@ -291,19 +309,21 @@ def _share_outside(localisation, perimetre) -> int | None:
 def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
     avenant_date = avenant.date_signature if avenant else None
     intervention = d.perimetres.intervention if d.perimetres else None
+    phase, phase_path = convention_phase(d)
     for i, fiche in enumerate(d.fiches_actions):
         path = f"fiches_actions[{i}]"
         total = sum((cents(f.montant) for f in fiche.financement), 0)
         dated = [f for f in fiche.financement if f.date_engagement]
         last = max(dated, key=lambda f: f.date_engagement) if dated else None
         financeurs = [f.financeur for f in fiche.financement if f.role != "porteur"]
-        signed_by = {s.casefold() for s in fiche.signataires}
-        missing = [name for name in dict.fromkeys(financeurs) if name.casefold() not in signed_by]
+        signed_by = None if fiche.signataires is None else {name_key(s) for s in fiche.signataires}
+        missing = [n for n in {name_key(n): n for n in financeurs}.values() if name_key(n) not in (signed_by or ())]
         values: dict[str, Any] = {
             "mature": fiche.maturite == "mature",
             "objet": fiche.intitule,
             "maitre_ouvrage": fiche.maitre_ouvrage,
-            "calendrier": fiche.calendrier is not None,
+            "calendrier": True if fiche.calendrier is not None else None,
+            "phase_convention": phase,
             "cout_cents": cents(fiche.cout) if fiche.cout is not None else None,
             "nb_financeurs": len(fiche.financement),
             "financeurs": ", ".join(
@@ -312,15 +332,19 @@ def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
             )
             or None,
             "total_financement_cents": total,
-            "ecart_financement_cents": abs(cents(fiche.cout) - total) if fiche.cout is not None else None,
+            # no financing plan given: the gap is unknown, not the whole cost
+            "ecart_financement_cents": abs(cents(fiche.cout) - total)
+            if fiche.cout is not None and fiche.financement
+            else None,
             "derniere_date_engagement": date_int(last.date_engagement) if last else None,
             "financeur_dernier_engagement": last.financeur if last else None,
             "date_approbation_comite_projet": date_int(fiche.date_approbation_comite_projet)
             if fiche.date_approbation_comite_projet
             else None,
             "date_comite_regional": date_int(fiche.date_comite_regional) if fiche.date_comite_regional else None,
-            "nb_financeurs_non_signataires": len(missing),
-            "financeurs_non_signataires": ", ".join(missing) or None,
+            # the signatories not given: who signed is not told (unless there is no financeur to sign)
+            "nb_financeurs_non_signataires": len(missing) if signed_by is not None or not financeurs else None,
+            "financeurs_non_signataires": (", ".join(missing) or None) if signed_by is not None else None,
             "localisee": fiche.localisation is not None,
             "finance_anru": any(f.role == "anru" for f in fiche.financement),
             "categorie_anru": fiche.categorie_anru,
@@ -346,6 +370,8 @@ def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
                 "objet": f"{path}.intitule",
                 "maitre_ouvrage": f"{path}.maitre_ouvrage",
                 "calendrier": f"{path}.calendrier",
+                "financeurs": f"{path}.financement",
+                "phase_convention": phase_path,
                 "cout_cents": f"{path}.cout",
                 "nb_financeurs": f"{path}.financement",
                 "total_financement_cents": f"{path}.financement[*].montant",

@@ -13,6 +13,7 @@ from typing import Any
 from instruct.facts.action_logement import duplicate_immeubles
 from instruct.facts.anah_anru import situation_anru
 from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, months_between
+from instruct.french import french_date
 from instruct.model.dossier import Avenant, Dossier
 from instruct.referentiel.registry import Referentiel
 
@@ -55,6 +56,24 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "date de signature de la convention-cadre",
             definition="Date de signature de la convention-cadre (convention.cadre.date_signature).",
         ),
+        "phase_convention": F(
+            "int",
+            "phase du programme dont relève la convention",
+            definition=(
+                "Phase du programme de la convention : celle que le dossier déclare (convention.phase) ; à défaut, "
+                "déduite de la signature de la convention-cadre : 1 si elle précède le 1er janvier 2023 (début de "
+                "la période 2023-2026), 2 sinon ; absente si ni l'une ni l'autre n'est connue."
+            ),
+        ),
+        "etat_avenant": F(
+            "str",
+            "signature de l'avenant de déploiement",
+            derived_from=("date_convention",),
+            definition=(
+                "Où en est l'avenant de déploiement à la fin de l'initialisation retenue : « signé le … » ou "
+                "« toujours pas signé au … (date d'évaluation) » (texte pour le message)."
+            ),
+        ),
         "date_avenant": F(
             "date",
             "date de signature de l'avenant de déploiement",
@@ -81,12 +100,12 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "perimetre_etude": F(
             "bool",
             "périmètre d'étude défini",
-            definition="Vrai si la section perimetres donne un périmètre d'étude (perimetres.etude).",
+            definition="Vrai si le dossier donne le périmètre d'étude (perimetres.etude) ; absent sinon.",
         ),
         "perimetre_intervention": F(
             "bool",
             "périmètre d'intervention (ORT) pré-identifié",
-            definition=("Vrai si la section perimetres donne un périmètre d'intervention (perimetres.intervention)."),
+            definition="Vrai si le dossier donne le périmètre d'intervention (perimetres.intervention) ; absent sinon.",
         ),
         "nb_indicateurs_moyens": F(
             "int",
@@ -208,6 +227,27 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
 
 DOSSIER_ENTITY = Entity("dossier", "dossier", "Dossier", "")
 
+# The phase of the programme a convention belongs to. Phase 1: the conventions-cadres of the
+# guide of April 2018 and their avenant, engagements « jusqu'à fin 2022 ». Phase 2: the period
+# 2023-2026 of the Government's instruction of 24 May 2023 (NOR IOML2312173J), which prolongs the
+# conventions in force by avenant and prepares the conventions 2023-2026. So a convention-cadre
+# signed before 1 January 2023 is of phase 1, one signed from then on of phase 2, unless the
+# dossier says otherwise (convention.phase: a convention of 2018 continued in phase 2). The date
+# is the parameter prog.debut_phase_2 (tests/test_cases.py checks that they agree); rules of
+# both branches read the result (dossier and fiche facts).
+PHASE_2_FROM = dt.date(2023, 1, 1)
+
+
+def convention_phase(d: Dossier) -> tuple[int | None, str]:
+    """(phase, where it comes from); phase None when neither declared nor deducible."""
+    if d.convention and d.convention.phase:
+        return d.convention.phase, "convention.phase"
+    cadre = d.convention.cadre if d.convention else None
+    if cadre and cadre.date_signature:
+        phase = 1 if cadre.date_signature < PHASE_2_FROM else 2
+        return phase, "convention.cadre.date_signature (phase déduite : avant ou après le 1er janvier 2023)"
+    return None, "convention.phase, convention.cadre.date_signature"
+
 
 def dossier_fact(
     b: Builder,
@@ -250,18 +290,24 @@ def dossier_fact(
         end = avenant.date_signature if avenant and avenant.date_signature else as_of
         values["date_fin_initialisation"] = date_int(end)
         values["mois_initialisation"] = months_between(cadre.date_signature, end)
+        values["etat_avenant"] = (
+            f"signé le {french_date(end)}"
+            if avenant and avenant.date_signature
+            else f"toujours pas signé au {french_date(end)} (date d'évaluation)"
+        )
         paths["date_convention"] = "convention.cadre.date_signature"
-        paths["mois_initialisation"] = paths["date_fin_initialisation"] = (
+        paths["mois_initialisation"] = paths["date_fin_initialisation"] = paths["etat_avenant"] = (
             f"convention.cadre.date_signature, convention.avenants[{avenant_index}].date_signature"
             if avenant and avenant.date_signature
             else "convention.cadre.date_signature ; date d'évaluation (avenant non signé)"
         )
+    values["phase_convention"], paths["phase_convention"] = convention_phase(d)
     if avenant and avenant.date_signature:
         values["date_avenant"] = date_int(avenant.date_signature)
         paths["date_avenant"] = f"convention.avenants[{avenant_index}].date_signature"
-    if d.perimetres is not None:
-        values["perimetre_etude"] = d.perimetres.etude is not None
-        values["perimetre_intervention"] = d.perimetres.intervention is not None
+    if d.perimetres is not None:  # a périmètre not given is not told, never « none »
+        values["perimetre_etude"] = True if d.perimetres.etude is not None else None
+        values["perimetre_intervention"] = True if d.perimetres.intervention is not None else None
     paths["perimetre_etude"] = "perimetres.etude"
     paths["perimetre_intervention"] = "perimetres.intervention"
     if d.indicateurs is not None:

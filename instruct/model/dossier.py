@@ -3,12 +3,14 @@
 Field names are the domain's French words. Amounts are Decimal euros (two decimals at most),
 dates are dates, perimeters are GeoJSON geometries (WGS 84 longitude/latitude).
 
-Convention for absent information: a whole section left out means "not provided" (the rules
-that need it say `incomplet`); inside a section that is provided, an item left out means the
-town declares it does not have it (the rules say `non_conforme`).
+Convention for absent information: what the dossier does not say is not provided (the rules
+that need it say `incomplet`), whether a whole section or one field of it is left out. Only
+what the town says is judged: a list given (even []) is complete, so an item missing from it is
+absent (`non_conforme`); a yes/no field given as false is a no. Fields whose absence is a
+statement say so in their description (« absent : … »).
 
-The building blocks (bounds, base model, geometries) are in model.fields, the immeubles proposed
-to Action Logement in model.immeuble.
+The building blocks (bounds, base model, geometries) are in model.fields, the convention-cadre and
+its avenants in model.convention, the immeubles proposed to Action Logement in model.immeuble.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+# The convention's classes live in model.convention; the other stages import them from here.
+from instruct.model.convention import Avenant, ContenuAvenant, Convention, Signataire, TrameConvention  # noqa: F401
 from instruct.model.fields import (
     Court,
     Date,
@@ -67,117 +71,6 @@ class Collectivites(Modele):
     autres_communes: list[AutreCommune] = []
 
 
-# --- Convention --------------------------------------------------------------------------
-
-
-class Signataire(Modele):
-    role: RoleSignataire
-    organisme: Court
-    insee: Annotated[str, Field(pattern=r"^([0-9]{5}|2[AB][0-9]{3})$")] | None = Field(
-        None, description="code INSEE, pour une commune signataire"
-    )
-    nom: Court | None = None
-    qualite: Court | None = Field(None, description="fonction du signataire (maire, président…)")
-    date_signature: Date | None = None
-
-
-class Deliberation(Modele):
-    organe: Literal["commune", "intercommunalite", "autre"]
-    date: Date
-    reference: Court | None = None
-
-
-class TrameConvention(Modele):
-    """Parts of the convention-cadre trame (« Une trame de convention cadre »): true = present."""
-
-    parties: bool = False
-    preambule_objectifs: bool = False
-    engagement_parties: bool = False
-    organisation_comite_projet: bool = False
-    duree_evolution_fonctionnement: bool = False
-    phase_initialisation: bool = Field(False, description="avec le tableau récapitulatif des études et actions matures")
-    suivi_evaluation: bool = False
-    traitement_litiges: bool = False
-    annexe_fiches_matures: bool = False
-
-
-class ConventionCadre(Modele):
-    date_signature: Date | None = None
-    signataires: list[Signataire] | None = Field(None, description="absent : non renseigné ; [] : aucun signataire")
-    deliberations: list[Deliberation] | None = Field(
-        None, description="absent : non renseigné ; [] : aucune délibération"
-    )
-    duree_annees: Annotated[int, Field(ge=1, le=30)] | None = None
-    contenu: TrameConvention | None = None
-    piece: Identifiant | None = Field(None, description="id de la pièce (document signé)")
-    date_comite_regional_engagement: Date | None = Field(
-        None,
-        title="Comité régional d'engagement n° 1",
-        description=(
-            "date du comité régional d'engagement n° 1, qui a examiné la convention-cadre ; absent : non renseignée"
-        ),
-    )
-
-
-class ContenuAvenant(Modele):
-    """Parts of the avenant (« Contenu de l'avenant(s) à la convention », trame P2)."""
-
-    diagnostic_afom: bool = False
-    objectifs_generaux_et_par_axe: bool = False
-    perimetres_intervention: bool = False
-    plan_actions: bool = False
-    calendrier_general: bool = False
-    budget_financement: bool = False
-    annexe_livrables_etudes: bool = False
-    annexe_document_presentation: bool = False
-    annexe_plan_perimetres: bool = False
-    annexe_calendrier_detaille: bool = False
-    annexe_budget_detaille: bool = False
-    annexe_fiches_actions: bool = False
-
-
-class BudgetAvenant(Modele):
-    total: Montant
-    part_cofinanceurs: Montant | None = None
-    part_porteur: Montant | None = None
-
-
-class Avenant(Modele):
-    numero: Annotated[int, Field(ge=1, le=99)]
-    objet: Literal["deploiement", "modification"] = "deploiement"
-    date_signature: Date | None = Field(None, description="vide tant que l'avenant n'est pas signé")
-    signataires: list[Signataire] = []
-    contenu: ContenuAvenant | None = None
-    budget: BudgetAvenant | None = None
-    piece: Identifiant | None = None
-    date_validation_comite_projet: Date | None = Field(
-        None,
-        title="Validation en comité de projet",
-        description="date à laquelle le comité de projet a validé l'avenant ; absent : non renseignée",
-    )
-    date_comite_regional_engagement: Date | None = Field(
-        None,
-        title="Comité régional d'engagement n° 2",
-        description="date du comité régional d'engagement n° 2, qui a validé l'avenant ; absent : non renseignée",
-    )
-    deliberations: list[Deliberation] | None = Field(
-        None,
-        title="Délibérations approuvant l'avenant",
-        description="délibérations de la commune et de l'intercommunalité sur l'avenant ; absent : non renseigné ; "
-        "[] : aucune délibération",
-    )
-
-
-class Convention(Modele):
-    cadre: ConventionCadre | None = None
-    avenants: list[Avenant] = []
-
-    @field_validator("avenants")
-    @classmethod
-    def _numeros_uniques(cls, avenants: list[Avenant]) -> list[Avenant]:
-        return refuse_duplicates(avenants, "numero", "numéro d'avenant")
-
-
 # --- Gouvernance -------------------------------------------------------------------------
 
 QualiteMembre = Literal[
@@ -208,12 +101,12 @@ class Membre(Modele):
 
 
 class ComiteProjet(Modele):
-    date_installation: Date | None = None
+    date_installation: Date | None = Field(None, description="absent : installation non renseignée")
     membres: list[Membre] | None = Field(None, description="absent : non renseigné ; [] : aucun membre")
 
 
 class EquipeProjet(Modele):
-    operationnelle: bool = False
+    operationnelle: bool | None = Field(None, description="absent : non renseigné ; false : pas encore opérationnelle")
     membres: list[Personne] = []
 
 
@@ -221,18 +114,28 @@ class Gouvernance(Modele):
     directeur_projet: Personne | None = None
     comite_projet: ComiteProjet | None = None
     equipe_projet: EquipeProjet | None = None
-    partenaires_locaux: list[Court] = Field([], description="partenaires locaux au-delà des partenaires nationaux")
+    partenaires_locaux: list[Court] | None = Field(
+        None,
+        description=(
+            "partenaires locaux au-delà des partenaires nationaux (État, Caisse des Dépôts, Action Logement, Anah, "
+            "ANRU) ; absent : non renseigné ; [] : aucun"
+        ),
+    )
 
 
 class Preparation(Modele):
     """Prérequis pour la préparation (« Déroulement du Programme »)."""
 
-    contacts_cles: list[Personne] = []
-    dispositifs_identifies: list[Court] = Field(
-        [], description="contrats et dispositifs antérieurs ou en vigueur (OPAH, NPNRU, contrat de ville…)"
+    contacts_cles: list[Personne] | None = Field(None, description="absent : non renseigné ; [] : aucun")
+    dispositifs_identifies: list[Court] | None = Field(
+        None,
+        description=(
+            "contrats et dispositifs antérieurs ou en vigueur (OPAH, NPNRU, contrat de ville…) ; absent : non "
+            "renseigné ; [] : aucun identifié"
+        ),
     )
-    elements_diagnostic: bool = False
-    trame_etat_utilisee: bool = False
+    elements_diagnostic: bool | None = Field(None, description="absent : non renseigné")
+    trame_etat_utilisee: bool | None = Field(None, description="absent : non renseigné")
 
 
 # --- Périmètres, axes, actions -------------------------------------------------------------
@@ -293,11 +196,13 @@ class FicheAction(Modele):
     maturite: Literal["mature", "a_venir"] = "a_venir"
     calendrier: Calendrier | None = None
     cout: Montant | None = None
-    financement: list[Financement] = []
+    financement: list[Financement] = Field([], description="plan de financement ; [] ou absent : non renseigné")
     date_approbation_comite_projet: Date | None = None
     date_comite_regional: Date | None = None
     date_signature: Date | None = None
-    signataires: list[Court] = Field([], description="organismes ayant signé la fiche")
+    signataires: list[Court] | None = Field(
+        None, description="organismes ayant signé la fiche ; absent : non renseigné ; [] : aucun"
+    )
     categorie_anru: (
         Literal[
             "ingenierie",

@@ -126,7 +126,7 @@ def _absent_parts(dossier: Dossier, numero: int) -> frozenset[str]:
     avenant = avenant_of(dossier, numero)
     if avenant is None or avenant.contenu is None:
         return frozenset()
-    return frozenset(code for code, present in avenant.contenu.model_dump().items() if not present)
+    return frozenset(code for code, present in avenant.contenu.model_dump().items() if present is False)
 
 
 def main(samples: str | Path, root: str | Path | None = None) -> list[Path]:

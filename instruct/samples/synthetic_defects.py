@@ -54,6 +54,7 @@ def defect(templates: Templates, name: str, d: dict, rng: random.Random, delta: 
             }
         )
     elif name == "avenant_tardif":
+        d["convention"].pop("phase", None)  # a late avenant is a phase-1 matter: the 2018 calendar
         late = max(_months(cadre["date_signature"], 19), dt.date(2020, 4, 15)) + dt.timedelta(
             days=rng.randrange(0, 150)
         )

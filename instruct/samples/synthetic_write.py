@@ -122,7 +122,7 @@ def render(d: dict, profile: Profile, rng: random.Random, pieces_dir: Path) -> l
         )
     elif template_name == "saint-aubin":
         avenant = dossier.convention.avenants[0]
-        absent = frozenset(code for code, present in avenant.contenu.model_dump().items() if not present)
+        absent = frozenset(code for code, present in avenant.contenu.model_dump().items() if present is False)
         total = avenant.budget.total
         written.append(
             rp.avenant_pdf(
