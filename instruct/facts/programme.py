@@ -360,16 +360,25 @@ def _dated_fields(d: Dossier):
             for i, sig in enumerate(cadre.signataires or []):
                 if sig.date_signature:
                     yield f"convention.cadre.signataires[{i}].date_signature", sig.date_signature
+            if cadre.date_comite_regional_engagement:
+                yield "convention.cadre.date_comite_regional_engagement", cadre.date_comite_regional_engagement
         for i, av in enumerate(d.convention.avenants):
-            if av.date_signature:
-                yield f"convention.avenants[{i}].date_signature", av.date_signature
+            for name in ("date_signature", "date_validation_comite_projet", "date_comite_regional_engagement"):
+                if getattr(av, name):
+                    yield f"convention.avenants[{i}].{name}", getattr(av, name)
+            for j, delib in enumerate(av.deliberations or []):
+                yield f"convention.avenants[{i}].deliberations[{j}].date", delib.date
             for j, sig in enumerate(av.signataires):
                 if sig.date_signature:
                     yield f"convention.avenants[{i}].signataires[{j}].date_signature", sig.date_signature
+    if d.suivi:
+        for name in ("date_evaluation_finale", "date_cloture"):
+            if getattr(d.suivi, name):
+                yield f"suivi.{name}", getattr(d.suivi, name)
     if d.gouvernance and d.gouvernance.directeur_projet and d.gouvernance.directeur_projet.date_nomination:
         yield "gouvernance.directeur_projet.date_nomination", d.gouvernance.directeur_projet.date_nomination
     for i, fiche in enumerate(d.fiches_actions):
-        for name in ("date_approbation_comite_projet", "date_comite_regional", "date_signature"):
+        for name in ("date_approbation_comite_projet", "date_comite_regional", "date_signature", "date_lancement"):
             value = getattr(fiche, name)
             if value:
                 yield f"fiches_actions[{i}].{name}", value

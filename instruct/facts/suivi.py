@@ -12,6 +12,8 @@ import datetime as dt
 from typing import Any
 
 from instruct.facts.base import CONTEXT, Builder, Context, Entity, F, Family, FieldSpec, add_months, date_int
+from instruct.facts.programme import TYPES as PROGRAMME_TYPES
+from instruct.facts.programme import convention_phase
 from instruct.model.dossier import Avenant, FicheAction
 from instruct.vocabulary import SIGNATAIRES_REQUIS
 
@@ -20,6 +22,7 @@ DOSSIER_ENTITY = Entity("dossier", "dossier", "Dossier", "")
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "calendrier_convention": {
         **CONTEXT,
+        "phase_convention": PROGRAMME_TYPES["dossier"]["phase_convention"],
         "date_convention": F(
             "date",
             "date de signature de la convention-cadre",
@@ -282,7 +285,10 @@ def calendrier(b: Builder, c: Context) -> None:
             "date_cloture": date_int(suivi.date_cloture) if suivi.date_cloture else None,
             "jours_evaluation_avant_cloture": _days(suivi.date_evaluation_finale, suivi.date_cloture),
         }
+    phase, phase_path = convention_phase(d)
+    values["phase_convention"] = phase
     paths = {
+        "phase_convention": phase_path,
         "date_convention": "convention.cadre.date_signature",
         "date_avenant": _avenant_path(c, "date_signature"),
         "date_cre_1": "convention.cadre.date_comite_regional_engagement",
