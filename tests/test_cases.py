@@ -45,6 +45,8 @@ BASE_DOSSIER: dict[str, Any] = {
 # Statuses that cannot occur for a rule (or check), with the reason; the coverage test
 # does not ask for a case showing them.
 IMPOSSIBLE: dict[tuple[str, str], str] = {
+    ("ANRU-07", "non_conforme"): "« si nécessaire et si possible » (guide) : un comité régional avant le comité "
+    "d'engagement NPNRU est à apprécier par le préfet (review), jamais un écart",
     ("PROG-05", "non_conforme"): "pas d'exigence (requirement) : chaque périmètre est donné (conforme) ou non "
     "renseigné (incomplet) ; un périmètre qui manque n'est jamais non conforme",
     ("PROG-06", "non_conforme"): "pas d'exigence (requirement) : objet, maître d'ouvrage, calendrier, coût et "
