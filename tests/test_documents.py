@@ -184,7 +184,7 @@ def test_documents_that_name_no_town_are_a_clear_error(tmp_path):
     result = acv("check", str(tmp_path))
     assert (
         result.returncode == 2
-        and "aucune pièce ne nomme la ville-centre" in result.stderr
+        and "aucune pièce lisible ne nomme la ville-centre" in result.stderr
         and "Traceback" not in result.stderr
     )
 

@@ -104,7 +104,7 @@ def test_french_dates():
 def test_bad_files_are_findings_not_crashes(tmp_path):
     corrupt = tmp_path / "corrompu.pdf"
     corrupt.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 20)
-    assert "corrompu" in read_piece(corrupt).problems[0]
+    assert read_piece(corrupt).problems[0].startswith("PDF endommagé (fin de fichier manquante")
     assert "scanné : pas de texte" in read_piece(make_pdf(tmp_path / "scan.pdf", [None, None])).problems[0]
     assert "chiffré" in read_piece(make_pdf(tmp_path / "secret.pdf", ["texte"], encrypt="secret")).problems[0]
     bad_docx = tmp_path / "casse.docx"
@@ -114,6 +114,29 @@ def test_bad_files_are_findings_not_crashes(tmp_path):
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"0" * (50 * 1024 * 1024))
     assert "archive DOCX suspecte" in read_piece(bomb).problems[0]
+
+
+def test_a_folder_of_unreadable_pieces_says_what_is_wrong_with_each(tmp_path):
+    """No dossier.yaml and nothing readable: one French line per piece naming its problem (not
+    « aucune pièce ne nomme la ville-centre »), exit 2, no traceback, no exception name."""
+    pieces = tmp_path / "dossier" / "pieces"
+    pieces.mkdir(parents=True)
+    make_pdf(pieces / "convention-scannee.pdf", [None, None])
+    make_pdf(pieces / "avenant-chiffre.pdf", ["Avenant n° 1"], encrypt="secret")
+    whole = make_pdf(tmp_path / "avenant.pdf", ["Avenant n° 2 à la convention-cadre"] * 3).read_bytes()
+    (pieces / "avenant-tronque.pdf").write_bytes(whole[: len(whole) // 2])
+    (pieces / "note.docx").write_bytes(b"PK\x03\x04 not a zip")
+    done = subprocess.run(
+        acv_command() + ["check", str(tmp_path / "dossier")], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert "  - convention-scannee.pdf : document scanné : pas de texte" in lines
+    assert "  - avenant-chiffre.pdf : PDF chiffré : fournir une version non protégée" in lines
+    assert any(line.startswith("  - avenant-tronque.pdf : PDF endommagé (fin de fichier manquante") for line in lines)
+    assert any(line.startswith("  - note.docx : DOCX illisible") for line in lines)
+    assert "aucune pièce lisible" in done.stderr and "ne nomme la ville-centre" not in done.stderr
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr.replace("Erreur", "")
 
 
 def test_docx_with_external_entity_is_not_resolved(tmp_path):
@@ -156,7 +179,9 @@ def test_acv_ingest(tmp_path):
     corrupt.write_bytes(b"garbage")
     bad = subprocess.run(acv_command() + ["ingest", str(corrupt)], capture_output=True, text=True, timeout=60)
     assert (
-        bad.returncode == 1 and "Problème : PDF illisible ou corrompu" in bad.stdout and "Traceback" not in bad.stderr
+        bad.returncode == 1
+        and "Problème : fichier nommé .pdf qui n'est pas un PDF" in bad.stdout
+        and "Traceback" not in bad.stderr
     )
 
 

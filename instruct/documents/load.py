@@ -109,19 +109,33 @@ def load(path: str | Path) -> LoadedDossier:
     if not found:
         _collectivites_from_pieces(data, documents)
         if "collectivites" not in data:
-            raise InputError(
-                source,
-                [
-                    Problem(
-                        "",
-                        "pas de dossier.yaml, et aucune pièce ne nomme la ville-centre ni l'intercommunalité "
-                        "(bloc « ENTRE … » d'une convention-cadre ou d'un avenant) : ajoutez dossier.yaml",
-                    )
-                ],
-            )
+            raise InputError(source, _nothing_to_instruct(documents))
     dossier = validate(data, source, text, documents.provenance)
     compare(dossier, documents, data)
     return LoadedDossier(dossier=dossier, source=source, pieces_dir=pieces_dir, piece_files=files, documents=documents)
+
+
+def _nothing_to_instruct(documents: Documents) -> list[Problem]:
+    """Why a folder without dossier.yaml cannot be instruct: each unreadable piece says what is
+    wrong with it (scanned, damaged, encrypted…), then what the folder lacks."""
+    provided = [p for p in documents.pieces if p.provided]
+    unreadable = [p for p in provided if not p.readable]
+    problems = [Problem(p.file, " ; ".join(p.problems) or "pièce illisible") for p in unreadable]
+    if provided and len(unreadable) == len(provided):
+        problems.append(
+            Problem(
+                "", "aucune pièce lisible et pas de dossier.yaml : fournissez les pièces en PDF avec texte ou en DOCX"
+            )
+        )
+    else:
+        problems.append(
+            Problem(
+                "",
+                "pas de dossier.yaml, et aucune pièce lisible ne nomme la ville-centre ni l'intercommunalité "
+                "(bloc « ENTRE … » d'une convention-cadre ou d'un avenant) : ajoutez dossier.yaml",
+            )
+        )
+    return problems
 
 
 def _identifier(name: str) -> str:

@@ -236,14 +236,30 @@ def _read_pdf_pages(path: Path, piece: PieceText) -> None:
             piece.truncated = True
             piece.problems.append(f"document de {count} pages : seules les {MAX_PAGES} premières sont lues")
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        damage = _pdf_damage(path, exc)
         if piece.blocks:  # the pages before the damage were read
             piece.truncated = True
-            piece.problems.append(
-                f"PDF endommagé : lecture arrêtée après la page {piece.blocks[-1].where.split()[-1]} "
-                f"({type(exc).__name__})"
-            )
+            piece.problems.append(f"{damage} : lecture arrêtée après la page {piece.blocks[-1].where.split()[-1]}")
         else:
-            piece.problems.append(f"PDF illisible ou corrompu ({type(exc).__name__})")
+            piece.problems.append(f"{damage} : rien n'a pu être lu")
+
+
+def _pdf_damage(path: Path, exc: Exception) -> str:
+    """What is wrong with a PDF, in words a town understands (never an exception's name)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(1024)
+            file.seek(max(0, path.stat().st_size - 2048))
+            tail = file.read()
+    except OSError:
+        return "PDF inaccessible"
+    if not head.lstrip().startswith(b"%PDF-"):
+        return "fichier nommé .pdf qui n'est pas un PDF"
+    if b"%%EOF" not in tail:
+        return "PDF endommagé (fin de fichier manquante : fichier tronqué, à déposer à nouveau)"
+    if "xref" in str(exc).casefold():
+        return "PDF endommagé (table des objets illisible)"
+    return "PDF endommagé (structure interne illisible)"
 
 
 def _read_docx(path: Path, piece: PieceText) -> None:
@@ -265,8 +281,8 @@ def _read_docx(path: Path, piece: PieceText) -> None:
 
     try:
         document = Document(str(path))
-    except Exception as exc:  # python-docx raises several types on a malformed package
-        piece.problems.append(f"DOCX illisible ou corrompu ({type(exc).__name__})")
+    except Exception:  # python-docx raises several types on a malformed package
+        piece.problems.append("DOCX illisible : son contenu (document.xml) ne peut être lu")
         return
     for number, paragraph in enumerate(document.paragraphs, 1):
         if paragraph.text.strip():
