@@ -7,7 +7,7 @@ from typing import Any
 
 from shapely.ops import unary_union
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int
+from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, financed_by_anru
 from instruct.model.dossier import Dossier
 from instruct.model.geometry import inclusion
 
@@ -124,7 +124,7 @@ def overlaps(a, b) -> bool:
 def quartiers(b: Builder, d: Dossier) -> None:
     intervention = d.perimetres.intervention if d.perimetres else None
     anru_fiches = [
-        f for f in d.fiches_actions if any(x.role == "anru" for x in f.financement) and f.date_comite_regional
+        f for f in d.fiches_actions if any(financed_by_anru(x) for x in f.financement) and f.date_comite_regional
     ]
     first_crf = min((f.date_comite_regional for f in anru_fiches), default=None)
     for i, q in enumerate(d.quartiers or []):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from instruct.french import name_key
 from instruct.model.dossier import Avenant, Dossier
 from instruct.model.report import Entity
 from instruct.referentiel.registry import Referentiel
@@ -59,6 +60,14 @@ class Fact:
     entity: Entity
     values: dict[str, Any]
     paths: dict[str, str] = field(default_factory=dict)  # field -> dossier path (evidence)
+
+
+ANRU_NAMES = frozenset({"anru", "agence nationale pour la renovation urbaine"})
+
+
+def financed_by_anru(line) -> bool:
+    """A financing line of the ANRU: its role, or its financeur's name (« ANRU », « Anru »…)."""
+    return line.role == "anru" or name_key(line.financeur) in ANRU_NAMES
 
 
 def date_int(value: dt.date) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int
+from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int, financed_by_anru
 from instruct.facts.programme import convention_phase
 from instruct.french import name_key
 from instruct.model.dossier import Avenant, Dossier, FicheAction
@@ -74,7 +74,8 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "int",
             "nombre de financeurs",
             True,
-            definition="Nombre de lignes du plan de financement de la fiche, porteur compris.",
+            definition="Nombre de financeurs distincts du plan de financement de la fiche, porteur compris "
+            "(noms comparés sans accents ni casse : « Etat » et « État » sont un seul financeur).",
         ),
         "financeurs": F(
             "str",
@@ -165,7 +166,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "bool",
             "l'ANRU finance l'action",
             True,
-            definition="Vrai si une ligne du plan de financement de la fiche a le rôle « anru ».",
+            definition="Vrai si une ligne du plan de financement de la fiche est de l'ANRU (rôle ou nom du financeur).",
         ),
         "categorie_anru": F(
             "str",
@@ -325,7 +326,7 @@ def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
             "calendrier": True if fiche.calendrier is not None else None,
             "phase_convention": phase,
             "cout_cents": cents(fiche.cout) if fiche.cout is not None else None,
-            "nb_financeurs": len(fiche.financement),
+            "nb_financeurs": len({name_key(f.financeur) for f in fiche.financement}),
             "financeurs": ", ".join(
                 f"{f.financeur} ({f.montant:,.2f} €)".replace(",", "\u202f").replace(".", ",")
                 for f in fiche.financement
@@ -346,7 +347,7 @@ def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
             "nb_financeurs_non_signataires": len(missing) if signed_by is not None or not financeurs else None,
             "financeurs_non_signataires": (", ".join(missing) or None) if signed_by is not None else None,
             "localisee": fiche.localisation is not None,
-            "finance_anru": any(f.role == "anru" for f in fiche.financement),
+            "finance_anru": any(financed_by_anru(f) for f in fiche.financement),
             "categorie_anru": fiche.categorie_anru,
             "excedent_financement_cents": max(0, total - cents(fiche.cout)) if fiche.cout is not None else None,
             "hors_intervention_pct": _share_outside(fiche.localisation, intervention),
@@ -384,7 +385,7 @@ def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
                 "date de l'avenant",
                 "nb_financeurs_non_signataires": f"{path}.financement[*].financeur, {path}.signataires",
                 "localisee": f"{path}.localisation",
-                "finance_anru": f"{path}.financement[*].role",
+                "finance_anru": f"{path}.financement[*].role, {path}.financement[*].financeur",
                 "categorie_anru": f"{path}.categorie_anru",
                 "excedent_financement_cents": f"{path}.cout, {path}.financement[*].montant",
                 "hors_intervention_pct": f"{path}.localisation, perimetres.intervention",
