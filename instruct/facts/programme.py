@@ -340,50 +340,77 @@ def dossier_fact(
                 chosen = next((g for g in given if g[1] == "defavorable"), given[0] if given else None)
                 values[avis_name] = chosen[1] if chosen else None
                 paths[avis_name] = f"pieces[{chosen[0]}].avis" if chosen else f"pieces[{listed[0][0]}].avis"
-    futures = [f"{path} ({value.isoformat()})" for path, value in _dated_fields(d) if value > as_of]
+    futures = [(path, f"{label} ({french_date(value)})") for path, label, value in _dated_fields(d) if value > as_of]
     values["nb_dates_futures"] = len(futures)
     if futures:
-        values["dates_futures"] = ", ".join(futures[:10]) + (" …" if len(futures) > 10 else "")
-        paths["nb_dates_futures"] = "; ".join(p.split(" (")[0] for p in futures[:10])
+        values["dates_futures"] = ", ".join(text for _, text in futures[:10]) + (" …" if len(futures) > 10 else "")
+        paths["nb_dates_futures"] = "; ".join(path for path, _ in futures[:10])
     b.add("dossier", DOSSIER_ENTITY, values, paths)
 
 
 def _dated_fields(d: Dossier):
-    """Dates of events that have happened (signatures, approvals), with their paths."""
+    """Dates of events that have happened (signatures, approvals): (path, French label, date)."""
     if d.convention:
         cadre = d.convention.cadre
         if cadre and cadre.date_signature:
-            yield "convention.cadre.date_signature", cadre.date_signature
+            yield "convention.cadre.date_signature", "signature de la convention-cadre", cadre.date_signature
         if cadre:
             for i, delib in enumerate(cadre.deliberations or []):
-                yield f"convention.cadre.deliberations[{i}].date", delib.date
+                yield f"convention.cadre.deliberations[{i}].date", f"délibération n° {i + 1}", delib.date
             for i, sig in enumerate(cadre.signataires or []):
                 if sig.date_signature:
-                    yield f"convention.cadre.signataires[{i}].date_signature", sig.date_signature
+                    who = sig.organisme or sig.role
+                    yield f"convention.cadre.signataires[{i}].date_signature", f"signature de {who}", sig.date_signature
             if cadre.date_comite_regional_engagement:
-                yield "convention.cadre.date_comite_regional_engagement", cadre.date_comite_regional_engagement
+                yield (
+                    "convention.cadre.date_comite_regional_engagement",
+                    "comité régional d'engagement de la convention-cadre",
+                    cadre.date_comite_regional_engagement,
+                )
         for i, av in enumerate(d.convention.avenants):
-            for name in ("date_signature", "date_validation_comite_projet", "date_comite_regional_engagement"):
+            events = {
+                "date_signature": "signature",
+                "date_validation_comite_projet": "validation en comité de projet",
+                "date_comite_regional_engagement": "comité régional d'engagement",
+            }
+            for name, what in events.items():
                 if getattr(av, name):
-                    yield f"convention.avenants[{i}].{name}", getattr(av, name)
+                    yield f"convention.avenants[{i}].{name}", f"{what} de l'avenant n° {av.numero}", getattr(av, name)
             for j, delib in enumerate(av.deliberations or []):
-                yield f"convention.avenants[{i}].deliberations[{j}].date", delib.date
+                yield (
+                    f"convention.avenants[{i}].deliberations[{j}].date",
+                    f"délibération sur l'avenant n° {av.numero}",
+                    delib.date,
+                )
             for j, sig in enumerate(av.signataires):
                 if sig.date_signature:
-                    yield f"convention.avenants[{i}].signataires[{j}].date_signature", sig.date_signature
+                    yield (
+                        f"convention.avenants[{i}].signataires[{j}].date_signature",
+                        f"signature de l'avenant n° {av.numero} par {sig.organisme or sig.role}",
+                        sig.date_signature,
+                    )
     if d.suivi:
-        for name in ("date_evaluation_finale", "date_cloture"):
+        for name, what in (("date_evaluation_finale", "évaluation finale"), ("date_cloture", "clôture")):
             if getattr(d.suivi, name):
-                yield f"suivi.{name}", getattr(d.suivi, name)
-    if d.gouvernance and d.gouvernance.directeur_projet and d.gouvernance.directeur_projet.date_nomination:
-        yield "gouvernance.directeur_projet.date_nomination", d.gouvernance.directeur_projet.date_nomination
+                yield f"suivi.{name}", what, getattr(d.suivi, name)
+    gouvernance = d.gouvernance
+    if gouvernance and gouvernance.directeur_projet and gouvernance.directeur_projet.date_nomination:
+        day = gouvernance.directeur_projet.date_nomination
+        yield "gouvernance.directeur_projet.date_nomination", "nomination du directeur de projet", day
+    events = {
+        "date_approbation_comite_projet": "approbation en comité de projet",
+        "date_comite_regional": "comité régional",
+        "date_signature": "signature",
+        "date_lancement": "lancement",
+    }
     for i, fiche in enumerate(d.fiches_actions):
-        for name in ("date_approbation_comite_projet", "date_comite_regional", "date_signature", "date_lancement"):
+        for name, what in events.items():
             value = getattr(fiche, name)
             if value:
-                yield f"fiches_actions[{i}].{name}", value
-    if d.gouvernance and d.gouvernance.comite_projet and d.gouvernance.comite_projet.date_installation:
-        yield "gouvernance.comite_projet.date_installation", d.gouvernance.comite_projet.date_installation
+                yield f"fiches_actions[{i}].{name}", f"{what} de la fiche action {fiche.id}", value
+    if gouvernance and gouvernance.comite_projet and gouvernance.comite_projet.date_installation:
+        day = gouvernance.comite_projet.date_installation
+        yield "gouvernance.comite_projet.date_installation", "installation du comité de projet", day
 
 
 ORDER = 0

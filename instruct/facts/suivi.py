@@ -124,6 +124,12 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "convention close",
             definition="Vrai si la ville déclare la convention close (suivi.cloture).",
         ),
+        "cloture_declaree": F(
+            "bool",
+            "clôture de la convention déclarée",
+            True,
+            definition="Vrai si la ville déclare la convention close ; faux sinon (elle dit le contraire, ou rien).",
+        ),
         "date_cloture": F(
             "date", "date de clôture de la convention", definition="Date de clôture (suivi.date_cloture)."
         ),
@@ -275,6 +281,7 @@ def calendrier(b: Builder, c: Context) -> None:
         "jours_depuis_fin_convention": _days(fin, c.as_of),
         "mois_convention_apres_avenant": _full_months(avenant_date, fin) if fin and avenant_date else None,
         "convention_terminee": (fin < c.as_of) if fin else (False if cadre and not signed else None),
+        "cloture_declaree": suivi is not None and suivi.cloture is True,
     }
     if suivi is not None:
         values |= {
@@ -309,6 +316,7 @@ def calendrier(b: Builder, c: Context) -> None:
         "evaluation_finale": "suivi.evaluation_finale",
         "date_evaluation_finale": "suivi.date_evaluation_finale",
         "cloture": "suivi.cloture",
+        "cloture_declaree": "suivi.cloture",
         "date_cloture": "suivi.date_cloture",
         "jours_evaluation_avant_cloture": "suivi.date_evaluation_finale, suivi.date_cloture",
     }
