@@ -142,13 +142,36 @@ def is_national_partner(name: str) -> bool:
     return any(key == n or key.startswith(n + " ") for n in NATIONAL_PARTNERS)
 
 
+# The required signatories a town may list under another role (« autre ») but name plainly.
+ROLE_NAMES = {
+    "prefet": ("etat", "prefet", "prefete", "prefecture", "prefet de departement"),
+    "cdc": ("caisse des depots", "caisse des depots et consignations", "groupe caisse des depots", "cdc")
+    + ("banque des territoires",),
+    "action_logement": ("action logement",),
+    "anah": ("anah", "agence nationale de l habitat"),
+    "anru": ("anru", "agence nationale pour la renovation urbaine"),
+}
+
+
+def signing_roles(signataires) -> set[str]:
+    """The roles of a list of signatories: each one's declared role, and the required role its
+    organisme names (« ANAH » listed as « autre » signs for the Anah)."""
+    roles = set()
+    for s in signataires:
+        roles.add(s.role)
+        key = name_key(s.organisme)
+        key = key.removeprefix("l ").removeprefix("la ").removeprefix("le ")
+        roles |= {r for r, names in ROLE_NAMES.items() if any(key == n or key.startswith(n + " ") for n in names)}
+    return roles
+
+
 def local_partners(names: list[str]) -> list[str]:
     return [n for n in names if not is_national_partner(n)]
 
 
 def signataires(b: Builder, d: Dossier) -> None:
     cadre = d.convention.cadre if d.convention else None
-    roles = {s.role for s in cadre.signataires} if cadre and cadre.signataires is not None else None
+    roles = signing_roles(cadre.signataires) if cadre and cadre.signataires is not None else None
     anru_concerne = None if d.quartiers is None else bool(d.quartiers)  # not declared: unknown
     for role, libelle in SIGNATAIRES_REQUIS.items():
         b.add(

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from instruct.facts.base import CONTEXT, Builder, Context, Entity, F, Family, FieldSpec, add_months, date_int
+from instruct.facts.convention import signing_roles
 from instruct.facts.programme import TYPES as PROGRAMME_TYPES
 from instruct.facts.programme import convention_phase
 from instruct.model.dossier import Avenant, FicheAction
@@ -387,7 +388,7 @@ def _constat(libelle: str, validee: bool | None, when: dt.date | None, avenant_d
 
 def signataires_avenant(b: Builder, c: Context) -> None:
     avenant = c.avenant
-    roles = {s.role for s in avenant.signataires} if avenant and avenant.signataires else None
+    roles = signing_roles(avenant.signataires) if avenant and avenant.signataires else None
     label = f"Avenant n° {avenant.numero}" if avenant else "Avenant de déploiement"
     path = _avenant_path(c, "signataires")
     for role, libelle in SIGNATAIRES_REQUIS.items():
