@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -64,9 +65,10 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "date",
             "ORT signée sans la ville principale, sur décision du préfet",
             definition=(
-                "Date de signature de l'ORT quand une décision du préfet autorisant l'ORT sans la ville "
-                "principale est produite (ort.derogation_ville_principale, ort.date_signature), lue par ORT-01 "
-                "comme par ORT-03 ; absente sans décision ou sans date de signature."
+                "La plus tardive de la décision du préfet autorisant l'ORT sans la ville principale et de la "
+                "signature de l'ORT (ort.derogation_ville_principale, ort.date_signature), lue par ORT-01 comme "
+                "par ORT-03 ; absente sans décision, sans date de signature, ou pour une décision datée après "
+                "le jour de l'examen."
             ),
         ),
         "projet_revitalisation": F(
@@ -318,7 +320,17 @@ def _signatories(d: Dossier, signataires: list[Signataire]) -> dict[str, Any]:
     return {"etat": etat, "epci": signs_epci, "ville": signs_ville, "insee": insee}
 
 
-def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Referentiel | None) -> None:
+def _derogation_date(ort, as_of: dt.date) -> dt.date | None:
+    """The later of the préfet's decision and the ORT's signature: both must fall under the 3DS
+    law for the derogation to hold (the rule compares it with ort.loi_3ds). A decision dated after
+    the day of judgement does not exist yet."""
+    decision = ort.derogation_ville_principale
+    if not decision or not ort.date_signature or decision > as_of:
+        return None
+    return max(decision, ort.date_signature)
+
+
+def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Referentiel | None, as_of: dt.date) -> None:
     """The ORT: the convention's own fields, and whether the ACV avenant makes it worth ORT."""
     ort = d.ort
     values: dict[str, Any] = _registry(d, referentiel)
@@ -346,9 +358,7 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
                 "derogation_ville_principale": date_int(ort.derogation_ville_principale)
                 if ort.derogation_ville_principale
                 else None,
-                "date_ort_derogation": date_int(ort.date_signature)
-                if ort.derogation_ville_principale and ort.date_signature
-                else None,
+                "date_ort_derogation": date_int(_derogation_date(ort, as_of)) if _derogation_date(ort, as_of) else None,
                 "projet_revitalisation": ort.projet_revitalisation,
                 "actions_habitat": ort.actions_habitat,
                 "calendrier_ort": ort.calendrier,
@@ -428,4 +438,4 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
 
 
 ORDER = 40
-FAMILIES = (Family(("ort", "secteur_ort"), lambda b, c: ort_facts(b, c.dossier, c.avenant, c.referentiel)),)
+FAMILIES = (Family(("ort", "secteur_ort"), lambda b, c: ort_facts(b, c.dossier, c.avenant, c.referentiel, c.as_of)),)
