@@ -65,7 +65,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "date",
             "ORT signée sans la ville principale, sur décision du préfet",
             definition=(
-                "La plus tardive de la décision du préfet autorisant l'ORT sans la ville principale et de la "
+                "La plus ancienne de la décision du préfet autorisant l'ORT sans la ville principale et de la "
                 "signature de l'ORT (ort.derogation_ville_principale, ort.date_signature), lue par ORT-01 comme "
                 "par ORT-03 ; absente sans décision, sans date de signature, ou pour une décision datée après "
                 "le jour de l'examen."
@@ -321,13 +321,13 @@ def _signatories(d: Dossier, signataires: list[Signataire]) -> dict[str, Any]:
 
 
 def _derogation_date(ort, as_of: dt.date) -> dt.date | None:
-    """The later of the préfet's decision and the ORT's signature: both must fall under the 3DS
-    law for the derogation to hold (the rule compares it with ort.loi_3ds). A decision dated after
-    the day of judgement does not exist yet."""
+    """The earlier of the préfet's decision and the ORT's signature: both must fall under the 3DS
+    law for the derogation to hold (the rule compares this date with ort.loi_3ds). A decision dated
+    after the day of judgement does not exist yet."""
     decision = ort.derogation_ville_principale
     if not decision or not ort.date_signature or decision > as_of:
         return None
-    return max(decision, ort.date_signature)
+    return min(decision, ort.date_signature)
 
 
 def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Referentiel | None, as_of: dt.date) -> None:
