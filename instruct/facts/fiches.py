@@ -13,6 +13,21 @@ from instruct.french import name_key
 from instruct.model.dossier import Avenant, Dossier, FicheAction
 from instruct.model.geometry import inclusion
 
+# The ANRU's possible interventions, as the guide names them (« Les interventions possibles de l'ANRU »).
+CATEGORIES_ANRU = {
+    "ingenierie": "ingénierie (études, conduite de projet)",
+    "amenagement": "aménagement d'ensemble",
+    "recyclage_habitat_ancien_valide_ce": "recyclage de l'habitat ancien validé par le comité d'engagement",
+    "recyclage_habitat_ancien": "recyclage de l'habitat ancien, pas encore validé par le comité d'engagement",
+    "reconstitution_offre_sociale": "reconstitution de l'offre locative sociale",
+    "requalification_offre_sociale": "requalification de l'offre locative sociale",
+    "equipements": "amélioration des équipements",
+    "restructuration_commerciale": "restructuration des équipements commerciaux",
+    "diversification_prime_accession": "diversification de l'habitat (prime accession)",
+    "autre": "autre intervention",
+}
+
+
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "inclusion": {
         **CONTEXT,
@@ -172,6 +187,12 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "str",
             "nature de l'intervention financée par l'ANRU",
             definition="Nature de l'intervention financée par l'ANRU déclarée sur la fiche (categorie_anru).",
+        ),
+        "categorie_anru_libelle": F(
+            "str",
+            "nature de l'intervention financée par l'ANRU, en toutes lettres",
+            derived_from=("categorie_anru",),
+            definition="La même nature, en français (« aménagement d'ensemble », « prime accession »…).",
         ),
         "excedent_financement_cents": F(
             "cents",
@@ -349,6 +370,7 @@ def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
             "localisee": fiche.localisation is not None,
             "finance_anru": any(financed_by_anru(f) for f in fiche.financement),
             "categorie_anru": fiche.categorie_anru,
+            "categorie_anru_libelle": CATEGORIES_ANRU.get(fiche.categorie_anru) if fiche.categorie_anru else None,
             "excedent_financement_cents": max(0, total - cents(fiche.cout)) if fiche.cout is not None else None,
             "hors_intervention_pct": _share_outside(fiche.localisation, intervention),
         }
@@ -387,6 +409,7 @@ def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
                 "localisee": f"{path}.localisation",
                 "finance_anru": f"{path}.financement[*].role, {path}.financement[*].financeur",
                 "categorie_anru": f"{path}.categorie_anru",
+                "categorie_anru_libelle": f"{path}.categorie_anru",
                 "excedent_financement_cents": f"{path}.cout, {path}.financement[*].montant",
                 "hors_intervention_pct": f"{path}.localisation, perimetres.intervention",
             },
