@@ -375,7 +375,8 @@ def test_prog_07_late_initialisation_says_the_months_beyond_the_limit():
         finding = _finding(_run(case, engine), "PROG-07", None, "dossier:dossier")
         assert finding.status == "non_conforme"
         assert "toujours pas signé au 28/11/2020" in finding.message
-        assert "26 mois" in finding.message and "8 mois au-delà de la limite de 18 mois" in finding.message
+        assert "26 mois entamés" in finding.message
+        assert "8 mois entamé(s) au-delà de la limite de 18 mois" in finding.message
         assert "signer l'avenant" not in finding.remedy.casefold()
 
 
