@@ -135,8 +135,8 @@ def quartiers(b: Builder, d: Dossier) -> None:
             "convention_referencee": q.convention_anru_referencee,
             "coherence_projets": q.coherence_projets,
             "articulation_pnrqad": q.articulation_pnrqad,
-            "date_comite_engagement": date_int(q.date_comite_engagement) if q.date_comite_engagement else None,
-            "date_comite_regional": date_int(first_crf) if first_crf else None,
+            "date_comite_engagement": date_int(q.date_comite_engagement),
+            "date_comite_regional": date_int(first_crf),
         }
         if q.perimetre is not None and intervention is not None:
             measure = inclusion(q.perimetre.shape, intervention.shape)

@@ -70,8 +70,9 @@ def financed_by_anru(line) -> bool:
     return line.role == "anru" or name_key(line.financeur) in ANRU_NAMES
 
 
-def date_int(value: dt.date) -> int:
-    return value.year * 10000 + value.month * 100 + value.day
+def date_int(value: dt.date | None) -> int | None:
+    """A date as facts hold it (YYYYMMDD); None (unknown) stays None and is left out of the fact."""
+    return value.year * 10000 + value.month * 100 + value.day if value else None
 
 
 def cents(value: Decimal) -> int:

@@ -363,7 +363,7 @@ def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
             "date_approbation_comite_projet": date_int(fiche.date_approbation_comite_projet)
             if fiche.date_approbation_comite_projet
             else None,
-            "date_comite_regional": date_int(fiche.date_comite_regional) if fiche.date_comite_regional else None,
+            "date_comite_regional": date_int(fiche.date_comite_regional),
             # the signatories not given: who signed is not told (unless there is no financeur to sign)
             "nb_financeurs_non_signataires": len(missing) if signed_by is not None or not financeurs else None,
             "financeurs_non_signataires": (", ".join(missing) or None) if signed_by is not None else None,

@@ -9,7 +9,7 @@ from typing import Any
 from shapely.ops import unary_union
 
 from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int
-from instruct.french import name_key
+from instruct.french import french_date, name_key
 from instruct.model.dossier import Avenant, Dossier, Signataire
 from instruct.model.geometry import inclusion
 from instruct.referentiel.registry import Referentiel
@@ -244,15 +244,14 @@ def _registry(d: Dossier, referentiel: Referentiel | None) -> dict[str, Any]:
         }
     told = [f"statut « {entry.statut or 'vide'} »"]
     if entry.date_signature:
-        told.append(f"signée le {entry.date_signature.strftime('%d/%m/%Y')}")
+        told.append(f"signée le {french_date(entry.date_signature)}")
     if entry.duree_annees:
         told.append(f"durée {entry.duree_annees} ans")
     ort = d.ort
     disagreements = []
     if ort and ort.date_signature and entry.date_signature and ort.date_signature != entry.date_signature:
         disagreements.append(
-            f"date : dossier {ort.date_signature.strftime('%d/%m/%Y')}, "
-            f"registre {entry.date_signature.strftime('%d/%m/%Y')}"
+            f"date : dossier {french_date(ort.date_signature)}, registre {french_date(entry.date_signature)}"
         )
     if ort and ort.duree_annees and entry.duree_annees and ort.duree_annees != entry.duree_annees:
         disagreements.append(f"durée : dossier {ort.duree_annees} ans, registre {entry.duree_annees} ans")
@@ -350,7 +349,7 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
         missing = sorted(communes - signed_insee)
         values.update(
             {
-                "date_signature_ort": date_int(ort.date_signature) if ort.date_signature else None,
+                "date_signature_ort": date_int(ort.date_signature),
                 "duree_ort": ort.duree_annees,
                 "signe_etat": who["etat"] if signataires is not None else None,
                 "signe_epci": who["epci"] if signataires is not None else None,

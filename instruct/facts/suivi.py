@@ -15,6 +15,7 @@ from instruct.facts.base import CONTEXT, Builder, Context, Entity, F, Family, Fi
 from instruct.facts.convention import signing_roles
 from instruct.facts.programme import TYPES as PROGRAMME_TYPES
 from instruct.facts.programme import convention_phase
+from instruct.french import french_date
 from instruct.model.dossier import Avenant, FicheAction
 from instruct.vocabulary import SIGNATAIRES_REQUIS
 
@@ -271,14 +272,14 @@ def calendrier(b: Builder, c: Context) -> None:
     fin = add_months(signed, 12 * duree) if signed and duree else None
     suivi = d.suivi
     values: dict[str, Any] = {
-        "date_convention": date_int(signed) if signed else None,
-        "date_avenant": date_int(avenant_date) if avenant_date else None,
-        "date_cre_1": date_int(cre_1) if cre_1 else None,
+        "date_convention": date_int(signed),
+        "date_avenant": date_int(avenant_date),
+        "date_cre_1": date_int(cre_1),
         "jours_cre_1_avant_convention": _days(cre_1, signed),
-        "date_cre_2": date_int(cre_2) if cre_2 else None,
+        "date_cre_2": date_int(cre_2),
         "jours_cre_2_avant_avenant": _days(cre_2, avenant_date),
         "duree_convention_mois": 12 * duree if duree else None,
-        "date_fin_convention": date_int(fin) if fin else None,
+        "date_fin_convention": date_int(fin),
         "jours_depuis_fin_convention": _days(fin, c.as_of),
         "mois_convention_apres_avenant": _full_months(avenant_date, fin) if fin and avenant_date else None,
         "convention_terminee": (fin < c.as_of) if fin else (False if cadre and not signed else None),
@@ -288,9 +289,9 @@ def calendrier(b: Builder, c: Context) -> None:
         values |= {
             "tableau_de_bord": suivi.tableau_de_bord,
             "evaluation_finale": suivi.evaluation_finale,
-            "date_evaluation_finale": date_int(suivi.date_evaluation_finale) if suivi.date_evaluation_finale else None,
+            "date_evaluation_finale": date_int(suivi.date_evaluation_finale),
             "cloture": suivi.cloture,
-            "date_cloture": date_int(suivi.date_cloture) if suivi.date_cloture else None,
+            "date_cloture": date_int(suivi.date_cloture),
             "jours_evaluation_avant_cloture": _days(suivi.date_evaluation_finale, suivi.date_cloture),
         }
     phase, phase_path = convention_phase(d)
@@ -355,9 +356,9 @@ def validations(b: Builder, c: Context) -> None:
             {
                 "code": code,
                 "libelle": libelle,
-                "date_avenant": date_int(avenant_date) if avenant_date else None,
+                "date_avenant": date_int(avenant_date),
                 "validee": validee,
-                "date_validation": date_int(when) if when else None,
+                "date_validation": date_int(when),
                 "jours_avant_signature": _days(when, avenant_date),
                 "constat": _constat(libelle, validee, when, avenant_date),
             },
@@ -375,15 +376,13 @@ def _constat(libelle: str, validee: bool | None, when: dt.date | None, avenant_d
         return f"aucune {libelle} sur l'avenant"
     if when is None or avenant_date is None:
         return None
-    text = f"{libelle} le {when.strftime('%d/%m/%Y')}"
+    text = f"{libelle} le {french_date(when)}"
     late = (when - avenant_date).days
     if late > 0:
-        return f"{text}, {late} jour(s) après la signature de l'avenant le {avenant_date.strftime('%d/%m/%Y')}"
-    return (
-        f"{text}, avant la signature de l'avenant le {avenant_date.strftime('%d/%m/%Y')}"
-        if late
-        else (f"{text}, jour de la signature de l'avenant")
-    )
+        return f"{text}, {late} jour(s) après la signature de l'avenant le {french_date(avenant_date)}"
+    if late < 0:
+        return f"{text}, avant la signature de l'avenant le {french_date(avenant_date)}"
+    return f"{text}, jour de la signature de l'avenant"
 
 
 def signataires_avenant(b: Builder, c: Context) -> None:
@@ -411,7 +410,7 @@ def _launch(fiche: FicheAction, avenant_date: dt.date | None, as_of: dt.date) ->
         return {}
     if fiche.date_lancement is not None:
         late = (fiche.date_lancement - avenant_date).days
-        text = f"lancée le {fiche.date_lancement.strftime('%d/%m/%Y')}"
+        text = f"lancée le {french_date(fiche.date_lancement)}"
         return {
             "lancee_pendant_initialisation": late <= 0,
             "jours_apres_avenant": late if late > 0 else None,
@@ -437,8 +436,8 @@ def lancements(b: Builder, c: Context) -> None:
             Entity("fiche_action", fiche.id, label, path),
             {
                 "mature": fiche.maturite == "mature",
-                "date_avenant": date_int(avenant_date) if avenant_date else None,
-                "date_lancement": date_int(fiche.date_lancement) if fiche.date_lancement else None,
+                "date_avenant": date_int(avenant_date),
+                "date_lancement": date_int(fiche.date_lancement),
                 **_launch(fiche, avenant_date, c.as_of),
             },
             {
