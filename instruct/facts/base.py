@@ -62,12 +62,26 @@ class Fact:
     paths: dict[str, str] = field(default_factory=dict)  # field -> dossier path (evidence)
 
 
-ANRU_NAMES = frozenset({"anru", "agence nationale pour la renovation urbaine"})
+# How towns name the State and the national partners when they do not give their role
+# (french.name_key form, article removed): « l'ANAH », « Banque des Territoires (CDC) », « Préfecture ».
+PARTNER_NAMES = {
+    "prefet": ("etat", "prefet", "prefete", "prefecture"),
+    "cdc": ("caisse des depots", "groupe caisse des depots", "cdc", "banque des territoires"),
+    "action_logement": ("action logement",),
+    "anah": ("anah", "agence nationale de l habitat"),
+    "anru": ("anru", "agence nationale pour la renovation urbaine"),
+}
+
+
+def names_partner(name: str, role: str) -> bool:
+    """Whether an organisme's name designates this partner (« Etat – DDT » is the State)."""
+    key = name_key(name).removeprefix("l ").removeprefix("la ").removeprefix("le ")
+    return any(key == n or key.startswith(n + " ") for n in PARTNER_NAMES[role])
 
 
 def financed_by_anru(line) -> bool:
     """A financing line of the ANRU: its role, or its financeur's name (« ANRU », « Anru »…)."""
-    return line.role == "anru" or name_key(line.financeur) in ANRU_NAMES
+    return line.role == "anru" or names_partner(line.financeur, "anru")
 
 
 def date_int(value: dt.date | None) -> int | None:

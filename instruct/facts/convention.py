@@ -4,7 +4,7 @@ projet, préparation: one `element` fact per expected item) and the five axes.""
 
 from __future__ import annotations
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec
+from instruct.facts.base import CONTEXT, PARTNER_NAMES, Builder, Entity, F, Family, FieldSpec, names_partner
 from instruct.french import name_key
 from instruct.model.dossier import Avenant, Dossier
 from instruct.vocabulary import AXES, SIGNATAIRES_REQUIS, TRAME_AVENANT, TRAME_CONVENTION
@@ -142,27 +142,11 @@ def is_national_partner(name: str) -> bool:
     return any(key == n or key.startswith(n + " ") for n in NATIONAL_PARTNERS)
 
 
-# The required signatories a town may list under another role (« autre ») but name plainly.
-ROLE_NAMES = {
-    "prefet": ("etat", "prefet", "prefete", "prefecture", "prefet de departement"),
-    "cdc": ("caisse des depots", "caisse des depots et consignations", "groupe caisse des depots", "cdc")
-    + ("banque des territoires",),
-    "action_logement": ("action logement",),
-    "anah": ("anah", "agence nationale de l habitat"),
-    "anru": ("anru", "agence nationale pour la renovation urbaine"),
-}
-
-
 def signing_roles(signataires) -> set[str]:
     """The roles of a list of signatories: each one's declared role, and the required role its
     organisme names (« ANAH » listed as « autre » signs for the Anah)."""
-    roles = set()
-    for s in signataires:
-        roles.add(s.role)
-        key = name_key(s.organisme)
-        key = key.removeprefix("l ").removeprefix("la ").removeprefix("le ")
-        roles |= {r for r, names in ROLE_NAMES.items() if any(key == n or key.startswith(n + " ") for n in names)}
-    return roles
+    roles = {s.role for s in signataires}
+    return roles | {r for s in signataires for r in PARTNER_NAMES if names_partner(s.organisme, r)}
 
 
 def local_partners(names: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from shapely.ops import unary_union
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int
+from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, names_partner
 from instruct.french import french_date, name_key
 from instruct.model.dossier import Avenant, Dossier, Signataire
 from instruct.model.geometry import inclusion
@@ -276,7 +276,6 @@ def in_ort_secteurs(place: Any, d: Dossier) -> bool | None:
     return False if all(s.geometrie is not None for s in secteurs) else None
 
 
-STATE_NAMES = ("etat", "l etat", "prefet", "le prefet", "prefecture", "la prefecture")
 # The usual abbreviations of an EPCI's name, spelled out before names are compared.
 EPCI_ABBREVIATIONS = {
     "ca": "communaute d agglomeration",
@@ -305,7 +304,7 @@ def _signatories(d: Dossier, signataires: list[Signataire]) -> dict[str, Any]:
     for s in signataires:
         key = name_key(s.organisme)
         bare = re.sub(r"^(ville|commune|mairie) (de |d |du |des )?", "", key)
-        etat |= s.role == "prefet" or key in STATE_NAMES or key.startswith(tuple(f"{n} " for n in STATE_NAMES))
+        etat |= s.role == "prefet" or names_partner(s.organisme, "prefet")
         signs_epci |= s.role == "intercommunalite" or _epci_key(s.organisme) == epci
         if s.role == "ville_centre":
             signs_ville = True
