@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from instruct.facts.base import F, FieldSpec, cents
-from instruct.french import name_key
+from instruct.french import french_amount, name_key
 from instruct.model.immeuble import Engagement, Immeuble
 
 FIELDS: dict[str, FieldSpec] = {
@@ -214,10 +214,6 @@ FIELDS: dict[str, FieldSpec] = {
 }
 
 
-def _cents(value: Decimal | None) -> int | None:
-    return None if value is None else cents(value)
-
-
 def _ratio_pct(part: int | None, whole: int | None) -> int | None:
     """Share in hundredths of a percent, rounded down (75 % is reached by 3 of 4, not 74.99 %)."""
     if part is None or not whole:
@@ -245,8 +241,9 @@ def _engagement(engagement: Engagement | None) -> tuple[int | None, int | None]:
     return (engagement.logements, engagement.duree_annees) if engagement else (None, None)
 
 
-def _amount_text(value: Decimal) -> str:
-    return f"{value:,.2f} €".replace(",", "\u202f").replace(".", ",")
+def _excess(amount: int | None, limit: int | None) -> int | None:
+    """What `amount` puts beyond `limit` (0 if nothing), None when either is unknown."""
+    return None if amount is None or limit is None else max(0, amount - limit)
 
 
 def financement_values(
@@ -261,10 +258,10 @@ def financement_values(
     financement = pret + subvention if named else None
     plan = imm.plan_de_financement
     total_plan = sum((cents(s.montant) for s in plan), 0) if plan else None
-    prix = _cents(imm.prix_de_revient)
-    travaux = _cents(imm.prix_de_revient_travaux)
-    acquisition = _cents(imm.valeur_acquisition)
-    autres = _cents(imm.prix_de_revient_autres)
+    prix = cents(imm.prix_de_revient)
+    travaux = cents(imm.prix_de_revient_travaux)
+    acquisition = cents(imm.valeur_acquisition)
+    autres = cents(imm.prix_de_revient_autres)
     postes = (acquisition, travaux, autres)
     detail = sum(postes) if all(v is not None for v in postes) else None
     reserves, reserves_duree = _engagement(imm.reservations)
@@ -276,11 +273,9 @@ def financement_values(
         "ecart_detail_prix_de_revient_cents": abs(prix - detail) if prix is not None and detail is not None else None,
         "total_plan_financement_cents": total_plan,
         "ecart_plan_financement_cents": abs(prix - total_plan) if prix is not None and total_plan is not None else None,
-        "excedent_plan_financement_cents": max(0, total_plan - prix)
-        if prix is not None and total_plan is not None
-        else None,
+        "excedent_plan_financement_cents": _excess(total_plan, prix),
         "nb_financeurs_plan": len({name_key(s.financeur) for s in plan}) if plan else None,
-        "financeurs_plan": ", ".join(f"{s.financeur} ({_amount_text(s.montant)})" for s in plan) if plan else None,
+        "financeurs_plan": ", ".join(f"{s.financeur} ({french_amount(s.montant)})" for s in plan) if plan else None,
         "demande_objet": demande.objet if demande else None,
         "financement_al_cents": financement,
         "subvention_al_cents": subvention,
@@ -298,13 +293,9 @@ def financement_values(
         "part_loyers_maitrises_pct": _ratio_pct(maitrises, nb),
         "seuil_loyers_maitrises_pct": minimum_share_met(maitrises, nb),
         "prix_travaux_cents": travaux,
-        "excedent_travaux_cents": max(0, financement - travaux)
-        if financement is not None and travaux is not None
-        else None,
+        "excedent_travaux_cents": _excess(financement, travaux),
         "valeur_acquisition_cents": acquisition,
-        "excedent_acquisition_cents": max(0, financement - acquisition)
-        if financement is not None and acquisition is not None
-        else None,
+        "excedent_acquisition_cents": _excess(financement, acquisition),
     }
     d = f"{p}.demande_action_logement"
     postes_path = f"{p}.valeur_acquisition, {p}.prix_de_revient_travaux, {p}.prix_de_revient_autres"

@@ -89,8 +89,9 @@ def date_int(value: dt.date | None) -> int | None:
     return value.year * 10000 + value.month * 100 + value.day if value else None
 
 
-def cents(value: Decimal) -> int:
-    return int((value * 100).to_integral_value())
+def cents(value: Decimal | None) -> int | None:
+    """An amount as facts hold it (cents); None (unknown) stays None and is left out of the fact."""
+    return None if value is None else int((value * 100).to_integral_value())
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -9,7 +9,7 @@ from typing import Any
 
 from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int, financed_by_anru
 from instruct.facts.programme import convention_phase
-from instruct.french import name_key
+from instruct.french import french_amount, name_key
 from instruct.model.dossier import Avenant, Dossier, FicheAction
 from instruct.model.geometry import inclusion
 
@@ -346,13 +346,9 @@ def fiches(b: Builder, d: Dossier, avenant: Avenant | None) -> None:
             "maitre_ouvrage": fiche.maitre_ouvrage,
             "calendrier": True if fiche.calendrier is not None else None,
             "phase_convention": phase,
-            "cout_cents": cents(fiche.cout) if fiche.cout is not None else None,
+            "cout_cents": cents(fiche.cout),
             "nb_financeurs": len({name_key(f.financeur) for f in fiche.financement}),
-            "financeurs": ", ".join(
-                f"{f.financeur} ({f.montant:,.2f} €)".replace(",", "\u202f").replace(".", ",")
-                for f in fiche.financement
-            )
-            or None,
+            "financeurs": ", ".join(f"{f.financeur} ({french_amount(f.montant)})" for f in fiche.financement) or None,
             "total_financement_cents": total,
             # no financing plan given: the gap is unknown, not the whole cost
             "ecart_financement_cents": abs(cents(fiche.cout) - total)
