@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,9 @@ def plain(text: str) -> str:
     return re.sub(r"([(']) ", r"\1", text)
 
 
+@cache
 def _rules():
-    return [rule for ruleset in load_catalogue().rulesets.values() for rule in ruleset.rules]
+    return tuple(rule for ruleset in load_catalogue().rulesets.values() for rule in ruleset.rules)
 
 
 def test_every_rule_cites_the_text_that_decides_it():

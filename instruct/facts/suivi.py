@@ -195,7 +195,8 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             True,
             definition=(
                 "Vrai si la signature est requise : toujours, sauf celle de l'ANRU, requise seulement "
-                "quand des quartiers sont déclarés (comme pour la convention-cadre)."
+                "quand des quartiers sont déclarés (quartiers absents : non requise ici, alors que la "
+                "convention-cadre la dit inconnue)."
             ),
         ),
         "signe": F(
