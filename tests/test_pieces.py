@@ -10,8 +10,10 @@ import pytest
 from builders import make_docx, make_pdf
 from conftest import acv_command
 
-from instruct.documents.extract import summary, trame
-from instruct.documents.read import MAX_PAGES, dates, read_piece
+from instruct.documents.extract import summary
+from instruct.documents.read import MAX_PAGES, read_piece
+from instruct.documents.sections import trame
+from instruct.documents.values import dates
 from instruct.french import find_amount
 from instruct.vocabulary import TRAME_CONVENTION_PARTIES
 

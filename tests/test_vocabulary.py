@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from conftest import EVALUATION_DATE, ROOT, SAMPLES, acv_command
 
-from instruct.documents.extract import trame
 from instruct.documents.load import load
 from instruct.documents.read import Block, PieceText
+from instruct.documents.sections import trame
 from instruct.engine.check import check_dossier
 from instruct.french import ISO, find_amount, parse_amount, parse_date
 from instruct.model.dossier import ContenuAvenant, TrameConvention

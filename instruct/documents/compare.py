@@ -7,8 +7,8 @@ import datetime as dt
 from typing import Any
 
 from instruct.documents.extract import Quote, Reading
-from instruct.documents.read import normal
 from instruct.documents.reconcile import Comparison, Documents, avenant_readings, convention_reading
+from instruct.documents.text import normal
 from instruct.french import french_amount, french_date
 from instruct.model.dossier import Dossier
 from instruct.vocabulary import SIGNATAIRES_REQUIS, TRAME_AVENANT, TRAME_CONVENTION

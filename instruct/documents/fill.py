@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from instruct.documents.extract import Action, Quote, Reading, role_of
-from instruct.documents.read import normal
 from instruct.documents.reconcile import Documents, avenant_readings, convention_reading
+from instruct.documents.text import normal
 from instruct.vocabulary import TRAME_AVENANT, TRAME_CONVENTION
 
 
