@@ -224,8 +224,9 @@ def test_bold_lines_without_a_heading_style(tmp_path):
     plain = document.styles.add_style("Intertitre", WD_STYLE_TYPE.PARAGRAPH)
     plain.font.bold = True
     document.add_paragraph("Secteurs d'intervention", style=plain)
+    document.add_paragraph().add_run("Pour la Commune de Villebelle,").bold = True
     piece = read(document, tmp_path)
-    assert [b.heading for b in piece.blocks] == [1, 2, 1, 0, 0, 0, 2, 2]
+    assert [b.heading for b in piece.blocks] == [1, 2, 1, 0, 0, 0, 2, 2, 0]
 
 
 def test_text_box_read_once_after_its_anchor(tmp_path):
@@ -340,3 +341,24 @@ def test_a_list_that_numbering_xml_does_not_define_gives_no_number(tmp_path):
     numbered(document.add_paragraph("Liste retirée"), 0)
     piece = read(document, tmp_path)
     assert [(b.text, b.number) for b in piece.blocks] == [("Numéro absent", ""), ("Liste retirée", "")]
+
+
+def test_an_unforeseen_shape_falls_back_to_the_plain_reading(tmp_path, monkeypatch):
+    import instruct.documents.read_docx as reader
+
+    def broken(self, body):
+        self.piece.blocks.append("à moitié lu")
+        raise ValueError("forme inattendue")
+
+    monkeypatch.setattr(reader._Reader, "body", broken)
+    document = Document()
+    document.add_paragraph("Article 1 – Parties")
+    document.add_table(rows=1, cols=2).cell(0, 1).text = "Pour l'État"
+    path = tmp_path / "piece.docx"
+    document.save(str(path))
+    piece = read_piece(path)
+    assert piece.reader == "python-docx (lecture simple)" and not piece.problems
+    assert [(b.text, b.where) for b in piece.blocks] == [
+        ("Article 1 – Parties", "paragraphe 1"),
+        (" | Pour l'État", "tableau 1, ligne 1"),
+    ]

@@ -41,7 +41,6 @@ class RunLook:
     bold: bool | None = None
     size: int | None = None  # half-points
     caps: bool | None = None
-    hidden: bool | None = None
 
     @classmethod
     def of(cls, rpr) -> RunLook:
@@ -51,7 +50,6 @@ class RunLook:
             on_off(rpr.find(f"{W}b")),
             integer(rpr.find(f"{W}sz")),
             on_off(rpr.find(f"{W}caps")),
-            on_off(rpr.find(f"{W}vanish")),
         )
 
     def over(self, below: RunLook) -> RunLook:
@@ -60,7 +58,6 @@ class RunLook:
             self.bold if self.bold is not None else below.bold,
             self.size if self.size is not None else below.size,
             self.caps if self.caps is not None else below.caps,
-            self.hidden if self.hidden is not None else below.hidden,
         )
 
 

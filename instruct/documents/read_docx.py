@@ -54,7 +54,28 @@ def read_docx(path: Path, piece: PieceText) -> None:
         piece.problems.append("DOCX illisible : son contenu (document.xml) ne peut être lu")
         return
     piece.reader = "python-docx"
-    _Reader(document, piece).body(document.element.body)
+    try:
+        _Reader(document, piece).body(document.element.body)
+    except Exception:  # an XML shape this reader does not foresee: python-docx's plain reading still reads it
+        piece.blocks.clear()
+        piece.tables.clear()
+        piece.reader = "python-docx (lecture simple)"
+        _plain(document, piece)
+
+
+def _plain(document, piece: PieceText) -> None:
+    """Paragraphs then tables, as python-docx gives them: no order between them, no numbering."""
+    for number, paragraph in enumerate(document.paragraphs, 1):
+        if paragraph.text.strip():
+            piece.blocks.append(Block(paragraph.text, f"paragraphe {number}"))
+    for t, table in enumerate(document.tables, 1):
+        rows = []
+        for r, row in enumerate(table.rows, 1):
+            cells = tuple(" ".join(c.text.split()) for c in row.cells)
+            if any(cells):
+                piece.blocks.append(Block(" | ".join(cells), f"tableau {t}, ligne {r}", cells=cells))
+                rows.append(Row(cells, f"tableau {t}, ligne {r}"))
+        piece.tables.append(Table(f"tableau {t}", rows))
 
 
 def _part(document, relation: str):
@@ -128,8 +149,8 @@ class _Reader:
         if level:
             return level
         line = " ".join(text.split())
-        if len(line) >= HEADING_MAX or (line.endswith(".") and not line.endswith("..")):
-            return 0
+        if len(line) >= HEADING_MAX or line.endswith((",", ";")) or (line.endswith(".") and not line.endswith("..")):
+            return 0  # long, or a sentence, or a line that goes on (« Pour la Commune de X, »)
         if not any(c.isalpha() for c in line):
             return 0
         if pattern and pattern.strip().lower().startswith(NUMBERED_HEADING):
