@@ -74,19 +74,34 @@ class Style:
 
 
 class Styles:
+    """The styles part, each style read when first asked for (a template holds hundreds)."""
+
     def __init__(self, element) -> None:
+        self.elements: dict[str, object] = {}
         self.styles: dict[str, Style] = {}
         self.default_paragraph: str | None = None
         self.defaults = RunLook()
+        self._chains: dict[str, tuple[Style, ...]] = {}
+        self._looks: dict[str | None, RunLook] = {}
         if element is None:
             return
-        defaults = element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
-        self.defaults = RunLook.of(defaults)
+        self.defaults = RunLook.of(element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr"))
         for style in element.iterfind(f"{W}style"):
             style_id = style.get(f"{W}styleId")
-            if not style_id:
-                continue
-            kind = style.get(f"{W}type", "paragraph")
+            if style_id and style_id not in self.elements:
+                self.elements[style_id] = style
+                if style.get(f"{W}type", "paragraph") == "paragraph" and style.get(f"{W}default", "0").lower() in (
+                    "1",
+                    "true",
+                    "on",
+                ):
+                    self.default_paragraph = style_id
+
+    def get(self, style_id: str | None) -> Style | None:
+        if style_id is None or style_id not in self.elements:
+            return None
+        if style_id not in self.styles:
+            style = self.elements[style_id]
             name = style.find(f"{W}name")
             based = style.find(f"{W}basedOn")
             ppr = style.find(f"{W}pPr")
@@ -94,17 +109,14 @@ class Styles:
             self.styles[style_id] = Style(
                 style_id,
                 name.get(VAL, "") if name is not None else "",
-                kind,
+                style.get(f"{W}type", "paragraph"),
                 based.get(VAL) if based is not None else None,
                 integer(ppr.find(f"{W}outlineLvl")) if ppr is not None else None,
                 _val(num.find(f"{W}numId")) if num is not None else None,
                 integer(num.find(f"{W}ilvl")) if num is not None else None,
                 RunLook.of(style.find(f"{W}rPr")),
             )
-            if kind == "paragraph" and style.get(f"{W}default", "0").lower() in ("1", "true", "on"):
-                self.default_paragraph = style_id
-        self._chains: dict[str, tuple[Style, ...]] = {}
-        self._looks: dict[str | None, RunLook] = {}
+        return self.styles[style_id]
 
     def chain(self, style_id: str | None) -> tuple[Style, ...]:
         """The style then those it is based on, nearest first."""
@@ -112,16 +124,16 @@ class Styles:
             return ()
         if style_id not in self._chains:
             out: list[Style] = []
-            current = self.styles.get(style_id)
+            current = self.get(style_id)
             while current is not None and current not in out and len(out) < MAX_CHAIN:
                 out.append(current)
-                current = self.styles.get(current.based_on) if current.based_on else None
+                current = self.get(current.based_on)
             self._chains[style_id] = tuple(out)
         return self._chains[style_id]
 
     def paragraph_style(self, style_id: str | None) -> str | None:
         """The paragraph's style, or the document's default paragraph style."""
-        return style_id if style_id in self.styles else self.default_paragraph
+        return style_id if style_id in self.elements else self.default_paragraph
 
     def heading_level(self, style_id: str | None) -> int | None:
         """1, 2… for a heading style (by name, then outline level along the chain), 0 for body
