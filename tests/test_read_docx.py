@@ -362,3 +362,47 @@ def test_an_unforeseen_shape_falls_back_to_the_plain_reading(tmp_path, monkeypat
         ("Article 1 – Parties", "paragraphe 1"),
         (" | Pour l'État", "tableau 1, ligne 1"),
     ]
+
+
+def add_style(document, xml):
+    document.styles.element.append(parse_xml(f"<w:style {nsdecls('w')} {xml}</w:style>"))
+
+
+def test_french_word_styles_and_a_list_defined_by_a_list_style(tmp_path):
+    """Word in French names its heading styles « Titre1 » (name « heading 1 »); a house style based
+    on one is a heading too, and so is a style with an outline level. A list may take its levels
+    from a list style (numStyleLink → the style's list → the abstract list that defines them)."""
+    document = Document()
+    add_style(document, 'w:type="paragraph" w:styleId="Titre2"><w:name w:val="heading 2"/>')
+    add_style(
+        document,
+        'w:type="paragraph" w:styleId="ArticleMaison"><w:name w:val="Article maison"/><w:basedOn w:val="Titre2"/>',
+    )
+    add_style(
+        document,
+        'w:type="paragraph" w:styleId="Chapitre"><w:name w:val="Chapitre"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr>',
+    )
+    add_style(
+        document,
+        'w:type="numbering" w:styleId="ListeArticles"><w:name w:val="Liste articles"/>'
+        '<w:pPr><w:numPr><w:numId w:val="11"/></w:numPr></w:pPr>',
+    )
+    set_numbering(
+        document,
+        '<w:abstractNum w:abstractNumId="10"><w:numStyleLink w:val="ListeArticles"/></w:abstractNum>'
+        '<w:abstractNum w:abstractNumId="12"><w:styleLink w:val="ListeArticles"/>'
+        + level(0, "decimal", "Article %1 :")
+        + '</w:abstractNum><w:num w:numId="11"><w:abstractNumId w:val="12"/></w:num>'
+        '<w:num w:numId="13"><w:abstractNumId w:val="10"/></w:num>',
+    )
+    for text, style in [("Les parties", "ArticleMaison"), ("Dispositions", "Chapitre"), ("La durée", "ArticleMaison")]:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().insert(0, parse_xml(f'<w:pStyle {nsdecls("w")} w:val="{style}"/>'))
+        if style == "ArticleMaison":
+            numbered(paragraph, 13)
+    piece = read(document, tmp_path)
+    assert [(b.number, b.text, b.heading) for b in piece.blocks] == [
+        ("Article 1 :", "Les parties", 2),
+        ("", "Dispositions", 1),
+        ("Article 2 :", "La durée", 2),
+    ]
