@@ -335,6 +335,21 @@ def test_content_control_placed_without_moving_the_paragraph_count(tmp_path):
     assert document.paragraphs[1].text == "Article 1 – Parties"
 
 
+def test_table_of_contents_entries_are_not_read_twice(tmp_path):
+    document = Document()
+    add_style(document, 'w:type="paragraph" w:styleId="TM1"><w:name w:val="toc 1"/>')
+    document.add_paragraph("Sommaire")
+    for text in ("Article 1 – Parties\t3", "Article 2 – Durée\t5"):
+        entry = document.add_paragraph(text)
+        entry._p.get_or_add_pPr().insert(0, parse_xml(f'<w:pStyle {nsdecls("w")} w:val="TM1"/>'))
+    document.add_heading("Article 1 – Parties", level=1)
+    piece = read(document, tmp_path)
+    assert [(b.text, b.where) for b in piece.blocks] == [
+        ("Sommaire", "paragraphe 1"),
+        ("Article 1 – Parties", "paragraphe 4"),
+    ]
+
+
 def test_a_list_that_numbering_xml_does_not_define_gives_no_number(tmp_path):
     document = Document()
     numbered(document.add_paragraph("Numéro absent"), 42)

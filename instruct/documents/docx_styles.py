@@ -16,6 +16,7 @@ MAX_CHAIN = 20  # basedOn links followed, against a loop
 
 HEADING_NAME = re.compile(r"^(?:heading|titre)\s*([1-9])$", re.IGNORECASE)
 TITLE_NAME = re.compile(r"^(?:title|titre)$", re.IGNORECASE)
+CONTENTS_NAME = re.compile(r"^(?:toc|tm)\s*[1-9]$", re.IGNORECASE)  # a table of contents' entries
 
 
 def on_off(element) -> bool | None:
@@ -148,6 +149,11 @@ class Styles:
             if style.outline is not None:
                 return style.outline + 1 if 0 <= style.outline < 9 else 0
         return None
+
+    def is_contents(self, style_id: str | None) -> bool:
+        """An entry of a table of contents (styles « toc 1 »…, « TM1 » in French Word)."""
+        style = self.get(style_id)
+        return style is not None and any(CONTENTS_NAME.match(name.strip()) for name in (style.name, style.id))
 
     def numbering(self, style_id: str | None) -> tuple[str, str | None, int | None] | None:
         """(numId, the style in the chain that links it, its ilvl) for a style linked to a list."""

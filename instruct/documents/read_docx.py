@@ -128,7 +128,7 @@ class _Reader:
         ppr = p.find(f"{W}pPr")
         style = self.styles.paragraph_style(_style_of(ppr))
         number, pattern = self._number(ppr, style)
-        if text.strip():
+        if text.strip() and not self.styles.is_contents(style):  # a table of contents repeats the headings
             heading = self._heading(ppr, style, text, runs, pattern)
             self.piece.blocks.append(Block(text, where, heading=heading, number=number))
         for box in boxes:
