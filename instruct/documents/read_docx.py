@@ -1,7 +1,8 @@
 """Reading a DOCX in document order, within the archive's size and ratio limits: paragraphs and
 tables interleaved as Word shows them (content controls opened, text boxes read once after their
 anchor), each paragraph with its heading level and its automatic number, each table row with its
-cells (a merged cell's text once per row). Headers and footers are not body text.
+cells, one per grid column (a merged cell's text once, in its first column and row; "" in the
+others). Headers, footers and a table of contents' entries are not body text.
 
 « paragraphe N » counts the body's paragraphs as python-docx's `document.paragraphs` does, and
 « tableau T » its tables as `document.tables`, so that evidence stays where it was; paragraphs
@@ -127,18 +128,19 @@ class _Reader:
         text, runs, boxes = _content(p)
         ppr = p.find(f"{W}pPr")
         style = self.styles.paragraph_style(_style_of(ppr))
-        number, pattern = self._number(ppr, style)
+        number, pattern, depth = self._number(ppr, style)
         if text.strip() and not self.styles.is_contents(style):  # a table of contents repeats the headings
-            heading = self._heading(ppr, style, text, runs, pattern)
+            heading = self._heading(ppr, style, text, runs, (pattern, depth))
             self.piece.blocks.append(Block(text, where, heading=heading, number=number))
         for box in boxes:
             self.container(box, f"{where} (zone de texte)", numbered=False)
 
-    def _number(self, ppr, style: str | None) -> tuple[str, str]:
+    def _number(self, ppr, style: str | None) -> tuple[str, str, int]:
+        """The paragraph's automatic number as shown, its level's pattern (« Article %1 ») and depth."""
         numbered = self.numbering.of_paragraph(ppr, style)
-        return self.numbering.advance(*numbered) if numbered else ("", "")
+        return (*self.numbering.advance(*numbered), numbered[1]) if numbered else ("", "", 0)
 
-    def _heading(self, ppr, style: str | None, text: str, runs: list, pattern: str) -> int:
+    def _heading(self, ppr, style: str | None, text: str, runs: list, numbered: tuple[str, int]) -> int:
         """The level from the paragraph's own outline level, its style, else a short line
         standing out: all bold (level 2; 1 in capitals or larger than the body text), or
         numbered like a heading (« Article %1 »)."""
@@ -153,8 +155,9 @@ class _Reader:
             return 0  # long, or a sentence, or a line that goes on (« Pour la Commune de X, »)
         if not any(c.isalpha() for c in line):
             return 0
-        if pattern and pattern.strip().lower().startswith(NUMBERED_HEADING):
-            return 1
+        pattern, depth = numbered
+        if pattern.strip().lower().startswith(NUMBERED_HEADING):
+            return depth + 1
         looks = [
             self.styles.run_look(RunLook.of(run.find(f"{W}rPr")), _run_style(run), style)
             for run, shown in runs
@@ -170,7 +173,6 @@ class _Reader:
 
     def table(self, tbl, where: str) -> None:
         rows: list[Row] = []
-        above: dict[int, str] = {}  # grid column -> the text of the cell a vertical merge continues
         for r, tr in enumerate(_children(tbl, TR), 1):
             cells: list[str] = []
             trpr = tr.find(f"{W}trPr")
@@ -181,13 +183,10 @@ class _Reader:
                 span = integer(tcpr.find(f"{W}gridSpan")) if tcpr is not None else None
                 span = max(1, min(span or 1, 64))
                 merge = tcpr.find(f"{W}vMerge") if tcpr is not None else None
-                column = len(cells)
-                if merge is not None and merge.get(VAL, "continue") == "continue":
-                    text = above.get(column, "")
-                else:
-                    text = self.cell_text(tc)
-                    above[column] = text
-                cells += [text] + [""] * (span - 1)
+                # A merged cell's text once, in its first column and its first row: repeated down, a
+                # cost merged over two actions would count twice.
+                going_on = merge is not None and merge.get(VAL, "continue") == "continue"
+                cells += ["" if going_on else self.cell_text(tc)] + [""] * (span - 1)
             row_where = f"{where}, ligne {r}"
             if any(cells):
                 shown = " | ".join(" ".join(c.split()) for c in cells if c)
@@ -202,7 +201,7 @@ class _Reader:
             if item.tag == P:
                 text, _, boxes = _content(item)
                 ppr = item.find(f"{W}pPr")
-                number, _ = self._number(ppr, self.styles.paragraph_style(_style_of(ppr)))
+                number = self._number(ppr, self.styles.paragraph_style(_style_of(ppr)))[0]
                 lines.append(f"{number} {text}" if number and text.strip() else text)
                 lines += [self.cell_text(box) for box in boxes]
             else:
