@@ -335,6 +335,20 @@ def test_content_control_placed_without_moving_the_paragraph_count(tmp_path):
     assert document.paragraphs[1].text == "Article 1 – Parties"
 
 
+def test_a_content_control_showing_its_placeholder_is_not_read(tmp_path):
+    document = Document()
+    date = document.add_paragraph("Fait à Villebelle, le ")
+    unfilled = f"<w:sdt {W_NS}><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>{{}}</w:sdtContent></w:sdt>"
+    date._p.append(parse_xml(unfilled.format("<w:r><w:t>Cliquez ou appuyez ici pour entrer une date.</w:t></w:r>")))
+    signature = document.add_paragraph("Pour la Commune")
+    signature._p.addprevious(parse_xml(unfilled.format("<w:p><w:r><w:t>Cliquez ici.</w:t></w:r></w:p>")))
+    piece = read(document, tmp_path)
+    assert [(b.text, b.where) for b in piece.blocks] == [
+        ("Fait à Villebelle, le ", "paragraphe 1"),
+        ("Pour la Commune", "paragraphe 2"),
+    ]
+
+
 def test_table_of_contents_entries_are_not_read_twice(tmp_path):
     document = Document()
     add_style(document, 'w:type="paragraph" w:styleId="TM1"><w:name w:val="toc 1"/>')

@@ -109,7 +109,8 @@ class _Reader:
                 self.table(child, f"tableau {tables}")
             elif child.tag in (SDT, CUSTOM_XML):
                 controls += 1
-                self.container(child, f"contrôle de contenu {controls}, ", numbered=True)
+                if not _placeholder(child):
+                    self.container(child, f"contrôle de contenu {controls}, ", numbered=True)
 
     def container(self, element, prefix: str, numbered: bool) -> None:
         """Paragraphs and tables of a content control or a text box, placed by `prefix`."""
@@ -227,7 +228,7 @@ def _children(element, tag: str):
     for child in element:
         if child.tag == tag:
             yield child
-        elif child.tag in (SDT, SDT_CONTENT, CUSTOM_XML):
+        elif child.tag in (SDT, SDT_CONTENT, CUSTOM_XML) and not _placeholder(child):
             yield from _children(child, tag)
 
 
@@ -236,8 +237,13 @@ def _block_items(element):
     for child in element:
         if child.tag in (P, TBL):
             yield child
-        elif child.tag in (SDT, SDT_CONTENT, CUSTOM_XML):
+        elif child.tag in (SDT, SDT_CONTENT, CUSTOM_XML) and not _placeholder(child):
             yield from _block_items(child)
+
+
+def _placeholder(element) -> bool:
+    """A content control still showing its placeholder (« Cliquez ou appuyez ici pour entrer du texte. »)."""
+    return element.tag == SDT and bool(on_off(element.find(f"{W}sdtPr/{W}showingPlcHdr")))
 
 
 def _style_of(ppr) -> str | None:
@@ -278,6 +284,8 @@ def _walk(element, parts: list[str], runs: list, boxes: list, run) -> None:
             _walk(child, parts, runs, boxes, here)
         elif tag == TEXT_BOX:
             boxes.append(child)
+        elif _placeholder(child):
+            continue
         elif tag == ALTERNATE:
             choice = child.find(CHOICE)
             if choice is not None:
