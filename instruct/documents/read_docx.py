@@ -94,7 +94,8 @@ class _Reader:
         self.piece = piece
         self.styles = Styles(_part(document, RT.STYLES))
         self.numbering = Numbering(_part(document, RT.NUMBERING), self.styles)
-        self.body_size = self.styles.run_look(RunLook(), None, self.styles.default_paragraph).size
+        body = self.styles.run_look(RunLook(), None, self.styles.default_paragraph).size
+        self.body_size = body or 20  # half-points: Word's 10 pt when the document says nothing
 
     # --- containers ---------------------------------------------------------------------------
 
@@ -167,7 +168,7 @@ class _Reader:
         if not looks or not all(look.bold for look in looks):
             return 0
         capitals = all(look.caps for look in looks) or line.upper() == line
-        larger = self.body_size is not None and all((look.size or 0) > self.body_size for look in looks)
+        larger = all((look.size or 0) > self.body_size for look in looks)
         return 1 if capitals or larger else 2
 
     # --- tables -------------------------------------------------------------------------------
