@@ -225,8 +225,9 @@ def test_bold_lines_without_a_heading_style(tmp_path):
     plain.font.bold = True
     document.add_paragraph("Secteurs d'intervention", style=plain)
     document.add_paragraph().add_run("Pour la Commune de Villebelle,").bold = True
+    document.add_paragraph().add_run("ARTICLE 2.").bold = True
     piece = read(document, tmp_path)
-    assert [b.heading for b in piece.blocks] == [1, 2, 1, 0, 0, 0, 2, 2, 0]
+    assert [b.heading for b in piece.blocks] == [1, 2, 1, 0, 0, 0, 2, 2, 0, 1]
 
 
 def test_text_box_read_once_after_its_anchor(tmp_path):

@@ -29,6 +29,7 @@ HIDDEN = {f"{W}{tag}" for tag in ("pPr", "rPr", "sdtPr", "sdtEndPr", "customXmlP
 HIDDEN |= {f"{W}instrText", f"{W}delText", f"{MC}Fallback"}
 
 HEADING_MAX = 150  # a bold line longer than this is a paragraph, not a heading
+SENTENCE_WORDS = 5  # a line ending with a full stop is a sentence from this many words (« ARTICLE 1. » is not)
 NUMBERED_HEADING = ("article", "titre", "chapitre", "partie", "section", "annexe")
 
 
@@ -153,7 +154,8 @@ class _Reader:
         if level:
             return level
         line = " ".join(text.split())
-        if len(line) >= HEADING_MAX or line.endswith((",", ";")) or (line.endswith(".") and not line.endswith("..")):
+        sentence = line.endswith(".") and not line.endswith("..") and len(line.split()) >= SENTENCE_WORDS
+        if len(line) >= HEADING_MAX or sentence or line.endswith((",", ";")):
             return 0  # long, or a sentence, or a line that goes on (« Pour la Commune de X, »)
         if not any(c.isalpha() for c in line):
             return 0
