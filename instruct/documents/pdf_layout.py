@@ -309,7 +309,7 @@ def _continues(group: tuple[str, int, list[Line]], kind: str, level: int, line: 
     last = lines[-1]
     pitch = last.y - line.y
     if kind == "grid" or (last_kind == "grid" and kind == "body"):
-        return last_kind == "grid" and pitch <= 1.6 * last.size and _in_grid(lines[0], line)
+        return last_kind == "grid" and pitch <= 2.0 * last.size and len(lines) < 6 and _in_grid(lines[0], line)
     if kind != last_kind or level != last_level or line.size != last.size:
         return False
     if kind == "heading":
