@@ -92,32 +92,29 @@ def page_fragments(textpage, raw) -> list[Fragment]:
     box = raw.FS_RECTF()
     name = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
-    fonts: dict[int, bool] = {}  # text object -> bold
+    fonts: dict[int, tuple[float, bool]] = {}  # text object -> font size, bold
+    unicode, origin, loose, text_object = (
+        raw.FPDFText_GetUnicode,
+        raw.FPDFText_GetCharOrigin,
+        raw.FPDFText_GetLooseCharBox,
+        raw.FPDFText_GetTextObject,
+    )
     out: list[Fragment] = []
     run: Run | None = None
     for i in range(count):
-        code = raw.FPDFText_GetUnicode(textpage, i)
-        if code in LINE_BREAKS:
+        code = unicode(textpage, i)
+        if code in LINE_BREAKS or code in SPACES or code == 0:
             if run is not None:
                 run.space = True
             continue
-        if code in SPACES or code == 0:
-            if run is not None:
-                run.space = True
+        if not origin(textpage, i, x, y):
             continue
-        if not raw.FPDFText_GetCharOrigin(textpage, i, x, y):
-            continue
-        raw.FPDFText_GetLooseCharBox(textpage, i, box)  # the glyph's advance, not its ink: « 1 » is narrow
-        size = raw.FPDFText_GetFontSize(textpage, i) or 10.0
-        obj = raw.FPDFText_GetTextObject(textpage, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        bold = fonts.get(key)
-        if bold is None:
-            weight = raw.FPDFText_GetFontWeight(textpage, i)
-            raw.FPDFText_GetFontInfo(textpage, i, name, len(name), flags)
-            bold = weight >= BOLD_WEIGHT or bool(BOLD_NAME.search(name.value.decode("latin-1", "replace")))
-            bold = bold or bool(flags.value & (1 << 18))  # ForceBold
-            fonts[key] = bold
+        loose(textpage, i, box)  # the glyph's advance, not its ink: « 1 » is narrow
+        key = ctypes.cast(text_object(textpage, i), ctypes.c_void_p).value or 0
+        font = fonts.get(key)
+        if font is None:  # one font and size per text object
+            font = fonts[key] = _font(textpage, i, raw, name, flags)
+        size, bold = font
         char = _char(code)
         x0, x1 = min(x.value, box.left), max(box.right, x.value)
         if run is not None:
@@ -137,6 +134,14 @@ def page_fragments(textpage, raw) -> list[Fragment]:
     if run is not None:
         _close(run, out)
     return out
+
+
+def _font(textpage, i: int, raw, name, flags) -> tuple[float, bool]:
+    size = raw.FPDFText_GetFontSize(textpage, i) or 10.0
+    weight = raw.FPDFText_GetFontWeight(textpage, i)
+    raw.FPDFText_GetFontInfo(textpage, i, name, len(name), flags)
+    bold = weight >= BOLD_WEIGHT or bool(BOLD_NAME.search(name.value.decode("latin-1", "replace")))
+    return size, bold or bool(flags.value & (1 << 18))  # ForceBold
 
 
 def _char(code: int) -> str:
