@@ -12,7 +12,7 @@ from __future__ import annotations
 import ctypes
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from instruct.documents.tables import Fragment
 
@@ -26,22 +26,6 @@ BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|-bd|,b\b|gras", re.I
 SHORT_HEADING = 20  # words: a bold line longer than this is emphasised body text, not a heading
 LINE_BREAKS = {0x0A, 0x0D}
 SPACES = {0x20, 0xA0, 0x09, 0x202F, 0x2009}
-
-
-@dataclass
-class Run:
-    """A fragment being built, with the font it is drawn in."""
-
-    x0: float
-    x1: float
-    y: float
-    size: float
-    bold: bool
-    chars: list[str] = field(default_factory=list)
-    space: bool = False  # a space is pending before the next glyph
-
-    def fragment(self) -> Fragment:
-        return Fragment(self.x0, self.y, "".join(self.chars).strip(), self.x1, self.size, self.bold)
 
 
 @dataclass
@@ -86,54 +70,67 @@ class Line:
 
 
 def page_fragments(textpage, raw) -> list[Fragment]:
-    """The page's text as fragments, in drawing order. `raw` is pypdfium2.raw."""
+    """The page's text as fragments, in drawing order. PDFium already cuts the page's text into
+    rectangles (a run of characters drawn together on one line, in order): one fragment each,
+    its text taken from the page's text between the characters at its two ends, its font from
+    its first character. `raw` is pypdfium2.raw."""
     count = raw.FPDFText_CountChars(textpage)
+    if count <= 0:
+        return []
+    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    text = buffer.raw[: 2 * count].decode("utf-16-le", "replace").translate(CHARS)
+    if len(text) != count:  # characters outside the BMP: no index to follow
+        return []
+    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+    rects = []
+    for i in range(raw.FPDFText_CountRects(textpage, 0, -1)):
+        raw.FPDFText_GetRect(textpage, i, left, top, right, bottom)
+        inset = min(0.5, (right.value - left.value) / 4)
+        first = _char_at(textpage, raw, left.value + inset, bottom.value, top.value)
+        rects.append((left.value, bottom.value, right.value, top.value, first))
     x, y = ctypes.c_double(), ctypes.c_double()
-    box = raw.FS_RECTF()
-    name = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    fonts: dict[int, tuple[float, bool]] = {}  # text object -> font size, bold
-    unicode, origin, loose, text_object = (
-        raw.FPDFText_GetUnicode,
-        raw.FPDFText_GetCharOrigin,
-        raw.FPDFText_GetLooseCharBox,
-        raw.FPDFText_GetTextObject,
-    )
+    name, flags = ctypes.create_string_buffer(128), ctypes.c_int()
     out: list[Fragment] = []
-    run: Run | None = None
-    for i in range(count):
-        code = unicode(textpage, i)
-        if code in LINE_BREAKS or code in SPACES or code == 0:
-            if run is not None:
-                run.space = True
+    for i, (x0, y0, x1, y1, first) in enumerate(rects):
+        end = rects[i + 1][4] if i + 1 < len(rects) else count
+        if 0 <= first < end:  # a rectangle runs from its first character to the next one's
+            words = text[first:end]
+        else:  # PDFium did not place its first character: ask for the text inside it
+            words = raw_bounded(textpage, x0, y0, x1, y1).translate(CHARS)
+            first = max(0, _char_at(textpage, raw, (x0 + x1) / 2, y0, y1))
+        words = " ".join(words.split())
+        if not words:
             continue
-        if not origin(textpage, i, x, y):
-            continue
-        loose(textpage, i, box)  # the glyph's advance, not its ink: « 1 » is narrow
-        key = ctypes.cast(text_object(textpage, i), ctypes.c_void_p).value or 0
-        font = fonts.get(key)
-        if font is None:  # one font and size per text object
-            font = fonts[key] = _font(textpage, i, raw, name, flags)
-        size, bold = font
-        char = _char(code)
-        x0, x1 = min(x.value, box.left), max(box.right, x.value)
-        if run is not None:
-            gap = x0 - run.x1
-            same = abs(y.value - run.y) <= BASELINE * max(size, run.size)
-            if same and -0.5 * size <= gap <= RUN_GAP * max(size, run.size):
-                if run.space or gap > WORD_GAP * size:
-                    run.chars.append(" ")
-                run.chars.append(char)
-                run.x1 = max(run.x1, x1)
-                run.space = False
-                if len(run.chars) > 3 and size >= run.size * 0.8:
-                    run.size, run.bold = max(run.size, size), run.bold and bold
-                continue
-            _close(run, out)
-        run = Run(x0, x1, y.value, size, bold, [char])
-    if run is not None:
-        _close(run, out)
+        size, bold = _font(textpage, first, raw, name, flags)
+        raw.FPDFText_GetCharOrigin(textpage, first, x, y)
+        out.append(Fragment(x0, y.value if abs(y.value - y0) < y1 - y0 + 2 else y0, words, x1, size, bold))
     return out
+
+
+def raw_bounded(textpage, left: float, bottom: float, right: float, top: float) -> str:
+    """PDFium's text within a rectangle (FPDFText_GetBoundedText, UTF-16)."""
+    import pypdfium2.raw as raw
+
+    size = raw.FPDFText_GetBoundedText(textpage, left, top, right, bottom, None, 0)
+    if size <= 0:
+        return ""
+    buffer = ctypes.create_string_buffer(2 * (size + 1))
+    raw.FPDFText_GetBoundedText(
+        textpage, left, top, right, bottom, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size
+    )
+    return buffer.raw[: 2 * size].decode("utf-16-le", "replace").rstrip("\x00")
+
+
+def _char_at(textpage, raw, x: float, bottom: float, top: float) -> int:
+    """The index of the character drawn at x between bottom and top (a period sits low, an
+    apostrophe high): -1 when there is none."""
+    height = top - bottom
+    for y in (bottom + height / 2, bottom + height * 0.15, top - height * 0.15, bottom + 0.3, top - 0.3):
+        index = raw.FPDFText_GetCharIndexAtPos(textpage, x, y, 0.5, 0.5)
+        if index >= 0:
+            return index
+    return -1
 
 
 def _font(textpage, i: int, raw, name, flags) -> tuple[float, bool]:
@@ -144,19 +141,7 @@ def _font(textpage, i: int, raw, name, flags) -> tuple[float, bool]:
     return size, bold or bool(flags.value & (1 << 18))  # ForceBold
 
 
-def _char(code: int) -> str:
-    if code in (0x02, 0xAD, 0x2010, 0x2011):  # PDFium's hyphen at a line end, soft hyphen, unicode hyphens
-        return "-"
-    try:
-        return chr(code)
-    except ValueError:
-        return "\ufffd"
-
-
-def _close(run: Run, out: list[Fragment]) -> None:
-    fragment = run.fragment()
-    if fragment.text:
-        out.append(fragment)
+CHARS = str.maketrans({0x02: "-", 0xFFFE: "-", 0xAD: "-", 0x2010: "-", 0x2011: "-", 0: " "})  # PDFium's line-end hyphen…
 
 
 # --- fragments -> visual lines --------------------------------------------------------------------
