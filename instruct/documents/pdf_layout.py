@@ -141,7 +141,8 @@ def _font(textpage, i: int, raw, name, flags) -> tuple[float, bool]:
     return size, bold or bool(flags.value & (1 << 18))  # ForceBold
 
 
-CHARS = str.maketrans({0x02: "-", 0xFFFE: "-", 0xAD: "-", 0x2010: "-", 0x2011: "-", 0: " "})  # PDFium's line-end hyphen…
+# PDFium marks a hyphen at a line end 0x02 or 0xFFFE; soft and unicode hyphens are hyphens
+CHARS = str.maketrans({0x02: "-", 0xFFFE: "-", 0xAD: "-", 0x2010: "-", 0x2011: "-", 0: " "})
 
 
 # --- fragments -> visual lines --------------------------------------------------------------------
