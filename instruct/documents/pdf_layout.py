@@ -168,8 +168,16 @@ def page_lines(fragments: list[Fragment], page: int) -> list[Line]:
                 xs.append(f.x)
             else:
                 cells[-1] = f"{cells[-1]}{'' if gap < WORD_GAP * f.size and cells[-1].endswith('-') else ' '}{f.text}"
+        if len(cells) == 2 and NUMBERING.match(cells[0]):  # « TITRE III - » <tab> « Périmètre … »: one heading
+            cells, xs = [f"{cells[0]} {cells[1]}"], xs[:1]
         lines.append(Line(group, page, cells, xs))
     return lines
+
+
+NUMBERING = re.compile(
+    r"^((titre|article|chapitre|partie|annexe|axe)\s+)?([ivxlcdm]+|\d+(\.\d+)*|[a-z]|premier|1er)\s*[.):°-]?\s*[-–—:]?$",
+    re.IGNORECASE,
+)
 
 
 # --- running headers, footers and page numbers --------------------------------------------------

@@ -167,7 +167,8 @@ def _tables(
 ) -> list[list[Placed]]:
     """The tables, page by page: rebuilt from positions, and read with pdfplumber on the pages
     that hold a table header or continue the previous page's table."""
-    columns: list[float] | None = None  # the last table's columns, for its continuation
+    columns: list[float] = []  # the columns of a table that runs to the bottom of its page
+    width = 0  # its number of columns
     plumber = _Plumber(path)
     placed: list[list[Placed]] = []
     try:
@@ -175,11 +176,12 @@ def _tables(
             shown = {id(f) for line in lines for f in line.fragments}
             drawn = [f for f in fragments[number - 1] if id(f) in shown]
             found = page_tables(drawn, is_header=looks_like_header)
-            continued = _continuation(lines, drawn, columns) if columns is not None else None
+            continued = _continuation(lines, drawn, columns) if columns else None
             tables = ([continued] if continued else []) + found
             header = found or any(looks_like_header(line.cells) for line in lines if len(line.cells) > 1)
-            if (header or continued) and time.monotonic() - start < MAX_SECONDS:
-                better = plumber.tables(number, heights[number - 1], len(columns) if continued and columns else 0)
+            maybe_continued = width and any(len(line.cells) >= 2 for line in lines[:3])
+            if (header or maybe_continued) and time.monotonic() - start < MAX_SECONDS:
+                better = plumber.tables(number, heights[number - 1], width if maybe_continued else 0, drawn)
                 if better:
                     tables = better
                     piece.reader = "pypdfium2+pdfplumber"
@@ -189,19 +191,22 @@ def _tables(
                 rows = [Row(tuple(c), f"{where}, ligne {r}") for r, c in enumerate(table.rows, 1)]
                 piece.tables.append(Table(where, rows))
                 placed[-1].append(Placed(piece.tables[-1], table.top, table.bottom))
-            if found:
-                columns = found[-1].columns
-            elif not continued:
-                columns = None
+            low = tables and tables[-1].bottom < heights[number - 1] * 0.3
+            low = low and not any(line.y < tables[-1].bottom - 2 for line in lines)  # no text after it
+            columns = (found[-1].columns if found else continued.columns if continued else []) if low else []
+            width = len(tables[-1].rows[0]) if low else 0
     finally:
         plumber.close()
     return placed
 
 
 def _continuation(lines: list[Line], drawn: list[Fragment], columns: list[float]) -> Found | None:
-    """The rows at the top of the page that go on with the previous page's table (same columns, no header)."""
-    for line in lines[:2]:
-        if len(line.cells) > 1 and aligned(line.xs, columns) and not looks_like_header(line.cells):
+    """The rows at the top of the page that go on with the previous page's table (same columns, no
+    header): among the page's first lines, one drawn in all (or all but one) of the columns."""
+    for line in lines[:3]:
+        if len(line.cells) < max(2, len(columns) - 1) or line.bold or not aligned(line.xs, columns):
+            continue
+        if all(any(abs(x - c) <= 5 for c in columns) for x in line.xs) and not looks_like_header(line.cells):
             first = min(drawn.index(f) for f in line.fragments if f in drawn)
             return continued_table(drawn, first, columns)
     return None
@@ -215,9 +220,10 @@ class _Plumber:
         self.pdf = None
         self.broken = False
 
-    def tables(self, number: int, height: float, continued_width: int) -> list[Found]:
-        """The page's ruled tables when one of them is a table of actions (its header recognised)
-        or the continuation of one (`continued_width` columns); else nothing."""
+    def tables(self, number: int, height: float, continued_width: int, drawn: list[Fragment]) -> list[Found]:
+        """The page's ruled tables that are tables of actions (their header recognised) or, first
+        on the page, the continuation of one (`continued_width` columns). pdfplumber gives the
+        cells; their text is PDFium's (`drawn`), as everywhere else."""
         if self.broken:
             return []
         try:
@@ -225,24 +231,42 @@ class _Plumber:
                 import pdfplumber
 
                 self.pdf = pdfplumber.open(str(self.path))
-            found = [(t.bbox, t.extract()) for t in self.pdf.pages[number - 1].find_tables()]
+            found = [(t.bbox, t.extract(), [r.cells for r in t.rows]) for t in self.pdf.pages[number - 1].find_tables()]
         except Exception:  # pdfminer raises many kinds on a damaged file: the positional tables stay
             self.broken = True
             return []
         tables = []
-        for (_, top, _, bottom), rows in found:
-            rows = [[_cell(c) for c in row] for row in rows if any(row)]
-            if len(rows) >= 2 and len(rows[0]) >= 2:
+        for n, ((_, top, _, bottom), texts, boxes) in enumerate(found):
+            rows = [[_cell_text(box, text, drawn, height) for box, text in zip(b, t)] for b, t in zip(boxes, texts)]
+            rows = [row for row in rows if any(row)]
+            if len(rows) < 2 or len(rows[0]) < 2:
+                continue
+            if looks_like_header(rows[0]) or (n == 0 and continued_width and len(rows[0]) == continued_width):
                 tables.append(Found(rows, [], height - top, height - bottom))
-        useful = any(looks_like_header(t.rows[0]) for t in tables) or (
-            continued_width and tables and len(tables[0].rows[0]) == continued_width
-        )
-        return tables if useful else []
+        return tables
 
     def close(self) -> None:
         if self.pdf is not None:
             with contextlib.suppress(Exception):
                 self.pdf.close()
+
+
+def _cell_text(box, plumbed: str | None, drawn: list[Fragment], height: float) -> str:
+    """The text PDFium draws in a cell of pdfplumber's (its box from the page's top), line by line;
+    pdfplumber's own text when PDFium draws nothing there."""
+    if box is None:
+        return ""
+    x0, top, x1, bottom = box
+    inside = [f for f in drawn if x0 - 1 <= f.x < x1 and height - bottom <= f.y + 0.25 * f.size <= height - top]
+    if not inside:
+        return _cell(plumbed)
+    lines: list[list[Fragment]] = []
+    for f in sorted(inside, key=lambda f: (-f.y, f.x)):
+        if lines and abs(lines[-1][0].y - f.y) <= 0.35 * f.size:
+            lines[-1].append(f)
+        else:
+            lines.append([f])
+    return _cell("\n".join(" ".join(f.text for f in sorted(line, key=lambda f: f.x)) for line in lines))
 
 
 def _cell(text: str | None) -> str:
