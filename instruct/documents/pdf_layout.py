@@ -308,6 +308,8 @@ def _continues(group: tuple[str, int, list[Line]], kind: str, level: int, line: 
     last = lines[-1]
     pitch = last.y - line.y
     if kind == "grid" or (last_kind == "grid" and kind == "body"):
+        if len(line.cells) > 1 and all(cell.startswith("Pour ") for cell in line.cells):
+            return False  # « Pour X » | « Pour Y »: the next signatories of a signature grid
         return last_kind == "grid" and pitch <= 2.0 * last.size and len(lines) < 6 and _in_grid(lines[0], line)
     if kind != last_kind or level != last_level or line.size != last.size:
         return False

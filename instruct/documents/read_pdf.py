@@ -204,6 +204,8 @@ def _continuation(lines: list[Line], drawn: list[Fragment], columns: list[float]
     """The rows at the top of the page that go on with the previous page's table (same columns, no
     header): among the page's first lines, one drawn in all (or all but one) of the columns."""
     for line in lines[:3]:
+        if looks_like_header(line.cells):
+            return None  # the header is repeated: a table of its own
         if len(line.cells) < max(2, len(columns) - 1) or line.bold or not aligned(line.xs, columns):
             continue
         if all(any(abs(x - c) <= 5 for c in columns) for x in line.xs) and not looks_like_header(line.cells):
