@@ -132,6 +132,23 @@ def test_a_signature_grid_drawn_in_columns_comes_as_cells(tmp_path):
     assert ("Fait à Belleval, le 12 mars 2020.", "page 1") in piece.lines()
 
 
+def test_a_number_drawn_apart_from_its_heading_stays_on_its_line(tmp_path):
+    """LibreOffice draws « TITRE III - » and its title apart (a tab): one heading line, not two cells."""
+    path = tmp_path / "titres.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(60, 700, "TITRE III -")
+    c.drawString(160, 700, "Périmètre d'intervention")
+    c.setFont("Helvetica", 10)
+    c.drawString(60, 680, "Le périmètre couvre le centre ancien.")
+    c.save()
+    piece = read_piece(path)
+    assert [(b.text, b.heading, b.cells) for b in piece.blocks] == [
+        ("TITRE III - Périmètre d'intervention", 1, ()),
+        ("Le périmètre couvre le centre ancien.", 0, ()),
+    ]
+
+
 @pytest.mark.parametrize("ruled", [True, False])
 def test_a_table_of_actions_is_rebuilt_with_its_costs(tmp_path, ruled):
     rows = [HEADER] + action_rows(3)
@@ -165,6 +182,13 @@ def test_a_table_continued_on_the_next_page_without_its_header(tmp_path, ruled):
         second.rows[-1].cells[4] == "400 000 €"
         and second.rows[-1].where == f"page 2, tableau 1, ligne {len(second.rows)}"
     )
+
+
+def test_a_header_repeated_on_the_next_page_makes_no_continuation(tmp_path):
+    story = [Paragraph(PROSE, BODY)] * 4 + [table([HEADER] + action_rows(40), ruled=False, repeat=1)]
+    piece = read_piece(write_story(tmp_path / "repete.pdf", story))
+    assert [t.rows[0].cells for t in piece.tables] == [tuple(HEADER), tuple(HEADER)]
+    assert [a.id for a in actions(piece)] == [f"FA-{i:02d}" for i in range(1, 41)]
 
 
 def encrypted(path, source):
