@@ -80,8 +80,7 @@ def page_fragments(textpage, raw) -> list[Fragment]:
     buffer = ctypes.create_string_buffer(2 * (count + 1))
     raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
     text = buffer.raw[: 2 * count].decode("utf-16-le", "replace").translate(CHARS)
-    if len(text) != count:  # characters outside the BMP: no index to follow
-        return []
+    indexed = len(text) == count  # else characters outside the BMP: no index to follow
     left, top, right, bottom = (ctypes.c_double() for _ in range(4))
     rects = []
     for i in range(raw.FPDFText_CountRects(textpage, 0, -1)):
@@ -94,7 +93,7 @@ def page_fragments(textpage, raw) -> list[Fragment]:
     out: list[Fragment] = []
     for i, (x0, y0, x1, y1, first) in enumerate(rects):
         end = rects[i + 1][4] if i + 1 < len(rects) else count
-        if 0 <= first < end:  # a rectangle runs from its first character to the next one's
+        if indexed and 0 <= first < end:  # a rectangle runs from its first character to the next one's
             words = text[first:end]
         else:  # PDFium did not place its first character: ask for the text inside it
             words = raw_bounded(textpage, x0, y0, x1, y1).translate(CHARS)

@@ -77,11 +77,20 @@ def _read_document(document, path: Path, piece: PieceText) -> None:
             found, height = [], 842.0
         pages.append((page_lines(found, number), height))
         fragments.append(found)
-    kept = drop_running(pages)
-    style = document_style(kept)
-    placed = _tables(path, kept, fragments, [h for _, h in pages], piece, start)
-    for number, lines in enumerate(kept, 1):
-        _page_blocks(piece, number, lines, placed[number - 1], style)
+    try:
+        kept = drop_running(pages)
+        style = document_style(kept)
+        placed = _tables(path, kept, fragments, [h for _, h in pages], piece, start)
+        for number, lines in enumerate(kept, 1):
+            _page_blocks(piece, number, lines, placed[number - 1], style)
+    except Exception:  # a layout this reader cannot follow: the text still counts, page by page
+        piece.blocks = [
+            Block("\n".join(line.text for line in lines), f"page {n}", n)
+            for n, (lines, _) in enumerate(pages, 1)
+            if lines
+        ]
+        piece.tables = []
+        piece.problems.append("mise en page du PDF non reconnue : texte lu page par page, sans ses tableaux")
     if count > MAX_PAGES:
         piece.truncated = True
         piece.problems.append(f"document de {count} pages : seules les {MAX_PAGES} premières sont lues")
