@@ -105,6 +105,9 @@ def test_headings_by_font_size_and_short_bold_lines(tmp_path):
         Paragraph(PROSE, BODY),
         Paragraph("Programme d'actions", BOLD),
         Paragraph(PROSE, BODY),
+        Paragraph("Article 3 – Suivi", TITLE),
+        Paragraph("Article 4 – Litiges", TITLE),  # right below the other: two headings, not one wrapped
+        Paragraph(PROSE, BODY),
     ]
     piece = read_piece(write_story(tmp_path / "titres.pdf", story))
     headings = [(b.heading, b.text) for b in piece.blocks if b.heading]
@@ -112,6 +115,8 @@ def test_headings_by_font_size_and_short_bold_lines(tmp_path):
         (1, "Convention-cadre pluriannuelle Action Cœur de Ville"),
         (1, "Article 2 – Durée de la convention et modalités de son renouvellement"),  # wrapped, joined
         (2, "Programme d'actions"),
+        (1, "Article 3 – Suivi"),
+        (1, "Article 4 – Litiges"),
     ]
     assert all(not b.heading for b in piece.blocks if b.text.startswith("La présente convention"))
 

@@ -173,6 +173,10 @@ def page_lines(fragments: list[Fragment], page: int) -> list[Line]:
     return lines
 
 
+HEADING_START = re.compile(
+    r"^((article|titre|chapitre|partie|annexe|axe|fiche)\b|[ivxlcdm]+\s*[.–—-]\s|\d+(\.\d+)*\s*[.)–—-]?\s)",
+    re.IGNORECASE,
+)
 NUMBERING = re.compile(
     r"^((titre|article|chapitre|partie|annexe|axe)\s+)?([ivxlcdm]+|\d+(\.\d+)*|[a-z]|premier|1er)\s*[.):°-]?\s*[-–—:]?$",
     re.IGNORECASE,
@@ -312,8 +316,8 @@ def _continues(group: tuple[str, int, list[Line]], kind: str, level: int, line: 
         return last_kind == "grid" and pitch <= 2.0 * last.size and len(lines) < 6 and _in_grid(lines[0], line)
     if kind != last_kind or level != last_level or line.size != last.size:
         return False
-    if kind == "heading":
-        return len(lines) < 3 and pitch <= 1.6 * line.size
+    if kind == "heading":  # a heading wrapped over two lines, unless the next line starts a heading of its own
+        return len(lines) < 3 and pitch <= 1.6 * line.size and not HEADING_START.match(line.text)
     return pitch <= style.pitch * 1.2 + 0.5
 
 
