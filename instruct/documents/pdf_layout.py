@@ -14,8 +14,6 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from instruct.documents.tables import Fragment
-
 WORD_GAP = 0.15  # × font size: a wider gap between two glyphs is a space
 RUN_GAP = 1.0  # × font size: a wider gap ends a fragment (a table cell drawn in the same text object)
 CELL_GAP = 1.5  # × font size: a wider gap between two fragments of one line separates two cells
@@ -26,6 +24,18 @@ BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|-bd|,b\b|gras", re.I
 SHORT_HEADING = 20  # words: a bold line longer than this is emphasised body text, not a heading
 LINE_BREAKS = {0x0A, 0x0D}
 SPACES = {0x20, 0xA0, 0x09, 0x202F, 0x2009}
+
+
+@dataclass(frozen=True, eq=False)
+class Fragment:
+    """A run of text drawn in one go: its left edge and baseline, its right edge, font size and weight."""
+
+    x: float
+    y: float
+    text: str
+    x1: float = 0.0
+    size: float = 10.0
+    bold: bool = False
 
 
 @dataclass
@@ -222,6 +232,17 @@ def _in_band(line: Line, height: float) -> bool:
 
 CUT = re.compile(r"[^\W\d_]-$")
 FIRST_WORD = re.compile(r"^(\S+)\s*(.*)$", re.DOTALL)
+
+
+def joined(lines: list[str]) -> str:
+    """Lines of one cell or paragraph as one text, hyphenated words made whole."""
+    out = ""
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        first, rest = rejoin(out, line)
+        out = (first + (" " + rest if rest else "")) if first != out else f"{out} {line}".strip()
+    return out
 
 
 def rejoin(first: str, second: str) -> tuple[str, str]:

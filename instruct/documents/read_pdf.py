@@ -12,9 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from instruct.documents.columns import looks_like_header
-from instruct.documents.pdf_layout import Line, document_style, drop_running, page_blocks, page_fragments, page_lines
+from instruct.documents.pdf_layout import (
+    Fragment,
+    Line,
+    document_style,
+    drop_running,
+    joined,
+    page_blocks,
+    page_fragments,
+    page_lines,
+)
 from instruct.documents.read import MAX_PAGES, MAX_SECONDS, Block, PieceText, Row, Table
-from instruct.documents.tables import Found, Fragment, aligned, continued_table, page_tables
+from instruct.documents.tables import Found, aligned, continued_table, page_tables
 
 ENCRYPTED = "PDF chiffré : fournir une version non protégée"
 
@@ -281,17 +290,7 @@ def _cell_text(box, plumbed: str | None, drawn: list[Fragment], height: float) -
 
 
 def _cell(text: str | None) -> str:
-    from instruct.documents.pdf_layout import rejoin
-
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    out = ""
-    for line in lines:
-        if out.endswith("-"):
-            first, rest = rejoin(out, line)
-            out = f"{first} {rest}".strip() if first != out else f"{out}{line}"
-        else:
-            out = f"{out} {line}".strip()
-    return out
+    return joined((text or "").splitlines())
 
 
 # --- damage ---------------------------------------------------------------------------------------

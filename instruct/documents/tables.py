@@ -12,20 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from instruct.documents.pdf_layout import Fragment, joined
+
 SAME_LINE = 2.0  # points
 SLACK = 3.0  # a cell's text starts a little right of its column's left edge
-
-
-@dataclass(frozen=True, eq=False)
-class Fragment:
-    """A run of text drawn in one go: its left edge and baseline, its right edge, font size and weight."""
-
-    x: float
-    y: float
-    text: str
-    x1: float = 0.0
-    size: float = 10.0
-    bold: bool = False
 
 
 def _lines(fragments: list[Fragment]) -> list[list[int]]:
@@ -103,4 +93,4 @@ def _read_table(fragments: list[Fragment], start: int, columns: list[float]) -> 
     if rows and sum(1 for cell in rows[-1] if cell) < 2:
         rows.pop()
     end = last[len(rows) - 1] if rows else start - 1
-    return [[" ".join(parts) for parts in row] for row in rows], end
+    return [[joined(parts) for parts in row] for row in rows], end
