@@ -214,6 +214,14 @@ def test_encrypted_truncated_and_not_a_pdf(tmp_path):
     piece = read_piece(cut)
     assert piece.problems[0].startswith("PDF endommagé (fin de fichier manquante")
     assert ("lecture partielle" in piece.problems[0]) == piece.readable
+    interrupted = tmp_path / "mise-a-jour.pdf"  # an update cut short after a whole document: PDFium reads it
+    interrupted.write_bytes(whole.read_bytes() + b"\n20 0 obj\n<< /Type /Annot /Contents (" + b"x" * 3000)
+    piece = read_piece(interrupted)
+    assert piece.readable and piece.truncated and "Article 1" in piece.blocks[0].text
+    assert (
+        piece.problems[0].startswith("PDF endommagé (fin de fichier manquante")
+        and "lecture partielle (" in piece.problems[0]
+    )
     fake = tmp_path / "faux.pdf"
     fake.write_bytes(b"<html>erreur 404</html>")
     assert read_piece(fake).problems == ["fichier nommé .pdf qui n'est pas un PDF"]

@@ -141,7 +141,10 @@ def _damage_problems(path: Path, piece: PieceText, failed: list[int], textless: 
         if piece.blocks:
             piece.truncated = True
             lost = f" ; {_pages(failed)} illisible{'s' if len(failed) > 1 else ''}" if failed else ""
-            piece.problems.insert(0, f"{damage} : lecture partielle ({read - len(failed)} pages lues{lost})")
+            done = read - len(failed)
+            piece.problems.insert(
+                0, f"{damage} : lecture partielle ({done} page{'s' * (done > 1)} lue{'s' * (done > 1)}{lost})"
+            )
         else:
             piece.problems.insert(0, f"{damage} : rien n'a pu être lu")
     if textless and piece.blocks:
