@@ -21,6 +21,7 @@ BASELINE = 0.35  # × font size: glyphs whose baselines differ by less are on on
 BAND = 0.1  # top and bottom tenth of the page: where running headers and footers are drawn
 BOLD_WEIGHT = 600
 BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|-bd|,b\b|gras", re.IGNORECASE)
+GRID_COLUMNS = 3  # a signature grid's columns at most: its lines are joined column by column
 SHORT_HEADING = 20  # words: a bold line longer than this is emphasised body text, not a heading
 LINE_BREAKS = {0x0A, 0x0D}
 SPACES = {0x20, 0xA0, 0x09, 0x202F, 0x2009}
@@ -334,7 +335,9 @@ def _continues(group: tuple[str, int, list[Line]], kind: str, level: int, line: 
     if kind == "grid" or (last_kind == "grid" and kind == "body"):
         if len(line.cells) > 1 and all(cell.startswith("Pour ") for cell in line.cells):
             return False  # « Pour X » | « Pour Y »: the next signatories of a signature grid
-        return last_kind == "grid" and pitch <= 2.0 * last.size and len(lines) < 6 and _in_grid(lines[0], line)
+        if last_kind != "grid" or len(lines[0].cells) > GRID_COLUMNS or len(lines) >= 6:
+            return False  # more columns: a table's rows, each line its own block
+        return pitch <= 2.0 * last.size and _in_grid(lines[0], line)
     if kind != last_kind or level != last_level or line.size != last.size:
         return False
     if kind == "heading":  # a heading wrapped over two lines, unless the next line starts a heading of its own
