@@ -33,7 +33,8 @@ def read_pdf(path: Path, piece: PieceText) -> None:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
-        head = path.open("rb").read(1024)
+        with path.open("rb") as file:
+            head = file.read(1024)
     except OSError:
         piece.problems.append("PDF inaccessible")
         return
@@ -109,9 +110,8 @@ def _read_document(document, path: Path, piece: PieceText) -> None:
 def _page_blocks(piece: PieceText, number: int, lines: list[Line], tables: list[Placed], style) -> None:
     """The page's blocks in reading order: each table's rows (as blocks with cells) where the table
     is drawn, the running text around them."""
-    rest = list(lines)
     pending: list[Line] = []
-    for line in rest:
+    for line in lines:
         table = next((t for t in tables if t.bottom - 1 <= line.y <= t.top + 1), None)
         if table is None:
             pending.append(line)
