@@ -64,6 +64,8 @@ def test_running_headers_footers_and_page_numbers_are_dropped(tmp_path):
         c.setFont("Helvetica", 8)
         c.drawString(56, 810, "Convention Action Cœur de Ville – Ville de Belleval")
         c.drawCentredString(297, 30, f"Page {n} sur 3" if n != 2 else "- 2 -")
+        c.setFont("Helvetica-Bold", 12)
+        c.drawString(56, 785, f"Fiche action n° {n + 4}")  # at the top of each page, but content
 
     story = []
     for n in range(3):
@@ -72,7 +74,12 @@ def test_running_headers_footers_and_page_numbers_are_dropped(tmp_path):
     assert piece.pages == 3 and piece.reader == "pypdfium2" and not piece.problems
     joined = "\n".join(texts(piece))
     assert "Cœur de Ville – Ville de Belleval" not in joined and "sur 3" not in joined and "- 2 -" not in joined
-    assert [b.text for b in piece.blocks if b.heading] == [
+    assert [b.text for b in piece.blocks if b.text.startswith("Fiche")] == [
+        "Fiche action n° 5",
+        "Fiche action n° 6",
+        "Fiche action n° 7",
+    ]
+    assert [b.text for b in piece.blocks if b.heading and b.text.startswith("Article")] == [
         "Article 1 – Objet",
         "Article 2 – Objet",
         "Article 3 – Objet",

@@ -201,17 +201,21 @@ PAGE_NUMBER = re.compile(
 )
 
 
-def _band_key(line: Line) -> str:
-    return re.sub(r"\d+", "#", " ".join(line.text.casefold().split()))
+def _band_key(line: Line, count: int) -> str:
+    """The line's text with its page number (and the page count) put aside: « Page 3 / 12 » is
+    the same on every page, « Fiche action n° 3 » is not."""
+    text = " ".join(line.text.casefold().split())
+    return re.sub(r"\d+", lambda m: "#" if int(m.group()) in (line.page, count) else m.group(), text)
 
 
 def drop_running(pages: list[tuple[list[Line], float]]) -> list[list[Line]]:
     """Each page's lines without its running header and footer (lines in the top or bottom band
-    whose text, digits aside, is on most pages) nor its page number. A page left with nothing but
-    such lines keeps them: a one-line page is content, not a header."""
+    whose text, page number aside, is on most pages) nor its page number. A page left with nothing
+    but such lines keeps them: a one-line page is content, not a header."""
+    count = len(pages)
     seen: dict[str, int] = {}
     for lines, height in pages:
-        for key in {_band_key(line) for line in lines if _in_band(line, height)}:
+        for key in {_band_key(line, count) for line in lines if _in_band(line, height)}:
             seen[key] = seen.get(key, 0) + 1
     running = {key for key, n in seen.items() if len(pages) >= 2 and n >= max(2, 0.5 * len(pages))}
     out = []
@@ -219,7 +223,9 @@ def drop_running(pages: list[tuple[list[Line], float]]) -> list[list[Line]]:
         kept = [
             line
             for line in lines
-            if not (_in_band(line, height) and (_band_key(line) in running or PAGE_NUMBER.match(line.text.strip())))
+            if not (
+                _in_band(line, height) and (_band_key(line, count) in running or PAGE_NUMBER.match(line.text.strip()))
+            )
         ]
         out.append(kept if kept else lines)
     return out
