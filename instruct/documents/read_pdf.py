@@ -201,7 +201,7 @@ def _tables(
             tables = ([continued] if continued else []) + found
             header = found or any(looks_like_header(line.cells) for line in lines if len(line.cells) > 1)
             maybe_continued = width and any(len(line.cells) >= 2 for line in lines[:3])
-            if (header or maybe_continued) and time.monotonic() - start < MAX_SECONDS:
+            if (header or maybe_continued) and time.monotonic() - start < MAX_SECONDS / 2:  # pdfplumber is slow
                 better = plumber.tables(number, heights[number - 1], width if maybe_continued else 0, drawn)
                 if better:
                     tables = better
