@@ -1,4 +1,4 @@
-"""The layout of a PDF page, from where PDFium draws each character: fragments (runs of text in
+"""The layout of a PDF page, from where PDFium draws its text: fragments (PDFium's runs of text, in
 drawing order, what the table rebuild reads), visual lines (fragments on one baseline, left to
 right, split into cells where a gap is far wider than a word space), and the blocks of the
 running text (paragraphs, headings, lines drawn in columns).
@@ -13,9 +13,9 @@ import ctypes
 import re
 import statistics
 from dataclasses import dataclass
+from functools import cached_property
 
-WORD_GAP = 0.15  # × font size: a wider gap between two glyphs is a space
-RUN_GAP = 1.0  # × font size: a wider gap ends a fragment (a table cell drawn in the same text object)
+WORD_GAP = 0.15  # × font size: a narrower gap between two fragments is no space
 CELL_GAP = 1.5  # × font size: a wider gap between two fragments of one line separates two cells
 BASELINE = 0.35  # × font size: glyphs whose baselines differ by less are on one line
 BAND = 0.1  # top and bottom tenth of the page: where running headers and footers are drawn
@@ -23,8 +23,6 @@ BOLD_WEIGHT = 600
 BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|-bd|,b\b|gras", re.IGNORECASE)
 GRID_COLUMNS = 3  # a signature grid's columns at most: its lines are joined column by column
 SHORT_HEADING = 20  # words: a bold line longer than this is emphasised body text, not a heading
-LINE_BREAKS = {0x0A, 0x0D}
-SPACES = {0x20, 0xA0, 0x09, 0x202F, 0x2009}
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,7 +62,7 @@ class Line:
     def x1(self) -> float:
         return max(f.x1 for f in self.fragments)
 
-    @property
+    @cached_property
     def size(self) -> float:
         """The line's font size: the size of most of its characters."""
         weights: dict[float, int] = {}
