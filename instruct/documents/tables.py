@@ -1,4 +1,5 @@
-"""Tables of a PDF page, rebuilt from where each piece of text is drawn.
+"""Tables of a PDF page, rebuilt from where each piece of text is drawn (fragments from
+pdf_layout, in drawing order).
 
 A PDF has no tables, only text drawn at positions. The header row gives the columns (the x of
 each header cell). Generators draw a table cell by cell, row by row, so a fragment drawn in a
@@ -8,30 +9,13 @@ other cell (the paragraph after the table) ends it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from instruct.documents.pdf_layout import Fragment, joined
 
 SAME_LINE = 2.0  # points
 SLACK = 3.0  # a cell's text starts a little right of its column's left edge
-
-
-@dataclass(frozen=True)
-class Fragment:
-    x: float
-    y: float
-    text: str
-
-
-def collector(fragments: list[Fragment]) -> Callable:
-    """A pypdf `visitor_text` that records each piece of text with its position on the page."""
-
-    def visit(text, cm, tm, _font, _size):
-        if text and text.strip():
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            fragments.append(Fragment(x, y, " ".join(text.split())))
-
-    return visit
 
 
 def _lines(fragments: list[Fragment]) -> list[list[int]]:
@@ -45,9 +29,19 @@ def _lines(fragments: list[Fragment]) -> list[list[int]]:
     return lines
 
 
-def page_tables(fragments: list[Fragment], page: int, is_header: Callable[[list[str]], bool]) -> list[list[list[str]]]:
-    """Every table of the page whose header row `is_header` recognises: rows of cells, header
-    first."""
+@dataclass
+class Found:
+    """A table rebuilt on a page: its rows (header first when it has one), its columns' left edges,
+    and the baselines of its first and last lines (where it is drawn)."""
+
+    rows: list[list[str]]
+    columns: list[float]
+    top: float
+    bottom: float
+
+
+def page_tables(fragments: list[Fragment], is_header: Callable[[list[str]], bool]) -> list[Found]:
+    """Every table of the page whose header row `is_header` recognises."""
     tables = []
     lines = _lines(fragments)
     consumed = -1
@@ -58,14 +52,31 @@ def page_tables(fragments: list[Fragment], page: int, is_header: Callable[[list[
         if not is_header([c.text for c in cells]):
             continue
         table, consumed = _read_table(fragments, line[-1] + 1, [c.x for c in cells])
-        tables.append([[c.text for c in cells]] + table)
+        drawn = fragments[line[0] : max(consumed, line[-1]) + 1]
+        top, bottom = max(f.y for f in drawn), min(f.y for f in drawn)
+        tables.append(Found([[c.text for c in cells]] + table, [c.x for c in cells], top, bottom))
     return tables
 
 
+def continued_table(fragments: list[Fragment], start: int, columns: Sequence[float]) -> Found | None:
+    """The rows of a table continued from the previous page without its header: read from the
+    fragment `start` with the previous page's columns."""
+    rows, end = _read_table(fragments, start, list(columns))
+    drawn = fragments[start : end + 1]
+    return Found(rows, list(columns), max(f.y for f in drawn), min(f.y for f in drawn)) if rows and drawn else None
+
+
+def aligned(xs: Sequence[float], columns: Sequence[float]) -> bool:
+    """Cells starting where `columns` start: the first column and at least one other."""
+    hits = [any(abs(x - c) <= SLACK + 2 for c in columns) for x in xs]
+    return len(xs) >= 2 and abs(xs[0] - columns[0]) <= SLACK + 2 and sum(hits) >= 2
+
+
 def _read_table(fragments: list[Fragment], start: int, columns: list[float]) -> tuple[list[list[str]], int]:
+    """The rows from fragment `start` in `columns`, and the index of the table's last fragment."""
     rows: list[list[list[str]]] = []
+    last: list[int] = []  # each row's last fragment
     previous = len(columns)
-    end = start
     for i in range(start, len(fragments)):
         f = fragments[i]
         if f.x < columns[0] - SLACK:
@@ -73,12 +84,13 @@ def _read_table(fragments: list[Fragment], start: int, columns: list[float]) -> 
         column = max(c for c, left in enumerate(columns) if left - SLACK <= f.x)
         if column < previous:
             if rows and sum(1 for cell in rows[-1] if cell) < 2:
-                rows.pop()  # the text after the table, not a row
-                break
+                break  # the text after the table, not a row
             rows.append([[] for _ in columns])
+            last.append(i)
         rows[-1][column].append(f.text)
+        last[-1] = i
         previous = column
-        end = i
     if rows and sum(1 for cell in rows[-1] if cell) < 2:
         rows.pop()
-    return [[" ".join(parts) for parts in row] for row in rows], end
+    end = last[len(rows) - 1] if rows else start - 1
+    return [[joined(parts) for parts in row] for row in rows], end
