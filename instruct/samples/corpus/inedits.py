@@ -13,7 +13,11 @@ import os
 import sys
 from pathlib import Path
 
-from instruct.samples.corpus import inedits_conventions as conventions
+from instruct.samples.corpus import inedits_autres as autres
+from instruct.samples.corpus import inedits_avenants as av
+from instruct.samples.corpus import inedits_avenants_suite as av2
+from instruct.samples.corpus import inedits_conventions as cc
+from instruct.samples.corpus import inedits_conventions_suite as cc2
 from instruct.samples.corpus.inedits_canvas import write_canvas_pdf
 from instruct.samples.corpus.inedits_docx import write_docx
 from instruct.samples.corpus.inedits_model import Piece
@@ -26,7 +30,23 @@ COMMITTED = Path(__file__).resolve().parents[3] / "tests" / "corpus" / "inedits"
 
 def pieces() -> list[Piece]:
     return [
-        conventions.brezac(),
+        cc.brezac(),
+        cc.ondras(),
+        cc.calmeilles(),
+        cc.arvelle(),
+        cc2.montvalir(),
+        cc2.castelnoir(),
+        cc2.rochefaye(),
+        cc2.vaudrenne(),
+        cc2.aurelle(),
+        av.brezac_ort(),
+        av.ondras_2(),
+        av.calmeilles_1(),
+        av2.arvelle_1(),
+        av2.montvalir_2(),
+        av2.castelnoir_3(),
+        av2.aurelle_1(),
+        *autres.all_autres(),
     ]
 
 

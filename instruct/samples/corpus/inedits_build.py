@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from instruct.samples.corpus.inedits_model import ActionsTable, Heading, Para, Row, money
-from instruct.samples.corpus.inedits_words import DUREE_MOTS, label, textes
+from instruct.samples.corpus.inedits_words import DUREE_MOTS, TEXTES, label, textes
 
 
 @dataclass
@@ -55,7 +55,8 @@ def articles(
                 wrap=item.wrap,
             )
         )
-        paragraphs = item.paragraphs if item.paragraphs is not None else textes(item.code or "annexe", **values)
+        stock = item.code if item.code in TEXTES else "annexe"
+        paragraphs = item.paragraphs if item.paragraphs is not None else textes(stock, **values)
         out += [Para(text) for text in paragraphs]
         out += list(item.extra)
     return out

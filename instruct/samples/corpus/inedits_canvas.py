@@ -42,7 +42,7 @@ def _cut(word: str, room: float, font: str, size: float) -> int:
         head, a, b = word[:k], word[k - 1], word[k]
         if not (a.isalpha() and a.islower() and b.isalpha() and b.islower() and word[k:].isalpha()):
             continue
-        syllable = b not in VOWELS and k + 1 < len(word) and word[k + 1] in VOWELS and a in VOWELS
+        syllable = b not in VOWELS and k + 1 < len(word) and word[k + 1] in VOWELS
         if syllable and _width(head + "-", font, size) <= room:
             best = k
     return best
@@ -58,7 +58,7 @@ def wrap(text: str, font: str, size: float, width: float, hyphenate: bool) -> li
         if _width(candidate, font, size) <= width:
             current = candidate
             continue
-        if hyphenate and current and len(word) >= 8:
+        if hyphenate and current and len(word) >= 7:
             room = width - _width(current + " ", font, size)
             k = _cut(word, room, font, size)
             if k:

@@ -32,8 +32,9 @@ SCHEMES = {
     "ARTICLE": [("ARTICLE %1 :", "decimal"), ("%1.%2.", "decimal")],
     "decimal": [("%1.", "decimal"), ("%1.%2", "decimal")],
     "roman": [("%1.", "upperRoman"), ("%2)", "lowerLetter")],
-    "titre": [("TITRE %1 -", "upperRoman"), ("Article %2", "decimal")],
+    "titre": [("TITRE %1 -", "upperRoman"), ("Article %2 -", "decimal")],
 }
+CONTINUOUS = {"titre"}  # the articles go on counting across the titres
 ABSTRACT_ID = 40
 NUM_ID = 40
 
@@ -43,7 +44,9 @@ def _numbering(document, scheme: str) -> None:
     from docx.oxml.ns import nsdecls
 
     levels = "".join(
-        f'<w:lvl w:ilvl="{n}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+        f'<w:lvl w:ilvl="{n}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        + ('<w:lvlRestart w:val="0"/>' if n and scheme in CONTINUOUS else "")
+        + f'<w:lvlText w:val="{text}"/>'
         f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>'
         for n, (text, fmt) in enumerate(SCHEMES[scheme])
     )

@@ -54,8 +54,8 @@ def _group(value: int, sep: str) -> str:
 def money(value: Decimal | int, form: str) -> str:
     """An amount in euros as written in a cell or a sentence. Forms: ht (« 1 200 000 € HT »),
     eur (« 1 200 000 € »), dots (« 1.200.000 € »), code (« 1 200 000 EUR »), nbsp (non-breaking
-    spaces), k (« 1 200 k€ »), m (« 1,2 M€ »), bare (« 1 200 000 », the unit in the heading),
-    cents (« 85 000,00 € »)."""
+    spaces), k (« 1 200 k€ »), kbare (« 1 200 » under « k€ »), m (« 1,2 M€ »), bare (« 1 200 000 »,
+    the unit in the heading), cents (« 85 000,00 € »)."""
     value = Decimal(value)
     whole = int(value)
     if form == "ht":
@@ -70,6 +70,9 @@ def money(value: Decimal | int, form: str) -> str:
         return f"{_group(whole, chr(0xA0))}\u00a0€"
     if form == "bare":
         return _group(whole, " ")
+    if form == "kbare":  # thousands of euros, the unit (k€) in the heading
+        assert whole % 1000 == 0, value
+        return _group(whole // 1000, " ")
     if form == "cents":
         return f"{_group(whole, ' ')},{int((value - whole) * 100):02d} €"
     if form == "k":
@@ -167,6 +170,7 @@ class ActionsTable:
     ruled: bool = True
     repeat_header: bool = True
     merge_axes: bool = True  # axis rows span the whole table
+    lists_actions: bool = True  # False: another table (immeubles…), not a table of actions
 
     def actions(self) -> list[Action]:
         return [Action(intitule=r.intitule, cout=r.cout) for r in self.rows if r.kind == "action"]
@@ -230,7 +234,7 @@ class Piece:
     def truth(self) -> Verite:
         parties = next((e for e in self.elements if isinstance(e, Parties)), None)
         signatures = next((e for e in self.elements if isinstance(e, Signatures)), None)
-        tables = [e for e in self.elements if isinstance(e, ActionsTable)]
+        tables = [e for e in self.elements if isinstance(e, ActionsTable) and e.lists_actions]
         trame = None
         if self.kind in ("convention_cadre", "avenant"):
             codes = [e.code for e in self.elements if isinstance(e, Heading) and e.code]

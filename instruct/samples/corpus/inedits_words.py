@@ -186,7 +186,7 @@ TEXTES = {
         "Le coût total du programme est estimé à {total} ; la part des cofinanceurs est de {cofin} et la "
         "part restant à la charge des maîtres d'ouvrage de {porteur}.",
     ],
-    "annexe": ["Voir le document joint."],
+    "annexe": ["Document joint en annexe au présent acte (pièce séparée, non reproduite)."],
     "inchange": [
         "Les autres dispositions de la convention-cadre demeurent inchangées et continuent de produire leurs effets.",
     ],
@@ -197,3 +197,25 @@ DUREE_MOTS = {3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept"}
 
 def textes(code: str, **values) -> list[str]:
     return [text.format(**values) for text in TEXTES[code]]
+
+
+def duree_text(years: int | None, form: str) -> str:
+    """The durée sentence; years None: an end date, no number of years."""
+    if years is None:
+        return (
+            "La présente convention prend effet à la date de sa signature par l'ensemble des Parties et "
+            "s'achèvera au 31 décembre 2022. Elle peut être modifiée par avenant."
+        )
+    if form == "periode":
+        return (
+            f"La convention est conclue pour une période de {years} ans. Toute modification fait l'objet d'un avenant."
+        )
+    if form == "annees":
+        return (
+            f"La présente convention entre en vigueur à sa signature pour une durée de {DUREE_MOTS[years]} années ; "
+            "elle pourra être prorogée par avenant."
+        )
+    return (
+        f"La présente convention est signée pour une durée de {DUREE_MOTS[years]} ({years}) ans à compter de sa "
+        "signature. Elle pourra être modifiée par voie d'avenant à l'initiative de l'une des Parties."
+    )
