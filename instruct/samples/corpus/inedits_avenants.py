@@ -140,11 +140,14 @@ ONDRAS_NOUVELLES = [
 ]
 
 
+ONDRAS_AVANT = total_of(ACTIONS["ondras"])  # the convention-cadre's programme
+
+
 def ondras_2() -> Piece:
     """Laid out line by line, « AVENANT N°2 », a simple avenant adding two actions, the total of
     the added actions in a sentence, three signers."""
     t = SAINT_ONDRAS
-    orgs = [t.ville, t.epci, t.prefet]
+    orgs = [replace(t.ville, deliberation=D(2020, 3, 10)), replace(t.epci, deliberation=D(2020, 2, 27)), t.prefet]
     table = actions_table(
         ONDRAS_NOUVELLES,
         Layout(
@@ -155,7 +158,7 @@ def ondras_2() -> Piece:
             ruled=False,
         ),
     )
-    total = total_of(ONDRAS_NOUVELLES)
+    total = ONDRAS_AVANT + total_of(ONDRAS_NOUVELLES)
     body = articles(
         [
             A(
@@ -176,8 +179,9 @@ def ondras_2() -> Piece:
                 "Budget et financement",
                 "budget_financement",
                 [
-                    f"Le coût des actions ajoutées s'élève à {money(total, 'ht')}, financé à parts égales par la "
-                    "Ville et ses partenaires."
+                    f"Le coût des actions ajoutées s'élève à {money(total - ONDRAS_AVANT, 'ht')}, financé à "
+                    "parts égales par la Ville et ses partenaires. Le coût total du programme est ainsi porté à "
+                    f"{money(total, 'ht')}."
                 ],
             ),
             A("Autres dispositions", None, textes("inchange")),
@@ -221,7 +225,8 @@ def calmeilles_1() -> Piece:
     """DOCX with automatic « 1. » numbering and Heading styles, converted by LibreOffice: the whole
     trame, thousands of euros under « Coût (k€ HT) », three annexes named differently."""
     t = CALMEILLES
-    orgs = [t.ville, t.epci, t.prefet, CDC, AL, ANAH]
+    ville, epci_ = replace(t.ville, deliberation=D(2019, 11, 25)), replace(t.epci, deliberation=D(2019, 11, 29))
+    orgs = [ville, epci_, t.prefet, CDC, AL, ANAH]
     total = total_of(CALMEILLES_PLAN)
     table = actions_table(
         CALMEILLES_PLAN,

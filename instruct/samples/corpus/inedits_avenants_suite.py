@@ -14,6 +14,7 @@ from instruct.samples.corpus.inedits_model import PageBreak, Parties, Piece, Sig
 from instruct.samples.corpus.inedits_towns import (
     AL,
     ANAH,
+    ANRU,
     BANQUE,
     CASTELNOIR,
     CDC,
@@ -46,7 +47,8 @@ def arvelle_1() -> Piece:
     """platypus PDF, « AVENANT N° 1 », roman « II – » numbering, a ruled table whose cost heading
     wraps on two lines and whose amounts use non-breaking spaces, a TOTAL row, parties in prose."""
     t = PORT_ARVELLE
-    orgs = [t.ville, t.epci, t.prefet, BANQUE, AL, ANAH]
+    ville, epci_ = replace(t.ville, deliberation=D(2020, 1, 20)), replace(t.epci, deliberation=D(2020, 1, 23))
+    orgs = [ville, epci_, t.prefet, BANQUE, AL, ANAH]
     total = total_of(ARVELLE_PLAN)
     table = actions_table(
         ARVELLE_PLAN,
@@ -85,12 +87,13 @@ def arvelle_1() -> Piece:
         "inedit-13-port-arvelle-avenant-1.pdf",
         "avenant",
         "PDF reportlab, « AVENANT N° 1 », titres « II – », parties en prose, tableau quadrillé à en-tête sur deux "
-        "lignes « Montant / prévisionnel (€) », espaces insécables, TOTAL, « Plan de financement », signé le 1er",
+        "lignes « Montant / prévisionnel (€) », espaces insécables, TOTAL, « Plan de financement », page de "
+        "signatures numérisée (image) datée du 1er février 2020",
         [
             Title(["AVENANT N° 1", "CONVENTION-CADRE ACTION CŒUR DE VILLE DE PORT-ARVELLE"]),
             Parties(orgs, parties_prose(orgs, 2)),
             *body,
-            Signatures(place, None, orgs, day, columns=2),
+            Signatures(place, None, orgs, day, columns=2, scanned=True),
         ],
         "pdf",
         numero=1,
@@ -119,6 +122,9 @@ MONTVALIR_PARTS = {
 }
 
 
+MONTVALIR_AVANT = Decimal(14_600_000)  # the convention-cadre's programme
+
+
 def montvalir_2() -> Piece:
     """DOCX, « DEUXIÈME AVENANT », bold headings « ARTICLE N - » typed, costs and financing shares
     side by side, délibérations typed 15.03.2021, the signers as paragraphs one under the other."""
@@ -137,7 +143,7 @@ def montvalir_2() -> Piece:
     )
     for row, action in zip(table.rows, MONTVALIR_AJOUTS, strict=True):
         row.cells[3] = MONTVALIR_PARTS[action[1]]
-    total = total_of(MONTVALIR_AJOUTS)
+    total = MONTVALIR_AVANT + total_of(MONTVALIR_AJOUTS)
     body = articles(
         [
             A("Objet", None, ["Le présent avenant intègre au plan d'actions trois actions devenues matures."]),
@@ -146,8 +152,9 @@ def montvalir_2() -> Piece:
                 "Incidence financière",
                 "budget_financement",
                 [
-                    f"Le montant des actions nouvelles est de {money(total, 'ht')}. Le plan de financement de "
-                    "chacune figure au tableau ci-dessus."
+                    f"Le montant des actions nouvelles est de {money(total - MONTVALIR_AVANT, 'ht')}. Le plan "
+                    "de financement de chacune figure au tableau ci-dessus. Le coût total du programme Action "
+                    f"Cœur de Ville de Montvalir-sur-Lize est porté de 14,6 M€ à {money(total, 'm')} HT."
                 ],
             ),
             A("Dispositions inchangées", None, textes("inchange")),
@@ -180,7 +187,8 @@ def castelnoir_3() -> Piece:
     """DOCX with automatic « TITRE I - » / « Article N » numbering on two levels, converted by
     LibreOffice, « Avenant n° 3 », « Calendrier général », a budget in a sentence only."""
     t = CASTELNOIR
-    orgs = [t.ville, t.epci, t.prefet]
+    ville, epci_ = replace(t.ville, deliberation=D(2021, 2, 1)), replace(t.epci, deliberation=D(2021, 2, 4))
+    orgs = [ville, epci_, t.prefet]
     body = articles(
         [
             A(
@@ -236,7 +244,9 @@ def aurelle_1() -> Piece:
     """DOCX with Heading styles and typed « 1) », converted by LibreOffice: a table giving the
     amount and the town's share in percent, merged axis rows, annexes « Fiches actions »."""
     t = SAINTE_AURELLE
-    orgs = [t.ville, t.epci, t.prefet, CDC, sans_alias(AL), ANAH]
+    ville, epci_ = replace(t.ville, deliberation=D(2019, 11, 12)), replace(t.epci, deliberation=D(2019, 11, 14))
+    anru = replace(ANRU, nom=t.prefet.nom)  # the préfet is the ANRU's délégué territorial
+    orgs = [ville, epci_, t.prefet, CDC, sans_alias(AL), ANAH, anru]
     total = total_of(AURELLE_PLAN)
     table = actions_table(
         AURELLE_PLAN,

@@ -13,6 +13,7 @@ from instruct.samples.corpus.inedits_build import Article, articles
 from instruct.samples.corpus.inedits_docx import build_docx
 from instruct.samples.corpus.inedits_model import MENTION, Para, Parties, Piece, Signatures, Title
 from instruct.samples.corpus.inedits_pdf import build_pdf
+from instruct.samples.corpus.inedits_scan import scan_page
 from instruct.samples.corpus.inedits_towns import CALMEILLES, ROCHEFAYE, SAINTE_AURELLE, VAUDRENNE
 from instruct.samples.corpus.inedits_words import parties_entre
 from instruct.samples.corpus.truth import FICTIF, Verite
@@ -41,28 +42,6 @@ SCAN_LINES = [
 ]
 
 
-def _scan_page(lines: list[str], seed: int) -> bytes:
-    """A grey page image as a copier makes it: the text slightly tilted, specks of dust."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    width, height = 827, 1169  # A4 at 100 dpi
-    image = Image.new("L", (width, height), 236)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=17)
-    y = 90
-    for line in lines:
-        draw.text((80, y), line, fill=25, font=font)
-        y += 28
-    rng = random.Random(seed)
-    for _ in range(400):
-        x, yy = rng.randrange(width), rng.randrange(height)
-        draw.point((x, yy), fill=rng.randrange(60, 200))
-    image = image.rotate(0.6, fillcolor=236)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
 def write_scan(folder: Path) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
@@ -74,7 +53,7 @@ def write_scan(folder: Path) -> Path:
     canvas.setTitle("numérisation")
     canvas.setSubject(FICTIF)
     for n, lines in enumerate([SCAN_LINES[:13], SCAN_LINES[13:]]):
-        canvas.drawImage(ImageReader(io.BytesIO(_scan_page(lines, 31 + n))), 0, 0, width=A4[0], height=A4[1])
+        canvas.drawImage(ImageReader(io.BytesIO(scan_page(lines, 31 + n))), 0, 0, width=A4[0], height=A4[1])
         canvas.showPage()
     canvas.save()
     path.write_bytes(out.getvalue())
@@ -114,6 +93,29 @@ def write_truncated(folder: Path) -> Path:
     path = folder / "inedit-31-calmeilles-avenant-2-incomplet.pdf"
     data = build_pdf(_avenant_calmeilles())
     path.write_bytes(data[: len(data) * 55 // 100])
+    return path
+
+
+def write_damaged(folder: Path) -> Path:
+    """A whole PDF whose middle was overwritten (a disk or transfer error): header and end intact,
+    page objects and cross-reference table garbled."""
+    path = folder / "inedit-35-port-arvelle-deliberation-illisible.pdf"
+    piece = Piece(
+        path.name,
+        "deliberation",
+        "",
+        [
+            Title(["Commune de Port-Arvelle", "Extrait du registre des délibérations"]),
+            *[Para(MENTION) for _ in range(20)],
+        ],
+        "pdf",
+    )
+    data = bytearray(build_pdf(piece))
+    rng = random.Random(35)
+    for position in range(200, len(data) - 60):
+        if rng.random() < 0.35:
+            data[position] = rng.randrange(256)
+    path.write_bytes(bytes(data))
     return path
 
 
@@ -190,6 +192,12 @@ PIECES: list[tuple[Callable[[Path], Path], Verite]] = [
     (
         write_encrypted,
         _truth("inedit-32-sainte-aurelle-deliberation-protegee.pdf", "chiffre", "PDF protégé par mot de passe (RC4)"),
+    ),
+    (
+        write_damaged,
+        _truth(
+            "inedit-35-port-arvelle-deliberation-illisible.pdf", "endommage", "PDF aux octets brouillés en son milieu"
+        ),
     ),
     (write_not_pdf, _truth("inedit-33-vaudrenne-note.pdf", "pas_un_pdf", "page HTML enregistrée sous un nom .pdf")),
     (

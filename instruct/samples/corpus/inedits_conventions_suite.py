@@ -18,6 +18,7 @@ from instruct.samples.corpus.inedits_towns import (
     CASTELNOIR,
     CCI,
     CDC,
+    CMA,
     EPF,
     MONTVALIR,
     REGION,
@@ -33,6 +34,7 @@ from instruct.samples.corpus.inedits_words import (
     parties_entre,
     parties_liste,
     parties_soussignes,
+    vu_lines,
 )
 
 D = dt.date
@@ -126,7 +128,7 @@ def textes_phase() -> list[str]:
         "financement prévisionnel ; les fiches des actions matures sont annexées à la présente convention.",
         "Les actions dont la maturité n'est pas encore acquise seront intégrées par avenant, après validation "
         "par le comité de projet puis par le comité régional d'engagement.",
-    ] * 3
+    ] * 6
 
 
 CASTELNOIR_ACTIONS = [
@@ -298,7 +300,7 @@ def vaudrenne() -> Piece:
         "M€, « Règlement des différends », date de signature laissée en blanc, annexe non numérotée",
         [
             Title(["Convention-cadre « Action Cœur de Ville »", "Vaudrenne-en-Corbière"]),
-            Parties(orgs, parties_liste(orgs)),
+            Parties(orgs, vu_lines(orgs, "slash") + parties_liste([sans_delib(o) for o in orgs])),
             *body,
             Signatures(place, None, orgs, None, columns=2),
             PageBreak(),
@@ -325,7 +327,7 @@ def aurelle() -> Piece:
     SOUSSIGNÉS, merged axis rows, « Montant prévisionnel » and « Financement » columns, TOTAL
     GÉNÉRAL, a bordered signature grid, the date typed 30/10/2018."""
     t = SAINTE_AURELLE
-    orgs = [t.ville, t.epci, t.prefet, CDC, AL, ANAH]
+    orgs = [t.ville, t.epci, t.prefet, CDC, AL, ANAH, CMA]
     table = actions_table(
         AURELLE_ACTIONS,
         Layout(

@@ -188,6 +188,7 @@ class Signatures:
     columns: int = 2
     with_names: bool = True
     pour: bool = True  # « Pour la Commune de X » above the qualité
+    scanned: bool = False  # the signed page was scanned and inserted as an image (PDF writer only)
 
     def signataires(self) -> list[Signataire]:
         return [Signataire(role=o.role, nom=o.nom if self.with_names else None) for o in self.orgs]
@@ -204,6 +205,13 @@ class Signatures:
         if not (self.with_names and org.nom):
             return None
         return org.nom if self.pour else org.person()
+
+    def lines(self) -> list[str]:
+        """The whole block, one signer after the other (a scanned page)."""
+        out = [self.place_line] + ([self.date_line] if self.date_line else []) + [""]
+        for org in self.orgs:
+            out += self.cell(org, gap=1) + [""]
+        return out
 
     def cell(self, org: Org, gap: int = 2) -> list[str]:
         name = self.name(org)

@@ -21,13 +21,19 @@ SOFFICE = "/usr/bin/soffice"
 def _blank(match: re.Match) -> bytes:
     """The same number of bytes, so that the cross-reference offsets stay right."""
     text = match.group(0)
-    return re.sub(rb"[0-9A-Fa-f]", b"0", text) if text.startswith(b"/ID") else re.sub(rb"\d", b"0", text)
+    if text.startswith(b"/ID"):
+        return re.sub(rb"[0-9A-Fa-f]", b"0", text)
+    if text.startswith(b"/DocChecksum"):
+        name, _, value = text.rpartition(b"/")
+        return name + b"/" + b"0" * len(value)
+    return re.sub(rb"\d", b"0", text)
 
 
 def stable_pdf(data: bytes) -> bytes:
     data = re.sub(rb"/CreationDate\s*\(D:[^)]*\)", _blank, data)
     data = re.sub(rb"/ModDate\s*\(D:[^)]*\)", _blank, data)
     data = re.sub(rb"/ID\s*\[\s*<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*\]", _blank, data)
+    data = re.sub(rb"/DocChecksum\s*/[0-9A-Fa-f]+", _blank, data)
     return data
 
 

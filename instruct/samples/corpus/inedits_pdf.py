@@ -19,6 +19,7 @@ from instruct.samples.corpus.inedits_model import (
     Signatures,
     Title,
 )
+from instruct.samples.corpus.inedits_scan import scan_page
 from instruct.samples.corpus.truth import FICTIF
 
 
@@ -76,8 +77,21 @@ def _actions(element: ActionsTable, st: dict):
     return table
 
 
+def _scanned(element: Signatures) -> list:
+    """The signature page as an image: a new page holding only the scan."""
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Image
+    from reportlab.platypus import PageBreak as Break
+
+    data = scan_page(element.lines(), seed=len(element.orgs))
+    return [Break(), Image(io.BytesIO(data), width=17 * cm, height=17 * cm * 1169 / 827 * 0.9, kind="proportional")]
+
+
 def _signatures(element: Signatures, st: dict) -> list:
     from reportlab.platypus import Spacer, Table, TableStyle
+
+    if element.scanned:
+        return _scanned(element)
 
     out = [_p(element.place_line, st["body"])]
     if element.date_line:

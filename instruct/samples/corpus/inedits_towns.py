@@ -134,6 +134,15 @@ DEPARTEMENT = Org(
 EPF = Org(
     "autre", "Établissement public foncier de la Lize", "l'", "Directeur général", "Étienne MARCHAIS", feminine=False
 )
+CMA = Org(
+    "autre",
+    "Chambre de métiers et de l'artisanat de l'Aurelle",
+    "la",
+    "Présidente",
+    "Josiane TAILLEFER",
+    "Mme",
+    par="sa",
+)
 CCI = Org("autre", "Chambre de commerce et d'industrie du Haut-Ternois", "la", "Président", "Serge VIGUIER")
 ANRU = Org(
     "anru", "Agence nationale pour la rénovation urbaine", "l'", "délégué territorial", "Olivier PRADEAU", par="son"

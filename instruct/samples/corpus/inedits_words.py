@@ -50,6 +50,8 @@ def authorised(org: Org, form: str) -> str:
     habilite = "habilitée" if org.civilite == "Mme" else "habilité"
     if form == "slash":
         return f", agissant en vertu d'une délibération {org.organe} en date du {date_fr(org.deliberation, 'slash')}"
+    if form == "dash":
+        return f", autorisé(e) par délibération {org.organe} du {date_fr(org.deliberation, 'dash')}"
     if form == "dot":
         return f", autorisé à signer par délibération {org.organe} du {date_fr(org.deliberation, 'dot')}"
     return f", dûment {habilite} par délibération {org.organe} du {date_fr(org.deliberation)}"
@@ -105,6 +107,16 @@ def parties_liste(orgs: list[Org]) -> list[str]:
     out = ["La présente convention est conclue entre :"]
     for org in orgs:
         out.append(f"– {org.named()}, {represented(org, 'person')}{authorised(org, 'dash')} ;")
+    return out
+
+
+def vu_lines(orgs: list[Org], form: str) -> list[str]:
+    """The délibérations given before the parties, in « Vu la délibération … » lines."""
+    out = []
+    for org in orgs:
+        if org.deliberation:
+            whom = org.organisme.split(" de ", 1)[-1] if org.role == "ville_centre" else org.organisme
+            out.append(f"Vu la délibération {org.organe} de {whom} en date du {date_fr(org.deliberation, form)} ;")
     return out
 
 
