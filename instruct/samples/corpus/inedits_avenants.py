@@ -189,7 +189,7 @@ def ondras_2() -> Piece:
         "ARTICLE",
         valeurs(t),
     )
-    day = D(2020, 3, 2)
+    day = D(2020, 3, 16)
     place, _ = fait_a("Saint-Ondras", day, "slash")
     return Piece(
         "inedit-11-saint-ondras-avenant-2.pdf",

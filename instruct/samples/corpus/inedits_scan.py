@@ -1,20 +1,23 @@
 """A page as a copier scans it: a grey image of typed lines, slightly tilted, with specks of
-dust. No text layer: a reader sees only an image."""
+dust. No text layer: a reader sees only an image. The typeface is reportlab's own Vera (it has
+the French accents), so the image does not depend on the fonts of the machine."""
 
 from __future__ import annotations
 
 import io
 import random
+from pathlib import Path
 
 
 def scan_page(lines: list[str], seed: int) -> bytes:
     """A grey page image as a copier makes it: the text slightly tilted, specks of dust."""
+    import reportlab
     from PIL import Image, ImageDraw, ImageFont
 
     width, height = 827, 1169  # A4 at 100 dpi
     image = Image.new("L", (width, height), 236)
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=17)
+    font = ImageFont.truetype(str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"), 17)
     y = 90
     for line in lines:
         draw.text((80, y), line, fill=25, font=font)

@@ -51,9 +51,11 @@ def authorised(org: Org, form: str) -> str:
     if form == "slash":
         return f", agissant en vertu d'une délibération {org.organe} en date du {date_fr(org.deliberation, 'slash')}"
     if form == "dash":
-        return f", autorisé(e) par délibération {org.organe} du {date_fr(org.deliberation, 'dash')}"
+        accord = "e" if org.civilite == "Mme" else ""
+        return f", autorisé{accord} par délibération {org.organe} du {date_fr(org.deliberation, 'dash')}"
     if form == "dot":
-        return f", autorisé à signer par délibération {org.organe} du {date_fr(org.deliberation, 'dot')}"
+        accord = "e" if org.civilite == "Mme" else ""
+        return f", autorisé{accord} à signer par délibération {org.organe} du {date_fr(org.deliberation, 'dot')}"
     return f", dûment {habilite} par délibération {org.organe} du {date_fr(org.deliberation)}"
 
 
