@@ -186,16 +186,17 @@ def montvalir_note() -> Piece:
     return Piece(
         "inedit-24-montvalir-note-immeubles.docx",
         "note_utilite_immeubles",
-        "DOCX, note sur l'utilité des projets immobiliers pour Action Logement, tableau d'immeubles (pas d'actions)",
+        "DOCX, note sur l'utilité des projets immobiliers pour Action Logement, titres Titre 1 à numérotation "
+        "automatique « I. », tableau d'immeubles (pas d'actions)",
         [
             Title([f"{t.nom} – Action Cœur de Ville", "Note sur l'utilité des projets immobiliers proposés"]),
             Para(
                 "La présente note décrit l'utilité des immeubles proposés au financement d'Action Logement dans la "
                 "stratégie opérationnelle et urbaine du centre-ville."
             ),
-            Heading("Immeubles proposés", level=1),
+            Heading("Immeubles proposés", level=1, auto=True),
             immeubles,
-            Heading("Utilité dans la stratégie urbaine", level=1),
+            Heading("Utilité dans la stratégie urbaine", level=1, auto=True),
             Para(
                 "Les trois immeubles bordent l'axe République – quais : leur réhabilitation ramène des ménages actifs "
                 "au cœur de ville et rouvre des rez-de-chaussée commerciaux aujourd'hui murés."
@@ -206,7 +207,7 @@ def montvalir_note() -> Piece:
             ),
         ],
         "docx",
-        options={"title": "Note utilité immeubles Montvalir"},
+        options={"title": "Note utilité immeubles Montvalir", "auto": "roman"},
     )
 
 

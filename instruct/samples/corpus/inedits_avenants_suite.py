@@ -159,7 +159,7 @@ def montvalir_2() -> Piece:
             ),
             A("Dispositions inchangées", None, textes("inchange")),
         ],
-        "ARTICLE_dash",
+        None,
         valeurs(t),
         bold_only=True,
     )
@@ -168,7 +168,8 @@ def montvalir_2() -> Piece:
     return Piece(
         "inedit-14-montvalir-deuxieme-avenant.docx",
         "avenant",
-        "DOCX, « DEUXIÈME AVENANT », titres en gras « ARTICLE N - », coûts et clés de financement côte à côte, "
+        "DOCX, « DEUXIÈME AVENANT », titres en gras sans style numérotés automatiquement « ARTICLE N - » (le numéro "
+        "n'est pas dans le texte), coûts et clés de financement côte à côte, "
         "délibérations 15.03.2021, signataires en paragraphes l'un sous l'autre",
         [
             Title(["DEUXIÈME AVENANT", "à la convention-cadre Action Cœur de Ville", "de Montvalir-sur-Lize"]),
@@ -179,7 +180,7 @@ def montvalir_2() -> Piece:
         "docx",
         numero=2,
         budget_total=total,
-        options={"title": "Deuxième avenant Montvalir"},
+        options={"title": "Deuxième avenant Montvalir", "auto": "ARTICLE_dash"},
     )
 
 

@@ -30,6 +30,7 @@ ZIP_DATE = (2019, 3, 4, 9, 30, 0)
 SCHEMES = {
     "article": [("Article %1 –", "decimal"), ("%1.%2", "decimal")],
     "ARTICLE": [("ARTICLE %1 :", "decimal"), ("%1.%2.", "decimal")],
+    "ARTICLE_dash": [("ARTICLE %1 -", "decimal"), ("%1.%2", "decimal")],
     "decimal": [("%1.", "decimal"), ("%1.%2", "decimal")],
     "roman": [("%1.", "upperRoman"), ("%2)", "lowerLetter")],
     "titre": [("TITRE %1 -", "upperRoman"), ("Article %2 -", "decimal")],
