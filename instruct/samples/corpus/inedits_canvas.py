@@ -122,7 +122,7 @@ def _lay(piece: Piece) -> Layout:
     options = piece.options
     layout = Layout(options.get("serif", True))
     hyphenate = options.get("hyphenate", True)
-    body = 10.5
+    body = 11.5
     for element in piece.elements:
         if isinstance(element, Title):
             for line in element.lines:
