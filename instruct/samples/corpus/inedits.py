@@ -18,6 +18,7 @@ from instruct.samples.corpus import inedits_avenants as av
 from instruct.samples.corpus import inedits_avenants_suite as av2
 from instruct.samples.corpus import inedits_conventions as cc
 from instruct.samples.corpus import inedits_conventions_suite as cc2
+from instruct.samples.corpus import inedits_extra as extra
 from instruct.samples.corpus.inedits_canvas import write_canvas_pdf
 from instruct.samples.corpus.inedits_docx import write_docx
 from instruct.samples.corpus.inedits_model import Piece
@@ -39,6 +40,7 @@ def pieces() -> list[Piece]:
         cc2.rochefaye(),
         cc2.vaudrenne(),
         cc2.aurelle(),
+        extra.mirevaux(),
         av.brezac_ort(),
         av.ondras_2(),
         av.calmeilles_1(),

@@ -31,8 +31,12 @@ def _styles(serif: bool) -> dict:
     body = ParagraphStyle("c", fontName=regular, fontSize=10.5, leading=14, spaceAfter=6, alignment=TA_JUSTIFY)
     return {
         "title": ParagraphStyle("t", fontName=bold, fontSize=15, leading=19, alignment=TA_CENTER, spaceAfter=4),
-        "h1": ParagraphStyle("h1", fontName=bold, fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=4),
-        "h2": ParagraphStyle("h2", fontName=bold, fontSize=10.5, leading=14, spaceBefore=6, spaceAfter=3),
+        "h1": ParagraphStyle(
+            "h1", fontName=bold, fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=4, keepWithNext=1
+        ),
+        "h2": ParagraphStyle(
+            "h2", fontName=bold, fontSize=10.5, leading=14, spaceBefore=6, spaceAfter=3, keepWithNext=1
+        ),
         "body": body,
         "bold": ParagraphStyle("b", parent=body, fontName=bold),
         "center": ParagraphStyle("ce", parent=body, alignment=TA_CENTER),
