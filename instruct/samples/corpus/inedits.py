@@ -5,7 +5,20 @@ with its ground truth, for measuring the reader on documents its developers neve
 
 Deterministic: the same OUTDIR content every run. The LibreOffice conversions are the exception:
 when soffice is missing (or INEDITS_SANS_SOFFICE is set), their committed PDFs are copied from
-tests/corpus/inedits instead, and the generator says so."""
+tests/corpus/inedits instead, and the generator says so.
+
+How the truths decide the doubtful cases (what a careful reader would answer):
+- trame « parties » is present in a convention that names its parties, with or without a heading;
+- a délibération's date_signature is the « Fait à …, le … » of the extract, not the séance;
+- a signature date left blank or given as a month only (« en octobre 2018 ») is None;
+- a signature page inserted as a scan still has its signataires and date (read on the image);
+- budget_total is the programme's total as written (TOTAL row or a sentence); in a simple avenant,
+  the programme's total after it, not the cost of the actions it adds; None when written nowhere;
+- duree_annees only when a number of years is written (an end date gives None);
+- a cell giving financing shares in percent has cout None; a table of immeubles is no table of
+  actions (actions None);
+- an unreadable piece has type None and only its probleme.
+"""
 
 from __future__ import annotations
 
