@@ -299,12 +299,13 @@ def arvelle() -> Piece:
         "inedit-04-port-arvelle-convention.docx",
         "convention_cadre",
         "DOCX, styles Titre 1 et chiffres romains « I. », parties en liste « M. NOM, Maire », tableau en "
-        "pourcentages, signatures « Le Maire de X, » sans « Pour », date 05-11-2018",
+        "pourcentages, signatures « Le Maire de X, » sans « Pour », deux par ligne séparées par des tabulations, "
+        "date 05-11-2018",
         [
             Title(["CONVENTION CADRE PLURIANNUELLE", "« ACTION CŒUR DE VILLE » DE PORT-ARVELLE"]),
             Parties(orgs, parties_liste(orgs)),
             *body,
-            Signatures(place, None, signers, day, columns=3, pour=False),
+            Signatures(place, None, signers, day, columns=2, pour=False, tabs=True),
         ],
         "docx",
         duree_annees=6,

@@ -160,6 +160,13 @@ def _signatures(document, element: Signatures, options: dict) -> None:
             document.add_paragraph("")
         return
     cols = element.columns
+    if element.tabs:
+        for start in range(0, len(element.orgs), cols):
+            cells = [element.cell(org) for org in element.orgs[start : start + cols]]
+            for n in range(max(len(c) for c in cells)):
+                document.add_paragraph("\t\t".join(c[n] if n < len(c) else "" for c in cells).rstrip("\t"))
+            document.add_paragraph("")
+        return
     table = document.add_table(rows=0, cols=cols)
     for start in range(0, len(element.orgs), cols):
         row = table.add_row()

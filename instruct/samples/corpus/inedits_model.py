@@ -189,6 +189,7 @@ class Signatures:
     with_names: bool = True
     pour: bool = True  # « Pour la Commune de X » above the qualité
     scanned: bool = False  # the signed page was scanned and inserted as an image (PDF writer only)
+    tabs: bool = False  # DOCX: the columns typed on the same lines, separated by tabs (no table)
 
     def signataires(self) -> list[Signataire]:
         return [Signataire(role=o.role, nom=o.nom if self.with_names else None) for o in self.orgs]
