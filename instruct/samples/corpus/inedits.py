@@ -61,6 +61,7 @@ def pieces() -> list[Piece]:
         av2.montvalir_2(),
         av2.castelnoir_3(),
         av2.aurelle_1(),
+        extra.brezac_2(),
         *autres.all_autres(),
     ]
 

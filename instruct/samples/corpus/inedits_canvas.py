@@ -38,6 +38,8 @@ def _cut(word: str, room: float, font: str, size: float) -> int:
     two lower-case letters, three at least on each side, before a consonant followed by a vowel
     (« agglomé-ration »); 0 when none fits."""
     best = 0
+    if not word.split("'")[-1][:1].islower():
+        return 0  # names and proper nouns are never cut
     for k in range(3, len(word) - 2):
         head, a, b = word[:k], word[k - 1], word[k]
         if not (a.isalpha() and a.islower() and b.isalpha() and b.islower() and word[k:].isalpha()):
@@ -122,7 +124,7 @@ def _lay(piece: Piece) -> Layout:
     options = piece.options
     layout = Layout(options.get("serif", True))
     hyphenate = options.get("hyphenate", True)
-    body = 11.5
+    body = options.get("size", 11.5)
     for element in piece.elements:
         if isinstance(element, Title):
             for line in element.lines:

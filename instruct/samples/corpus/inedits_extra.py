@@ -1,15 +1,17 @@
-"""A convention-cadre in titres and articles (« TITRE I – … », then « Article 1er – … » inside),
-with its qualities in lower case (« son maire, M. NOM ») and amounts with cents."""
+"""Two more pieces: a convention-cadre in titres and articles (« TITRE I – … », then « Article 1er
+– … » inside) with its qualities in lower case and amounts with cents; an avenant laid out line by
+line whose parties' names are cut at the line end."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from instruct.samples.corpus.inedits_build import Layout, actions_table, total_of
 from instruct.samples.corpus.inedits_model import Heading, Org, Para, Parties, Piece, Signatures, Title, date_fr
-from instruct.samples.corpus.inedits_towns import ANAH, BANQUE, DEPARTEMENT, EPF, sans_delib
-from instruct.samples.corpus.inedits_words import DUREE_MOTS, parties_entre, textes
+from instruct.samples.corpus.inedits_towns import ANAH, BANQUE, DEPARTEMENT, EPF, VIEUX_BREZAC, sans_delib
+from instruct.samples.corpus.inedits_words import DUREE_MOTS, parties_entre, parties_prose, textes
 
 D = dt.date
 
@@ -93,4 +95,53 @@ def mirevaux() -> Piece:
         duree_annees=5,
         running_header="Convention-cadre ACV – Mirevaux-sur-Orbe",
         options={"title": "Convention ACV Mirevaux-sur-Orbe", "serif": True},
+    )
+
+
+BREZAC_AJOUTS = [
+    (3, "Stationnement vélo sécurisé place de la Gare", "CABVL", 140_000, 2021, 2021),
+    (5, "Ludothèque intercommunale rue des Cordeliers", "CABVL", 560_000, 2021, 2023),
+]
+
+
+def brezac_2(size: float = 10.75) -> Piece:
+    """Laid out line by line with hyphenation, an avenant n° 2 whose parties, in one sentence, are cut
+    at the line end (« Communauté d'agglo- / mération »), a table without rules, no grid. `size`: the
+    body's font size, chosen so that the cut falls in the name."""
+    t = VIEUX_BREZAC
+    ville = replace(t.ville, deliberation=D(2021, 5, 18))
+    epci = replace(t.epci, deliberation=D(2021, 5, 20))
+    orgs = [ville, epci, t.prefet, ANAH]
+    table = actions_table(
+        BREZAC_AJOUTS,
+        Layout(
+            [["Intitulé", "Porteur", "Coût prévisionnel", "Année(s)"]],
+            ("intitule", "mo", "cout", "periode"),
+            form="eur",
+            widths=(5, 1.5, 2, 1.4),
+            ruled=False,
+        ),
+    )
+    day = D(2021, 6, 4)
+    return Piece(
+        "inedit-18-vieux-brezac-avenant-2.pdf",
+        "avenant",
+        "PDF mis en page ligne à ligne, parties en prose coupées en fin de ligne jusque dans « d'agglo- / "
+        "mération », avenant n° 2 simple (deux "
+        "actions ajoutées, tableau sans filets), pas de coût total du programme, signataires l'un sous l'autre",
+        [
+            Title(["AVENANT n° 2", "à la convention-cadre Action Cœur de Ville de Vieux-Brézac"]),
+            Parties(orgs, parties_prose(orgs, 2)),
+            Heading("Objet", label="Article 1 –"),
+            Para("Le présent avenant ajoute au plan d'actions deux opérations validées en comité de projet."),
+            Heading("Plan d'actions", label="Article 2 –", code="plan_actions"),
+            table,
+            Heading("Autres dispositions", label="Article 3 –"),
+            *[Para(text) for text in textes("inchange")],
+            Signatures(f"Fait à Vieux-Brézac, le {date_fr(day, 'slash')}", None, orgs, day, columns=1),
+        ],
+        "canvas",
+        numero=2,
+        running_header="Vieux-Brézac – avenant n° 2",
+        options={"title": "Avenant 2 Vieux-Brézac", "size": size, "serif": False},
     )
