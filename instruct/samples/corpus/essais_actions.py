@@ -46,7 +46,16 @@ POOL = {
         "Rénovation du cinéma {lieu}",
     ],
 }
-PLACES = ["Saint-Martin", "du Marché", "des Cordeliers", "Gambetta", "de la Halle", "Jean-Jaurès", "du Château", "des Tanneurs"]
+PLACES = [
+    "Saint-Martin",
+    "du Marché",
+    "des Cordeliers",
+    "Gambetta",
+    "de la Fontaine",
+    "Jean-Jaurès",
+    "du Château",
+    "des Tanneurs",
+]
 STREETS = ["des Tanneurs", "Pasteur", "du Four", "Victor-Hugo", "de la Monnaie", "Carnot", "des Halles"]
 RIVERS = ["Lauze", "Orvane", "Brenne", "Ysse", "Garance"]
 MAITRES = ["Ville", "Commune", "Intercommunalité", "EPF", "Bailleur social", "SEM d'aménagement", "CCI", "Département"]
@@ -79,7 +88,16 @@ def programme(town: Town, seed: int, count: int, start: dt.date) -> list[Row]:
         debut = dt.date(start.year + (n % 3), 1 + (seed + n * 4) % 12, 1)
         fin = dt.date(debut.year + 1 + n % 3, debut.month, 1)
         cout = Decimal(10_000 * (8 + (seed * 37 + n * 53) % 290))
-        rows.append(Row(axe, text, MAITRES[(seed + n) % len(MAITRES)].replace("Ville", town.ville if n % 2 else "Ville"), debut, fin, cout))
+        rows.append(
+            Row(
+                axe,
+                text,
+                MAITRES[(seed + n) % len(MAITRES)].replace("Ville", town.ville if n % 2 else "Ville"),
+                debut,
+                fin,
+                cout,
+            )
+        )
     rows.sort(key=lambda r: r.axe)
     return rows
 
@@ -98,7 +116,10 @@ HEADERS = {
     "axe_action": ([["Axe / Action", "Porteur", "Montant prévisionnel", "Financement"]], "eur"),
     "budget_unit": ([["Action", "Maîtrise d'ouvrage", "Budget (€ HT)", "Début", "Fin"]], "bare"),
     "two_rows": (
-        [["Intitulé de l'opération", "Maître d'ouvrage", "Calendrier", "", "Coût"], ["", "", "Début", "Fin", "(k€ HT)"]],
+        [
+            ["Intitulé de l'opération", "Maître d'ouvrage", "Calendrier", "", "Coût"],
+            ["", "", "Début", "Fin", "(k€ HT)"],
+        ],
         "bare_k",
     ),
     "percent": ([["Action", "Porteur", "Échéance", "Part du coût total"]], "percent"),
@@ -109,8 +130,17 @@ HEADERS = {
 }
 
 
-def actions_table(rows: list[Row], header: str, *, axis_rows: bool, total_row: str, date_form: str = "month",
-                  ruled: bool = True, repeat_header: bool = True, cost_form: str | None = None) -> Table:
+def actions_table(
+    rows: list[Row],
+    header: str,
+    *,
+    axis_rows: bool,
+    total_row: str,
+    date_form: str = "month",
+    ruled: bool = True,
+    repeat_header: bool = True,
+    cost_form: str | None = None,
+) -> Table:
     """The table of actions; `total_row` « TOTAL », « Total général »… or "" for none."""
     head, form = HEADERS[header]
     form = cost_form or form
@@ -129,7 +159,11 @@ def actions_table(rows: list[Row], header: str, *, axis_rows: bool, total_row: s
             bold_rows.append(len(data))
             data.append([label] + [""] * (ncol - 1))
         last_axe = r.axe
-        cost = f"{(r.cout * 100 / grand).quantize(Decimal('0.1'))} %".replace(".", ",") if form == "percent" else amount(r.cout, form)
+        cost = (
+            f"{(r.cout * 100 / grand).quantize(Decimal('0.1'))} %".replace(".", ",")
+            if form == "percent"
+            else amount(r.cout, form)
+        )
         period = f"{date_text(r.debut, date_form)} – {date_text(r.fin, date_form)}"
         if header == "libelle":
             data.append([f"{r.axe}.{n}", r.intitule, r.maitre, period, cost])
@@ -156,5 +190,12 @@ def actions_table(rows: list[Row], header: str, *, axis_rows: bool, total_row: s
     }[ncol]
     if header == "axe_action":
         widths = [190, 90, 90, 111]
-    return Table(data, header_rows=len(head), ruled=ruled, spans=spans, widths=widths, repeat_header=repeat_header,
-                 bold_rows=tuple(bold_rows))
+    return Table(
+        data,
+        header_rows=len(head),
+        ruled=ruled,
+        spans=spans,
+        widths=widths,
+        repeat_header=repeat_header,
+        bold_rows=tuple(bold_rows),
+    )

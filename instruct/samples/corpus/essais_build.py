@@ -28,7 +28,11 @@ from instruct.samples.corpus.truth import Verite
 SYNONYMES = {
     "parties": ["Les parties", "Désignation des parties", "Parties signataires"],
     "preambule_objectifs": ["Préambule", "Préambule et objectifs poursuivis", "Objectifs poursuivis"],
-    "engagement_parties": ["Engagement général des parties", "Engagements des parties", "Engagements généraux des parties"],
+    "engagement_parties": [
+        "Engagement général des parties",
+        "Engagements des parties",
+        "Engagements généraux des parties",
+    ],
     "organisation_comite_projet": [
         "Organisation des collectivités et comité de projet",
         "Gouvernance : comité de projet",
@@ -44,19 +48,43 @@ SYNONYMES = {
         "Actions matures de la phase d'initialisation",
         "Programme d'actions de la phase d'initialisation",
     ],
-    "suivi_evaluation": ["Modalités de suivi et d'évaluation", "Suivi et évaluation", "Suivi et évaluation du programme"],
+    "suivi_evaluation": [
+        "Modalités de suivi et d'évaluation",
+        "Suivi et évaluation",
+        "Suivi et évaluation du programme",
+    ],
     "traitement_litiges": ["Traitement des litiges", "Règlement des litiges", "Litiges"],
     "annexe_fiches_matures": ["Fiches-actions matures", "Fiches actions matures", "Fiches action matures"],
     "diagnostic_afom": ["Diagnostic du territoire (analyse AFOM)", "Résultats du diagnostic", "Synthèse du diagnostic"],
-    "objectifs_generaux_et_par_axe": ["Objectifs généraux et par axe", "Stratégie : objectifs généraux du projet", "Objectifs généraux du projet et par axe"],
-    "perimetres_intervention": ["Périmètres d'intervention", "Secteurs d'intervention de l'ORT", "Périmètre d'intervention"],
+    "objectifs_generaux_et_par_axe": [
+        "Objectifs généraux et par axe",
+        "Stratégie : objectifs généraux du projet",
+        "Objectifs généraux du projet et par axe",
+    ],
+    "perimetres_intervention": [
+        "Périmètres d'intervention",
+        "Secteurs d'intervention de l'ORT",
+        "Périmètre d'intervention",
+    ],
     "plan_actions": ["Plan d'actions", "Programme d'actions", "Plan d'action"],
     "calendrier_general": ["Calendrier général", "Calendrier de mise en œuvre", "Calendrier général du projet"],
     "budget_financement": ["Budget et financement", "Maquette financière", "Plan de financement"],
     "annexe_livrables_etudes": ["Livrables des études", "Livrables des études réalisées", "Les livrables des études"],
-    "annexe_document_presentation": ["Document de présentation du projet", "Document de présentation", "Document de présentation du projet urbain"],
-    "annexe_plan_perimetres": ["Plan des périmètres", "Plan des périmètres d'intervention", "Plan des périmètres de l'ORT"],
-    "annexe_calendrier_detaille": ["Calendrier détaillé", "Calendrier détaillé du projet", "Calendrier détaillé des opérations"],
+    "annexe_document_presentation": [
+        "Document de présentation du projet",
+        "Document de présentation",
+        "Document de présentation du projet urbain",
+    ],
+    "annexe_plan_perimetres": [
+        "Plan des périmètres",
+        "Plan des périmètres d'intervention",
+        "Plan des périmètres de l'ORT",
+    ],
+    "annexe_calendrier_detaille": [
+        "Calendrier détaillé",
+        "Calendrier détaillé du projet",
+        "Calendrier détaillé des opérations",
+    ],
     "annexe_budget_detaille": ["Budget détaillé", "Budget détaillé du projet", "Budget détaillé par action"],
     "annexe_fiches_actions": ["Fiches-actions", "Fiches actions", "Fiches action"],
 }
@@ -69,8 +97,22 @@ CONVENTION_BODY = [
     "suivi_evaluation",
     "traitement_litiges",
 ]
-AVENANT_BODY = ["diagnostic_afom", "objectifs_generaux_et_par_axe", "perimetres_intervention", "plan_actions", "calendrier_general", "budget_financement"]
-AVENANT_ANNEXES = ["annexe_livrables_etudes", "annexe_document_presentation", "annexe_plan_perimetres", "annexe_calendrier_detaille", "annexe_budget_detaille", "annexe_fiches_actions"]
+AVENANT_BODY = [
+    "diagnostic_afom",
+    "objectifs_generaux_et_par_axe",
+    "perimetres_intervention",
+    "plan_actions",
+    "calendrier_general",
+    "budget_financement",
+]
+AVENANT_ANNEXES = [
+    "annexe_livrables_etudes",
+    "annexe_document_presentation",
+    "annexe_plan_perimetres",
+    "annexe_calendrier_detaille",
+    "annexe_budget_detaille",
+    "annexe_fiches_actions",
+]
 
 
 def number_label(form: str, n: int, sub: int = 0) -> str:
@@ -124,8 +166,12 @@ def _body_text(code: str, town_name: str, interco: str) -> list[str]:
             f"Le périmètre d'intervention couvre le centre ancien de {town_name} et le quartier de la gare ; "
             "deux secteurs prioritaires y sont délimités."
         ],
-        "calendrier_general": ["Les premières opérations sont engagées dès la signature ; le programme s'achève en 2024."],
-        "annexe_livrables_etudes": ["Étude de programmation urbaine (rapport final) ; diagnostic commercial ; étude habitat."],
+        "calendrier_general": [
+            "Les premières opérations sont engagées dès la signature ; le programme s'achève en 2024."
+        ],
+        "annexe_livrables_etudes": [
+            "Étude de programmation urbaine (rapport final) ; diagnostic commercial ; étude habitat."
+        ],
         "annexe_document_presentation": ["Le document de présentation du projet est joint au présent avenant."],
         "annexe_plan_perimetres": ["Le plan des périmètres d'intervention est joint au présent avenant."],
         "annexe_calendrier_detaille": ["Le calendrier détaillé reprend, action par action, les dates d'engagement."],
@@ -161,7 +207,9 @@ def build(recipe: dict) -> Piece:
     el.append(Para(title, bold=True, align="center", size=15))
     el.append(Para(f"{town.ville}", bold=True, align="center", size=13))
     if recipe.get("valant_ort"):
-        el.append(Para("valant convention d'opération de revitalisation de territoire (ORT)", bold=True, align="center"))
+        el.append(
+            Para("valant convention d'opération de revitalisation de territoire (ORT)", bold=True, align="center")
+        )
     if recipe.get("textbox"):
         el.append(TextBox(f"Projet de territoire – {town.ville} – version soumise à signature"))
     el.append(Para(FICTIF_LINE, align="center", size=8))
@@ -179,7 +227,13 @@ def build(recipe: dict) -> Piece:
     if kind == "convention_cadre" and recipe.get("parties_heading", True):
         el.append(heading("parties"))
     elif kind == "avenant":
-        el.append(Para("Avenant à la convention-cadre Action Cœur de Ville, entre les soussignés :" if numbering != "none" else "Entre :"))
+        el.append(
+            Para(
+                "Avenant à la convention-cadre Action Cœur de Ville, entre les soussignés :"
+                if numbering != "none"
+                else "Entre :"
+            )
+        )
     el += parties_els
     body = CONVENTION_BODY if kind == "convention_cadre" else AVENANT_BODY
     for code in body:
@@ -194,21 +248,36 @@ def build(recipe: dict) -> Piece:
         if code == "budget_financement" and duree:
             el.append(Para(years_text(*duree, "La convention modifiée par le présent avenant"), align="justify"))
         if code in ("phase_initialisation", "plan_actions"):
-            el.append(Para("Le tableau ci-dessous récapitule les actions, leur calendrier et leur coût prévisionnel.", align="justify"))
+            el.append(
+                Para(
+                    "Le tableau ci-dessous récapitule les actions, leur calendrier et leur coût prévisionnel.",
+                    align="justify",
+                )
+            )
             if numbering == "decimal" and code == "plan_actions":
                 el.append(Heading("Tableau des actions", 2, number_label(numbering, n, 1)))
-            if recipe.get("break_before_table"):
-                el += recipe["break_before_table"]
             el.append(
-                actions_table(rows, header, axis_rows=recipe.get("axis_rows", False), total_row=total_row,
-                              date_form=recipe.get("table_dates", "month"), ruled=recipe.get("ruled", True),
-                              repeat_header=recipe.get("repeat_header", True), cost_form=recipe.get("cost_form"))
+                actions_table(
+                    rows,
+                    header,
+                    axis_rows=recipe.get("axis_rows", False),
+                    total_row=total_row,
+                    date_form=recipe.get("table_dates", "month"),
+                    ruled=recipe.get("ruled", True),
+                    repeat_header=recipe.get("repeat_header", True),
+                    cost_form=recipe.get("cost_form"),
+                )
             )
             if percent:
                 el.append(Para("Les parts sont données en pourcentage du coût total du programme."))
         if code == ("phase_initialisation" if kind == "convention_cadre" else "budget_financement") and budget_sentence:
-            el.append(Para(f"Le coût global du programme est estimé à {amount(grand, budget_sentence)}"
-                           f"{' HT' if 'HT' not in amount(grand, budget_sentence) else ''}, hors frais d'ingénierie.", align="justify"))
+            el.append(
+                Para(
+                    f"Le coût global du programme est estimé à {amount(grand, budget_sentence)}"
+                    f"{' HT' if 'HT' not in amount(grand, budget_sentence) else ''}, hors frais d'ingénierie.",
+                    align="justify",
+                )
+            )
     sig_els, sig_truth = signature_block(people, town, signed, recipe.get("signature", {}))
     el.append(Para(""))
     el += sig_els
@@ -220,7 +289,9 @@ def build(recipe: dict) -> Piece:
         trame.append(code)
         annex_n += 1
         titles = SYNONYMES[code]
-        label = {"unnumbered": "Annexe –", "roman": f"ANNEXE {ROMAN[annex_n - 1]} :"}.get(recipe.get("annexes", "numbered"), f"Annexe {annex_n} –")
+        label = {"unnumbered": "Annexe –", "roman": f"ANNEXE {ROMAN[annex_n - 1]} :"}.get(
+            recipe.get("annexes", "numbered"), f"Annexe {annex_n} –"
+        )
         if recipe.get("annex_break", annex_n == 1):
             el.append(PageBreak())
         el.append(Heading(f"{label} {titles[variant % len(titles)]}", 1, ""))
@@ -229,7 +300,12 @@ def build(recipe: dict) -> Piece:
         if code in ("annexe_fiches_matures", "annexe_fiches_actions"):
             for r in rows[: recipe.get("fiches", 3)]:
                 el.append(Heading(f"Fiche action – {r.intitule}", 2, ""))
-                el.append(Para(f"Maître d'ouvrage : {r.maitre}. Axe {r.axe}. " + recipe.get("fiche_text", "Description, objectifs et indicateurs de suivi de l'action.")))
+                el.append(
+                    Para(
+                        f"Maître d'ouvrage : {r.maitre}. Axe {r.axe}. "
+                        + recipe.get("fiche_text", "Description, objectifs et indicateurs de suivi de l'action.")
+                    )
+                )
                 if recipe.get("fiche_pages"):
                     el += [Para(recipe["fiche_text_long"], align="justify") for _ in range(recipe["fiche_pages"])]
                     el.append(PageBreak())
@@ -250,7 +326,9 @@ def build(recipe: dict) -> Piece:
         budget_total=stated_total,
         duree_annees=duree[0] if duree else None,
     )
-    return Piece(recipe["name"], title, el, truth, writer=recipe.get("writer", "docx"), options=recipe.get("options", {}))
+    return Piece(
+        recipe["name"], title, el, truth, writer=recipe.get("writer", "docx"), options=recipe.get("options", {})
+    )
 
 
 def avenant_title(numero: int, form: str) -> str:
@@ -260,6 +338,3 @@ def avenant_title(numero: int, form: str) -> str:
         "ordinal": f"{ORDINAL_WORDS[numero].capitalize()} avenant à la convention-cadre Action Cœur de Ville",
         "n° ": f"Avenant n° {numero} à la convention-cadre pluriannuelle « Action Cœur de Ville »",
     }[form]
-
-
-__all__ = ["build", "avenant_title", "PageBreak"]

@@ -38,7 +38,8 @@ def _auto_numbering(doc, form: str) -> int:
         f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{first}"/>'
         '<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>'
         '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
-        f'<w:lvlText w:val="{second}"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="360" w:firstLine="0"/></w:pPr></w:lvl>'
+        f'<w:lvlText w:val="{second}"/><w:lvlJc w:val="left"/>'
+        '<w:pPr><w:ind w:left="360" w:firstLine="0"/></w:pPr></w:lvl>'
         "</w:abstractNum>"
     )
     nums = numbering.findall(f"{{{W}}}num")
@@ -109,6 +110,15 @@ def _table(doc, table: Table) -> None:
             if r < table.header_rows or r in table.bold_rows:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
+    if table.widths:  # the clerk widened the columns as the PDF draws them
+        from docx.shared import Pt
+
+        out.autofit = False
+        for column, width in zip(out.columns, table.widths):
+            column.width = Pt(width)
+        for row in out.rows:
+            for cell, width in zip(row.cells, table.widths):
+                cell.width = Pt(width)
     for r, first, last in table.spans:
         text = table.rows[r][first]
         merged = out.cell(r, first).merge(out.cell(r, last))

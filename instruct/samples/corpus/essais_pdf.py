@@ -40,10 +40,26 @@ def _styles(opts: dict) -> dict:
     return {
         "body": body,
         "aligns": {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY},
-        "h1": ParagraphStyle("t1", fontName=bold, fontSize=size + 2.5, leading=size * 1.6, spaceBefore=10, spaceAfter=5,
-                             keepWithNext=1, rightIndent=narrow),
-        "h2": ParagraphStyle("t2", fontName=bold, fontSize=size + 0.5, leading=size * 1.4, spaceBefore=6, spaceAfter=3,
-                             keepWithNext=1, rightIndent=narrow),
+        "h1": ParagraphStyle(
+            "t1",
+            fontName=bold,
+            fontSize=size + 2.5,
+            leading=size * 1.6,
+            spaceBefore=10,
+            spaceAfter=5,
+            keepWithNext=1,
+            rightIndent=narrow,
+        ),
+        "h2": ParagraphStyle(
+            "t2",
+            fontName=bold,
+            fontSize=size + 0.5,
+            leading=size * 1.4,
+            spaceBefore=6,
+            spaceAfter=3,
+            keepWithNext=1,
+            rightIndent=narrow,
+        ),
         "cell": ParagraphStyle("cellule", fontName=font, fontSize=8, leading=9.8),
         "cell_bold": ParagraphStyle("cellule_g", fontName=bold, fontSize=8, leading=9.8),
         "sig": ParagraphStyle("signature", fontName=font, fontSize=size, leading=size * 1.4),
@@ -68,7 +84,9 @@ def _table(table: Table, st: dict):
         [_para(c, st["cell_bold"] if (r < table.header_rows or r in table.bold_rows) else st["cell"]) for c in row]
         for r, row in enumerate(table.rows)
     ]
-    out = RLTable(data, colWidths=table.widths, repeatRows=table.header_rows if table.repeat_header else 0, hAlign="LEFT")
+    out = RLTable(
+        data, colWidths=table.widths, repeatRows=table.header_rows if table.repeat_header else 0, hAlign="LEFT"
+    )
     style = [("VALIGN", (0, 0), (-1, -1), "TOP")]
     if table.ruled:
         style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#606060")))
@@ -156,7 +174,8 @@ def _canvas_maker(header: str, footer: str, font: str):
 
 
 def story_of(piece: Piece, st: dict) -> list:
-    from reportlab.platypus import KeepTogether, PageBreak as RLPageBreak, Spacer
+    from reportlab.platypus import KeepTogether, Spacer
+    from reportlab.platypus import PageBreak as RLPageBreak
 
     opts = piece.options
     hyphens = bool(opts.get("hyphenate"))
@@ -184,6 +203,8 @@ def story_of(piece: Piece, st: dict) -> list:
             story.append(RLPageBreak())
         elif isinstance(el, ScannedPage):
             story += [RLPageBreak(), _scanned(el.lines, piece.name)]
+        else:  # a reportlab flowable (the drawing of a plan)
+            story.append(el)
     return story
 
 
@@ -195,9 +216,19 @@ def render_pdf(piece: Piece, path: Path) -> Path:
     opts = piece.options
     st = _styles(opts)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2.2 * cm,
-                            bottomMargin=2 * cm, title=piece.title, author=AUTHOR, subject=FICTIF, creator=AUTHOR,
-                            invariant=1)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=2.2 * cm,
+        bottomMargin=2 * cm,
+        title=piece.title,
+        author=AUTHOR,
+        subject=FICTIF,
+        creator=AUTHOR,
+        invariant=1,
+    )
     maker = _canvas_maker(opts.get("header", ""), opts.get("footer", ""), opts.get("font", "Helvetica"))
     doc.build(story_of(piece, st), canvasmaker=maker)
     return write_file(path, buffer.getvalue())

@@ -32,12 +32,16 @@ def _deliberation(s: Signer, form: str) -> str:
         return f", {habilite} par délibération du {s.organe or 'conseil'} du {date_text(s.deliberation, 'long')}"
     if form == "dots":
         return f", agissant en vertu d'une délibération en date du {date_text(s.deliberation, 'dots')}"
-    return f", {habilite} à cet effet par délibération n° {s.deliberation.year}-0{s.deliberation.day + 40} du {date_text(s.deliberation, 'slash')}"
+    return (
+        f", {habilite} à cet effet par délibération n° {s.deliberation.year}-0{s.deliberation.day + 40} "
+        f"du {date_text(s.deliberation, 'slash')}"
+    )
 
 
-def party_text(s: Signer, opts: dict, last: bool) -> str:
+def party_text(s: Signer, opts: dict, last: bool, in_prose: bool = False) -> str:
     comma = "," if opts.get("comma", True) else ""
-    text = f"{s.named[0].upper()}{s.named[1:]}{comma} {s.represente} par {_representative(s, opts.get('rep', 'son_titre'))}"
+    named = s.named if in_prose else f"{s.named[0].upper()}{s.named[1:]}"
+    text = f"{named}{comma} {s.represente} par {_representative(s, opts.get('rep', 'son_titre'))}"
     text += _deliberation(s, opts.get("delib", "long"))
     if opts.get("ciapres", True) and s.court:
         dite = "dénommée" if s.feminine else "dénommé"
@@ -52,9 +56,14 @@ def vu_lines(signers: list[Signer], town: Town, form: str) -> list[str]:
             continue
         day = date_text(s.deliberation, "long" if form != "dots" else "dots")
         if s.role == "ville_centre":
-            out.append(f"Vu la délibération du conseil municipal de {town.ville} en date du {day} autorisant le maire à signer la présente convention ;")
+            out.append(
+                f"Vu la délibération du conseil municipal de {town.ville} en date du {day} "
+                "autorisant le maire à signer la présente convention ;"
+            )
         elif s.role == "intercommunalite":
-            out.append(f"Vu la délibération du conseil communautaire {_de(s)} du {day} approuvant la présente convention ;")
+            out.append(
+                f"Vu la délibération du conseil communautaire {_de(s)} du {day} approuvant la présente convention ;"
+            )
         else:
             out.append(f"Vu la délibération de la commission permanente {_de(s)} du {day} ;")
     return out
@@ -67,7 +76,7 @@ def _de(s: Signer) -> str:
         return f"du {s.organisme}"
     if s.article == "l'":
         return f"de l'{s.organisme}"
-    return f"de {s.organisme}"
+    return f"d'{s.organisme}" if s.organisme[0] in "AEIOUÉÈaeiou" else f"de {s.organisme}"
 
 
 def parties_block(signers: list[Signer], town: Town, opts: dict) -> tuple[list[Element], list[Partie]]:
@@ -80,13 +89,13 @@ def parties_block(signers: list[Signer], town: Town, opts: dict) -> tuple[list[E
     beneficiaires = [s for s in signers if s.role in ("ville_centre", "intercommunalite")]
     others = [s for s in signers if s not in beneficiaires]
     if intro == "prose":
-        first = " et ".join(party_text(s, opts, False).rstrip(",") for s in beneficiaires)
-        rest = ", ".join(party_text(s, opts, False).rstrip(",") for s in others)
-        elements.append(Para(f"Entre {first[0].lower()}{first[1:]}, d'une part, et {rest[0].lower()}{rest[1:]}, d'autre part,", align="justify"))
+        first = " et ".join(party_text(s, opts, False, True).rstrip(",") for s in beneficiaires)
+        rest = ", ".join(party_text(s, opts, False, True).rstrip(",") for s in others)
+        elements.append(Para(f"Entre {first}, d'une part, et {rest}, d'autre part,", align="justify"))
         elements.append(Para("il est convenu ce qui suit :"))
     else:
         elements.append(Para("ENTRE LES SOUSSIGNÉS :" if intro == "soussignes" else "ENTRE", bold=True))
-        for n, s in enumerate(beneficiaires):
+        for s in beneficiaires:
             elements.append(Para(party_text(s, opts, False)))
         elements.append(Para("d'une part,", align="right"))
         elements.append(Para("ET", bold=True))
@@ -97,7 +106,12 @@ def parties_block(signers: list[Signer], town: Town, opts: dict) -> tuple[list[E
             elements.append(Para("Ci-après désignés ensemble « les Parties »."))
         elements.append(Para("IL A ÉTÉ CONVENU CE QUI SUIT :", bold=True))
     truth = [
-        Partie(role=s.role, organisme=s.organisme, representant=s.nom, deliberation=None if delib == "none" else s.deliberation)
+        Partie(
+            role=s.role,
+            organisme=s.organisme,
+            representant=s.nom,
+            deliberation=None if delib == "none" else s.deliberation,
+        )
         for s in signers
     ]
     return elements, truth
@@ -123,7 +137,9 @@ def _no_pour_title(s: Signer, town: Town) -> str:
     return f"{s.titre} {_de(s)},"
 
 
-def signature_block(signers: list[Signer], town: Town, signed: dt.date, opts: dict) -> tuple[list[Element], list[Signataire]]:
+def signature_block(
+    signers: list[Signer], town: Town, signed: dt.date, opts: dict
+) -> tuple[list[Element], list[Signataire]]:
     """The « Fait à » lines and the signatories, in the form `opts['sig']`: stacked, line, maire,
     columns2, columns3, grid, scanned; `opts['unnamed']`: roles whose block names nobody."""
     form = opts.get("sig", "stacked")
