@@ -79,13 +79,13 @@ def avenants() -> list[dict]:
             "avenant_title": avenant_title(3, "n° "),
             "style": (
                 "DOCX, « Avenant n° 3 », titres en gras « I. », « Programme d'actions », "
-                "pourcentages, total en phrase (k€), signatures « Le Maire de X, »"
+                "pourcentages et ligne TOTAL à 100 %, total en phrase (k€), signatures « Le Maire de X, »"
             ),
             "numbering": "roman_dot",
             "synonyms": 1,
             "parties": {"intro": "prose", "rep": "monsieur", "delib": "slash"},
             "table": "percent",
-            "total_row": "",
+            "total_row": "TOTAL",
             "budget_sentence": "keur",
             "signature": {"sig": "maire", "fait": "fait", "sig_date": "long"},
             "options": {"headings": "bold"},

@@ -10,14 +10,18 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from instruct.samples.corpus.essais_model import FICTIF_LINE, Piece
+from instruct.samples.corpus.essais_model import FICTIF_LINE, Piece, scan_font
 from instruct.samples.corpus.truth import Verite
 from instruct.samples.piece_text import write_file
 
 
-def scanned_pages(lines_per_page: list[list[str]], seed: str) -> bytes:
+def scanned_pages(paragraphs: list[str], seed: str, pages: int = 2) -> bytes:
     """A PDF whose pages are grey JPEG images of text, as a copier makes them: no text to extract."""
-    from PIL import Image, ImageDraw, ImageFont
+    import textwrap
+
+    lines = [line for text in paragraphs for line in (textwrap.wrap(text, 84) or [""])]
+    lines_per_page = [lines[n * 38 : (n + 1) * 38] for n in range(pages)]
+    from PIL import Image, ImageDraw
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -27,7 +31,7 @@ def scanned_pages(lines_per_page: list[list[str]], seed: str) -> bytes:
     c.setTitle("Numérisation")
     c.setCreator("Copieur multifonction")
     rng = random.Random(seed)
-    font = ImageFont.load_default(size=17)
+    font = scan_font(15)
     for lines in lines_per_page:
         image = Image.new("L", (827, 1169), 238)
         draw = ImageDraw.Draw(image)

@@ -18,6 +18,7 @@ from instruct.samples.corpus.essais_model import (
     Piece,
     TextBox,
     amount,
+    date_text,
     years_text,
 )
 from instruct.samples.corpus.essais_phrases import parties_block, signature_block
@@ -226,14 +227,11 @@ def build(recipe: dict) -> Piece:
 
     if kind == "convention_cadre" and recipe.get("parties_heading", True):
         el.append(heading("parties"))
-    elif kind == "avenant":
-        el.append(
-            Para(
-                "Avenant à la convention-cadre Action Cœur de Ville, entre les soussignés :"
-                if numbering != "none"
-                else "Entre :"
-            )
-        )
+    elif kind == "avenant":  # the convention it amends, and its date: not the avenant's
+        cadre = dt.date(2018, 1 + seed % 12, 2 + seed % 26)
+        el.append(Para(f"Vu la convention-cadre Action Cœur de Ville signée le {date_text(cadre, 'long')} ;"))
+        if seed % 2:
+            el.append(Para("Il est convenu, entre les soussignés, de modifier la convention-cadre comme suit."))
     el += parties_els
     body = CONVENTION_BODY if kind == "convention_cadre" else AVENANT_BODY
     for code in body:

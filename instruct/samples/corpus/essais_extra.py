@@ -284,7 +284,7 @@ def broken() -> list[Piece]:
     def scan() -> bytes:
         piece = _source("source.pdf", 14, 71, "pdf")
         lines = [getattr(el, "text", "") for el in piece.elements][:70]
-        return scanned_pages([lines[:36], lines[36:70]], "scan")
+        return scanned_pages(lines, "scan")
 
     return [
         broken_piece("xx01_convention_numerisee.pdf", "PDF d'images de pages (copieur), aucun texte", "scanne", scan),

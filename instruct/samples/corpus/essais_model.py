@@ -171,3 +171,13 @@ def hyphenate(text: str, every: int = 9) -> str:
             word = word[:cut] + "\u00ad" + word[cut:]
         out.append(word)
     return " ".join(out)
+
+
+def scan_font(size: int):
+    """A TrueType font for the scanned images (reportlab ships Bitstream Vera): accents drawn right."""
+    from pathlib import Path
+
+    import reportlab
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"), size)

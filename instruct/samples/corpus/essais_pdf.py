@@ -19,6 +19,7 @@ from instruct.samples.corpus.essais_model import (
     Table,
     TextBox,
     hyphenate,
+    scan_font,
 )
 from instruct.samples.corpus.truth import FICTIF
 from instruct.samples.piece_text import write_file
@@ -119,12 +120,12 @@ def _columns(blocks: list[list[str]], per_row: int, st: dict, grid: bool = False
 
 def _scanned(lines: list[str], seed: str):
     """An image of a page of text, slightly tilted and grey: a scanned signature page."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
     from reportlab.platypus import Image as RLImage
 
     image = Image.new("L", (827, 1100), 244)
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=19)
+    font = scan_font(17)
     rng = random.Random(seed)
     y = 90
     for line in lines:
@@ -191,7 +192,9 @@ def story_of(piece: Piece, st: dict) -> list:
             style = st["body"].clone("p", alignment=st["aligns"][el.align])
             if el.size:
                 style.fontSize, style.leading = el.size, el.size * 1.3
-            story.append(_para(el.text, style, el.bold, hyphens and el.align == "justify") if el.text else Spacer(1, 6))
+            story.append(
+                _para(el.text, style, el.bold, hyphens and el.align in ("left", "justify")) if el.text else Spacer(1, 6)
+            )
         elif isinstance(el, Table):
             story.append(_table(el, st))
             story.append(Spacer(1, 6))

@@ -4,6 +4,8 @@ different town clerk. `style` is the one line the truth keeps of it. The avenant
 
 from __future__ import annotations
 
+import datetime as dt
+
 BASE = ["ville_centre", "intercommunalite", "prefet", "cdc", "action_logement", "anah"]
 LONG_TEXT = (
     "L'action s'inscrit dans la stratégie de reconquête du centre-ville. Elle associe les habitants, les "
@@ -18,6 +20,7 @@ def conventions() -> list[dict]:
             "name": "ce01_kerbrivan_convention.docx",
             "town": 0,
             "seed": 1,
+            "signed": dt.date(2018, 10, 1),
             "writer": "docx",
             "style": (
                 "DOCX, Heading styles « Article 1er – », ENTRE/ET, « son maire, M. », délibérations "
