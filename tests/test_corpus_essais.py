@@ -14,6 +14,7 @@ import pytest
 from docx import Document
 
 from instruct.samples.corpus import essais
+from instruct.samples.corpus.essais_docx import fingerprint
 from instruct.samples.corpus.truth import FICTIF, Verite, corpus, truth_path
 
 FOLDER = Path(__file__).parent / "corpus" / "essais"
@@ -117,7 +118,7 @@ def test_the_corpus_covers_the_kinds_and_formats():
     assert kinds["note_projet_urbain"] + kinds["note_utilite_immeubles"] >= 3 and kinds["plan_situation"] >= 1
     assert sum(1 for _, t in PIECES if t.probleme) >= 5
     assert {t.numero for _, t in PIECES if t.type == "avenant"} == {1, 2, 3}
-    office_pdf = [p for p, _ in READABLE if p.suffix == ".pdf" and b"LibreOffice" in _producer(p)]
+    office_pdf = [p for p, _ in READABLE if p.suffix == ".pdf" and "LibreOffice" in _info(p, "Producer")]
     office_docx = [
         p for p, _ in READABLE if p.suffix == ".docx" and b"LibreOffice" in zipfile.ZipFile(p).read("docProps/app.xml")
     ]
@@ -129,15 +130,29 @@ def test_the_corpus_covers_the_kinds_and_formats():
     assert all(1 <= n <= 15 for name, n in pages.items() if name not in long)
 
 
-def _producer(path: Path) -> bytes:
-    data = path.read_bytes()
-    match = re.search(rb"/Producer\s*(<[0-9A-Fa-f]+>|\([^)]*\))", data)
+def _info(path: Path, key: str) -> str:
+    """An entry of a PDF's information dictionary (« Producer », « Keywords »), decoded."""
+    match = re.search(rb"/" + key.encode() + rb"\s*(<[0-9A-Fa-f]+>|\([^)]*\))", path.read_bytes())
     if not match:
-        return b""
+        return ""
     value = match[1]
     if value.startswith(b"<"):
-        return bytes.fromhex(value[1:-1].decode()).decode("utf-16").encode()
-    return value
+        return bytes.fromhex(value[1:-1].decode()).decode("utf-16")
+    return value[1:-1].decode("latin-1")
+
+
+def test_the_libreoffice_outputs_are_those_of_their_recipes():
+    """Each LibreOffice output carries the fingerprint of the DOCX it was made from (in its keywords):
+    a recipe changed without soffice at hand leaves a stale output, which this test tells."""
+    office = [piece for piece in essais.pieces() if piece.writer in essais.OFFICE_WRITERS]
+    assert len(office) == 8
+    for piece in office:
+        path = FOLDER / piece.name
+        if path.suffix == ".docx":
+            keywords = zipfile.ZipFile(path).read("docProps/core.xml").decode("utf-8")
+        else:
+            keywords = _info(path, "Keywords")
+        assert fingerprint(piece) in keywords, f"{piece.name} : à régénérer avec LibreOffice"
 
 
 def test_regeneration_gives_the_same_bytes(tmp_path: Path, capsys):

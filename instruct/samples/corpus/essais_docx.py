@@ -5,6 +5,7 @@ merged cells; a text box; running header and « Page n / N » footer. Two runs g
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from pathlib import Path
 
@@ -147,6 +148,13 @@ def _columns(doc, columns: Columns) -> None:
             out.cell(g + top, len(group) - 1).merge(out.cell(g + top, per_row - 1))
 
 
+def fingerprint(piece: Piece) -> str:
+    """What the piece says and how it is drawn, hashed: kept in the keywords, which LibreOffice carries
+    over, so that a LibreOffice output older than its recipe can be told."""
+    text = repr((piece.name, piece.elements, sorted(piece.options.items())))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def render_docx(piece: Piece, path: Path) -> Path:
     from docx import Document
     from docx.shared import Pt
@@ -196,7 +204,7 @@ def render_docx(piece: Piece, path: Path) -> Path:
     props.title = piece.title
     props.subject = FICTIF
     props.comments = FICTIF
-    props.keywords = "Action Cœur de Ville ; essais"
+    props.keywords = f"Action Cœur de Ville ; essais ; empreinte {fingerprint(piece)}"
     props.created = props.modified = props.last_printed = FIXED_TIME
     props.revision = 1
     buffer = io.BytesIO()
