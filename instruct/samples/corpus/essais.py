@@ -10,7 +10,6 @@ another folder)."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from instruct.samples.corpus.essais_broken import write_broken
 from instruct.samples.corpus.essais_build import build
 from instruct.samples.corpus.essais_docx import render_docx
 from instruct.samples.corpus.essais_extra import extra_pieces
-from instruct.samples.corpus.essais_model import Heading, Para, Piece
+from instruct.samples.corpus.essais_model import Piece, noisy
 from instruct.samples.corpus.essais_office import convert, fixed_docx, fixed_pdf, soffice
 from instruct.samples.corpus.essais_other import plan_drawing
 from instruct.samples.corpus.essais_pdf import render_pdf
@@ -35,29 +34,12 @@ COMMITTED = Path(__file__).resolve().parents[3] / "tests" / "corpus" / "essais"
 OFFICE_WRITERS = {"office_pdf": "pdf", "office_docx": "docx"}
 
 
-def ocr_noise(text: str) -> str:
-    """What a poor OCR makes of a text layer: « 1'État », « Ia », « rn » for « m » in a few words."""
-    text = re.sub(r"\bl'", "1'", text)
-    text = re.sub(r"\bla\b", "Ia", text)
-    return text.replace("commune ", "cornmune ").replace("programme", "prograrnme")
-
-
-def _noisy(piece: Piece) -> Piece:
-    """The piece with OCR noise in its running text (its tables are left clean)."""
-    out = []
-    for el in piece.elements:
-        if isinstance(el, (Para, Heading)):
-            el = replace(el, text=ocr_noise(el.text))
-        out.append(el)
-    return replace(piece, elements=out)
-
-
 def pieces() -> list[Piece]:
     """Every piece of the corpus, in the order of its recipes."""
     out = []
     for recipe in conventions() + avenants():
         piece = build(recipe)
-        out.append(_noisy(piece) if recipe.get("ocr") else piece)
+        out.append(noisy(piece) if recipe.get("ocr") else piece)
     return out + extra_pieces()
 
 

@@ -206,6 +206,21 @@ def avenants() -> list[dict]:
             "total_row": "TOTAL",
             "signature": {"sig": "stacked", "fait": "exemplaires", "sig_date": "long"},
         },
+        {
+            "name": "ae14_malvoisine_avenant1_ocr.pdf",
+            "town": 16,
+            "seed": 31,
+            "writer": "pdf",
+            "numero": 1,
+            "avenant_title": avenant_title(1, "n°"),
+            "style": "PDF reportlab, texte OCR bruité (« 1'État », « Ia »), « Avenant n°1 », k€, signatures empilées",
+            "numbering": "ARTICLE",
+            "parties": {"intro": "entre", "rep": "son_titre", "delib": "long"},
+            "table": "keur",
+            "total_row": "TOTAL",
+            "signature": {"sig": "stacked", "fait": "fait", "sig_date": "long"},
+            "ocr": True,
+        },
     ]
     for recipe in a:
         recipe["kind"] = "avenant"

@@ -318,7 +318,7 @@ def build(recipe: dict) -> Piece:
         numero=recipe.get("numero"),
         parties=parties_truth,
         signataires=sig_truth,
-        date_signature=signed,
+        date_signature=None if recipe.get("signature", {}).get("sig_date") == "blank" else signed,
         trame=sorted(trame),
         actions=actions_truth(rows, percent) if table_written else None,
         budget_total=stated_total,

@@ -180,7 +180,7 @@ def render_docx(piece: Piece, path: Path) -> Path:
             else:
                 doc.add_heading(f"{el.number} {el.text}".strip(), level=el.level)
         elif isinstance(el, Para):
-            p = doc.add_paragraph()
+            p = doc.add_paragraph(style="List Bullet" if el.bullet else None)
             if el.text:
                 run = p.add_run(el.text)
                 run.bold = el.bold

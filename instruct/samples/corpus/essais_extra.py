@@ -19,7 +19,7 @@ from instruct.samples.corpus.essais_broken import (
     truncated,
 )
 from instruct.samples.corpus.essais_build import avenant_title, build
-from instruct.samples.corpus.essais_model import Piece
+from instruct.samples.corpus.essais_model import Piece, noisy
 from instruct.samples.corpus.essais_other import deliberation, note, plan
 from instruct.samples.corpus.essais_recipes import BASE
 
@@ -205,6 +205,15 @@ DELIBERATIONS = [
         "style": "PDF exporté par LibreOffice, approbation d'un avenant, date « 01-02-2020 »",
     },
     {
+        "name": "de06_pontcharrier_deliberation_ocr.pdf",
+        "town": 5,
+        "seed": 56,
+        "writer": "pdf",
+        "seance": dt.date(2018, 10, 1),
+        "ocr": True,
+        "style": "PDF reportlab, texte OCR bruité, séance du « 1er octobre 2018 »",
+    },
+    {
         "name": "de05_castelmoron_deliberation.docx",
         "town": 7,
         "seed": 55,
@@ -323,7 +332,7 @@ def broken() -> list[Piece]:
 
 def extra_pieces() -> list[Piece]:
     out = [build(recipe) for recipe in OFFICE]
-    out += [deliberation(recipe) for recipe in DELIBERATIONS]
+    out += [noisy(deliberation(r)) if r.get("ocr") else deliberation(r) for r in DELIBERATIONS]
     out += [note(recipe) for recipe in NOTES]
     out.append(
         plan(

@@ -6,7 +6,8 @@ elements from the same data, never read back from the file."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from instruct.samples.corpus.truth import FICTIF, Verite
@@ -48,6 +49,7 @@ class Para:
     align: str = "left"  # left, center, right, justify
     size: float = 0  # 0: the body size
     keep: bool = False  # keep with the next element (a signature block)
+    bullet: bool = False  # an item of a bulleted list
 
 
 @dataclass
@@ -181,3 +183,20 @@ def scan_font(size: int):
     from PIL import ImageFont
 
     return ImageFont.truetype(str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"), size)
+
+
+def ocr_noise(text: str) -> str:
+    """What a poor OCR makes of a text layer: « 1'État », « Ia », « rn » for « m » in a few words."""
+    text = re.sub(r"\bl'", "1'", text)
+    text = re.sub(r"\bla\b", "Ia", text)
+    return text.replace("commune ", "cornmune ").replace("programme", "prograrnme")
+
+
+def noisy(piece: Piece) -> Piece:
+    """The piece with OCR noise in its running text (its tables are left clean)."""
+    out = []
+    for el in piece.elements:
+        if isinstance(el, (Para, Heading)):
+            el = replace(el, text=ocr_noise(el.text))
+        out.append(el)
+    return replace(piece, elements=out)

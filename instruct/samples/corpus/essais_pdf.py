@@ -193,7 +193,11 @@ def story_of(piece: Piece, st: dict) -> list:
             if el.size:
                 style.fontSize, style.leading = el.size, el.size * 1.3
             story.append(
-                _para(el.text, style, el.bold, hyphens and el.align in ("left", "justify")) if el.text else Spacer(1, 6)
+                _para(
+                    ("• " if el.bullet else "") + el.text, style, el.bold, hyphens and el.align in ("left", "justify")
+                )
+                if el.text
+                else Spacer(1, 6)
             )
         elif isinstance(el, Table):
             story.append(_table(el, st))

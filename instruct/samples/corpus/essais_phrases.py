@@ -88,7 +88,11 @@ def parties_block(signers: list[Signer], town: Town, opts: dict) -> tuple[list[E
         elements += [Para(line) for line in vu_lines(signers, town, opts.get("vu_form", "long"))]
     beneficiaires = [s for s in signers if s.role in ("ville_centre", "intercommunalite")]
     others = [s for s in signers if s not in beneficiaires]
-    if intro == "prose":
+    if intro == "liste":  # one bullet per party
+        elements.append(Para("Entre les soussignés :", bold=True))
+        elements += [Para(party_text(s, opts, n == len(signers) - 1), bullet=True) for n, s in enumerate(signers)]
+        elements.append(Para("Il a été convenu ce qui suit :"))
+    elif intro == "prose":
         first = " et ".join(party_text(s, opts, False, True).rstrip(",") for s in beneficiaires)
         rest = ", ".join(party_text(s, opts, False, True).rstrip(",") for s in others)
         elements.append(Para(f"Entre {first}, d'une part, et {rest}, d'autre part,", align="justify"))
@@ -118,7 +122,7 @@ def parties_block(signers: list[Signer], town: Town, opts: dict) -> tuple[list[E
 
 
 def fait_lines(town: Town, signed: dt.date, fait: str, date_form: str, copies: int) -> list[str]:
-    day = date_text(signed, date_form)
+    day = "……………………" if date_form == "blank" else date_text(signed, date_form)  # blank: left to fill by hand
     if fait == "exemplaires":
         return [f"Fait en {copies} exemplaires originaux, à {town.ville}, le", day]
     if fait == "fait_nl":

@@ -296,6 +296,45 @@ def conventions() -> list[dict]:
             "options": {"header": "Convention-cadre Action Cœur de Ville – Tournefort-en-Brie", "footer": "n/N"},
         }
     )
+    c += [
+        {
+            "name": "ce20_castelmoron_convention_liste.docx",
+            "town": 7,
+            "seed": 16,
+            "writer": "docx",
+            "style": (
+                "DOCX, parties en liste à puces « Entre les soussignés : », Heading styles, montants « € » "
+                "sans HT, date de signature laissée en blanc (« le …… »), CMA partie"
+            ),
+            "numbering": "article_er",
+            "parties": {"intro": "liste", "rep": "nom_titre", "delib": "long"},
+            "table": "libelle",
+            "cost_form": "eur",
+            "total_row": "TOTAL",
+            "duree": (5, "words"),
+            "roles": BASE + ["cma"],
+            "signature": {"sig": "stacked", "fait": "exemplaires", "sig_date": "blank"},
+        },
+        {
+            "name": "ce21_rocheval_convention_liste.pdf",
+            "town": 13,
+            "seed": 17,
+            "writer": "pdf",
+            "style": (
+                "PDF reportlab, parties en liste à puces, « I. », césures, tableau sans filets en EUR, "
+                "signatures en deux colonnes, date « 1/10/18 »"
+            ),
+            "signed": dt.date(2018, 10, 1),
+            "numbering": "roman_dot",
+            "parties": {"intro": "liste", "comma": False, "rep": "son_titre", "delib": "dots"},
+            "table": "eur_word",
+            "ruled": False,
+            "total_row": "Total",
+            "duree": (6, "digits"),
+            "signature": {"sig": "columns2", "fait": "fait", "sig_date": "short"},
+            "options": {"hyphenate": True, "footer": "n/N"},
+        },
+    ]
     for recipe in c:
         recipe["kind"] = "convention_cadre"
     return c
