@@ -13,7 +13,7 @@ from instruct.samples.corpus.truth import Partie, Signataire
 def _representative(s: Signer, rep: str) -> str:
     """« son maire, M. Jean DUPONT », « M. Jean DUPONT, maire », « Monsieur Jean DUPONT, en sa qualité de maire »."""
     if rep == "son_titre":
-        if s.role in ("ville_centre", "intercommunalite"):
+        if s.role in ("ville_centre", "autre_commune", "intercommunalite"):
             pos = "sa" if s.qualite.endswith("e") and s.qualite != "maire" else "son"
             return f"{pos} {s.qualite}, {s.civilite} {s.nom}"
         art = "la" if s.civilite == "Mme" else "le"
@@ -60,6 +60,9 @@ def vu_lines(signers: list[Signer], town: Town, form: str) -> list[str]:
                 f"Vu la délibération du conseil municipal de {town.ville} en date du {day} "
                 "autorisant le maire à signer la présente convention ;"
             )
+        elif s.role == "autre_commune":
+            name = s.organisme.removeprefix("Commune de ")
+            out.append(f"Vu la délibération du conseil municipal de {name} en date du {day} ;")
         elif s.role == "intercommunalite":
             out.append(
                 f"Vu la délibération du conseil communautaire {_de(s)} du {day} approuvant la présente convention ;"
@@ -86,7 +89,7 @@ def parties_block(signers: list[Signer], town: Town, opts: dict) -> tuple[list[E
     elements: list[Element] = []
     if delib == "vu":
         elements += [Para(line) for line in vu_lines(signers, town, opts.get("vu_form", "long"))]
-    beneficiaires = [s for s in signers if s.role in ("ville_centre", "intercommunalite")]
+    beneficiaires = [s for s in signers if s.role in ("ville_centre", "autre_commune", "intercommunalite")]
     others = [s for s in signers if s not in beneficiaires]
     if intro == "liste":  # one bullet per party
         elements.append(Para("Entre les soussignés :", bold=True))

@@ -322,7 +322,7 @@ def conventions() -> list[dict]:
             "writer": "pdf",
             "style": (
                 "PDF reportlab, parties en liste à puces, « I. », césures, tableau sans filets en EUR, "
-                "signatures en deux colonnes, date « 1/10/18 »"
+                "signatures en deux colonnes, date « 1/10/18 », binôme avec une autre commune"
             ),
             "signed": dt.date(2018, 10, 1),
             "numbering": "roman_dot",
@@ -331,6 +331,7 @@ def conventions() -> list[dict]:
             "ruled": False,
             "total_row": "Total",
             "duree": (6, "digits"),
+            "roles": ["ville_centre", "autre_commune", "intercommunalite", "prefet", "cdc", "action_logement", "anah"],
             "signature": {"sig": "columns2", "fait": "fait", "sig_date": "short"},
             "options": {"hyphenate": True, "footer": "n/N"},
         },

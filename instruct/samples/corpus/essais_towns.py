@@ -136,6 +136,7 @@ TOWNS = [
     Town("Port-Lannec", "du Finistère-Nord-Est", "Finistère-Nord-Est", "Armor-Océan", "Intercom Lannec Trégor", ""),
 ]
 
+NEIGHBOURS = ["Lanvézac", "Sarrazac-le-Haut", "Montfaucon-la-Vieille", "Ardoisière", "Pradelles-sur-Ysse"]
 FIRST_M = ["Jean", "Pierre", "Alain", "Thierry", "Olivier", "Bruno", "Patrick", "Hervé", "Yannick", "Marc", "Éric"]
 FIRST_F = ["Claire", "Sophie", "Isabelle", "Nathalie", "Anne", "Catherine", "Valérie", "Hélène", "Martine", "Laure"]
 LAST = [
@@ -309,6 +310,21 @@ def signers(town: Town, seed: int, roles: list[str], signed: dt.date, *, ville_f
                     _title(fem, "président", "présidente"),
                     _title(fem, "Le Président", "La Présidente"),
                     feminine=False,
+                )
+            )
+        elif role == "autre_commune":  # the other town of a binôme
+            neighbour = NEIGHBOURS[seed % len(NEIGHBOURS)]
+            out.append(
+                Signer(
+                    role,
+                    f"Commune de {neighbour}",
+                    "la",
+                    nom,
+                    civ,
+                    "maire",
+                    _title(fem, "Le Maire", "La Maire"),
+                    deliberation=signed - dt.timedelta(days=10),
+                    organe="conseil municipal",
                 )
             )
         elif role == "epf":
