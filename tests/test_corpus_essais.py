@@ -81,6 +81,8 @@ def test_the_truth_is_what_the_piece_says(path: Path, truth: Verite):
     wanted += [a.intitule for a in truth.actions or []]
     for value in wanted:
         assert value and _squeeze(value) in text, f"{path.name}: {value}"
+    for partie in truth.parties or []:  # a party is authorised before it signs
+        assert not (partie.deliberation and truth.date_signature) or partie.deliberation < truth.date_signature
     if truth.numero:
         ordinal = ["", "premier", "deuxième", "troisième"][truth.numero]
         assert f"avenantn°{truth.numero}" in text or f"{ordinal}avenant" in text, path.name

@@ -87,6 +87,7 @@ OFFICE = [
     },
     {
         "name": "ae11_bellegrange_avenant2_lo.pdf",
+        "signed": dt.date(2021, 3, 15),
         "town": 10,
         "seed": 44,
         "writer": "office_pdf",
@@ -106,6 +107,7 @@ OFFICE = [
     },
     {
         "name": "ae12_vireloup_avenant3_lo.pdf",
+        "signed": dt.date(2021, 6, 1),
         "town": 11,
         "seed": 45,
         "writer": "office_pdf",
@@ -143,6 +145,7 @@ OFFICE = [
     },
     {
         "name": "ae13_rocheval_avenant1_lo.docx",
+        "signed": dt.date(2019, 12, 12),
         "town": 13,
         "seed": 47,
         "writer": "office_docx",
