@@ -206,7 +206,7 @@ def conventions() -> list[dict]:
             "writer": "docx",
             "style": (
                 "DOCX, sans numérotation des titres, « Communauté de communes » et sigle, "
-                "ANRU partie, délibérations absentes, grille de signatures"
+                "ANRU partie, délibérations absentes, grille de signatures, en-tête et pied « Page n / N » Word"
             ),
             "numbering": "none",
             "parties": {"intro": "entre", "rep": "son_titre", "delib": "none"},
@@ -215,6 +215,7 @@ def conventions() -> list[dict]:
             "duree": None,
             "roles": BASE + ["anru"],
             "signature": {"sig": "grid", "fait": "exemplaires", "sig_date": "long"},
+            "options": {"header": "Ville de Bellegrange – convention Action Cœur de Ville", "page_numbers": True},
         },
         {
             "name": "ce12_vireloup_convention.pdf",
