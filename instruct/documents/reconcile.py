@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from instruct.documents.doubts import Doubt, SureReading, sure_reading
 from instruct.documents.extract import Quote, Reading, read
 from instruct.documents.read import PieceText, read_piece_isolated
 from instruct.errors import InputError, Problem
@@ -52,7 +53,8 @@ class Comparison:
 @dataclass
 class Documents:
     pieces: list[PieceStatus] = field(default_factory=list)
-    readings: list[Reading] = field(default_factory=list)
+    readings: list[SureReading] = field(default_factory=list)  # only the sure values of each piece
+    doubts: list[Doubt] = field(default_factory=list)  # the values read with doubt, judged by rule X-07
     provenance: dict[str, Quote] = field(default_factory=dict)
     comparisons: list[Comparison] = field(default_factory=list)
 
@@ -68,8 +70,12 @@ def read_files(files: list[Path], declared: list[dict], ville: str | None) -> Do
     for path in files:
         piece = read_piece_isolated(path)
         declared_kind = kinds.get(path.name)
-        reading = read(piece, declared_kind if declared_kind not in {None, "autre"} else None, ville)
+        declared = declared_kind not in {None, "autre"}
+        reading, doubts = sure_reading(
+            read(piece, declared_kind if declared else None, ville), declared, piece.readable
+        )
         docs.readings.append(reading)
+        docs.doubts += doubts
         docs.pieces.append(_status(piece, reading, declared_kind))
     for name, kind in kinds.items():
         if name not in names:
