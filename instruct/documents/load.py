@@ -106,36 +106,11 @@ def load(path: str | Path) -> LoadedDossier:
         ville if isinstance(ville, str) else None,
     )
     fill(data, documents)
-    if not found:
+    if not found:  # never a guessed name: what no piece names stays unknown, the report says so
         _collectivites_from_pieces(data, documents)
-        if "collectivites" not in data:
-            raise InputError(source, _nothing_to_instruct(documents))
     dossier = validate(data, source, text, documents.provenance)
     compare(dossier, documents, data)
     return LoadedDossier(dossier=dossier, source=source, pieces_dir=pieces_dir, piece_files=files, documents=documents)
-
-
-def _nothing_to_instruct(documents: Documents) -> list[Problem]:
-    """Why a folder without dossier.yaml cannot be instruct: each unreadable piece says what is
-    wrong with it (scanned, damaged, encrypted…), then what the folder lacks."""
-    provided = [p for p in documents.pieces if p.provided]
-    unreadable = [p for p in provided if not p.readable]
-    problems = [Problem(p.file, " ; ".join(p.problems) or "pièce illisible") for p in unreadable]
-    if provided and len(unreadable) == len(provided):
-        problems.append(
-            Problem(
-                "", "aucune pièce lisible et pas de dossier.yaml : fournissez les pièces en PDF avec texte ou en DOCX"
-            )
-        )
-    else:
-        problems.append(
-            Problem(
-                "",
-                "pas de dossier.yaml, et aucune pièce lisible ne nomme la ville-centre ni l'intercommunalité "
-                "(bloc « ENTRE … » d'une convention-cadre ou d'un avenant) : ajoutez dossier.yaml",
-            )
-        )
-    return problems
 
 
 def _identifier(name: str) -> str:
@@ -156,5 +131,4 @@ def _collectivites_from_pieces(data: dict, documents: Documents) -> None:
             if party.role == "intercommunalite" and "intercommunalite" not in collectivites:
                 collectivites["intercommunalite"] = {"nom": party.organisme[:200]}
                 documents.provenance["collectivites.intercommunalite.nom"] = party.quote
-    if collectivites:
-        data["collectivites"] = collectivites
+    data["collectivites"] = collectivites
