@@ -39,6 +39,7 @@ BUDGET_NAMES = {
     "part_cofinanceurs": "part des cofinanceurs",
     "part_porteur": "part du porteur",
 }
+FEMININE = {"nature", "partie", "date", "ligne", "durée", "mention"}  # « lue avec doute »
 LOOKED_FOR = {  # what a convention or an avenant should show: (what it is, the sentence when not found)
     "parties": ("bloc des parties", "aucun bloc des parties (« ENTRE … », « ET … ») trouvé"),
     "signatures": ("bloc de signature", "aucun bloc de signature (« Fait à … », « Pour … ») trouvé"),
@@ -68,7 +69,8 @@ class Doubt:
             return f"{self.file} : {self.looked_for or self.subject}"
         value = f" : « {self.value} »" if self.value else ""
         note = f" ({self.note})" if self.note else ""
-        return f"{self.file}, {self.quote.where} : « {self.quote.text} » — {self.subject} lu avec doute{value}{note}"
+        read = "lue avec doute" if self.subject.split()[0] in FEMININE else "lu avec doute"
+        return f"{self.file}, {self.quote.where} : « {self.quote.text} » — {self.subject} {read}{value}{note}"
 
 
 @dataclass
