@@ -162,22 +162,42 @@ def test_a_convention_naming_no_town_gets_a_report_with_what_was_not_found(tmp_p
 # --- unreadable pieces: one French line each, never a traceback ----------------------------------
 
 
-def test_a_folder_of_unreadable_pieces_says_why_for_each(tmp_path):
-    make_pdf(tmp_path / "scan.pdf", ["", ""])
-    whole = make_pdf(tmp_path / "entier.pdf", ["Convention-cadre pluriannuelle Action Cœur de Ville"]).read_bytes()
-    (tmp_path / "entier.pdf").unlink()
-    (tmp_path / "tronque.pdf").write_bytes(whole[: len(whole) // 2])
-    make_pdf(tmp_path / "chiffre.pdf", ["Convention-cadre pluriannuelle Action Cœur de Ville"], encrypt="secret")
-    (tmp_path / "faux.pdf").write_text("Ceci n'est pas un PDF.", encoding="utf-8")
+def unreadable_pieces(folder):
+    """A scanned PDF, a truncated PDF, an encrypted PDF and a file named .pdf that is not one,
+    with the words each must be described by."""
+    make_pdf(folder / "scan.pdf", ["", ""])
+    whole = make_pdf(folder / "entier.pdf", ["Convention-cadre pluriannuelle Action Cœur de Ville"]).read_bytes()
+    (folder / "entier.pdf").unlink()
+    (folder / "tronque.pdf").write_bytes(whole[: len(whole) // 2])
+    make_pdf(folder / "chiffre.pdf", ["Convention-cadre pluriannuelle Action Cœur de Ville"], encrypt="secret")
+    (folder / "faux.pdf").write_text("Ceci n'est pas un PDF.", encoding="utf-8")
+    return {
+        "scan.pdf": "document scanné",
+        "tronque.pdf": "PDF endommagé",
+        "chiffre.pdf": "PDF chiffré",
+        "faux.pdf": "n'est pas un PDF",
+    }
+
+
+def test_a_folder_of_only_unreadable_pieces_exits_2_with_one_line_each(tmp_path):
+    """Nothing at all can be judged: one French line per piece naming its problem."""
+    expected = unreadable_pieces(tmp_path)
+    result = acv("check", str(tmp_path), "--date", "2020-06-01")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.splitlines()
+    for file, problem in expected.items():
+        said = [line for line in lines if line.startswith(f"  - {file} : ")]
+        assert len(said) == 1 and problem in said[0], (file, said)
+
+
+def test_unreadable_pieces_beside_a_readable_one_are_findings_one_each(tmp_path, villebelle):
+    """One readable piece: the dossier is checked, each unreadable piece is an X-06 finding."""
+    expected = unreadable_pieces(tmp_path)
+    convention_docx(villebelle, tmp_path / "convention-cadre.docx")
     result = acv("check", str(tmp_path), "--date", "2020-06-01")
     assert result.returncode == 1 and not result.stderr, result.stderr
     lines = result.stdout.splitlines()
-    for file, problem in (
-        ("scan.pdf", "document scanné"),
-        ("tronque.pdf", "PDF endommagé"),
-        ("chiffre.pdf", "PDF chiffré"),
-        ("faux.pdf", "n'est pas un PDF"),
-    ):
+    for file, problem in expected.items():
         said = [line for line in lines if f": {file} (" in line and problem in line]
         assert len(said) == 1, (file, [line for line in lines if file in line])
 

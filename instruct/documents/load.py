@@ -106,11 +106,26 @@ def load(path: str | Path) -> LoadedDossier:
         ville if isinstance(ville, str) else None,
     )
     fill(data, documents)
-    if not found:  # never a guessed name: what no piece names stays unknown, the report says so
-        _collectivites_from_pieces(data, documents)
+    if not found:
+        unreadable = _nothing_readable(documents)
+        if unreadable:  # nothing at all to judge: each piece says what is wrong with it
+            raise InputError(source, unreadable)
+        _collectivites_from_pieces(data, documents)  # never a guessed name: what no piece names stays unknown
     dossier = validate(data, source, text, documents.provenance)
     compare(dossier, documents, data)
     return LoadedDossier(dossier=dossier, source=source, pieces_dir=pieces_dir, piece_files=files, documents=documents)
+
+
+def _nothing_readable(documents: Documents) -> list[Problem]:
+    """Without dossier.yaml, a folder whose pieces are all unreadable (scanned, damaged,
+    encrypted, not a PDF…) has nothing to judge: one problem per piece, then what to do."""
+    provided = [p for p in documents.pieces if p.provided]
+    if any(p.readable for p in provided):
+        return []
+    problems = [Problem(p.file, " ; ".join(p.problems) or "pièce illisible") for p in provided]
+    return problems + [
+        Problem("", "aucune pièce lisible et pas de dossier.yaml : fournissez les pièces en PDF avec texte ou en DOCX")
+    ]
 
 
 def _identifier(name: str) -> str:
