@@ -116,6 +116,24 @@ def test_a_doubtful_date_is_not_filled(folder, catalogue, monkeypatch):
     assert "date de signature lue avec doute : « 28/09/2018 »" in doubt.message
 
 
+def test_a_doubtful_row_of_actions_or_budget_line_fills_no_fiche_nor_budget(folder, catalogue, villebelle, monkeypatch):
+    sure = load(folder).dossier
+    assert len(sure.fiches_actions) == len(villebelle.fiches_actions) and sure.convention.avenants[0].budget
+
+    def change(reading):
+        reading.actions[0] = dataclasses.replace(reading.actions[0], quote=doubtful(reading.actions[0].quote))
+        total, quote = reading.budget["total"]
+        reading.budget["total"] = (total, doubtful(quote))
+
+    lowered(monkeypatch, reconcile, change, file="avenant-1.pdf")
+    loaded, report = report_of(folder, catalogue)
+    assert loaded.dossier.fiches_actions == []  # a table without that row would miscount the plan
+    assert loaded.dossier.convention.avenants[0].budget is None
+    messages = [f.message for f in findings(report, "X-07", "a_verifier")]
+    assert any("avenant-1.pdf, page " in m and "ligne du tableau des actions lue avec doute" in m for m in messages)
+    assert any("budget (montant total) lu avec doute : « 1" in m and "430" in m for m in messages)
+
+
 def test_a_doubtful_part_and_parts_that_may_be_unseen_stay_unknown(tmp_path, villebelle, monkeypatch):
     convention_docx(villebelle, tmp_path / "convention-cadre.docx", omit_parts={"traitement_litiges"})
     sure = load(tmp_path).dossier.convention.cadre.contenu

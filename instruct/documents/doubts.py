@@ -5,8 +5,9 @@ budget line, the kind of the piece) is taken out of the reading and kept as a `D
 quote, for the instructeur to check (rule X-07); so is what a convention or an avenant should
 show and does not (its parties, its signature block, its date of signature). The sure reading
 says what it does not know: a list of signatories that lost a doubtful member is not complete
-(`signatories_doubtful`), and a part of the trame read with doubt, or not found when the reader
-cannot tell it is absent (`Reading.trame_sure`), is unknown rather than absent.
+(`signatories_doubtful`), nor is a table of actions that lost a row (`actions_doubtful`); a part
+of the trame read with doubt, or not found when the reader cannot tell it is absent
+(`Reading.trame_sure`), is unknown rather than absent.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class SureReading(Reading):
 
     signatories_doubtful: bool = False  # a signatory was read with doubt: the list is not complete
     unknown_trame: set[str] = field(default_factory=set)  # parts neither surely present nor surely absent
+    actions_doubtful: bool = False  # a row of the table of actions was read with doubt: the table is not complete
 
 
 def _party_value(p: Party) -> str:
@@ -128,6 +130,7 @@ def sure_reading(reading: Reading, declared_kind: bool, readable: bool) -> tuple
     if not getattr(reading, "trame_sure", True):
         sure.unknown_trame |= {code for code in labels if code not in reading.trame}
     sure.actions = [a for a in reading.actions if a.quote.sure]
+    sure.actions_doubtful = len(sure.actions) < len(reading.actions)
     for a in reading.actions:
         if not a.quote.sure:
             cost = f", {french_amount(a.cout)}" if a.cout is not None else ""

@@ -187,9 +187,11 @@ def _fill_fiches(data: dict, conv: Reading | None, avenants: dict[int, Reading],
     if data.get("fiches_actions"):
         return
     matures = {_action_key(a) for a in conv.actions} if conv else set()
-    source = next((r.actions for _, r in sorted(avenants.items()) if r.actions), None) or (conv.actions if conv else [])
+    table = next((r for _, r in sorted(avenants.items()) if r.actions or r.actions_doubtful), None) or conv
+    if table is None or table.actions_doubtful:  # a table missing a row read with doubt would miscount its total
+        return
     fiches, seen = [], set()
-    for n, action in enumerate(source, 1):
+    for n, action in enumerate(table.actions, 1):
         fiche = _fiche(action, n, mature=_action_key(action) in matures)
         if fiche["id"] in seen:
             continue
