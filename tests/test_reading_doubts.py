@@ -234,7 +234,8 @@ def test_ingest_marks_the_doubtful_values(folder, monkeypatch):
     result = extract.summary(read_piece_isolated(folder / "convention-cadre.docx"))
     [epci] = [p for p in result["signatures"] if p["role"] == "intercommunalite"]
     assert epci["confiance"] == DOUBT and epci["lecture"] == "lu avec doute"
-    assert all("confiance" not in p for p in result["signatures"] if p["role"] != "intercommunalite")
+    assert {p["confiance"] for p in result["signatures"] if p["role"] != "intercommunalite"} == {1.0}
+    assert all("lecture" not in p for p in result["signatures"] if p["role"] != "intercommunalite")
     text = ingest_text(result)
     read = [line for line in text.splitlines() if "intercommunalite :" in line and "Val de Belle" in line]
     assert len(read) == 2  # a party (sure), a signatory (doubtful)

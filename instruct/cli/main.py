@@ -267,7 +267,7 @@ def _cmd_ingest(args) -> int:
 
 def _confidence(value: dict) -> str:
     """How sure the reader is of one value, in French: nothing when certain."""
-    if "confiance" not in value:
+    if value.get("confiance", 1) >= 1:
         return ""
     percent = f"confiance {round(value['confiance'] * 100)} %"
     return f" — {value['lecture']} ({percent}), à vérifier" if value.get("lecture") else f" ({percent})"

@@ -68,10 +68,15 @@ class Doubt:
         """The doubt as a town reads it, without what to do about it."""
         if self.quote is None:
             return f"{self.file} : {self.looked_for or self.subject}"
-        value = f" : « {self.value} »" if self.value else ""
+        value = f" : « {_short(self.value)} »" if self.value else ""
         note = f" ({self.note})" if self.note else ""
         read = "lue avec doute" if self.subject.split()[0] in FEMININE else "lu avec doute"
-        return f"{self.file}, {self.quote.where} : « {self.quote.text} » — {self.subject} {read}{value}{note}"
+        return f"{self.file}, {self.quote.where} : « {_short(self.quote.text)} » — {self.subject} {read}{value}{note}"
+
+
+def _short(text: str, limit: int = 240) -> str:
+    """A quote kept readable in a message (the whole text stays in the finding's evidence)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 @dataclass

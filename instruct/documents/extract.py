@@ -71,11 +71,12 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
 DOUBTFUL = "lu avec doute"
 
 
-def quote_dict(quote: Quote) -> dict:
+def quote_dict(quote: Quote, confidence: bool = False) -> dict:
     """A quote as evidence: file, where, text; how sure the reader was when it was not certain
-    (`confiance`), and « lu avec doute » below SURE (such a value is never used as certain)."""
+    (`confiance`, always with `confidence`), and « lu avec doute » below SURE (such a value is
+    never used as certain)."""
     out = quote.as_dict()
-    if quote.confidence < 1:
+    if confidence or quote.confidence < 1:
         out["confiance"] = round(quote.confidence, 2)
     if not quote.sure:
         out["lecture"] = DOUBTFUL
@@ -104,7 +105,7 @@ def summary(piece: PieceText, kind: str | None = None) -> dict:
             "nom": p.nom,
             "qualite": p.qualite,
             "deliberation": p.deliberation.isoformat() if p.deliberation else None,
-            **quote_dict(p.quote),
+            **quote_dict(p.quote, True),
         }
 
     return {
@@ -119,10 +120,10 @@ def summary(piece: PieceText, kind: str | None = None) -> dict:
         "numero": reading.numero,
         "parties": [party(p) for p in reading.parties or []],
         "signatures": [party(p) for p in reading.signatures or []],
-        "date_signature": {"date": reading.date_signature[0].isoformat(), **quote_dict(reading.date_signature[1])}
+        "date_signature": {"date": reading.date_signature[0].isoformat(), **quote_dict(reading.date_signature[1], True)}
         if reading.date_signature
         else None,
-        "trame": {code: quote_dict(q) for code, q in reading.trame.items()},
+        "trame": {code: quote_dict(q, True) for code, q in reading.trame.items()},
         "trame_absente": [code for code in parts if code not in reading.trame],
         "trame_sure": getattr(reading, "trame_sure", True),
         "actions": [
@@ -134,11 +135,11 @@ def summary(piece: PieceText, kind: str | None = None) -> dict:
                 "fin": a.fin.isoformat() if a.fin else None,
                 "cout": str(a.cout) if a.cout is not None else None,
                 "financement": [{"financeur": n, "montant": str(m)} for n, m in a.financement],
-                **quote_dict(a.quote),
+                **quote_dict(a.quote, True),
             }
             for a in reading.actions
         ],
-        "budget": {name: {"montant": str(v), **quote_dict(q)} for name, (v, q) in reading.budget.items()},
+        "budget": {name: {"montant": str(v), **quote_dict(q, True)} for name, (v, q) in reading.budget.items()},
         "doutes": [d.sentence() for d in doubts],
         "dates": found_dates[:200],
         "montants": amounts[:200],
