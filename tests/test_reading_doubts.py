@@ -177,6 +177,32 @@ def test_a_convention_naming_no_town_gets_a_report_with_what_was_not_found(tmp_p
         assert f"convention-cadre.docx : {missing}" in result.stdout
 
 
+def test_a_convention_naming_only_the_ville_keeps_the_intercommunalite_unknown(tmp_path, catalogue, sample_referentiel):
+    make_docx(
+        tmp_path / "convention-cadre.docx",
+        [
+            "Convention-cadre pluriannuelle Action Cœur de Ville",
+            "ENTRE",
+            "La Commune de Villebelle, représentée par son maire, M. Jean Dupont,",
+            "ET",
+            "L'État, représenté par le préfet du département, M. Paul Durand,",
+            "Fait à Villebelle, le 28 septembre 2018, en 6 exemplaires originaux.",
+            "Pour la Commune de Villebelle",
+            "Pour l'État",
+        ],
+    )
+    loaded, report = report_of(tmp_path, catalogue)
+    coll = loaded.dossier.collectivites
+    assert coll.ville_centre.nom == "Villebelle" and coll.intercommunalite is None
+    assert report.commune == "Villebelle"
+    assert any(note.startswith("L'intercommunalité : non identifiée — ") for note in report.notes)
+    with_list = check_dossier(
+        loaded.dossier, catalogue, EVALUATION_DATE, documents=loaded.documents, referentiel=sample_referentiel
+    )
+    x04 = [f for f in findings(with_list, "X-04") if f.check == "epci"]
+    assert [f.status for f in x04] == ["incomplet"]  # the EPCI's SIREN is not guessed
+
+
 # --- unreadable pieces: one French line each, never a traceback ----------------------------------
 
 
