@@ -281,11 +281,17 @@ def ingest_text(result: dict) -> str:
     out += [f"  Problème : {p}" for p in result["problemes"]]
     if not result["lisible"]:
         return "\n".join(out) + "\n"
+    from instruct.documents.evidence import SURE
+
     kind_confidence = result.get("type_confiance", 1.0)
     out.append(
         f"Type reconnu : {result['type'] or 'non reconnu'}"
         + (f" n° {result['numero']}" if result["numero"] else "")
-        + (f" (confiance {round(kind_confidence * 100)} %)" if result["type"] and kind_confidence < 1 else "")
+        + _confidence(
+            {"confiance": kind_confidence, **({"lecture": "lu avec doute"} if kind_confidence < SURE else {})}
+            if result["type"]
+            else {}
+        )
     )
     for title, key in (("Parties", "parties"), ("Signatures", "signatures")):
         if result[key]:
