@@ -92,6 +92,10 @@ IMPOSSIBLE: dict[tuple[str, str], str] = {
         "ANRU-01",
         "non_conforme",
     ): "pas d'exigence : une fois quartiers déclaré (même []), la situation est connue -> conforme",
+    ("X-07", "conforme"): "un fait de lecture n'existe que pour une valeur lue sous le seuil de confiance ou un "
+    "élément cherché et non trouvé : toujours à vérifier ; une pièce lue sans doute ne donne aucun fait",
+    ("X-07", "non_conforme"): "pas d'exigence (requirement) : un doute de lecture est tranché par l'instructeur dans "
+    "la pièce (a_verifier), jamais un écart du dossier",
     (
         "ORT-09",
         "non_conforme",

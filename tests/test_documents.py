@@ -179,14 +179,13 @@ def test_a_value_read_from_a_piece_that_is_invalid_names_the_piece(tmp_path):
     assert "valeur lue dans convention.docx, tableau 1, ligne 2" in result.stderr
 
 
-def test_documents_that_name_no_town_are_a_clear_error(tmp_path):
+def test_documents_that_name_no_town_still_get_a_report(tmp_path):
+    """Never a guessed name, never a refusal: the report says the ville-centre is not identified."""
     make_docx(tmp_path / "note.docx", ["Note de projet urbain", "Le centre ancien se vide."])
     result = acv("check", str(tmp_path))
-    assert (
-        result.returncode == 2
-        and "aucune pièce lisible ne nomme la ville-centre" in result.stderr
-        and "Traceback" not in result.stderr
-    )
+    assert result.returncode == 1 and not result.stderr, result.stderr
+    assert "ville-centre non identifiée dans les pièces (INSEE non renseigné)" in result.stdout
+    assert "La ville-centre et l'intercommunalité : non identifiées" in result.stdout
 
 
 def test_the_structured_dossier_wins_and_agreement_is_shown(tmp_path, catalogue):

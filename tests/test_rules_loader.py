@@ -45,7 +45,7 @@ def problems_of(tmp_path, rules, **kw) -> str:
 
 
 # added with the next free number, as the catalogue allows
-ADDED_IDS = {"PROG-22", "ORT-09", "X-05", "X-06", "ANAH-10", "ANAH-11"}
+ADDED_IDS = {"PROG-22", "ORT-09", "X-05", "X-06", "X-07", "ANAH-10", "ANAH-11"}
 ADDED_IDS |= {f"PROG-{n}" for n in range(23, 32)}  # calendrier, validation et suivi de la convention (issue 14)
 
 

@@ -265,6 +265,14 @@ def _cmd_ingest(args) -> int:
     return EXIT_OK if result["lisible"] else EXIT_GAPS
 
 
+def _confidence(value: dict) -> str:
+    """How sure the reader is of one value, in French: nothing when certain."""
+    if value.get("confiance", 1) >= 1:
+        return ""
+    percent = f"confiance {round(value['confiance'] * 100)} %"
+    return f" — {value['lecture']} ({percent}), à vérifier" if value.get("lecture") else f" ({percent})"
+
+
 def ingest_text(result: dict) -> str:
     out = [
         f"{result['fichier']} ({result['format']}) : {result['blocs']} bloc(s) de texte"
@@ -273,8 +281,17 @@ def ingest_text(result: dict) -> str:
     out += [f"  Problème : {p}" for p in result["problemes"]]
     if not result["lisible"]:
         return "\n".join(out) + "\n"
+    from instruct.documents.evidence import SURE
+
+    kind_confidence = result.get("type_confiance", 1.0)
     out.append(
-        f"Type reconnu : {result['type'] or 'non reconnu'}" + (f" n° {result['numero']}" if result["numero"] else "")
+        f"Type reconnu : {result['type'] or 'non reconnu'}"
+        + (f" n° {result['numero']}" if result["numero"] else "")
+        + _confidence(
+            {"confiance": kind_confidence, **({"lecture": "lu avec doute"} if kind_confidence < SURE else {})}
+            if result["type"]
+            else {}
+        )
     )
     for title, key in (("Parties", "parties"), ("Signatures", "signatures")):
         if result[key]:
@@ -285,22 +302,28 @@ def ingest_text(result: dict) -> str:
                 + (f", {p['qualite']}" if p["qualite"] else "")
                 + (f" (délibération du {p['deliberation']})" if p["deliberation"] else "")
                 + f" [{p['ou']}]"
+                + _confidence(p)
                 for p in result[key]
             ]
     if result["date_signature"]:
         s = result["date_signature"]
-        out.append(f"Date de signature : {s['date']} [{s['ou']}] « {s['texte']} »")
+        out.append(f"Date de signature : {s['date']} [{s['ou']}] « {s['texte']} »{_confidence(s)}")
     if result["trame"] or result["trame_absente"]:
         out.append("Trame :")
-        out += [f"  ✓ {code} — {q['ou']} : « {q['texte']} »" for code, q in result["trame"].items()]
-        out += [f"  ✗ {code} : absente" for code in result["trame_absente"]]
+        out += [f"  ✓ {code} — {q['ou']} : « {q['texte']} »{_confidence(q)}" for code, q in result["trame"].items()]
+        absent = "absente" if result.get("trame_sure", True) else "non trouvée (absence incertaine)"
+        out += [f"  ✗ {code} : {absent}" for code in result["trame_absente"]]
     if result["actions"]:
         out.append(f"Actions ({len(result['actions'])}) :")
         out += [
             f"  {a['id'] or '—'} {a['intitule']} — {a['maitre_ouvrage'] or '?'} — {a['cout'] or '?'} € [{a['ou']}]"
+            + _confidence(a)
             for a in result["actions"]
         ]
-    out += [f"Budget, {name} : {b['montant']} € [{b['ou']}]" for name, b in result["budget"].items()]
+    out += [f"Budget, {name} : {b['montant']} € [{b['ou']}]{_confidence(b)}" for name, b in result["budget"].items()]
+    if result.get("doutes"):
+        out.append("À vérifier dans la pièce (jamais tenu pour sûr) :")
+        out += [f"  {doubt}" for doubt in result["doutes"]]
     out += [f"Date : {d['date']} ({d['ou']}) « {d['texte']} »" for d in result["dates"][:20]]
     out += [f"Montant : {m['montant']} € ({m['ou']}) « {m['texte']} »" for m in result["montants"][:20]]
     return "\n".join(out) + "\n"

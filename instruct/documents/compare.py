@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from instruct.documents.extract import Quote, Reading
+from instruct.documents.doubts import SureReading as Reading
+from instruct.documents.extract import Quote
 from instruct.documents.reconcile import Comparison, Documents, avenant_readings, convention_reading
 from instruct.documents.text import normal
 from instruct.french import french_amount, french_date
@@ -132,7 +133,7 @@ def _compare_signed(
         day, quote = reading.date_signature
         _add(out, f"Date de signature {of}", f"{path}.date_signature", _day(date_signature), _day(day), quote)
     signatories = reading.signatories()
-    if signataires is None or signatories is None or f"{path}.signataires" in prov:
+    if signataires is None or signatories is None or reading.signatories_doubtful or f"{path}.signataires" in prov:
         return
     in_piece = {p.role: p for p in signatories}
     in_dossier = {s.role: (i, s) for i, s in enumerate(signataires)}
@@ -166,11 +167,11 @@ def _compare_trame(
     path: str,
     of: str,
 ) -> None:
-    if f"{path}.{next(iter(labels))}" in prov:
+    if any(f"{path}.{code}" in prov for code in labels):  # filled from this very piece
         return
     for code, label in labels.items():
         declared = getattr(contenu, code)
-        if declared is None:  # the dossier does not say: nothing to compare
+        if declared is None or code in reading.unknown_trame:  # one side does not say: nothing to compare
             continue
         quote = reading.trame.get(code)
         _add(

@@ -68,9 +68,28 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
 # --- what `acv ingest` shows ----------------------------------------------------------------------
 
 
+DOUBTFUL = "lu avec doute"
+
+
+def quote_dict(quote: Quote, confidence: bool = False) -> dict:
+    """A quote as evidence: file, where, text; how sure the reader was when it was not certain
+    (`confiance`, always with `confidence`), and « lu avec doute » below SURE (such a value is
+    never used as certain)."""
+    out = quote.as_dict()
+    if confidence or quote.confidence < 1:
+        out["confiance"] = round(quote.confidence, 2)
+    if not quote.sure:
+        out["lecture"] = DOUBTFUL
+    return out
+
+
 def summary(piece: PieceText, kind: str | None = None) -> dict:
-    """Every value read from one piece, with where it was found."""
+    """Every value read from one piece, with where it was found and how sure the reader is; the
+    doubts (values below SURE, blocks looked for and not found) as a town reads them."""
+    from instruct.documents.doubts import sure_reading  # doubts builds on Reading
+
     reading = read(piece, kind)
+    doubts = sure_reading(reading, kind is not None, piece.readable)[1]
     amounts, found_dates = [], []
     for line, where in piece.lines():
         value = find_amount(line)
@@ -86,7 +105,7 @@ def summary(piece: PieceText, kind: str | None = None) -> dict:
             "nom": p.nom,
             "qualite": p.qualite,
             "deliberation": p.deliberation.isoformat() if p.deliberation else None,
-            **p.quote.as_dict(),
+            **quote_dict(p.quote, True),
         }
 
     return {
@@ -97,14 +116,16 @@ def summary(piece: PieceText, kind: str | None = None) -> dict:
         "problemes": piece.problems,
         "blocs": len(piece.blocks),
         "type": reading.kind,
+        "type_confiance": round(getattr(reading, "kind_confidence", 1.0), 2),
         "numero": reading.numero,
         "parties": [party(p) for p in reading.parties or []],
         "signatures": [party(p) for p in reading.signatures or []],
-        "date_signature": {"date": reading.date_signature[0].isoformat(), **reading.date_signature[1].as_dict()}
+        "date_signature": {"date": reading.date_signature[0].isoformat(), **quote_dict(reading.date_signature[1], True)}
         if reading.date_signature
         else None,
-        "trame": {code: q.as_dict() for code, q in reading.trame.items()},
+        "trame": {code: quote_dict(q, True) for code, q in reading.trame.items()},
         "trame_absente": [code for code in parts if code not in reading.trame],
+        "trame_sure": getattr(reading, "trame_sure", True),
         "actions": [
             {
                 "id": a.id,
@@ -114,11 +135,12 @@ def summary(piece: PieceText, kind: str | None = None) -> dict:
                 "fin": a.fin.isoformat() if a.fin else None,
                 "cout": str(a.cout) if a.cout is not None else None,
                 "financement": [{"financeur": n, "montant": str(m)} for n, m in a.financement],
-                **a.quote.as_dict(),
+                **quote_dict(a.quote, True),
             }
             for a in reading.actions
         ],
-        "budget": {name: {"montant": str(v), **q.as_dict()} for name, (v, q) in reading.budget.items()},
+        "budget": {name: {"montant": str(v), **quote_dict(q, True)} for name, (v, q) in reading.budget.items()},
+        "doutes": [d.sentence() for d in doubts],
         "dates": found_dates[:200],
         "montants": amounts[:200],
     }

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from instruct.documents.extract import Action, Quote, Reading, role_of
+from instruct.documents.doubts import SureReading as Reading
+from instruct.documents.extract import Action, Quote, role_of
 from instruct.documents.reconcile import Documents, avenant_readings, convention_reading
 from instruct.documents.text import normal
 from instruct.vocabulary import TRAME_AVENANT, TRAME_CONVENTION
@@ -138,6 +139,8 @@ def _fill_signed(target: dict, reading: Reading, path: str, prov: dict[str, Quot
         target["date_signature"] = day.isoformat()
         prov[f"{path}.date_signature"] = quote
     signatories = reading.signatories()
+    if reading.signatories_doubtful:  # a list missing a signatory read with doubt would say it did not sign
+        return
     if target.get("signataires") is None and signatories:  # [] is the dossier saying "no signatory"
         target["signataires"] = [
             {
@@ -160,8 +163,10 @@ def _fill_signed(target: dict, reading: Reading, path: str, prov: dict[str, Quot
 def _fill_trame(target: dict, reading: Reading, labels: dict[str, str], path: str, prov: dict[str, Quote]) -> None:
     if target.get("contenu") is not None:
         return
-    target["contenu"] = {code: code in reading.trame for code in labels}
+    target["contenu"] = {code: None if code in reading.unknown_trame else code in reading.trame for code in labels}
     for code, label in labels.items():
+        if code in reading.unknown_trame:  # read with doubt, or not found where it may be unseen: unknown
+            continue
         prov[f"{path}.{code}"] = reading.trame.get(code) or Quote(
             reading.file, "document entier", f"aucun titre pour « {label} »"
         )
@@ -182,9 +187,11 @@ def _fill_fiches(data: dict, conv: Reading | None, avenants: dict[int, Reading],
     if data.get("fiches_actions"):
         return
     matures = {_action_key(a) for a in conv.actions} if conv else set()
-    source = next((r.actions for _, r in sorted(avenants.items()) if r.actions), None) or (conv.actions if conv else [])
+    table = next((r for _, r in sorted(avenants.items()) if r.actions or r.actions_doubtful), None) or conv
+    if table is None or table.actions_doubtful:  # a table missing a row read with doubt would miscount its total
+        return
     fiches, seen = [], set()
-    for n, action in enumerate(source, 1):
+    for n, action in enumerate(table.actions, 1):
         fiche = _fiche(action, n, mature=_action_key(action) in matures)
         if fiche["id"] in seen:
             continue

@@ -107,35 +107,25 @@ def load(path: str | Path) -> LoadedDossier:
     )
     fill(data, documents)
     if not found:
-        _collectivites_from_pieces(data, documents)
-        if "collectivites" not in data:
-            raise InputError(source, _nothing_to_instruct(documents))
+        unreadable = _nothing_readable(documents)
+        if unreadable:  # nothing at all to judge: each piece says what is wrong with it
+            raise InputError(source, unreadable)
+        _collectivites_from_pieces(data, documents)  # never a guessed name: what no piece names stays unknown
     dossier = validate(data, source, text, documents.provenance)
     compare(dossier, documents, data)
     return LoadedDossier(dossier=dossier, source=source, pieces_dir=pieces_dir, piece_files=files, documents=documents)
 
 
-def _nothing_to_instruct(documents: Documents) -> list[Problem]:
-    """Why a folder without dossier.yaml cannot be instruct: each unreadable piece says what is
-    wrong with it (scanned, damaged, encrypted…), then what the folder lacks."""
+def _nothing_readable(documents: Documents) -> list[Problem]:
+    """Without dossier.yaml, a folder whose pieces are all unreadable (scanned, damaged,
+    encrypted, not a PDF…) has nothing to judge: one problem per piece, then what to do."""
     provided = [p for p in documents.pieces if p.provided]
-    unreadable = [p for p in provided if not p.readable]
-    problems = [Problem(p.file, " ; ".join(p.problems) or "pièce illisible") for p in unreadable]
-    if provided and len(unreadable) == len(provided):
-        problems.append(
-            Problem(
-                "", "aucune pièce lisible et pas de dossier.yaml : fournissez les pièces en PDF avec texte ou en DOCX"
-            )
-        )
-    else:
-        problems.append(
-            Problem(
-                "",
-                "pas de dossier.yaml, et aucune pièce lisible ne nomme la ville-centre ni l'intercommunalité "
-                "(bloc « ENTRE … » d'une convention-cadre ou d'un avenant) : ajoutez dossier.yaml",
-            )
-        )
-    return problems
+    if any(p.readable for p in provided):
+        return []
+    problems = [Problem(p.file, " ; ".join(p.problems) or "pièce illisible") for p in provided]
+    return problems + [
+        Problem("", "aucune pièce lisible et pas de dossier.yaml : fournissez les pièces en PDF avec texte ou en DOCX")
+    ]
 
 
 def _identifier(name: str) -> str:
@@ -156,5 +146,4 @@ def _collectivites_from_pieces(data: dict, documents: Documents) -> None:
             if party.role == "intercommunalite" and "intercommunalite" not in collectivites:
                 collectivites["intercommunalite"] = {"nom": party.organisme[:200]}
                 documents.provenance["collectivites.intercommunalite.nom"] = party.quote
-    if collectivites:
-        data["collectivites"] = collectivites
+    data["collectivites"] = collectivites

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from instruct.documents.extract import Quote, Reading, read
+from instruct.documents.doubts import Doubt, SureReading, sure_reading
+from instruct.documents.extract import Quote, Reading, quote_dict, read
 from instruct.documents.read import PieceText, read_piece_isolated
 from instruct.errors import InputError, Problem
 
@@ -52,7 +53,8 @@ class Comparison:
 @dataclass
 class Documents:
     pieces: list[PieceStatus] = field(default_factory=list)
-    readings: list[Reading] = field(default_factory=list)
+    readings: list[SureReading] = field(default_factory=list)  # only the sure values of each piece
+    doubts: list[Doubt] = field(default_factory=list)  # the values read with doubt, judged by rule X-07
     provenance: dict[str, Quote] = field(default_factory=dict)
     comparisons: list[Comparison] = field(default_factory=list)
 
@@ -68,8 +70,12 @@ def read_files(files: list[Path], declared: list[dict], ville: str | None) -> Do
     for path in files:
         piece = read_piece_isolated(path)
         declared_kind = kinds.get(path.name)
-        reading = read(piece, declared_kind if declared_kind not in {None, "autre"} else None, ville)
+        declared = declared_kind not in {None, "autre"}
+        reading, doubts = sure_reading(
+            read(piece, declared_kind if declared else None, ville), declared, piece.readable
+        )
         docs.readings.append(reading)
+        docs.doubts += doubts
         docs.pieces.append(_status(piece, reading, declared_kind))
     for name, kind in kinds.items():
         if name not in names:
@@ -189,17 +195,23 @@ def quotes_for(path: str, provenance: dict[str, Quote]) -> list[Quote]:
 
 def annotate(findings: list, documents: Documents) -> None:
     """Add to each finding's evidence the piece, page and quote behind a value read from a piece,
-    and to each comparison (X-05) the text it read."""
+    to each comparison (X-05) the text it read, and to each doubt (X-07) the text read with doubt."""
     provenance = documents.provenance
     for finding in findings:
         if finding.entity.type == "concordance" and finding.entity.id.isdigit():
             quote = documents.comparisons[int(finding.entity.id) - 1].quote
             for item in finding.evidence:
-                item["pieces"] = [quote.as_dict()]
+                item["pieces"] = [quote_dict(quote)]
+            continue
+        if finding.entity.type == "lecture" and finding.entity.id.isdigit():
+            doubt = documents.doubts[int(finding.entity.id) - 1].quote
+            for item in finding.evidence:
+                if doubt is not None:
+                    item["pieces"] = [quote_dict(doubt)]
             continue
         if not provenance:
             continue
         for item in finding.evidence:
             quotes = quotes_for(item.get("path", ""), provenance)
             if quotes:
-                item["pieces"] = [q.as_dict() for q in quotes]
+                item["pieces"] = [quote_dict(q) for q in quotes]

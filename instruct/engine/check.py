@@ -90,6 +90,26 @@ def documents_notes(documents: Documents) -> list[str]:
     return notes
 
 
+UNIDENTIFIED = "ville-centre non identifiée dans les pièces"
+
+
+def unidentified_notes(dossier: Dossier) -> list[str]:
+    """A folder whose pieces name neither the ville-centre nor the intercommunalité is still
+    checked: the report says what it could not identify (never a guessed name)."""
+    coll = dossier.collectivites
+    pairs = (("la ville-centre", coll.ville_centre), ("l'intercommunalité", coll.intercommunalite))
+    missing = [name for name, known in pairs if known is None]
+    if not missing:
+        return []
+    both = len(missing) == 2
+    text = (
+        f"{' et '.join(missing)} : non identifiée{'s' if both else ''} — ni le dossier ni ses pièces lisibles "
+        f"(les parties d'une convention-cadre ou d'un avenant) ne {'les' if both else 'la'} nomment ; "
+        "les règles qui en ont besoin sont incomplètes."
+    )
+    return [text[0].upper() + text[1:]]
+
+
 def assemble_report(
     dossier: Dossier,
     rulesets: list,
@@ -134,4 +154,6 @@ def assemble_report(
             + "."
         )
     ville = dossier.collectivites.ville_centre
-    return Report(dossier.id, ville.nom, ville.insee, dossier.fictif, as_of, results, findings, source, notes, entities)
+    notes += unidentified_notes(dossier)
+    commune, insee = (ville.nom, ville.insee) if ville else (UNIDENTIFIED, None)
+    return Report(dossier.id, commune, insee, dossier.fictif, as_of, results, findings, source, notes, entities)

@@ -173,6 +173,7 @@ SCOPE_PATHS = {
     "secteur_ort": ("secteurs d'intervention de l'ORT", "ort.secteurs"),
     "piece": ("pièces du dossier (PDF, DOCX)", "pieces/"),
     "concordance": ("valeurs données à la fois par le dossier et par une pièce", "pieces/"),
+    "lecture": ("valeurs lues avec doute dans les pièces", "pieces/"),
 }
 
 

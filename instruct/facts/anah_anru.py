@@ -104,7 +104,7 @@ def situation_anru(d: Dossier) -> str | None:
 def centre_surface(d: Dossier):
     """The ville principale's centre-ville as one surface: its ORT secteurs that include a
     centre-ville, else the secteurs prioritaires; None when neither is drawn."""
-    ville = d.collectivites.ville_centre.insee
+    ville = d.collectivites.ville_centre.insee if d.collectivites.ville_centre else None
     parts = [
         s.geometrie.shape
         for s in (d.ort.secteurs if d.ort else [])

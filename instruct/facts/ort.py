@@ -233,7 +233,8 @@ def _registry(d: Dossier, referentiel: Referentiel | None) -> dict[str, Any]:
     that confirms the dossier is for the rule (ORT-09) to say."""
     if referentiel is None or referentiel.ort is None:
         return {"registre_fourni": False}
-    entry = referentiel.ort.get(d.collectivites.ville_centre.insee)
+    ville = d.collectivites.ville_centre
+    entry = referentiel.ort.get(ville.insee) if ville and ville.insee else None
     measured = {"registre_fourni": True, "registre_commune_presente": entry is not None}
     if entry is None:
         return {
@@ -295,10 +296,10 @@ def _signatories(d: Dossier, signataires: list[Signataire]) -> dict[str, Any]:
     compared by french.name_key, so « Etat » signs for « État », « communaute d’agglomeration du
     val de belle » for « Communauté d'agglomération du Val de Belle »."""
     coll = d.collectivites
-    ville = coll.ville_centre.insee
+    ville = coll.ville_centre.insee if coll.ville_centre else None
     communes = {name_key(coll.ville_centre.nom): ville} if ville else {}
     communes |= {name_key(c.nom): c.insee for c in coll.autres_communes}
-    epci = _epci_key(coll.intercommunalite.nom)
+    epci = _epci_key(coll.intercommunalite.nom) if coll.intercommunalite else None
     insee: set[str] = set()
     etat = signs_epci = signs_ville = False
     for s in signataires:
@@ -341,7 +342,7 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
         ort.signataires if ort is not None and ort.signataires is not None else (cadre.signataires if cadre else None)
     )
     if ort is not None:
-        ville = d.collectivites.ville_centre.insee
+        ville = d.collectivites.ville_centre.insee if d.collectivites.ville_centre else None
         who = _signatories(d, signataires or [])
         signed_insee = who["insee"]
         communes = {s.commune_insee for s in ort.secteurs}

@@ -1,5 +1,6 @@
-"""Facts of the pieces (X-05, X-06): one per file of the dossier, one per value that the
-structured dossier and a piece both give."""
+"""Facts of the pieces (X-05, X-06, X-07): one per file of the dossier, one per value that the
+structured dossier and a piece both give, one per value read with doubt (or looked for and not
+found) in a convention or an avenant."""
 
 from __future__ import annotations
 
@@ -92,6 +93,38 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         ),
         "citation": F("str", "texte lu", True, definition="Texte lu dans la pièce à cet endroit."),
     },
+    "lecture": {
+        **CONTEXT,
+        "fichier": F("str", "pièce", True, definition="Fichier de la pièce lue."),
+        "objet": F(
+            "str",
+            "élément lu",
+            True,
+            definition="Ce que le lecteur a lu ou cherché dans la pièce (un signataire, une date, une partie…).",
+        ),
+        "valeur": F("str", "valeur lue avec doute", definition="La valeur lue avec doute (texte)."),
+        "ou": F("str", "endroit de la pièce", definition="Endroit de la pièce (page, paragraphe ou ligne de tableau)."),
+        "citation": F("str", "texte lu", definition="Texte lu dans la pièce à cet endroit."),
+        "cherche": F(
+            "str",
+            "élément cherché et non trouvé",
+            definition="Pour un élément qu'une convention ou un avenant doit montrer et qui n'a pas été trouvé : "
+            "ce que le lecteur a cherché (texte pour le message).",
+        ),
+        "confiance": F(
+            "pct",
+            "confiance de la lecture",
+            True,
+            definition="Confiance du lecteur dans la valeur lue, en % (0 % pour un élément cherché et non trouvé).",
+        ),
+        "constat": F(
+            "str",
+            "ce qui a été lu",
+            True,
+            definition="Ce que le lecteur a lu (pièce, endroit, texte, valeur) ou cherché sans le trouver "
+            "(texte pour le message).",
+        ),
+    },
 }
 
 KIND_LABELS = {
@@ -177,9 +210,33 @@ def concordances(b: Builder, documents: Documents) -> None:
         )
 
 
+def lectures(b: Builder, documents: Documents) -> None:
+    """One fact per value read with doubt, or looked for and not found: the reader's doubt, for a
+    person to settle in the piece."""
+    for n, doubt in enumerate(documents.doubts, 1):
+        quote = doubt.quote
+        where = f"{doubt.file}, {quote.where}" if quote else doubt.file
+        b.add(
+            "lecture",
+            Entity("lecture", f"{n:03d}", f"Lecture : {doubt.subject} ({doubt.file})", f"pieces/{doubt.file}"),
+            {
+                "fichier": doubt.file,
+                "objet": doubt.subject,
+                "valeur": doubt.value,
+                "ou": quote.where if quote else None,
+                "citation": quote.text if quote else None,
+                "cherche": doubt.looked_for,
+                "confiance": round(doubt.confidence * 10000),
+                "constat": doubt.sentence(),
+            },
+            {"fichier": f"pieces/{doubt.file}", "constat": where, "confiance": where},
+        )
+
+
 ORDER = 60
 FAMILIES = (
     Family(("piece",), lambda b, c: pieces(b, c.documents), needs_documents=True),
     Family(("piece",), lambda b, c: declared_pieces(b, c.dossier), without_documents=True),
     Family(("concordance",), lambda b, c: concordances(b, c.documents), needs_documents=True),
+    Family(("lecture",), lambda b, c: lectures(b, c.documents), needs_documents=True),
 )

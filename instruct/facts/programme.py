@@ -26,7 +26,9 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             definition="Code INSEE de la ville-centre tel que déclaré (collectivites.ville_centre.insee).",
         ),
         "commune": F(
-            "str", "nom de la ville-centre", True, definition="Nom de la ville-centre (collectivites.ville_centre.nom)."
+            "str",
+            "nom de la ville-centre",
+            definition="Nom de la ville-centre (collectivites.ville_centre.nom) ; absent si aucune pièce ne la nomme.",
         ),
         "referentiel_acv_fourni": F(
             "bool",
@@ -261,11 +263,12 @@ def dossier_fact(
     """`provided`: the files of the dossier folder that were found (None: checked without its
     folder). A declared piece counts as present only if its file was there to examine."""
     ville = d.collectivites.ville_centre
+    epci = d.collectivites.intercommunalite
     cadre = d.convention.cadre if d.convention else None
     values: dict[str, Any] = {
-        "insee": ville.insee,
-        "siren_epci": d.collectivites.intercommunalite.siren,
-        "commune": ville.nom,
+        "insee": ville.insee if ville else None,
+        "siren_epci": epci.siren if epci else None,
+        "commune": ville.nom if ville else None,
         "referentiel_acv_fourni": referentiel is not None and referentiel.communes is not None,
     }
     paths = {
@@ -274,7 +277,7 @@ def dossier_fact(
         "commune": "collectivites.ville_centre.nom",
         "referentiel_acv_fourni": "option --referentiel",
     }
-    if referentiel is not None and referentiel.communes is not None and ville.insee:
+    if referentiel is not None and referentiel.communes is not None and ville and ville.insee:
         commune = referentiel.find(ville.insee)
         values["commune_acv"] = commune is not None
         paths["commune_acv"] = f"collectivites.ville_centre.insee ; {referentiel.source}"
@@ -282,8 +285,8 @@ def dossier_fact(
             values["id_acv"] = commune.id_acv
             if commune.siren_epci:
                 values["siren_epci_referentiel"] = commune.siren_epci
-            if commune.siren_epci and d.collectivites.intercommunalite.siren:
-                values["siren_epci_concorde"] = commune.siren_epci == d.collectivites.intercommunalite.siren
+            if commune.siren_epci and epci and epci.siren:
+                values["siren_epci_concorde"] = commune.siren_epci == epci.siren
                 paths["siren_epci_concorde"] = f"collectivites.intercommunalite.siren ; {referentiel.source}"
     if cadre and cadre.date_signature:
         values["date_convention"] = date_int(cadre.date_signature)

@@ -66,8 +66,12 @@ class AutreCommune(Modele):
 
 
 class Collectivites(Modele):
-    ville_centre: VilleCentre
-    intercommunalite: Intercommunalite
+    # Absent only when no piece of a folder without dossier.yaml names them: never invented, the
+    # rules that need them are incomplet.
+    ville_centre: VilleCentre | None = Field(None, description="la ville-centre ; absente : non identifiée")
+    intercommunalite: Intercommunalite | None = Field(
+        None, description="l'intercommunalité (EPCI) ; absente : non identifiée"
+    )
     autres_communes: list[AutreCommune] = []
 
 

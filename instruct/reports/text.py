@@ -37,7 +37,9 @@ def evidence_line(f: Finding) -> str:
 def piece_quotes(f: Finding) -> list[str]:
     """The pieces a finding's values were read from: « fichier, page 3 : "texte" »."""
     quotes = dict.fromkeys(
-        f"{q['fichier']}, {q['ou']} : « {q['texte']} »" for e in f.evidence for q in e.get("pieces", ())
+        f"{q['fichier']}, {q['ou']} : « {q['texte']} »" + (f" ({q['lecture']})" if q.get("lecture") else "")
+        for e in f.evidence
+        for q in e.get("pieces", ())
     )
     return list(quotes)
 
