@@ -1,0 +1,208 @@
+"""The signature block of a piece: its date (« Fait à X, le … », « Fait en N exemplaires, à X,
+le … », the date on the next line) and who signs (« Pour … » one a line or several on a line,
+blocks in a DOCX table or PDF columns, or no « Pour » at all: « Le Maire de X, » then the name).
+
+Each signatory is matched with the parties (by its short name « la Ville », its name, or the
+person who represents it) and takes the party's role when it names the same body. A signature
+page that is only an image has no text: no block, None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from instruct.documents.evidence import Quote
+from instruct.documents.parties import Party, organisme_name
+from instruct.documents.people import TITLE_START, clean, person, title_of
+from instruct.documents.read import PieceText
+from instruct.documents.roles import UNKNOWN, commune_roles, role_scored
+from instruct.documents.sections import HEADING
+from instruct.documents.text import normal
+from instruct.documents.values import date_spans, folded
+from instruct.french import name_key
+
+FAIT = re.compile(
+    r"^(fait|signee?|etablie?)s?\b[^.]{0,60}?\b(a|au)\s+[^\W\d]|^(fait|etabli)e?\s+en\s+\w+\s+exemplaires|^a\s+[A-Z]\S*.*,\s*le\b",
+)
+POUR = re.compile(r"(?:^|(?<=\s))(?:Pour|POUR)\s+(?=\S)")
+SKIP = re.compile(r"^(\(?signature|\[?cachet|signe|lu et approuve|bon pour accord|\(?signe\)?)", re.I)
+MAX_LINES = 60
+
+
+@dataclass
+class _Entry:
+    """One signatory being read: its lines, in the order of the block."""
+
+    where: str
+    organisme: str | None = None
+    title: str | None = None
+    name: tuple[str, float] | None = None
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> bool:
+        """Take a line of this signatory; False when the line starts another one."""
+        line = line.strip(" ,;:")
+        if not line or SKIP.match(normal(line)):
+            return True
+        found, sure = person(line)
+        if found and not self.name:
+            self.name = (found, sure)
+            self.lines.append(line)
+            return True
+        title = title_of(line)
+        if title and (self.title or self.name):
+            return False
+        if title:
+            self.title = title
+            name, sure = person(line)
+            if name and not self.name:
+                self.name = (name, sure)
+            self.lines.append(line)
+            return True
+        if self.organisme is None and not self.title and not self.name:
+            self.organisme = line
+            self.lines.append(line)
+            return True
+        return not (self.title or self.name)
+
+
+def _items(piece: PieceText) -> list[tuple[list[str], str]]:
+    """The piece as rows of cells (a line of text is a row of one cell), in reading order."""
+    out = []
+    for block in piece.blocks:
+        if block.cells:
+            out.append(([clean_cell(c) for c in block.cells], block.where))
+        else:
+            out += [([clean(line)], block.where) for line in block.shown.splitlines() if line.strip()]
+    return out
+
+
+def clean_cell(cell: str) -> str:
+    return "\n".join(clean(line) for line in cell.splitlines() if line.strip())
+
+
+def _columns(line: str) -> list[str]:
+    """A line drawn in columns: cut at tabs or wide spaces, or before each « Pour »."""
+    parts = [p for p in re.split(r"\t+|\s{3,}", line) if p.strip()]
+    if len(parts) > 1:
+        return parts
+    starts = [m.start() for m in POUR.finditer(line)]
+    if len(starts) > 1:
+        return [line[a:b].strip() for a, b in zip(starts, starts[1:] + [len(line)])]
+    return [line]
+
+
+def _date(items: list[tuple[list[str], str]], at: int, file: str) -> tuple[dt.date, Quote] | None:
+    """The date of the « Fait à » line, or of the next lines (« Fait à X, » then « le … »)."""
+    for offset, confidence in ((0, 1.0), (1, 0.95), (2, 0.85)):
+        if at + offset >= len(items):
+            break
+        text = " ".join(items[at + offset][0])
+        found = date_spans(text)
+        if found:
+            quote = " ".join(" ".join(c) for c, _ in items[at : at + offset + 1])
+            return found[0][0], Quote(file, items[at][1], quote[:240], confidence)
+        if offset and not re.match(r"^(le\b|\d)", normal(text)):
+            break
+    return None
+
+
+def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
+    """The signatories after the « Fait à » line, one column at a time."""
+    columns: dict[int, _Entry] = {}
+    done: list[_Entry] = []
+    for cells, where in items[start : start + MAX_LINES]:
+        text = " ".join(cells)
+        plain = normal(text)
+        if (HEADING.match(text) and not POUR.match(text)) or plain.startswith("annexe") or len(text) > 220:
+            break
+        if FAIT.match(folded(text)) or re.fullmatch(r"le .{0,30}\d{4}", plain) or (not done and not columns and not _starts(text)):
+            continue
+        if len(cells) == 1:
+            cells = _columns(cells[0])
+        for col, cell in enumerate(cells):
+            for line in cell.split("\n"):
+                if not line.strip():
+                    continue
+                entry = columns.get(col)
+                if entry is None or _starts(line) and (entry.title or entry.name or POUR.match(line)):
+                    if entry is not None:
+                        done.append(entry)
+                    entry = columns[col] = _Entry(where)
+                    if POUR.match(line):
+                        head, *rest = POUR.sub("", line, count=1).split(",")
+                        entry.organisme = head.strip(" ;:")
+                        entry.lines.append(line)
+                        for part in rest:
+                            entry.add(part)
+                        continue
+                if not entry.add(line):
+                    done.append(entry)
+                    entry = columns[col] = _Entry(where)
+                    entry.add(line)
+    done += [columns[c] for c in sorted(columns)]
+    return [e for e in done if e.organisme or e.title]
+
+
+def _starts(line: str) -> bool:
+    return bool(POUR.match(line.strip()) or TITLE_START.match(normal(line.strip())))
+
+
+def signatures(
+    piece: PieceText, ville: str | None = None, parties: list[Party] | None = None
+) -> tuple[list[Party] | None, tuple[dt.date, Quote] | None]:
+    """The signatories (None: no block read) and the date of signature."""
+    items = _items(piece)
+    best: tuple[list[_Entry], int] | None = None
+    for at, (cells, _) in enumerate(items):
+        if len(cells) == 1 and FAIT.match(folded(cells[0]).strip()):
+            entries = _entries(items, at + 1)
+            if best is None or len(entries) > len(best[0]):
+                best = (entries, at)
+    if best is None:
+        return None, None
+    entries, at = best
+    date = _date(items, at, piece.file)
+    signed = [_signatory(e, parties or [], piece.file) for e in entries]
+    _communes(signed, ville, parties)
+    return (signed or None), date
+
+
+def _signatory(entry: _Entry, parties: list[Party], file: str) -> Party:
+    organisme = organisme_name(entry.organisme) if entry.organisme else None
+    if organisme is None and entry.title:  # « Le Maire de Kerbrivan », « Le Président de la Communauté … »
+        rest = re.split(r"\b(?:de la|du|de l'|des|de|d')\s+", entry.title, maxsplit=1)
+        organisme = rest[1] if len(rest) > 1 else entry.title
+        if re.match(r"^(le |la )?maire\b", normal(entry.title)):
+            organisme = f"Commune de {organisme}" if len(rest) > 1 else "Commune"
+    organisme = organisme or ""
+    role, confidence = role_scored(organisme, entry.title)
+    party = _matching_party(organisme, entry, parties)
+    if party is not None:
+        role, confidence = party.role, max(confidence, party.quote.confidence) if role == party.role or role == "commune" else party.quote.confidence
+    nom, sure = entry.name if entry.name else (None, 1.0)
+    text = " / ".join(entry.lines)[:240]
+    return Party(role, organisme, nom, entry.title, Quote(file, entry.where, text, confidence), nom_confidence=sure)
+
+
+def _matching_party(organisme: str, entry: _Entry, parties: list[Party]) -> Party | None:
+    key = name_key(organisme)
+    for party in parties:
+        names = {name_key(party.organisme), name_key(organisme_name(party.alias or ""))} - {""}
+        if key and (key in names or any(n in key or key in n for n in names if len(n) > 3)):
+            return party
+    if entry.name:
+        person_key = name_key(entry.name[0])
+        return next((p for p in parties if p.nom and name_key(p.nom) == person_key), None)
+    return None
+
+
+def _communes(signed: list[Party], ville: str | None, parties: list[Party] | None) -> None:
+    """A commune signatory not matched with a party: ville-centre or another commune."""
+    communes = [p for p in signed if p.role == "commune"]
+    cap = 0.75 if parties else 1.0  # the parties were read and none is this commune: to check
+    for party, (role, confidence) in zip(communes, commune_roles([p.organisme for p in communes], ville)):
+        party.role = role
+        party.quote = Quote(party.quote.file, party.quote.where, party.quote.text, min(party.quote.confidence, confidence, cap))
