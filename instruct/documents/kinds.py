@@ -24,7 +24,7 @@ CLUES: dict[str, list[tuple[str, float]]] = {
         (r"\bdeliberation (n ?°|no|n°) ?\d", 0.9),
         (r"^deliberation\b", 0.9),
         (r"apres en avoir delibere", 0.85),
-        (r"\bdeliberation\b", 0.7),
+        (r"^(\S+ ){0,3}deliberation\b", 0.7),
     ],
     "avenant": [
         (r"\bavenant (n ?°|no\.?|nº|n\.|numero|num\.?)? ?(\d{1,2}|[ivx]{1,4})\b", 1.0),
@@ -53,6 +53,7 @@ PRECEDENCE += ["plan_situation", "dossier_operateur", "convention_cadre"]
 TITLE_LINES = 8  # the title is among the first short lines
 OPENING_LINES = 30
 BODY = 0.65  # a clue found in the opening's body, not its title, counts this much
+PARTIES = re.compile(r"^entre\b|^(\S+ )?(les )?parties\b|represente|^il est convenu|^preambule")  # the title ends
 
 
 def _opening(piece: PieceText) -> tuple[list[str], list[str]]:
@@ -62,7 +63,7 @@ def _opening(piece: PieceText) -> tuple[list[str], list[str]]:
     title, body = [], []
     in_title = True
     for n, (line, _) in enumerate(lines):
-        if len(line) > 160 or n >= TITLE_LINES or line.rstrip(" :") in {"entre", "entre les soussignes"}:
+        if len(line) > 160 or n >= TITLE_LINES or PARTIES.search(line):
             in_title = False
         (title if in_title or line in headings else body).append(line)
     return title, body

@@ -163,7 +163,10 @@ def _parties_in(text: str) -> list[tuple[str, str, str, str | None]]:
         return [(organisme, text[len(organisme) :], " ".join(text.split()), aliases[0][1] if aliases else None)]
     starts = [0]
     for previous, anchor in zip(anchors, anchors[1:]):  # a body starts after the last comma or « et la » before it
-        marks = [m.end() for m in re.finditer(r",\s*|\bet\s+(?=(la|le|les|l')\b)", plain[previous.end() : anchor.start()])]
+        head = plain[previous.end() : anchor.start()]
+        marks = [m.end() for m in re.finditer(r",\s*|\bet\s+(?=(la|le|les|l')\b)|\s{3,}", head)]
+        marks += [m.end() for m in re.finditer(r"(?<=\d{4}) et\s+|(?<=[A-Z]{2}) et\s+", text[previous.end() : anchor.start()])]
+        marks.sort()
         starts.append(previous.end() + (marks[-1] if marks else 0))
     out = []
     for n, anchor in enumerate(anchors):
@@ -258,10 +261,15 @@ ORGANES = [
 def _visas(found: list[Party], lines: list[tuple[str, str]], file: str) -> None:
     """« Vu la délibération du conseil municipal du … »: the délibération of the party it names,
     when its own text gives none."""
-    for line, where in lines[:400]:
+    for n, (line, where) in enumerate(lines[:400]):
         plain = folded(line)
         if not re.match(r"^\s*vu (la |les |l')?(deliberations?|extrait)", plain):
             continue
+        for more, _ in lines[n + 1 : n + 4]:  # a visa wrapped over lines ends with « ; » or « . »
+            if line.rstrip().endswith((";", ".")) or re.match(r"^(vu|entre|considerant)\b", normal(more)):
+                break
+            line = join_lines([line, more])
+        plain = folded(line)
         about = bool(re.search(r"convention|avenant|c(oe|œ)ur de ville|signer|presente?|\bacv\b", plain))
         previous = 0
         for day, start, end in date_spans(line):

@@ -29,6 +29,7 @@ FAIT = re.compile(
 POUR = re.compile(r"(?:^|(?<=\s))(?:Pour|POUR)\s+(?=\S)")
 SKIP = re.compile(r"^(\(?signature|\[?cachet|signe|lu et approuve|bon pour accord|\(?signe\)?)", re.I)
 MAX_LINES = 60
+PAGE = re.compile(r"^((page|p\.)\s*)?\d{1,3}(\s*(/|sur)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$")
 
 
 @dataclass
@@ -61,8 +62,8 @@ class _Entry:
                 self.name = (name, sure)
             self.lines.append(line)
             return True
-        if self.organisme is None and not self.title and not self.name:
-            self.organisme = line
+        if not self.title and not self.name:  # « Pour la Commune de » ⏎ « Saint-Aubin, »
+            self.organisme = f"{self.organisme} {line}" if self.organisme else line
             self.lines.append(line)
             return True
         return not (self.title or self.name)
@@ -116,6 +117,8 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
     for cells, where in items[start : start + MAX_LINES]:
         text = " ".join(cells)
         plain = normal(text)
+        if PAGE.match(plain):
+            continue
         if (HEADING.match(text) and not POUR.match(text)) or plain.startswith("annexe") or len(text) > 220:
             break
         if FAIT.match(folded(text)) or re.fullmatch(r"le .{0,30}\d{4}", plain) or (not done and not columns and not _starts(text)):
