@@ -41,7 +41,8 @@ def clean(text: str) -> str:
     text = re.sub(r"(?<![\w'])[1I|]'(?=[A-Za-zÀ-ÿ])", "l'", text)  # « 1'État », « I'Agence »
     text = re.sub(r"\b([lLdD]) '\s*(?=\w)|\b([lLdD])' (?=[A-ZÀ-Ý])", lambda m: (m[1] or m[2]) + "'", text)
     text = re.sub(rf"([{LOWER}]{{2,}})- ([{LOWER}]+)", _unhyphen, text)
-    return " ".join(text.split())
+    text = re.sub(r"[ \t]*\t[ \t]*| {3,}", "\t", text.strip())  # columns drawn with tabs or wide spaces stay apart
+    return re.sub(r"[^\S\t]+", " ", text)
 
 
 def _unhyphen(match: re.Match) -> str:
@@ -62,7 +63,7 @@ def join_lines(lines: list[str]) -> str:
             out += line
         elif line:
             out = f"{out} {line}" if out else line
-    return clean(out)
+    return clean(out).replace("\t", " ")
 
 
 def without_civilite(text: str) -> tuple[str, bool]:

@@ -24,7 +24,8 @@ from instruct.documents.values import date_spans, folded
 from instruct.french import name_key
 
 FAIT = re.compile(
-    r"^(fait|signee?|etablie?)s?\b[^.]{0,60}?\b(a|au)\s+[^\W\d]|^(fait|etabli)e?\s+en\s+\w+\s+exemplaires|^a\s+[A-Z]\S*.*,\s*le\b",
+    r"^(fait|signee?|etablie?)s?\b[^.]{0,60}?\b(a|au)\s+[^\W\d]|^(fait|etabli)e?\s+en\s+\w+\s+exemplaires|"
+    r"^a\s+[^\W\d][^,]{1,40},\s*le\s+(\d|1er|premier)"
 )
 POUR = re.compile(r"(?:^|(?<=\s))(?:Pour|POUR)\s+(?=\S)")
 SKIP = re.compile(r"^(\(?signature|\[?cachet|signe|lu et approuve|bon pour accord|\(?signe\)?)", re.I)
@@ -114,20 +115,23 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
     """The signatories after the « Fait à » line, one column at a time."""
     columns: dict[int, _Entry] = {}
     done: list[_Entry] = []
-    for cells, where in items[start : start + MAX_LINES]:
-        text = " ".join(cells)
+    for n, (cells, where) in enumerate(items[start : start + MAX_LINES]):
+        text = " ".join(cells).strip()
         plain = normal(text)
         if PAGE.match(plain):
             continue
+        if not done and not columns and not any(_starts(c) for c in _columns(text)):
+            if plain.startswith("annexe") or n > 8:
+                break
+            continue  # the date, « en N exemplaires », « Les signataires »
         if (HEADING.match(text) and not POUR.match(text)) or plain.startswith("annexe") or len(text) > 220:
             break
-        if FAIT.match(folded(text)) or re.fullmatch(r"le .{0,30}\d{4}", plain) or (not done and not columns and not _starts(text)):
-            continue
         if len(cells) == 1:
             cells = _columns(cells[0])
         for col, cell in enumerate(cells):
             for line in cell.split("\n"):
-                if not line.strip():
+                line = line.strip()
+                if not line:
                     continue
                 entry = columns.get(col)
                 if entry is None or _starts(line) and (entry.title or entry.name or POUR.match(line)):
@@ -167,6 +171,9 @@ def signatures(
     if best is None:
         return None, None
     entries, at = best
+    if not entries:  # a signature grid the reader set apart from the text (a DOCX table read after it)
+        grid = next((i for i, (cells, _) in enumerate(items) if len(cells) > 1 and any(POUR.match(c) for c in cells)), None)
+        entries = _entries(items, grid) if grid is not None else []
     date = _date(items, at, piece.file)
     signed = [_signatory(e, parties or [], piece.file) for e in entries]
     _communes(signed, ville, parties)
