@@ -70,6 +70,14 @@ REP_END = re.compile(
 ORG_START = re.compile(r"^(et |ainsi que )?(la |le |les |l')\s*[A-ZÀ-Ý]|^(et |ainsi que )?[A-ZÀ-Ý]")
 ARTICLE = re.compile(r"^\s*(entre\s+|et\s+|ainsi que\s+|pour\s+)*(la |le |les |l'|l’)", re.IGNORECASE)
 MAX_LINES = 80
+TITLE_LINE = re.compile(r"^((article|titre|chapitre|annexe)\s+\w+|([IVXLC]+|\d{1,2}(\.\d{1,2})*)\s*[.:–-]?\s+[A-ZÀ-Ý])", re.I)
+
+
+def is_heading(line: str) -> bool:
+    """A numbered heading (« Article 2 – », « II. Objet », « 3 Durée »), not a line starting with a
+    year or a day (« 2020, ci-après … », « 23 décembre 2018 »)."""
+    match = TITLE_LINE.match(line.strip())
+    return bool(match) and not re.match(r"^\d{1,2}\s*(er)?\s+[a-zé]", line.strip()) and len(line) < 160
 
 
 def organisme_name(text: str) -> str:
@@ -99,7 +107,7 @@ def _block(lines: list[tuple[str, str]]) -> list[list[tuple[str, str]]] | None:
     groups: list[list[tuple[str, str]]] = [[]]
     for n, (line, where) in enumerate(lines[start : start + MAX_LINES]):
         plain = normal(line).strip(" ,;:.")
-        if END.match(plain) or (HEADING.match(line) and any(groups) and not CONNECTOR.match(plain)):
+        if END.match(plain) or (is_heading(line) and any(groups) and not CONNECTOR.match(plain)):
             break
         if CONNECTOR.match(plain) or re.fullmatch(r"(d'une|d'autre) part[,;.]?( et)?", plain):
             groups.append([])

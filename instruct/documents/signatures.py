@@ -14,11 +14,10 @@ import re
 from dataclasses import dataclass, field
 
 from instruct.documents.evidence import Quote
-from instruct.documents.parties import Party, organisme_name
+from instruct.documents.parties import Party, is_heading, organisme_name
 from instruct.documents.people import TITLE_START, clean, person, title_of
 from instruct.documents.read import PieceText
 from instruct.documents.roles import UNKNOWN, commune_roles, role_scored
-from instruct.documents.sections import HEADING
 from instruct.documents.text import normal
 from instruct.documents.values import date_spans, folded
 from instruct.french import name_key
@@ -124,7 +123,7 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
             if plain.startswith("annexe") or n > 8:
                 break
             continue  # the date, « en N exemplaires », « Les signataires »
-        if (HEADING.match(text) and not POUR.match(text)) or plain.startswith("annexe") or len(text) > 220:
+        if is_heading(text) or plain.startswith("annexe") or len(text) > 220:
             break
         if len(cells) == 1:
             cells = _columns(cells[0])
