@@ -96,6 +96,8 @@ def _block(lines: list[tuple[str, str]]) -> list[list[tuple[str, str]]] | None:
         plain = normal(HEADING.sub("", line, count=1) if HEADING.match(line) and len(line) < 80 else line)
         if INTRO.match(plain):
             start = i + 1
+            while start < len(lines) and INTRO.match(normal(lines[start][0])):  # « Parties » then « ENTRE : »
+                start += 1
             break
         intro = PROSE.match(folded(line))
         if intro and ANCHOR.search(folded(line)):

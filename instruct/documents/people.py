@@ -91,6 +91,9 @@ def person(text: str) -> tuple[str | None, float]:
     if not 2 <= len(words) <= 5 or ORGANISATION_WORDS.search(normal(rest)) or TITLE.search(normal(rest)):
         return None, 0.0
     named = [w for w in words if w.lower() not in PARTICLES]
+    shapes = "".join("U" if w.replace("-", "").replace("'", "").isupper() and len(w) > 2 else "c" for w in named)
+    if re.search(r"U+c", shapes):  # « Bruno ROUSSILHE Laure PERRAUDIN »: two persons side by side
+        return None, 0.0
     if not named or words[0].lower() in PARTICLES or not all(NAME_WORD.match(w) for w in named):
         return None, 0.0
     capitals = any(len(w) > 1 and w.replace("-", "").replace("'", "").isupper() for w in named)

@@ -37,6 +37,7 @@ class _Entry:
     """One signatory being read: its lines, in the order of the block."""
 
     where: str
+    pour: bool = False  # opened by « Pour … »
     organisme: str | None = None
     title: str | None = None
     name: tuple[str, float] | None = None
@@ -55,6 +56,10 @@ class _Entry:
         title = title_of(line)
         if title and (self.title or self.name):
             return False
+        if self.title and not self.name and not title and not POUR.match(line):  # a title over two lines
+            self.title = f"{self.title} {line}"
+            self.lines.append(line)
+            return True
         if title:
             self.title = title
             name, sure = person(line)
@@ -127,6 +132,9 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
             break
         if len(cells) == 1:
             cells = _columns(cells[0])
+            if len(cells) == 1 and len(columns) > 1:
+                cells = _split_like(cells[0], len(columns))
+        cells = [c for n, c in enumerate(cells) if n == 0 or c != cells[n - 1]]  # a merged cell repeats
         for col, cell in enumerate(cells):
             for line in cell.split("\n"):
                 line = line.strip()
@@ -138,6 +146,7 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
                         done.append(entry)
                     entry = columns[col] = _Entry(where)
                     if POUR.match(line):
+                        entry.pour = True
                         head, *rest = POUR.sub("", line, count=1).split(",")
                         entry.organisme = head.strip(" ;:")
                         entry.lines.append(line)
@@ -149,7 +158,19 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
                     entry = columns[col] = _Entry(where)
                     entry.add(line)
     done += [columns[c] for c in sorted(columns)]
-    return [e for e in done if e.organisme or e.title]
+    return [e for e in done if e.pour or e.title]  # a running header read among them is neither
+
+
+def _split_like(line: str, count: int) -> list[str]:
+    """A line of a block drawn in `count` columns the reader ran together: cut before each title
+    (« Le Maire, La Préfète, ») or after each person (« Jean DUPONT Claire MARTIN »)."""
+    titles = [m.start() for m in re.finditer(r"(?:^|(?<=[\s,]))(?:Le|La|L')\s*[A-ZÀ-Ý]", line)]
+    if len(titles) == count:
+        return [line[a:b].strip(" ,") for a, b in zip(titles, titles[1:] + [len(line)])]
+    persons = re.findall(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?(?:\s+(?:[A-ZÀ-Ý]')?[A-ZÀ-Ý]{2,}(?:[-'][A-ZÀ-Ý]+)*)+", line)
+    if len(persons) == count:
+        return persons
+    return [line]
 
 
 def _starts(line: str) -> bool:
@@ -181,16 +202,28 @@ def signatures(
 
 def _signatory(entry: _Entry, parties: list[Party], file: str) -> Party:
     organisme = organisme_name(entry.organisme) if entry.organisme else None
-    if organisme is None and entry.title:  # « Le Maire de Kerbrivan », « Le Président de la Communauté … »
-        rest = re.split(r"\b(?:de la|du|de l'|des|de|d')\s+", entry.title, maxsplit=1)
-        organisme = rest[1] if len(rest) > 1 else entry.title
-        if re.match(r"^(le |la )?maire\b", normal(entry.title)):
-            organisme = f"Commune de {organisme}" if len(rest) > 1 else "Commune"
-    organisme = organisme or ""
-    role, confidence = role_scored(organisme, entry.title)
+    if organisme:
+        role, confidence = role_scored(organisme, entry.title)
+    else:  # « Le Maire de Kerbrivan », « Le Président de la Communauté … », « La Préfète du Val »
+        title = entry.title or ""
+        rest = re.split(r"\b(?:de la|du|de l'|des|de|d')\s*", title, maxsplit=1)
+        organisme = rest[1] if len(rest) > 1 else title
+        role, confidence = role_scored(title)
+        if role == "autre":
+            role, confidence = role_scored(organisme, title)
+        if role == "prefet":
+            organisme = "État"
+        elif role == "commune" and len(rest) > 1:
+            organisme = f"Commune de {organisme}"
     party = _matching_party(organisme, entry, parties)
     if party is not None:
-        role, confidence = party.role, max(confidence, party.quote.confidence) if role == party.role or role == "commune" else party.quote.confidence
+        if role == party.role or role == "commune" and party.role in ("ville_centre", "autre_commune"):
+            confidence = max(confidence, party.quote.confidence)
+        elif confidence <= UNKNOWN or role == "commune":
+            confidence = party.quote.confidence
+        else:  # the name and the role disagree: to check
+            confidence = min(confidence, 0.6)
+        role = party.role if confidence != 0.6 else role
     nom, sure = entry.name if entry.name else (None, 1.0)
     text = " / ".join(entry.lines)[:240]
     return Party(role, organisme, nom, entry.title, Quote(file, entry.where, text, confidence), nom_confidence=sure)
