@@ -33,9 +33,9 @@ CLUES: dict[str, list[tuple[str, float]]] = {
         (r"\bavenant\b(?! ?s\b)", 0.85),
     ],
     "fiche_action": [(r"^fiches?[- ]actions?\b", 1.0), (r"\bfiches?[- ]actions?\b", 0.8)],
-    "note_projet_urbain": [(r"note (de |du |sur le |relative au )?projet urbain", 1.0), (r"\bprojet urbain\b", 0.6)],
+    "note_projet_urbain": [(r"\bnote\b.{0,30}\bprojet urbain", 1.0), (r"\bprojet urbain\b", 0.6)],
     "note_utilite_immeubles": [
-        (r"note (d'|sur l'|relative a l'|justifiant l')?utilite", 1.0),
+        (r"\bnote\b.{0,40}\butilite", 1.0),
         (r"utilite (des|de l'|de ces) immeubles?", 0.9),
     ],
     "plan_situation": [(r"plans? de situation", 1.0), (r"plans? de (localisation|reperage)", 0.8)],

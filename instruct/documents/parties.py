@@ -109,6 +109,8 @@ def _block(lines: list[tuple[str, str]]) -> list[list[tuple[str, str]]] | None:
     groups: list[list[tuple[str, str]]] = [[]]
     for n, (line, where) in enumerate(lines[start : start + MAX_LINES]):
         plain = normal(line).strip(" ,;:.")
+        if not any(groups) and (INTRO.match(plain) or re.match(r"^(vu|considerant)\b", plain)):
+            continue  # « Entre : » then the visas, then « ENTRE »
         if END.match(plain) or (is_heading(line) and any(groups) and not CONNECTOR.match(plain)):
             break
         if CONNECTOR.match(plain) or re.fullmatch(r"(d'une|d'autre) part[,;.]?( et)?", plain):

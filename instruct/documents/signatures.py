@@ -119,7 +119,7 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
     """The signatories after the « Fait à » line, one column at a time."""
     columns: dict[int, _Entry] = {}
     done: list[_Entry] = []
-    for n, (cells, where) in enumerate(items[start : start + MAX_LINES]):
+    for n, (cells, where) in enumerate(_interleaved(items[start : start + MAX_LINES])):
         text = " ".join(cells).strip()
         plain = normal(text)
         if PAGE.match(plain):
@@ -159,6 +159,38 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
                     entry.add(line)
     done += [columns[c] for c in sorted(columns)]
     return [e for e in done if e.pour or e.title]  # a running header read among them is neither
+
+
+def _kind(line: str) -> str:
+    line = line.strip()
+    if POUR.match(line):
+        return "pour" if "," not in line.rstrip(" ,") else "pour+"
+    if TITLE_START.match(normal(line)):
+        return "titre"
+    return "nom" if person(line)[0] else "autre"
+
+
+def _interleaved(items: list[tuple[list[str], str]]) -> list[tuple[list[str], str]]:
+    """Columns a reader gave one line at a time (« Pour A », « Pour B », « Le Maire », « La
+    Présidente », « Jean X », « Anne Y ») as rows of cells."""
+    out, n = [], 0
+    while n < len(items):
+        run = 1
+        while n + run < len(items) and len(items[n + run][0]) == 1 and _kind(items[n + run][0][0]) == "pour":
+            run += 1
+        if run < 2 or len(items[n][0]) != 1 or _kind(items[n][0][0]) != "pour":
+            out.append(items[n])
+            n += 1
+            continue
+        out.append(([c for cells, _ in items[n : n + run] for c in cells], items[n][1]))
+        n += run
+        while n + run <= len(items) and all(len(c) == 1 for c, _ in items[n : n + run]):
+            kinds = {_kind(c[0]) for c, _ in items[n : n + run]}
+            if len(kinds) != 1 or kinds & {"pour", "pour+", "autre"}:
+                break
+            out.append(([c[0] for c, _ in items[n : n + run]], items[n][1]))
+            n += run
+    return out
 
 
 def _split_like(line: str, count: int) -> list[str]:
