@@ -107,10 +107,12 @@ def _block(lines: list[tuple[str, str]]) -> list[list[tuple[str, str]]] | None:
     if start is None:
         return None
     groups: list[list[tuple[str, str]]] = [[]]
+    visa = False
     for n, (line, where) in enumerate(lines[start : start + MAX_LINES]):
         plain = normal(line).strip(" ,;:.")
-        if not any(groups) and (INTRO.match(plain) or re.match(r"^(vu|considerant)\b", plain)):
-            continue  # « Entre : » then the visas, then « ENTRE »
+        if not any(groups) and (INTRO.match(plain) or re.match(r"^(vu|considerant)\b", plain) or visa):
+            visa = bool(re.match(r"^(vu|considerant)\b", plain) or visa) and not line.rstrip().endswith((";", "."))
+            continue  # « Entre : » then the visas (over one line or more), then « ENTRE »
         if END.match(plain) or (is_heading(line) and any(groups) and not CONNECTOR.match(plain)):
             break
         if CONNECTOR.match(plain) or re.fullmatch(r"(d'une|d'autre) part[,;.]?( et)?", plain):
