@@ -27,7 +27,7 @@ CLUES: dict[str, list[tuple[str, float]]] = {
         (r"^(\S+ ){0,3}deliberation\b", 0.7),
     ],
     "avenant": [
-        (r"\bavenant (n ?°|no\.?|nº|n\.|numero|num\.?)? ?(\d{1,2}|[ivx]{1,4})\b", 1.0),
+        (r"\bavenant (n ?°|no\.?|nº|n\.|n|numero|num\.?)? ?(\d{1,2}|[ivx]{1,4})\b", 1.0),
         (r"\b(premier|1er|deuxieme|second|troisieme|quatrieme|cinquieme|[2-9] ?(e|eme|nd)) avenant\b", 1.0),
         (r"^avenant\b", 0.95),
         (r"\bavenant\b(?! ?s\b)", 0.85),
@@ -107,7 +107,7 @@ def recognise(piece: PieceText) -> str | None:
 ORDINALS = {"premier": 1, "1er": 1, "deuxieme": 2, "second": 2, "troisieme": 3, "quatrieme": 4, "cinquieme": 5}
 ORDINALS |= {"sixieme": 6, "septieme": 7, "huitieme": 8, "neuvieme": 9, "dixieme": 10}
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
-NUMBER_AFTER = re.compile(r"\bavenant ?(?:n ?°|no\.?|nº|n\.|numero|num\.?)? ?(\d{1,2}|[ivx]{1,4})\b(?! ?[/.-]\d)")
+NUMBER_AFTER = re.compile(r"\bavenant ?(?:n ?°|no\.?|nº|n\.|n|numero|num\.?)? ?(\d{1,2}|[ivx]{1,4})\b(?! ?[/.-]\d)")
 NUMBER_BEFORE = re.compile(r"\b(" + "|".join(ORDINALS) + r"|\d{1,2} ?(?:e|eme|nd|er)) avenant\b")
 
 

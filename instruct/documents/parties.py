@@ -46,7 +46,9 @@ INTRO = re.compile(
     r"(la presente convention|le present avenant|la presente) (est|a ete) (conclue?|passee?|signee?|etablie?) entre"
     r"( les (parties|soussignes))?( ci-?apres)?( designees)?)\s*[:;,.]?$"
 )
-PROSE = re.compile(r"^((la presente convention|le present avenant) (est|a ete) (conclue?|passee?|etablie?) )?entre[ :]+")
+PROSE = re.compile(
+    r"^((la presente convention|le present avenant) (est|a ete) (conclue?|passee?|etablie?) )?entre[ :]+"
+)
 END = re.compile(
     r"^(il (est|a ete) (convenu|arrete|expose|decide|prealablement|rappele)|(ils|elles|les parties) (sont|ont) "
     r"convenu|(ils|elles|les parties) conviennent|ont convenu|est convenu|preambule|considerant|etant prealablement|"
@@ -70,7 +72,9 @@ REP_END = re.compile(
 ORG_START = re.compile(r"^(et |ainsi que )?(la |le |les |l')\s*[A-ZÀ-Ý]|^(et |ainsi que )?[A-ZÀ-Ý]")
 ARTICLE = re.compile(r"^\s*(entre\s+|et\s+|ainsi que\s+|pour\s+)*(la |le |les |l'|l’)", re.IGNORECASE)
 MAX_LINES = 80
-TITLE_LINE = re.compile(r"^((article|titre|chapitre|annexe)\s+\w+|([IVXLC]+|\d{1,2}(\.\d{1,2})*)\s*[.:–-]?\s+[A-ZÀ-Ý])", re.I)
+TITLE_LINE = re.compile(
+    r"^((article|titre|chapitre|annexe)\s+\w+|([IVXLC]+|\d{1,2}(\.\d{1,2})*)\s*[.:–-]?\s+[A-ZÀ-Ý])", re.I
+)
 
 
 def is_heading(line: str) -> bool:
@@ -138,8 +142,10 @@ def _names_a_body(line: str) -> bool:
     if CIVILITE.match(line) or TITLE_START.match(plain) or plain.startswith(("ci-apres", "ci apres")):
         return False
     head = re.split(r",|\s(?:represente|pris|agissant)", line, maxsplit=1)[0]
-    return bool(ORG_START.match(line) and (re.match(r"^(et |ainsi que )?(la |le |les |l')", plain) or
-                                           role_scored(head)[1] > UNKNOWN))
+    return bool(
+        ORG_START.match(line)
+        and (re.match(r"^(et |ainsi que )?(la |le |les |l')", plain) or role_scored(head)[1] > UNKNOWN)
+    )
 
 
 # --- one party ------------------------------------------------------------------------------------
@@ -149,7 +155,9 @@ def _split(text: str) -> list[str]:
     """A group's text cut at « d'une part », « d'autre part », « ; et la … »."""
     plain = folded(text)
     cuts = [0]
-    for match in re.finditer(r",?\s*\b(d'une|d'autre|de troisieme) part\b\s*[,;.]?\s*(et\b)?|;\s*(et\s+)?(?=(la|le|l')\s)", plain):
+    for match in re.finditer(
+        r",?\s*\b(d'une|d'autre|de troisieme) part\b\s*[,;.]?\s*(et\b)?|;\s*(et\s+)?(?=(la|le|l')\s)", plain
+    ):
         cuts += [match.start(), match.end()]
     cuts.append(len(text))
     return [text[a:b] for a, b in zip(cuts[::2], cuts[1::2]) if text[a:b].strip(" ,;.")]
@@ -160,7 +168,7 @@ def _aliases(text: str) -> tuple[str, list[tuple[int, str]]]:
     plain = folded(text)
     found = []
     for match in ALIAS.finditer(plain):
-        alias = text[match.start(1) : match.end(1)].strip(" «»\"“”")
+        alias = text[match.start(1) : match.end(1)].strip(' «»"“”')
         if not normal(alias).startswith(("les ", "ensemble", "collectivement")):  # « les Parties »: all of them
             found.append((match.start(), alias))
         text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
@@ -179,7 +187,9 @@ def _parties_in(text: str) -> list[tuple[str, str, str, str | None]]:
     for previous, anchor in zip(anchors, anchors[1:]):  # a body starts after the last comma or « et la » before it
         head = plain[previous.end() : anchor.start()]
         marks = [m.end() for m in re.finditer(r",\s*|\bet\s+(?=(la|le|les|l')\b)|\s{3,}", head)]
-        marks += [m.end() for m in re.finditer(r"(?<=\d{4}) et\s+|(?<=[A-Z]{2}) et\s+", text[previous.end() : anchor.start()])]
+        marks += [
+            m.end() for m in re.finditer(r"(?<=\d{4}) et\s+|(?<=[A-Z]{2}) et\s+", text[previous.end() : anchor.start()])
+        ]
         marks.sort()
         starts.append(previous.end() + (marks[-1] if marks else 0))
     out = []
@@ -261,12 +271,17 @@ def _communes(found: list[Party], ville: str | None, convention: bool) -> None:
     communes = [p for p in found if p.role == "commune"]
     for party, (role, confidence) in zip(communes, commune_roles([p.organisme for p in communes], ville, convention)):
         party.role = role
-        party.quote = Quote(party.quote.file, party.quote.where, party.quote.text, min(party.quote.confidence, confidence))
+        party.quote = Quote(
+            party.quote.file, party.quote.where, party.quote.text, min(party.quote.confidence, confidence)
+        )
 
 
 ORGANES = [
     ("commune", r"conseil municipal"),
-    ("intercommunalite", r"conseil (communautaire|metropolitain|de (la )?(communaute|metropole)|d'agglomeration)|bureau communautaire"),
+    (
+        "intercommunalite",
+        r"conseil (communautaire|metropolitain|de (la )?(communaute|metropole)|d'agglomeration)|bureau communautaire",
+    ),
     ("region", r"conseil regional|de la region\b"),
     ("departement", r"conseil departemental|du departement\b"),
 ]
@@ -289,7 +304,7 @@ def _visas(found: list[Party], lines: list[tuple[str, str]], file: str) -> None:
         for day, start, end in date_spans(line):
             segment = plain[previous:start]
             previous = end
-            party = _named_party(found, line[: start], segment)
+            party = _named_party(found, line[:start], segment)
             if party is not None and party.deliberation is None:
                 party.deliberation = day
                 party.deliberation_quote = Quote(file, where, line[:240], 0.9 if about else 0.6)
@@ -304,8 +319,11 @@ def _named_party(found: list[Party], before: str, segment: str) -> Party | None:
         if re.search(pattern, segment):
             roles = {"commune": ("ville_centre", "autre_commune")}.get(organe, (organe,))
             matching = [p for p in found if p.role in roles]
-            named = [p for p in matching if p.role == "autre_commune" and any(
-                same_town(segment, w) for w in [p.organisme.split(" de ", 1)[-1]])]
+            named = [
+                p
+                for p in matching
+                if p.role == "autre_commune" and any(same_town(segment, w) for w in [p.organisme.split(" de ", 1)[-1]])
+            ]
             if named:
                 return named[0]
             return next((p for p in matching if p.role == roles[0]), None)

@@ -28,9 +28,25 @@ ORGANISATION_WORDS = re.compile(
 PARTICLES = {"de", "du", "des", "d'", "le", "la", "van", "von", "di", "da", "del", "della", "ben", "el", "mc", "saint"}
 UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"
 LOWER = "a-zàâäçéèêëîïôöùûüÿæœß"
-NAME_WORD = re.compile(rf"^(?:[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)*|[{UPPER}]\.(?:-[{UPPER}]\.)?|"
-                       rf"(?:[dD]['’]|[{UPPER}]['’])?[{UPPER}]{{2,}}(?:[-'’][{UPPER}]+)*)$")
-KEEP_HYPHEN_AFTER = {"ci", "vice", "sous", "centre", "coeur", "cœur", "au", "rez", "grand", "demi", "mi", "non", "c'est"}
+NAME_WORD = re.compile(
+    rf"^(?:[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)*|[{UPPER}]\.(?:-[{UPPER}]\.)?|"
+    rf"(?:[dD]['’]|[{UPPER}]['’])?[{UPPER}]{{2,}}(?:[-'’][{UPPER}]+)*)$"
+)
+KEEP_HYPHEN_AFTER = {
+    "ci",
+    "vice",
+    "sous",
+    "centre",
+    "coeur",
+    "cœur",
+    "au",
+    "rez",
+    "grand",
+    "demi",
+    "mi",
+    "non",
+    "c'est",
+}
 KEEP_HYPHEN_BEFORE = {"sur", "sous", "en", "les", "le", "la", "lès", "lez", "de", "du", "des", "et", "aux", "à", "d"}
 
 

@@ -178,7 +178,8 @@ def _interleaved(items: list[tuple[list[str], str]]) -> list[tuple[list[str], st
         run = 1
         while n + run < len(items) and len(items[n + run][0]) == 1 and _kind(items[n + run][0][0]) == "pour":
             run += 1
-        if run < 2 or len(items[n][0]) != 1 or _kind(items[n][0][0]) != "pour":
+        following = {_kind(c[0]) if len(c) == 1 else "" for c, _ in items[n + run : n + 2 * run]}
+        if run < 2 or len(items[n][0]) != 1 or _kind(items[n][0][0]) != "pour" or following not in ({"titre"}, {"nom"}):
             out.append(items[n])
             n += 1
             continue
@@ -199,7 +200,9 @@ def _split_like(line: str, count: int) -> list[str]:
     titles = [m.start() for m in re.finditer(r"(?:^|(?<=[\s,]))(?:Le|La|L')\s*[A-ZÀ-Ý]", line)]
     if len(titles) == count:
         return [line[a:b].strip(" ,") for a, b in zip(titles, titles[1:] + [len(line)])]
-    persons = re.findall(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?(?:\s+(?:[A-ZÀ-Ý]')?[A-ZÀ-Ý]{2,}(?:[-'][A-ZÀ-Ý]+)*)+", line)
+    persons = re.findall(
+        r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?(?:\s+(?:[A-ZÀ-Ý]')?[A-ZÀ-Ý]{2,}(?:[-'][A-ZÀ-Ý]+)*)+", line
+    )
     if len(persons) == count:
         return persons
     return [line]
@@ -224,7 +227,9 @@ def signatures(
         return None, None
     entries, at = best
     if not entries:  # a signature grid the reader set apart from the text (a DOCX table read after it)
-        grid = next((i for i, (cells, _) in enumerate(items) if len(cells) > 1 and any(POUR.match(c) for c in cells)), None)
+        grid = next(
+            (i for i, (cells, _) in enumerate(items) if len(cells) > 1 and any(POUR.match(c) for c in cells)), None
+        )
         entries = _entries(items, grid) if grid is not None else []
     date = _date(items, at, piece.file)
     signed = [_signatory(e, parties or [], piece.file) for e in entries]
@@ -279,4 +284,6 @@ def _communes(signed: list[Party], ville: str | None, parties: list[Party] | Non
     cap = 0.75 if parties else 1.0  # the parties were read and none is this commune: to check
     for party, (role, confidence) in zip(communes, commune_roles([p.organisme for p in communes], ville)):
         party.role = role
-        party.quote = Quote(party.quote.file, party.quote.where, party.quote.text, min(party.quote.confidence, confidence, cap))
+        party.quote = Quote(
+            party.quote.file, party.quote.where, party.quote.text, min(party.quote.confidence, confidence, cap)
+        )
