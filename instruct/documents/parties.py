@@ -112,7 +112,7 @@ def _block(lines: list[tuple[str, str]]) -> list[list[tuple[str, str]]] | None:
         return None
     groups: list[list[tuple[str, str]]] = [[]]
     visa = False
-    for n, (line, where) in enumerate(lines[start : start + MAX_LINES]):
+    for line, where in lines[start : start + MAX_LINES]:
         plain = normal(line).strip(" ,;:.")
         if not any(groups) and (INTRO.match(plain) or re.match(r"^(vu|considerant)\b", plain) or visa):
             visa = bool(re.match(r"^(vu|considerant)\b", plain) or visa) and not line.rstrip().endswith((";", "."))
