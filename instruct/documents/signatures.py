@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from instruct.documents.evidence import Quote
 from instruct.documents.parties import Party, is_heading, organisme_name
-from instruct.documents.people import TITLE_START, clean, person, title_of
+from instruct.documents.people import TITLE_START, TITLE_WORDS, clean, person, title_of
 from instruct.documents.read import PieceText
 from instruct.documents.roles import UNKNOWN, commune_roles, role_scored
 from instruct.documents.text import normal
@@ -29,6 +29,9 @@ FAIT = re.compile(
 POUR = re.compile(r"(?:^|(?<=\s))(?:Pour|POUR)\s+(?=\S)")
 SKIP = re.compile(r"^(\(?signature|\[?cachet|signe|lu et approuve|bon pour accord|\(?signe\)?)", re.I)
 MAX_LINES = 60
+ADJECTIVES = (
+    r"général|générale|régional|régionale|territorial|territoriale|départemental|départementale|adjoint|adjointe"
+)
 PAGE = re.compile(r"^((page|p\.)\s*)?\d{1,3}(\s*(/|sur)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$")
 
 
@@ -147,7 +150,7 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
                     entry = columns[col] = _Entry(where)
                     if POUR.match(line):
                         entry.pour = True
-                        head, *rest = POUR.sub("", line, count=1).split(",")
+                        head, *rest = _pour_parts(POUR.sub("", line, count=1))
                         entry.organisme = head.strip(" ;:")
                         entry.lines.append(line)
                         for part in rest:
@@ -159,6 +162,24 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
                     entry.add(line)
     done += [columns[c] for c in sorted(columns)]
     return [e for e in done if e.pour or e.title]  # a running header read among them is neither
+
+
+def _pour_parts(text: str) -> list[str]:
+    """« la Commune, Le Maire, Jean DUPONT », or the same run together without commas (a table
+    cell read flat): the body, then the title and the name."""
+    parts = text.split(",")
+    head = parts[0]
+    cut = re.search(r"\s(?=(?:Le|La|L')\s*(?:" + TITLE_WORDS + r")\b)", folded(head), re.I)
+    cut = cut or re.search(r"\s(?=(?:M\.|Mme|Monsieur|Madame)\s)", head)
+    if cut is None:
+        names = list(re.finditer(r"\s[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\s+(?:[A-ZÀ-Ý]')?[A-ZÀ-Ý]{2,}\S*$", head))
+        cut = names[-1] if names else None
+    if cut is not None and cut.start() > 3:
+        rest = head[cut.start() :].strip()
+        title = re.match(r"^((?:Le|La|L')\s*\S+(?:\s+(?:" + ADJECTIVES + r"))*)\s+(.*)$", rest)
+        tail = [title.group(1), title.group(2)] if title else [rest]
+        return [head[: cut.start()]] + tail + parts[1:]
+    return parts
 
 
 def _kind(line: str) -> str:
