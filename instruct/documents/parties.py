@@ -119,7 +119,7 @@ def _block(lines: list[tuple[str, str]]) -> list[list[tuple[str, str]]] | None:
             continue  # « Entre : » then the visas (over one line or more), then « ENTRE »
         if END.match(plain) or (is_heading(line) and any(groups) and not CONNECTOR.match(plain)):
             break
-        if CONNECTOR.match(plain) or re.fullmatch(r"(d'une|d'autre) part[,;.]?( et)?", plain):
+        if CONNECTOR.match(plain) or re.fullmatch(r"(et )?(d'une|d'autre) part[,;.]?( et)?", plain):
             groups.append([])
             continue
         cut = re.search(r"[,;.]?\s*\bil (est|a ete) (convenu|arrete)", folded(line)) if prose else None
@@ -210,11 +210,14 @@ def _representative(text: str) -> tuple[str | None, str | None, float]:
     text = text[: end.start()] if end else text
     pieces = [p.strip() for p in re.split(r",|\bet\s+par\s+delegation\b", text) if p.strip()]
     name, sure, title = None, 0.0, None
-    for piece in pieces:
+    titles = [bool(title_of(piece)) for piece in pieces]
+    for n, piece in enumerate(pieces):
         civil = re.search(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s", piece)
         candidates = [piece] + ([piece[civil.start() :]] if civil and civil.start() else [])
         for candidate in candidates:
             found, confidence = person(candidate)
+            if found and confidence < 0.85 and any(titles[max(n - 1, 0) : n + 2]):
+                confidence = 0.85  # « Claire Martin, maire »: a name beside its title
             if found and confidence > sure:
                 name, sure = found, confidence
         title = title or title_of(piece[: civil.start()] if civil and civil.start() else piece)

@@ -55,6 +55,7 @@ def clean(text: str) -> str:
     hyphens gone, one space."""
     text = text.replace("\u00ad", "").replace("’", "'").replace("\u00a0", " ").replace("\u202f", " ")
     text = re.sub(r"(?<![\w'])[1I|]'(?=[A-Za-zÀ-ÿ])", "l'", text)  # « 1'État », « I'Agence »
+    text = re.sub(r"(?<![\w'])I([ae])(?= \w)", r"l\1", text)  # « Ia Commune », « Ie Préfet »
     text = re.sub(r"\b([lLdD]) '\s*(?=\w)|\b([lLdD])' (?=[A-ZÀ-Ý])", lambda m: (m[1] or m[2]) + "'", text)
     text = re.sub(rf"([{LOWER}]{{2,}})- ([{LOWER}]+)", _unhyphen, text)
     text = re.sub(r"[ \t]*\t[ \t]*| {3,}", "\t", text.strip())  # columns drawn with tabs or wide spaces stay apart
@@ -115,7 +116,7 @@ def person(text: str) -> tuple[str | None, float]:
     capitals = any(len(w) > 1 and w.replace("-", "").replace("'", "").isupper() for w in named)
     if civil or capitals:
         return rest, 0.95
-    return rest, 0.85 if titled else 0.8
+    return rest, 0.85 if titled else 0.7  # « Claire Martin »: a name only beside a title (callers)
 
 
 def title_of(text: str) -> str | None:

@@ -45,7 +45,7 @@ def role_scored(organisme: str, qualite: str | None = None) -> tuple[str, float]
     for role, pattern, confidence in PATTERNS:
         if re.search(pattern, text):
             return role, confidence
-    title = normal(qualite or "")
+    title = f"{normal(qualite or '')} {text}"  # « Pour le Maire »: the organisme is a title
     if re.search(r"\bmaire\b", title):
         return "commune", 0.85
     if re.search(r"\bprefe(t|te)\b", title):

@@ -53,7 +53,7 @@ class _Entry:
             return True
         found, sure = person(line)
         if found and not self.name:
-            self.name = (found, sure)
+            self.name = (found, max(sure, 0.85) if self.title else sure)  # a name under its title
             self.lines.append(line)
             return True
         title = title_of(line)
@@ -64,6 +64,8 @@ class _Entry:
             self.lines.append(line)
             return True
         if title:
+            if self.name:  # « Claire Martin, maire »: the title after the name
+                self.name = (self.name[0], max(self.name[1], 0.85))
             self.title = title
             name, sure = person(line)
             if name and not self.name:
@@ -276,23 +278,25 @@ def _signatory(entry: _Entry, parties: list[Party], file: str) -> Party:
     party = _matching_party(organisme, entry, parties)
     if party is not None:
         if role == party.role or role == "commune" and party.role in ("ville_centre", "autre_commune"):
-            confidence = max(confidence, party.quote.confidence)
-        elif confidence <= UNKNOWN or role == "commune":
-            confidence = party.quote.confidence
+            role, confidence = party.role, max(confidence, party.quote.confidence)
+        elif confidence <= UNKNOWN:
+            role, confidence = party.role, party.quote.confidence
         else:  # the name and the role disagree: to check
             confidence = min(confidence, 0.6)
-        role = party.role if confidence != 0.6 else role
     nom, sure = entry.name if entry.name else (None, 1.0)
     text = " / ".join(entry.lines)[:240]
     return Party(role, organisme, nom, entry.title, Quote(file, entry.where, text, confidence), nom_confidence=sure)
 
 
 def _matching_party(organisme: str, entry: _Entry, parties: list[Party]) -> Party | None:
+    """The party this signatory is: the same name or short name, else the only party whose name
+    holds it (« Pour la Communauté »), else the party its person represents."""
     key = name_key(organisme)
-    for party in parties:
-        names = {name_key(party.organisme), name_key(organisme_name(party.alias or ""))} - {""}
-        if key and (key in names or any(n in key or key in n for n in names if len(n) > 3)):
-            return party
+    names = [(p, {name_key(p.organisme), name_key(organisme_name(p.alias or ""))} - {""}) for p in parties]
+    same = [p for p, n in names if key in n]
+    near = [p for p, n in names if key and any(x in key or key in x for x in n if len(x) > 3)]
+    if same or len(near) == 1:
+        return (same or near)[0]
     if entry.name:
         person_key = name_key(entry.name[0])
         return next((p for p in parties if p.nom and name_key(p.nom) == person_key), None)
