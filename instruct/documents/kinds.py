@@ -42,7 +42,10 @@ CLUES: dict[str, list[tuple[str, float]]] = {
     "dossier_operateur": [(r"dossier (de l'|d'|de candidature de l'|de candidature d')?operateur", 1.0)],
     "convention_cadre": [
         (r"convention[- ]cadre", 1.0),
-        (r"convention (pluriannuelle |de partenariat )?(du programme )?(action c(oe|œ)ur de ville|acv)\b", 0.95),
+        (
+            r"convention\W+(pluriannuelle\W+|de partenariat\W+)?(du programme\W+)?(action c(oe|œ)ur de ville|acv)\b",
+            0.95,
+        ),
         (r"^convention\b.*\b(action c(oe|œ)ur de ville|acv)\b", 0.9),
         (r"^convention (d'operation|d'ort)", 0.7),
     ],
@@ -79,8 +82,18 @@ def scores(piece: PieceText) -> dict[str, float]:
     """kind -> its best clue's weight, the title's clues in full and the body's reduced."""
     title, body = _opening(piece)
     out = {}
+    whole = " ".join(line for line in title[:4] if not line.startswith(("objet", "vu ")))  # a title over lines
     for kind in CLUES:
-        best = max([_score(line, kind, 1.0) for line in title] + [_score(line, kind, BODY) for line in body] + [0.0])
+        best = max(
+            [_score(line, kind, 1.0) for line in title]
+            + [
+                _score(whole, kind, 0.95)
+                if kind in ("convention_cadre", "note_projet_urbain", "plan_situation")
+                else 0.0
+            ]
+            + [_score(line, kind, BODY) for line in body]
+            + [0.0]
+        )
         if best:
             out[kind] = best
     return out

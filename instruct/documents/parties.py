@@ -56,7 +56,7 @@ END = re.compile(
     r"(designe|denomme)|expose( des motifs)?\s*:?$|il a ete convenu)"
 )
 CONNECTOR = re.compile(r"^(et|ainsi que|d'une part|d'autre part|de troisieme part|et enfin|entre|en presence de)$")
-BULLET = re.compile(r"^\s*([-–—•●▪◦*]|\d{1,2}[°).]|[a-z]\))\s+")
+BULLET = re.compile(r"^\s*([-–—•●▪◦*]|\d{1,2}\s*[°).]+|[a-z]\))\s+")
 ANCHOR = re.compile(
     r",?\s*\b(?:represente(?:e|s|es)?(?:\s*\(e\))?\s+(?:par|en la personne d[eu']\s*)|(?:prise?|agissant)\s+"
     r"(?:en la personne d[eu']\s*|par\s+))"
@@ -255,6 +255,8 @@ def parties(piece: PieceText, ville: str | None = None, convention: bool = True)
                     continue
                 nom, qualite, sure = _representative(rep)
                 role, confidence = role_scored(name, qualite)
+                if confidence <= UNKNOWN and not nom and not ANCHOR.search(folded(whole)):
+                    continue  # a line of the block that names nobody (« Les collectivités : »)
                 where = next((w for line, w in group if name[:20] in line), group[0][1])
                 quote = Quote(piece.file, where, whole.strip(" ,;.")[:240], confidence)
                 party = Party(role, name, nom, qualite, quote, nom_confidence=sure if nom else 1.0, alias=alias)

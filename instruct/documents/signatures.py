@@ -242,7 +242,7 @@ def signatures(
     items = _items(piece)
     best: tuple[list[_Entry], int] | None = None
     for at, (cells, _) in enumerate(items):
-        if len(cells) == 1 and FAIT.match(folded(cells[0]).strip()):
+        if any(FAIT.match(folded(cell).strip()) for cell in cells):
             entries = _entries(items, at + 1)
             if best is None or len(entries) > len(best[0]):
                 best = (entries, at)
