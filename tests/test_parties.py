@@ -361,3 +361,33 @@ def test_role_of_a_commune_and_of_an_unknown_body():
     assert role_of("Ville de Montclair", "Montclair") == "ville_centre"
     assert role_of("Commune de Sedanne", "Montclair") == "autre_commune"
     assert role_scored("Les Amis du Vieux Bourg") == ("autre", 0.5)
+
+
+def test_a_signature_grid_given_as_cells_of_several_lines():
+    """The layout readers give a PDF line drawn in columns as cells, a cell holding several lines."""
+    from instruct.documents.read import Block, PieceText
+
+    piece = PieceText(
+        "avenant.pdf",
+        "pdf",
+        [
+            Block("Avenant n° 3 à la convention-cadre", "page 1", page=1, heading=1),
+            Block("ENTRE", "page 1", page=1),
+            Block("Vireloup Agglo, représentée par son président, M. Paul MARTIN,", "page 1", page=1),
+            Block("Il est convenu ce qui suit.", "page 1", page=1),
+            Block("Fait à Vireloup, le 3 mars 2021", "page 4", page=4),
+            Block(
+                "",
+                "page 4",
+                page=4,
+                cells=("Pour la Commune\nLe Maire\nJean DUPONT", "Pour Vireloup Agglo\nLe Président\nPaul MARTIN"),
+            ),
+        ],
+    )
+    reading = read(piece, ville="Vireloup")
+    assert [(p.role, p.nom) for p in reading.parties] == [("intercommunalite", "Paul MARTIN")]
+    assert [(s.role, s.nom, sure(s)) for s in reading.signatures] == [
+        ("ville_centre", "Jean DUPONT", True),
+        ("intercommunalite", "Paul MARTIN", True),
+    ]
+    assert reading.date_signature[0] == dt.date(2021, 3, 3) and reading.date_signature[1].where == "page 4"

@@ -232,7 +232,9 @@ def _deliberation(text: str) -> tuple[dt.date, float] | None:
         for day, start, _ in spans:
             between = plain[label.end() : start]
             if start > label.end() and len(between) < 120 and not re.search(r"\b(arrete|decret|loi|code)\b", between):
-                return day, 0.95 if len(between) < 70 and label.group(0).startswith("deliberation") else 0.8
+                if not label.group(0).startswith("deliberation"):  # « élu par le conseil municipal du … »?
+                    return day, 0.7
+                return day, 0.95 if len(between) < 70 else 0.8
     return None
 
 
@@ -304,7 +306,7 @@ def _visas(found: list[Party], lines: list[tuple[str, str]], file: str) -> None:
                 break
             line = join_lines([line, more])
         plain = folded(line)
-        about = bool(re.search(r"convention|avenant|c(oe|œ)ur de ville|signer|presente?|\bacv\b", plain))
+        about = bool(re.search(r"convention|avenant|c(oe|œ)ur de ville|\bsigner\b|\bpresente?\b|\bacv\b", plain))
         previous = 0
         for day, start, end in date_spans(line):
             segment = plain[previous:start]

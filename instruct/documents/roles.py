@@ -64,8 +64,12 @@ def same_town(organisme: str, ville: str) -> bool:
 def commune_roles(communes: list[str], ville: str | None, convention: bool = True) -> list[tuple[str, float]]:
     """Ville-centre or autre commune for each commune party: the town the dossier names; without
     it the only commune of a convention, or the first of several (then to check)."""
-    if ville:
-        return [("ville_centre", 1.0) if same_town(c, ville) else ("autre_commune", 0.9) for c in communes]
+    bare = [re.fullmatch(r"(la |le |l')?(commune|ville|mairie)", normal(c)) is not None for c in communes]
+    if ville:  # « la Commune » naming no town is the ville-centre of its piece
+        return [
+            ("ville_centre", 1.0) if same_town(c, ville) else ("ville_centre", 0.85) if b else ("autre_commune", 0.9)
+            for c, b in zip(communes, bare)
+        ]
     if len(communes) == 1:
         return [("ville_centre", 0.9 if convention else 0.75)]
     return [("ville_centre", 0.6)] + [("autre_commune", 0.6)] * (len(communes) - 1)
