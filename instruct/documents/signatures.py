@@ -306,7 +306,7 @@ def _matching_party(organisme: str, entry: _Entry, parties: list[Party]) -> Part
 def _communes(signed: list[Party], ville: str | None, parties: list[Party] | None) -> None:
     """A commune signatory not matched with a party: ville-centre or another commune."""
     communes = [p for p in signed if p.role == "commune"]
-    cap = 0.75 if parties else 1.0  # the parties were read and none is this commune: to check
+    cap = 0.75 if any(p.role == "ville_centre" for p in parties or []) else 1.0  # not the parties' ville-centre
     for party, (role, confidence) in zip(communes, commune_roles([p.organisme for p in communes], ville)):
         party.role = role
         party.quote = Quote(
