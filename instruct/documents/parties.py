@@ -56,7 +56,7 @@ END = re.compile(
     r"(designe|denomme)|expose( des motifs)?\s*:?$|il a ete convenu)"
 )
 CONNECTOR = re.compile(r"^(et|ainsi que|d'une part|d'autre part|de troisieme part|et enfin|entre|en presence de)$")
-BULLET = re.compile(r"^\s*([-–—•●▪◦*]|\d{1,2}\s*[°).]+|[a-z]\))\s+")
+BULLET = re.compile(r"^\s*([^\w\s«\"“(\[']|\d{1,2}\s*[°).]+|[a-z]\))\s+")  # « - », « • », a glyph read as « \x7f »
 ANCHOR = re.compile(
     r",?\s*\b(?:represente(?:e|s|es)?(?:\s*\(e\))?\s+(?:par|en la personne d[eu']\s*)|(?:prise?|agissant)\s+"
     r"(?:en la personne d[eu']\s*|par\s+))"
@@ -86,6 +86,7 @@ def is_heading(line: str) -> bool:
 
 def organisme_name(text: str) -> str:
     """ "La Commune de Villebelle" -> "Commune de Villebelle"."""
+    text = re.sub(r"^[^\w«]+", "", text)  # a bullet, a dash
     text = re.sub(r"^\s*(entre|et|ainsi que|pour)\s+", "", text.strip(" ,;:."), flags=re.IGNORECASE)
     return ARTICLE.sub("", text, count=1).strip(" ,;:.")
 

@@ -41,6 +41,7 @@ class _Entry:
 
     where: str
     pour: bool = False  # opened by « Pour … »
+    doubt: bool = False  # drawn in columns the reader may have mixed: its name is to check
     organisme: str | None = None
     title: str | None = None
     name: tuple[str, float] | None = None
@@ -124,6 +125,7 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
     """The signatories after the « Fait à » line, one column at a time."""
     columns: dict[int, _Entry] = {}
     done: list[_Entry] = []
+    width = 1
     for n, (cells, where) in enumerate(_interleaved(items[start : start + MAX_LINES])):
         text = " ".join(cells).strip()
         plain = normal(text)
@@ -139,7 +141,18 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
             cells = _columns(cells[0])
             if len(cells) == 1 and len(columns) > 1:
                 cells = _split_like(cells[0], len(columns))
+                if len(cells) == 1 and not POUR.match(cells[0]):
+                    for entry in columns.values():  # a line of one of the columns: which one is not known
+                        entry.doubt = True
+                    continue
+        else:  # a cell holding two blocks run together: « Pour le Département de Pour l'EPF, »
+            cells = [part for cell in cells for part in (_columns(cell) if "\n" not in cell else [cell])]
         cells = [c for n, c in enumerate(cells) if n == 0 or c != cells[n - 1]]  # a merged cell repeats
+        if all(POUR.match(c.strip()) for c in cells if c.strip()):
+            width = len(cells)
+        elif len(cells) != width:  # not drawn like the row of « Pour » above it: the columns may be mixed
+            for entry in columns.values():
+                entry.doubt = True
         for col, cell in enumerate(cells):
             for line in cell.split("\n"):
                 line = line.strip()
@@ -284,6 +297,7 @@ def _signatory(entry: _Entry, parties: list[Party], file: str) -> Party:
         else:  # the name and the role disagree: to check
             confidence = min(confidence, 0.6)
     nom, sure = entry.name if entry.name else (None, 1.0)
+    sure = min(sure, 0.6) if entry.doubt else sure
     text = " / ".join(entry.lines)[:240]
     return Party(role, organisme, nom, entry.title, Quote(file, entry.where, text, confidence), nom_confidence=sure)
 
