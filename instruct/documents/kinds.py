@@ -24,6 +24,8 @@ CLUES: dict[str, list[tuple[str, float]]] = {
         (r"\bdeliberation (n ?°|no|n°) ?\d", 0.9),
         (r"^deliberation\b", 0.9),
         (r"apres en avoir delibere", 0.85),
+        (r"\bseance du conseil (municipal|communautaire|metropolitain)", 0.85),
+        (r"^(proces-verbal|compte rendu) du conseil", 0.6),
         (r"^(\S+ ){0,3}deliberation\b", 0.7),
     ],
     "avenant": [

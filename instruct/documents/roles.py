@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from instruct.documents.evidence import SURE
 from instruct.documents.text import normal
 from instruct.french import name_key
 
@@ -44,6 +45,8 @@ def role_scored(organisme: str, qualite: str | None = None) -> tuple[str, float]
     text = normal(organisme).strip(" ,;:.")
     for role, pattern, confidence in PATTERNS:
         if re.search(pattern, text):
+            if role == "intercommunalite" and confidence < SURE and re.search(r"\bpresident", normal(qualite or "")):
+                confidence = 0.85  # « le Grand Chalon, représenté par son Président »
             return role, confidence
     title = f"{normal(qualite or '')} {text}"  # « Pour le Maire »: the organisme is a title
     if re.search(r"\bmaire\b", title):
