@@ -72,6 +72,7 @@ REP_END = re.compile(
 ORG_START = re.compile(r"^(et |ainsi que )?(la |le |les |l')\s*[A-ZÀ-Ý]|^(et |ainsi que )?[A-ZÀ-Ý]")
 ARTICLE = re.compile(r"^\s*(entre\s+|et\s+|ainsi que\s+|pour\s+)*(la |le |les |l'|l’)", re.IGNORECASE)
 MAX_LINES = 80
+MAX_OPENING = 800  # the parties and the visas are in the opening lines
 TITLE_LINE = re.compile(
     r"^((article|titre|chapitre|annexe)\s+\w+|([IVXLC]+|\d{1,2}(\.\d{1,2})*)\s*[.:–-]?\s+[A-ZÀ-Ý])", re.I
 )
@@ -244,7 +245,7 @@ def _deliberation(text: str) -> tuple[dt.date, float] | None:
 
 def parties(piece: PieceText, ville: str | None = None, convention: bool = True) -> list[Party] | None:
     """The parties of the piece; None when it has no parties block."""
-    lines = [(clean(line), where) for line, where in piece.lines()]
+    lines = [(clean(line), where) for line, where in piece.lines()[:MAX_OPENING]]
     groups = _block(lines)
     if not groups:
         return None

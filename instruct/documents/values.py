@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from instruct.documents.text import normal
 from instruct.french import MOIS
@@ -31,11 +32,13 @@ MONTH_YEAR = re.compile(r"(?<![\w])" + _MONTH + _SPACE + r"+(\d{4})(?!\d)")
 def folded(text: str) -> str:
     """Lower case, accents folded, typographic apostrophes and dashes plain, and the same length
     as `text`: an offset in the folded text is an offset in the original."""
-    out = []
-    for c in text:
-        plain = normal(c)
-        out.append(plain if len(plain) == 1 else c.lower() if len(c.lower()) == 1 else c)
-    return "".join(out)
+    return "".join(map(_fold, text))
+
+
+@lru_cache(maxsize=4096)
+def _fold(c: str) -> str:
+    plain = normal(c)
+    return plain if len(plain) == 1 else c.lower() if len(c.lower()) == 1 else c
 
 
 def _day(year: int, month: int, day: int) -> dt.date | None:
