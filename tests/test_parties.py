@@ -266,6 +266,38 @@ def test_without_the_town_the_only_commune_is_the_ville_centre_and_two_are_to_ch
     assert [p.role for p in two] == ["ville_centre", "autre_commune"] and not any(sure(p) for p in two)
     given = reading_of(make_docx(tmp_path / "deux.docx", text), ville="Sedanne").parties
     assert [(p.role, sure(p)) for p in given] == [("autre_commune", True), ("ville_centre", True)]
+    titled = reading_of(make_docx(tmp_path / "titre.docx", [f"{TITLE} – Sedanne"] + text[1:])).parties
+    assert [(p.role, sure(p)) for p in titled] == [("autre_commune", True), ("ville_centre", True)]
+
+
+def test_parties_cut_by_semicolons_and_signatures_title_and_name_on_one_line(tmp_path):
+    path = make_docx(
+        tmp_path / "avenant.docx",
+        [
+            "Avenant n°1 à la convention Action Cœur de Ville",
+            "Les parties :",
+            "Entre : la Commune de Sablé, représentée par son Maire, Monsieur Marc Joulaud, en vertu d'une "
+            "délibération du 25/09/2018 ; la Communauté de communes du Pays Sabolien, représentée par son Président, "
+            "Monsieur Daniel Chevalier ; et l'État, représenté par le Préfet de la Sarthe, Monsieur Nicolas Quillet,",
+            "il a été convenu ce qui suit :",
+            "Fait à Sablé le 12 octobre 2019",
+            "Le Maire, Marc Joulaud",
+            "Le Président, Daniel Chevalier",
+            "Pour le Préfet et par délégation, le Sous-Préfet, Paul Bleu",
+        ],
+    )
+    reading = reading_of(path)
+    assert [(p.role, p.organisme, p.nom) for p in reading.parties] == [
+        ("ville_centre", "Commune de Sablé", "Marc Joulaud"),
+        ("intercommunalite", "Communauté de communes du Pays Sabolien", "Daniel Chevalier"),
+        ("prefet", "État", "Nicolas Quillet"),
+    ]
+    assert reading.parties[0].deliberation == dt.date(2018, 9, 25)
+    assert [(s.role, s.nom, s.nom_confidence >= SURE) for s in reading.signatures] == [
+        ("ville_centre", "Marc Joulaud", True),
+        ("intercommunalite", "Daniel Chevalier", True),
+        ("prefet", "Paul Bleu", True),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,7 @@ def is_heading(line: str) -> bool:
 def organisme_name(text: str) -> str:
     """ "La Commune de Villebelle" -> "Commune de Villebelle"."""
     text = re.sub(r"^[^\w«]+", "", text)  # a bullet, a dash
-    text = re.sub(r"^\s*(entre|et|ainsi que|pour)\s+", "", text.strip(" ,;:."), flags=re.IGNORECASE)
+    text = re.sub(r"^\s*(entre|et|ainsi que|pour)\s*:?\s+", "", text.strip(" ,;:."), flags=re.IGNORECASE)
     return ARTICLE.sub("", text, count=1).strip(" ,;:.")
 
 
@@ -158,7 +158,7 @@ def _split(text: str) -> list[str]:
     plain = folded(text)
     cuts = [0]
     for match in re.finditer(
-        r",?\s*\b(d'une|d'autre|de troisieme) part\b\s*[,;.]?\s*(et\b)?|;\s*(et\s+)?(?=(la|le|l')\s)", plain
+        r",?\s*\b(d'une|d'autre|de troisieme) part\b\s*[,;.]?\s*(et\b)?|;\s*(et\s+)?(?=(la |le |les |l'))", plain
     ):
         cuts += [match.start(), match.end()]
     cuts.append(len(text))
@@ -271,14 +271,15 @@ def parties(piece: PieceText, ville: str | None = None, convention: bool = True)
                 found.append(party)
     if not found:
         return None
-    _communes(found, ville, convention)
+    _communes(found, ville, convention, " ".join(line for line, _ in lines[:6]))
     _visas(found, lines, piece.file)
     return found
 
 
-def _communes(found: list[Party], ville: str | None, convention: bool) -> None:
+def _communes(found: list[Party], ville: str | None, convention: bool, title: str) -> None:
     communes = [p for p in found if p.role == "commune"]
-    for party, (role, confidence) in zip(communes, commune_roles([p.organisme for p in communes], ville, convention)):
+    roles = commune_roles([p.organisme for p in communes], ville, convention, title)
+    for party, (role, confidence) in zip(communes, roles):
         party.role = role
         party.quote = Quote(
             party.quote.file, party.quote.where, party.quote.text, min(party.quote.confidence, confidence)

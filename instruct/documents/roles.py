@@ -64,9 +64,12 @@ def same_town(organisme: str, ville: str) -> bool:
     return bool(town) and f" {town} " in key
 
 
-def commune_roles(communes: list[str], ville: str | None, convention: bool = True) -> list[tuple[str, float]]:
+def commune_roles(
+    communes: list[str], ville: str | None, convention: bool = True, hint: str = ""
+) -> list[tuple[str, float]]:
     """Ville-centre or autre commune for each commune party: the town the dossier names; without
-    it the only commune of a convention, or the first of several (then to check)."""
+    it the only commune of a convention, the one its title (`hint`) names, or the first of several
+    (then to check)."""
     bare = [re.fullmatch(r"(la |le |l')?(commune|ville|mairie)", normal(c)) is not None for c in communes]
     if ville:  # « la Commune » naming no town is the ville-centre of its piece
         return [
@@ -75,6 +78,10 @@ def commune_roles(communes: list[str], ville: str | None, convention: bool = Tru
         ]
     if len(communes) == 1:
         return [("ville_centre", 0.9 if convention else 0.75)]
+    town = re.compile(r"^(la |le |l')?(commune|ville|mairie)( de| du| d')?\s*", re.I)
+    named = [bool(hint) and same_town(hint, town.sub("", c)) for c in communes]
+    if sum(named) == 1:  # the title names one of them: « Convention Action Cœur de Ville – Rocheval »
+        return [("ville_centre", 0.9) if n else ("autre_commune", 0.9) for n in named]
     return [("ville_centre", 0.6)] + [("autre_commune", 0.6)] * (len(communes) - 1)
 
 

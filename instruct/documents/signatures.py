@@ -52,6 +52,13 @@ class _Entry:
         line = line.strip(" ,;:")
         if not line or SKIP.match(normal(line)):
             return True
+        parts = [part for part in line.split(",") if part.strip()]
+        if len(parts) > 1:  # « Le Maire, Jean DUPONT » on one line
+            if not self.add(parts[0]):
+                return False
+            for part in parts[1:]:
+                self.add(part)
+            return True
         found, sure = person(line)
         if found and not self.name:
             self.name = (found, max(sure, 0.85) if self.title else sure)  # a name under its title
@@ -148,8 +155,11 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
         else:  # a cell holding two blocks run together: « Pour le Département de Pour l'EPF, »
             cells = [part for cell in cells for part in (_columns(cell) if "\n" not in cell else [cell])]
         cells = [c for n, c in enumerate(cells) if n == 0 or c != cells[n - 1]]  # a merged cell repeats
-        if all(POUR.match(c.strip()) for c in cells if c.strip()):
+        if all(_starts(c) for c in cells if c.strip()):  # a row opening a block in each column
             width = len(cells)
+            if all(POUR.match(c.strip()) for c in cells if c.strip()):
+                for col in [c for c in columns if c >= width]:  # the last row may have fewer blocks
+                    done.append(columns.pop(col))
         elif len(cells) != width:  # not drawn like the row of « Pour » above it: the columns may be mixed
             for entry in columns.values():
                 entry.doubt = True
@@ -297,6 +307,8 @@ def _signatory(entry: _Entry, parties: list[Party], file: str) -> Party:
         else:  # the name and the role disagree: to check
             confidence = min(confidence, 0.6)
     nom, sure = entry.name if entry.name else (None, 1.0)
+    if party is not None and nom and party.nom and name_key(party.nom) == name_key(nom) and sure >= 0.7:
+        sure = max(sure, 0.9)  # the person the parties block names for this body
     sure = min(sure, 0.6) if entry.doubt else sure
     text = " / ".join(entry.lines)[:240]
     return Party(role, organisme, nom, entry.title, Quote(file, entry.where, text, confidence), nom_confidence=sure)
