@@ -296,8 +296,9 @@ def test_parties_cut_by_semicolons_and_signatures_title_and_name_on_one_line(tmp
     assert [(s.role, s.nom, s.nom_confidence >= SURE) for s in reading.signatures] == [
         ("ville_centre", "Marc Joulaud", True),
         ("intercommunalite", "Daniel Chevalier", True),
-        ("prefet", "Paul Bleu", True),
+        ("prefet", "Paul Bleu", False),  # a name without civilité nor capitals the parties do not confirm
     ]
+    assert sure(reading.signatures[2])
 
 
 @pytest.mark.parametrize(
@@ -387,6 +388,14 @@ def test_roles_of_every_naming(name, role):
     found, confidence = role_scored(name)
     assert (found, confidence >= SURE) == (role, True)
     assert role_of(name) == role
+
+
+def test_a_place_is_never_a_sure_name():
+    from instruct.documents.people import person
+
+    assert person("Centre-Val de Loire")[1] < SURE and person("le Directeur régional Centre-Val de Loire")[1] < SURE
+    assert person("M. Jean-Pierre de La Fontaine") == ("Jean-Pierre de La Fontaine", 0.95)
+    assert person("Bruno ROUSSILHE Laure PERRAUDIN") == (None, 0.0)
 
 
 def test_role_of_a_commune_and_of_an_unknown_body():

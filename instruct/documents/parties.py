@@ -212,14 +212,11 @@ def _representative(text: str) -> tuple[str | None, str | None, float]:
     text = text[: end.start()] if end else text
     pieces = [p.strip() for p in re.split(r",|\bet\s+par\s+delegation\b", text) if p.strip()]
     name, sure, title = None, 0.0, None
-    titles = [bool(title_of(piece)) for piece in pieces]
-    for n, piece in enumerate(pieces):
+    for piece in pieces:
         civil = re.search(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s", piece)
         candidates = [piece] + ([piece[civil.start() :]] if civil and civil.start() else [])
         for candidate in candidates:
             found, confidence = person(candidate)
-            if found and confidence < 0.85 and any(titles[max(n - 1, 0) : n + 2]):
-                confidence = 0.85  # « Claire Martin, maire »: a name beside its title
             if found and confidence > sure:
                 name, sure = found, confidence
         title = title or title_of(piece[: civil.start()] if civil and civil.start() else piece)

@@ -93,14 +93,12 @@ def person(text: str) -> tuple[str | None, float]:
     """The person named in `text` (« M. Jean DUPONT », « Monsieur le Préfet Jean DUPONT », « Claire
     Martin ») without civilité, and how sure; (None, 0) when `text` names a title or a body."""
     rest, civil = without_civilite(text)
-    titled = False
     while True:  # « le Préfet Jean DUPONT », « le Directeur régional Jean DUPONT »
         match = TITLE_START.match(normal(rest))
         if not match:
             break
         words = match.group(0).split()
         rest = " ".join(rest.split()[len(words) :])
-        titled = True
     if civil is False:
         rest2, civil = without_civilite(rest)
         rest = rest2
@@ -116,7 +114,7 @@ def person(text: str) -> tuple[str | None, float]:
     capitals = any(len(w) > 1 and w.replace("-", "").replace("'", "").isupper() for w in named)
     if civil or capitals:
         return rest, 0.95
-    return rest, 0.85 if titled else 0.7  # « Claire Martin »: a name only beside a title (callers)
+    return rest, 0.7  # « Claire Martin », or « Centre-Val de Loire »? Sure only when confirmed elsewhere
 
 
 def title_of(text: str) -> str | None:

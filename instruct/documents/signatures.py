@@ -61,7 +61,7 @@ class _Entry:
             return True
         found, sure = person(line)
         if found and not self.name:
-            self.name = (found, max(sure, 0.85) if self.title else sure)  # a name under its title
+            self.name = (found, sure)
             self.lines.append(line)
             return True
         title = title_of(line)
@@ -72,8 +72,6 @@ class _Entry:
             self.lines.append(line)
             return True
         if title:
-            if self.name:  # « Claire Martin, maire »: the title after the name
-                self.name = (self.name[0], max(self.name[1], 0.85))
             self.title = title
             name, sure = person(line)
             if name and not self.name:
@@ -308,7 +306,8 @@ def _signatory(entry: _Entry, parties: list[Party], file: str) -> Party:
             confidence = min(confidence, 0.6)
     nom, sure = entry.name if entry.name else (None, 1.0)
     if party is not None and nom and party.nom and name_key(party.nom) == name_key(nom) and sure >= 0.7:
-        sure = max(sure, 0.9)  # the person the parties block names for this body
+        sure = max(sure, 0.9)  # the person the parties block names for this body: each confirms the other
+        party.nom_confidence = max(party.nom_confidence, 0.9)
     sure = min(sure, 0.6) if entry.doubt else sure
     text = " / ".join(entry.lines)[:240]
     return Party(role, organisme, nom, entry.title, Quote(file, entry.where, text, confidence), nom_confidence=sure)
