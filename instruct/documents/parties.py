@@ -296,28 +296,28 @@ ORGANES = [
 
 def _visas(found: list[Party], lines: list[tuple[str, str]], file: str) -> None:
     """« Vu la délibération du conseil municipal du … »: the délibération of the party it names,
-    when its own text gives none."""
+    when its own text gives none; a visa about the convention before one about something else."""
+    visas = []
     for n, (line, where) in enumerate(lines[:400]):
-        plain = folded(line)
-        if not re.match(r"^\s*vu (la |les |l')?(deliberations?|extrait)", plain):
+        if not re.match(r"^\s*vu (la |les |l')?(deliberations?|extrait)", folded(line)):
             continue
         for more, _ in lines[n + 1 : n + 4]:  # a visa wrapped over lines ends with « ; » or « . »
             if line.rstrip().endswith((";", ".")) or re.match(r"^(vu|entre|considerant)\b", normal(more)):
                 break
             line = join_lines([line, more])
-        plain = folded(line)
-        about = bool(re.search(r"convention|avenant|c(oe|œ)ur de ville|\bsigner\b|\bpresente?\b|\bacv\b", plain))
-        previous = 0
+        about = re.search(r"convention|avenant|c(oe|œ)ur de ville|\bsigner\b|\bpresente?\b|\bacv\b", folded(line))
+        visas.append((not about, n, line, where))
+    for doubtful, _, line, where in sorted(visas):
+        plain, previous = folded(line), 0
         for day, start, end in date_spans(line):
-            segment = plain[previous:start]
+            party = _named_party(found, plain[previous:start])
             previous = end
-            party = _named_party(found, line[:start], segment)
             if party is not None and party.deliberation is None:
                 party.deliberation = day
-                party.deliberation_quote = Quote(file, where, line[:240], 0.9 if about else 0.6)
+                party.deliberation_quote = Quote(file, where, line[:240], 0.6 if doubtful else 0.9)
 
 
-def _named_party(found: list[Party], before: str, segment: str) -> Party | None:
+def _named_party(found: list[Party], segment: str) -> Party | None:
     """The party a visa's segment (« du conseil municipal de Kerbrivan du ») names."""
     for party in found:  # by name first: « de la Région Rhône-Sarre »
         if len(party.organisme) > 4 and name_key(party.organisme) in name_key(segment):
