@@ -113,7 +113,7 @@ def _block(lines: list[tuple[str, str]]) -> list[list[tuple[str, str]]] | None:
     if start is None:
         return None
     groups: list[list[tuple[str, str]]] = [[]]
-    visa = False
+    visa = closed = False
     for line, where in lines[start : start + MAX_LINES]:
         plain = normal(line).strip(" ,;:.")
         if not any(groups) and (INTRO.match(plain) or re.match(r"^(vu|considerant)\b", plain) or visa):
@@ -122,8 +122,11 @@ def _block(lines: list[tuple[str, str]]) -> list[list[tuple[str, str]]] | None:
         if END.match(plain) or (is_heading(line) and any(groups) and not CONNECTOR.match(plain)):
             break
         if CONNECTOR.match(plain) or re.fullmatch(r"(et )?(d'une|d'autre) part[,;.]?( et)?", plain):
+            closed = plain.endswith("d'autre part")  # the last party was named
             groups.append([])
             continue
+        if closed and not ANCHOR.search(folded(line)):
+            break
         cut = re.search(r"[,;.]?\s*\bil (est|a ete) (convenu|arrete)", folded(line)) if prose else None
         line = line[: cut.start()] if cut else line
         bullet = BULLET.match(line)
