@@ -432,3 +432,23 @@ def test_a_signature_grid_given_as_cells_of_several_lines():
         ("intercommunalite", "Paul MARTIN", True),
     ]
     assert reading.date_signature[0] == dt.date(2021, 3, 3) and reading.date_signature[1].where == "page 4"
+
+
+def test_a_grid_of_titles_read_apart_from_its_fait_a(tmp_path):
+    """The DOCX reader may give a table after the paragraphs: the grid is found by its blocks."""
+    document = Document()
+    for text in (TITLE, "ENTRE", "La Commune de Malvoisine, représentée par son maire, M. Jean DUPONT,"):
+        document.add_paragraph(text)
+    document.add_paragraph("Il est convenu ce qui suit.")
+    document.add_paragraph("Fait à Malvoisine, le 12-10-2018")
+    grid = document.add_table(rows=1, cols=2)
+    grid.cell(0, 0).text = "Le Maire de Malvoisine\nJean DUPONT"
+    grid.cell(0, 1).text = "La Préfète de la Dordane\nClaire MARTIN"
+    document.add_paragraph("Annexe 1 – Fiches actions")
+    document.save(str(tmp_path / "convention.docx"))
+    reading = reading_of(tmp_path / "convention.docx")
+    assert [(s.role, s.nom) for s in reading.signatures] == [
+        ("ville_centre", "Jean DUPONT"),
+        ("prefet", "Claire MARTIN"),
+    ]
+    assert reading.date_signature[0] == dt.date(2018, 10, 12)

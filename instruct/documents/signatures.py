@@ -32,6 +32,9 @@ MAX_LINES = 60
 ADJECTIVES = (
     r"général|générale|régional|régionale|territorial|territoriale|départemental|départementale|adjoint|adjointe"
 )
+TRAILING_NAME = re.compile(
+    r"(?<=\s)[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\s+(?:[A-ZÀ-Ý]')?[A-ZÀ-Ý]{2,}[-A-ZÀ-Ý']*(?:\s[A-ZÀ-Ý]{2,}[-A-ZÀ-Ý']*)?$"
+)
 PAGE = re.compile(r"^((page|p\.)\s*)?\d{1,3}(\s*(/|sur)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$")
 
 
@@ -59,6 +62,9 @@ class _Entry:
             for part in parts[1:]:
                 self.add(part)
             return True
+        tail = TRAILING_NAME.search(line) if TITLE_START.match(normal(line)) else None
+        if tail and tail.start() > 0:  # « Le Maire de X Jean DUPONT »: a cell read flat
+            return self.add(f"{line[: tail.start()]}, {tail.group(0)}")
         found, sure = person(line)
         if found and not self.name:
             self.name = (found, sure)
@@ -252,6 +258,14 @@ def _split_like(line: str, count: int) -> list[str]:
     return [line]
 
 
+def _grid_row(cells: list[str]) -> bool:
+    """A table row opening signature blocks: « Pour … » or « Le Maire de … » in each cell."""
+    full = [c for c in cells if c.strip()]
+    if len(full) < 2 or not all(_starts(c) for c in full):
+        return False
+    return any(POUR.match(c) for c in full) or all(len(c) < 200 for c in full)
+
+
 def _starts(line: str) -> bool:
     return bool(POUR.match(line.strip()) or TITLE_START.match(normal(line.strip())))
 
@@ -271,9 +285,7 @@ def signatures(
         return None, None
     entries, at = best
     if not entries:  # a signature grid the reader set apart from the text (a DOCX table read after it)
-        grid = next(
-            (i for i, (cells, _) in enumerate(items) if len(cells) > 1 and any(POUR.match(c) for c in cells)), None
-        )
+        grid = next((i for i, (cells, _) in enumerate(items) if _grid_row(cells)), None)
         entries = _entries(items, grid) if grid is not None else []
     date = _date(items, at, piece.file)
     signed = [_signatory(e, parties or [], piece.file) for e in entries]
