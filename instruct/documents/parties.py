@@ -196,7 +196,17 @@ def _parties_in(text: str) -> list[tuple[str, str, str, str | None]]:
             m.end() for m in re.finditer(r"(?<=\d{4}) et\s+|(?<=[A-Z]{2}) et\s+", text[previous.end() : anchor.start()])
         ]
         marks.sort()
-        starts.append(previous.end() + (marks[-1] if marks else 0))
+        begin = marks[-1] if marks else 0
+        named = [  # « son maire et Montreval Métropole »: after an « et » when what follows names a body
+            m.end()
+            for m in re.finditer(r"\bet\s+(?=[A-ZÀ-Ý])", text[previous.end() : anchor.start()])
+            if m.end() > begin
+        ]
+        head_text = text[previous.end() : anchor.start()]
+        begin = next((m for m in reversed(named) if role_scored(head_text[m:])[1] > UNKNOWN), begin)
+        if named and begin not in named and role_scored(head_text[begin:])[1] <= UNKNOWN:
+            begin = named[0]
+        starts.append(previous.end() + begin)
     out = []
     for n, anchor in enumerate(anchors):
         organisme = text[starts[n] : anchor.start()]
@@ -259,6 +269,8 @@ def parties(piece: PieceText, ville: str | None = None, convention: bool = True)
                     continue
                 nom, qualite, sure = _representative(rep)
                 role, confidence = role_scored(name, qualite)
+                if len(name.split()) > 14:  # a body's name is short: this one took some text with it
+                    confidence = min(confidence, 0.6)
                 if confidence <= UNKNOWN and not nom and not ANCHOR.search(folded(whole)):
                     continue  # a line of the block that names nobody (« Les collectivités : »)
                 where = next((w for line, w in group if name[:20] in line), group[0][1])
