@@ -2,7 +2,7 @@
 its title and opening.
 
 Each kind is a candidate scored by its clues: a clue in the title (the first short lines, the
-opening headings) counts in full, the same clue further in the opening counts less. The kinds
+first heading) counts in full, the same clue further in the opening counts less. The kinds
 that name other pieces in their title win over what they name: a délibération « approuvant
 l'avenant n° 1 à la convention-cadre » is a délibération, an « Avenant n° 1 à la convention
 Action Cœur de Ville » an avenant. Below `evidence.SURE` the kind is only a proposal.
@@ -55,7 +55,7 @@ CLUES: dict[str, list[tuple[str, float]]] = {
 # A piece naming another in its title is the naming one: this order breaks ties in the title.
 PRECEDENCE = ["deliberation", "avenant", "fiche_action", "note_projet_urbain", "note_utilite_immeubles"]
 PRECEDENCE += ["plan_situation", "dossier_operateur", "convention_cadre"]
-TITLE_LINES = 8  # the title is among the first short lines
+TITLE_LINES = 10  # the title is among the first short lines (after a cover's names)
 OPENING_LINES = 30
 BODY = 0.65  # a clue found in the opening's body, not its title, counts this much
 PARTIES = re.compile(r"^entre\b|^(\S+ )?(les )?parties\b|represente|^il est convenu|^preambule")  # the title ends
@@ -63,14 +63,14 @@ PARTIES = re.compile(r"^entre\b|^(\S+ )?(les )?parties\b|represente|^il est conv
 
 def _opening(piece: PieceText) -> tuple[list[str], list[str]]:
     """(title lines, the rest of the opening), as `normal` text."""
-    lines = [(normal(line), False) for line, _ in piece.lines()[:OPENING_LINES]]
-    headings = {normal(b.shown) for b in piece.blocks[:15] if b.heading and not b.cells}
+    lines = [normal(line) for line, _ in piece.lines()[:OPENING_LINES]]
+    first = next((normal(b.shown) for b in piece.blocks[:15] if b.heading and not b.cells), None)
     title, body = [], []
     in_title = True
-    for n, (line, _) in enumerate(lines):
+    for n, line in enumerate(lines):
         if len(line) > 160 or n >= TITLE_LINES or PARTIES.search(line):
             in_title = False
-        (title if in_title or line in headings else body).append(line)
+        (title if in_title or line == first else body).append(line)  # the first heading: a title set apart
     return title, body
 
 
