@@ -17,7 +17,11 @@ from instruct.french import name_key
 
 # (role, pattern on `normal` text, confidence), in order: the first that matches names the role.
 PATTERNS: list[tuple[str, str, float]] = [
-    ("prefet", r"^(l'|le |la )?etat\b|\bprefe(t|te|cture)\b|\bsous-?prefe|republique francaise", 1.0),
+    (
+        "prefet",
+        r"\betat\b(?! (des lieux|civil|d'avancement))|\bprefe(t|te|cture)\b|\bsous-?prefe|republique francaise",
+        1.0,
+    ),
     ("prefet", r"\bddtm?\b|direction departementale des territoires|\bdreal\b|\bsgar\b", 0.9),
     ("cdc", r"caisse des depots|banque des territoires|\bcdc\b", 1.0),
     ("action_logement", r"action logement", 1.0),
