@@ -15,10 +15,11 @@ from decimal import Decimal
 
 from instruct.documents.actions import Action, actions, budget
 from instruct.documents.evidence import SURE, Quote
-from instruct.documents.kinds import numero, recognise
-from instruct.documents.parties import Party, parties, role_of, signatures
+from instruct.documents.kinds import numero, recognise_scored
+from instruct.documents.parties import Party, parties, role_of
 from instruct.documents.read import PieceText
 from instruct.documents.sections import duree, trame, valant_ort
+from instruct.documents.signatures import signatures
 from instruct.documents.values import dates
 from instruct.french import find_amount
 from instruct.vocabulary import TRAMES
@@ -30,7 +31,8 @@ __all__ = ["SURE", "Action", "Party", "Quote", "Reading", "read", "role_of", "su
 class Reading:
     file: str
     kind: str | None  # a Piece type: convention_cadre, avenant, note_projet_urbain…
-    numero: int | None = None  # avenant number
+    kind_confidence: float = 1.0  # how sure the kind is (1.0 when the dossier declares it)
+    numero: int | None = None  # avenant number, read from its title
     parties: list[Party] | None = None  # None: no « ENTRE … » block
     signatures: list[Party] | None = None  # None: no « Fait à … » block
     date_signature: tuple[dt.date, Quote] | None = None
@@ -50,13 +52,13 @@ class Reading:
 
 def read(piece: PieceText, kind: str | None = None, ville: str | None = None) -> Reading:
     """What the piece says; `kind` when the dossier declares it, else recognised by content."""
-    kind = kind or recognise(piece)
-    reading = Reading(piece.file, kind)
+    kind, kind_confidence = (kind, 1.0) if kind else recognise_scored(piece)
+    reading = Reading(piece.file, kind, kind_confidence)
     if kind not in TRAMES or not piece.readable:
         return reading
     reading.numero = numero(piece) if kind == "avenant" else None
     reading.parties = parties(piece, ville)
-    reading.signatures, reading.date_signature = signatures(piece, ville)
+    reading.signatures, reading.date_signature = signatures(piece, ville, reading.parties)
     reading.trame = trame(piece, TRAMES[kind])
     reading.actions = actions(piece)
     reading.budget = budget(piece)

@@ -1,0 +1,454 @@
+"""Parties, signatories, kinds and dates as towns write them: real DOCX (python-docx) and PDF
+(reportlab) pieces made here, each in one of the ways a convention or an avenant is written."""
+
+import datetime as dt
+
+import pytest
+from builders import make_docx
+from docx import Document
+
+from instruct.documents.evidence import SURE
+from instruct.documents.extract import read
+from instruct.documents.kinds import avenant_number
+from instruct.documents.read import read_piece
+from instruct.documents.roles import role_of, role_scored
+from instruct.documents.text import normal
+from instruct.documents.values import date_spans, dates, month_spans
+
+TITLE = "Convention-cadre pluriannuelle Action Cœur de Ville"
+
+
+def make_pdf(path, pages):
+    """A PDF written by reportlab: each page a list of lines, a line a text or a tuple of texts
+    drawn in columns; None for a page that is only an image (no text)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    drawing = canvas.Canvas(str(path), pagesize=A4)
+    for lines in pages:
+        if lines is None:
+            drawing.rect(50, 400, 400, 300, fill=1)
+        else:
+            y = 800
+            for line in lines:
+                for n, text in enumerate(line if isinstance(line, tuple) else (line,)):
+                    drawing.setFont("Helvetica", 10)
+                    drawing.drawString(50 + 260 * n, y, text)
+                y -= 15
+        drawing.showPage()
+    drawing.save()
+    return path
+
+
+def reading_of(path, ville=None):
+    return read(read_piece(path), ville=ville)
+
+
+def sure(party):
+    return party.quote.confidence >= SURE
+
+
+def by_role(parties):
+    return {p.role: p for p in parties}
+
+
+def test_soussignes_without_comma_dotted_deliberation_and_stacked_signatures(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "Article 1 : Parties signataires",
+            "ENTRE LES SOUSSIGNÉS :",
+            "La Ville de Lauzac-sur-Tarn représentée par M. Patrick LABORIE, maire, agissant en vertu "
+            "d'une délibération en date du 30.10.2018, ci-après dénommée « la Ville »,",
+            "La Communauté de communes du Val de Lauze représentée par sa présidente, Mme Anne VASSEUR-LAMBERT, "
+            "dûment habilitée par délibération du conseil communautaire du 25 octobre 2018,",
+            "d'une part,",
+            "ET",
+            "L'État, représenté par Monsieur le Préfet Jean D'HERBIGNY,",
+            "La Banque des Territoires, représentée par son directeur régional, M. Marc LE GALL,",
+            "d'autre part,",
+            "IL A ÉTÉ CONVENU CE QUI SUIT :",
+            "Article 2 : Objet",
+            "Fait en 4 exemplaires originaux, à Lauzac-sur-Tarn, le",
+            "15/11/18",
+            "Pour la Ville,",
+            "Le Maire,",
+            "Patrick LABORIE",
+            "Pour la Communauté de communes du Val de Lauze,",
+            "La Présidente,",
+            "Anne VASSEUR-LAMBERT",
+            "Pour l'État,",
+            "Le Préfet,",
+            "Jean D'HERBIGNY",
+            "Pour la Banque des Territoires,",
+            "Le Directeur régional,",
+            "Marc LE GALL",
+            "Annexe 1 – Fiches actions",
+        ],
+    )
+    reading = reading_of(path)
+    assert (reading.kind, reading.kind_confidence) == ("convention_cadre", 1.0)
+    parties = by_role(reading.parties)
+    assert list(parties) == ["ville_centre", "intercommunalite", "prefet", "cdc"]
+    assert all(sure(p) for p in reading.parties)
+    ville, interco = parties["ville_centre"], parties["intercommunalite"]
+    assert (ville.organisme, ville.nom, ville.deliberation, ville.alias) == (
+        "Ville de Lauzac-sur-Tarn",
+        "Patrick LABORIE",
+        dt.date(2018, 10, 30),
+        "la Ville",
+    )
+    assert (interco.nom, interco.deliberation) == ("Anne VASSEUR-LAMBERT", dt.date(2018, 10, 25))
+    assert interco.deliberation_quote.confidence >= SURE
+    assert (parties["prefet"].organisme, parties["prefet"].nom) == ("État", "Jean D'HERBIGNY")
+    assert parties["cdc"].nom == "Marc LE GALL" and parties["cdc"].deliberation is None
+    assert [(s.role, s.nom) for s in reading.signatures] == [
+        ("ville_centre", "Patrick LABORIE"),
+        ("intercommunalite", "Anne VASSEUR-LAMBERT"),
+        ("prefet", "Jean D'HERBIGNY"),
+        ("cdc", "Marc LE GALL"),
+    ]
+    day, quote = reading.date_signature
+    assert day == dt.date(2018, 11, 15) and quote.confidence >= SURE and quote.where.startswith("paragraphe")
+
+
+def test_prose_parties_and_a_signature_grid_in_a_docx_table(tmp_path):
+    document = Document()
+    for text in (
+        "Avenant n° 2 à la convention Action Cœur de Ville de Montreval",
+        "Les parties",
+        "Entre la Commune de Montreval, représentée par son maire, M. Marc RIVOALLAN, dûment habilité à cet effet "
+        "par délibération n° 2018-045 du 05/12/2018, ci-après dénommée « la Ville » et Montreval Métropole, "
+        "représentée par sa présidente, Mme Claire DUPRAT, d'une part, et l'État, représenté par le préfet de la "
+        "Brenne, M. Pierre DELAMARRE, la Caisse des Dépôts et Consignations, représentée par le directeur régional, "
+        "M. Yannick TAILLEFER, d'autre part,",
+        "il est convenu ce qui suit :",
+        "Fait à Montreval, le 1er mars 2021",
+    ):
+        document.add_paragraph(text)
+    grid = document.add_table(rows=2, cols=2)
+    grid.cell(0, 0).text = "Pour la Ville\nLe Maire\nMarc RIVOALLAN"
+    grid.cell(0, 1).text = "Pour la Métropole\nLa Présidente\nClaire DUPRAT"
+    grid.cell(1, 0).text = "Pour l'État\nLe Préfet\nPierre DELAMARRE"
+    grid.cell(1, 1).text = "Pour la Caisse des Dépôts et Consignations\nLe Directeur régional\nYannick TAILLEFER"
+    document.save(str(tmp_path / "avenant.docx"))
+    reading = reading_of(tmp_path / "avenant.docx")
+    assert (reading.kind, reading.numero) == ("avenant", 2)
+    assert [(p.role, p.organisme, p.nom) for p in reading.parties] == [
+        ("ville_centre", "Commune de Montreval", "Marc RIVOALLAN"),
+        ("intercommunalite", "Montreval Métropole", "Claire DUPRAT"),
+        ("prefet", "État", "Pierre DELAMARRE"),
+        ("cdc", "Caisse des Dépôts et Consignations", "Yannick TAILLEFER"),
+    ]
+    assert reading.parties[0].deliberation == dt.date(2018, 12, 5)
+    assert reading.parties[1].deliberation is None
+    assert sorted((s.role, s.nom) for s in reading.signatures) == [
+        ("cdc", "Yannick TAILLEFER"),
+        ("intercommunalite", "Claire DUPRAT"),
+        ("prefet", "Pierre DELAMARRE"),
+        ("ville_centre", "Marc RIVOALLAN"),
+    ]
+    assert all(sure(s) for s in reading.signatures)
+    assert reading.date_signature[0] == dt.date(2021, 3, 1)
+
+
+def test_pdf_with_ocr_noise_visas_hyphens_and_two_columns_of_signatures(tmp_path):
+    path = make_pdf(
+        tmp_path / "convention.pdf",
+        [
+            [
+                "CONVENTION-CADRE PLURIANNUELLE « ACTION CŒUR DE VILLE »",
+                "Article premier : Désignation des parties",
+                "Vu la délibération du conseil municipal de Saint-Aubrac en date du 15 août 2018 autorisant le",
+                "maire à signer la présente convention ;",
+                "Vu la délibération du conseil communautaire de la Métropole de Saint-Aubrac du 8 août 2018",
+                "approuvant la présente convention ;",
+                "ENTRE",
+                "La Commune de Saint-Aubrac, repré-",
+                "sentée par Mme Anne BERTHOMIEU, maire,",
+                "La Métropole de Saint-Aubrac, représentée par son président, M. Yannick ESCANDE,",
+                "ET",
+                "1'État, représenté par le préfet de l'Orvane, M. Olivier LABORIE,",
+                "L'Établissement public foncier de l'Orvane, représenté par sa directrice générale,",
+                "Mme Valérie GUILLOU,",
+                "Il est convenu ce qui suit.",
+            ],
+            [
+                "Article 9 : Litiges",
+                "Fait à Saint-Aubrac,",
+                "le 2 septembre 2018",
+                ("Pour la Commune de Saint-Aubrac,", "Pour la Métropole de Saint-Aubrac,"),
+                ("La Maire,", "Le Président,"),
+                ("Anne BERTHOMIEU", "Yannick ESCANDE"),
+                ("Pour l'État,", "Pour l'EPF,"),
+                ("Le Préfet,", "La Directrice générale,"),
+                ("Olivier LABORIE", "Valérie GUILLOU"),
+            ],
+        ],
+    )
+    reading = reading_of(path, ville="Saint-Aubrac")
+    parties = by_role(reading.parties)
+    assert list(parties) == ["ville_centre", "intercommunalite", "prefet", "autre"]
+    assert parties["ville_centre"].nom == "Anne BERTHOMIEU" and parties["prefet"].organisme == "État"
+    assert parties["ville_centre"].deliberation == dt.date(2018, 8, 15)
+    assert parties["intercommunalite"].deliberation == dt.date(2018, 8, 8)
+    assert "Vu la délibération du conseil communautaire" in parties["intercommunalite"].deliberation_quote.text
+    assert parties["autre"].organisme == "Établissement public foncier de l'Orvane" and sure(parties["autre"])
+    assert sorted((s.role, s.nom) for s in reading.signatures) == [
+        ("autre", "Valérie GUILLOU"),
+        ("intercommunalite", "Yannick ESCANDE"),
+        ("prefet", "Olivier LABORIE"),
+        ("ville_centre", "Anne BERTHOMIEU"),
+    ]
+    assert reading.date_signature[0] == dt.date(2018, 9, 2) and reading.date_signature[1].where == "page 2"
+
+
+def test_signatures_without_pour_and_a_scanned_signature_page(tmp_path):
+    lines = [
+        TITLE,
+        "ENTRE",
+        "La Commune de Valdrôme, représentée par Monsieur Olivier PERRAUDIN, en sa qualité de maire,",
+        "Valdrôme Agglomération, représentée par M. Jean AUBRY, président,",
+        "Il est convenu ce qui suit.",
+        "À Valdrôme, le 9 octobre 2018",
+        "Le Maire de Valdrôme,",
+        "Olivier PERRAUDIN",
+        "Le Président de Valdrôme Agglomération,",
+        "Jean AUBRY",
+        "La Préfète du Val-d'Ysse,",
+        "Laure RIVOALLAN",
+    ]
+    reading = reading_of(make_docx(tmp_path / "sans-pour.docx", lines))
+    assert [(p.role, p.nom, p.qualite) for p in reading.parties] == [
+        ("ville_centre", "Olivier PERRAUDIN", "maire"),
+        ("intercommunalite", "Jean AUBRY", "président"),
+    ]
+    assert [(s.role, s.nom) for s in reading.signatures] == [
+        ("ville_centre", "Olivier PERRAUDIN"),
+        ("intercommunalite", "Jean AUBRY"),
+        ("prefet", "Laure RIVOALLAN"),
+    ]
+    assert reading.date_signature[0] == dt.date(2018, 10, 9)
+    scanned = reading_of(make_pdf(tmp_path / "scan.pdf", [lines[:5], None]))
+    assert len(scanned.parties) == 2 and scanned.signatures is None and scanned.date_signature is None
+
+
+def test_an_unknown_party_is_kept_to_check_and_nothing_is_made_up(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "La Commune de Villebelle, représentée par son maire, M. Jean DUPONT,",
+            "La Société Quelconque, représentée par son gérant, M. Paul MARTIN,",
+            "Il est convenu ce qui suit.",
+        ],
+    )
+    reading = reading_of(path, ville="Villebelle")
+    ville, other = reading.parties
+    assert (ville.role, sure(ville)) == ("ville_centre", True)
+    assert other.role == "autre" and other.organisme == "Société Quelconque"
+    assert reading.signatures is None and reading.date_signature is None
+    nothing = reading_of(make_docx(tmp_path / "vide.docx", [TITLE, "Le programme vise le centre-ville."]))
+    assert nothing.parties is None and nothing.signatures is None
+
+
+def test_without_the_town_the_only_commune_is_the_ville_centre_and_two_are_to_check(tmp_path):
+    text = [
+        TITLE,
+        "ENTRE",
+        "La Commune de Charleval, représentée par son maire, M. Jean DUPONT,",
+        "La Commune de Sedanne, représentée par son maire, Mme Claire MARTIN,",
+        "Il est convenu ce qui suit.",
+    ]
+    two = reading_of(make_docx(tmp_path / "deux.docx", text)).parties
+    assert [p.role for p in two] == ["ville_centre", "autre_commune"] and not any(sure(p) for p in two)
+    given = reading_of(make_docx(tmp_path / "deux.docx", text), ville="Sedanne").parties
+    assert [(p.role, sure(p)) for p in given] == [("autre_commune", True), ("ville_centre", True)]
+    titled = reading_of(make_docx(tmp_path / "titre.docx", [f"{TITLE} – Sedanne"] + text[1:])).parties
+    assert [(p.role, sure(p)) for p in titled] == [("autre_commune", True), ("ville_centre", True)]
+
+
+def test_parties_cut_by_semicolons_and_signatures_title_and_name_on_one_line(tmp_path):
+    path = make_docx(
+        tmp_path / "avenant.docx",
+        [
+            "Avenant n°1 à la convention Action Cœur de Ville",
+            "Les parties :",
+            "Entre : la Commune de Sablé, représentée par son Maire, Monsieur Marc Joulaud, en vertu d'une "
+            "délibération du 25/09/2018 ; la Communauté de communes du Pays Sabolien, représentée par son Président, "
+            "Monsieur Daniel Chevalier ; et l'État, représenté par le Préfet de la Sarthe, Monsieur Nicolas Quillet,",
+            "il a été convenu ce qui suit :",
+            "Fait à Sablé le 12 octobre 2019",
+            "Le Maire, Marc Joulaud",
+            "Le Président, Daniel Chevalier",
+            "Pour le Préfet et par délégation, le Sous-Préfet, Paul Bleu",
+        ],
+    )
+    reading = reading_of(path)
+    assert [(p.role, p.organisme, p.nom) for p in reading.parties] == [
+        ("ville_centre", "Commune de Sablé", "Marc Joulaud"),
+        ("intercommunalite", "Communauté de communes du Pays Sabolien", "Daniel Chevalier"),
+        ("prefet", "État", "Nicolas Quillet"),
+    ]
+    assert reading.parties[0].deliberation == dt.date(2018, 9, 25)
+    assert [(s.role, s.nom, s.nom_confidence >= SURE) for s in reading.signatures] == [
+        ("ville_centre", "Marc Joulaud", True),
+        ("intercommunalite", "Daniel Chevalier", True),
+        ("prefet", "Paul Bleu", False),  # a name without civilité nor capitals the parties do not confirm
+    ]
+    assert sure(reading.signatures[2])
+
+
+@pytest.mark.parametrize(
+    "opening, kind, numero, certain",
+    [
+        (["CONVENTION-CADRE PLURIANNUELLE", "ACTION CŒUR DE VILLE"], "convention_cadre", None, True),
+        (["Convention Action Cœur de Ville de Bellegrange"], "convention_cadre", None, True),
+        (["Avenant n°1 à la convention-cadre Action Cœur de Ville"], "avenant", 1, True),
+        (["AVENANT N° 2", "à la convention Action Cœur de Ville"], "avenant", 2, True),
+        (["Avenant numéro 3 à la convention-cadre"], "avenant", 3, True),
+        (["Premier avenant à la convention-cadre Action Cœur de Ville"], "avenant", 1, True),
+        (["Avenant valant convention d'ORT à la convention-cadre"], "avenant", None, True),
+        (
+            ["EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS DU CONSEIL MUNICIPAL", "Objet : avenant n°1 à la convention"],
+            "deliberation",
+            None,
+            True,
+        ),
+        (["Délibération du conseil communautaire n° 2020-14"], "deliberation", None, True),
+        (["Note de présentation du projet urbain – Kerbrivan"], "note_projet_urbain", None, True),
+        (["Note sur l'utilité des immeubles"], "note_utilite_immeubles", None, True),
+        (["Plan de situation des immeubles"], "plan_situation", None, True),
+        (["Dossier de l'opérateur"], "dossier_operateur", None, True),
+        (["Fiche action n° 3 – Halle"], "fiche_action", None, True),
+        (["Compte rendu", "Le comité s'est réuni.", "Une délibération sera prise plus tard."], None, None, False),
+    ],
+)
+def test_kinds_and_avenant_numbers(tmp_path, opening, kind, numero, certain):
+    reading = reading_of(make_docx(tmp_path / "piece.docx", opening + ["Le texte de la pièce."]))
+    assert reading.kind == (kind if certain else reading.kind)
+    assert (reading.kind_confidence >= SURE) == certain
+    if kind == "avenant":
+        assert reading.numero == numero
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [("avenant n°1", 1), ("avenant n° 12", 12), ("avenant no 2", 2), ("deuxieme avenant", 2), ("avenant a la", None)],
+)
+def test_avenant_number_forms(text, number):
+    assert avenant_number(normal(text)) == number
+
+
+def test_dates_in_every_form_with_their_place():
+    text = "le 1er octobre 2018, le 01/10/2018, le 12.10.2018, le 12-10-2018, le 1/10/18 ; n° 2018-045"
+    assert dates(text) == [
+        dt.date(2018, 10, 1),
+        dt.date(2018, 10, 1),
+        dt.date(2018, 10, 12),
+        dt.date(2018, 10, 12),
+        dt.date(2018, 10, 1),
+    ]
+    day, start, end = date_spans("Signée à Vireloup le 3 mars 2019.")[0]
+    assert (day, "Signée à Vireloup le 3 mars 2019."[start:end]) == (dt.date(2019, 3, 3), "3 mars 2019")
+    assert [d for d, _, _ in month_spans("de octobre 2018 au 3 mars 2019")] == [dt.date(2018, 10, 1)]
+    assert dates("1.200.000 € et 31/02/2019") == []
+
+
+@pytest.mark.parametrize(
+    "name, role",
+    [
+        ("Communauté d'agglomération du Pays de Kerbrivan", "intercommunalite"),
+        ("Communauté urbaine de Ferrandières", "intercommunalite"),
+        ("Rocheval Métropole", "intercommunalite"),
+        ("Métropole de Saint-Aubrac", "intercommunalite"),
+        ("Valdrôme Agglomération", "intercommunalite"),
+        ("Pontcharrier Agglo", "intercommunalite"),
+        ("Intercom Bocage et Vire-Haute", "intercommunalite"),
+        ("Castelmoron Communauté", "intercommunalite"),
+        ("CAPO", "intercommunalite"),
+        ("Conseil régional Rhône-Sarre", "region"),
+        ("Département de la Brie-Haute", "departement"),
+        ("Conseil départemental du Cher", "departement"),
+        ("État", "prefet"),
+        ("Préfecture de l'Orvane", "prefet"),
+        ("Banque des Territoires", "cdc"),
+        ("Caisse des Dépôts et Consignations", "cdc"),
+        ("Action Logement Groupe", "action_logement"),
+        ("Agence nationale de l'habitat", "anah"),
+        ("Agence nationale pour la rénovation urbaine", "anru"),
+        ("Établissement public foncier de Normandie", "autre"),
+        ("Chambre de commerce et d'industrie du Cher", "autre"),
+        ("Chambre de métiers et de l'artisanat", "autre"),
+    ],
+)
+def test_roles_of_every_naming(name, role):
+    found, confidence = role_scored(name)
+    assert (found, confidence >= SURE) == (role, True)
+    assert role_of(name) == role
+
+
+def test_a_place_is_never_a_sure_name():
+    from instruct.documents.people import person
+
+    assert person("Centre-Val de Loire")[1] < SURE and person("le Directeur régional Centre-Val de Loire")[1] < SURE
+    assert person("M. Jean-Pierre de La Fontaine") == ("Jean-Pierre de La Fontaine", 0.95)
+    assert person("Bruno ROUSSILHE Laure PERRAUDIN") == (None, 0.0)
+
+
+def test_role_of_a_commune_and_of_an_unknown_body():
+    assert role_of("Ville de Montclair", "Montclair") == "ville_centre"
+    assert role_of("Commune de Sedanne", "Montclair") == "autre_commune"
+    assert role_scored("Les Amis du Vieux Bourg") == ("autre", 0.5)
+
+
+def test_a_signature_grid_given_as_cells_of_several_lines():
+    """The layout readers give a PDF line drawn in columns as cells, a cell holding several lines."""
+    from instruct.documents.read import Block, PieceText
+
+    piece = PieceText(
+        "avenant.pdf",
+        "pdf",
+        [
+            Block("Avenant n° 3 à la convention-cadre", "page 1", page=1, heading=1),
+            Block("ENTRE", "page 1", page=1),
+            Block("Vireloup Agglo, représentée par son président, M. Paul MARTIN,", "page 1", page=1),
+            Block("Il est convenu ce qui suit.", "page 1", page=1),
+            Block("Fait à Vireloup, le 3 mars 2021", "page 4", page=4),
+            Block(
+                "",
+                "page 4",
+                page=4,
+                cells=("Pour la Commune\nLe Maire\nJean DUPONT", "Pour Vireloup Agglo\nLe Président\nPaul MARTIN"),
+            ),
+        ],
+    )
+    reading = read(piece, ville="Vireloup")
+    assert [(p.role, p.nom) for p in reading.parties] == [("intercommunalite", "Paul MARTIN")]
+    assert [(s.role, s.nom, sure(s)) for s in reading.signatures] == [
+        ("ville_centre", "Jean DUPONT", True),
+        ("intercommunalite", "Paul MARTIN", True),
+    ]
+    assert reading.date_signature[0] == dt.date(2021, 3, 3) and reading.date_signature[1].where == "page 4"
+
+
+def test_a_grid_of_titles_read_apart_from_its_fait_a(tmp_path):
+    """The DOCX reader may give a table after the paragraphs: the grid is found by its blocks."""
+    document = Document()
+    for text in (TITLE, "ENTRE", "La Commune de Malvoisine, représentée par son maire, M. Jean DUPONT,"):
+        document.add_paragraph(text)
+    document.add_paragraph("Il est convenu ce qui suit.")
+    document.add_paragraph("Fait à Malvoisine, le 12-10-2018")
+    grid = document.add_table(rows=1, cols=2)
+    grid.cell(0, 0).text = "Le Maire de Malvoisine\nJean DUPONT"
+    grid.cell(0, 1).text = "La Préfète de la Dordane\nClaire MARTIN"
+    document.add_paragraph("Annexe 1 – Fiches actions")
+    document.save(str(tmp_path / "convention.docx"))
+    reading = reading_of(tmp_path / "convention.docx")
+    assert [(s.role, s.nom) for s in reading.signatures] == [
+        ("ville_centre", "Jean DUPONT"),
+        ("prefet", "Claire MARTIN"),
+    ]
+    assert reading.date_signature[0] == dt.date(2018, 10, 12)
