@@ -1,20 +1,27 @@
-"""The table of actions (its rows, costs, calendars and financeurs) and the budget lines of a piece."""
+"""The table of actions (its rows, costs, calendars and financeurs) and the budget lines of a piece.
+
+Tables are read as towns draw them: a header found in the first rows, wrapped over two rows or
+not, its columns named many ways (columns.py), the unit in a heading (« Budget (€ HT) ») with
+bare numbers below; merged axis rows, TOTAL and sous-total rows are not actions (a TOTAL row
+gives the budget total when no sentence states it); a table continued on the next page without
+its header is the same table; a repeated header is skipped. Each action's quote says how sure the
+row is an action; `cout_confidence` how sure its cost was read right.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 
-from instruct.documents.columns import table_columns
-from instruct.documents.evidence import Quote
+from instruct.documents.columns import column_scales, scored_columns
+from instruct.documents.evidence import SURE, Quote
 from instruct.documents.read import PieceText, Row
 from instruct.documents.text import normal
 from instruct.documents.values import dates
-from instruct.french import find_amount
+from instruct.french import amounts, cell_amount
 
 
 @dataclass
@@ -26,11 +33,13 @@ class Action:
     fin: dt.date | None
     cout: Decimal | None
     financement: list[tuple[str, Decimal]]
-    quote: Quote
+    quote: Quote  # its confidence: how sure the row is an action and its intitulé read right
+    cout_confidence: float = 1.0  # how sure `cout` was read right (None included: a percentage, an empty cell)
 
 
 MONTH_YEAR = re.compile(r"\b(\d{1,2})/(\d{4})\b")
 YEAR = re.compile(r"\b(20\d\d|19\d\d)\b")
+PLAUSIBLE = Decimal(5_000_000_000)  # no action of a town costs more: a bigger number is misread
 
 
 def calendrier(text: str) -> tuple[dt.date | None, dt.date | None]:
@@ -48,81 +57,326 @@ def calendrier(text: str) -> tuple[dt.date | None, dt.date | None]:
     return None, None
 
 
+def _start_end(debut: str, fin: str) -> tuple[dt.date | None, dt.date | None]:
+    """Two columns « Début » and « Fin »: the first day of the one, the last of the other."""
+    start, _ = calendrier(f"{debut} {debut}")
+    _, end = calendrier(f"{fin} {fin}")
+    return start, end
+
+
 def financement(text: str) -> list[tuple[str, Decimal]]:
     """ "Anah : 40 000,00 € ; Ville : 20 000 €" -> [("Anah", 40000), ("Ville", 20000)]."""
     out = []
     for part in re.split(r"\s*[;\n]\s*", text):
-        amount = find_amount(part)
+        found = amounts(part)
         name = re.split(r"\s*:\s*|\s+\d", part, maxsplit=1)[0].strip(" ,-–")
-        if amount is not None and name:
-            out.append((name, amount))
+        if found and name:
+            out.append((name, found[0].value))
     return out
+
+
+# --- the tables -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionTable:
+    where: str
+    header: tuple[str, ...]
+    columns: dict[str, tuple[int, float]]  # column -> (index, how surely its heading names it)
+    scales: dict[int, Decimal]  # index -> the unit its heading gives bare numbers
+    rows: list[tuple[Row, float]] = field(default_factory=list)  # data rows, with how surely they belong here
+    page: int | None = None  # the last page it runs on (PDF)
+
+
+# Besides the intitulé, a table of actions names a cost, a maître d'ouvrage or financeurs; a
+# calendar alone (« Action | Début | Fin », an annexe's calendrier détaillé) is not one.
+MIN_OTHER = {"cout", "maitre_ouvrage", "financeurs"}
+TOTAL = re.compile(r"^(sous[- ]?)?totaux?\b|^total\b|^montant total\b|^cout total\b|^ensemble des actions\b")
+SUBTOTAL = re.compile(r"^sous[- ]?totaux?\b|^total (de l'|du |des )?(axe|volet|theme|orientation|partiel)")
+AXIS = re.compile(r"^(axes?|orientations?|volets?|themes?|thematiques?|objectifs?|enjeux?|priorites?|secteurs?)\b")
+
+
+def _page(where: str) -> int | None:
+    match = re.match(r"page (\d+)", where)
+    return int(match.group(1)) if match else None
+
+
+def _merged(rows: list[Row]) -> tuple[str, ...]:
+    """Header rows wrapped over several rows, cell by cell (a merged cell repeated once)."""
+    width = max(len(r.cells) for r in rows)
+    out = []
+    for i in range(width):
+        parts: list[str] = []
+        for row in rows:
+            text = row.cells[i].strip() if i < len(row.cells) else ""
+            if text and text not in parts:
+                parts.append(text)
+        out.append(" ".join(parts))
+    return tuple(out)
+
+
+def _header_like(row: Row) -> bool:
+    """A row that may continue a header: short cells, no amount nor number, not one merged text."""
+    texts = [c.strip() for c in row.cells if c.strip()]
+    if not texts or any(len(t) > 60 or amounts(t) or re.search(r"\d{3}", t) for t in texts):
+        return False
+    return len(row.cells) < 2 or len(set(texts)) > 1 or len(texts) < len(row.cells)
+
+
+def _is_action_header(columns: dict[str, tuple[int, float]]) -> bool:
+    return "intitule" in columns and (bool(MIN_OTHER & set(columns)) or ("calendrier" in columns and len(columns) >= 3))
+
+
+def _header_score(cells: tuple[str, ...]) -> float:
+    columns = scored_columns(cells)
+    return sum(score for _, score in columns.values()) + 0.5 * len(column_scales(cells))
+
+
+def _find_header(rows: list[Row]) -> tuple[tuple[str, ...], int] | None:
+    """The header's cells (wrapped rows merged) and the index of the first data row."""
+    best: tuple[float, int, int] | None = None
+    for first in range(min(4, len(rows))):
+        for span in (1, 2, 3):
+            if first + span > len(rows) or (span > 1 and not _header_like(rows[first + span - 1])):
+                break
+            cells = _merged(rows[first : first + span])
+            if not _is_action_header(scored_columns(cells)):
+                continue
+            score = _header_score(cells)
+            if best is None or score > best[0] + 0.01:
+                best = (score, first, span)
+    if best is None:
+        return None
+    _, first, span = best
+    return _merged(rows[first : first + span]), first + span
+
+
+def action_tables(piece: PieceText) -> list[ActionTable]:
+    """The tables of actions of a piece, each with its header read and its continuations joined."""
+    out: list[ActionTable] = []
+    previous: ActionTable | None = None  # the table just before, when it was a table of actions
+    for table in piece.tables:
+        rows = [r for r in table.rows if any(c.strip() for c in r.cells)]
+        if not rows:
+            continue
+        found = _find_header(rows)
+        page = _page(table.where)
+        if found is not None:
+            header, start = found
+            previous = ActionTable(table.where, header, scored_columns(header), column_scales(header), page=page)
+            previous.rows = [(r, 1.0) for r in rows[start:]]
+            out.append(previous)
+            continue
+        if previous is not None and _continues(previous, rows, page, piece.kind):
+            belongs = 1.0 if piece.kind == "pdf" else 0.7  # a DOCX table is not cut by a page: a guess
+            previous.rows += [(r, belongs) for r in rows]
+            previous.page = page
+            continue
+        previous = None
+    return out
+
+
+def _continues(table: ActionTable, rows: list[Row], page: int | None, kind: str) -> bool:
+    """A table right after a table of actions, with as many columns, on the same or the next page."""
+    if any(len(r.cells) != len(table.header) for r in rows[:3]):
+        return False
+    if kind == "pdf":
+        return page is not None and table.page is not None and 0 <= page - table.page <= 1
+    return True
+
+
+# --- the rows ---------------------------------------------------------------------------------------
+
+
+def _cell(row: Row, table: ActionTable, name: str) -> str | None:
+    """The stripped text of the row's cell under column `name`, None when empty or absent."""
+    index = table.columns.get(name, (None, 0.0))[0]
+    value = row.cells[index].strip() if index is not None and index < len(row.cells) else ""
+    return " ".join(value.split()) or None
+
+
+def row_kind(row: Row, table: ActionTable) -> str:
+    """action, total, sous_total, axe, header (repeated) or vide."""
+    texts = [" ".join(c.split()) for c in row.cells]
+    filled = [t for t in texts if t]
+    if not filled:
+        return "vide"
+    words = [normal(t) for t in filled if not amounts(t) and not re.fullmatch(r"[\d\s.,%€]+", t)]
+    if words and TOTAL.search(words[0]):
+        return "sous_total" if SUBTOTAL.search(words[0]) else "total"
+    columns = scored_columns(tuple(texts))
+    if len(columns) >= 2 and not any(amounts(t) for t in filled) and _is_action_header(columns):
+        return "header"
+    if not any(amounts(t) for t in filled) and len(set(filled)) == 1:
+        intitule = _cell(row, table, "intitule")
+        merged = len(filled) > 1
+        if merged or AXIS.search(normal(filled[0])) or intitule is None:
+            return "axe"
+    return "action"
+
+
+def _cost(text: str | None, scale: Decimal | None) -> tuple[Decimal | None, float]:
+    """A cost cell: the amount and how sure. A percentage or words are no cost (None, sure)."""
+    if not text:
+        return None, 1.0
+    value = cell_amount(text, scale)
+    if value is not None:
+        return (value, 1.0) if value <= PLAUSIBLE else (None, 0.5)
+    found = amounts(text)
+    if len(found) == 1:
+        return found[0].value, 0.95
+    if found:
+        ht = [a for a in found if a.tax == "HT"]
+        return (ht[0].value, 0.85) if len(ht) == 1 else (found[0].value, 0.6)
+    if "%" in text:
+        return None, 1.0
+    bare = cell_amount(text, Decimal(1))
+    if bare is not None:  # a bare number under a heading that gives no unit: euros, or k€?
+        return bare, 0.6
+    return None, 0.9 if not re.search(r"\d", text) else 0.6
+
+
+def _table_cost(row: Row, table: ActionTable) -> tuple[Decimal | None, float]:
+    index = table.columns.get("cout", (None, 0.0))[0]
+    return _cost(_cell(row, table, "cout"), table.scales.get(index) if index is not None else None)
+
+
+def _row_action(piece: PieceText, table: ActionTable, row: Row, belongs: float) -> Action:
+    cell = lambda name: _cell(row, table, name)  # noqa: E731
+    if "calendrier" in table.columns:
+        debut, fin = calendrier(cell("calendrier") or "")
+    else:
+        debut, fin = _start_end(cell("debut") or "", cell("fin") or "")
+    cout, cout_confidence = _table_cost(row, table)
+    if "cout" not in table.columns:
+        cout_confidence = 0.9
+    confidence = min(belongs, 1.0 if table.columns["intitule"][1] >= SURE else 0.7)
+    filled = [c for c in row.cells if c.strip()]
+    if len(filled) == 1:  # only an intitulé: an action not yet costed, or a title row?
+        confidence = min(confidence, 0.7)
+    return Action(
+        cell("id"),
+        cell("intitule"),
+        cell("maitre_ouvrage"),
+        debut,
+        fin,
+        cout,
+        financement(cell("financeurs") or ""),
+        Quote(piece.file, row.where, " | ".join(" ".join(c.split()) for c in row.cells)[:240], confidence),
+        cout_confidence,
+    )
 
 
 def actions(piece: PieceText) -> list[Action]:
     out = []
-    for table in _merged_tables(piece):
-        columns = table_columns(table[0].cells)
-        if "intitule" not in columns or not ({"cout", "maitre_ouvrage", "calendrier"} & set(columns)):
-            continue
-        for row in table[1:]:
-            cell = partial(_cell, row, columns)
-            if cell("intitule") is None or table_columns(row.cells) == columns:  # empty, or a repeated header
-                continue
-            debut, fin = calendrier(cell("calendrier") or "")
-            cout = find_amount(cell("cout") or "")
-            out.append(
-                Action(
-                    cell("id"),
-                    cell("intitule"),
-                    cell("maitre_ouvrage"),
-                    debut,
-                    fin,
-                    cout,
-                    financement(cell("financeurs") or ""),
-                    Quote(piece.file, row.where, " | ".join(row.cells)[:240]),
-                )
-            )
+    for table in action_tables(piece):
+        for row, belongs in table.rows:
+            if row_kind(row, table) == "action" and _cell(row, table, "intitule"):
+                out.append(_row_action(piece, table, row, belongs))
     return out
 
 
-def _cell(row: Row, columns: dict[str, int], name: str) -> str | None:
-    """The stripped text of the row's cell under column `name`, None when empty or absent."""
-    index = columns.get(name)
-    value = row.cells[index].strip() if index is not None and index < len(row.cells) else ""
-    return value or None
-
-
-def _merged_tables(piece: PieceText) -> list[list[Row]]:
-    """Tables with their header first; a table continued on the next PDF page (its header
-    repeated) is read as one."""
-    merged: list[list[Row]] = []
-    for table in piece.tables:
-        if not table.rows:
-            continue
-        if merged and piece.kind == "pdf" and table.rows[0].cells == merged[-1][0].cells:
-            merged[-1] += table.rows[1:]
-        else:
-            merged.append(list(table.rows))
-    return merged
+def table_total(piece: PieceText) -> tuple[Decimal, Quote] | None:
+    """The TOTAL row of the tables of actions (not a sous-total): its cost cell, or its last amount."""
+    found = []
+    for table in action_tables(piece):
+        for row, _ in table.rows:
+            if row_kind(row, table) != "total":
+                continue
+            value, sure = _table_cost(row, table)
+            if value is None:
+                written = [a for c in row.cells for a in amounts(c)]
+                value, sure = (written[-1].value, 0.7) if written else (None, 0.0)
+            if value is not None:
+                found.append((value, row, sure))
+    if not found:
+        return None
+    value, row, sure = found[-1]
+    if len({v for v, _, _ in found}) > 1:
+        sure = min(sure, 0.7)  # several tables with different totals: which is the programme's?
+    text = " | ".join(" ".join(c.split()) for c in row.cells)[:240]
+    return value, Quote(piece.file, row.where, text, min(sure, 0.9))
 
 
 # --- budget -------------------------------------------------------------------------------------
 
-BUDGET = {
-    "total": r"^(montant|cout|budget) (total|global)",
-    "part_cofinanceurs": r"^part des (co)?financeurs",
-    "part_porteur": r"^part (du porteur|de la (ville|collectivite)|du maitre d'ouvrage)",
+# name -> (pattern on the normalised line, how surely the amount after it is that value)
+BUDGET: dict[str, tuple[tuple[str, float], ...]] = {
+    "total": (
+        (r"^(le |la )?(montant|cout|budget|enveloppe)s? (total|global|globale|previsionnel total)e?s?\b", 1.0),
+        (r"\b(montant|cout|budget|enveloppe|investissement)s? (total|global|globale|d'ensemble|consolide)e?s?\b", 0.9),
+        (r"\b(programme|plan d'actions?|projet)\b.{0,60}\b(est estime|s'eleve|est evalue|se monte|represente)", 0.85),
+        (r"^total (general|du programme|du plan d'actions?|du projet)\b", 0.9),
+    ),
+    "part_cofinanceurs": (
+        (r"^(la )?part (des |de l'ensemble des )?(co)?financeurs\b|^(la )?part des partenaires\b", 1.0),
+    ),
+    "part_porteur": (
+        (r"^(la )?part (du porteur|de la (ville|commune|collectivite)|du maitre d'ouvrage)\b", 1.0),
+        (r"^(le )?reste a charge\b|^(l')?autofinancement\b", 0.85),
+    ),
 }
+PROGRAMME = re.compile(r"\bprogramme|plan d'actions?|\bprojet\b|convention|ensemble des actions|des actions\b|avenant")
+ELSEWHERE = re.compile(r"\boperation\b|\bde l'action\b|\bcette action\b|\bfiche\b|\bsubvention|\bdont\b.{0,20}$")
+
+
+def _after(line: str, position: int, following: str) -> tuple[Decimal, float] | None:
+    """The first amount written after `position` in the line, or at the start of the next line."""
+    plain = normal(line)
+    ratio = len(line) / max(1, len(plain))  # normal() shortens a little; place the search approximately
+    written = [a for a in amounts(line) if a.start >= int(position * ratio) - 2]
+    if written:
+        return written[0].value, 1.0
+    nxt = amounts(following)
+    if nxt and nxt[0].start < 8:
+        return nxt[0].value, 0.95
+    return None
+
+
+def _budget_candidates(piece: PieceText) -> dict[str, list[tuple[Decimal, Quote]]]:
+    lines = piece.lines()
+    found: dict[str, list[tuple[Decimal, Quote]]] = {name: [] for name in BUDGET}
+    for n, (line, where) in enumerate(lines):
+        plain = normal(line)
+        if len(plain) > 400:
+            continue
+        following = lines[n + 1][0] if n + 1 < len(lines) else ""
+        for name, patterns in BUDGET.items():
+            best = None
+            for pattern, score in patterns:
+                match = re.search(pattern, plain)
+                if match is None:
+                    continue
+                amount = _after(line, match.start(), following)
+                if amount is None:
+                    continue
+                sure = score * amount[1]
+                if name == "total" and score < 1.0 and not PROGRAMME.search(plain):
+                    sure *= 0.85
+                if ELSEWHERE.search(plain[: match.end() + 40]):
+                    sure *= 0.7  # an operation's or a fiche's total, not the programme's
+                if best is None or sure > best[1]:
+                    best = (amount[0], sure, line if amount[1] == 1.0 else f"{line} {following}")
+            if best is not None:
+                found[name].append((best[0], Quote(piece.file, where, best[2][:240], round(best[1], 3))))
+    return found
 
 
 def budget(piece: PieceText) -> dict[str, tuple[Decimal, Quote]]:
-    found: dict[str, tuple[Decimal, Quote]] = {}
-    for line, where in piece.lines():
-        plain = normal(line)
-        for name, pattern in BUDGET.items():
-            if name not in found and re.search(pattern, plain):
-                amount = find_amount(line)
-                if amount is not None:
-                    found[name] = (amount, Quote(piece.file, where, line[:240]))
-    return found
+    """The budget's total, part des cofinanceurs and part du porteur: the surest statement of each
+    (two sure statements that differ are both only proposals); the total of the table of actions
+    when no sentence states the total."""
+    out: dict[str, tuple[Decimal, Quote]] = {}
+    for name, candidates in _budget_candidates(piece).items():
+        if not candidates:
+            continue
+        value, quote = max(candidates, key=lambda c: c[1].confidence)
+        rivals = {v for v, q in candidates if q.confidence >= SURE and v != value}
+        if rivals:
+            quote = Quote(quote.file, quote.where, quote.text, min(quote.confidence, 0.7))
+        out[name] = (value, quote)
+    if "total" not in out or not out["total"][1].sure:
+        from_table = table_total(piece)
+        if from_table is not None and ("total" not in out or from_table[1].confidence > out["total"][1].confidence):
+            out["total"] = from_table
+    return out
