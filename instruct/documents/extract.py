@@ -18,7 +18,7 @@ from instruct.documents.evidence import SURE, Quote
 from instruct.documents.kinds import numero, recognise
 from instruct.documents.parties import Party, parties, role_of, signatures
 from instruct.documents.read import PieceText
-from instruct.documents.sections import duree, trame, valant_ort
+from instruct.documents.sections import duree, trame, trame_sure, valant_ort
 from instruct.documents.values import dates
 from instruct.french import find_amount
 from instruct.vocabulary import TRAMES
@@ -35,6 +35,7 @@ class Reading:
     signatures: list[Party] | None = None  # None: no « Fait à … » block
     date_signature: tuple[dt.date, Quote] | None = None
     trame: dict[str, Quote] = field(default_factory=dict)  # part -> its heading
+    trame_sure: bool = False  # the headings were found: a part not in `trame` is truly absent (else à vérifier)
     actions: list[Action] = field(default_factory=list)
     budget: dict[str, tuple[Decimal, Quote]] = field(default_factory=dict)
     duree_annees: tuple[int, Quote] | None = None  # « … d'une durée de 6 ans »
@@ -58,6 +59,7 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     reading.parties = parties(piece, ville)
     reading.signatures, reading.date_signature = signatures(piece, ville)
     reading.trame = trame(piece, TRAMES[kind])
+    reading.trame_sure = trame_sure(piece)
     reading.actions = actions(piece)
     reading.budget = budget(piece)
     reading.duree_annees = duree(piece)

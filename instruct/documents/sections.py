@@ -1,48 +1,342 @@
-"""The parts of the trame found in a piece's headings, its duration, whether it is worth a convention d'ORT."""
+"""The parts of the trame found in a piece's headings, its duration, whether it is worth a convention d'ORT.
+
+A heading is recognised by what the reader saw (a heading style or font, Word's automatic
+number) or by its text: « Article 1er », « Article premier », « ARTICLE 1 : », « 1. », « 1.1 »,
+« Titre I », « IV – », « Chapitre 2 », « Annexe – … », « ANNEXE 3 : … », a short line in capitals;
+a number alone on its line takes the next line as its title, a title cut over two lines is
+joined. Each heading has a strength (how sure it is a heading); each part found carries it as its
+quote's confidence. `trame_sure` says whether the piece's headings were found well enough that a
+part not found is truly absent.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from instruct.documents.evidence import Quote
+from instruct.documents.evidence import SURE, Quote
 from instruct.documents.read import PieceText
 from instruct.documents.text import normal
 from instruct.vocabulary import PartieTrame
 
-# A heading, whatever its numbering: "Article 5 –", "V.", "5.2", "Annexe 1 –".
+ROMAN = r"[IVXLC]{1,7}"
+WORD_NUMBERS = {
+    "un": 1,
+    "une": 1,
+    "premier": 1,
+    "premiere": 1,
+    "unique": 1,
+    "deux": 2,
+    "deuxieme": 2,
+    "second": 2,
+    "seconde": 2,
+    "trois": 3,
+    "troisieme": 3,
+    "quatre": 4,
+    "quatrieme": 4,
+    "cinq": 5,
+    "cinquieme": 5,
+    "six": 6,
+    "sixieme": 6,
+    "sept": 7,
+    "septieme": 7,
+    "huit": 8,
+    "huitieme": 8,
+    "neuf": 9,
+    "neuvieme": 9,
+    "dix": 10,
+    "dixieme": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "vingt": 20,
+    "trente": 30,
+}
+SEPARATOR = r"\s*(?:[-–—:.)]+\s*|\s+|$)"
+# A heading's number, by kind: the text after it is the title.
+NUMBERING = (
+    (
+        "article",
+        re.compile(
+            r"^(?:article|art\.)\s*(?:n°\s*)?(?P<n>\d{1,2}|[ivxlc]{1,6}|premier|unique|1er)(?:er|e)?(?![\w'])"
+            + SEPARATOR,
+            re.I,
+        ),
+    ),
+    (
+        "titre",
+        re.compile(
+            r"^(?:titre|chapitre|partie|section|volet)\s+(?:n°\s*)?(?P<n>\d{1,2}|[ivxlc]{1,6}|premier|premiere|unique|"
+            r"[a-h])(?![\w'])" + SEPARATOR,
+            re.I,
+        ),
+    ),
+    ("annexe", re.compile(r"^annexes?(?:\s*(?:n°|no|n)?\s*(?P<n>\d{1,2}|[IVXLC]{1,6}|[A-H])\b)?" + SEPARATOR, re.I)),
+    ("decimal", re.compile(r"^(?P<n>\d{1,2})(?P<sub>(?:\.\d{1,2})+)?(?:\.|\)|\s*[-–—:])?\s+(?=\D)")),
+    ("roman", re.compile(r"^(?P<n>" + ROMAN + r")(?:\.|\)|\s*[-–—:])\s*(?=\D)")),
+    ("lettre", re.compile(r"^(?P<n>[A-H])(?:\.|\))\s+(?=\D)")),
+)
+# A heading's start, whatever its numbering ("Article 5 –", "V.", "5.2", "Annexe 1 –"): what
+# parties.py uses to see where the parties block ends.
 HEADING = re.compile(
     r"^\s*((article|titre|chapitre|partie|annexe)\s+\w+|[ivxlc]+\.|\d+(\.\d+)*\.?)\s*[-:.–]?\s*", re.IGNORECASE
 )
+TOC = re.compile(r"(\.{3,}|…{2,}|(\s\.){3,}|_{3,})\s*\d{0,3}\s*$|\t\s*\d{1,3}\s*$")
+CONNECTOR = re.compile(r"(\b(et|de|des|du|la|le|les|d'|l'|en|a|au|aux|pour|sur|avec|par|ou)|[,'’-])$", re.I)
+ARTICLES = re.compile(r"^(?:(?:les|le|la|un|une|des|du|de la) |l'|de l')")
 
 
-# Parts of the convention-cadre (PROG-04) and of the avenant (PROG-09), recognised in numbered
-# headings ("Article 5 –", "V.", "Annexe 1 –") by the patterns of vocabulary.TRAMES; parts
-# named annexe_* only in annex headings.
+@dataclass(frozen=True)
+class Heading:
+    title: str  # its text without its number, a title cut over two lines joined
+    shown: str  # the line(s) as written, for the quote
+    where: str
+    kind: str  # article, titre, annexe, decimal, roman, lettre, style, capitales, ligne
+    number: int | None  # the first-level number ("Article 3", "III.", "3." -> 3; "3.1" -> None)
+    strength: float  # how sure this is a heading
+    annexe: bool
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    where: str
+    heading: int
+    number: str  # Word's automatic number, on a block's first line
+
+
+def _lines(piece: PieceText) -> list[_Line]:
+    out = []
+    for block in piece.blocks:
+        if block.cells:
+            continue
+        first = True
+        for line in block.text.splitlines():
+            if line.strip():
+                out.append(_Line(" ".join(line.split()), block.where, block.heading, block.number if first else ""))
+                first = False
+    return out
+
+
+def _value(n: str | None) -> int | None:
+    if not n:
+        return None
+    plain = normal(n).rstrip(".")
+    if plain.isdigit():
+        return int(plain)
+    if plain in ("1er", "premier", "premiere", "unique"):
+        return 1
+    if re.fullmatch(r"[ivxlc]+", plain):
+        return _roman(plain.upper())
+    if len(plain) == 1 and plain in "abcdefgh":
+        return "abcdefgh".index(plain) + 1
+    return None
+
+
+def _roman(text: str) -> int | None:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+    total = 0
+    for i, c in enumerate(text):
+        v = values[c]
+        total += -v if i + 1 < len(text) and values[text[i + 1]] > v else v
+    return total if total > 0 else None
+
+
+def _numbering(text: str) -> tuple[str, int | None, str] | None:
+    """(kind, first-level number, the title after it) when the text starts with a number."""
+    for kind, pattern in NUMBERING:
+        match = pattern.match(text)
+        if match:
+            sub = match.groupdict().get("sub")
+            number = None if sub else _value(match.group("n"))
+            return kind, number, text[match.end() :].strip(" -–—:.")
+    return None
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _strength(line: _Line, kind: str, title: str) -> float:
+    """How sure a line is a heading, from what the reader saw and its shape."""
+    words = _words(title)
+    if words > 25 or (words > 15 and not line.heading):
+        return 0.0
+    if line.heading:
+        return 1.0
+    if kind in ("article", "titre", "annexe"):
+        return 1.0 if words <= 15 else 0.7
+    starts_upper = title[:1].isupper() or title[:1].isdigit()
+    sentence = title.endswith((";", ",")) or (title.endswith(".") and words > 8)
+    if line.number:
+        return 0.95 if not sentence else 0.5
+    if kind in ("decimal", "roman", "lettre"):
+        return 0.9 if starts_upper and words <= 14 and not sentence else 0.0
+    letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", title)
+    if len(letters) >= 4 and letters.isupper() and words <= 12:
+        return 0.85
+    if starts_upper and words <= 8 and not title.endswith((".", ";", ",", ":")):
+        return 0.6
+    return 0.0
+
+
+def headings(piece: PieceText) -> list[Heading]:
+    """The piece's headings in reading order, table-of-contents lines weakened."""
+    lines = _lines(piece)
+    out: list[Heading] = []
+    in_annexes = False
+    skip = -1
+    for i, line in enumerate(lines):
+        if i <= skip:
+            continue
+        text = TOC.sub("", line.text).strip()
+        toc = text != line.text.strip()
+        if line.number:  # Word's automatic number: « Article 3 », « II. », « 2.1 »
+            kind, number, _ = _numbering(f"{line.number} x") or ("decimal", None, "")
+            title = text
+        else:
+            kind, number, title = _numbering(text) or ("", None, text)
+        used = i
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if kind and not title and nxt is not None and not _numbering(nxt.text) and _words(nxt.text) <= 15:
+            title, used = TOC.sub("", nxt.text).strip(), i + 1  # « ARTICLE 3 » alone, its title below
+        elif nxt is not None and used + 1 < len(lines) and _continues(line, title, nxt):
+            title, used = f"{title} {nxt.text}", i + 1
+        strength = _strength(line, kind, title)
+        if not strength:
+            continue
+        plain = normal(title)
+        if kind == "annexe" or (kind == "" and re.fullmatch(r"(les |liste des )?annexes", plain)):
+            in_annexes = True
+        elif kind == "article" or (kind == "titre" and not plain.startswith("annexe")):
+            in_annexes = False
+        annexe = kind == "annexe" or (in_annexes and kind not in ("", "capitales"))
+        shown = " ".join(lines[k].text for k in range(i, used + 1))
+        if line.number:
+            shown = f"{line.number} {shown}"
+        out.append(
+            Heading(
+                title,
+                shown,
+                line.where,
+                kind or ("style" if line.heading else "capitales" if strength == 0.85 else "ligne"),
+                number,
+                strength * (0.7 if toc else 1.0),
+                annexe,
+            )
+        )
+        skip = used
+    return out
+
+
+def _continues(line: _Line, title: str, nxt: _Line) -> bool:
+    """The next line carries on the title: cut after a connector, or starting lower case, short,
+    not a heading of its own; or the same heading style."""
+    if _numbering(nxt.text) or nxt.number or _words(nxt.text) > 10 or nxt.text.endswith((".", ";")):
+        return False
+    if line.heading and nxt.heading == line.heading:
+        return True
+    return bool(title) and (bool(CONNECTOR.search(title)) or nxt.text[:1].islower())
+
+
+# --- the trame -----------------------------------------------------------------------------------
+
+
+def _fit(title: str) -> float:
+    words = _words(title)
+    return 1.0 if words <= 10 else 0.9 if words <= 15 else 0.8
 
 
 def trame(piece: PieceText, parts: tuple[PartieTrame, ...]) -> dict[str, Quote]:
+    """Part code -> the heading that names it, its confidence how sure the line is a heading; a
+    heading may name two parts (« Calendrier et budget »); annex parts only in annex headings."""
     found: dict[str, Quote] = {}
-    for line, where in piece.lines():
-        if len(line) > 160 or not HEADING.match(line):
-            continue
-        annex = normal(line).startswith("annexe")
-        text = normal(HEADING.sub("", line, count=1)).lstrip("-:. ")
+    for heading in headings(piece):
+        title = ARTICLES.sub("", normal(heading.title).lstrip("-:. "))
         for part in parts:
-            if part.code not in found and part.annexe == annex and re.search(part.motif, text):
-                found[part.code] = Quote(piece.file, where, line)
-                break
+            if part.annexe != heading.annexe or not re.search(part.motif, title):
+                continue
+            confidence = round(heading.strength * _fit(heading.title), 3)
+            if part.code not in found or confidence > found[part.code].confidence:
+                found[part.code] = Quote(piece.file, heading.where, heading.shown[:240], confidence)
     return found
 
 
-DUREE = re.compile(r"\bd'une duree de (\d{1,2}) ans\b")
+def trame_sure(piece: PieceText) -> bool:
+    """The piece's heading structure was found: several numbered or styled headings, numbered
+    without a gap, in a piece read whole. Then a part not found is truly absent; otherwise its
+    absence is only to be checked."""
+    if piece.truncated:
+        return False
+    strong = [h for h in headings(piece) if h.strength >= 0.9 and h.kind not in ("capitales", "ligne")]
+    if len(strong) < 3:
+        return False
+    for kinds in (("article",), ("titre",), ("roman",), ("decimal",)):
+        numbers = [h.number for h in strong if h.kind in kinds and h.number is not None and not h.annexe]
+        if len(numbers) >= 2 and set(range(min(numbers), max(numbers) + 1)) - set(numbers):
+            return False  # « Article 4 » then « Article 6 »: a heading was not read
+    return True
+
+
+# --- durée, valant ORT ----------------------------------------------------------------------------
+
+NUMBER_WORD = r"\d{1,2}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+YEARS = rf"(?P<n>{NUMBER_WORD})(?:\s*\((?P<m>{NUMBER_WORD})\))?\s+(?:ans|annees)\b"
+DUREE = (
+    re.compile(rf"\b(?:d'une|pour une|sur une|a une|une) duree (?:totale |globale )?(?:de |d')?{YEARS}"),
+    re.compile(
+        rf"\b(?:conclue?s?|signee?s?|etablie?s?|valables?|engagee?s?|prevue?s?) pour (?:une periode de )?{YEARS}"
+    ),
+    re.compile(rf"\bduree (?:de la (?:presente )?convention |de l'ort )?(?:est )?(?:fixee )?(?:a|de) {YEARS}"),
+    re.compile(rf"\bpour (?:les |une periode de )?{YEARS}\b.{{0,40}}\b(?:a compter|a partir)"),
+)
+ABOUT_CONVENTION = re.compile(r"\bconvention|\bpresente\b|\bort\b|\bprogramme\b|\bavenant|\bcontrat")
+ABOUT_ELSE = re.compile(r"\bphase\b|\bopah|\boperation|\betude|\bmission|\bbail|\bmarche|\bpret\b|\bgarantie|\bfiche")
+
+
+def _years(match: re.Match) -> int | None:
+    values = {_count(match.group("n")), _count(match.group("m"))} - {None}
+    return values.pop() if len(values) == 1 else None  # « six (7) ans »: which?
+
+
+def _count(written: str | None) -> int | None:
+    if not written:
+        return None
+    return int(written) if written.isdigit() else WORD_NUMBERS.get(written)
 
 
 def duree(piece: PieceText) -> tuple[int, Quote] | None:
-    for line, where in piece.lines():
-        match = DUREE.search(normal(line))
-        if match:
-            return int(match.group(1)), Quote(piece.file, where, line[:240])
-    return None
+    """The convention's duration in years: « d'une durée de 6 ans », « pour une durée de six (6)
+    ans », « conclue pour 5 années ». Sure when the sentence is about the convention (or sits
+    under the durée heading) and no other sure sentence says otherwise."""
+    lines = piece.lines()
+    candidates: list[tuple[int, Quote]] = []
+    for n, (line, where) in enumerate(lines):
+        joined = line if n + 1 >= len(lines) else f"{line} {lines[n + 1][0]}"
+        plain = normal(joined)
+        for pattern in DUREE:
+            match = pattern.search(plain)
+            if match is None or match.start() > len(normal(line)):
+                continue
+            years = _years(match)
+            if years is None or not 1 <= years <= 30:
+                continue
+            before = plain[max(0, match.start() - 120) : match.end() + 20]
+            sure = 1.0 if ABOUT_CONVENTION.search(before) else 0.75
+            if ABOUT_ELSE.search(plain[max(0, match.start() - 60) : match.start()]):
+                sure = 0.5
+            text = line if match.end() <= len(normal(line)) else joined
+            candidates.append((years, Quote(piece.file, where, text[:240], sure)))
+            break
+    if not candidates:
+        return None
+    years, quote = max(candidates, key=lambda c: c[1].confidence)
+    if any(y != years and q.confidence >= SURE for y, q in candidates):
+        quote = Quote(quote.file, quote.where, quote.text, min(quote.confidence, 0.6))
+    return years, quote
 
 
 def valant_ort(piece: PieceText) -> Quote | None:
