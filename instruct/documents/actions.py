@@ -161,6 +161,10 @@ def action_tables(piece: PieceText) -> list[ActionTable]:
             continue
         found = _find_header(rows)
         page = _page(table.where)
+        if found is not None and previous is not None and found[0] == previous.header and _next_page(previous, page):
+            previous.rows += [(r, 1.0) for r in rows[found[1] :]]  # its header repeated on the next page
+            previous.page = page
+            continue
         if found is not None:
             header, start = found
             previous = ActionTable(table.where, header, scored_columns(header), column_scales(header), page=page)
@@ -180,19 +184,33 @@ def _continues(table: ActionTable, rows: list[Row], page: int | None, kind: str)
     """A table right after a table of actions, with as many columns, on the same or the next page."""
     if any(len(r.cells) != len(table.header) for r in rows[:3]):
         return False
-    if kind == "pdf":
-        return page is not None and table.page is not None and 0 <= page - table.page <= 1
-    return True
+    return _next_page(table, page) if kind == "pdf" else True
+
+
+def _next_page(table: ActionTable, page: int | None) -> bool:
+    return page is None or table.page is None or 0 <= page - table.page <= 1
 
 
 # --- the rows ---------------------------------------------------------------------------------------
+
+
+# What character recognition confuses: « 1'habitat », « de Ia Halle ».
+OCR = ((re.compile(r"(?<![\w'])1'(?=[a-zà-ÿ])"), "l'"), (re.compile(r"(?<=\s)Ia(?=\s+[a-zà-ÿA-ZÀ-Ý])"), "la"))
+
+
+def unnoised(text: str) -> str:
+    """A text with its usual recognition errors fixed and its spaces made single."""
+    text = " ".join(text.split())
+    for pattern, fixed in OCR:
+        text = pattern.sub(fixed, text)
+    return text
 
 
 def _cell(row: Row, table: ActionTable, name: str) -> str | None:
     """The stripped text of the row's cell under column `name`, None when empty or absent."""
     index = table.columns.get(name, (None, 0.0))[0]
     value = row.cells[index].strip() if index is not None and index < len(row.cells) else ""
-    return " ".join(value.split()) or None
+    return unnoised(value) or None
 
 
 def row_kind(row: Row, table: ActionTable) -> str:
@@ -277,25 +295,39 @@ def actions(piece: PieceText) -> list[Action]:
 
 
 def table_total(piece: PieceText) -> tuple[Decimal, Quote] | None:
-    """The TOTAL row of the tables of actions (not a sous-total): its cost cell, or its last amount."""
+    """The TOTAL row of the tables of actions (not a sous-total): its cost cell, or the one amount
+    of the row. Sure when it is the sum of the rows above it, or the row holds one amount only."""
     found = []
     for table in action_tables(piece):
+        costs: list[Decimal | None] = []
         for row, _ in table.rows:
-            if row_kind(row, table) != "total":
+            kind = row_kind(row, table)
+            if kind == "action":
+                costs.append(_table_cost(row, table)[0])
+            if kind != "total":
                 continue
             value, sure = _table_cost(row, table)
+            cost_scale = table.scales.get(table.columns.get("cout", (-1, 0.0))[0], Decimal(1))
+            written = {a.value for c in row.cells for a in amounts(c)} | {
+                v for i, c in enumerate(row.cells) if (v := cell_amount(c, table.scales.get(i))) is not None
+            }
+            bare = {v for c in row.cells if (v := cell_amount(c, cost_scale)) is not None}  # merged cells shift it
+            if value is None and (written or bare):
+                value, sure = (written.pop(), 0.85) if len(written) == 1 else (None, 0.0)
+                if value is None and len(bare) == 1:
+                    value, sure = bare.pop(), 0.7  # sure only when it is the sum of the actions
             if value is None:
-                written = [a for c in row.cells for a in amounts(c)]
-                value, sure = (written[-1].value, 0.7) if written else (None, 0.0)
-            if value is not None:
-                found.append((value, row, sure))
+                continue
+            if costs and None not in costs and sum(costs) == value:
+                sure = 1.0  # the sum of the actions above it
+            found.append((value, row, min(sure, 0.9) if sure < 1.0 else sure))
     if not found:
         return None
     value, row, sure = found[-1]
     if len({v for v, _, _ in found}) > 1:
         sure = min(sure, 0.7)  # several tables with different totals: which is the programme's?
     text = " | ".join(" ".join(c.split()) for c in row.cells)[:240]
-    return value, Quote(piece.file, row.where, text, min(sure, 0.9))
+    return value, Quote(piece.file, row.where, text, sure)
 
 
 # --- budget -------------------------------------------------------------------------------------

@@ -16,7 +16,10 @@ from instruct.french import header_scale
 
 # column -> (pattern on the normalised heading, how surely it names that column)
 TABLE_COLUMNS: dict[str, tuple[tuple[str, float], ...]] = {
-    "id": ((r"^(n°|no|n|nr|num|numero|ref|reference|id|code|#)\.?( (de l'|d')?(action|fiche|operation))?$", 1.0),),
+    "id": (
+        (r"^(n°|no|n|nr|num|numero|ref|reference|id|code|#)\.?( (de l'|d')?(action|fiche|operation))?$", 1.0),
+        (r"^fiches?( actions?)?( n°)?$", 0.8),
+    ),
     "intitule": (
         (r"intitule|libelle|nom de l'action|designation", 1.0),
         (r"^(axes? ?[/-] ?)?(fiches?[ -])?actions?\b|^operations?\b|^projets?\b", 0.8),

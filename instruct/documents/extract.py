@@ -59,7 +59,7 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     reading.parties = parties(piece, ville)
     reading.signatures, reading.date_signature = signatures(piece, ville)
     reading.trame = trame(piece, TRAMES[kind])
-    reading.trame_sure = trame_sure(piece)
+    reading.trame_sure = trame_sure(piece, TRAMES[kind])
     reading.actions = actions(piece)
     reading.budget = budget(piece)
     reading.duree_annees = duree(piece)

@@ -106,6 +106,7 @@ class _Line:
     where: str
     heading: int
     number: str  # Word's automatic number, on a block's first line
+    alone: bool = False  # the whole block: a paragraph of one line
 
 
 def _lines(piece: PieceText) -> list[_Line]:
@@ -114,9 +115,11 @@ def _lines(piece: PieceText) -> list[_Line]:
         if block.cells:
             continue
         first = True
+        alone = len([t for t in block.text.splitlines() if t.strip()]) == 1
         for line in block.text.splitlines():
             if line.strip():
-                out.append(_Line(" ".join(line.split()), block.where, block.heading, block.number if first else ""))
+                text = " ".join(line.split())
+                out.append(_Line(text, block.where, block.heading, block.number if first else "", alone))
                 first = False
     return out
 
@@ -208,6 +211,8 @@ def headings(piece: PieceText) -> list[Heading]:
         strength = _strength(line, kind, title)
         if not strength:
             continue
+        if not kind and not line.heading and line.alone and strength < 0.85:
+            kind, strength = "paragraphe", 0.75 if _body(nxt) else strength  # a short paragraph alone
         plain = normal(title)
         if kind == "annexe" or (kind == "" and re.fullmatch(r"(les |liste des )?annexes", plain)):
             in_annexes = True
@@ -232,6 +237,11 @@ def headings(piece: PieceText) -> list[Heading]:
     return out
 
 
+def _body(line: _Line | None) -> bool:
+    """A paragraph of running text: long, or a sentence."""
+    return line is not None and (_words(line.text) > 12 or line.text.endswith((".", ":")))
+
+
 def _continues(line: _Line, title: str, nxt: _Line) -> bool:
     """The next line carries on the title: cut after a connector, or starting lower case, short,
     not a heading of its own; or the same heading style."""
@@ -250,29 +260,45 @@ def _fit(title: str) -> float:
     return 1.0 if words <= 10 else 0.9 if words <= 15 else 0.8
 
 
+def _matches(piece: PieceText, parts: tuple[PartieTrame, ...]) -> list[tuple[Heading, str, float]]:
+    """(heading, part code, confidence) for every heading naming a part. Short paragraphs alone
+    that name four parts or more are the piece's headings even when the reader saw no style
+    (bold lost, a DOCX written by hand): they are then as sure as a numbered heading."""
+    out = []
+    for heading in headings(piece):
+        title = ARTICLES.sub("", normal(heading.title).lstrip("-:. "))
+        for part in parts:
+            if part.annexe == heading.annexe and re.search(part.motif, title):
+                out.append((heading, part.code, round(heading.strength * _fit(heading.title), 3)))
+    plain = {code for h, code, _ in out if h.kind == "paragraphe"}
+    if len(plain) >= COLLECTIVE:
+        out = [(h, code, max(c, PLAIN_HEADINGS) if h.kind == "paragraphe" else c) for h, code, c in out]
+    return out
+
+
+COLLECTIVE = 4  # parts named by plain short paragraphs that make them the piece's headings
+PLAIN_HEADINGS = 0.85
+
+
 def trame(piece: PieceText, parts: tuple[PartieTrame, ...]) -> dict[str, Quote]:
     """Part code -> the heading that names it, its confidence how sure the line is a heading; a
     heading may name two parts (« Calendrier et budget »); annex parts only in annex headings."""
     found: dict[str, Quote] = {}
-    for heading in headings(piece):
-        title = ARTICLES.sub("", normal(heading.title).lstrip("-:. "))
-        for part in parts:
-            if part.annexe != heading.annexe or not re.search(part.motif, title):
-                continue
-            confidence = round(heading.strength * _fit(heading.title), 3)
-            if part.code not in found or confidence > found[part.code].confidence:
-                found[part.code] = Quote(piece.file, heading.where, heading.shown[:240], confidence)
+    for heading, code, confidence in _matches(piece, parts):
+        if code not in found or confidence > found[code].confidence:
+            found[code] = Quote(piece.file, heading.where, heading.shown[:240], confidence)
     return found
 
 
-def trame_sure(piece: PieceText) -> bool:
-    """The piece's heading structure was found: several numbered or styled headings, numbered
-    without a gap, in a piece read whole. Then a part not found is truly absent; otherwise its
-    absence is only to be checked."""
+def trame_sure(piece: PieceText, parts: tuple[PartieTrame, ...] = ()) -> bool:
+    """The piece's heading structure was found: several numbered or styled headings (or plain
+    paragraphs naming `parts`), numbered without a gap, in a piece read whole. Then a part not
+    found is truly absent; otherwise its absence is only to be checked."""
     if piece.truncated:
         return False
-    strong = [h for h in headings(piece) if h.strength >= 0.9 and h.kind not in ("capitales", "ligne")]
-    if len(strong) < 3:
+    strong = [h for h in headings(piece) if h.strength >= 0.9 and h.kind not in ("capitales", "ligne", "paragraphe")]
+    plain = {code for h, code, c in _matches(piece, parts) if h.kind == "paragraphe" and c >= SURE}
+    if len(strong) < 3 and len(plain) < COLLECTIVE:
         return False
     for kinds in (("article",), ("titre",), ("roman",), ("decimal",)):
         numbers = [h.number for h in strong if h.kind in kinds and h.number is not None and not h.annexe]
