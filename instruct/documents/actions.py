@@ -91,8 +91,8 @@ class ActionTable:
 # Besides the intitulé, a table of actions names a cost, a maître d'ouvrage or financeurs; a
 # calendar alone (« Action | Début | Fin », an annexe's calendrier détaillé) is not one.
 MIN_OTHER = {"cout", "maitre_ouvrage", "financeurs"}
-TOTAL = re.compile(r"^(sous[- ]?)?totaux?\b|^total\b|^montant total\b|^cout total\b|^ensemble des actions\b")
-SUBTOTAL = re.compile(r"^sous[- ]?totaux?\b|^total (de l'|du |des )?(axe|volet|theme|orientation|partiel)")
+TOTAL = re.compile(r"^(sous[- ]?)?(total|totaux)\b|^montant total\b|^cout total\b|^ensemble des actions\b")
+SUBTOTAL = re.compile(r"^sous[- ]?(total|totaux)\b|^total (de l'|du |des )?(axe|volet|theme|orientation|partiel)")
 AXIS = re.compile(r"^(axes?|orientations?|volets?|themes?|thematiques?|objectifs?|enjeux?|priorites?|secteurs?)\b")
 
 

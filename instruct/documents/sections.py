@@ -265,7 +265,9 @@ def _matches(piece: PieceText, parts: tuple[PartieTrame, ...]) -> list[tuple[Hea
     that name four parts or more are the piece's headings even when the reader saw no style
     (bold lost, a DOCX written by hand): they are then as sure as a numbered heading."""
     out = []
-    for heading in headings(piece):
+    found = headings(piece)
+    structured = len([h for h in found if _structural(h)]) >= 3
+    for heading in found:
         title = ARTICLES.sub("", normal(heading.title).lstrip("-:. "))
         for part in parts:
             if part.annexe == heading.annexe and re.search(part.motif, title):
@@ -273,7 +275,14 @@ def _matches(piece: PieceText, parts: tuple[PartieTrame, ...]) -> list[tuple[Hea
     plain = {code for h, code, _ in out if h.kind == "paragraphe"}
     if len(plain) >= COLLECTIVE:
         out = [(h, code, max(c, PLAIN_HEADINGS) if h.kind == "paragraphe" else c) for h, code, c in out]
+    elif structured:  # « Préambule » alone before its text, among numbered headings
+        out = [(h, code, max(c, PLAIN_HEADINGS) if h.kind == "paragraphe" and c >= 0.75 else c) for h, code, c in out]
     return out
+
+
+def _structural(heading: Heading) -> bool:
+    """A numbered or styled heading."""
+    return heading.strength >= 0.9 and heading.kind not in ("capitales", "ligne", "paragraphe")
 
 
 COLLECTIVE = 4  # parts named by plain short paragraphs that make them the piece's headings
@@ -296,7 +305,7 @@ def trame_sure(piece: PieceText, parts: tuple[PartieTrame, ...] = ()) -> bool:
     found is truly absent; otherwise its absence is only to be checked."""
     if piece.truncated:
         return False
-    strong = [h for h in headings(piece) if h.strength >= 0.9 and h.kind not in ("capitales", "ligne", "paragraphe")]
+    strong = [h for h in headings(piece) if _structural(h)]
     plain = {code for h, code, c in _matches(piece, parts) if h.kind == "paragraphe" and c >= SURE}
     if len(strong) < 3 and len(plain) < COLLECTIVE:
         return False
