@@ -348,6 +348,7 @@ BUDGET: dict[str, tuple[tuple[str, float], ...]] = {
         (r"^(le )?reste a charge\b|^(l')?autofinancement\b", 0.85),
     ),
 }
+MONEY = re.compile(r"\d.{0,3}(€|eur|k|m|million)", re.IGNORECASE)  # a line that may hold an amount
 PROGRAMME = re.compile(r"\bprogramme|plan d'actions?|\bprojet\b|convention|ensemble des actions|des actions\b|avenant")
 ELSEWHERE = re.compile(r"\boperation\b|\bde l'action\b|\bcette action\b|\bfiche\b|\bsubvention|\bdont\b.{0,20}$")
 
@@ -369,10 +370,10 @@ def _budget_candidates(piece: PieceText) -> dict[str, list[tuple[Decimal, Quote]
     lines = piece.lines()
     found: dict[str, list[tuple[Decimal, Quote]]] = {name: [] for name in BUDGET}
     for n, (line, where) in enumerate(lines):
-        plain = normal(line)
-        if len(plain) > 400:
-            continue
         following = lines[n + 1][0] if n + 1 < len(lines) else ""
+        if len(line) > 400 or not MONEY.search(f"{line} {following[:12]}"):
+            continue
+        plain = normal(line)
         for name, patterns in BUDGET.items():
             best = None
             for pattern, score in patterns:

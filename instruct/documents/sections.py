@@ -77,6 +77,7 @@ NUMBERING = (
     ("annexe", re.compile(r"^annexes?(?:\s*(?:n°|no|n)?\s*(?P<n>\d{1,2}|[IVXLC]{1,6}|[A-H])\b)?" + SEPARATOR, re.I)),
     ("decimal", re.compile(r"^(?P<n>\d{1,2})(?P<sub>(?:\.\d{1,2})+)?(?:\.|\)|\s*[-–—:])?\s+(?=\D)")),
     ("roman", re.compile(r"^(?P<n>" + ROMAN + r")(?:\.|\)|\s*[-–—:])\s*(?=\D)")),
+    ("roman", re.compile(r"^(?P<n>[IVX]{1,5})\s+(?=[A-ZÀ-Ý][a-zà-ÿ'’])")),  # « IV Durée de la convention »
     ("lettre", re.compile(r"^(?P<n>[A-H])(?:\.|\))\s+(?=\D)")),
 )
 # A heading's start, whatever its numbering ("Article 5 –", "V.", "5.2", "Annexe 1 –"): what
@@ -186,8 +187,19 @@ def _strength(line: _Line, kind: str, title: str) -> float:
     return 0.0
 
 
+_last: list = [None, 0, []]  # the last piece read, its block count, its headings: read() asks three times
+
+
 def headings(piece: PieceText) -> list[Heading]:
     """The piece's headings in reading order, table-of-contents lines weakened."""
+    if _last[0] is piece and _last[1] == len(piece.blocks):
+        return _last[2]
+    found = _headings(piece)
+    _last[:] = [piece, len(piece.blocks), found]
+    return found
+
+
+def _headings(piece: PieceText) -> list[Heading]:
     lines = _lines(piece)
     out: list[Heading] = []
     in_annexes = False
@@ -328,6 +340,7 @@ DUREE = (
     re.compile(rf"\bduree (?:de la (?:presente )?convention |de l'ort )?(?:est )?(?:fixee )?(?:a|de) {YEARS}"),
     re.compile(rf"\bpour (?:les |une periode de )?{YEARS}\b.{{0,40}}\b(?:a compter|a partir)"),
 )
+YEAR_WORD = re.compile(r"\b(ans|ann[ée]es)\b", re.IGNORECASE)
 ABOUT_CONVENTION = re.compile(r"\bconvention|\bpresente\b|\bort\b|\bprogramme\b|\bavenant|\bcontrat")
 ABOUT_ELSE = re.compile(r"\bphase\b|\bopah|\boperation|\betude|\bmission|\bbail|\bmarche|\bpret\b|\bgarantie|\bfiche")
 
@@ -351,6 +364,8 @@ def duree(piece: PieceText) -> tuple[int, Quote] | None:
     candidates: list[tuple[int, Quote]] = []
     for n, (line, where) in enumerate(lines):
         joined = line if n + 1 >= len(lines) else f"{line} {lines[n + 1][0]}"
+        if not YEAR_WORD.search(joined):
+            continue
         plain = normal(joined)
         for pattern in DUREE:
             match = pattern.search(plain)
