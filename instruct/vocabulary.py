@@ -228,7 +228,7 @@ TRAME_CONVENTION_PARTIES = (
         "Parties",
         "Les parties",
         r"^(les |des )?parties( a la convention| signataires| contractantes| prenantes)?$|designation des parties"
-        r"|^identification des parties|^entre les (soussignes|parties)\b",
+        r"|^identification des parties|^entre les (soussignes|parties)\b|^signataires$",
     ),
     PartieTrame(
         "preambule_objectifs",
@@ -236,14 +236,15 @@ TRAME_CONVENTION_PARTIES = (
         "Préambule et objectifs poursuivis",
         r"preambule|objectifs poursuivis|^objet( et (objectifs|enjeux|contexte))?( de la( presente)? convention)?$"
         r"|^objectifs( de la( presente)? convention| du programme)?$|^contexte( et (enjeux|objectifs))?$"
-        r"|^enjeux et objectifs|^expose des motifs",
+        r"|^enjeux et objectifs|^expose (des motifs|prealable)|^introduction$",
     ),
     PartieTrame(
         "engagement_parties",
         "Engagement général des parties",
         "Engagement général des parties",
         r"engagements? (general |generaux |reciproques? )?(des|de chacune des) (parties|signataires|partenaires)"
-        r"|^engagements?( generaux| reciproques)?$",
+        r"|^engagements?( generaux| reciproques)?$"
+        r"|^engagements? (de la (ville|commune|collectivite)|de l'etat|des collectivites|des financeurs)",
     ),
     PartieTrame(
         "organisation_comite_projet",
@@ -251,27 +252,28 @@ TRAME_CONVENTION_PARTIES = (
         "Organisation des collectivités et comité de projet",
         r"organisation des collectivites|comite de projet|comite de pilotage|^gouvernance|^pilotage\b"
         r"|^organisation (du|de) (projet|programme)|instances de (pilotage|gouvernance)|^direction de projet"
-        r"|^modalites de (pilotage|gouvernance)",
+        r"|^modalites de (pilotage|gouvernance)|^organisation( generale)?$",
     ),
     PartieTrame(
         "duree_evolution_fonctionnement",
         "Durée, évolution et fonctionnement général de la convention",
         "Durée, évolution et fonctionnement général de la convention",
         r"^duree\b|duree,? (de la( presente)? convention|evolution)|fonctionnement general de la convention"
-        r"|(evolution|modification|revision)s? de la( presente)? convention|^duree et (evolution|modification)",
+        r"|(evolution|modification|revision)s? de la( presente)? convention|^duree et (evolution|modification)"
+        r"|entree en vigueur|prise d'effet|fonctionnement de la convention",
     ),
     PartieTrame(
         "phase_initialisation",
         "Phase d'initialisation avec tableau récapitulatif des études et actions matures "
         "(calendrier, budget, partenaires financeurs)",
         "Phase d'initialisation",
-        r"phase d'initialisation|^initialisation\b|actions matures|tableau recapitulatif",
+        r"phase d'initialisation|^initialisation\b|actions matures|tableau recapitulatif|premieres actions",
     ),
     PartieTrame(
         "suivi_evaluation",
         "Modalités de suivi et évaluation",
         "Modalités de suivi et d'évaluation",
-        r"suivi et (d'|de l')?evaluation|suivi[- ]evaluation|evaluation et (de )?suivi|^evaluation\b"
+        r"suivi,? (et )?(d'|de l')?evaluation|suivi[- ]evaluation|evaluation et (de )?suivi|^evaluation\b|^indicateurs"
         r"|modalites de suivi|^suivi( du projet| de la convention| du programme| des actions)?$|indicateurs de suivi",
     ),
     PartieTrame(
@@ -300,7 +302,8 @@ TRAME_AVENANT_PARTIES = (
         "objectifs_generaux_et_par_axe",
         "Objectifs généraux du projet et par axe",
         "Objectifs généraux et par axe",
-        r"objectifs|^strategie|orientations strategiques|^axes? (strategiques|du projet)",
+        r"objectifs|^strategie|orientations strategiques|^axes? (strategiques|du projet)"
+        r"|^projet (de revitalisation|de redynamisation|urbain|global)",
     ),
     PartieTrame(
         "perimetres_intervention",

@@ -286,12 +286,24 @@ def _row_action(piece: PieceText, table: ActionTable, row: Row, belongs: float) 
 
 
 def actions(piece: PieceText) -> list[Action]:
-    out = []
+    """The rows of the tables of actions, in order. A table that restates actions already read
+    (an annex's calendrier or budget détaillé, action by action) adds none."""
+    out: list[Action] = []
     for table in action_tables(piece):
-        for row, belongs in table.rows:
-            if row_kind(row, table) == "action" and _cell(row, table, "intitule"):
-                out.append(_row_action(piece, table, row, belongs))
+        rows = [
+            _row_action(piece, table, row, belongs)
+            for row, belongs in table.rows
+            if row_kind(row, table) == "action" and _cell(row, table, "intitule")
+        ]
+        seen = {_key(a.intitule) for a in out}
+        if out and rows and sum(_key(a.intitule) in seen for a in rows) * 2 >= len(rows):
+            continue
+        out += rows
     return out
+
+
+def _key(text: str | None) -> str:
+    return re.sub(r"[^a-z0-9]", "", normal(text or ""))
 
 
 def table_total(piece: PieceText) -> tuple[Decimal, Quote] | None:
@@ -350,7 +362,10 @@ BUDGET: dict[str, tuple[tuple[str, float], ...]] = {
 }
 MONEY = re.compile(r"\d.{0,3}(€|eur|k|m|million)", re.IGNORECASE)  # a line that may hold an amount
 PROGRAMME = re.compile(r"\bprogramme|plan d'actions?|\bprojet\b|convention|ensemble des actions|des actions\b|avenant")
-ELSEWHERE = re.compile(r"\boperation\b|\bde l'action\b|\bcette action\b|\bfiche\b|\bsubvention|\bdont\b.{0,20}$")
+ELSEWHERE = re.compile(
+    r"\boperation\b|\bde l'action\b|\bcette action\b|\bfiche\b|\bsubvention|\bdont\b.{0,20}$|\betude\b"
+    r"|\bparticipation|\baides?\b|\bcredits\b|\bdotation|\bsollicite|\bfinancements? (de|du|des)\b"
+)
 
 
 def _after(line: str, position: int, following: str) -> tuple[Decimal, float] | None:

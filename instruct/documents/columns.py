@@ -21,7 +21,8 @@ TABLE_COLUMNS: dict[str, tuple[tuple[str, float], ...]] = {
         (r"^fiches?( actions?)?( n°)?$", 0.8),
     ),
     "intitule": (
-        (r"intitule|libelle|nom de l'action|designation", 1.0),
+        (r"intitule|libelle|nom (de l'action|du projet|de l'operation)|designation", 1.0),
+        (r"^(etudes?|actions?)( ?(et|/|ou) ?(etudes?|actions?))?$", 0.8),
         (r"^(axes? ?[/-] ?)?(fiches?[ -])?actions?\b|^operations?\b|^projets?\b", 0.8),
         (r"\bactions?$|\boperations?$|^objet\b|^nature\b|^description\b", 0.6),
     ),

@@ -226,10 +226,10 @@ def _headings(piece: PieceText) -> list[Heading]:
         if not kind and not line.heading and line.alone and strength < 0.85:
             kind, strength = "paragraphe", 0.75 if _body(nxt) else strength  # a short paragraph alone
         plain = normal(title)
-        if kind == "annexe" or (kind == "" and re.fullmatch(r"(les |liste des )?annexes", plain)):
-            in_annexes = True
-        elif kind == "article" or (kind == "titre" and not plain.startswith("annexe")):
-            in_annexes = False
+        if not kind and re.fullmatch(r"(les |liste des )?annexes( a joindre)?:?", plain):
+            in_annexes = True  # « ANNEXES », then « 1. Fiches actions », « 2. Calendrier »…
+        elif kind in ("article", "titre", "annexe"):
+            in_annexes = False  # « Annexe 2 – Fiches » is followed by the fiches' own headings
         annexe = kind == "annexe" or (in_annexes and kind not in ("", "capitales"))
         shown = " ".join(lines[k].text for k in range(i, used + 1))
         if line.number:
@@ -342,7 +342,9 @@ DUREE = (
 )
 YEAR_WORD = re.compile(r"\b(ans|ann[ée]es)\b", re.IGNORECASE)
 ABOUT_CONVENTION = re.compile(r"\bconvention|\bpresente\b|\bort\b|\bprogramme\b|\bavenant|\bcontrat")
-ABOUT_ELSE = re.compile(r"\bphase\b|\bopah|\boperation|\betude|\bmission|\bbail|\bmarche|\bpret\b|\bgarantie|\bfiche")
+ABOUT_ELSE = re.compile(
+    r"\bprorog|\bprolong|\bphase\b|\bopah|\boperation|\betude|\bmission|\bbail|\bmarche|\bpret\b|\bgarantie|\bfiche"
+)
 
 
 def _years(match: re.Match) -> int | None:
