@@ -365,3 +365,30 @@ def test_read_says_whether_absences_are_sure(tmp_path):
     )
     reading = read(piece, "convention_cadre")
     assert reading.trame_sure and "traitement_litiges" not in reading.trame
+
+
+def test_an_annex_s_own_headings_are_no_part_of_the_trame():
+    blocks = [
+        Block(f"{n}. {title}", f"paragraphe {n}", heading=1)
+        for n, title in enumerate(
+            ["Diagnostic", "Objectifs généraux", "Périmètres d'intervention", "Plan d'actions"], 1
+        )
+    ] + [
+        Block("Annexe 1 – Fiches actions", "paragraphe 10", heading=1),
+        Block("Calendrier", "paragraphe 11", heading=2),  # a fiche's own calendar
+        Block("Plan de financement", "paragraphe 12", heading=2),
+    ]
+    parts = trame(PieceText("avenant.docx", "docx", blocks), TRAME_AVENANT_PARTIES)
+    assert "annexe_fiches_actions" in parts
+    assert not {"calendrier_general", "budget_financement", "annexe_calendrier_detaille"} & set(parts)
+    listed = [Block("ANNEXES", "paragraphe 20", heading=1), Block("1. Calendrier détaillé", "paragraphe 21", heading=2)]
+    assert "annexe_calendrier_detaille" in trame(
+        PieceText("a.docx", "docx", blocks[:4] + listed), TRAME_AVENANT_PARTIES
+    )
+
+
+def test_a_table_restating_the_actions_adds_none(tmp_path):
+    plan = [("Intitulé", "Porteur", "Coût"), ("Halle", "Ville", "1 000 000 €"), ("Gare", "EPCI", "2 000 000 €")]
+    calendar = [("Action", "Porteur", "Calendrier"), ("Halle", "Ville", "2019-2020"), ("Gare", "EPCI", "2020-2022")]
+    piece = docx(tmp_path / "avenant.docx", [("t", plan), ("t", calendar)])
+    assert [a.intitule for a in actions(piece)] == ["Halle", "Gare"]

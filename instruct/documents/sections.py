@@ -202,7 +202,8 @@ def headings(piece: PieceText) -> list[Heading]:
 def _headings(piece: PieceText) -> list[Heading]:
     lines = _lines(piece)
     out: list[Heading] = []
-    in_annexes = False
+    in_annexes = False  # after « ANNEXES »: the headings name annexes
+    in_annex = False  # after « Annexe N – … »: the headings are the annex's own
     skip = -1
     for i, line in enumerate(lines):
         if i <= skip:
@@ -220,16 +221,21 @@ def _headings(piece: PieceText) -> list[Heading]:
             title, used = TOC.sub("", nxt.text).strip(), i + 1  # « ARTICLE 3 » alone, its title below
         elif nxt is not None and used + 1 < len(lines) and _continues(line, title, nxt):
             title, used = f"{title} {nxt.text}", i + 1
+        if kind == "annexe" and not title:  # « ANNEXES » alone: the list of the annexes follows
+            kind, title = "", text
         strength = _strength(line, kind, title)
         if not strength:
             continue
         if not kind and not line.heading and line.alone and strength < 0.85:
             kind, strength = "paragraphe", 0.75 if _body(nxt) else strength  # a short paragraph alone
-        plain = normal(title)
-        if not kind and re.fullmatch(r"(les |liste des )?annexes( a joindre)?:?", plain):
-            in_annexes = True  # « ANNEXES », then « 1. Fiches actions », « 2. Calendrier »…
-        elif kind in ("article", "titre", "annexe"):
-            in_annexes = False  # « Annexe 2 – Fiches » is followed by the fiches' own headings
+        if kind in ("", "paragraphe") and re.fullmatch(r"(les |liste des )?annexes( a joindre)?:?", normal(title)):
+            in_annexes, in_annex = True, False  # « ANNEXES », then « 1. Fiches actions », « 2. Calendrier »…
+        elif kind == "annexe":
+            in_annexes, in_annex = False, not toc  # « Annexe 2 – Fiches »: what follows is the fiches
+        elif kind in ("article", "titre"):
+            in_annexes = in_annex = False
+        elif in_annex:
+            continue  # a fiche's « Calendrier », « Plan de financement »: no part of the trame
         annexe = kind == "annexe" or (in_annexes and kind not in ("", "capitales"))
         shown = " ".join(lines[k].text for k in range(i, used + 1))
         if line.number:
