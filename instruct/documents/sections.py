@@ -262,11 +262,11 @@ def _body(line: _Line | None) -> bool:
 
 def _continues(line: _Line, title: str, nxt: _Line) -> bool:
     """The next line carries on the title: cut after a connector, or starting lower case, short,
-    not a heading of its own; or the same heading style."""
+    not a heading of its own (two headings of the same style one after the other stay two)."""
     if _numbering(nxt.text) or nxt.number or _words(nxt.text) > 10 or nxt.text.endswith((".", ";")):
         return False
-    if line.heading and nxt.heading == line.heading:
-        return True
+    if line.heading != nxt.heading:
+        return False  # the reader saw a heading and a body line
     return bool(title) and (bool(CONNECTOR.search(title)) or nxt.text[:1].islower())
 
 
