@@ -392,3 +392,21 @@ def test_a_table_restating_the_actions_adds_none(tmp_path):
     calendar = [("Action", "Porteur", "Calendrier"), ("Halle", "Ville", "2019-2020"), ("Gare", "EPCI", "2020-2022")]
     piece = docx(tmp_path / "avenant.docx", [("t", plan), ("t", calendar)])
     assert [a.intitule for a in actions(piece)] == ["Halle", "Gare"]
+
+
+def test_the_parties_without_a_heading_are_the_parties_part(tmp_path):
+    paragraphs = [
+        "CONVENTION-CADRE PLURIANNUELLE",
+        "ENTRE LES SOUSSIGNÉS :",
+        "La Commune de Lauzac, représentée par son maire,",
+        "d'une part,",
+        "ET",
+        "L'État, représenté par le préfet,",
+        "d'autre part,",
+        "Article 1 – Objectifs poursuivis",
+    ]
+    parts = trame(docx(tmp_path / "c.docx", [("p", t) for t in paragraphs]), TRAME_CONVENTION_PARTIES)
+    assert parts["parties"].text == "ENTRE LES SOUSSIGNÉS :" and sure(parts["parties"])
+    assert "parties" not in trame(
+        docx(tmp_path / "a.docx", [("p", t) for t in paragraphs[-1:]]), TRAME_CONVENTION_PARTIES
+    )

@@ -314,7 +314,26 @@ def trame(piece: PieceText, parts: tuple[PartieTrame, ...]) -> dict[str, Quote]:
     for heading, code, confidence in _matches(piece, parts):
         if code not in found or confidence > found[code].confidence:
             found[code] = Quote(piece.file, heading.where, heading.shown[:240], confidence)
+    if "parties" in {p.code for p in parts} and "parties" not in found:
+        block = parties_block(piece)
+        if block is not None:
+            found["parties"] = block
     return found
+
+
+ENTRE = re.compile(r"^entre\b(?! (autres|deux|nous)\b)")
+PART = re.compile(r"\bd'une part\b|\bd'autre part\b|\bci-apres (designe|denomme|appele)")
+
+
+def parties_block(piece: PieceText) -> Quote | None:
+    """The parties without a heading of their own: « ENTRE … d'une part, ET … d'autre part » near
+    the start of the piece."""
+    lines = piece.lines()[:120]
+    for n, (line, where) in enumerate(lines):
+        if ENTRE.match(normal(line)):
+            follows = " ".join(normal(text) for text, _ in lines[n : n + 40])
+            return Quote(piece.file, where, line[:240], 0.9 if PART.search(follows) else 0.6)
+    return None
 
 
 def trame_sure(piece: PieceText, parts: tuple[PartieTrame, ...] = ()) -> bool:
