@@ -410,3 +410,18 @@ def test_the_parties_without_a_heading_are_the_parties_part(tmp_path):
     assert "parties" not in trame(
         docx(tmp_path / "a.docx", [("p", t) for t in paragraphs[-1:]]), TRAME_CONVENTION_PARTIES
     )
+
+
+def test_a_calendar_over_two_header_rows_and_month_names(tmp_path):
+    rows = [
+        ("Intitulé de l'opération", "Maître d'ouvrage", "Calendrier", "", "Coût"),
+        ("", "", "Début", "Fin", "(k€ HT)"),
+        ("Halle", "Ville", "mars 2018", "juin 2019", "820"),
+    ]
+    piece = docx(tmp_path / "c.docx", [("t", rows, [(0, 2, 3)])])
+    [halle] = actions(piece)
+    assert (halle.debut.isoformat(), halle.fin.isoformat(), halle.cout) == (
+        "2018-03-01",
+        "2019-06-30",
+        Decimal("820000.00"),
+    )

@@ -20,7 +20,7 @@ from instruct.documents.columns import column_scales, scored_columns
 from instruct.documents.evidence import SURE, Quote
 from instruct.documents.read import PieceText, Row
 from instruct.documents.text import normal
-from instruct.documents.values import dates
+from instruct.documents.values import MONTHS, dates
 from instruct.french import amounts, cell_amount
 
 
@@ -39,6 +39,7 @@ class Action:
 
 MONTH_YEAR = re.compile(r"\b(\d{1,2})/(\d{4})\b")
 YEAR = re.compile(r"\b(20\d\d|19\d\d)\b")
+MONTH_WORDS = re.compile(r"\b(" + "|".join(MONTHS) + r") (\d{4})\b")
 PLAUSIBLE = Decimal(5_000_000_000)  # no action of a town costs more: a bigger number is misread
 
 
@@ -48,6 +49,8 @@ def calendrier(text: str) -> tuple[dt.date | None, dt.date | None]:
     if len(full) >= 2:
         return full[0], full[1]
     months = [(int(y), int(m)) for m, y in MONTH_YEAR.findall(text) if 1 <= int(m) <= 12]
+    if len(months) < 2:  # « mars 2018 – juin 2019 »
+        months = [(int(y), MONTHS[m]) for m, y in MONTH_WORDS.findall(normal(text))]
     if len(months) >= 2:
         (y1, m1), (y2, m2) = months[0], months[1]
         return dt.date(y1, m1, 1), dt.date(y2, m2, calendar.monthrange(y2, m2)[1])
@@ -111,7 +114,7 @@ def _merged(rows: list[Row]) -> tuple[str, ...]:
             text = row.cells[i].strip() if i < len(row.cells) else ""
             if text and text not in parts:
                 parts.append(text)
-        out.append(" ".join(parts))
+        out.append(" | ".join(parts))  # columns.column_scores reads the lower row first
     return tuple(out)
 
 

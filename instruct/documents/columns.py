@@ -50,10 +50,17 @@ TABLE_COLUMNS: dict[str, tuple[tuple[str, float], ...]] = {
 # financements » names the financements first.
 LEADING = 0.05
 UNIT_BONUS = 0.02
+SUBHEADING = 0.2
 
 
 def column_scores(cell: str) -> dict[str, float]:
-    """How surely one heading names each column (0 when it does not)."""
+    """How surely one heading names each column (0 when it does not). A heading over two rows
+    (« Calendrier | Début ») is named by its lower row first: the columns under a merged one."""
+    if " | " in cell:
+        scores = column_scores(cell.replace(" | ", " "))
+        for name, score in column_scores(cell.rsplit(" | ", 1)[1]).items():
+            scores[name] = max(scores.get(name, 0.0), score + SUBHEADING)
+        return scores
     text = normal(cell.replace("\n", " "))
     text = re.sub(r"\((.*?)\)", " ", text).strip(" :.*")  # « Coût (€ HT) » reads as « Coût »
     text = " ".join(text.split())
