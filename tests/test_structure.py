@@ -11,7 +11,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 from reportlab.platypus import Table as PdfTable
 
-from instruct.documents.actions import actions, budget
+from instruct.documents.actions import actions
+from instruct.documents.budget import budget
 from instruct.documents.columns import looks_like_header, table_columns
 from instruct.documents.evidence import SURE
 from instruct.documents.extract import read
@@ -425,3 +426,11 @@ def test_a_calendar_over_two_header_rows_and_month_names(tmp_path):
         "2019-06-30",
         Decimal("820000.00"),
     )
+
+
+def test_the_maquette_financiere_gives_the_total_when_nothing_else_does(tmp_path):
+    maquette = [("Financeur", "Montant (€)"), ("État", "400 000"), ("Ville", "600 000"), ("Total", "1 000 000")]
+    total, quote = budget(docx(tmp_path / "a.docx", [("p", "Maquette financière"), ("t", maquette)]))["total"]
+    assert total == Decimal("1000000.00") and sure(quote) and quote.where == "tableau 1, ligne 4"
+    wrong = maquette[:3] + [("Total", "1 100 000")]  # not the sum of its lines: only a proposal
+    assert not sure(budget(docx(tmp_path / "b.docx", [("t", wrong)]))["total"][1])

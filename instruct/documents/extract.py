@@ -13,7 +13,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from instruct.documents.actions import Action, actions, budget
+from instruct.documents.actions import Action, actions
+from instruct.documents.budget import budget
 from instruct.documents.evidence import SURE, Quote
 from instruct.documents.kinds import numero, recognise
 from instruct.documents.parties import Party, parties, role_of, signatures
