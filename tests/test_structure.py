@@ -434,3 +434,11 @@ def test_the_maquette_financiere_gives_the_total_when_nothing_else_does(tmp_path
     assert total == Decimal("1000000.00") and sure(quote) and quote.where == "tableau 1, ligne 4"
     wrong = maquette[:3] + [("Total", "1 100 000")]  # not the sum of its lines: only a proposal
     assert not sure(budget(docx(tmp_path / "b.docx", [("t", wrong)]))["total"][1])
+
+
+def test_a_table_of_contents_proposes_but_the_headings_assert():
+    lines = ["Sommaire", "I. Diagnostic 2", "Annexe 3 – Plan des périmètres 12", "AVENANT", "I. Diagnostic", BODY]
+    lines += ["II. Objectifs généraux", "III. Périmètres d'intervention"]
+    parts = trame(PieceText("a.pdf", "pdf", [Block("\n".join(lines), "page 1")]), TRAME_AVENANT_PARTIES)
+    assert parts["diagnostic_afom"].text == "I. Diagnostic" and sure(parts["diagnostic_afom"])
+    assert not sure(parts["annexe_plan_perimetres"])  # listed in the contents, never met

@@ -85,6 +85,7 @@ NUMBERING = (
 HEADING = re.compile(
     r"^\s*((article|titre|chapitre|partie|annexe)\s+\w+|[ivxlc]+\.|\d+(\.\d+)*\.?)\s*[-:.–]?\s*", re.IGNORECASE
 )
+PAGE_NUMBER = re.compile(r"\s+\d{1,3}$")
 TOC = re.compile(r"(\.{3,}|…{2,}|(\s\.){3,}|_{3,})\s*\d{0,3}\s*$|\t\s*\d{1,3}\s*$")
 CONNECTOR = re.compile(r"(\b(et|de|des|du|la|le|les|d'|l'|en|a|au|aux|pour|sur|avec|par|ou)|[,'’-])$", re.I)
 ARTICLES = re.compile(r"^(?:(?:les|le|la|un|une|des|du|de la) |l'|de l')")
@@ -204,12 +205,20 @@ def _headings(piece: PieceText) -> list[Heading]:
     out: list[Heading] = []
     in_annexes = False  # after « ANNEXES »: the headings name annexes
     in_annex = False  # after « Annexe N – … »: the headings are the annex's own
+    in_toc = False  # after « Sommaire »: lines ending with a page number
     skip = -1
     for i, line in enumerate(lines):
         if i <= skip:
             continue
         text = TOC.sub("", line.text).strip()
         toc = text != line.text.strip()
+        if re.fullmatch(r"(sommaire|table des matieres)( :)?", normal(text)):
+            in_toc = True
+            continue
+        if in_toc and PAGE_NUMBER.search(text):
+            text, toc = PAGE_NUMBER.sub("", text), True  # « Article 3 – Engagements des parties 4 »
+        elif not toc:
+            in_toc = False
         if line.number:  # Word's automatic number: « Article 3 », « II. », « 2.1 »
             kind, number, _ = _numbering(f"{line.number} x") or ("decimal", None, "")
             title = text
