@@ -442,3 +442,18 @@ def test_a_table_of_contents_proposes_but_the_headings_assert():
     parts = trame(PieceText("a.pdf", "pdf", [Block("\n".join(lines), "page 1")]), TRAME_AVENANT_PARTIES)
     assert parts["diagnostic_afom"].text == "I. Diagnostic" and sure(parts["diagnostic_afom"])
     assert not sure(parts["annexe_plan_perimetres"])  # listed in the contents, never met
+
+
+def test_a_total_of_part_of_the_actions_is_not_the_programme_s(tmp_path):
+    rows = [
+        ("Intitulé", "Porteur", "Coût (€)"),
+        ("Étude habitat", "Ville", "100 000"),
+        ("Total des études", "", "100 000"),
+        ("Halle", "Ville", "900 000"),
+        ("TOTAL HT", "", "1 000 000"),
+        ("TOTAL TTC", "", "1 200 000"),
+    ]
+    piece = docx(tmp_path / "a.docx", [("t", rows)])
+    assert [a.intitule for a in actions(piece)] == ["Étude habitat", "Halle"]
+    total, quote = budget(piece)["total"]
+    assert total == Decimal("1000000.00") and sure(quote)  # the sum of the actions, not the TTC

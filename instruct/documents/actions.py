@@ -95,7 +95,11 @@ class ActionTable:
 # calendar alone (« Action | Début | Fin », an annexe's calendrier détaillé) is not one.
 MIN_OTHER = {"cout", "maitre_ouvrage", "financeurs"}
 TOTAL = re.compile(r"^(sous[- ]?)?(total|totaux)\b|^montant total\b|^cout total\b|^ensemble des actions\b")
-SUBTOTAL = re.compile(r"^sous[- ]?(total|totaux)\b|^total (de l'|du |des )?(axe|volet|theme|orientation|partiel)")
+# The programme's total; any other « Total … » (des études, axe 2, partiel) is a sous-total.
+GRAND_TOTAL = re.compile(
+    r"^(total|totaux|montant total|cout total|ensemble des actions)( general| global| ht| ttc| \(.*\)"
+    r"| (du|de l'|de la|des) (programme|plan d'actions?|projet|avenant|convention|actions))*\s*:?$"
+)
 AXIS = re.compile(r"^(axes?|orientations?|volets?|themes?|thematiques?|objectifs?|enjeux?|priorites?|secteurs?)\b")
 
 
@@ -224,7 +228,7 @@ def row_kind(row: Row, table: ActionTable) -> str:
         return "vide"
     words = [normal(t) for t in filled if not amounts(t) and not re.fullmatch(r"[\d\s.,%€]+", t)]
     if words and TOTAL.search(words[0]):
-        return "sous_total" if SUBTOTAL.search(words[0]) else "total"
+        return "total" if GRAND_TOTAL.search(words[0]) else "sous_total"
     columns = scored_columns(tuple(texts))
     if len(columns) >= 2 and not any(amounts(t) for t in filled) and _is_action_header(columns):
         return "header"
@@ -338,8 +342,8 @@ def table_total(piece: PieceText) -> tuple[Decimal, Quote] | None:
             found.append((value, row, min(sure, 0.9) if sure < 1.0 else sure))
     if not found:
         return None
-    value, row, sure = found[-1]
-    if len({v for v, _, _ in found}) > 1:
-        sure = min(sure, 0.7)  # several tables with different totals: which is the programme's?
+    value, row, sure = max(reversed(found), key=lambda f: f[2])  # the surest, the last of equals
+    if sure < 1.0 and len({v for v, _, _ in found}) > 1:
+        sure = min(sure, 0.7)  # several totals that differ, none the sum of its rows: which is the programme's?
     text = " | ".join(" ".join(c.split()) for c in row.cells)[:240]
     return value, Quote(piece.file, row.where, text, sure)
