@@ -337,9 +337,10 @@ def table_total(piece: PieceText) -> tuple[Decimal, Quote] | None:
                     value, sure = bare.pop(), 0.7  # sure only when it is the sum of the actions
             if value is None:
                 continue
+            sure = min(sure, 0.85)  # a total read right; the programme's?
             if costs and None not in costs and sum(costs) == value:
                 sure = 1.0  # the sum of the actions above it
-            found.append((value, row, min(sure, 0.9) if sure < 1.0 else sure))
+            found.append((value, row, sure))
     if not found:
         return None
     value, row, sure = max(reversed(found), key=lambda f: f[2])  # the surest, the last of equals
