@@ -338,8 +338,8 @@ def table_total(piece: PieceText) -> tuple[Decimal, Quote] | None:
             if value is None:
                 continue
             sure = min(sure, 0.85)  # a total read right; the programme's?
-            if costs and None not in costs and sum(costs) == value:
-                sure = 1.0  # the sum of the actions above it
+            if costs and None not in costs:
+                sure = 1.0 if sum(costs) == value else 0.7  # the sum of the actions above it, or not
             found.append((value, row, sure))
     if not found:
         return None
