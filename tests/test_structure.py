@@ -457,3 +457,17 @@ def test_a_total_of_part_of_the_actions_is_not_the_programme_s(tmp_path):
     assert [a.intitule for a in actions(piece)] == ["Étude habitat", "Halle"]
     total, quote = budget(piece)["total"]
     assert total == Decimal("1000000.00") and sure(quote)  # the sum of the actions, not the TTC
+
+
+@pytest.mark.parametrize(
+    "sentence, value, is_sure",
+    [
+        ("Le coût total du programme s'élève à 14,6 M€ HT (17,5 M€ TTC).", "14600000", True),
+        ("Le coût total du programme, fixé à 8 M€ par la convention, est porté à 10 M€.", "8000000", False),
+        ("Montant total des subventions sollicitées : 2 000 000 €", "2000000", False),
+        ("Montant total du plan d'actions : 4 180 000,00 €", "4180000", True),
+    ],
+)
+def test_budget_sentences(tmp_path, sentence, value, is_sure):
+    total, quote = budget(docx(tmp_path / "a.docx", [("p", sentence)]))["total"]
+    assert total == Decimal(value) and sure(quote) is is_sure

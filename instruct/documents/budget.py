@@ -44,6 +44,9 @@ def _after(line: str, position: int, following: str) -> tuple[Decimal, float] | 
     plain = normal(line)
     ratio = len(line) / max(1, len(plain))  # normal() shortens a little; place the search approximately
     written = [a for a in amounts(line) if a.start >= int(position * ratio) - 2]
+    others = {a.value for a in written[1:]} - {written[0].value} if written else set()
+    if written and others and not (written[0].tax == "HT" and all(a.tax == "TTC" for a in written[1:])):
+        return written[0].value, 0.7  # « fixé à 8 M€, il est porté à 10 M€ »: which one?
     if written:
         return written[0].value, 1.0
     nxt = amounts(following)
