@@ -471,3 +471,12 @@ def test_a_total_of_part_of_the_actions_is_not_the_programme_s(tmp_path):
 def test_budget_sentences(tmp_path, sentence, value, is_sure):
     total, quote = budget(docx(tmp_path / "a.docx", [("p", sentence)]))["total"]
     assert total == Decimal(value) and sure(quote) is is_sure
+
+
+def test_bare_numbers_under_a_heading_without_unit_are_sure_when_they_sum_to_a_written_total(tmp_path):
+    rows = [("Intitulé", "Porteur", "Coût"), ("Halle", "Ville", "1 200 000"), ("Gare", "EPCI", "800 000")]
+    alone = actions(docx(tmp_path / "a.docx", [("t", rows)]))
+    assert [a.cout for a in alone] == [Decimal("1200000.00"), Decimal("800000.00")]
+    assert all(a.cout_confidence < SURE for a in alone)  # euros, or k€?
+    stated = docx(tmp_path / "b.docx", [("p", "Le coût total du programme est de 2 000 000 €."), ("t", rows)])
+    assert all(a.cout_confidence >= SURE for a in actions(stated))

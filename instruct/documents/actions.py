@@ -41,6 +41,7 @@ MONTH_YEAR = re.compile(r"\b(\d{1,2})/(\d{4})\b")
 YEAR = re.compile(r"\b(20\d\d|19\d\d)\b")
 MONTH_WORDS = re.compile(r"\b(" + "|".join(MONTHS) + r") (\d{4})\b")
 PLAUSIBLE = Decimal(5_000_000_000)  # no action of a town costs more: a bigger number is misread
+BARE = 0.6  # a bare number under a heading that gives no unit: euros, or k€?
 
 
 def calendrier(text: str) -> tuple[dt.date | None, dt.date | None]:
@@ -257,7 +258,7 @@ def _cost(text: str | None, scale: Decimal | None) -> tuple[Decimal | None, floa
         return None, 1.0
     bare = cell_amount(text, Decimal(1))
     if bare is not None:  # a bare number under a heading that gives no unit: euros, or k€?
-        return bare, 0.6
+        return bare, BARE
     return None, 0.9 if not re.search(r"\d", text) else 0.6
 
 
@@ -305,8 +306,25 @@ def actions(piece: PieceText) -> list[Action]:
         seen = {_key(a.intitule) for a in out}
         if out and rows and sum(_key(a.intitule) in seen for a in rows) * 2 >= len(rows):
             continue
-        out += rows
+        out += _units_checked(piece, table, rows)
     return out
+
+
+def _units_checked(piece: PieceText, table: ActionTable, rows: list[Action]) -> list[Action]:
+    """Bare numbers under a heading without unit are euros when their sum is a total the piece
+    writes with its unit (the TOTAL row, or a sentence): then they are sure."""
+    costs = [a.cout for a in rows]
+    if not any(a.cout_confidence == BARE for a in rows) or None in costs:
+        return rows
+    from instruct.documents.budget import stated_totals  # budget reads this module
+
+    written = {
+        a.value for row, _ in table.rows if row_kind(row, table) == "total" for c in row.cells for a in amounts(c)
+    }
+    if sum(costs) in written | stated_totals(piece):
+        for action in rows:
+            action.cout_confidence = max(action.cout_confidence, 0.95)
+    return rows
 
 
 def _key(text: str | None) -> str:

@@ -84,6 +84,11 @@ def _budget_candidates(piece: PieceText) -> dict[str, list[tuple[Decimal, Quote]
     return found
 
 
+def stated_totals(piece: PieceText) -> set[Decimal]:
+    """The totals the piece's sentences state, sure or not."""
+    return {value for value, _ in _budget_candidates(piece)["total"]}
+
+
 def budget(piece: PieceText) -> dict[str, tuple[Decimal, Quote]]:
     """The budget's total, part des cofinanceurs and part du porteur: the surest statement of each
     (two sure statements that differ are both only proposals); the total of the table of actions
