@@ -480,3 +480,14 @@ def test_bare_numbers_under_a_heading_without_unit_are_sure_when_they_sum_to_a_w
     assert all(a.cout_confidence < SURE for a in alone)  # euros, or k€?
     stated = docx(tmp_path / "b.docx", [("p", "Le coût total du programme est de 2 000 000 €."), ("t", rows)])
     assert all(a.cout_confidence >= SURE for a in actions(stated))
+
+
+def test_a_total_in_an_unknown_unit_is_only_a_proposal(tmp_path):
+    rows = [
+        ("Intitulé", "Porteur", "Coût"),
+        ("Halle", "Ville", "1 200"),
+        ("Gare", "EPCI", "800"),
+        ("Total", "", "2 000"),
+    ]
+    total, quote = budget(docx(tmp_path / "a.docx", [("t", rows)]))["total"]
+    assert total == Decimal("2000.00") and not sure(quote)  # 2 000 €, or 2 000 k€?

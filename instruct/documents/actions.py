@@ -344,19 +344,19 @@ def table_total(piece: PieceText) -> tuple[Decimal, Quote] | None:
             if kind != "total":
                 continue
             value, sure = _table_cost(row, table)
-            cost_scale = table.scales.get(table.columns.get("cout", (-1, 0.0))[0], Decimal(1))
+            cost_scale = table.scales.get(table.columns.get("cout", (-1, 0.0))[0])
             written = {a.value for c in row.cells for a in amounts(c)} | {
                 v for i, c in enumerate(row.cells) if (v := cell_amount(c, table.scales.get(i))) is not None
             }
-            bare = {v for c in row.cells if (v := cell_amount(c, cost_scale)) is not None}  # merged cells shift it
+            bare = {v for c in row.cells if (v := cell_amount(c, cost_scale or Decimal(1))) is not None}  # merged cells
             if value is None and (written or bare):
                 value, sure = (written.pop(), 0.85) if len(written) == 1 else (None, 0.0)
                 if value is None and len(bare) == 1:
-                    value, sure = bare.pop(), 0.7  # sure only when it is the sum of the actions
+                    value, sure = bare.pop(), 0.7 if cost_scale else BARE  # sure only when it sums the actions
             if value is None:
                 continue
             sure = min(sure, 0.85)  # a total read right; the programme's?
-            if costs and None not in costs:
+            if costs and None not in costs and sure > BARE:  # in euros, or in k€ like its bare rows?
                 sure = 1.0 if sum(costs) == value else 0.7  # the sum of the actions above it, or not
             found.append((value, row, sure))
     if not found:
