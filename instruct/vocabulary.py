@@ -274,7 +274,8 @@ TRAME_CONVENTION_PARTIES = (
         "Modalités de suivi et évaluation",
         "Modalités de suivi et d'évaluation",
         r"suivi,? (et )?(d'|de l')?evaluation|suivi[- ]evaluation|evaluation et (de )?suivi|^evaluation\b|^indicateurs"
-        r"|modalites de suivi|^suivi( du projet| de la convention| du programme| des actions)?$|indicateurs de suivi",
+        r"|modalites de suivi|^suivi( du projet| de la convention| du programme| des actions)?$|indicateurs de suivi"
+        r"|suivi des (indicateurs|actions|resultats)|^bilans?\b",
     ),
     PartieTrame(
         "traitement_litiges",

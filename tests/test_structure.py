@@ -491,3 +491,16 @@ def test_a_total_in_an_unknown_unit_is_only_a_proposal(tmp_path):
     ]
     total, quote = budget(docx(tmp_path / "a.docx", [("t", rows)]))["total"]
     assert total == Decimal("2000.00") and not sure(quote)  # 2 000 €, or 2 000 k€?
+
+
+def test_a_heading_the_motifs_do_not_know_makes_a_near_absence_doubtful(tmp_path):
+    known = ["Article 1 – Parties", "Article 2 – Préambule", "Article 3 – Engagements des parties"]
+    unknown = docx(
+        tmp_path / "a.docx", [("p", h) for h in known + ["Article 4 – Bilan annuel et suivi des indicateurs"]]
+    )
+    assert "suivi_evaluation" in trame(unknown, TRAME_CONVENTION_PARTIES)  # « indicateurs »: a proposal at least
+    odd = docx(tmp_path / "b.docx", [("p", h) for h in known + ["Article 4 – Traitement des désaccords"]])
+    assert "traitement_litiges" not in trame(odd, TRAME_CONVENTION_PARTIES)
+    assert not trame_sure(odd, TRAME_CONVENTION_PARTIES)  # « Traitement » names no part: litiges, perhaps
+    unrelated = docx(tmp_path / "c.docx", [("p", h) for h in known + ["Article 4 – Communication et logos"]])
+    assert trame_sure(unrelated, TRAME_CONVENTION_PARTIES)

@@ -359,7 +359,31 @@ def trame_sure(piece: PieceText, parts: tuple[PartieTrame, ...] = ()) -> bool:
         numbers = [h.number for h in strong if h.kind in kinds and h.number is not None and not h.annexe]
         if len(numbers) >= 2 and set(range(min(numbers), max(numbers) + 1)) - set(numbers):
             return False  # « Article 4 » then « Article 6 »: a heading was not read
-    return True
+    return not _doubtful_absence(piece, parts)
+
+
+STOP = {"de", "des", "du", "la", "le", "les", "et", "en", "pour", "avec", "sur", "par", "aux", "au", "dans"}
+GENERIC = {"general", "generale", "generaux", "convention", "projet", "programme", "annexe", "annexes"}
+
+
+def _doubtful_absence(piece: PieceText, parts: tuple[PartieTrame, ...]) -> bool:
+    """A part not found shares a word with a heading that named no part (« Bilan et suivi
+    annuel » when « Modalités de suivi et évaluation » is missing): a name the motifs do not know."""
+    matches = _matches(piece, parts)
+    found = {code for _, code, _ in matches}
+    named = {id(h) for h, _, _ in matches}
+    unnamed = [_significant(h.title) for h in headings(piece) if id(h) not in named and h.strength >= SURE]
+    for part in parts:
+        if part.code in found or (part.code == "parties" and parties_block(piece) is not None):
+            continue
+        words = _significant(f"{part.libelle} {part.titre_piece}")
+        if any(words & title for title in unnamed):
+            return True
+    return False
+
+
+def _significant(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{4,}", normal(text)) if w not in STOP | GENERIC}
 
 
 # --- durée, valant ORT ----------------------------------------------------------------------------
