@@ -22,6 +22,7 @@ BUDGET: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(montant|cout|budget|enveloppe|investissement)s? (total|global|globale|d'ensemble|consolide)e?s?\b", 0.9),
         (r"\b(programme|plan d'actions?|projet)\b.{0,60}\b(est estime|s'eleve|est evalue|se monte|represente)", 0.85),
         (r"^total (general|du programme|du plan d'actions?|du projet)\b", 0.9),
+        (r"\bensemble des (actions|operations)\b.{0,60}\b(montant|cout|budget|represente|s'eleve|est estime)", 0.85),
     ),
     "part_cofinanceurs": (
         (r"^(la )?part (des |de l'ensemble des )?(co)?financeurs\b|^(la )?part des partenaires\b", 1.0),
