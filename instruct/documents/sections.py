@@ -61,8 +61,8 @@ NUMBERING = (
     (
         "article",
         re.compile(
-            r"^(?:article|art\.)\s*(?:n°\s*)?(?P<n>\d{1,2}|[ivxlc]{1,6}|premier|unique|1er)(?:er|e)?(?![\w'])"
-            + SEPARATOR,
+            r"^(?:article|art\.)\s*(?:n°\s*)?(?P<n>\d{1,2}|[ivxlc]{1,6}|premier|unique|1er)(?P<sub>(?:\.\d{1,2})+)?"
+            r"(?:er|e)?(?![\w'])" + SEPARATOR,
             re.I,
         ),
     ),
@@ -397,6 +397,7 @@ DUREE = (
     ),
     re.compile(rf"\bduree (?:de la (?:presente )?convention |de l'ort )?(?:est )?(?:fixee )?(?:a|de) {YEARS}"),
     re.compile(rf"\bpour (?:les |une periode de )?{YEARS}\b.{{0,40}}\b(?:a compter|a partir)"),
+    re.compile(rf"\b(?:valables?|conclue?s?) (?:pendant |durant )?{YEARS}"),
 )
 YEAR_WORD = re.compile(r"\b(ans|ann[ée]es)\b", re.IGNORECASE)
 ABOUT_CONVENTION = re.compile(r"\bconvention|\bpresente\b|\bort\b|\bprogramme\b|\bavenant|\bcontrat")
