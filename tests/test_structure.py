@@ -504,3 +504,12 @@ def test_a_heading_the_motifs_do_not_know_makes_a_near_absence_doubtful(tmp_path
     assert not trame_sure(odd, TRAME_CONVENTION_PARTIES)  # « Traitement » names no part: litiges, perhaps
     unrelated = docx(tmp_path / "c.docx", [("p", h) for h in known + ["Article 4 – Communication et logos"]])
     assert trame_sure(unrelated, TRAME_CONVENTION_PARTIES)
+
+
+def test_another_table_on_the_next_page_is_no_continuation():
+    header = ("Libellé de l'action", "Porteur", "Budget (€ HT)")
+    first = Table("page 2, tableau 1", [Row(header, "l1"), Row(("Halle", "Ville", "820 000"), "l2")])
+    maquette = Table(
+        "page 3, tableau 1", [Row(("Financeur", "Part", "Observations"), "l1"), Row(("État", "40 %", ""), "l2")]
+    )
+    assert [a.intitule for a in actions(PieceText("a.pdf", "pdf", [], [first, maquette]))] == ["Halle"]

@@ -190,8 +190,8 @@ def action_tables(piece: PieceText) -> list[ActionTable]:
 
 def _continues(table: ActionTable, rows: list[Row], page: int | None, kind: str) -> bool:
     """A table right after a table of actions, with as many columns, on the same or the next page."""
-    if any(len(r.cells) != len(table.header) for r in rows[:3]):
-        return False
+    if any(len(r.cells) != len(table.header) for r in rows[:3]) or _header_like(rows[0]):
+        return False  # another table, or one with a header of its own (« Financeur | Montant »)
     return _next_page(table, page) if kind == "pdf" else True
 
 
