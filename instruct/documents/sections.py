@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from instruct.documents.actions import unnoised
 from instruct.documents.evidence import SURE, Quote
 from instruct.documents.read import PieceText
 from instruct.documents.text import normal
@@ -61,7 +62,7 @@ NUMBERING = (
     (
         "article",
         re.compile(
-            r"^(?:article|art\.)\s*(?:n°\s*)?(?P<n>\d{1,2}|[ivxlc]{1,6}|premier|unique|1er)(?P<sub>(?:\.\d{1,2})+)?"
+            r"^(?:artic[l1i]e|art\.)\s*(?:n°\s*)?(?P<n>\d{1,2}|[ivxlc]{1,6}|premier|unique|1er)(?P<sub>(?:\.\d{1,2})+)?"
             r"(?:er|e)?(?![\w'])" + SEPARATOR,
             re.I,
         ),
@@ -295,7 +296,7 @@ def _matches(piece: PieceText, parts: tuple[PartieTrame, ...]) -> list[tuple[Hea
     found = headings(piece)
     structured = len([h for h in found if _structural(h)]) >= 3
     for heading in found:
-        title = ARTICLES.sub("", normal(heading.title).lstrip("-:. "))
+        title = ARTICLES.sub("", normal(unnoised(heading.title)).lstrip("-:. "))
         for part in parts:
             if part.annexe == heading.annexe and re.search(part.motif, title):
                 out.append((heading, part.code, round(heading.strength * _fit(heading.title), 3)))
