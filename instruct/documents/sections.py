@@ -62,7 +62,7 @@ NUMBERING = (
     (
         "article",
         re.compile(
-            r"^(?:artic[l1i]e|art\.)\s*(?:n°\s*)?(?P<n>\d{1,2}|[ivxlc]{1,6}|premier|unique|1er)(?P<sub>(?:\.\d{1,2})+)?"
+            r"^(?:art[il1]c[l1i]e|art\.)\s*(?:n°\s*)?(?P<n>\d{1,2}|[ivxlc]{1,6}|premier|unique|1er)(?P<sub>(?:\.\d{1,2})+)?"
             r"(?:er|e)?(?![\w'])" + SEPARATOR,
             re.I,
         ),
