@@ -177,8 +177,8 @@ def _strength(line: _Line, kind: str, title: str) -> float:
         return 1.0 if words <= 15 else 0.7
     starts_upper = title[:1].isupper() or title[:1].isdigit()
     sentence = title.endswith((";", ",")) or (title.endswith(".") and words > 8)
-    if line.number:
-        return 0.95 if not sentence else 0.5
+    if line.number:  # Word's list numbering on a body paragraph: a heading, or an item of a list
+        return 0.9 if starts_upper and words <= 12 and not sentence else 0.5
     if kind in ("decimal", "roman", "lettre"):
         return 0.9 if starts_upper and words <= 14 and not sentence else 0.0
     letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", title)
