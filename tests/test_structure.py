@@ -513,3 +513,17 @@ def test_another_table_on_the_next_page_is_no_continuation():
         "page 3, tableau 1", [Row(("Financeur", "Part", "Observations"), "l1"), Row(("État", "40 %", ""), "l2")]
     )
     assert [a.intitule for a in actions(PieceText("a.pdf", "pdf", [], [first, maquette]))] == ["Halle"]
+
+
+def test_a_list_of_annexes_only_proposes_them(tmp_path):
+    body = [f"Article {n} – {t}" for n, t in enumerate(["Parties", "Préambule", "Engagements des parties"], 1)]
+    listed = body + [
+        "Article 4 – Liste des annexes",
+        "Annexe 1 – Fiches actions matures",
+        "Annexe 2 – Plan de situation",
+    ]
+    parts = trame(docx(tmp_path / "a.docx", [("p", t) for t in listed]), TRAME_CONVENTION_PARTIES)
+    assert not sure(parts["annexe_fiches_matures"])
+    attached = body + ["Annexe 1 – Fiches actions matures", "Fiche action – Halle couverte"]
+    parts = trame(docx(tmp_path / "b.docx", [("p", t) for t in attached]), TRAME_CONVENTION_PARTIES)
+    assert sure(parts["annexe_fiches_matures"])

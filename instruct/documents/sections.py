@@ -12,7 +12,7 @@ part not found is truly absent.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from instruct.documents.actions import unnoised
 from instruct.documents.evidence import SURE, Quote
@@ -101,6 +101,7 @@ class Heading:
     number: int | None  # the first-level number ("Article 3", "III.", "3." -> 3; "3.1" -> None)
     strength: float  # how sure this is a heading
     annexe: bool
+    lines: tuple[int, int] = (0, 0)  # first and last line it takes
 
 
 @dataclass(frozen=True)
@@ -259,10 +260,29 @@ def _headings(piece: PieceText) -> list[Heading]:
                 number,
                 strength * (0.7 if toc else 1.0),
                 annexe,
+                (i, used),
             )
         )
         skip = used
+    return _listed_annexes(out)
+
+
+def _listed_annexes(found: list[Heading]) -> list[Heading]:
+    """Annex headings one right after the other, with nothing between them, are a list of the
+    annexes (« Liste des annexes : Annexe 1 – …, Annexe 2 – … »), not the annexes themselves:
+    they only propose their parts."""
+    out = list(found)
+    for n, heading in enumerate(found):
+        if not heading.annexe:
+            continue
+        before = n > 0 and found[n - 1].annexe and found[n - 1].lines[1] + 1 == heading.lines[0]
+        after = n + 1 < len(found) and found[n + 1].annexe and heading.lines[1] + 1 == found[n + 1].lines[0]
+        if before or after:
+            out[n] = replace(heading, strength=min(heading.strength, LISTED))
     return out
+
+
+LISTED = 0.7
 
 
 def _body(line: _Line | None) -> bool:
