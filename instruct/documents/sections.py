@@ -190,15 +190,19 @@ def _strength(line: _Line, kind: str, title: str) -> float:
     return 0.0
 
 
-_last: list = [None, 0, []]  # the last piece read, its block count, its headings: read() asks three times
+# The last piece read, its block count and its headings (read() asks three times); one tuple,
+# read and replaced whole, so that two threads never mix two pieces.
+_last: tuple = (None, 0, [])
 
 
 def headings(piece: PieceText) -> list[Heading]:
     """The piece's headings in reading order, table-of-contents lines weakened."""
-    if _last[0] is piece and _last[1] == len(piece.blocks):
-        return _last[2]
+    global _last
+    cached = _last
+    if cached[0] is piece and cached[1] == len(piece.blocks):
+        return cached[2]
     found = _headings(piece)
-    _last[:] = [piece, len(piece.blocks), found]
+    _last = (piece, len(piece.blocks), found)
     return found
 
 
