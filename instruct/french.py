@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -47,7 +48,7 @@ ISO = ("AAAA-MM-JJ",)
 # after a comma: "1 234 567,50", "1.234.567,50", "4 180 000".
 NUMBER = r"(\d{1,3}(?:[ \u202f\xa0.]\d{3})+|\d+)(?:,(\d+))?"
 # Units after an amount, and what they multiply it by.
-AMOUNT_UNITS = r"m€|millions? d'euros|k€|€|euros?"
+AMOUNT_UNITS = r"m\s?€|m\s?eur\b|millions? d'euros|k\s?€|k\s?eur\b|€|euros?|eur\b"
 _AMOUNT_IN_TEXT = re.compile(NUMBER + r"\s*(" + AMOUNT_UNITS + ")", re.IGNORECASE)
 _AMOUNT = re.compile(r"\s*" + NUMBER + r"\s*(" + AMOUNT_UNITS + r")?\s*", re.IGNORECASE)
 AMOUNT_EXAMPLES = "par exemple 1 234 567,50 ou 4 180 000 €"
@@ -80,7 +81,7 @@ def _scaled(value: Decimal, unit: str | None) -> Decimal:
     unit = (unit or "").lower()
     if unit.startswith("m"):
         value *= 1_000_000
-    elif unit == "k€":
+    elif unit.startswith("k"):
         value *= 1000
     return value.quantize(Decimal("0.01"))
 
@@ -101,6 +102,88 @@ def find_amount(text: str) -> Decimal | None:
         return None
     try:
         return _scaled(_decimal(match.group(1), match.group(2)), match.group(3))
+    except InvalidOperation:
+        return None
+
+
+# --- amounts as the pieces write them ------------------------------------------------------------
+# Wider and stricter than find_amount, for the readers of pieces: a number is never read inside a
+# longer one (« en 2020 600 000 € » is 600 000 €), the unit may be « € », « EUR », « euros »,
+# « k€ », « K€ », « milliers d'euros », « M€ », « M € », « millions d'euros », followed by HT or TTC.
+
+_SCALES = {"": Decimal(1), "k": Decimal(1000), "M": Decimal(1_000_000)}
+_UNIT = (
+    r"(?P<M>m\s?€|m\s?eur(?:os?)?\b|meur\b|millions?\s+(?:d['’]\s?)?(?:euros?\b|€))"
+    r"|(?P<k>k\s?€|k\s?eur(?:os?)?\b|keur\b|milliers?\s+(?:d['’]\s?)?(?:euros?\b|€))"
+    r"|(?P<u>€|euros?\b|eur\b)"
+)
+_TAX = r"(?:\s*\(?\s*(?P<tax>h\.?\s?t\.?|t\.?\s?t\.?\s?c\.?)(?![a-z]))?"
+_WRITTEN = re.compile(r"(?<![\d.,])" + NUMBER + r"(?![\d])\s*(?:" + _UNIT + ")" + _TAX, re.IGNORECASE)
+_BARE = re.compile(r"\s*" + NUMBER + r"\s*(?:" + _UNIT + r")?" + _TAX + r"\s*", re.IGNORECASE)
+_HEADER_UNIT = re.compile(
+    r"(?P<M>\bm\s?€|\bm\s?eur(?:os?)?\b|\bmeur\b|millions?\s+(?:d['’]\s?)?(?:euros?|€))"
+    r"|(?P<k>\bk\s?€|\bk\s?eur(?:os?)?\b|\bkeur\b|milliers?\s+(?:d['’]\s?)?(?:euros?|€))"
+    r"|(?P<u>€|\beuros?\b|\beur\b|\bh\.?t\.?$|\(\s*h\.?t\.?\s*\)|\bttc\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount written in a text: its value in euros, the scale it was written in ("", "k",
+    "M"), HT or TTC when said, and where it stands in the text."""
+
+    value: Decimal
+    scale: str
+    tax: str
+    start: int
+    end: int
+
+
+def _tax(written: str | None) -> str:
+    letters = re.sub(r"[^a-z]", "", (written or "").lower())
+    return {"ht": "HT", "ttc": "TTC"}.get(letters, "")
+
+
+def _scale_of(match: re.Match) -> str:
+    return "M" if match.group("M") else "k" if match.group("k") else ""
+
+
+def amounts(text: str) -> list[Amount]:
+    """Every amount written with its unit in a text, in order: « 1 200 000 € HT », « 1.200.000 € »,
+    « 1 200 000 EUR », « 1 200 k€ », « 1,2 M€ », « 1 200 000,00 euros »."""
+    out = []
+    for match in _WRITTEN.finditer(text):
+        scale = _scale_of(match)
+        try:
+            value = (_decimal(match.group(1), match.group(2)) * _SCALES[scale]).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            continue
+        out.append(Amount(value, scale, _tax(match.group("tax")), match.start(), match.end()))
+    return out
+
+
+def header_scale(header: str) -> Decimal | None:
+    """The unit a column heading gives its cells: « Budget (€ HT) » -> 1, « Coût (k€) » -> 1000,
+    « Montant en M€ » -> 1 000 000; None when the heading names no unit."""
+    match = _HEADER_UNIT.search(header)
+    return None if match is None else _SCALES[_scale_of(match)]
+
+
+def cell_amount(text: str, scale: Decimal | None = None) -> Decimal | None:
+    """The amount a table cell holds, the whole cell: with its own unit (« 1,2 M€ »), or a bare
+    number (« 1 200 ») in the unit its column heading gives (`scale`, from header_scale); None
+    when the cell holds anything else (a percentage, words, two amounts) or a bare number under
+    a heading that gives no unit."""
+    match = _BARE.fullmatch(text.replace("\n", " "))
+    if match is None:
+        return None
+    if match.group("M") or match.group("k") or match.group("u"):
+        scale = _SCALES[_scale_of(match)]
+    if scale is None:
+        return None
+    try:
+        return (_decimal(match.group(1), match.group(2)) * scale).quantize(Decimal("0.01"))
     except InvalidOperation:
         return None
 

@@ -227,51 +227,67 @@ TRAME_CONVENTION_PARTIES = (
         "parties",
         "Parties",
         "Les parties",
-        r"^(les |des )?parties( a la convention| signataires)?$|designation des parties",
+        r"^(les |des )?parties( a la convention| signataires| contractantes| prenantes)?$|designation des parties"
+        r"|^identification des parties|^entre les (soussignes|parties)\b|^signataires$",
     ),
     PartieTrame(
         "preambule_objectifs",
         "Préambule et objectifs poursuivis",
         "Préambule et objectifs poursuivis",
-        r"preambule|objectifs poursuivis",
+        r"preambule|objectifs poursuivis|^objet( et (objectifs|enjeux|contexte))?( de la( presente)? convention)?$"
+        r"|^objectifs( de la( presente)? convention| du programme)?$|^contexte( et (enjeux|objectifs))?$"
+        r"|^enjeux et objectifs|^expose (des motifs|prealable)|^introduction$",
     ),
     PartieTrame(
         "engagement_parties",
         "Engagement général des parties",
         "Engagement général des parties",
-        r"engagements? (general |generaux )?des parties",
+        r"engagements? (general |generaux |reciproques? )?(des|de chacune des) (parties|signataires|partenaires)"
+        r"|^engagements?( generaux| reciproques)?$"
+        r"|^engagements? (de la (ville|commune|collectivite)|de l'etat|des collectivites|des financeurs)",
     ),
     PartieTrame(
         "organisation_comite_projet",
         "Organisation des collectivités et comité de projet",
         "Organisation des collectivités et comité de projet",
-        r"organisation des collectivites|comite de projet",
+        r"organisation des collectivites|comite de projet|comite de pilotage|^gouvernance|^pilotage\b"
+        r"|^organisation (du|de) (projet|programme)|instances de (pilotage|gouvernance)|^direction de projet"
+        r"|^modalites de (pilotage|gouvernance)|^organisation( generale)?$",
     ),
     PartieTrame(
         "duree_evolution_fonctionnement",
         "Durée, évolution et fonctionnement général de la convention",
         "Durée, évolution et fonctionnement général de la convention",
-        r"duree,? evolution|fonctionnement general de la convention",
+        r"^duree\b|duree,? (de la( presente)? convention|evolution)|fonctionnement general de la convention"
+        r"|(evolution|modification|revision)s? de la( presente)? convention|^duree et (evolution|modification)"
+        r"|entree en vigueur|prise d'effet|fonctionnement de la convention",
     ),
     PartieTrame(
         "phase_initialisation",
         "Phase d'initialisation avec tableau récapitulatif des études et actions matures "
         "(calendrier, budget, partenaires financeurs)",
         "Phase d'initialisation",
-        r"phase d'initialisation",
+        r"phase d'initialisation|^initialisation\b|actions matures|tableau recapitulatif|premieres actions",
     ),
     PartieTrame(
         "suivi_evaluation",
         "Modalités de suivi et évaluation",
         "Modalités de suivi et d'évaluation",
-        r"suivi et (d')?evaluation",
+        r"suivi,? (et )?(d'|de l')?evaluation|suivi[- ]evaluation|evaluation et (de )?suivi|^evaluation\b|^indicateurs"
+        r"|modalites de suivi|^suivi( du projet| de la convention| du programme| des actions)?$|indicateurs de suivi"
+        r"|suivi des (indicateurs|actions|resultats)|^bilans?\b",
     ),
-    PartieTrame("traitement_litiges", "Traitement des litiges", "Traitement des litiges", r"litiges"),
+    PartieTrame(
+        "traitement_litiges",
+        "Traitement des litiges",
+        "Traitement des litiges",
+        r"litiges?\b|differends?|contentieux",
+    ),
     PartieTrame(
         "annexe_fiches_matures",
         "Annexe : fiches actions matures",
         "Fiches actions matures",
-        r"fiches? actions? matures?",
+        r"fiches?[- ]?actions?|actions matures|fiches? (projets?|operations?)",
     ),
 )
 
@@ -281,49 +297,77 @@ TRAME_AVENANT_PARTIES = (
         "diagnostic_afom",
         "Résultats du diagnostic (analyse AFOM)",
         "Diagnostic du territoire (analyse AFOM)",
-        r"diagnostic|afom",
+        r"diagnostic|afom|atouts,? faiblesses|\bswot\b|etat des lieux",
     ),
     PartieTrame(
         "objectifs_generaux_et_par_axe",
         "Objectifs généraux du projet et par axe",
         "Objectifs généraux et par axe",
-        r"objectifs generaux",
+        r"objectifs|^strategie|orientations strategiques|^axes? (strategiques|du projet)"
+        r"|^projet (de revitalisation|de redynamisation|urbain|global)",
     ),
     PartieTrame(
         "perimetres_intervention",
         "Périmètres d'intervention",
         "Périmètres d'intervention",
-        r"perimetres? d'intervention",
+        r"perimetres?|secteurs? d'intervention|^zones? d'intervention",
     ),
-    PartieTrame("plan_actions", "Plan d'actions", "Plan d'actions", r"plan d'actions?"),
-    PartieTrame("calendrier_general", "Calendrier général", "Calendrier général", r"^calendrier"),
+    PartieTrame(
+        "plan_actions",
+        "Plan d'actions",
+        "Plan d'actions",
+        r"plan d'actions?|programme d'actions?|programmation des actions|^(les |liste des )?actions"
+        r"( du projet| programmees| par axe)?$",
+    ),
+    PartieTrame(
+        "calendrier_general",
+        "Calendrier général",
+        "Calendrier général",
+        r"calendrier|echeancier|^planning|^phasage|chronogramme",
+    ),
     PartieTrame(
         "budget_financement",
         "Budget et financement (montant total, part cofinanceurs / part porteur)",
         "Budget et financement",
-        r"budget|financement",
+        r"budget|financement|maquette financiere|^financier|cout (global|total)|^moyens financiers"
+        r"|engagements financiers",
     ),
-    PartieTrame("annexe_livrables_etudes", "Annexe : livrables des études", "Livrables des études", r"livrables"),
+    PartieTrame(
+        "annexe_livrables_etudes",
+        "Annexe : livrables des études",
+        "Livrables des études",
+        r"livrables|\betudes?\b",
+    ),
     PartieTrame(
         "annexe_document_presentation",
         "Annexe : document de présentation du projet",
         "Document de présentation du projet",
-        r"document de presentation",
+        r"document de presentation|presentation (du|de l'|generale)|^projet de (revitalisation|redynamisation)",
     ),
     PartieTrame(
         "annexe_plan_perimetres",
         "Annexe : plan des périmètres d'intervention",
         "Plan des périmètres",
-        r"plan des perimetres",
+        r"plans? (des |du )?perimetres?|perimetres?|cartographie|^cartes?\b|secteurs? d'intervention",
     ),
     PartieTrame(
         "annexe_calendrier_detaille",
         "Annexe : calendrier détaillé du projet",
         "Calendrier détaillé",
-        r"calendrier",
+        r"calendrier|planning|echeancier|chronogramme|phasage",
     ),
-    PartieTrame("annexe_budget_detaille", "Annexe : budget détaillé du projet", "Budget détaillé", r"budget"),
-    PartieTrame("annexe_fiches_actions", "Annexe : fiches actions", "Fiches actions", r"fiches? actions?"),
+    PartieTrame(
+        "annexe_budget_detaille",
+        "Annexe : budget détaillé du projet",
+        "Budget détaillé",
+        r"budget|maquette financiere|plan de financement|financements?\b|tableau financier",
+    ),
+    PartieTrame(
+        "annexe_fiches_actions",
+        "Annexe : fiches actions",
+        "Fiches actions",
+        r"fiches?[- ]?actions?|fiches? (projets?|operations?)",
+    ),
 )
 
 # code -> the guide's label, for the rules' elements and the reconciliation.

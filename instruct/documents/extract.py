@@ -13,12 +13,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from instruct.documents.actions import Action, actions, budget
+from instruct.documents.actions import Action, actions
+from instruct.documents.budget import budget
 from instruct.documents.evidence import SURE, Quote
 from instruct.documents.kinds import numero, recognise_scored
 from instruct.documents.parties import Party, parties, role_of
 from instruct.documents.read import PieceText
-from instruct.documents.sections import duree, trame, valant_ort
+from instruct.documents.sections import duree, trame, trame_sure, valant_ort
 from instruct.documents.signatures import signatures
 from instruct.documents.values import dates
 from instruct.french import find_amount
@@ -37,6 +38,7 @@ class Reading:
     signatures: list[Party] | None = None  # None: no « Fait à … » block
     date_signature: tuple[dt.date, Quote] | None = None
     trame: dict[str, Quote] = field(default_factory=dict)  # part -> its heading
+    trame_sure: bool = False  # the headings were found: a part not in `trame` is truly absent (else à vérifier)
     actions: list[Action] = field(default_factory=list)
     budget: dict[str, tuple[Decimal, Quote]] = field(default_factory=dict)
     duree_annees: tuple[int, Quote] | None = None  # « … d'une durée de 6 ans »
@@ -60,6 +62,7 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     reading.parties = parties(piece, ville)
     reading.signatures, reading.date_signature = signatures(piece, ville, reading.parties)
     reading.trame = trame(piece, TRAMES[kind])
+    reading.trame_sure = trame_sure(piece, TRAMES[kind])
     reading.actions = actions(piece)
     reading.budget = budget(piece)
     reading.duree_annees = duree(piece)
