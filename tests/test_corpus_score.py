@@ -64,7 +64,7 @@ def reading(**changes):
         "budget": {"total": (Decimal("14600000"), quote())},
     }
     values.update(changes)
-    return Reading("c.pdf", "convention_cadre", **values)
+    return Reading("c.pdf", "convention_cadre", trame_sure=True, **values)
 
 
 def test_all_right_is_fully_read():
@@ -95,7 +95,7 @@ def test_doubt_wrong_and_missing():
 
 def test_an_absence_not_sure_is_only_a_doubt():
     lacking = reading(trame={"parties": quote()})
-    lacking.trame_sure = False
+    lacking.trame_sure = False  # the headings were not found well enough to say a part is absent
     assert score_piece(TRUTH, piece(), lacking).outcomes["trame"] == DOUTE
 
 

@@ -527,3 +527,12 @@ def test_a_list_of_annexes_only_proposes_them(tmp_path):
     attached = body + ["Annexe 1 – Fiches actions matures", "Fiche action – Halle couverte"]
     parts = trame(docx(tmp_path / "b.docx", [("p", t) for t in attached]), TRAME_CONVENTION_PARTIES)
     assert sure(parts["annexe_fiches_matures"])
+
+
+def test_annexes_each_followed_by_its_table_are_the_annexes_not_a_list(tmp_path):
+    items = [("p", "Article 1 – Diagnostic"), ("p", "Article 2 – Plan d'actions"), ("p", BODY)]
+    items += [("p", "Annexe 1 – Calendrier détaillé"), ("t", [["Action", "Début", "Fin"], ["Halle", "2019", "2021"]])]
+    items += [("p", "Annexe 2 – Budget détaillé"), ("t", [["Financeur", "Montant"], ["Anah", "40 000 €"]])]
+    for name, piece in (("a.docx", docx(tmp_path / "a.docx", items)),):
+        parts = trame(piece, TRAME_AVENANT_PARTIES)
+        assert sure(parts["annexe_calendrier_detaille"]) and sure(parts["annexe_budget_detaille"]), name

@@ -102,11 +102,12 @@ class _Line:
     heading: int
     number: str  # Word's automatic number, on a block's first line
     alone: bool = False  # the whole block: a paragraph of one line
+    block: int = 0  # the index of its block in the piece: a table between two lines keeps them apart
 
 
 def _lines(piece: PieceText) -> list[_Line]:
     out = []
-    for block in piece.blocks:
+    for index, block in enumerate(piece.blocks):
         if block.cells:
             continue
         first = True
@@ -114,7 +115,7 @@ def _lines(piece: PieceText) -> list[_Line]:
         for line in block.text.splitlines():
             if line.strip():
                 text = " ".join(line.split())
-                out.append(_Line(text, block.where, block.heading, block.number if first else "", alone))
+                out.append(_Line(text, block.where, block.heading, block.number if first else "", alone, index))
                 first = False
     return out
 
@@ -259,19 +260,24 @@ def _headings(piece: PieceText) -> list[Heading]:
             )
         )
         skip = used
-    return _listed_annexes(out)
+    return _listed_annexes(out, lines)
 
 
-def _listed_annexes(found: list[Heading]) -> list[Heading]:
-    """Annex headings one right after the other, with nothing between them, are a list of the
-    annexes (« Liste des annexes : Annexe 1 – …, Annexe 2 – … »), not the annexes themselves:
-    they only propose their parts."""
+def _listed_annexes(found: list[Heading], lines: list[_Line]) -> list[Heading]:
+    """Annex headings one right after the other, with nothing between them (no text, no table),
+    are a list of the annexes (« Liste des annexes : Annexe 1 – …, Annexe 2 – … »), not the
+    annexes themselves: they only propose their parts."""
+
+    def adjacent(first: Heading, second: Heading) -> bool:
+        last, next_ = first.lines[1], second.lines[0]
+        return last + 1 == next_ and lines[next_].block - lines[last].block <= 1
+
     out = list(found)
     for n, heading in enumerate(found):
         if not heading.annexe:
             continue
-        before = n > 0 and found[n - 1].annexe and found[n - 1].lines[1] + 1 == heading.lines[0]
-        after = n + 1 < len(found) and found[n + 1].annexe and heading.lines[1] + 1 == found[n + 1].lines[0]
+        before = n > 0 and found[n - 1].annexe and adjacent(found[n - 1], heading)
+        after = n + 1 < len(found) and found[n + 1].annexe and adjacent(heading, found[n + 1])
         if before or after:
             out[n] = replace(heading, strength=min(heading.strength, LISTED))
     return out
