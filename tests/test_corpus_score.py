@@ -110,3 +110,10 @@ def test_unreadable_piece_is_judged_on_its_problem():
     assert score_piece(truth, scanned, Reading("s.pdf", None)).outcomes == {"probleme": JUSTE}
     damaged = PieceText("s.pdf", "pdf", problems=["PDF endommagé (fin de fichier manquante)"])
     assert score_piece(truth, damaged, Reading("s.pdf", None)).outcomes == {"probleme": FAUX}
+
+
+def test_a_name_not_read_is_missing_a_different_one_wrong():
+    nameless = reading(signatures=[Party("ville_centre", "Commune de Lauzac", None, None, quote())])
+    assert score_piece(TRUTH, piece(), nameless).outcomes["noms_signataires"] == MANQUANT
+    other = reading(signatures=[Party("ville_centre", "Commune de Lauzac", "Paul Martin", None, quote())])
+    assert score_piece(TRUTH, piece(), other).outcomes["noms_signataires"] == FAUX

@@ -92,6 +92,29 @@ def _confidence(parties: Iterable[Party]) -> float:
     return min((p.quote.confidence for p in parties), default=1.0)
 
 
+def _name_confidence(parties: Iterable[Party]) -> float:
+    """How sure the names are: the party's, and its name's own when the reader gives one."""
+    return min((min(p.quote.confidence, getattr(p, "nom_confidence", 1.0)) for p in parties), default=1.0)
+
+
+def _names(expected: list[str], found: list[Party | None], confidence: float) -> tuple[str | None, str]:
+    """People's names: a name not read is missing, not wrong; one read and different is wrong."""
+    read = [f.nom if f else None for f in found]
+    note = f"attendu {expected!r}, lu {read!r} (confiance {confidence:.2f})"
+    if all(name is None for name in read):
+        return MANQUANT, note
+    if confidence < SURE:
+        return DOUTE, note
+    if any(name is not None and _key(name) != _key(want) for want, name in zip(expected, read)):
+        return FAUX, note
+    return (MANQUANT if None in read else JUSTE), note
+
+
+def _squeezed(text: str | None) -> str:
+    """An intitulé as compared: a word cut at a line end may come back with or without its hyphen."""
+    return _key(text).replace(" ", "")
+
+
 def _party(parties: list[Party] | None, role: str) -> Party | None:
     return next((p for p in parties or [] if p.role == role), None)
 
@@ -151,15 +174,8 @@ def _score_parties(truth: Verite, reading: Reading, put) -> None:
     with_name = [p for p in expected or [] if p.representant]
     if with_name:
         found = [_party(read, p.role) for p in with_name]
-        names = None if all(f is None for f in found) else [f.nom if f else None for f in found]
         put(
-            "representants",
-            _outcome(
-                [p.representant for p in with_name],
-                names,
-                _confidence(f for f in found if f),
-                lambda a, b: [_key(x) for x in a] == [_key(y) for y in b],
-            ),
+            "representants", _names([p.representant for p in with_name], found, _name_confidence(f for f in found if f))
         )
     with_date = [p for p in expected or [] if p.deliberation]
     read_dates = [p for p in read or [] if p.deliberation]
@@ -189,16 +205,7 @@ def _score_signatures(truth: Verite, reading: Reading, put) -> None:
     named = [s for s in expected or [] if s.nom]
     if named:
         found = [_party(read, s.role) for s in named]
-        names = None if all(f is None for f in found) else [f.nom if f else None for f in found]
-        put(
-            "noms_signataires",
-            _outcome(
-                [s.nom for s in named],
-                names,
-                _confidence(f for f in found if f),
-                lambda a, b: [_key(x) for x in a] == [_key(y) for y in b],
-            ),
-        )
+        put("noms_signataires", _names([s.nom for s in named], found, _name_confidence(f for f in found if f)))
     signed = reading.date_signature
     put(
         "date_signature",
@@ -230,7 +237,7 @@ def _score_structure(truth: Verite, reading: Reading, put) -> None:
                 truth.actions and [a.intitule for a in truth.actions],
                 actions and [a.intitule for a in actions],
                 min((a.quote.confidence for a in actions), default=1.0),
-                lambda a, b: [_key(x) for x in a] == [_key(y) for y in b],
+                lambda a, b: [_squeezed(x) for x in a] == [_squeezed(y) for y in b],
             ),
         )
     if truth.actions and any(a.cout is not None for a in truth.actions):
@@ -239,7 +246,7 @@ def _score_structure(truth: Verite, reading: Reading, put) -> None:
             _outcome(
                 [a.cout for a in truth.actions],
                 [a.cout for a in actions] or None,
-                min((a.quote.confidence for a in actions), default=1.0),
+                min((min(a.quote.confidence, getattr(a, "cout_confidence", 1.0)) for a in actions), default=1.0),
             ),
         )
     total = reading.budget.get("total")
