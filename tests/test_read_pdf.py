@@ -257,3 +257,30 @@ def test_an_image_only_page_is_said_scanned(tmp_path):
     piece = read_piece(path)
     assert piece.readable and piece.pages == 3
     assert piece.problems == ["pages 2 à 3 scannées : pas de texte"]
+
+
+def test_an_unruled_table_ends_where_a_heading_runs_across_its_columns(tmp_path):
+    """After a table whose first column is at the margin, a heading, prose at the margin and a
+    signature grid drawn column by column are not rows of it: a cell's text stays in its column,
+    a heading runs across them."""
+    path = tmp_path / "fin.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 9)
+    for y, row in (
+        (700, ("Action", "Porteur", "Montant", "Échéance")),
+        (680, ("Étude du bourg", "Ville", "80.000 €", "2019")),
+    ):
+        for x, text in zip((62, 289, 379, 470), row):
+            c.drawString(x, y, text)
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(62, 640, "ARTICLE 7 : MODALITÉS DE SUIVI ET D'ÉVALUATION")
+    c.setFont("Helvetica", 10)
+    c.drawString(62, 620, "Un tableau de bord de suivi des actions est tenu par le directeur de projet.")
+    for x, lines in ((62, ("Pour la Ville,", "La Maire")), (376, ("Pour Ondras Agglo,", "Le Président"))):
+        for y, text in zip((560, 545), lines):
+            c.drawString(x, y, text)
+    c.save()
+    piece = read_piece(path)
+    [found] = piece.tables
+    assert [r.cells[0] for r in found.rows] == ["Action", "Étude du bourg"]
+    assert any(line.startswith("ARTICLE 7") for line, _ in piece.lines())

@@ -3,8 +3,9 @@ pdf_layout, in drawing order).
 
 A PDF has no tables, only text drawn at positions. The header row gives the columns (the x of
 each header cell). Generators draw a table cell by cell, row by row, so a fragment drawn in a
-column left of the previous fragment's starts a new row; text drawn at the left margin with no
-other cell (the paragraph after the table) ends it.
+column left of the previous fragment's starts a new row. The table ends at text drawn left of
+its first column, at a row of a single cell, and at text wider than the column it starts in (a
+heading or a paragraph after the table runs across the columns; a cell's text stays in its own).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from instruct.documents.pdf_layout import Fragment, joined
 
 SAME_LINE = 2.0  # points
 SLACK = 3.0  # a cell's text starts a little right of its column's left edge
+OVERFLOW = 6.0  # points a cell's text may run past the next column's left edge (tight layouts)
 
 
 def _lines(fragments: list[Fragment]) -> list[list[int]]:
@@ -82,6 +84,8 @@ def _read_table(fragments: list[Fragment], start: int, columns: list[float]) -> 
         if f.x < columns[0] - SLACK:
             break
         column = max(c for c, left in enumerate(columns) if left - SLACK <= f.x)
+        if column + 1 < len(columns) and f.x1 > columns[column + 1] + OVERFLOW:
+            break  # running text across the columns: the table is over
         if column < previous:
             if rows and sum(1 for cell in rows[-1] if cell) < 2:
                 break  # the text after the table, not a row
