@@ -330,7 +330,7 @@ TRAME_AVENANT_PARTIES = (
         "Budget et financement (montant total, part cofinanceurs / part porteur)",
         "Budget et financement",
         r"budget|financement|maquette financiere|^financier|cout (global|total)|^moyens financiers"
-        r"|engagements financiers",
+        r"|engagements financiers|incidences? financieres?|dispositions financieres|modalites financieres",
     ),
     PartieTrame(
         "annexe_livrables_etudes",

@@ -536,3 +536,16 @@ def test_annexes_each_followed_by_its_table_are_the_annexes_not_a_list(tmp_path)
     for name, piece in (("a.docx", docx(tmp_path / "a.docx", items)),):
         parts = trame(piece, TRAME_AVENANT_PARTIES)
         assert sure(parts["annexe_calendrier_detaille"]) and sure(parts["annexe_budget_detaille"]), name
+
+
+def test_the_parties_block_is_the_parties_part_without_a_heading_over_it(tmp_path):
+    items = [
+        ("p", "CONVENTION-CADRE PLURIANNUELLE ACTION CŒUR DE VILLE"),
+        ("p", "La présente convention est conclue entre :"),
+        ("p", "– la Commune de Lauzac, représentée par M. Jean DUPONT, Maire de Lauzac ;"),
+        ("p", "– la Communauté de communes du Val de Lauze, représentée par Mme Marie DURAND, Présidente ;"),
+        ("h", "Article 1 – Objet de la convention"),
+        ("p", BODY),
+    ]
+    reading = read(docx(tmp_path / "c.docx", items), "convention_cadre")
+    assert sure(reading.trame["parties"]) and "Lauzac" in reading.trame["parties"].text

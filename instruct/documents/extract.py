@@ -62,12 +62,23 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     reading.parties = parties(piece, ville)
     reading.signatures, reading.date_signature = signatures(piece, ville, reading.parties)
     reading.trame = trame(piece, TRAMES[kind])
+    _parties_part(reading, TRAMES[kind])
     reading.trame_sure = trame_sure(piece, TRAMES[kind])
     reading.actions = actions(piece)
     reading.budget = budget(piece)
     reading.duree_annees = duree(piece)
     reading.valant_ort = valant_ort(piece)
     return reading
+
+
+def _parties_part(reading: Reading, parts) -> None:
+    """The trame's « parties » part is the parties block itself, with or without a heading over
+    it: two parties read sure are that part."""
+    if "parties" in reading.trame or not any(p.code == "parties" for p in parts):
+        return
+    sure = [p for p in reading.parties or [] if p.quote.sure]
+    if len(sure) >= 2:
+        reading.trame["parties"] = sure[0].quote
 
 
 # --- what `acv ingest` shows ----------------------------------------------------------------------
