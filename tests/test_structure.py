@@ -549,3 +549,11 @@ def test_the_parties_block_is_the_parties_part_without_a_heading_over_it(tmp_pat
     ]
     reading = read(docx(tmp_path / "c.docx", items), "convention_cadre")
     assert sure(reading.trame["parties"]) and "Lauzac" in reading.trame["parties"].text
+
+
+def test_a_total_cut_by_the_end_of_a_line_is_read_whole():
+    piece = PieceText(
+        "c.pdf", "pdf", [Block("Le coût total du programme s'élève à 3 695\n000 € HT pour six ans.", "page 2")]
+    )
+    value, quote = budget(piece)["total"]
+    assert value == Decimal("3695000") and sure(quote)

@@ -23,6 +23,10 @@ BUDGET: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(programme|plan d'actions?|projet)\b.{0,60}\b(est estime|s'eleve|est evalue|se monte|represente)", 0.85),
         (r"^total (general|du programme|du plan d'actions?|du projet)\b", 0.9),
         (r"\bensemble des (actions|operations)\b.{0,60}\b(montant|cout|budget|represente|s'eleve|est estime)", 0.85),
+        (
+            r"^(le |la )?(cout|montant|budget)s? (des|de l'ensemble des) .{0,80}\b(est estime|s'eleve|est evalue|se monte)",
+            0.85,
+        ),
     ),
     "part_cofinanceurs": (
         (r"^(la )?part (des |de l'ensemble des )?(co)?financeurs\b|^(la )?part des partenaires\b", 1.0),
@@ -41,7 +45,11 @@ ELSEWHERE = re.compile(
 
 
 def _after(line: str, position: int, following: str) -> tuple[Decimal, float] | None:
-    """The first amount written after `position` in the line, or at the start of the next line."""
+    """The first amount written after `position` in the line, or at the start of the next line; an
+    amount cut by the line's end (« s'élève à 3 695 » / « 000 € HT ») is read whole."""
+    if following and re.search(r"\d$", line.rstrip()) and re.match(r"\s*\d", following):
+        line = f"{line} {following}"
+        following = ""
     plain = normal(line)
     ratio = len(line) / max(1, len(plain))  # normal() shortens a little; place the search approximately
     written = [a for a in amounts(line) if a.start >= int(position * ratio) - 2]
