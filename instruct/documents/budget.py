@@ -24,7 +24,8 @@ BUDGET: dict[str, tuple[tuple[str, float], ...]] = {
         (r"^total (general|du programme|du plan d'actions?|du projet)\b", 0.9),
         (r"\bensemble des (actions|operations)\b.{0,60}\b(montant|cout|budget|represente|s'eleve|est estime)", 0.85),
         (
-            r"^(le |la )?(cout|montant|budget)s? (des|de l'ensemble des) .{0,80}\b(est estime|s'eleve|est evalue|se monte)",
+            r"^(le |la )?(cout|montant|budget)s? (des|de l'ensemble des) .{0,80}"
+            r"\b(est estime|s'eleve|est evalue|se monte)",
             0.85,
         ),
     ),
