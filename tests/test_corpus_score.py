@@ -117,3 +117,19 @@ def test_a_name_not_read_is_missing_a_different_one_wrong():
     assert score_piece(TRUTH, piece(), nameless).outcomes["noms_signataires"] == MANQUANT
     other = reading(signatures=[Party("ville_centre", "Commune de Lauzac", "Paul Martin", None, quote())])
     assert score_piece(TRUTH, piece(), other).outcomes["noms_signataires"] == FAUX
+
+
+def test_a_doubtful_name_never_hides_a_wrong_one():
+    signed = [
+        Party("ville_centre", "Commune de Lauzac", "Paul Martin", None, quote()),
+        Party("prefet", "État", "Anne Petit", None, quote(0.5)),
+    ]
+    truth = TRUTH.model_copy(
+        update={
+            "signataires": [
+                Signataire(role="ville_centre", nom="Jean Dupont"),
+                Signataire(role="prefet", nom="Anne Petit"),
+            ]
+        }
+    )
+    assert score_piece(truth, piece(), reading(signatures=signed)).outcomes["noms_signataires"] == FAUX

@@ -92,22 +92,19 @@ def _confidence(parties: Iterable[Party]) -> float:
     return min((p.quote.confidence for p in parties), default=1.0)
 
 
-def _name_confidence(parties: Iterable[Party]) -> float:
-    """How sure the names are: the party's, and its name's own when the reader gives one."""
-    return min((min(p.quote.confidence, getattr(p, "nom_confidence", 1.0)) for p in parties), default=1.0)
-
-
-def _names(expected: list[str], found: list[Party | None], confidence: float) -> tuple[str | None, str]:
-    """People's names: a name not read is missing, not wrong; one read and different is wrong."""
+def _names(expected: list[str], found: list[Party | None]) -> tuple[str | None, str]:
+    """People's names, each judged with its own confidence: one read sure and different is wrong
+    (a doubtful neighbour never hides it); a name not read is missing."""
     read = [f.nom if f else None for f in found]
-    note = f"attendu {expected!r}, lu {read!r} (confiance {confidence:.2f})"
+    sure = [f is not None and min(f.quote.confidence, getattr(f, "nom_confidence", 1.0)) >= SURE for f in found]
+    note = f"attendu {expected!r}, lu {read!r} (sûrs : {sure!r})"
     if all(name is None for name in read):
         return MANQUANT, note
-    if confidence < SURE:
-        return DOUTE, note
-    if any(name is not None and _key(name) != _key(want) for want, name in zip(expected, read)):
+    if any(ok and name is not None and _key(name) != _key(want) for want, name, ok in zip(expected, read, sure)):
         return FAUX, note
-    return (MANQUANT if None in read else JUSTE), note
+    if None in read:
+        return MANQUANT, note
+    return (JUSTE if all(sure) else DOUTE), note
 
 
 def _squeezed(text: str | None) -> str:
@@ -205,7 +202,7 @@ def _score_signatures(truth: Verite, reading: Reading, put) -> None:
     named = [s for s in expected or [] if s.nom]
     if named:
         found = [_party(read, s.role) for s in named]
-        put("noms_signataires", _names([s.nom for s in named], found, _name_confidence(f for f in found if f)))
+        put("noms_signataires", _names([s.nom for s in named], found))
     signed = reading.date_signature
     put(
         "date_signature",
