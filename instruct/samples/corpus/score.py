@@ -171,9 +171,7 @@ def _score_parties(truth: Verite, reading: Reading, put) -> None:
     with_name = [p for p in expected or [] if p.representant]
     if with_name:
         found = [_party(read, p.role) for p in with_name]
-        put(
-            "representants", _names([p.representant for p in with_name], found, _name_confidence(f for f in found if f))
-        )
+        put("representants", _names([p.representant for p in with_name], found))
     with_date = [p for p in expected or [] if p.deliberation]
     read_dates = [p for p in read or [] if p.deliberation]
     if with_date or any(p.quote.confidence >= SURE for p in read_dates):
