@@ -116,6 +116,19 @@ def _party(parties: list[Party] | None, role: str) -> Party | None:
     return next((p for p in parties or [] if p.role == role), None)
 
 
+def _in_order(parties: list[Party] | None, roles: list[str]) -> list[Party | None]:
+    """For each role of the truth, in order, the next party read with that role (two « autre »
+    partners are the first and the second read so)."""
+    left = list(parties or [])
+    out = []
+    for role in roles:
+        match = next((p for p in left if p.role == role), None)
+        if match is not None:
+            left.remove(match)
+        out.append(match)
+    return out
+
+
 def score_piece(truth: Verite, piece: PieceText, reading: Reading) -> PieceScore:
     score = PieceScore(truth.fichier)
 
@@ -170,7 +183,7 @@ def _score_parties(truth: Verite, reading: Reading, put) -> None:
     )
     with_name = [p for p in expected or [] if p.representant]
     if with_name:
-        found = [_party(read, p.role) for p in with_name]
+        found = _in_order(read, [p.role for p in with_name])
         put("representants", _names([p.representant for p in with_name], found))
     with_date = [p for p in expected or [] if p.deliberation]
     read_dates = [p for p in read or [] if p.deliberation]
@@ -199,7 +212,7 @@ def _score_signatures(truth: Verite, reading: Reading, put) -> None:
         )
     named = [s for s in expected or [] if s.nom]
     if named:
-        found = [_party(read, s.role) for s in named]
+        found = _in_order(read, [s.role for s in named])
         put("noms_signataires", _names([s.nom for s in named], found))
     signed = reading.date_signature
     put(
