@@ -452,3 +452,57 @@ def test_a_grid_of_titles_read_apart_from_its_fait_a(tmp_path):
         ("prefet", "Claire MARTIN"),
     ]
     assert reading.date_signature[0] == dt.date(2018, 10, 12)
+
+
+@pytest.mark.parametrize(
+    ("letterhead", "title", "role", "organisme"),
+    [
+        ("COMMUNE DE SAINT-AUBIN-SUR-MER", "La Maire,", "ville_centre", "Commune de Saint-Aubin-sur-Mer"),
+        ("VAL D'ORGE AGGLOMÉRATION", "Le Président,", "intercommunalite", "Val d'Orge Agglomération"),
+    ],
+)
+def test_a_deliberation_signed_for_extract_under_its_letterhead(tmp_path, letterhead, title, role, organisme):
+    """« Pour extrait conforme, à X, le … » then a bare title: the body is the letterhead's."""
+    path = make_pdf(
+        tmp_path / "deliberation.pdf",
+        [
+            [
+                "RÉPUBLIQUE FRANÇAISE",
+                letterhead,
+                "Extrait du registre des délibérations",
+                "Séance du 3 juillet 2018",
+                "Objet : Programme Action Cœur de Ville – approbation de la convention-cadre",
+                "Le conseil, après en avoir délibéré, APPROUVE la convention et AUTORISE sa signature.",
+                "Fait et délibéré les jour, mois et an susdits.",
+                "Pour extrait conforme, à Saint-Aubin, le 3/7/18",
+                title,
+                "Claire DUPONT",
+                "Reçu en préfecture le 5/7/2018",
+            ]
+        ],
+    )
+    reading = reading_of(path)
+    assert reading.kind == "deliberation"
+    assert [(s.role, s.organisme, s.nom, sure(s)) for s in reading.signatures] == [
+        (role, organisme, "Claire DUPONT", True)
+    ]
+    assert reading.date_signature[0] == dt.date(2018, 7, 3)
+
+
+def test_a_bare_title_not_fitting_the_letterhead_names_no_body(tmp_path):
+    """« Le Président, » under a commune's letterhead is not the commune's signatory."""
+    path = make_pdf(
+        tmp_path / "deliberation.pdf",
+        [
+            [
+                "COMMUNE DE SAINT-AUBIN",
+                "Extrait du registre des délibérations",
+                "Le conseil, après en avoir délibéré, APPROUVE la convention Action Cœur de Ville.",
+                "Pour extrait conforme, à Saint-Aubin, le 3/7/18",
+                "Le Président,",
+                "Claire DUPONT",
+            ]
+        ],
+    )
+    reading = reading_of(path)
+    assert all(s.organisme != "Commune de Saint-Aubin" for s in reading.signatures or [])

@@ -54,6 +54,8 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     """What the piece says; `kind` when the dossier declares it, else recognised by content."""
     kind, kind_confidence = (kind, 1.0) if kind else recognise_scored(piece)
     reading = Reading(piece.file, kind, kind_confidence)
+    if kind == "deliberation" and piece.readable:  # who signs the extract, and when: no parties
+        reading.signatures, reading.date_signature = signatures(piece, ville)
     if kind not in TRAMES or not piece.readable:
         return reading
     reading.numero = numero(piece) if kind == "avenant" else None

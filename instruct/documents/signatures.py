@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from instruct.documents.evidence import Quote
+from instruct.documents.evidence import SURE, Quote
 from instruct.documents.parties import Party, is_heading, organisme_name
 from instruct.documents.people import TITLE_START, TITLE_WORDS, clean, person, title_of
 from instruct.documents.read import PieceText
@@ -24,7 +24,8 @@ from instruct.french import name_key
 
 FAIT = re.compile(
     r"^(fait|signee?|etablie?)s?\b[^.]{0,60}?\b(a|au)\s+[^\W\d]|^(fait|etabli)e?\s+en\s+\w+\s+exemplaires|"
-    r"^a\s+[^\W\d][^,]{1,40},\s*le\s+(\d|1er|premier)"
+    r"^a\s+[^\W\d][^,]{1,40},\s*le\s+(\d|1er|premier)|"
+    r"^(pour )?(extrait|copie) (certifiee? )?conforme\b|^certifiee? conforme\b"  # a délibération's signature line
 )
 POUR = re.compile(r"(?:^|(?<=\s))(?:Pour|POUR)\s+(?=\S)")
 SKIP = re.compile(r"^(\(?signature|\[?cachet|signe|lu et approuve|bon pour accord|\(?signe\)?)", re.I)
@@ -288,14 +289,43 @@ def signatures(
         grid = next((i for i, (cells, _) in enumerate(items) if _grid_row(cells)), None)
         entries = _entries(items, grid) if grid is not None else []
     date = _date(items, at, piece.file)
-    signed = [_signatory(e, parties or [], piece.file) for e in entries]
+    head = _letterhead(piece)
+    signed = [_signatory(e, parties or [], piece.file, head) for e in entries]
     _communes(signed, ville, parties)
     return (signed or None), date
 
 
-def _signatory(entry: _Entry, parties: list[Party], file: str) -> Party:
+def _letterhead(piece: PieceText) -> tuple[str, str] | None:
+    """The body whose paper the piece is on (« COMMUNE DE KERBRIVAN », « MONTREVAL MÉTROPOLE » at
+    the head of a délibération): (name, role), when one of the first lines names a commune or an
+    intercommunalité."""
+    lines = [clean(line) for block in piece.blocks[:8] if not block.cells for line in block.text.splitlines()]
+    for line in lines[:8]:
+        if len(line) > 80:
+            continue
+        role, confidence = role_scored(line)
+        if role in ("commune", "intercommunalite") and confidence >= SURE:
+            return organisme_name(_capitalised(line) if line.isupper() else line), role
+    return None
+
+
+def _capitalised(line: str) -> str:
+    """« COMMUNE DE SAINT-AUBIN-SUR-MER » -> « Commune de Saint-Aubin-sur-Mer »."""
+    small = {"de", "du", "des", "la", "le", "les", "sur", "sous", "en", "et", "lès", "aux", "d", "l"}
+    words = re.split(r"([\s\-'’])", line.lower())
+    return "".join(w if n and w in small else w[:1].upper() + w[1:] for n, w in enumerate(words))
+
+
+# What a bare title (« Le Maire, », « Le Président, ») signs for.
+TITLE_BODIES = {"commune": r"\bmaire\b", "intercommunalite": r"\bpresident"}
+
+
+def _signatory(entry: _Entry, parties: list[Party], file: str, head: tuple[str, str] | None = None) -> Party:
     organisme = organisme_name(entry.organisme) if entry.organisme else None
-    if organisme:
+    bare = not organisme and not re.search(r"\b(de|du|des|d')\b", normal(entry.title or ""))
+    if bare and head and re.search(TITLE_BODIES[head[1]], normal(entry.title or "")):
+        organisme, role, confidence = head[0], head[1], 0.9  # « Le Maire, » under the commune's letterhead
+    elif organisme:
         role, confidence = role_scored(organisme, entry.title)
     else:  # « Le Maire de Kerbrivan », « Le Président de la Communauté … », « La Préfète du Val »
         title = entry.title or ""
