@@ -506,3 +506,43 @@ def test_a_bare_title_not_fitting_the_letterhead_names_no_body(tmp_path):
     )
     reading = reading_of(path)
     assert all(s.organisme != "Commune de Saint-Aubin" for s in reading.signatures or [])
+
+
+def test_grid_lines_run_together_are_placed_by_what_they_say():
+    """A layout reader may give the lines of two columns as one paragraph, in any order: each
+    title goes to the body it fits, each name to the body the parties block gives it."""
+    from instruct.documents.read import Block, PieceText
+
+    lines = ("Le Président,\nLe Maire,\nHervé MARCHETTI\nJean D'HERBIGNY", "Le Directeur,\nHervé MARCHETTI")
+    readings = []
+    for mixed in lines:
+        piece = PieceText(
+            "avenant.pdf",
+            "pdf",
+            [
+                Block("Avenant n° 2 à la convention-cadre Action Cœur de Ville", "page 1", page=1, heading=1),
+                Block("ENTRE", "page 1", page=1),
+                Block(
+                    "La Commune de Bellegrange, représentée par son maire, M. Jean D'HERBIGNY,\n"
+                    "La Communauté de communes Cœur de Bellegrange (ci-après « la CCCB »), représentée par son "
+                    "président, M. Hervé MARCHETTI,",
+                    "page 1",
+                    page=1,
+                ),
+                Block("Il est convenu ce qui suit.", "page 1", page=1),
+                Block("Fait à Bellegrange, le 15 mars 2021", "page 3", page=3),
+                Block("", "page 3", page=3, cells=("Pour la Commune de", "Pour la CCCB,")),
+                Block("Bellegrange,", "page 3", page=3),
+                Block(mixed, "page 3", page=3),
+            ],
+        )
+        readings.append(read(piece))
+    placed, unsure = readings
+    assert [(s.role, s.organisme, s.qualite, s.nom, sure(s)) for s in placed.signatures] == [
+        ("ville_centre", "Commune de Bellegrange", "Maire", "Jean D'HERBIGNY", True),
+        ("intercommunalite", "CCCB", "Président", "Hervé MARCHETTI", True),
+    ]
+    assert all(s.nom_confidence >= SURE for s in placed.signatures)
+    # « Le Directeur » fits no column: the columns are in doubt, the commune's signatory without a name to check
+    commune = next(s for s in unsure.signatures if s.role == "ville_centre")
+    assert commune.nom is None and commune.quote.confidence < SURE

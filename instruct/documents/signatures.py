@@ -133,8 +133,9 @@ def _date(items: list[tuple[list[str], str]], at: int, file: str) -> tuple[dt.da
     return None
 
 
-def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
-    """The signatories after the « Fait à » line, one column at a time."""
+def _entries(items: list[tuple[list[str], str]], start: int, loose: list | None = None) -> list[_Entry]:
+    """The signatories after the « Fait à » line, one column at a time; a line of a block in
+    columns that belongs to no column known goes to `loose` with the columns it may belong to."""
     columns: dict[int, _Entry] = {}
     done: list[_Entry] = []
     width = 1
@@ -153,9 +154,12 @@ def _entries(items: list[tuple[list[str], str]], start: int) -> list[_Entry]:
             cells = _columns(cells[0])
             if len(cells) == 1 and len(columns) > 1:
                 cells = _split_like(cells[0], len(columns))
-                if len(cells) == 1 and not POUR.match(cells[0]):
-                    for entry in columns.values():  # a line of one of the columns: which one is not known
-                        entry.doubt = True
+                if len(cells) == 1 and not POUR.match(cells[0]):  # a line of one of the columns: which one?
+                    if loose is None:
+                        for entry in columns.values():
+                            entry.doubt = True
+                    else:
+                        loose.append((cells[0], list(columns.values())))
                     continue
         else:  # a cell holding two blocks run together: « Pour le Département de Pour l'EPF, »
             cells = [part for cell in cells for part in (_columns(cell) if "\n" not in cell else [cell])]
@@ -285,6 +289,9 @@ def signatures(
     if best is None:
         return None, None
     entries, at = best
+    loose: list[tuple[str, list[_Entry]]] = []
+    entries = _entries(items, at + 1, loose) if entries else entries
+    _place(loose, parties or [])
     if not entries:  # a signature grid the reader set apart from the text (a DOCX table read after it)
         grid = next((i for i, (cells, _) in enumerate(items) if _grid_row(cells)), None)
         entries = _entries(items, grid) if grid is not None else []
@@ -293,6 +300,60 @@ def signatures(
     signed = [_signatory(e, parties or [], piece.file, head) for e in entries]
     _communes(signed, ville, parties)
     return (signed or None), date
+
+
+def _place(loose: list[tuple[str, list[_Entry]]], parties: list[Party]) -> None:
+    """Lines of a grid the reader ran together (« Le Président, Le Maire, Hervé X, Jean Y »), each
+    given to the one column it fits: a name to the column of the party it represents, a title to
+    the only column whose body it fits, the end of a body's name to the only name left open. A
+    line fitting no column or several leaves those columns in doubt."""
+    for line, columns in loose:
+        text = line.strip(" ,;:")
+        name, _ = person(text)
+        title = title_of(text) if not name else None
+        if name:
+            key = name_key(name)
+            fits = [e for e in columns if not e.name and _represented(e, parties) == key]
+        elif title:
+            fits = [e for e in columns if not e.title and not e.name and _title_fits(title, e)]
+        else:
+            fits = [e for e in columns if not e.title and not e.name and e.organisme and _open_name(e.organisme)]
+        if len(fits) != 1:
+            for entry in columns:
+                entry.doubt = True
+            continue
+        entry = fits[0]
+        entry.lines.append(text)
+        if name:
+            entry.name = (name, 0.9)  # confirmed by the parties block
+        elif title:
+            entry.title = title
+        else:
+            entry.organisme = f"{entry.organisme} {text}"
+
+
+def _represented(entry: _Entry, parties: list[Party]) -> str | None:
+    party = _matching_party(organisme_name(entry.organisme or entry.title or ""), _Entry(entry.where), parties)
+    return name_key(party.nom) if party is not None and party.nom else None
+
+
+def _title_fits(title: str, entry: _Entry) -> bool:
+    """« Le Maire » signs for a commune, « Le Préfet » for the State, « Le Président » for a body
+    that is neither; other titles fit no column surely."""
+    role, _ = role_scored(organisme_name(entry.organisme or ""))
+    plain = normal(title)
+    if re.search(r"\bmaire\b", plain):
+        return role == "commune"
+    if re.search(r"\bprefe", plain):
+        return role == "prefet"
+    if re.search(r"\bpresident", plain):
+        return role not in ("commune", "prefet")
+    return False
+
+
+def _open_name(organisme: str) -> bool:
+    """A body's name cut at the end of a line: « Commune de », « l'Agence nationale de »."""
+    return bool(re.search(r"\b(de|du|des|d'|de la|pour)$", normal(organisme.strip(" ,"))))
 
 
 def _letterhead(piece: PieceText) -> tuple[str, str] | None:
@@ -347,10 +408,12 @@ def _signatory(entry: _Entry, parties: list[Party], file: str, head: tuple[str, 
         else:  # the name and the role disagree: to check
             confidence = min(confidence, 0.6)
     nom, sure = entry.name if entry.name else (None, 1.0)
-    if party is not None and nom and party.nom and name_key(party.nom) == name_key(nom) and sure >= 0.7:
+    sure = min(sure, 0.6) if entry.doubt else sure
+    if party is not None and nom and party.nom and name_key(party.nom) == name_key(nom) and sure >= 0.6:
         sure = max(sure, 0.9)  # the person the parties block names for this body: each confirms the other
         party.nom_confidence = max(party.nom_confidence, 0.9)
-    sure = min(sure, 0.6) if entry.doubt else sure
+    if entry.doubt and not nom:  # its name may be among the lines of the grid the reader mixed
+        confidence = min(confidence, 0.7)
     text = " / ".join(entry.lines)[:240]
     return Party(role, organisme, nom, entry.title, Quote(file, entry.where, text, confidence), nom_confidence=sure)
 
