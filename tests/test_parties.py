@@ -335,6 +335,30 @@ def test_kinds_and_avenant_numbers(tmp_path, opening, kind, numero, certain):
 
 
 @pytest.mark.parametrize(
+    ("opening", "numero", "certain"),
+    [
+        (["Avenant n° 2 à la convention-cadre Action Cœur de Ville"], 2, True),
+        (["Deuxième avenant à la convention-cadre Action Cœur de Ville"], 2, True),
+        (["Avenant à la convention-cadre Action Cœur de Ville", "ENTRE", "Le présent avenant n° 3 modifie…"], 3, True),
+        (["Avenant à la convention-cadre Action Cœur de Ville", "Objet : avenant n° 2"], 2, False),
+        (
+            ["Avenant n° 2 à la convention-cadre Action Cœur de Ville", "ENTRE", "Le présent avenant n° 3 modifie…"],
+            2,
+            False,
+        ),
+    ],
+)
+def test_how_sure_the_avenant_number_is(tmp_path, opening, numero, certain):
+    """The number of the title is sure; one read only from an « Objet : » line, or a title and an
+    opening that disagree, is to check, with the line it was read from."""
+    reading = reading_of(make_docx(tmp_path / "avenant.docx", opening + ["Le texte de la pièce."]))
+    assert reading.kind == "avenant" and reading.numero == numero
+    assert (reading.numero_confidence >= SURE) == certain
+    assert str(numero) in reading.numero_quote.text or "Deuxième" in reading.numero_quote.text
+    assert reading.numero_quote.where.startswith("paragraphe ")
+
+
+@pytest.mark.parametrize(
     "text, number",
     [("avenant n°1", 1), ("avenant n° 12", 12), ("avenant no 2", 2), ("deuxieme avenant", 2), ("avenant a la", None)],
 )
