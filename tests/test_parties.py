@@ -570,3 +570,61 @@ def test_grid_lines_run_together_are_placed_by_what_they_say():
     # « Le Directeur » fits no column: the columns are in doubt, the commune's signatory without a name to check
     commune = next(s for s in unsure.signatures if s.role == "ville_centre")
     assert commune.nom is None and commune.quote.confidence < SURE
+
+
+def test_parties_written_person_first_and_a_date_under_each_signatory(tmp_path):
+    """« M. X, maire, agissant pour le compte de la Commune de Y »: the body is the party, the
+    person its representative, the quote the piece's own text; a date under each signatory and none
+    in « Fait à » gives the last, to check when they differ."""
+    opening = [
+        TITLE,
+        "ENTRE LES SOUSSIGNÉS :",
+        "M. Jean DUPONT, maire, agissant pour le compte de la Commune de Rocheval, en vertu d'une délibération "
+        "du conseil municipal du 12 juin 2018,",
+        "Mme Anne MARTIN, présidente, agissant au nom et pour le compte de la Communauté de communes du Val "
+        "de Roche, dûment habilitée par délibération du 3 juillet 2018,",
+        "Monsieur Luc BERNARD, préfet de la Dordane, agissant au nom de l'État,",
+        "Il est convenu ce qui suit.",
+        "Fait à Rocheval, en trois exemplaires.",
+    ]
+    signed = ["Pour la Commune de Rocheval,", "Le Maire,", "Jean DUPONT", "le 3 mars 2021"]
+    signed += ["Pour la Communauté de communes du Val de Roche,", "La Présidente,", "Anne MARTIN"]
+    signed += ["le 5 mars 2021", "Pour l'État,", "Le Préfet,", "Luc BERNARD"]
+    same = reading_of(make_docx(tmp_path / "same.docx", opening + signed + ["le 5 mars 2021"]))
+    assert [(p.role, p.organisme, p.nom, p.deliberation, sure(p)) for p in same.parties] == [
+        ("ville_centre", "Commune de Rocheval", "Jean DUPONT", dt.date(2018, 6, 12), True),
+        ("intercommunalite", "Communauté de communes du Val de Roche", "Anne MARTIN", dt.date(2018, 7, 3), True),
+        ("prefet", "État", "Luc BERNARD", None, True),
+    ]
+    assert same.parties[0].quote.text.startswith("M. Jean DUPONT, maire, agissant pour le compte")
+    assert [(s.role, s.nom) for s in same.signatures] == [
+        ("ville_centre", "Jean DUPONT"),
+        ("intercommunalite", "Anne MARTIN"),
+        ("prefet", "Luc BERNARD"),
+    ]
+    day, quote = same.date_signature
+    assert day == dt.date(2021, 3, 5) and quote.confidence < SURE  # 3 and 5 March: the last, to check
+    agree = reading_of(make_docx(tmp_path / "agree.docx", opening + [s.replace("3 mars", "5 mars") for s in signed]))
+    assert agree.date_signature[0] == dt.date(2021, 3, 5) and agree.date_signature[1].confidence < SURE  # one undated
+    everyone = [s.replace("3 mars", "5 mars") for s in signed] + ["le 5 mars 2021"]
+    dated = reading_of(make_docx(tmp_path / "dated.docx", opening + everyone))
+    assert dated.date_signature[0] == dt.date(2021, 3, 5) and dated.date_signature[1].confidence >= SURE
+
+
+def test_two_intercommunalites_leave_the_programmes_to_check(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "La Commune de Rocheval, représentée par son maire, M. Jean DUPONT,",
+            "La Communauté de communes du Val de Roche, représentée par sa présidente, Mme Anne MARTIN,",
+            "Rocheval Agglomération, représentée par son président, M. Paul PETIT,",
+            "ET",
+            "L'État, représenté par le préfet, M. Luc BERNARD,",
+            "Il est convenu ce qui suit.",
+        ],
+    )
+    found = reading_of(path).parties
+    assert [p.role for p in found] == ["ville_centre", "intercommunalite", "intercommunalite", "prefet"]
+    assert [sure(p) for p in found] == [True, False, False, True]

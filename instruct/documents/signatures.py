@@ -36,6 +36,7 @@ ADJECTIVES = (
 TRAILING_NAME = re.compile(
     r"(?<=\s)[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\s+(?:[A-ZÀ-Ý]')?[A-ZÀ-Ý]{2,}[-A-ZÀ-Ý']*(?:\s[A-ZÀ-Ý]{2,}[-A-ZÀ-Ý']*)?$"
 )
+DATED = re.compile(r"^((fait|signe|signee|date)\s*(a [^,]{1,40},\s*)?(le|:)?\s*|le\s+)?(\d|1er\b|premier\b)")
 PAGE = re.compile(r"^((page|p\.)\s*)?\d{1,3}(\s*(/|sur)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$")
 
 
@@ -50,11 +51,15 @@ class _Entry:
     title: str | None = None
     name: tuple[str, float] | None = None
     lines: list[str] = field(default_factory=list)
+    dates: list[tuple[dt.date, str]] = field(default_factory=list)  # « le 3 mars 2021 » under this signatory
 
     def add(self, line: str) -> bool:
         """Take a line of this signatory; False when the line starts another one."""
         line = line.strip(" ,;:")
         if not line or SKIP.match(normal(line)):
+            return True
+        if DATED.match(normal(line)) and date_spans(line) and (self.title or self.name or self.pour):
+            self.dates.append((date_spans(line)[0][0], line))
             return True
         parts = [part for part in line.split(",") if part.strip()]
         if len(parts) > 1:  # « Le Maire, Jean DUPONT » on one line
@@ -295,11 +300,22 @@ def signatures(
     if not entries:  # a signature grid the reader set apart from the text (a DOCX table read after it)
         grid = next((i for i, (cells, _) in enumerate(items) if _grid_row(cells)), None)
         entries = _entries(items, grid) if grid is not None else []
-    date = _date(items, at, piece.file)
+    date = _date(items, at, piece.file) or _dates_under(entries, piece.file)
     head = _letterhead(piece)
     signed = [_signatory(e, parties or [], piece.file, head) for e in entries]
     _communes(signed, ville, parties)
     return (signed or None), date
+
+
+def _dates_under(entries: list[_Entry], file: str) -> tuple[dt.date, Quote] | None:
+    """A date written under each signatory, none in the « Fait à » line: the date of signature is
+    the last one; sure when they all agree, to check when they differ."""
+    dated = [(day, line, e.where) for e in entries for day, line in e.dates]
+    if not dated:
+        return None
+    day, line, where = max(dated)
+    confidence = 0.9 if len({d for d, _, _ in dated}) == 1 and len(dated) == len(entries) else 0.7
+    return day, Quote(file, where, " / ".join(text for _, text, _ in dated)[:240], confidence)
 
 
 def _place(loose: list[tuple[str, list[_Entry]]], parties: list[Party]) -> None:
