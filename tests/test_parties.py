@@ -628,3 +628,24 @@ def test_two_intercommunalites_leave_the_programmes_to_check(tmp_path):
     found = reading_of(path).parties
     assert [p.role for p in found] == ["ville_centre", "intercommunalite", "intercommunalite", "prefet"]
     assert [sure(p) for p in found] == [True, False, False, True]
+
+
+def test_a_deliberation_signed_without_a_date_takes_its_seance(tmp_path):
+    path = make_docx(
+        tmp_path / "deliberation.docx",
+        [
+            "VILLE DE KERBRIVAN",
+            "Extrait du registre des délibérations du conseil municipal",
+            "Séance du 25.09.2018",
+            "Objet : convention-cadre Action Cœur de Ville",
+            "Le conseil municipal, après en avoir délibéré, APPROUVE la convention.",
+            "Ainsi fait et délibéré les jour, mois et an susdits.",
+            "Le Maire, Éric RIVOALLAN",
+        ],
+    )
+    reading = reading_of(path)
+    assert [(s.role, s.organisme, s.nom, sure(s)) for s in reading.signatures] == [
+        ("ville_centre", "Ville de Kerbrivan", "Éric RIVOALLAN", True)
+    ]
+    day, quote = reading.date_signature
+    assert day == dt.date(2018, 9, 25) and quote.text == "Séance du 25.09.2018" and quote.confidence >= SURE

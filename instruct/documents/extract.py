@@ -19,7 +19,7 @@ from instruct.documents.kinds import numero_scored, recognise_scored
 from instruct.documents.parties import Party, parties, role_of
 from instruct.documents.read import PieceText
 from instruct.documents.sections import duree, trame, valant_ort
-from instruct.documents.signatures import signatures
+from instruct.documents.signatures import seance_date, signatures
 from instruct.documents.values import dates
 from instruct.french import find_amount
 from instruct.vocabulary import TRAMES
@@ -58,6 +58,7 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     reading = Reading(piece.file, kind, kind_confidence)
     if kind == "deliberation" and piece.readable:  # who signs the extract, and when: no parties
         reading.signatures, reading.date_signature = signatures(piece, ville)
+        reading.date_signature = reading.date_signature or (seance_date(piece) if reading.signatures else None)
     if kind not in TRAMES or not piece.readable:
         return reading
     found = numero_scored(piece) if kind == "avenant" else None

@@ -25,7 +25,8 @@ from instruct.french import name_key
 FAIT = re.compile(
     r"^(fait|signee?|etablie?)s?\b[^.]{0,60}?\b(a|au)\s+[^\W\d]|^(fait|etabli)e?\s+en\s+\w+\s+exemplaires|"
     r"^a\s+[^\W\d][^,]{1,40},\s*le\s+(\d|1er|premier)|"
-    r"^(pour )?(extrait|copie) (certifiee? )?conforme\b|^certifiee? conforme\b"  # a délibération's signature line
+    r"^(pour )?(extrait|copie) (certifiee? )?conforme\b|^certifiee? conforme\b|"  # a délibération's signature line
+    r"^(ainsi )?fait et delibere\b"
 )
 POUR = re.compile(r"(?:^|(?<=\s))(?:Pour|POUR)\s+(?=\S)")
 SKIP = re.compile(r"^(\(?signature|\[?cachet|signe|lu et approuve|bon pour accord|\(?signe\)?)", re.I)
@@ -147,7 +148,7 @@ def _entries(items: list[tuple[list[str], str]], start: int, loose: list | None 
     for n, (cells, where) in enumerate(_interleaved(items[start : start + MAX_LINES])):
         text = " ".join(cells).strip()
         plain = normal(text)
-        if PAGE.match(plain):
+        if PAGE.match(plain) or FAIT.match(folded(text).strip()):  # « Pour extrait conforme, à X, le … »: a date
             continue
         if not done and not columns and not any(_starts(c) for c in _columns(text)):
             if plain.startswith("annexe") or n > 8:
@@ -305,6 +306,18 @@ def signatures(
     signed = [_signatory(e, parties or [], piece.file, head) for e in entries]
     _communes(signed, ville, parties)
     return (signed or None), date
+
+
+def seance_date(piece: PieceText) -> tuple[dt.date, Quote] | None:
+    """A délibération signed without a date (« Fait et délibéré les jour, mois et an susdits »):
+    the date of its séance (« Séance du 25 septembre 2018 », « réuni le … »)."""
+    for line, where in piece.lines()[:40]:
+        plain = normal(line)
+        if re.match(r"^(seance|reunion) (publique )?du\b", plain) or re.search(r"\breuni\w* le\b", plain):
+            found = date_spans(line)
+            if found:
+                return found[0][0], Quote(piece.file, where, line[:240], 0.85)
+    return None
 
 
 def _dates_under(entries: list[_Entry], file: str) -> tuple[dt.date, Quote] | None:
