@@ -649,3 +649,32 @@ def test_a_deliberation_signed_without_a_date_takes_its_seance(tmp_path):
     ]
     day, quote = reading.date_signature
     assert day == dt.date(2018, 9, 25) and quote.text == "Séance du 25.09.2018" and quote.confidence >= SURE
+
+
+def test_a_grid_whose_cells_give_the_name_before_the_title(tmp_path):
+    """« Pour la Ville » ⏎ « Jean DUPONT » ⏎ « Maire » in each cell of a DOCX table: one signatory a cell."""
+    document = Document()
+    for text in (
+        TITLE,
+        "ENTRE",
+        "La Ville de Rocheval, représentée par Jean DUPONT, maire,",
+        "Rocheval Agglo, représentée par Paul MARTIN, président,",
+        "ET",
+        "L'État, représenté par Luc BERNARD, préfet de la Dordane,",
+        "Il est convenu ce qui suit.",
+        "Fait à Rocheval,",
+        "le 12 octobre 2018",
+    ):
+        document.add_paragraph(text)
+    grid = document.add_table(rows=2, cols=2)
+    grid.cell(0, 0).text = "Pour la Ville de Rocheval\nJean DUPONT\nMaire"
+    grid.cell(0, 1).text = "Pour Rocheval Agglo\nPaul MARTIN\nPrésident"
+    grid.cell(1, 0).text = "Pour l'État\nLuc BERNARD\nPréfet de la Dordane"
+    document.save(str(tmp_path / "convention.docx"))
+    reading = reading_of(tmp_path / "convention.docx")
+    assert [(s.role, s.nom, s.qualite, sure(s)) for s in reading.signatures] == [
+        ("ville_centre", "Jean DUPONT", "Maire", True),
+        ("intercommunalite", "Paul MARTIN", "Président", True),
+        ("prefet", "Luc BERNARD", "Préfet de la Dordane", True),
+    ]
+    assert reading.date_signature[0] == dt.date(2018, 10, 12)

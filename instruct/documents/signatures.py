@@ -54,6 +54,14 @@ class _Entry:
     lines: list[str] = field(default_factory=list)
     dates: list[tuple[dt.date, str]] = field(default_factory=list)  # « le 3 mars 2021 » under this signatory
 
+    def title_under_name(self, line: str) -> bool:
+        """« Pour la Ville » ⏎ « Jean DUPONT » ⏎ « Maire »: a title under the name of a block opened by
+        « Pour », when it names no other body (« Le Président de l'Agglo » starts another block)."""
+        if not (self.pour and self.name and not self.title) or POUR.match(line) or not title_of(line):
+            return False
+        role, confidence = role_scored(line)
+        return confidence <= UNKNOWN or role == role_scored(self.organisme or "")[0]
+
     def add(self, line: str) -> bool:
         """Take a line of this signatory; False when the line starts another one."""
         line = line.strip(" ,;:")
@@ -78,6 +86,10 @@ class _Entry:
             self.lines.append(line)
             return True
         title = title_of(line)
+        if title and self.title_under_name(line):
+            self.title = title  # « Pour la Ville » ⏎ « Jean DUPONT » ⏎ « Maire »: the title under its name
+            self.lines.append(line)
+            return True
         if title and (self.title or self.name):
             return False
         if self.title and not self.name and not title and not POUR.match(line):  # a title over two lines
@@ -184,7 +196,8 @@ def _entries(items: list[tuple[list[str], str]], start: int, loose: list | None 
                 if not line:
                     continue
                 entry = columns.get(col)
-                if entry is None or _starts(line) and (entry.title or entry.name or POUR.match(line)):
+                under = entry is not None and entry.title_under_name(line)
+                if entry is None or _starts(line) and (entry.title or entry.name or POUR.match(line)) and not under:
                     if entry is not None:
                         done.append(entry)
                     entry = columns[col] = _Entry(where)
