@@ -57,7 +57,7 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     kind, kind_confidence = (kind, 1.0) if kind else recognise_scored(piece)
     reading = Reading(piece.file, kind, kind_confidence)
     if kind == "deliberation" and piece.readable:  # who signs the extract, and when: no parties
-        reading.signatures, reading.date_signature = signatures(piece, ville)
+        reading.signatures, reading.date_signature = signatures(piece, ville, letterhead=True)
         reading.date_signature = reading.date_signature or (seance_date(piece) if reading.signatures else None)
     if kind not in TRAMES or not piece.readable:
         return reading

@@ -295,9 +295,10 @@ def _starts(line: str) -> bool:
 
 
 def signatures(
-    piece: PieceText, ville: str | None = None, parties: list[Party] | None = None
+    piece: PieceText, ville: str | None = None, parties: list[Party] | None = None, letterhead: bool = False
 ) -> tuple[list[Party] | None, tuple[dt.date, Quote] | None]:
-    """The signatories (None: no block read) and the date of signature."""
+    """The signatories (None: no block read) and the date of signature; with `letterhead` (a
+    délibération, on its body's paper) a bare « Le Maire, » signs for the body at its head."""
     items = _items(piece)
     best: tuple[list[_Entry], int] | None = None
     for at, (cells, _) in enumerate(items):
@@ -315,7 +316,7 @@ def signatures(
         grid = next((i for i, (cells, _) in enumerate(items) if _grid_row(cells)), None)
         entries = _entries(items, grid) if grid is not None else []
     date = _date(items, at, piece.file) or _dates_under(entries, piece.file)
-    head = _letterhead(piece)
+    head = _letterhead(piece) if letterhead else None
     signed = [_signatory(e, parties or [], piece.file, head) for e in entries]
     _communes(signed, ville, parties)
     return (signed or None), date
@@ -404,7 +405,7 @@ def _letterhead(piece: PieceText) -> tuple[str, str] | None:
     intercommunalité."""
     lines = [clean(line) for block in piece.blocks[:8] if not block.cells for line in block.text.splitlines()]
     for line in lines[:8]:
-        if len(line) > 80:
+        if len(line) > 80 or re.search(r"convention|avenant|programme|registre|deliberation", normal(line)):
             continue
         role, confidence = role_scored(line)
         if role in ("commune", "intercommunalite") and confidence >= SURE:
@@ -430,6 +431,8 @@ def _signatory(entry: _Entry, parties: list[Party], file: str, head: tuple[str, 
         organisme, role, confidence = head[0], head[1], 0.9  # « Le Maire, » under the commune's letterhead
     elif organisme:
         role, confidence = role_scored(organisme, entry.title)
+        if role == "prefet" and re.match(r"^(le |la )?(sous-)?prefe", normal(organisme)):
+            organisme = "État"  # « Pour le Préfet et par délégation »
     else:  # « Le Maire de Kerbrivan », « Le Président de la Communauté … », « La Préfète du Val »
         title = entry.title or ""
         rest = re.split(r"\b(?:de la|du|de l'|des|de|d')\s*", title, maxsplit=1)
