@@ -678,3 +678,35 @@ def test_a_grid_whose_cells_give_the_name_before_the_title(tmp_path):
         ("ville_centre", "Jean DUPONT", "Maire", True),
     ]
     assert reading.date_signature[0] == dt.date(2018, 10, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Pour extrait conforme, le vingt-cinq septembre deux mille dix-huit", dt.date(2018, 9, 25)),
+        ("L'an deux mille dix-huit, le vingt-cinq septembre, à dix-neuf heures", dt.date(2018, 9, 25)),
+        ("le trente et un octobre deux mille vingt et un", dt.date(2021, 10, 31)),
+        ("le premier février deux mille vingt", dt.date(2020, 2, 1)),
+        ("les six parties conviennent, le dix septembre", None),
+    ],
+)
+def test_dates_written_in_letters(text, day):
+    assert (dates(text) or [None])[0] == day
+
+
+def test_a_deliberation_dated_only_in_letters(tmp_path):
+    path = make_docx(
+        tmp_path / "deliberation.docx",
+        [
+            "COMMUNE DE KERBRIVAN",
+            "Extrait du registre des délibérations du conseil municipal",
+            "L'an deux mille dix-huit, le vingt-cinq septembre, le conseil municipal s'est réuni.",
+            "Le conseil municipal, après en avoir délibéré, APPROUVE la convention Action Cœur de Ville.",
+            "Fait et délibéré les jour, mois et an susdits.",
+            "Le Maire,",
+            "Éric RIVOALLAN",
+        ],
+    )
+    reading = reading_of(path)
+    assert [(s.role, s.nom) for s in reading.signatures] == [("ville_centre", "Éric RIVOALLAN")]
+    assert reading.date_signature[0] == dt.date(2018, 9, 25) and reading.date_signature[1].confidence >= SURE

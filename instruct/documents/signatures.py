@@ -327,7 +327,7 @@ def seance_date(piece: PieceText) -> tuple[dt.date, Quote] | None:
     the date of its séance (« Séance du 25 septembre 2018 », « réuni le … »)."""
     for line, where in piece.lines()[:40]:
         plain = normal(line)
-        if re.match(r"^(seance|reunion) (publique )?du\b", plain) or re.search(r"\breuni\w* le\b", plain):
+        if re.match(r"^((seance|reunion) (publique )?du|l'an)\b", plain) or re.search(r"\breuni\w* le\b", plain):
             found = date_spans(line)
             if found:
                 return found[0][0], Quote(piece.file, where, line[:240], 0.85)
