@@ -710,3 +710,34 @@ def test_a_deliberation_dated_only_in_letters(tmp_path):
     reading = reading_of(path)
     assert [(s.role, s.nom) for s in reading.signatures] == [("ville_centre", "Éric RIVOALLAN")]
     assert reading.date_signature[0] == dt.date(2018, 9, 25) and reading.date_signature[1].confidence >= SURE
+
+
+def test_a_fait_a_line_drawn_with_a_wide_gap_and_a_grid_in_successive_rows():
+    """The PDF reader gives « Fait à X, » and its date as two cells, then each row of a grid in
+    three columns as cells: each column's lines go down the rows."""
+    from instruct.documents.read import Block, PieceText
+
+    rows = [
+        ("Pour la Commune de Rocheval,", "Pour Rocheval Agglo,", "Pour l'État,"),
+        ("Le Maire,", "Le Président,", "Le Préfet,"),
+        ("Jean DUPONT", "Paul MARTIN", "Luc BERNARD"),
+    ]
+    piece = PieceText(
+        "convention.pdf",
+        "pdf",
+        [
+            Block(TITLE, "page 1", page=1, heading=1),
+            Block("ENTRE", "page 1", page=1),
+            Block("La Commune de Rocheval, représentée par son maire, M. Jean DUPONT,", "page 1", page=1),
+            Block("Il est convenu ce qui suit.", "page 1", page=1),
+            Block("", "page 5", page=5, cells=("Fait à Rocheval,", "le 3 mars 2021")),
+        ]
+        + [Block(" | ".join(row), "page 5", page=5, cells=row) for row in rows],
+    )
+    reading = read(piece)
+    assert [(s.role, s.qualite, s.nom, sure(s)) for s in reading.signatures] == [
+        ("ville_centre", "Maire", "Jean DUPONT", True),
+        ("intercommunalite", "Président", "Paul MARTIN", True),
+        ("prefet", "Préfet", "Luc BERNARD", True),
+    ]
+    assert reading.date_signature[0] == dt.date(2021, 3, 3) and reading.date_signature[1].where == "page 5"
