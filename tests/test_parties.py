@@ -741,3 +741,34 @@ def test_a_fait_a_line_drawn_with_a_wide_gap_and_a_grid_in_successive_rows():
         ("prefet", "Préfet", "Luc BERNARD", True),
     ]
     assert reading.date_signature[0] == dt.date(2021, 3, 3) and reading.date_signature[1].where == "page 5"
+
+
+def test_a_person_representing_a_body_and_two_intercommunalites_signing(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "M. Jean DUPONT, maire de Rocheval, représentant la Commune de Rocheval, dûment habilité par "
+            "délibération du 3 mai 2018,",
+            "ET",
+            "Mme Anne MARTIN, présidente, agissant au nom de Rocheval Agglo,",
+            "M. Paul PETIT, président, agissant pour le compte de la Communauté de communes du Val,",
+            "Il est convenu ce qui suit.",
+            "Fait à Rocheval, le 3 mars 2021",
+            "Pour la Commune de Rocheval, Le Maire, Jean DUPONT",
+            "Pour Rocheval Agglo, La Présidente, Anne MARTIN",
+            "Pour la Communauté de communes du Val, Le Président, Paul PETIT",
+        ],
+    )
+    reading = reading_of(path)
+    assert [(p.role, p.organisme, p.nom, p.deliberation, sure(p)) for p in reading.parties] == [
+        ("ville_centre", "Commune de Rocheval", "Jean DUPONT", dt.date(2018, 5, 3), True),
+        ("intercommunalite", "Rocheval Agglo", "Anne MARTIN", None, False),
+        ("intercommunalite", "Communauté de communes du Val", "Paul PETIT", None, False),
+    ]
+    assert [(s.role, sure(s)) for s in reading.signatures] == [
+        ("ville_centre", True),
+        ("intercommunalite", False),
+        ("intercommunalite", False),
+    ]

@@ -72,7 +72,8 @@ REP_END = re.compile(
 PERSON_FIRST = re.compile(  # « M. Jean DUPONT, maire, agissant pour le compte de la Commune de X »
     r"^(?:m\.|mme\.?|mlle|monsieur|madame|mademoiselle)\s.{2,160}?,?\s*\b(agissant|intervenant)\s+"
     r"(?:es qualite\s+|en (?:sa|cette) qualite\s+)?(?:au nom et pour le compte|pour le compte|au nom)\s+"
-    r"(?:de la |de l'|du |des |de |d')\s*"
+    r"(?:de la |de l'|du |des |de |d')\s*|"
+    r"^(?:m\.|mme\.?|mlle|monsieur|madame|mademoiselle)\s.{2,160}?,?\s*\b(representant)\s+(?:la |le |l'|les )\s*"
 )
 ORG_START = re.compile(r"^(et |ainsi que )?(la |le |les |l')\s*[A-ZÀ-Ý]|^(et |ainsi que )?[A-ZÀ-Ý]")
 ARTICLE = re.compile(r"^\s*(entre\s+|et\s+|ainsi que\s+|pour\s+)*(la |le |les |l'|l’)", re.IGNORECASE)
@@ -181,7 +182,7 @@ def _body_first(text: str) -> str:
     match = PERSON_FIRST.match(folded(text))
     if not match:
         return text
-    who = text[: match.start(1)].strip(" ,")
+    who = text[: match.start(1) if match.start(1) >= 0 else match.start(2)].strip(" ,")
     rest = text[match.end() :]
     cut = re.search(r",|;|\s\(|\s(?=(en vertu|dument|habilite|autorise|conformement)\b)", folded(rest))
     body, after = (rest[: cut.start()], rest[cut.start() :]) if cut else (rest, "")

@@ -319,6 +319,9 @@ def signatures(
     head = _letterhead(piece) if letterhead else None
     signed = [_signatory(e, parties or [], piece.file, head) for e in entries]
     _communes(signed, ville, parties)
+    intercommunalites = [p for p in signed if p.role == "intercommunalite"]
+    for party in intercommunalites if len(intercommunalites) > 1 else []:  # which one is the programme's?
+        party.quote = Quote(party.quote.file, party.quote.where, party.quote.text, min(party.quote.confidence, 0.6))
     return (signed or None), date
 
 
