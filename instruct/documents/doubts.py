@@ -124,7 +124,8 @@ def sure_reading(reading: Reading, declared_kind: bool, readable: bool) -> tuple
         doubt("nature de la pièce", name, Quote(file, "début du document", f"reconnue comme {name}", kind_confidence))
         sure.kind = None
         return sure, doubts  # what a piece of unknown kind says fills nothing
-    if reading.kind not in TRAMES or not readable:
+    if reading.kind not in TRAMES or not readable:  # a délibération's signatory: only a sure one speaks
+        sure.signatures = [p for p in reading.signatures or [] if p.quote.sure] or None
         return sure, doubts
     numero_confidence = getattr(reading, "numero_confidence", 1.0)
     if reading.numero is not None and numero_confidence < SURE:
