@@ -772,3 +772,29 @@ def test_a_person_representing_a_body_and_two_intercommunalites_signing(tmp_path
         ("intercommunalite", False),
         ("intercommunalite", False),
     ]
+
+
+def test_bare_titles_stacked_sign_for_the_party_their_person_represents(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "La Commune de Malvoisine, représentée par son maire, Monsieur Pierre LEROY,",
+            "La Communauté de communes du Pays de Malvoisine, représentée par son président, M. Jacques MOREAU,",
+            "L'État, représenté par la Préfète de la Dordane, Mme Sophie BLANC,",
+            "Il a été convenu ce qui suit :",
+            "Fait à Malvoisine, le 3 mars 2021",
+            "Le Maire,",
+            "Pierre LEROY",
+            "Le Président,",
+            "Jacques MOREAU",
+            "La Préfète,",
+            "Sophie BLANC",
+        ],
+    )
+    assert [(s.role, s.organisme, s.nom, sure(s)) for s in reading_of(path).signatures] == [
+        ("ville_centre", "Commune de Malvoisine", "Pierre LEROY", True),
+        ("intercommunalite", "Communauté de communes du Pays de Malvoisine", "Jacques MOREAU", True),
+        ("prefet", "État", "Sophie BLANC", True),
+    ]

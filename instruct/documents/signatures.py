@@ -455,6 +455,8 @@ def _signatory(entry: _Entry, parties: list[Party], file: str, head: tuple[str, 
             role, confidence = party.role, party.quote.confidence
         else:  # the name and the role disagree: to check
             confidence = min(confidence, 0.6)
+        if not entry.organisme and role == party.role and not re.search(r"\b(de|du|des|d')\b", normal(organisme)):
+            organisme = party.organisme  # « Le Maire, » ⏎ « Pierre LEROY »: the party he represents
     nom, sure = entry.name if entry.name else (None, 1.0)
     sure = min(sure, 0.6) if entry.doubt else sure
     if party is not None and nom and party.nom and name_key(party.nom) == name_key(nom) and sure >= 0.6:
