@@ -609,6 +609,9 @@ def test_parties_written_person_first_and_a_date_under_each_signatory(tmp_path):
     everyone = [s.replace("3 mars", "5 mars") for s in signed] + ["le 5 mars 2021"]
     dated = reading_of(make_docx(tmp_path / "dated.docx", opening + everyone))
     assert dated.date_signature[0] == dt.date(2021, 3, 5) and dated.date_signature[1].confidence >= SURE
+    fait = [line.replace("en trois exemplaires.", "le 1er mars 2021") for line in opening]
+    later = reading_of(make_docx(tmp_path / "later.docx", fait + everyone)).date_signature
+    assert later[0] == dt.date(2021, 3, 1) and later[1].confidence < SURE  # « Fait le 1er », signed the 5th
 
 
 def test_two_intercommunalites_leave_the_programmes_to_check(tmp_path):

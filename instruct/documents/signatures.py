@@ -316,6 +316,8 @@ def signatures(
         grid = next((i for i, (cells, _) in enumerate(items) if _grid_row(cells)), None)
         entries = _entries(items, grid) if grid is not None else []
     date = _date(items, at, piece.file) or _dates_under(entries, piece.file)
+    if date and any(day != date[0] for e in entries for day, _ in e.dates):  # « Fait le 1er » but signed the 5th
+        date = date[0], Quote(date[1].file, date[1].where, date[1].text, min(date[1].confidence, 0.7))
     head = _letterhead(piece) if letterhead else None
     signed = [_signatory(e, parties or [], piece.file, head) for e in entries]
     _communes(signed, ville, parties)
