@@ -16,10 +16,11 @@ from decimal import Decimal
 from instruct.documents.actions import Action, actions, budget
 from instruct.documents.evidence import SURE, Quote
 from instruct.documents.kinds import numero_scored, recognise_scored
+from instruct.documents.letterhead import seance_date
 from instruct.documents.parties import Party, parties, role_of
 from instruct.documents.read import PieceText
 from instruct.documents.sections import duree, trame, valant_ort
-from instruct.documents.signatures import seance_date, signatures
+from instruct.documents.signatures import signatures
 from instruct.documents.values import dates
 from instruct.french import find_amount
 from instruct.vocabulary import TRAMES

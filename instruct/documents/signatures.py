@@ -13,7 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from instruct.documents.evidence import SURE, Quote
+from instruct.documents.evidence import Quote
+from instruct.documents.letterhead import TITLE_BODIES, letterhead_of
 from instruct.documents.parties import Party, is_heading, organisme_name
 from instruct.documents.people import TITLE_START, TITLE_WORDS, clean, person, title_of
 from instruct.documents.read import PieceText
@@ -318,25 +319,13 @@ def signatures(
     date = _date(items, at, piece.file) or _dates_under(entries, piece.file)
     if date and any(day != date[0] for e in entries for day, _ in e.dates):  # « Fait le 1er » but signed the 5th
         date = date[0], Quote(date[1].file, date[1].where, date[1].text, min(date[1].confidence, 0.7))
-    head = _letterhead(piece) if letterhead else None
+    head = letterhead_of(piece) if letterhead else None
     signed = [_signatory(e, parties or [], piece.file, head) for e in entries]
     _communes(signed, ville, parties)
     intercommunalites = [p for p in signed if p.role == "intercommunalite"]
     for party in intercommunalites if len(intercommunalites) > 1 else []:  # which one is the programme's?
         party.quote = Quote(party.quote.file, party.quote.where, party.quote.text, min(party.quote.confidence, 0.6))
     return (signed or None), date
-
-
-def seance_date(piece: PieceText) -> tuple[dt.date, Quote] | None:
-    """A délibération signed without a date (« Fait et délibéré les jour, mois et an susdits »):
-    the date of its séance (« Séance du 25 septembre 2018 », « réuni le … »)."""
-    for line, where in piece.lines()[:40]:
-        plain = normal(line)
-        if re.match(r"^((seance|reunion) (publique )?du|l'an)\b", plain) or re.search(r"\breuni\w* le\b", plain):
-            found = date_spans(line)
-            if found:
-                return found[0][0], Quote(piece.file, where, line[:240], 0.85)
-    return None
 
 
 def _dates_under(entries: list[_Entry], file: str) -> tuple[dt.date, Quote] | None:
@@ -402,31 +391,6 @@ def _title_fits(title: str, entry: _Entry) -> bool:
 def _open_name(organisme: str) -> bool:
     """A body's name cut at the end of a line: « Commune de », « l'Agence nationale de »."""
     return bool(re.search(r"\b(de|du|des|d'|de la|pour)$", normal(organisme.strip(" ,"))))
-
-
-def _letterhead(piece: PieceText) -> tuple[str, str] | None:
-    """The body whose paper the piece is on (« COMMUNE DE KERBRIVAN », « MONTREVAL MÉTROPOLE » at
-    the head of a délibération): (name, role), when one of the first lines names a commune or an
-    intercommunalité."""
-    lines = [clean(line) for block in piece.blocks[:8] if not block.cells for line in block.text.splitlines()]
-    for line in lines[:8]:
-        if len(line) > 80 or re.search(r"convention|avenant|programme|registre|deliberation", normal(line)):
-            continue
-        role, confidence = role_scored(line)
-        if role in ("commune", "intercommunalite") and confidence >= SURE:
-            return organisme_name(_capitalised(line) if line.isupper() else line), role
-    return None
-
-
-def _capitalised(line: str) -> str:
-    """« COMMUNE DE SAINT-AUBIN-SUR-MER » -> « Commune de Saint-Aubin-sur-Mer »."""
-    small = {"de", "du", "des", "la", "le", "les", "sur", "sous", "en", "et", "lès", "aux", "d", "l"}
-    words = re.split(r"([\s\-'’])", line.lower())
-    return "".join(w if n and w in small else w[:1].upper() + w[1:] for n, w in enumerate(words))
-
-
-# What a bare title (« Le Maire, », « Le Président, ») signs for.
-TITLE_BODIES = {"commune": r"\bmaire\b", "intercommunalite": r"\bpresident"}
 
 
 def _signatory(entry: _Entry, parties: list[Party], file: str, head: tuple[str, str] | None = None) -> Party:
