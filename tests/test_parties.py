@@ -801,3 +801,22 @@ def test_bare_titles_stacked_sign_for_the_party_their_person_represents(tmp_path
         ("intercommunalite", "Communauté de communes du Pays de Malvoisine", "Jacques MOREAU", True),
         ("prefet", "État", "Sophie BLANC", True),
     ]
+
+
+def test_a_fait_a_line_beside_the_first_signatory(tmp_path):
+    """« Pour extrait conforme, à X, le … » on the left, « Le Maire, » and the name to its right."""
+    path = make_pdf(
+        tmp_path / "deliberation.pdf",
+        [
+            [
+                "COMMUNE DE SAINT-AUBIN",
+                "Extrait du registre des délibérations du conseil municipal",
+                "Le conseil, après en avoir délibéré, APPROUVE la convention Action Cœur de Ville.",
+                ("Pour extrait conforme, à Saint-Aubin, le 3/7/18", "Le Maire,"),
+                ("", "Claire DUPONT"),
+            ]
+        ],
+    )
+    reading = reading_of(path)
+    assert [(s.role, s.nom, sure(s)) for s in reading.signatures] == [("ville_centre", "Claire DUPONT", True)]
+    assert reading.date_signature[0] == dt.date(2018, 7, 3)

@@ -300,7 +300,7 @@ def signatures(
 ) -> tuple[list[Party] | None, tuple[dt.date, Quote] | None]:
     """The signatories (None: no block read) and the date of signature; with `letterhead` (a
     délibération, on its body's paper) a bare « Le Maire, » signs for the body at its head."""
-    items = _items(piece)
+    items = _beside_fait(_items(piece))
     best: tuple[list[_Entry], int] | None = None
     for at, (cells, _) in enumerate(items):
         if any(FAIT.match(folded(cell).strip()) for cell in cells):
@@ -326,6 +326,20 @@ def signatures(
     for party in intercommunalites if len(intercommunalites) > 1 else []:  # which one is the programme's?
         party.quote = Quote(party.quote.file, party.quote.where, party.quote.text, min(party.quote.confidence, 0.6))
     return (signed or None), date
+
+
+def _beside_fait(items: list[tuple[list[str], str]]) -> list[tuple[list[str], str]]:
+    """« Fait à X, le … » drawn on the same line as the first signatory (« Le Maire, » to its right):
+    the date line first, the signatory's cells after it."""
+    out = []
+    for cells, where in items:
+        fait = [c for c in cells if FAIT.match(folded(c).strip())]
+        rest = [c for c in cells if c not in fait and c.strip()]
+        if len(cells) > 1 and len(fait) == 1 and rest and all(_starts(c) for c in rest):
+            out += [(fait, where), (rest, where)]
+        else:
+            out.append((cells, where))
+    return out
 
 
 def _dates_under(entries: list[_Entry], file: str) -> tuple[dt.date, Quote] | None:
