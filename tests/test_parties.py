@@ -820,3 +820,29 @@ def test_a_fait_a_line_beside_the_first_signatory(tmp_path):
     reading = reading_of(path)
     assert [(s.role, s.nom, sure(s)) for s in reading.signatures] == [("ville_centre", "Claire DUPONT", True)]
     assert reading.date_signature[0] == dt.date(2018, 7, 3)
+
+
+def test_docx_signature_lines_laid_out_with_tabs(tmp_path):
+    """« Pour la Ville,\t\tPour Rocheval Agglo, … » one paragraph a row: the tabs cut the columns."""
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "La Commune de Rocheval, représentée par son maire, M. Jean DUPONT,",
+            "Rocheval Agglo, représentée par son président, M. Paul MARTIN,",
+            "L'État, représenté par le préfet, M. Luc BERNARD,",
+            "Il est convenu ce qui suit.",
+            "Fait à Rocheval,\t\tle 3 mars 2021",
+            "Pour la Commune de Rocheval,\t\tPour Rocheval Agglo,\t\tPour l'État,",
+            "Le Maire,\t\tLe Président,\t\tLe Préfet,",
+            "Jean DUPONT\t\tPaul MARTIN\t\tLuc BERNARD",
+        ],
+    )
+    reading = reading_of(path)
+    assert [(s.role, s.qualite, s.nom, sure(s)) for s in reading.signatures] == [
+        ("ville_centre", "Maire", "Jean DUPONT", True),
+        ("intercommunalite", "Président", "Paul MARTIN", True),
+        ("prefet", "Préfet", "Luc BERNARD", True),
+    ]
+    assert reading.date_signature[0] == dt.date(2021, 3, 3)
