@@ -360,6 +360,10 @@ def _place(loose: list[tuple[str, list[_Entry]]], parties: list[Party]) -> None:
     line fitting no column or several leaves those columns in doubt."""
     for line, columns in loose:
         text = line.strip(" ,;:")
+        if DATED.match(normal(text)) and date_spans(text):  # « le 3 mars 2021 » under the columns
+            for entry in columns:
+                entry.dates = entry.dates or [(date_spans(text)[0][0], text)]
+            continue
         name, _ = person(text)
         title = title_of(text) if not name else None
         if name:
