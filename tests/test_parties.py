@@ -537,7 +537,10 @@ def test_grid_lines_run_together_are_placed_by_what_they_say():
     title goes to the body it fits, each name to the body the parties block gives it."""
     from instruct.documents.read import Block, PieceText
 
-    lines = ("Le Président,\nLe Maire,\nHervé MARCHETTI\nJean D'HERBIGNY\nle 15 mars 2021", "Le Directeur,\nHervé MARCHETTI")
+    lines = (
+        "Le Président,\nLe Maire,\nHervé MARCHETTI\nJean D'HERBIGNY\nle 15 mars 2021",
+        "Le Directeur,\nHervé MARCHETTI",
+    )
     readings = []
     for mixed in lines:
         piece = PieceText(
