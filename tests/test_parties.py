@@ -849,3 +849,24 @@ def test_docx_signature_lines_laid_out_with_tabs(tmp_path):
         ("prefet", "Préfet", "Luc BERNARD", True),
     ]
     assert reading.date_signature[0] == dt.date(2021, 3, 3)
+
+
+def test_a_signature_block_under_a_heading_without_fait_a(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "La Commune de Rocheval, représentée par son maire, M. Jean DUPONT,",
+            "L'État, représenté par le préfet, M. Luc BERNARD,",
+            "Il est convenu ce qui suit.",
+            "Article 1 – Objet",
+            "Pour la Commune, cette convention engage le programme.",
+            "Signatures",
+            "Pour la Commune de Rocheval, Le Maire, Jean DUPONT",
+            "Pour l'État, Le Préfet, Luc BERNARD",
+        ],
+    )
+    reading = reading_of(path)
+    assert [(s.role, s.nom) for s in reading.signatures] == [("ville_centre", "Jean DUPONT"), ("prefet", "Luc BERNARD")]
+    assert reading.date_signature is None

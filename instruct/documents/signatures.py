@@ -38,6 +38,7 @@ ADJECTIVES = (
 TRAILING_NAME = re.compile(
     r"(?<=\s)[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\s+(?:[A-ZÀ-Ý]')?[A-ZÀ-Ý]{2,}[-A-ZÀ-Ý']*(?:\s[A-ZÀ-Ý]{2,}[-A-ZÀ-Ý']*)?$"
 )
+SIGNED = re.compile(r"^((les |des )?signatures?( des parties)?|(les )?(parties )?signataires)\s*:?$")
 DATED = re.compile(r"^((fait|signe|signee|date)\s*(a [^,]{1,40},\s*)?(le|:)?\s*|le\s+)?(\d|1er\b|premier\b)")
 PAGE = re.compile(r"^((page|p\.)\s*)?\d{1,3}(\s*(/|sur)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$")
 
@@ -307,8 +308,12 @@ def signatures(
             entries = _entries(items, at + 1)
             if best is None or len(entries) > len(best[0]):
                 best = (entries, at)
-    if best is None:
-        return None, None
+    if best is None:  # no « Fait à »: a block under « Signatures » or « Les signataires : »
+        heads = [n for n, (cells, _) in enumerate(items) if SIGNED.match(normal(" ".join(cells)))]
+        at = heads[-1] if heads and heads[-1] > len(items) // 2 else None  # at the end, not the parties' title
+        if at is None or not _entries(items, at + 1):
+            return None, None
+        best = (_entries(items, at + 1), at)
     entries, at = best
     loose: list[tuple[str, list[_Entry]]] = []
     entries = _entries(items, at + 1, loose) if entries else entries
