@@ -306,7 +306,8 @@ def signatures(
     for at, (cells, _) in enumerate(items):
         if any(FAIT.match(folded(cell).strip()) for cell in cells):
             entries = _entries(items, at + 1)
-            if best is None or len(entries) > len(best[0]):
+            dated = bool(date_spans(" ".join(cells)))  # « Pour extrait conforme, …, le … » over « Fait et délibéré »
+            if best is None or (len(entries), dated) > (len(best[0]), bool(date_spans(" ".join(items[best[1]][0])))):
                 best = (entries, at)
     if best is None:  # no « Fait à »: a block under « Signatures » or « Les signataires : »
         heads = [n for n, (cells, _) in enumerate(items) if SIGNED.match(normal(" ".join(cells)))]
