@@ -335,6 +335,30 @@ def test_kinds_and_avenant_numbers(tmp_path, opening, kind, numero, certain):
 
 
 @pytest.mark.parametrize(
+    ("opening", "numero", "certain"),
+    [
+        (["Avenant n° 2 à la convention-cadre Action Cœur de Ville"], 2, True),
+        (["Deuxième avenant à la convention-cadre Action Cœur de Ville"], 2, True),
+        (["Avenant à la convention-cadre Action Cœur de Ville", "ENTRE", "Le présent avenant n° 3 modifie…"], 3, True),
+        (["Avenant à la convention-cadre Action Cœur de Ville", "Objet : avenant n° 2"], 2, False),
+        (
+            ["Avenant n° 2 à la convention-cadre Action Cœur de Ville", "ENTRE", "Le présent avenant n° 3 modifie…"],
+            2,
+            False,
+        ),
+    ],
+)
+def test_how_sure_the_avenant_number_is(tmp_path, opening, numero, certain):
+    """The number of the title is sure; one read only from an « Objet : » line, or a title and an
+    opening that disagree, is to check, with the line it was read from."""
+    reading = reading_of(make_docx(tmp_path / "avenant.docx", opening + ["Le texte de la pièce."]))
+    assert reading.kind == "avenant" and reading.numero == numero
+    assert (reading.numero_confidence >= SURE) == certain
+    assert str(numero) in reading.numero_quote.text or "Deuxième" in reading.numero_quote.text
+    assert reading.numero_quote.where.startswith("paragraphe ")
+
+
+@pytest.mark.parametrize(
     "text, number",
     [("avenant n°1", 1), ("avenant n° 12", 12), ("avenant no 2", 2), ("deuxieme avenant", 2), ("avenant a la", None)],
 )
@@ -452,3 +476,397 @@ def test_a_grid_of_titles_read_apart_from_its_fait_a(tmp_path):
         ("prefet", "Claire MARTIN"),
     ]
     assert reading.date_signature[0] == dt.date(2018, 10, 12)
+
+
+@pytest.mark.parametrize(
+    ("letterhead", "title", "role", "organisme"),
+    [
+        ("COMMUNE DE SAINT-AUBIN-SUR-MER", "La Maire,", "ville_centre", "Commune de Saint-Aubin-sur-Mer"),
+        ("VAL D'ORGE AGGLOMÉRATION", "Le Président,", "intercommunalite", "Val d'Orge Agglomération"),
+    ],
+)
+def test_a_deliberation_signed_for_extract_under_its_letterhead(tmp_path, letterhead, title, role, organisme):
+    """« Pour extrait conforme, à X, le … » then a bare title: the body is the letterhead's."""
+    path = make_pdf(
+        tmp_path / "deliberation.pdf",
+        [
+            [
+                "RÉPUBLIQUE FRANÇAISE",
+                letterhead,
+                "Extrait du registre des délibérations",
+                "Séance du 3 juillet 2018",
+                "Objet : Programme Action Cœur de Ville – approbation de la convention-cadre",
+                "Le conseil, après en avoir délibéré, APPROUVE la convention et AUTORISE sa signature.",
+                "Fait et délibéré les jour, mois et an susdits.",
+                "Pour extrait conforme, à Saint-Aubin, le 3/7/18",
+                title,
+                "Claire DUPONT",
+                "Reçu en préfecture le 5/7/2018",
+            ]
+        ],
+    )
+    reading = reading_of(path)
+    assert reading.kind == "deliberation"
+    assert [(s.role, s.organisme, s.nom, sure(s)) for s in reading.signatures] == [
+        (role, organisme, "Claire DUPONT", True)
+    ]
+    assert reading.date_signature[0] == dt.date(2018, 7, 3)
+
+
+def test_a_bare_title_not_fitting_the_letterhead_names_no_body(tmp_path):
+    """« Le Président, » under a commune's letterhead is not the commune's signatory."""
+    path = make_pdf(
+        tmp_path / "deliberation.pdf",
+        [
+            [
+                "COMMUNE DE SAINT-AUBIN",
+                "Extrait du registre des délibérations",
+                "Le conseil, après en avoir délibéré, APPROUVE la convention Action Cœur de Ville.",
+                "Pour extrait conforme, à Saint-Aubin, le 3/7/18",
+                "Le Président,",
+                "Claire DUPONT",
+            ]
+        ],
+    )
+    reading = reading_of(path)
+    assert all(s.organisme != "Commune de Saint-Aubin" for s in reading.signatures or [])
+
+
+def test_grid_lines_run_together_are_placed_by_what_they_say():
+    """A layout reader may give the lines of two columns as one paragraph, in any order: each
+    title goes to the body it fits, each name to the body the parties block gives it."""
+    from instruct.documents.read import Block, PieceText
+
+    lines = (
+        "Le Président,\nLe Maire,\nHervé MARCHETTI\nJean D'HERBIGNY\nle 15 mars 2021",
+        "Le Directeur,\nHervé MARCHETTI",
+    )
+    readings = []
+    for mixed in lines:
+        piece = PieceText(
+            "avenant.pdf",
+            "pdf",
+            [
+                Block("Avenant n° 2 à la convention-cadre Action Cœur de Ville", "page 1", page=1, heading=1),
+                Block("ENTRE", "page 1", page=1),
+                Block(
+                    "La Commune de Bellegrange, représentée par son maire, M. Jean D'HERBIGNY,\n"
+                    "La Communauté de communes Cœur de Bellegrange (ci-après « la CCCB »), représentée par son "
+                    "président, M. Hervé MARCHETTI,",
+                    "page 1",
+                    page=1,
+                ),
+                Block("Il est convenu ce qui suit.", "page 1", page=1),
+                Block("Fait à Bellegrange, le 15 mars 2021", "page 3", page=3),
+                Block("", "page 3", page=3, cells=("Pour la Commune de", "Pour la CCCB,")),
+                Block("Bellegrange,", "page 3", page=3),
+                Block(mixed, "page 3", page=3),
+            ],
+        )
+        readings.append(read(piece))
+    placed, unsure = readings
+    assert [(s.role, s.organisme, s.qualite, s.nom, sure(s)) for s in placed.signatures] == [
+        ("ville_centre", "Commune de Bellegrange", "Maire", "Jean D'HERBIGNY", True),
+        ("intercommunalite", "CCCB", "Président", "Hervé MARCHETTI", True),
+    ]
+    assert all(s.nom_confidence >= SURE for s in placed.signatures)
+    # « Le Directeur » fits no column: the columns are in doubt, the commune's signatory without a name to check
+    commune = next(s for s in unsure.signatures if s.role == "ville_centre")
+    assert commune.nom is None and commune.quote.confidence < SURE
+
+
+def test_parties_written_person_first_and_a_date_under_each_signatory(tmp_path):
+    """« M. X, maire, agissant pour le compte de la Commune de Y »: the body is the party, the
+    person its representative, the quote the piece's own text; a date under each signatory and none
+    in « Fait à » gives the last, to check when they differ."""
+    opening = [
+        TITLE,
+        "ENTRE LES SOUSSIGNÉS :",
+        "M. Jean DUPONT, maire, agissant pour le compte de la Commune de Rocheval, en vertu d'une délibération "
+        "du conseil municipal du 12 juin 2018,",
+        "Mme Anne MARTIN, présidente, agissant au nom et pour le compte de la Communauté de communes du Val "
+        "de Roche, dûment habilitée par délibération du 3 juillet 2018,",
+        "Monsieur Luc BERNARD, préfet de la Dordane, agissant au nom de l'État,",
+        "Il est convenu ce qui suit.",
+        "Fait à Rocheval, en trois exemplaires.",
+    ]
+    signed = ["Pour la Commune de Rocheval,", "Le Maire,", "Jean DUPONT", "le 3 mars 2021"]
+    signed += ["Pour la Communauté de communes du Val de Roche,", "La Présidente,", "Anne MARTIN"]
+    signed += ["le 5 mars 2021", "Pour l'État,", "Le Préfet,", "Luc BERNARD"]
+    same = reading_of(make_docx(tmp_path / "same.docx", opening + signed + ["le 5 mars 2021"]))
+    assert [(p.role, p.organisme, p.nom, p.deliberation, sure(p)) for p in same.parties] == [
+        ("ville_centre", "Commune de Rocheval", "Jean DUPONT", dt.date(2018, 6, 12), True),
+        ("intercommunalite", "Communauté de communes du Val de Roche", "Anne MARTIN", dt.date(2018, 7, 3), True),
+        ("prefet", "État", "Luc BERNARD", None, True),
+    ]
+    assert same.parties[0].quote.text.startswith("M. Jean DUPONT, maire, agissant pour le compte")
+    assert [(s.role, s.nom) for s in same.signatures] == [
+        ("ville_centre", "Jean DUPONT"),
+        ("intercommunalite", "Anne MARTIN"),
+        ("prefet", "Luc BERNARD"),
+    ]
+    day, quote = same.date_signature
+    assert day == dt.date(2021, 3, 5) and quote.confidence < SURE  # 3 and 5 March: the last, to check
+    agree = reading_of(make_docx(tmp_path / "agree.docx", opening + [s.replace("3 mars", "5 mars") for s in signed]))
+    assert agree.date_signature[0] == dt.date(2021, 3, 5) and agree.date_signature[1].confidence < SURE  # one undated
+    everyone = [s.replace("3 mars", "5 mars") for s in signed] + ["le 5 mars 2021"]
+    dated = reading_of(make_docx(tmp_path / "dated.docx", opening + everyone))
+    assert dated.date_signature[0] == dt.date(2021, 3, 5) and dated.date_signature[1].confidence >= SURE
+    fait = [line.replace("en trois exemplaires.", "le 1er mars 2021") for line in opening]
+    later = reading_of(make_docx(tmp_path / "later.docx", fait + everyone)).date_signature
+    assert later[0] == dt.date(2021, 3, 1) and later[1].confidence < SURE  # « Fait le 1er », signed the 5th
+
+
+def test_two_intercommunalites_leave_the_programmes_to_check(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "La Commune de Rocheval, représentée par son maire, M. Jean DUPONT,",
+            "La Communauté de communes du Val de Roche, représentée par sa présidente, Mme Anne MARTIN,",
+            "Rocheval Agglomération, représentée par son président, M. Paul PETIT,",
+            "ET",
+            "L'État, représenté par le préfet, M. Luc BERNARD,",
+            "Il est convenu ce qui suit.",
+        ],
+    )
+    found = reading_of(path).parties
+    assert [p.role for p in found] == ["ville_centre", "intercommunalite", "intercommunalite", "prefet"]
+    assert [sure(p) for p in found] == [True, False, False, True]
+
+
+def test_a_deliberation_signed_without_a_date_takes_its_seance(tmp_path):
+    path = make_docx(
+        tmp_path / "deliberation.docx",
+        [
+            "VILLE DE KERBRIVAN",
+            "Extrait du registre des délibérations du conseil municipal",
+            "Séance du 25.09.2018",
+            "Objet : convention-cadre Action Cœur de Ville",
+            "Le conseil municipal, après en avoir délibéré, APPROUVE la convention.",
+            "Ainsi fait et délibéré les jour, mois et an susdits.",
+            "Le Maire, Éric RIVOALLAN",
+        ],
+    )
+    reading = reading_of(path)
+    assert [(s.role, s.organisme, s.nom, sure(s)) for s in reading.signatures] == [
+        ("ville_centre", "Ville de Kerbrivan", "Éric RIVOALLAN", True)
+    ]
+    day, quote = reading.date_signature
+    assert day == dt.date(2018, 9, 25) and quote.text == "Séance du 25.09.2018" and quote.confidence >= SURE
+
+
+def test_a_grid_whose_cells_give_the_name_before_the_title(tmp_path):
+    """« Pour la Ville » ⏎ « Jean DUPONT » ⏎ « Maire » in each cell of a DOCX table: one signatory a cell."""
+    document = Document()
+    for text in (
+        TITLE,
+        "ENTRE",
+        "La Ville de Rocheval, représentée par Jean DUPONT, maire,",
+        "Rocheval Agglo, représentée par Paul MARTIN, président,",
+        "ET",
+        "L'État, représenté par Luc BERNARD, préfet de la Dordane,",
+        "Il est convenu ce qui suit.",
+        "Fait à Rocheval,",
+        "le 12 octobre 2018",
+    ):
+        document.add_paragraph(text)
+    grid = document.add_table(rows=2, cols=2)
+    grid.cell(0, 0).text = "Pour la Ville de Rocheval\nJean DUPONT\nMaire"
+    grid.cell(0, 1).text = "Pour Rocheval Agglo\nPaul MARTIN\nPrésident"
+    grid.cell(1, 0).text = "Pour l'État\nLuc BERNARD\nPréfet de la Dordane"
+    document.save(str(tmp_path / "convention.docx"))
+    reading = reading_of(tmp_path / "convention.docx")
+    assert sorted((s.role, s.nom, s.qualite, sure(s)) for s in reading.signatures) == [
+        ("intercommunalite", "Paul MARTIN", "Président", True),
+        ("prefet", "Luc BERNARD", "Préfet de la Dordane", True),
+        ("ville_centre", "Jean DUPONT", "Maire", True),
+    ]
+    assert reading.date_signature[0] == dt.date(2018, 10, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Pour extrait conforme, le vingt-cinq septembre deux mille dix-huit", dt.date(2018, 9, 25)),
+        ("L'an deux mille dix-huit, le vingt-cinq septembre, à dix-neuf heures", dt.date(2018, 9, 25)),
+        ("le trente et un octobre deux mille vingt et un", dt.date(2021, 10, 31)),
+        ("le premier février deux mille vingt", dt.date(2020, 2, 1)),
+        ("les six parties conviennent, le dix septembre", None),
+    ],
+)
+def test_dates_written_in_letters(text, day):
+    assert (dates(text) or [None])[0] == day
+
+
+def test_a_deliberation_dated_only_in_letters(tmp_path):
+    path = make_docx(
+        tmp_path / "deliberation.docx",
+        [
+            "COMMUNE DE KERBRIVAN",
+            "Extrait du registre des délibérations du conseil municipal",
+            "L'an deux mille dix-huit, le vingt-cinq septembre, le conseil municipal s'est réuni.",
+            "Le conseil municipal, après en avoir délibéré, APPROUVE la convention Action Cœur de Ville.",
+            "Fait et délibéré les jour, mois et an susdits.",
+            "Le Maire,",
+            "Éric RIVOALLAN",
+        ],
+    )
+    reading = reading_of(path)
+    assert [(s.role, s.nom) for s in reading.signatures] == [("ville_centre", "Éric RIVOALLAN")]
+    assert reading.date_signature[0] == dt.date(2018, 9, 25) and reading.date_signature[1].confidence >= SURE
+
+
+def test_a_fait_a_line_drawn_with_a_wide_gap_and_a_grid_in_successive_rows():
+    """The PDF reader gives « Fait à X, » and its date as two cells, then each row of a grid in
+    three columns as cells: each column's lines go down the rows."""
+    from instruct.documents.read import Block, PieceText
+
+    rows = [
+        ("Pour la Commune de Rocheval,", "Pour Rocheval Agglo,", "Pour l'État,"),
+        ("Le Maire,", "Le Président,", "Le Préfet,"),
+        ("Jean DUPONT", "Paul MARTIN", "Luc BERNARD"),
+    ]
+    piece = PieceText(
+        "convention.pdf",
+        "pdf",
+        [
+            Block(TITLE, "page 1", page=1, heading=1),
+            Block("ENTRE", "page 1", page=1),
+            Block("La Commune de Rocheval, représentée par son maire, M. Jean DUPONT,", "page 1", page=1),
+            Block("Il est convenu ce qui suit.", "page 1", page=1),
+            Block("", "page 5", page=5, cells=("Fait à Rocheval,", "le 3 mars 2021")),
+        ]
+        + [Block(" | ".join(row), "page 5", page=5, cells=row) for row in rows],
+    )
+    reading = read(piece)
+    assert [(s.role, s.qualite, s.nom, sure(s)) for s in reading.signatures] == [
+        ("ville_centre", "Maire", "Jean DUPONT", True),
+        ("intercommunalite", "Président", "Paul MARTIN", True),
+        ("prefet", "Préfet", "Luc BERNARD", True),
+    ]
+    assert reading.date_signature[0] == dt.date(2021, 3, 3) and reading.date_signature[1].where == "page 5"
+
+
+def test_a_person_representing_a_body_and_two_intercommunalites_signing(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "M. Jean DUPONT, maire de Rocheval, représentant la Commune de Rocheval, dûment habilité par "
+            "délibération du 3 mai 2018,",
+            "ET",
+            "Mme Anne MARTIN, présidente, agissant au nom de Rocheval Agglo,",
+            "M. Paul PETIT, président, agissant pour le compte de la Communauté de communes du Val,",
+            "Il est convenu ce qui suit.",
+            "Fait à Rocheval, le 3 mars 2021",
+            "Pour la Commune de Rocheval, Le Maire, Jean DUPONT",
+            "Pour Rocheval Agglo, La Présidente, Anne MARTIN",
+            "Pour la Communauté de communes du Val, Le Président, Paul PETIT",
+        ],
+    )
+    reading = reading_of(path)
+    assert [(p.role, p.organisme, p.nom, p.deliberation, sure(p)) for p in reading.parties] == [
+        ("ville_centre", "Commune de Rocheval", "Jean DUPONT", dt.date(2018, 5, 3), True),
+        ("intercommunalite", "Rocheval Agglo", "Anne MARTIN", None, False),
+        ("intercommunalite", "Communauté de communes du Val", "Paul PETIT", None, False),
+    ]
+    assert [(s.role, sure(s)) for s in reading.signatures] == [
+        ("ville_centre", True),
+        ("intercommunalite", False),
+        ("intercommunalite", False),
+    ]
+
+
+def test_bare_titles_stacked_sign_for_the_party_their_person_represents(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "La Commune de Malvoisine, représentée par son maire, Monsieur Pierre LEROY,",
+            "La Communauté de communes du Pays de Malvoisine, représentée par son président, M. Jacques MOREAU,",
+            "L'État, représenté par la Préfète de la Dordane, Mme Sophie BLANC,",
+            "Il a été convenu ce qui suit :",
+            "Fait à Malvoisine, le 3 mars 2021",
+            "Le Maire,",
+            "Pierre LEROY",
+            "Le Président,",
+            "Jacques MOREAU",
+            "La Préfète,",
+            "Sophie BLANC",
+        ],
+    )
+    assert [(s.role, s.organisme, s.nom, sure(s)) for s in reading_of(path).signatures] == [
+        ("ville_centre", "Commune de Malvoisine", "Pierre LEROY", True),
+        ("intercommunalite", "Communauté de communes du Pays de Malvoisine", "Jacques MOREAU", True),
+        ("prefet", "État", "Sophie BLANC", True),
+    ]
+
+
+def test_a_fait_a_line_beside_the_first_signatory(tmp_path):
+    """« Pour extrait conforme, à X, le … » on the left, « Le Maire, » and the name to its right."""
+    path = make_pdf(
+        tmp_path / "deliberation.pdf",
+        [
+            [
+                "COMMUNE DE SAINT-AUBIN",
+                "Extrait du registre des délibérations du conseil municipal",
+                "Le conseil, après en avoir délibéré, APPROUVE la convention Action Cœur de Ville.",
+                ("Pour extrait conforme, à Saint-Aubin, le 3/7/18", "Le Maire,"),
+                ("", "Claire DUPONT"),
+            ]
+        ],
+    )
+    reading = reading_of(path)
+    assert [(s.role, s.nom, sure(s)) for s in reading.signatures] == [("ville_centre", "Claire DUPONT", True)]
+    assert reading.date_signature[0] == dt.date(2018, 7, 3)
+
+
+def test_docx_signature_lines_laid_out_with_tabs(tmp_path):
+    """« Pour la Ville,\t\tPour Rocheval Agglo, … » one paragraph a row: the tabs cut the columns."""
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "La Commune de Rocheval, représentée par son maire, M. Jean DUPONT,",
+            "Rocheval Agglo, représentée par son président, M. Paul MARTIN,",
+            "L'État, représenté par le préfet, M. Luc BERNARD,",
+            "Il est convenu ce qui suit.",
+            "Fait à Rocheval,\t\tle 3 mars 2021",
+            "Pour la Commune de Rocheval,\t\tPour Rocheval Agglo,\t\tPour l'État,",
+            "Le Maire,\t\tLe Président,\t\tLe Préfet,",
+            "Jean DUPONT\t\tPaul MARTIN\t\tLuc BERNARD",
+        ],
+    )
+    reading = reading_of(path)
+    assert [(s.role, s.qualite, s.nom, sure(s)) for s in reading.signatures] == [
+        ("ville_centre", "Maire", "Jean DUPONT", True),
+        ("intercommunalite", "Président", "Paul MARTIN", True),
+        ("prefet", "Préfet", "Luc BERNARD", True),
+    ]
+    assert reading.date_signature[0] == dt.date(2021, 3, 3)
+
+
+def test_a_signature_block_under_a_heading_without_fait_a(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "La Commune de Rocheval, représentée par son maire, M. Jean DUPONT,",
+            "L'État, représenté par le préfet, M. Luc BERNARD,",
+            "Il est convenu ce qui suit.",
+            "Article 1 – Objet",
+            "Pour la Commune, cette convention engage le programme.",
+            "Signatures",
+            "Pour la Commune de Rocheval, Le Maire, Jean DUPONT",
+            "Pour l'État, Le Préfet, Luc BERNARD",
+        ],
+    )
+    reading = reading_of(path)
+    assert [(s.role, s.nom) for s in reading.signatures] == [("ville_centre", "Jean DUPONT"), ("prefet", "Luc BERNARD")]
+    assert reading.date_signature is None

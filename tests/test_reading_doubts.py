@@ -157,6 +157,39 @@ def test_a_piece_whose_kind_is_doubtful_fills_nothing(folder, catalogue, monkeyp
     assert "nature de la pièce lue avec doute : « une convention-cadre »" in doubt.message
 
 
+def test_a_doubtful_deliberation_or_name_is_not_filled_and_is_shown_with_its_quote(folder, catalogue, monkeypatch):
+    """The party is sure, its délibération and its representative's name are not: the party stays,
+    the date and the name do not fill the dossier, each is a doubt with the text it was read from."""
+
+    def change(reading):
+        commune = next(p for p in reading.parties if p.role == "ville_centre")
+        commune.deliberation_quote = doubtful(commune.deliberation_quote)
+        commune.nom_confidence = DOUBT
+        reading.signatures = None  # the parties speak for the signatories
+
+    lowered(monkeypatch, reconcile, change)
+    loaded, report = report_of(folder, catalogue)
+    cadre = loaded.dossier.convention.cadre
+    assert [d.organe for d in cadre.deliberations] == ["intercommunalite"]
+    commune = next(s for s in cadre.signataires if s.role == "ville_centre")
+    assert commune.nom is None
+    messages = [f.message for f in findings(report, "X-07") if "convention-cadre.docx" in f.message]
+    [date] = [m for m in messages if "date de délibération lue avec doute" in m]
+    assert "« 05/07/2018 »" in date and "délibération du 5 juillet 2018" in date and "Commune de Villebelle" in date
+    [name] = [m for m in messages if "représentant d'une partie lu avec doute" in m]
+    assert "« Claire Martin »" in name and "représentée par Claire Martin" in name
+
+
+def test_a_doubtful_avenant_number_is_shown_with_its_quote(folder, catalogue, monkeypatch):
+    def change(reading):
+        reading.numero_confidence = DOUBT
+
+    lowered(monkeypatch, reconcile, change, file="avenant-1.pdf")
+    loaded, report = report_of(folder, catalogue)
+    [doubt] = [f for f in findings(report, "X-07") if "avenant-1.pdf" in f.message]
+    assert "numéro de l'avenant lu avec doute : « n° 1 »" in doubt.message and "Avenant n° 1 à la" in doubt.message
+
+
 def test_the_rule_and_the_reader_share_the_threshold(catalogue):
     [rule] = [r for rs in catalogue.rulesets.values() for r in rs.rules if r.id == "X-07"]
     assert rule.review.op == "lt" and rule.review.value == round(SURE * 10000)  # hundredths of %

@@ -93,6 +93,21 @@ def _party_value(p: Party) -> str:
     return f"{p.organisme}{f', {who}' if who else ''}"
 
 
+def _sure_party(p: Party, in_parties: bool, doubt) -> Party:
+    """A sure party or signatory without what in it was read with doubt: its person's name
+    (`nom_confidence`), its délibération (`deliberation_quote`); each a doubt with its quote."""
+    if p.nom and p.nom_confidence < SURE:
+        subject = "représentant d'une partie" if in_parties else "nom du signataire"
+        quote = dataclasses.replace(p.quote, confidence=p.nom_confidence)
+        doubt(subject, p.nom, quote, f"pour : {p.organisme}")
+        p = dataclasses.replace(p, nom=None, nom_confidence=1.0)
+    quote = p.deliberation_quote
+    if p.deliberation and quote is not None and not quote.sure:
+        doubt("date de délibération", french_date(p.deliberation), quote, f"de : {p.organisme}")
+        p = dataclasses.replace(p, deliberation=None, deliberation_quote=None)
+    return p
+
+
 def sure_reading(reading: Reading, declared_kind: bool, readable: bool) -> tuple[SureReading, list[Doubt]]:
     """The reading with only its sure values, and the doubts taken out of it."""
     values = {f.name: getattr(reading, f.name) for f in dataclasses.fields(reading)}
@@ -109,17 +124,25 @@ def sure_reading(reading: Reading, declared_kind: bool, readable: bool) -> tuple
         doubt("nature de la pièce", name, Quote(file, "début du document", f"reconnue comme {name}", kind_confidence))
         sure.kind = None
         return sure, doubts  # what a piece of unknown kind says fills nothing
-    if reading.kind not in TRAMES or not readable:
+    if reading.kind not in TRAMES or not readable:  # a délibération's signatory: only a sure one speaks
+        sure.signatures = [p for p in reading.signatures or [] if p.quote.sure] or None
         return sure, doubts
+    numero_confidence = getattr(reading, "numero_confidence", 1.0)
+    if reading.numero is not None and numero_confidence < SURE:
+        quote = getattr(reading, "numero_quote", None) or Quote(file, "titre", f"avenant n° {reading.numero}")
+        doubt("numéro de l'avenant", f"n° {reading.numero}", dataclasses.replace(quote, confidence=numero_confidence))
+        sure.numero = None
     for name in ("parties", "signatures"):
         parties = getattr(reading, name)
         if parties is None:
             continue
-        kept = [p for p in parties if p.quote.sure]
+        kept = []
         for p in parties:
             if not p.quote.sure:
                 role = f"rôle supposé : {ROLE_NAMES.get(p.role, p.role)}"
                 doubt("partie" if name == "parties" else "signataire", _party_value(p), p.quote, role)
+                continue
+            kept.append(_sure_party(p, name == "parties", doubt))
         setattr(sure, name, kept)
     signatories = reading.signatories() or []
     sure.signatories_doubtful = any(not p.quote.sure for p in signatories)

@@ -16,7 +16,8 @@ from decimal import Decimal
 from instruct.documents.actions import Action, actions
 from instruct.documents.budget import budget
 from instruct.documents.evidence import SURE, Quote
-from instruct.documents.kinds import numero, recognise_scored
+from instruct.documents.kinds import numero_scored, recognise_scored
+from instruct.documents.letterhead import seance_date
 from instruct.documents.parties import Party, parties, role_of
 from instruct.documents.read import PieceText
 from instruct.documents.sections import duree, trame, trame_sure, valant_ort
@@ -34,6 +35,8 @@ class Reading:
     kind: str | None  # a Piece type: convention_cadre, avenant, note_projet_urbain…
     kind_confidence: float = 1.0  # how sure the kind is (1.0 when the dossier declares it)
     numero: int | None = None  # avenant number, read from its title
+    numero_confidence: float = 1.0  # how sure the number is (a weak clue, two numbers that disagree: below SURE)
+    numero_quote: Quote | None = None  # the line the number was read from
     parties: list[Party] | None = None  # None: no « ENTRE … » block
     signatures: list[Party] | None = None  # None: no « Fait à … » block
     date_signature: tuple[dt.date, Quote] | None = None
@@ -56,11 +59,15 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     """What the piece says; `kind` when the dossier declares it, else recognised by content."""
     kind, kind_confidence = (kind, 1.0) if kind else recognise_scored(piece)
     reading = Reading(piece.file, kind, kind_confidence)
-    if kind == "deliberation" and piece.readable:  # who signed the extract, and when
-        reading.signatures, reading.date_signature = signatures(piece, ville, None)
+    if kind == "deliberation" and piece.readable:  # who signs the extract, and when: no parties
+        reading.signatures, reading.date_signature = signatures(piece, ville, letterhead=True)
+        reading.date_signature = reading.date_signature or (seance_date(piece) if reading.signatures else None)
     if kind not in TRAMES or not piece.readable:
         return reading
-    reading.numero = numero(piece) if kind == "avenant" else None
+    found = numero_scored(piece) if kind == "avenant" else None
+    if found:
+        reading.numero, reading.numero_quote = found
+        reading.numero_confidence = found[1].confidence
     reading.parties = parties(piece, ville)
     reading.signatures, reading.date_signature = signatures(piece, ville, reading.parties)
     reading.trame = trame(piece, TRAMES[kind])

@@ -47,8 +47,8 @@ def fill(data: dict, docs: Documents) -> None:
                 {"organe": organe, "date": p.deliberation.isoformat()} for p, organe in deliberations
             ]
             for i, (p, _) in enumerate(deliberations):
-                prov[f"convention.cadre.deliberations[{i}]"] = p.quote
-            prov["convention.cadre.deliberations"] = deliberations[0][0].quote
+                prov[f"convention.cadre.deliberations[{i}]"] = p.deliberation_quote or p.quote
+            prov["convention.cadre.deliberations"] = deliberations[0][0].deliberation_quote or deliberations[0][0].quote
         _fill_trame(cadre, conv, TRAME_CONVENTION, "convention.cadre.contenu", prov)
     avenants = avenant_readings(docs, data)
     if avenants and (convention := _node(data, "convention")) is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from instruct.documents.evidence import Quote
 from instruct.documents.read import PieceText
 from instruct.documents.text import normal
 
@@ -145,16 +146,34 @@ def avenant_number(line: str) -> int | None:
 
 def numero(piece: PieceText) -> int | None:
     """The avenant's number from its title, or from « le présent avenant n° 2 » in its opening."""
+    found = numero_scored(piece)
+    return found[0] if found else None
+
+
+def numero_scored(piece: PieceText) -> tuple[int, Quote] | None:
+    """The avenant's number, with its line and how sure: in full from the title (« Avenant n° 2 »,
+    « deuxième avenant »), less from « le présent avenant n° 2 » in the opening or a roman number,
+    little from an « Objet : » line (it may name another avenant); two numbers that disagree are
+    both in doubt."""
     title, body = _opening(piece)
+    where = {normal(line): (line, at) for line, at in reversed(piece.lines()[:OPENING_LINES])}
+    found: list[tuple[int, str, float]] = []
     for line in title:
-        if line.startswith(("objet", "vu ")):
+        if line.startswith("vu "):
             continue
-        found = avenant_number(line)
-        if found:
-            return found
+        number = avenant_number(line)
+        if number:
+            roman = not NUMBER_BEFORE.search(line) and not re.search(r"avenant\D{0,12}\d", line)
+            found.append((number, line, 0.7 if line.startswith("objet") else 0.9 if roman else 1.0))
     for line in body:
         match = re.search(r"\b(le )?present (avenant.*)", line)
-        found = avenant_number(match.group(2)) if match else None
-        if found:
-            return found
-    return None
+        number = avenant_number(match.group(2)) if match else None
+        if number:
+            found.append((number, line, 0.85))
+    if not found:
+        return None
+    number, line, confidence = max(found, key=lambda f: f[2])
+    if len({n for n, _, c in found if c >= 0.85}) > 1:  # « Avenant n° 2 » over « le présent avenant n° 3 »
+        confidence = min(confidence, 0.6)
+    text, at = where.get(line, (line, "titre"))
+    return number, Quote(piece.file, at, text[:240], confidence)

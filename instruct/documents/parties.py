@@ -69,6 +69,12 @@ REP_END = re.compile(
     r",?\s*\b(dument|habilitee?s?|agissant (en vertu|en application|conformement|au nom)|en vertu|autorisee?s?|"
     r"conformement|ayant (son )?siege|domicilie|en application|en execution|sis |sise |dont le siege)"
 )
+PERSON_FIRST = re.compile(  # « M. Jean DUPONT, maire, agissant pour le compte de la Commune de X »
+    r"^(?:m\.|mme\.?|mlle|monsieur|madame|mademoiselle)\s.{2,160}?,?\s*\b(agissant|intervenant)\s+"
+    r"(?:es qualite\s+|en (?:sa|cette) qualite\s+)?(?:au nom et pour le compte|pour le compte|au nom)\s+"
+    r"(?:de la |de l'|du |des |de |d')\s*|"
+    r"^(?:m\.|mme\.?|mlle|monsieur|madame|mademoiselle)\s.{2,160}?,?\s*\b(representant)\s+(?:la |le |l'|les )\s*"
+)
 ORG_START = re.compile(r"^(et |ainsi que )?(la |le |les |l')\s*[A-ZÀ-Ý]|^(et |ainsi que )?[A-ZÀ-Ý]")
 ARTICLE = re.compile(r"^\s*(entre\s+|et\s+|ainsi que\s+|pour\s+)*(la |le |les |l'|l’)", re.IGNORECASE)
 MAX_LINES = 80
@@ -144,6 +150,8 @@ def _block(lines: list[tuple[str, str]]) -> list[list[tuple[str, str]]] | None:
 def _names_a_body(line: str) -> bool:
     """A line that begins a new party: « La Communauté … », « Action Logement Services, … »."""
     plain = normal(line)
+    if PERSON_FIRST.match(folded(line)):
+        return True
     if CIVILITE.match(line) or TITLE_START.match(plain) or plain.startswith(("ci-apres", "ci apres")):
         return False
     head = re.split(r",|\s(?:represente|pris|agissant)", line, maxsplit=1)[0]
@@ -166,6 +174,19 @@ def _split(text: str) -> list[str]:
         cuts += [match.start(), match.end()]
     cuts.append(len(text))
     return [text[a:b] for a, b in zip(cuts[::2], cuts[1::2]) if text[a:b].strip(" ,;.")]
+
+
+def _body_first(text: str) -> str:
+    """« M. Jean DUPONT, maire, agissant pour le compte de la Commune de X, en vertu … » read as
+    « Commune de X, représentée par M. Jean DUPONT, maire, en vertu … »."""
+    match = PERSON_FIRST.match(folded(text))
+    if not match:
+        return text
+    who = text[: match.start(1) if match.start(1) >= 0 else match.start(2)].strip(" ,")
+    rest = text[match.end() :]
+    cut = re.search(r",|;|\s\(|\s(?=(en vertu|dument|habilite|autorise|conformement)\b)", folded(rest))
+    body, after = (rest[: cut.start()], rest[cut.start() :]) if cut else (rest, "")
+    return f"{body.strip()}, représentée par {who}{after}"
 
 
 def _aliases(text: str) -> tuple[str, list[tuple[int, str]]]:
@@ -263,7 +284,9 @@ def parties(piece: PieceText, ville: str | None = None, convention: bool = True)
     for group in groups:
         text = join_lines([line for line, _ in group])
         for sentence in _split(text):
-            for organisme, rep, whole, alias in _parties_in(sentence):
+            turned = _body_first(sentence)
+            for organisme, rep, whole, alias in _parties_in(turned):
+                whole = whole if turned == sentence else " ".join(sentence.split())  # the quote is the piece's text
                 name = organisme_name(organisme)
                 if not name or len(name) > 150:
                     continue
@@ -284,6 +307,9 @@ def parties(piece: PieceText, ville: str | None = None, convention: bool = True)
     if not found:
         return None
     _communes(found, ville, convention, " ".join(line for line, _ in lines[:6]))
+    intercommunalites = [p for p in found if p.role == "intercommunalite"]
+    for party in intercommunalites if len(intercommunalites) > 1 else []:  # which one is the programme's?
+        party.quote = Quote(party.quote.file, party.quote.where, party.quote.text, min(party.quote.confidence, 0.6))
     _visas(found, lines, piece.file)
     return found
 

@@ -26,6 +26,30 @@ DATE_WORDS = re.compile(
 # « 01/10/2018 », « 12.10.2018 », « 12-10-2018 », « 1/10/18 »: the same separator twice
 DATE_NUM = re.compile(r"(?<![\d./-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d]|[./-]\d)")
 DATE_ISO = re.compile(r"(?<![\d./-])(\d{4})-(\d{2})-(\d{2})(?![\d]|[./-]\d)")
+# « le vingt-cinq septembre deux mille dix-huit », « l'an deux mille dix-huit, le vingt-cinq septembre »
+NUMBER_WORDS = {"premier": 1, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
+NUMBER_WORDS |= {"sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13}
+NUMBER_WORDS |= {"quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "trente": 30}
+_WORD = "(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + "|mille|mil)"
+_NUMBER = _WORD + r"(?:(?:-|" + _SPACE + r"+et" + _SPACE + r"+|" + _SPACE + r"+)" + _WORD + r")*"
+DATE_LETTERS = re.compile(r"\b(" + _NUMBER + r")" + _SPACE + r"+" + _MONTH + _SPACE + r"+(" + _NUMBER + r")\b")
+YEAR_FIRST = re.compile(
+    r"\bl'an"
+    + _SPACE
+    + r"+("
+    + _NUMBER
+    + r"),?"
+    + _SPACE
+    + r"+le"
+    + _SPACE
+    + r"+("
+    + _NUMBER
+    + r")"
+    + _SPACE
+    + r"+"
+    + _MONTH
+    + r"\b"
+)
 MONTH_YEAR = re.compile(r"(?<![\w])" + _MONTH + _SPACE + r"+(\d{4})(?!\d)")
 
 
@@ -48,6 +72,34 @@ def _day(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _number(words: str) -> int | None:
+    """« vingt-cinq » 25, « trente et un » 31, « deux mille dix-huit » 2018."""
+    total = current = 0
+    for word in re.split(r"[\s\-]+", words):
+        if word in ("mille", "mil"):
+            total, current = (current or 1) * 1000, 0
+        elif word in NUMBER_WORDS:
+            current += NUMBER_WORDS[word]
+        elif word != "et":
+            return None
+    return total + current or None
+
+
+def _in_letters(plain: str) -> list[tuple[dt.date, int, int]]:
+    found = []
+    for match in DATE_LETTERS.finditer(plain):
+        day, year = _number(match[1]), _number(match[3])
+        if day and year and 1900 < year < 2100 and "mil" in match[3]:
+            when = _day(year, MONTHS[match[2]], day)
+            found += [(when, match.start(), match.end())] if when else []
+    for match in YEAR_FIRST.finditer(plain):
+        year, day = _number(match[1]), _number(match[2])
+        if day and year and 1900 < year < 2100:
+            when = _day(year, MONTHS[match[3]], day)
+            found += [(when, match.start(), match.end())] if when else []
+    return found
+
+
 def date_spans(text: str) -> list[tuple[dt.date, int, int]]:
     """(date, start, end) of every date written in `text`, in the order of the text."""
     plain = folded(text)
@@ -65,6 +117,7 @@ def date_spans(text: str) -> list[tuple[dt.date, int, int]]:
         day = _day(int(match[1]), int(match[2]), int(match[3]))
         if day:
             found.append((day, match.start(), match.end()))
+    found += _in_letters(plain)
     return sorted(found, key=lambda f: f[1])
 
 
