@@ -26,7 +26,10 @@ def _office(docx_path: Path, outdir: Path) -> bool:
         env = {**os.environ, "HOME": home}
         done = subprocess.run(
             [SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(outdir), str(docx_path)],
-            env=env, timeout=120, capture_output=True, check=False,
+            env=env,
+            timeout=120,
+            capture_output=True,
+            check=False,
         )
     return done.returncode == 0 and docx_path.with_suffix(".pdf").exists()
 

@@ -28,69 +28,118 @@ def _deliberation(d_: dict) -> tuple[Doc, dict]:
         else:
             doc.p(texte)
     doc.add("sig", 1, [d_["sig"]])
-    truth = {"type": "deliberation", "signataires": [Signataire(role=d_["role"], nom=d_["nom"])],
-             "date_signature": d_["date"], "budget_total": d_.get("budget"), "duree_annees": d_.get("duree")}
+    truth = {
+        "type": "deliberation",
+        "signataires": [Signataire(role=d_["role"], nom=d_["nom"])],
+        "date_signature": d_["date"],
+        "budget_total": d_.get("budget"),
+        "duree_annees": d_.get("duree"),
+    }
     return doc, truth
 
 
 def delib_valbrune() -> tuple[Doc, dict]:
-    return _deliberation(dict(
-        titre=["EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS", "DU CONSEIL MUNICIPAL DE VALBRUNE-SUR-OISE"],
-        corps=["Séance du 25 septembre 2018 – Délibération n° 2018-09-117",
-               "Conseillers en exercice : 29 – Présents : 23 – Votants : 27",
-               "L'an deux mille dix-huit, le vingt-cinq septembre à dix-neuf heures, le Conseil municipal, "
-               "légalement convoqué, s'est réuni en séance publique sous la présidence de Mme Hélène MARCHAND, Maire.",
-               "# Objet : Action Cœur de Ville – approbation de la convention-cadre",
-               "Vu le Code général des collectivités territoriales ;",
-               "Considérant la sélection de la commune au titre du programme national Action Cœur de Ville ;",
-               "Après en avoir délibéré, le Conseil municipal, à l'unanimité :",
-               "– APPROUVE la convention-cadre Action Cœur de Ville ;",
-               "– AUTORISE Madame le Maire à la signer ainsi que tout document s'y rapportant.",
-               "Fait et délibéré les jour, mois et an susdits.",
-               "Pour extrait certifié conforme,", "Valbrune-sur-Oise, le 25 septembre 2018"],
-        sig=["Le Maire,", "Hélène MARCHAND"], role="ville_centre", nom="Hélène MARCHAND", date=d(2018, 9, 25),
-        headings="styles"))
+    return _deliberation(
+        {
+            "titre": ["EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS", "DU CONSEIL MUNICIPAL DE VALBRUNE-SUR-OISE"],
+            "corps": [
+                "Séance du 25 septembre 2018 – Délibération n° 2018-09-117",
+                "Conseillers en exercice : 29 – Présents : 23 – Votants : 27",
+                "L'an deux mille dix-huit, le vingt-cinq septembre à dix-neuf heures, le Conseil municipal, "
+                "légalement convoqué, s'est réuni en séance publique sous la présidence de Mme Hélène MARCHAND, Maire.",
+                "# Objet : Action Cœur de Ville – approbation de la convention-cadre",
+                "Vu le Code général des collectivités territoriales ;",
+                "Considérant la sélection de la commune au titre du programme national Action Cœur de Ville ;",
+                "Après en avoir délibéré, le Conseil municipal, à l'unanimité :",
+                "– APPROUVE la convention-cadre Action Cœur de Ville ;",
+                "– AUTORISE Madame le Maire à la signer ainsi que tout document s'y rapportant.",
+                "Fait et délibéré les jour, mois et an susdits.",
+                "Pour extrait certifié conforme,",
+                "Valbrune-sur-Oise, le 25 septembre 2018",
+            ],
+            "sig": ["Le Maire,", "Hélène MARCHAND"],
+            "role": "ville_centre",
+            "nom": "Hélène MARCHAND",
+            "date": d(2018, 9, 25),
+            "headings": "styles",
+        }
+    )
 
 
 def delib_kermaden() -> tuple[Doc, dict]:
-    return _deliberation(dict(
-        titre=["Kermaden Agglo", "Extrait du registre des délibérations du conseil communautaire"],
-        corps=["Séance du 05/07/2018", "Membres en exercice : 54 ; présents : 41 ; pouvoirs : 6",
-               "Le cinq juillet deux mille dix-huit, le conseil communautaire s'est réuni à l'hôtel "
-               "d'agglomération sous la présidence de Mme Soizic MORVAN, Présidente.",
-               "# Programme Action Cœur de Ville de Kermaden : participation de l'Agglo",
-               "Le rapporteur rappelle que la Ville de Kermaden a été retenue au programme. La convention-cadre, "
-               "d'une durée de 6 ans, associe l'Agglo, l'État, la Région et la Ville.",
-               "Le conseil communautaire, après en avoir délibéré, par 45 voix pour et 2 abstentions, "
-               "approuve la convention-cadre et autorise la Présidente à la signer.",
-               "Fait et délibéré les jour, mois et an que dessus."],
-        sig=["La Présidente,", "Soizic MORVAN"], role="intercommunalite", nom="Soizic MORVAN",
-        date=d(2018, 7, 5), duree=6, header="Kermaden Agglo – Registre des délibérations"))
+    return _deliberation(
+        {
+            "titre": ["Kermaden Agglo", "Extrait du registre des délibérations du conseil communautaire"],
+            "corps": [
+                "Séance du 05/07/2018",
+                "Membres en exercice : 54 ; présents : 41 ; pouvoirs : 6",
+                "Le cinq juillet deux mille dix-huit, le conseil communautaire s'est réuni à l'hôtel "
+                "d'agglomération sous la présidence de Mme Soizic MORVAN, Présidente.",
+                "# Programme Action Cœur de Ville de Kermaden : participation de l'Agglo",
+                "Le rapporteur rappelle que la Ville de Kermaden a été retenue au programme. La convention-cadre, "
+                "d'une durée de 6 ans, associe l'Agglo, l'État, la Région et la Ville.",
+                "Le conseil communautaire, après en avoir délibéré, par 45 voix pour et 2 abstentions, "
+                "approuve la convention-cadre et autorise la Présidente à la signer.",
+                "Fait et délibéré les jour, mois et an que dessus.",
+            ],
+            "sig": ["La Présidente,", "Soizic MORVAN"],
+            "role": "intercommunalite",
+            "nom": "Soizic MORVAN",
+            "date": d(2018, 7, 5),
+            "duree": 6,
+            "header": "Kermaden Agglo – Registre des délibérations",
+        }
+    )
 
 
 def delib_roc() -> tuple[Doc, dict]:
-    return _deliberation(dict(
-        titre=["Ville de Roc-Amadieu", "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS"],
-        corps=["Conseil municipal du 14.02.2019", "Nombre de conseillers : 33 – présents : 27 – votants : 31",
-               "Sous la présidence de M. Étienne CAYROL, Maire.",
-               "# Délibération n° 19-012 – Convention-cadre Action Cœur de Ville",
-               "Monsieur le Maire expose que la convention-cadre, conclue pour une durée de six (6) ans, porte un "
-               "programme d'actions matures d'un montant total de 4 490 000 € HT, hors aides aux façades.",
-               "Le Conseil municipal, après en avoir délibéré, à la majorité (4 voix contre) : approuve la convention-"
-               "cadre ; autorise le Maire à la signer.",
-               "Pour extrait conforme,", "Roc-Amadieu, le 18 février 2019"],
-        sig=["Le Maire,", "Étienne CAYROL"], role="ville_centre", nom="Étienne CAYROL", date=d(2019, 2, 18),
-        budget=D(4490000), duree=6))
+    return _deliberation(
+        {
+            "titre": ["Ville de Roc-Amadieu", "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS"],
+            "corps": [
+                "Conseil municipal du 14.02.2019",
+                "Nombre de conseillers : 33 – présents : 27 – votants : 31",
+                "Sous la présidence de M. Étienne CAYROL, Maire.",
+                "# Délibération n° 19-012 – Convention-cadre Action Cœur de Ville",
+                "Monsieur le Maire expose que la convention-cadre, conclue pour une durée de six (6) ans, porte un "
+                "programme d'actions matures d'un montant total de 4 490 000 € HT, hors aides aux façades.",
+                "Le Conseil municipal, après en avoir délibéré, à la majorité (4 voix contre) : approuve la convention-"
+                "cadre ; autorise le Maire à la signer.",
+                "Pour extrait conforme,",
+                "Roc-Amadieu, le 18 février 2019",
+            ],
+            "sig": ["Le Maire,", "Étienne CAYROL"],
+            "role": "ville_centre",
+            "nom": "Étienne CAYROL",
+            "date": d(2019, 2, 18),
+            "budget": D(4490000),
+            "duree": 6,
+        }
+    )
 
 
 def scan() -> tuple:
     """An image-only PDF: a délibération photographed askew, no text layer."""
-    lignes = ["COMMUNE DE SAINT-JULIEN-DES-FORGES", "", "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS",
-              "DU CONSEIL MUNICIPAL", "", "Séance du 1er octobre 2018", "",
-              "Objet : Action Cœur de Ville – convention-cadre", "",
-              "Le Conseil municipal, après en avoir délibéré,", "à l'unanimité, approuve la convention-cadre",
-              "et autorise M. le Maire à la signer.", "", "Pour extrait conforme,", "Le Maire,",
-              "Bernard FOUCHÉ", "", "Document fictif établi pour des essais"]
+    lignes = [
+        "COMMUNE DE SAINT-JULIEN-DES-FORGES",
+        "",
+        "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS",
+        "DU CONSEIL MUNICIPAL",
+        "",
+        "Séance du 1er octobre 2018",
+        "",
+        "Objet : Action Cœur de Ville – convention-cadre",
+        "",
+        "Le Conseil municipal, après en avoir délibéré,",
+        "à l'unanimité, approuve la convention-cadre",
+        "et autorise M. le Maire à la signer.",
+        "",
+        "Pour extrait conforme,",
+        "Le Maire,",
+        "Bernard FOUCHÉ",
+        "",
+        "Document fictif établi pour des essais",
+    ]
 
     def write(path: Path) -> None:
         from PIL import Image, ImageDraw, ImageFilter, ImageFont

@@ -27,10 +27,11 @@ def build(s: dict) -> tuple[Doc, dict]:
     parties: list[P] = s["parties"]
     i = 0
     if s.get("parties_titre"):
-        i += 1
+        i += 1 if s.get("parties_numerote") else 0
         doc.h(numero(s["schema"], i, s["parties_titre"]) if s.get("parties_numerote") else s["parties_titre"])
     if parties:
-        bloc_parties(doc, parties, s["parties_style"], s.get("dstyle", "long"), s.get("forme0", 0))
+        objet = "Le présent avenant est conclu" if kind == "avenant" else "La présente convention est conclue"
+        bloc_parties(doc, parties, s["parties_style"], s.get("dstyle", "long"), s.get("forme0", 0), objet)
         if kind == "convention_cadre":
             trame.append("parties")
     v = {"ville": s["ville"], "epci": s["epci"], "duree_texte": s.get("duree_texte", ""), **s.get("v", {})}
@@ -56,6 +57,13 @@ def build(s: dict) -> tuple[Doc, dict]:
                 total = sum((a.cout or Decimal(0) for a in truth_actions), Decimal(0))
             if acts.get("phrase"):
                 doc.p(acts["phrase"].format(total=acts["phrase_montant"](total)))
+    if "fait" in s:
+        signatures(
+            doc,
+            s["fait"],
+            [(pour, p.nom if named else None, q) for p, named, pour, q in s["signes"]],
+            s.get("colonnes", 1),
+        )
     for code, titre in s.get("annexes", []):
         if s.get("annexes_saut", True):
             doc.add("break")
@@ -63,9 +71,6 @@ def build(s: dict) -> tuple[Doc, dict]:
         if code:
             trame.append(code)
         doc.p(s.get("annexe_texte", {}).get(code, "Voir le document joint."))
-    if "fait" in s:
-        signatures(doc, s["fait"], [(pour, p.nom if named else None, q) for p, named, pour, q in s["signes"]],
-                   s.get("colonnes", 1))
     doc.p(MENTION)
     codes = [p.code for p in TRAMES[kind]]
     truth = {

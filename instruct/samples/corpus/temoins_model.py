@@ -10,9 +10,20 @@ from decimal import Decimal
 
 from instruct.samples.corpus.truth import FICTIF, Action, Partie, Signataire
 
-MOIS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-).split()
+MOIS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 MENTION = f"Avertissement : {FICTIF} ; les communes, les personnes et les montants sont inventés."
 
 
@@ -122,12 +133,19 @@ def partie_texte(p: P, forme: int, dstyle: str = "long", majuscule: bool = True)
     return f"{debut}{qui}{autorise}{dit},"
 
 
-def bloc_parties(doc: Doc, parties: list[P], style: str, dstyle: str = "long", forme0: int = 0) -> None:
+def bloc_parties(
+    doc: Doc,
+    parties: list[P],
+    style: str,
+    dstyle: str = "long",
+    forme0: int = 0,
+    objet: str = "La présente convention est conclue",
+) -> None:
     """« ENTRE » / « ENTRE LES SOUSSIGNÉS » blocks, or one prose paragraph « d'une part / d'autre part »."""
     if style == "prose":
         textes = [partie_texte(p, forme0 + i, dstyle, i == 0).rstrip(",") for i, p in enumerate(parties)]
         corps = textes[0] + ", d'une part,\n\net " + ";\n".join(textes[1:]) + ", d'autre part,"
-        doc.p("La présente convention est conclue entre :")
+        doc.p(f"{objet} entre :")
         doc.p(corps)
         doc.p("Il a été convenu ce qui suit.")
         return

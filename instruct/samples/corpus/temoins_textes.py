@@ -3,7 +3,7 @@ number their headings."""
 
 from __future__ import annotations
 
-ROMAINS = "I II III IV V VI VII VIII IX X XI XII XIII XIV XV".split()
+ROMAINS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 
 
 def numero(schema: str, i: int, titre: str) -> str:
@@ -24,6 +24,7 @@ def numero(schema: str, i: int, titre: str) -> str:
 def corps(code: str, v: dict) -> list[str]:
     """Paragraphs of one part, filled with the town's words (v: ville, epci, duree…)."""
     ville, epci = v["ville"], v["epci"]
+    epci_m = epci[0].lower() + epci[1:] if epci.startswith(("La ", "Le ")) else epci
     textes = {
         "preambule_objectifs": [
             f"La ville de {ville}, ville-centre de son bassin de vie, a été retenue au titre du programme national "
@@ -60,7 +61,7 @@ def corps(code: str, v: dict) -> list[str]:
             "le tribunal administratif territorialement compétent."
         ],
         "diagnostic_afom": [
-            f"Le diagnostic, conduit avec le concours du cabinet retenu par {epci}, met en évidence les atouts du "
+            f"Le diagnostic, conduit avec le concours du cabinet retenu par {epci_m}, met en évidence les atouts du "
             "centre (patrimoine, équipements, desserte) et ses faiblesses (vacance, habitat dégradé, stationnement).",
         ],
         "objectifs_generaux_et_par_axe": [
