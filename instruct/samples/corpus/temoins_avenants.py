@@ -31,6 +31,8 @@ ANNEXES = [
 
 def valbrune_1() -> dict:
     base = c.valbrune()
+    base["parties"][0].delib = d(2019, 11, 28)  # the délibérations approving this avenant
+    base["parties"][1].delib = d(2019, 12, 5)  # the délibérations approving this avenant
     lignes = [
         ("axe", "Axe 1 – Habitat"),
         ("OPAH-RU du centre ancien", D(2400000), None, "Agglomération, Anah"),
@@ -63,6 +65,8 @@ def valbrune_1() -> dict:
 
 def kermaden_2() -> dict:
     base = c.kermaden()
+    base["parties"][0].delib = d(2020, 10, 15)  # the délibérations approving this avenant
+    base["parties"][1].delib = d(2020, 10, 22)  # the délibérations approving this avenant
     secs = [
         ("diagnostic_afom", "Atouts, faiblesses, opportunités, menaces"),
         ("objectifs_generaux_et_par_axe", "Stratégie de redynamisation"),
@@ -101,6 +105,8 @@ def kermaden_2() -> dict:
 
 def saint_julien_ort() -> dict:
     base = c.saint_julien()
+    base["parties"][0].delib = d(2020, 1, 20)  # the délibérations approving this avenant
+    base["parties"][1].delib = d(2020, 1, 23)  # the délibérations approving this avenant
     secs = [
         ("diagnostic_afom", "Diagnostic territorial"),
         ("objectifs_generaux_et_par_axe", "Projet de territoire"),
