@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/documents.py [--repeat 3] [--corpus tests/corpus/essais ...]
 
-For each corpus folder (default: tests/corpus/essais, the corpus the reader is developed on,
-and tests/corpus/inedits, the held-out one):
+For each corpus folder (default: tests/corpus/essais, the corpus the reader was developed on;
+tests/corpus/inedits, written apart and measured before the last fixes; tests/corpus/temoins,
+written apart and never used to tune the reader):
 - per field, how many pieces are read « juste » (sure and right), « à vérifier » (below the
   confidence threshold), « manquant » and « faux » (sure and wrong), and the pieces fully read;
 - the values read sure and wrong, if any.
@@ -32,7 +33,7 @@ from instruct.documents.read import read_piece  # noqa: E402
 from instruct.samples.corpus.score import score_corpus  # noqa: E402
 from instruct.samples.corpus.truth import corpus  # noqa: E402
 
-CORPORA = (ROOT / "tests" / "corpus" / "essais", ROOT / "tests" / "corpus" / "inedits")
+CORPORA = tuple(ROOT / "tests" / "corpus" / name for name in ("essais", "inedits", "temoins"))
 
 
 def cpu(function, repeat: int) -> float:

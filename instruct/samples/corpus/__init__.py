@@ -2,6 +2,7 @@
 truth (truth.Verite), for the reader's tests and benchmarks/documents.py. Every piece says
 « document fictif établi pour des essais ».
 
-Two writers that do not share code: `essais` (the corpus the reader is developed on) and
-`inedits` (kept apart: the reader is measured on it, never tuned to it).
+Three writers that do not share code: `essais` (the corpus the reader was developed on),
+`inedits` (written apart; its first measure guided a few general fixes) and `temoins` (written
+apart last, never used to tune the reader: the honest measure).
 """

@@ -112,6 +112,11 @@ def _squeezed(text: str | None) -> str:
     return _key(text).replace(" ", "")
 
 
+def _deliberation_confidence(party: Party) -> float:
+    quote = getattr(party, "deliberation_quote", None)
+    return min(party.quote.confidence, quote.confidence if quote is not None else 1.0)
+
+
 def _party(parties: list[Party] | None, role: str) -> Party | None:
     return next((p for p in parties or [] if p.role == role), None)
 
@@ -149,7 +154,8 @@ def score_piece(truth: Verite, piece: PieceText, reading: Reading) -> PieceScore
         return score
     put("type", _outcome(truth.type or "aucune", reading.kind or "aucune", getattr(reading, "kind_confidence", 1.0)))
     if truth.type == "avenant":
-        put("numero", _outcome(truth.numero, reading.numero, getattr(reading, "kind_confidence", 1.0)))
+        sure = min(getattr(reading, "kind_confidence", 1.0), getattr(reading, "numero_confidence", 1.0))
+        put("numero", _outcome(truth.numero, reading.numero, sure))
     _score_parties(truth, reading, put)
     _score_signatures(truth, reading, put)
     _score_structure(truth, reading, put)
@@ -187,13 +193,13 @@ def _score_parties(truth: Verite, reading: Reading, put) -> None:
         put("representants", _names([p.representant for p in with_name], found))
     with_date = [p for p in expected or [] if p.deliberation]
     read_dates = [p for p in read or [] if p.deliberation]
-    if with_date or any(p.quote.confidence >= SURE for p in read_dates):
+    if with_date or any(_deliberation_confidence(p) >= SURE for p in read_dates):
         put(
             "deliberations",
             _outcome(
                 sorted((p.role, p.deliberation) for p in with_date) or None,
                 sorted((p.role, p.deliberation) for p in read_dates) or None,
-                _confidence(read_dates),
+                min((_deliberation_confidence(p) for p in read_dates), default=1.0),
             ),
         )
 
