@@ -870,3 +870,21 @@ def test_a_signature_block_under_a_heading_without_fait_a(tmp_path):
     reading = reading_of(path)
     assert [(s.role, s.nom) for s in reading.signatures] == [("ville_centre", "Jean DUPONT"), ("prefet", "Luc BERNARD")]
     assert reading.date_signature is None
+
+
+def test_a_representative_followed_by_en_sa_qualite_without_a_comma(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "La Commune de Montferrand, représentée par M. Philippe AUDOIN en sa qualité de Maire, dûment "
+            "habilité par délibération du conseil municipal en date du 20 septembre 2018,",
+            "ET",
+            "L'État, représenté par M. Olivier DESCAMPS en sa qualité de Préfet de l'Oise,",
+            "IL A ÉTÉ CONVENU CE QUI SUIT :",
+        ],
+    )
+    found = by_role(reading_of(path).parties)
+    assert found["ville_centre"].nom == "Philippe AUDOIN" and found["prefet"].nom == "Olivier DESCAMPS"
+    assert found["ville_centre"].nom_confidence >= SURE and found["ville_centre"].deliberation == dt.date(2018, 9, 20)

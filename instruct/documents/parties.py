@@ -239,11 +239,16 @@ def _parties_in(text: str) -> list[tuple[str, str, str, str | None]]:
     return out
 
 
+QUALITY = re.compile(r"\s+((?:agissant )?en (?:sa|son|cette) qualit[ée]\b|[èe]s[- ]?qualit[ée]s?\b)", re.IGNORECASE)
+
+
 def _representative(text: str) -> tuple[str | None, str | None, float]:
     """(name, title, how sure the name is) in « son maire, M. Jean DUPONT », « M. Jean DUPONT,
     maire », « Monsieur le Préfet Jean DUPONT »."""
     end = REP_END.search(folded(text))
     text = text[: end.start()] if end else text
+    # « M. Jean DUPONT en sa qualité de Maire »: the title after the name, with no comma before it
+    text = QUALITY.sub(r", \1", text)
     pieces = [p.strip() for p in re.split(r",|\bet\s+par\s+delegation\b", text) if p.strip()]
     name, sure, title = None, 0.0, None
     for piece in pieces:
