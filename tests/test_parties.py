@@ -888,3 +888,21 @@ def test_a_representative_followed_by_en_sa_qualite_without_a_comma(tmp_path):
     found = by_role(reading_of(path).parties)
     assert found["ville_centre"].nom == "Philippe AUDOIN" and found["prefet"].nom == "Olivier DESCAMPS"
     assert found["ville_centre"].nom_confidence >= SURE and found["ville_centre"].deliberation == dt.date(2018, 9, 20)
+
+
+def test_an_alias_on_its_own_line_does_not_end_the_parties_block(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            TITLE,
+            "ENTRE",
+            "La Ville de Pont-Aubert, représentée par sa Maire, Mme Nadia BENSAÏD,",
+            "ET",
+            "La Communauté d'agglomération Aubette-Vallées représentée par M. Rémi CHASSAGNE, Président,",
+            "ci-après dénommée « CAAV »,",
+            "L'État, représenté par M. François-Xavier LEMAIRE, Préfet de l'Aubette,",
+            "ci-après dénommés ensemble « les Parties »",
+            "Il est convenu ce qui suit :",
+        ],
+    )
+    assert sorted(by_role(reading_of(path).parties)) == ["intercommunalite", "prefet", "ville_centre"]

@@ -52,7 +52,8 @@ PROSE = re.compile(
 END = re.compile(
     r"^(il (est|a ete) (convenu|arrete|expose|decide|prealablement|rappele)|(ils|elles|les parties) (sont|ont) "
     r"convenu|(ils|elles|les parties) conviennent|ont convenu|est convenu|preambule|considerant|etant prealablement|"
-    r"apres avoir|vu |ceci (ayant ete )?expose|ci-?apres (designe|denomme|ensemble)|ensemble (ci-?apres )?"
+    r"apres avoir|vu |ceci (ayant ete )?expose"
+    r"|ci-?apres (ensemble|(designe|denomme)e?s?,? (ensemble|collectivement|« ?les ))|ensemble (ci-?apres )?"
     r"(designe|denomme)|expose( des motifs)?\s*:?$|il a ete convenu)"
 )
 CONNECTOR = re.compile(r"^(et|ainsi que|d'une part|d'autre part|de troisieme part|et enfin|entre|en presence de)$")
