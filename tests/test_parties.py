@@ -906,3 +906,42 @@ def test_an_alias_on_its_own_line_does_not_end_the_parties_block(tmp_path):
         ],
     )
     assert sorted(by_role(reading_of(path).parties)) == ["intercommunalite", "prefet", "ville_centre"]
+
+
+def test_a_signature_block_missing_a_party_is_only_proposed(tmp_path):
+    """A party left out of the signatures (a signature the reader missed) must never read as a
+    party that did not sign: the list is only proposed."""
+    lines = [
+        TITLE,
+        "ENTRE",
+        "La Commune de Lauzac, représentée par son Maire, M. Jean DUPONT,",
+        "ET",
+        "La Communauté de communes du Val de Lauze, représentée par sa Présidente, Mme Anne PETIT,",
+        "ET",
+        "L'État, représenté par M. Paul MARTIN, Préfet du Tarn,",
+        "IL A ÉTÉ CONVENU CE QUI SUIT :",
+        "Fait à Lauzac, le 12 octobre 2018",
+        "Pour la Commune de Lauzac, Le Maire, Jean DUPONT",
+        "Pour la Communauté de communes du Val de Lauze, La Présidente, Anne PETIT",
+    ]
+    signed = reading_of(make_docx(tmp_path / "c.docx", lines)).signatures
+    assert sorted(p.role for p in signed) == ["intercommunalite", "ville_centre"]
+    assert not any(sure(p) for p in signed)
+    everyone = lines + ["Pour l'État, Le Préfet, Paul MARTIN"]
+    assert all(sure(p) for p in reading_of(make_docx(tmp_path / "d.docx", everyone)).signatures)
+
+
+def test_the_parties_block_ends_at_the_signature_block(tmp_path):
+    lines = [
+        TITLE,
+        "ENTRE",
+        "La Commune de Villebelle, représentée par son maire, M. Jean Dupont,",
+        "ET",
+        "L'État, représenté par le préfet du département, M. Paul Durand,",
+        "Fait à Villebelle, le 28 septembre 2018, en 6 exemplaires originaux.",
+        "Pour la Commune de Villebelle",
+        "Pour l'État",
+    ]
+    read = reading_of(make_docx(tmp_path / "c.docx", lines))
+    assert [p.organisme for p in read.parties] == ["Commune de Villebelle", "État"]
+    assert all(sure(p) for p in read.signatures)

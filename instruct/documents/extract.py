@@ -10,7 +10,7 @@ structured dossier.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from instruct.documents.actions import Action, actions
@@ -70,6 +70,7 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
         reading.numero_confidence = found[1].confidence
     reading.parties = parties(piece, ville)
     reading.signatures, reading.date_signature = signatures(piece, ville, reading.parties)
+    _unsigned_parties(reading)
     reading.trame = trame(piece, TRAMES[kind])
     _parties_part(reading, TRAMES[kind])
     reading.trame_sure = trame_sure(piece, TRAMES[kind])
@@ -78,6 +79,28 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     reading.duree_annees = duree(piece)
     reading.valant_ort = valant_ort(piece)
     return reading
+
+
+UNSIGNED = 0.7  # a signature block that misses a party of the piece: who signed is to check
+
+
+def _unsigned_parties(reading: Reading) -> None:
+    """Every party of a convention or an avenant signs it: a signature block read without one of
+    the parties named sure at the head of the piece was not read whole (a signature drawn apart,
+    a layout the reader missed), so the list of signatories is only proposed — a party left out
+    must never read as a party that did not sign."""
+    if not reading.signatures or not reading.parties:
+        return
+    signed = [p.role for p in reading.signatures]
+    for party in reading.parties:
+        if party.quote.sure and party.role in signed:
+            signed.remove(party.role)
+        elif party.quote.sure:
+            reading.signatures = [
+                replace(p, quote=replace(p.quote, confidence=min(p.quote.confidence, UNSIGNED)))
+                for p in reading.signatures
+            ]
+            return
 
 
 def _parties_part(reading: Reading, parts) -> None:

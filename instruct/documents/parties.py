@@ -54,7 +54,8 @@ END = re.compile(
     r"convenu|(ils|elles|les parties) conviennent|ont convenu|est convenu|preambule|considerant|etant prealablement|"
     r"apres avoir|vu |ceci (ayant ete )?expose"
     r"|ci-?apres (ensemble|(designe|denomme)e?s?,? (ensemble|collectivement|« ?les ))|ensemble (ci-?apres )?"
-    r"(designe|denomme)|expose( des motifs)?\s*:?$|il a ete convenu)"
+    r"(designe|denomme)|expose( des motifs)?\s*:?$|il a ete convenu"
+    r"|fait (a|en \w+ exemplaires)\b)"  # the signature block: the parties named at the head are over
 )
 CONNECTOR = re.compile(r"^(et|ainsi que|d'une part|d'autre part|de troisieme part|et enfin|entre|en presence de)$")
 BULLET = re.compile(r"^\s*([^\w\s«\"“(\[']|\d{1,2}\s*[°).]+|[a-z]\))\s+")  # « - », « • », a glyph read as « \x7f »

@@ -249,7 +249,7 @@ def _score_structure(truth: Verite, reading: Reading, put) -> None:
             "actions",
             _outcome(
                 truth.actions and [a.intitule for a in truth.actions],
-                actions and [a.intitule for a in actions],
+                [a.intitule for a in actions] or None,  # no row read: nothing read, not « no actions »
                 min((a.quote.confidence for a in actions), default=1.0),
                 lambda a, b: [_squeezed(x) for x in a] == [_squeezed(y) for y in b],
             ),
