@@ -304,7 +304,7 @@ TRAME_AVENANT_PARTIES = (
         "Objectifs généraux du projet et par axe",
         "Objectifs généraux et par axe",
         r"objectifs|^strategie|orientations strategiques|^axes? (strategiques|du projet)"
-        r"|^projet (de revitalisation|de redynamisation|urbain|global)",
+        r"|^projet (de revitalisation|de redynamisation|urbain|global|de territoire)",
     ),
     PartieTrame(
         "perimetres_intervention",

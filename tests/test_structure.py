@@ -557,3 +557,11 @@ def test_a_total_cut_by_the_end_of_a_line_is_read_whole():
     )
     value, quote = budget(piece)["total"]
     assert value == Decimal("3695000") and sure(quote)
+
+
+def test_a_heading_after_the_signatures_is_an_annex(tmp_path):
+    items = [("h", "1. Préambule et objectifs poursuivis"), ("p", BODY), ("h", "2. Engagement général des parties")]
+    items += [("p", BODY), ("p", "Fait à Pont-Aubert, le 28 septembre 2018"), ("p", "Pour la Ville, Le Maire")]
+    items += [("h", "Fiches actions matures"), ("p", BODY)]
+    parts = trame(docx(tmp_path / "c.docx", items), TRAME_CONVENTION_PARTIES)
+    assert sure(parts["annexe_fiches_matures"])

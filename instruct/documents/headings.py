@@ -202,6 +202,7 @@ def _headings(piece: PieceText) -> list[Heading]:
     lines = _lines(piece)
     out: list[Heading] = []
     in_annexes = False  # after « ANNEXES »: the headings name annexes
+    signed = False  # after « Fait à … »: what follows the signatures is annexed
     in_annex = False  # after « Annexe N – … »: the headings are the annex's own
     in_toc = False  # after « Sommaire »: lines ending with a page number
     skip = -1
@@ -231,6 +232,7 @@ def _headings(piece: PieceText) -> list[Heading]:
         if kind == "annexe" and not title:  # « ANNEXES » alone: the list of the annexes follows
             kind, title = "", text
         strength = _strength(line, kind, title)
+        signed = signed or bool(SIGNED.match(normal(text)))
         if not strength:
             continue
         if not kind and not line.heading and line.alone and strength < 0.85:
@@ -244,6 +246,7 @@ def _headings(piece: PieceText) -> list[Heading]:
         elif in_annex:
             continue  # a fiche's « Calendrier », « Plan de financement »: no part of the trame
         annexe = kind == "annexe" or (in_annexes and kind not in ("", "capitales"))
+        annexe = annexe or (signed and kind not in ("paragraphe", "ligne") and strength >= 0.85)
         shown = " ".join(lines[k].text for k in range(i, used + 1))
         if line.number:
             shown = f"{line.number} {shown}"
@@ -261,6 +264,9 @@ def _headings(piece: PieceText) -> list[Heading]:
         )
         skip = used
     return _listed_annexes(out, lines)
+
+
+SIGNED = re.compile(r"^fait (a|en \w+ exemplaires)\b")
 
 
 def _listed_annexes(found: list[Heading], lines: list[_Line]) -> list[Heading]:
