@@ -296,7 +296,7 @@ def test_ingest_marks_the_doubtful_values(folder, monkeypatch):
     assert {p["confiance"] for p in result["signatures"] if p["role"] != "intercommunalite"} == {1.0}
     assert all("lecture" not in p for p in result["signatures"] if p["role"] != "intercommunalite")
     text = ingest_text(result)
-    read = [line for line in text.splitlines() if "intercommunalite :" in line and "Val de Belle" in line]
+    read = [line for line in text.splitlines() if "intercommunalité :" in line and "Val de Belle" in line]
     assert len(read) == 2  # a party (sure), a signatory (doubtful)
     assert [line.endswith("— lu avec doute (confiance 60 %), à vérifier") for line in read] == [False, True]
     assert "À vérifier dans la pièce (jamais tenu pour sûr) :" in text
@@ -305,5 +305,5 @@ def test_ingest_marks_the_doubtful_values(folder, monkeypatch):
 def test_ingest_marks_a_doubtful_kind(folder, monkeypatch):
     lowered(monkeypatch, extract, lambda reading: setattr(reading, "kind_confidence", DOUBT))
     text = ingest_text(extract.summary(read_piece_isolated(folder / "convention-cadre.docx")))
-    assert "Type reconnu : convention_cadre — lu avec doute (confiance 60 %), à vérifier" in text
+    assert "Type reconnu : convention-cadre — lu avec doute (confiance 60 %), à vérifier" in text
     assert "nature de la pièce lue avec doute : « une convention-cadre »" in text

@@ -274,6 +274,19 @@ def _confidence(value: dict) -> str:
 
 
 def ingest_text(result: dict) -> str:
+    """What was read from one piece, in French words (labels, dates, amounts), each with where."""
+    from decimal import Decimal
+
+    from instruct.documents.doubts import ROLE_NAMES
+    from instruct.documents.evidence import SURE
+    from instruct.facts.pieces import KIND_LABELS
+    from instruct.french import french_amount, french_date_text
+    from instruct.vocabulary import TRAME_AVENANT, TRAME_CONVENTION
+
+    def euros(text: str | None) -> str:
+        return french_amount(Decimal(text)) if text else "montant non lu"
+
+    parts = {**TRAME_CONVENTION, **TRAME_AVENANT}
     out = [
         f"{result['fichier']} ({result['format']}) : {result['blocs']} bloc(s) de texte"
         + (" — tronqué" if result["tronque"] else "")
@@ -281,11 +294,9 @@ def ingest_text(result: dict) -> str:
     out += [f"  Problème : {p}" for p in result["problemes"]]
     if not result["lisible"]:
         return "\n".join(out) + "\n"
-    from instruct.documents.evidence import SURE
-
     kind_confidence = result.get("type_confiance", 1.0)
     out.append(
-        f"Type reconnu : {result['type'] or 'non reconnu'}"
+        f"Type reconnu : {KIND_LABELS.get(result['type'], result['type']) if result['type'] else 'non reconnu'}"
         + (f" n° {result['numero']}" if result["numero"] else "")
         + _confidence(
             {"confiance": kind_confidence, **({"lecture": "lu avec doute"} if kind_confidence < SURE else {})}
@@ -297,35 +308,43 @@ def ingest_text(result: dict) -> str:
         if result[key]:
             out.append(f"{title} :")
             out += [
-                f"  {p['role']} : {p['organisme']}"
+                f"  {ROLE_NAMES.get(p['role'], p['role'])} : {p['organisme']}"
                 + (f" — {p['nom']}" if p["nom"] else "")
+                + (" (nom lu avec doute, à vérifier)" if p.get("nom_confiance", 1.0) < SURE else "")
                 + (f", {p['qualite']}" if p["qualite"] else "")
-                + (f" (délibération du {p['deliberation']})" if p["deliberation"] else "")
+                + (f" (délibération du {french_date_text(p['deliberation'])})" if p["deliberation"] else "")
                 + f" [{p['ou']}]"
                 + _confidence(p)
                 for p in result[key]
             ]
     if result["date_signature"]:
         s = result["date_signature"]
-        out.append(f"Date de signature : {s['date']} [{s['ou']}] « {s['texte']} »{_confidence(s)}")
+        out.append(f"Date de signature : {french_date_text(s['date'])} [{s['ou']}] « {s['texte']} »{_confidence(s)}")
     if result["trame"] or result["trame_absente"]:
         out.append("Trame :")
-        out += [f"  ✓ {code} — {q['ou']} : « {q['texte']} »{_confidence(q)}" for code, q in result["trame"].items()]
+        out += [
+            f"  ✓ {parts.get(code, code)} — {q['ou']} : « {q['texte']} »{_confidence(q)}"
+            for code, q in result["trame"].items()
+        ]
         absent = "absente" if result.get("trame_sure", True) else "non trouvée (absence incertaine)"
-        out += [f"  ✗ {code} : {absent}" for code in result["trame_absente"]]
+        out += [f"  ✗ {parts.get(code, code)} : {absent}" for code in result["trame_absente"]]
     if result["actions"]:
         out.append(f"Actions ({len(result['actions'])}) :")
         out += [
-            f"  {a['id'] or '—'} {a['intitule']} — {a['maitre_ouvrage'] or '?'} — {a['cout'] or '?'} € [{a['ou']}]"
-            + _confidence(a)
+            f"  {a['id'] or '—'} {a['intitule']} — {a['maitre_ouvrage'] or 'maître d’ouvrage non lu'} — "
+            f"{euros(a['cout'])} [{a['ou']}]" + _confidence(a)
             for a in result["actions"]
         ]
-    out += [f"Budget, {name} : {b['montant']} € [{b['ou']}]{_confidence(b)}" for name, b in result["budget"].items()]
+    names = {"total": "montant total", "part_cofinanceurs": "part des cofinanceurs", "part_porteur": "part du porteur"}
+    out += [
+        f"Budget, {names.get(name, name)} : {euros(b['montant'])} [{b['ou']}]{_confidence(b)}"
+        for name, b in result["budget"].items()
+    ]
     if result.get("doutes"):
         out.append("À vérifier dans la pièce (jamais tenu pour sûr) :")
         out += [f"  {doubt}" for doubt in result["doutes"]]
-    out += [f"Date : {d['date']} ({d['ou']}) « {d['texte']} »" for d in result["dates"][:20]]
-    out += [f"Montant : {m['montant']} € ({m['ou']}) « {m['texte']} »" for m in result["montants"][:20]]
+    out += [f"Date : {french_date_text(d['date'])} ({d['ou']}) « {d['texte']} »" for d in result["dates"][:20]]
+    out += [f"Montant : {euros(m['montant'])} ({m['ou']}) « {m['texte']} »" for m in result["montants"][:20]]
     return "\n".join(out) + "\n"
 
 

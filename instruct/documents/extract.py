@@ -154,6 +154,7 @@ def summary(piece: PieceText, kind: str | None = None) -> dict:
             "qualite": p.qualite,
             "deliberation": p.deliberation.isoformat() if p.deliberation else None,
             **quote_dict(p.quote, True),
+            **({"nom_confiance": p.nom_confidence} if p.nom and p.nom_confidence < 1 else {}),
         }
 
     return {
