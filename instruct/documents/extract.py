@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from instruct.documents.actions import Action, actions
 from instruct.documents.budget import budget
+from instruct.documents.deliberations import Deliberation, read_deliberation
 from instruct.documents.evidence import SURE, Quote
 from instruct.documents.kinds import numero, recognise_scored
 from instruct.documents.parties import Party, parties, role_of
@@ -43,6 +44,7 @@ class Reading:
     budget: dict[str, tuple[Decimal, Quote]] = field(default_factory=dict)
     duree_annees: tuple[int, Quote] | None = None  # « … d'une durée de 6 ans »
     valant_ort: Quote | None = None  # the piece says it is (or is worth) the convention d'ORT
+    deliberation: Deliberation | None = None  # a délibération: its council, séance and object
 
     def signatories(self) -> list[Party] | None:
         """Who signed: the signature block, or failing it the parties."""
@@ -56,8 +58,8 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     """What the piece says; `kind` when the dossier declares it, else recognised by content."""
     kind, kind_confidence = (kind, 1.0) if kind else recognise_scored(piece)
     reading = Reading(piece.file, kind, kind_confidence)
-    if kind == "deliberation" and piece.readable:  # who signed the extract, and when
-        reading.signatures, reading.date_signature = signatures(piece, ville, None)
+    if kind == "deliberation" and piece.readable:  # its council, séance, object; who signed the extract, and when
+        reading.deliberation, reading.signatures, reading.date_signature = read_deliberation(piece, ville)
     if kind not in TRAMES or not piece.readable:
         return reading
     reading.numero = numero(piece) if kind == "avenant" else None
