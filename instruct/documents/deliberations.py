@@ -217,12 +217,12 @@ def _object_in(plain: str, quote: Quote, confidence: float) -> tuple[tuple[str, 
 
 
 def _date_at(lines: list[tuple[str, str]], at: int, file: str) -> tuple[dt.date, Quote] | None:
-    """The date of the line at `at`, or of the next one when it starts with « le »."""
+    """The date of the line at `at`, or of the next one (« le … », « à X, le … »)."""
     for offset, confidence in ((0, 1.0), (1, 0.9)):
         if at + offset >= len(lines):
             return None
         text = lines[at + offset][0]
-        if offset and not re.match(r"^(le\b|\d)", _fold(text)):
+        if offset and not re.match(r"^(le\b|\d|a [^,]{2,60},? le\b)", _fold(text)):  # « à X, le … » ⏎
             return None
         spans = date_spans(text)
         if spans:

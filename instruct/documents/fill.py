@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from instruct.documents.doubts import Doubt
 from instruct.documents.doubts import SureReading as Reading
 from instruct.documents.extract import Action, Quote, role_of
 from instruct.documents.reconcile import Documents, avenant_readings, convention_reading
 from instruct.documents.text import normal
+from instruct.french import french_date
 from instruct.vocabulary import TRAME_AVENANT, TRAME_CONVENTION
 
 
@@ -50,6 +52,7 @@ def fill(data: dict, docs: Documents) -> None:
                 prov[f"convention.cadre.deliberations[{i}]"] = p.quote
             prov["convention.cadre.deliberations"] = deliberations[0][0].quote
         _fill_trame(cadre, conv, TRAME_CONVENTION, "convention.cadre.contenu", prov)
+    _fill_deliberations(data, docs, prov)
     avenants = avenant_readings(docs, data)
     if avenants and (convention := _node(data, "convention")) is not None:
         listed = convention.get("avenants")
@@ -73,6 +76,56 @@ def fill(data: dict, docs: Documents) -> None:
     if conv is not None and conv.duree_annees and cadre is not None and cadre.get("duree_annees") is None:
         cadre["duree_annees"], prov["convention.cadre.duree_annees"] = conv.duree_annees
     _fill_ort(data, conv, avenants, prov)
+
+
+ORGANE_NAMES = {"commune": "conseil municipal", "intercommunalite": "conseil communautaire"}
+
+
+def _fill_deliberations(data: dict, docs: Documents, prov: dict[str, Quote]) -> None:
+    """The délibérations approving the convention-cadre, from the délibération pieces, when the
+    dossier says none: each with its council and the date of its séance, both read sure (one read
+    with doubt is a doubt for the instructeur, never filled). What the convention's parties block
+    filled is kept; a council it does not name is added."""
+    cadre = _existing(data, "convention", "cadre")
+    if cadre is None:
+        return
+    listed = cadre.get("deliberations")
+    if listed is not None and ("convention.cadre.deliberations" not in prov or not isinstance(listed, list)):
+        return  # the dossier's own list
+    listed = listed or []
+    kept = {d.get("organe") for d in listed if isinstance(d, dict)}
+    found: list[tuple[str, str, Quote]] = []
+    for reading in docs.readings:
+        said = reading.deliberation if reading.kind == "deliberation" else None
+        if said is None or said.objet is None or said.objet[0] != "convention_cadre" or not said.objet[1].sure:
+            continue
+        if said.organe is None or said.seance is None:
+            continue
+        (organe, organe_quote), (day, seance_quote) = said.organe, said.seance
+        if not organe_quote.sure or not seance_quote.sure:
+            for quote, subject, value in (
+                (organe_quote, "conseil ayant délibéré", ORGANE_NAMES[organe]),
+                (seance_quote, "date de la séance", french_date(day)),
+            ):
+                if not quote.sure:
+                    docs.doubts.append(Doubt(reading.file, subject, value, quote))
+            continue
+        if organe not in kept and (organe, day.isoformat()) not in {(o, d) for o, d, _ in found}:
+            found.append((organe, day.isoformat(), seance_quote))
+    if not found:
+        return
+    for organe, day, quote in found:
+        prov[f"convention.cadre.deliberations[{len(listed)}]"] = quote
+        listed.append({"organe": organe, "date": day})
+    cadre["deliberations"] = listed
+    prov.setdefault("convention.cadre.deliberations", found[0][2])
+
+
+def _existing(data: dict, *keys: str) -> dict | None:
+    """The mapping at keys when the dossier (or what the pieces filled) has it."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else None
 
 
 HABITAT = re.compile(r"habitat|logement|opah|immeuble|rehabilitation|renovation energetique")
