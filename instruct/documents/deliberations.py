@@ -32,11 +32,21 @@ ORGANE_SURE = re.compile(
     r"registre des deliberations du (?:conseil|bureau)|(?:conseil|bureau) \w+(?: de (?:la )?\w+)?,? "
     r"(?:legalement |regulierement |dument )?(?:convoque|reuni|s'est reuni)"
 )
-SEANCE = re.compile(r"\b(?:seance|reunion)\s+(?:publique\s+|ordinaire\s+|extraordinaire\s+)?(?:du|en date du)\s")
-MET = re.compile(r"s'est reuni|s'est assemble|etant assemble|legalement convoque|regulierement convoque")
+WEEKDAY = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+# What announces the séance's date: « Séance (publique) du », « Réunion du », « Date de la séance : »,
+# a title « Conseil municipal du … »; the date follows within the clause.
+SEANCE = re.compile(
+    r"\b(?:seance|reunion)\b|^(?:conseil|bureau) (?:municipal|communautaire|metropolitain|de (?:la )?\w+)\b"
+)
+MET = re.compile(
+    r"s'est reuni|s'est assemble|etant assemble|legalement convoque|regulierement convoque|dument convoque"
+)
+NOT_SEANCE = re.compile(r"convoc|affich|transmis|recu|publi|^vu\b|^considerant")
 MONTH = "(" + "|".join(MONTHS) + ")"
 WORDS_DATE = re.compile(
-    r"\bl'an\s+([a-z0-9 -]{4,60}?)\s*,?\s+(?:et\s+)?le\s+([a-z0-9 -]{1,30}?)\s+(?:du mois\s+)?(?:de\s+|d')?"
+    r"\bl'an\s+([a-z0-9 -]{4,60}?)\s*,?\s+(?:et\s+)?le\s+"
+    + WEEKDAY
+    + r"([a-z0-9 -]{1,30}?)\s+(?:du mois\s+)?(?:de\s+|d')?"
     + MONTH
     + r"\b"
 )
@@ -46,8 +56,10 @@ NUMBERS = {
     "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50,
     "soixante": 60,
 }  # fmt: skip
-EXTRAIT = re.compile(r"^pour extrait (?:certifie )?conforme\b|^extrait certifie conforme\b")
-FAIT = re.compile(r"^(?:fait|delibere)\s+(?:et\s+\w+\s+)?(?:a|en)\b")
+EXTRAIT = re.compile(
+    r"^pour (?:extrait|copie|expedition) (?:certifiee? )?conforme\b|^(?:extrait|copie) certifiee? conforme\b"
+)
+FAIT = re.compile(r"^(?:ainsi )?(?:fait|delibere)\s+(?:et\s+\w+\s+)?(?:a|en)\b")
 SUSDITS = re.compile(r"\b(?:les?|aux?)\s+jours?,?\s+mois\s+et\s+an\s+(?:susdits|que dessus|ci-dessus)")
 EXECUTOIRE = re.compile(r"^certifie\s+(?:le caractere\s+)?executoire|^acte rendu executoire")
 SIGNER = re.compile(
@@ -157,16 +169,27 @@ def seance(lines: list[tuple[str, str]], file: str) -> tuple[dt.date, Quote] | N
         plain = _fold(text)
         quote = Quote(file, where, text[:240])
         for match in SEANCE.finditer(plain):
-            spans = [d for d, start, _ in date_spans(text) if 0 <= start - match.end() <= 3]
-            if spans:
-                found.append((spans[0], quote))
+            if NOT_SEANCE.search(plain[: match.start()]):
+                break
+            window = plain[match.end() : match.end() + 80]
+            spans = [(d, start) for d, start, _ in date_spans(text) if match.end() <= start < match.end() + 80]
+            if spans and not re.search(r"[.;]|convoc|deliberation", window[: spans[0][1] - match.end()]):
+                found.append((spans[0][0], quote))
+                break
         for match in WORDS_DATE.finditer(plain):
             day = _day(number_words(match[1]), MONTHS[match[3]], number_words(match[2]))
             if day:
                 found.append((day, quote))
-        if MET.search(plain) and not WORDS_DATE.search(plain):
-            spans = date_spans(text)
-            if spans and spans[0][1] < MET.search(plain).start():
+        met = MET.search(plain)
+        if (
+            met and not WORDS_DATE.search(plain) and not SEANCE.search(plain)
+        ):  # « Le 25/09/2018, le conseil … s'est réuni »
+            spans = [
+                (d, start)
+                for d, start, _ in date_spans(text)
+                if start < met.start() and not NOT_SEANCE.search(plain[max(0, start - 30) : start])
+            ]
+            if spans:
                 found.append((spans[0][0], quote))
     if not found:
         return None
