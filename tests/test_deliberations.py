@@ -165,6 +165,35 @@ def test_a_deliberation_of_another_town_is_not_the_ville_centre(tmp_path):
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "Séance du mardi 25 septembre 2018",
+        "Séance du conseil municipal du 25/09/2018",
+        "Conseil municipal du 25 septembre 2018",
+        "Le vingt-cinq septembre deux mille dix-huit, à dix-neuf heures, le conseil municipal s'est réuni.",
+        "Convocation du 18/09/2018 – le conseil municipal, légalement convoqué, s'est réuni le 25/09/2018.",
+        "L'an deux mil dix-huit et le mardi vingt-cinq du mois de septembre, le conseil municipal s'est réuni.",
+    ],
+)
+def test_the_seance_as_towns_write_it(tmp_path, line):
+    path = make_docx(tmp_path / "deliberation.docx", HEADER[:2] + [line, OBJET_CADRE])
+    day, quote = reading(path).deliberation.seance
+    assert day == dt.date(2018, 9, 25) and quote.sure and quote.text == line
+
+
+def test_a_signature_drawn_in_a_table_the_name_above_the_title(tmp_path):
+    path = make_docx(
+        tmp_path / "deliberation.docx",
+        HEADER + ["Séance du 25 septembre 2018", OBJET_CADRE, "Pour extrait conforme, à Kerbrivan, le 27/09/2018"],
+        tables=[[("Le secrétaire de séance,\nJean MARTIN", "Éric RIVOALLAN\nMaire de Kerbrivan")]],
+    )
+    r = reading(path)
+    assert r.date_signature[0] == dt.date(2018, 9, 27)
+    assert signer(r) == ("ville_centre", "Éric RIVOALLAN", True)
+    assert r.signatures[0].qualite == "Maire de Kerbrivan"
+
+
+@pytest.mark.parametrize(
     ("words", "value"),
     [("deux mille dix-huit", 2018), ("deux mil vingt", 2020), ("vingt et un", 21), ("premier", 1), ("trente", 30)],
 )

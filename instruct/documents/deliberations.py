@@ -41,6 +41,7 @@ SEANCE = re.compile(
 MET = re.compile(
     r"s'est reuni|s'est assemble|etant assemble|legalement convoque|regulierement convoque|dument convoque"
 )
+MET_ON = re.compile(r"\b(?:s'est |s'etant |etant )?(?:reuni|assemble)e?s?(?: en seance(?: \w+)?)?,?\s+(?:le\s+)?")
 NOT_SEANCE = re.compile(r"convoc|affich|transmis|recu|publi|^vu\b|^considerant")
 MONTH = "(" + "|".join(MONTHS) + ")"
 WORDS_DATE = re.compile(
@@ -49,6 +50,14 @@ WORDS_DATE = re.compile(
     + r"([a-z0-9 -]{1,30}?)\s+(?:du mois\s+)?(?:de\s+|d')?"
     + MONTH
     + r"\b"
+)
+# « le vingt-cinq septembre deux mille dix-huit »: the year after the month, in words
+WORDS_DATE_AFTER = re.compile(
+    r"\ble\s+"
+    + WEEKDAY
+    + r"([a-z -]{2,30}?)\s+"
+    + MONTH
+    + r"\s+(deux mille?(?:[\s-]+[a-z]+){0,3}?)(?=\s*[,.;]|\s+a\s|$)"
 )
 NUMBERS = {
     "zero": 0, "un": 1, "une": 1, "premier": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
@@ -87,10 +96,12 @@ class Deliberation:
 
 
 def _lines(piece: PieceText) -> list[tuple[str, str]]:
-    """(line, where) of the running text, cleaned of what an OCR leaves (« Ia », « 1'unanimité »)."""
+    """(line, where) in reading order, cleaned of what an OCR leaves (« Ia », « 1'unanimité »); a
+    table row (a signature drawn in a table) gives each cell's lines, cell after cell."""
     out = []
-    for text, where in piece.lines():
-        out += [(clean(line).replace("\t", " "), where) for line in text.splitlines() if line.strip()]
+    for block in piece.blocks:
+        for text in block.cells or (block.shown,):
+            out += [(clean(line).replace("\t", " "), block.where) for line in text.splitlines() if line.strip()]
     return out
 
 
@@ -165,7 +176,7 @@ def seance(lines: list[tuple[str, str]], file: str) -> tuple[dt.date, Quote] | N
     """The date the council met: « séance du … », « L'an … le … » in words or figures, « Le …, le
     conseil … s'est réuni ». Two sources that disagree make it a proposal."""
     found: list[tuple[dt.date, Quote]] = []
-    for text, where in lines[:60]:
+    for text, where in lines[:120]:
         plain = _fold(text)
         quote = Quote(file, where, text[:240])
         for match in SEANCE.finditer(plain):
@@ -180,6 +191,11 @@ def seance(lines: list[tuple[str, str]], file: str) -> tuple[dt.date, Quote] | N
             day = _day(number_words(match[1]), MONTHS[match[3]], number_words(match[2]))
             if day:
                 found.append((day, quote))
+        if not NOT_SEANCE.search(plain):
+            for match in WORDS_DATE_AFTER.finditer(plain):
+                day = _day(number_words(match[3]), MONTHS[match[2]], number_words(match[1]))
+                if day:
+                    found.append((day, quote))
         met = MET.search(plain)
         if (
             met and not WORDS_DATE.search(plain) and not SEANCE.search(plain)
@@ -189,8 +205,9 @@ def seance(lines: list[tuple[str, str]], file: str) -> tuple[dt.date, Quote] | N
                 for d, start, _ in date_spans(text)
                 if start < met.start() and not NOT_SEANCE.search(plain[max(0, start - 30) : start])
             ]
-            if spans:
-                found.append((spans[0][0], quote))
+            on = [d for d, start, _ in date_spans(text) for m in MET_ON.finditer(plain) if 0 <= start - m.end() <= 3]
+            if on or spans:  # « … s'est réuni le 25/09/2018 », else « Le 25/09/2018, le conseil … s'est réuni »
+                found.append((on[0] if on else spans[0][0], quote))
     if not found:
         return None
     day, quote = found[0]
@@ -204,7 +221,7 @@ def seance(lines: list[tuple[str, str]], file: str) -> tuple[dt.date, Quote] | N
 
 def objet(lines: list[tuple[str, str]], file: str) -> tuple[tuple[str, Quote] | None, int | None]:
     """What the délibération approves, from its « Objet : » line, else from what it « APPROUVE »."""
-    for text, where in lines[:80]:
+    for text, where in lines[:150]:
         plain = _fold(text)
         if plain.startswith("objet"):
             return _object_in(plain, Quote(file, where, text[:240]), 1.0)
@@ -297,16 +314,19 @@ def signer(lines: list[tuple[str, str]], start: int | None) -> tuple[str, str | 
         start = candidates[-1] - 1
     title: str | None = None
     name: tuple[str | None, float] = (None, 0.0)
+    before: tuple[str, float, str] | None = None  # « Éric RIVOALLAN » ⏎ « Maire de Kerbrivan »
     taken: list[str] = []
     where = ""
-    for text, at in lines[start + 1 : start + 9]:
+    for text, at in lines[start : start + 9]:
         plain = _fold(text)
         if re.match(r"^(recu|transmis|affiche|publie|certifie|acte rendu|accuse)", plain) and title:
             break
         if DELEGATION.match(plain) and not SIGNER.match(plain):  # « Pour le Maire et par délégation, »
             taken.append(text)
             continue
+        seen = None
         for part in [p.strip() for p in text.split(",") if p.strip()]:
+            part = re.sub(r"^\(?sign[ée]e?\)?\s*:?\s*", "", part, flags=re.I)  # « (signé) Éric RIVOALLAN »
             part_plain = _fold(part)
             if title is None and SIGNER.match(part_plain) and len(part) < 80:
                 title, where = (title_of(part) or part).strip(" ,"), at
@@ -315,15 +335,21 @@ def signer(lines: list[tuple[str, str]], start: int | None) -> tuple[str, str | 
                 if named[0]:
                     name = named
                 continue
-            if title is not None and name[0] is None:
-                named = person(part)
-                if named[0]:
-                    name = named
-                    taken.append(text)
+            named = person(part)
+            if named[0] and title is None:
+                seen = (named[0], named[1], text) if not title_of(text) else None  # not « Le secrétaire, X »
+            elif named[0] and name[0] is None:
+                name = named
+                taken.append(text)
+        if title is None:
+            before = seen  # only the line just above the title
         if title is not None and name[0] is not None:
             break
     if title is None:
         return None
+    if name[0] is None and before is not None:
+        name = (before[0], min(before[1], 0.9))
+        taken.insert(0, before[2])
     return title, name[0], name[1], taken, where
 
 
