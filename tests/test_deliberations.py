@@ -266,3 +266,14 @@ def test_the_parties_block_fill_is_kept_and_completed(tmp_path):
         {"organe": "commune", "date": "2018-09-20"},
         {"organe": "intercommunalite", "date": "2018-09-27"},
     ]
+
+
+def test_an_avenant_listed_gets_the_deliberation_approving_it(tmp_path):
+    docs = read_files(deliberation_pieces(tmp_path), [], "Kerbrivan")
+    data = {"convention": {"avenants": [{"numero": 2}, {"numero": 1}]}}
+    fill(data, docs)
+    second, first = data["convention"]["avenants"]
+    assert "deliberations" not in second
+    assert first["deliberations"] == [{"organe": "commune", "date": "2020-10-12"}]
+    assert docs.provenance["convention.avenants[1].deliberations[0]"].file == "deliberation-avenant.docx"
+    assert "cadre" not in data["convention"]  # no convention-cadre is made up for its délibérations

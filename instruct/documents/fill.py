@@ -52,7 +52,6 @@ def fill(data: dict, docs: Documents) -> None:
                 prov[f"convention.cadre.deliberations[{i}]"] = p.quote
             prov["convention.cadre.deliberations"] = deliberations[0][0].quote
         _fill_trame(cadre, conv, TRAME_CONVENTION, "convention.cadre.contenu", prov)
-    _fill_deliberations(data, docs, prov)
     avenants = avenant_readings(docs, data)
     if avenants and (convention := _node(data, "convention")) is not None:
         listed = convention.get("avenants")
@@ -76,28 +75,40 @@ def fill(data: dict, docs: Documents) -> None:
     if conv is not None and conv.duree_annees and cadre is not None and cadre.get("duree_annees") is None:
         cadre["duree_annees"], prov["convention.cadre.duree_annees"] = conv.duree_annees
     _fill_ort(data, conv, avenants, prov)
+    _fill_deliberations(data, docs, prov)
 
 
 ORGANE_NAMES = {"commune": "conseil municipal", "intercommunalite": "conseil communautaire"}
 
 
 def _fill_deliberations(data: dict, docs: Documents, prov: dict[str, Quote]) -> None:
-    """The délibérations approving the convention-cadre, from the délibération pieces, when the
-    dossier says none: each with its council and the date of its séance, both read sure (one read
-    with doubt is a doubt for the instructeur, never filled). What the convention's parties block
-    filled is kept; a council it does not name is added."""
+    """The délibérations approving the convention-cadre, and each avenant the dossier lists, from the
+    délibération pieces when the dossier says none: each with its council and the date of its
+    séance, both read sure (one read with doubt is a doubt for the instructeur, never filled). What
+    the convention's parties block filled is kept; a council it does not name is added."""
+    approvals = _approvals(docs)
     cadre = _existing(data, "convention", "cadre")
-    if cadre is None:
-        return
-    listed = cadre.get("deliberations")
-    if listed is not None and ("convention.cadre.deliberations" not in prov or not isinstance(listed, list)):
-        return  # the dossier's own list
-    listed = listed or []
-    kept = {d.get("organe") for d in listed if isinstance(d, dict)}
-    found: list[tuple[str, str, Quote]] = []
+    if cadre is not None:
+        _fill_approvals(cadre, "convention.cadre", approvals.get(("convention_cadre", None), []), prov)
+    listed = (_existing(data, "convention") or {}).get("avenants")
+    listed = listed if isinstance(listed, list) else []
+    avenants = [a for a in listed if isinstance(a, dict)]
+    for index, avenant in enumerate(listed):
+        if not isinstance(avenant, dict) or not isinstance(avenant.get("numero"), int):
+            continue
+        found = approvals.get(("avenant", avenant["numero"]), [])
+        if len(avenants) == 1:  # the only avenant: a délibération naming no number approves it
+            found = found + approvals.get(("avenant", None), [])
+        _fill_approvals(avenant, f"convention.avenants[{index}]", found, prov)
+
+
+def _approvals(docs: Documents) -> dict[tuple[str, int | None], list[tuple[str, str, Quote]]]:
+    """(what is approved, avenant number) -> (organe, date of the séance, quote) of each délibération
+    read sure; the values read with doubt become doubts."""
+    out: dict[tuple[str, int | None], list[tuple[str, str, Quote]]] = {}
     for reading in docs.readings:
         said = reading.deliberation if reading.kind == "deliberation" else None
-        if said is None or said.objet is None or said.objet[0] != "convention_cadre" or not said.objet[1].sure:
+        if said is None or said.objet is None or not said.objet[1].sure:
             continue
         if said.organe is None or said.seance is None:
             continue
@@ -110,15 +121,27 @@ def _fill_deliberations(data: dict, docs: Documents, prov: dict[str, Quote]) -> 
                 if not quote.sure:
                     docs.doubts.append(Doubt(reading.file, subject, value, quote))
             continue
-        if organe not in kept and (organe, day.isoformat()) not in {(o, d) for o, d, _ in found}:
-            found.append((organe, day.isoformat(), seance_quote))
-    if not found:
-        return
+        key = (said.objet[0], said.numero if said.objet[0] == "avenant" else None)
+        out.setdefault(key, []).append((organe, day.isoformat(), seance_quote))
+    return out
+
+
+def _fill_approvals(target: dict, path: str, found: list[tuple[str, str, Quote]], prov: dict[str, Quote]) -> None:
+    listed = target.get("deliberations")
+    if listed is not None and (f"{path}.deliberations" not in prov or not isinstance(listed, list)):
+        return  # the dossier's own list
+    listed = listed or []
+    kept = {d.get("organe") for d in listed if isinstance(d, dict)}
+    added: list[Quote] = []
     for organe, day, quote in found:
-        prov[f"convention.cadre.deliberations[{len(listed)}]"] = quote
+        if organe in kept or {"organe": organe, "date": day} in listed:
+            continue
+        prov[f"{path}.deliberations[{len(listed)}]"] = quote
         listed.append({"organe": organe, "date": day})
-    cadre["deliberations"] = listed
-    prov.setdefault("convention.cadre.deliberations", found[0][2])
+        added.append(quote)
+    if added:
+        target["deliberations"] = listed
+        prov.setdefault(f"{path}.deliberations", added[0])
 
 
 def _existing(data: dict, *keys: str) -> dict | None:
