@@ -398,10 +398,16 @@ def _role(found: Deliberation, title: str, lines: list[tuple[str, str]], ville: 
     name = _body_name(lines, organe_value)
     if organe_value == COMMUNE:
         role = "ville_centre"
-        if ville and name and name_key(name) != name_key(ville):
-            role, sure = "autre_commune", min(sure, 0.85)
+        if ville and name and not _same_town(name, ville):  # another town's council, or a header misread
+            role, sure = "autre_commune", min(sure, 0.7)
         return role, f"Commune de {name}" if name else "Commune", min(sure, 0.95)
     return "intercommunalite", name or "Intercommunalité", min(sure, 0.95)
+
+
+def _same_town(name: str, ville: str) -> bool:
+    """« Lauzac-sur-Tarn » and « Lauzac » are the same town; « Lauzac » and « Lauzerte » are not."""
+    a, b = name_key(name), name_key(ville)
+    return a == b or f" {a} " in f" {b} " or f" {b} " in f" {a} "
 
 
 def _body_name(lines: list[tuple[str, str]], organe_value: str) -> str | None:

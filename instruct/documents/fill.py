@@ -113,6 +113,8 @@ def _approvals(docs: Documents) -> dict[tuple[str, int | None], list[tuple[str, 
         if said.organe is None or said.seance is None:
             continue
         (organe, organe_quote), (day, seance_quote) = said.organe, said.seance
+        if organe == "commune" and any(p.role != "ville_centre" for p in reading.signatures or []):
+            continue  # another town's council (or a header read with doubt): not the commune's délibération
         if not organe_quote.sure or not seance_quote.sure:
             for quote, subject, value in (
                 (organe_quote, "conseil ayant délibéré", ORGANE_NAMES[organe]),
