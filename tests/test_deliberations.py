@@ -288,3 +288,43 @@ def test_an_avenant_listed_gets_the_deliberation_approving_it(tmp_path):
     assert first["deliberations"] == [{"organe": "commune", "date": "2020-10-12"}]
     assert docs.provenance["convention.avenants[1].deliberations[0]"].file == "deliberation-avenant.docx"
     assert "cadre" not in data["convention"]  # no convention-cadre is made up for its délibérations
+
+
+def test_a_place_and_date_line_and_a_sentence_of_the_maire_that_is_not_a_title(tmp_path):
+    path = make_docx(
+        tmp_path / "deliberation.docx",
+        [
+            "VILLE DE KERBRIVAN",
+            "Délibération n° 2018-091 – Approbation de la convention-cadre Action Cœur de Ville",
+            "Séance du 25 septembre 2018",
+            "Vu le code général des collectivités territoriales, le 12/03/2018 ;",
+            "Le conseil municipal, après en avoir délibéré, APPROUVE la convention.",
+            "Rappel : séance du 2 octobre 2018 pour le budget.",  # after the decisions: not the séance
+            "Le Maire certifie le caractère exécutoire de cet acte.",
+            "Kerbrivan, le 28 septembre 2018",
+            "Le Maire, Éric RIVOALLAN",
+        ],
+    )
+    r = reading(path)
+    assert r.deliberation.objet[0] == "convention_cadre" and r.deliberation.objet[1].sure
+    assert r.deliberation.seance[0] == dt.date(2018, 9, 25) and r.deliberation.seance[1].sure
+    assert r.date_signature[0] == dt.date(2018, 9, 28)
+    assert signer(r) == ("ville_centre", "Éric RIVOALLAN", True)
+    assert r.signatures[0].qualite == "Maire"
+
+
+def test_an_undated_extract_after_susdits_is_only_proposed_the_seance(tmp_path):
+    path = make_docx(
+        tmp_path / "deliberation.docx",
+        HEADER
+        + [
+            "Séance du 25 septembre 2018",
+            OBJET_CADRE,
+            "Fait et délibéré les jour, mois et an susdits.",
+            "Pour extrait conforme,",
+            "Le Maire,",
+            "Éric RIVOALLAN",
+        ],
+    )
+    day, quote = reading(path).date_signature
+    assert day == dt.date(2018, 9, 25) and not quote.sure

@@ -41,6 +41,7 @@ SEANCE = re.compile(
 MET = re.compile(
     r"s'est reuni|s'est assemble|etant assemble|legalement convoque|regulierement convoque|dument convoque"
 )
+DECISION = re.compile(r"^[-–— ]*(?:approuve|decide|adopte|autorise|(?:le|la) \w+ \w*,? ?apres en avoir delibere)\b")
 MET_ON = re.compile(r"\b(?:s'est |s'etant |etant )?(?:reuni|assemble)e?s?(?: en seance(?: \w+)?)?,?\s+(?:le\s+)?")
 NOT_SEANCE = re.compile(r"convoc|affich|transmis|recu|publi|^vu\b|^considerant")
 MONTH = "(" + "|".join(MONTHS) + ")"
@@ -69,12 +70,15 @@ EXTRAIT = re.compile(
     r"^pour (?:extrait|copie|expedition) (?:certifiee? )?conforme\b|^(?:extrait|copie) certifiee? conforme\b"
 )
 FAIT = re.compile(r"^(?:ainsi )?(?:fait|delibere)\s+(?:et\s+\w+\s+)?(?:a|en)\b")
+# « À Kerbrivan, le 27/09/2018 », « Saint-Aubin-sur-Mer, le 1er octobre 2018 »: a place, then the date
+PLACE_DATE = re.compile(r"^(?:[àÀ]\s+)?[A-ZÀ-Ý][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’-]+){0,3},\s*le\s+(?:\d|1er|premier)")
 SUSDITS = re.compile(r"\b(?:les?|aux?)\s+jours?,?\s+mois\s+et\s+an\s+(?:susdits|que dessus|ci-dessus)")
 EXECUTOIRE = re.compile(r"^certifie\s+(?:le caractere\s+)?executoire|^acte rendu executoire")
 SIGNER = re.compile(
     r"^(?:pour le (?:maire|president)e?,? et par delegation,?\s*)?"
     r"(?:le |la |l')?(maire|presidente?|vice-presidente?|(?:premier |premiere )?adjointe?|conseillere? delegue?e?)\b"
 )
+VERB = re.compile(r"\b(certifie|atteste|rappelle|expose|propose|precise|informe|presente|indique|soumet)\b")
 DELEGATION = re.compile(r"^pour (?:le |la )?(?:maire|presidente?)\b.*\bdelegation\b")
 AVENANT = re.compile(
     r"\bavenant\s*(?:n\s*°|no\.?|numero|n°)?\s*(\d{1,2})\b|\b(premier|1er|deuxieme|second|troisieme)\s+avenant"
@@ -178,6 +182,8 @@ def seance(lines: list[tuple[str, str]], file: str) -> tuple[dt.date, Quote] | N
     found: list[tuple[dt.date, Quote]] = []
     for text, where in lines[:120]:
         plain = _fold(text)
+        if DECISION.match(plain):
+            break  # the decisions, then the signature: a date there is not the séance's
         quote = Quote(file, where, text[:240])
         for match in SEANCE.finditer(plain):
             if NOT_SEANCE.search(plain[: match.start()]):
@@ -227,7 +233,7 @@ def objet(lines: list[tuple[str, str]], file: str) -> tuple[tuple[str, Quote] | 
             return _object_in(plain, Quote(file, where, text[:240]), 1.0)
     for text, where in lines:
         plain = _fold(text).lstrip("-–— ")
-        if re.match(r"^(?:approuve|decide d'approuver|adopte)\b", plain):
+        if re.search(r"\b(?:approuve|approuver|approbation|adopte|adoption)\b", plain) and not NOT_SEANCE.match(plain):
             found = _object_in(plain, Quote(file, where, text[:240]), 0.9)
             if found[0] is not None:
                 return found
@@ -282,7 +288,7 @@ def signature_date(
             marks["extrait"].append(n)
         elif SUSDITS.search(plain):
             marks["susdits"].append(n)
-        elif FAIT.match(plain):
+        elif FAIT.match(plain) or PLACE_DATE.match(text) and len(text) < 80:
             marks["fait"].append(n)
         elif EXECUTOIRE.match(plain):
             marks["executoire"].append(n)
@@ -295,6 +301,8 @@ def signature_date(
         n = marks["susdits"][-1]
         text, where = lines[n]
         confidence = min(0.9, met[1].confidence)
+        if marks["extrait"]:  # « Pour extrait conforme » left undated: the extract may be signed later
+            confidence = min(confidence, 0.7)
         return (met[0], Quote(file, where, f"{text} ({met[1].text})"[:240], confidence)), n
     for n in reversed(marks["executoire"]):  # the date of transmission, not of signature: a proposal
         found = _date_at(lines, n, file)
@@ -328,7 +336,7 @@ def signer(lines: list[tuple[str, str]], start: int | None) -> tuple[str, str | 
         for part in [p.strip() for p in text.split(",") if p.strip()]:
             part = re.sub(r"^\(?sign[ée]e?\)?\s*:?\s*", "", part, flags=re.I)  # « (signé) Éric RIVOALLAN »
             part_plain = _fold(part)
-            if title is None and SIGNER.match(part_plain) and len(part) < 80:
+            if title is None and SIGNER.match(part_plain) and len(part) < 80 and not VERB.search(part_plain):
                 title, where = (title_of(part) or part).strip(" ,"), at
                 taken.append(text)
                 named = person(part)
