@@ -76,7 +76,9 @@ SUSDITS = re.compile(r"\b(?:les?|aux?)\s+jours?,?\s+mois\s+et\s+an\s+(?:susdits|
 EXECUTOIRE = re.compile(r"^certifie\s+(?:le caractere\s+)?executoire|^acte rendu executoire")
 SIGNER = re.compile(
     r"^(?:pour le (?:maire|president)e?,? et par delegation,?\s*)?"
-    r"(?:le |la |l')?(maire|presidente?|vice-presidente?|(?:premier |premiere )?adjointe?|conseillere? delegue?e?)\b"
+    r"(?:le |la |l')?(maire|presidente?|(?:(?:premier|premiere|\d+(?:er|ere|e|eme)|\w+ieme) )?"
+    r"(?:vice-presidente?|adjointe?)|"
+    r"conseillere? (?:municipale? |communautaire )?delegue?e?)\b"
 )
 VERB = re.compile(r"\b(certifie|atteste|rappelle|expose|propose|precise|informe|presente|indique|soumet)\b")
 DELEGATION = re.compile(r"^pour (?:le |la )?(?:maire|presidente?)\b.*\bdelegation\b")
