@@ -125,6 +125,9 @@ def sure_reading(reading: Reading, declared_kind: bool, readable: bool) -> tuple
         sure.kind = None
         return sure, doubts  # what a piece of unknown kind says fills nothing
     if reading.kind not in TRAMES or not readable:  # a délibération's signatory: only a sure one speaks
+        for p in reading.signatures or []:
+            if not p.quote.sure:
+                doubt("signataire", _party_value(p), p.quote, f"rôle supposé : {ROLE_NAMES.get(p.role, p.role)}")
         sure.signatures = [p for p in reading.signatures or [] if p.quote.sure] or None
         return sure, doubts
     numero_confidence = getattr(reading, "numero_confidence", 1.0)

@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from instruct.documents.actions import Action, actions
 from instruct.documents.budget import budget
+from instruct.documents.deliberations import Deliberation, read_deliberation
 from instruct.documents.evidence import SURE, Quote
 from instruct.documents.kinds import numero_scored, recognise_scored
-from instruct.documents.letterhead import seance_date
 from instruct.documents.parties import Party, parties, role_of
 from instruct.documents.read import PieceText
 from instruct.documents.sections import duree, trame, trame_sure, valant_ort
@@ -46,6 +46,7 @@ class Reading:
     budget: dict[str, tuple[Decimal, Quote]] = field(default_factory=dict)
     duree_annees: tuple[int, Quote] | None = None  # « … d'une durée de 6 ans »
     valant_ort: Quote | None = None  # the piece says it is (or is worth) the convention d'ORT
+    deliberation: Deliberation | None = None  # a délibération: its council, séance and object
 
     def signatories(self) -> list[Party] | None:
         """Who signed: the signature block, or failing it the parties."""
@@ -59,9 +60,9 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     """What the piece says; `kind` when the dossier declares it, else recognised by content."""
     kind, kind_confidence = (kind, 1.0) if kind else recognise_scored(piece)
     reading = Reading(piece.file, kind, kind_confidence)
-    if kind == "deliberation" and piece.readable:  # who signs the extract, and when: no parties
-        reading.signatures, reading.date_signature = signatures(piece, ville, letterhead=True)
-        reading.date_signature = reading.date_signature or (seance_date(piece) if reading.signatures else None)
+    if kind == "deliberation" and piece.readable:  # its council, séance, object; who signed the extract, and when
+        reading.deliberation, reading.signatures, reading.date_signature = read_deliberation(piece, ville)
+        _letterhead_signatures(reading, piece, ville)
     if kind not in TRAMES or not piece.readable:
         return reading
     found = numero_scored(piece) if kind == "avenant" else None
@@ -79,6 +80,20 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     reading.duree_annees = duree(piece)
     reading.valant_ort = valant_ort(piece)
     return reading
+
+
+def _letterhead_signatures(reading: Reading, piece: PieceText, ville: str | None) -> None:
+    """A délibération's signatory not read sure from its council (« Le Maire, » under a
+    « COMMUNE DE X » letterhead, the council unnamed): the signature block read against the
+    letterhead, when that one is sure."""
+    if reading.signatures and all(p.quote.sure for p in reading.signatures):
+        return
+    if any(p.role == "autre_commune" for p in reading.signatures or []):
+        return  # another town's council, or a header misread: always to check
+    found, day = signatures(piece, ville, letterhead=True)
+    if found and all(p.quote.sure for p in found):
+        reading.signatures = found
+        reading.date_signature = reading.date_signature or day
 
 
 UNSIGNED = 0.7  # a signature block that misses a party of the piece: who signed is to check

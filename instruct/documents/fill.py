@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from instruct.documents.doubts import Doubt
 from instruct.documents.doubts import SureReading as Reading
 from instruct.documents.extract import Action, Quote, role_of
 from instruct.documents.reconcile import Documents, avenant_readings, convention_reading
 from instruct.documents.text import normal
+from instruct.french import french_date
 from instruct.vocabulary import TRAME_AVENANT, TRAME_CONVENTION
 
 
@@ -73,6 +75,83 @@ def fill(data: dict, docs: Documents) -> None:
     if conv is not None and conv.duree_annees and cadre is not None and cadre.get("duree_annees") is None:
         cadre["duree_annees"], prov["convention.cadre.duree_annees"] = conv.duree_annees
     _fill_ort(data, conv, avenants, prov)
+    _fill_deliberations(data, docs, prov)
+
+
+ORGANE_NAMES = {"commune": "conseil municipal", "intercommunalite": "conseil communautaire"}
+
+
+def _fill_deliberations(data: dict, docs: Documents, prov: dict[str, Quote]) -> None:
+    """The délibérations approving the convention-cadre, and each avenant the dossier lists, from the
+    délibération pieces when the dossier says none: each with its council and the date of its
+    séance, both read sure (one read with doubt is a doubt for the instructeur, never filled). What
+    the convention's parties block filled is kept; a council it does not name is added."""
+    approvals = _approvals(docs)
+    cadre = _existing(data, "convention", "cadre")
+    if cadre is not None:
+        _fill_approvals(cadre, "convention.cadre", approvals.get(("convention_cadre", None), []), prov)
+    listed = (_existing(data, "convention") or {}).get("avenants")
+    listed = listed if isinstance(listed, list) else []
+    avenants = [a for a in listed if isinstance(a, dict)]
+    for index, avenant in enumerate(listed):
+        if not isinstance(avenant, dict) or not isinstance(avenant.get("numero"), int):
+            continue
+        found = approvals.get(("avenant", avenant["numero"]), [])
+        if len(avenants) == 1:  # the only avenant: a délibération naming no number approves it
+            found = found + approvals.get(("avenant", None), [])
+        _fill_approvals(avenant, f"convention.avenants[{index}]", found, prov)
+
+
+def _approvals(docs: Documents) -> dict[tuple[str, int | None], list[tuple[str, str, Quote]]]:
+    """(what is approved, avenant number) -> (organe, date of the séance, quote) of each délibération
+    read sure; the values read with doubt become doubts."""
+    out: dict[tuple[str, int | None], list[tuple[str, str, Quote]]] = {}
+    for reading in docs.readings:
+        said = reading.deliberation if reading.kind == "deliberation" else None
+        if said is None or said.objet is None or not said.objet[1].sure:
+            continue
+        if said.organe is None or said.seance is None:
+            continue
+        (organe, organe_quote), (day, seance_quote) = said.organe, said.seance
+        doubtful_signer = any(d.file == reading.file and d.subject == "signataire" for d in docs.doubts)
+        if organe == "commune" and (doubtful_signer or any(p.role != "ville_centre" for p in reading.signatures or [])):
+            continue  # another town's council, or a signatory read with doubt: not surely the commune's
+        if not organe_quote.sure or not seance_quote.sure:
+            for quote, subject, value in (
+                (organe_quote, "conseil ayant délibéré", ORGANE_NAMES[organe]),
+                (seance_quote, "date de la séance", french_date(day)),
+            ):
+                if not quote.sure:
+                    docs.doubts.append(Doubt(reading.file, subject, value, quote))
+            continue
+        key = (said.objet[0], said.numero if said.objet[0] == "avenant" else None)
+        out.setdefault(key, []).append((organe, day.isoformat(), seance_quote))
+    return out
+
+
+def _fill_approvals(target: dict, path: str, found: list[tuple[str, str, Quote]], prov: dict[str, Quote]) -> None:
+    listed = target.get("deliberations")
+    if listed is not None and (f"{path}.deliberations" not in prov or not isinstance(listed, list)):
+        return  # the dossier's own list
+    listed = listed or []
+    kept = {d.get("organe") for d in listed if isinstance(d, dict)}
+    added: list[Quote] = []
+    for organe, day, quote in found:
+        if organe in kept or {"organe": organe, "date": day} in listed:
+            continue
+        prov[f"{path}.deliberations[{len(listed)}]"] = quote
+        listed.append({"organe": organe, "date": day})
+        added.append(quote)
+    if added:
+        target["deliberations"] = listed
+        prov.setdefault(f"{path}.deliberations", added[0])
+
+
+def _existing(data: dict, *keys: str) -> dict | None:
+    """The mapping at keys when the dossier (or what the pieces filled) has it."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else None
 
 
 HABITAT = re.compile(r"habitat|logement|opah|immeuble|rehabilitation|renovation energetique")
