@@ -307,3 +307,25 @@ def test_ingest_marks_a_doubtful_kind(folder, monkeypatch):
     text = ingest_text(extract.summary(read_piece_isolated(folder / "convention-cadre.docx")))
     assert "Type reconnu : convention-cadre — lu avec doute (confiance 60 %), à vérifier" in text
     assert "nature de la pièce lue avec doute : « une convention-cadre »" in text
+
+
+def test_a_deliberation_not_found_in_the_pieces_is_unknown_not_absent(tmp_path, catalogue):
+    """The parties block names the commune's délibération only: the intercommunalité's may be a
+    piece not sent, so PROG-03 asks for it (incomplet) rather than calling it absent."""
+    make_docx(
+        tmp_path / "convention-cadre.docx",
+        [
+            "Convention-cadre pluriannuelle Action Cœur de Ville",
+            "ENTRE",
+            "La Commune de Villebelle, représentée par son maire, M. Jean DUPONT, dûment habilité par "
+            "délibération du conseil municipal du 25 septembre 2018,",
+            "ET",
+            "La Communauté d'agglomération du Val de Belle, représentée par son président, M. Paul MARTIN,",
+            "IL A ÉTÉ CONVENU CE QUI SUIT :",
+        ],
+    )
+    loaded, report = report_of(tmp_path, catalogue)
+    assert loaded.dossier.convention.cadre.deliberations[0].organe == "commune"
+    prog03 = {f.entity.id: f.status for f in findings(report, "PROG-03")}
+    assert prog03["deliberation_commune"] == "conforme"
+    assert prog03["deliberation_intercommunalite"] == "incomplet"

@@ -182,11 +182,16 @@ def _element(
     )
 
 
-def elements(b: Builder, d: Dossier, avenant: Avenant | None, avenant_index: int | None) -> None:
+def elements(
+    b: Builder, d: Dossier, avenant: Avenant | None, avenant_index: int | None, read_from_pieces: set[str] = frozenset()
+) -> None:
     cadre = d.convention.cadre if d.convention else None
     gouv = d.gouvernance
     # Prérequis pour l'initialisation (PROG-03)
     deliberations = {x.organe for x in cadre.deliberations} if cadre and cadre.deliberations is not None else None
+    # A list read from the pieces says which councils were found, not that the others did not
+    # deliberate (their délibération may be a piece not sent): an organe it lacks is unknown.
+    lacking = None if "convention.cadre.deliberations" in read_from_pieces else False
     comite = gouv.comite_projet if gouv else None
     for code, libelle, present, path in (
         (
@@ -204,13 +209,13 @@ def elements(b: Builder, d: Dossier, avenant: Avenant | None, avenant_index: int
         (
             "deliberation_commune",
             "délibération de la commune",
-            None if deliberations is None else "commune" in deliberations,
+            None if deliberations is None else ("commune" in deliberations or lacking),
             "convention.cadre.deliberations",
         ),
         (
             "deliberation_intercommunalite",
             "délibération de l'intercommunalité",
-            None if deliberations is None else "intercommunalite" in deliberations,
+            None if deliberations is None else ("intercommunalite" in deliberations or lacking),
             "convention.cadre.deliberations",
         ),
     ):
@@ -350,6 +355,11 @@ def axes(b: Builder, d: Dossier) -> None:
 ORDER = 10
 FAMILIES = (
     Family(("signataire",), lambda b, c: signataires(b, c.dossier)),
-    Family(("element",), lambda b, c: elements(b, c.dossier, c.avenant, c.avenant_index)),
+    Family(
+        ("element",),
+        lambda b, c: elements(
+            b, c.dossier, c.avenant, c.avenant_index, set(c.documents.provenance) if c.documents else frozenset()
+        ),
+    ),
     Family(("axe",), lambda b, c: axes(b, c.dossier)),
 )

@@ -347,6 +347,8 @@ def validations(b: Builder, c: Context) -> None:
     ):
         dates = sorted(x.date for x in deliberations or [] if x.organe == organe)
         validee = None if deliberations is None else bool(dates)
+        if not dates and c.documents and _avenant_path(c, "deliberations") in c.documents.provenance:
+            validee = None  # a list read from the pieces: a council not found may be a piece not sent
         items.append(
             (f"deliberation_{organe}", libelle, validee, dates[0] if dates else None, _avenant_path(c, "deliberations"))
         )
