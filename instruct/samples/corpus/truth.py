@@ -11,21 +11,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from instruct.model.fields import RoleSignataire
+
 FICTIF = "document fictif établi pour des essais"
 
-Role = Literal[
-    "ville_centre",
-    "intercommunalite",
-    "prefet",
-    "cdc",
-    "action_logement",
-    "anah",
-    "anru",
-    "region",
-    "departement",
-    "autre_commune",
-    "autre",  # EPF, CCI, CMA, a bailleur…
-]
+Role = RoleSignataire  # EPF, CCI, CMA, a bailleur… are « autre »
 Kind = Literal[
     "convention_cadre",
     "avenant",
