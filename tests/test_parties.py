@@ -945,3 +945,25 @@ def test_the_parties_block_ends_at_the_signature_block(tmp_path):
     read = reading_of(make_docx(tmp_path / "c.docx", lines))
     assert [p.organisme for p in read.parties] == ["Commune de Villebelle", "État"]
     assert all(sure(p) for p in read.signatures)
+
+
+def test_a_signatory_title_wrapped_at_the_end_of_its_line(tmp_path):
+    """« …, Isabelle ROUSSEL, directrice » then « régionale »: one signatory, not two."""
+    from instruct.documents.read import Block, PieceText
+
+    piece = PieceText(
+        "avenant.pdf",
+        "pdf",
+        [
+            Block("Avenant n° 1 à la convention-cadre Action Cœur de Ville", "page 1", page=1, heading=1),
+            Block(
+                "Fait à Lauzac, le 20 février 2020.\nPour la Commune de Lauzac, Jean DUPONT, maire\n"
+                "Pour la Caisse des Dépôts (Banque des Territoires), Isabelle ROUSSEL, directrice\nrégionale",
+                "page 3",
+                page=3,
+            ),
+        ],
+    )
+    signed = read(piece).signatures
+    assert [(p.role, p.nom) for p in signed] == [("ville_centre", "Jean DUPONT"), ("cdc", "Isabelle ROUSSEL")]
+    assert signed[1].qualite == "directrice régionale"

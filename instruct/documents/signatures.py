@@ -119,7 +119,22 @@ def _items(piece: PieceText) -> list[tuple[list[str], str]]:
         if block.cells:
             out.append(([clean_cell(c) for c in block.cells], block.where))
         else:
-            out += [([clean(line)], block.where) for line in block.shown.splitlines() if line.strip()]
+            lines = [clean(line) for line in block.shown.splitlines() if line.strip()]
+            out += [([line], block.where) for line in _rejoined(lines)]
+    return out
+
+
+def _rejoined(lines: list[str]) -> list[str]:
+    """Lines of one paragraph with a title wrapped at the line's end put back together:
+    « Pour la Caisse des Dépôts, Isabelle ROUSSEL, directrice » + « régionale »."""
+    out: list[str] = []
+    for line in lines:
+        wrapped = out and line[:1].islower() and len(line) < 40 and "\t" not in out[-1]
+        wrapped = wrapped and not any(c.isdigit() for c in line)  # « le 15 mars 2021 » is a date, not a title
+        if wrapped and not out[-1].endswith((",", ";", ".", ":")) and "\t" not in line:
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
     return out
 
 
