@@ -284,3 +284,24 @@ def test_an_unruled_table_ends_where_a_heading_runs_across_its_columns(tmp_path)
     [found] = piece.tables
     assert [r.cells[0] for r in found.rows] == ["Action", "Étude du bourg"]
     assert any(line.startswith("ARTICLE 7") for line, _ in piece.lines())
+
+
+def test_an_unruled_table_whose_header_wraps_onto_a_second_line(tmp_path):
+    """« Financeurs » / « pressentis »: the second line of a header cell is no row, and the
+    table goes on below it."""
+    path = tmp_path / "entete.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 9)
+    for x, text in zip((91, 235, 379), ("Opération", "Coût estimé", "Financeurs")):
+        c.drawString(x, 700, text)
+    c.drawString(379, 688, "pressentis")
+    for y, row in (
+        (660, ("Rénovation des halles", "1,8 M€", "Commune, DETR")),
+        (640, ("Aides aux façades", "0,3 M€", "CCMF")),
+    ):
+        for x, text in zip((91, 235, 379), row):
+            c.drawString(x, y, text)
+    c.drawString(91, 600, "Le coût total de ces actions est estimé à 2,1 M€ pour la durée de la convention.")
+    c.save()
+    [found] = read_piece(path).tables
+    assert [r.cells[0] for r in found.rows] == ["Opération", "Rénovation des halles", "Aides aux façades"]

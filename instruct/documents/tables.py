@@ -88,7 +88,10 @@ def _read_table(fragments: list[Fragment], start: int, columns: list[float]) -> 
             break  # running text across the columns: the table is over
         if column < previous:
             if rows and sum(1 for cell in rows[-1] if cell) < 2:
-                break  # the text after the table, not a row
+                if rows[-1][0] or len(rows) > 1:
+                    break  # the text after the table, not a row
+                rows.pop()  # a header cell wrapped onto a second line (« Financeurs » / « pressentis »)
+                last.pop()
             rows.append([[] for _ in columns])
             last.append(i)
         rows[-1][column].append(f.text)
