@@ -329,3 +329,22 @@ def test_an_undated_extract_after_susdits_is_only_proposed_the_seance(tmp_path):
     )
     day, quote = reading(path).date_signature
     assert day == dt.date(2018, 9, 25) and not quote.sure
+
+
+def test_what_the_council_approved_its_duration_and_total(tmp_path):
+    path = make_docx(
+        tmp_path / "deliberation.docx",
+        HEADER
+        + [
+            "Séance du 25 septembre 2018",
+            OBJET_CADRE,
+            "La convention, d'une durée de six (6) ans, prévoit un programme dont le coût total s'élève à "
+            "4 490 000 € HT.",
+            *BODY,
+            "Fait à Kerbrivan, le 26 septembre 2018",
+            "Le Maire,",
+            "Éric RIVOALLAN",
+        ],
+    )
+    read = reading(path, ville="Kerbrivan")
+    assert read.duree_annees[0] == 6 and read.budget["total"][0] == 4490000

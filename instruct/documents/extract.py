@@ -63,6 +63,7 @@ def read(piece: PieceText, kind: str | None = None, ville: str | None = None) ->
     if kind == "deliberation" and piece.readable:  # its council, séance, object; who signed the extract, and when
         reading.deliberation, reading.signatures, reading.date_signature = read_deliberation(piece, ville)
         _letterhead_signatures(reading, piece, ville)
+        reading.budget, reading.duree_annees = budget(piece), duree(piece)  # what the council approved
     if kind not in TRAMES or not piece.readable:
         return reading
     found = numero_scored(piece) if kind == "avenant" else None
