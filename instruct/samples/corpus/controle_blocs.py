@@ -98,11 +98,19 @@ def vu_deliberations(orgs: list[Org], fdate: Callable) -> list:
         (
             "p",
             f"Vu la délibération {CONSEIL[o.role]} {de_nom(o)} en date du {fdate(o.delib)} autorisant "
-            f"{'sa' if _e(o) else 'son'} {o.qualite.split(' de ')[0].lower()} à signer la présente convention ;",
+            f"{'sa' if _e(o) else 'son'} {_fonction(o)} à signer la présente convention ;",
         )
         for o in orgs
         if o.delib and o.role in CONSEIL
     ]
+
+
+def _fonction(o: Org) -> str:
+    """« le Maire » -> « maire », « Présidente du conseil régional » -> « présidente »."""
+    mots = o.qualite.split(" de ")[0].split(" du ")[0].split()
+    if mots[0].lower() in ("le", "la"):
+        mots = mots[1:]
+    return " ".join(mots).lower()
 
 
 def de_nom(o: Org) -> str:
@@ -151,7 +159,8 @@ def table_actions(
     gras = []
     if ligne_total:
         largeur = len(entetes)
-        rows.append([ligne_total] + [""] * (largeur - 2) + [fmt(total(lignes))])
+        tete = [""] if numeros else []  # the label under the heading « Intitulé », not in the narrow « N° »
+        rows.append(tete + [ligne_total] + [""] * (largeur - 2 - len(tete)) + [fmt(total(lignes))])
         gras.append(len(rows) - 1)
     opts = {"ruled": ruled, "gras": gras}
     if largeurs:

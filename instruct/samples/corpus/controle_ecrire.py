@@ -32,10 +32,14 @@ FIXE = dt.datetime(2025, 6, 2, 9, 0, 0)
 
 
 def _champ_page(paragraph) -> None:
-    run = paragraph.add_run()
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), "PAGE")
-    run._r.append(fld)
+    run = OxmlElement("w:r")
+    texte = OxmlElement("w:t")
+    texte.text = "1"
+    run.append(texte)
+    fld.append(run)
+    paragraph._p.append(fld)
 
 
 def _para(doc, texte: str, gras: bool = False, centre: bool = False, taille: int | None = None):

@@ -5,6 +5,7 @@ towns, people, amounts; every piece says « document fictif établi pour des ess
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -71,6 +72,7 @@ class Piece:
     entete: str = ""  # running header
     titres_styles: bool = True  # DOCX: Heading styles (else bold paragraphs)
     police: str = "Helvetica"
+    ecrire: Callable | None = None  # scan, chiffre: the function that writes the piece
 
 
 def date_longue(d: dt.date) -> str:
