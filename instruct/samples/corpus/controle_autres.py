@@ -8,6 +8,7 @@ import io
 import random
 from pathlib import Path
 
+import reportlab
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
@@ -138,7 +139,7 @@ def ecrire_scan(piece: Piece, path: Path) -> None:
     rnd = random.Random(1729)
     image = Image.new("L", (1240, 1754), 236)
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=30)
+    font = ImageFont.truetype(str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"), 28)
     y = 160
     for ligne in LIGNES_SCAN:
         draw.text((140, y), ligne, fill=40, font=font)

@@ -45,7 +45,10 @@ def _alias(o: Org, forme: str = "dénommée") -> str:
 def partie_apres(o: Org, fdate: Callable = date_longue) -> str:
     """La Commune de X, représentée par M. Jean DUPONT, Maire, dûment habilité par délibération …"""
     tete = o.nomme()[0].upper() + o.nomme()[1:]
-    rep = f", représenté{_accord(o)} par {o.civ} {o.rep}, {o.qualite}" if o.rep else ""
+    if o.rep:
+        rep = f", représenté{_accord(o)} par {o.civ} {o.rep}, {o.qualite}"
+    else:  # a function, no person: « représentée par le délégué local de l'Anah »
+        rep = f", représenté{_accord(o)} par {o.qualite}" if o.qualite else ""
     return f"{tete}{rep}{_deliberation(o, fdate)}{_alias(o)},"
 
 
