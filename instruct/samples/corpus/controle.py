@@ -24,12 +24,19 @@ COMMITTED = Path(__file__).resolve().parents[3] / "tests" / "corpus" / "controle
 
 
 def pieces() -> list[Piece]:
-    from instruct.samples.corpus import controle_autres, controle_avenants, controle_conventions, controle_suite
+    from instruct.samples.corpus import (
+        controle_autres,
+        controle_avenants,
+        controle_conventions,
+        controle_plus,
+        controle_suite,
+    )
 
     return [
         *controle_conventions.PIECES,
         *controle_suite.PIECES,
         *controle_avenants.PIECES,
+        *controle_plus.PIECES,
         *controle_autres.PIECES,
     ]
 

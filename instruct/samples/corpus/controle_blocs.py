@@ -19,11 +19,10 @@ CONSEIL = {
 
 
 def _accord(o: Org) -> str:
-    return (
-        "e"
-        if o.art == "la " or o.organisme.split()[0] in ("Agence", "Caisse", "Banque", "Communauté", "Région")
-        else ""
-    )
+    """The organisation's agreement: représenté / représentée."""
+    feminins = ("Agence", "Anah", "Caisse", "Banque", "Communauté", "Région")
+    mots = o.organisme.split()
+    return "e" if o.art == "la " or mots[0] in feminins or mots[-1] in ("Métropole", "Agglo", "ANRU") else ""
 
 
 def _e(o: Org) -> str:
@@ -137,7 +136,10 @@ def sig_lignes(orgs: list[Org], lieu_date: str, sans_nom: tuple[str, ...] = ()) 
     blocs: list = [("p", lieu_date)]
     for o in orgs:
         nom = "" if o.role in sans_nom or not o.rep else f", {o.civ} {o.rep}"
-        blocs.append(("p", f"{o.ligne_pour()}, {o.qualite}{nom}"))
+        qualite = o.qualite
+        if not qualite.lower().startswith(("le ", "la ", "l'")):
+            qualite = ("la " if o.civ in ("Mme", "Madame") else "le ") + qualite
+        blocs.append(("p", f"{o.ligne_pour()}, {qualite}{nom}"))
     return blocs
 
 
