@@ -223,7 +223,8 @@ def brionne_2() -> Piece:
             "p",
             parties_prose(orgs, date_longue)
             .replace("La présente convention", "Le présent avenant")
-            .replace("est conclue", "est conclu"),
+            .replace("est conclue", "est conclu")
+            .replace("des Étangs, représentée", "des Étangs, ci-après « la CCBE », représentée"),
         ),
         *partie("diagnostic_afom", "Article 1 – État des lieux"),
         *partie("objectifs_generaux_et_par_axe", "Article 2 – Objectifs du projet"),
@@ -263,7 +264,7 @@ def verac_3() -> Piece:
         "Gérard TOUCHARD",
         "M.",
         "le Maire",
-        D_(2027, 1, 26),
+        D_(2026, 9, 22),
         "la Ville",
     )
     capv = Org(
@@ -273,7 +274,7 @@ def verac_3() -> Piece:
         "Martine LEBRETON-SY",
         "Mme",
         "la Présidente",
-        D_(2027, 2, 2),
+        D_(2026, 9, 29),
         "la CAPV",
         pour="Pour la CAPV",
     )
@@ -285,7 +286,7 @@ def verac_3() -> Piece:
         "Isabelle KERMARREC",
         "Mme",
         "la Présidente du conseil régional",
-        D_(2027, 2, 9),
+        D_(2026, 10, 6),
     )
     orgs = [ville, capv, etat, region]
     lignes = [
@@ -314,7 +315,7 @@ def verac_3() -> Piece:
         ),
         *partie("calendrier_general", "Article 4 – Phasage", "h2"),
         *partie("budget_financement", "Article 5 – Maquette financière", "h2"),
-        *sig_colonnes(orgs, "Fait à Vérac-en-Bocage, le 2 mars 2027"),
+        *sig_colonnes(orgs, "Fait à Vérac-en-Bocage, le 20 octobre 2026"),
     ]
     p.verite = verite(
         p,
@@ -324,7 +325,7 @@ def verac_3() -> Piece:
         numero=3,
         parties=[o.partie() for o in orgs],
         signataires=signataires(orgs),
-        date_signature=D_(2027, 3, 2),
+        date_signature=D_(2026, 10, 20),
         trame=[
             "objectifs_generaux_et_par_axe",
             "perimetres_intervention",
