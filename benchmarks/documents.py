@@ -33,7 +33,7 @@ from instruct.documents.read import read_piece  # noqa: E402
 from instruct.samples.corpus.score import score_corpus  # noqa: E402
 from instruct.samples.corpus.truth import corpus  # noqa: E402
 
-CORPORA = tuple(ROOT / "tests" / "corpus" / name for name in ("essais", "inedits", "temoins"))
+CORPORA = tuple(ROOT / "tests" / "corpus" / name for name in ("essais", "inedits", "temoins", "controle"))
 
 
 def cpu(function, repeat: int) -> float:

@@ -967,3 +967,17 @@ def test_a_signatory_title_wrapped_at_the_end_of_its_line(tmp_path):
     signed = read(piece).signatures
     assert [(p.role, p.nom) for p in signed] == [("ville_centre", "Jean DUPONT"), ("cdc", "Isabelle ROUSSEL")]
     assert signed[1].qualite == "directrice régionale"
+
+
+def test_a_deliberation_cited_by_a_party_does_not_make_the_convention_a_deliberation(tmp_path):
+    path = make_docx(
+        tmp_path / "convention.docx",
+        [
+            "Convention-cadre Action Cœur de Ville Commune de Roche-Vallier",
+            "Article premier – Les parties signataires",
+            "Madame Évelyne MARCHETTI, en sa qualité de Maire, agissant au nom et pour le compte de la Commune de",
+            "Roche-Vallier, habilitée à cet effet par délibération du conseil municipal du 1er septembre 2025,",
+        ],
+    )
+    reading = reading_of(path)
+    assert reading.kind == "convention_cadre" and reading.kind_confidence >= SURE

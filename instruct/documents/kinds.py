@@ -21,7 +21,8 @@ CLUES: dict[str, list[tuple[str, float]]] = {
     "deliberation": [
         (r"extrait (du registre|des registres|du proces[- ]verbal) des deliberations", 1.0),
         (r"registre des deliberations", 0.95),
-        (r"deliberation (n ?°|no|n°)? ?[\w./-]* ?du (conseil|bureau|comite|commission)", 0.95),
+        (r"^(\S+ ){0,2}deliberation (n ?°|no|n°)? ?[\w./-]* ?du (conseil|bureau|comite|commission)", 0.95),
+        (r"deliberation (n ?°|no|n°)? ?[\w./-]* ?du (conseil|bureau|comite|commission)", 0.7),  # cited in a sentence
         (r"\bdeliberation (n ?°|no|n°) ?\d", 0.9),
         (r"^deliberation\b", 0.9),
         (r"apres en avoir delibere", 0.85),
@@ -59,7 +60,10 @@ PRECEDENCE += ["plan_situation", "dossier_operateur", "convention_cadre"]
 TITLE_LINES = 10  # the title is among the first short lines (after a cover's names)
 OPENING_LINES = 30
 BODY = 0.65  # a clue found in the opening's body, not its title, counts this much
-PARTIES = re.compile(r"^entre\b|^(\S+ )?(les )?parties\b|represente|^il est convenu|^preambule")  # the title ends
+PARTIES = re.compile(  # the title ends at the parties, the first article, a representative
+    r"^entre\b|^(\S+ )?(les )?parties\b|represente|^il est convenu|^preambule|en (sa|son) qualite|agissant\b"
+    r"|^(article|titre) (1er|premier|1|i)\b"
+)
 
 
 def _opening(piece: PieceText) -> tuple[list[str], list[str]]:
@@ -113,6 +117,8 @@ def recognise_scored(piece: PieceText) -> tuple[str | None, float]:
     rivals = [v for k, v in found.items() if k != kind and PRECEDENCE.index(k) < PRECEDENCE.index(kind)]
     if rivals and max(rivals) >= confidence - 0.1:  # a kind that should have won comes close: doubt
         confidence = min(confidence, 0.6)
+    if confidence < 0.9 and any(v >= 1.0 for k, v in found.items() if k != kind):
+        confidence = min(confidence, 0.7)  # the title names another kind outright: which is it?
     return kind, round(confidence, 2)
 
 
