@@ -133,3 +133,20 @@ def test_a_doubtful_name_never_hides_a_wrong_one():
         }
     )
     assert score_piece(truth, piece(), reading(signatures=signed)).outcomes["noms_signataires"] == FAUX
+
+
+def test_a_cost_not_read_is_missing_a_different_one_wrong():
+    unread = reading(
+        actions=[
+            Action(None, "Etude OPAH RU", None, None, None, None, [], quote()),
+            Action(None, "Halles", None, None, None, None, [], quote()),
+        ]
+    )
+    assert score_piece(TRUTH, piece(), unread).outcomes["couts"] == MANQUANT
+    other = reading(
+        actions=[
+            Action(None, "Etude OPAH RU", None, None, None, Decimal("12000"), [], quote()),
+            Action(None, "Halles", None, None, None, None, [], quote()),
+        ]
+    )
+    assert score_piece(TRUTH, piece(), other).outcomes["couts"] == FAUX

@@ -565,3 +565,14 @@ def test_a_heading_after_the_signatures_is_an_annex(tmp_path):
     items += [("h", "Fiches actions matures"), ("p", BODY)]
     parts = trame(docx(tmp_path / "c.docx", items), TRAME_CONVENTION_PARTIES)
     assert sure(parts["annexe_fiches_matures"])
+
+
+def test_a_cost_column_headed_by_its_unit_alone():
+    rows = [("Opération", "Porteur", "Période", "k€ HT"), ("Halle gourmande", "Ville", "2027", "870")]
+    rows.append(("Recyclage de l'îlot Saint-Jacques", "Ville", "2026-2028", "1 200,5"))
+    table = Table("page 1, tableau 1", [Row(r, f"page 1, tableau 1, ligne {n}") for n, r in enumerate(rows, 1)])
+    piece = PieceText("a.pdf", "pdf", [Block("Avenant n° 2", "page 1")], [table])
+    assert [(a.intitule, a.cout) for a in actions(piece)] == [
+        ("Halle gourmande", Decimal("870000")),
+        ("Recyclage de l'îlot Saint-Jacques", Decimal("1200500")),
+    ]

@@ -40,6 +40,7 @@ TABLE_COLUMNS: dict[str, tuple[tuple[str, float], ...]] = {
         (r"^cout|^montant|^budget|\bcout (total|global|previsionnel|estime|ht|ttc)\b", 1.0),
         (r"\bcouts?\b|\bmontants?\b|\bbudgets?\b|^estimation|^enveloppe|^depenses?\b|^investissement", 0.8),
         (r"^total( general)?( ht| ttc)?$", 0.7),
+        (r"^\(?(k|m)?(€|eur|euros)\s*(ht|ttc)?\)?$", 0.85),  # a heading that is only the unit: « k€ HT »
     ),
     "financeurs": (
         (r"financeurs?|financements?|partenaires? financ|cofinanc|plan de financement", 1.0),

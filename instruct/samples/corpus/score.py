@@ -107,6 +107,26 @@ def _names(expected: list[str], found: list[Party | None]) -> tuple[str | None, 
     return (JUSTE if all(sure) else DOUTE), note
 
 
+def _costs(expected: list, actions: list) -> tuple[str | None, str]:
+    """The costs of the rows, each with its own confidence: one read sure and different is wrong;
+    one not read (None, or a row short) is missing."""
+    read = [a.cout for a in actions]
+    sure = [min(a.quote.confidence, getattr(a, "cout_confidence", 1.0)) >= SURE for a in actions]
+    note = f"attendu {expected!r}, lu {read!r} (sûrs : {sure!r})"
+    if not actions or all(value is None for value in read):
+        return MANQUANT, note
+    if len(read) != len(expected):
+        return (FAUX if all(sure) else DOUTE), note
+    pairs = list(zip(expected, read, sure))
+    if any(ok and got is not None and got != want for want, got, ok in pairs):
+        return FAUX, note
+    if any(got is None and want is not None for want, got, _ in pairs):
+        return MANQUANT, note
+    if any(got is not None and want is None and ok for want, got, ok in pairs):
+        return FAUX, note
+    return (JUSTE if all(ok for _, got, ok in pairs if got is not None) else DOUTE), note
+
+
 def _squeezed(text: str | None) -> str:
     """An intitulé as compared: a word cut at a line end may come back with or without its hyphen."""
     return _key(text).replace(" ", "")
@@ -255,14 +275,7 @@ def _score_structure(truth: Verite, reading: Reading, put) -> None:
             ),
         )
     if truth.actions and any(a.cout is not None for a in truth.actions):
-        put(
-            "couts",
-            _outcome(
-                [a.cout for a in truth.actions],
-                [a.cout for a in actions] or None,
-                min((min(a.quote.confidence, getattr(a, "cout_confidence", 1.0)) for a in actions), default=1.0),
-            ),
-        )
+        put("couts", _costs([a.cout for a in truth.actions], actions))
     total = reading.budget.get("total")
     put("budget_total", _outcome(truth.budget_total, total and total[0], total and total[1].confidence))
     duree = reading.duree_annees
