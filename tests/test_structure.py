@@ -576,3 +576,15 @@ def test_a_cost_column_headed_by_its_unit_alone():
         ("Halle gourmande", Decimal("870000")),
         ("Recyclage de l'îlot Saint-Jacques", Decimal("1200500")),
     ]
+
+
+def test_a_row_whose_words_look_like_headings_is_still_an_action():
+    rows = [("Axe / action", "Porteur", "Coût ou taux d'aide"), ("Axe 1 – Habitat", "", "")]
+    rows += [("Opération façades du centre historique", "Ville", "30 % des travaux")]
+    rows += [("Étude de revitalisation de l'îlot de la Poste", "CAPV", "72 000 €")]
+    table = Table("tableau 1", [Row(r, f"tableau 1, ligne {n}") for n, r in enumerate(rows, 1)])
+    piece = PieceText("c.docx", "docx", [Block("Convention-cadre", "paragraphe 1")], [table])
+    assert [(a.intitule, a.cout) for a in actions(piece)] == [
+        ("Opération façades du centre historique", None),
+        ("Étude de revitalisation de l'îlot de la Poste", Decimal("72000")),
+    ]

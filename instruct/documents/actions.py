@@ -126,8 +126,10 @@ def _merged(rows: list[Row]) -> tuple[str, ...]:
 def _header_like(row: Row) -> bool:
     """A row that may continue a header: short cells, no amount nor number, not one merged text."""
     texts = [c.strip() for c in row.cells if c.strip()]
-    if not texts or any(len(t) > 60 or amounts(t) or re.search(r"\d{3}", t) for t in texts):
+    if not texts or any(len(t) > 60 or amounts(t) or re.search(r"\d{3}|%", t) for t in texts):
         return False
+    if any(len(t.split()) > 5 for t in texts) or (len(texts) == 1 and AXIS.search(normal(texts[0]))):
+        return False  # a row of the table (« Opération façades du centre historique »), an axis
     return len(row.cells) < 2 or len(set(texts)) > 1 or len(texts) < len(row.cells)
 
 
@@ -231,7 +233,8 @@ def row_kind(row: Row, table: ActionTable) -> str:
     if words and TOTAL.search(words[0]):
         return "total" if GRAND_TOTAL.search(words[0]) else "sous_total"
     columns = scored_columns(tuple(texts))
-    if len(columns) >= 2 and not any(amounts(t) for t in filled) and _is_action_header(columns):
+    headings = all(len(t.split()) <= 4 for t in filled)  # « Opération façades du centre historique » is a row
+    if headings and len(columns) >= 2 and not any(amounts(t) for t in filled) and _is_action_header(columns):
         return "header"
     if not any(amounts(t) for t in filled) and len(set(filled)) == 1:
         intitule = _cell(row, table, "intitule")
