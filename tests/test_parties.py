@@ -981,3 +981,21 @@ def test_a_deliberation_cited_by_a_party_does_not_make_the_convention_a_delibera
     )
     reading = reading_of(path)
     assert reading.kind == "convention_cadre" and reading.kind_confidence >= SURE
+
+
+def test_an_alias_between_a_party_and_its_representative_in_prose(tmp_path):
+    path = make_docx(
+        tmp_path / "avenant.docx",
+        [
+            "Deuxième avenant à la convention-cadre Action Cœur de Ville de Brionne",
+            "Le présent avenant est conclu entre la commune de Brionne, représentée par M. Marc VIGNERON, maire "
+            "(délibération du conseil municipal du 8 octobre 2026), la Communauté de communes de Brionne et des "
+            "Étangs, ci-après « la CCBE », représentée par Mme Odile FAUCHER, présidente (délibération du conseil "
+            "communautaire du 15 octobre 2026) et l'État, représenté par M. Laurent SAINT-CLAIR, préfet.",
+            "Article 1 – État des lieux",
+        ],
+    )
+    found = by_role(reading_of(path).parties)
+    assert found["intercommunalite"].organisme == "Communauté de communes de Brionne et des Étangs"
+    assert found["intercommunalite"].nom == "Odile FAUCHER"
+    assert found["intercommunalite"].deliberation == dt.date(2026, 10, 15)

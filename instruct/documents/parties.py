@@ -214,6 +214,7 @@ def _parties_in(text: str) -> list[tuple[str, str, str, str | None]]:
     starts = [0]
     for previous, anchor in zip(anchors, anchors[1:]):  # a body starts after the last comma or « et la » before it
         head = plain[previous.end() : anchor.start()]
+        head = re.sub(r"[\s,]+$", "", head)  # « X, ci-après « la CCBE », représentée »: the alias is blanked
         marks = [m.end() for m in re.finditer(r",\s*|\bet\s+(?=(la|le|les|l')\b)|\s{3,}", head)]
         marks += [
             m.end() for m in re.finditer(r"(?<=\d{4}) et\s+|(?<=[A-Z]{2}) et\s+", text[previous.end() : anchor.start()])
