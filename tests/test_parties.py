@@ -999,3 +999,19 @@ def test_an_alias_between_a_party_and_its_representative_in_prose(tmp_path):
     assert found["intercommunalite"].organisme == "Communauté de communes de Brionne et des Étangs"
     assert found["intercommunalite"].nom == "Odile FAUCHER"
     assert found["intercommunalite"].deliberation == dt.date(2026, 10, 15)
+
+
+def test_prose_parties_whose_representative_wraps_to_the_next_line(tmp_path):
+    path = make_pdf(
+        tmp_path / "convention.pdf",
+        [
+            [
+                "CONVENTION-CADRE « ACTION CŒUR DE VILLE » Brionne",
+                "La présente convention est conclue entre la commune de Brionne,",
+                "représentée par M. Marc VIGNERON, maire (délibération",
+                "du conseil municipal du 12.03.2025), et l'État, représenté par M. Paul MARTIN, préfet.",
+                "Article 1 – Objet",
+            ]
+        ],
+    )
+    assert sorted(by_role(reading_of(path).parties)) == ["prefet", "ville_centre"]

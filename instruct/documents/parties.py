@@ -114,7 +114,8 @@ def _block(lines: list[tuple[str, str]]) -> list[list[tuple[str, str]]] | None:
                 start += 1
             break
         intro = PROSE.match(folded(line))
-        if intro and ANCHOR.search(folded(line)):
+        following = " ".join(text for text, _ in lines[i : i + 3])  # « représentée par » may wrap to the next line
+        if intro and ANCHOR.search(folded(following)):
             lines = lines[:i] + [(line[intro.end() :], lines[i][1])] + lines[i + 1 :]
             start, prose = i, True
             break
