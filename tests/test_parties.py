@@ -1015,3 +1015,23 @@ def test_prose_parties_whose_representative_wraps_to_the_next_line(tmp_path):
         ],
     )
     assert sorted(by_role(reading_of(path).parties)) == ["prefet", "ville_centre"]
+
+
+def test_a_signature_block_opened_by_the_place_and_date_alone(tmp_path):
+    lines = [
+        TITLE,
+        "ENTRE",
+        "La Commune de Brionne, représentée par son maire, M. Marc VIGNERON,",
+        "ET",
+        "L'État, représenté par le préfet, M. Laurent SAINT-CLAIR,",
+        "Article 1 – Objet",
+        "Brionne, le 3 novembre 2026",
+        "Pour la commune de Brionne, le maire, M. Marc VIGNERON",
+        "Pour l'État, le préfet, M. Laurent SAINT-CLAIR",
+    ]
+    reading = reading_of(make_docx(tmp_path / "c.docx", lines))
+    assert [(p.role, p.nom) for p in reading.signatures] == [
+        ("ville_centre", "Marc VIGNERON"),
+        ("prefet", "Laurent SAINT-CLAIR"),
+    ]
+    assert reading.date_signature[0] == dt.date(2026, 11, 3)

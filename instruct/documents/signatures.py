@@ -26,6 +26,7 @@ from instruct.french import name_key
 FAIT = re.compile(
     r"^(fait|signee?|etablie?)s?\b[^.]{0,60}?\b(a|au)\s+[^\W\d]|^(fait|etabli)e?\s+en\s+\w+\s+exemplaires|"
     r"^a\s+[^\W\d][^,]{1,40},\s*le\s+(\d|1er|premier)|"
+    r"^[^\W\d][\w' -]{1,40},\s*le\s+(\d{1,2}|1er|premier)\b[^.;]{0,30}$|"  # « Brionne, le 3 novembre 2026 » alone
     r"^(pour )?(extrait|copie) (certifiee? )?conforme\b|^certifiee? conforme\b|"  # a délibération's signature line
     r"^(ainsi )?fait et delibere\b"
 )
