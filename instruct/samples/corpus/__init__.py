@@ -2,7 +2,7 @@
 truth (truth.Verite), for the reader's tests and benchmarks/documents.py. Every piece says
 « document fictif établi pour des essais ».
 
-Three writers that do not share code: `essais` (the corpus the reader was developed on),
-`inedits` (written apart; its first measure guided a few general fixes) and `temoins` (written
-apart last, never used to tune the reader: the honest measure).
+Four writers that do not share code nor saw the reader: `essais` (the corpus the reader was
+developed on), then `inedits`, `temoins` and `controle`, each written apart, measured once as
+it came, then used for general fixes (README, « Reading the pieces: accuracy and speed »).
 """
