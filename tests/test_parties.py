@@ -1035,3 +1035,24 @@ def test_a_signature_block_opened_by_the_place_and_date_alone(tmp_path):
         ("prefet", "Laurent SAINT-CLAIR"),
     ]
     assert reading.date_signature[0] == dt.date(2026, 11, 3)
+
+
+def test_one_person_signing_for_two_parties_side_by_side():
+    """The préfète is also the Anah's delegate: the same name under two columns is two signatures."""
+    from instruct.documents.read import Block, PieceText
+
+    piece = PieceText(
+        "convention.pdf",
+        "pdf",
+        [
+            Block("Convention-cadre Action Cœur de Ville", "page 1", page=1, heading=1),
+            Block("Fait à Roche-Vallier, le 22 septembre 2025", "page 2", page=2),
+            Block("", "page 2", page=2, cells=("Pour l'État,", "Pour l'Anah,")),
+            Block("", "page 2", page=2, cells=("Préfète des Hautes-Vallées,", "Déléguée,")),
+            Block("", "page 2", page=2, cells=("Agnès VIDAL-HOARAU", "Agnès VIDAL-HOARAU")),
+        ],
+    )
+    assert [(p.role, p.nom) for p in read(piece).signatures] == [
+        ("prefet", "Agnès VIDAL-HOARAU"),
+        ("anah", "Agnès VIDAL-HOARAU"),
+    ]

@@ -199,7 +199,6 @@ def _entries(items: list[tuple[list[str], str]], start: int, loose: list | None 
                     continue
         else:  # a cell holding two blocks run together: « Pour le Département de Pour l'EPF, »
             cells = [part for cell in cells for part in (_columns(cell) if "\n" not in cell else [cell])]
-        cells = [c for n, c in enumerate(cells) if n == 0 or c != cells[n - 1]]  # a merged cell repeats
         if all(_starts(c) for c in cells if c.strip()):  # a row opening a block in each column
             width = len(cells)
             if all(POUR.match(c.strip()) for c in cells if c.strip()):
