@@ -1056,3 +1056,25 @@ def test_one_person_signing_for_two_parties_side_by_side():
         ("prefet", "Agnès VIDAL-HOARAU"),
         ("anah", "Agnès VIDAL-HOARAU"),
     ]
+
+
+def test_a_signatory_name_cut_after_the_first_name():
+    from instruct.documents.read import Block, PieceText
+
+    piece = PieceText(
+        "convention.pdf",
+        "pdf",
+        [
+            Block("Convention-cadre Action Cœur de Ville", "page 1", page=1, heading=1),
+            Block(
+                "Fait à Brionne, le 1er juillet 2025\nPour la commune de Brionne, le maire, M. Marc-Antoine\n"
+                "VIGNERON\nPour l'État, le préfet, M. Laurent SAINT-CLAIR",
+                "page 2",
+                page=2,
+            ),
+        ],
+    )
+    assert [(p.role, p.nom) for p in read(piece).signatures] == [
+        ("ville_centre", "Marc-Antoine VIGNERON"),
+        ("prefet", "Laurent SAINT-CLAIR"),
+    ]

@@ -125,13 +125,20 @@ def _items(piece: PieceText) -> list[tuple[list[str], str]]:
     return out
 
 
+CUT_NAME = re.compile(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s+[A-ZÀ-Ý][\w-]+$")
+SURNAME = re.compile(r"(?:[A-ZÀ-Ý]')?[A-ZÀ-Ý][A-ZÀ-Ý'-]+(?:\s[A-ZÀ-Ý][A-ZÀ-Ý'-]+)?")
+
+
 def _rejoined(lines: list[str]) -> list[str]:
-    """Lines of one paragraph with a title wrapped at the line's end put back together:
-    « Pour la Caisse des Dépôts, Isabelle ROUSSEL, directrice » + « régionale »."""
+    """Lines of one paragraph with a title or a name wrapped at the line's end put back together:
+    « Pour la Caisse des Dépôts, Isabelle ROUSSEL, directrice » + « régionale », « …, M. Marc » +
+    « VIGNERON »."""
     out: list[str] = []
     for line in lines:
         wrapped = out and line[:1].islower() and len(line) < 40 and "\t" not in out[-1]
         wrapped = wrapped and not any(c.isdigit() for c in line)  # « le 15 mars 2021 » is a date, not a title
+        # « …, M. Marc-Antoine » + « VIGNERON »: a name cut after the first name
+        wrapped = wrapped or bool(out and CUT_NAME.search(out[-1]) and SURNAME.fullmatch(line))
         if wrapped and not out[-1].endswith((",", ";", ".", ":")) and "\t" not in line:
             out[-1] = f"{out[-1]} {line}"
         else:
