@@ -588,3 +588,12 @@ def test_a_row_whose_words_look_like_headings_is_still_an_action():
         ("Opération façades du centre historique", None),
         ("Étude de revitalisation de l'îlot de la Poste", Decimal("72000")),
     ]
+
+
+def test_a_total_of_the_costed_actions_is_the_programme_total():
+    rows = [("Axe / action", "Porteur", "Coût"), ("Étude de l'îlot de la Poste", "CAPV", "72 000 €")]
+    rows += [("Pôle d'échanges de la gare", "CAPV", "3 100 000 €"), ("Total des actions chiffrées", "", "3 172 000 €")]
+    table = Table("tableau 1", [Row(r, f"tableau 1, ligne {n}") for n, r in enumerate(rows, 1)])
+    piece = PieceText("c.docx", "docx", [Block("Convention-cadre", "paragraphe 1")], [table])
+    value, quote = budget(piece)["total"]
+    assert value == Decimal("3172000") and sure(quote)

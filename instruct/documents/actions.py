@@ -99,7 +99,8 @@ TOTAL = re.compile(r"^(sous[- ]?)?(total|totaux)\b|^montant total\b|^cout total\
 # The programme's total; any other « Total … » (des études, axe 2, partiel) is a sous-total.
 GRAND_TOTAL = re.compile(
     r"^(total|totaux|montant total|cout total|ensemble des actions)( general| global| ht| ttc| \(.*\)"
-    r"| (du|de l'|de la|des) (programme|plan d'actions?|projet|avenant|convention|actions))*\s*:?$"
+    r"| (du|de l'|de la|des) (programme|plan d'actions?|projet|avenant|convention|actions( chiffrees| retenues)?))*"
+    r"\s*:?$"
 )
 AXIS = re.compile(r"^(axes?|orientations?|volets?|themes?|thematiques?|objectifs?|enjeux?|priorites?|secteurs?)\b")
 
