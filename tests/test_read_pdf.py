@@ -305,3 +305,24 @@ def test_an_unruled_table_whose_header_wraps_onto_a_second_line(tmp_path):
     c.save()
     [found] = read_piece(path).tables
     assert [r.cells[0] for r in found.rows] == ["Opération", "Rénovation des halles", "Aides aux façades"]
+
+
+def test_a_scanned_signature_page_under_a_typed_footer_is_said_scanned(tmp_path):
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    image = io.BytesIO()
+    Image.new("L", (200, 280), 200).save(image, format="PNG")
+    image.seek(0)
+    path = tmp_path / "signatures.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 11)
+    c.drawString(60, 700, "Avenant n° 1 à la convention-cadre Action Cœur de Ville")
+    c.showPage()
+    c.drawImage(ImageReader(image), 80, 160, 430, 610)  # the signatures, scanned
+    c.setFont("Helvetica", 8)
+    c.drawString(60, 40, "Mention : document fictif établi pour des essais.")
+    c.showPage()
+    c.save()
+    piece = read_piece(path)
+    assert piece.problems == ["page 2 scannée : pas de texte"]

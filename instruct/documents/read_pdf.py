@@ -80,7 +80,7 @@ def _read_document(document, path: Path, piece: PieceText) -> None:
             textpage = page.get_textpage()
             found = page_fragments(textpage, pdfium.raw)
             height = page.get_height()
-            if not found and _has_image(page, pdfium.raw):
+            if (not found and _has_image(page, pdfium.raw)) or _mostly_image(page, found, pdfium.raw):
                 textless.append(number)
         except Exception:  # PdfiumError, or a page PDFium cannot build
             failed.append(number)
@@ -128,6 +128,23 @@ def _page_blocks(piece: PieceText, number: int, lines: list[Line], tables: list[
 def _text_blocks(piece: PieceText, number: int, lines: list[Line], style) -> None:
     for text, level, cells in page_blocks(lines, style):
         piece.blocks.append(Block(text, f"page {number}", number, level, "", cells))
+
+
+SCAN_AREA = 0.4  # an image over this share of the page…
+SCAN_TEXT = 200  # …with fewer characters of text than this: a page scanned (a signature page)
+
+
+def _mostly_image(page, found: list[Fragment], raw) -> bool:
+    """A page whose text is a line or two beside an image covering much of it (a scanned signature
+    page under a typed footer): what the image shows is not read."""
+    if not found or sum(len(f.text) for f in found) >= SCAN_TEXT:
+        return False
+    width, height = page.get_size()
+    for image in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        left, bottom, right, top = image.get_bounds()
+        if (right - left) * (top - bottom) >= SCAN_AREA * width * height:
+            return True
+    return False
 
 
 def _has_image(page, raw) -> bool:
