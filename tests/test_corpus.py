@@ -38,13 +38,12 @@ FLOORS = {
         "duree_annees": 0.91,
     },
     "controle": {
-        "signataires": 0.92,
-        "noms_signataires": 0.78,
+        "noms_signataires": 0.92,
         "date_signature": 0.92,
         "trame": 0.81,
         "actions": 0.90,
         "couts": 0.90,
-        "budget_total": 0.80,
+        "budget_total": 0.90,
     },
 }
 
