@@ -1,6 +1,7 @@
 """The persons of a parties block or a signature block: a name (« Jean DUPONT », « Claire
 Le Gall ») told from a title (« le Maire », « la Directrice régionale »), civilités removed, and
-the text cleaned of what a PDF or an OCR leaves in it (« 1'État », words cut by a hyphen)."""
+the text cleaned of what a PDF or an OCR leaves in it (« 1'État », words cut by a hyphen, a
+title or a name wrapped onto the next line)."""
 
 from __future__ import annotations
 
@@ -130,3 +131,24 @@ def title_of(text: str) -> str | None:
     if name and rest.endswith(name):
         rest = rest[: -len(name)]
     return rest.strip(" ,;:.") or None
+
+
+CUT_NAME = re.compile(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s+[A-ZÀ-Ý][\w-]+$")
+SURNAME = re.compile(r"(?:[A-ZÀ-Ý]')?[A-ZÀ-Ý][A-ZÀ-Ý'-]+(?:\s[A-ZÀ-Ý][A-ZÀ-Ý'-]+)?")
+
+
+def rejoined(lines: list[str]) -> list[str]:
+    """Lines of one paragraph with a title or a name wrapped at the line's end put back together:
+    « Pour la Caisse des Dépôts, Isabelle ROUSSEL, directrice » + « régionale », « …, M. Marc » +
+    « VIGNERON »."""
+    out: list[str] = []
+    for line in lines:
+        wrapped = out and line[:1].islower() and len(line) < 40 and "\t" not in out[-1]
+        wrapped = wrapped and not any(c.isdigit() for c in line)  # « le 15 mars 2021 » is a date, not a title
+        # « …, M. Marc-Antoine » + « VIGNERON »: a name cut after the first name
+        wrapped = wrapped or bool(out and CUT_NAME.search(out[-1]) and SURNAME.fullmatch(line))
+        if wrapped and not out[-1].endswith((",", ";", ".", ":")) and "\t" not in line:
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from instruct.documents.evidence import Quote
 from instruct.documents.letterhead import TITLE_BODIES, letterhead_of
 from instruct.documents.parties import Party, is_heading, organisme_name
-from instruct.documents.people import TITLE_START, TITLE_WORDS, clean, person, title_of
+from instruct.documents.people import TITLE_START, TITLE_WORDS, clean, person, rejoined, title_of
 from instruct.documents.read import PieceText
 from instruct.documents.roles import UNKNOWN, commune_roles, role_scored
 from instruct.documents.text import normal
@@ -121,28 +121,7 @@ def _items(piece: PieceText) -> list[tuple[list[str], str]]:
             out.append(([clean_cell(c) for c in block.cells], block.where))
         else:
             lines = [clean(line) for line in block.shown.splitlines() if line.strip()]
-            out += [([line], block.where) for line in _rejoined(lines)]
-    return out
-
-
-CUT_NAME = re.compile(r"\b(M\.|Mme|Mlle|Monsieur|Madame)\s+[A-ZÀ-Ý][\w-]+$")
-SURNAME = re.compile(r"(?:[A-ZÀ-Ý]')?[A-ZÀ-Ý][A-ZÀ-Ý'-]+(?:\s[A-ZÀ-Ý][A-ZÀ-Ý'-]+)?")
-
-
-def _rejoined(lines: list[str]) -> list[str]:
-    """Lines of one paragraph with a title or a name wrapped at the line's end put back together:
-    « Pour la Caisse des Dépôts, Isabelle ROUSSEL, directrice » + « régionale », « …, M. Marc » +
-    « VIGNERON »."""
-    out: list[str] = []
-    for line in lines:
-        wrapped = out and line[:1].islower() and len(line) < 40 and "\t" not in out[-1]
-        wrapped = wrapped and not any(c.isdigit() for c in line)  # « le 15 mars 2021 » is a date, not a title
-        # « …, M. Marc-Antoine » + « VIGNERON »: a name cut after the first name
-        wrapped = wrapped or bool(out and CUT_NAME.search(out[-1]) and SURNAME.fullmatch(line))
-        if wrapped and not out[-1].endswith((",", ";", ".", ":")) and "\t" not in line:
-            out[-1] = f"{out[-1]} {line}"
-        else:
-            out.append(line)
+            out += [([line], block.where) for line in rejoined(lines)]
     return out
 
 
