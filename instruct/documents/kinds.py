@@ -122,10 +122,6 @@ def recognise_scored(piece: PieceText) -> tuple[str | None, float]:
     return kind, round(confidence, 2)
 
 
-def recognise(piece: PieceText) -> str | None:
-    return recognise_scored(piece)[0]
-
-
 ORDINALS = {"premier": 1, "1er": 1, "deuxieme": 2, "second": 2, "troisieme": 3, "quatrieme": 4, "cinquieme": 5}
 ORDINALS |= {"sixieme": 6, "septieme": 7, "huitieme": 8, "neuvieme": 9, "dixieme": 10}
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}

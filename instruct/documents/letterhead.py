@@ -1,31 +1,17 @@
 """What a délibération signs with: the body whose paper it is on (its letterhead, « COMMUNE DE
-KERBRIVAN », « MONTREVAL MÉTROPOLE ») for a bare « Le Maire, » or « Le Président, », and the date
-of its séance when the extract is signed « les jour, mois et an susdits »."""
+KERBRIVAN », « MONTREVAL MÉTROPOLE ») for a bare « Le Maire, » or « Le Président, » (the séance
+and its date: deliberations.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
-from instruct.documents.evidence import SURE, Quote
+from instruct.documents.evidence import SURE
 from instruct.documents.parties import organisme_name
 from instruct.documents.people import clean
 from instruct.documents.read import PieceText
 from instruct.documents.roles import role_scored
 from instruct.documents.text import normal
-from instruct.documents.values import date_spans
-
-
-def seance_date(piece: PieceText) -> tuple[dt.date, Quote] | None:
-    """A délibération signed without a date (« Fait et délibéré les jour, mois et an susdits »):
-    the date of its séance (« Séance du 25 septembre 2018 », « réuni le … »)."""
-    for line, where in piece.lines()[:40]:
-        plain = normal(line)
-        if re.match(r"^((seance|reunion) (publique )?du|l'an)\b", plain) or re.search(r"\breuni\w* le\b", plain):
-            found = date_spans(line)
-            if found:
-                return found[0][0], Quote(piece.file, where, line[:240], 0.85)
-    return None
 
 
 def letterhead_of(piece: PieceText) -> tuple[str, str] | None:
