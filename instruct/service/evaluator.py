@@ -20,10 +20,13 @@ engine, tens of MB); ACV_DELAI_EVALUATION, seconds an evaluation may take, 300 b
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
+import hashlib
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import traceback
@@ -32,9 +35,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from instruct.documents.load import load
+from instruct.documents.compare import compare
+from instruct.documents.fill import fill
+from instruct.documents.load import load, validate
+from instruct.documents.reconcile import Documents, document_files, get_path, read_files
 from instruct.engine.check import ENGINES, check_dossier
 from instruct.errors import InputError, Problem
+from instruct.model.dossier import Dossier
 from instruct.model.report import Report
 from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import Catalogue
@@ -119,6 +126,57 @@ def _evaluate(files, as_of, catalogue, referentiel, engine, folder: Path) -> Rep
     )
 
 
+# --- the guided form's drafts -------------------------------------------------------------------
+
+FORM_TASK = "formulaire"
+_PIECES_CACHE: dict[str, Documents] = {}  # in each worker: what the pieces gave, read once per content
+_PIECES_CACHE_SIZE = 16
+
+
+def evaluate_form(
+    data: dict,
+    pieces: dict[str, bytes],
+    as_of: dt.date,
+    folder: str | None,
+    catalogue: Catalogue,
+    referentiel: Referentiel | None,
+    engine: str,
+) -> Report:
+    """A draft's dossier (a dict a Dossier validates) with its pieces, judged as `acv check` judges the
+    exported folder: what the pieces say and the dossier does not is filled in, both are compared. The
+    pieces are read once per content, declared kinds and ville (cached in the worker), not on every save."""
+    if not pieces:
+        return check_dossier(Dossier.model_validate(data), catalogue, as_of, referentiel=referentiel, engine=engine)
+    declared = data.get("pieces") if isinstance(data.get("pieces"), list) else []
+    ville = get_path(data, "collectivites", "ville_centre", "nom")
+    key = hashlib.sha256(
+        pickle.dumps((sorted((n, hashlib.sha256(b).hexdigest()) for n, b in pieces.items()), declared, ville))
+    ).hexdigest()
+    documents = _PIECES_CACHE.get(key)
+    if documents is None:
+        with contextlib.nullcontext(Path(folder)) if folder else scratch.scratch().folder() as where:
+            try:
+                written = uploads.write_folder({f"pieces/{n}": b for n, b in pieces.items()}, where)
+                files = document_files(written, written / "pieces")
+                documents = read_files(files, declared, ville if isinstance(ville, str) else None)
+            finally:
+                scratch.remove(where)
+        if len(_PIECES_CACHE) >= _PIECES_CACHE_SIZE:
+            _PIECES_CACHE.pop(next(iter(_PIECES_CACHE)))
+        _PIECES_CACHE[key] = documents
+    documents = copy.deepcopy(documents)  # fill and compare add to it
+    filled = copy.deepcopy(data)
+    fill(filled, documents)
+    try:
+        dossier = validate(filled, "formulaire", None, documents.provenance)
+    except InputError:  # what a piece adds does not validate: the draft as typed, its pieces still examined
+        filled, dossier = data, Dossier.model_validate(data)
+    compare(dossier, documents, filled)
+    return check_dossier(
+        dossier, catalogue, as_of, referentiel=referentiel, engine=engine, documents=documents, source="formulaire"
+    )
+
+
 def _serve(conn: Connection, catalogue: Catalogue, referentiel: Referentiel | None, engine: str) -> None:
     """A worker's life: evaluate each (files, date, folder) received until None or the server's end of the
     pipe closes."""
@@ -131,8 +189,11 @@ def _serve(conn: Connection, catalogue: Catalogue, referentiel: Referentiel | No
         if task is None:
             return
         try:
-            files, as_of, folder = task
-            answer = ("rapport", evaluate_files(files, as_of, catalogue, referentiel, engine, folder))
+            if task[0] == FORM_TASK:  # a draft of the guided form (evaluate_form)
+                answer = ("rapport", evaluate_form(*task[1:], catalogue, referentiel, engine))
+            else:
+                files, as_of, folder = task
+                answer = ("rapport", evaluate_files(files, as_of, catalogue, referentiel, engine, folder))
         except InputError as exc:  # rebuilt by the server: its pickled form loses the problems
             answer = ("entree", exc.source, exc.problems)
         except Exception:
@@ -160,7 +221,12 @@ class _Worker:
         with scratch.scratch().folder() as folder:
             return self._evaluate(files, as_of, timeout, str(folder))
 
-    def _evaluate(self, files: dict[str, bytes], as_of: dt.date, timeout: float, folder: str) -> Report:
+    def evaluate_form(self, data: dict, pieces: dict[str, bytes], as_of: dt.date, timeout: float) -> Report:
+        with scratch.scratch().folder() as folder:
+            return self._evaluate((FORM_TASK, data, pieces, as_of, str(folder)), as_of, timeout, str(folder))
+
+    def _evaluate(self, files, as_of: dt.date, timeout: float, folder: str) -> Report:
+        """`files`: the uploaded files, or a whole task (a tuple: evaluate_form's)."""
         if self.process is None:
             self.start()
         elif not self.process.is_alive():  # died between two evaluations (killed from outside)
@@ -169,7 +235,7 @@ class _Worker:
         pid = self.process.pid
         logger.debug("évaluation confiée au processus %d", pid)
         try:
-            self.conn.send((files, as_of, folder))
+            self.conn.send(files if isinstance(files, tuple) else (files, as_of, folder))
             answer = self.conn.recv() if self.conn.poll(timeout) else None
         except (EOFError, OSError):
             logger.error(
@@ -252,5 +318,13 @@ class Evaluators:
         worker = self._idle.get()
         try:
             return worker.evaluate(files, as_of, self.settings.timeout)
+        finally:
+            self._idle.put(worker)
+
+    def evaluate_form(self, data: dict, pieces: dict[str, bytes], as_of: dt.date) -> Report:
+        """A draft's report (evaluate_form) in a worker: same failures as evaluate()."""
+        worker = self._idle.get()
+        try:
+            return worker.evaluate_form(data, pieces, as_of, self.settings.timeout)
         finally:
             self._idle.put(worker)
