@@ -5,14 +5,17 @@ security headers, the form token (CSRF) every page carries, and the error pages 
 Every HTML response carries the security headers: the pages through `page`, the report files
 through `report_headers` (a CSP naming the SHA-256 of the report's own inline style and script,
 nothing else), and whatever else (the 413 page, a crash page, /docs) through `SecurityHeaders`,
-which adds the ones a response lacks."""
+which adds the ones a response lacks. Pages and /docs share one CSP (`csp()`): scripts, styles and
+fonts from this site only (the DSFR and Swagger UI are vendored), never inline."""
 
 import base64
 import datetime as dt
 import hashlib
+import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -35,9 +38,39 @@ STATUSES = STATUT_LIBELLES
 GAP_HEADINGS = {"non_conforme": "Non conformes", "incomplet": "Incomplets", "a_verifier": "À vérifier"}
 ROLES = {"collectivite": "collectivité", "instructeur": "instructeur", "admin": "administrateur"}
 PARTNERS = {p.value: p.libelle for p in PARTENAIRES_INSTRUCTEURS}
+ICON_FAMILIES = ("system", "document", "user", "map", "arrows", "business", "design", "editor")  # scripts/vendor.py
+
+
+def map_background_origin(template: str | None = None) -> str | None:
+    """The origin of the map background's tile URL template (ACV_FOND_CARTE, e.g. the IGN Géoplateforme
+    WMTS) that the CSP must let images come from: `https://data.geopf.fr`; a `{s}` subdomain becomes
+    `*.`; None if unset or not http(s)."""
+    template = os.environ.get("ACV_FOND_CARTE", "") if template is None else template
+    parts = urlsplit(template.strip())
+    host = parts.netloc.rsplit("@", 1)[-1]
+    if parts.scheme not in ("http", "https") or not host or not re.fullmatch(r"[A-Za-z0-9.{}:\-]+", host):
+        return None
+    labels = host.split(".")
+    if "{" in labels[0]:
+        labels[0] = "*"
+    if any("{" in label for label in labels):
+        return None
+    return f"{parts.scheme}://{'.'.join(labels)}"
+
+
+def csp() -> str:
+    """The pages' Content-Security-Policy: everything from this site only (the DSFR, the page scripts,
+    fonts), no inline script or style attribute; images also as data: URIs (the DSFR's icons) and from
+    the map background's origin when one is set; /docs likewise (Swagger UI, vendored)."""
+    images = " ".join(["'self'", "data:", *filter(None, [map_background_origin()])])
+    return (
+        f"default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self'; img-src {images}; "
+        "connect-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+
+
 SECURITY_HEADERS = {
-    "content-security-policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'",
+    "content-security-policy": csp(),
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
@@ -45,8 +78,12 @@ SECURITY_HEADERS = {
 }
 
 
+def security_headers() -> dict[str, str]:
+    """The headers of a page, the CSP read again (ACV_FOND_CARTE may be set after import, as in tests)."""
+    return {**SECURITY_HEADERS, "content-security-policy": csp()}
+
+
 INLINE = re.compile(rb"<(style|script)>(.*?)</\1>", re.S)
-DOCS_CSP = "frame-ancestors 'none'; base-uri 'none'"  # FastAPI's /docs load their scripts from a CDN
 
 
 def report_headers(body: bytes | str, media_type: str) -> dict[str, str]:
@@ -75,7 +112,6 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        docs = scope.get("path", "").startswith(("/docs", "/redoc"))
 
         async def sending(message):
             if message["type"] == "http.response.start":
@@ -83,9 +119,7 @@ class SecurityHeaders:
                 names = {name.lower() for name, _ in headers}
                 kind = next((value for name, value in headers if name.lower() == b"content-type"), b"")
                 if kind.startswith(b"text/html"):
-                    for name, value in SECURITY_HEADERS.items():
-                        if name == "content-security-policy" and docs:
-                            value = DOCS_CSP
+                    for name, value in security_headers().items():
                         if name.encode() not in names:
                             headers.append((name.encode(), value.encode()))
                     message = {**message, "headers": headers}
@@ -129,6 +163,8 @@ TEMPLATES.globals.update(
     ROLES=ROLES,
     PARTNERS=PARTNERS,
     DOWNLOADS=formats.downloads,
+    ICON_FAMILIES=ICON_FAMILIES,
+    csp=csp,
 )
 
 
@@ -137,7 +173,7 @@ def page(request: Request, name: str, status: int = 200, user: User | None = Non
     html = TEMPLATES.get_template(name).render(
         user=user, csrf=csrf_token(token) if token else "", request=request, **context
     )
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+    return HTMLResponse(html, status_code=status, headers=security_headers())
 
 
 def error_page(request: Request, status: int, title: str, message: str, user: User | None = None) -> HTMLResponse:
