@@ -11,7 +11,7 @@ import pytest
 import shapefile
 from pyproj import CRS, Transformer
 
-from instruct.form.geofiles import Forme, GeoFileError, as_feature_collection, read_geometry_file
+from instruct.form.geofiles import Forme, GeoFileError, as_feature_collection, read_geometry_file, read_surface
 from instruct.form.geoshapes import MAX_UNZIPPED
 from instruct.model.fields import Surface
 
@@ -285,3 +285,20 @@ def test_forme_is_a_value():
     assert Forme("a", {"type": "Polygon", "coordinates": [SQUARE]}) == Forme(
         "a", {"type": "Polygon", "coordinates": [SQUARE]}
     )
+
+
+def test_several_shapes_as_one_surface():
+    other = [[x + 0.01, y] for x, y in SQUARE]
+    both = {"type": "FeatureCollection", "features": [feature([SQUARE], "a"), feature([other], "b")]}
+    assert read_surface("deux.geojson", json.dumps(both).encode()) == {
+        "type": "MultiPolygon",
+        "coordinates": [[SQUARE], [other]],
+    }
+    assert read_surface("un.geojson", json.dumps(feature([SQUARE])).encode()) == {
+        "type": "Polygon",
+        "coordinates": [SQUARE],
+    }
+    overlapping = {"type": "FeatureCollection", "features": [feature([SQUARE], "a"), feature([SQUARE], "b")]}
+    with pytest.raises(GeoFileError) as exc:
+        read_surface("doubles.geojson", json.dumps(overlapping).encode())
+    assert "se chevauchent" in french(exc)

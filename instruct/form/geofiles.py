@@ -390,6 +390,31 @@ def _shapefile(label: str, shp: bytes, companions: dict, reader: _Unzipper, budg
         raise GeoFileError(f"Le Shapefile « {label} » est endommagé ou illisible.") from None
 
 
+def as_surface(formes: list[Forme]) -> dict:
+    """All the shapes as the one geometry a périmètre field holds: a Polygon, or a MultiPolygon
+    when there are several; GeoFileError when they overlap (a MultiPolygon's parts may not)."""
+    polygons = []
+    for forme in formes:
+        geometry = forme.geometrie
+        polygons += [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    if len(polygons) == 1:
+        return {"type": "Polygon", "coordinates": polygons[0]}
+    surface = {"type": "MultiPolygon", "coordinates": polygons}
+    try:
+        to_shape(surface)
+    except GeometryError:
+        raise GeoFileError(
+            f"Les {len(formes)} formes du fichier se chevauchent ou se touchent : un périmètre fait de plusieurs "
+            "morceaux doit avoir des morceaux séparés. Fusionnez-les, ou importez un fichier par périmètre."
+        ) from None
+    return surface
+
+
+def read_surface(name: str, data: bytes) -> dict:
+    """A périmètre field's geometry from a file or a pasted GeoJSON text (any of the formats above)."""
+    return as_surface(read_geometry_file(name, data))
+
+
 def as_feature_collection(formes: list[Forme]) -> str:
     """The shapes as the GeoJSON text the map widget's textarea holds."""
     return json.dumps({"type": "FeatureCollection", "features": [f.feature() for f in formes]}, ensure_ascii=False)
