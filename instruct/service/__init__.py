@@ -14,5 +14,5 @@ storage (SQLAlchemy, Alembic migrations), accounts, the instruction workflow and
 - scratch: where the files received are unpacked, removed on every path (dead services' at start);
 - migrations, templates, static: Alembic scripts, the pages' Jinja2 templates and stylesheet.
 
-May import: instruct (the common modules), model, referentiel, facts, rules, documents, engine, reports.
+May import: instruct (the common modules), model, referentiel, facts, rules, documents, engine, reports, form.
 """
