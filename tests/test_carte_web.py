@@ -5,18 +5,24 @@ textarea as GeoJSON; a GeoJSON file and a KML (read by the server) import; a bro
 French message beside the field and is kept; the other périmètres and the problems show; tiles only
 when a background is given; axe finds no serious or critical violation; no CSP violation."""
 
+import datetime as dt
 import json
 import os
 import time
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 from fastapi import FastAPI, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from test_service import Server
 
+from instruct.documents.load import load
+from instruct.engine.check import check_dossier
+from instruct.form import carte
 from instruct.form.geofiles import GeoFileError, read_surface
+from instruct.rules.catalogue import load_catalogue
 from instruct.service import templating
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -320,8 +326,34 @@ def test_background_only_when_given_and_the_page_is_accessible(base, browser):
 def test_without_javascript_the_form_still_carries_the_field():
     html = render(value='{"type": "Polygon"}', error="Tracé invalide")
     assert 'name="perimetres.intervention"' in html and ">{&#34;type&#34;: &#34;Polygon&#34;}</textarea>" in html
-    assert 'name="perimetres.intervention__fichier"' in html
+    assert 'name="fichier_geometrie"' in html
+    assert 'name="action" value="importer-geometrie:perimetres.intervention"' in html
     assert (
         'class="fr-message fr-message--error fr-error-text" id="perimetres-intervention-erreur">Tracé invalide' in html
     )
     assert "<script>" not in html and "style=" not in html
+
+
+def test_the_other_perimetres_and_the_nesting_problems_of_a_dossier():
+    loaded = load(SAMPLES / "saint-aubin")
+    report = check_dossier(loaded.dossier, load_catalogue(), dt.date(2026, 11, 26), engine="python")
+    layers = carte.contexte(loaded.dossier, "perimetres.intervention")
+    assert [c["id"] for c in layers][:2] == ["perimetres-etude", "perimetres-secteurs_prioritaires-0-geometrie"]
+    assert layers[1]["nom"] == "Secteur prioritaire « Quartier de la gare »"
+    assert layers[1]["geometrie"]["type"] == "Polygon"
+    assert "perimetres-intervention" not in [c["id"] for c in layers]
+    found = carte.problemes(report.findings, "perimetres.intervention")
+    assert found[0]["message"].startswith("Le secteur prioritaire « Quartier de la gare » déborde du périmètre")
+    assert found[0]["couches"] == ["perimetres-secteurs_prioritaires-0-geometrie", "perimetres-intervention"]
+    assert all("conforme" not in p["message"] or "non" in p["message"] for p in found)
+    # the same from the dossier as a dict (dossier.yaml, the form's data)
+    as_dict = loaded.dossier.model_dump(mode="json")
+    assert carte.contexte(as_dict, "perimetres.intervention") == layers
+    html = render_with(layers, found)
+    assert "Secteur prioritaire « Quartier de la gare »" in html and "déborde du périmètre" in html
+
+
+def render_with(contexte: list, problemes: list) -> str:
+    template = templating.TEMPLATES.from_string('{% from "formulaire/_carte.html" import carte %}{{ carte(c, x, p) }}')
+    champ = {"name": "perimetres.intervention", "label": "Périmètre d'intervention", "value": ""}
+    return template.render(c=champ, x=contexte, p=problemes)

@@ -48,6 +48,14 @@ class Forme:
     nom: str
     geometrie: dict = field(hash=False)
 
+    @property
+    def name(self) -> str:  # the spec's English names, for callers that use them
+        return self.nom
+
+    @property
+    def geometry(self) -> dict:
+        return self.geometrie
+
     def feature(self) -> dict:
         """The shape as a GeoJSON Feature (what the map widget shows)."""
         return {"type": "Feature", "properties": {"nom": self.nom}, "geometry": self.geometrie}

@@ -135,7 +135,7 @@
     });
 
     var traces = L.featureGroup().addTo(carte);
-    var style = signales.champ ? L.extend({}, CHAMP, PROBLEME) : CHAMP;
+    var style = signales.champ || signales[fid] ? L.extend({}, CHAMP, PROBLEME) : CHAMP;
 
     function ecrire() {
       var liste = [];
@@ -238,7 +238,7 @@
       } else if (bloc.dataset.importUrl) {
         envoyer(f);
       } else {
-        message(null, fichierMessages, "« " + f.name + " » sera lu à l'enregistrement du formulaire.", "info");
+        message(null, fichierMessages, "Pour lire « " + f.name + " », utilisez le bouton « Importer ce fichier ».", "info");
       }
     });
 
@@ -263,7 +263,7 @@
           message(null, fichierMessages, "Tracé importé de « " + f.name + " ».", "valid");
         })
         .catch(function () {
-          message(null, fichierMessages, "« " + f.name + " » n'a pas pu être lu : il sera lu à l'enregistrement du formulaire.", "info");
+          message(null, fichierMessages, "« " + f.name + " » n'a pas pu être envoyé : utilisez le bouton « Importer ce fichier ».", "info");
         });
     }
   }
