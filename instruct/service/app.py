@@ -20,7 +20,7 @@ from instruct.errors import InputError, Problem
 from instruct.messages import french_message
 from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import load_catalogue
-from instruct.service import api, pages, session_pages, uploads, workflow
+from instruct.service import api, form_pages, pages, session_pages, uploads, workflow
 from instruct.service.evaluator import EvaluationSettings, Evaluators
 from instruct.service.storage import make_engine, sessions, upgrade
 from instruct.service.templating import HERE, TEMPLATES, SecurityHeaders, error_page, not_found
@@ -175,6 +175,7 @@ def create_app(
     app.include_router(api.router)  # JSON, under /api
     app.include_router(session_pages.router)  # the HTML pages, outside /api
     app.include_router(pages.router)
+    app.include_router(form_pages.router)  # the guided form: drafts, steps, deposit, exports
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
 
