@@ -357,3 +357,43 @@ def render_with(contexte: list, problemes: list) -> str:
     template = templating.TEMPLATES.from_string('{% from "formulaire/_carte.html" import carte %}{{ carte(c, x, p) }}')
     champ = {"name": "perimetres.intervention", "label": "Périmètre d'intervention", "value": ""}
     return template.render(c=champ, x=contexte, p=problemes)
+
+
+def test_the_app_reads_a_file_for_the_map(tmp_path):
+    from fastapi.testclient import TestClient
+    from test_service import PASSWORD
+
+    from instruct.service import accounts
+    from instruct.service.app import create_app
+    from instruct.service.carte_pages import IMPORT_URL
+    from instruct.service.usecases import SESSION_COOKIE
+
+    app = create_app(f"sqlite:///{tmp_path / 'acv.sqlite3'}")
+    with app.state.sessions() as session:
+        accounts.create_user(session, "villebelle", PASSWORD, "collectivite", commune_insee="99101")
+        session.commit()
+    kml = (
+        '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><name>Centre</name><Polygon>'
+        "<outerBoundaryIs><LinearRing><coordinates>"
+        + " ".join(f"{x},{y}" for x, y in SQUARE)
+        + "</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></kml>"
+    ).encode()
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        files = {"fichier": ("centre.kml", kml, "application/vnd.google-earth.kml+xml")}
+        assert c.post(IMPORT_URL, files=files).status_code == 401
+        r = c.post("/api/session", json={"identifiant": "villebelle", "mot_de_passe": PASSWORD})
+        assert r.status_code == 200, r.text
+        c.cookies.set(SESSION_COOKIE, r.json()["jeton"])
+        assert c.post(IMPORT_URL, files=files, data={"csrf": "faux"}).status_code == 403
+        csrf = accounts.csrf_token(r.json()["jeton"])
+        r = c.post(IMPORT_URL, files=files, data={"csrf": csrf})
+        assert r.status_code == 200, r.text
+        assert r.json() == {"geometrie": {"type": "Polygon", "coordinates": [SQUARE]}}
+        bad = {
+            "fichier": ("noeud.geojson", json.dumps({"type": "Polygon", "coordinates": [BOWTIE]}), "application/json")
+        }
+        r = c.post(IMPORT_URL, files=bad, data={"csrf": csrf})
+        assert r.status_code == 422 and "se recoupe" in r.json()["erreur"]
+
+
+BOWTIE = [[2.35, 48.85], [2.353, 48.852], [2.353, 48.85], [2.35, 48.852], [2.35, 48.85]]
