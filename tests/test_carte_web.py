@@ -52,6 +52,7 @@ def render(fond: str = "", value: str = "", error: str = "") -> str:
     return template.render(
         champ={
             "name": "perimetres.intervention",
+            "id": "perimetres-intervention",
             "label": "Périmètre d'intervention",
             "help": "Le futur périmètre ORT",
             "value": value,
@@ -338,19 +339,26 @@ def test_the_other_perimetres_and_the_nesting_problems_of_a_dossier():
     loaded = load(SAMPLES / "saint-aubin")
     report = check_dossier(loaded.dossier, load_catalogue(), dt.date(2026, 11, 26), engine="python")
     layers = carte.contexte(loaded.dossier, "perimetres.intervention")
-    assert [c["id"] for c in layers][:2] == ["perimetres-etude", "perimetres-secteurs_prioritaires-0-geometrie"]
+    assert [c["id"] for c in layers][:2] == [
+        "champ-perimetres-etude",
+        "champ-perimetres-secteurs_prioritaires-0-geometrie",
+    ]
     assert layers[1]["nom"] == "Secteur prioritaire « Quartier de la gare »"
     assert layers[1]["geometrie"]["type"] == "Polygon"
-    assert "perimetres-intervention" not in [c["id"] for c in layers]
+    assert "champ-perimetres-intervention" not in [c["id"] for c in layers]
     found = carte.problemes(report.findings, "perimetres.intervention")
     assert found[0]["message"].startswith("Le secteur prioritaire « Quartier de la gare » déborde du périmètre")
-    assert found[0]["couches"] == ["perimetres-secteurs_prioritaires-0-geometrie", "perimetres-intervention"]
+    assert found[0]["couches"] == [
+        "champ-perimetres-secteurs_prioritaires-0-geometrie",
+        "champ-perimetres-intervention",
+    ]
     assert all("conforme" not in p["message"] or "non" in p["message"] for p in found)
     # the same from the dossier as a dict (dossier.yaml, the form's data)
     as_dict = loaded.dossier.model_dump(mode="json")
     assert carte.contexte(as_dict, "perimetres.intervention") == layers
     html = render_with(layers, found)
     assert "Secteur prioritaire « Quartier de la gare »" in html and "déborde du périmètre" in html
+    assert 'id="champ-perimetres-intervention"' in html  # the step's Champ.id, the problems' layer id
 
 
 def render_with(contexte: list, problemes: list) -> str:

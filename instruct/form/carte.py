@@ -3,14 +3,17 @@ the dossier's other périmètres as read-only layers, each named in French, and 
 found with them (PROG-12 nesting, and any other finding whose evidence is a périmètre), each with the
 layers it concerns, so the map can outline them.
 
-Layer ids are the fields' HTML ids (the dotted path of the form's field, « . » as « - »), which is
-what the macro gives the field by default: a problem naming a field's own layer outlines its shape.
+Layer ids are the fields' HTML ids (`instruct.form.steps.anchor`: « champ- » and the dotted path with
+« . » as « - »), the id a step's Champ has and the macro's default: a problem naming a field's own
+layer outlines its shape.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from instruct.form.steps import anchor
 
 # A périmètre's path in the dossier, in the form's dotted notation (0-based indexes).
 PERIMETRE = re.compile(
@@ -26,8 +29,8 @@ def dotted(path: str) -> str:
 
 
 def field_id(path: str) -> str:
-    """The HTML id the carte macro gives a field of this path."""
-    return dotted(path).replace(".", "-")
+    """The HTML id of the field of this path (a step's Champ.id, the carte macro's default)."""
+    return anchor(dotted(path))
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
