@@ -42,7 +42,7 @@ from instruct.documents.reconcile import Documents, document_files, get_path, re
 from instruct.engine.check import ENGINES, check_dossier
 from instruct.errors import InputError, Problem
 from instruct.model.dossier import Dossier
-from instruct.model.report import Report
+from instruct.model.report import GAPS, Report
 from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import Catalogue
 from instruct.service import scratch, uploads
@@ -189,8 +189,10 @@ def _serve(conn: Connection, catalogue: Catalogue, referentiel: Referentiel | No
         if task is None:
             return
         try:
-            if task[0] == FORM_TASK:  # a draft of the guided form (evaluate_form)
-                answer = ("rapport", evaluate_form(*task[1:], catalogue, referentiel, engine))
+            if task[0] == FORM_TASK:  # a draft of the guided form (evaluate_form): only its gaps travel back
+                report = evaluate_form(*task[1:], catalogue, referentiel, engine)
+                report.findings = [f for f in report.findings if f.status in GAPS]
+                answer = ("rapport", report)
             else:
                 files, as_of, folder = task
                 answer = ("rapport", evaluate_files(files, as_of, catalogue, referentiel, engine, folder))

@@ -3,6 +3,7 @@ when the package exports it, else the same names taken from its modules (and a p
 
 from __future__ import annotations
 
+import functools
 import importlib
 
 import yaml
@@ -26,9 +27,10 @@ build = _pick("build", "instruct.form.steps")
 to_raw = _pick("to_raw", "instruct.form.raw")
 from_raw = _pick("from_raw", "instruct.form.raw")
 apply = _pick("apply", "instruct.form.actions")
-label_of = _pick("label_of", "instruct.form.paths")
-step_of = _pick("step_of", "instruct.form.paths")
-anchor_of = _pick("anchor_of", "instruct.form.paths")
+# A report names the same paths save after save: their labels are computed once.
+label_of = functools.lru_cache(maxsize=50000)(_pick("label_of", "instruct.form.paths"))
+step_of = functools.lru_cache(maxsize=50000)(_pick("step_of", "instruct.form.paths"))
+anchor_of = functools.lru_cache(maxsize=50000)(_pick("anchor_of", "instruct.form.paths"))
 _validated = _pick("validated", "instruct.form.raw")
 _dump_yaml = _pick("dump_yaml", "instruct.form.export", "instruct.form.raw")
 

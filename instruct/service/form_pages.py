@@ -108,6 +108,8 @@ def _start(request: Request, form_data: FormData) -> Response:
                 draft = drafts.create(session, me, *_imported(form_data))
             else:
                 draft = drafts.create(session, me)
+            if not (draft.raw or {}).get(INSEE_FIELD):  # the town's own code, which no piece gives
+                draft.raw = {**(draft.raw or {}), INSEE_FIELD: me.commune_insee}
             session.commit()
         except InputError as exc:
             session.rollback()
@@ -469,4 +471,5 @@ def _town_drafts(request: Request, user: User | None) -> list[dict]:
 
 
 NAME_FIELD = "collectivites.ville_centre.nom"
+INSEE_FIELD = "collectivites.ville_centre.insee"
 TEMPLATES.globals.update(brouillons_de=_town_drafts)
