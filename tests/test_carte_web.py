@@ -405,3 +405,23 @@ def test_the_app_reads_a_file_for_the_map(tmp_path):
 
 
 BOWTIE = [[2.35, 48.85], [2.353, 48.852], [2.353, 48.85], [2.35, 48.852], [2.35, 48.85]]
+
+
+def test_a_step_field_and_the_background_from_the_environment(monkeypatch):
+    from instruct.form import build
+    from instruct.service.carte_pages import fond_carte
+
+    (groupe,) = build("perimetres", {}, {})
+    intervention = next(c for c in groupe.children if c.name == "perimetres.intervention")
+    template = templating.TEMPLATES.from_string('{% from "formulaire/_carte.html" import carte %}{{ carte(c) }}')
+    monkeypatch.delenv("ACV_FOND_CARTE", raising=False)
+    html = template.render(c=intervention)
+    assert 'id="champ-perimetres-intervention"' in html and 'data-fond=""' in html
+    assert "Périmètre d&#39;intervention" in html
+    tiles = "https://data.geopf.fr/wmts?LAYER=PLAN&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+    monkeypatch.setenv("ACV_FOND_CARTE", tiles)
+    assert fond_carte() == tiles
+    assert 'data-fond="https://data.geopf.fr/wmts?LAYER=PLAN&amp;TILEMATRIX={z}' in template.render(c=intervention)
+    assert "https://data.geopf.fr" in templating.csp()
+    monkeypatch.setenv("ACV_FOND_CARTE", "javascript:alert(1)")
+    assert fond_carte() == ""
