@@ -42,12 +42,12 @@ PAGE = """<!DOCTYPE html>
 <body><main id="contenu" class="fr-container"><h1>Périmètres</h1>
 <form method="post" action="/envoyer" enctype="multipart/form-data">
 <input type="hidden" name="csrf" value="jeton-essai">
-{{ carte(champ, contexte, problemes, fond=fond, import_url="/lire") }}
+{{ carte(champ, contexte, problemes, fond=fond, import_url=import_url) }}
 <button class="fr-btn" type="submit" name="action" value="enregistrer">Enregistrer</button>
 </form></main></body></html>"""
 
 
-def render(fond: str = "", value: str = "", error: str = "") -> str:
+def render(fond: str = "", value: str = "", error: str = "", import_url: str = "/lire") -> str:
     template = templating.TEMPLATES.from_string('{% from "formulaire/_carte.html" import carte %}' + PAGE)
     return template.render(
         champ={
@@ -76,6 +76,7 @@ def render(fond: str = "", value: str = "", error: str = "") -> str:
             "Géométrie manquante pour comparer le secteur prioritaire « halles » et le périmètre d'intervention.",
         ],
         fond=fond,
+        import_url=import_url,
     )
 
 
@@ -88,10 +89,10 @@ def tiny_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=templating.HERE / "static"), name="static")
 
     @app.get("/")
-    def page(request: Request, fond: str = "", valeur: str = "", erreur: str = ""):
+    def page(request: Request, fond: str = "", valeur: str = "", erreur: str = "", sans_import: str = ""):
         template = f"{request.base_url}tuiles/{{z}}/{{x}}/{{y}}.png" if fond else ""
         headers = {"content-security-policy": csp()}
-        return HTMLResponse(render(template, valeur, erreur), headers=headers)
+        return HTMLResponse(render(template, valeur, erreur, "" if sans_import else "/lire"), headers=headers)
 
     @app.get("/tuiles/{z}/{x}/{y}.png")
     def tile(z: int, x: int, y: int):
@@ -241,6 +242,12 @@ def test_draw_a_polygon_by_clicks(base, browser):
     assert all(2.2 < x < 2.5 and 48.7 < y < 48.95 for x, y in ring), ring
     assert all(len(str(c).split(".")[-1]) <= 7 for point in ring for c in point)
     assert len(browser.find_elements(By.CSS_SELECTOR, ".leaflet-overlay-pane path")) == 3
+
+    # Delete it: the removal mode, then a click on the shape.
+    browser.find_element(By.CSS_SELECTOR, ".leaflet-pm-icon-delete").click()
+    ActionChains(browser).move_to_element_with_offset(zone, -10, 0).click().perform()
+    wait(lambda: textarea.get_attribute("value") == "", "le champ vidé")
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".leaflet-overlay-pane path")) == 2
     no_csp_violation(browser)
 
 
@@ -270,7 +277,7 @@ def test_textarea_drives_the_map_and_bad_text_is_kept_with_a_french_message(base
 def test_import_geojson_and_kml_files(base, browser, tmp_path):
     from selenium.webdriver.common.by import By
 
-    textarea = open_page(browser, base + "/")
+    textarea = open_page(browser, base + "/?sans_import=1")  # GeoJSON read in the page itself
     upload = browser.find_element(By.ID, "perimetres-intervention-fichier")
     collection = {
         "type": "FeatureCollection",
@@ -292,8 +299,14 @@ def test_import_geojson_and_kml_files(base, browser, tmp_path):
         "</LinearRing></outerBoundaryIs></Polygon></Placemark></kml>"
     )
     (tmp_path / "centre.kml").write_text(kml)
+    upload.send_keys(str(tmp_path / "centre.kml"))  # no reading route: the form's import button
+    messages = browser.find_element(By.ID, "perimetres-intervention-fichier-messages")
+    wait(lambda: "utilisez le bouton « Importer ce fichier »" in messages.text, "le renvoi au bouton")
+
+    textarea = open_page(browser, base + "/")  # KML read by the server
+    upload = browser.find_element(By.ID, "perimetres-intervention-fichier")
     upload.send_keys(str(tmp_path / "centre.kml"))
-    wait(lambda: geometry_in(textarea)["type"] == "Polygon", "le KML lu par le serveur")
+    wait(lambda: textarea.get_attribute("value"), "le KML lu par le serveur")
     assert geometry_in(textarea) == {"type": "Polygon", "coordinates": [SQUARE]}
 
     (tmp_path / "noeud.kml").write_text(

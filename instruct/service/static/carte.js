@@ -222,7 +222,9 @@
         message(null, fichierMessages, "Le fichier « " + f.name + " » dépasse 10 Mo : un fichier de périmètres est bien plus petit.", "error");
         return;
       }
-      if (/\.(geo)?json$/i.test(f.name)) {
+      if (bloc.dataset.importUrl) {
+        envoyer(f);  /* the server reads every format the same way (projection, self-crossing) */
+      } else if (/\.(geo)?json$/i.test(f.name)) {
         f.text().then(function (contenu) {
           try {
             charger(polygones(contenu));
@@ -235,8 +237,6 @@
           fichier.value = "";
           message(null, fichierMessages, "Tracé importé de « " + f.name + " ».", "valid");
         });
-      } else if (bloc.dataset.importUrl) {
-        envoyer(f);
       } else {
         message(null, fichierMessages, "Pour lire « " + f.name + " », utilisez le bouton « Importer ce fichier ».", "info");
       }
