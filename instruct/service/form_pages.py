@@ -6,6 +6,7 @@ exports. Every action is a plain form post (buttons `name="action"`); static/for
 """
 
 import datetime as dt
+import json
 from collections import OrderedDict
 
 from fastapi import APIRouter, HTTPException, Request
@@ -15,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from instruct.errors import InputError
+from instruct.form import carte, geofiles
 from instruct.service import drafts, uploads, usecases, workflow
 from instruct.service import form_api as form
 from instruct.service.draft_storage import Brouillon
@@ -235,6 +237,14 @@ def _step(
     errors.update(extra_errors or {})
     index = STEP_SLUGS.index(etape)
     step = form.STEPS[index]
+    maps = {}
+    if etape == "perimetres":  # the other périmètres and the rules' problems beside each map
+        dossier = form.validated(raw)[0]
+        findings = evaluation.report.findings if evaluation.report else []
+        maps = {
+            "contexte": lambda name: carte.contexte(dossier, name),
+            "problemes": lambda name: carte.problemes(findings, name),
+        }
     return page(
         request,
         "formulaire/etape.html",
@@ -256,6 +266,7 @@ def _step(
         message=message,
         done=done,
         stale=stale,
+        cartes=maps,
     )
 
 
@@ -325,7 +336,10 @@ def _act(session, draft, action: str, raw: dict, form_data: FormData, revision: 
     """A list action, a geometry file, pieces added or removed; the values, and errors beside fields."""
     verb, _, target = action.partition(":")
     if verb in {"ajouter", "supprimer", "monter", "descendre"} and target:
-        return form.apply(raw, action), {}
+        try:
+            return form.apply(raw, action), {}
+        except form.ActionError as exc:
+            return raw, {target: str(exc)}
     if verb == "importer-geometrie" and target:
         return _geometry(raw, target, form_data)
     if verb == "ajouter-pieces":
@@ -342,32 +356,15 @@ def _act(session, draft, action: str, raw: dict, form_data: FormData, revision: 
 
 def _geometry(raw: dict, target: str, form_data: FormData) -> tuple[dict, dict]:
     """A GeoJSON, KML or zipped Shapefile put in a périmètre's field (instruct.form.geofiles)."""
-    import json
-
-    from instruct.form import geofiles
-
     chosen = _files(form_data, "fichier_geometrie")
     if not chosen:
         return raw, {target: "choisissez un fichier GeoJSON, KML ou Shapefile zippé"}
     name, data = chosen[0]
     try:
-        shapes = geofiles.read_geometry_file(name, data)
+        geometry = geofiles.read_surface(name, data)
     except geofiles.GeoFileError as exc:
         return raw, {target: str(exc)}
-    if not shapes:
-        return raw, {target: "le fichier ne contient aucun polygone"}
-    geometry = shapes[0].geometry if len(shapes) == 1 else _merged([s.geometry for s in shapes])
     return raw | {target: json.dumps(geometry, ensure_ascii=False)}, {}
-
-
-def _merged(geometries: list[dict]) -> dict:
-    polygons = []
-    for g in geometries:
-        if g.get("type") == "Polygon":
-            polygons.append(g["coordinates"])
-        elif g.get("type") == "MultiPolygon":
-            polygons.extend(g["coordinates"])
-    return {"type": "MultiPolygon", "coordinates": polygons}
 
 
 def _target(draft: Brouillon, etape: str, action: str) -> str:
