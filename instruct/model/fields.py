@@ -118,8 +118,8 @@ class Geometrie(Modele):
     """A GeoJSON geometry: Point, Polygon or MultiPolygon, longitude/latitude WGS 84."""
 
     model_config = ConfigDict(extra="allow")
-    type: Literal["Point", "MultiPoint", "Polygon", "MultiPolygon"]
-    coordinates: list[Any]
+    type: Literal["Point", "MultiPoint", "Polygon", "MultiPolygon"] = Field(title="Type de géométrie")
+    coordinates: list[Any] = Field(title="Coordonnées (longitude, latitude)")
 
     _shape: BaseGeometry | None = PrivateAttr(None)
 
@@ -142,7 +142,7 @@ class Geometrie(Modele):
 class Surface(Geometrie):
     """A perimeter: a Polygon or MultiPolygon (a point has no area to compare)."""
 
-    type: Literal["Polygon", "MultiPolygon"]
+    type: Literal["Polygon", "MultiPolygon"] = Field(title="Type de géométrie")
 
 
 RoleSignataire = Literal[
