@@ -46,6 +46,11 @@ PAGE = """<!DOCTYPE html>
 <button class="fr-btn" type="submit" name="action" value="enregistrer">Enregistrer</button>
 </form></main></body></html>"""
 
+TWO_MAPS = """{% from "formulaire/_carte.html" import carte, carte_ressources %}<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Deux cartes</title>{{ carte_ressources() }}</head>
+<body><main><h1>Périmètres</h1><form method="post" action="/envoyer">
+{% for f in fields %}{{ carte(f, ressources=False) }}{% endfor %}</form></main></body></html>"""
+
 
 def render(fond: str = "", value: str = "", error: str = "", import_url: str = "/lire") -> str:
     template = templating.TEMPLATES.from_string('{% from "formulaire/_carte.html" import carte %}' + PAGE)
@@ -93,6 +98,15 @@ def tiny_app() -> FastAPI:
         template = f"{request.base_url}tuiles/{{z}}/{{x}}/{{y}}.png" if fond else ""
         headers = {"content-security-policy": csp()}
         return HTMLResponse(render(template, valeur, erreur, "" if sans_import else "/lire"), headers=headers)
+
+    @app.get("/deux")
+    def two_maps():
+        template = templating.TEMPLATES.from_string(TWO_MAPS)
+        fields = [
+            {"name": "perimetres.etude", "label": "Périmètre d'étude", "value": ""},
+            {"name": "perimetres.intervention", "label": "Périmètre d'intervention", "value": ""},
+        ]
+        return HTMLResponse(template.render(fields=fields), headers={"content-security-policy": csp()})
 
     @app.get("/tuiles/{z}/{x}/{y}.png")
     def tile(z: int, x: int, y: int):
@@ -438,3 +452,14 @@ def test_a_step_field_and_the_background_from_the_environment(monkeypatch):
     assert "https://data.geopf.fr" in templating.csp()
     monkeypatch.setenv("ACV_FOND_CARTE", "javascript:alert(1)")
     assert fond_carte() == ""
+
+
+def test_two_maps_on_a_page_share_their_scripts(base, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(base + "/deux")
+    active = ".carte[data-carte-active] .leaflet-pm-icon-polygon"
+    wait(lambda: len(browser.find_elements(By.CSS_SELECTOR, active)) == 2, "2 cartes")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "script[src='/static/carte.js']")) == 1
+    assert_accessible(browser, "deux cartes sur une page")
+    no_csp_violation(browser)
