@@ -344,9 +344,10 @@ def _act(session, draft, action: str, raw: dict, form_data: FormData, revision: 
         return _geometry(raw, target, form_data)
     if verb == "ajouter-pieces":
         pieces = drafts.checked_pieces(_files(form_data, "nouvelles_pieces"), "nouvelles_pieces")
-        if pieces:
-            drafts.add_pieces(session, draft, revision, pieces)
-            session.refresh(draft)
+        if not pieces:
+            return raw, {"nouvelles_pieces": "choisissez au moins une pièce (PDF ou DOCX)"}
+        drafts.add_pieces(session, draft, revision, pieces)
+        session.refresh(draft)
         return raw, {}
     if verb == "retirer-piece" and target:
         drafts.remove_piece(session, draft, revision, target)
