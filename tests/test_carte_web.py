@@ -257,6 +257,15 @@ def test_draw_a_polygon_by_clicks(base, browser):
     assert all(len(str(c).split(".")[-1]) <= 7 for point in ring for c in point)
     assert len(browser.find_elements(By.CSS_SELECTOR, ".leaflet-overlay-pane path")) == 3
 
+    # Move a corner: the edit mode, then a vertex dragged; the field follows.
+    before = textarea.get_attribute("value")
+    browser.find_element(By.CSS_SELECTOR, ".leaflet-pm-icon-edit").click()
+    vertex = wait(lambda: browser.find_elements(By.CSS_SELECTOR, ".leaflet-marker-pane .marker-icon"), "les sommets")[0]
+    ActionChains(browser).click_and_hold(vertex).move_by_offset(30, 30).pause(0.1).release().perform()
+    wait(lambda: textarea.get_attribute("value") != before, "le champ après la modification")
+    assert geometry_in(textarea)["type"] == "Polygon"
+    browser.find_element(By.CSS_SELECTOR, ".leaflet-pm-icon-edit").click()  # edit mode off
+
     # Delete it: the removal mode, then a click on the shape.
     browser.find_element(By.CSS_SELECTOR, ".leaflet-pm-icon-delete").click()
     ActionChains(browser).move_to_element_with_offset(zone, -10, 0).click().perform()
