@@ -196,9 +196,11 @@ def test_kml_self_crossing_and_no_polygon():
 # --- Shapefile ----------------------------------------------------------------------------------
 
 
-def shapefile_zip(rings_by_name: dict[str, list], prj: str | None, stem: str = "perimetres") -> bytes:
+def shapefile_zip(
+    rings_by_name: dict[str, list], prj: str | None, stem: str = "perimetres", encoding: str = "utf-8", cpg: str = ""
+) -> bytes:
     shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
-    writer = shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON)
+    writer = shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON, encoding=encoding)
     writer.field("NOM", "C", 80)
     for name, ring in rings_by_name.items():
         writer.poly([ring])
@@ -207,6 +209,8 @@ def shapefile_zip(rings_by_name: dict[str, list], prj: str | None, stem: str = "
     files = {f"{stem}.shp": shp.getvalue(), f"{stem}.shx": shx.getvalue(), f"{stem}.dbf": dbf.getvalue()}
     if prj is not None:
         files[f"{stem}.prj"] = prj.encode()
+    if cpg:
+        files[f"{stem}.cpg"] = cpg.encode()
     return zipped(files)
 
 
@@ -302,3 +306,22 @@ def test_several_shapes_as_one_surface():
     with pytest.raises(GeoFileError) as exc:
         read_surface("doubles.geojson", json.dumps(overlapping).encode())
     assert "se chevauchent" in french(exc)
+
+
+def test_shapefile_names_in_their_encoding_and_with_holes():
+    outer = clockwise([[2.34, 48.84], [2.36, 48.84], [2.36, 48.86], [2.34, 48.86], [2.34, 48.84]])
+    hole = [[2.345, 48.845], [2.35, 48.845], [2.35, 48.85], [2.345, 48.85], [2.345, 48.845]]  # counter-clockwise
+    for encoding, cpg in [("utf-8", ""), ("cp1252", ""), ("latin-1", "ISO-8859-1"), ("cp1252", "ANSI 1252")]:
+        shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
+        writer = shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON, encoding=encoding)
+        writer.field("LIBELLE", "C", 80)
+        writer.poly([outer, hole])
+        writer.record("Îlot de l'Hôtel-Dieu")
+        writer.close()
+        files = {"p.shp": shp.getvalue(), "p.shx": shx.getvalue(), "p.dbf": dbf.getvalue()}
+        if cpg:
+            files["p.cpg"] = cpg.encode()
+        (forme,) = read_geometry_file("p.zip", zipped(files))
+        assert forme.nom == "Îlot de l'Hôtel-Dieu", (encoding, cpg, forme.nom)
+        assert forme.geometrie["type"] == "Polygon" and len(forme.geometrie["coordinates"]) == 2
+        Surface.model_validate(forme.geometrie)

@@ -360,42 +360,64 @@ def _lambert93_first(wkt: str) -> str:
 def _shapefile(label: str, shp: bytes, companions: dict, reader: _Unzipper, budget: Budget) -> list:
     import shapefile
 
-    shx = companions.get(".shx")
-    dbf = companions.get(".dbf")
+    shx, dbf, cpg = (companions.get(suffix) for suffix in (".shx", ".dbf", ".cpg"))
     try:
         parts = {"shp": io.BytesIO(shp)}
         if shx is not None:
             parts["shx"] = io.BytesIO(reader.read(shx))
-        if dbf is not None:
-            parts["dbf"] = io.BytesIO(reader.read(dbf))
-        source = shapefile.Reader(**parts, encoding="utf-8", encodingErrors="replace")
+        source = shapefile.Reader(**parts)
         if source.shapeType not in (shapefile.POLYGON, shapefile.POLYGONZ, shapefile.POLYGONM):
             return []
-        records = source.iterShapeRecords() if dbf is not None else ((s, None) for s in source.iterShapes())
+        names = _dbf_names(reader.read(dbf), reader.read(cpg) if cpg else b"") if dbf is not None else []
         found = []
-        for index, item in enumerate(records, 1):
-            geometry_shape, record = (item.shape, item.record) if dbf is not None else item
+        for index, geometry_shape in enumerate(source.iterShapes(), 1):
             if len(found) >= MAX_SHAPES:
                 break
             budget.count(len(geometry_shape.points))
             if not geometry_shape.points:
                 continue
-            nom = name_of(record.as_dict()) if record is not None else ""
+            nom = names[index - 1] if index <= len(names) else ""
             geojson = geometry_shape.__geo_interface__
             where = f"« {nom or label + ' n° ' + str(index)} »"
-            if geojson["type"] == "Polygon":
-                coords = read_polygon([list(map(list, r)) for r in geojson["coordinates"]], where, Budget())
+            polygons = [geojson["coordinates"]] if geojson["type"] == "Polygon" else geojson["coordinates"]
+            coords = [read_polygon([list(map(list, r)) for r in polygon], where, Budget()) for polygon in polygons]
+            if len(coords) == 1:
+                found.append((nom, {"type": "Polygon", "coordinates": coords[0]}))
             else:
-                coords = [
-                    read_polygon([list(map(list, r)) for r in polygon], where, Budget())
-                    for polygon in geojson["coordinates"]
-                ]
-            found.append((nom, {"type": geojson["type"], "coordinates": coords}))
+                found.append((nom, {"type": "MultiPolygon", "coordinates": coords}))
         return found
     except GeoFileError:
         raise
     except Exception:  # pyshp's own errors on a damaged file: never shown as they are
         raise GeoFileError(f"Le Shapefile « {label} » est endommagé ou illisible.") from None
+
+
+CPG = {"ansi 1252": "cp1252", "1252": "cp1252", "utf8": "utf-8", "88591": "latin-1", "iso88591": "latin-1"}
+
+
+def _dbf_names(dbf: bytes, cpg: bytes) -> list[str]:
+    """The shapes' names from the .dbf, in the encoding its .cpg states, else UTF-8, else Windows-1252
+    (what French tools without a .cpg write)."""
+    import codecs
+
+    import shapefile
+
+    stated = cpg.decode("ascii", "ignore").strip().lower()
+    stated = CPG.get(stated.replace("-", "").replace("_", ""), CPG.get(stated, stated))
+    encodings = ["utf-8", "cp1252"]
+    try:
+        if stated:
+            encodings = [codecs.lookup(stated).name]
+    except LookupError:
+        pass
+    for encoding in encodings:
+        try:
+            table = shapefile.Reader(dbf=io.BytesIO(dbf), encoding=encoding, encodingErrors="strict")
+            return [name_of(record.as_dict()) for record in table.iterRecords()]
+        except (UnicodeDecodeError, shapefile.ShapefileException):  # pyshp 3 says it so
+            continue
+    table = shapefile.Reader(dbf=io.BytesIO(dbf), encoding="utf-8", encodingErrors="replace")
+    return [name_of(record.as_dict()) for record in table.iterRecords()]
 
 
 def as_surface(formes: list[Forme]) -> dict:
