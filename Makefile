@@ -45,3 +45,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV)
+
+# The vendored front-end files (DSFR, Swagger UI, axe-core, the map's Leaflet): pinned npm tarballs,
+# integrity checked, only the files used copied (scripts/vendor.py; --check compares instead).
+.PHONY: vendor
+vendor: $(STAMP)
+	$(BIN)/python scripts/vendor.py

@@ -14,6 +14,7 @@ import argparse
 import base64
 import fnmatch
 import hashlib
+import importlib
 import json
 import posixpath
 import re
@@ -198,12 +199,24 @@ def run(packages: list[Package], check: bool = False) -> list[str]:
     return differences
 
 
+def everything() -> list[Package]:
+    """PACKAGES and those the other scripts/vendor_*.py declare (the map's, vendor_carte.CARTE)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    packages = list(PACKAGES)
+    for path in sorted(Path(__file__).resolve().parent.glob("vendor_*.py")):
+        module = importlib.import_module(path.stem)
+        for value in vars(module).values():
+            if isinstance(value, list) and value and all(hasattr(p, "integrity") for p in value):
+                packages += [p for p in value if all(p.name != q.name for q in packages)]
+    return packages
+
+
 def main(argv: list[str] | None = None, packages: list[Package] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="comparer sans écrire")
     args = parser.parse_args(argv)
     try:
-        differences = run(packages or PACKAGES, check=args.check)
+        differences = run(packages or everything(), check=args.check)
     except (VendorError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         print(f"échec : {exc}", file=sys.stderr)
         return 1

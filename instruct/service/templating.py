@@ -177,7 +177,7 @@ def page(request: Request, name: str, status: int = 200, user: User | None = Non
 
 
 def error_page(request: Request, status: int, title: str, message: str, user: User | None = None) -> HTMLResponse:
-    return page(request, "erreur.html", status, user, title=title, message=message)
+    return page(request, "erreur.html", status, user, title=title, message=message, code=status)
 
 
 def not_found(request: Request, user: User | None = None) -> HTMLResponse:
