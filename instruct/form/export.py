@@ -23,7 +23,13 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
-    text = format(value, "f")
+    """1430000.00 -> 1430000, 1234567.5 -> 1234567.50, 0.125 -> 0.125: the same however it was typed."""
+    if value == value.to_integral_value():
+        text = format(value.to_integral_value(), "f")
+    elif value == value.quantize(Decimal("0.01")):
+        text = format(value.quantize(Decimal("0.01")), "f")
+    else:
+        text = format(value.normalize(), "f")
     if "." not in text:
         return dumper.represent_scalar("tag:yaml.org,2002:int", text)
     if Decimal(repr(float(text))) == value:  # read back exactly as a YAML float

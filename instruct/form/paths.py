@@ -40,6 +40,7 @@ def _walk(parts: list) -> tuple[list[tuple[str, str]], list[str]] | None:
     segments: list[tuple[str, str]] = []
     key: list[str] = []
     exact = True
+    indexed = False  # the list `spec` has had its item named
     for part in parts:
         if spec.kind == LISTE and not isinstance(part, str) or part == "*":
             if spec.kind != LISTE:
@@ -54,13 +55,19 @@ def _walk(parts: list) -> tuple[list[tuple[str, str]], list[str]] | None:
             else:
                 segments[-1] = ("all", spec.label)
                 exact = False
+            indexed = True
             continue
-        if not isinstance(part, str) or spec.kind not in (GROUPE, LISTE):
+        if spec.kind not in (GROUPE, LISTE):  # inside a value (a geometry's coordinates): the field itself
+            break
+        if not isinstance(part, str):
             return None
+        if spec.kind == LISTE and not indexed:  # `axes.diagnostic`: the field of every item
+            segments[-1] = ("all", spec.label)
+            exact = False
         child = spec.child(part)
         if child is None:
             return None
-        spec = child
+        spec, indexed = child, False
         kind = "group" if spec.kind == GROUPE else "list" if spec.kind == LISTE else "leaf"
         segments.append((kind, spec.label))
         if exact:
@@ -160,6 +167,8 @@ def step_of(path: str) -> str | None:
 
 def key_of(path: str) -> str | None:
     """The form's field name for the first field a path names (`fiches_actions.4.cout`)."""
+    if path.strip().startswith("pieces/"):
+        return "pieces"
     key = _first(path)
     return ".".join(key) if key else None
 

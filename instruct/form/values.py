@@ -48,7 +48,7 @@ def parse(spec: Spec, text: str) -> Any:
         cleaned = _SPACES.sub("", text).replace(",", ".")
         cleaned = re.sub(r"(m²|m2|%)$", "", cleaned)
         try:
-            value = Decimal(cleaned) if re.fullmatch(r"-?\d{1,15}(\.\d{1,10})?", cleaned) else None
+            value = Decimal(cleaned) if re.fullmatch(r"-?\d{1,15}(\.\d{1,20})?", cleaned) else None
         except InvalidOperation:
             value = None
         if value is None:
