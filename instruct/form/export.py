@@ -18,7 +18,7 @@ class _Flow(list):
     """A list written on one line (a geometry's coordinates)."""
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when there
     pass
 
 

@@ -110,7 +110,7 @@ def list_sizes(raw: Raw) -> dict[str, int]:
         parts = key.split(".")
         if parts[-1] == COUNT:
             prefix = ".".join(parts[:-1])
-            number = int(value) if value.strip().isdigit() else 0
+            number = int(value) if isinstance(value, str) and value.strip().isdigit() else 0
             sizes[prefix] = max(sizes.get(prefix, 0), min(number, MAX_ITEMS))
         for i, part in enumerate(parts[1:], 1):
             if part.isdigit() and int(part) < MAX_ITEMS:
@@ -139,8 +139,8 @@ def _read_field(spec: Spec, key: str, raw: Raw, sizes: dict, errors: dict) -> An
         if marked(raw, join(key, AUCUN)) or (not spec.nullable and join(key, COUNT) in raw):
             return []
         return _MISSING
-    text = raw.get(key, "")
-    if not text.strip():
+    text = raw.get(key) or ""
+    if not isinstance(text, str) or not text.strip():
         if spec.aucun and marked(raw, join(key, AUCUN)):
             return [] if spec.kind == LISTE_TEXTES or spec.multiple else False
         return _MISSING
@@ -251,6 +251,9 @@ def _message(error: dict) -> str:
         return "à renseigner : cette information est obligatoire"
     if kind == "literal_error":
         return "choisissez une valeur de la liste"
+    last = error["loc"][-1] if error["loc"] else ""
+    if kind == "string_pattern_mismatch" and isinstance(last, str) and last.endswith("insee"):
+        return "code INSEE invalide : 5 caractères (chiffres, ou 2A/2B pour la Corse)"
     message = _french(error)
     for word, french in _WORDS.items():
         message = message.replace(f"{word} :", f"{french} :")

@@ -96,6 +96,8 @@ HINTS = {
     "ou collez un GeoJSON",
 }
 INPUTMODE = {MONTANT: "decimal", NOMBRE: "decimal", ENTIER: "numeric"}
+_NAME = re.compile(r"[A-Za-z0-9_.]+")  # the form's names: model fields and indexes
+_HELPS: dict[int, str | None] = {}
 _HELP_DROP = re.compile(r"^\s*(absente?s?\b|\[\]|false\b|vrai\b|faux\b|id de la pièce)", re.I)
 
 
@@ -104,14 +106,17 @@ def help_of(spec: Spec) -> str | None:
     the form itself (« Non renseigné », « Aucun (déclaré) »), so those parts are left out."""
     if not spec.help:
         return None
+    if id(spec) in _HELPS:  # specs live as long as the process (schema caches them)
+        return _HELPS[id(spec)]
     parts = [p.strip() for p in spec.help.split(" ; ") if p.strip() and not _HELP_DROP.match(p)]
     text = " ; ".join(parts)
-    return text[:1].upper() + text[1:] if text else None
+    _HELPS[id(spec)] = text[:1].upper() + text[1:] if text else None
+    return _HELPS[id(spec)]
 
 
 def anchor(name: str) -> str:
     """The HTML id of a field or group: `fiches_actions.4.cout` -> `champ-fiches_actions-4-cout`."""
-    return "champ-" + re.sub(r"[^A-Za-z0-9_-]", "-", name) if name else "champ-dossier"
+    return "champ-" + name.replace(".", "-") if _NAME.fullmatch(name) else "champ-dossier"
 
 
 @dataclass
