@@ -3,8 +3,10 @@ Shapefile made with pyshp; and hostile ones (entities, billion laughs, a zip bom
 list of coordinates, deep nesting, a self-crossing polygon, no polygon at all): every refusal
 is a French sentence, never a library's message."""
 
+import contextlib
 import io
 import json
+import random
 import zipfile
 
 import pytest
@@ -325,3 +327,30 @@ def test_shapefile_names_in_their_encoding_and_with_holes():
         assert forme.nom == "Îlot de l'Hôtel-Dieu", (encoding, cpg, forme.nom)
         assert forme.geometrie["type"] == "Polygon" and len(forme.geometrie["coordinates"]) == 2
         Surface.model_validate(forme.geometrie)
+
+
+def test_damaged_files_only_ever_give_a_french_refusal():
+    """Bytes flipped, inserted, cut in valid files of each kind (a fixed seed): a Forme list or a
+    GeoFileError, never zlib's, expat's or pyshp's own exception."""
+    rng = random.Random(16)
+    seeds = [
+        json.dumps(feature([SQUARE])).encode(),
+        kml(placemark("a", SQUARE)),
+        zipped({"doc.kml": kml(placemark("a", SQUARE))}),
+        shapefile_zip({"a": clockwise(SQUARE)}, None),
+    ]
+    for _ in range(600):
+        data = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 8)):
+            i = rng.randrange(len(data)) if data else 0
+            op = rng.random()
+            if op < 0.4 and data:
+                data[i] = rng.randrange(256)
+            elif op < 0.6:
+                data[i:i] = bytes([rng.randrange(256)])
+            elif op < 0.8:
+                del data[i : i + rng.randint(1, 20)]
+            else:
+                del data[i:]
+        with contextlib.suppress(GeoFileError):
+            read_geometry_file(rng.choice(["a.geojson", "a.kml", "a.zip", "a.kmz", "x"]), bytes(data))

@@ -215,7 +215,7 @@ def _read_kml(name: str, data: bytes, budget: Budget) -> list[tuple[str, dict]]:
             f"Le fichier « {short(name)} » déclare des entités ou une DTD : refusé par sécurité. "
             "Exportez à nouveau le KML depuis votre logiciel de cartographie."
         ) from None
-    except ParseError as exc:
+    except (ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown encoding declared
         line = getattr(exc, "position", (None,))[0]
         where = f" (ligne {line})" if line else ""
         raise GeoFileError(f"Le fichier « {short(name)} » n'est pas un XML lisible{where}.") from None
@@ -275,7 +275,7 @@ def _read_zip(name: str, data: bytes, budget: Budget) -> list[tuple[str, dict]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = [i for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # BadZipFile, NotImplementedError (zip version), OSError...: never shown as they are
         raise GeoFileError(f"L'archive « {short(name)} » est endommagée ou illisible.") from None
     if len(entries) > MAX_ENTRIES:
         raise GeoFileError(f"L'archive « {short(name)} » contient plus de {MAX_ENTRIES} fichiers.")
@@ -317,7 +317,7 @@ class _Unzipper:
         try:
             with self.archive.open(info) as handle:
                 content = handle.read(left + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+        except Exception:  # zlib.error, BadZipFile, EOFError, NotImplementedError...: a damaged entry
             raise GeoFileError(
                 f"L'archive « {short(self.name)} » : « {short(info.filename)} » ne peut pas être décompressé "
                 "(archive endommagée, chiffrée ou compression non prise en charge)."
