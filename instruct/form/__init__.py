@@ -8,7 +8,8 @@ Python: the web pages (service.form_pages) are built on it.
 - labels: the French labels of choices and list items; values: one value read and written;
 - raw: form values <-> dossier dict, partial validation; actions: add/remove/move list items;
 - steps: the steps and the tree of a step (`build`); paths: evidence paths -> labels, steps, ids;
-- export: the dossier.yaml; geofiles: geometry files (GeoJSON, KML, Shapefile) read.
+- export: the dossier.yaml; geofiles, geoshapes: geometry files (GeoJSON, KML, Shapefile) read;
+  carte: what the périmètres' map shows beside a field.
 
 May import: instruct (the common modules), model, documents.
 """

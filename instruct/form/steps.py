@@ -98,6 +98,7 @@ HINTS = {
 INPUTMODE = {MONTANT: "decimal", NOMBRE: "decimal", ENTIER: "numeric"}
 _NAME = re.compile(r"[A-Za-z0-9_.]+")  # the form's names: model fields and indexes
 _HELPS: dict[int, str | None] = {}
+_HELP_ASIDE = re.compile(r"\s*\(absente? : [^)]*\)")
 _HELP_DROP = re.compile(r"^\s*(absente?s?\b|\[\]|false\b|vrai\b|faux\b|id de la pièce)", re.I)
 
 
@@ -108,8 +109,11 @@ def help_of(spec: Spec) -> str | None:
         return None
     if id(spec) in _HELPS:  # specs live as long as the process (schema caches them)
         return _HELPS[id(spec)]
-    parts = [p.strip() for p in spec.help.split(" ; ") if p.strip() and not _HELP_DROP.match(p)]
+    described = _HELP_ASIDE.sub("", spec.help)
+    parts = [p.strip() for p in described.split(" ; ") if p.strip() and not _HELP_DROP.match(p)]
     text = " ; ".join(parts)
+    if text.casefold() == spec.label.casefold():  # the label said it already
+        text = ""
     _HELPS[id(spec)] = text[:1].upper() + text[1:] if text else None
     return _HELPS[id(spec)]
 
@@ -137,6 +141,7 @@ class Champ:
     aucun_name: str | None = None
     aucun_checked: bool = False
     inputmode: str | None = None
+    suggestions: list[tuple[str, str]] = field(default_factory=list)  # (value, label) for a <datalist>
     node: str = "champ"
 
 
@@ -198,11 +203,28 @@ def _field(spec: Spec, name: str, raw: Raw, errors: dict[str, str]) -> Champ:
         values=lines(value) if spec.multiple else [],
         inputmode=INPUTMODE.get(spec.kind),
     )
+    if spec.name in PIECE_FIELDS:
+        champ.suggestions = _pieces(raw)
     if spec.aucun:
         champ.aucun = spec.aucun
         champ.aucun_name = join(name, AUCUN)
         champ.aucun_checked = marked(raw, champ.aucun_name)
     return champ
+
+
+PIECE_FIELDS = frozenset({"piece", "pieces"})  # fields holding the id of one of the dossier's pieces
+
+
+def _pieces(raw: Raw) -> list[tuple[str, str]]:
+    """The dossier's pieces as (id, « titre (fichier) »), to suggest in the fields that name one."""
+    out = []
+    for key, value in raw.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "pieces" and parts[2] == "id" and value.strip():
+            prefix = f"pieces.{parts[1]}"
+            title = raw.get(f"{prefix}.titre") or raw.get(f"{prefix}.fichier") or value
+            out.append((value.strip(), title.strip()))
+    return out
 
 
 def _node(spec: Spec, name: str, raw: Raw, errors: dict[str, str], sizes: dict[str, int]) -> Node:
