@@ -21,6 +21,7 @@ from instruct.form import (
     merge_step,
     raw_from_form,
     to_raw,
+    unknown_fields,
     validated,
 )
 from instruct.model.dossier import Dossier
@@ -313,3 +314,31 @@ def test_a_step_s_post_replaces_its_own_values_only():
     assert raw_from_form([("immeubles.0.plans", "situation"), ("immeubles.0.plans", "niveaux_projet")]) == {
         "immeubles.0.plans": "situation\nniveaux_projet"
     }
+
+
+def test_a_dossier_that_does_not_validate_is_shown_as_it_is_for_the_town_to_correct():
+    data = {
+        "id": "x",
+        "collectivites": {"ville_centre": {"nom": "Villebelle", "maire": "Claire Martin"}},
+        "fiches_actions": [{"id": "FA-1", "etat": "ok", "date_signature": "2019-02-30", "cout": 1234.5}],
+        "remarque": "à lire",
+    }
+    assert unknown_fields(data) == [
+        "Collectivités — ville-centre : « maire » n'est pas une information du dossier ; ignorée",
+        "Fiche action n° 1 : « etat » n'est pas une information du dossier ; ignorée",
+        "Dossier : « remarque » n'est pas une information du dossier ; ignorée",
+    ]
+    raw = to_raw(data)
+    assert raw["fiches_actions.0.date_signature"] == "2019-02-30" and raw["fiches_actions.0.cout"] == "1 234,50"
+    dossier, errors = validated(raw)
+    assert errors == {"fiches_actions.0.date_signature": "date invalide « 2019-02-30 » : ce jour n'existe pas"}
+    assert dossier.fiches_actions[0].cout == Decimal("1234.5")
+    (fiches,) = build("fiches", raw, errors)
+    assert fiches.items[0].summary == "FA-1"
+
+
+def test_the_fields_naming_a_piece_suggest_the_dossier_s_pieces():
+    raw = TOWN | {"pieces.0.id": "cc", "pieces.0.titre": "Convention-cadre signée", "pieces.1.id": "av1"}
+    (convention,) = build("convention", raw, {})
+    piece = next(c for c in convention.children[1].children if c.name == "convention.cadre.piece")
+    assert piece.suggestions == [("cc", "Convention-cadre signée"), ("av1", "av1")]

@@ -17,7 +17,7 @@ May import: instruct (the common modules), model, documents.
 from instruct.form.actions import ActionError, apply
 from instruct.form.export import dump_yaml
 from instruct.form.paths import anchor_of, key_of, label_of, step_of
-from instruct.form.raw import AUCUN, COUNT, Conversion, Raw, default_id, from_raw, to_raw
+from instruct.form.raw import AUCUN, COUNT, Conversion, Raw, default_id, from_raw, to_raw, unknown_fields
 from instruct.form.steps import STEPS, Champ, Etape, Groupe, Node, build, build_at, merge_step, step_keys
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "step_keys",
     "step_of",
     "to_raw",
+    "unknown_fields",
     "validated",
 ]
 

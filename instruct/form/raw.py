@@ -100,6 +100,32 @@ def _write_field(spec: Spec, value: Any, key: str, raw: Raw) -> None:
         raw[key] = text
 
 
+def unknown_fields(data: dict) -> list[str]:
+    """What a dossier file holds that the form has no field for (left out by `to_raw`), said in
+    French: « Fiche action n° 1 : « foo » n'est pas une information du dossier ; ignorée »."""
+    from instruct.form.paths import label_of  # paths builds on the steps, which build on this module
+
+    found: list[str] = []
+
+    def walk(spec: Spec, value: Any, path: str) -> None:
+        if not isinstance(value, dict):
+            return
+        for name, item in value.items():
+            child = spec.child(str(name))
+            where = join(path, name)
+            if child is None:
+                place = label_of(path) if path else "Dossier"
+                found.append(f"{place} : « {str(name)[:60]} » n'est pas une information du dossier ; ignorée")
+            elif child.kind == GROUPE:
+                walk(child, item, where)
+            elif child.kind == LISTE and isinstance(item, list):
+                for i, element in enumerate(item):
+                    walk(child, element, join(where, i))
+
+    walk(root(), data, "")
+    return found
+
+
 # --- from_raw ---------------------------------------------------------------------------------
 
 

@@ -168,6 +168,7 @@ class Groupe:
     aucun_name: str | None = None
     aucun_checked: bool = False
     index: int | None = None  # element: 0-based
+    summary: str = ""  # element: what names it as typed (« FA-03 — Réhabilitation des halles »), for a table
     node: str = "groupe"
 
 
@@ -212,6 +213,7 @@ def _field(spec: Spec, name: str, raw: Raw, errors: dict[str, str]) -> Champ:
     return champ
 
 
+SUMMARY_FIELDS = ("numero", "id", "code_qpv", "intitule", "nom", "adresse", "organisme", "financeur", "titre")
 PIECE_FIELDS = frozenset({"piece", "pieces"})  # fields holding the id of one of the dossier's pieces
 
 
@@ -271,6 +273,7 @@ def _item(spec: Spec, name: str, i: int, count: int, raw: Raw, errors: dict, siz
         error=errors.get(path),
         children=[_node(c, join(path, c.name), raw, errors, sizes) for c in spec.children],
         item_label=f"{spec.item_label} n° {i + 1}",
+        summary=" — ".join(raw[k] for k in (join(path, n) for n in SUMMARY_FIELDS) if raw.get(k, "").strip())[:200],
         remove_action=f"supprimer:{path}",
         up_action=f"monter:{path}" if i > 0 else None,
         down_action=f"descendre:{path}" if i < count - 1 else None,
