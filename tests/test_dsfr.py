@@ -271,3 +271,40 @@ def test_the_harness_catches_what_it_must(site, browser):
         assert_accessible(browser, "une page abîmée exprès")
     message = str(failure.value)
     assert "une page abîmée exprès" in message and "label" in message and "color-contrast" in message
+
+
+def test_the_macros_others_build_on():
+    from instruct.service.templating import TEMPLATES
+
+    def render(source: str, **context) -> str:
+        return TEMPLATES.from_string('{% from "macros.html" import ' + source).render(**context)
+
+    field = render(
+        'input_group %}{{ input_group("fiches_actions.0.cout", "Coût", "12 abc", "En euros.", "Montant illisible") }}'
+    )
+    assert 'class="fr-input-group fr-input-group--error"' in field and 'aria-invalid="true"' in field
+    assert 'value="12 abc"' in field  # what was typed stays
+    assert 'aria-describedby="fiches_actions.0.cout-aide fiches_actions.0.cout-messages"' in field
+    error = field.index('<p class="fr-message fr-message--error fr-error-text"')
+    assert field.index('id="fiches_actions.0.cout"') < error and "Montant illisible" in field[error:]
+    quiet = render('input_group %}{{ input_group("x", "X", textarea=True, value="<b>") }}')
+    assert "fr-input-group--error" not in quiet and "&lt;b&gt;" in quiet and "<textarea" in quiet
+    alert = render('alert %}{{ alert("error", "Titre", "Corps", level=2, role="alert") }}')
+    assert 'class="fr-alert fr-alert--error"' in alert and '<h2 class="fr-alert__title">Titre</h2>' in alert
+    called = render('alert %}{% call alert("info", "T") %}<ul><li>un</li></ul>{% endcall %}')
+    assert "<ul><li>un</li></ul>" in called
+    badges = render(
+        'verdict_badge, verdict_tag, state_badge %}{{ verdict_badge("non_recevable", "X") }}'
+        '{{ verdict_tag("recevable") }}{{ state_badge("depose") }}'
+    )
+    assert "fr-badge--error" in badges and "non recevable" in badges and 'class="fr-tag' in badges
+    assert "déposé" in badges
+    summary = render(
+        "problems_summary %}{{ problems_summary(problems, 'À corriger') }}",
+        problems=[{"href": "#cout", "label": "Fiche action n° 1 — coût", "message": "montant illisible"}, "autre"],
+    )
+    assert '<a href="#cout">Fiche action n° 1 — coût</a> : montant illisible' in summary and "<li>autre</li>" in summary
+    steps = render('stepper %}{{ stepper("Gouvernance", 3, 10, "Périmètres") }}')
+    assert 'data-fr-current-step="3" data-fr-steps="10"' in steps and "Étape 3 sur 10" in steps
+    table = render('fr_table %}{% call fr_table("t") %}<table><caption id="t">c</caption></table>{% endcall %}')
+    assert 'aria-labelledby="t"' in table and "<table>" in table
