@@ -262,7 +262,7 @@ def judged(report: Report, errors: dict[str, str]) -> Evaluation:
     for f in findings:
         paths = [p.strip() for e in f.evidence for p in str(e.get("path") or "").split(",") if p.strip()]
         step = next((s for s in (form.step_of(p) for p in paths) if s), None) or form.step_of(f.entity.path or "")
-        labels = [(form.label_of(p), form.anchor_of(p)) for p in paths]
+        labels = [(label, form.anchor_of(p)) for p in paths if (label := form.label_of(p))]
         gaps.append(Gap(f.severity, f.status, f.message, f.remedy or "", f.entity.label, step, labels))
         if f.status != "incomplet":
             continue
@@ -270,8 +270,8 @@ def judged(report: Report, errors: dict[str, str]) -> Evaluation:
             if not e.get("missing"):
                 continue
             for path in (p.strip() for p in str(e.get("path") or "").split(",") if p.strip()):
-                label = form.label_of(path)
-                if label not in seen:
+                label = form.label_of(path) or str(e.get("label") or "")  # the fact's own French label
+                if label and label not in seen:
                     seen.add(label)
                     missing.append((f.severity, label, form.anchor_of(path), form.step_of(path)))
     return Evaluation(report, errors, gaps, missing)
