@@ -187,8 +187,6 @@ def test_the_model_s_refusals_go_to_their_field_and_the_dossier_still_validates(
         "perimetres.etude": errors["perimetres.etude"],
         "perimetres.intervention": errors["perimetres.intervention"],
         "immeubles.0.logements_maitrises": "plus de logements maîtrisés que l'immeuble n'en compte",
-        "convention.cadre.signataires.0.role": "à renseigner : cette information est obligatoire",
-        "convention.cadre.signataires.0.organisme": "à renseigner : cette information est obligatoire",
     }
     assert "se recoupe" in errors["perimetres.etude"] and "GeoJSON" in errors["perimetres.intervention"]
     assert [f.id for f in dossier.fiches_actions] == ["FA-01", "FA-05", "FA-06", "FA-07"]
@@ -196,8 +194,26 @@ def test_the_model_s_refusals_go_to_their_field_and_the_dossier_still_validates(
     assert dossier.fiches_actions[2].calendrier is None and dossier.fiches_actions[3].cout is None
     assert dossier.perimetres is None
     assert dossier.immeubles[0].logements_immeuble == 3 and dossier.immeubles[0].logements_maitrises is None
-    # an empty signataire left out does not turn the list into « aucun signataire »
+    # a signataire added and left empty is no signataire, and does not make the list « aucun signataire »
     assert dossier.convention is None
+
+
+def test_an_item_added_and_left_empty_is_left_out_without_an_error():
+    raw = TOWN | {
+        "fiches_actions.__nombre": "3",
+        "fiches_actions.0.maturite": "a_venir",  # a select sends its default
+        "fiches_actions.0.financement.0.role": "autre",
+        "fiches_actions.1.intitule": "Halles",
+        "fiches_actions.2.id": "FA 3",
+        "id": "mon dossier",
+    }
+    dossier, errors = validated(raw)
+    assert errors == {
+        "id": "format invalide : lettres, chiffres, « - », « _ » ou « . » seulement",
+        "fiches_actions.1.id": "à renseigner : cette information est obligatoire",
+        "fiches_actions.2.id": "format invalide : lettres, chiffres, « - », « _ » ou « . » seulement",
+    }
+    assert dossier.fiches_actions == [] and dossier.id == f"villebelle-{dt.date.today().year}"
 
 
 def test_non_renseigne_and_aucun_are_different_answers():

@@ -145,24 +145,31 @@ def list_sizes(raw: Raw) -> dict[str, int]:
     return sizes
 
 
-def _read_group(spec: Spec, prefix: str, raw: Raw, sizes: dict, errors: dict) -> dict:
+def _read_group(spec: Spec, prefix: str, raw: Raw, sizes: dict, errors: dict, blanks: dict) -> dict:
     out = {}
     for child in spec.children:
-        value = _read_field(child, join(prefix, child.name), raw, sizes, errors)
+        value = _read_field(child, join(prefix, child.name), raw, sizes, errors, blanks)
         if value is not _MISSING:
             out[child.name] = value
     return out
 
 
-def _read_field(spec: Spec, key: str, raw: Raw, sizes: dict, errors: dict) -> Any:
+def _read_field(spec: Spec, key: str, raw: Raw, sizes: dict, errors: dict, blanks: dict) -> Any:
     if spec.kind == GROUPE:
-        value = _read_group(spec, key, raw, sizes, errors)
+        value = _read_group(spec, key, raw, sizes, errors, blanks)
         return value if value or spec.required else _MISSING
     if spec.kind == LISTE:
         count = sizes.get(key, 0)
-        if count:
-            return [_read_group(spec, join(key, i), raw, sizes, errors) for i in range(count)]
-        if marked(raw, join(key, AUCUN)) or (not spec.nullable and join(key, COUNT) in raw):
+        items = []
+        for i in range(count):
+            item = _read_group(spec, join(key, i), raw, sizes, errors, blanks)
+            if _blank(spec, item):  # added and left empty (or only its defaults): not an item yet
+                blanks.setdefault(_loc(key), []).append(i)
+            else:
+                items.append(item)
+        if items:
+            return items
+        if marked(raw, join(key, AUCUN)) or (not spec.nullable and (count or join(key, COUNT) in raw)):
             return []
         return _MISSING
     text = raw.get(key) or ""
@@ -184,6 +191,21 @@ def _read_field(spec: Spec, key: str, raw: Raw, sizes: dict, errors: dict) -> An
     return value
 
 
+def _loc(key: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in key.split("."))
+
+
+def _blank(spec: Spec, value: Any) -> bool:
+    """Nothing typed in an item but what its fields hold by default (a select on « autre »)."""
+    if spec.kind == GROUPE or (spec.kind == LISTE and isinstance(value, dict)):
+        return isinstance(value, dict) and all(
+            (child := spec.child(name)) is not None and _blank(child, item) for name, item in value.items()
+        )
+    if spec.kind == LISTE:
+        return value == [] and not spec.nullable
+    return spec.default is not None and value == spec.default
+
+
 def slug(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:50]
@@ -200,10 +222,10 @@ def default_id(data: dict) -> str:
 def from_raw(raw: Raw) -> Conversion:
     """The form's values -> the largest valid dossier dict, and French errors by field name."""
     errors: dict[str, str] = {}
-    data = _read_group(root(), "", raw, list_sizes(raw), errors)
+    removed: dict[tuple, list[int]] = {}  # list -> the indexes (the form's) left out of the data
+    data = _read_group(root(), "", raw, list_sizes(raw), errors, removed)
     if not data.get("id"):
         data["id"] = default_id(data)
-    removed: dict[tuple, list[int]] = {}
     for _ in range(100):
         try:
             return Conversion(data, errors, Dossier.model_validate(data))
@@ -374,7 +396,7 @@ def _delete(data: dict, loc: tuple, removed: dict) -> None:
     if not loc:
         return
     if loc == ("id",):
-        data["id"] = "dossier"
+        data["id"] = default_id(data)
         return
     if loc == ("collectivites",):
         data["collectivites"] = {}
