@@ -63,6 +63,7 @@ def test_steps_and_anchors():
     assert anchor_of("perimetres.etude.coordinates") == "champ-perimetres-etude"
     assert key_of("dispositifs_anah[0].demandes[objet=etudes]") == "dispositifs_anah.0.demandes"
     assert anchor_of("calcul") is None
+    assert step_of("fiches_actions.__nombre") == "fiches" and step_of("quartiers.__aucun") == "dispositifs"
 
 
 def _ids(nodes) -> set[str]:

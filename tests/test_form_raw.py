@@ -316,6 +316,8 @@ def test_a_step_s_tree():
     )
     assert ("cdc", "Caisse des Dépôts (Banque des Territoires)") in role.choices
     contenu = next(c for c in cadre.children if c.name == "convention.cadre.contenu")
+    date = next(c for c in cadre.children if c.name == "convention.cadre.date_signature")
+    assert (date.kind, date.hint, date.iso) == ("date", "Format attendu : JJ/MM/AAAA, par exemple 15/06/2019", None)
     tri = contenu.children[0]
     assert tri.kind == "booleen" and tri.choices == [("oui", "Oui"), ("non", "Non"), ("", "Non renseigné")]
 

@@ -150,7 +150,7 @@ def label_of(path: str) -> str:
 
 def _first(path: str) -> list[str] | None:
     for piece in _split(path.partition(" ; ")[0]):
-        token = re.sub(r"\s*\(.*\)$", "", piece)
+        token = re.sub(r"\s*\(.*\)$|\.__\w+$", "", piece)  # a remark; a form's marker (`.__nombre`)
         found = _walk(_parts(token)) if _TOKEN.fullmatch(token) else None
         if found:
             return found[1]

@@ -3,12 +3,14 @@ values as typed, the errors beside their field and the list actions of repeatabl
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 
 from instruct.form.raw import AUCUN, COUNT, Raw, join, list_sizes, marked
 from instruct.form.schema import BOOLEEN, CHOIX, DATE, ENTIER, GROUPE, LISTE, MONTANT, NOMBRE, Spec, root, spec_at
 from instruct.form.values import NO, YES, lines, write
+from instruct.french import parse_date
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ class Champ:
     aucun_checked: bool = False
     inputmode: str | None = None
     suggestions: list[tuple[str, str]] = field(default_factory=list)  # (value, label) for a <datalist>
+    iso: str | None = None  # a date's value as AAAA-MM-JJ when it reads (for <input type="date">)
     node: str = "champ"
 
 
@@ -204,6 +207,9 @@ def _field(spec: Spec, name: str, raw: Raw, errors: dict[str, str]) -> Champ:
         values=lines(value) if spec.multiple else [],
         inputmode=INPUTMODE.get(spec.kind),
     )
+    if spec.kind == DATE and value.strip():
+        with contextlib.suppress(ValueError):
+            champ.iso = parse_date(value).isoformat()
     if spec.name in PIECE_FIELDS:
         champ.suggestions = _pieces(raw)
     if spec.aucun:
