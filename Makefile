@@ -51,3 +51,8 @@ clean:
 .PHONY: vendor
 vendor: $(STAMP)
 	$(BIN)/python scripts/vendor.py
+
+# The guided form's pages as PNG at 1280 and 375 px (tests/test_formulaire_web.py), in screenshots/.
+.PHONY: screenshots
+screenshots: $(STAMP)
+	ACV_SCREENSHOTS=screenshots $(BIN)/python -m pytest tests/test_formulaire_web.py
