@@ -45,6 +45,21 @@ MACHINE = re.compile(r"[a-z]_[a-z]|\[|\]|--|\.csv")
         ("option --referentiel (ort-communes.csv)", ""),
         ("gouvernance.partenaires_locaux", "Gouvernance — partenaires locaux"),
         ("suivi.cloture", "Suivi — convention close"),
+        (
+            "convention.cadre.signataires[0] ; convention-cadre.docx, paragraphe 33",
+            "Convention-cadre — signataire n° 1 (convention-cadre.docx, paragraphe 33)",
+        ),
+        ("convention.avenants[0].signataires[1]", "Avenant n° 1 — signataire n° 2"),
+        ("convention.avenants, convention.avenants", "Convention — avenants"),
+        (
+            "immeubles[0].demande_action_logement, immeubles[0].logements[*].surface_habitable_m2",
+            "Immeuble n° 1 — demande à Action Logement, logements programmés — surface habitable (m²)",
+        ),
+        (
+            "fiches_actions[0].cout, fiches_actions[0].financement[*].montant",
+            "Fiche action n° 1 — coût, plan de financement — montant",
+        ),
+        ("axes.diagnostic", "Axes — diagnostic"),
     ],
 )
 def test_labels(path, label):
@@ -77,8 +92,8 @@ def _ids(nodes) -> set[str]:
 
 @pytest.mark.parametrize("sample", ["villebelle", "belcastel", "saint-aubin"])
 def test_the_evidence_of_a_report_reads_in_french_and_links_to_its_field(sample, catalogue):
-    loaded = load(SAMPLES / sample / "dossier.yaml")
-    report = check_dossier(loaded.dossier, catalogue, EVALUATION_DATE, engine="python")
+    loaded = load(SAMPLES / sample)  # with its pieces: the evidence says where a value was read
+    report = check_dossier(loaded.dossier, catalogue, EVALUATION_DATE, engine="python", documents=loaded.documents)
     raw = to_raw(loaded.dossier)
     paths = {e["path"] for f in report.findings for e in f.evidence if e.get("path")}
     paths |= {f.entity.path for f in report.findings if f.entity.path}

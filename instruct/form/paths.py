@@ -6,13 +6,14 @@ coût »), the step of the form that holds it and the HTML id of its field."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from instruct.form.labels import choice_label, lower_first
 from instruct.form.schema import GROUPE, LISTE, Spec, root
 from instruct.form.steps import STEP_OF_ROOT, anchor
 
-_TOKEN = re.compile(r"[A-Za-z_]+(?:\[[^\]]*\]|\.\d+|\.[A-Za-z_]+)*")
-_PART = re.compile(r"\[([^\]]*)\]|\.?(\d+)|\.?([A-Za-z_]+)")
+_TOKEN = re.compile(r"[A-Za-z_]\w*(?:\[[^\]]*\]|\.\d+|\.[A-Za-z_]\w*)*", re.ASCII)
+_PART = re.compile(r"\[([^\]]*)\]|\.?(\d+)|\.?([A-Za-z_]\w*)", re.ASCII)
 _MACHINE = re.compile(r"_|--|\.(csv|ya?ml|json)\b|^option\b")
 
 
@@ -81,11 +82,36 @@ def _label(segments: list[tuple[str, str]]) -> list[str]:
     items = [i for i, (kind, _) in enumerate(segments) if kind in ("item", "all")]
     if items:
         kept = [s for s in segments[: items[-1]] if s[0] in ("item", "all")] + segments[items[-1] :]
+        first = items[0]
+        if first and segments[first - 1][0] == "group" and _ambiguous(segments[first][1]):
+            kept.insert(0, segments[first - 1])  # « Convention-cadre — signataire n° 1 »
     else:
         groups = [i for i, (kind, _) in enumerate(segments[:-1]) if kind in ("group", "list")]
         kept = ([segments[groups[-1]]] if groups else []) + segments[-1:]
     texts = [text for _, text in kept]
     return [texts[0]] + [lower_first(t) for t in texts[1:]] if texts else []
+
+
+@cache
+def _nouns() -> dict[str, int]:
+    """Item noun -> how many lists of the dossier hold such items."""
+    counts: dict[str, int] = {}
+
+    def walk(spec: Spec) -> None:
+        for child in spec.children:
+            if child.kind == LISTE:
+                counts[child.item_label] = counts.get(child.item_label, 0) + 1
+                counts[child.label] = counts.get(child.label, 0) + 1
+            walk(child)
+
+    walk(root())
+    return counts
+
+
+def _ambiguous(label: str) -> bool:
+    """« Signataire n° 1 » could be the convention-cadre's, an avenant's or the ORT's."""
+    noun = re.sub(r" (n° \d+|« .* »)$", "", label)
+    return _nouns().get(noun, 0) > 1
 
 
 def _split(text: str) -> list[str]:
@@ -131,16 +157,18 @@ def label_of(path: str) -> str:
     fields of the same item name it once (« Avenant n° 1 — date de signature, délibérations »)."""
     head, _, provenance = path.partition(" ; ")
     labels: list[str] = []
+    seen: set[tuple] = set()
     previous: list[str] = []
     for piece in _split(head):
         parts, remark = _one(piece)
-        if not parts:
+        if not parts or (tuple(parts), remark) in seen:
             continue
-        shown = parts[len(previous) :] if len(parts) > 1 and parts[:-1] == previous else parts
-        label = " — ".join(shown) + (f" ({lower_first(remark)})" if remark else "")
-        previous = parts[:-1]
-        if label not in labels:
-            labels.append(label)
+        seen.add((tuple(parts), remark))
+        common = 0  # what the previous label said already (« Avenant n° 1 — ») is not repeated
+        while common < min(len(parts) - 1, len(previous)) and parts[common] == previous[common]:
+            common += 1
+        labels.append(" — ".join(parts[common:]) + (f" ({lower_first(remark)})" if remark else ""))
+        previous = parts
     text = ", ".join(labels)
     provenance = provenance.strip()
     if text and provenance and not _MACHINE.search(provenance):
