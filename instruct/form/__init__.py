@@ -14,11 +14,14 @@ Python: the web pages (service.form_pages) are built on it.
 May import: instruct (the common modules), model, documents.
 """
 
+from collections.abc import Iterable
+
 from instruct.form.actions import ActionError, apply
 from instruct.form.export import dump_yaml
 from instruct.form.paths import anchor_of, key_of, label_of, step_of
 from instruct.form.raw import AUCUN, COUNT, Conversion, Raw, default_id, from_raw, to_raw, unknown_fields
 from instruct.form.steps import STEPS, Champ, Etape, Groupe, Node, build, build_at, merge_step, step_keys
+from instruct.model.dossier import Dossier
 
 __all__ = [
     "AUCUN",
@@ -50,13 +53,13 @@ __all__ = [
 ]
 
 
-def validated(raw: Raw) -> tuple:
+def validated(raw: Raw) -> tuple[Dossier, dict[str, str]]:
     """The form's values -> (a Dossier that always validates, French errors by field name)."""
     conversion = from_raw(raw)
     return conversion.dossier, conversion.errors
 
 
-def raw_from_form(items) -> Raw:
+def raw_from_form(items: Iterable[tuple[str, object]]) -> Raw:
     """A posted form's (name, value) pairs -> Raw: a name sent several times (checked boxes of a
     multiple choice) gives its values one per line."""
     raw: Raw = {}
