@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from axe import WIDTHS, assert_accessible, at_width, new_browser
+from axe import WIDTHS, assert_accessible, at_width, console_errors, new_browser
 from conftest import SAMPLES, acv_command
 from test_service import PASSWORD, Server
 from test_web import _browser_or_skip
@@ -126,6 +126,7 @@ def check_page(driver, name: str) -> None:
             at_width(driver, width, min(int(height), 6000))
             driver.save_screenshot(str(Path(folder) / f"formulaire-{name}-{width}.png"))
     at_width(driver, 1280)
+    assert not console_errors(driver), f"{name} : erreurs dans la console"
 
 
 def step_url(driver) -> tuple[str, str]:
@@ -343,6 +344,14 @@ def test_bad_input_gets_a_french_message_beside_the_field_and_nothing_is_lost(si
     go(driver, button(driver, "Commencer un formulaire vide"))
     draft = step_url(driver)[0]
 
+    # saved a few seconds after typing, without a button
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    type_into(driver, "champ-collectivites-intercommunalite-nom", "Communauté de communes d'Aubin")
+    WebDriverWait(driver, 30).until(lambda d: "Brouillon enregistré" in field(d, "etat-enregistrement").text)
+    driver.get(f"{base}/brouillons/{draft}/collectivites")
+    assert field(driver, "champ-collectivites-intercommunalite-nom").get_attribute("value").endswith("d'Aubin")
+
     driver.get(f"{base}/brouillons/{draft}/convention")
     type_into(driver, "champ-convention-cadre-date_signature", "32/13/2019")
     type_into(driver, "champ-convention-cadre-duree_annees", "8")
@@ -378,8 +387,6 @@ def test_bad_input_gets_a_french_message_beside_the_field_and_nothing_is_lost(si
         out.write(b"%PDF-1.7\n")
         out.truncate(50 * 1024 * 1024)
     field(driver, "nouvelles_pieces").send_keys(str(big))  # refused at once, before anything is sent
-    from selenium.webdriver.support.wait import WebDriverWait
-
     WebDriverWait(driver, 30).until(lambda d: "trop volumineux" in beside(d, "nouvelles_pieces"))
     assert "enorme.pdf" in beside(driver, "nouvelles_pieces")
     check_page(driver, "erreur-fichier")

@@ -7,6 +7,7 @@ the dossiers' own use cases. Nothing here commits."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import zipfile
@@ -246,12 +247,22 @@ def evaluate(session: Session, draft: Brouillon, evaluators: Evaluators, as_of: 
     worker with its pieces; the gaps ordered by severity."""
     dossier, errors = form.validated(dict(draft.raw))
     data = dossier.model_dump(mode="json", exclude_none=True)
-    try:
-        report = evaluators.evaluate_form(data, pieces_of(session, draft), as_of)
-    except (EvaluationFailed, InputError) as exc:
-        message = str(exc) if isinstance(exc, EvaluationFailed) else "; ".join(p.message for p in exc.problems)
-        return Evaluation(None, errors, [], [], failure=message)
+    shas = sorted((p.name, p.sha256) for p in draft.pieces)
+    key = hashlib.sha256(json.dumps([data, shas, as_of.isoformat()], sort_keys=True).encode()).hexdigest()
+    report = _REPORTS.get(key)  # a save that changed no valid value (a typo being typed, a step left as it was)
+    if report is None:
+        try:
+            report = evaluators.evaluate_form(data, pieces_of(session, draft), as_of)
+        except (EvaluationFailed, InputError) as exc:
+            message = str(exc) if isinstance(exc, EvaluationFailed) else "; ".join(p.message for p in exc.problems)
+            return Evaluation(None, errors, [], [], failure=message)
+        _REPORTS[key] = report
+        while len(_REPORTS) > 64:
+            _REPORTS.pop(next(iter(_REPORTS)))
     return judged(report, errors)
+
+
+_REPORTS: dict[str, Report] = {}  # the latest reports by what was judged (the dossier, the pieces, the date)
 
 
 def judged(report: Report, errors: dict[str, str]) -> Evaluation:

@@ -24,12 +24,24 @@
     return data;
   }
 
+  var waiting = null;  // a submit made while an automatic save was under way: sent once it is done
+
+  function done() {
+    saving = false;
+    if (waiting) {
+      var submitter = waiting;
+      waiting = null;
+      if (form.requestSubmit) form.requestSubmit(submitter.tagName ? submitter : undefined);
+      else form.submit();
+    }
+  }
+
   function save(leaving) {
     if (!dirty || saving) return;
     dirty = false;
     saving = true;
     say("Enregistrement…");
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {  // not form.action: the buttons named « action » hide it
       method: "POST",
       body: payload(),
       credentials: "same-origin",
@@ -38,17 +50,18 @@
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (answer) {
-      saving = false;
-      if (!answer.ok) { say(answer.body.erreur || "Enregistrement automatique impossible : utilisez le bouton « Enregistrer »."); return; }
+      if (!answer.ok) {
+        say(answer.body.erreur || "Enregistrement automatique impossible : utilisez le bouton « Enregistrer ».");
+        return;
+      }
       revision.value = answer.body.revision;
       var lacunes = document.getElementById("lacunes");
       if (lacunes && answer.body.lacunes) lacunes.outerHTML = answer.body.lacunes;
       var now = new Date();
       say("Brouillon enregistré à " + now.getHours() + " h " + String(now.getMinutes()).padStart(2, "0") + ".");
     }).catch(function () {
-      saving = false;
       say("Enregistrement automatique impossible (connexion ?) : vos saisies restent dans la page.");
-    });
+    }).then(done, done);
   }
 
   function changed(event) {
@@ -60,7 +73,15 @@
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", function () { dirty = false; if (timer) clearTimeout(timer); });
+  form.addEventListener("submit", function (event) {
+    if (timer) clearTimeout(timer);
+    if (saving) {  // the page's revision is about to change: wait for it
+      event.preventDefault();
+      waiting = event.submitter || true;
+      return;
+    }
+    dirty = false;
+  });
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") save(true); });
   window.addEventListener("pagehide", function () { save(true); });
 
