@@ -360,3 +360,17 @@ def test_the_fields_naming_a_piece_suggest_the_dossier_s_pieces():
     (convention,) = build("convention", raw, {})
     piece = next(c for c in convention.children[1].children if c.name == "convention.cadre.piece")
     assert piece.suggestions == [("cc", "Convention-cadre signée"), ("av1", "av1")]
+
+
+def test_a_field_required_by_an_optional_group_says_so():
+    (fiches,) = build("fiches", {"fiches_actions.0.id": "FA-01"}, {})
+    identifiant = fiches.items[0].children[0]
+    assert (identifiant.label, identifiant.required, identifiant.required_with) == (
+        "Identifiant de la fiche",
+        True,
+        None,
+    )
+    calendrier = next(c for c in fiches.items[0].children if c.name == "fiches_actions.0.calendrier")
+    debut = calendrier.children[0]
+    assert (debut.required, debut.required_with) == (False, "Calendrier")
+    assert debut.help == "Obligatoire si « calendrier » est renseigné."

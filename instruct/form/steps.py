@@ -7,6 +7,7 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 
+from instruct.form.labels import lower_first
 from instruct.form.raw import AUCUN, COUNT, Raw, join, list_sizes, marked
 from instruct.form.schema import BOOLEEN, CHOIX, DATE, ENTIER, GROUPE, LISTE, MONTANT, NOMBRE, Spec, root, spec_at
 from instruct.form.values import NO, YES, lines, write
@@ -145,6 +146,7 @@ class Champ:
     inputmode: str | None = None
     suggestions: list[tuple[str, str]] = field(default_factory=list)  # (value, label) for a <datalist>
     iso: str | None = None  # a date's value as AAAA-MM-JJ when it reads (for <input type="date">)
+    required_with: str | None = None  # required once this optional group is filled (`required` is then False)
     node: str = "champ"
 
 
@@ -235,16 +237,23 @@ def _pieces(raw: Raw) -> list[tuple[str, str]]:
     return out
 
 
-def _node(spec: Spec, name: str, raw: Raw, errors: dict[str, str], sizes: dict[str, int]) -> Node:
+def _node(spec: Spec, name: str, raw: Raw, errors: dict, sizes: dict, within: str | None = None) -> Node:
+    """`within`: the optional group that makes a required field required (« Calendrier »)."""
     if spec.kind == GROUPE:
         group = Groupe(
             name, anchor(name), spec.label, help=help_of(spec), error=errors.get(name), required=spec.required
         )
-        group.children = [_node(c, join(name, c.name), raw, errors, sizes) for c in spec.children]
+        inner = within if spec.required else spec.label
+        group.children = [_node(c, join(name, c.name), raw, errors, sizes, inner) for c in spec.children]
         return group
     if spec.kind == LISTE:
         return _list(spec, name, raw, errors, sizes)
-    return _field(spec, name, raw, errors)
+    champ = _field(spec, name, raw, errors)
+    if champ.required and within:  # required only once the group is filled
+        champ.required, champ.required_with = False, within
+        needed = f"Obligatoire si « {lower_first(within)} » est renseigné."
+        champ.help = f"{champ.help} {needed}" if champ.help else needed
+    return champ
 
 
 def _list(spec: Spec, name: str, raw: Raw, errors: dict[str, str], sizes: dict[str, int]) -> Groupe:
