@@ -5,8 +5,11 @@ the field it concerns, in French, and the offending value is left out until a `D
 validates, so that a half-filled form can always be evaluated. `to_raw` writes a dossier (a
 dossier.yaml read by `instruct.yamlio`, or a `Dossier`) back into form values.
 
-Marker keys: `<list>.__nombre` the number of items of a list; `<field>.__aucun` the answer
-« aucun (déclaré) » of a nullable list or of a text that may be declared « aucune »."""
+Values: as typed (amounts « 1 234 567,50 », dates « 15/06/2019 » or ISO); yes/no « oui », « non »
+or « » (non renseigné); a choice its option's value (shown by its French label); several choices
+or a list of texts one per line; a geometry its GeoJSON text. Marker keys: `<list>.__nombre` the
+number of items of a list; `<field>.__aucun` (« on ») the answer « aucun (déclaré) » of a nullable
+list or of a text that may be declared « aucune »."""
 
 from __future__ import annotations
 
