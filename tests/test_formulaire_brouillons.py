@@ -207,3 +207,27 @@ def test_a_file_too_large_is_refused_beside_its_field(site):
         )
         assert r.status_code == 422
         assert "trop volumineux" in _beside(r.text, "nouvelles_pieces")
+
+
+def test_a_new_version_is_prepared_with_the_form_from_the_latest_one(site):
+    _, base = site
+    with web_client(base, "villebelle") as c:
+        csrf = hidden(c.get("/dossiers/nouveau").text, "csrf")
+        archive = folder_zip(SAMPLES / "villebelle")
+        r = c.post("/dossiers/nouveau", data={"csrf": csrf}, files={"archive": ("v.zip", archive, "application/zip")})
+        assert r.status_code == 303, _text(r.text)[:2000]
+        dossier = r.headers["location"].split("?")[0]
+        page = c.get(dossier).text
+        assert "Créer une nouvelle version avec le formulaire" in page
+        r = c.post(f"{dossier}/brouillon", data={"csrf": csrf})
+        assert r.status_code == 303
+        root = r.headers["location"].rsplit("/", 1)[0]
+        assert "Nouvelle version du dossier" in _text(c.get(r.headers["location"]).text)
+        summary = _text(c.get(f"{root}/recapitulatif").text)
+        assert "Pièces jointes : 3" in summary
+        with zipfile.ZipFile(io.BytesIO(c.get(f"{dossier}/versions/1/dossier.zip").content)) as z:
+            assert "dossier/dossier.yaml" in z.namelist()
+        r = c.post(f"{root}/depot", data={"csrf": csrf, "confirme": "1"})
+        assert r.status_code == 303 and r.headers["location"].startswith(dossier), _text(r.text)[:2000]
+        page = _text(c.get(dossier).text)
+        assert "2 versions" in page or "Version 2" in page or "version 2" in page.lower()
