@@ -245,6 +245,11 @@ def _step(
             "contexte": lambda name: carte.contexte(dossier, name),
             "problemes": lambda name: carte.problemes(findings, name),
         }
+    here = [
+        {"label": form.label_of(name) or name, "href": f"#{form.anchor_of(name) or ''}", "message": message}
+        for name, message in errors.items()
+        if form.step_of(name) == etape or name in {"nouvelles_pieces", "fichier_geometrie"}
+    ]
     return page(
         request,
         "formulaire/etape.html",
@@ -257,6 +262,7 @@ def _step(
         steps=form.STEPS,
         nodes=form.build(etape, raw, errors),
         errors=errors,
+        step_errors=here,
         provenance=draft.provenance or {},
         confirmations=set(draft.confirmations or []),
         evaluation=evaluation,
