@@ -17,7 +17,7 @@ from test_web import USERS, _browser_or_skip, api_submit, check_accessible, web_
 
 from instruct.service import accounts, uploads
 from instruct.service.app import create_app
-from instruct.service.templating import csp, map_background_origin
+from instruct.service.templating import csp, fond_carte, map_background_origin
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -125,6 +125,7 @@ def test_docs_come_from_the_vendored_swagger_ui(site):
 
 def test_the_csp_allows_the_map_background_origin_only_when_set(site, monkeypatch):
     base, _ = site
+    monkeypatch.delenv("ACV_FOND_CARTE", raising=False)
     assert "img-src 'self' data:;" in csp() and "script-src 'self';" in csp() and "font-src 'self'" in csp()
     assert "unsafe-inline" not in csp() and "frame-ancestors 'none'" in csp()
     wmts = "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
@@ -132,7 +133,11 @@ def test_the_csp_allows_the_map_background_origin_only_when_set(site, monkeypatc
     assert map_background_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
     assert map_background_origin("javascript:alert(1)") is None and map_background_origin("") is None
     assert map_background_origin("https://exemple.fr;script-src *") is None
+    assert fond_carte() == ""
+    monkeypatch.setenv("ACV_FOND_CARTE", "ftp://exemple.fr/{z}/{x}/{y}.png")
+    assert fond_carte() == "" and "ftp:" not in csp()
     monkeypatch.setenv("ACV_FOND_CARTE", wmts)
+    assert fond_carte() == wmts
     header = httpx.get(f"{base}/connexion", timeout=30).headers["content-security-policy"]
     assert "img-src 'self' data: https://data.geopf.fr;" in header
 
@@ -147,8 +152,7 @@ def _log_in(driver, base: str, login: str) -> None:
     driver.get(f"{base}/connexion")
     driver.find_element(By.ID, "identifiant").send_keys(login)
     driver.find_element(By.ID, "mot_de_passe").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    _settled(driver)
+    _leaving(driver, lambda: driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click())
     assert driver.current_url.endswith("/dossiers"), driver.current_url
 
 
@@ -158,18 +162,32 @@ def _settled(driver) -> None:
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def _leaving(driver, action) -> None:
+    """Do what leaves the page (a click, a form posted) and wait for the next page, loaded."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+    _settled(driver)
+
+
 def _post_from_page(driver, action: str, fields: dict[str, str]) -> None:
     """A form built in the page and posted (as a stale or foreign form would be)."""
-    driver.execute_script(
-        """const [action, fields] = arguments; const f = document.createElement("form");
+    _leaving(
+        driver,
+        lambda: driver.execute_script(
+            """const [action, fields] = arguments; const f = document.createElement("form");
         f.method = "post"; f.action = action; f.enctype = "multipart/form-data";
         for (const [k, v] of Object.entries(fields)) { const t = document.createElement("textarea");
           t.name = k; t.value = v; f.appendChild(t); }
         document.body.appendChild(f); f.submit();""",
-        action,
-        fields,
+            action,
+            fields,
+        ),
     )
-    _settled(driver)
 
 
 def _check(driver, what: str, same_origin: str) -> None:

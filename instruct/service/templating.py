@@ -58,6 +58,13 @@ def map_background_origin(template: str | None = None) -> str | None:
     return f"{parts.scheme}://{'.'.join(labels)}"
 
 
+def fond_carte() -> str:
+    """The map background's tile URL template for the pages (the `carte` macro), only when the CSP
+    lets its images in: ACV_FOND_CARTE, or "" (no background, the map still works)."""
+    template = os.environ.get("ACV_FOND_CARTE", "").strip()
+    return template if map_background_origin(template) else ""
+
+
 def csp() -> str:
     """The pages' Content-Security-Policy: everything from this site only (the DSFR, the page scripts,
     fonts), no inline script or style attribute; images also as data: URIs (the DSFR's icons) and from
@@ -165,6 +172,7 @@ TEMPLATES.globals.update(
     DOWNLOADS=formats.downloads,
     ICON_FAMILIES=ICON_FAMILIES,
     csp=csp,
+    fond_carte=fond_carte,
 )
 
 
