@@ -273,7 +273,7 @@ def judged(report: Report, errors: dict[str, str]) -> Evaluation:
     for f in findings:
         paths = [p.strip() for e in f.evidence for p in str(e.get("path") or "").split(",") if p.strip()]
         step = next((s for s in (form.step_of(p) for p in paths) if s), None) or form.step_of(f.entity.path or "")
-        labels = [(label, form.anchor_of(p)) for p in paths if (label := form.label_of(p))]
+        labels = list({label: (label, form.anchor_of(p)) for p in paths if (label := form.label_of(p))}.values())
         gaps.append(Gap(f.severity, f.status, f.message, f.remedy or "", f.entity.label, step, labels))
         if f.status != "incomplet":
             continue

@@ -364,8 +364,9 @@ def _act(session, draft, action: str, raw: dict, form_data: FormData, revision: 
 def _geometry(raw: dict, target: str, form_data: FormData) -> tuple[dict, dict]:
     """A GeoJSON, KML or zipped Shapefile put in a périmètre's field (instruct.form.geofiles)."""
     chosen = _files(form_data, "fichier_geometrie")
-    if not chosen:
-        return raw, {target: "choisissez un fichier GeoJSON, KML ou Shapefile zippé"}
+    if not chosen:  # the map's script may have read the file already and filled the field
+        filled = raw.get(target, "").strip()
+        return raw, {} if filled else {target: "choisissez un fichier GeoJSON, KML ou Shapefile zippé"}
     name, data = chosen[0]
     try:
         geometry = geofiles.read_surface(name, data)
