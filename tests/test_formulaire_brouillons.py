@@ -8,6 +8,7 @@ import re
 import zipfile
 from html import unescape
 
+import httpx
 import pytest
 from conftest import SAMPLES
 from test_service import PASSWORD, Server, folder_zip
@@ -231,3 +232,25 @@ def test_a_new_version_is_prepared_with_the_form_from_the_latest_one(site):
         assert r.status_code == 303 and r.headers["location"].startswith(dossier), _text(r.text)[:2000]
         page = _text(c.get(dossier).text)
         assert "2 versions" in page or "Version 2" in page or "version 2" in page.lower()
+
+
+def test_the_drafts_in_the_json_api(site):
+    _, base = site
+    with httpx.Client(base_url=base, timeout=120) as c:
+        token = c.post("/api/session", json={"identifiant": "montclair", "mot_de_passe": PASSWORD}).json()["jeton"]
+        c.headers["Authorization"] = f"Bearer {token}"
+        created = c.post("/api/brouillons", json={"valeurs": {"collectivites.ville_centre.nom": "Montclair"}})
+        assert created.status_code == 201
+        ident, revision = created.json()["id"], created.json()["revision"]
+        values = {"collectivites.ville_centre.nom": "Montclair", "convention.cadre.date_signature": "15/06/2019"}
+        saved = c.put(f"/api/brouillons/{ident}", json={"revision": revision, "valeurs": values})
+        assert saved.status_code == 200 and saved.json()["revision"] == revision + 1
+        stale = c.put(f"/api/brouillons/{ident}", json={"revision": revision, "valeurs": {}})
+        assert stale.status_code == 409 and "modifié entre-temps" in stale.json()["erreur"]
+        assert c.get(f"/api/brouillons/{ident}").json()["valeurs"] == values
+        gaps = c.get(f"/api/brouillons/{ident}/ecarts").json()
+        assert gaps["reste_a_fournir"] and all(g["libelle"] for g in gaps["reste_a_fournir"])
+        assert ident in {d["id"] for d in c.get("/api/brouillons").json()}
+        token = c.post("/api/session", json={"identifiant": "villebelle", "mot_de_passe": PASSWORD}).json()["jeton"]
+        c.headers["Authorization"] = f"Bearer {token}"
+        assert c.get(f"/api/brouillons/{ident}").status_code == 404
