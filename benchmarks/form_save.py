@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         times, first = [], None
         for n in range(args.saves + 3):
             values = dict(step_values)
-            values[cost_key] = f"{100000 + n} 000,00"
+            values[cost_key] = f"{100000 + 1000 * n:,}".replace(",", " ") + ",00"  # a new valid amount each time
             start = time.perf_counter()
             answer = client.post(
                 f"/brouillons/{draft_id}/fiches",
@@ -135,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             elapsed = time.perf_counter() - start
             assert answer.status_code == 200, answer.text[:500]
             revision = answer.json()["revision"]
+            assert cost_key not in answer.json()["erreurs"], answer.json()["erreurs"][cost_key]
             if first is None:
                 first = elapsed
             if n >= 3:  # the first saves start the workers (and read the pieces, with --pieces)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -131,6 +132,7 @@ def _evaluate(files, as_of, catalogue, referentiel, engine, folder: Path) -> Rep
 FORM_TASK = "formulaire"
 _PIECES_CACHE: dict[str, Documents] = {}  # in each worker: what the pieces gave, read once per content
 _PIECES_CACHE_SIZE = 16
+_FROZEN: list[bool] = []
 
 
 def evaluate_form(
@@ -145,6 +147,10 @@ def evaluate_form(
     """A draft's dossier (a dict a Dossier validates) with its pieces, judged as `acv check` judges the
     exported folder: what the pieces say and the dossier does not is filled in, both are compared. The
     pieces are read once per content, declared kinds and ville (cached in the worker), not on every save."""
+    if not _FROZEN:  # after the first draft, what the worker holds for good (catalogue, compiled engine) is left
+        _FROZEN.append(True)  # out of the collector's full passes, which otherwise cost a save 100 ms now and then
+        check_dossier(Dossier.model_validate(data), catalogue, as_of, referentiel=referentiel, engine=engine)
+        gc.freeze()
     if not pieces:
         return check_dossier(Dossier.model_validate(data), catalogue, as_of, referentiel=referentiel, engine=engine)
     declared = data.get("pieces") if isinstance(data.get("pieces"), list) else []
