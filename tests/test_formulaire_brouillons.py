@@ -169,6 +169,7 @@ def test_the_pieces_prefill_the_form_with_their_quotes(site):
         assert 'name="confirme"' in page
         summary = _text(c.get(f"{root}/recapitulatif").text)
         assert "Ce qu'il reste à fournir" in summary and "Bloquant" in summary
+        assert "Valeurs lues dans vos pièces, à confirmer" in summary
         assert "fiches_actions[" not in summary and "convention.cadre" not in summary  # no machine path
 
 

@@ -28,6 +28,7 @@ from instruct.yamlio import parse
 
 MAX_PIECE = 20 * 1024 * 1024  # bytes of one piece added to a draft (a larger one is refused beside its field)
 MAX_PIECES = 30
+MAX_RAW = 5_000_000  # characters of a draft's values (keys and values), far above a 200-fiche dossier
 PIECE_SUFFIXES = (".pdf", ".docx")
 
 
@@ -162,6 +163,11 @@ def save(
     The UPDATE carries the condition, so of two saves from the same revision the second is refused on both
     databases."""
     values: dict = {"revision": revision + 1, "updated_at": now()}
+    if raw is not None and sum(len(k) + len(v) for k, v in raw.items()) > MAX_RAW:
+        raise InputError(
+            "formulaire",
+            [Problem("", f"formulaire trop volumineux (au plus {MAX_RAW // 10**6} millions de caractères)")],
+        )
     if raw is not None:
         values["raw"] = {str(k): str(v) for k, v in raw.items()}
     if confirmations is not None:
@@ -195,6 +201,16 @@ def remove_piece(session: Session, draft: Brouillon, revision: int, name: str) -
     session.execute(delete(BrouillonPiece).where(BrouillonPiece.brouillon_id == draft.id, BrouillonPiece.name == name))
     session.expire(draft)
     return new
+
+
+def to_confirm(draft: Brouillon) -> dict[str, list[str]]:
+    """The values read in the pieces not yet confirmed, by step: field names."""
+    confirmed = set(draft.confirmations or [])
+    found: dict[str, list[str]] = {}
+    for name in draft.provenance or {}:
+        if name not in confirmed and (slug := form.step_of(name)):
+            found.setdefault(slug, []).append(name)
+    return found
 
 
 def pieces_of(session: Session, draft: Brouillon) -> dict[str, bytes]:

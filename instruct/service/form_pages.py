@@ -202,6 +202,7 @@ def _summary(request, session, me, draft, status: int, message: str = "", done: 
         errors_by_step=_errors_by_step(evaluation.errors),
         bloquants=sum(1 for g in evaluation.gaps if g.severity == "bloquant"),
         pieces=[p.name for p in draft.pieces],
+        a_confirmer=drafts.to_confirm(draft),
         message=message,
         done=done,
     )
