@@ -283,8 +283,8 @@ def test_a_small_form_is_completed_with_the_keyboard_alone(site, browser):
 
     _, base = site
     driver = browser
-    log_in(driver, base, "montclair")
-    driver.get(base + "/dossiers/nouveau")
+    driver.delete_all_cookies()
+    driver.get(base + "/connexion")
 
     def press(*keys) -> None:
         ActionChains(driver).send_keys(*keys).perform()
@@ -307,6 +307,14 @@ def test_a_small_form_is_completed_with_the_keyboard_alone(site, browser):
         WebDriverWait(driver, 60).until(lambda d: path_part in d.current_url)
         WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
+    tab_to(lambda a: a["id"] == "identifiant")
+    press("montclair", Keys.TAB)
+    assert active()["id"] == "mot_de_passe"
+    press(PASSWORD, Keys.ENTER)
+    wait_page("/dossiers")
+    tab_to(lambda a: a["text"] == "Nouveau dossier")
+    press(Keys.ENTER)
+    wait_page("/dossiers/nouveau")
     tab_to(lambda a: a["text"] == "Commencer un formulaire vide")
     press(Keys.ENTER)
     wait_page("/collectivites")
