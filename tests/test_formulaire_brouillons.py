@@ -255,3 +255,37 @@ def test_the_drafts_in_the_json_api(site):
         token = c.post("/api/session", json={"identifiant": "villebelle", "mot_de_passe": PASSWORD}).json()["jeton"]
         c.headers["Authorization"] = f"Bearer {token}"
         assert c.get(f"/api/brouillons/{ident}").status_code == 404
+
+
+def test_list_items_are_added_moved_and_removed_with_plain_buttons(site):
+    _, base = site
+    with web_client(base, "villebelle") as c:
+        root, csrf = _start(c)
+
+        def post(action: str, **values) -> str:
+            page = c.get(f"{root}/fiches").text
+            data = {"csrf": csrf, "revision": hidden(page, "revision"), "action": action, **values}
+            assert c.post(f"{root}/fiches", data=data).status_code == 303
+            return c.get(f"{root}/fiches").text
+
+        post("ajouter:fiches_actions")
+        post("ajouter:fiches_actions", **{"fiches_actions.__nombre": "1", "fiches_actions.0.intitule": "Halles"})
+        page = post(
+            "monter:fiches_actions.1",
+            **{
+                "fiches_actions.__nombre": "2",
+                "fiches_actions.0.intitule": "Halles",
+                "fiches_actions.1.intitule": "Gare",
+            },
+        )
+        assert re.search(r'name="fiches_actions\.0\.intitule" value="Gare"', page)
+        assert re.search(r'name="fiches_actions\.1\.intitule" value="Halles"', page)
+        page = post(
+            "supprimer:fiches_actions.0",
+            **{
+                "fiches_actions.__nombre": "2",
+                "fiches_actions.0.intitule": "Gare",
+                "fiches_actions.1.intitule": "Halles",
+            },
+        )
+        assert re.search(r'name="fiches_actions\.0\.intitule" value="Halles"', page) and "Gare" not in page
