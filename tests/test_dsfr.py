@@ -326,3 +326,24 @@ def test_the_macros_others_build_on():
     assert 'data-fr-current-step="3" data-fr-steps="10"' in steps and "Étape 3 sur 10" in steps
     table = render('fr_table %}{% call fr_table("t") %}<table><caption id="t">c</caption></table>{% endcall %}')
     assert 'aria-labelledby="t"' in table and "<table>" in table
+
+
+def test_the_legal_pages_name_the_operator_when_told(site, monkeypatch):
+    base, _ = site
+    for name in ("ACV_EDITEUR", "ACV_ADRESSE", "ACV_DIRECTEUR_PUBLICATION", "ACV_HEBERGEUR", "ACV_CONTACT"):
+        monkeypatch.delenv(name, raising=False)
+    page = unescape(httpx.get(f"{base}/mentions-legales", timeout=30).text)
+    assert "n'ont pas encore été renseignés" in page and "hébergeur non encore renseigné" in page
+    assert "l'administrateur du service" in page
+    monkeypatch.setenv("ACV_EDITEUR", "la Direction départementale des territoires de l'Exemple")
+    monkeypatch.setenv("ACV_HEBERGEUR", "le centre serveur <b>ministériel</b>")
+    monkeypatch.setenv("ACV_CONTACT", "acv@exemple.gouv.fr")
+    raw = httpx.get(f"{base}/mentions-legales", timeout=30).text
+    page = unescape(raw)
+    assert "publié par la Direction départementale des territoires de l'Exemple" in page
+    assert "&lt;b&gt;ministériel&lt;/b&gt;" in raw  # escaped
+    assert '<a href="mailto:acv@exemple.gouv.fr">acv@exemple.gouv.fr</a>' in page
+    for path in ("/accessibilite", "/donnees-personnelles"):
+        assert "mailto:acv@exemple.gouv.fr" in httpx.get(f"{base}{path}", timeout=30).text
+    monkeypatch.setenv("ACV_CONTACT", "javascript:alert(1)")
+    assert 'href="javascript' not in httpx.get(f"{base}/accessibilite", timeout=30).text
