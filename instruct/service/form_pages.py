@@ -315,8 +315,8 @@ def _step_save(draft_id: str, etape: str, request: Request, form_data: FormData)
         revision = drafts.revision_of(str(form_data.get("revision") or ""))
         try:
             raw, extra = _act(session, draft, action, raw, form_data, revision)
-            if action.startswith(("ajouter-pieces", "retirer-piece")):
-                revision = draft.revision  # add_pieces / remove_piece saved already
+            if action.startswith(("ajouter-pieces", "retirer-piece")) and not extra:
+                revision = draft.revision  # add_pieces / remove_piece saved already, on the page's revision
             new = drafts.save(session, draft, revision, raw, sorted(confirmed))
             session.commit()
         except drafts.Stale as stale:
