@@ -165,7 +165,10 @@ def _from_dossier(dossier_id: str, request: Request, form_data: FormData) -> Res
                 request, 409, "Nouvelle version impossible", f"Le dossier est {workflow.LABELS[record.state]}.", me
             )
         raw, pieces = drafts.from_version(session, record.versions[-1])
-        draft = drafts.create(session, me, raw, {}, pieces, dossier=record)
+        provenance: dict = {}
+        if not raw and pieces:  # a version of pieces alone: the form starts from what they say
+            raw, provenance = drafts.prefill(pieces)
+        draft = drafts.create(session, me, raw, provenance, pieces, dossier=record)
         session.commit()
         return RedirectResponse(f"/brouillons/{draft.id}/{STEP_SLUGS[0]}", status_code=303)
 
