@@ -5,6 +5,7 @@ exports. Every action is a plain form post (buttons `name="action"`); static/for
 (No `from __future__ import annotations`: FastAPI reads the endpoint annotations.)
 """
 
+import contextlib
 import datetime as dt
 import json
 from collections import OrderedDict
@@ -167,7 +168,8 @@ def _from_dossier(dossier_id: str, request: Request, form_data: FormData) -> Res
         raw, pieces = drafts.from_version(session, record.versions[-1])
         provenance: dict = {}
         if not raw and pieces:  # a version of pieces alone: the form starts from what they say
-            raw, provenance = drafts.prefill(pieces)
+            with contextlib.suppress(InputError):
+                raw, provenance = drafts.prefill(pieces)
         draft = drafts.create(session, me, raw, provenance, pieces, dossier=record)
         session.commit()
         return RedirectResponse(f"/brouillons/{draft.id}/{STEP_SLUGS[0]}", status_code=303)
