@@ -289,3 +289,19 @@ def test_list_items_are_added_moved_and_removed_with_plain_buttons(site):
             },
         )
         assert re.search(r'name="fiches_actions\.0\.intitule" value="Halles"', page) and "Gare" not in page
+
+
+def test_every_form_page_keeps_the_pages_rules(site):
+    """One h1, no skipped heading level, a label for every field, unique ids, French (test_web.check_accessible)."""
+    from test_web import check_accessible
+
+    _, base = site
+    with web_client(base, "villebelle") as c:
+        root, _ = _start(
+            c, data={"depart": "import"}, files={"dossier_importe": ("v.zip", folder_zip(SAMPLES / "villebelle"))}
+        )
+        for slug in ["collectivites", "convention", "gouvernance", "perimetres", "axes", "fiches", "immeubles"]:
+            check_accessible(c.get(f"{root}/{slug}").text)
+        for slug in ["dispositifs", "suivi", "pieces", "recapitulatif"]:
+            check_accessible(c.get(f"{root}/{slug}").text)
+        check_accessible(c.get("/dossiers/nouveau").text)
