@@ -305,3 +305,32 @@ def test_every_form_page_keeps_the_pages_rules(site):
         for slug in ["dispositifs", "suivi", "pieces", "recapitulatif"]:
             check_accessible(c.get(f"{root}/{slug}").text)
         check_accessible(c.get("/dossiers/nouveau").text)
+
+
+def test_a_fiche_action_is_filled_on_a_page_of_its_own(site):
+    _, base = site
+    with web_client(base, "villebelle") as c:
+        root, csrf = _start(
+            c, data={"depart": "import"}, files={"dossier_importe": ("v.zip", folder_zip(SAMPLES / "villebelle"))}
+        )
+        listing = c.get(f"{root}/fiches").text
+        assert "sur une page à part" in listing and "<details" in listing
+        page = c.get(f"{root}/fiches/element/1").text
+        assert 'name="fiches_actions.1.intitule"' in page and 'name="fiches_actions.0.intitule"' not in page
+        title = re.search(r'name="fiches_actions\.1\.intitule" value="([^"]*)"', page).group(1)
+        data = {
+            "csrf": csrf,
+            "revision": hidden(page, "revision"),
+            "action": "element:2",
+            "fiches_actions.1.intitule": title + " (modifiée)",
+            "fiches_actions.1.cout": "douze",
+        }
+        r = c.post(f"{root}/fiches/element/1", data=data)
+        assert r.status_code == 303 and r.headers["location"].endswith("/fiches/element/2")
+        page = c.get(f"{root}/fiches/element/1").text
+        assert f'value="{title} (modifiée)"' in page and 'value="douze"' in page
+        assert "montant" in _beside(page, "champ-fiches_actions-1-cout").lower()
+        listing = c.get(f"{root}/fiches").text
+        assert f'value="{title} (modifiée)"' in listing and 'name="fiches_actions.4.intitule"' in listing  # others kept
+        assert c.get(f"{root}/fiches/element/99").status_code == 404
+        assert c.get(f"{root}/convention/element/0").status_code == 404

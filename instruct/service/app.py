@@ -20,7 +20,18 @@ from instruct.errors import InputError, Problem
 from instruct.messages import french_message
 from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import load_catalogue
-from instruct.service import api, drafts_api, form_pages, info_pages, pages, session_pages, uploads, workflow
+from instruct.service import (
+    api,
+    drafts_api,
+    form_exports,
+    form_items,
+    form_pages,
+    info_pages,
+    pages,
+    session_pages,
+    uploads,
+    workflow,
+)
 from instruct.service.carte_pages import router as carte_router
 from instruct.service.evaluator import EvaluationSettings, Evaluators
 from instruct.service.storage import make_engine, sessions, upgrade
@@ -179,6 +190,8 @@ def create_app(
     app.include_router(session_pages.router)  # the HTML pages, outside /api
     app.include_router(pages.router)
     app.include_router(form_pages.router)  # the guided form: drafts, steps, deposit, exports
+    app.include_router(form_items.router)  # a long list's item on its own page
+    app.include_router(form_exports.router)  # dossier.yaml and ZIP of a draft or a version
     app.include_router(drafts_api.router)  # the same drafts in the JSON API
     app.include_router(info_pages.router)  # accessibilité, mentions légales..., /docs
     app.include_router(carte_router)  # the périmètres' map: a geometry file read (JSON)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from instruct.form import STEPS, ActionError, apply, build, dump_yaml, from_raw, to_raw, validated
+from instruct.form import STEPS, ActionError, apply, build, build_at, dump_yaml, from_raw, to_raw, validated
 from instruct.form import anchor_of as _anchor_of
 from instruct.form import label_of as _label_of
 from instruct.form import step_of as _step_of
@@ -16,6 +16,7 @@ __all__ = [
     "anchor_of",
     "apply",
     "build",
+    "build_at",
     "dump_yaml",
     "from_raw",
     "label_of",

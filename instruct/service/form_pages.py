@@ -22,7 +22,7 @@ from instruct.service import drafts, uploads, usecases, workflow
 from instruct.service import form_api as form
 from instruct.service.draft_storage import Brouillon
 from instruct.service.session_pages import csrf_ok, logged_in, to_login
-from instruct.service.storage import User, version_files
+from instruct.service.storage import User
 from instruct.service.templating import TEMPLATES, error_page, forbidden, not_found, page
 
 router = APIRouter(include_in_schema=False)
@@ -236,8 +236,21 @@ def step_page(draft_id: str, etape: str, request: Request) -> Response:
 
 
 def _step(
-    request, session, me, draft, etape, raw, status, *, message="", done="", extra_errors=None, stale=False
+    request,
+    session,
+    me,
+    draft,
+    etape,
+    raw,
+    status,
+    *,
+    message="",
+    done="",
+    extra_errors=None,
+    stale=False,
+    element=None,
 ) -> Response:
+    """A step's page (or, with `element`, one item of its list on a page of its own: form_items)."""
     evaluation = _evaluation(request, session, draft)
     errors = dict(evaluation.errors)
     errors.update(extra_errors or {})
@@ -266,7 +279,8 @@ def _step(
         step=step,
         index=index,
         steps=form.STEPS,
-        nodes=form.build(etape, raw, errors),
+        nodes=[form.build_at(element["chemin"], raw, errors)] if element else form.build(etape, raw, errors),
+        element=element,
         errors=errors,
         step_errors=here,
         provenance=draft.provenance or {},
@@ -420,46 +434,6 @@ def _deposit(request, session, me, draft, form_data: FormData) -> Response:
             text = str(getattr(exc, "detail", None) or getattr(exc, "message", exc))
         return _summary(request, session, me, draft, 409, message=text)
     return RedirectResponse(f"/dossiers/{record.id}?ok=etat", status_code=303)
-
-
-@router.get("/brouillons/{draft_id}/export/dossier.yaml")
-def export_yaml(draft_id: str, request: Request) -> Response:
-    with request.app.state.sessions() as session:
-        found = _draft(request, session, draft_id)
-        if isinstance(found, Response):
-            return found
-        files = drafts.files_of(session, found[1])
-        return _download(files["dossier.yaml"], "dossier.yaml", "application/yaml")
-
-
-@router.get("/brouillons/{draft_id}/export/dossier.zip")
-def export_zip(draft_id: str, request: Request) -> Response:
-    with request.app.state.sessions() as session:
-        found = _draft(request, session, draft_id)
-        if isinstance(found, Response):
-            return found
-        return _download(drafts.zipped(drafts.files_of(session, found[1])), "dossier.zip", "application/zip")
-
-
-@router.get("/dossiers/{dossier_id}/versions/{numero}/dossier.zip")
-def export_version(dossier_id: str, numero: int, request: Request) -> Response:
-    with request.app.state.sessions() as session:
-        me = logged_in(request, session)
-        if me is None:
-            return to_login(request)
-        record = usecases.find_visible(session, me, dossier_id)
-        version = usecases.find_version(record, numero) if record is not None else None
-        if version is None:
-            return not_found(request, me)
-        return _download(drafts.zipped(version_files(session, version)), "dossier.zip", "application/zip")
-
-
-def _download(body: bytes, name: str, media_type: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
-    )
 
 
 def _discard(request, session, me, draft, form_data: FormData) -> Response:
