@@ -217,6 +217,9 @@ def test_a_town_builds_its_dossier_from_its_pieces_and_deposits_it(site, tmp_pat
         assert field(driver, f"champ-fiches_actions-{n}-cout").get_attribute("value") == "1 234 567,50"
         assert not beside(driver, f"champ-fiches_actions-{n}-cout")
         check_page(driver, "fiches")
+        driver.get(f"{base}/brouillons/{draft}/fiches/element/{n}")  # the same fiche on a page of its own
+        assert field(driver, f"champ-fiches_actions-{n}-intitule").get_attribute("value") == "Rénovation des halles"
+        check_page(driver, "fiche-seule")
 
         # immeubles: one
         driver.get(f"{base}/brouillons/{draft}/immeubles")
