@@ -12,6 +12,9 @@ storage (SQLAlchemy, Alembic migrations), accounts, the instruction workflow and
   their filters, submissions, transitions, notes, reports, comparisons, logging in;
 - storage, accounts, workflow, uploads: the tables, who is who, the states, the files received;
 - scratch: where the files received are unpacked, removed on every path (dead services' at start);
+- drafts, draft_storage, drafts_api: the guided form's drafts (brouillons): use cases, tables, JSON API;
+- form_pages, form_items, form_exports, form_api: the guided form's pages (steps, an item of a long list on
+  its own page, downloads) over instruct.form;
 - migrations, templates, static: Alembic scripts, the pages' Jinja2 templates and stylesheet.
 
 May import: instruct (the common modules), model, referentiel, facts, rules, documents, engine, reports, form.
