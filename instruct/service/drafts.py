@@ -1,8 +1,8 @@
-"""What the guided form does with a draft (brouillon), written once for its pages: who sees which draft,
-starting one (empty, from pieces, from an imported dossier, from a dossier's latest version), saving it
-(a conditional update on its revision: a save made on an older revision is refused and nothing is lost),
-its pieces, its evaluation in the worker pool, what is left to provide, its export and its deposit through
-the dossiers' own use cases. Nothing here commits."""
+"""What the guided form does with a draft (brouillon), written once for its pages and the JSON API: who
+sees which draft, starting one (empty, from pieces, from an imported dossier, from a dossier's latest
+version), saving it (a conditional update on its revision: a save made on an older revision is refused and
+nothing is lost), its pieces, its evaluation in the worker pool, what is left to provide, its export and its
+deposit through the dossiers' own use cases. Nothing here commits."""
 
 from __future__ import annotations
 
@@ -346,7 +346,3 @@ def revision_of(text: str) -> int:
         return int(text)
     except ValueError:
         return -1
-
-
-def as_json(draft: Brouillon) -> str:
-    return json.dumps(draft.raw, ensure_ascii=False)
