@@ -22,8 +22,11 @@ run: $(STAMP)
 	  $(BIN)/acv check "$$d" --date 2026-11-26 --referentiel samples/referentiel || true; \
 	done
 
+# The suite in TEST_JOBS processes (2: the machine's two cores), whole modules to each so that a module's
+# server, browser and database are started once. TEST_JOBS=0 runs it in one process.
+TEST_JOBS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
 # The fuzzing suite (tests/fuzz, marker fuzz; make test runs it with a small fixed budget): a large
 # hypothesis budget, random seeds, failures kept in .pytest_cache/hypothesis and replayed first.
