@@ -121,7 +121,7 @@ Registry = Annotated[Referentiel | None, Depends(referentiel_of)]
 # --- sessions ------------------------------------------------------------------------------------
 
 
-@router.post("/session", tags=["comptes"])
+@router.post("/session", tags=["comptes"], summary="Ouvrir une session (jeton)")
 async def login(body: Login, request: Request) -> JSONResponse:
     """A session: the bearer token (`jeton`), also set as the pages' cookie; `csrf` is the header
     X-CSRF-Token a change sent with the cookie alone carries. Too many failures: 429 with Retry-After."""
@@ -149,7 +149,7 @@ async def login(body: Login, request: Request) -> JSONResponse:
     return response
 
 
-@router.delete("/session", tags=["comptes"], status_code=204)
+@router.delete("/session", tags=["comptes"], summary="Fermer la session", status_code=204)
 def logout(request: Request, session: Db, me: Me) -> Response:
     accounts.close_session(session, _token(request) or "")
     session.commit()
@@ -158,7 +158,7 @@ def logout(request: Request, session: Db, me: Me) -> Response:
     return response
 
 
-@router.get("/moi", tags=["comptes"])
+@router.get("/moi", tags=["comptes"], summary="Le compte connecté")
 def whoami(me: Me, request: Request) -> dict:
     return {
         "csrf": accounts.csrf_token(_token(request) or ""),
@@ -173,7 +173,7 @@ def whoami(me: Me, request: Request) -> dict:
 # --- dossiers ------------------------------------------------------------------------------------
 
 
-@router.post("/dossiers", tags=["dossiers"], status_code=201)
+@router.post("/dossiers", tags=["dossiers"], summary="Envoyer un nouveau dossier (évalué à l'envoi)", status_code=201)
 def submit(
     session: Db,
     me: Me,
@@ -190,7 +190,12 @@ def submit(
     return usecases.summary(record)
 
 
-@router.post("/dossiers/{dossier_id}/versions", tags=["dossiers"], status_code=201)
+@router.post(
+    "/dossiers/{dossier_id}/versions",
+    tags=["dossiers"],
+    summary="Envoyer une nouvelle version d'un dossier",
+    status_code=201,
+)
 def add_version(
     dossier_id: str,
     session: Db,
@@ -208,7 +213,7 @@ def add_version(
     return usecases.summary(record)
 
 
-@router.get("/dossiers", tags=["dossiers"])
+@router.get("/dossiers", tags=["dossiers"], summary="Lister les dossiers visibles")
 def list_dossiers(
     session: Db,
     me: Me,
@@ -229,7 +234,7 @@ def list_dossiers(
     return usecases.listed(session, query, limite, decalage, codes)
 
 
-@router.get("/dossiers/{dossier_id}", tags=["dossiers"])
+@router.get("/dossiers/{dossier_id}", tags=["dossiers"], summary="Un dossier : état, versions, journal")
 def show(dossier_id: str, session: Db, me: Me) -> dict:
     record = usecases.visible_or_404(session, me, dossier_id)
     notes = usecases.notes_visible_to(session, me, record)
@@ -261,7 +266,9 @@ def show(dossier_id: str, session: Db, me: Me) -> dict:
     }
 
 
-@router.get("/dossiers/{dossier_id}/versions/{numero}/rapport", tags=["rapports"])
+@router.get(
+    "/dossiers/{dossier_id}/versions/{numero}/rapport", tags=["rapports"], summary="Le rapport d'écarts d'une version"
+)
 def report(
     dossier_id: str,
     numero: int,
@@ -286,13 +293,17 @@ def report(
     return Response(body, media_type=chosen.media_type, headers=headers)
 
 
-@router.get("/dossiers/{dossier_id}/comparaison", tags=["rapports"])
+@router.get("/dossiers/{dossier_id}/comparaison", tags=["rapports"], summary="Comparer deux versions d'un dossier")
 def compare(dossier_id: str, session: Db, me: Me, de: int, a: int) -> dict:
     """Which gaps closed and which opened between two versions."""
     return usecases.comparison(usecases.visible_or_404(session, me, dossier_id), de, a)
 
 
-@router.post("/dossiers/{dossier_id}/transitions", tags=["instruction"])
+@router.post(
+    "/dossiers/{dossier_id}/transitions",
+    tags=["instruction"],
+    summary="Changer l'état d'un dossier (dépôt, instruction, décision)",
+)
 def move(dossier_id: str, body: Transition, session: Db, me: Me) -> dict:
     record = usecases.visible_or_404(session, me, dossier_id)
     usecases.move(session, record, me, body.vers, body.motif, body.confirme)
@@ -300,7 +311,9 @@ def move(dossier_id: str, body: Transition, session: Db, me: Me) -> dict:
     return usecases.summary(record)
 
 
-@router.post("/dossiers/{dossier_id}/notes", tags=["instruction"], status_code=201)
+@router.post(
+    "/dossiers/{dossier_id}/notes", tags=["instruction"], summary="Ajouter une note au dossier", status_code=201
+)
 def add_note(dossier_id: str, body: NewNote, session: Db, me: Me) -> dict:
     record = usecases.visible_or_404(session, me, dossier_id)
     usecases.add_note(session, record, me, body.texte, body.privee)
@@ -308,7 +321,11 @@ def add_note(dossier_id: str, body: NewNote, session: Db, me: Me) -> dict:
     return {"ok": True}
 
 
-@router.get("/dossiers/{dossier_id}/ort-commerce", tags=["ORT"])
+@router.get(
+    "/dossiers/{dossier_id}/ort-commerce",
+    tags=["ORT"],
+    summary="Un projet de commerce dans l'ORT : autorisation d'exploitation commerciale",
+)
 def ort_commerce(
     dossier_id: str,
     session: Db,
@@ -338,7 +355,7 @@ def ort_commerce(
 # --- the catalogue and the checklists (public) ---------------------------------------------------
 
 
-@router.get("/regles", tags=["règles"])
+@router.get("/regles", tags=["règles"], summary="Le catalogue des règles")
 def rules(catalogue: Rules) -> list[dict]:
     return [
         {
@@ -355,7 +372,9 @@ def rules(catalogue: Rules) -> list[dict]:
     ]
 
 
-@router.get("/checklists/{partenaire}", tags=["règles"])
+@router.get(
+    "/checklists/{partenaire}", tags=["règles"], summary="La liste des pièces et données à fournir d'un partenaire"
+)
 def checklist(catalogue: Rules, partenaire: str, etape: str | None = None, format: str = "markdown") -> Response:
     from instruct.reports import checklist as lists
 
