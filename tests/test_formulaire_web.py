@@ -334,6 +334,13 @@ def test_a_small_form_is_completed_with_the_keyboard_alone(site, browser):
     wait_page("/convention")
     tab_to(lambda a: a["id"] == "champ-convention-cadre-date_signature")
     press("15/06/2019")
+    # the other date with the calendar beside it: typed in the date picker's own fields, copied as JJ/MM/AAAA
+    tab_to(lambda a: a["id"] == "champ-convention-cadre-date_comite_regional_engagement-calendrier")
+    press("20092018")  # the segments' order is the browser's locale's (headless Chromium keeps en-US's)
+    chosen = field(driver, "champ-convention-cadre-date_comite_regional_engagement-calendrier").get_attribute("value")
+    assert re.fullmatch(r"2018-\d\d-\d\d", chosen), chosen
+    typed = field(driver, "champ-convention-cadre-date_comite_regional_engagement").get_attribute("value")
+    assert typed == dt.date.fromisoformat(chosen).strftime("%d/%m/%Y"), typed
     tab_to(lambda a: a["text"] == "Enregistrer")
     press(Keys.ENTER)
     wait_page("ok=1")
@@ -341,6 +348,7 @@ def test_a_small_form_is_completed_with_the_keyboard_alone(site, browser):
     with client(driver, base) as http:
         exported = http.get(f"/brouillons/{draft}/export/dossier.yaml").text
     assert "nom: Montclair" in exported and "2019-06-15" in exported and "Communauté de communes du Clair" in exported
+    assert f"date_comite_regional_engagement: {chosen}" in exported
 
 
 # --- bad input ----------------------------------------------------------------------------------
@@ -386,9 +394,11 @@ def test_bad_input_gets_a_french_message_beside_the_field_and_nothing_is_lost(si
     driver.execute_script("arguments[0].value = arguments[1]", field(driver, "champ-perimetres-etude"), BOWTIE)
     go(driver, button(driver, "Enregistrer"))
     assert json.loads(field(driver, "champ-perimetres-etude").get_attribute("value")) == json.loads(BOWTIE)
-    with client(driver, base) as http:  # as the server sends it (carte.js may redraw the messages once the map loads)
-        page = http.get(f"/brouillons/{draft}/perimetres").text
-    message = re.search(r'id="champ-perimetres-etude-messages"[^>]*>(.*?)</div>', page, re.S).group(1)
+    # beside the field once the map has read the outline (carte.js keeps the server's message)
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(by("CSS_SELECTOR"), ".carte .leaflet-container"))
+    message = field(driver, "champ-perimetres-etude-messages").text
     assert re.search(r"se recoupe|croiser", message), message
     check_page(driver, "erreur-polygone")
 

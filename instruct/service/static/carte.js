@@ -174,16 +174,18 @@
       else carte.setView([46.6, 2.4], 5);
     }
 
-    function lireTexte(depuis) {
+    /* garder: at the page's first reading, the server's message about the field (a self-crossing outline,
+       which only the server checks) stays until the town changes the outline. */
+    function lireTexte(depuis, garder) {
       var valeur = texte.value.trim();
       if (!valeur) {
         traces.clearLayers();
-        message(groupe, messages, "");
+        if (!garder) message(groupe, messages, "");
         return true;
       }
       try {
         charger(polygones(valeur));
-        message(groupe, messages, "");
+        if (!garder) message(groupe, messages, "");
         return true;
       } catch (e) {
         if (!e.francais) throw e;
@@ -211,7 +213,7 @@
     nommerBoutons(zone);
 
     texte.addEventListener("change", function (e) { if (e.isTrusted) lireTexte(false); });
-    lireTexte(true);
+    lireTexte(true, true);
     if (!traces.getLayers().length) cadrer();
 
     fichier.addEventListener("change", function () {

@@ -106,3 +106,27 @@
     });
   });
 }());
+
+/* The date picker beside a date typed « JJ/MM/AAAA »: a native calendar (hidden without this script), kept in
+   step with the text field, which stays the field the form posts. */
+(function () {
+  "use strict";
+  function iso(text) {
+    var m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(text || "");
+    if (!m) return "";
+    return m[3] + "-" + ("0" + m[2]).slice(-2) + "-" + ("0" + m[1]).slice(-2);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-calendrier]"), function (bloc) {
+    var texte = document.getElementById(bloc.getAttribute("data-calendrier"));
+    var calendrier = bloc.querySelector("input[type=date]");
+    if (!texte || !calendrier || calendrier.type !== "date") return;
+    bloc.hidden = false;
+    calendrier.addEventListener("change", function () {
+      if (!calendrier.value) return;
+      var p = calendrier.value.split("-");
+      texte.value = p[2] + "/" + p[1] + "/" + p[0];
+      texte.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    texte.addEventListener("change", function () { calendrier.value = iso(texte.value); });
+  });
+}());
