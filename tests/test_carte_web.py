@@ -7,16 +7,17 @@ when a background is given; axe finds no serious or critical violation; no CSP v
 
 import datetime as dt
 import json
-import os
 import time
 from pathlib import Path
 
 import pytest
+from axe import new_browser
 from conftest import SAMPLES
 from fastapi import FastAPI, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from test_service import Server
+from test_web import _browser_or_skip
 
 from instruct.documents.load import load
 from instruct.engine.check import check_dossier
@@ -25,8 +26,6 @@ from instruct.form.geofiles import GeoFileError, read_surface
 from instruct.rules.catalogue import load_catalogue
 from instruct.service import templating
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 ETUDE = [[2.30, 48.83], [2.40, 48.83], [2.40, 48.88], [2.30, 48.88], [2.30, 48.83]]
 GARE = [[2.36, 48.845], [2.42, 48.845], [2.42, 48.86], [2.36, 48.86], [2.36, 48.845]]
@@ -131,31 +130,8 @@ def base():
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        if os.environ.get("ACV_REQUIRE_BROWSER") == "1":
-            pytest.fail("navigateur requis : chromium ou chromedriver absent")
-        pytest.skip("navigateur absent")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--lang=fr-FR",
-        "--window-size=1280,1000",
-        f"--user-data-dir={tmp_path_factory.mktemp('carte') / 'profil'}",
-    ]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    _browser_or_skip()
+    driver = new_browser(tmp_path_factory.mktemp("carte") / "profil")
     try:
         yield driver
     finally:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from axe import CHROMEDRIVER, CHROMIUM, new_browser
 from conftest import SAMPLES
 from docx import Document
 from sqlalchemy import func, select
@@ -24,8 +25,6 @@ from instruct.service import accounts
 from instruct.service.app import create_app
 from instruct.service.storage import Dossier, Note
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 DATE = "2026-11-26"
 USERS = [
     ("villebelle", "collectivite", {"commune_insee": "99101"}),
@@ -407,39 +406,10 @@ def _browser_or_skip():
 @pytest.fixture
 def browser(tmp_path):
     _browser_or_skip()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--lang=fr-FR",
-        "--window-size=1280,1000",
-        f"--user-data-dir={tmp_path / 'profil'}",
-    ]:
-        options.add_argument(flag)
     downloads = tmp_path / "telechargements"
     downloads.mkdir()
-    options.add_experimental_option(
-        "prefs",
-        {
-            "download.default_directory": str(downloads),
-            "download.prompt_for_download": False,
-            "intl.accept_languages": "fr-FR,fr",
-        },
-    )
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = new_browser(tmp_path / "profil", downloads=downloads)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
-    driver.implicitly_wait(0)
     driver.downloads = downloads
     try:
         yield driver
