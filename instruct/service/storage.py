@@ -73,6 +73,7 @@ class User(Base):
     commune_insee: Mapped[str | None] = mapped_column(String(5))  # collectivite
     partenaire: Mapped[str | None] = mapped_column(String(20))  # instructeur
     territoire: Mapped[str | None] = mapped_column(String(10))  # instructeur: "dep:01" or "reg:84"
+    courriel: Mapped[str | None] = mapped_column(String(320))  # where notifications go (none: no mail)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # kept for the journal
