@@ -27,6 +27,7 @@ from instruct.service import (
     form_items,
     form_pages,
     info_pages,
+    mail,
     pages,
     session_pages,
     uploads,
@@ -151,9 +152,11 @@ async def _threads(app: FastAPI) -> AsyncIterator[None]:
     best, 8 and 40 worse). The evaluation worker processes (service/evaluator) start and stop with the app."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ.get("ACV_THREADS", "4"))
     app.state.evaluators.start()
+    app.state.courriels.start()  # the outbox's sender (instruct.service.mail)
     try:
         yield
     finally:
+        app.state.courriels.stop()
         app.state.evaluators.stop()
 
 
@@ -166,6 +169,7 @@ def create_app(
 ) -> FastAPI:
     """`evaluation`: the rule engine and its worker processes (default: from ACV_MOTEUR, ACV_EVALUATEURS…)."""
     evaluation = evaluation or EvaluationSettings.read()  # a bad setting stops here, before the database
+    mail_settings = mail.MailSettings.read()  # ACV_SMTP_*: the same
     engine = make_engine(database_url)
     upgrade(engine)
     new_session = sessions(engine)
@@ -184,6 +188,7 @@ def create_app(
     app.state.engine, app.state.sessions, app.state.catalogue = engine, new_session, catalogue
     app.state.referentiel = referentiel
     app.state.evaluators = Evaluators(catalogue, referentiel, evaluation)
+    app.state.courriels = mail.Sender(new_session, mail_settings)
     _api_errors(app)
     _page_errors(app)
     app.include_router(api.router)  # JSON, under /api

@@ -21,7 +21,7 @@ from instruct.reports import formats
 from instruct.reports import json as report_json
 from instruct.reports.formats import ReportFormat
 from instruct.rules.catalogue import Catalogue
-from instruct.service import accounts, scratch, uploads, workflow
+from instruct.service import accounts, notifications, scratch, uploads, workflow
 from instruct.service.evaluator import EvaluationFailed, Evaluators
 from instruct.service.storage import (
     Busy,
@@ -354,7 +354,9 @@ def latest_report(record: Dossier) -> StoredReport | None:
 def move(session: Session, record: Dossier, user: User, to: str, reason: str, confirmed: bool) -> Event:
     """A transition of the workflow, checked under the dossier's lock against its state and latest report
     (workflow.Refused otherwise)."""
-    return workflow.transition(session, record, user, to, reason, confirmed)
+    moved = workflow.transition(session, record, user, to, reason, confirmed)
+    notifications.on_transition(session, record, moved)  # outbox rows in the same transaction
+    return moved
 
 
 def add_note(session: Session, record: Dossier, user: User, text: str, private: bool) -> Note:

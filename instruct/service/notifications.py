@@ -1,0 +1,125 @@
+"""E-mail notifications, written once for every kind: `notify` renders the French plain-text and HTML bodies
+(templates/courriels/<kind>.txt and .html: the text one sets `sujet`) and writes one outbox row per address
+**in the caller's transaction** — a mail exists if and only if that transaction commits — then wakes the
+sender (instruct.service.mail) once it has committed. `on_transition` is the workflow's hook: a deposit tells
+the instructeurs who see the dossier, « à compléter » and the decisions tell the town's accounts, with the
+reason. A kind is a string: a new one needs only its two templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from instruct.french import french_date
+from instruct.service import accounts, mail
+from instruct.service.mail_storage import Courriel
+from instruct.service.storage import Dossier, Event, User
+from instruct.service.workflow import LABELS
+
+log = logging.getLogger("acv.courriels")
+
+BODIES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates" / "courriels"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,  # a missing value is a bug, never an empty hole in a mail
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+BODIES.filters["fr_date"] = lambda moment: french_date(moment.date() if isinstance(moment, dt.datetime) else moment)
+DECISIONS = {"accepte", "refuse", "sans_suite"}
+
+
+def notify(
+    session: Session,
+    kind: str,
+    dossier: Dossier | None,
+    recipients: Iterable[User] | Iterable[str],
+    context: dict[str, Any] | None = None,
+) -> list[Courriel]:
+    """Outbox rows for `kind` to `recipients` (accounts — those without an address or deactivated are
+    skipped — or addresses), not committed: sent after the caller's commit, never after its rollback."""
+    addresses = _addresses(recipients)
+    if not addresses:
+        return []
+    values = {"dossier": dossier, "lien": link(dossier), "etats": LABELS, **(context or {})}
+    text_module = BODIES.get_template(f"{kind}.txt").make_module(values)
+    subject = " ".join(str(text_module.sujet).split())
+    text, html = str(text_module), BODIES.get_template(f"{kind}.html").render(values, sujet=subject)
+    rows = [
+        Courriel(
+            to=address,
+            subject=subject,
+            text=text,
+            html=html,
+            kind=kind,
+            dossier_id=dossier.id if dossier is not None else None,
+        )
+        for address in addresses
+    ]
+    session.add_all(rows)
+    if not session.info.get("courriels_reveil"):
+        session.info["courriels_reveil"] = True
+        event.listen(session, "after_commit", _after_commit)
+    return rows
+
+
+def _after_commit(_session: Session) -> None:
+    mail.wake()
+
+
+def _addresses(recipients: Iterable[User] | Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for recipient in recipients:
+        if isinstance(recipient, User):
+            if not recipient.active or recipient.deleted_at is not None or not recipient.courriel:
+                continue
+            recipient = recipient.courriel
+        address = recipient.strip()
+        if address and address.lower() not in {a.lower() for a in seen}:
+            seen[address] = None
+    return list(seen)
+
+
+def link(dossier: Dossier | None) -> str:
+    """The dossier's page, absolute when ACV_URL_PUBLIQUE is set."""
+    if dossier is None:
+        return mail.public_url() or "/"
+    return f"{mail.public_url()}/dossiers/{dossier.id}"
+
+
+# --- who is told of what ------------------------------------------------------------------------
+
+
+def instructeurs_of(session: Session, dossier: Dossier) -> list[User]:
+    """The instructeurs (every partner) whose territory sees the dossier."""
+    users = session.scalars(
+        select(User).where(User.role == "instructeur", User.active.is_(True), User.courriel.is_not(None))
+    )
+    return [user for user in users if accounts.can_see(user, dossier)]
+
+
+def town_of(session: Session, dossier: Dossier) -> list[User]:
+    """The town's accounts."""
+    query = select(User).where(User.role == "collectivite", User.commune_insee == dossier.commune_insee)
+    return list(session.scalars(query.where(User.active.is_(True), User.courriel.is_not(None))))
+
+
+def on_transition(session: Session, dossier: Dossier, moved: Event) -> list[Courriel]:
+    """The workflow's notifications, in the transition's transaction."""
+    context = {"evenement": moved, "motif": moved.reason, "etat": LABELS[moved.to_state]}
+    if moved.to_state == "depose":
+        redepot = moved.from_state == "a_completer"
+        return notify(session, "depot", dossier, instructeurs_of(session, dossier), {**context, "redepot": redepot})
+    if moved.to_state == "a_completer":
+        return notify(session, "a_completer", dossier, town_of(session, dossier), context)
+    if moved.to_state in DECISIONS:
+        return notify(session, "decision", dossier, town_of(session, dossier), context)
+    return []
