@@ -1,8 +1,9 @@
 """`acv users`: the web service's accounts, for its administrator (no SQL needed).
 
-create, list, password (a new one, read on stdin or asked), disable and enable (a disabled
-account cannot log in, its open sessions end at once), delete (soft: the account stays in the
-journal under its login, can never log in again, and its login is never given to another).
+create (--courriel: where its notifications go), list, courriel (change or remove that address),
+password (a new one, read on stdin or asked), disable and enable (a disabled account cannot log in,
+its open sessions end at once), delete (soft: the account stays in the journal under its login, can
+never log in again, and its login is never given to another).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def add_parsers(sub) -> None:
     create.add_argument("--commune", help="collectivite : code INSEE de la commune")
     create.add_argument("--partenaire", type=canonical_partner, help="instructeur : action-logement, anah, anru ou ddt")
     create.add_argument("--territoire", help="instructeur : dep:01 (département) ou reg:84 (région)")
+    create.add_argument("--courriel", help="adresse électronique où envoyer les notifications")
     create.add_argument("--base", help="URL de la base")
     listing = users_sub.add_parser("list", help="lister les comptes")
     listing.add_argument("--base", help="URL de la base")
@@ -40,6 +42,10 @@ def add_parsers(sub) -> None:
         command = users_sub.add_parser(name, help=text)
         command.add_argument("login")
         command.add_argument("--base", help="URL de la base")
+    address = users_sub.add_parser("courriel", help="changer l'adresse des notifications (vide : plus de courriels)")
+    address.add_argument("login")
+    address.add_argument("courriel", help='prenom.nom@exemple.fr, ou "" pour n\'en plus recevoir')
+    address.add_argument("--base", help="URL de la base")
 
 
 def _password() -> str:
@@ -61,7 +67,10 @@ def cmd_users(args) -> int:
             for user in session.scalars(select(User).order_by(User.login)):
                 where = user.commune_insee or (f"{user.partenaire} {user.territoire}" if user.partenaire else "")
                 state = "supprimé" if user.deleted_at else "actif" if user.active else "inactif"
-                sys.stdout.write(f"{user.login:<24} {user.role:<13} {where:<20} {state}\n")
+                sys.stdout.write(
+                    f"{user.login:<24} {user.role:<13} {where:<20} {state:<9} {user.courriel or ''}".rstrip()
+                )
+                sys.stdout.write("\n")
             return EXIT_OK
         try:
             if args.users_command == "create":
@@ -74,12 +83,16 @@ def cmd_users(args) -> int:
                     commune_insee=args.commune,
                     partenaire=args.partenaire,
                     territoire=args.territoire,
+                    courriel=args.courriel,
                 )
                 done = f"Compte créé : {args.login} ({args.role})"
             elif args.users_command == "password":
                 accounts.find_user(session, args.login)  # an unknown login is said before the password is asked
                 accounts.set_password(session, args.login, _password())
                 done = f"Mot de passe changé : {args.login} (ses sessions ouvertes sont fermées)"
+            elif args.users_command == "courriel":
+                user = accounts.set_courriel(session, args.login, args.courriel)
+                done = f"Adresse des notifications de {args.login} : {user.courriel or 'aucune'}"
             elif args.users_command in ("disable", "enable"):
                 user = accounts.find_user(session, args.login)
                 accounts.set_active(session, args.login, args.users_command == "enable")

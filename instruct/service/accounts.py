@@ -30,6 +30,7 @@ MIN_PASSWORD = 12
 # characters): 128 leaves every password that can be set one that can be typed at login.
 MAX_PASSWORD = 128
 LOGIN_PATTERN = re.compile(r"[A-Za-z0-9._@-]{3,80}")
+COURRIEL_PATTERN = re.compile(r"[^@\s<>(),;:\"\[\]]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")  # notifications' address
 DELETED_HASH = "!supprimé"  # not an argon2 hash: nothing verifies against it
 
 
@@ -51,6 +52,7 @@ def create_user(
     commune_insee: str | None = None,
     partenaire: str | None = None,
     territoire: str | None = None,
+    courriel: str | None = None,
 ) -> User:
     if not LOGIN_PATTERN.fullmatch(login):
         raise AccountError("identifiant invalide : 3 à 80 caractères parmi lettres, chiffres, . _ @ -")
@@ -67,6 +69,7 @@ def create_user(
             raise AccountError(
                 "un instructeur a un territoire : dep:01 (département) ou reg:84 (région) (--territoire)"
             )
+    courriel = checked_courriel(courriel)
     if session.scalar(select(User).where(User.login == login)) is not None:
         raise AccountError(f"identifiant déjà pris : {login}")
     user = User(
@@ -77,6 +80,7 @@ def create_user(
         commune_insee=commune_insee if role == "collectivite" else None,
         partenaire=partenaire if role == "instructeur" else None,
         territoire=territoire if role == "instructeur" else None,
+        courriel=courriel,
     )
     session.add(user)
     session.flush()
@@ -112,6 +116,23 @@ def set_password(session: Session, login: str, password: str) -> User:
     check_password(password, login)
     user.password_hash = HASHER.hash(password)
     end_sessions(session, user)
+    return user
+
+
+def checked_courriel(courriel: str | None) -> str | None:
+    """The address the notifications go to (None: no mail), or a French AccountError."""
+    courriel = (courriel or "").strip()
+    if not courriel:
+        return None
+    if len(courriel) > 254 or not COURRIEL_PATTERN.fullmatch(courriel):
+        raise AccountError(f"adresse électronique invalide : {courriel[:80]} (attendu : prenom.nom@exemple.fr)")
+    return courriel
+
+
+def set_courriel(session: Session, login: str, courriel: str | None) -> User:
+    """Set (or, with None or "", remove) the address an account's notifications go to."""
+    user = find_user(session, login)
+    user.courriel = checked_courriel(courriel)
     return user
 
 

@@ -231,7 +231,7 @@ class Sender:
         attempts = row.attempts + 1
         wait = backoff(attempts, self.settings.retry)
         log.warning(
-            "courriel %s à %s non envoyé (essai %s, nouvel essai dans %.0f s) : %s", row.id, row.to, attempts, wait, exc
+            "courriel %s à %s non envoyé (essai %s, nouvel essai dans %.1f s) : %s", row.id, row.to, attempts, wait, exc
         )
         with self.sessions() as session:
             session.execute(

@@ -1,0 +1,289 @@
+"""E-mail notifications, on SQLite and PostgreSQL, with a real SMTP server (aiosmtpd) on loopback: the
+deposit and the decisions arrive (French subject, text and HTML parts, the dossier's link); with the server
+down during a decision the mail waits in the outbox and leaves when it is back; a rolled-back transaction
+sends nothing; two senders never send a row twice; bad settings are refused in French."""
+
+import email
+import email.policy
+import threading
+import time
+
+import pg
+import pytest
+from aiosmtpd.controller import Controller
+from conftest import SAMPLES
+from sqlalchemy import select
+from test_service import PASSWORD, Server, client, submit
+
+from instruct.service import accounts, mail, notifications
+from instruct.service.app import create_app
+from instruct.service.mail import MailSettings, MailSettingsError, Sender
+from instruct.service.mail_storage import Courriel
+from instruct.service.storage import Dossier
+
+WAIT = 30.0  # seconds a mail may take (a loaded machine)
+
+
+class Inbox:
+    """aiosmtpd's handler: every message received, parsed."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        parsed = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(parsed)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str, subject_part: str = "") -> list:
+        with self.lock:
+            return [m for m in self.messages if m["To"] == address and subject_part in m["Subject"]]
+
+
+class SmtpServer:
+    """A real SMTP server on a loopback port that can be stopped and started again on the same port."""
+
+    def __init__(self):
+        self.port, self.inbox, self.controller = pg.free_port(), Inbox(), None
+
+    def start(self):
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+        self.controller = None
+
+
+def wait_for(predicate, what: str, timeout: float = WAIT):
+    deadline = time.monotonic() + timeout
+    while not (found := predicate()):
+        assert time.monotonic() < deadline, f"attendu en vain : {what}"
+        time.sleep(0.05)
+    return found
+
+
+def parts(message) -> tuple[str, str]:
+    return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
+
+
+USERS = [
+    ("villebelle", "collectivite", {"commune_insee": "99101", "courriel": "mairie@villebelle.fr"}),
+    ("villebelle-dgs", "collectivite", {"commune_insee": "99101"}),  # no address: no mail
+    ("montclair", "collectivite", {"commune_insee": "99102", "courriel": "mairie@montclair.fr"}),
+    ("ddt99", "instructeur", {"partenaire": "ddt", "territoire": "dep:99", "courriel": "ddt99@ddt.gouv.fr"}),
+    ("anah99", "instructeur", {"partenaire": "anah", "territoire": "dep:99", "courriel": "anah99@anah.gouv.fr"}),
+    ("al01", "instructeur", {"partenaire": "action_logement", "territoire": "dep:01", "courriel": "al01@al.fr"}),
+    ("admin", "admin", {"courriel": "admin@exemple.fr"}),
+]
+
+
+@pytest.fixture(scope="module")
+def service(database_url):
+    smtp = SmtpServer()
+    smtp.start()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ACV_SMTP_HOTE", "127.0.0.1")
+        env.setenv("ACV_SMTP_PORT", str(smtp.port))
+        env.setenv("ACV_SMTP_EXPEDITEUR", "ACV instruction <ne-pas-repondre@acv.exemple.fr>")
+        env.setenv("ACV_SMTP_REESSAI", "0.2")
+        app = create_app(database_url)
+        with app.state.sessions() as session:
+            for login, role, extra in USERS:
+                accounts.create_user(session, login, PASSWORD, role, **extra)
+            session.commit()
+        server = Server(app)
+        env.setenv("ACV_URL_PUBLIQUE", f"http://127.0.0.1:{server.port}")
+        with server as base:
+            yield app, base, smtp
+    if smtp.controller is not None:
+        smtp.stop()
+
+
+def outbox(app, dossier_id: str) -> list[Courriel]:
+    with app.state.sessions() as session:
+        return list(session.scalars(select(Courriel).where(Courriel.dossier_id == dossier_id).order_by(Courriel.id)))
+
+
+def test_deposit_completion_and_decision_mails_arrive(service):
+    app, base, smtp = service
+    town, ddt = client(base, "villebelle"), client(base, "ddt99")
+    r = submit(town, SAMPLES / "villebelle")
+    assert r.status_code == 201, r.text
+    ident = r.json()["id"]
+    link = f"{base}/dossiers/{ident}"
+    move = town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True})
+    assert move.status_code == 200, move.text
+
+    # the deposit: to the instructeurs whose territory sees the dossier (every partner), nobody else
+    for address in ("ddt99@ddt.gouv.fr", "anah99@anah.gouv.fr"):
+        (received,) = wait_for(lambda a=address: smtp.inbox.to(a, "Nouveau dossier déposé"), f"dépôt à {address}")
+        assert received["Subject"] == "Nouveau dossier déposé : Villebelle (99101)"
+        assert "ne-pas-repondre@acv.exemple.fr" in received["From"]
+        text, html = parts(received)
+        assert "La commune de Villebelle (99101) a déposé un dossier Action Cœur de Ville" in text
+        assert link in text and f'href="{link}"' in html and '<html lang="fr">' in html
+    assert not smtp.inbox.to("al01@al.fr") and not smtp.inbox.to("admin@exemple.fr")
+    assert not smtp.inbox.to("mairie@villebelle.fr", "déposé")
+
+    # « à compléter »: to the town's accounts that have an address, with the reason
+    assert ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "en_instruction"}).status_code == 200
+    reason = "Il manque la délibération <du conseil> & le plan."
+    r = ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "a_completer", "motif": reason})
+    assert r.status_code == 200, r.text
+    (asked,) = wait_for(lambda: smtp.inbox.to("mairie@villebelle.fr", "à compléter"), "la demande à la ville")
+    assert asked["Subject"] == "Dossier à compléter : Villebelle (99101)"
+    text, html = parts(asked)
+    assert reason in text and "Il manque la délibération &lt;du conseil&gt; &amp; le plan." in html
+    assert link in text
+
+    # deposited again, then decided: « refusé » with its reason, to the town
+    assert town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True}).status_code == 200
+    wait_for(lambda: smtp.inbox.to("ddt99@ddt.gouv.fr", "Dossier de nouveau déposé"), "le nouveau dépôt")
+    assert ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "en_instruction"}).status_code == 200
+    r = ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "refuse", "motif": "Périmètre ORT absent."})
+    assert r.status_code == 200, r.text
+    (decided,) = wait_for(lambda: smtp.inbox.to("mairie@villebelle.fr", "Décision"), "la décision")
+    assert decided["Subject"] == "Décision sur votre dossier : refusé (Villebelle)"
+    text, html = parts(decided)
+    assert "a reçu sa décision : refusé." in text and "Périmètre ORT absent." in text and link in text
+    assert "<strong>refusé</strong>" in html
+    rows = outbox(app, ident)
+    assert {row.kind for row in rows} >= {"depot", "a_completer", "decision"}
+    assert all(row.sent_at is not None and row.attempts == 1 and row.last_error is None for row in rows)
+
+
+def test_server_down_during_a_decision_nothing_is_lost(service):
+    app, base, smtp = service
+    town, ddt = client(base, "montclair"), client(base, "ddt99")
+    r = submit(town, SAMPLES / "montclair")
+    assert r.status_code == 201, r.text
+    ident = r.json()["id"]
+    assert town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True}).status_code == 200
+    assert ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "en_instruction"}).status_code == 200
+    wait_for(lambda: smtp.inbox.to("ddt99@ddt.gouv.fr", "Montclair"), "le dépôt de Montclair")
+
+    smtp.stop()
+    try:
+        r = ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "accepte"})
+        assert r.status_code == 200, r.text  # the decision does not wait for the mail server
+        failed = wait_for(
+            lambda: [c for c in outbox(app, ident) if c.kind == "decision" and c.attempts >= 1], "un essai manqué"
+        )
+        assert failed[0].sent_at is None and failed[0].last_error and failed[0].to == "mairie@montclair.fr"
+    finally:
+        smtp.start()
+    (decided,) = wait_for(lambda: smtp.inbox.to("mairie@montclair.fr", "Décision"), "la décision, une fois revenu")
+    assert decided["Subject"] == "Décision sur votre dossier : accepté (Montclair-sur-Lys)"
+    (row,) = wait_for(lambda: [c for c in outbox(app, ident) if c.kind == "decision" and c.sent_at], "marqué envoyé")
+    assert row.attempts >= 2 and row.last_error is None
+    time.sleep(0.5)
+    assert len(smtp.inbox.to("mairie@montclair.fr", "Décision")) == 1  # sent once
+
+
+def test_a_rolled_back_transition_sends_nothing(service, monkeypatch):
+    app, base, smtp = service
+    town = client(base, "villebelle")
+    r = submit(town, SAMPLES / "villebelle")
+    assert r.status_code == 201, r.text
+    ident = r.json()["id"]
+    original = notifications.on_transition
+
+    def then_fail(session, dossier, moved):
+        assert original(session, dossier, moved)  # the rows are written in the transaction…
+        raise RuntimeError("panne après la notification")  # …which is then rolled back
+
+    monkeypatch.setattr(notifications, "on_transition", then_fail)
+    assert town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True}).status_code == 500
+    mail.wake()
+    time.sleep(1.0)
+    assert outbox(app, ident) == []
+    with app.state.sessions() as session:
+        assert session.get(Dossier, ident).state == "brouillon"
+    monkeypatch.undo()
+    before = len(smtp.inbox.to("anah99@anah.gouv.fr"))
+    assert town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True}).status_code == 200
+    wait_for(lambda: len(smtp.inbox.to("anah99@anah.gouv.fr")) == before + 1, "le dépôt, une fois commité")
+
+
+def test_three_senders_never_send_a_row_twice(service):
+    """The service's sender and two more (other processes, say) on the same outbox: each row sent once."""
+    app, _base, smtp = service
+    settings = MailSettings(host="127.0.0.1", port=smtp.port, sender="acv@exemple.fr", retry=0.2)
+    tag = f"concurrence-{time.monotonic_ns()}"
+    senders = [Sender(app.state.sessions, settings) for _ in range(2)]
+    try:
+        for sender in senders:
+            sender.start()
+        with app.state.sessions() as session:
+            session.add_all(
+                Courriel(to=f"n{i}@{tag}.fr", subject=tag, text="t", html="<p>t</p>", kind="essai") for i in range(30)
+            )
+            session.commit()
+        mail.wake()
+        wait_for(lambda: len([m for m in smtp.inbox.messages if m["Subject"] == tag]) >= 30, "les 30 courriels")
+        time.sleep(0.5)
+        received = sorted(m["To"] for m in smtp.inbox.messages if m["Subject"] == tag)
+        assert received == sorted(f"n{i}@{tag}.fr" for i in range(30))  # each exactly once
+    finally:
+        for sender in senders:
+            sender.stop()
+
+
+@pytest.mark.parametrize(
+    "environ, message",
+    [
+        ({"ACV_SMTP_TLS": "tls"}, "ACV_SMTP_TLS : « tls » inconnu (attendu : aucun, starttls ou ssl)"),
+        ({"ACV_SMTP_PORT": "vingt-cinq"}, "ACV_SMTP_PORT : « vingt-cinq » n'est pas un numéro de port (1 à 65535)"),
+        ({"ACV_SMTP_PORT": "70000"}, "n'est pas un numéro de port"),
+        ({"ACV_SMTP_HOTE": "smtp.exemple.fr"}, "ACV_SMTP_EXPEDITEUR manque"),
+        ({"ACV_SMTP_EXPEDITEUR": "personne"}, "« personne » n'est pas une adresse électronique"),
+        ({"ACV_SMTP_UTILISATEUR": "acv"}, "ACV_SMTP_UTILISATEUR et ACV_SMTP_MOT_DE_PASSE se donnent ensemble"),
+        (
+            {
+                "ACV_SMTP_HOTE": "smtp.exemple.fr",
+                "ACV_SMTP_EXPEDITEUR": "a@b.fr",
+                "ACV_SMTP_UTILISATEUR": "acv",
+                "ACV_SMTP_MOT_DE_PASSE": "secret",
+            },
+            "ne circule pas en clair",
+        ),
+        ({"ACV_URL_PUBLIQUE": "instruction.exemple.fr"}, "ACV_URL_PUBLIQUE : « instruction.exemple.fr » n'est pas"),
+        ({"ACV_SMTP_REESSAI": "jamais"}, "ACV_SMTP_REESSAI"),
+    ],
+)
+def test_bad_settings_are_refused_in_french(environ, message):
+    with pytest.raises(MailSettingsError) as refused:
+        MailSettings.read(environ)
+    assert message in str(refused.value)
+
+
+def test_a_bad_setting_stops_the_service_at_start_up(monkeypatch, tmp_path):
+    monkeypatch.setenv("ACV_SMTP_TLS", "ssl3")
+    with pytest.raises(MailSettingsError, match="ACV_SMTP_TLS : « ssl3 » inconnu"):
+        create_app(f"sqlite:///{tmp_path / 'base.sqlite3'}")
+
+
+def test_settings_and_an_unset_host(caplog):
+    settings = MailSettings.read(
+        {"ACV_SMTP_HOTE": "smtp.exemple.fr", "ACV_SMTP_TLS": "ssl", "ACV_SMTP_EXPEDITEUR": "acv@exemple.fr"}
+    )
+    assert (settings.port, settings.tls, settings.host) == (465, "ssl", "smtp.exemple.fr")
+    assert MailSettings.read({"ACV_SMTP_TLS": "starttls"}).port == 587
+    assert MailSettings.read({}).host is None
+    sender = Sender(lambda: None, MailSettings.read({}))
+    with caplog.at_level("WARNING", logger="acv.courriels"):
+        sender.start()
+    assert "ACV_SMTP_HOTE n'est pas défini" in caplog.text and "restent dans la boîte d'envoi" in caplog.text
+    assert sender._thread is None
+    sender.stop()
+
+
+def test_addresses_of_accounts_are_checked():
+    assert accounts.checked_courriel("  prenom.nom@ville.fr ") == "prenom.nom@ville.fr"
+    assert accounts.checked_courriel("") is None
+    for bad in ("personne", "a@b", "a b@c.fr", "a@c.fr\nBcc: x@y.fr", "<a@b.fr>"):
+        with pytest.raises(accounts.AccountError, match="adresse électronique invalide"):
+            accounts.checked_courriel(bad)
