@@ -2,10 +2,14 @@
 real server (SQLite) and in a real Chromium with axe at a desktop's and a phone's width: the gaps
 closed, opened and changed as the API counts them, in French (no field path, no machine word), the
 version pickers and their errors beside the field, the same 404 as every page for a dossier one may
-not see, the link from the dossier page from two versions on."""
+not see, the link from the dossier page from two versions on.
 
+ACV_SCREENSHOTS=<folder> keeps screenshots of the comparison (desktop and phone widths)."""
+
+import os
 import re
 from html import unescape
+from pathlib import Path
 
 import httpx
 import pytest
@@ -195,6 +199,11 @@ def test_the_comparison_in_chromium_with_axe_at_both_widths(site, dossiers, tmp_
             driver.get(f"{site}/dossiers/{ident}/comparaison?de=1&a=2")
             assert_accessible(driver, f"la comparaison à {width} px")
             assert_no_horizontal_scroll(driver, f"la comparaison à {width} px")
+            if os.environ.get("ACV_SCREENSHOTS"):  # kept to look at (as test_web's)
+                Path(os.environ["ACV_SCREENSHOTS"]).mkdir(parents=True, exist_ok=True)
+                driver.set_window_size(width, 2200)
+                at_width(driver, width, 2200)
+                driver.save_screenshot(str(Path(os.environ["ACV_SCREENSHOTS"]) / f"acv-comparaison-{width}.png"))
             driver.get(f"{site}/dossiers/{ident}/comparaison?de=7&a=2")
             assert_accessible(driver, f"la comparaison refusée à {width} px")
             assert_no_horizontal_scroll(driver, f"la comparaison refusée à {width} px")
