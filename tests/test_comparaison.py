@@ -20,6 +20,7 @@ from test_web import _browser_or_skip, check_accessible, web_client
 
 from instruct.service import accounts
 from instruct.service.app import create_app
+from instruct.service.comparison_pages import _fields
 
 DATE = "2026-11-26"
 USERS = [
@@ -36,6 +37,7 @@ FIXED = (SAMPLES / "montclair" / "dossier.yaml").read_text(encoding="utf-8").rep
     "  - {nom: Crédits engagés, type: moyens}\n"
 )
 MACHINE = re.compile(r"\b\w+_\w+\b|\b[a-z]+\.[a-z_]+\b|\[\d+\]|\[\*\]")
+PIECE = re.compile(r"[\w-]+\.(pdf|docx)\b")  # a piece's name, as the town sent it
 
 
 @pytest.fixture(scope="module")
@@ -57,19 +59,21 @@ def api(base: str, login: str) -> httpx.Client:
     return c
 
 
-def upload(c: httpx.Client, folder, to: str = "/api/dossiers", replace=None) -> httpx.Response:
+def upload(c: httpx.Client, folder, to: str = "/api/dossiers", replace=None, date=DATE) -> httpx.Response:
     files = {"archive": ("d.zip", folder_zip(folder, replace), "application/zip")}
-    return c.post(to, files=files, data={"date": DATE})
+    return c.post(to, files=files, data={"date": date})
 
 
 @pytest.fixture(scope="module")
 def dossiers(site):
-    """Montclair's dossier in two versions, deposited; Villebelle's in one."""
+    """Montclair's dossier in two versions evaluated a day apart, deposited; Villebelle's in one."""
     town = api(site, "montclair")
     r = upload(town, SAMPLES / "montclair")
     assert r.status_code == 201, r.text
     ident = r.json()["id"]
-    r = upload(town, SAMPLES / "montclair", f"/api/dossiers/{ident}/versions", {"dossier.yaml": FIXED.encode()})
+    r = upload(
+        town, SAMPLES / "montclair", f"/api/dossiers/{ident}/versions", {"dossier.yaml": FIXED.encode()}, "2026-11-27"
+    )
     assert r.status_code == 201 and r.json()["version"] == 2, r.text
     diff = town.get(f"/api/dossiers/{ident}/comparaison", params={"de": 1, "a": 2}).json()
     r = town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True})
@@ -126,7 +130,10 @@ def test_the_gaps_closed_opened_and_changed_as_the_api_counts_them(site, dossier
     assert re.search(r"PROG-15 .*? Fiche action MC-01 .*? conforme non conforme Le plan de financement", opened)
     assert "Fiche action n° 1 — coût" in opened and "Aucun écart n'a changé de statut." in text_of(page, "modifies")
     text = main_text(page)
-    assert not MACHINE.findall(text), MACHINE.findall(text)  # no path, no code such as non_conforme
+    assert not MACHINE.findall(PIECE.sub("", text)), MACHINE.findall(
+        PIECE.sub("", text)
+    )  # no path, no code such as non_conforme
+    assert "La version 1 a été évaluée au 26/11/2026 et la version 2 au 27/11/2026" in text  # a day apart
     assert "Version 1 du" in text and 'id="version-de"' in page and 'id="version-a"' in page
 
 
@@ -171,6 +178,26 @@ def test_the_dossier_page_links_to_the_comparison_from_two_versions_on(site, dos
     assert "Comparer les versions" not in alone.get(f"/dossiers/{single}").text
     r = alone.get(f"/dossiers/{single}/comparaison")
     assert r.status_code == 200 and "Rien à comparer" in r.text and "<select" not in r.text
+
+
+def test_the_fields_a_gap_read_in_french():
+    evidence = [
+        {"path": "fiches_actions[1].cout"},
+        {"path": "fiches_actions[1].cout"},
+        {"path": "pieces/convention-cadre.docx"},
+        {"path": "convention.cadre.signataires[5] ; convention-cadre.docx, bloc de signatures"},
+        {"path": "ort.signataires (à défaut convention.cadre.signataires)"},
+        {"path": "calcul"},
+        {"path": "option --referentiel"},
+        {"path": ""},
+        {},
+    ]
+    assert _fields(evidence) == [
+        "Fiche action n° 2 — coût",
+        "Pièce convention-cadre.docx",
+        "Convention-cadre — signataire n° 6 (convention-cadre.docx, bloc de signatures)",
+        "Opération de revitalisation de territoire (ORT) — signataires de l'ORT",
+    ]
 
 
 # --- in a real browser --------------------------------------------------------------------------

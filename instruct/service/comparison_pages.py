@@ -19,14 +19,14 @@ from instruct import form
 from instruct.service import usecases
 from instruct.service.session_pages import logged_in, to_login
 from instruct.service.storage import Dossier
-from instruct.service.templating import STATUSES, not_found, page
+from instruct.service.templating import STATUSES, fr_date, not_found, page
 
 router = APIRouter(include_in_schema=False)
 
 NUMBER = re.compile(r"[1-9][0-9]{0,8}")
-# A remark that still names a dossier path (« à défaut convention.cadre.signataires »): left out.
-PATH_REMARK = re.compile(r"\s*\([^()]*\b[a-z_]+\.[a-z_][\w.\[\]*]*[^()]*\)")
-PATH_WORD = re.compile(r"\b[a-z_]+(\.[a-z_\d\[\]*]+)+\b|\b\w+_\w+\b")
+REMARK = re.compile(r"\s*\(([^()]*)\)")
+FILE_NAME = re.compile(r"[\w-]+\.(pdf|docx|png|jpe?g|zip)\b", re.I)  # a piece's name is what the town sent
+PATH_WORD = re.compile(r"\b[a-z_]+(\.[a-z_\d\[\]*]+)+|\b\w+_\w+\b|\[\d*\]")
 
 
 @router.get("/dossiers/{dossier_id}/comparaison")
@@ -42,6 +42,7 @@ def comparison_page(dossier_id: str, request: Request) -> Response:
         params = request.query_params
         de, a, errors = _chosen(numbers, params.get("de"), params.get("a"))
         result = compared(record, de, a) if de and a and not errors else None
+        notices = _notices(record, de, a) if result is not None else []
         return page(
             request,
             "comparaison.html",
@@ -53,6 +54,7 @@ def comparison_page(dossier_id: str, request: Request) -> Response:
             a=a,
             errors=errors,
             result=result,
+            notices=notices,
         )
 
 
@@ -81,6 +83,25 @@ def _chosen(numbers: list[int], de: str | None, a: str | None) -> tuple[int | No
 
 def _listed(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers[:-1])) + f" ou {numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
+
+
+def _notices(record: Dossier, de: int, a: int) -> list[str]:
+    """Why a gap may change without the dossier changing: the two versions evaluated on different dates
+    (the rules and parameters in force then) or with different rules."""
+    first, second = (usecases.version_or_404(record, n).reports[-1] for n in (de, a))
+    notices = []
+    if first.evaluated_on != second.evaluated_on:
+        notices.append(
+            f"La version {de} a été évaluée au {fr_date(first.evaluated_on)} et la version {a} au "
+            f"{fr_date(second.evaluated_on)} : un écart peut changer avec les règles et paramètres en vigueur "
+            "à chaque date, sans que le dossier ait changé."
+        )
+    if first.rules_hash != second.rules_hash:
+        notices.append(
+            "Les règles ont été modifiées entre les deux évaluations : un écart peut changer sans que le "
+            "dossier ait changé."
+        )
+    return notices
 
 
 def compared(record: Dossier, de: int, a: int) -> dict[str, Any]:
@@ -141,10 +162,17 @@ def _status(code: str) -> str:
 
 
 def _fields(evidence: list[dict]) -> list[str]:
-    """The dossier's fields a finding read, by their French labels, each once (none that names no field)."""
+    """The dossier's fields a finding read, by their French labels, each once (none that names no field:
+    a value computed, a setting); a remark that still names a path is left out."""
     labels: list[str] = []
     for e in evidence:
-        label = PATH_REMARK.sub("", form.label_of(e.get("path") or "")).strip()
-        if label and not PATH_WORD.search(label) and label not in labels:
+        label = REMARK.sub(lambda m: "" if _machine(m.group(1)) else m.group(0), form.label_of(e.get("path") or ""))
+        label = label.strip()
+        if label[:1].isupper() and not _machine(label) and label not in labels:  # not « calcul »: no field
             labels.append(label)
     return labels
+
+
+def _machine(text: str) -> bool:
+    """Whether `text` still names a dossier path (« à défaut convention.cadre.signataires ») or a code."""
+    return bool(PATH_WORD.search(FILE_NAME.sub("", text)))
