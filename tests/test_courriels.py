@@ -5,13 +5,14 @@ sends nothing; two senders never send a row twice; bad settings are refused in F
 
 import email
 import email.policy
+import subprocess
 import threading
 import time
 
 import pg
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import SAMPLES
+from conftest import ROOT, SAMPLES, acv_command
 from sqlalchemy import select
 from test_service import PASSWORD, Server, client, submit
 
@@ -22,6 +23,7 @@ from instruct.service.mail_storage import Courriel
 from instruct.service.storage import Dossier
 
 WAIT = 30.0  # seconds a mail may take (a loaded machine)
+RUN = {"capture_output": True, "text": True, "timeout": 120, "cwd": ROOT}
 
 
 class Inbox:
@@ -287,3 +289,28 @@ def test_addresses_of_accounts_are_checked():
     for bad in ("personne", "a@b", "a b@c.fr", "a@c.fr\nBcc: x@y.fr", "<a@b.fr>"):
         with pytest.raises(accounts.AccountError, match="adresse électronique invalide"):
             accounts.checked_courriel(bad)
+
+
+def test_acv_users_sets_the_address(tmp_path):
+    base = f"sqlite:///{tmp_path / 'comptes.sqlite3'}"
+
+    def acv(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run([*acv_command(), "users", *args, "--base", base], input=stdin, **RUN)
+
+    done = acv("create", "dgs-villebelle", "--role", "collectivite", "--commune", "99101",
+               "--courriel", "dgs@villebelle.fr", stdin=f"{PASSWORD}\n")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "dgs@villebelle.fr" in acv("list").stdout
+    bad = acv("courriel", "dgs-villebelle", "dgs@villebelle")
+    assert bad.returncode == 2 and "adresse électronique invalide : dgs@villebelle" in bad.stderr
+    done = acv("courriel", "dgs-villebelle", "secretariat@villebelle.fr")
+    assert (
+        done.returncode == 0
+        and "Adresse des notifications de dgs-villebelle : secretariat@villebelle.fr" in done.stdout
+    )
+    done = acv("courriel", "dgs-villebelle", "")
+    assert done.returncode == 0 and "dgs-villebelle : aucune" in done.stdout
+    assert "@" not in acv("list").stdout
+    refused = acv("create", "x-ville", "--role", "collectivite", "--commune", "99101", "--courriel", "x",
+                  stdin=f"{PASSWORD}\n")  # fmt: skip
+    assert refused.returncode == 2 and "adresse électronique invalide" in refused.stderr
