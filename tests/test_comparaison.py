@@ -29,9 +29,14 @@ USERS = [
     ("ddt99", "instructeur", {"partenaire": "ddt", "territoire": "dep:99"}),
     ("al01", "instructeur", {"partenaire": "action_logement", "territoire": "dep:01"}),
 ]
-# Version 2 of Montclair: indicators added (PROG-14 closed), MC-01's financing short of its cost (a gap opened).
+# Version 2 of Montclair: indicators added (PROG-14 closed), MC-01's financing short of its cost (a gap
+# opened), MC-02's cost and financing given but apart (its PROG-15 changed: incomplet -> non conforme).
 FIXED = (SAMPLES / "montclair" / "dossier.yaml").read_text(encoding="utf-8").replace(
     "role: porteur, montant: 30000.00", "role: porteur, montant: 20000.00"
+).replace(
+    "    maturite: mature\n    financement: []\n",
+    "    maturite: mature\n    cout: 10000.00\n    financement:\n"
+    "      - {financeur: Ville de Montclair-sur-Lys, role: porteur, montant: 5000.00}\n",
 ) + (
     "indicateurs:\n  - {nom: Logements remis sur le marché, type: resultats, valeur_cible: 40}\n"
     "  - {nom: Crédits engagés, type: moyens}\n"
@@ -110,7 +115,7 @@ def title(html: str) -> str:
 
 def test_the_gaps_closed_opened_and_changed_as_the_api_counts_them(site, dossiers):
     ident, _, diff = dossiers
-    assert diff["fermes"] and diff["ouverts"], diff  # the sample closes and opens gaps
+    assert diff["fermes"] and diff["ouverts"] and diff["changes"], diff  # the sample closes, opens, changes gaps
     for login in ("montclair", "ddt99"):
         r = web_client(site, login).get(f"/dossiers/{ident}/comparaison", params={"de": 1, "a": 2})
         assert r.status_code == 200, r.text
@@ -128,7 +133,9 @@ def test_the_gaps_closed_opened_and_changed_as_the_api_counts_them(site, dossier
     )
     opened = main_text(section(page, "nouveaux"))
     assert re.search(r"PROG-15 .*? Fiche action MC-01 .*? conforme non conforme Le plan de financement", opened)
-    assert "Fiche action n° 1 — coût" in opened and "Aucun écart n'a changé de statut." in text_of(page, "modifies")
+    assert "Fiche action n° 1 — coût" in opened
+    changed = text_of(page, "modifies")
+    assert re.search(r"PROG-15 .*? Fiche action MC-02 .*? incomplet non conforme Le plan de financement", changed)
     text = main_text(page)
     assert not MACHINE.findall(PIECE.sub("", text)), MACHINE.findall(
         PIECE.sub("", text)

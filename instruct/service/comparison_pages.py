@@ -138,27 +138,23 @@ def _row(gap: dict, source: list[dict], other: list[dict], *, closed: bool) -> d
         None,
     )
     there = next((f for f in other if finding and _key(f) == _key(finding)), None)
-    other_status = _status(there["status"]) if there else "non examiné"
-    now = _status(gap["statut"])
-    if closed:
-        avant, apres = now, other_status
-    else:
-        avant, apres = (_status(gap["avant"]) if "avant" in gap else other_status), now
+    elsewhere = there["status"] if there else ""  # its status in the other version ("": not examined there)
+    before, after = (gap["statut"], elsewhere) if closed else (gap.get("avant", elsewhere), gap["statut"])
     return {
         "regle": gap["regle"],
         "titre": finding["title"] if finding else "",
         "entite": gap["entite"],
-        "avant": avant,
-        "apres": apres,
-        "statut_avant": (gap["statut"] if closed else gap.get("avant", there["status"] if there else "")),
-        "statut_apres": (there["status"] if there else "") if closed else gap["statut"],
+        "statut_avant": before,
+        "statut_apres": after,
+        "avant": _status(before),
+        "apres": _status(after),
         "message": gap["message"],
         "champs": _fields(finding["evidence"] if finding else []),
     }
 
 
 def _status(code: str) -> str:
-    return STATUSES.get(code, code.replace("_", " "))
+    return STATUSES.get(code, code.replace("_", " ")) if code else "non examiné"
 
 
 def _fields(evidence: list[dict]) -> list[str]:
