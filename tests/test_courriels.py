@@ -5,6 +5,7 @@ sends nothing; two senders never send a row twice; bad settings are refused in F
 
 import email
 import email.policy
+import os
 import subprocess
 import threading
 import time
@@ -235,14 +236,14 @@ def test_three_senders_never_send_a_row_twice(service):
 
 
 @pytest.mark.parametrize(
-    "environ, message",
+    "environ, name, message",
     [
-        ({"ACV_SMTP_TLS": "tls"}, "ACV_SMTP_TLS : « tls » inconnu (attendu : aucun, starttls ou ssl)"),
-        ({"ACV_SMTP_PORT": "vingt-cinq"}, "ACV_SMTP_PORT : « vingt-cinq » n'est pas un numéro de port (1 à 65535)"),
-        ({"ACV_SMTP_PORT": "70000"}, "n'est pas un numéro de port"),
-        ({"ACV_SMTP_HOTE": "smtp.exemple.fr"}, "ACV_SMTP_EXPEDITEUR manque"),
-        ({"ACV_SMTP_EXPEDITEUR": "personne"}, "« personne » n'est pas une adresse électronique"),
-        ({"ACV_SMTP_UTILISATEUR": "acv"}, "ACV_SMTP_UTILISATEUR et ACV_SMTP_MOT_DE_PASSE se donnent ensemble"),
+        ({"ACV_SMTP_TLS": "tls"}, "ACV_SMTP_TLS", "« tls » inconnu (attendu : aucun, starttls ou ssl)"),
+        ({"ACV_SMTP_PORT": "vingt-cinq"}, "ACV_SMTP_PORT", "« vingt-cinq » n'est pas un numéro de port (1 à 65535)"),
+        ({"ACV_SMTP_PORT": "70000"}, "ACV_SMTP_PORT", "n'est pas un numéro de port"),
+        ({"ACV_SMTP_HOTE": "smtp.exemple.fr"}, "ACV_SMTP_EXPEDITEUR", "l'adresse d'expédition des courriels manque"),
+        ({"ACV_SMTP_EXPEDITEUR": "personne"}, "ACV_SMTP_EXPEDITEUR", "« personne » n'est pas une adresse électronique"),
+        ({"ACV_SMTP_UTILISATEUR": "acv"}, "ACV_SMTP_UTILISATEUR", "se donne avec ACV_SMTP_MOT_DE_PASSE"),
         (
             {
                 "ACV_SMTP_HOTE": "smtp.exemple.fr",
@@ -250,21 +251,31 @@ def test_three_senders_never_send_a_row_twice(service):
                 "ACV_SMTP_UTILISATEUR": "acv",
                 "ACV_SMTP_MOT_DE_PASSE": "secret",
             },
-            "ne circule pas en clair",
+            "ACV_SMTP_MOT_DE_PASSE",
+            "il ne circule pas en clair vers une autre machine",
         ),
-        ({"ACV_URL_PUBLIQUE": "instruction.exemple.fr"}, "ACV_URL_PUBLIQUE : « instruction.exemple.fr » n'est pas"),
-        ({"ACV_SMTP_REESSAI": "jamais"}, "ACV_SMTP_REESSAI"),
+        ({"ACV_URL_PUBLIQUE": "instruction.exemple.fr"}, "ACV_URL_PUBLIQUE", "n'est pas une adresse web"),
+        ({"ACV_SMTP_REESSAI": "jamais"}, "ACV_SMTP_REESSAI", "« jamais » secondes (attendu : entre 0 et 3600)"),
     ],
 )
-def test_bad_settings_are_refused_in_french(environ, message):
+def test_bad_settings_are_refused_in_french(environ, name, message):
     with pytest.raises(MailSettingsError) as refused:
         MailSettings.read(environ)
-    assert message in str(refused.value)
+    assert refused.value.source == name and message in refused.value.problems[0].message
+
+
+def test_acv_serve_refuses_a_bad_setting(tmp_path):
+    environ = {**os.environ, "ACV_SMTP_TLS": "tls"}
+    refused = subprocess.run(
+        [*acv_command(), "serve", "--base", f"sqlite:///{tmp_path / 'b.sqlite3'}"], env=environ, **RUN
+    )
+    assert refused.returncode == 2
+    assert "ACV_SMTP_TLS : 1 problème(s)" in refused.stderr and "« tls » inconnu" in refused.stderr
 
 
 def test_a_bad_setting_stops_the_service_at_start_up(monkeypatch, tmp_path):
     monkeypatch.setenv("ACV_SMTP_TLS", "ssl3")
-    with pytest.raises(MailSettingsError, match="ACV_SMTP_TLS : « ssl3 » inconnu"):
+    with pytest.raises(MailSettingsError, match="« ssl3 » inconnu"):
         create_app(f"sqlite:///{tmp_path / 'base.sqlite3'}")
 
 

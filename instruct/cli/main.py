@@ -395,6 +395,7 @@ def _cmd_serve(args) -> int:
     from instruct.referentiel.registry import load_referentiel
     from instruct.service.app import create_app
     from instruct.service.evaluator import EvaluationSettings
+    from instruct.service.mail import MailSettings
 
     if args.base:
         os.environ["ACV_DATABASE_URL"] = args.base
@@ -403,6 +404,7 @@ def _cmd_serve(args) -> int:
     if args.moteur:
         os.environ["ACV_MOTEUR"] = args.moteur
     EvaluationSettings.read()  # a bad ACV_MOTEUR, ACV_EVALUATEURS… is an error before anything starts
+    MailSettings.read()  # and a bad ACV_SMTP_* (instruct.service.mail)
     if args.workers > 1:
         if (args.base or os.environ.get("ACV_DATABASE_URL", "sqlite")).startswith("sqlite"):
             print(

@@ -22,6 +22,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from instruct.errors import InputError, Problem
 from instruct.service.mail_storage import Courriel
 from instruct.service.storage import now
 
@@ -33,8 +34,13 @@ MAX_WAIT = 3600.0  # seconds: the longest wait between two attempts, and between
 TIMEOUT = 30.0  # seconds: an SMTP connection or reply
 
 
-class MailSettingsError(ValueError):
-    """A bad ACV_SMTP_* setting: the service does not start (message in French)."""
+class MailSettingsError(InputError):
+    """A bad ACV_SMTP_* setting: the service does not start (French, as the other settings: `acv serve` says it
+    and exits with 2). Built from "ACV_NAME : what is wrong" or "ACV_NAME what is wrong"."""
+
+    def __init__(self, message: str):
+        name, _, rest = message.partition(" ")
+        super().__init__(name, [Problem("", rest.removeprefix(": "))])
 
 
 @dataclass(frozen=True)
@@ -63,17 +69,20 @@ class MailSettings:
             raise MailSettingsError(f"ACV_SMTP_PORT : « {port_text} » n'est pas un numéro de port (1 à 65535)")
         user, password = get("ACV_SMTP_UTILISATEUR") or None, env.get("ACV_SMTP_MOT_DE_PASSE") or None
         if bool(user) != bool(password):
-            raise MailSettingsError("ACV_SMTP_UTILISATEUR et ACV_SMTP_MOT_DE_PASSE se donnent ensemble (ou aucun)")
+            raise MailSettingsError("ACV_SMTP_UTILISATEUR : se donne avec ACV_SMTP_MOT_DE_PASSE (les deux, ou aucun)")
         host = get("ACV_SMTP_HOTE") or None
         if host and password and tls == "aucun" and host not in ("localhost", "127.0.0.1", "::1"):
             raise MailSettingsError(
-                "ACV_SMTP_MOT_DE_PASSE ne circule pas en clair : choisissez ACV_SMTP_TLS=starttls ou ssl"
+                "ACV_SMTP_MOT_DE_PASSE : il ne circule pas en clair vers une autre machine ; "
+                "choisissez ACV_SMTP_TLS=starttls ou ssl"
             )
         sender = get("ACV_SMTP_EXPEDITEUR")
         if sender and "@" not in parseaddr(sender)[1]:
             raise MailSettingsError(f"ACV_SMTP_EXPEDITEUR : « {sender} » n'est pas une adresse électronique")
         if host and not sender:
-            raise MailSettingsError("ACV_SMTP_EXPEDITEUR manque : l'adresse d'expédition des courriels")
+            raise MailSettingsError(
+                "ACV_SMTP_EXPEDITEUR : l'adresse d'expédition des courriels manque (obligatoire avec ACV_SMTP_HOTE)"
+            )
         public_url = get("ACV_URL_PUBLIQUE").rstrip("/")
         if public_url and not public_url.startswith(("https://", "http://")):
             raise MailSettingsError(
