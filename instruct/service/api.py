@@ -25,7 +25,7 @@ from instruct.model.fields import Ligne, Paragraphe, read_point, read_surface
 from instruct.referentiel.registry import Referentiel
 from instruct.reports import formats
 from instruct.rules.catalogue import Catalogue
-from instruct.service import accounts, logins, uploads, usecases
+from instruct.service import accounts, logins, messagerie, uploads, usecases
 from instruct.service.evaluator import Evaluators
 from instruct.service.storage import User, version_files
 from instruct.vocabulary import canonical_partner
@@ -39,6 +39,9 @@ class Transition(BaseModel):
     )
     motif: Paragraphe = ""
     confirme: bool = Field(False, description="déposer malgré des écarts bloquants, en connaissance de cause")
+    ecarts: list[Ligne] = Field(
+        [], max_length=500, description="« à compléter » : les écarts du dernier rapport à compléter (leurs id)"
+    )
 
 
 class NewNote(BaseModel):
@@ -306,7 +309,7 @@ def compare(dossier_id: str, session: Db, me: Me, de: int, a: int) -> dict:
 )
 def move(dossier_id: str, body: Transition, session: Db, me: Me) -> dict:
     record = usecases.visible_or_404(session, me, dossier_id)
-    usecases.move(session, record, me, body.vers, body.motif, body.confirme)
+    messagerie.move(session, record, me, body.vers, body.motif, body.confirme, body.ecarts)
     session.commit()
     return usecases.summary(record)
 

@@ -36,6 +36,7 @@ from instruct.service import (
 from instruct.service.carte_pages import router as carte_router
 from instruct.service.comparison_pages import router as comparison_router
 from instruct.service.evaluator import EvaluationSettings, Evaluators
+from instruct.service.messagerie_pages import router as messagerie_router
 from instruct.service.storage import make_engine, sessions, upgrade
 from instruct.service.templating import HERE, TEMPLATES, SecurityHeaders, error_page, not_found
 from instruct.yamlio import parse_json
@@ -201,6 +202,7 @@ def create_app(
     app.include_router(drafts_api.router)  # the same drafts in the JSON API
     app.include_router(info_pages.router)  # accessibilité, mentions légales..., /docs
     app.include_router(carte_router)  # the périmètres' map: a geometry file read (JSON)
+    app.include_router(messagerie_router)  # a dossier's thread: its form, attached files, JSON API
     app.include_router(comparison_router)  # two versions of a dossier compared
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

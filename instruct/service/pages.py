@@ -26,7 +26,7 @@ from instruct.french import parse_date
 from instruct.model.fields import control_problem
 from instruct.reports import formats
 from instruct.reports.checklist import partners as rule_partners
-from instruct.service import uploads, usecases, workflow
+from instruct.service import messagerie, uploads, usecases, workflow
 from instruct.service.report_view import report_view
 from instruct.service.session_pages import csrf_ok, form_text, logged_in, posted_to, to_login
 from instruct.service.storage import Dossier, User, version_files
@@ -47,6 +47,7 @@ DONE = {
     "version": "Nouvelle version enregistrée et évaluée.",
     "note": "Note enregistrée.",
     "etat": "État du dossier mis à jour.",
+    "message": "Message envoyé.",
 }
 
 router = APIRouter(include_in_schema=False)
@@ -261,6 +262,7 @@ def _dossier_page(
     upload_problems: list | None = None,
     note_error: str = "",
     form_values: dict | None = None,
+    **extra,
 ) -> Response:
     latest = usecases.latest_report(record)
     jeu = request.query_params.get("jeu", "")
@@ -296,6 +298,8 @@ def _dossier_page(
         form_values=form_values or {},
         can_note=usecases.may_write_notes(me),
         can_upload=usecases.may_add_version(me, record),
+        messagerie=messagerie.page_view(session, record),  # the thread, the pending request (messagerie_pages)
+        **extra,
     )
 
 
@@ -315,7 +319,8 @@ def _transition(dossier_id: str, request: Request, form: FormData) -> Response:
         try:
             if problem := control_problem(to) or control_problem(reason, paragraph=True):
                 raise workflow.Refused(422, f"motif refusé : {problem}")
-            usecases.move(session, record, me, to, reason, _checked(form, "confirme"))
+            gaps = [g for g in form.getlist("ecarts") if isinstance(g, str)]
+            messagerie.move(session, record, me, to, reason, _checked(form, "confirme"), gaps)
             session.commit()
         except workflow.Refused as exc:
             session.rollback()
@@ -326,7 +331,7 @@ def _transition(dossier_id: str, request: Request, form: FormData) -> Response:
                 usecases.find_visible(session, me, dossier_id),
                 exc.status,
                 error=exc.message[:1].upper() + exc.message[1:] + ".",
-                form_values={"vers": to, "motif": reason},
+                form_values={"vers": to, "motif": reason, "ecarts": form.getlist("ecarts")},
             )
         return RedirectResponse(f"/dossiers/{record.id}?ok=etat", status_code=303)
 
