@@ -7,6 +7,7 @@ storage (SQLAlchemy, Alembic migrations), accounts, the instruction workflow and
 - session_pages: login and logout pages, and what every page and form checks first (session, CSRF);
 - templating: the Jinja2 templates, labels, security headers and error pages;
 - report_view: a stored report as the dossier page shows it;
+- comparison_pages: two versions of a dossier compared on a page (gaps closed, opened, changed);
 - usecases: what the API and the pages both do, written once: who may see a dossier (the same 404
   for one that does not exist), which notes a user may read (a town never a private one), lists and
   their filters, submissions, transitions, notes, reports, comparisons, logging in;
