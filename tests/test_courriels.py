@@ -69,7 +69,8 @@ def wait_for(predicate, what: str, timeout: float = WAIT):
 
 
 def parts(message) -> tuple[str, str]:
-    return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
+    text, html = (message.get_body((kind,)).get_content() for kind in ("plain", "html"))
+    return text.replace("\r\n", "\n"), html.replace("\r\n", "\n")  # SMTP's line ends
 
 
 USERS = [
@@ -133,13 +134,13 @@ def test_deposit_completion_and_decision_mails_arrive(service):
 
     # « à compléter »: to the town's accounts that have an address, with the reason
     assert ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "en_instruction"}).status_code == 200
-    reason = "Il manque la délibération <du conseil> & le plan."
+    reason = "Il manque la délibération <du conseil> & le plan.\nPuis le bilan."
     r = ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "a_completer", "motif": reason})
     assert r.status_code == 200, r.text
     (asked,) = wait_for(lambda: smtp.inbox.to("mairie@villebelle.fr", "à compléter"), "la demande à la ville")
     assert asked["Subject"] == "Dossier à compléter : Villebelle (99101)"
     text, html = parts(asked)
-    assert reason in text and "Il manque la délibération &lt;du conseil&gt; &amp; le plan." in html
+    assert reason in text and "Il manque la délibération &lt;du conseil&gt; &amp; le plan.<br>\nPuis le bilan." in html
     assert link in text
 
     # deposited again, then decided: « refusé » with its reason, to the town

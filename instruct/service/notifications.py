@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,7 @@ BODIES = Environment(
     keep_trailing_newline=True,
 )
 BODIES.filters["fr_date"] = lambda moment: french_date(moment.date() if isinstance(moment, dt.datetime) else moment)
+BODIES.filters["lignes"] = lambda text: Markup("<br>\n").join(escape(line) for line in str(text).splitlines())
 DECISIONS = {"accepte", "refuse", "sans_suite"}
 
 
