@@ -326,3 +326,34 @@ def test_acv_users_sets_the_address(tmp_path):
     refused = acv("create", "x-ville", "--role", "collectivite", "--commune", "99101", "--courriel", "x",
                   stdin=f"{PASSWORD}\n")  # fmt: skip
     assert refused.returncode == 2 and "adresse électronique invalide" in refused.stderr
+
+
+def test_without_a_host_the_mails_wait_and_leave_once_a_server_is_set(tmp_path, monkeypatch):
+    for name in ("ACV_SMTP_HOTE", "ACV_SMTP_PORT", "ACV_SMTP_EXPEDITEUR", "ACV_URL_PUBLIQUE"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app(f"sqlite:///{tmp_path / 'sans-serveur.sqlite3'}")
+    with app.state.sessions() as session:
+        for login, role, extra in USERS[:4]:
+            accounts.create_user(session, login, PASSWORD, role, **extra)
+        session.commit()
+    with Server(app) as base:
+        town = client(base, "villebelle")
+        ident = submit(town, SAMPLES / "villebelle").json()["id"]
+        assert (
+            town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True}).status_code
+            == 200
+        )
+        time.sleep(0.5)
+        (waiting,) = outbox(app, ident)
+        assert waiting.to == "ddt99@ddt.gouv.fr" and waiting.sent_at is None and waiting.attempts == 0
+        assert f"/dossiers/{ident}" in waiting.text  # a path when ACV_URL_PUBLIQUE is unset
+    smtp = SmtpServer()
+    smtp.start()
+    later = Sender(app.state.sessions, MailSettings(host="127.0.0.1", port=smtp.port, sender="acv@exemple.fr"))
+    try:
+        later.start()  # the service started again, with a server this time
+        wait_for(lambda: smtp.inbox.to("ddt99@ddt.gouv.fr", "Nouveau dossier déposé"), "le courriel en attente")
+    finally:
+        later.stop()
+        smtp.stop()
+        app.state.engine.dispose()
