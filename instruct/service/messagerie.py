@@ -85,7 +85,10 @@ def gap_id(finding: dict) -> str:
 
 
 def piece_or_404(session: Session, record: Dossier, message_id: int, name: str) -> tuple[MessagePiece, bytes]:
-    """An attached file of one of the dossier's messages, and its bytes; 404 alike for any other."""
+    """An attached file of one of the dossier's messages, and its bytes; 404 alike for any other (a name no piece
+    could have, with a control character or too long, too: it never reaches the database)."""
+    if len(name.encode("utf-8", "replace")) > uploads.MAX_NAME_BYTES or "/" in name or uploads.name_problem(name):
+        raise HTTPException(404, "pièce jointe introuvable")
     piece = session.scalar(
         select(MessagePiece)
         .join(Message, Message.id == MessagePiece.message_id)
@@ -223,9 +226,10 @@ def _refuse(where: str, message: str) -> InputError:
 
 def readers(session: Session, record: Dossier) -> list[User]:
     """The active accounts that see the dossier, but the administrators (the town's, the instructeurs')."""
-    candidates = session.scalars(
-        select(User).where(User.active.is_(True), User.deleted_at.is_(None), User.role != "admin")
+    concerned = ((User.role == "collectivite") & (User.commune_insee == record.commune_insee)) | (
+        User.role == "instructeur"
     )
+    candidates = session.scalars(select(User).where(User.active.is_(True), User.deleted_at.is_(None), concerned))
     return [u for u in candidates if accounts.can_see(u, record)]
 
 

@@ -45,7 +45,7 @@ def _file_response(name: str, data: bytes) -> Response:
 
 
 def _message_id(text: str) -> int | None:
-    return int(text) if re.fullmatch(r"[1-9][0-9]{0,17}", text) else None
+    return int(text) if re.fullmatch(r"[1-9][0-9]{0,8}", text) else None
 
 
 # --- pages ----------------------------------------------------------------------------------------
