@@ -159,7 +159,7 @@ def test_deposit_completion_and_decision_mails_arrive(service):
     assert all(row.sent_at is not None and row.attempts == 1 and row.last_error is None for row in rows)
 
 
-def test_server_down_during_a_decision_nothing_is_lost(service):
+def test_server_down_during_a_decision_nothing_is_lost(service, database_url):
     app, base, smtp = service
     town, ddt = client(base, "montclair"), client(base, "ddt99")
     r = submit(town, SAMPLES / "montclair")
@@ -167,7 +167,7 @@ def test_server_down_during_a_decision_nothing_is_lost(service):
     ident = r.json()["id"]
     assert town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True}).status_code == 200
     assert ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "en_instruction"}).status_code == 200
-    wait_for(lambda: smtp.inbox.to("ddt99@ddt.gouv.fr", "Montclair"), "le dépôt de Montclair")
+    wait_for(lambda: all(c.sent_at for c in outbox(app, ident)), "le dépôt de Montclair envoyé")
 
     smtp.stop()
     try:
@@ -177,6 +177,9 @@ def test_server_down_during_a_decision_nothing_is_lost(service):
             lambda: [c for c in outbox(app, ident) if c.kind == "decision" and c.attempts >= 1], "un essai manqué"
         )
         assert failed[0].sent_at is None and failed[0].last_error and failed[0].to == "mairie@montclair.fr"
+        listed = subprocess.run([*acv_command(), "courriels", "--base", database_url], **RUN)
+        assert "en attente : 1 (dont 1 après un échec)" in listed.stdout, listed.stdout + listed.stderr
+        assert "mairie@montclair.fr — Décision sur votre dossier" in listed.stdout and "Connection" in listed.stdout
     finally:
         smtp.start()
     (decided,) = wait_for(lambda: smtp.inbox.to("mairie@montclair.fr", "Décision"), "la décision, une fois revenu")
@@ -331,7 +334,8 @@ def test_acv_users_sets_the_address(tmp_path):
 def test_without_a_host_the_mails_wait_and_leave_once_a_server_is_set(tmp_path, monkeypatch):
     for name in ("ACV_SMTP_HOTE", "ACV_SMTP_PORT", "ACV_SMTP_EXPEDITEUR", "ACV_URL_PUBLIQUE"):
         monkeypatch.delenv(name, raising=False)
-    app = create_app(f"sqlite:///{tmp_path / 'sans-serveur.sqlite3'}")
+    url = f"sqlite:///{tmp_path / 'sans-serveur.sqlite3'}"
+    app = create_app(url)
     with app.state.sessions() as session:
         for login, role, extra in USERS[:4]:
             accounts.create_user(session, login, PASSWORD, role, **extra)
@@ -347,12 +351,21 @@ def test_without_a_host_the_mails_wait_and_leave_once_a_server_is_set(tmp_path, 
         (waiting,) = outbox(app, ident)
         assert waiting.to == "ddt99@ddt.gouv.fr" and waiting.sent_at is None and waiting.attempts == 0
         assert f"/dossiers/{ident}" in waiting.text  # a path when ACV_URL_PUBLIQUE is unset
+    listed = subprocess.run([*acv_command(), "courriels", "--base", url], **RUN)
+    assert listed.returncode == 0, listed.stderr
+    assert "Envoyés : 0 ; en attente : 1 (dont 0 après un échec)" in listed.stdout
+    assert "ddt99@ddt.gouv.fr — Nouveau dossier déposé : Villebelle (99101)" in listed.stdout
     smtp = SmtpServer()
     smtp.start()
     later = Sender(app.state.sessions, MailSettings(host="127.0.0.1", port=smtp.port, sender="acv@exemple.fr"))
     try:
         later.start()  # the service started again, with a server this time
         wait_for(lambda: smtp.inbox.to("ddt99@ddt.gouv.fr", "Nouveau dossier déposé"), "le courriel en attente")
+        wait_for(lambda: outbox(app, ident)[0].sent_at, "marqué envoyé")
+        listed = subprocess.run([*acv_command(), "courriels", "--relancer", "--base", url], **RUN)
+        assert (
+            "0 courriel(s) en attente à réessayer" in listed.stdout and "Envoyés : 1 ; en attente : 0" in listed.stdout
+        )
     finally:
         later.stop()
         smtp.stop()

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from instruct.cli import batch as cli_batch
+from instruct.cli import courriels as cli_courriels
 from instruct.cli import users as cli_users
 from instruct.errors import InputError, Problem
 from instruct.french import ISO, parse_date
@@ -129,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     cli_users.add_parsers(sub)
+    cli_courriels.add_parsers(sub)
     cli_batch.add_parsers(sub, _date)
 
     rules = sub.add_parser("rules", help="lister le catalogue des règles")
@@ -459,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
         "ingest": _cmd_ingest,
         "serve": _cmd_serve,
         "users": cli_users.cmd_users,
+        "courriels": cli_courriels.cmd_courriels,
         "batch": cli_batch.cmd_batch,
         "samples": cli_batch.cmd_samples,
     }

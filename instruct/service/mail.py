@@ -30,7 +30,8 @@ log = logging.getLogger("acv.courriels")
 
 TLS_MODES = {"aucun": 25, "starttls": 587, "ssl": 465}  # mode -> default port
 CLAIM = dt.timedelta(minutes=5)  # a row claimed by a sender that died is taken again after this
-MAX_WAIT = 3600.0  # seconds: the longest wait between two attempts, and between two looks at the outbox
+MAX_WAIT = 3600.0  # seconds: the longest wait between two attempts
+POLL = 60.0  # seconds: the longest between two looks at the outbox (rows made due by `acv courriels --relancer`)
 TIMEOUT = 30.0  # seconds: an SMTP connection or reply
 
 
@@ -270,8 +271,8 @@ class Sender:
             )
         times = [_aware(t) for t in (free, held) if t is not None]
         if not times:
-            return MAX_WAIT
-        return min(max((min(times) - now()).total_seconds(), 0.05), MAX_WAIT)
+            return POLL
+        return min(max((min(times) - now()).total_seconds(), 0.05), POLL)
 
 
 def _close(connection: smtplib.SMTP | None) -> None:
