@@ -190,7 +190,7 @@ class Sender:
                 try:
                     connection = connection or self._connect()
                     connection.send_message(message(row, self.settings.sender))
-                except (smtplib.SMTPException, OSError) as exc:
+                except Exception as exc:  # refused, server away, a mail that cannot be built: kept, retried later
                     self._failed(row, exc)
                     connection = _close(connection)
                 else:
