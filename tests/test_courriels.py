@@ -3,12 +3,16 @@ deposit and the decisions arrive (French subject, text and HTML parts, the dossi
 down during a decision the mail waits in the outbox and leaves when it is back; a rolled-back transaction
 sends nothing; two senders never send a row twice; bad settings are refused in French."""
 
+import contextlib
 import email
 import email.policy
+import io
 import os
 import subprocess
+import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import pg
 import pytest
@@ -17,6 +21,7 @@ from conftest import ROOT, SAMPLES, acv_command
 from sqlalchemy import select
 from test_service import PASSWORD, Server, client, submit
 
+from instruct.cli.main import main
 from instruct.service import accounts, mail, notifications
 from instruct.service.app import create_app
 from instruct.service.mail import MailSettings, MailSettingsError, Sender
@@ -25,6 +30,18 @@ from instruct.service.storage import Dossier
 
 WAIT = 30.0  # seconds a mail may take (a loaded machine)
 RUN = {"capture_output": True, "text": True, "timeout": 120, "cwd": ROOT}
+
+
+def acv(*args: str, stdin: str = "") -> SimpleNamespace:
+    """`acv ARGS` in this process (a second each saved): its exit code, standard output and error."""
+    out, err = io.StringIO(), io.StringIO()
+    saved, sys.stdin = sys.stdin, io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        sys.stdin = saved
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
 
 
 class Inbox:
@@ -177,7 +194,7 @@ def test_server_down_during_a_decision_nothing_is_lost(service, database_url):
             lambda: [c for c in outbox(app, ident) if c.kind == "decision" and c.attempts >= 1], "un essai manqué"
         )
         assert failed[0].sent_at is None and failed[0].last_error and failed[0].to == "mairie@montclair.fr"
-        listed = subprocess.run([*acv_command(), "courriels", "--base", database_url], **RUN)
+        listed = acv("courriels", "--base", database_url)
         assert "en attente : 1 (dont 1 après un échec)" in listed.stdout, listed.stdout + listed.stderr
         assert "mairie@montclair.fr — Décision sur votre dossier" in listed.stdout and "Connection" in listed.stdout
     finally:
@@ -309,25 +326,24 @@ def test_addresses_of_accounts_are_checked():
 def test_acv_users_sets_the_address(tmp_path):
     base = f"sqlite:///{tmp_path / 'comptes.sqlite3'}"
 
-    def acv(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-        return subprocess.run([*acv_command(), "users", *args, "--base", base], input=stdin, **RUN)
+    def users(*args: str, stdin: str = "") -> SimpleNamespace:
+        return acv("users", *args, "--base", base, stdin=stdin)
 
-    done = acv("create", "dgs-villebelle", "--role", "collectivite", "--commune", "99101",
-               "--courriel", "dgs@villebelle.fr", stdin=f"{PASSWORD}\n")  # fmt: skip
+    account = ["dgs-villebelle", "--role", "collectivite", "--commune", "99101"]
+    done = users("create", *account, "--courriel", "dgs@villebelle.fr", stdin=f"{PASSWORD}\n")
     assert done.returncode == 0, done.stderr
-    assert "dgs@villebelle.fr" in acv("list").stdout
-    bad = acv("courriel", "dgs-villebelle", "dgs@villebelle")
+    assert "dgs@villebelle.fr" in users("list").stdout
+    bad = users("courriel", "dgs-villebelle", "dgs@villebelle")
     assert bad.returncode == 2 and "adresse électronique invalide : dgs@villebelle" in bad.stderr
-    done = acv("courriel", "dgs-villebelle", "secretariat@villebelle.fr")
+    done = users("courriel", "dgs-villebelle", "secretariat@villebelle.fr")
     assert (
         done.returncode == 0
         and "Adresse des notifications de dgs-villebelle : secretariat@villebelle.fr" in done.stdout
     )
-    done = acv("courriel", "dgs-villebelle", "")
+    done = users("courriel", "dgs-villebelle", "")
     assert done.returncode == 0 and "dgs-villebelle : aucune" in done.stdout
-    assert "@" not in acv("list").stdout
-    refused = acv("create", "x-ville", "--role", "collectivite", "--commune", "99101", "--courriel", "x",
-                  stdin=f"{PASSWORD}\n")  # fmt: skip
+    assert "@" not in users("list").stdout
+    refused = users("create", "x-ville", *account[1:], "--courriel", "x", stdin=f"{PASSWORD}\n")
     assert refused.returncode == 2 and "adresse électronique invalide" in refused.stderr
 
 
@@ -351,7 +367,7 @@ def test_without_a_host_the_mails_wait_and_leave_once_a_server_is_set(tmp_path, 
         (waiting,) = outbox(app, ident)
         assert waiting.to == "ddt99@ddt.gouv.fr" and waiting.sent_at is None and waiting.attempts == 0
         assert f"/dossiers/{ident}" in waiting.text  # a path when ACV_URL_PUBLIQUE is unset
-    listed = subprocess.run([*acv_command(), "courriels", "--base", url], **RUN)
+    listed = acv("courriels", "--base", url)
     assert listed.returncode == 0, listed.stderr
     assert "Envoyés : 0 ; en attente : 1 (dont 0 après un échec)" in listed.stdout
     assert "ddt99@ddt.gouv.fr — Nouveau dossier déposé : Villebelle (99101)" in listed.stdout
@@ -362,7 +378,7 @@ def test_without_a_host_the_mails_wait_and_leave_once_a_server_is_set(tmp_path, 
         later.start()  # the service started again, with a server this time
         wait_for(lambda: smtp.inbox.to("ddt99@ddt.gouv.fr", "Nouveau dossier déposé"), "le courriel en attente")
         wait_for(lambda: outbox(app, ident)[0].sent_at, "marqué envoyé")
-        listed = subprocess.run([*acv_command(), "courriels", "--relancer", "--base", url], **RUN)
+        listed = acv("courriels", "--relancer", "--base", url)
         assert (
             "0 courriel(s) en attente à réessayer" in listed.stdout and "Envoyés : 1 ; en attente : 0" in listed.stdout
         )
