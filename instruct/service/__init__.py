@@ -13,6 +13,8 @@ storage (SQLAlchemy, Alembic migrations), accounts, the instruction workflow and
   their filters, submissions, transitions, notes, reports, comparisons, logging in;
 - storage, accounts, workflow, uploads: the tables, who is who, the states, the files received;
 - scratch: where the files received are unpacked, removed on every path (dead services' at start);
+- notifications, mail, mail_storage: e-mail notifications (courriels): written to an outbox in the caller's
+  transaction from templates/courriels, sent after commit by a background sender (retries, one sender a row);
 - drafts, draft_storage, drafts_api: the guided form's drafts (brouillons): use cases, tables, JSON API;
 - form_pages, form_items, form_exports, form_api: the guided form's pages (steps, an item of a long list on
   its own page, downloads) over instruct.form;
