@@ -290,6 +290,15 @@ def test_list_items_are_added_moved_and_removed_with_plain_buttons(site):
         )
         assert re.search(r'name="fiches_actions\.0\.intitule" value="Halles"', page) and "Gare" not in page
 
+        # a forged action: refused in French at the top of the page, no field path shown, the values kept
+        page = c.get(f"{root}/fiches").text
+        data = {"csrf": csrf, "revision": hidden(page, "revision"), "action": "supprimer:fiches_actions.-1"}
+        r = c.post(f"{root}/fiches", data={**data, "fiches_actions.__nombre": "1", "fiches_actions.0.intitule": "Q"})
+        assert r.status_code == 422
+        assert "Formulaire : élément de liste inconnu" in _text(r.text), _text(r.text)[:1500]
+        assert "fiches_actions.-1" not in _text(r.text)
+        assert re.search(r'name="fiches_actions\.0\.intitule" value="Q"', r.text)
+
 
 def test_every_form_page_keeps_the_pages_rules(site):
     """One h1, no skipped heading level, a label for every field, unique ids, French (test_web.check_accessible)."""

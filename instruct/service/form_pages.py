@@ -264,10 +264,15 @@ def _step(
             "contexte": lambda name: carte.contexte(dossier, name),
             "problemes": lambda name: carte.problemes(findings, name),
         }
+    # The errors of this step's fields, and those no field owns (a list action refused): never a field path.
     here = [
-        {"label": form.label_of(name) or name, "href": f"#{form.anchor_of(name) or ''}", "message": message}
+        {
+            "label": form.label_of(name) or "Formulaire",
+            "href": f"#{form.anchor_of(name) or 'formulaire'}",
+            "message": message,
+        }
         for name, message in errors.items()
-        if form.step_of(name) == etape or name in {"nouvelles_pieces", "fichier_geometrie"}
+        if form.step_of(name) in {etape, None}
     ]
     return page(
         request,
