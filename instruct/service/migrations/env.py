@@ -4,9 +4,11 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from instruct.service import draft_storage  # noqa: F401 (the drafts' tables, on the same Base)
-from instruct.service import mail_storage  # noqa: F401 (the outbox, on the same Base)
-from instruct.service import messages_storage  # noqa: F401 (the messagerie, on the same Base)
+from instruct.service import (
+    draft_storage,  # noqa: F401 (the drafts' tables, on the same Base)
+    mail_storage,  # noqa: F401 (the outbox, on the same Base)
+    messages_storage,  # noqa: F401 (the messagerie, on the same Base)
+)
 from instruct.service.storage import Base, database_url
 
 target_metadata = Base.metadata
