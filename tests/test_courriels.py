@@ -22,7 +22,7 @@ from sqlalchemy import select
 from test_service import PASSWORD, Server, client, submit
 
 from instruct.cli.main import main
-from instruct.service import accounts, mail, notifications
+from instruct.service import accounts, mail, messagerie, notifications
 from instruct.service.app import create_app
 from instruct.service.mail import MailSettings, MailSettingsError, Sender
 from instruct.service.mail_storage import Courriel
@@ -152,12 +152,17 @@ def test_deposit_completion_and_decision_mails_arrive(service):
     # « à compléter »: to the town's accounts that have an address, with the reason
     assert ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "en_instruction"}).status_code == 200
     reason = "Il manque la délibération <du conseil> & le plan.\nPuis le bilan."
-    r = ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "a_completer", "motif": reason})
+    report = ddt.get(f"/api/dossiers/{ident}/versions/1/rapport").json()
+    gap = next(f for f in report["findings"] if f["status"] in {"incomplet", "non_conforme", "a_verifier"})
+    move = {"vers": "a_completer", "motif": reason, "ecarts": [messagerie.gap_id(gap)]}
+    r = ddt.post(f"/api/dossiers/{ident}/transitions", json=move)
     assert r.status_code == 200, r.text
     (asked,) = wait_for(lambda: smtp.inbox.to("mairie@villebelle.fr", "à compléter"), "la demande à la ville")
     assert asked["Subject"] == "Dossier à compléter : Villebelle (99101)"
     text, html = parts(asked)
     assert reason in text and "Il manque la délibération &lt;du conseil&gt; &amp; le plan.<br>\nPuis le bilan." in html
+    assert "Points à compléter" in text and f"- {gap['rule']}" in text and gap["message"] in text  # the gap named
+    assert f"<strong>{gap['rule']}</strong>" in html
     assert link in text
 
     # deposited again, then decided: « refusé » with its reason, to the town

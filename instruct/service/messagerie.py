@@ -194,14 +194,17 @@ def move(
         raise workflow.Refused(422, "des écarts ne se citent qu'avec une demande de compléments (« à compléter »)")
     if len(gaps) > MAX_GAPS:
         raise workflow.Refused(422, f"trop d'écarts cités : {len(gaps)} (au plus {MAX_GAPS})")
-    event = usecases.move(session, record, user, to, reason, confirmed)
+    # The latest report cannot change meanwhile: a town adds a version only to a dossier in brouillon or
+    # à compléter, from which no « à compléter » leads.
+    choices = {g["id"]: g for g in gap_choices(record)} if to == "a_completer" else {}
+    unknown = [g for g in gaps if g not in choices]
+    if unknown:
+        raise workflow.Refused(422, f"écart absent du dernier rapport : {uploads.shown(unknown[0], 80)}")
+    named = [g for g in choices.values() if g["id"] in gaps]  # in the report's order
+    event = usecases.move(session, record, user, to, reason, confirmed, {"ecarts": named})
     if to == "a_completer":
-        choices = {g["id"]: g for g in gap_choices(record)}
-        unknown = [g for g in gaps if g not in choices]
-        if unknown:
-            raise workflow.Refused(422, f"écart absent du dernier rapport : {uploads.shown(unknown[0], 80)}")
         message = _message(record, user, "demande", event.reason)
-        message.gaps = [g for g in choices.values() if g["id"] in gaps]  # in the report's order
+        message.gaps = named
         session.add(message)
     return event
 

@@ -114,9 +114,15 @@ def town_of(session: Session, dossier: Dossier) -> list[User]:
     return list(session.scalars(query.where(User.active.is_(True), User.courriel.is_not(None))))
 
 
-def on_transition(session: Session, dossier: Dossier, moved: Event) -> list[Courriel]:
-    """The workflow's notifications, in the transition's transaction."""
-    context = {"evenement": moved, "motif": moved.reason, "etat": LABELS[moved.to_state]}
+def on_transition(session: Session, dossier: Dossier, moved: Event, details: dict | None = None) -> list[Courriel]:
+    """The workflow's notifications, in the transition's transaction (`details`: e.g. `ecarts`, the gaps named)."""
+    context = {
+        "ecarts": [],
+        **(details or {}),
+        "evenement": moved,
+        "motif": moved.reason,
+        "etat": LABELS[moved.to_state],
+    }
     if moved.to_state == "depose":
         redepot = moved.from_state == "a_completer"
         return notify(session, "depot", dossier, instructeurs_of(session, dossier), {**context, "redepot": redepot})

@@ -351,11 +351,13 @@ def latest_report(record: Dossier) -> StoredReport | None:
     return record.versions[-1].reports[-1] if record.versions and record.versions[-1].reports else None
 
 
-def move(session: Session, record: Dossier, user: User, to: str, reason: str, confirmed: bool) -> Event:
+def move(
+    session: Session, record: Dossier, user: User, to: str, reason: str, confirmed: bool, details: dict | None = None
+) -> Event:
     """A transition of the workflow, checked under the dossier's lock against its state and latest report
-    (workflow.Refused otherwise)."""
+    (workflow.Refused otherwise). `details`: what the e-mail says beyond the reason (the gaps a request names)."""
     moved = workflow.transition(session, record, user, to, reason, confirmed)
-    notifications.on_transition(session, record, moved)  # outbox rows in the same transaction
+    notifications.on_transition(session, record, moved, details)  # outbox rows in the same transaction
     return moved
 
 
