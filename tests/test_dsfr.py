@@ -347,3 +347,20 @@ def test_the_legal_pages_name_the_operator_when_told(site, monkeypatch):
         assert "mailto:acv@exemple.gouv.fr" in httpx.get(f"{base}{path}", timeout=30).text
     monkeypatch.setenv("ACV_CONTACT", "javascript:alert(1)")
     assert 'href="javascript' not in httpx.get(f"{base}/accessibilite", timeout=30).text
+
+
+def test_no_page_links_or_loads_anything_from_another_site():
+    """Every page works offline: no address of another site in a template (a link, a script, a style, a font)."""
+    from pathlib import Path
+
+    import instruct.service
+
+    templates = Path(instruct.service.__file__).parent / "templates"
+    outside = re.compile(r"""(?:href|src|action)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+    found = [
+        f"{path.relative_to(templates)}:{n}"
+        for path in sorted(templates.rglob("*.html"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if outside.search(line)
+    ]
+    assert not found, f"adresses d'autres sites dans les pages : {found}"
