@@ -203,7 +203,8 @@ def test_the_fields_a_gap_read_in_french():
         "Fiche action n° 2 — coût",
         "Pièce convention-cadre.docx",
         "Convention-cadre — signataire n° 6 (convention-cadre.docx, bloc de signatures)",
-        "Opération de revitalisation de territoire (ORT) — signataires de l'ORT",
+        "Opération de revitalisation de territoire (ORT) — signataires de l'ORT "
+        "(à défaut convention-cadre — signataires)",
     ]
 
 

@@ -60,6 +60,11 @@ MACHINE = re.compile(r"[a-z]_[a-z]|\[|\]|--|\.csv")
             "Fiche action n° 1 — coût, plan de financement — montant",
         ),
         ("axes.diagnostic", "Axes — diagnostic"),
+        (  # a path named in a remark is read too
+            "ort.signataires (à défaut convention.cadre.signataires)",
+            "Opération de revitalisation de territoire (ORT) — signataires de l'ORT "
+            "(à défaut convention-cadre — signataires)",
+        ),
     ],
 )
 def test_labels(path, label):

@@ -15,6 +15,7 @@ from instruct.form.steps import STEP_OF_ROOT, anchor
 _TOKEN = re.compile(r"[A-Za-z_]\w*(?:\[[^\]]*\]|\.\d+|\.[A-Za-z_]\w*)*", re.ASCII)
 _PART = re.compile(r"\[([^\]]*)\]|\.?(\d+)|\.?([A-Za-z_]\w*)", re.ASCII)
 _MACHINE = re.compile(r"_|--|\.(csv|ya?ml|json)\b|^option\b")
+_DOTTED = re.compile(r"\b[a-z]+(?:\[[^\]]*\]|\.[a-z_]\w*)+")  # a dossier path inside a remark
 
 
 def _parts(token: str) -> list:
@@ -138,6 +139,8 @@ def _one(text: str) -> tuple[list[str], str]:
     match = re.fullmatch(r"(.*?)\s*\((.*)\)", text)
     if match:
         text, remark = match.group(1).strip(), match.group(2).strip()
+    # « à défaut convention.cadre.signataires » -> « à défaut convention-cadre — signataires »
+    remark = _DOTTED.sub(lambda m: lower_first(label_of(m.group())) or m.group(), remark)
     typed = re.fullmatch(r"type (\w+)", remark)
     if typed:
         remark = choice_label(typed.group(1), "type")

@@ -24,9 +24,6 @@ from instruct.service.templating import STATUSES, fr_date, not_found, page
 router = APIRouter(include_in_schema=False)
 
 NUMBER = re.compile(r"[1-9][0-9]{0,8}")
-REMARK = re.compile(r"\s*\(([^()]*)\)")
-FILE_NAME = re.compile(r"[\w-]+\.(pdf|docx|png|jpe?g|zip)\b", re.I)  # a piece's name is what the town sent
-PATH_WORD = re.compile(r"\b[a-z_]+(\.[a-z_\d\[\]*]+)+|\b\w+_\w+\b|\[\d*\]")
 
 
 @router.get("/dossiers/{dossier_id}/comparaison")
@@ -158,17 +155,11 @@ def _status(code: str) -> str:
 
 
 def _fields(evidence: list[dict]) -> list[str]:
-    """The dossier's fields a finding read, by their French labels, each once (none that names no field:
-    a value computed, a setting); a remark that still names a path is left out."""
+    """The dossier's fields a finding read, by their French labels (form.label_of), each once; none that
+    names no field (« calcul »: a value computed, which label_of gives back as written, in lower case)."""
     labels: list[str] = []
     for e in evidence:
-        label = REMARK.sub(lambda m: "" if _machine(m.group(1)) else m.group(0), form.label_of(e.get("path") or ""))
-        label = label.strip()
-        if label[:1].isupper() and not _machine(label) and label not in labels:  # not « calcul »: no field
+        label = form.label_of(e.get("path") or "").strip()
+        if label[:1].isupper() and label not in labels:
             labels.append(label)
     return labels
-
-
-def _machine(text: str) -> bool:
-    """Whether `text` still names a dossier path (« à défaut convention.cadre.signataires ») or a code."""
-    return bool(PATH_WORD.search(FILE_NAME.sub("", text)))
