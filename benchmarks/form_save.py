@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from engine import make_dossier  # noqa: E402
 
+from instruct import form  # noqa: E402
 from instruct.service import accounts, drafts  # noqa: E402
-from instruct.service import form_api as form  # noqa: E402
 from instruct.service.app import create_app  # noqa: E402
 
 PASSWORD = "Bench-Formulaire-2026"

@@ -5,6 +5,7 @@ coût »), the step of the form that holds it and the HTML id of its field."""
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import cache
 
@@ -155,6 +156,7 @@ def _one(text: str) -> tuple[list[str], str]:
     return parts, remark
 
 
+@functools.lru_cache(maxsize=50_000)  # a report cites the same paths save after save
 def label_of(path: str) -> str:
     """What a town reads for an evidence path (« » when it names nothing of the dossier): several
     fields of the same item name it once (« Avenant n° 1 — date de signature, délibérations »)."""
@@ -188,6 +190,7 @@ def _first(path: str) -> list[str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=50_000)  # a report cites the same paths save after save
 def step_of(path: str) -> str | None:
     """The slug of the step that holds the first field a path names, or None."""
     if path.strip().startswith("pieces/"):
@@ -204,6 +207,7 @@ def key_of(path: str) -> str | None:
     return ".".join(key) if key else None
 
 
+@functools.lru_cache(maxsize=50_000)  # a report cites the same paths save after save
 def anchor_of(path: str) -> str | None:
     """The HTML id of the field (or group) a path names, to link to; None if it names none."""
     key = key_of(path)

@@ -16,7 +16,7 @@ storage (SQLAlchemy, Alembic migrations), accounts, the instruction workflow and
 - notifications, mail, mail_storage: e-mail notifications (courriels): written to an outbox in the caller's
   transaction from templates/courriels, sent after commit by a background sender (retries, one sender a row);
 - drafts, draft_storage, drafts_api: the guided form's drafts (brouillons): use cases, tables, JSON API;
-- form_pages, form_items, form_exports, form_api: the guided form's pages (steps, an item of a long list on
+- form_pages, form_items, form_exports: the guided form's pages (steps, an item of a long list on
   its own page, downloads) over instruct.form;
 - migrations, templates, static: Alembic scripts, the pages' Jinja2 templates and stylesheet.
 

@@ -17,9 +17,9 @@ from fastapi import HTTPException
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from instruct import form
 from instruct.errors import InputError, Problem
 from instruct.model.report import GAPS, SEVERITY_ORDER, Report
-from instruct.service import form_api as form
 from instruct.service import uploads, usecases
 from instruct.service.draft_storage import Brouillon, BrouillonPiece
 from instruct.service.evaluator import EvaluationFailed, Evaluators

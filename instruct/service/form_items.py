@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from instruct import form
 from instruct.service import drafts
-from instruct.service import form_api as form
 from instruct.service.form_pages import CONTROLS, SAVED, _autosaved, _draft, _evaluation, _form, _step
 from instruct.service.session_pages import csrf_ok
 from instruct.service.templating import forbidden, not_found

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from instruct import form
 from instruct.errors import InputError
 from instruct.form import carte, geofiles
 from instruct.service import drafts, uploads, usecases, workflow
-from instruct.service import form_api as form
 from instruct.service.draft_storage import Brouillon
 from instruct.service.session_pages import csrf_ok, logged_in, to_login
 from instruct.service.storage import User
