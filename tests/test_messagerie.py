@@ -259,6 +259,7 @@ def test_the_completion_request_is_pinned_until_a_new_version(service):
 def test_the_dossier_page_with_its_thread_is_accessible(service, villebelle, tmp_path):
     from axe import WIDTHS, assert_accessible, assert_no_horizontal_scroll, at_width, new_browser
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
     from test_web import _browser_or_skip
 
     _, base, database_url = service
@@ -290,6 +291,8 @@ def test_the_dossier_page_with_its_thread_is_accessible(service, villebelle, tmp
             driver.find_element(By.ID, "identifiant").send_keys(login)
             driver.find_element(By.ID, "mot_de_passe").send_keys(PASSWORD)
             driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+            # the session cookie exists only once the login's answer has arrived
+            WebDriverWait(driver, 30).until(lambda d: d.current_url == base + "/dossiers")
             for width in WIDTHS:
                 at_width(driver, width)
                 driver.get(f"{base}/dossiers/{ident}#messagerie")
