@@ -132,6 +132,8 @@ class EtatDossier(StrEnum):
     ACCEPTE = "accepte"
     REFUSE = "refuse"
     SANS_SUITE = "sans_suite"
+    RETIRE = "retire"  # withdrawn by the town before any decision
+    INSTRUIT = "instruit"  # every partner has decided, not all alike
 
     @property
     def libelle(self) -> str:
@@ -146,6 +148,8 @@ ETAT_LIBELLES = {
     EtatDossier.ACCEPTE: "accepté",
     EtatDossier.REFUSE: "refusé",
     EtatDossier.SANS_SUITE: "classé sans suite",
+    EtatDossier.RETIRE: "retiré par la collectivité",
+    EtatDossier.INSTRUIT: "instruit : décisions rendues",
 }
 
 

@@ -181,6 +181,8 @@ class Event(Base):
     to_state: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
     version_number: Mapped[int | None] = mapped_column(Integer)
+    partenaire: Mapped[str | None] = mapped_column(String(20), index=True)  # a partner's track; None: the dossier's
+    regles: Mapped[list | None] = mapped_column(JSON)  # the rule ids a decision rests on
 
     user: Mapped[User] = relationship()
 
@@ -196,6 +198,7 @@ class Note(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     private: Mapped[bool] = mapped_column(Boolean, default=True)
     text: Mapped[str] = mapped_column(Text)
+    partenaire: Mapped[str | None] = mapped_column(String(20))  # the author's partner: who reads it when private
 
     author: Mapped[User] = relationship()
 

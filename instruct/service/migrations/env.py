@@ -6,6 +6,7 @@ from sqlalchemy import create_engine
 
 from instruct.service import (
     draft_storage,  # noqa: F401 (the drafts' tables, on the same Base)
+    instruction_storage,  # noqa: F401 (the partners' tracks, avis, reports' index, on the same Base)
     mail_storage,  # noqa: F401 (the outbox, on the same Base)
     messages_storage,  # noqa: F401 (the messagerie, on the same Base)
 )

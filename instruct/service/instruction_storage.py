@@ -1,0 +1,159 @@
+"""The partners' instruction tables, on the same `Base` as storage.
+
+- `instructions`: one track per partner concerned by a deposited dossier (Action Logement, Anah, ANRU, and the DDT
+  for the programme, the ORT and the coherence rule sets), with its own state, assignment and revision: every change
+  of a track is `UPDATE … WHERE revision = n`, so of simultaneous decisions exactly one wins. Its journal is the
+  dossier's `events` whose `partenaire` is the track's.
+- `decisions_immeubles`: Action Logement decides immeuble by immeuble (accepté, refusé, ajourné), with reasons and
+  the rule ids they rest on; `current` is False once re-decided or once the track is reopened (kept as history).
+- `avis` and `avis_pieces`: an expert's opinion asked by an instructeur, by e-mail; the expert reaches that dossier
+  alone, read-only, through a secret link (only its SHA-256 is stored) and answers once, with attached files.
+- `rapport_verdicts` and `rapport_ecarts`: each stored report's verdict per rule set and its gaps per rule and
+  status, as rows, so that the queue filters by verdict and rule id with an index instead of reading JSON.
+
+Imported by the migrations' environment so that Alembic and the schema tests see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from instruct.service.storage import Base, User, now
+
+TRACK_PARTNERS = ("action-logement", "anah", "anru", "ddt")
+# Whose track a rule set's findings belong to (a rule set's `partenaire:` -> the partner that instructs it).
+TRACK_OF_RULESET_PARTNER = {
+    "action-logement": "action-logement",
+    "anah": "anah",
+    "anru": "anru",
+    "programme": "ddt",
+    "ort": "ddt",
+    "coherence": "ddt",
+}
+TRACK_STATES = ("depose", "en_instruction", "a_completer", "accepte", "refuse", "sans_suite", "retire")
+DECIDED = ("accepte", "refuse", "sans_suite")  # a track's decisions
+IMMEUBLE_DECISIONS = ("accepte", "refuse", "ajourne")
+# The queue's full-text search on PostgreSQL: a GIN index on this expression, made by migration 0008 (on SQLite the
+# queue searches with LIKE). A query uses the index only when it writes the same expression.
+SEARCH_DOCUMENT = "to_tsvector('simple', commune_nom || ' ' || commune_insee || ' ' || id)"
+POSTGRESQL_ONLY_INDEXES = frozenset({"ix_dossiers_recherche"})
+
+
+class Instruction(Base):
+    """A partner's instruction track of a dossier."""
+
+    __tablename__ = "instructions"
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "partenaire", name="uq_instructions_partenaire"),
+        CheckConstraint(f"state IN {TRACK_STATES}", name="ck_instructions_state"),
+        CheckConstraint(f"partenaire IN {TRACK_PARTNERS}", name="ck_instructions_partenaire"),
+        Index("ix_instructions_queue", "partenaire", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    partenaire: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), default="depose")
+    revision: Mapped[int] = mapped_column(Integer, default=0)  # +1 at every change (conditional updates)
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # « suivi par »
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)  # the deposit
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # None while open
+
+    assignee: Mapped[User | None] = relationship()
+    immeubles: Mapped[list[DecisionImmeuble]] = relationship(
+        order_by="DecisionImmeuble.id", cascade="all, delete-orphan", back_populates="instruction"
+    )
+
+
+class DecisionImmeuble(Base):
+    """Action Logement's decision on one immeuble of a dossier."""
+
+    __tablename__ = "decisions_immeubles"
+    __table_args__ = (CheckConstraint(f"decision IN {IMMEUBLE_DECISIONS}", name="ck_decisions_immeubles_decision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instruction_id: Mapped[int] = mapped_column(ForeignKey("instructions.id", ondelete="CASCADE"), index=True)
+    immeuble: Mapped[str] = mapped_column(String(100))  # the entity id of the report (« IMM-01 »)
+    libelle: Mapped[str] = mapped_column(String(300))  # as the report names it
+    decision: Mapped[str] = mapped_column(String(20))
+    motif: Mapped[str] = mapped_column(Text, default="")
+    regles: Mapped[list] = mapped_column(JSON, default=list)  # the rule ids the decision rests on
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    version_number: Mapped[int | None] = mapped_column(Integer)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    instruction: Mapped[Instruction] = relationship(back_populates="immeubles")
+    user: Mapped[User] = relationship()
+
+
+class Avis(Base):
+    """An expert's opinion on a dossier, asked by an instructeur (of `partenaire`; None: an admin)."""
+
+    __tablename__ = "avis"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    partenaire: Mapped[str | None] = mapped_column(String(20))
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    expert_nom: Mapped[str] = mapped_column(String(200), default="")
+    expert_courriel: Mapped[str] = mapped_column(String(320))
+    question: Mapped[str] = mapped_column(Text)
+    confidentiel: Mapped[bool] = mapped_column(Boolean, default=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the expert's link
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    answer: Mapped[str | None] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+
+    requester: Mapped[User] = relationship()
+    pieces: Mapped[list[AvisPiece]] = relationship(
+        order_by="AvisPiece.name", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class AvisPiece(Base):
+    __tablename__ = "avis_pieces"
+
+    avis_id: Mapped[int] = mapped_column(ForeignKey("avis.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class RapportVerdict(Base):
+    """A stored report's verdict for one rule set."""
+
+    __tablename__ = "rapport_verdicts"
+    __table_args__ = (Index("ix_rapport_verdicts_jeu", "jeu", "verdict"),)
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    jeu: Mapped[str] = mapped_column(String(20), primary_key=True)  # « AL-O »
+    verdict: Mapped[str] = mapped_column(String(30))
+
+
+class RapportEcart(Base):
+    """How many gaps of one rule, in one status, a stored report has."""
+
+    __tablename__ = "rapport_ecarts"
+    __table_args__ = (Index("ix_rapport_ecarts_regle", "regle", "statut"),)
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    regle: Mapped[str] = mapped_column(String(20), primary_key=True)  # « AL-O-10 »
+    statut: Mapped[str] = mapped_column(String(20), primary_key=True)  # non_conforme, incomplet, a_verifier
+    nombre: Mapped[int] = mapped_column(Integer)
