@@ -36,6 +36,7 @@ from instruct.service import (
 from instruct.service.carte_pages import router as carte_router
 from instruct.service.comparison_pages import router as comparison_router
 from instruct.service.evaluator import EvaluationSettings, Evaluators
+from instruct.service.instruction_pages import router as instruction_router
 from instruct.service.messagerie_pages import router as messagerie_router
 from instruct.service.storage import make_engine, sessions, upgrade
 from instruct.service.templating import HERE, TEMPLATES, SecurityHeaders, error_page, not_found
@@ -204,6 +205,7 @@ def create_app(
     app.include_router(carte_router)  # the périmètres' map: a geometry file read (JSON)
     app.include_router(messagerie_router)  # a dossier's thread: its form, attached files, JSON API
     app.include_router(comparison_router)  # two versions of a dossier compared
+    app.include_router(instruction_router)  # deposit, withdrawal, a track's decision and its confirmation
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
 

@@ -1,6 +1,6 @@
 """What the API and the pages both do, written once: who may see a dossier and its notes, the
 lists and their filters, a town's submission (a new dossier or version, evaluated on the CLI's
-path), the workflow's transitions, notes, reports in a format, comparisons, logging in and out.
+path), notes, reports in a format, comparisons, logging in and out.
 HTTP errors are raised here so both shells answer alike; nothing here commits."""
 
 import datetime as dt
@@ -21,7 +21,7 @@ from instruct.reports import formats
 from instruct.reports import json as report_json
 from instruct.reports.formats import ReportFormat
 from instruct.rules.catalogue import Catalogue
-from instruct.service import accounts, notifications, scratch, uploads, workflow
+from instruct.service import accounts, scratch, uploads, workflow
 from instruct.service.evaluator import EvaluationFailed, Evaluators
 from instruct.service.storage import (
     Busy,
@@ -349,16 +349,6 @@ def _gaps(report: dict) -> dict[tuple, dict]:
 
 def latest_report(record: Dossier) -> StoredReport | None:
     return record.versions[-1].reports[-1] if record.versions and record.versions[-1].reports else None
-
-
-def move(
-    session: Session, record: Dossier, user: User, to: str, reason: str, confirmed: bool, details: dict | None = None
-) -> Event:
-    """A transition of the workflow, checked under the dossier's lock against its state and latest report
-    (workflow.Refused otherwise). `details`: what the e-mail says beyond the reason (the gaps a request names)."""
-    moved = workflow.transition(session, record, user, to, reason, confirmed)
-    notifications.on_transition(session, record, moved, details)  # outbox rows in the same transaction
-    return moved
 
 
 def add_note(session: Session, record: Dossier, user: User, text: str, private: bool) -> Note:
