@@ -167,7 +167,10 @@ def test_deposit_completion_and_decision_mails_arrive(service):
 
     # deposited again (the DDT's track back en instruction), then decided: « refusé », its reason and rules, to the town
     r = town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True})
-    assert r.status_code == 200 and {t["partenaire"]: t["etat"] for t in r.json()["instructions"]}["ddt"] == "en_instruction"
+    assert (
+        r.status_code == 200
+        and {t["partenaire"]: t["etat"] for t in r.json()["instructions"]}["ddt"] == "en_instruction"
+    )
     wait_for(lambda: smtp.inbox.to("ddt99@ddt.gouv.fr", "Dossier de nouveau déposé"), "le nouveau dépôt")
     decision = {"vers": "refuse", "motif": "Périmètre ORT absent.", "regles": ["ORT-01"]}
     r = ddt.post(f"/api/dossiers/{ident}/transitions", json=decision)
@@ -203,7 +206,9 @@ def test_server_down_during_a_decision_nothing_is_lost(service, database_url):
         assert failed[0].sent_at is None and failed[0].last_error and failed[0].to == "mairie@montclair.fr"
         listed = acv("courriels", "--base", database_url)
         assert "en attente : 1 (dont 1 après un échec)" in listed.stdout, listed.stdout + listed.stderr
-        assert "mairie@montclair.fr — Décision de DDT sur votre dossier" in listed.stdout and "Connection" in listed.stdout
+        assert (
+            "mairie@montclair.fr — Décision de DDT sur votre dossier" in listed.stdout and "Connection" in listed.stdout
+        )
     finally:
         smtp.start()
     (decided,) = wait_for(lambda: smtp.inbox.to("mairie@montclair.fr", "Décision"), "la décision, une fois revenu")

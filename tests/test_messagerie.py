@@ -218,7 +218,12 @@ def test_the_completion_request_is_pinned_until_a_new_version(service):
     r = web.post(check, data={"csrf": hidden(html, "csrf"), "vers": "a_completer", "motif": "", "ecarts": gaps[:2]})
     assert r.status_code == 409 and "Un motif est obligatoire" in r.text
     assert len(re.findall(r'name="ecarts" value="[^"]+" checked', r.text)) == 2  # the ticks are kept
-    asked = {"csrf": hidden(html, "csrf"), "vers": "a_completer", "motif": "Complétez la convention", "ecarts": gaps[:2]}
+    asked = {
+        "csrf": hidden(html, "csrf"),
+        "vers": "a_completer",
+        "motif": "Complétez la convention",
+        "ecarts": gaps[:2],
+    }
     r = web.post(check, data=asked)  # the confirmation page: the gaps carried, nothing sent yet
     assert r.status_code == 200 and re.findall(r'name="ecarts" value="([^"]+)"', r.text) == gaps[:2]
     assert client(base, "montclair").get(f"/api/dossiers/{ident}/messages").json() == []

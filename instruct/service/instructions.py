@@ -238,9 +238,9 @@ def track_move(
     start = track.state
     if (start, to) not in workflow.TRACK_TRANSITIONS:
         raise workflow.Refused(409, f"piste {label(track.partenaire)} " + workflow.impossible(start, to))
-    reason = workflow.reason_checked(
-        reason, workflow.reason_required(start, to), workflow.action_label(start, to).lower()
-    )
+    reopen = start in workflow.DECIDED and to == "en_instruction"
+    named_as = "repasser en instruction" if reopen else workflow.LABELS[to]
+    reason = workflow.reason_checked(reason, workflow.reason_required(start, to), named_as)
     if to in {"accepte", "refuse"} and track.partenaire == "action-logement" and immeubles_in(report_of(record)):
         raise workflow.Refused(
             409, "Action Logement décide immeuble par immeuble : décidez immeuble par immeuble (la piste suit)"

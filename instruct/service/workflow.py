@@ -65,7 +65,8 @@ def reason_checked(reason: str, required: bool, label: str) -> str:
 
 def track_moves(state: str) -> list[str]:
     """The states a track in `state` may go to."""
-    return [to for start, to in sorted(TRACK_TRANSITIONS) if start == state]
+    order = list(ACTIONS)  # passer en instruction first, then compléments, then the decisions
+    return sorted((to for start, to in TRACK_TRANSITIONS if start == state), key=order.index)
 
 
 def action_label(state: str, to: str) -> str:
