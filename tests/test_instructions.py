@@ -123,6 +123,10 @@ def test_each_track_moves_on_its_own_and_refusals_are_french(service, people):
     assert move(ddt, ident, vers="en_instruction", motif="pièce reçue", revision=seen + 5).status_code == 409
     r = move(ddt, ident, vers="en_instruction", motif="pièce reçue", revision=seen)
     assert r.status_code == 200 and tracks(ddt, ident)["ddt"]["etat"] == "en_instruction"
+    with service[0].state.sessions() as session:  # the town is told its decision is reopened
+        (told,) = session.scalars(select(Courriel).where(Courriel.dossier_id == ident, Courriel.kind == "reouverture"))
+        assert told.subject == "DDT repasse votre dossier en instruction (Belcastel-sur-Orne)"
+        assert "sa décision\n« accepté » n'est plus en vigueur" in told.text and "pièce reçue" in told.text
     journal = [(e["de"], e["vers"], e["motif"]) for e in tracks(town, ident)["ddt"]["journal"]]
     assert journal == [
         ("depose", "en_instruction", ""),
@@ -200,6 +204,12 @@ def test_withdraw_before_a_decision_and_not_after(service, people):
     assert {t["etat"] for t in r.json()["instructions"]} == {"retire"}
     r = move(ddt, ident, vers="accepte", motif="x")
     assert r.status_code == 409
+    with service[0].state.sessions() as session:  # the tracks' instructeurs are told, with the reason
+        told = session.scalars(select(Courriel).where(Courriel.dossier_id == ident, Courriel.kind == "retrait"))
+        assert {(m.to, "projet abandonné" in m.text) for m in told} == {
+            ("al@exemple.fr", True),
+            ("ddt@exemple.fr", True),
+        }
     other = deposited(people)
     assert move(ddt, other, vers="en_instruction").status_code == 200
     assert move(ddt, other, vers="sans_suite", motif="hors programme").status_code == 200

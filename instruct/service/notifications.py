@@ -138,26 +138,29 @@ def kind_of(dossier: Dossier, moved: Event, details: dict | None = None) -> tupl
     if moved.partenaire is None:
         if moved.to_state == "depose":
             return "depot", {**context, "redepot": moved.from_state == "a_completer"}
-        return None
+        return ("retrait", context) if moved.to_state == "retire" else None
     if context["immeubles"]:
         return "immeubles", context
     if moved.to_state == "a_completer":
         return "a_completer", context
     if moved.to_state in DECISIONS:
         return "decision", context
+    if moved.from_state in DECISIONS:  # « repasser en instruction »: the decision the town was told of is reopened
+        return "reouverture", {**context, "decision": LABELS[moved.from_state]}
     return None
 
 
 def on_transition(session: Session, dossier: Dossier, moved: Event, details: dict | None = None) -> list[Courriel]:
     """The workflow's notifications, in the transition's transaction: a deposit or redeposit tells the instructeurs
-    of the dossier's tracks (`details["partenaires"]`); a track's « à compléter », decision, or decisions per
-    immeuble tell the town, with the partner's name, the reason and the rule ids (`details`: the gaps named…)."""
+    of the dossier's tracks (`details["partenaires"]`), and so does a withdrawal; a track's « à compléter »,
+    decision, reopening or decisions per immeuble tell the town, with the partner's name, the reason and the rule
+    ids (`details`: the gaps named…)."""
     found = kind_of(dossier, moved, details)
     if found is None:
         return []
     kind, context = found
     subject, text, _ = render(kind, dossier, context)
     session.info[PREVIEW] = {"sujet": subject, "texte": text}  # what a confirmation page shows
-    if kind == "depot":
+    if kind in {"depot", "retrait"}:
         return notify(session, kind, dossier, instructeurs_of(session, dossier, context.get("partenaires")), context)
     return notify(session, kind, dossier, town_of(session, dossier), context)
