@@ -83,7 +83,9 @@ def test_a_dossier_from_deposit_to_decisions(story):
         return find(By.XPATH, f'//button[normalize-space()="{label}"]')
 
     def tick(ident: str) -> None:  # the DSFR draws radios and boxes in their labels
-        find(By.CSS_SELECTOR, f"label[for='{ident}']").click()
+        labels = browser.find_elements(By.CSS_SELECTOR, f"label[for='{ident}']")
+        assert labels, f"{ident} absent : {main_text()[:2000]}"
+        labels[0].click()
         assert find(By.ID, ident).is_selected()
 
     def main_text() -> str:
