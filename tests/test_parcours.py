@@ -123,6 +123,10 @@ def test_a_dossier_from_deposit_to_decisions(story):
     tick("confirme-depose")
     go(button("Déposer le dossier"))
     assert "0 décision sur 4" in find(By.ID, "instruction").text and "/verification" not in browser.page_source
+    go(find(By.LINK_TEXT, "Retirer le dossier"))  # offered, with its confirmation, while nothing is decided
+    assert "Ce retrait est définitif" in main_text()
+    assert_accessible(browser, "la confirmation du retrait du dossier")
+    go(find(By.LINK_TEXT, "Annuler"))
     wait_for(lambda: smtp.inbox.to("al99@al.fr", "Nouveau dossier déposé"), "le dépôt, à Action Logement")
 
     # Action Logement: its track en instruction, then two immeubles accepted and one refused, with rule ids

@@ -283,8 +283,14 @@ def town_move(
     """The town deposits (opening the tracks), redeposits a completed dossier (its tracks à compléter go back
     en instruction) or withdraws it while nothing is decided; not committed."""
     if user.role != "collectivite" or to not in {"depose", "retire"}:
-        who = "à la collectivité" if to in {"depose", "retire"} else "aux instructeurs du partenaire de la piste"
-        raise workflow.Refused(403, f"passage à « {workflow.LABELS.get(to, to)} » réservé {who}")
+        label = workflow.LABELS.get(to, uploads.shown(to, 40))
+        if to in {"depose", "retire"}:
+            raise workflow.Refused(403, f"passage à « {label} » réservé à la collectivité")
+        if user.role == "collectivite":
+            raise workflow.Refused(403, f"passage à « {label} » réservé aux instructeurs du partenaire de la piste")
+        raise workflow.Refused(
+            403, f"passage à « {label} » : décidez depuis le formulaire de la piste de votre partenaire"
+        )
     reason = workflow.reason_checked(reason, False, workflow.LABELS[to])
     locked(session, record)
     start = record.state
