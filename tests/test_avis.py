@@ -6,6 +6,7 @@ unknown link, another dossier's link, hostile or oversized attachments: all refu
 
 import datetime as dt
 import re
+from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 
 import pytest
@@ -182,6 +183,29 @@ def test_the_expert_reads_that_dossier_alone_and_answers_once(service):
     for login in ["montclair", "ddt01"]:
         r = client(base, login).get(f"/api/dossiers/{ident}/avis")
         assert r.status_code == 404 and r.json() == {"erreur": "dossier introuvable"}, login
+
+
+def test_of_simultaneous_answers_exactly_one_is_kept(service):
+    app, base, smtp, ids = service
+    ask(base, "ddt99", ids["villebelle"], question="Réponses simultanées.")
+    link = link_in_mail(smtp, base, "Réponses simultanées.")
+    form = client(base).get(link).text
+    data = {"csrf": hidden(form, "csrf"), "revision": hidden(form, "revision")}
+
+    def post(n: int):
+        with client(base) as expert:
+            return expert.post(link, data={**data, "reponse": f"Réponse numéro {n}."}).status_code
+
+    with ThreadPoolExecutor(10) as pool:
+        statuses = list(pool.map(post, range(10)))
+    assert sorted(statuses) == [303] + [409] * 9, statuses
+    with app.state.sessions() as session:
+        kept = session.scalar(select(Avis).where(Avis.question == "Réponses simultanées."))
+        assert kept.revision == 1 and re.fullmatch(r"Réponse numéro \d\.", kept.answer)
+    told = wait_for(
+        lambda: [m for m in smtp.inbox.to("ddt99@ddt.gouv.fr", "Avis rendu") if "simultanées" in parts(m)[0]], "l'avis"
+    )
+    assert len(told) == 1
 
 
 def test_a_confidential_opinion_stays_with_its_partner(service):
