@@ -233,6 +233,61 @@ def test_a_confidential_opinion_stays_with_its_partner(service):
             assert piece.json() == {"erreur": "avis introuvable"}
 
 
+ROLES = ["villebelle", "montclair", "ddt01", "ddt99", "anah99", "al99", "admin"]
+
+
+def test_every_role_against_every_route_of_an_opinion(service):
+    """7 roles × 7 routes (the cells counted in the assertion): the town 403 in the API (404 on the pages), who cannot
+    see the dossier 404, a confidential opinion 404 for another partner, a cancellation by another partner 403."""
+    app, base, smtp, ids = service
+    ident = ids["villebelle"]
+    made = {}
+    for login, confidentiel in [("ddt99", False), ("anah99", True)]:
+        question = f"Matrice : avis {'confidentiel' if confidentiel else 'partagé'}."
+        made[confidentiel] = ask(base, login, ident, question=question, confidentiel=confidentiel)["id"]
+        link = link_in_mail(smtp, base, question)
+        assert answer(client(base), link, files=[("pieces", ("note.pdf", PDF, "application/pdf"))]).status_code == 303
+    shared, secret = made[False], made[True]
+    api_piece, page_piece = "/api/dossiers/{}/avis/{}/pieces/note.pdf", "/dossiers/{}/avis/{}/pieces/note.pdf"
+    body = {"expert_courriel": EXPERT, "question": "Matrice : une demande de plus."}
+    expected = {  # route -> status per role, in the order of ROLES
+        ("api", "get", "/api/dossiers/{}/avis"): [403, 404, 404, 200, 200, 200, 200],
+        ("api", "get", api_piece.format(ident, shared)): [403, 404, 404, 200, 200, 200, 200],
+        ("api", "get", api_piece.format(ident, secret)): [403, 404, 404, 404, 200, 404, 200],
+        ("page", "get", page_piece.format(ident, shared)): [404, 404, 404, 200, 200, 200, 200],
+        ("page", "get", page_piece.format(ident, secret)): [404, 404, 404, 404, 200, 404, 200],
+        ("api", "post", "/api/dossiers/{}/avis"): [403, 404, 404, 201, 201, 201, 201],
+    }
+    cells = 0
+    for (shell, method, path), statuses in expected.items():
+        for login, status in zip(ROLES, statuses, strict=True):
+            c = client(base, login) if shell == "api" else web_client(base, login)
+            r = c.post(path.format(ident), json=body) if method == "post" else c.get(path.format(ident))
+            assert r.status_code == status, (login, path, r.status_code, r.text[:200])
+            if status == 200:
+                assert r.content == PDF or isinstance(r.json(), list)
+            elif shell == "api" and status >= 400:
+                assert r.json()["erreur"] in {
+                    "avis d'experts réservés aux instructeurs",
+                    "dossier introuvable",
+                    "avis introuvable",
+                }
+            cells += 1
+    # the cancellation of an unanswered request of the DDT's: only the DDT (or an admin) cancels it
+    pending = ask(base, "ddt99", ident, question="Matrice : à annuler.")["id"]
+    for login, status in [("villebelle", 403), ("montclair", 404), ("ddt01", 404), ("anah99", 403), ("al99", 403)]:
+        r = client(base, login).delete(f"/api/dossiers/{ident}/avis/{pending}")
+        assert r.status_code == status, (login, r.text)
+        cells += 1
+    assert client(base, "ddt99").delete(f"/api/dossiers/{ident}/avis/{pending}").status_code == 204
+    other = ask(base, "anah99", ident, question="Matrice : l'administrateur annule.", confidentiel=True)["id"]
+    assert client(base, "admin").delete(f"/api/dossiers/{ident}/avis/{other}").status_code == 204
+    cells += 2
+    assert cells == 6 * 7 + 7
+    with app.state.sessions() as session:
+        assert session.get(Avis, pending) is None
+
+
 def test_cancelled_expired_and_unknown_links_lead_nowhere(service):
     app, base, smtp, ids = service
     ident = ids["villebelle"]
@@ -352,7 +407,7 @@ def test_requests_are_checked_in_french(service):
 def test_the_experts_page_is_accessible(service, database_url, tmp_path):
     if database_url.startswith("sqlite"):
         pytest.skip("une fois suffit : sur PostgreSQL")
-    from axe import assert_accessible, new_browser
+    from axe import assert_accessible, assert_no_horizontal_scroll, at_width, new_browser
     from test_web import _browser_or_skip
 
     _, base, smtp, ids = service
@@ -364,5 +419,8 @@ def test_the_experts_page_is_accessible(service, database_url, tmp_path):
         driver.get(link)
         assert "Avis d'expert" in driver.title
         assert_accessible(driver, "la page de l'expert")
+        at_width(driver, 375)
+        driver.get(link)
+        assert_no_horizontal_scroll(driver, "la page de l'expert à 375 px")
     finally:
         driver.quit()
