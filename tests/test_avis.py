@@ -5,6 +5,7 @@ told by mail; who reads an opinion (confidential or not; the town never); a seco
 unknown link, another dossier's link, hostile or oversized attachments: all refused in French."""
 
 import datetime as dt
+import functools
 import re
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
@@ -67,17 +68,29 @@ def service(database_url):
                 r = c.post(f"/api/dossiers/{ids[town]}/transitions", json={"vers": "depose", "confirme": True})
                 assert r.status_code == 200, r.text
             ident = ids["villebelle"]
-            r = client(base, "ddt99").post(f"/api/dossiers/{ident}/notes", json={"texte": PRIVATE_NOTE})
+            r = api(base, "ddt99").post(f"/api/dossiers/{ident}/notes", json={"texte": PRIVATE_NOTE})
             assert r.status_code == 201, r.text
-            r = client(base, "villebelle").post(f"/api/dossiers/{ident}/messages", data={"texte": MESSAGE})
+            r = api(base, "villebelle").post(f"/api/dossiers/{ident}/messages", data={"texte": MESSAGE})
             assert r.status_code == 201, r.text
             yield app, base, smtp, ids
     smtp.stop()
 
 
+@functools.cache
+def api(base: str, login: str):
+    """A logged-in API client, one per account and server (each login costs an argon2 verification)."""
+    return client(base, login)
+
+
+@functools.cache
+def pages(base: str, login: str):
+    """A browser-like client logged in through the form, one per account and server."""
+    return web_client(base, login)
+
+
 def ask(base: str, login: str, ident: str, **extra) -> dict:
     body = {"expert_nom": "Camille Expert", "expert_courriel": EXPERT, "question": QUESTION, **extra}
-    r = client(base, login).post(f"/api/dossiers/{ident}/avis", json=body)
+    r = api(base, login).post(f"/api/dossiers/{ident}/avis", json=body)
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -165,23 +178,23 @@ def test_the_expert_reads_that_dossier_alone_and_answers_once(service):
 
     # not confidential: every instructeur who sees the dossier reads it, and its file; the town never
     for login in ["ddt99", "anah99", "al99", "admin"]:
-        listed = client(base, login).get(f"/api/dossiers/{ident}/avis")
+        listed = api(base, login).get(f"/api/dossiers/{ident}/avis")
         (item,) = [a for a in listed.json() if a["id"] == asked["id"]]
         assert item["reponse"] == ANSWER.strip() and item["rendu_le"], login
         (piece,) = item["pieces"]
-        assert client(base, login).get(piece["adresse"]).content == PDF, login
-        seen = web_client(base, login).get(f"/dossiers/{ident}")
+        assert api(base, login).get(piece["adresse"]).content == PDF, login
+        seen = pages(base, login).get(f"/dossiers/{ident}")
         assert ANSWER.split("\n")[0] in unescape(seen.text), login
         page_piece = f"/dossiers/{ident}/avis/{asked['id']}/pieces/%C3%A9tude-financi%C3%A8re.pdf"
-        assert page_piece in seen.text and web_client(base, login).get(page_piece).content == PDF, login
-    town = client(base, "villebelle")
+        assert page_piece in seen.text and pages(base, login).get(page_piece).content == PDF, login
+    town = api(base, "villebelle")
     refused = town.get(f"/api/dossiers/{ident}/avis")
     assert refused.status_code == 403 and refused.json() == {"erreur": "avis d'experts réservés aux instructeurs"}
     assert town.get(f"/api/dossiers/{ident}/avis/{asked['id']}/pieces/x.pdf").status_code == 403
-    town_page = unescape(web_client(base, "villebelle").get(f"/dossiers/{ident}").text)
+    town_page = unescape(pages(base, "villebelle").get(f"/dossiers/{ident}").text)
     assert QUESTION not in town_page and "Avis d'experts" not in town_page
     for login in ["montclair", "ddt01"]:
-        r = client(base, login).get(f"/api/dossiers/{ident}/avis")
+        r = api(base, login).get(f"/api/dossiers/{ident}/avis")
         assert r.status_code == 404 and r.json() == {"erreur": "dossier introuvable"}, login
 
 
@@ -211,7 +224,7 @@ def test_of_simultaneous_answers_exactly_one_is_kept(service):
 def test_a_confidential_opinion_stays_with_its_partner(service):
     app, base, smtp, ids = service
     ident = ids["villebelle"]
-    anah = web_client(base, "anah99")
+    anah = pages(base, "anah99")
     csrf = hidden(anah.get(f"/dossiers/{ident}").text, "csrf")
     question = "Question confidentielle de l'Anah sur les loyers."
     form = {"csrf": csrf, "expert_nom": "Dominique Loyer", "expert_courriel": EXPERT, "question": question}
@@ -223,11 +236,11 @@ def test_a_confidential_opinion_stays_with_its_partner(service):
     with app.state.sessions() as session:
         avis_id = session.scalar(select(Avis.id).where(Avis.question == question))
     for login, reads in [("anah99", True), ("admin", True), ("ddt99", False), ("al99", False)]:
-        listed = client(base, login).get(f"/api/dossiers/{ident}/avis").json()
+        listed = api(base, login).get(f"/api/dossiers/{ident}/avis").json()
         assert (avis_id in [a["id"] for a in listed]) is reads, login
-        page = unescape(web_client(base, login).get(f"/dossiers/{ident}").text)
+        page = unescape(pages(base, login).get(f"/dossiers/{ident}").text)
         assert (question in page) is reads and ("avis confidentiel (Anah)" in page) is reads, login
-        piece = client(base, login).get(f"/api/dossiers/{ident}/avis/{avis_id}/pieces/loyers.png")
+        piece = api(base, login).get(f"/api/dossiers/{ident}/avis/{avis_id}/pieces/loyers.png")
         assert piece.status_code == (200 if reads else 404), login
         if not reads:
             assert piece.json() == {"erreur": "avis introuvable"}
@@ -261,7 +274,7 @@ def test_every_role_against_every_route_of_an_opinion(service):
     cells = 0
     for (shell, method, path), statuses in expected.items():
         for login, status in zip(ROLES, statuses, strict=True):
-            c = client(base, login) if shell == "api" else web_client(base, login)
+            c = api(base, login) if shell == "api" else pages(base, login)
             r = c.post(path.format(ident), json=body) if method == "post" else c.get(path.format(ident))
             assert r.status_code == status, (login, path, r.status_code, r.text[:200])
             if status == 200:
@@ -276,12 +289,12 @@ def test_every_role_against_every_route_of_an_opinion(service):
     # the cancellation of an unanswered request of the DDT's: only the DDT (or an admin) cancels it
     pending = ask(base, "ddt99", ident, question="Matrice : à annuler.")["id"]
     for login, status in [("villebelle", 403), ("montclair", 404), ("ddt01", 404), ("anah99", 403), ("al99", 403)]:
-        r = client(base, login).delete(f"/api/dossiers/{ident}/avis/{pending}")
+        r = api(base, login).delete(f"/api/dossiers/{ident}/avis/{pending}")
         assert r.status_code == status, (login, r.text)
         cells += 1
-    assert client(base, "ddt99").delete(f"/api/dossiers/{ident}/avis/{pending}").status_code == 204
+    assert api(base, "ddt99").delete(f"/api/dossiers/{ident}/avis/{pending}").status_code == 204
     other = ask(base, "anah99", ident, question="Matrice : l'administrateur annule.", confidentiel=True)["id"]
-    assert client(base, "admin").delete(f"/api/dossiers/{ident}/avis/{other}").status_code == 204
+    assert api(base, "admin").delete(f"/api/dossiers/{ident}/avis/{other}").status_code == 204
     cells += 2
     assert cells == 6 * 7 + 7
     with app.state.sessions() as session:
@@ -301,9 +314,9 @@ def test_cancelled_expired_and_unknown_links_lead_nowhere(service):
     asked = ask(base, "anah99", ident, question="À annuler.")
     link = link_in_mail(smtp, base, "À annuler.")
     assert expert.get(link).status_code == 200
-    other = client(base, "ddt99").delete(f"/api/dossiers/{ident}/avis/{asked['id']}")
+    other = api(base, "ddt99").delete(f"/api/dossiers/{ident}/avis/{asked['id']}")
     assert other.status_code == 403 and "seuls les instructeurs du partenaire" in other.json()["erreur"]
-    anah = web_client(base, "anah99")
+    anah = pages(base, "anah99")
     shown = anah.get(f"/dossiers/{ident}").text
     assert f'action="/dossiers/{ident}/avis/{asked["id"]}/annuler"' in shown
     cancelled = anah.post(f"/dossiers/{ident}/avis/{asked['id']}/annuler", data={"csrf": hidden(shown, "csrf")})
@@ -325,9 +338,9 @@ def test_cancelled_expired_and_unknown_links_lead_nowhere(service):
     assert expired.status_code == 404 and expired.text == unknown.text
     assert answer_blind(expert, link).status_code == 404
     # an answered opinion is not cancelled
-    answered = client(base, "ddt99").get(f"/api/dossiers/{ident}/avis").json()
+    answered = api(base, "ddt99").get(f"/api/dossiers/{ident}/avis").json()
     done = next(a for a in answered if a["rendu_le"] and a["partenaire"] == "ddt")
-    late = client(base, "ddt99").delete(f"/api/dossiers/{ident}/avis/{done['id']}")
+    late = api(base, "ddt99").delete(f"/api/dossiers/{ident}/avis/{done['id']}")
     assert late.status_code == 409 and late.json() == {"erreur": "avis déjà rendu : la demande ne s'annule plus"}
 
 
@@ -382,12 +395,12 @@ def test_requests_are_checked_in_french(service):
     _, base, _, ids = service
     ident = ids["villebelle"]
     body = {"expert_nom": "X", "expert_courriel": EXPERT, "question": "Q ?"}
-    town = client(base, "villebelle").post(f"/api/dossiers/{ident}/avis", json=body)
+    town = api(base, "villebelle").post(f"/api/dossiers/{ident}/avis", json=body)
     assert town.status_code == 403 and town.json() == {"erreur": "avis d'experts réservés aux instructeurs"}
     for login in ["montclair", "ddt01"]:
-        r = client(base, login).post(f"/api/dossiers/{ident}/avis", json=body)
+        r = api(base, login).post(f"/api/dossiers/{ident}/avis", json=body)
         assert r.status_code == 404 and r.json() == {"erreur": "dossier introuvable"}, login
-    ddt = client(base, "ddt99")
+    ddt = api(base, "ddt99")
     bad = ddt.post(f"/api/dossiers/{ident}/avis", json={**body, "expert_courriel": "pas-une-adresse"})
     assert bad.status_code == 422 and bad.json()["erreur"].startswith("adresse électronique invalide")
     empty = ddt.post(f"/api/dossiers/{ident}/avis", json={**body, "question": "  "})
@@ -396,7 +409,7 @@ def test_requests_are_checked_in_french(service):
     assert long.status_code == 422 and "requête invalide" in long.json()["erreur"]
     assert ddt.delete(f"/api/dossiers/{ident}/avis/999999").json() == {"erreur": "avis introuvable"}
     # the page's form: the problem shown with the values typed
-    page = web_client(base, "ddt99")
+    page = pages(base, "ddt99")
     csrf = hidden(page.get(f"/dossiers/{ident}").text, "csrf")
     form = {"csrf": csrf, "expert_nom": "Claude", "expert_courriel": "claude@", "question": "Ma question"}
     shown = page.post(f"/dossiers/{ident}/avis", data=form)
