@@ -69,7 +69,15 @@ def _ask_submit(dossier_id: str, request: Request, form: FormData) -> Response:
         values = {name: form_text(form, name, 1 << 20) for name in ("expert_nom", "expert_courriel", "question")}
         values["confidentiel"] = form.get("confidentiel") in {"1", "on", "oui", "true"}
         try:
-            avis.ask(session, record, me, *values.values())
+            avis.ask(
+                session,
+                record,
+                me,
+                values["expert_nom"],
+                values["expert_courriel"],
+                values["question"],
+                values["confidentiel"],
+            )
             session.commit()
         except HTTPException as exc:
             session.rollback()
