@@ -60,7 +60,7 @@ COLUMNS = {
     "version": "Version",
     "maj": "Mis à jour",
 }
-SEARCH_WORD = re.compile(r"\w+")
+SEARCH_WORD = re.compile(r"[^\W_]+")  # letters and digits: what the full-text parser keeps
 # SEARCH_DOCUMENT with its columns named by table (the query joins tables that also have an id): PostgreSQL matches
 # an expression index on the expression's meaning, so the qualified one still uses ix_dossiers_recherche.
 QUALIFIED_DOCUMENT = re.sub(r"\b(commune_nom|commune_insee|id)\b", r"dossiers.\1", SEARCH_DOCUMENT)
@@ -186,14 +186,18 @@ def _days(dialect: str, today: dt.datetime):
 
 
 def _search(dialect: str, q: str):
-    words = SEARCH_WORD.findall(q)
-    if not words:
+    """Every word of `q` in the commune's name, its INSEE code or the dossier's id (a word typed with nothing to
+    search, « % » alone, finds nothing: it is no wildcard)."""
+    if not q.strip():
         return true()
     if dialect == "postgresql":  # prefix matching: « belc » finds Belcastel
+        words = SEARCH_WORD.findall(q)
+        if not words:
+            return false()
         query = " & ".join(f"{w}:*" for w in words)
         return text(f"{QUALIFIED_DOCUMENT} @@ to_tsquery('simple', :recherche)").bindparams(recherche=query)
     conditions = []
-    for word in words:
+    for word in q.split():  # LIKE, its wildcards escaped: a % typed is a %
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(
             or_(
