@@ -134,7 +134,7 @@ def explain(url: str) -> str:
             admin = session.scalar(select(User).where(User.login == "admin"))
             catalogue = load_catalogue()
             found = queue.criteria({"onglet": "tous", "q": "belc"}, admin, catalogue)
-            query = queue.rows_query(session, admin, catalogue, found, queue.now()).limit(queue.PAGE_SIZE)
+            query = queue.rows_query(session, admin, catalogue, found, queue.now(), queue.PAGE_SIZE)
             compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
             plan = session.execute(text(f"EXPLAIN (ANALYZE, COSTS OFF) {compiled}")).scalars().all()
             return "\n".join(plan)

@@ -4,7 +4,8 @@
 
 Each dossier of a commune spread over a few territories (départements of three régions) gets 1 to 3 versions, each
 with a small realistic report (its JSON: verdict and counts per rule set, a few findings citing real rule ids of the
-catalogue) and the report's index rows (`rapport_verdicts`, `rapport_ecarts`), then one instruction track per partner
+catalogue) and the report's index rows (`rapport_verdicts`, `rapport_ecarts`, `rapport_pistes`, the dossier's
+`latest_report_id`), then one instruction track per partner
 concerned (the DDT always) in every state, about half of them assigned to an instructeur of that partner and
 territory. Accounts: one town (the dossiers' owner), an instructeur per partner and territory (`al-dep38`,
 `ddt-reg84`…) and `admin`, all with the password PASSWORD. Bulk inserts (executemany), explicit ids, the sequences
@@ -36,8 +37,10 @@ from instruct.service.instruction_storage import (  # noqa: E402
     TRACK_OF_RULESET_PARTNER,
     Instruction,
     RapportEcart,
+    RapportPiste,
     RapportVerdict,
 )
+from instruct.service.report_index import TRACK_OF_CODE, VERDICT_RANK  # noqa: E402
 from instruct.service.storage import Dossier, StoredReport, User, Version, make_engine, upgrade  # noqa: E402
 
 PASSWORD = "mot-de-passe-du-banc"
@@ -95,6 +98,16 @@ def report_rows(rng: random.Random, catalogue, report_id: int) -> tuple[dict, li
     return {"rulesets": rulesets, "findings": findings}, verdicts, ecarts
 
 
+def worst_per_track(verdicts: list[dict]) -> list[dict]:
+    """The `rapport_pistes` rows of a report, as report_index writes them."""
+    worst: dict[str, dict] = {}
+    for v in verdicts:
+        track, rank = TRACK_OF_CODE[v["jeu"]], VERDICT_RANK[v["verdict"]]
+        if rank >= worst.get(track, {}).get("rang", 0):
+            worst[track] = {"report_id": v["report_id"], "partenaire": track, "verdict": v["verdict"], "rang": rank}
+    return list(worst.values())
+
+
 def make_accounts(session: Session) -> dict[tuple[str, str], int]:
     """The accounts (created once): instructeurs per (partner, territory), an admin, the owner town."""
     made = {}
@@ -132,7 +145,7 @@ def seed(url: str | None, count: int, seed_value: int = 1) -> dict[str, int]:
         next_report = (session.scalar(select(func.max(StoredReport.id))) or 0) + 1
         next_track = (session.scalar(select(func.max(Instruction.id))) or 0) + 1
         rows: dict[str, list[dict]] = {"dossiers": [], "versions": [], "reports": [], "verdicts": [], "ecarts": []}
-        rows["tracks"] = []
+        rows["tracks"], rows["pistes"] = [], []
         states, weights = zip(*STATES, strict=True)
         for _ in range(count):
             dep = rng.choice(DEPARTEMENTS)
@@ -179,6 +192,8 @@ def seed(url: str | None, count: int, seed_value: int = 1) -> dict[str, int]:
                     }
                 )
                 rows["verdicts"] += verdicts
+                rows["pistes"] += worst_per_track(verdicts)
+                rows["dossiers"][-1]["latest_report_id"] = next_report
                 rows["ecarts"] += ecarts
                 next_version, next_report = next_version + 1, next_report + 1
             concerned = {"ddt"} | {
@@ -209,6 +224,7 @@ def seed(url: str | None, count: int, seed_value: int = 1) -> dict[str, int]:
             (Version, "versions"),
             (StoredReport, "reports"),
             (RapportVerdict, "verdicts"),
+            (RapportPiste, "pistes"),
             (RapportEcart, "ecarts"),
             (Instruction, "tracks"),
         ):

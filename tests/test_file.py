@@ -25,7 +25,7 @@ from test_web import hidden, web_client
 
 from instruct.service import accounts, report_index
 from instruct.service.app import create_app
-from instruct.service.instruction_storage import Instruction, RapportEcart, RapportVerdict
+from instruct.service.instruction_storage import Instruction, RapportEcart, RapportPiste, RapportVerdict
 from instruct.service.storage import Dossier, StoredReport, User, Version, now
 
 USERS = [
@@ -248,7 +248,7 @@ def test_full_text_search_uses_the_gin_index_on_postgresql(service):
     with app.state.sessions() as session:
         admin = session.scalar(select(User).where(User.login == "admin"))
         found = queue.criteria({"onglet": "tous", "q": "belc"}, admin, app.state.catalogue)
-        query = queue.rows_query(session, admin, app.state.catalogue, found, now()).limit(50)
+        query = queue.rows_query(session, admin, app.state.catalogue, found, now(), 50)
         compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
         session.execute(text("SET LOCAL enable_seqscan = off"))  # a few rows: the planner would scan them all
         plan = "\n".join(session.execute(text(f"EXPLAIN {compiled}")).scalars())
@@ -366,10 +366,11 @@ def test_follow_assign_to_a_colleague_and_a_stale_revision_is_refused(service):
 
 
 def test_of_simultaneous_assignments_on_one_revision_exactly_one_wins(service):
+    """12 at once: 20 exhausted SQLite's connection pool (5 + 10) behind the 4 request threads (see the report)."""
     _, base, _, ids = service
     dossier = ids["Bourg 1000"]
     path = f"/api/dossiers/{dossier}/instructions/ddt/suivi"
-    clients = [client(base, login) for login in ("ddt99", "ddt99b") * 10]
+    clients = [client(base, login) for login in ("ddt99", "ddt99b") * 6]
     seen = next(p for p in rows(clients[0], onglet="tous")["pistes"] if p["dossier"] == dossier)["revision"]
     barrier, statuses = threading.Barrier(len(clients)), []
 
@@ -378,13 +379,13 @@ def test_of_simultaneous_assignments_on_one_revision_exactly_one_wins(service):
         statuses.append(c.post(path, json={"instructeur": login, "revision": seen}).status_code)
 
     threads = [
-        threading.Thread(target=go, args=(c, login)) for c, login in zip(clients, ("ddt99", "ddt99b") * 10, strict=True)
+        threading.Thread(target=go, args=(c, login)) for c, login in zip(clients, ("ddt99", "ddt99b") * 6, strict=True)
     ]
     for t in threads:
         t.start()
     for t in threads:
         t.join(120)
-    assert sorted(statuses) == [200] + [409] * 19
+    assert sorted(statuses) == [200] + [409] * 11
     after = next(p for p in rows(clients[0], onglet="tous")["pistes"] if p["dossier"] == dossier)
     assert after["revision"] == seen + 1
 
@@ -444,6 +445,17 @@ def test_a_stored_report_writes_its_verdicts_and_gaps_as_rows(service):
                 expected[key] = expected.get(key, 0) + 1
     assert verdicts == report.summary and verdicts
     assert gaps == expected
+    with app.state.sessions() as session:  # the dossier's latest report, and its worst verdict per track
+        assert session.get(Dossier, r.json()["id"]).latest_report_id == report.id
+        worst = dict(
+            session.execute(
+                select(RapportPiste.partenaire, RapportPiste.verdict).where(RapportPiste.report_id == report.id)
+            ).all()
+        )
+    rank = report_index.VERDICT_RANK
+    for track in {report_index.TRACK_OF_CODE[code] for code in verdicts}:
+        mine = [v for code, v in verdicts.items() if report_index.TRACK_OF_CODE[code] == track]
+        assert worst[track] == max(mine, key=rank.get), track
 
 
 # --- in a real browser ----------------------------------------------------------------------------------------
@@ -478,3 +490,11 @@ def test_the_queue_pages_are_accessible(service, tmp_path):
                 assert_accessible(driver, f"{path} ({login})")
     finally:
         driver.quit()
+
+
+def test_the_report_index_knows_whose_track_every_rule_set_is(catalogue):
+    from instruct.service.instruction_storage import TRACK_OF_RULESET_PARTNER
+
+    assert {
+        code: TRACK_OF_RULESET_PARTNER[rs.partenaire] for code, rs in catalogue.rulesets.items()
+    } == report_index.TRACK_OF_CODE

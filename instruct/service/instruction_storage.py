@@ -9,7 +9,8 @@
 - `avis` and `avis_pieces`: an expert's opinion asked by an instructeur, by e-mail; the expert reaches that dossier
   alone, read-only, through a secret link (only its SHA-256 is stored) and answers once, with attached files.
 - `rapport_verdicts` and `rapport_ecarts`: each stored report's verdict per rule set and its gaps per rule and
-  status, as rows, so that the queue filters by verdict and rule id with an index instead of reading JSON.
+  status, as rows, so that the queue filters by verdict and rule id with an index instead of reading JSON;
+  `rapport_pistes` (migration 0009): its worst verdict per track, which the queue joins and sorts on.
 
 Imported by the migrations' environment so that Alembic and the schema tests see them."""
 
@@ -157,3 +158,15 @@ class RapportEcart(Base):
     regle: Mapped[str] = mapped_column(String(20), primary_key=True)  # « AL-O-10 »
     statut: Mapped[str] = mapped_column(String(20), primary_key=True)  # non_conforme, incomplet, a_verifier
     nombre: Mapped[int] = mapped_column(Integer)
+
+
+class RapportPiste(Base):
+    """A stored report's worst verdict among one track's rule sets (the DDT: programme, ORT, coherence), with its
+    rank (recevable 1, incomplet 2, non_recevable 3): the queue's verdict column, sort and filter (migration 0009)."""
+
+    __tablename__ = "rapport_pistes"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    partenaire: Mapped[str] = mapped_column(String(20), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(30))
+    rang: Mapped[int] = mapped_column(Integer)

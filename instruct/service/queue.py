@@ -4,9 +4,10 @@ an admin: every track), in tabs (à traiter, suivis, traités, tous) with their 
 dossier id as tie-break, searched (PostgreSQL full-text on the GIN index of migration 0008, LIKE on SQLite) and
 filtered by verdict, rule id and state, 50 rows a page.
 
-One SQL query per page and one for the tab counts: the latest report of a dossier, the worst verdict of the track's
-partner's rule sets in it (`rapport_verdicts`) and its gaps (`rapport_ecarts`) are correlated subqueries, which
-PostgreSQL evaluates after the sort and the LIMIT when the sort does not need them."""
+One SQL query per page and one for the tab counts, on the rows report_index writes for every stored report: the
+dossier's latest report (`dossiers.latest_report_id`), the worst verdict of the track's rule sets in it
+(`rapport_pistes`, joined, so that sorting and filtering by verdict stay a join of the tracks) and its gaps
+(`rapport_ecarts`, a semi-join on its rule index)."""
 
 from __future__ import annotations
 
@@ -26,13 +27,13 @@ from instruct.service import accounts
 from instruct.service.instruction_storage import (
     DECIDED,
     SEARCH_DOCUMENT,
-    TRACK_OF_RULESET_PARTNER,
     TRACK_PARTNERS,
     TRACK_STATES,
     Instruction,
     RapportEcart,
-    RapportVerdict,
+    RapportPiste,
 )
+from instruct.service.report_index import VERDICT_RANK
 from instruct.service.storage import Dossier, StoredReport, User, Version, now
 from instruct.vocabulary import VERDICT_LIBELLES, EtatDossier
 
@@ -43,7 +44,6 @@ OPEN = ("depose", "en_instruction", "a_completer")
 CLOSED = (*DECIDED, "retire")
 TABS = {"a_traiter": "À traiter", "suivis": "Suivis", "traites": "Traités", "tous": "Tous"}
 STATE_LABELS = {s: EtatDossier(s).libelle for s in TRACK_STATES}
-VERDICT_RANK = {"recevable": 1, "incomplet": 2, "non_recevable": 3}  # the worst of a partner's rule sets wins
 VERDICT_OF_RANK = {rank: verdict for verdict, rank in VERDICT_RANK.items()}
 # The columns, in order: key -> French header. « partenaire » is shown to admins only.
 COLUMNS = {
@@ -140,41 +140,12 @@ def rule_ids(catalogue: Catalogue) -> frozenset[str]:
     return frozenset(rule.id for rs in catalogue.rulesets.values() for rule in rs.rules)
 
 
-def partner_codes(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
-    """The rule set codes each track reads (the DDT: programme, ORT, coherence)."""
-    codes: dict[str, list[str]] = {p: [] for p in TRACK_PARTNERS}
-    for rs in catalogue.rulesets.values():
-        track = TRACK_OF_RULESET_PARTNER.get(rs.partenaire)
-        if track:
-            codes[track].append(rs.code)
-    return {p: tuple(sorted(c)) for p, c in codes.items()}
-
-
 # --- the SQL ------------------------------------------------------------------------------------
 
 
-def _latest_report():
-    """The id of the latest report of the dossier's latest version (correlated to `dossiers`, explicitly: two
-    levels up)."""
-    v, r = aliased(Version), aliased(StoredReport)
-    version = (
-        select(v.id).where(v.dossier_id == Dossier.id).order_by(v.number.desc()).limit(1).correlate(Dossier)
-    ).scalar_subquery()
-    return select(r.id).where(r.version_id == version).order_by(r.id.desc()).limit(1).scalar_subquery()
-
-
-def _worst_rank(catalogue: Catalogue):
-    """The rank (VERDICT_RANK) of the worst verdict of the track's partner's rule sets in the latest report."""
-    rank = case(*((RapportVerdict.verdict == v, n) for v, n in VERDICT_RANK.items()), else_=0)
-    mine = or_(
-        *(
-            and_(Instruction.partenaire == p, RapportVerdict.jeu.in_(c))
-            for p, c in partner_codes(catalogue).items()
-            if c
-        )
-    )
-    query = select(func.max(rank)).where(RapportVerdict.report_id == _latest_report(), mine)
-    return query.correlate(Instruction).scalar_subquery()
+def _track_verdict():
+    """The worst verdict of the track's rule sets in its dossier's latest report (report_index's rows)."""
+    return and_(RapportPiste.report_id == Dossier.latest_report_id, RapportPiste.partenaire == Instruction.partenaire)
 
 
 def _days(dialect: str, today: dt.datetime):
@@ -219,7 +190,7 @@ def _tab(user: User, onglet: str):
     }[onglet]
 
 
-def _filters(session: Session, user: User, catalogue: Catalogue, found: Criteria) -> list:
+def _filters(session: Session, user: User, found: Criteria) -> list:
     """Every condition but the tab's: whose tracks, the search, the filters."""
     if user.role == "admin":
         whose = Instruction.partenaire == found.partenaire if found.partenaire else true()
@@ -231,35 +202,44 @@ def _filters(session: Session, user: User, catalogue: Catalogue, found: Criteria
     if found.etat:
         conditions.append(Instruction.state == found.etat)
     if found.verdict:
-        conditions.append(_worst_rank(catalogue) == VERDICT_RANK[found.verdict])
+        conditions.append(RapportPiste.verdict == found.verdict)
     if found.regle:
-        conditions.append(exists().where(RapportEcart.report_id == _latest_report(), RapportEcart.regle == found.regle))
+        conditions.append(
+            exists().where(RapportEcart.report_id == Dossier.latest_report_id, RapportEcart.regle == found.regle)
+        )
     return conditions
 
 
 def counts(session: Session, user: User, catalogue: Catalogue, found: Criteria) -> dict[str, int]:
     """How many tracks each tab holds, with the search and filters applied."""
     tabs = [func.coalesce(func.sum(case((_tab(user, t), 1), else_=0)), 0).label(t) for t in TABS if t != "tous"]
-    row = session.execute(
+    query = (
         select(*tabs, func.count().label("tous"))
         .select_from(Instruction)
         .join(Dossier, Dossier.id == Instruction.dossier_id)
-        .where(*_filters(session, user, catalogue, found))
-    ).one()
+        .where(*_filters(session, user, found))
+    )
+    if found.verdict:
+        query = query.join(RapportPiste, _track_verdict())
+    row = session.execute(query).one()
     return {t: int(getattr(row, t)) for t in TABS}
 
 
-def rows_query(session: Session, user: User, catalogue: Catalogue, found: Criteria, today: dt.datetime) -> Select:
-    """The tab's rows with every column, sorted (the page or the export adds LIMIT)."""
+def rows_query(
+    session: Session,
+    user: User,
+    catalogue: Catalogue,
+    found: Criteria,
+    today: dt.datetime,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Select:
+    """The tab's rows with every column, sorted, `limit` of them from `offset`. In two steps: the tracks sorted and
+    cut with only the joins their sort and filters need, then the page's rows joined to the rest (the latest
+    report's numbers, the assignee): a page of 50 never joins the 29 000 tracks of an admin to their reports."""
     dialect = session.get_bind().dialect.name
     assignee = aliased(User)
-    report = aliased(StoredReport)
-    latest_version = (
-        select(func.max(Version.number)).where(Version.dossier_id == Dossier.id).scalar_subquery().label("version")
-    )
-    bloquants = select(report.bloquants).where(report.id == _latest_report()).scalar_subquery().label("bloquants")
-    worst = _worst_rank(catalogue).label("verdict")
-    suivi = func.coalesce(func.nullif(assignee.nom, ""), assignee.login).label("suivi")
+    suivi = func.coalesce(func.nullif(assignee.nom, ""), assignee.login)
     sort = {
         "commune": Dossier.commune_nom,
         "insee": Dossier.commune_insee,
@@ -269,14 +249,33 @@ def rows_query(session: Session, user: User, catalogue: Catalogue, found: Criter
         "depose": Instruction.opened_at,
         "jours": _days(dialect, today),
         "suivi": suivi,
-        "verdict": worst,
-        "bloquants": bloquants,
-        "version": latest_version,
+        "verdict": RapportPiste.rang,
+        "bloquants": StoredReport.bloquants,
+        "version": Version.number,
         "maj": Dossier.updated_at,
     }[found.tri]
-    key = sort.desc() if found.ordre == "desc" else sort.asc()
-    if found.tri in ("suivi", "verdict", "bloquants", "version"):  # no value: always last
-        key = key.nulls_last()
+    chosen = (
+        select(Instruction.id.label("track"), sort.label("cle"), Dossier.id.label("dossier"), Instruction.partenaire)
+        .select_from(Instruction)
+        .join(Dossier, Dossier.id == Instruction.dossier_id)
+        .where(*_filters(session, user, found), _tab(user, found.onglet))
+    )
+    if found.tri == "verdict" or found.verdict:
+        chosen = chosen.outerjoin(RapportPiste, _track_verdict())
+    if found.tri in ("bloquants", "version"):
+        chosen = chosen.outerjoin(StoredReport, StoredReport.id == Dossier.latest_report_id)
+    if found.tri == "version":
+        chosen = chosen.outerjoin(Version, Version.id == StoredReport.version_id)
+    if found.tri == "suivi":
+        chosen = chosen.outerjoin(assignee, assignee.id == Instruction.assigned_to)
+
+    def order(key):
+        ordered = key.desc() if found.ordre == "desc" else key.asc()
+        return ordered.nulls_last() if found.tri in ("suivi", "verdict", "bloquants", "version") else ordered
+
+    chosen = chosen.order_by(order(sort), Dossier.id.asc(), Instruction.partenaire.asc()).limit(limit).offset(offset)
+    page = chosen.subquery("choisies")
+    shown = aliased(User)
     return (
         select(
             Instruction.id.label("track"),
@@ -290,17 +289,20 @@ def rows_query(session: Session, user: User, catalogue: Catalogue, found: Criter
             Dossier.commune_nom,
             Dossier.commune_insee,
             Dossier.updated_at,
-            assignee.login.label("suivi_login"),
-            suivi,
-            worst,
-            bloquants,
-            latest_version,
+            shown.login.label("suivi_login"),
+            func.coalesce(func.nullif(shown.nom, ""), shown.login).label("suivi"),
+            RapportPiste.rang.label("verdict"),
+            StoredReport.bloquants,
+            Version.number.label("version"),
         )
-        .select_from(Instruction)
+        .select_from(page)
+        .join(Instruction, Instruction.id == page.c.track)
         .join(Dossier, Dossier.id == Instruction.dossier_id)
-        .outerjoin(assignee, assignee.id == Instruction.assigned_to)
-        .where(*_filters(session, user, catalogue, found), _tab(user, found.onglet))
-        .order_by(key, Dossier.id.asc(), Instruction.partenaire.asc())
+        .outerjoin(RapportPiste, _track_verdict())
+        .outerjoin(StoredReport, StoredReport.id == Dossier.latest_report_id)
+        .outerjoin(Version, Version.id == StoredReport.version_id)
+        .outerjoin(shown, shown.id == Instruction.assigned_to)
+        .order_by(order(page.c.cle), page.c.dossier.asc(), page.c.partenaire.asc())
     )
 
 
@@ -320,7 +322,7 @@ def queue(session: Session, user: User, catalogue: Catalogue, found: Criteria) -
     pages = max(1, math.ceil(total / PAGE_SIZE))
     found = replace(found, page=min(found.page, pages))
     today = now()
-    query = rows_query(session, user, catalogue, found, today).limit(PAGE_SIZE).offset((found.page - 1) * PAGE_SIZE)
+    query = rows_query(session, user, catalogue, found, today, PAGE_SIZE, (found.page - 1) * PAGE_SIZE)
     return Queue(found, tabs, [row_of(r, today) for r in session.execute(query)], total, pages)
 
 
