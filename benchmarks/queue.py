@@ -175,6 +175,7 @@ def main() -> int:
                     if not label.startswith("référence") and high >= TARGET_MS:
                         failed.append(f"{login} {label}")
                     print(f"  {label:<34}{statistics.median(times):>8.1f}{high:>8.1f}{max(times):>8.1f}   {note}")
+                print(f"  (load average of the machine: {' '.join(f'{x:.1f}' for x in os.getloadavg())})")
             errors = served.exceptions()
             if errors:
                 print("\nserver errors:", dict(errors))

@@ -210,15 +210,20 @@ def _filters(session: Session, user: User, found: Criteria) -> list:
     return conditions
 
 
+def _needs_dossier(user: User, found: Criteria, sort: str = "") -> bool:
+    """Whether the tracks must be joined to their dossier (not for an admin's plain counts and sorts)."""
+    return user.role != "admin" or bool(found.q or found.regle or found.verdict) or sort in _ON_DOSSIER
+
+
+_ON_DOSSIER = frozenset({"commune", "insee", "maj", "verdict", "bloquants", "version"})
+
+
 def counts(session: Session, user: User, catalogue: Catalogue, found: Criteria) -> dict[str, int]:
     """How many tracks each tab holds, with the search and filters applied."""
     tabs = [func.coalesce(func.sum(case((_tab(user, t), 1), else_=0)), 0).label(t) for t in TABS if t != "tous"]
-    query = (
-        select(*tabs, func.count().label("tous"))
-        .select_from(Instruction)
-        .join(Dossier, Dossier.id == Instruction.dossier_id)
-        .where(*_filters(session, user, found))
-    )
+    query = select(*tabs, func.count().label("tous")).select_from(Instruction).where(*_filters(session, user, found))
+    if _needs_dossier(user, found):
+        query = query.join(Dossier, Dossier.id == Instruction.dossier_id)
     if found.verdict:
         query = query.join(RapportPiste, _track_verdict())
     row = session.execute(query).one()
@@ -243,7 +248,7 @@ def rows_query(
     sort = {
         "commune": Dossier.commune_nom,
         "insee": Dossier.commune_insee,
-        "dossier": Dossier.id,
+        "dossier": Instruction.dossier_id,
         "partenaire": Instruction.partenaire,
         "etat": case(*((Instruction.state == s, n) for n, s in enumerate(TRACK_STATES))),
         "depose": Instruction.opened_at,
@@ -255,11 +260,12 @@ def rows_query(
         "maj": Dossier.updated_at,
     }[found.tri]
     chosen = (
-        select(Instruction.id.label("track"), sort.label("cle"), Dossier.id.label("dossier"), Instruction.partenaire)
+        select(Instruction.id.label("track"), sort.label("cle"), Instruction.dossier_id, Instruction.partenaire)
         .select_from(Instruction)
-        .join(Dossier, Dossier.id == Instruction.dossier_id)
         .where(*_filters(session, user, found), _tab(user, found.onglet))
     )
+    if _needs_dossier(user, found, found.tri):
+        chosen = chosen.join(Dossier, Dossier.id == Instruction.dossier_id)
     if found.tri == "verdict" or found.verdict:
         chosen = chosen.outerjoin(RapportPiste, _track_verdict())
     if found.tri in ("bloquants", "version"):
@@ -273,7 +279,8 @@ def rows_query(
         ordered = key.desc() if found.ordre == "desc" else key.asc()
         return ordered.nulls_last() if found.tri in ("suivi", "verdict", "bloquants", "version") else ordered
 
-    chosen = chosen.order_by(order(sort), Dossier.id.asc(), Instruction.partenaire.asc()).limit(limit).offset(offset)
+    tie = (Instruction.dossier_id.asc(), Instruction.partenaire.asc())
+    chosen = chosen.order_by(order(sort), *tie).limit(limit).offset(offset)
     page = chosen.subquery("choisies")
     shown = aliased(User)
     return (
@@ -302,7 +309,7 @@ def rows_query(
         .outerjoin(StoredReport, StoredReport.id == Dossier.latest_report_id)
         .outerjoin(Version, Version.id == StoredReport.version_id)
         .outerjoin(shown, shown.id == Instruction.assigned_to)
-        .order_by(order(page.c.cle), page.c.dossier.asc(), page.c.partenaire.asc())
+        .order_by(order(page.c.cle), page.c.dossier_id.asc(), page.c.partenaire.asc())
     )
 
 
