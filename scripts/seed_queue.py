@@ -98,13 +98,19 @@ def report_rows(rng: random.Random, catalogue, report_id: int) -> tuple[dict, li
     return {"rulesets": rulesets, "findings": findings}, verdicts, ecarts
 
 
-def worst_per_track(verdicts: list[dict]) -> list[dict]:
-    """The `rapport_pistes` rows of a report, as report_index writes them."""
+def worst_per_track(dossier: str, verdicts: list[dict]) -> list[dict]:
+    """The `rapport_pistes` rows of a dossier's latest report, as report_index writes them."""
     worst: dict[str, dict] = {}
     for v in verdicts:
         track, rank = TRACK_OF_CODE[v["jeu"]], VERDICT_RANK[v["verdict"]]
         if rank >= worst.get(track, {}).get("rang", 0):
-            worst[track] = {"report_id": v["report_id"], "partenaire": track, "verdict": v["verdict"], "rang": rank}
+            worst[track] = {
+                "dossier_id": dossier,
+                "report_id": v["report_id"],
+                "partenaire": track,
+                "verdict": v["verdict"],
+                "rang": rank,
+            }
     return list(worst.values())
 
 
@@ -192,10 +198,11 @@ def seed(url: str | None, count: int, seed_value: int = 1) -> dict[str, int]:
                     }
                 )
                 rows["verdicts"] += verdicts
-                rows["pistes"] += worst_per_track(verdicts)
+                latest = worst_per_track(ident, verdicts)  # the last version's replaces the others'
                 rows["dossiers"][-1]["latest_report_id"] = next_report
                 rows["ecarts"] += ecarts
                 next_version, next_report = next_version + 1, next_report + 1
+            rows["pistes"] += latest
             concerned = {"ddt"} | {
                 TRACK_OF_RULESET_PARTNER[catalogue.rulesets[code].partenaire]
                 for code, result in report["rulesets"].items()

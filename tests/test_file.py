@@ -366,7 +366,7 @@ def test_follow_assign_to_a_colleague_and_a_stale_revision_is_refused(service):
 
 
 def test_of_simultaneous_assignments_on_one_revision_exactly_one_wins(service):
-    """12 at once: 20 exhausted SQLite's connection pool (5 + 10) behind the 4 request threads (see the report)."""
+    """12 at once: with 20, SQLite's connection pool (5 + 10) ran dry while the 4 request threads waited for it."""
     _, base, _, ids = service
     dossier = ids["Bourg 1000"]
     path = f"/api/dossiers/{dossier}/instructions/ddt/suivi"

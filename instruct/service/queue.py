@@ -145,7 +145,7 @@ def rule_ids(catalogue: Catalogue) -> frozenset[str]:
 
 def _track_verdict():
     """The worst verdict of the track's rule sets in its dossier's latest report (report_index's rows)."""
-    return and_(RapportPiste.report_id == Dossier.latest_report_id, RapportPiste.partenaire == Instruction.partenaire)
+    return and_(RapportPiste.dossier_id == Instruction.dossier_id, RapportPiste.partenaire == Instruction.partenaire)
 
 
 def _days(dialect: str, today: dt.datetime):
@@ -212,10 +212,10 @@ def _filters(session: Session, user: User, found: Criteria) -> list:
 
 def _needs_dossier(user: User, found: Criteria, sort: str = "") -> bool:
     """Whether the tracks must be joined to their dossier (not for an admin's plain counts and sorts)."""
-    return user.role != "admin" or bool(found.q or found.regle or found.verdict) or sort in _ON_DOSSIER
+    return user.role != "admin" or bool(found.q or found.regle) or sort in _ON_DOSSIER
 
 
-_ON_DOSSIER = frozenset({"commune", "insee", "maj", "verdict", "bloquants", "version"})
+_ON_DOSSIER = frozenset({"commune", "insee", "maj", "bloquants", "version"})
 
 
 def counts(session: Session, user: User, catalogue: Catalogue, found: Criteria) -> dict[str, int]:

@@ -1,15 +1,15 @@
 """A stored report as rows, written when the report is stored, so that the instruction queue filters and sorts by
 verdict and by rule id through indexes and joins instead of reading JSON: its verdict per rule set
-(`rapport_verdicts`), its gaps per rule and status (`rapport_ecarts`), its worst verdict per track
-(`rapport_pistes`), and the dossier's pointer to its latest report (`dossiers.latest_report_id`). Migrations 0008
-and 0009 filled them for the reports stored before them, the same way."""
+(`rapport_verdicts`), its gaps per rule and status (`rapport_ecarts`), its worst verdict per track in place of the
+previous report's (`rapport_pistes`), and the dossier's pointer to its latest report (`dossiers.latest_report_id`).
+Migrations 0008 and 0009 filled them for the reports stored before them, the same way."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from instruct.service.instruction_storage import RapportEcart, RapportPiste, RapportVerdict
@@ -50,15 +50,17 @@ def index_report(session: Session, stored: StoredReport) -> None:
             insert(RapportEcart),
             [{"report_id": stored.id, "regle": r, "statut": s, "nombre": n} for (r, s), n in gaps.items()],
         )
+    dossier = session.scalar(select(Version.dossier_id).where(Version.id == stored.version_id))
+    session.execute(delete(RapportPiste).where(RapportPiste.dossier_id == dossier))  # the previous report's
     if worst:
         session.execute(
             insert(RapportPiste),
             [
-                {"report_id": stored.id, "partenaire": track, "verdict": v, "rang": VERDICT_RANK.get(v, 0)}
+                {"dossier_id": dossier, "partenaire": track, "report_id": stored.id, "verdict": v,
+                 "rang": VERDICT_RANK.get(v, 0)}
                 for track, v in worst.items()
             ],
-        )
-    dossier = select(Version.dossier_id).where(Version.id == stored.version_id).scalar_subquery()
+        )  # fmt: skip
     session.execute(
         update(Dossier).where(Dossier.id == dossier).values(latest_report_id=stored.id),
         execution_options={"synchronize_session": False},
