@@ -13,7 +13,9 @@ In one run:
   each typical request of the queue, through the JSON API and the HTML page, `--repeat` times one after the other
   (one client: the latency of a request, not a load test), after two warm-up calls; and a baseline in the same run
   (`/api/moi`: the session read and nothing else);
-- printed: per request, median, p95 (nearest rank) and max in ms, rows shown and tracks in the tab; whether the
+- printed: per request, median, p95 (nearest rank) and max in ms, the CPU time the server and PostgreSQL spent per
+  call (what a request costs whatever else runs on the machine: the latencies of a loaded machine are mostly
+  waiting for a core; the load average is printed), rows shown and tracks in the tab; whether the
   target holds: p95 < 200 ms for every queue request; the query plans (EXPLAIN ANALYZE) of a search, so that the
   use of the GIN index ix_dossiers_recherche is seen.
 """
@@ -74,17 +76,21 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
-def timed(client: httpx.Client, path: str, repeat: int) -> tuple[list[float], httpx.Response]:
+def timed(client: httpx.Client, path: str, repeat: int, roots: list[int]) -> tuple[list[float], httpx.Response, float]:
+    """The latencies in ms, the last response, and the CPU ms per request of the server and PostgreSQL (the
+    processes under `roots`): what a request costs whatever else the machine runs."""
     for _ in range(2):  # warm-up: the first call of a kind pays for imports, plans and caches
         response = client.get(path)
     times = []
+    before = [load.cpu_seconds(root) for root in roots]
     for _ in range(repeat):
         started = time.perf_counter()
         response = client.get(path)
         times.append((time.perf_counter() - started) * 1e3)
         if response.status_code != 200:
             raise RuntimeError(f"{path}: {response.status_code} {response.text[:300]}")
-    return times, response
+    cpu = sum(load.cpu_used(b, load.cpu_seconds(root)) for b, root in zip(before, roots, strict=True))
+    return times, response, cpu * 1e3 / repeat
 
 
 def log_in(base: str, login: str) -> httpx.Client:
@@ -103,18 +109,18 @@ def page_client(base: str, login: str) -> httpx.Client:
     return client
 
 
-def measure(base: str, login: str, repeat: int) -> list[tuple[str, list[float], str]]:
+def measure(base: str, login: str, repeat: int, roots: list[int]) -> list[tuple[str, list[float], float, str]]:
     api, web = log_in(base, login), page_client(base, login)
     results = []
-    times, _ = timed(api, "/api/moi", repeat)
-    results.append(("référence /api/moi", times, ""))
+    times, _, cpu = timed(api, "/api/moi", repeat, roots)
+    results.append(("référence /api/moi", times, cpu, ""))
     for label, query in REQUESTS:
-        times, response = timed(api, f"/api/file?{query}", repeat)
+        times, response, cpu = timed(api, f"/api/file?{query}", repeat, roots)
         body = response.json()
-        results.append((f"API {label}", times, f"{len(body['pistes'])} / {body['total']}"))
+        results.append((f"API {label}", times, cpu, f"{len(body['pistes'])} / {body['total']}"))
     for label, query in REQUESTS[:1] + REQUESTS[5:6] + REQUESTS[7:8]:
-        times, response = timed(web, f"/instruction?{query}", repeat)
-        results.append((f"page {label}", times, f"{len(response.text) // 1024} Kio"))
+        times, response, cpu = timed(web, f"/instruction?{query}", repeat, roots)
+        results.append((f"page {label}", times, cpu, f"{len(response.text) // 1024} Kio"))
     api.close()
     web.close()
     return results
@@ -167,14 +173,16 @@ def main() -> int:
         print(f"seeded in {time.perf_counter() - started:.1f} s: " + ", ".join(f"{n} {k}" for k, n in made.items()))
         failed = []
         with tempfile.TemporaryDirectory() as work, load.Served(url, 1, Path(work) / "serve.log") as served:
+            roots = [served.process.pid] + ([load.postmaster_pid(server)] if server else [])
             for login in ("admin", "ddt-reg84", "al-dep38"):
-                print(f"\n{login}: {args.repeat} calls each, one client, ms")
-                print(f"  {'request':<34}{'median':>8}{'p95':>8}{'max':>8}   rows")
-                for label, times, note in measure(served.base, login, args.repeat):
+                print(f"\n{login}: {args.repeat} calls each, one client, ms (cpu: server + PostgreSQL per call)")
+                print(f"  {'request':<34}{'median':>8}{'p95':>8}{'max':>8}{'cpu':>8}   rows")
+                for label, times, cpu, note in measure(served.base, login, args.repeat, roots):
                     high = p95(times)
                     if not label.startswith("référence") and high >= TARGET_MS:
                         failed.append(f"{login} {label}")
-                    print(f"  {label:<34}{statistics.median(times):>8.1f}{high:>8.1f}{max(times):>8.1f}   {note}")
+                    line = f"{statistics.median(times):>8.1f}{high:>8.1f}{max(times):>8.1f}{cpu:>8.1f}"
+                    print(f"  {label:<34}{line}   {note}")
                 print(f"  (load average of the machine: {' '.join(f'{x:.1f}' for x in os.getloadavg())})")
             errors = served.exceptions()
             if errors:

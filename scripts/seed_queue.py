@@ -8,8 +8,9 @@ catalogue) and the report's index rows (`rapport_verdicts`, `rapport_ecarts`, `r
 `latest_report_id`), then one instruction track per partner
 concerned (the DDT always) in every state, about half of them assigned to an instructeur of that partner and
 territory. Accounts: one town (the dossiers' owner), an instructeur per partner and territory (`al-dep38`,
-`ddt-reg84`…) and `admin`, all with the password PASSWORD. Bulk inserts (executemany), explicit ids, the sequences
-set after; ANALYZE at the end. Same seed, same data. Prints what it made and how long it took.
+`ddt-reg84`…) and `admin`, all with the password PASSWORD. Bulk inserts (COPY on PostgreSQL, executemany on
+SQLite), explicit ids, the sequences set after, ANALYZE at the end. Same seed, same data. Prints what it made and how
+long it took.
 """
 
 from __future__ import annotations
@@ -235,8 +236,7 @@ def seed(url: str | None, count: int, seed_value: int = 1) -> dict[str, int]:
             (RapportEcart, "ecarts"),
             (Instruction, "tracks"),
         ):
-            for start in range(0, len(rows[key]), 5000):
-                session.execute(insert(table), rows[key][start : start + 5000])
+            bulk_insert(session, table, rows[key])
         if engine.dialect.name == "postgresql":  # explicit ids: the sequences follow
             for table in ("versions", "reports", "instructions"):
                 session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"))
@@ -245,6 +245,20 @@ def seed(url: str | None, count: int, seed_value: int = 1) -> dict[str, int]:
         connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     engine.dispose()
     return {key: len(value) for key, value in rows.items()}
+
+
+def bulk_insert(session: Session, table, rows: list[dict]) -> None:
+    """PostgreSQL: COPY (several times faster than INSERTs); SQLite: executemany by 5 000."""
+    if session.get_bind().dialect.name != "postgresql":
+        for start in range(0, len(rows), 5000):
+            session.execute(insert(table), rows[start : start + 5000])
+        return
+    columns = list(rows[0])
+    json_columns = {c.name for c in table.__table__.columns if c.type.__class__.__name__ == "JSON"}
+    raw = session.connection().connection.driver_connection
+    with raw.cursor().copy(f"COPY {table.__tablename__} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c in json_columns else row[c] for c in columns])
 
 
 class _Place:
