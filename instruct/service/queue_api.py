@@ -20,7 +20,9 @@ router = APIRouter(prefix="/api")
 
 class Suivi(BaseModel):
     instructeur: Ligne | None = Field(None, max_length=80, description="identifiant de l'instructeur ; null : personne")
-    revision: int | None = Field(None, ge=0, description="la révision de la piste lue (sinon : celle du moment)")
+    revision: int | None = Field(
+        None, ge=0, le=2**31 - 1, description="la révision de la piste lue (sinon : celle du moment)"
+    )
 
 
 def may_use_queue(me) -> None:

@@ -112,7 +112,7 @@ async def suivi_submit(dossier_id: str, partenaire: str, request: Request) -> Re
                 return found
             me, record = found
             login = form_text(form, "instructeur", 80).strip() or None
-            seen = form_text(form, "revision", 12)
+            seen = form_text(form, "revision", 9)  # a revision is an int column: 9 digits at most
             retour = safe_next(form_text(form, "retour", 2000) or f"/dossiers/{record.id}")
             try:
                 if not (seen.isascii() and seen.isdigit()):
