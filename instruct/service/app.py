@@ -22,6 +22,8 @@ from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import load_catalogue
 from instruct.service import (
     api,
+    avis_api,
+    avis_pages,
     drafts_api,
     form_exports,
     form_items,
@@ -208,6 +210,8 @@ def create_app(
     app.include_router(comparison_router)  # two versions of a dossier compared
     app.include_router(queue_router)  # the instructeurs' queue (file d'instruction), its exports, assignment
     app.include_router(queue_api_router)  # the same queue and assignment in the JSON API
+    app.include_router(avis_api.router)  # experts' opinions in the JSON API
+    app.include_router(avis_pages.router)  # experts' opinions: the dossier's form, the expert's page (/avis/…)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
 
