@@ -49,7 +49,7 @@ bench: $(STAMP)
 # The instruction queue with 10 000 dossiers on a throwaway PostgreSQL (or ACV_DATABASE_URL): p95 < 200 ms.
 .PHONY: bench-file
 bench-file: $(STAMP)
-	$(BIN)/python benchmarks/queue.py
+	$(BIN)/python benchmarks/file_instruction.py
 
 clean:
 	rm -rf $(VENV)

@@ -1,7 +1,7 @@
 """Benchmark of the instruction queue (« file d'instruction ») with 10 000 dossiers on PostgreSQL.
 
-    .venv/bin/python benchmarks/queue.py                       # a throwaway PostgreSQL (tests/pg.py), 10 000 dossiers
-    .venv/bin/python benchmarks/queue.py --url postgresql+psycopg://… --dossiers 10000 --repeat 30
+    .venv/bin/python benchmarks/file_instruction.py            # a throwaway PostgreSQL (tests/pg.py), 10 000 dossiers
+    .venv/bin/python benchmarks/file_instruction.py --url postgresql+psycopg://… --dossiers 10000 --repeat 30
     make bench-file
 
 In one run:
@@ -33,9 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-# This file's folder is not a package path: its name would shadow the standard library's `queue` module.
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
@@ -149,7 +147,7 @@ def explain(url: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Benchmark of the instruction queue (benchmarks/queue.py)")
+    parser = argparse.ArgumentParser(description="Benchmark of the instruction queue (benchmarks/file_instruction.py)")
     parser.add_argument("--url", default=os.environ.get("ACV_DATABASE_URL"), help="PostgreSQL (default: throwaway)")
     parser.add_argument("--dossiers", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=40, help="timed calls per request (default 40)")
