@@ -58,7 +58,9 @@ class Transition(BaseModel):
     partenaire: Ligne | None = Field(
         None, max_length=40, description="la piste (action-logement, anah, anru, ddt) : obligatoire pour un admin"
     )
-    revision: int | None = Field(None, ge=0, description="la révision de la piste lue : refusé (409) si elle a changé")
+    revision: int | None = Field(
+        None, ge=0, le=2**31 - 1, description="la révision de la piste lue : refusé (409) si elle a changé"
+    )
 
 
 class DecisionImmeubleBody(BaseModel):
@@ -70,7 +72,9 @@ class DecisionImmeubleBody(BaseModel):
 
 class DecisionsImmeubles(BaseModel):
     decisions: list[DecisionImmeubleBody] = Field(min_length=1, max_length=500)
-    revision: int | None = Field(None, ge=0, description="la révision de la piste lue : refusé (409) si elle a changé")
+    revision: int | None = Field(
+        None, ge=0, le=2**31 - 1, description="la révision de la piste lue : refusé (409) si elle a changé"
+    )
 
 
 class NewNote(BaseModel):
