@@ -85,8 +85,10 @@ def test_a_dossier_from_deposit_to_decisions(story):
         """A page, once its main content is there (a navigation may still be settling after a click)."""
         browser.get(address)
         WebDriverWait(browser, 30).until(
-            lambda b: b.find_elements(By.CSS_SELECTOR, "main, #contenu")
-            and b.execute_script("return document.readyState") == "complete"
+            lambda b: (
+                b.find_elements(By.CSS_SELECTOR, "main, #contenu")
+                and b.execute_script("return document.readyState") == "complete"
+            )
         )
 
     def button(label: str):
