@@ -85,7 +85,12 @@ def go(driver, element) -> None:
 
 
 def button(driver, text: str):
-    return driver.find_element(by("XPATH"), f"//main//button[normalize-space()='{text}']")
+    """The button, once the page shows it (a page opened right after a click may still be settling)."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    path = f"//main//button[normalize-space()='{text}']"
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(by("XPATH"), path))
+    return driver.find_element(by("XPATH"), path)
 
 
 def log_in(driver, base: str, login: str) -> None:
