@@ -1,0 +1,291 @@
+"""The visibility matrix's table (tests/test_matrice.py runs it): every route of the app, each with the answer
+expected for every actor on every target, and the marker strings each actor may read.
+
+Actors (the columns of every row, in this order):
+  anonyme      no session;
+  villebelle   the town of dossier D (commune 99101) and of draft BV;
+  montclair    a town of another commune (99102), owner of dossier M (still a brouillon) and of draft BM;
+  al99, anah99, anru99, ddt99   an instructeur of each partner, on the territory of D (dep:99);
+  ddt01        an instructeur of another territory;
+  admin.
+Targets (what a row's path parameters point at): D (Villebelle's deposited dossier, version 1, a message with an
+attached file), M (Montclair's dossier, not deposited), DxM (D's address with M's message and file), BV and BM (the
+form drafts of each town), "-" (a route without parameters). A cell's code is the HTTP status expected: 401 (API)
+or a 303 to /connexion (pages) for the anonymous, 403 for a role that may not, 404 — the same body as for an
+identifier that does not exist — for what must not be seen, 409/422 where the request passed every check of who
+may act and was refused on its content (nothing changed), 2xx/303 where the actor may.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ACTORS = ("anonyme", "villebelle", "montclair", "al99", "anah99", "anru99", "ddt99", "ddt01", "admin")
+USERS = {  # login -> role, account fields
+    "villebelle": ("collectivite", {"commune_insee": "99101"}),
+    "montclair": ("collectivite", {"commune_insee": "99102"}),
+    "al99": ("instructeur", {"partenaire": "action-logement", "territoire": "dep:99"}),
+    "anah99": ("instructeur", {"partenaire": "anah", "territoire": "dep:99"}),
+    "anru99": ("instructeur", {"partenaire": "anru", "territoire": "dep:99"}),
+    "ddt99": ("instructeur", {"partenaire": "ddt", "territoire": "dep:99"}),
+    "ddt01": ("instructeur", {"partenaire": "ddt", "territoire": "dep:01"}),
+    "admin": ("admin", {}),
+}
+INSTRUCTEURS_99 = {"al99", "anah99", "anru99", "ddt99"}
+SEES_D = {"villebelle", "admin"} | INSTRUCTEURS_99
+SEES_M = {"montclair", "admin"}
+
+# Unique strings planted on the targets, and who may read each (anywhere: pages, JSON, files downloaded).
+MARKERS = {
+    "Marqueur-note-privee-AL-51c7": {"al99", "admin"},  # private note of Action Logement's instructeur on D
+    "Marqueur-note-privee-ANAH-51c7": {"anah99", "admin"},
+    "Marqueur-note-privee-ANRU-51c7": {"anru99", "admin"},
+    "Marqueur-note-privee-DDT-51c7": {"ddt99", "admin"},
+    "Marqueur-note-privee-ADMIN-51c7": {"admin"},  # an admin's private note: admins only
+    "Marqueur-note-publique-51c7": SEES_D,
+    "Marqueur-message-D-51c7": SEES_D,  # the town's message on D, and its attached file's content
+    "Marqueur-piece-D-51c7": SEES_D,
+    "Marqueur-message-M-51c7": SEES_M,
+    "Marqueur-piece-M-51c7": SEES_M,
+    "Marqueur-brouillon-V-51c7": {"villebelle"},  # a value typed in each town's draft
+    "Marqueur-brouillon-M-51c7": {"montclair"},
+}
+NOTES = {  # marker -> (author, private)
+    "Marqueur-note-privee-AL-51c7": ("al99", True),
+    "Marqueur-note-privee-ANAH-51c7": ("anah99", True),
+    "Marqueur-note-privee-ANRU-51c7": ("anru99", True),
+    "Marqueur-note-privee-DDT-51c7": ("ddt99", True),
+    "Marqueur-note-privee-ADMIN-51c7": ("admin", True),
+    "Marqueur-note-publique-51c7": ("ddt99", False),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One route: `expect` maps a target to the codes of the nine actors (a string, in ACTORS' order). `url`: the
+    request's path when it differs from the route's (a query, a fixed value); `send`: the body's builder (see
+    test_matrice.BODIES); `public`: a route anyone reaches (its redirects need not go to the login page);
+    `fresh`: each actor acts with a session of its own, opened for this row (logging out)."""
+
+    method: str
+    route: str
+    expect: dict[str, str]
+    url: str = ""
+    send: str = ""
+    public: bool = False
+    fresh: bool = False
+    location: str = ""  # where every 303 of the row goes (the start of it), when not the default rule
+    lists: dict[str, str] = field(default_factory=dict)  # actor -> the targets listed (list rows)
+
+
+#                      anonyme ville montclair al anah anru ddt ddt01 admin
+READ_D_API = "401 200 404 200 200 200 200 404 200"
+READ_M_API = "401 404 200 404 404 404 404 404 200"
+READ_D_PAGE = "303 200 404 200 200 200 200 404 200"
+READ_M_PAGE = "303 404 200 404 404 404 404 404 200"
+NOBODY_API = "401 404 404 404 404 404 404 404 404"
+NOBODY_PAGE = "303 404 404 404 404 404 404 404 404"
+EVERYONE = "200 200 200 200 200 200 200 200 200"
+LOGGED_IN_API = "401 200 200 200 200 200 200 200 200"
+LOGGED_IN_PAGE = "303 200 200 200 200 200 200 200 200"
+DRAFT_V_API = "401 200 404 403 403 403 403 403 403"
+DRAFT_M_API = "401 404 200 403 403 403 403 403 403"
+DRAFT_V_PAGE = "303 200 404 403 403 403 403 403 403"
+DRAFT_M_PAGE = "303 404 200 403 403 403 403 403 403"
+STALE_V = "303 409 404 403 403 403 403 403 403"
+STALE_M = "303 404 409 403 403 403 403 403 403"
+LISTS_DOSSIERS = {
+    "villebelle": "D",
+    "montclair": "M",
+    "al99": "D",
+    "anah99": "D",
+    "anru99": "D",
+    "ddt99": "D",
+    "ddt01": "",
+    "admin": "D M",
+}
+
+READS = [
+    # --- the JSON API ------------------------------------------------------------------------------------------
+    Row("GET", "/api/moi", {"-": LOGGED_IN_API}),
+    Row("GET", "/api/dossiers", {"-": LOGGED_IN_API}, lists=LISTS_DOSSIERS),
+    Row("GET", "/api/dossiers/{dossier_id}", {"D": READ_D_API, "M": READ_M_API}),
+    Row(
+        "GET",
+        "/api/dossiers/{dossier_id}/versions/{numero}/rapport",
+        {"D": READ_D_API, "M": READ_M_API},
+        url="/api/dossiers/{dossier_id}/versions/{numero}/rapport?format=json",
+    ),
+    Row(
+        "GET",
+        "/api/dossiers/{dossier_id}/comparaison",
+        {"D": READ_D_API, "M": READ_M_API},
+        url="/api/dossiers/{dossier_id}/comparaison?de=1&a=1",
+    ),
+    Row(
+        "GET",
+        "/api/dossiers/{dossier_id}/ort-commerce",
+        {"D": READ_D_API, "M": READ_M_API},
+        url="/api/dossiers/{dossier_id}/ort-commerce?point=2.0,47.0&surface=3000",
+    ),
+    Row("GET", "/api/regles", {"-": EVERYONE}, public=True),
+    Row("GET", "/api/checklists/{partenaire}", {"-": EVERYONE}, url="/api/checklists/anah", public=True),
+    Row("GET", "/api/dossiers/{dossier_id}/messages", {"D": READ_D_API, "M": READ_M_API}),
+    Row(
+        "GET",
+        "/api/dossiers/{dossier_id}/messages/{message_id}/pieces/{name}",
+        {"D": READ_D_API, "M": READ_M_API, "DxM": NOBODY_API},
+    ),
+    Row(
+        "GET",
+        "/api/brouillons",
+        {"-": LOGGED_IN_API},
+        lists={"villebelle": "BV", "montclair": "BM", **dict.fromkeys(ACTORS[3:], "")},
+    ),
+    Row("GET", "/api/brouillons/{draft_id}", {"BV": DRAFT_V_API, "BM": DRAFT_M_API}),
+    Row("GET", "/api/brouillons/{draft_id}/ecarts", {"BV": DRAFT_V_API, "BM": DRAFT_M_API}),
+    Row("GET", "/openapi.json", {"-": EVERYONE}, public=True),
+    # --- the pages ---------------------------------------------------------------------------------------------
+    Row("GET", "/", {"-": "303 303 303 303 303 303 303 303 303"}, public=True),
+    Row("GET", "/connexion", {"-": "200 303 303 303 303 303 303 303 303"}, public=True),
+    Row(
+        "GET",
+        "/dossiers",
+        {"-": LOGGED_IN_PAGE},
+        lists={**LISTS_DOSSIERS, "villebelle": "D BV", "montclair": "M BM"},  # a town's list shows its drafts
+    ),
+    Row("GET", "/dossiers/nouveau", {"-": "303 200 200 403 403 403 403 403 403"}),
+    Row("GET", "/dossiers/{dossier_id}", {"D": READ_D_PAGE, "M": READ_M_PAGE}),
+    Row(
+        "GET",
+        "/dossiers/{dossier_id}/versions/{numero}/rapport.{fmt}",
+        {"D": READ_D_PAGE, "M": READ_M_PAGE},
+        url="/dossiers/{dossier_id}/versions/{numero}/rapport.html",
+    ),
+    Row("GET", "/dossiers/{dossier_id}/versions/{numero}/dossier.zip", {"D": READ_D_PAGE, "M": READ_M_PAGE}),
+    Row("GET", "/dossiers/{dossier_id}/comparaison", {"D": READ_D_PAGE, "M": READ_M_PAGE}),
+    Row(
+        "GET",
+        "/dossiers/{dossier_id}/messages",  # a redirect to the dossier page's thread
+        {"D": "303 303 404 303 303 303 303 404 303", "M": "303 404 303 404 404 404 404 404 303"},
+    ),
+    Row(
+        "GET",
+        "/dossiers/{dossier_id}/messages/{message_id}/pieces/{name}",
+        {"D": READ_D_PAGE, "M": READ_M_PAGE, "DxM": NOBODY_PAGE},
+    ),
+    # a draft's address leads to its first step, for anyone: the step checks who asks
+    Row("GET", "/brouillons/{draft_id}", {"BV": "303 303 303 303 303 303 303 303 303"}, public=True),
+    Row("GET", "/brouillons/{draft_id}/recapitulatif", {"BV": DRAFT_V_PAGE, "BM": DRAFT_M_PAGE}),
+    Row("GET", "/brouillons/{draft_id}/{etape}", {"BV": DRAFT_V_PAGE, "BM": DRAFT_M_PAGE}),
+    Row(
+        "GET",
+        "/brouillons/{draft_id}/{etape}/element/{index}",
+        {"BV": DRAFT_V_PAGE, "BM": DRAFT_M_PAGE},
+        url="/brouillons/{draft_id}/immeubles/element/{index}",
+    ),
+    Row("GET", "/brouillons/{draft_id}/export/dossier.yaml", {"BV": DRAFT_V_PAGE, "BM": DRAFT_M_PAGE}),
+    Row("GET", "/brouillons/{draft_id}/export/dossier.zip", {"BV": DRAFT_V_PAGE, "BM": DRAFT_M_PAGE}),
+    Row("GET", "/accessibilite", {"-": EVERYONE}, public=True),
+    Row("GET", "/mentions-legales", {"-": EVERYONE}, public=True),
+    Row("GET", "/donnees-personnelles", {"-": EVERYONE}, public=True),
+    Row("GET", "/plan-du-site", {"-": EVERYONE}, public=True),
+    Row("GET", "/docs", {"-": EVERYONE}, public=True),
+    Row("GET", "/static", {"-": EVERYONE}, url="/static/site.css", public=True),
+]
+
+CHANGES = [
+    # --- the JSON API ------------------------------------------------------------------------------------------
+    Row("POST", "/api/session", {"-": "401 200 200 200 200 200 200 200 200"}, send="login", public=True),
+    Row("DELETE", "/api/session", {"-": "401 204 204 204 204 204 204 204 204"}, fresh=True),
+    Row("POST", "/api/dossiers", {"-": "401 201 422 403 403 403 403 403 403"}, send="zip"),  # 422: not its commune
+    Row(
+        "POST",
+        "/api/dossiers/{dossier_id}/versions",  # 409: D is deposited
+        {"D": "401 409 404 403 403 403 403 404 403", "M": "401 404 201 404 404 404 404 404 403"},
+        send="zip",
+    ),
+    Row(
+        "POST",
+        "/api/dossiers/{dossier_id}/transitions",  # 409: « à compléter » without its reason
+        {"D": "401 403 404 409 409 409 409 404 409", "M": "401 404 403 404 404 404 404 404 409"},
+        send="a_completer",
+    ),
+    Row(
+        "POST",
+        "/api/dossiers/{dossier_id}/notes",
+        {"D": "401 403 404 201 201 201 201 404 201", "M": "401 404 403 404 404 404 404 404 201"},
+        send="note",
+    ),
+    Row(
+        "POST",
+        "/api/dossiers/{dossier_id}/messages",
+        {"D": "401 201 404 201 201 201 201 404 201", "M": "401 404 201 404 404 404 404 404 201"},
+        send="message",
+    ),
+    Row("POST", "/api/brouillons", {"-": "401 201 201 403 403 403 403 403 403"}, send="draft"),
+    Row(  # 409: the revision sent is not the draft's
+        "PUT",
+        "/api/brouillons/{draft_id}",
+        {"BV": "401 409 404 403 403 403 403 403 403", "BM": "401 404 409 403 403 403 403 403 403"},
+        send="stale",
+    ),
+    Row(  # 422: the draft names no commune (nothing deposited)
+        "POST",
+        "/api/brouillons/{draft_id}/depot",
+        {"BV": "401 422 404 403 403 403 403 403 403", "BM": "401 404 422 403 403 403 403 403 403"},
+        send="empty",
+    ),
+    # --- the pages ---------------------------------------------------------------------------------------------
+    Row("POST", "/connexion", {"-": "403 403 403 403 403 403 403 403 403"}, public=True),  # no form token
+    Row(
+        "POST",
+        "/deconnexion",
+        {"-": "303 303 303 303 303 303 303 303 303"},
+        public=True,
+        fresh=True,
+        location="/connexion?ok=deconnexion",
+    ),
+    Row("POST", "/dossiers/nouveau", {"-": "303 422 422 403 403 403 403 403 403"}),  # 422: no file
+    Row(
+        "POST",
+        "/dossiers/{dossier_id}/versions",
+        {"D": "303 409 404 403 403 403 403 404 403", "M": "303 404 303 404 404 404 404 404 403"},
+        send="zip",
+    ),
+    Row(
+        "POST",
+        "/dossiers/{dossier_id}/transition",
+        {"D": "303 403 404 409 409 409 409 404 409", "M": "303 404 403 404 404 404 404 404 409"},
+        send="a_completer",
+    ),
+    Row(
+        "POST",
+        "/dossiers/{dossier_id}/notes",
+        {"D": "303 403 404 303 303 303 303 404 303", "M": "303 404 403 404 404 404 404 404 303"},
+        send="note",
+    ),
+    Row(
+        "POST",
+        "/dossiers/{dossier_id}/messages",
+        {"D": "303 303 404 303 303 303 303 404 303", "M": "303 404 303 404 404 404 404 404 303"},
+        send="message",
+    ),
+    Row("POST", "/brouillons", {"-": "303 303 303 403 403 403 403 403 403"}, send="draft"),
+    Row(  # a new version's draft: 409 for D (deposited); only a town starts one (403 before looking)
+        "POST",
+        "/dossiers/{dossier_id}/brouillon",
+        {"D": "303 409 404 403 403 403 403 403 403", "M": "303 404 303 403 403 403 403 403 403"},
+    ),
+    Row("POST", "/brouillons/{draft_id}/{etape}", {"BV": STALE_V, "BM": STALE_M}, send="stale"),  # 409: stale
+    Row(
+        "POST",
+        "/brouillons/{draft_id}/{etape}/element/{index}",
+        {"BV": STALE_V, "BM": STALE_M},
+        url="/brouillons/{draft_id}/immeubles/element/{index}",
+        send="stale",
+    ),
+    Row("POST", "/formulaire/geometrie", {"-": "401 422 422 422 422 422 422 422 422"}),  # 422: no file
+]
+
+ROWS = READS + CHANGES

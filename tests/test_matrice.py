@@ -1,0 +1,354 @@
+"""The visibility matrix: every route of the app (create_app(...).routes, the API and the pages) × every actor
+(anonymous, the town of the dossier, a town of another commune, an instructeur of each partner on the dossier's
+territory, an instructeur of another territory, an admin) × every target (own or other dossier, its versions,
+report files, messages and attached files, notes, drafts), on SQLite and on PostgreSQL, through one real server
+on loopback per database. The table is tests/matrice_cases.py: a route missing from it, or an entry whose route no
+longer exists, fails. Each cell checks the status, where a redirect goes, that a 404 is the very answer given for
+an identifier that does not exist, that refusals are in French, and that no response carries a marker string
+(a private note, a message, an attached file, a draft's value) its reader may not see. A state-changing request
+refused (401, 403, 404, 409, 422) changes nothing: the database is read again after the refusals.
+
+The count of cells asserted is printed by the last test (`-rA`) and checked against a floor."""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+from conftest import SAMPLES
+from matrice_cases import ACTORS, MARKERS, NOTES, READS, ROWS, USERS, Row
+from sqlalchemy import func, select
+from test_service import PASSWORD, Server, folder_zip
+
+from instruct.service import accounts
+from instruct.service.app import create_app
+from instruct.service.storage import Base, User
+
+GUESSED = "0" * 24  # an identifier nothing has
+GUESS = {"DxM": {"message_id": "999999999"}}
+FIRST_STEP = "collectivites"
+MIN_CELLS = 1000  # the floor the count of cells asserted (both databases) must reach
+COUNTS: dict[str, dict[str, int]] = {}  # database -> cells, responses scanned for markers
+
+
+@dataclass
+class World:
+    """The server, its data (identifiers of the targets) and one client per actor and shell."""
+
+    app: object
+    base: str
+    db: str
+    targets: dict[str, dict[str, str]] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)  # target name -> identifier, for the lists
+    tokens: dict[str, str] = field(default_factory=dict)
+    clients: dict[tuple[str, bool], httpx.Client] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    cells: int = 0
+    scanned: int = 0
+
+    def client(self, actor: str, api: bool, fresh: bool = False) -> httpx.Client:
+        """The API's client carries a bearer token, the pages' the session cookie (as a browser)."""
+        if fresh and actor != "anonyme":
+            return self._client(self._open_session(actor), api)
+        key = (actor, api)
+        if key not in self.clients:
+            self.clients[key] = self._client(self.tokens.get(actor), api)
+        return self.clients[key]
+
+    def _client(self, token: str | None, api: bool) -> httpx.Client:
+        c = httpx.Client(base_url=self.base, timeout=120)
+        if token and api:
+            c.headers["Authorization"] = f"Bearer {token}"
+        elif token:
+            c.cookies.set("acv_session", token)
+        return c
+
+    def _open_session(self, actor: str) -> str:
+        with self.app.state.sessions() as session:
+            token, _ = accounts.open_session(session, session.scalar(select(User).where(User.login == actor)))
+            session.commit()
+        return token
+
+    def csrf(self, c: httpx.Client) -> str:
+        return accounts.csrf_token(c.cookies.get("acv_session") or "")
+
+
+def _login(base: str, login: str) -> str:
+    with httpx.Client(base_url=base, timeout=120) as c:
+        r = c.post("/api/session", json={"identifiant": login, "mot_de_passe": PASSWORD})
+        assert r.status_code == 200, r.text
+        return r.json()["jeton"]
+
+
+@pytest.fixture(scope="module")
+def world(database_url):
+    app = create_app(database_url)
+    with app.state.sessions() as session:
+        for login, (role, extra) in USERS.items():
+            accounts.create_user(session, login, PASSWORD, role, **extra)
+        session.commit()
+    with Server(app) as base:
+        w = World(app, base, "postgresql" if database_url.startswith("postgresql") else "sqlite")
+        w.tokens = {login: _login(base, login) for login in USERS}
+        _plant(w)
+        yield w
+        for c in w.clients.values():
+            c.close()
+
+
+def _api(w: World, actor: str) -> httpx.Client:
+    return w.client(actor, api=True)
+
+
+def _ok(r: httpx.Response, status: int = 201) -> dict:
+    assert r.status_code == status, r.text
+    return r.json()
+
+
+def _plant(w: World) -> None:
+    """D (Villebelle, deposited) with a message and its attached file, a private note of each partner's
+    instructeur and of the admin, a public note; M (Montclair, not deposited) with its message; each town's draft."""
+    town, other = _api(w, "villebelle"), _api(w, "montclair")
+    zipped = {"archive": ("d.zip", folder_zip(SAMPLES / "villebelle"), "application/zip")}
+    d = _ok(town.post("/api/dossiers", files=zipped, data={"date": "2026-11-26"}))["id"]
+    _ok(town.post(f"/api/dossiers/{d}/transitions", json={"vers": "depose"}), 200)
+    zipped = {"archive": ("d.zip", folder_zip(SAMPLES / "montclair"), "application/zip")}
+    m = _ok(other.post("/api/dossiers", files=zipped, data={"date": "2026-11-26"}))["id"]
+    for marker, (author, private) in NOTES.items():
+        _ok(_api(w, author).post(f"/api/dossiers/{d}/notes", json={"texte": marker, "privee": private}))
+    posted = {}
+    for c, ident, key in [(town, d, "D"), (other, m, "M")]:
+        content = b"%PDF-1.4\n% Marqueur-piece-" + key.encode() + b"-51c7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+        piece = (f"piece-{key.lower()}.pdf", content, "application/pdf")
+        data = {"texte": f"Marqueur-message-{key}-51c7"}
+        posted[key] = _ok(c.post(f"/api/dossiers/{ident}/messages", data=data, files=[("pieces", piece)]))
+    drafts = {}
+    for c, key in [(town, "V"), (other, "M")]:
+        values = {"collectivites.ville_centre.nom": f"Marqueur-brouillon-{key}-51c7", "immeubles.__nombre": "1"}
+        drafts[key] = _ok(c.post("/api/brouillons", json={"valeurs": values}))["id"]
+    message = {key: {"message_id": str(p["id"]), "name": p["pieces"][0]["nom"]} for key, p in posted.items()}
+    dossier = {"numero": "1"}
+    draft = {"etape": FIRST_STEP, "index": "0"}
+    w.targets = {
+        "-": {},
+        "D": {"dossier_id": d, **dossier, **message["D"]},
+        "M": {"dossier_id": m, **dossier, **message["M"]},
+        "DxM": {"dossier_id": d, **dossier, **message["M"]},
+        "BV": {"draft_id": drafts["V"], **draft},
+        "BM": {"draft_id": drafts["M"], **draft},
+    }
+    w.ids = {"D": d, "M": m, "BV": drafts["V"], "BM": drafts["M"]}
+
+
+# --- the requests ---------------------------------------------------------------------------------------------
+
+
+def _zip_of(target: str) -> dict:
+    folder = SAMPLES / ("montclair" if target == "M" else "villebelle")
+    return {"files": {"archive": ("d.zip", folder_zip(folder), "application/zip")}, "data": {"date": "2026-11-26"}}
+
+
+BODIES = {  # a row's `send` -> (actor, target, api) -> the request's keyword arguments
+    "": lambda actor, target, api: {},
+    "empty": lambda actor, target, api: {"json": {}} if api else {},
+    "login": lambda actor, target, api: {
+        "json": {"identifiant": "inconnu" if actor == "anonyme" else actor, "mot_de_passe": PASSWORD}
+    },
+    "zip": lambda actor, target, api: _zip_of(target),
+    "a_completer": lambda actor, target, api: (
+        {"json": {"vers": "a_completer"}} if api else {"data": {"vers": "a_completer"}}
+    ),
+    "note": lambda actor, target, api: (
+        {"json": {"texte": f"Note de la matrice ({actor})", "privee": False}}
+        if api
+        else {"data": {"texte": f"Note de la matrice ({actor})"}}
+    ),
+    "message": lambda actor, target, api: {"data": {"texte": f"Message de la matrice ({actor})"}},
+    "draft": lambda actor, target, api: {"json": {"valeurs": {}}} if api else {"data": {"depart": "vide"}},
+    "stale": lambda actor, target, api: (
+        {"json": {"revision": 999, "valeurs": {}}} if api else {"data": {"revision": "999"}}
+    ),
+}
+
+
+def _is_api(row: Row) -> bool:
+    return row.route.startswith("/api")
+
+
+def _request(w: World, row: Row, target: str, actor: str, params: dict[str, str]) -> httpx.Response:
+    api = _is_api(row)
+    c = w.client(actor, api, fresh=row.fresh)
+    kwargs = BODIES[row.send](actor, target, api)
+    if not api and row.method != "GET":  # every form carries its CSRF token
+        kwargs["data"] = {**kwargs.get("data", {}), "csrf": w.csrf(c)}
+    return c.request(row.method, (row.url or row.route).format(**params), **kwargs)
+
+
+def _guessed(target: str, params: dict[str, str]) -> dict[str, str]:
+    """The same request with identifiers nothing has: the dossier's or draft's; for DxM, the message's (D is
+    seen: the answer must be the one of a message D does not have)."""
+    guessed = GUESS.get(target, {"dossier_id": GUESSED, "draft_id": GUESSED})
+    return {k: guessed.get(k, v) for k, v in params.items()}
+
+
+# --- the checks -----------------------------------------------------------------------------------------------
+
+ENGLISH = re.compile(rb"Not Found|Forbidden|Unauthorized|Method Not Allowed|Internal Server Error|\"detail\"")
+
+
+def _check(w: World, row: Row, target: str, actor: str, expected: int, r: httpx.Response) -> list[str]:
+    where = f"{row.method} {row.route} [{target}] {actor}"
+    problems = []
+    if r.status_code != expected:
+        problems.append(f"{where} : attendu {expected}, obtenu {r.status_code} {r.text[:160]!r}")
+    elif expected == 303 and row.location:
+        if not r.headers.get("location", "").startswith(row.location):
+            problems.append(f"{where} : renvoi vers {r.headers.get('location')}, attendu {row.location}")
+    elif expected == 303:
+        location = r.headers.get("location", "")
+        to_login = location.startswith("/connexion")
+        if actor == "anonyme" and not row.public and not to_login:
+            problems.append(f"{where} : un anonyme renvoyé ailleurs qu'à la connexion ({location})")
+        if actor != "anonyme" and to_login:
+            problems.append(f"{where} : une session ouverte renvoyée à la connexion ({location})")
+    if expected >= 400 and r.status_code == expected:
+        if "json" in r.headers.get("content-type", ""):
+            if not (isinstance(r.json(), dict) and isinstance(r.json().get("erreur"), str)):
+                problems.append(f"{where} : erreur sans « erreur » en français : {r.text[:160]!r}")
+        elif 'lang="fr"' not in r.text:
+            problems.append(f"{where} : page d'erreur sans lang=fr : {r.text[:160]!r}")
+        if ENGLISH.search(r.content):
+            problems.append(f"{where} : réponse en anglais : {r.text[:160]!r}")
+    w.scanned += 1
+    for marker, readers in MARKERS.items():
+        if actor not in readers and marker.encode() in r.content:
+            problems.append(f"{where} : FUITE de « {marker} » (réservé à {', '.join(sorted(readers))})")
+    return problems
+
+
+def _same_as_guessed(w: World, row: Row, target: str, actor: str, r: httpx.Response) -> list[str]:
+    """A 404 is the very answer for an identifier that does not exist (nothing tells one that exists)."""
+    params = w.targets[target]
+    if _guessed(target, params) == params:
+        return []
+    guessed = _request(w, row, target, actor, _guessed(target, params))
+    if guessed.status_code != 404 or guessed.content != r.content:
+        return [f"{row.method} {row.route} [{target}] {actor} : le 404 diffère de celui d'un identifiant inexistant"]
+    return []
+
+
+def _listed(w: World, row: Row, actor: str, r: httpx.Response) -> list[str]:
+    if actor not in row.lists:
+        return []
+    expected = set(row.lists[actor].split())
+    shown = {name for name, ident in w.ids.items() if ident in r.text}
+    if shown != expected:
+        return [f"{row.method} {row.route} {actor} : liste {sorted(shown)}, attendu {sorted(expected)}"]
+    return []
+
+
+def _codes(row: Row, target: str) -> dict[str, int]:
+    codes = row.expect[target].split()
+    assert len(codes) == len(ACTORS), f"{row.method} {row.route} [{target}] : {len(codes)} codes"
+    return dict(zip(ACTORS, map(int, codes), strict=True))
+
+
+def _cell(w: World, row: Row, target: str, actor: str, expected: int) -> None:
+    r = _request(w, row, target, actor, w.targets[target])
+    found = _check(w, row, target, actor, expected, r)
+    if expected == 404 and r.status_code == 404:
+        found += _same_as_guessed(w, row, target, actor, r)
+    if r.status_code == expected:
+        found += _listed(w, row, actor, r)
+    w.failures += found
+    w.cells += 1
+
+
+def _refused(row: Row, actor: str, code: int) -> bool:
+    return code >= 400 or (actor == "anonyme" and not row.public)
+
+
+# --- state: nothing changes on a refusal -------------------------------------------------------------------------
+
+UNWATCHED = {"tokens", "login_attempts"}  # sessions opened and closed by the rows themselves
+
+
+def fingerprint(w: World) -> dict[str, str]:
+    """Every table's rows (a digest), but the sessions' and the login attempts'; the blobs by count."""
+    found = {}
+    with w.app.state.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            if table.name in UNWATCHED:
+                continue
+            if table.name == "blobs":
+                found[table.name] = str(connection.scalar(select(func.count()).select_from(table)))
+                continue
+            rows = sorted(repr(tuple(row)) for row in connection.execute(select(table)))
+            found[table.name] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+    return found
+
+
+# --- the tests ----------------------------------------------------------------------------------------------------
+
+
+def _declared(app) -> set[tuple[str, str]]:
+    """(method, path) of every route the app serves (HEAD aside; a mount as GET)."""
+    try:  # FastAPI ≥ 0.130 keeps included routers whole: iter_route_contexts flattens them
+        from fastapi.routing import iter_route_contexts
+
+        routes = list(iter_route_contexts(app.routes))
+    except ImportError:
+        routes = app.routes
+    return {(m, r.path) for r in routes for m in (r.methods or {"GET"}) if m != "HEAD"}
+
+
+def test_every_route_is_in_the_table_and_every_entry_is_a_route(world):
+    declared = _declared(world.app)
+    table = [(row.method, row.route) for row in ROWS]
+    assert len(table) == len(set(table)), "une route figure deux fois dans la table"
+    missing = sorted(declared - set(table))
+    gone = sorted(set(table) - declared)
+    assert not missing, f"routes absentes de la matrice (tests/matrice_cases.py) : {missing}"
+    assert not gone, f"entrées de la matrice sans route : {gone}"
+
+
+def test_reads(world):
+    """Every GET route, every actor, every target."""
+    before = fingerprint(world)
+    for row in READS:
+        for target in row.expect:
+            for actor, code in _codes(row, target).items():
+                _cell(world, row, target, actor, code)
+    world.failures += [f"lecture : la table {t} a changé" for t, v in fingerprint(world).items() if before[t] != v]
+    failures, world.failures = world.failures, []
+    assert not failures, f"{len(failures)} cellule(s) en défaut :\n" + "\n".join(failures)
+
+
+def test_changes(world):
+    """Every state-changing route: the refusals first (nothing changes), then the actors allowed."""
+    for row in [r for r in ROWS if r.method != "GET"]:
+        for target in row.expect:
+            codes = _codes(row, target)
+            before = fingerprint(world)
+            for actor, code in codes.items():
+                if _refused(row, actor, code):
+                    _cell(world, row, target, actor, code)
+            changed = [t for t, v in fingerprint(world).items() if before[t] != v]
+            if changed:
+                world.failures.append(f"{row.method} {row.route} [{target}] : refusé mais changé : {changed}")
+            for actor, code in codes.items():
+                if not _refused(row, actor, code):
+                    _cell(world, row, target, actor, code)
+    failures, world.failures = world.failures, []
+    assert not failures, f"{len(failures)} cellule(s) en défaut :\n" + "\n".join(failures)
+
+
+def test_count_of_cells(world):
+    """The count the lead quotes: cells (route × target × actor) asserted, responses scanned for the markers."""
+    COUNTS[world.db] = {"cellules": world.cells, "reponses": world.scanned}
+    print(
+        f"\nmatrice de visibilité ({world.db}) : {len(ROWS)} routes, {world.cells} cellules vérifiées, "
+        f"{world.scanned} réponses inspectées pour {len(MARKERS)} marqueurs"
+    )
+    assert world.cells >= MIN_CELLS // 2, f"{world.cells} cellules seulement"
