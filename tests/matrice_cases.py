@@ -125,8 +125,8 @@ READS = [
     Row(
         "GET",
         "/api/dossiers/{dossier_id}/ort-commerce",
-        {"D": READ_D_API, "M": READ_M_API},
-        url="/api/dossiers/{dossier_id}/ort-commerce?point=2.0,47.0&surface=3000",
+        {"D": "401 422 404 422 422 422 422 404 422", "M": "401 404 422 404 404 404 404 404 422"},
+        url="/api/dossiers/{dossier_id}/ort-commerce?point=ailleurs&surface=3000",  # 422 once seen: no evaluation
     ),
     Row("GET", "/api/regles", {"-": EVERYONE}, public=True),
     Row("GET", "/api/checklists/{partenaire}", {"-": EVERYONE}, url="/api/checklists/anah", public=True),
