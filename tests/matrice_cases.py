@@ -7,7 +7,8 @@ Actors (the columns of every row, in this order):
   montclair    a town of another commune (99102), owner of dossier M (still a brouillon) and of draft BM;
   al99, anah99, anru99, ddt99   an instructeur of each partner, on the territory of D (dep:99);
   ddt01        an instructeur of another territory;
-  admin.
+  admin;
+  expert_d, expert_m   an expert holding the link of an avis on D, on M (no account: anonymous everywhere else).
 Targets (what a row's path parameters point at): D (Villebelle's deposited dossier, version 1, a message with an
 attached file), M (Montclair's dossier, not deposited), DxM (D's address with M's message and file), BV and BM (the
 form drafts of each town), "-" (a route without parameters). A cell's code is the HTTP status expected: 401 (API)
@@ -20,7 +21,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ACTORS = ("anonyme", "villebelle", "montclair", "al99", "anah99", "anru99", "ddt99", "ddt01", "admin")
+ACTORS = (
+    "anonyme",
+    "villebelle",
+    "montclair",
+    "al99",
+    "anah99",
+    "anru99",
+    "ddt99",
+    "ddt01",
+    "admin",
+    "expert_d",
+    "expert_m",
+)
+ANONYMOUS = {"anonyme", "expert_d", "expert_m"}  # no session: an expert holds a link to one avis, nothing else
 USERS = {  # login -> role, account fields
     "villebelle": ("collectivite", {"commune_insee": "99101"}),
     "montclair": ("collectivite", {"commune_insee": "99102"}),
@@ -62,7 +76,7 @@ NOTES = {  # marker -> (author, private)
 
 @dataclass(frozen=True)
 class Row:
-    """One route: `expect` maps a target to the codes of the nine actors (a string, in ACTORS' order). `url`: the
+    """One route: `expect` maps a target to the codes of the actors (a string, in ACTORS' order). `url`: the
     request's path when it differs from the route's (a query, a fixed value); `send`: the body's builder (see
     test_matrice.BODIES); `public`: a route anyone reaches (its redirects need not go to the login page);
     `fresh`: each actor acts with a session of its own, opened for this row (logging out)."""
@@ -78,22 +92,22 @@ class Row:
     lists: dict[str, str] = field(default_factory=dict)  # actor -> the targets listed (list rows)
 
 
-#                      anonyme ville montclair al anah anru ddt ddt01 admin
-READ_D_API = "401 200 404 200 200 200 200 404 200"
-READ_M_API = "401 404 200 404 404 404 404 404 200"
-READ_D_PAGE = "303 200 404 200 200 200 200 404 200"
-READ_M_PAGE = "303 404 200 404 404 404 404 404 200"
-NOBODY_API = "401 404 404 404 404 404 404 404 404"
-NOBODY_PAGE = "303 404 404 404 404 404 404 404 404"
-EVERYONE = "200 200 200 200 200 200 200 200 200"
-LOGGED_IN_API = "401 200 200 200 200 200 200 200 200"
-LOGGED_IN_PAGE = "303 200 200 200 200 200 200 200 200"
-DRAFT_V_API = "401 200 404 403 403 403 403 403 403"
-DRAFT_M_API = "401 404 200 403 403 403 403 403 403"
-DRAFT_V_PAGE = "303 200 404 403 403 403 403 403 403"
-DRAFT_M_PAGE = "303 404 200 403 403 403 403 403 403"
-STALE_V = "303 409 404 403 403 403 403 403 403"
-STALE_M = "303 404 409 403 403 403 403 403 403"
+#                      anonyme ville montclair al anah anru ddt ddt01 admin expert_d expert_m
+READ_D_API = "401 200 404 200 200 200 200 404 200 401 401"
+READ_M_API = "401 404 200 404 404 404 404 404 200 401 401"
+READ_D_PAGE = "303 200 404 200 200 200 200 404 200 303 303"
+READ_M_PAGE = "303 404 200 404 404 404 404 404 200 303 303"
+NOBODY_API = "401 404 404 404 404 404 404 404 404 401 401"
+NOBODY_PAGE = "303 404 404 404 404 404 404 404 404 303 303"
+EVERYONE = "200 200 200 200 200 200 200 200 200 200 200"
+LOGGED_IN_API = "401 200 200 200 200 200 200 200 200 401 401"
+LOGGED_IN_PAGE = "303 200 200 200 200 200 200 200 200 303 303"
+DRAFT_V_API = "401 200 404 403 403 403 403 403 403 401 401"
+DRAFT_M_API = "401 404 200 403 403 403 403 403 403 401 401"
+DRAFT_V_PAGE = "303 200 404 403 403 403 403 403 403 303 303"
+DRAFT_M_PAGE = "303 404 200 403 403 403 403 403 403 303 303"
+STALE_V = "303 409 404 403 403 403 403 403 403 303 303"
+STALE_M = "303 404 409 403 403 403 403 403 403 303 303"
 LISTS_DOSSIERS = {
     "villebelle": "D",
     "montclair": "M",
@@ -125,7 +139,7 @@ READS = [
     Row(
         "GET",
         "/api/dossiers/{dossier_id}/ort-commerce",
-        {"D": "401 422 404 422 422 422 422 404 422", "M": "401 404 422 404 404 404 404 404 422"},
+        {"D": "401 422 404 422 422 422 422 404 422 401 401", "M": "401 404 422 404 404 404 404 404 422 401 401"},
         url="/api/dossiers/{dossier_id}/ort-commerce?point=ailleurs&surface=3000",  # 422 once seen: no evaluation
     ),
     Row("GET", "/api/regles", {"-": EVERYONE}, public=True),
@@ -140,21 +154,21 @@ READS = [
         "GET",
         "/api/brouillons",
         {"-": LOGGED_IN_API},
-        lists={"villebelle": "BV", "montclair": "BM", **dict.fromkeys(ACTORS[3:], "")},
+        lists={"villebelle": "BV", "montclair": "BM", **dict.fromkeys(ACTORS[3:9], "")},
     ),
     Row("GET", "/api/brouillons/{draft_id}", {"BV": DRAFT_V_API, "BM": DRAFT_M_API}),
     Row("GET", "/api/brouillons/{draft_id}/ecarts", {"BV": DRAFT_V_API, "BM": DRAFT_M_API}),
     Row("GET", "/openapi.json", {"-": EVERYONE}, public=True),
     # --- the pages ---------------------------------------------------------------------------------------------
-    Row("GET", "/", {"-": "303 303 303 303 303 303 303 303 303"}, public=True),
-    Row("GET", "/connexion", {"-": "200 303 303 303 303 303 303 303 303"}, public=True),
+    Row("GET", "/", {"-": "303 303 303 303 303 303 303 303 303 303 303"}, public=True),
+    Row("GET", "/connexion", {"-": "200 303 303 303 303 303 303 303 303 200 200"}, public=True),
     Row(
         "GET",
         "/dossiers",
         {"-": LOGGED_IN_PAGE},
         lists={**LISTS_DOSSIERS, "villebelle": "D BV", "montclair": "M BM"},  # a town's list shows its drafts
     ),
-    Row("GET", "/dossiers/nouveau", {"-": "303 200 200 403 403 403 403 403 403"}),
+    Row("GET", "/dossiers/nouveau", {"-": "303 200 200 403 403 403 403 403 403 303 303"}),
     Row("GET", "/dossiers/{dossier_id}", {"D": READ_D_PAGE, "M": READ_M_PAGE}),
     Row(
         "GET",
@@ -167,7 +181,7 @@ READS = [
     Row(
         "GET",
         "/dossiers/{dossier_id}/messages",  # a redirect to the dossier page's thread
-        {"D": "303 303 404 303 303 303 303 404 303", "M": "303 404 303 404 404 404 404 404 303"},
+        {"D": "303 303 404 303 303 303 303 404 303 303 303", "M": "303 404 303 404 404 404 404 404 303 303 303"},
     ),
     Row(
         "GET",
@@ -175,7 +189,7 @@ READS = [
         {"D": READ_D_PAGE, "M": READ_M_PAGE, "DxM": NOBODY_PAGE},
     ),
     # a draft's address leads to its first step, for anyone: the step checks who asks
-    Row("GET", "/brouillons/{draft_id}", {"BV": "303 303 303 303 303 303 303 303 303"}, public=True),
+    Row("GET", "/brouillons/{draft_id}", {"BV": "303 303 303 303 303 303 303 303 303 303 303"}, public=True),
     Row("GET", "/brouillons/{draft_id}/recapitulatif", {"BV": DRAFT_V_PAGE, "BM": DRAFT_M_PAGE}),
     Row("GET", "/brouillons/{draft_id}/{etape}", {"BV": DRAFT_V_PAGE, "BM": DRAFT_M_PAGE}),
     Row(
@@ -196,86 +210,88 @@ READS = [
 
 CHANGES = [
     # --- the JSON API ------------------------------------------------------------------------------------------
-    Row("POST", "/api/session", {"-": "401 200 200 200 200 200 200 200 200"}, send="login", public=True),
-    Row("DELETE", "/api/session", {"-": "401 204 204 204 204 204 204 204 204"}, fresh=True),
-    Row("POST", "/api/dossiers", {"-": "401 201 422 403 403 403 403 403 403"}, send="zip"),  # 422: not its commune
+    Row("POST", "/api/session", {"-": "401 200 200 200 200 200 200 200 200 401 401"}, send="login", public=True),
+    Row("DELETE", "/api/session", {"-": "401 204 204 204 204 204 204 204 204 401 401"}, fresh=True),
+    Row(
+        "POST", "/api/dossiers", {"-": "401 201 422 403 403 403 403 403 403 401 401"}, send="zip"
+    ),  # 422: not its commune
     Row(
         "POST",
         "/api/dossiers/{dossier_id}/versions",  # 409: D is deposited
-        {"D": "401 409 404 403 403 403 403 404 403", "M": "401 404 201 404 404 404 404 404 403"},
+        {"D": "401 409 404 403 403 403 403 404 403 401 401", "M": "401 404 201 404 404 404 404 404 403 401 401"},
         send="zip",
     ),
     Row(
         "POST",
         "/api/dossiers/{dossier_id}/transitions",  # 409: « à compléter » without its reason
-        {"D": "401 403 404 409 409 409 409 404 409", "M": "401 404 403 404 404 404 404 404 409"},
+        {"D": "401 403 404 409 409 409 409 404 409 401 401", "M": "401 404 403 404 404 404 404 404 409 401 401"},
         send="a_completer",
     ),
     Row(
         "POST",
         "/api/dossiers/{dossier_id}/notes",
-        {"D": "401 403 404 201 201 201 201 404 201", "M": "401 404 403 404 404 404 404 404 201"},
+        {"D": "401 403 404 201 201 201 201 404 201 401 401", "M": "401 404 403 404 404 404 404 404 201 401 401"},
         send="note",
     ),
     Row(
         "POST",
         "/api/dossiers/{dossier_id}/messages",
-        {"D": "401 201 404 201 201 201 201 404 201", "M": "401 404 201 404 404 404 404 404 201"},
+        {"D": "401 201 404 201 201 201 201 404 201 401 401", "M": "401 404 201 404 404 404 404 404 201 401 401"},
         send="message",
     ),
-    Row("POST", "/api/brouillons", {"-": "401 201 201 403 403 403 403 403 403"}, send="draft"),
+    Row("POST", "/api/brouillons", {"-": "401 201 201 403 403 403 403 403 403 401 401"}, send="draft"),
     Row(  # 409: the revision sent is not the draft's
         "PUT",
         "/api/brouillons/{draft_id}",
-        {"BV": "401 409 404 403 403 403 403 403 403", "BM": "401 404 409 403 403 403 403 403 403"},
+        {"BV": "401 409 404 403 403 403 403 403 403 401 401", "BM": "401 404 409 403 403 403 403 403 403 401 401"},
         send="stale",
     ),
     Row(  # 422: the draft names no commune (nothing deposited)
         "POST",
         "/api/brouillons/{draft_id}/depot",
-        {"BV": "401 422 404 403 403 403 403 403 403", "BM": "401 404 422 403 403 403 403 403 403"},
+        {"BV": "401 422 404 403 403 403 403 403 403 401 401", "BM": "401 404 422 403 403 403 403 403 403 401 401"},
         send="empty",
     ),
     # --- the pages ---------------------------------------------------------------------------------------------
-    Row("POST", "/connexion", {"-": "403 403 403 403 403 403 403 403 403"}, public=True),  # no form token
+    Row("POST", "/connexion", {"-": "403 403 403 403 403 403 403 403 403 403 403"}, public=True),  # no form token
     Row(
         "POST",
         "/deconnexion",
-        {"-": "303 303 303 303 303 303 303 303 303"},
+        {"-": "303 303 303 303 303 303 303 303 303 303 303"},
         public=True,
         fresh=True,
         location="/connexion?ok=deconnexion",
     ),
-    Row("POST", "/dossiers/nouveau", {"-": "303 422 422 403 403 403 403 403 403"}),  # 422: no file
+    Row("POST", "/dossiers/nouveau", {"-": "303 422 422 403 403 403 403 403 403 303 303"}),  # 422: no file
     Row(
         "POST",
         "/dossiers/{dossier_id}/versions",
-        {"D": "303 409 404 403 403 403 403 404 403", "M": "303 404 303 404 404 404 404 404 403"},
+        {"D": "303 409 404 403 403 403 403 404 403 303 303", "M": "303 404 303 404 404 404 404 404 403 303 303"},
         send="zip",
     ),
     Row(
         "POST",
         "/dossiers/{dossier_id}/transition",
-        {"D": "303 403 404 409 409 409 409 404 409", "M": "303 404 403 404 404 404 404 404 409"},
+        {"D": "303 403 404 409 409 409 409 404 409 303 303", "M": "303 404 403 404 404 404 404 404 409 303 303"},
         send="a_completer",
     ),
     Row(
         "POST",
         "/dossiers/{dossier_id}/notes",
-        {"D": "303 403 404 303 303 303 303 404 303", "M": "303 404 403 404 404 404 404 404 303"},
+        {"D": "303 403 404 303 303 303 303 404 303 303 303", "M": "303 404 403 404 404 404 404 404 303 303 303"},
         send="note",
     ),
     Row(
         "POST",
         "/dossiers/{dossier_id}/messages",
-        {"D": "303 303 404 303 303 303 303 404 303", "M": "303 404 303 404 404 404 404 404 303"},
+        {"D": "303 303 404 303 303 303 303 404 303 303 303", "M": "303 404 303 404 404 404 404 404 303 303 303"},
         send="message",
     ),
-    Row("POST", "/brouillons", {"-": "303 303 303 403 403 403 403 403 403"}, send="draft"),
+    Row("POST", "/brouillons", {"-": "303 303 303 403 403 403 403 403 403 303 303"}, send="draft"),
     Row(  # a new version's draft: 409 for D (deposited); only a town starts one (403 before looking)
         "POST",
         "/dossiers/{dossier_id}/brouillon",
-        {"D": "303 409 404 403 403 403 403 403 403", "M": "303 404 303 403 403 403 403 403 403"},
+        {"D": "303 409 404 403 403 403 403 403 403 303 303", "M": "303 404 303 403 403 403 403 403 403 303 303"},
     ),
     Row("POST", "/brouillons/{draft_id}/{etape}", {"BV": STALE_V, "BM": STALE_M}, send="stale"),  # 409: stale
     Row(
@@ -285,7 +301,7 @@ CHANGES = [
         url="/brouillons/{draft_id}/immeubles/element/{index}",
         send="stale",
     ),
-    Row("POST", "/formulaire/geometrie", {"-": "401 422 422 422 422 422 422 422 422"}),  # 422: no file
+    Row("POST", "/formulaire/geometrie", {"-": "401 422 422 422 422 422 422 422 422 401 401"}),  # 422: no file
 ]
 
 ROWS = READS + CHANGES

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 from conftest import SAMPLES
-from matrice_cases import ACTORS, MARKERS, NOTES, READS, ROWS, USERS, Row
+from matrice_cases import ACTORS, ANONYMOUS, MARKERS, NOTES, READS, ROWS, USERS, Row
 from sqlalchemy import func, select
 from test_service import PASSWORD, Server, folder_zip
 
@@ -51,7 +51,7 @@ class World:
 
     def client(self, actor: str, api: bool, fresh: bool = False) -> httpx.Client:
         """The API's client carries a bearer token, the pages' the session cookie (as a browser)."""
-        if fresh and actor != "anonyme":
+        if fresh and actor not in ANONYMOUS:
             return self._client(self.open_session(actor), api)
         key = (actor, api)
         if key not in self.clients:
@@ -148,7 +148,7 @@ BODIES = {  # a row's `send` -> (actor, target, api) -> the request's keyword ar
     "": lambda actor, target, api: {},
     "empty": lambda actor, target, api: {"json": {}} if api else {},
     "login": lambda actor, target, api: {
-        "json": {"identifiant": "inconnu" if actor == "anonyme" else actor, "mot_de_passe": PASSWORD}
+        "json": {"identifiant": "inconnu" if actor in ANONYMOUS else actor, "mot_de_passe": PASSWORD}
     },
     "zip": lambda actor, target, api: _zip_of(target),
     "a_completer": lambda actor, target, api: (
@@ -203,9 +203,9 @@ def _check(w: World, row: Row, target: str, actor: str, expected: int, r: httpx.
     elif expected == 303:
         location = r.headers.get("location", "")
         to_login = location.startswith("/connexion")
-        if actor == "anonyme" and not row.public and not to_login:
+        if actor in ANONYMOUS and not row.public and not to_login:
             problems.append(f"{where} : un anonyme renvoyé ailleurs qu'à la connexion ({location})")
-        if actor != "anonyme" and to_login:
+        if actor not in ANONYMOUS and to_login:
             problems.append(f"{where} : une session ouverte renvoyée à la connexion ({location})")
     if expected >= 400 and r.status_code == expected:
         if "json" in r.headers.get("content-type", ""):
@@ -267,7 +267,7 @@ def _cells(w: World, cells: list[tuple[Row, str, str, int]]) -> None:
 
 
 def _refused(row: Row, actor: str, code: int) -> bool:
-    return code >= 400 or (actor == "anonyme" and not row.public)
+    return code >= 400 or (actor in ANONYMOUS and not row.public)
 
 
 # --- state: nothing changes on a refusal -------------------------------------------------------------------------
