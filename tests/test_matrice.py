@@ -12,68 +12,24 @@ The count of cells asserted is printed by the last test (`-rA`) and checked agai
 
 import hashlib
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 import httpx
 import pytest
 from conftest import SAMPLES
-from matrice_cases import ACTORS, ANONYMOUS, MARKERS, NOTES, READS, ROWS, USERS, Row
+from matrice_cases import ACTORS, ANONYMOUS, MARKERS, READS, ROWS, USERS, Row
+from matrice_world import World, plant
 from sqlalchemy import func, select
 from test_service import PASSWORD, Server, folder_zip
 
 from instruct.service import accounts
 from instruct.service.app import create_app
-from instruct.service.storage import Base, User
+from instruct.service.storage import Base
 
 GUESSED = "0" * 24  # an identifier nothing has
 GUESS = {"DxM": {"message_id": "999999999"}}
-FIRST_STEP = "collectivites"
 MIN_CELLS = 800  # the floor of the count of cells asserted on each database
 COUNTS: dict[str, int] = {}  # database -> cells asserted
-
-
-@dataclass
-class World:
-    """The server, its data (identifiers of the targets) and one client per actor and shell."""
-
-    app: object
-    base: str
-    db: str
-    targets: dict[str, dict[str, str]] = field(default_factory=dict)
-    ids: dict[str, str] = field(default_factory=dict)  # target name -> identifier, for the lists
-    tokens: dict[str, str] = field(default_factory=dict)
-    clients: dict[tuple[str, bool], httpx.Client] = field(default_factory=dict)
-    failures: list[str] = field(default_factory=list)
-    cells: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def client(self, actor: str, api: bool, fresh: bool = False) -> httpx.Client:
-        """The API's client carries a bearer token, the pages' the session cookie (as a browser)."""
-        if fresh and actor not in ANONYMOUS:
-            return self._client(self.open_session(actor), api)
-        key = (actor, api)
-        if key not in self.clients:
-            self.clients[key] = self._client(self.tokens.get(actor), api)
-        return self.clients[key]
-
-    def _client(self, token: str | None, api: bool) -> httpx.Client:
-        c = httpx.Client(base_url=self.base, timeout=120)
-        if token and api:
-            c.headers["Authorization"] = f"Bearer {token}"
-        elif token:
-            c.cookies.set("acv_session", token)
-        return c
-
-    def open_session(self, actor: str) -> str:
-        with self.app.state.sessions() as session:
-            token, _ = accounts.open_session(session, session.scalar(select(User).where(User.login == actor)))
-            session.commit()
-        return token
-
-    def csrf(self, c: httpx.Client) -> str:
-        return accounts.csrf_token(c.cookies.get("acv_session") or "")
 
 
 @pytest.fixture(scope="module")
@@ -86,54 +42,10 @@ def world(database_url):
     with Server(app) as base:
         w = World(app, base, "postgresql" if database_url.startswith("postgresql") else "sqlite")
         w.tokens = {login: w.open_session(login) for login in USERS}  # the login itself: a row of the table
-        _plant(w)
+        plant(w)
         yield w
         for c in w.clients.values():
             c.close()
-
-
-def _api(w: World, actor: str) -> httpx.Client:
-    return w.client(actor, api=True)
-
-
-def _ok(r: httpx.Response, status: int = 201) -> dict:
-    assert r.status_code == status, r.text
-    return r.json()
-
-
-def _plant(w: World) -> None:
-    """D (Villebelle, deposited) with a message and its attached file, a private note of each partner's
-    instructeur and of the admin, a public note; M (Montclair, not deposited) with its message; each town's draft."""
-    town, other = _api(w, "villebelle"), _api(w, "montclair")
-    zipped = {"archive": ("d.zip", folder_zip(SAMPLES / "villebelle"), "application/zip")}
-    d = _ok(town.post("/api/dossiers", files=zipped, data={"date": "2026-11-26"}))["id"]
-    _ok(town.post(f"/api/dossiers/{d}/transitions", json={"vers": "depose"}), 200)
-    zipped = {"archive": ("d.zip", folder_zip(SAMPLES / "montclair"), "application/zip")}
-    m = _ok(other.post("/api/dossiers", files=zipped, data={"date": "2026-11-26"}))["id"]
-    for marker, (author, private) in NOTES.items():
-        _ok(_api(w, author).post(f"/api/dossiers/{d}/notes", json={"texte": marker, "privee": private}))
-    posted = {}
-    for c, ident, key in [(town, d, "D"), (other, m, "M")]:
-        content = b"%PDF-1.4\n% Marqueur-piece-" + key.encode() + b"-51c7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-        piece = (f"piece-{key.lower()}.pdf", content, "application/pdf")
-        data = {"texte": f"Marqueur-message-{key}-51c7"}
-        posted[key] = _ok(c.post(f"/api/dossiers/{ident}/messages", data=data, files=[("pieces", piece)]))
-    drafts = {}
-    for c, key in [(town, "V"), (other, "M")]:
-        values = {"collectivites.ville_centre.nom": f"Marqueur-brouillon-{key}-51c7", "immeubles.__nombre": "1"}
-        drafts[key] = _ok(c.post("/api/brouillons", json={"valeurs": values}))["id"]
-    message = {key: {"message_id": str(p["id"]), "name": p["pieces"][0]["nom"]} for key, p in posted.items()}
-    dossier = {"numero": "1"}
-    draft = {"etape": FIRST_STEP, "index": "0"}
-    w.targets = {
-        "-": {},
-        "D": {"dossier_id": d, **dossier, **message["D"]},
-        "M": {"dossier_id": m, **dossier, **message["M"]},
-        "DxM": {"dossier_id": d, **dossier, **message["M"]},
-        "BV": {"draft_id": drafts["V"], **draft},
-        "BM": {"draft_id": drafts["M"], **draft},
-    }
-    w.ids = {"D": d, "M": m, "BV": drafts["V"], "BM": drafts["M"]}
 
 
 # --- the requests ---------------------------------------------------------------------------------------------
