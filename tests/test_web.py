@@ -551,9 +551,10 @@ def test_a_town_and_an_instructeur_in_the_browser(site, browser, tmp_path):
     assert browser.current_url == dossier_url
     find(By.ID, "note-texte").send_keys("Écart X-05 : demander l'avenant rectifié.")
     assert find(By.ID, "note-privee").is_selected()
-    go(find(By.XPATH, "//button[normalize-space()='Ajouter la note']"))
+    go(find(By.XPATH, '//button[normalize-space()="Ajouter l\'annotation"]'))
     notes = seen(find(By.ID, "notes"))
-    assert "Écart X-05 : demander l'avenant rectifié." in notes and "note privée" in notes and "ddt99" in notes
+    assert "Écart X-05 : demander l'avenant rectifié." in notes and "annotation privée (DDT)" in notes
+    assert "ddt99" in notes
     find(By.ID, "motif-en_instruction").send_keys("Dossier complet pour la DDT")
     go(find(By.XPATH, "//button[normalize-space()='Passer en instruction']"))
     assert find(By.CSS_SELECTOR, "dl.summary .fr-badge").text.lower() == "en instruction"

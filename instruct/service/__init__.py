@@ -9,8 +9,12 @@ storage (SQLAlchemy, Alembic migrations), accounts, the instruction workflow and
 - report_view: a stored report as the dossier page shows it;
 - comparison_pages: two versions of a dossier compared on a page (gaps closed, opened, changed);
 - usecases: what the API and the pages both do, written once: who may see a dossier (the same 404
-  for one that does not exist), which notes a user may read (a town never a private one), lists and
-  their filters, submissions, transitions, notes, reports, comparisons, logging in;
+  for one that does not exist), lists and their filters, submissions, transitions, reports, comparisons,
+  logging in;
+- annotations: the instruction notes, who writes them and who reads which (a private one: its partner's
+  instructeurs and the admins);
+- avis, avis_api, avis_pages: experts' opinions asked by e-mail, the expert's page reached by a secret link
+  (no account), who reads an opinion (confidential or not; never the town);
 - storage, accounts, workflow, uploads: the tables, who is who, the states, the files received;
 - scratch: where the files received are unpacked, removed on every path (dead services' at start);
 - notifications, mail, mail_storage: e-mail notifications (courriels): written to an outbox in the caller's

@@ -25,7 +25,7 @@ from instruct.model.fields import Ligne, Paragraphe, read_point, read_surface
 from instruct.referentiel.registry import Referentiel
 from instruct.reports import formats
 from instruct.rules.catalogue import Catalogue
-from instruct.service import accounts, logins, messagerie, uploads, usecases
+from instruct.service import accounts, annotations, logins, messagerie, uploads, usecases
 from instruct.service.evaluator import Evaluators
 from instruct.service.storage import User, version_files
 from instruct.vocabulary import canonical_partner
@@ -240,7 +240,7 @@ def list_dossiers(
 @router.get("/dossiers/{dossier_id}", tags=["dossiers"], summary="Un dossier : état, versions, journal")
 def show(dossier_id: str, session: Db, me: Me) -> dict:
     record = usecases.visible_or_404(session, me, dossier_id)
-    notes = usecases.notes_visible_to(session, me, record)
+    notes = annotations.notes_visible_to(session, me, record)
     return {
         **usecases.summary(record),
         "versions": [
@@ -264,7 +264,14 @@ def show(dossier_id: str, session: Db, me: Me) -> dict:
             for e in usecases.journal(session, record)
         ],
         "notes": [
-            {"le": usecases.iso(n.at), "par": n.author.login, "privee": n.private, "texte": n.text} for n in notes
+            {
+                "le": usecases.iso(n.at),
+                "par": n.author.login,
+                "privee": n.private,
+                "partenaire": n.partenaire,
+                "texte": n.text,
+            }
+            for n in notes
         ],
     }
 
@@ -319,7 +326,7 @@ def move(dossier_id: str, body: Transition, session: Db, me: Me) -> dict:
 )
 def add_note(dossier_id: str, body: NewNote, session: Db, me: Me) -> dict:
     record = usecases.visible_or_404(session, me, dossier_id)
-    usecases.add_note(session, record, me, body.texte, body.privee)
+    annotations.add_note(session, record, me, body.texte, body.privee)
     session.commit()
     return {"ok": True}
 

@@ -22,6 +22,8 @@ from instruct.referentiel.registry import Referentiel
 from instruct.rules.catalogue import load_catalogue
 from instruct.service import (
     api,
+    avis_api,
+    avis_pages,
     drafts_api,
     form_exports,
     form_items,
@@ -204,6 +206,8 @@ def create_app(
     app.include_router(carte_router)  # the périmètres' map: a geometry file read (JSON)
     app.include_router(messagerie_router)  # a dossier's thread: its form, attached files, JSON API
     app.include_router(comparison_router)  # two versions of a dossier compared
+    app.include_router(avis_api.router)  # experts' opinions in the JSON API
+    app.include_router(avis_pages.router)  # experts' opinions: the dossier's form, the expert's page (/avis/…)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
 

@@ -6,7 +6,7 @@ every page works on a phone.
 (No `from __future__ import annotations`: FastAPI reads the endpoint annotations.)
 
 A dossier that does not exist and one the user may not see give the same 404 page
-(`usecases.find_visible`); a town never reads a private note (`usecases.notes_visible_to`).
+(`usecases.find_visible`); a town never reads a private note (`annotations.notes_visible_to`).
 """
 
 import datetime as dt
@@ -26,7 +26,7 @@ from instruct.french import parse_date
 from instruct.model.fields import control_problem
 from instruct.reports import formats
 from instruct.reports.checklist import partners as rule_partners
-from instruct.service import messagerie, uploads, usecases, workflow
+from instruct.service import annotations, avis, messagerie, uploads, usecases, workflow
 from instruct.service.report_view import report_view
 from instruct.service.session_pages import csrf_ok, form_text, logged_in, posted_to, to_login
 from instruct.service.storage import Dossier, User, version_files
@@ -48,6 +48,8 @@ DONE = {
     "note": "Note enregistrée.",
     "etat": "État du dossier mis à jour.",
     "message": "Message envoyé.",
+    "avis": "Demande d'avis envoyée à l'expert.",
+    "avis_annule": "Demande d'avis annulée : son lien ne mène plus au dossier.",
 }
 
 router = APIRouter(include_in_schema=False)
@@ -286,7 +288,7 @@ def _dossier_page(
         me,
         dossier=record,
         info=usecases.summary(record),
-        notes=usecases.notes_visible_to(session, me, record),
+        notes=annotations.notes_visible_to(session, me, record),
         events=usecases.journal(session, record),
         latest=latest,
         report=report,
@@ -296,9 +298,11 @@ def _dossier_page(
         upload_problems=upload_problems or [],
         note_error=note_error,
         form_values=form_values or {},
-        can_note=usecases.may_write_notes(me),
+        can_note=annotations.may_write_notes(me),
+        note_readers=annotations.readers_label(me),
         can_upload=usecases.may_add_version(me, record),
         messagerie=messagerie.page_view(session, record),  # the thread, the pending request (messagerie_pages)
+        avis=avis.page_view(session, me, record),  # the experts' opinions asked (avis_pages)
         **extra,
     )
 
@@ -348,7 +352,7 @@ def _note(dossier_id: str, request: Request, form: FormData) -> Response:
         if isinstance(found, Response):
             return found
         me, record = found
-        if not usecases.may_write_notes(me):
+        if not annotations.may_write_notes(me):
             return error_page(
                 request, 403, "Notes réservées", "Les notes d'instruction sont réservées aux instructeurs.", me
             )
@@ -363,7 +367,7 @@ def _note(dossier_id: str, request: Request, form: FormData) -> Response:
                 note_error="Écrivez la note (20 000 caractères au plus, sans caractère de contrôle).",
                 form_values={"texte": text},
             )
-        usecases.add_note(session, record, me, text, private=_checked(form, "privee"))
+        annotations.add_note(session, record, me, text, private=_checked(form, "privee"))
         session.commit()
         return RedirectResponse(f"/dossiers/{record.id}?ok=note#notes", status_code=303)
 

@@ -1,6 +1,6 @@
-"""What the API and the pages both do, written once: who may see a dossier and its notes, the
+"""What the API and the pages both do, written once: who may see a dossier (its notes: annotations.py), the
 lists and their filters, a town's submission (a new dossier or version, evaluated on the CLI's
-path), the workflow's transitions, notes, reports in a format, comparisons, logging in and out.
+path), the workflow's transitions, reports in a format, comparisons, logging in and out.
 HTTP errors are raised here so both shells answer alike; nothing here commits."""
 
 import datetime as dt
@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, aliased
 
 from instruct.documents.load import load
 from instruct.errors import InputError
-from instruct.french import french_number
 from instruct.model.report import GAPS, Report
 from instruct.referentiel.territoires import departement, region
 from instruct.reports import formats
@@ -27,7 +26,6 @@ from instruct.service.storage import (
     Busy,
     Dossier,
     Event,
-    Note,
     StoredReport,
     User,
     Version,
@@ -36,8 +34,6 @@ from instruct.service.storage import (
 )
 
 SESSION_COOKIE = "acv_session"
-MAX_NOTE = 20000  # characters of a note: a longer one is refused, never cut
-NOTE_WRITERS = frozenset({"instructeur", "admin"})  # who writes instruction notes, and alone reads the private ones
 
 
 # --- who sees what ------------------------------------------------------------------------------
@@ -60,19 +56,6 @@ def visible_or_404(session: Session, user: User, dossier_id: str) -> Dossier:
     if dossier is None:
         raise HTTPException(404, "dossier introuvable")
     return dossier
-
-
-def may_write_notes(user: User) -> bool:
-    return user.role in NOTE_WRITERS
-
-
-def notes_visible_to(session: Session, user: User, dossier: Dossier) -> list[Note]:
-    """The notes on a dossier that `user` may read, oldest first. A private note is for those who
-    write notes (instructeurs, admins): a town never reads one, through the API or the pages."""
-    query = select(Note).where(Note.dossier_id == dossier.id).order_by(Note.id)
-    if not may_write_notes(user):
-        query = query.where(Note.private.is_(False))
-    return list(session.scalars(query))
 
 
 def journal(session: Session, dossier: Dossier) -> list[Event]:
@@ -359,18 +342,6 @@ def move(
     moved = workflow.transition(session, record, user, to, reason, confirmed)
     notifications.on_transition(session, record, moved, details)  # outbox rows in the same transaction
     return moved
-
-
-def add_note(session: Session, record: Dossier, user: User, text: str, private: bool) -> Note:
-    if not may_write_notes(user):
-        raise HTTPException(403, "notes d'instruction réservées aux instructeurs")
-    if not text.strip() or len(text) > MAX_NOTE:  # refused, never cut
-        raise HTTPException(
-            422, f"note vide ou trop longue : {french_number(len(text))} caractères (de 1 à {french_number(MAX_NOTE)})"
-        )
-    note = Note(dossier_id=record.id, author_id=user.id, private=private, text=text)
-    session.add(note)
-    return note
 
 
 def find_version(record: Dossier, number: int) -> Version | None:
