@@ -64,6 +64,26 @@ MARKERS = {
     "Marqueur-brouillon-V-51c7": {"villebelle"},  # a value typed in each town's draft
     "Marqueur-brouillon-M-51c7": {"montclair"},
 }
+MARKERS |= {  # the avis of tests/matrice_world.py: question, answer and its attached file
+    f"Marqueur-avis-{what}-{key}-51c7": readers
+    for key, readers in {
+        "AC": {"ddt99", "admin", "expert_d"},  # confidential: the requester's partner, the admins, its expert
+        "AO": INSTRUCTEURS_99 | {"admin"},  # not confidential: every instructeur who sees D, never the town
+        "AU": INSTRUCTEURS_99 | {"admin"},
+        "AM": {"admin", "expert_m"},
+    }.items()
+    for what in ("question", "reponse", "piece")
+}
+MARKERS |= {  # the communes' names: who sees the dossier, and the expert of its avis (its page, its files)
+    "Villebelle": SEES_D | {"expert_d"},
+    "Montclair-sur-Lys": SEES_M | {"expert_m"},
+}
+AVIS = {  # key -> (who asks, on which dossier, confidential, the expert holding its link among the actors)
+    "AC": ("ddt99", "D", True, "expert_d"),
+    "AO": ("anah99", "D", False, ""),
+    "AU": ("al99", "D", False, ""),
+    "AM": ("admin", "M", True, "expert_m"),
+}
 NOTES = {  # marker -> (author, private)
     "Marqueur-note-privee-AL-51c7": ("al99", True),
     "Marqueur-note-privee-ANAH-51c7": ("anah99", True),
@@ -89,6 +109,7 @@ class Row:
     public: bool = False
     fresh: bool = False
     location: str = ""  # where every 303 of the row goes (the start of it), when not the default rule
+    throwaway: str = ""  # an object made for each actor allowed (test_matrice.THROWAWAYS): cancelling an avis
     lists: dict[str, str] = field(default_factory=dict)  # actor -> the targets listed (list rows)
 
 
@@ -159,6 +180,20 @@ READS = [
     Row("GET", "/api/brouillons/{draft_id}", {"BV": DRAFT_V_API, "BM": DRAFT_M_API}),
     Row("GET", "/api/brouillons/{draft_id}/ecarts", {"BV": DRAFT_V_API, "BM": DRAFT_M_API}),
     Row("GET", "/openapi.json", {"-": EVERYONE}, public=True),
+    Row(  # an opinion is never the town's
+        "GET",
+        "/api/dossiers/{dossier_id}/avis",
+        {"D": "401 403 404 200 200 200 200 404 200 401 401", "M": "401 404 403 404 404 404 404 404 200 401 401"},
+    ),
+    Row(
+        "GET",
+        "/api/dossiers/{dossier_id}/avis/{avis_id}/pieces/{name}",
+        {
+            "AC": "401 403 404 404 404 404 200 404 200 401 401",  # confidential: the DDT's (it asked) and the admin
+            "AO": "401 403 404 200 200 200 200 404 200 401 401",
+            "DxAM": "401 403 404 404 404 404 404 404 404 401 401",
+        },
+    ),
     # --- the pages ---------------------------------------------------------------------------------------------
     Row("GET", "/", {"-": "303 303 303 303 303 303 303 303 303 303 303"}, public=True),
     Row("GET", "/connexion", {"-": "200 303 303 303 303 303 303 303 303 200 200"}, public=True),
@@ -200,6 +235,27 @@ READS = [
     ),
     Row("GET", "/brouillons/{draft_id}/export/dossier.yaml", {"BV": DRAFT_V_PAGE, "BM": DRAFT_M_PAGE}),
     Row("GET", "/brouillons/{draft_id}/export/dossier.zip", {"BV": DRAFT_V_PAGE, "BM": DRAFT_M_PAGE}),
+    Row(
+        "GET",
+        "/dossiers/{dossier_id}/avis/{avis_id}/pieces/{name}",
+        {
+            "AC": "303 404 404 404 404 404 200 404 200 303 303",
+            "AO": "303 404 404 200 200 200 200 404 200 303 303",
+            "DxAM": "303 404 404 404 404 404 404 404 404 303 303",
+        },
+    ),
+    # the expert's pages: the link is the key (an expert's own; for everyone else, a link that leads nowhere)
+    Row("GET", "/avis/{token}", {"-": "404 404 404 404 404 404 404 404 404 200 200"}, public=True),
+    Row(
+        "GET",
+        "/avis/{token}/fichiers/{name:path}",
+        {
+            "Dfichier": "404 404 404 404 404 404 404 404 404 200 404",
+            "Dyaml": "404 404 404 404 404 404 404 404 404 200 200",
+        },
+        url="/avis/{token}/fichiers/{name}",
+        public=True,
+    ),
     Row("GET", "/accessibilite", {"-": EVERYONE}, public=True),
     Row("GET", "/mentions-legales", {"-": EVERYONE}, public=True),
     Row("GET", "/donnees-personnelles", {"-": EVERYONE}, public=True),
@@ -212,9 +268,7 @@ CHANGES = [
     # --- the JSON API ------------------------------------------------------------------------------------------
     Row("POST", "/api/session", {"-": "401 200 200 200 200 200 200 200 200 401 401"}, send="login", public=True),
     Row("DELETE", "/api/session", {"-": "401 204 204 204 204 204 204 204 204 401 401"}, fresh=True),
-    Row(
-        "POST", "/api/dossiers", {"-": "401 201 422 403 403 403 403 403 403 401 401"}, send="zip"
-    ),  # 422: not its commune
+    Row("POST", "/api/dossiers", {"-": "401 201 201 403 403 403 403 403 403 401 401"}, send="zip"),  # its own
     Row(
         "POST",
         "/api/dossiers/{dossier_id}/versions",  # 409: D is deposited
@@ -240,6 +294,22 @@ CHANGES = [
         send="message",
     ),
     Row("POST", "/api/brouillons", {"-": "401 201 201 403 403 403 403 403 403 401 401"}, send="draft"),
+    Row(
+        "POST",
+        "/api/dossiers/{dossier_id}/avis",
+        {"D": "401 403 404 201 201 201 201 404 201 401 401", "M": "401 404 403 404 404 404 404 404 201 401 401"},
+        send="avis",
+    ),
+    Row(  # cancelling: the requester's partner and the admins, while unanswered (409 once answered)
+        "DELETE",
+        "/api/dossiers/{dossier_id}/avis/{avis_id}",
+        {
+            "AU": "401 403 404 204 403 403 403 404 204 401 401",
+            "AC": "401 403 404 404 404 404 409 404 409 401 401",
+            "DxAM": "401 403 404 404 404 404 404 404 404 401 401",
+        },
+        throwaway="avis",
+    ),
     Row(  # 409: the revision sent is not the draft's
         "PUT",
         "/api/brouillons/{draft_id}",
@@ -288,6 +358,30 @@ CHANGES = [
         send="message",
     ),
     Row("POST", "/brouillons", {"-": "303 303 303 403 403 403 403 403 403 303 303"}, send="draft"),
+    Row(
+        "POST",
+        "/dossiers/{dossier_id}/avis",
+        {"D": "303 403 404 303 303 303 303 404 303 303 303", "M": "303 404 403 404 404 404 404 404 303 303 303"},
+        send="avis",
+    ),
+    Row(
+        "POST",
+        "/dossiers/{dossier_id}/avis/{avis_id}/annuler",
+        {
+            "AU": "303 403 404 303 403 403 403 404 303 303 303",
+            "AC": "303 403 404 404 404 404 409 404 409 303 303",
+            "DxAM": "303 403 404 404 404 404 404 404 404 303 303",
+        },
+        throwaway="avis",
+    ),
+    Row(  # expert_d's avis is answered already (409); expert_m answers theirs
+        "POST",
+        "/avis/{token}",
+        {"-": "404 404 404 404 404 404 404 404 404 409 303"},
+        send="answer",
+        public=True,
+        location="/avis/",
+    ),
     Row(  # a new version's draft: 409 for D (deposited); only a town starts one (403 before looking)
         "POST",
         "/dossiers/{dossier_id}/brouillon",

@@ -2,16 +2,18 @@
 (dossiers, versions, messages and attached files, notes, drafts) with the marker strings of tests/matrice_cases.py,
 and one client per actor and shell (a bearer token for the API, the session cookie for the pages)."""
 
+import re
 import threading
 from dataclasses import dataclass, field
 
 import httpx
 from conftest import SAMPLES
-from matrice_cases import ANONYMOUS, NOTES
+from matrice_cases import ANONYMOUS, AVIS, NOTES
 from sqlalchemy import select
 from test_service import folder_zip
 
-from instruct.service import accounts
+from instruct.service import accounts, avis
+from instruct.service.mail_storage import Courriel
 from instruct.service.storage import User
 
 FIRST_STEP = "collectivites"
@@ -27,6 +29,7 @@ class World:
     targets: dict[str, dict[str, str]] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)  # target name -> identifier, for the lists
     tokens: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)  # expert -> the token of their avis link
     clients: dict[tuple[str, bool], httpx.Client] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     cells: int = 0
@@ -81,8 +84,7 @@ def plant(w: World) -> None:
         ok(api(w, author).post(f"/api/dossiers/{d}/notes", json={"texte": marker, "privee": private}))
     posted = {}
     for c, ident, key in [(town, d, "D"), (other, m, "M")]:
-        content = b"%PDF-1.4\n% Marqueur-piece-" + key.encode() + b"-51c7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-        piece = (f"piece-{key.lower()}.pdf", content, "application/pdf")
+        piece = (f"piece-{key.lower()}.pdf", pdf(f"Marqueur-piece-{key}-51c7"), "application/pdf")
         data = {"texte": f"Marqueur-message-{key}-51c7"}
         posted[key] = ok(c.post(f"/api/dossiers/{ident}/messages", data=data, files=[("pieces", piece)]))
     drafts = {}
@@ -101,3 +103,49 @@ def plant(w: World) -> None:
         "BM": {"draft_id": drafts["M"], **draft},
     }
     w.ids = {"D": d, "M": m, "BV": drafts["V"], "BM": drafts["M"]}
+    asked = _plant_avis(w, d, m)
+    w.targets |= {
+        "AC": {"dossier_id": d, "avis_id": asked["AC"], "name": "avis-ac.pdf"},  # confidential, answered
+        "AO": {"dossier_id": d, "avis_id": asked["AO"], "name": "avis-ao.pdf"},  # open to every partner, answered
+        "AU": {"dossier_id": d, "avis_id": asked["AU"]},  # Action Logement's, unanswered
+        "DxAM": {"dossier_id": d, "avis_id": asked["AM"], "name": "avis-ac.pdf"},  # D's address, M's avis
+        "Dfichier": {"name": "pieces/avenant-1.pdf"},  # a file only D has
+        "Dyaml": {"name": "dossier.yaml"},  # a file both have: each expert reads their own dossier's
+    }
+
+
+def pdf(marker: str) -> bytes:
+    return b"%PDF-1.4\n% " + marker.encode() + b"\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def ask_avis(w: World, actor: str, dossier: str, question: str, confidentiel: bool, courriel: str) -> tuple[int, str]:
+    """An avis asked through the API; its link, read in the e-mail waiting in the outbox."""
+    body = {"expert_nom": "Expert", "expert_courriel": courriel, "question": question, "confidentiel": confidentiel}
+    asked = ok(api(w, actor).post(f"/api/dossiers/{dossier}/avis", json=body))
+    with w.app.state.sessions() as session:
+        mail = session.scalars(select(Courriel).where(Courriel.to == courriel).order_by(Courriel.id.desc())).first()
+        token = re.search(r"/avis/([A-Za-z0-9_-]+)", mail.text).group(1)
+    return asked["id"], token
+
+
+def _plant_avis(w: World, d: str, m: str) -> dict[str, int]:
+    """On D: a confidential avis of the DDT (its expert: expert_d) and an open one of the Anah, both answered with an
+    attached file; an unanswered one of Action Logement. On M: the admin's, unanswered (its expert: expert_m)."""
+    found = {}
+    for key, (actor, on, confidentiel, expert) in AVIS.items():
+        found[key], token = ask_avis(
+            w,
+            actor,
+            d if on == "D" else m,
+            f"Marqueur-avis-question-{key}-51c7",
+            confidentiel,
+            f"{key.lower()}@experts.example.fr",
+        )
+        if expert:
+            w.links[expert] = token
+        if key in {"AC", "AO"}:
+            data = {"csrf": avis.csrf_token(token), "revision": "0", "reponse": f"Marqueur-avis-reponse-{key}-51c7"}
+            piece = (f"avis-{key.lower()}.pdf", pdf(f"Marqueur-avis-piece-{key}-51c7"), "application/pdf")
+            r = httpx.post(f"{w.base}/avis/{token}", data=data, files=[("pieces", piece)], timeout=120)
+            assert r.status_code == 303, r.text
+    return found

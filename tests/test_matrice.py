@@ -18,16 +18,18 @@ import httpx
 import pytest
 from conftest import SAMPLES
 from matrice_cases import ACTORS, ANONYMOUS, MARKERS, READS, ROWS, USERS, Row
-from matrice_world import World, plant
+from matrice_world import World, ask_avis, plant
 from sqlalchemy import func, select
 from test_service import PASSWORD, Server, folder_zip
 
-from instruct.service import accounts
+from instruct.service import accounts, avis
 from instruct.service.app import create_app
 from instruct.service.storage import Base
 
 GUESSED = "0" * 24  # an identifier nothing has
-GUESS = {"DxM": {"message_id": "999999999"}}
+NO_LINK, OTHER_NO_LINK = "A" * 43, "B" * 43  # avis links that lead nowhere
+NOTHING = "999999999"  # a message or avis number nothing has
+GUESS = {"DxM": "message_id", "DxAM": "avis_id", "AC": "avis_id", "AO": "avis_id", "AU": "avis_id"}
 MIN_CELLS = 800  # the floor of the count of cells asserted on each database
 COUNTS: dict[str, int] = {}  # database -> cells asserted
 
@@ -51,52 +53,82 @@ def world(database_url):
 # --- the requests ---------------------------------------------------------------------------------------------
 
 
-def _zip_of(target: str) -> dict:
-    folder = SAMPLES / ("montclair" if target == "M" else "villebelle")
+def _zip_of(target: str, actor: str) -> dict:
+    """A town's own dossier as a ZIP (Villebelle's for everyone else): M's, or Montclair's new one."""
+    folder = SAMPLES / ("montclair" if target == "M" or actor == "montclair" else "villebelle")
     return {"files": {"archive": ("d.zip", folder_zip(folder), "application/zip")}, "data": {"date": "2026-11-26"}}
 
 
-BODIES = {  # a row's `send` -> (actor, target, api) -> the request's keyword arguments
-    "": lambda actor, target, api: {},
-    "empty": lambda actor, target, api: {"json": {}} if api else {},
-    "login": lambda actor, target, api: {
+BODIES = {  # a row's `send` -> the request's keyword arguments, from (actor, target, api, params)
+    "": lambda **_: {},
+    "empty": lambda api, **_: {"json": {}} if api else {},
+    "login": lambda actor, **_: {
         "json": {"identifiant": "inconnu" if actor in ANONYMOUS else actor, "mot_de_passe": PASSWORD}
     },
-    "zip": lambda actor, target, api: _zip_of(target),
-    "a_completer": lambda actor, target, api: (
-        {"json": {"vers": "a_completer"}} if api else {"data": {"vers": "a_completer"}}
-    ),
-    "note": lambda actor, target, api: (
+    "zip": lambda target, actor, **_: _zip_of(target, actor),
+    "a_completer": lambda api, **_: {"json": {"vers": "a_completer"}} if api else {"data": {"vers": "a_completer"}},
+    "note": lambda api, actor, **_: (
         {"json": {"texte": f"Note de la matrice ({actor})", "privee": False}}
         if api
         else {"data": {"texte": f"Note de la matrice ({actor})"}}
     ),
-    "message": lambda actor, target, api: {"data": {"texte": f"Message de la matrice ({actor})"}},
-    "draft": lambda actor, target, api: {"json": {"valeurs": {}}} if api else {"data": {"depart": "vide"}},
-    "stale": lambda actor, target, api: (
-        {"json": {"revision": 999, "valeurs": {}}} if api else {"data": {"revision": "999"}}
-    ),
+    "message": lambda actor, **_: {"data": {"texte": f"Message de la matrice ({actor})"}},
+    "draft": lambda api, **_: {"json": {"valeurs": {}}} if api else {"data": {"depart": "vide"}},
+    "stale": lambda api, **_: {"json": {"revision": 999, "valeurs": {}}} if api else {"data": {"revision": "999"}},
+    "avis": lambda api, actor, **_: {"json": _avis_body(actor, False)} if api else {"data": _avis_body(actor, "")},
+    "answer": lambda actor, params, **_: {  # the expert's form: its CSRF value derived from the link
+        "data": {"csrf": avis.csrf_token(params["token"]), "revision": "0", "reponse": f"Avis de la matrice ({actor})"}
+    },
 }
+
+
+def _avis_body(actor: str, confidentiel: object) -> dict:
+    question = f"Question de la matrice ({actor})"
+    return {"expert_nom": "Expert", "expert_courriel": "matrice@experts.example.fr", "question": question} | (
+        {"confidentiel": confidentiel} if confidentiel != "" else {}
+    )
+
+
+def _throwaway_avis(w: World, params: dict[str, str]) -> dict[str, str]:
+    """An unanswered avis of Action Logement on D, for an actor allowed to cancel one."""
+    number, _ = ask_avis(w, "al99", params["dossier_id"], "À annuler", False, "jetable@experts.example.fr")
+    return {**params, "avis_id": str(number)}
+
+
+THROWAWAYS = {"avis": _throwaway_avis}
 
 
 def _is_api(row: Row) -> bool:
     return row.route.startswith("/api")
 
 
+def _params(w: World, row: Row, target: str, actor: str) -> dict[str, str]:
+    """The target's parameters; an avis link is the actor's own (an expert's), or one that leads nowhere."""
+    params = w.targets[target]
+    if "{token}" in row.route:
+        params = {**params, "token": w.links.get(actor, NO_LINK)}
+    if row.throwaway and not _refused(row, actor, _codes(row, target)[actor]):
+        params = THROWAWAYS[row.throwaway](w, params)
+    return params
+
+
 def _request(w: World, row: Row, target: str, actor: str, params: dict[str, str]) -> httpx.Response:
     api = _is_api(row)
     c = w.client(actor, api, fresh=row.fresh)
-    kwargs = BODIES[row.send](actor, target, api)
-    if not api and row.method != "GET":  # every form carries its CSRF token
-        kwargs["data"] = {**kwargs.get("data", {}), "csrf": w.csrf(c)}
+    kwargs = BODIES[row.send](actor=actor, target=target, api=api, params=params)
+    if not api and row.method != "GET":  # every form carries its CSRF token (the expert's form, its own)
+        kwargs["data"] = {"csrf": w.csrf(c), **kwargs.get("data", {})}
     return c.request(row.method, (row.url or row.route).format(**params), **kwargs)
 
 
-def _guessed(target: str, params: dict[str, str]) -> dict[str, str]:
-    """The same request with identifiers nothing has: the dossier's or draft's; for DxM, the message's (D is
-    seen: the answer must be the one of a message D does not have)."""
-    guessed = GUESS.get(target, {"dossier_id": GUESSED, "draft_id": GUESSED})
-    return {k: guessed.get(k, v) for k, v in params.items()}
+def _guesses(target: str, params: dict[str, str]) -> list[dict[str, str]]:
+    """The same request with identifiers nothing has: the dossier's, draft's or link's; and for a target inside a
+    dossier the actor may see (a message, an avis), that one's."""
+    outer = {"dossier_id": GUESSED, "draft_id": GUESSED, "token": OTHER_NO_LINK}
+    found = [{k: outer.get(k, v) for k, v in params.items()}]
+    if target in GUESS:
+        found.append({**params, GUESS[target]: NOTHING})
+    return [g for g in found if g != params]
 
 
 # --- the checks -----------------------------------------------------------------------------------------------
@@ -133,13 +165,15 @@ def _check(w: World, row: Row, target: str, actor: str, expected: int, r: httpx.
     return problems
 
 
-def _same_as_guessed(w: World, row: Row, target: str, actor: str, r: httpx.Response) -> list[str]:
-    """A 404 is the very answer for an identifier that does not exist (nothing tells one that exists)."""
-    params = w.targets[target]
-    if _guessed(target, params) == params:
-        return []
-    guessed = _request(w, row, target, actor, _guessed(target, params))
-    if guessed.status_code != 404 or guessed.content != r.content:
+def _same_as_guessed(w: World, row: Row, target: str, actor: str, params, r: httpx.Response) -> list[str]:
+    """A 404 is the very answer for an identifier that does not exist (nothing tells one that exists): the
+    answer to one of the guesses, each an identifier nothing has in place of the target's."""
+    guesses = _guesses(target, params)
+    for guessed in guesses:
+        answer = _request(w, row, target, actor, guessed)
+        if answer.status_code == 404 and answer.content == r.content:
+            return []
+    if guesses:
         return [f"{row.method} {row.route} [{target}] {actor} : le 404 diffère de celui d'un identifiant inexistant"]
     return []
 
@@ -161,10 +195,11 @@ def _codes(row: Row, target: str) -> dict[str, int]:
 
 
 def _cell(w: World, row: Row, target: str, actor: str, expected: int) -> None:
-    r = _request(w, row, target, actor, w.targets[target])
+    params = _params(w, row, target, actor)
+    r = _request(w, row, target, actor, params)
     found = _check(w, row, target, actor, expected, r)
     if expected == 404 and r.status_code == 404:
-        found += _same_as_guessed(w, row, target, actor, r)
+        found += _same_as_guessed(w, row, target, actor, params, r)
     if r.status_code == expected:
         found += _listed(w, row, actor, r)
     with w.lock:
