@@ -9,12 +9,18 @@ Actors (the columns of every row, in this order):
   ddt01        an instructeur of another territory;
   admin;
   expert_d, expert_m   an expert holding the link of an avis on D, on M (no account: anonymous everywhere else).
-Targets (what a row's path parameters point at): D (Villebelle's deposited dossier, version 1, a message with an
-attached file), M (Montclair's dossier, not deposited), DxM (D's address with M's message and file), BV and BM (the
-form drafts of each town), "-" (a route without parameters). A cell's code is the HTTP status expected: 401 (API)
-or a 303 to /connexion (pages) for the anonymous, 403 for a role that may not, 404 — the same body as for an
-identifier that does not exist — for what must not be seen, 409/422 where the request passed every check of who
-may act and was refused on its content (nothing changed), 2xx/303 where the actor may.
+Targets (what a row's path parameters point at):
+  D      Villebelle's deposited dossier, version 1, a message with an attached file;
+  M      Montclair's dossier, not deposited;
+  DxM    D's address with M's message and file;
+  BV, BM the form drafts of each town;
+  AC, AO, AU   avis on D: the DDT's, confidential, answered; the Anah's, open, answered; Action Logement's, waiting;
+  DxAM   D's address with M's avis;
+  "-"    a route without parameters.
+A cell's code is the HTTP status expected: 401 (API) or a 303 to /connexion (pages) for the anonymous, 403 for a
+role that may not, 404 — the same body as for an identifier that does not exist — for what must not be seen,
+409/422 where the request passed every check of who may act and was refused on its content (nothing changed),
+2xx/303 where the actor may.
 """
 
 from __future__ import annotations
@@ -49,7 +55,8 @@ INSTRUCTEURS_99 = {"al99", "anah99", "anru99", "ddt99"}
 SEES_D = {"villebelle", "admin"} | INSTRUCTEURS_99
 SEES_M = {"montclair", "admin"}
 
-# Unique strings planted on the targets, and who may read each (anywhere: pages, JSON, files downloaded).
+# Unique strings planted on the targets (tests/matrice_world.py), and who may read each (anywhere: pages, JSON,
+# files downloaded, inside ZIP, DOCX and XLSX files).
 MARKERS = {
     "Marqueur-note-privee-AL-51c7": {"al99", "admin"},  # private note of Action Logement's instructeur on D
     "Marqueur-note-privee-ANAH-51c7": {"anah99", "admin"},
@@ -78,20 +85,6 @@ MARKERS |= {  # the communes' names: who sees the dossier, and the expert of its
     "Villebelle": SEES_D | {"expert_d"},
     "Montclair-sur-Lys": SEES_M | {"expert_m"},
 }
-AVIS = {  # key -> (who asks, on which dossier, confidential, the expert holding its link among the actors)
-    "AC": ("ddt99", "D", True, "expert_d"),
-    "AO": ("anah99", "D", False, ""),
-    "AU": ("al99", "D", False, ""),
-    "AM": ("admin", "M", True, "expert_m"),
-}
-NOTES = {  # marker -> (author, private)
-    "Marqueur-note-privee-AL-51c7": ("al99", True),
-    "Marqueur-note-privee-ANAH-51c7": ("anah99", True),
-    "Marqueur-note-privee-ANRU-51c7": ("anru99", True),
-    "Marqueur-note-privee-DDT-51c7": ("ddt99", True),
-    "Marqueur-note-privee-ADMIN-51c7": ("admin", True),
-    "Marqueur-note-publique-51c7": ("ddt99", False),
-}
 
 
 @dataclass(frozen=True)
@@ -111,6 +104,7 @@ class Row:
     location: str = ""  # where every 303 of the row goes (the start of it), when not the default rule
     throwaway: str = ""  # an object made for each actor allowed (test_matrice.THROWAWAYS): cancelling an avis
     lists: dict[str, str] = field(default_factory=dict)  # actor -> the targets listed (list rows)
+    lists_of: dict[str, dict[str, str]] = field(default_factory=dict)  # a target's own `lists`
 
 
 #                      anonyme ville montclair al anah anru ddt ddt01 admin expert_d expert_m
@@ -277,8 +271,8 @@ CHANGES = [
     ),
     Row(
         "POST",
-        "/api/dossiers/{dossier_id}/transitions",  # 409: « à compléter » without its reason
-        {"D": "401 403 404 409 409 409 409 404 409 401 401", "M": "401 404 403 404 404 404 404 404 409 401 401"},
+        "/api/dossiers/{dossier_id}/transitions",  # « à compléter » without its reason (a town: deposit): 409
+        {"D": "401 409 404 409 409 409 409 404 409 401 401", "M": "401 404 409 404 404 404 404 404 409 401 401"},
         send="a_completer",
     ),
     Row(
@@ -342,7 +336,7 @@ CHANGES = [
     Row(
         "POST",
         "/dossiers/{dossier_id}/transition",
-        {"D": "303 403 404 409 409 409 409 404 409 303 303", "M": "303 404 403 404 404 404 404 404 409 303 303"},
+        {"D": "303 409 404 409 409 409 409 404 409 303 303", "M": "303 404 409 404 404 404 404 404 409 303 303"},
         send="a_completer",
     ),
     Row(

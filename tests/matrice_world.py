@@ -1,6 +1,7 @@
-"""The visibility matrix's world (tests/test_matrice.py): one server on loopback, its users, the targets planted
-(dossiers, versions, messages and attached files, notes, drafts) with the marker strings of tests/matrice_cases.py,
-and one client per actor and shell (a bearer token for the API, the session cookie for the pages)."""
+"""The visibility matrix's world (tests/test_matrice.py): the targets planted through the service (dossiers D and
+M, a message with its attached file on D and M, a private note of each partner and of the admin, the towns'
+drafts, four avis and their experts' links) with the marker strings of tests/matrice_cases.py, and one client per
+actor and shell (a bearer token for the API, the session cookie for the pages)."""
 
 import re
 import threading
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 
 import httpx
 from conftest import SAMPLES
-from matrice_cases import ANONYMOUS, AVIS, NOTES
+from matrice_cases import ANONYMOUS
 from sqlalchemy import select
 from test_service import folder_zip
 
@@ -17,6 +18,21 @@ from instruct.service.mail_storage import Courriel
 from instruct.service.storage import User
 
 FIRST_STEP = "collectivites"
+# the avis planted: key -> (who asks, on which dossier, confidential, the expert holding its link among the actors)
+AVIS = {
+    "AC": ("ddt99", "D", True, "expert_d"),
+    "AO": ("anah99", "D", False, ""),
+    "AU": ("al99", "D", False, ""),
+    "AM": ("admin", "M", True, "expert_m"),
+}
+NOTES = {  # the notes planted on D: marker -> (author, private)
+    "Marqueur-note-privee-AL-51c7": ("al99", True),
+    "Marqueur-note-privee-ANAH-51c7": ("anah99", True),
+    "Marqueur-note-privee-ANRU-51c7": ("anru99", True),
+    "Marqueur-note-privee-DDT-51c7": ("ddt99", True),
+    "Marqueur-note-privee-ADMIN-51c7": ("admin", True),
+    "Marqueur-note-publique-51c7": ("ddt99", False),
+}
 
 
 @dataclass
@@ -33,6 +49,8 @@ class World:
     clients: dict[tuple[str, bool], httpx.Client] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     cells: int = 0
+    compared: int = 0  # 404 found identical to a guessed identifier's
+    unchanged: int = 0  # refused changes after which the database was read again
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def client(self, actor: str, api: bool, fresh: bool = False) -> httpx.Client:

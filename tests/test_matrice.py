@@ -11,7 +11,9 @@ refused (401, 403, 404, 409, 422) changes nothing: the database is read again af
 The count of cells asserted is printed by the last test (`-rA`) and checked against a floor."""
 
 import hashlib
+import io
 import re
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -29,8 +31,14 @@ from instruct.service.storage import Base
 GUESSED = "0" * 24  # an identifier nothing has
 NO_LINK, OTHER_NO_LINK = "A" * 43, "B" * 43  # avis links that lead nowhere
 NOTHING = "999999999"  # a message or avis number nothing has
-GUESS = {"DxM": "message_id", "DxAM": "avis_id", "AC": "avis_id", "AO": "avis_id", "AU": "avis_id"}
-MIN_CELLS = 800  # the floor of the count of cells asserted on each database
+GUESS = {  # a target inside a dossier the actor may see: what stands for it when it does not exist
+    "DxM": {"message_id": NOTHING},
+    "DxAM": {"avis_id": NOTHING},
+    "AC": {"avis_id": NOTHING},
+    "AO": {"avis_id": NOTHING},
+    "AU": {"avis_id": NOTHING},
+}
+MIN_CELLS = 1200  # the floor of the count of cells asserted on each database
 COUNTS: dict[str, int] = {}  # database -> cells asserted
 
 
@@ -66,7 +74,7 @@ BODIES = {  # a row's `send` -> the request's keyword arguments, from (actor, ta
         "json": {"identifiant": "inconnu" if actor in ANONYMOUS else actor, "mot_de_passe": PASSWORD}
     },
     "zip": lambda target, actor, **_: _zip_of(target, actor),
-    "a_completer": lambda api, **_: {"json": {"vers": "a_completer"}} if api else {"data": {"vers": "a_completer"}},
+    "a_completer": lambda api, params, actor, **_: _move(api, params, actor, {"vers": "a_completer"}),
     "note": lambda api, actor, **_: (
         {"json": {"texte": f"Note de la matrice ({actor})", "privee": False}}
         if api
@@ -80,6 +88,16 @@ BODIES = {  # a row's `send` -> the request's keyword arguments, from (actor, ta
         "data": {"csrf": avis.csrf_token(params["token"]), "revision": "0", "reponse": f"Avis de la matrice ({actor})"}
     },
 }
+
+
+def _move(api: bool, params: dict[str, str], actor: str, values: dict[str, str]) -> dict:
+    """A move; through the API, on the track the target names (`partenaire`). A town deposits (its own move: D is
+    deposited already, M has blocking gaps not confirmed)."""
+    if USERS.get(actor, ("",))[0] == "collectivite":
+        values = {**values, "vers": "depose"}
+    if not api:
+        return {"data": values}
+    return {"json": values | ({"partenaire": params["partenaire"]} if "partenaire" in params else {})}
 
 
 def _avis_body(actor: str, confidentiel: object) -> dict:
@@ -121,14 +139,17 @@ def _request(w: World, row: Row, target: str, actor: str, params: dict[str, str]
     return c.request(row.method, (row.url or row.route).format(**params), **kwargs)
 
 
-def _guesses(target: str, params: dict[str, str]) -> list[dict[str, str]]:
+def _guesses(w: World, target: str, params: dict[str, str]) -> list[dict[str, str]]:
     """The same request with identifiers nothing has: the dossier's, draft's or link's; and for a target inside a
-    dossier the actor may see (a message, an avis), that one's."""
+    dossier the actor may see (a message, an avis, a track), one that does not exist there."""
     outer = {"dossier_id": GUESSED, "draft_id": GUESSED, "token": OTHER_NO_LINK}
     found = [{k: outer.get(k, v) for k, v in params.items()}]
-    if target in GUESS:
-        found.append({**params, GUESS[target]: NOTHING})
-    return [g for g in found if g != params]
+    inner = GUESS.get(target)
+    if isinstance(inner, str):
+        found.append({**params, **w.targets[inner]})
+    elif inner:
+        found.append({**params, **inner})
+    return [g for g in found if g != params or inner == target]
 
 
 # --- the checks -----------------------------------------------------------------------------------------------
@@ -159,8 +180,9 @@ def _check(w: World, row: Row, target: str, actor: str, expected: int, r: httpx.
             problems.append(f"{where} : page d'erreur sans lang=fr : {r.text[:160]!r}")
         if ENGLISH.search(r.content):
             problems.append(f"{where} : réponse en anglais : {r.text[:160]!r}")
+    text = readable(r)
     for marker, readers in MARKERS.items():
-        if actor not in readers and marker.encode() in r.content:
+        if actor not in readers and marker in text:
             problems.append(f"{where} : FUITE de « {marker} » (réservé à {', '.join(sorted(readers))})")
     return problems
 
@@ -168,24 +190,48 @@ def _check(w: World, row: Row, target: str, actor: str, expected: int, r: httpx.
 def _same_as_guessed(w: World, row: Row, target: str, actor: str, params, r: httpx.Response) -> list[str]:
     """A 404 is the very answer for an identifier that does not exist (nothing tells one that exists): the
     answer to one of the guesses, each an identifier nothing has in place of the target's."""
-    guesses = _guesses(target, params)
+    guesses = _guesses(w, target, params)
     for guessed in guesses:
         answer = _request(w, row, target, actor, guessed)
-        if answer.status_code == 404 and answer.content == r.content:
+        if answer.status_code == 404 and _unechoed(answer, guessed) == _unechoed(r, params):
+            with w.lock:
+                w.compared += 1
             return []
     if guesses:
         return [f"{row.method} {row.route} [{target}] {actor} : le 404 diffère de celui d'un identifiant inexistant"]
     return []
 
 
-def _listed(w: World, row: Row, actor: str, r: httpx.Response) -> list[str]:
-    if actor not in row.lists:
+def _unechoed(r: httpx.Response, params: dict[str, str]) -> bytes:
+    """A body with the partner's name it echoes (from the address) put aside: what the answer tells besides."""
+    return r.content.replace(params.get("partenaire", "\0").encode(), b"<partenaire>")
+
+
+def readable(r: httpx.Response) -> str:
+    """What a reader gets of a response: its text, or the text of every file of a ZIP (DOCX, XLSX, dossier.zip)."""
+    if r.content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(r.content)) as archive:
+            return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    return r.content.decode("utf-8", "replace")
+
+
+def _listed(w: World, row: Row, target: str, actor: str, r: httpx.Response) -> list[str]:
+    """A list shows what the actor may see (the targets named by the row), and the queue only their partner's."""
+    lists = row.lists_of.get(target, row.lists)
+    if actor not in lists:
         return []
-    expected = set(row.lists[actor].split())
-    shown = {name for name, ident in w.ids.items() if ident in r.text}
-    if shown != expected:
-        return [f"{row.method} {row.route} {actor} : liste {sorted(shown)}, attendu {sorted(expected)}"]
-    return []
+    expected, text = set(lists[actor].split()), readable(r)
+    shown = {name for name, ident in w.ids.items() if ident in text}
+    found = (
+        []
+        if shown == expected
+        else [f"{row.method} {row.route} [{target}] {actor} : liste {sorted(shown)}, attendu {expected}"]
+    )
+    partner = USERS[actor][1].get("partenaire")
+    if partner and "json" in r.headers.get("content-type", "") and "pistes" in r.json():
+        others = {p["partenaire"] for p in r.json()["pistes"]} - {partner}
+        found += [f"{row.method} {row.route} {actor} : pistes d'un autre partenaire {others}"] if others else []
+    return found
 
 
 def _codes(row: Row, target: str) -> dict[str, int]:
@@ -200,8 +246,8 @@ def _cell(w: World, row: Row, target: str, actor: str, expected: int) -> None:
     found = _check(w, row, target, actor, expected, r)
     if expected == 404 and r.status_code == 404:
         found += _same_as_guessed(w, row, target, actor, params, r)
-    if r.status_code == expected:
-        found += _listed(w, row, actor, r)
+    if r.status_code == expected and r.is_success:
+        found += _listed(w, row, target, actor, r)
     with w.lock:
         w.failures += found
         w.cells += 1
@@ -220,16 +266,18 @@ def _refused(row: Row, actor: str, code: int) -> bool:
 # --- state: nothing changes on a refusal -------------------------------------------------------------------------
 
 UNWATCHED = {"tokens", "login_attempts"}  # sessions opened and closed by the rows themselves
+WRITTEN_ONCE = {"blobs", "reports", "version_files", "rapport_verdicts", "rapport_ecarts", "rapport_pistes"}
 
 
 def fingerprint(w: World) -> dict[str, str]:
-    """Every table's rows (a digest), but the sessions' and the login attempts'; the blobs by count."""
+    """Every table's rows (a digest), but the sessions' and the login attempts'; the rows written once and never
+    changed (files, reports and their index) by count."""
     found = {}
     with w.app.state.engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
             if table.name in UNWATCHED:
                 continue
-            if table.name == "blobs":
+            if table.name in WRITTEN_ONCE:
                 found[table.name] = str(connection.scalar(select(func.count()).select_from(table)))
                 continue
             rows = sorted(repr(tuple(row)) for row in connection.execute(select(table)))
@@ -278,7 +326,9 @@ def test_changes(world):
         for target in row.expect:
             codes = _codes(row, target)
             before = fingerprint(world)
-            _cells(world, [(row, target, actor, code) for actor, code in codes.items() if _refused(row, actor, code)])
+            refused = [(row, target, actor, code) for actor, code in codes.items() if _refused(row, actor, code)]
+            _cells(world, refused)
+            world.unchanged += len(refused)
             changed = [t for t, v in fingerprint(world).items() if before[t] != v]
             if changed:
                 world.failures.append(f"{row.method} {row.route} [{target}] : refusé mais changé : {changed}")
@@ -294,6 +344,8 @@ def test_count_of_cells(world):
     COUNTS[world.db] = world.cells
     print(
         f"\nmatrice de visibilité ({world.db}) : {len(ROWS)} routes × {len(ACTORS)} acteurs, {world.cells} cellules "
-        f"vérifiées (statut, renvoi, 404 identique, français, {len(MARKERS)} marqueurs cherchés dans chaque réponse)"
+        f"vérifiées (statut, renvoi, erreurs en français, {len(MARKERS)} marqueurs cherchés dans chaque réponse), "
+        f"dont {world.compared} 404 identiques à celui d'un identifiant inexistant et {world.unchanged} refus de "
+        "modification sans rien changer en base"
     )
     assert world.cells >= MIN_CELLS, f"{world.cells} cellules seulement"
