@@ -15,6 +15,10 @@ storage (SQLAlchemy, Alembic migrations), accounts, the instruction workflow and
   instructeurs and the admins);
 - avis, avis_api, avis_pages: experts' opinions asked by e-mail, the expert's page reached by a secret link
   (no account), who reads an opinion (confidential or not; never the town);
+- queue, queue_export, queue_pages, queue_api: the instructeurs' queue (file d'instruction): one row per track,
+  tabs and counts, sort, search, filters, pages, CSV and XLSX exports;
+- suivi: who follows a track (assignment to oneself or a colleague, a conditional update on its revision);
+- report_index: a stored report's verdicts and gaps as rows, and the dossier's latest report (the queue's joins);
 - storage, accounts, workflow, uploads: the tables, who is who, the states, the files received;
 - scratch: where the files received are unpacked, removed on every path (dead services' at start);
 - notifications, mail, mail_storage: e-mail notifications (courriels): written to an outbox in the caller's

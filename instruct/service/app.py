@@ -39,6 +39,8 @@ from instruct.service.carte_pages import router as carte_router
 from instruct.service.comparison_pages import router as comparison_router
 from instruct.service.evaluator import EvaluationSettings, Evaluators
 from instruct.service.messagerie_pages import router as messagerie_router
+from instruct.service.queue_api import router as queue_api_router
+from instruct.service.queue_pages import router as queue_router
 from instruct.service.storage import make_engine, sessions, upgrade
 from instruct.service.templating import HERE, TEMPLATES, SecurityHeaders, error_page, not_found
 from instruct.yamlio import parse_json
@@ -206,6 +208,8 @@ def create_app(
     app.include_router(carte_router)  # the périmètres' map: a geometry file read (JSON)
     app.include_router(messagerie_router)  # a dossier's thread: its form, attached files, JSON API
     app.include_router(comparison_router)  # two versions of a dossier compared
+    app.include_router(queue_router)  # the instructeurs' queue (file d'instruction), its exports, assignment
+    app.include_router(queue_api_router)  # the same queue and assignment in the JSON API
     app.include_router(avis_api.router)  # experts' opinions in the JSON API
     app.include_router(avis_pages.router)  # experts' opinions: the dossier's form, the expert's page (/avis/…)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

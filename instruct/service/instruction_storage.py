@@ -9,7 +9,9 @@
 - `avis` and `avis_pieces`: an expert's opinion asked by an instructeur, by e-mail; the expert reaches that dossier
   alone, read-only, through a secret link (only its SHA-256 is stored) and answers once, with attached files.
 - `rapport_verdicts` and `rapport_ecarts`: each stored report's verdict per rule set and its gaps per rule and
-  status, as rows, so that the queue filters by verdict and rule id with an index instead of reading JSON.
+  status, as rows, so that the queue filters by verdict and rule id with an index instead of reading JSON;
+  `rapport_pistes` (migration 0009): the worst verdict per track of a dossier's latest report, which the queue
+  joins and sorts on.
 
 Imported by the migrations' environment so that Alembic and the schema tests see them."""
 
@@ -157,3 +159,17 @@ class RapportEcart(Base):
     regle: Mapped[str] = mapped_column(String(20), primary_key=True)  # « AL-O-10 »
     statut: Mapped[str] = mapped_column(String(20), primary_key=True)  # non_conforme, incomplet, a_verifier
     nombre: Mapped[int] = mapped_column(Integer)
+
+
+class RapportPiste(Base):
+    """The worst verdict among one track's rule sets (the DDT: programme, ORT, coherence) in a dossier's latest
+    report, with its rank (recevable 1, incomplet 2, non_recevable 3), replaced at every new report: the queue's
+    verdict column, sort and filter, joined on the track's own key (migration 0009)."""
+
+    __tablename__ = "rapport_pistes"
+
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
+    partenaire: Mapped[str] = mapped_column(String(20), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    verdict: Mapped[str] = mapped_column(String(30))
+    rang: Mapped[int] = mapped_column(Integer)

@@ -116,6 +116,9 @@ class Dossier(Base):
     state: Mapped[str] = mapped_column(String(20), default="brouillon")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # The latest version's report, kept by report_index when a report is stored (no foreign key: reports already
+    # depend on dossiers through versions): the instruction queue joins it instead of looking for it on every row.
+    latest_report_id: Mapped[int | None] = mapped_column(Integer)
 
     versions: Mapped[list[Version]] = relationship(back_populates="dossier", order_by="Version.number")
 

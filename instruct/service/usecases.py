@@ -20,7 +20,7 @@ from instruct.reports import formats
 from instruct.reports import json as report_json
 from instruct.reports.formats import ReportFormat
 from instruct.rules.catalogue import Catalogue
-from instruct.service import accounts, notifications, scratch, uploads, workflow
+from instruct.service import accounts, notifications, report_index, scratch, uploads, workflow
 from instruct.service.evaluator import EvaluationFailed, Evaluators
 from instruct.service.storage import (
     Busy,
@@ -202,6 +202,7 @@ def _store_version(
     for name, data in files.items():
         version.files.append(_file(session, version, name, data))
     version.reports.append(stored)
+    report_index.index_report(session, stored)  # its verdicts and gaps as rows, for the instruction queue
     return version
 
 
