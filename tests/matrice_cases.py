@@ -117,6 +117,7 @@ NOBODY_PAGE = "303 404 404 404 404 404 404 404 404 303 303"
 EVERYONE = "200 200 200 200 200 200 200 200 200 200 200"
 LOGGED_IN_API = "401 200 200 200 200 200 200 200 200 401 401"
 LOGGED_IN_PAGE = "303 200 200 200 200 200 200 200 200 303 303"
+LISTS_QUEUE = dict.fromkeys(("al99", "anah99", "anru99", "ddt99", "ddt01", "admin"), "")  # no track opened yet
 DRAFT_V_API = "401 200 404 403 403 403 403 403 403 401 401"
 DRAFT_M_API = "401 404 200 403 403 403 403 403 403 401 401"
 DRAFT_V_PAGE = "303 200 404 403 403 403 403 403 403 303 303"
@@ -174,6 +175,17 @@ READS = [
     Row("GET", "/api/brouillons/{draft_id}", {"BV": DRAFT_V_API, "BM": DRAFT_M_API}),
     Row("GET", "/api/brouillons/{draft_id}/ecarts", {"BV": DRAFT_V_API, "BM": DRAFT_M_API}),
     Row("GET", "/openapi.json", {"-": EVERYONE}, public=True),
+    Row(  # the queue, its exports: the instructeurs and the admins, each their own partner's tracks
+        "GET",
+        "/api/file",
+        {
+            **dict.fromkeys(("liste", "csv", "xlsx"), "401 403 403 200 200 200 200 200 200 401 401"),
+            "recherche": "401 403 403 200 200 200 200 200 200 401 401",
+            "filtre-ddt": "401 403 403 400 400 400 400 400 200 401 401",  # a partner's filter: the admin's
+        },
+        url="/api/file?onglet=tous{query}",
+        lists=LISTS_QUEUE,
+    ),
     Row(  # an opinion is never the town's
         "GET",
         "/api/dossiers/{dossier_id}/avis",
@@ -250,6 +262,22 @@ READS = [
         url="/avis/{token}/fichiers/{name}",
         public=True,
     ),
+    Row(
+        "GET",
+        "/instruction",
+        {
+            **dict.fromkeys(("liste", "csv", "xlsx"), "303 403 403 200 200 200 200 200 200 303 303"),
+            "recherche": "303 403 403 200 200 200 200 200 200 303 303",
+            "filtre-ddt": "303 403 403 400 400 400 400 400 200 303 303",  # a partner's filter: the admin's
+        },
+        url="/instruction?onglet=tous{query}",
+        lists=LISTS_QUEUE,
+    ),
+    Row(  # a track's assignment form: 404 alike for a track one does not instruct and one that does not exist
+        "GET",
+        "/dossiers/{dossier_id}/instructions/{partenaire}/suivi",
+        {"D/anah": NOBODY_PAGE, "D/al": NOBODY_PAGE},  # no track is opened yet
+    ),
     Row("GET", "/accessibilite", {"-": EVERYONE}, public=True),
     Row("GET", "/mentions-legales", {"-": EVERYONE}, public=True),
     Row("GET", "/donnees-personnelles", {"-": EVERYONE}, public=True),
@@ -286,6 +314,18 @@ CHANGES = [
         "/api/dossiers/{dossier_id}/messages",
         {"D": "401 201 404 201 201 201 201 404 201 401 401", "M": "401 404 201 404 404 404 404 404 201 401 401"},
         send="message",
+    ),
+    Row(
+        "POST",
+        "/api/dossiers/{dossier_id}/instructions/{partenaire}/suivi",
+        {"D/anah": NOBODY_API, "D/al": NOBODY_API},
+        send="stale_suivi",
+    ),
+    Row(
+        "POST",
+        "/dossiers/{dossier_id}/instructions/{partenaire}/suivi",
+        {"D/anah": NOBODY_PAGE, "D/al": NOBODY_PAGE},
+        send="stale_suivi",
     ),
     Row("POST", "/api/brouillons", {"-": "401 201 201 403 403 403 403 403 403 401 401"}, send="draft"),
     Row(

@@ -121,6 +121,15 @@ def plant(w: World) -> None:
         "BM": {"draft_id": drafts["M"], **draft},
     }
     w.ids = {"D": d, "M": m, "BV": drafts["V"], "BM": drafts["M"]}
+    w.targets |= {
+        "D/anah": {"dossier_id": d, "partenaire": "anah"},
+        "D/al": {"dossier_id": d, "partenaire": "action-logement"},
+        "liste": {"query": ""},
+        "csv": {"query": "&format=csv"},
+        "xlsx": {"query": "&format=xlsx"},
+        "recherche": {"query": "&q=99101"},  # Villebelle's INSEE
+        "filtre-ddt": {"query": "&partenaire=ddt"},
+    }
     asked = _plant_avis(w, d, m)
     w.targets |= {
         "AC": {"dossier_id": d, "avis_id": asked["AC"], "name": "avis-ac.pdf"},  # confidential, answered

@@ -37,6 +37,8 @@ GUESS = {  # a target inside a dossier the actor may see: what stands for it whe
     "AC": {"avis_id": NOTHING},
     "AO": {"avis_id": NOTHING},
     "AU": {"avis_id": NOTHING},
+    "D/anah": "D/al",  # a track D does not have
+    "D/al": "D/al",  # it is that track
 }
 MIN_CELLS = 1200  # the floor of the count of cells asserted on each database
 COUNTS: dict[str, int] = {}  # database -> cells asserted
@@ -75,6 +77,9 @@ BODIES = {  # a row's `send` -> the request's keyword arguments, from (actor, ta
     },
     "zip": lambda target, actor, **_: _zip_of(target, actor),
     "a_completer": lambda api, params, actor, **_: _move(api, params, actor, {"vers": "a_completer"}),
+    "stale_suivi": lambda api, **_: (
+        {"json": {"instructeur": None, "revision": 999}} if api else {"data": {"revision": "999"}}
+    ),
     "note": lambda api, actor, **_: (
         {"json": {"texte": f"Note de la matrice ({actor})", "privee": False}}
         if api
