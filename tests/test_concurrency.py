@@ -1,7 +1,8 @@
 """Simultaneous requests on one dossier, over real HTTP on loopback, on SQLite and on PostgreSQL:
-contradictory decisions, double deposits and new versions sent at the same moment. Exactly one
-decision wins, the others get a 409 in French naming the state the dossier is in; version numbers
-stay distinct and consecutive; the journal is a single path."""
+contradictory decisions on one track, decisions on several tracks, double deposits and new versions
+sent at the same moment. Exactly one decision of a track wins, the others get a 409 in French naming
+the state the track is in (or the revision that changed); tracks do not block each other; version
+numbers stay distinct and consecutive; the journal is a single path."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,7 @@ from test_web import hidden, web_client
 
 from instruct.service import accounts, storage
 from instruct.service.app import create_app
+from instruct.service.mail_storage import Courriel
 from instruct.service.storage import Dossier, Event, StoredReport, Version, VersionFile
 from instruct.service.workflow import LABELS
 
@@ -27,9 +29,13 @@ DECISIONS = [("accepte", ""), ("refuse", "hors périmètre"), ("sans_suite", "ab
 def service(database_url):
     app = create_app(database_url)
     with app.state.sessions() as session:
-        accounts.create_user(session, "villebelle", PASSWORD, "collectivite", commune_insee="99101")
+        accounts.create_user(
+            session, "villebelle", PASSWORD, "collectivite", commune_insee="99101", courriel="mairie@villebelle.fr"
+        )
         for login in INSTRUCTEURS:
             accounts.create_user(session, login, PASSWORD, "instructeur", partenaire="ddt", territoire="dep:99")
+        accounts.create_user(session, "anah99", PASSWORD, "instructeur", partenaire="anah", territoire="dep:99")
+        accounts.create_user(session, "admin", PASSWORD, "admin")
         session.commit()
     with Server(app) as base:
         yield app, base
@@ -44,6 +50,8 @@ def people(service):
         "towns": [client(base, "villebelle") for _ in range(4)],
         "api": [client(base, login) for login in INSTRUCTEURS],
         "pages": [web_client(base, login) for login in INSTRUCTEURS],
+        "anah": client(base, "anah99"),
+        "admin": client(base, "admin"),
     }
 
 
@@ -82,31 +90,67 @@ def assert_single_path(steps):
         assert start == before, steps
 
 
-def test_twenty_contradictory_decisions_one_wins(people):
-    """Half through the API, half through the dossier page's form, from four instructeurs."""
+def test_twenty_contradictory_decisions_one_wins(service, people):
+    """Twenty decisions on the DDT's track at the same moment: half through the API, half confirmed on the
+    decision's confirmation page (with the track's revision seen), from four instructeurs. Exactly one wins; the
+    others get a 409 in French; one Event, one e-mail to the town."""
+    app, _ = service
     town, deciders, browsers = people["towns"][0], people["api"], people["pages"]
     ident = new_draft(town)
     assert town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True}).status_code == 200
     csrf = [hidden(b.get(f"/dossiers/{ident}").text, "csrf") for b in browsers]
-    assert deciders[0].post(f"/api/dossiers/{ident}/transitions", json={"vers": "en_instruction"}).status_code == 200
+    moved = deciders[0].post(f"/api/dossiers/{ident}/transitions", json={"vers": "en_instruction"})
+    seen = {t["partenaire"]: t for t in moved.json()["instructions"]}["ddt"]["revision"]
 
     def decide(n):
         (to, reason), who = DECISIONS[n % len(DECISIONS)], n % len(INSTRUCTEURS)
         if n % 2:
-            form = {"csrf": csrf[who], "vers": to, "motif": reason}
-            return lambda: browsers[who].post(f"/dossiers/{ident}/transition", data=form)
+            form = {"csrf": csrf[who], "vers": to, "motif": reason, "revision": seen, "choix": "confirmer"}
+            return lambda: browsers[who].post(f"/dossiers/{ident}/instructions/ddt/decision", data=form)
         return lambda: deciders[who].post(f"/api/dossiers/{ident}/transitions", json={"vers": to, "motif": reason})
 
     answers = at_once([decide(n) for n in range(20)])
     statuses = sorted(r.status_code for r in answers)
     assert statuses in ([200] + [409] * 19, [303] + [409] * 19), [(r.status_code, r.text[:120]) for r in answers]
-    final = deciders[0].get(f"/api/dossiers/{ident}").json()["etat"]
+    track = {t["partenaire"]: t for t in deciders[0].get(f"/api/dossiers/{ident}").json()["instructions"]}["ddt"]
+    final = track["etat"]
     for r in answers:
         if r.status_code == 409:
-            assert f"déjà « {LABELS[final]} »" in unescape(r.text), r.text[:300]
-    steps = journal(deciders[0], ident)
-    assert steps[-1] == ("en_instruction", final) and len(steps) == 4
-    assert_single_path(steps)
+            text = unescape(r.text)
+            assert f"déjà « {LABELS[final]} »" in text or "a changé depuis que vous l'avez lue" in text, text[:300]
+    assert [(e["de"], e["vers"]) for e in track["journal"]] == [("depose", "en_instruction"), ("en_instruction", final)]
+    assert track["revision"] == seen + 1
+    assert_single_path(journal(deciders[0], ident)[:2])
+    with app.state.sessions() as session:  # one e-mail to the town, for the one decision
+        mails = session.scalars(
+            select(Courriel).where(Courriel.dossier_id == ident, Courriel.to == "mairie@villebelle.fr")
+        )
+        assert [m.kind for m in mails] == ["a_completer" if final == "a_completer" else "decision"]
+
+
+def test_two_tracks_decided_at_the_same_moment(people):
+    """The DDT, the Anah and (by an admin) the ANRU decide at once: none blocks the others, all three win, and the
+    dossier's state is derived from the three decisions."""
+    town, ddt, anah, admin = people["towns"][0], people["api"][0], people["anah"], people["admin"]
+    ident = new_draft(town)
+    shown = town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True}).json()
+    assert [t["partenaire"] for t in shown["instructions"]] == ["anah", "anru", "ddt"]
+    for c, body in [(ddt, {}), (anah, {}), (admin, {"partenaire": "anru"})]:
+        assert c.post(f"/api/dossiers/{ident}/transitions", json={"vers": "en_instruction", **body}).status_code == 200
+    calls = [
+        (ddt, {"vers": "accepte"}),
+        (anah, {"vers": "refuse", "motif": "Plan de financement absent", "regles": ["ANAH-01"]}),
+        (admin, {"vers": "accepte", "partenaire": "anru"}),
+    ]
+    answers = at_once([lambda c=c, b=b: c.post(f"/api/dossiers/{ident}/transitions", json=b) for c, b in calls])
+    assert [r.status_code for r in answers] == [200, 200, 200], [r.text[:200] for r in answers]
+    shown = town.get(f"/api/dossiers/{ident}").json()
+    assert {t["partenaire"]: t["etat"] for t in shown["instructions"]} == {
+        "anah": "refuse",
+        "anru": "accepte",
+        "ddt": "accepte",
+    }
+    assert shown["etat"] == "instruit" and shown["decisions"]["texte"] == "3 décisions sur 3"
 
 
 def test_ten_simultaneous_deposits_one_event(people):

@@ -138,7 +138,7 @@ def test_deposit_completion_and_decision_mails_arrive(service):
     move = town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True})
     assert move.status_code == 200, move.text
 
-    # the deposit: to the instructeurs whose territory sees the dossier (every partner), nobody else
+    # the deposit: to the instructeurs of the dossier's tracks (DDT, Anah, ANRU) whose territory sees it, nobody else
     for address in ("ddt99@ddt.gouv.fr", "anah99@anah.gouv.fr"):
         (received,) = wait_for(lambda a=address: smtp.inbox.to(a, "Nouveau dossier déposé"), f"dépôt à {address}")
         assert received["Subject"] == "Nouveau dossier déposé : Villebelle (99101)"
@@ -165,17 +165,22 @@ def test_deposit_completion_and_decision_mails_arrive(service):
     assert f"<strong>{gap['rule']}</strong>" in html
     assert link in text
 
-    # deposited again, then decided: « refusé » with its reason, to the town
-    assert town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True}).status_code == 200
+    # deposited again (the DDT's track back en instruction), then decided: « refusé », its reason and rules, to the town
+    r = town.post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True})
+    assert (
+        r.status_code == 200
+        and {t["partenaire"]: t["etat"] for t in r.json()["instructions"]}["ddt"] == "en_instruction"
+    )
     wait_for(lambda: smtp.inbox.to("ddt99@ddt.gouv.fr", "Dossier de nouveau déposé"), "le nouveau dépôt")
-    assert ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "en_instruction"}).status_code == 200
-    r = ddt.post(f"/api/dossiers/{ident}/transitions", json={"vers": "refuse", "motif": "Périmètre ORT absent."})
+    decision = {"vers": "refuse", "motif": "Périmètre ORT absent.", "regles": ["ORT-01"]}
+    r = ddt.post(f"/api/dossiers/{ident}/transitions", json=decision)
     assert r.status_code == 200, r.text
     (decided,) = wait_for(lambda: smtp.inbox.to("mairie@villebelle.fr", "Décision"), "la décision")
-    assert decided["Subject"] == "Décision sur votre dossier : refusé (Villebelle)"
+    assert decided["Subject"] == "Décision de DDT sur votre dossier : refusé (Villebelle)"
     text, html = parts(decided)
-    assert "a reçu sa décision : refusé." in text and "Périmètre ORT absent." in text and link in text
-    assert "<strong>refusé</strong>" in html
+    assert "DDT a rendu sa décision sur le dossier Action Cœur de Ville de Villebelle : refusé." in text
+    assert "Périmètre ORT absent." in text and "Règles sur lesquelles la décision repose : ORT-01" in text
+    assert link in text and "<strong>refusé</strong>" in html and "<strong>DDT</strong>" in html
     rows = outbox(app, ident)
     assert {row.kind for row in rows} >= {"depot", "a_completer", "decision"}
     assert all(row.sent_at is not None and row.attempts == 1 and row.last_error is None for row in rows)
@@ -201,11 +206,13 @@ def test_server_down_during_a_decision_nothing_is_lost(service, database_url):
         assert failed[0].sent_at is None and failed[0].last_error and failed[0].to == "mairie@montclair.fr"
         listed = acv("courriels", "--base", database_url)
         assert "en attente : 1 (dont 1 après un échec)" in listed.stdout, listed.stdout + listed.stderr
-        assert "mairie@montclair.fr — Décision sur votre dossier" in listed.stdout and "Connection" in listed.stdout
+        assert (
+            "mairie@montclair.fr — Décision de DDT sur votre dossier" in listed.stdout and "Connection" in listed.stdout
+        )
     finally:
         smtp.start()
     (decided,) = wait_for(lambda: smtp.inbox.to("mairie@montclair.fr", "Décision"), "la décision, une fois revenu")
-    assert decided["Subject"] == "Décision sur votre dossier : accepté (Montclair-sur-Lys)"
+    assert decided["Subject"] == "Décision de DDT sur votre dossier : accepté (Montclair-sur-Lys)"
     (row,) = wait_for(lambda: [c for c in outbox(app, ident) if c.kind == "decision" and c.sent_at], "marqué envoyé")
     assert row.attempts >= 2 and row.last_error is None
     time.sleep(0.5)
@@ -220,8 +227,8 @@ def test_a_rolled_back_transition_sends_nothing(service, monkeypatch):
     ident = r.json()["id"]
     original = notifications.on_transition
 
-    def then_fail(session, dossier, moved):
-        assert original(session, dossier, moved)  # the rows are written in the transaction…
+    def then_fail(session, dossier, moved, details=None):
+        assert original(session, dossier, moved, details)  # the rows are written in the transaction…
         raise RuntimeError("panne après la notification")  # …which is then rolled back
 
     monkeypatch.setattr(notifications, "on_transition", then_fail)

@@ -214,20 +214,22 @@ def test_the_completion_request_is_pinned_until_a_new_version(service):
         json={"vers": "a_completer", "motif": "Complétez la convention", "ecarts": ["INCONNU:x:y"]},
     )
     assert r.status_code == 422 and "écart absent du dernier rapport" in r.json()["erreur"]
-    r = web.post(
-        f"/dossiers/{ident}/transition",
-        data={"csrf": hidden(html, "csrf"), "vers": "a_completer", "motif": "", "ecarts": gaps[:2]},
-    )
+    check = f"/dossiers/{ident}/instructions/ddt/verification"
+    r = web.post(check, data={"csrf": hidden(html, "csrf"), "vers": "a_completer", "motif": "", "ecarts": gaps[:2]})
     assert r.status_code == 409 and "Un motif est obligatoire" in r.text
     assert len(re.findall(r'name="ecarts" value="[^"]+" checked', r.text)) == 2  # the ticks are kept
+    asked = {
+        "csrf": hidden(html, "csrf"),
+        "vers": "a_completer",
+        "motif": "Complétez la convention",
+        "ecarts": gaps[:2],
+    }
+    r = web.post(check, data=asked)  # the confirmation page: the gaps carried, nothing sent yet
+    assert r.status_code == 200 and re.findall(r'name="ecarts" value="([^"]+)"', r.text) == gaps[:2]
+    assert client(base, "montclair").get(f"/api/dossiers/{ident}/messages").json() == []
     r = web.post(
-        f"/dossiers/{ident}/transition",
-        data={
-            "csrf": hidden(html, "csrf"),
-            "vers": "a_completer",
-            "motif": "Complétez la convention",
-            "ecarts": gaps[:2],
-        },
+        f"/dossiers/{ident}/instructions/ddt/decision",
+        data={**asked, "revision": hidden(r.text, "revision"), "choix": "confirmer"},
     )
     assert r.status_code == 303, r.text
     request = client(base, "montclair").get(f"/api/dossiers/{ident}/messages").json()[-1]

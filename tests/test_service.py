@@ -115,7 +115,7 @@ ENDPOINTS = {  # name -> (method, path, body), expected status per role for vill
     "comparaison": (("get", "/api/dossiers/{id}/comparaison?de=1&a=1", None), [200, 404, 200, 404, 200, 401, 401]),
     "version": (("post", "/api/dossiers/{id}/versions", None), [409, 404, 403, 404, 403, 401, 401]),
     "transition": (
-        ("post", "/api/dossiers/{id}/transitions", {"vers": "accepte"}),
+        ("post", "/api/dossiers/{id}/transitions", {"vers": "accepte", "partenaire": "ddt"}),
         [403, 404, 409, 404, 409, 401, 401],
     ),
     "note": (

@@ -239,7 +239,10 @@ def test_a_reason_or_a_note_over_the_limit_is_refused_and_one_at_the_limit_kept_
     page = web_client(base, "ddt99")
     csrf = hidden(page.get(f"/dossiers/{ident}").text, "csrf")
     long_reason = "r" * 6000
-    r = page.post(f"/dossiers/{ident}/transition", data={"csrf": csrf, "vers": "a_completer", "motif": long_reason})
+    r = page.post(
+        f"/dossiers/{ident}/instructions/ddt/verification",
+        data={"csrf": csrf, "vers": "a_completer", "motif": long_reason},
+    )
     assert r.status_code == 422 and "Motif trop long" in r.text and long_reason in r.text  # shown again, whole
     with app.state.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Event)) == events

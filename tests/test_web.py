@@ -239,7 +239,9 @@ def test_every_form_checks_its_csrf_token(site, villebelle_id):
     with app.state.sessions() as session:
         dossiers = session.scalar(select(func.count()).select_from(Dossier))
     for client, path, data in [
-        (instructeur, f"/dossiers/{villebelle_id}/transition", {"vers": "en_instruction"}),
+        (instructeur, f"/dossiers/{villebelle_id}/instructions/ddt/verification", {"vers": "en_instruction"}),
+        (instructeur, f"/dossiers/{villebelle_id}/instructions/ddt/decision", {"vers": "en_instruction"}),
+        (town, f"/dossiers/{villebelle_id}/transition", {"vers": "retire"}),
         (instructeur, f"/dossiers/{villebelle_id}/notes", {"texte": "intrus", "privee": "1"}),
         (town, "/dossiers/nouveau", {}),
         (town, f"/dossiers/{villebelle_id}/versions", {}),
@@ -259,7 +261,9 @@ def test_every_form_checks_its_csrf_token(site, villebelle_id):
         assert session.scalar(select(func.count()).select_from(Note)) == 0
         assert session.scalar(select(func.count()).select_from(Dossier)) == dossiers
     assert town.get("/dossiers").status_code == 200  # still logged in
-    r = instructeur.post(f"/dossiers/{villebelle_id}/transition", data={"vers": "a_completer", "csrf": good})
+    r = instructeur.post(
+        f"/dossiers/{villebelle_id}/instructions/ddt/verification", data={"vers": "a_completer", "csrf": good}
+    )
     assert (
         r.status_code == 409 and "Un motif est obligatoire pour « à compléter »" in r.text
     )  # the right token: the workflow answers
@@ -555,9 +559,13 @@ def test_a_town_and_an_instructeur_in_the_browser(site, browser, tmp_path):
     notes = seen(find(By.ID, "notes"))
     assert "Écart X-05 : demander l'avenant rectifié." in notes and "annotation privée (DDT)" in notes
     assert "ddt99" in notes
-    find(By.ID, "motif-en_instruction").send_keys("Dossier complet pour la DDT")
-    go(find(By.XPATH, "//button[normalize-space()='Passer en instruction']"))
+    assert find(By.ID, "vers-ddt-en_instruction").is_selected()  # the one move a deposited track has first
+    find(By.ID, "motif-ddt").send_keys("Dossier complet pour la DDT")
+    go(find(By.XPATH, '//button[normalize-space()="Vérifier avant d\'envoyer"]'))
+    assert "Aucun courriel" in find(By.CSS_SELECTOR, "section.apercu").text  # nothing for the town: no mail
+    go(find(By.XPATH, "//button[normalize-space()='Confirmer et envoyer']"))
     assert find(By.CSS_SELECTOR, "dl.summary .fr-badge").text.lower() == "en instruction"
+    assert "en instruction" in seen(find(By.ID, "piste-ddt")).lower()
     journal = find(By.ID, "journal").text
     assert "déposé → en instruction" in journal and "Dossier complet pour la DDT" in journal and "ddt99" in journal
     log_out()

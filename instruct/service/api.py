@@ -25,7 +25,16 @@ from instruct.model.fields import Ligne, Paragraphe, read_point, read_surface
 from instruct.referentiel.registry import Referentiel
 from instruct.reports import formats
 from instruct.rules.catalogue import Catalogue
-from instruct.service import accounts, annotations, logins, messagerie, uploads, usecases
+from instruct.service import (
+    accounts,
+    annotations,
+    immeubles,
+    instruction_views,
+    instructions,
+    logins,
+    uploads,
+    usecases,
+)
 from instruct.service.evaluator import Evaluators
 from instruct.service.storage import User, version_files
 from instruct.vocabulary import canonical_partner
@@ -35,12 +44,36 @@ router = APIRouter(prefix="/api")
 
 class Transition(BaseModel):
     vers: Ligne = Field(
-        max_length=40, description="état d'arrivée : depose, en_instruction, a_completer, accepte, refuse, sans_suite"
+        max_length=40,
+        description="état d'arrivée : la collectivité depose ou retire son dossier ; un instructeur mène la piste de "
+        "son partenaire : en_instruction, a_completer, accepte, refuse, sans_suite (en_instruction depuis une "
+        "décision : la repasser en instruction)",
     )
     motif: Paragraphe = ""
     confirme: bool = Field(False, description="déposer malgré des écarts bloquants, en connaissance de cause")
     ecarts: list[Ligne] = Field(
         [], max_length=500, description="« à compléter » : les écarts du dernier rapport à compléter (leurs id)"
+    )
+    regles: list[Ligne] = Field([], max_length=50, description="les règles sur lesquelles la décision repose (AL-O-10)")
+    partenaire: Ligne | None = Field(
+        None, max_length=40, description="la piste (action-logement, anah, anru, ddt) : obligatoire pour un admin"
+    )
+    revision: int | None = Field(
+        None, ge=0, le=2**31 - 1, description="la révision de la piste lue : refusé (409) si elle a changé"
+    )
+
+
+class DecisionImmeubleBody(BaseModel):
+    immeuble: Ligne = Field(max_length=100, description="l'identifiant de l'immeuble dans le rapport (IMM-01)")
+    decision: Ligne = Field(max_length=20, description="accepte, refuse ou ajourne")
+    motif: Paragraphe = Field("", description="obligatoire pour refuse et ajourne")
+    regles: list[Ligne] = Field([], max_length=50, description="les règles citées (au moins une pour refuse)")
+
+
+class DecisionsImmeubles(BaseModel):
+    decisions: list[DecisionImmeubleBody] = Field(min_length=1, max_length=500)
+    revision: int | None = Field(
+        None, ge=0, le=2**31 - 1, description="la révision de la piste lue : refusé (409) si elle a changé"
     )
 
 
@@ -252,17 +285,8 @@ def show(dossier_id: str, session: Db, me: Me) -> dict:
             }
             for v in record.versions
         ],
-        "journal": [
-            {
-                "le": usecases.iso(e.at),
-                "par": e.user.login,
-                "de": e.from_state,
-                "vers": e.to_state,
-                "motif": e.reason,
-                "version": e.version_number,
-            }
-            for e in usecases.journal(session, record)
-        ],
+        "journal": [instruction_views.event_json(e) for e in usecases.journal(session, record)],
+        **instruction_views.as_json(session, record),
         "notes": [
             {
                 "le": usecases.iso(n.at),
@@ -312,13 +336,51 @@ def compare(dossier_id: str, session: Db, me: Me, de: int, a: int) -> dict:
 @router.post(
     "/dossiers/{dossier_id}/transitions",
     tags=["instruction"],
-    summary="Changer l'état d'un dossier (dépôt, instruction, décision)",
+    summary="Déposer ou retirer un dossier ; mener la piste d'instruction d'un partenaire",
 )
-def move(dossier_id: str, body: Transition, session: Db, me: Me) -> dict:
+def move(dossier_id: str, body: Transition, session: Db, me: Me, catalogue: Rules) -> dict:
+    """A town deposits or withdraws its dossier; an instructeur moves their partner's track; an admin names the
+    track (`partenaire`)."""
     record = usecases.visible_or_404(session, me, dossier_id)
-    messagerie.move(session, record, me, body.vers, body.motif, body.confirme, body.ecarts)
+    partenaire = canonical_partner(body.partenaire) if body.partenaire else None
+    instructions.act(
+        session,
+        record,
+        me,
+        body.vers,
+        body.motif,
+        catalogue=catalogue,
+        confirmed=body.confirme,
+        gaps=body.ecarts,
+        rule_ids=body.regles,
+        partenaire=partenaire,
+        revision=body.revision,
+    )
     session.commit()
-    return usecases.summary(record)
+    return {**usecases.summary(record), **instruction_views.as_json(session, record)}
+
+
+@router.post(
+    "/dossiers/{dossier_id}/instructions/{partenaire}/immeubles",
+    tags=["instruction"],
+    summary="Action Logement : décider immeuble par immeuble",
+)
+def decide_immeubles(
+    dossier_id: str, partenaire: str, body: DecisionsImmeubles, session: Db, me: Me, catalogue: Rules
+) -> dict:
+    record = usecases.visible_or_404(session, me, dossier_id)
+    track = instructions.track_for(session, record, me, canonical_partner(partenaire))
+    immeubles.decide_immeubles(
+        session,
+        record,
+        track,
+        me,
+        [d.model_dump() for d in body.decisions],
+        catalogue=catalogue,
+        revision=body.revision,
+    )
+    session.commit()
+    return {**usecases.summary(record), **instruction_views.as_json(session, record)}
 
 
 @router.post(

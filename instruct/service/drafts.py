@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from instruct import form
 from instruct.errors import InputError, Problem
 from instruct.model.report import GAPS, SEVERITY_ORDER, Report
-from instruct.service import uploads, usecases
+from instruct.service import instructions, uploads, usecases
 from instruct.service.draft_storage import Brouillon, BrouillonPiece
 from instruct.service.evaluator import EvaluationFailed, Evaluators
 from instruct.service.storage import Blob, Dossier, User, Version, now, put_blob, version_files
@@ -336,7 +336,7 @@ def deposit(
     else:
         record = usecases.new_dossier(session, user, files, as_of, evaluators)
     session.flush()
-    usecases.move(session, record, user, "depose", "", confirmed)
+    instructions.town_move(session, record, user, "depose", "", confirmed, evaluators.catalogue)
     session.delete(draft)
     return record
 

@@ -20,13 +20,12 @@ from instruct.errors import InputError, Problem
 from instruct.french import french_number
 from instruct.model.fields import control_problem
 from instruct.model.report import GAPS
-from instruct.service import accounts, notifications, uploads, usecases, workflow
+from instruct.service import accounts, notifications, uploads, usecases
 from instruct.service.messages_storage import Message, MessagePiece
-from instruct.service.storage import Blob, Dossier, Event, User, put_blob
+from instruct.service.storage import Blob, Dossier, User, put_blob
 
 MAX_TEXT = 20000  # characters of a message: a longer one is refused, never cut
 MAX_ATTACHMENTS = 20  # files attached to one message (all of them: uploads.MAX_UPLOAD bytes at most)
-MAX_GAPS = 500  # gaps named by one request
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -177,36 +176,13 @@ def post(session: Session, record: Dossier, user: User, text: str, files: dict[s
     return message
 
 
-def move(
-    session: Session,
-    record: Dossier,
-    user: User,
-    to: str,
-    reason: str,
-    confirmed: bool,
-    gaps: list[str] | tuple[str, ...] = (),
-) -> Event:
-    """A transition of the workflow (usecases.move); « à compléter » also writes its request on the thread: the
-    reason and the gaps ticked among the latest report's (checked under the dossier's lock, taken by the move).
-    workflow.Refused for a gap the report does not have."""
-    gaps = list(dict.fromkeys(gaps))
-    if gaps and to != "a_completer":
-        raise workflow.Refused(422, "des écarts ne se citent qu'avec une demande de compléments (« à compléter »)")
-    if len(gaps) > MAX_GAPS:
-        raise workflow.Refused(422, f"trop d'écarts cités : {len(gaps)} (au plus {MAX_GAPS})")
-    # The latest report cannot change meanwhile: a town adds a version only to a dossier in brouillon or
-    # à compléter, from which no « à compléter » leads.
-    choices = {g["id"]: g for g in gap_choices(record)} if to == "a_completer" else {}
-    unknown = [g for g in gaps if g not in choices]
-    if unknown:
-        raise workflow.Refused(422, f"écart absent du dernier rapport : {uploads.shown(unknown[0], 80)}")
-    named = [g for g in choices.values() if g["id"] in gaps]  # in the report's order
-    event = usecases.move(session, record, user, to, reason, confirmed, {"ecarts": named})
-    if to == "a_completer":
-        message = _message(record, user, "demande", event.reason)
-        message.gaps = named
-        session.add(message)
-    return event
+def request(session: Session, record: Dossier, user: User, reason: str, gaps: list[dict[str, Any]]) -> Message:
+    """The « à compléter » request of a track (instructions.track_move, under the dossier's lock): a message on the
+    thread with the reason and the gaps named (already checked among the latest report's: `gap_choices`)."""
+    message = _message(record, user, "demande", reason)
+    message.gaps = gaps
+    session.add(message)
+    return message
 
 
 def _message(record: Dossier, user: User, kind: str, text: str) -> Message:

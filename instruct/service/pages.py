@@ -1,7 +1,7 @@
 """The dossier pages: server-rendered HTML (Jinja2) over the same use cases as the JSON API, for
 the towns and the instructeurs: the list, a new dossier, a dossier with its report, its forms
-(new version, transition, note) and its report files. No JavaScript is needed for any action;
-every page works on a phone.
+(new version, note; the instruction's forms are instruction_pages') and its report files. No
+JavaScript is needed for any action; every page works on a phone.
 
 (No `from __future__ import annotations`: FastAPI reads the endpoint annotations.)
 
@@ -26,7 +26,7 @@ from instruct.french import parse_date
 from instruct.model.fields import control_problem
 from instruct.reports import formats
 from instruct.reports.checklist import partners as rule_partners
-from instruct.service import annotations, avis, messagerie, uploads, usecases, workflow
+from instruct.service import annotations, avis, instruction_views, messagerie, uploads, usecases, workflow
 from instruct.service.report_view import report_view
 from instruct.service.session_pages import csrf_ok, form_text, logged_in, posted_to, to_login
 from instruct.service.storage import Dossier, User, version_files
@@ -34,19 +34,13 @@ from instruct.service.templating import error_page, forbidden, not_found, page, 
 from instruct.vocabulary import Partenaire, canonical_partner
 
 RULESET_PARTNERS = {p.value: p.libelle for p in Partenaire}
-ACTIONS = {
-    "depose": "Déposer le dossier",
-    "en_instruction": "Passer en instruction",
-    "a_completer": "Demander des compléments",
-    "accepte": "Accepter",
-    "refuse": "Refuser",
-    "sans_suite": "Classer sans suite",
-}
 DONE = {
     "cree": "Dossier créé : voici son rapport d'instruction.",
     "version": "Nouvelle version enregistrée et évaluée.",
     "note": "Note enregistrée.",
     "etat": "État du dossier mis à jour.",
+    "decision": "Décision enregistrée ; la collectivité en est informée.",
+    "retrait": "Dossier retiré.",
     "message": "Message envoyé.",
     "avis": "Demande d'avis envoyée à l'expert.",
     "avis_annule": "Demande d'avis annulée : son lien ne mène plus au dossier.",
@@ -271,16 +265,6 @@ def _dossier_page(
     report = report_view(json.loads(latest.report_json), jeu) if latest else None
     if report and jeu and jeu not in report["rulesets"]:
         report = report_view(json.loads(latest.report_json), "")
-    actions = [
-        {
-            "to": to,
-            "label": ACTIONS.get(to, workflow.LABELS[to]),
-            "reason_required": to in workflow.REASON_REQUIRED,
-            "confirm": to == "depose" and bool(latest and latest.bloquants),
-        }
-        for (start, to), roles in workflow.TRANSITIONS.items()
-        if start == record.state and me.role in roles
-    ]
     return page(
         request,
         "dossier.html",
@@ -292,7 +276,7 @@ def _dossier_page(
         events=usecases.journal(session, record),
         latest=latest,
         report=report,
-        actions=actions,
+        instruction=instruction_views.forms_view(session, me, record, request.app.state.catalogue),
         done=done,
         error=error,
         upload_problems=upload_problems or [],
@@ -305,39 +289,6 @@ def _dossier_page(
         avis=avis.page_view(session, me, record),  # the experts' opinions asked (avis_pages)
         **extra,
     )
-
-
-@router.post("/dossiers/{dossier_id}/transition")
-async def transition(dossier_id: str, request: Request) -> Response:
-    form = await request.form()
-    return await run_in_threadpool(_transition, dossier_id, request, form)
-
-
-def _transition(dossier_id: str, request: Request, form: FormData) -> Response:
-    with request.app.state.sessions() as session:
-        found = posted_to(request, session, form, dossier_id)
-        if isinstance(found, Response):
-            return found
-        me, record = found
-        to, reason = form_text(form, "vers", 40), form_text(form, "motif", 1 << 20)  # whole: too long is refused
-        try:
-            if problem := control_problem(to) or control_problem(reason, paragraph=True):
-                raise workflow.Refused(422, f"motif refusé : {problem}")
-            gaps = [g for g in form.getlist("ecarts") if isinstance(g, str)]
-            messagerie.move(session, record, me, to, reason, _checked(form, "confirme"), gaps)
-            session.commit()
-        except workflow.Refused as exc:
-            session.rollback()
-            return _dossier_page(
-                request,
-                session,
-                me,
-                usecases.find_visible(session, me, dossier_id),
-                exc.status,
-                error=exc.message[:1].upper() + exc.message[1:] + ".",
-                form_values={"vers": to, "motif": reason, "ecarts": form.getlist("ecarts")},
-            )
-        return RedirectResponse(f"/dossiers/{record.id}?ok=etat", status_code=303)
 
 
 @router.post("/dossiers/{dossier_id}/notes")

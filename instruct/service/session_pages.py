@@ -46,7 +46,7 @@ def to_login(request: Request) -> RedirectResponse:
     """Logged out (or expired): the login page, then back to the page (a form's page, for a POST)."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if request.method != "GET":
-        target = re.sub(r"/(transition|notes|versions)$", "", request.url.path)
+        target = re.sub(r"/(transition|notes|versions|instructions/.*)$", "", request.url.path)
     return RedirectResponse("/connexion?" + urlencode({"suivant": target}), status_code=303)
 
 

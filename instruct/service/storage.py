@@ -246,9 +246,21 @@ def _migrate(engine: Engine, direction: str, revision: str) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, direction)(config, revision)
+    with engine.connect() as connection:
+        sqlite_db = connection.dialect.name == "sqlite"
+        if (
+            sqlite_db
+        ):  # a batch operation recreates a table: dropping the old one must not cascade to its rows' children
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # (a no-op inside a transaction: set before)
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                getattr(command, direction)(config, revision)
+        finally:
+            if sqlite_db:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def sessions(engine: Engine) -> sessionmaker[Session]:

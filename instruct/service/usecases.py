@@ -1,6 +1,6 @@
 """What the API and the pages both do, written once: who may see a dossier (its notes: annotations.py), the
 lists and their filters, a town's submission (a new dossier or version, evaluated on the CLI's
-path), the workflow's transitions, reports in a format, comparisons, logging in and out.
+path), reports in a format, comparisons, logging in and out.
 HTTP errors are raised here so both shells answer alike; nothing here commits."""
 
 import datetime as dt
@@ -20,7 +20,7 @@ from instruct.reports import formats
 from instruct.reports import json as report_json
 from instruct.reports.formats import ReportFormat
 from instruct.rules.catalogue import Catalogue
-from instruct.service import accounts, notifications, report_index, scratch, uploads, workflow
+from instruct.service import accounts, report_index, scratch, uploads, workflow
 from instruct.service.evaluator import EvaluationFailed, Evaluators
 from instruct.service.storage import (
     Busy,
@@ -333,16 +333,6 @@ def _gaps(report: dict) -> dict[tuple, dict]:
 
 def latest_report(record: Dossier) -> StoredReport | None:
     return record.versions[-1].reports[-1] if record.versions and record.versions[-1].reports else None
-
-
-def move(
-    session: Session, record: Dossier, user: User, to: str, reason: str, confirmed: bool, details: dict | None = None
-) -> Event:
-    """A transition of the workflow, checked under the dossier's lock against its state and latest report
-    (workflow.Refused otherwise). `details`: what the e-mail says beyond the reason (the gaps a request names)."""
-    moved = workflow.transition(session, record, user, to, reason, confirmed)
-    notifications.on_transition(session, record, moved, details)  # outbox rows in the same transaction
-    return moved
 
 
 def find_version(record: Dossier, number: int) -> Version | None:

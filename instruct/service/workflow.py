@@ -1,104 +1,110 @@
-"""The instruction workflow, as in the State's instruction platforms:
-brouillon → depose → en_instruction → accepte / refuse / sans_suite, with a return to the town
-for completion (a_completer → depose). Each transition is an Event (who, when, why)."""
+"""The instruction workflow, one track per partner (« pistes d'instruction »), as in the State's instruction
+platforms. The town moves the dossier: brouillon → depose (which opens the tracks), a_completer → depose (the
+redeposit of a completed dossier), and withdraws it (→ retire) while nothing is decided. Each partner's track
+moves on its own: depose → en_instruction → accepte / refuse / sans_suite, a return to the town for completion
+(→ a_completer) and a reopening of a decision (→ en_instruction, « repasser en instruction »). The dossier's own
+state is derived from its tracks' (`derived`). The moves themselves are instruct.service.instructions'."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from instruct.french import french_number
-from instruct.service.storage import Busy, Dossier, Event, User, lock, now
 from instruct.vocabulary import EtatDossier
 
-TRANSITIONS: dict[tuple[str, str], set[str]] = {
-    ("brouillon", "depose"): {"collectivite"},
-    ("a_completer", "depose"): {"collectivite"},
-    ("depose", "en_instruction"): {"instructeur", "admin"},
-    ("depose", "a_completer"): {"instructeur", "admin"},
-    ("en_instruction", "a_completer"): {"instructeur", "admin"},
-    ("en_instruction", "accepte"): {"instructeur", "admin"},
-    ("en_instruction", "refuse"): {"instructeur", "admin"},
-    ("en_instruction", "sans_suite"): {"instructeur", "admin"},
+# The town's moves of the dossier.
+TOWN_TRANSITIONS = {
+    ("brouillon", "depose"),
+    ("a_completer", "depose"),
+    ("depose", "retire"),
+    ("en_instruction", "retire"),
+    ("a_completer", "retire"),
 }
-REASON_REQUIRED = {"a_completer", "refuse", "sans_suite"}
+DECIDED = ("accepte", "refuse", "sans_suite")
+# A track's moves (an instructeur of its partner, or an admin).
+TRACK_TRANSITIONS = {
+    ("depose", "en_instruction"),
+    ("depose", "a_completer"),
+    ("en_instruction", "a_completer"),
+    *(("en_instruction", decision) for decision in DECIDED),
+    *((decision, "en_instruction") for decision in DECIDED),  # « repasser en instruction »
+}
+REASON_REQUIRED = {"a_completer", "refuse", "sans_suite"}  # and a reopening
 MAX_REASON = 5000  # characters of a reason: a longer one is refused, never cut
+MAX_RULES = 50  # rule ids cited by one decision
 EDITABLE = {"brouillon", "a_completer"}  # a town may add a version
 LABELS = {e.value: e.libelle for e in EtatDossier}
+ACTIONS = {  # what a track's form offers, by state reached
+    "en_instruction": "Passer en instruction",
+    "a_completer": "Demander des compléments",
+    "accepte": "Accepter",
+    "refuse": "Refuser",
+    "sans_suite": "Classer sans suite",
+}
+REOPEN = "Repasser en instruction"
 
 
 @dataclass
 class Refused(Exception):
-    """A transition that cannot be made: `status` 403 (not yours to make), 409 (not now) or 422 (reason too long)."""
+    """A transition that cannot be made: `status` 403 (not yours to make), 409 (not now) or 422 (bad input)."""
 
     status: int
     message: str
 
 
-def transition(
-    session: Session,
-    dossier: Dossier,
-    user: User,
-    to: str,
-    reason: str = "",
-    confirmed: bool = False,
-) -> Event:
-    """Move the dossier to `to`, with its Event, in the caller's transaction (not committed).
-
-    Decided once: the dossier is locked (storage.lock) before its state and its latest report are checked, so
-    of two simultaneous decisions the second is checked against the first one's result and refused (409, naming
-    the state the dossier is now in); the winner's state and Event are written in its own transaction."""
-    allowed = {role for (_, target), roles in TRANSITIONS.items() if target == to for role in roles}
-    if not allowed:
-        raise Refused(409, f"état inconnu : {to} ({', '.join(LABELS)})")
-    if user.role not in allowed:
-        raise Refused(403, f"passage à « {LABELS[to]} » réservé à : {', '.join(sorted(allowed))}")
-    if len(reason.strip()) > MAX_REASON:
-        size, limit = french_number(len(reason.strip())), french_number(MAX_REASON)
+def reason_checked(reason: str, required: bool, label: str) -> str:
+    """The reason stripped; Refused when too long (422) or missing where required (409)."""
+    reason = reason.strip()
+    if len(reason) > MAX_REASON:
+        size, limit = french_number(len(reason)), french_number(MAX_REASON)
         raise Refused(422, f"motif trop long : {size} caractères, au plus {limit} (raccourcissez-le)")
-    if to in REASON_REQUIRED and not reason.strip():
-        raise Refused(409, f"un motif est obligatoire pour « {LABELS[to]} »")
-    try:
-        lock(session, dossier)
-    except Busy as busy:
-        raise Refused(409, str(busy)) from None
-    if (dossier.state, to) not in TRANSITIONS:
-        raise Refused(409, impossible(dossier.state, to))
-    latest = dossier.versions[-1].reports[-1] if dossier.versions and dossier.versions[-1].reports else None
-    if to == "depose" and latest is not None and latest.bloquants and not confirmed:
-        raise Refused(
-            409,
-            f"le rapport compte {latest.bloquants} écart(s) bloquant(s) : "
-            "confirmez le dépôt en connaissance de cause (confirme=true)",
-        )
-    event = Event(
-        dossier_id=dossier.id,
-        user_id=user.id,
-        from_state=dossier.state,
-        to_state=to,
-        reason=reason.strip(),
-        version_number=dossier.versions[-1].number if dossier.versions else None,
-    )
-    dossier.state = to
-    dossier.updated_at = now()
-    session.add(event)
-    return event
+    if required and not reason:
+        raise Refused(409, f"un motif est obligatoire pour « {label} »")
+    return reason
 
 
-def impossible(state: str, to: str) -> str:
-    """Why `to` cannot be reached from `state`: « déjà » when the dossier has gone past the states that lead there
-    (it was decided, or deposited, by someone else, perhaps a moment before)."""
-    label = LABELS.get(state, state)
-    if state in _after({start for start, target in TRANSITIONS if target == to}):
-        return f"le dossier est déjà « {label} » : le passage à « {LABELS[to]} » n'est plus possible"
-    return f"transition impossible : {label} → {LABELS[to]}"
+def track_moves(state: str) -> list[str]:
+    """The states a track in `state` may go to."""
+    order = list(ACTIONS)  # passer en instruction first, then compléments, then the decisions
+    return sorted((to for start, to in TRACK_TRANSITIONS if start == state), key=order.index)
 
 
-def _after(states: set[str]) -> set[str]:
+def action_label(state: str, to: str) -> str:
+    return REOPEN if state in DECIDED and to == "en_instruction" else ACTIONS.get(to, LABELS.get(to, to))
+
+
+def reason_required(state: str, to: str) -> bool:
+    return to in REASON_REQUIRED or (state in DECIDED and to == "en_instruction")
+
+
+def derived(state: str, tracks: list[str]) -> str:
+    """The dossier's state from its tracks': retire stays retire; any track à compléter → a_completer; every track
+    decided → their decision when all alike, else instruit; any track past its deposit → en_instruction; else
+    depose (a dossier without tracks keeps its state: a draft)."""
+    if state == "retire" or not tracks:
+        return state
+    if "a_completer" in tracks:
+        return "a_completer"
+    if all(t in DECIDED for t in tracks):
+        return tracks[0] if len(set(tracks)) == 1 else "instruit"
+    if any(t != "depose" for t in tracks):
+        return "en_instruction"
+    return "depose"
+
+
+def impossible(state: str, to: str, transitions: set[tuple[str, str]] = TRACK_TRANSITIONS) -> str:
+    """Why `to` cannot be reached from `state`: « déjà » when the track (or dossier) has gone past the states that
+    lead there (it was decided by someone else, perhaps a moment before)."""
+    label, target = LABELS.get(state, state), LABELS.get(to, to)
+    if state == to or state in _after({start for start, end in transitions if end == to}, transitions):
+        return f"déjà « {label} » : le passage à « {target} » n'est plus possible"
+    return f"transition impossible : {label} → {target}"
+
+
+def _after(states: set[str], transitions: set[tuple[str, str]]) -> set[str]:
     """Every state reachable from `states` by one transition or more."""
     reached, frontier = set(), set(states)
     while frontier:
-        frontier = {target for start, target in TRANSITIONS if start in frontier} - reached
+        frontier = {end for start, end in transitions if start in frontier} - reached
         reached |= frontier
     return reached
