@@ -16,6 +16,9 @@ Targets (what a row's path parameters point at):
   BV, BM the form drafts of each town;
   AC, AO, AU   avis on D: the DDT's, confidential, answered; the Anah's, open, answered; Action Logement's, waiting;
   DxAM   D's address with M's avis;
+  D/anah, D/al, E/al   a track: D has the Anah's, the ANRU's and the DDT's, not Action Logement's; E (Belcastel's
+         deposited dossier, no actor's town) has all four, and immeubles;
+  liste, csv, xlsx   the queue as a page or JSON, and its exports;
   "-"    a route without parameters.
 A cell's code is the HTTP status expected: 401 (API) or a 303 to /connexion (pages) for the anonymous, 403 for a
 role that may not, 404 — the same body as for an identifier that does not exist — for what must not be seen,
@@ -50,6 +53,7 @@ USERS = {  # login -> role, account fields
     "ddt99": ("instructeur", {"partenaire": "ddt", "territoire": "dep:99"}),
     "ddt01": ("instructeur", {"partenaire": "ddt", "territoire": "dep:01"}),
     "admin": ("admin", {}),
+    "belcastel": ("collectivite", {"commune_insee": "99104"}),  # not an actor: deposits E (its six immeubles)
 }
 INSTRUCTEURS_99 = {"al99", "anah99", "anru99", "ddt99"}
 SEES_D = {"villebelle", "admin"} | INSTRUCTEURS_99
@@ -84,6 +88,7 @@ MARKERS |= {  # the avis of tests/matrice_world.py: question, answer and its att
 MARKERS |= {  # the communes' names: who sees the dossier, and the expert of its avis (its page, its files)
     "Villebelle": SEES_D | {"expert_d"},
     "Montclair-sur-Lys": SEES_M | {"expert_m"},
+    "Belcastel-sur-Orne": INSTRUCTEURS_99 | {"admin"},
 }
 
 
@@ -117,7 +122,26 @@ NOBODY_PAGE = "303 404 404 404 404 404 404 404 404 303 303"
 EVERYONE = "200 200 200 200 200 200 200 200 200 200 200"
 LOGGED_IN_API = "401 200 200 200 200 200 200 200 200 401 401"
 LOGGED_IN_PAGE = "303 200 200 200 200 200 200 200 200 303 303"
-LISTS_QUEUE = dict.fromkeys(("al99", "anah99", "anru99", "ddt99", "ddt01", "admin"), "")  # no track opened yet
+TRACK_E_AL_API = "401 404 404 409 403 403 403 404 409 401 401"
+TRACK_D_ANAH_PAGE = "303 403 404 403 409 403 403 404 409 303 303"
+TRACK_D_AL_PAGE = "303 403 404 409 403 403 403 404 409 303 303"
+TRACK_E_AL_PAGE = "303 404 404 409 403 403 403 404 409 303 303"
+LISTS_QUEUE = {  # the dossiers of the tracks each instructeur instructs (and the partner of each, test_matrice)
+    "al99": "E",
+    "anah99": "D E",
+    "anru99": "D E",
+    "ddt99": "D E",
+    "ddt01": "",
+    "admin": "D E",
+}
+LISTS_SEARCH = {  # the queue searched for Villebelle (its INSEE): D, where one instructs a track of it
+    "al99": "",
+    "anah99": "D",
+    "anru99": "D",
+    "ddt99": "D",
+    "ddt01": "",
+    "admin": "D",
+}
 DRAFT_V_API = "401 200 404 403 403 403 403 403 403 401 401"
 DRAFT_M_API = "401 404 200 403 403 403 403 403 403 401 401"
 DRAFT_V_PAGE = "303 200 404 403 403 403 403 403 403 303 303"
@@ -127,12 +151,12 @@ STALE_M = "303 404 409 403 403 403 403 403 403 303 303"
 LISTS_DOSSIERS = {
     "villebelle": "D",
     "montclair": "M",
-    "al99": "D",
-    "anah99": "D",
-    "anru99": "D",
-    "ddt99": "D",
+    "al99": "D E",
+    "anah99": "D E",
+    "anru99": "D E",
+    "ddt99": "D E",
     "ddt01": "",
-    "admin": "D M",
+    "admin": "D M E",
 }
 
 READS = [
@@ -185,6 +209,7 @@ READS = [
         },
         url="/api/file?onglet=tous{query}",
         lists=LISTS_QUEUE,
+        lists_of={"recherche": LISTS_SEARCH},
     ),
     Row(  # an opinion is never the town's
         "GET",
@@ -219,6 +244,11 @@ READS = [
     ),
     Row("GET", "/dossiers/{dossier_id}/versions/{numero}/dossier.zip", {"D": READ_D_PAGE, "M": READ_M_PAGE}),
     Row("GET", "/dossiers/{dossier_id}/comparaison", {"D": READ_D_PAGE, "M": READ_M_PAGE}),
+    Row(  # the town's confirmation before withdrawing (M is not deposited: nothing to withdraw)
+        "GET",
+        "/dossiers/{dossier_id}/retrait",
+        {"D": "303 200 404 409 409 409 409 404 409 303 303", "M": "303 404 409 404 404 404 404 404 409 303 303"},
+    ),
     Row(
         "GET",
         "/dossiers/{dossier_id}/messages",  # a redirect to the dossier page's thread
@@ -272,11 +302,16 @@ READS = [
         },
         url="/instruction?onglet=tous{query}",
         lists=LISTS_QUEUE,
+        lists_of={"recherche": LISTS_SEARCH},
     ),
     Row(  # a track's assignment form: 404 alike for a track one does not instruct and one that does not exist
         "GET",
         "/dossiers/{dossier_id}/instructions/{partenaire}/suivi",
-        {"D/anah": NOBODY_PAGE, "D/al": NOBODY_PAGE},  # no track is opened yet
+        {
+            "D/anah": "303 404 404 404 200 404 404 404 200 303 303",  # the track's partner and the admin
+            "D/al": "303 404 404 404 404 404 404 404 404 303 303",  # D has no Action Logement track
+            "E/al": "303 404 404 200 404 404 404 404 200 303 303",
+        },
     ),
     Row("GET", "/accessibilite", {"-": EVERYONE}, public=True),
     Row("GET", "/mentions-legales", {"-": EVERYONE}, public=True),
@@ -300,7 +335,13 @@ CHANGES = [
     Row(
         "POST",
         "/api/dossiers/{dossier_id}/transitions",  # « à compléter » without its reason (a town: deposit): 409
-        {"D": "401 409 404 409 409 409 409 404 409 401 401", "M": "401 404 409 404 404 404 404 404 409 401 401"},
+        {
+            "D": "401 409 404 409 409 409 409 404 422 401 401",  # al99: D has no Action Logement track; admin: which?
+            "M": "401 404 409 404 404 404 404 404 422 401 401",
+            "D/anah": "401 409 404 403 409 403 403 404 409 401 401",  # the track named: its partner's and the admin
+            "D/al": "401 409 404 409 403 403 403 404 409 401 401",
+            "E/al": TRACK_E_AL_API,
+        },
         send="a_completer",
     ),
     Row(
@@ -317,14 +358,32 @@ CHANGES = [
     ),
     Row(
         "POST",
-        "/api/dossiers/{dossier_id}/instructions/{partenaire}/suivi",
-        {"D/anah": NOBODY_API, "D/al": NOBODY_API},
+        "/dossiers/{dossier_id}/instructions/{partenaire}/suivi",
+        {
+            "D/anah": "303 404 404 404 409 404 404 404 409 303 303",
+            "D/al": "303 404 404 404 404 404 404 404 404 303 303",
+            "E/al": "303 404 404 409 404 404 404 404 409 303 303",
+        },
         send="stale_suivi",
     ),
-    Row(
+    Row(  # an immeuble the report does not have
         "POST",
-        "/dossiers/{dossier_id}/instructions/{partenaire}/suivi",
-        {"D/anah": NOBODY_PAGE, "D/al": NOBODY_PAGE},
+        "/api/dossiers/{dossier_id}/instructions/{partenaire}/immeubles",
+        {
+            "D/anah": "401 403 404 403 422 403 403 404 422 401 401",  # only Action Logement decides per immeuble
+            "D/al": "401 403 404 409 403 403 403 404 409 401 401",  # no such track: 409 for who would instruct it
+            "E/al": "401 404 404 422 403 403 403 404 422 401 401",
+        },
+        send="immeuble",
+    ),
+    Row(  # a revision the track does not have: 409 once allowed
+        "POST",
+        "/api/dossiers/{dossier_id}/instructions/{partenaire}/suivi",
+        {
+            "D/anah": "401 404 404 404 409 404 404 404 409 401 401",
+            "D/al": "401 404 404 404 404 404 404 404 404 401 401",
+            "E/al": "401 404 404 409 404 404 404 404 409 401 401",
+        },
         send="stale_suivi",
     ),
     Row("POST", "/api/brouillons", {"-": "401 201 201 403 403 403 403 403 403 401 401"}, send="draft"),
@@ -375,9 +434,27 @@ CHANGES = [
     ),
     Row(
         "POST",
-        "/dossiers/{dossier_id}/transition",
-        {"D": "303 409 404 409 409 409 409 404 409 303 303", "M": "303 404 409 404 404 404 404 404 409 303 303"},
+        "/dossiers/{dossier_id}/transition",  # the town's deposit and withdrawal: a track moves on its own page
+        {"D": "303 409 404 403 403 403 403 404 403 303 303", "M": "303 404 409 404 404 404 404 404 403 303 303"},
         send="a_completer",
+    ),
+    Row(  # a track's confirmation page, and its decision confirmed: « à compléter » without its reason
+        "POST",
+        "/dossiers/{dossier_id}/instructions/{partenaire}/verification",
+        {"D/anah": TRACK_D_ANAH_PAGE, "D/al": TRACK_D_AL_PAGE, "E/al": TRACK_E_AL_PAGE},
+        send="a_completer",
+    ),
+    Row(
+        "POST",
+        "/dossiers/{dossier_id}/instructions/{partenaire}/decision",
+        {"D/anah": TRACK_D_ANAH_PAGE, "D/al": TRACK_D_AL_PAGE, "E/al": TRACK_E_AL_PAGE},
+        send="confirmed",
+    ),
+    Row(  # Action Logement's table of immeubles, its confirmation page: no immeuble decided
+        "POST",
+        "/dossiers/{dossier_id}/instructions/action-logement/immeubles/{step}",
+        {"D/al": TRACK_D_AL_PAGE, "E/al": "303 404 404 422 403 403 403 404 422 303 303"},
+        url="/dossiers/{dossier_id}/instructions/action-logement/immeubles/verification",
     ),
     Row(
         "POST",

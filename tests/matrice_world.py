@@ -1,5 +1,5 @@
-"""The visibility matrix's world (tests/test_matrice.py): the targets planted through the service (dossiers D and
-M, a message with its attached file on D and M, a private note of each partner and of the admin, the towns'
+"""The visibility matrix's world (tests/test_matrice.py): the targets planted through the service (dossiers D, M
+and E, a message with its attached file on D and M, a private note of each partner and of the admin, the towns'
 drafts, four avis and their experts' links) with the marker strings of tests/matrice_cases.py, and one client per
 actor and shell (a bearer token for the API, the session cookie for the pages)."""
 
@@ -121,9 +121,12 @@ def plant(w: World) -> None:
         "BM": {"draft_id": drafts["M"], **draft},
     }
     w.ids = {"D": d, "M": m, "BV": drafts["V"], "BM": drafts["M"]}
+    e = _deposited(w, "belcastel")
+    w.ids["E"] = e
     w.targets |= {
         "D/anah": {"dossier_id": d, "partenaire": "anah"},
         "D/al": {"dossier_id": d, "partenaire": "action-logement"},
+        "E/al": {"dossier_id": e, "partenaire": "action-logement"},
         "liste": {"query": ""},
         "csv": {"query": "&format=csv"},
         "xlsx": {"query": "&format=xlsx"},
@@ -139,6 +142,14 @@ def plant(w: World) -> None:
         "Dfichier": {"name": "pieces/avenant-1.pdf"},  # a file only D has
         "Dyaml": {"name": "dossier.yaml"},  # a file both have: each expert reads their own dossier's
     }
+
+
+def _deposited(w: World, town: str) -> str:
+    """A town's sample dossier, deposited (its blocking gaps confirmed)."""
+    zipped = {"archive": ("d.zip", folder_zip(SAMPLES / town), "application/zip")}
+    ident = ok(api(w, town).post("/api/dossiers", files=zipped, data={"date": "2026-11-26"}))["id"]
+    ok(api(w, town).post(f"/api/dossiers/{ident}/transitions", json={"vers": "depose", "confirme": True}), 200)
+    return ident
 
 
 def pdf(marker: str) -> bytes:

@@ -1,12 +1,16 @@
 """The visibility matrix: every route of the app (create_app(...).routes, the API and the pages) × every actor
 (anonymous, the town of the dossier, a town of another commune, an instructeur of each partner on the dossier's
-territory, an instructeur of another territory, an admin) × every target (own or other dossier, its versions,
-report files, messages and attached files, notes, drafts), on SQLite and on PostgreSQL, through one real server
-on loopback per database. The table is tests/matrice_cases.py: a route missing from it, or an entry whose route no
-longer exists, fails. Each cell checks the status, where a redirect goes, that a 404 is the very answer given for
-an identifier that does not exist, that refusals are in French, and that no response carries a marker string
-(a private note, a message, an attached file, a draft's value) its reader may not see. A state-changing request
-refused (401, 403, 404, 409, 422) changes nothing: the database is read again after the refusals.
+territory — with a track of their partner and without one —, an instructeur of another territory, an admin, the
+expert holding this dossier's avis link and the one holding another dossier's) × every target (own or other
+dossier, its versions, report files, messages and attached files, notes, tracks, avis and their files, drafts, the
+queue and its exports), on SQLite and on PostgreSQL, through one real server on loopback per database.
+
+The table is tests/matrice_cases.py, the planted world tests/matrice_world.py: a route missing from the table, or an
+entry whose route no longer exists, fails. Each cell checks the status, where a redirect goes, that a 404 is the
+very answer given for an identifier that does not exist, that refusals are in French, what a list shows, and that
+no response (read inside ZIP, DOCX and XLSX files too) carries a marker string — a private note, a message, an
+attached file, an avis, a draft's value, a commune's name — its reader may not see. A state-changing request refused
+(401, 403, 404, 409, 422) changes nothing: the database is read again after the refusals.
 
 The count of cells asserted is printed by the last test (`-rA`) and checked against a floor."""
 
@@ -38,9 +42,10 @@ GUESS = {  # a target inside a dossier the actor may see: what stands for it whe
     "AO": {"avis_id": NOTHING},
     "AU": {"avis_id": NOTHING},
     "D/anah": "D/al",  # a track D does not have
+    "E/al": "D/al",
     "D/al": "D/al",  # it is that track
 }
-MIN_CELLS = 1200  # the floor of the count of cells asserted on each database
+MIN_CELLS = 1600  # the floor of the count of cells asserted on each database
 COUNTS: dict[str, int] = {}  # database -> cells asserted
 
 
@@ -77,9 +82,13 @@ BODIES = {  # a row's `send` -> the request's keyword arguments, from (actor, ta
     },
     "zip": lambda target, actor, **_: _zip_of(target, actor),
     "a_completer": lambda api, params, actor, **_: _move(api, params, actor, {"vers": "a_completer"}),
+    "confirmed": lambda api, params, actor, **_: _move(
+        api, params, actor, {"vers": "a_completer", "choix": "confirmer"}
+    ),
     "stale_suivi": lambda api, **_: (
         {"json": {"instructeur": None, "revision": 999}} if api else {"data": {"revision": "999"}}
     ),
+    "immeuble": lambda **_: {"json": {"decisions": [{"immeuble": "IMM-99", "decision": "accepte"}]}},
     "note": lambda api, actor, **_: (
         {"json": {"texte": f"Note de la matrice ({actor})", "privee": False}}
         if api
