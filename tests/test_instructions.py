@@ -272,6 +272,26 @@ def test_pages_forms_and_confirmation(service, people):
     assert town.get(f"/dossiers/{ident}/retrait").status_code == 409
 
 
+def test_the_dossier_page_assigns_a_track_to_an_instructeur(service, people):
+    _, base = service
+    ident = deposited(people)
+    ddt, al = web_client(base, "ddt99"), web_client(base, "al99")
+    page = ddt.get(f"/dossiers/{ident}").text
+    assert f'action="/dossiers/{ident}/instructions/ddt/suivi"' in page
+    assert "instructions/action-logement/suivi" not in page  # only the tracks this account instructs
+    assert "(moi)" in page and "Suivi par" in page
+    form = {"csrf": hidden(page, "csrf"), "revision": hidden(page, "revision"), "instructeur": "ddt99"}
+    form["retour"] = f"/dossiers/{ident}#instruction"
+    r = ddt.post(f"/dossiers/{ident}/instructions/ddt/suivi", data=form)
+    assert r.status_code == 303 and r.headers["location"].startswith(f"/dossiers/{ident}")
+    assert tracks(people["ddt99"], ident)["ddt"]["suivi_par"] == "ddt99"
+    r = ddt.post(f"/dossiers/{ident}/instructions/ddt/suivi", data={**form, "instructeur": ""})  # stale revision
+    assert r.status_code == 409
+    foreign = {**form, "csrf": hidden(al.get(f"/dossiers/{ident}").text, "csrf")}
+    assert al.post(f"/dossiers/{ident}/instructions/ddt/suivi", data=foreign).status_code in {403, 404}
+    assert tracks(people["ddt99"], ident)["ddt"]["suivi_par"] == "ddt99"
+
+
 def test_migration_0008_gives_deposited_dossiers_their_tracks(database_url, tmp_path):
     url = f"sqlite:///{tmp_path / 'm.db'}"
     if database_url.startswith("postgresql"):  # a database of its own on the module's server

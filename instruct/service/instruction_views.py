@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from instruct.model.report import GAPS
-from instruct.service import immeubles, instructions, messagerie, usecases, workflow
+from instruct.service import immeubles, instructions, messagerie, suivi, usecases, workflow
 from instruct.service.instruction_storage import DecisionImmeuble, Instruction
 from instruct.service.storage import Dossier, Event
 
@@ -169,6 +169,7 @@ def forms_view(session: Session, user, record: Dossier, catalogue) -> dict[str, 
             }
             for to in workflow.track_moves(track.state)
         ]
+        view["collegues"] = suivi.colleagues(session, user, record, track.partenaire)  # « suivi par »
         view["par_immeuble"] = bool(view["immeubles"])
         if view["par_immeuble"]:
             view["choix"] = [c for c in view["choix"] if c["to"] not in {"accepte", "refuse"}]

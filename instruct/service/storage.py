@@ -248,10 +248,10 @@ def _migrate(engine: Engine, direction: str, revision: str) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as connection:
         sqlite_db = connection.dialect.name == "sqlite"
-        if (
-            sqlite_db
-        ):  # a batch operation recreates a table: dropping the old one must not cascade to its rows' children
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # (a no-op inside a transaction: set before)
+        # On SQLite a batch operation recreates a table: dropping the old one must not cascade to its rows'
+        # children (migration 0008 lost every version and report that way). A no-op inside a transaction: set before.
+        if sqlite_db:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
         try:
             with connection.begin():
