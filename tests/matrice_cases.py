@@ -15,10 +15,10 @@ Targets (what a row's path parameters point at):
   DxM    D's address with M's message and file;
   BV, BM the form drafts of each town;
   AC, AO, AU   avis on D: the DDT's, confidential, answered; the Anah's, open, answered; Action Logement's, waiting;
-  DxAM   D's address with M's avis;
+  DxAM   D's address with M's avis; Dfichier, Dyaml   a file only D has, one M has too (the experts' links);
   D/anah, D/al, E/al   a track: D has the Anah's, the ANRU's and the DDT's, not Action Logement's; E (Belcastel's
          deposited dossier, no actor's town) has all four, and immeubles;
-  liste, csv, xlsx   the queue as a page or JSON, and its exports;
+  liste, csv, xlsx, recherche, filtre-ddt   the queue (page or JSON), its exports, searched, a partner's filter;
   "-"    a route without parameters.
 A cell's code is the HTTP status expected: 401 (API) or a 303 to /connexion (pages) for the anonymous, 403 for a
 role that may not, 404 — the same body as for an identifier that does not exist — for what must not be seen,
@@ -30,19 +30,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ACTORS = (
-    "anonyme",
-    "villebelle",
-    "montclair",
-    "al99",
-    "anah99",
-    "anru99",
-    "ddt99",
-    "ddt01",
-    "admin",
-    "expert_d",
-    "expert_m",
-)
+ACTORS = ("anonyme", "villebelle", "montclair", "al99", "anah99", "anru99", "ddt99", "ddt01", "admin")
+ACTORS += ("expert_d", "expert_m")
 ANONYMOUS = {"anonyme", "expert_d", "expert_m"}  # no session: an expert holds a link to one avis, nothing else
 USERS = {  # login -> role, account fields
     "villebelle": ("collectivite", {"commune_insee": "99101"}),
@@ -126,38 +115,18 @@ TRACK_E_AL_API = "401 404 404 409 403 403 403 404 409 401 401"
 TRACK_D_ANAH_PAGE = "303 403 404 403 409 403 403 404 409 303 303"
 TRACK_D_AL_PAGE = "303 403 404 409 403 403 403 404 409 303 303"
 TRACK_E_AL_PAGE = "303 404 404 409 403 403 403 404 409 303 303"
-LISTS_QUEUE = {  # the dossiers of the tracks each instructeur instructs (and the partner of each, test_matrice)
-    "al99": "E",
-    "anah99": "D E",
-    "anru99": "D E",
-    "ddt99": "D E",
-    "ddt01": "",
-    "admin": "D E",
-}
-LISTS_SEARCH = {  # the queue searched for Villebelle (its INSEE): D, where one instructs a track of it
-    "al99": "",
-    "anah99": "D",
-    "anru99": "D",
-    "ddt99": "D",
-    "ddt01": "",
-    "admin": "D",
-}
+# the dossiers of the tracks each instructeur instructs (and only their partner's: test_matrice), in the queue; then
+# the queue searched for Villebelle (its INSEE): D, where one instructs a track of it
+LISTS_QUEUE = {"al99": "E", "anah99": "D E", "anru99": "D E", "ddt99": "D E", "ddt01": "", "admin": "D E"}
+LISTS_SEARCH = {"al99": "", "anah99": "D", "anru99": "D", "ddt99": "D", "ddt01": "", "admin": "D"}
 DRAFT_V_API = "401 200 404 403 403 403 403 403 403 401 401"
 DRAFT_M_API = "401 404 200 403 403 403 403 403 403 401 401"
 DRAFT_V_PAGE = "303 200 404 403 403 403 403 403 403 303 303"
 DRAFT_M_PAGE = "303 404 200 403 403 403 403 403 403 303 303"
 STALE_V = "303 409 404 403 403 403 403 403 403 303 303"
 STALE_M = "303 404 409 403 403 403 403 403 403 303 303"
-LISTS_DOSSIERS = {
-    "villebelle": "D",
-    "montclair": "M",
-    "al99": "D E",
-    "anah99": "D E",
-    "anru99": "D E",
-    "ddt99": "D E",
-    "ddt01": "",
-    "admin": "D M E",
-}
+LISTS_DOSSIERS = {"villebelle": "D", "montclair": "M", "ddt01": "", "admin": "D M E"}
+LISTS_DOSSIERS |= dict.fromkeys(INSTRUCTEURS_99, "D E")
 
 READS = [
     # --- the JSON API ------------------------------------------------------------------------------------------
