@@ -2,7 +2,9 @@
 deposits Belcastel (six immeubles); Action Logement passes its track en instruction, accepts two immeubles and
 refuses one with reasons and rule ids, through the confirmation page; the DDT returns the dossier « à compléter »
 naming gaps; the town receives the e-mail, answers in the messagerie, adds a version and deposits it again; the DDT
-accepts; the town's page shows each track's state and decisions. Checked with axe on the way."""
+asks a confidential expert opinion, which the expert gives by the e-mailed link with no account; the DDT accepts;
+the DDT and Action Logement each write a private annotation the other never reads; the town's page shows each
+track's state and decisions, and no annotation or opinion. Checked with axe on the way."""
 
 import re
 import time
@@ -79,6 +81,16 @@ def test_a_dossier_from_deposit_to_decisions(story):
         WebDriverWait(browser, 30).until(left)
         WebDriverWait(browser, 30).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
+    def open_page(address: str) -> None:
+        """A page, once its main content is there (a navigation may still be settling after a click)."""
+        browser.get(address)
+        WebDriverWait(browser, 30).until(
+            lambda b: (
+                b.find_elements(By.CSS_SELECTOR, "main, #contenu")
+                and b.execute_script("return document.readyState") == "complete"
+            )
+        )
+
     def button(label: str):
         return find(By.XPATH, f'//button[normalize-space()="{label}"]')
 
@@ -93,7 +105,7 @@ def test_a_dossier_from_deposit_to_decisions(story):
 
     def log_in(login: str) -> None:
         browser.delete_all_cookies()
-        browser.get(base + "/connexion")
+        open_page(base + "/connexion")
         find(By.ID, "identifiant").send_keys(login)
         find(By.ID, "mot_de_passe").send_keys(PASSWORD)
         go(find(By.CSS_SELECTOR, "main form button[type=submit]"))
@@ -115,7 +127,7 @@ def test_a_dossier_from_deposit_to_decisions(story):
 
     # the town sends its dossier as a ZIP and deposits it, the blocking gaps confirmed
     log_in("belcastel")
-    browser.get(base + "/dossiers/nouveau")
+    open_page(base + "/dossiers/nouveau")
     find(By.ID, "nouveau-archive").send_keys(str(archive))
     go(button("Envoyer et évaluer"))
     url = browser.current_url.split("?")[0]
@@ -131,8 +143,9 @@ def test_a_dossier_from_deposit_to_decisions(story):
 
     # Action Logement: its track en instruction, then two immeubles accepted and one refused, with rule ids
     log_in("al99")
-    browser.get(url)
-    assert browser.find_elements(By.ID, "decision-action-logement") and not browser.find_elements(By.ID, "decision-ddt")
+    open_page(url)
+    shown = browser.find_elements(By.ID, "decision-action-logement")
+    assert shown and not browser.find_elements(By.ID, "decision-ddt"), browser.current_url + " " + main_text()[:3000]
     go(button("Vérifier avant d'envoyer"))  # « passer en instruction », the first move, is chosen
     confirm("Aucun courriel")
     assert "en instruction" in piste("action-logement")
@@ -153,7 +166,7 @@ def test_a_dossier_from_deposit_to_decisions(story):
 
     # the DDT: its track returned « à compléter », naming two gaps of the report
     log_in("ddt99")
-    browser.get(url)
+    open_page(url)
     tick("vers-ddt-a_completer")
     find(By.ID, "motif-ddt").send_keys("Merci de compléter la convention-cadre.")
     tick("ecart-ddt-1")
@@ -168,7 +181,7 @@ def test_a_dossier_from_deposit_to_decisions(story):
     assert "DDT demande de compléter" in text and "Merci de compléter la convention-cadre." in text
     assert "Points à compléter" in text and url.replace(base, "") in text
     log_in("belcastel")
-    browser.get(url)
+    open_page(url)
     assert find(By.ID, "demande-complements").is_displayed()
     find(By.ID, "message-texte").send_keys("La convention-cadre signée est jointe à la nouvelle version.")
     go(button("Envoyer le message"))
@@ -180,30 +193,67 @@ def test_a_dossier_from_deposit_to_decisions(story):
     assert "en instruction" in piste("ddt")  # back to its instructeur
     wait_for(lambda: smtp.inbox.to("ddt99@ddt.gouv.fr", "Dossier de nouveau déposé"), "le nouveau dépôt, à la DDT")
 
-    # avis d'expert: SPEC-17b
+    # avis d'expert: the DDT asks a confidential opinion; the expert, with no account, answers by the link
+    log_in("ddt99")
+    open_page(url)
+    find(By.ID, "avis-nom").send_keys("Claire Expert")
+    find(By.ID, "avis-courriel").send_keys("claire.expert@cerema.exemple.fr")
+    find(By.ID, "avis-question").send_keys("Le plan de financement des immeubles tient-il ?")
+    tick("avis-confidentiel")
+    go(button("Envoyer la demande d'avis"))
+    (invited,) = wait_for(lambda: smtp.inbox.to("claire.expert@cerema.exemple.fr", "Demande d'avis"), "la demande")
+    link = re.search(rf"{re.escape(base)}/avis/[A-Za-z0-9_-]+", parts(invited)[0]).group(0)
+    browser.delete_all_cookies()
+    open_page(link)
+    assert "Le plan de financement des immeubles tient-il ?" in main_text()
+    assert "La convention-cadre signée est jointe" not in browser.page_source  # no messagerie for the expert
+    assert not browser.find_elements(By.PARTIAL_LINK_TEXT, "Se connecter")
+    assert_accessible(browser, "la page de l'expert")
+    find(By.ID, "reponse-texte").send_keys("Avis de l'expert : le financement de IMM-02 est fragile.")
+    find(By.ID, "reponse-pieces").send_keys(str(SAMPLES / "belcastel" / "pieces" / "note-utilite.pdf"))
+    go(button("Transmettre mon avis"))
+    assert not browser.find_elements(By.ID, "reponse-texte"), main_text()  # answered once: no form any more
+    wait_for(lambda: smtp.inbox.to("ddt99@ddt.gouv.fr", "Avis rendu"), "l'avis rendu, à la DDT")
+    log_in("ddt99")
+    open_page(url)
+    assert "le financement de IMM-02 est fragile" in main_text() and "note-utilite.pdf" in main_text()
 
     # the DDT accepts, through its confirmation page
     log_in("ddt99")
-    browser.get(url)
+    open_page(url)
     tick("vers-ddt-accepte")
     find(By.ID, "motif-ddt").send_keys("Programme conforme, ORT en vigueur.")
     go(button("Vérifier avant d'envoyer"))
     confirm("Décision de DDT sur votre dossier : accepté")
 
-    # annotations privées: SPEC-17b
+    # annotations privées: the DDT's and Action Logement's, each read by its own partner alone
+    find(By.ID, "note-texte").send_keys("Réserve DDT : suivre la signature de l'ORT.")
+    go(button("Ajouter l'annotation"))
+    assert "Réserve DDT : suivre la signature de l'ORT." in find(By.ID, "notes").text
+    log_in("al99")
+    open_page(url)
+    assert "Réserve DDT" not in browser.page_source and "financement de IMM-02" not in browser.page_source
+    find(By.ID, "note-texte").send_keys("Réserve Action Logement : loyers de IMM-01 à vérifier.")
+    go(button("Ajouter l'annotation"))
+    assert "Réserve Action Logement" in find(By.ID, "notes").text
+    log_in("ddt99")
+    open_page(url)
+    assert "Réserve DDT" in browser.page_source and "Réserve Action Logement" not in browser.page_source
 
     # the town sees each track's state and decisions, and was told of each
     log_in("belcastel")
-    browser.get(url)
+    open_page(url)
     assert "accepté" in piste("ddt") and "programme conforme, ort en vigueur." in piste("ddt")
     assert "en instruction" in piste("action-logement") and "dépos" in piste("anah")
     assert "1 décision sur 4" in find(By.ID, "instruction").text
     decided = find(By.CSS_SELECTOR, "table.immeubles-decisions").text.lower()
     assert "prix de revient incohérent" in decided and rule.lower() in decided
     assert "/verification" not in browser.page_source  # never a form of a track
+    for hidden_text in ("Réserve DDT", "Réserve Action Logement", "financement de IMM-02", "Claire Expert"):
+        assert hidden_text not in browser.page_source, hidden_text  # no annotation, no opinion for the town
     assert_accessible(browser, "la page du dossier, vue par la collectivité, après les décisions")
     (immeubles,) = wait_for(lambda: smtp.inbox.to("mairie@belcastel.fr", "par immeuble"), "les décisions par immeuble")
     assert "Prix de revient incohérent" in unescape(parts(immeubles)[0])
     (ddt,) = wait_for(lambda: smtp.inbox.to("mairie@belcastel.fr", "Décision de DDT"), "la décision de la DDT")
     assert "accepté" in ddt["Subject"]
-    assert time.monotonic() - started < 120
+    assert time.monotonic() - started < 180
