@@ -20,6 +20,7 @@ from test_web import hidden, web_client
 from instruct.service import accounts, uploads
 from instruct.service.app import create_app
 from instruct.service.instruction_storage import Avis, AvisPiece
+from instruct.service.mail_storage import Courriel
 
 PDF = (SAMPLES / "villebelle" / "pieces" / "avenant-1.pdf").read_bytes()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -168,6 +169,13 @@ def test_the_expert_reads_that_dossier_alone_and_answers_once(service):
         data={"csrf": hidden(stale, "csrf"), "revision": hidden(stale, "revision"), "reponse": "Je change d'avis."},
     )
     assert again.status_code == 409 and "Avis déjà rendu" in unescape(again.text)
+
+    def wiped() -> bool:  # the link leaves the outbox once delivered (the sender marks it sent just after)
+        with app.state.sessions() as session:
+            rows = session.scalars(select(Courriel).where(Courriel.kind == "avis_demande"))
+            return not any(token in m.text + m.html for m in rows)
+
+    wait_for(wiped, "le lien effacé de la boîte d'envoi")
     with app.state.sessions() as session:
         kept = session.get(Avis, asked["id"])
         assert (

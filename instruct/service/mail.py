@@ -108,6 +108,12 @@ class MailSettings:
         )
 
 
+# Kinds of mail whose body holds a secret (the expert's personal link, worth the dossier's reading): once sent,
+# the outbox keeps their subject and address, not their body.
+SECRET_KINDS = frozenset({"avis_demande"})
+SECRET_SENT = "(courriel envoyé ; il contenait un lien personnel, effacé après l'envoi)"
+
+
 def public_url() -> str:
     """The service's public address, for the links in mails ("" when unset: the links are paths)."""
     return os.environ.get("ACV_URL_PUBLIQUE", "").strip().rstrip("/")
@@ -229,12 +235,11 @@ class Sender:
             return None
 
     def _sent(self, row: Courriel) -> None:
+        values = {"sent_at": now(), "attempts": Courriel.attempts + 1, "claimed_until": None, "last_error": None}
+        if row.kind in SECRET_KINDS:  # the link was the expert's key: it leaves the database once delivered
+            values |= {"text": SECRET_SENT, "html": SECRET_SENT}
         with self.sessions() as session:
-            session.execute(
-                update(Courriel)
-                .where(Courriel.id == row.id)
-                .values(sent_at=now(), attempts=Courriel.attempts + 1, claimed_until=None, last_error=None)
-            )
+            session.execute(update(Courriel).where(Courriel.id == row.id).values(**values))
             session.commit()
 
     def _failed(self, row: Courriel, exc: Exception) -> None:
