@@ -7,7 +7,6 @@ cancelled link: the same 404 page. The token is in the address: these pages send
 (No `from __future__ import annotations`: FastAPI reads the endpoint annotations.)"""
 
 import re
-from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,8 +15,7 @@ from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as FormFile
 
 from instruct.errors import InputError
-from instruct.service import avis, messagerie, pages, usecases
-from instruct.service.messagerie_pages import FILE_HEADERS
+from instruct.service import avis, messagerie, messagerie_pages, pages, usecases
 from instruct.service.session_pages import form_text, logged_in, posted_to, to_login
 from instruct.service.storage import Dossier
 from instruct.service.templating import error_page, not_found, page
@@ -28,17 +26,8 @@ router = APIRouter(include_in_schema=False)
 
 
 def file_response(name: str, data: bytes) -> Response:
-    """A file to download, never shown inline nor run by the browser."""
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", name) or "piece"
-    return Response(
-        data,
-        media_type=messagerie.media_type(data),
-        headers={
-            **FILE_HEADERS,
-            **NO_REFERRER,
-            "content-disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}",
-        },
-    )
+    """A file to download, never shown inline nor run by the browser, nor telling its link (the expert's key)."""
+    return messagerie_pages.file_response(name, data, NO_REFERRER)
 
 
 def _number(text: str) -> int | None:

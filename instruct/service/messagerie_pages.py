@@ -32,13 +32,15 @@ _pages = APIRouter(include_in_schema=False)
 _api = APIRouter(prefix="/api", tags=["messagerie"])
 
 
-def _file_response(name: str, data: bytes) -> Response:
+def file_response(name: str, data: bytes, headers: dict[str, str] | None = None) -> Response:
+    """A file to download, never shown inline nor run by the browser (`headers`: more of them)."""
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", name) or "piece"
     return Response(
         data,
         media_type=messagerie.media_type(data),
         headers={
             **FILE_HEADERS,
+            **(headers or {}),
             "content-disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}",
         },
     )
@@ -118,7 +120,7 @@ def piece_file(dossier_id: str, message_id: str, name: str, request: Request) ->
             piece, data = messagerie.piece_or_404(session, record, number, name)
         except HTTPException:
             return not_found(request, me)
-    return _file_response(piece.name, data)
+    return file_response(piece.name, data)
 
 
 # --- the JSON API ---------------------------------------------------------------------------------
@@ -155,7 +157,7 @@ def api_piece(dossier_id: str, message_id: str, name: str, session: api.Db, me: 
     if number is None:
         raise HTTPException(404, "pièce jointe introuvable")
     piece, data = messagerie.piece_or_404(session, record, number, name)
-    return _file_response(piece.name, data)
+    return file_response(piece.name, data)
 
 
 router.include_router(_pages)
