@@ -154,7 +154,7 @@ def forms_view(session: Session, user, record: Dossier, catalogue) -> dict[str, 
     instructs (never the town's), the town's deposit and withdrawal."""
     views = tracks_view(session, record)
     report = instructions.report_of(record)
-    latest = instructions.latest_report(record)
+    latest = usecases.latest_report(record)
     gaps = messagerie.gap_choices(record)
     for view in views:
         track = view["track"]

@@ -22,14 +22,14 @@ from sqlalchemy.orm import Session
 
 from instruct.model.report import GAPS
 from instruct.rules.catalogue import Catalogue
-from instruct.service import accounts, letters, messagerie, notifications, uploads, workflow
+from instruct.service import accounts, letters, messagerie, notifications, uploads, usecases, workflow
 from instruct.service.instruction_storage import (
     TRACK_OF_RULESET_PARTNER,
     TRACK_PARTNERS,
     DecisionImmeuble,
     Instruction,
 )
-from instruct.service.storage import Busy, Dossier, Event, StoredReport, User, lock, now
+from instruct.service.storage import Busy, Dossier, Event, User, lock, now
 from instruct.vocabulary import PARTENAIRE_LIBELLES, Partenaire
 
 APPLIES = ("conforme", *GAPS)
@@ -50,12 +50,8 @@ def label(partenaire: str) -> str:
     return PARTENAIRE_LIBELLES[Partenaire(partenaire)]
 
 
-def latest_report(record: Dossier) -> StoredReport | None:
-    return record.versions[-1].reports[-1] if record.versions and record.versions[-1].reports else None
-
-
 def report_of(record: Dossier) -> dict:
-    latest = latest_report(record)
+    latest = usecases.latest_report(record)
     return json.loads(latest.report_json) if latest is not None else {}
 
 
@@ -296,7 +292,7 @@ def town_move(
     start = record.state
     if (start, to) not in workflow.TOWN_TRANSITIONS:
         raise workflow.Refused(409, "dossier " + workflow.impossible(start, to, workflow.TOWN_TRANSITIONS))
-    latest = latest_report(record)
+    latest = usecases.latest_report(record)
     tracks = tracks_of(session, record)
     if to == "depose" and latest is not None and latest.bloquants and not confirmed:
         raise workflow.Refused(
