@@ -16,8 +16,8 @@ def test_recevable_sample_exits_0_and_prints_the_verdict_on_top():
         "check", str(SAMPLES / "villebelle"), "--date", "2026-11-26", "--referentiel", str(SAMPLES / "referentiel")
     )
     assert done.returncode == 0, done.stderr
-    head = done.stdout.splitlines()[:3]
-    assert "Villebelle" in head[0] and "26/11/2026" in head[1] and "RECEVABLE" in head[2]
+    head = done.stdout.splitlines()[:2]
+    assert "Villebelle" in head[0] and "26/11/2026" in head[0] and head[1].startswith("Verdicts : RECEVABLE")
     assert "\033[" not in done.stdout  # no colour when not a terminal
 
 
@@ -26,10 +26,11 @@ def test_gaps_exit_1_and_come_first_with_rule_entity_source():
         "check", str(SAMPLES / "saint-aubin"), "--date", "2026-11-26", "--referentiel", str(SAMPLES / "referentiel")
     )
     assert done.returncode == 1
-    assert "NON RECEVABLE" in done.stdout.splitlines()[2]
+    assert done.stdout.splitlines()[1].startswith("Verdicts : NON RECEVABLE")
     first_gap = next(line for line in done.stdout.splitlines() if line.startswith("["))
-    assert first_gap.startswith("[NON CONFORME] PROG-02 (bloquant)") and "Anah" in first_gap
-    assert "Source : Guide du programme Action Cœur de Ville" in done.stdout
+    assert first_gap.startswith("[NON CONFORME · bloquant]") and first_gap.endswith("(PROG-02)") and "Anah" in first_gap
+    sources = done.stdout.split("SOURCES DES RÈGLES CITÉES")[1]
+    assert "PROG-02 Signataires de la convention (bloquant) — Guide du programme Action Cœur de Ville" in sources
 
 
 def test_json_report_shape(tmp_path):
@@ -90,7 +91,9 @@ def test_markdown_report():
     done = run("check", str(SAMPLES / "saint-aubin"), "--date", "2026-11-26", "--format", "markdown")
     assert done.returncode == 1
     assert done.stdout.startswith("# Rapport d'instruction — Saint-Aubin-les-Forges")
-    assert "| PROG-15 | majeur | NON CONFORME |" in done.stdout
+    first = done.stdout.split("## À traiter en premier")[1].split("## Autres écarts")[0]
+    assert first.index("**NON CONFORME · bloquant**") < first.index("**NON CONFORME · majeur**")
+    assert "   - Règle PROG-15 (majeur) Cohérence budgétaire — Guide du programme" in first
 
 
 def test_evaluation_date_changes_the_outcome():

@@ -53,8 +53,8 @@ class _Collect(HTMLParser):
         attrs = dict(attrs)
         if tag in {"link", "img"} or (tag == "script" and attrs.get("src")):
             self.external.append(tag)
-        if tag == "tr" and "data-ruleset" in attrs:
-            self.rows.append((attrs["data-ruleset"], attrs["data-severity"]))
+        if tag == "tr" and "data-rulesets" in attrs:
+            self.rows.append((attrs["data-rulesets"], attrs["data-severity"]))
         if tag == "input":
             self.filters.append(attrs.get("data-ruleset") or attrs.get("data-severity"))
 
@@ -77,4 +77,6 @@ def test_html_report_is_self_contained_filterable_and_escaped(tmp_path):
     gaps_part = page.split('id="ecarts"')[1].split("</table>")[0]
     assert "PROG-07" in gaps_part and "ANRU-02" in gaps_part
     assert page.index('id="ecarts"') < page.index('id="conformes"')  # gaps first
-    assert re.search(r'<tr data-ruleset="ANRU" data-severity="bloquant">', page)
+    # one over-financing seen by ANRU-03, X-03 and PROG-15 is one row, filtered by each of its rule sets
+    assert re.search(r'<tr data-rulesets="ANRU X PROG" data-severity="bloquant">', page)
+    assert ("ANRU X PROG", "bloquant") in parser.rows

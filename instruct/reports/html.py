@@ -1,35 +1,30 @@
-"""The HTML report: one self-contained page (its CSS and JS inlined), gaps first, filterable by
+"""The HTML report: one self-contained page (its CSS and JS inlined), « À traiter en premier »
+first, then the other gaps, each cause once with its evidence, rules and sources; filterable by
 rule set and severity. The markup is templates/rapport.html; every value is escaped."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from instruct.french import french_date
-from instruct.model.report import GAPS, SEVERITY_ORDER, Report
+from instruct.model.report import SEVERITY_ORDER, Report
 from instruct.reports.formats import PLAIN, Options, ReportFormat
+from instruct.reports.presentation import present
 from instruct.reports.templating import render_page
-from instruct.reports.text import STATUS_LABEL, VERDICTS, evidence_line, piece_quotes
-from instruct.vocabulary import REMEDE_LIBELLES
+from instruct.reports.text import STATUS_LABEL, verdict_word
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 def render(report: Report, options: Options = PLAIN) -> str:
+    p = present(report)
     return render_page(
         TEMPLATES,
         "rapport.html",
-        report=report,
-        title=f"Rapport d'instruction — {report.commune} (INSEE {report.insee or 'non renseigné'})",
-        evaluated_on=french_date(report.evaluated_on),
-        severities=sorted({f.severity for f in report.findings}, key=SEVERITY_ORDER.__getitem__),
-        gaps=[f for f in report.findings if f.status in GAPS],
-        checked=[f for f in report.findings if f.status == "conforme"],
-        VERDICTS=VERDICTS,
+        p=p,
+        severities=sorted({c.severity for c in p.causes}, key=SEVERITY_ORDER.__getitem__),
+        checked=[f for f in p.findings if f.status == "conforme"],
         STATUS_LABEL=STATUS_LABEL,
-        REMEDE_LIBELLES=REMEDE_LIBELLES,
-        evidence_line=evidence_line,
-        piece_quotes=piece_quotes,
+        verdict_word=verdict_word,
     )
 
 

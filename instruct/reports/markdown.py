@@ -1,66 +1,85 @@
-"""The Markdown report: tables a forge, a wiki or a mail renders."""
+"""The Markdown report a forge, a wiki or a mail renders: « À traiter en premier », the other
+gaps (each cause once, its rules with their sources, its evidence), the verdicts, then what was
+checked and found conforme."""
 
 from __future__ import annotations
 
-from instruct.french import french_date
-from instruct.model.report import GAPS, Report
+from instruct.model.report import Report
 from instruct.reports.formats import PLAIN, Options, ReportFormat
-from instruct.reports.text import STATUS_LABEL, VERDICTS, piece_quotes
-from instruct.vocabulary import REMEDE_LIBELLES
+from instruct.reports.presentation import Cause, present
+from instruct.reports.text import STATUS_LABEL, verdict_word
 
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _cause(n: int, cause: Cause) -> list[str]:
+    status = STATUS_LABEL.get(cause.status, cause.status)
+    out = [f"{n}. **{status} · {cause.severity}** — {_md(cause.what)} : {_md(cause.message)}"]
+    if cause.remedy:
+        out.append(f"   - **{cause.remedy_label} :** {_md(cause.remedy)}")
+    if len(cause.entities) > 1:
+        out.append(f"   - Concerne : {_md(' ; '.join(cause.entities))}")
+    out += [f"   - Élément : {_md(line)}" for line in cause.evidence]
+    out += [f"   - Lu dans : {_md(quote)}" for quote in cause.quotes]
+    out += [f"   - Paramètre : {_md(line)}" for line in cause.parameters]
+    out += [f"   - Règle {r.rule} ({r.severity}) {_md(r.title)} — {_md(r.source)}" for r in cause.rules]
+    return out
+
+
 def render(report: Report, options: Options = PLAIN) -> str:
-    out = [f"# Rapport d'instruction — {report.commune} (INSEE {report.insee or 'non renseigné'})", ""]
-    if report.fictif:
+    p = present(report)
+    h = p.header
+    out = [f"# {h.title}", ""]
+    if h.fictif:
         out += ["*Dossier fictif (exemple ou synthétique).*", ""]
-    out += [f"Dossier `{report.dossier_id}`, évalué au {french_date(report.evaluated_on)}.", ""]
+    out += [f"Dossier {h.dossier_id}, évalué au {h.evaluated_on}.", ""]
     out += [
+        f"## À traiter en premier ({len(p.first)})",
+        "",
+        "Les points bloquants, puis les majeurs ; les non conformes avant les incomplets.",
+        "",
+    ]
+    for n, cause in enumerate(p.first, 1):
+        out += _cause(n, cause)
+    if not p.first:
+        out.append("Aucun point bloquant ni majeur à corriger ou à fournir.")
+    if p.rest:
+        out += ["", f"## Autres écarts ({len(p.rest)})", "", "Points mineurs, et points qu'un instructeur vérifie.", ""]
+        for n, cause in enumerate(p.rest, 1):
+            out += _cause(n, cause)
+    out += [
+        "",
+        "## Verdicts",
+        "",
         "| Jeu de règles | Verdict | Non conformes | Incomplets | À vérifier | Conformes | Non applicables |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for code, r in report.rulesets.items():
+    for r in p.rulesets:
         c = r.counts
         out.append(
-            f"| {code} — {_md(r.title)} | **{VERDICTS[r.verdict]}** | {c['non_conforme']} | {c['incomplet']} "
+            f"| {r.code} — {_md(r.title)} | **{verdict_word(r.verdict)}** | {c['non_conforme']} | {c['incomplet']} "
             f"| {c['a_verifier']} | {c['conforme']} | {c['non_applicable']} |"
         )
-    if report.entities:
+    if p.entities:
         out += [
             "",
             "| Immeuble | Verdict | Non conformes | Incomplets | À vérifier |",
             "| --- | --- | --- | --- | --- |",
         ]
-        for e in report.entities:
+        for e in p.entities:
             out.append(
-                f"| {_md(e.label)} | **{VERDICTS[e.verdict]}** | {e.counts['non_conforme']} "
+                f"| {_md(e.label)} | **{verdict_word(e.verdict)}** | {e.counts['non_conforme']} "
                 f"| {e.counts['incomplet']} | {e.counts['a_verifier']} |"
             )
-    for note in report.notes:
-        out += ["", f"> {note}"]
-    gaps = [f for f in report.findings if f.status in GAPS]
-    out += ["", "## Écarts", ""]
-    if gaps:
-        out += [
-            "| Règle | Gravité | Statut | Entité | Constat | Que faire | Source |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        for f in gaps:
-            read = "".join(f"<br>Lu dans : {_md(q)}" for q in piece_quotes(f))
-            todo = f"{REMEDE_LIBELLES[f.status]} : {f.remedy}" if f.remedy else ""
-            out.append(
-                f"| {f.rule} | {f.severity} | {STATUS_LABEL[f.status]} | {_md(f.entity.label)} "
-                f"| {_md(f.message)}{read} | {_md(todo)} | {_md(f.source)} |"
-            )
-    else:
-        out.append("Aucun écart.")
-    out += ["", "## Vérifié et conforme", ""]
-    for f in report.findings:
+    for note in p.notes:
+        out += ["", f"> {_md(note)}"]
+    out += ["", f"## Vérifié et conforme ({p.conformes})", ""]
+    for f in p.findings:
         if f.status == "conforme":
             out.append(f"- {f.rule} {_md(f.title)} — {_md(f.entity.label)}")
+    out += ["", f"Non applicables : {p.non_applicables} point(s)."]
     return "\n".join(out) + "\n"
 
 

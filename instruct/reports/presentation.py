@@ -113,9 +113,8 @@ class Presentation:
 
 
 def _plural(n: int, word: str) -> str:
-    if n > 1 and word != "à vérifier":
-        word = " ".join(w + "s" if w not in ("à",) else w for w in word.split(" "))
-    return f"{n} {word}"
+    """« 2 non conformes », « 2 à vérifier » (the adjective agrees; « à vérifier » does not)."""
+    return f"{n} {word}s" if n > 1 and not word.startswith("à ") else f"{n} {word}"
 
 
 def counts_summary(counts: dict[str, int]) -> str:

@@ -1,12 +1,13 @@
-"""The report for a terminal (colour when the terminal has it), and the labels and evidence
-lines the other formats for a person share."""
+"""The report as plain text (colour when a terminal has it): « À traiter en premier », then the
+other gaps, each cause once with its rule ids, then the verdicts, and the rules cited with their
+sources. The detail (evidence, pieces, parameters, what is conforme) comes with `show_all`."""
 
 from __future__ import annotations
 
-from instruct.french import french_date
 from instruct.model.report import GAPS, Finding, Report
 from instruct.reports.formats import PLAIN, Options, ReportFormat
-from instruct.vocabulary import REMEDE_LIBELLES, STATUT_LIBELLES, VERDICT_LIBELLES
+from instruct.reports.presentation import Cause, Presentation, RuleRef, present, quote_lines
+from instruct.vocabulary import STATUT_LIBELLES, VERDICT_LIBELLES
 
 # Verdicts and gaps are shouted; what needs nothing is not.
 VERDICTS = {value: label.upper() for value, label in VERDICT_LIBELLES.items()}
@@ -19,87 +20,119 @@ COLOURS = {
     "non_applicable": "90",
     "recevable": "32",
     "non_recevable": "31",
+    "a_corriger": "33",
 }
+FIRST_HEADING = "À TRAITER EN PREMIER"
+REST_HEADING = "AUTRES ÉCARTS"
 
 
 def _paint(text: str, key: str, colour: bool) -> str:
     return f"\033[{COLOURS.get(key, '0')}m{text}\033[0m" if colour else text
 
 
-def evidence_line(f: Finding) -> str:
-    parts = []
-    for e in f.evidence:
-        where = f" ({e['path']})" if e["path"] else ""
-        parts.append(f"{e['label']} = {e['value']}{where}")
-    return "; ".join(parts)
-
-
 def piece_quotes(f: Finding) -> list[str]:
-    """The pieces a finding's values were read from: « fichier, page 3 : "texte" »."""
-    quotes = dict.fromkeys(
-        f"{q['fichier']}, {q['ou']} : « {q['texte']} »" + (f" ({q['lecture']})" if q.get("lecture") else "")
-        for e in f.evidence
-        for q in e.get("pieces", ())
-    )
-    return list(quotes)
+    """The pieces a finding's values were read from (kept for the formats that list findings)."""
+    return list(dict.fromkeys(quote_lines(f)))
+
+
+def evidence_line(f: Finding) -> str:
+    from instruct.reports.presentation import evidence_lines
+
+    return "; ".join(evidence_lines(f))
+
+
+def verdict_word(verdict: str) -> str:
+    return VERDICTS.get(verdict, verdict.replace("_", " ").upper())
+
+
+def rules_text(cause: Cause) -> str:
+    return ", ".join(dict.fromkeys(r.rule for r in cause.rules))
+
+
+def verdicts_line(p: Presentation, options: Options = PLAIN) -> str:
+    """« Verdicts : NON RECEVABLE (PROG, ANRU, X) ; INCOMPLET (ANAH) ; RECEVABLE (ORT) »."""
+    by_verdict: dict[str, list[str]] = {}
+    for r in p.rulesets:
+        by_verdict.setdefault(r.verdict, []).append(r.code)
+    worst_first = ("non_recevable", "incomplet", "a_corriger", "recevable", "sans_objet")
+    ordered = sorted(by_verdict.items(), key=lambda item: (worst_first + (item[0],)).index(item[0]))
+    parts = [
+        f"{_paint(verdict_word(verdict), verdict, options.colour)} ({', '.join(codes)})" for verdict, codes in ordered
+    ]
+    return "Verdicts : " + " ; ".join(parts) if parts else "Verdicts : aucun jeu de règles évalué"
+
+
+def _cause_lines(cause: Cause, options: Options) -> list[str]:
+    status = _paint(STATUS_LABEL.get(cause.status, cause.status), cause.status, options.colour)
+    out = [f"[{status} · {cause.severity}] {cause.what} — {cause.message} ({rules_text(cause)})"]
+    if cause.remedy:
+        out.append(f"    {cause.remedy_label} : {cause.remedy}")
+    if len(cause.entities) > 1:
+        out.append(f"    Concerne : {' ; '.join(cause.entities)}")
+    if options.show_all:
+        out += [f"    Élément : {line}" for line in cause.evidence]
+        out += [f"    Lu dans : {quote}" for quote in cause.quotes]
+        out += [f"    Paramètre : {line}" for line in cause.parameters]
+        lead = cause.findings[0].message
+        out += [f"    Aussi, {f.rule} : {f.message}" for f in cause.findings[1:] if f.message != lead]
+    return out
+
+
+def cited_rules(p: Presentation) -> list[RuleRef]:
+    """Each rule a cause cites, once, in the order the report cites them."""
+    seen: dict[str, RuleRef] = {}
+    for cause in p.causes:
+        for ref in cause.rules:
+            seen.setdefault(ref.rule, ref)
+    return list(seen.values())
+
+
+def sources(p: Presentation) -> list[tuple[str, list[RuleRef]]]:
+    """Each source the cited rules rest on, once, with those rules."""
+    by_source: dict[str, list[RuleRef]] = {}
+    for ref in cited_rules(p):
+        by_source.setdefault(ref.source, []).append(ref)
+    return list(by_source.items())
 
 
 def render(report: Report, options: Options = PLAIN) -> str:
-    colour, show_all = options.colour, options.show_all
-    out = []
-    title = f"Dossier {report.dossier_id} — {report.commune} (INSEE {report.insee or 'non renseigné'})"
-    if report.fictif:
-        title += " — dossier fictif"
-    out.append(title)
-    out.append(f"Évalué au {french_date(report.evaluated_on)}")
-    for code, r in report.rulesets.items():
-        c = r.counts
+    p = present(report)
+    h = p.header
+    fictif = " (fictif)" if h.fictif else ""
+    out = [f"{h.title} — dossier {h.dossier_id}{fictif}, évalué au {h.evaluated_on}", verdicts_line(p, options)]
+    out += [
+        "",
+        f"{FIRST_HEADING} ({len(p.first)}) : les points bloquants, puis les majeurs ; non conformes avant incomplets",
+    ]
+    for cause in p.first:
+        out += _cause_lines(cause, options)
+    if not p.first:
+        out.append("Aucun point bloquant ni majeur à corriger ou à fournir.")
+    if p.rest:
+        out += ["", f"{REST_HEADING} ({len(p.rest)}) : points mineurs, et points qu'un instructeur vérifie"]
+        for cause in p.rest:
+            out += _cause_lines(cause, options)
+    out += ["", "VERDICTS"]
+    for r in p.rulesets:
+        out.append(f"  {r.code:<6} {_paint(verdict_word(r.verdict), r.verdict, options.colour):<16} {r.summary}")
+    for e in p.entities:
+        out.append(f"  {_paint(verdict_word(e.verdict), e.verdict, options.colour):<16} {e.label}")
+    out += [f"  Note : {note}" for note in p.notes]
+    if options.show_all:
+        out += ["", "VÉRIFIÉ : CONFORME OU NON APPLICABLE"]
+        for f in p.findings:
+            if f.status not in GAPS:
+                out.append(f"[{STATUS_LABEL[f.status]}] {f.rule} {f.title} — {f.entity.label} : {f.message}")
+    else:
         out.append(
-            f"  {code:<6} {_paint(VERDICTS[r.verdict], r.verdict, colour):<16} "
-            f"{c['non_conforme']} non conforme(s), {c['incomplet']} incomplet(s), {c['a_verifier']} à vérifier, "
-            f"{c['conforme']} conforme(s), {c['non_applicable']} non applicable(s)"
+            f"Vérifié et conforme : {p.conformes} point(s) ; non applicable : {p.non_applicables} "
+            "(le détail est dans la version HTML du rapport)."
         )
-    if report.entities:
-        out.append("Immeubles (verdict par immeuble, règles retenues) :")
-        for e in report.entities:
-            c = e.counts
-            out.append(
-                f"  {_paint(VERDICTS[e.verdict], e.verdict, colour):<16} {e.label} — "
-                f"{c['non_conforme']} non conforme(s), {c['incomplet']} incomplet(s), {c['a_verifier']} à vérifier"
-            )
-    for note in report.notes:
-        out.append(f"  Note : {note}")
-    for code in report.rulesets:
-        group = sorted((f for f in report.findings if f.ruleset == code), key=Finding.sort_key)
-        gaps = [f for f in group if f.status in GAPS]
-        out.append("")
-        out.append(f"== {code} : {report.rulesets[code].title} — {len(gaps)} écart(s)")
-        for f in gaps:
-            out.append(
-                f"[{_paint(STATUS_LABEL[f.status], f.status, colour)}] {f.rule} ({f.severity}) "
-                f"{f.title} — {f.entity.label}"
-            )
-            out.append(f"    {f.message}")
-            if f.remedy:
-                out.append(f"    {REMEDE_LIBELLES[f.status]} : {f.remedy}")
-            evidence = evidence_line(f)
-            if evidence:
-                out.append(f"    Éléments : {evidence}")
-            out += [f"    Lu dans : {quote}" for quote in piece_quotes(f)]
-            for p in f.parameters:
-                out.append(f"    Paramètre : {p['name']} = {p['value']} (depuis le {p['since']}) — {p['reference']}")
-            out.append(f"    Source : {f.source}")
-        rest = [f for f in group if f.status not in GAPS]
-        if show_all:
-            for f in rest:
-                out.append(
-                    f"[{_paint(STATUS_LABEL[f.status], f.status, colour)}] {f.rule} {f.title} "
-                    f"— {f.entity.label} : {f.message}"
-                )
-        else:
-            ok = sum(1 for f in rest if f.status == "conforme")
-            na = len(rest) - ok
-            out.append(f"Vérifié et conforme : {ok} point(s) ; non applicable : {na} (--tout pour le détail).")
+    cited = sources(p)
+    if cited:
+        out += ["", "SOURCES DES RÈGLES CITÉES"]
+        for source, refs in cited:
+            out.append(f"  {' ; '.join(f'{r.rule} {r.title} ({r.severity})' for r in refs)} — {source}")
     return "\n".join(out) + "\n"
 
 

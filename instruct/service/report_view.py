@@ -1,30 +1,30 @@
-"""A stored report as the dossier page shows it (the page's own view of the JSON report: the
-report formats themselves are in instruct.reports)."""
-
-from types import SimpleNamespace
+"""A stored report as the dossier page shows it: the stored JSON read back as a Report and
+presented as every report format presents it (reports.presentation): « À traiter en premier »,
+then the other gaps, each cause once, in French labels."""
 
 from instruct.model.report import GAPS
-from instruct.reports.text import piece_quotes
+from instruct.reports.json import finding_from_dict, report_from_dict
+from instruct.reports.presentation import evidence_lines, present, quote_lines
 from instruct.service.templating import GAP_HEADINGS, STATUSES
 
 
 def _finding_view(f: dict) -> dict:
-    evidence = [
-        {"label": e["label"], "value": e["value"], "path": e.get("path", ""), "missing": e.get("missing", False)}
-        for e in f.get("evidence", [])
-    ]
+    """One finding as the expert's page lists it (its evidence in French lines)."""
+    one = finding_from_dict(f)
     return {
         **f,
-        "evidence": evidence,
-        "quotes": piece_quotes(SimpleNamespace(evidence=f.get("evidence", []))),
+        "evidence_lines": evidence_lines(one),
+        "quotes": list(dict.fromkeys(quote_lines(one))),
         "status_label": STATUSES.get(f["status"], f["status"]),
     }
 
 
 def report_view(report: dict, jeu: str) -> dict:
-    """A stored JSON report as the dossier page shows it: its gaps by status, then what is conforme
-    and what does not apply; only rule set `jeu`'s findings when one is chosen."""
-    findings = [f for f in report["findings"] if not jeu or f["ruleset"] == jeu]
+    """A stored JSON report as the dossier page shows it: its causes, the gravest first, then what
+    is conforme and what does not apply; only rule set `jeu`'s findings when one is chosen."""
+    chosen = {**report, "findings": [f for f in report["findings"] if not jeu or f["ruleset"] == jeu]}
+    shown = present(report_from_dict(chosen))
+    findings = chosen["findings"]
     gaps = [_finding_view(f) for f in findings if f["status"] in GAPS]
     return {
         "commune": report["dossier"]["commune"],
@@ -35,8 +35,11 @@ def report_view(report: dict, jeu: str) -> dict:
         "entities": report.get("entities", []),
         "notes": report.get("notes", []),
         "jeu": jeu,
+        "first": shown.first,
+        "rest": shown.rest,
+        "cause_count": len(shown.first) + len(shown.rest),
         "gaps": {status: [f for f in gaps if f["status"] == status] for status in GAP_HEADINGS},
         "gap_count": len(gaps),
-        "conformes": [_finding_view(f) for f in findings if f["status"] == "conforme"],
-        "non_applicables": [_finding_view(f) for f in findings if f["status"] == "non_applicable"],
+        "conformes": [f for f in findings if f["status"] == "conforme"],
+        "non_applicables": [f for f in findings if f["status"] == "non_applicable"],
     }
