@@ -13,6 +13,7 @@ How a cause is recognised (findings sharing it become one `Cause`, each rule sti
   (not a date or a yes/no, as often context as fault): its fields and its value. One
   over-financing is PROG-15, ANRU-03 and X-03 on one fiche action (cost and amounts, same excess);
   two caps exceeded on one immeuble (per m², per logement) stay two causes.
+- the same status, entity and message (one sentence said twice to the town) is one cause too.
 - anything else is its own cause.
 """
 
@@ -229,6 +230,12 @@ def cause_key(f: Finding) -> tuple:
     return ("own", f.rule, f.check or "", f.entity.type, f.entity.id, f.status)
 
 
+def said_twice(f: Finding) -> tuple:
+    """The same sentence about the same entity, with the same status, is one cause to its reader
+    (two checks of one rule finding the same data missing, in the same words)."""
+    return (f.status, f.entity.type, f.entity.id, f.message)
+
+
 def _what(lead: Finding, findings: list[Finding]) -> str:
     """The entity concerned; the field when the cause spans several entities or the whole dossier."""
     entities = {(f.entity.type, f.entity.id) for f in findings}
@@ -271,10 +278,23 @@ def causes(report: Report) -> list[Cause]:
     def order(f: Finding) -> tuple:
         return (SEVERITY_ORDER[f.severity], STATUS_ORDER[f.status], rank.get(f.ruleset, len(rank)), f.sort_key())
 
-    groups: dict[tuple, list[Finding]] = {}
-    for f in sorted((f for f in report.findings if f.status in GAPS), key=order):
-        groups.setdefault(cause_key(f), []).append(f)
-    return [_cause(group) for group in groups.values()]  # dicts keep the lead's (gravest) order
+    gaps = sorted((f for f in report.findings if f.status in GAPS), key=order)
+    lead = list(range(len(gaps)))  # union-find: the gravest finding of each cause leads it
+
+    def root(i: int) -> int:
+        while lead[i] != i:
+            lead[i] = i = lead[lead[i]]
+        return i
+
+    for key in (cause_key, said_twice):
+        first: dict[tuple, int] = {}
+        for i, f in enumerate(gaps):
+            a, b = root(i), root(first.setdefault(key(f), i))
+            lead[max(a, b)] = min(a, b)
+    groups: dict[int, list[Finding]] = {}
+    for i, f in enumerate(gaps):
+        groups.setdefault(root(i), []).append(f)
+    return [_cause(group) for group in groups.values()]  # in the order of their leads, the gravest first
 
 
 def is_priority(cause: Cause) -> bool:
