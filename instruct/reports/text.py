@@ -1,6 +1,7 @@
 """The report as plain text (colour when a terminal has it): « À traiter en premier », then the
 other gaps, each cause once with its rule ids, then the verdicts, and the rules cited with their
-sources. The detail (evidence, pieces, parameters, what is conforme) comes with `show_all`."""
+sources. A non conforme cause quotes the pieces it was read in; the detail (evidence, every
+quote, parameters, what is conforme) comes with `show_all`."""
 
 from __future__ import annotations
 
@@ -69,9 +70,10 @@ def _cause_lines(cause: Cause, options: Options) -> list[str]:
         out.append(f"    {cause.remedy_label} : {cause.remedy}")
     if len(cause.entities) > 1:
         out.append(f"    Concerne : {' ; '.join(cause.entities)}")
+    if options.show_all or cause.status == "non_conforme":  # what a piece says is the proof of a fault
+        out += [f"    Lu dans : {quote}" for quote in cause.quotes]
     if options.show_all:
         out += [f"    Élément : {line}" for line in cause.evidence]
-        out += [f"    Lu dans : {quote}" for quote in cause.quotes]
         out += [f"    Paramètre : {line}" for line in cause.parameters]
         lead = cause.findings[0].message
         out += [f"    Aussi, {f.rule} : {f.message}" for f in cause.findings[1:] if f.message != lead]
