@@ -351,3 +351,27 @@ def test_generated_towns_through_the_batch(tmp_path):
         timeout=60,
     )
     assert refused.returncode == 2 and refused.stderr.startswith("Erreur") and "Traceback" not in refused.stderr
+
+
+def test_the_local_runner_keeps_a_few_tasks_in_flight_not_all(lot, tmp_path, settings, monkeypatch):
+    """Bounded submission: the results waiting to be written do not grow with the number of towns."""
+    submitted = []
+
+    class Counting(batch.ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):
+            submitted.append(args[1].label)
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Counting)
+    in_flight = []
+
+    def counting(tasks, config):
+        assert len(tasks) > 2 * batch.IN_FLIGHT_PER_WORKER  # more towns than the bound
+        for handed, item in enumerate(batch.local_runner(2)(tasks, config)):
+            in_flight.append(len(submitted) - handed)
+            yield item
+
+    outcome = run(lot, tmp_path / "borne", settings, runner=counting)
+    assert outcome.evaluated == len(submitted) == len(in_flight)
+    assert max(in_flight) <= 2 * batch.IN_FLIGHT_PER_WORKER
+    assert stable(outcome.rows) == stable(run(lot, tmp_path / "un", settings, workers=1).rows)
