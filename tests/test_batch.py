@@ -375,3 +375,31 @@ def test_the_local_runner_keeps_a_few_tasks_in_flight_not_all(lot, tmp_path, set
     assert outcome.evaluated == len(submitted) == len(in_flight)
     assert max(in_flight) <= 2 * batch.IN_FLIGHT_PER_WORKER
     assert stable(outcome.rows) == stable(run(lot, tmp_path / "un", settings, workers=1).rows)
+
+
+def test_an_unchanged_rerun_reads_no_file_again_and_a_changed_file_is_seen(lot, tmp_path, settings, monkeypatch):
+    """The cache remembers each file's digest with its mtime, ctime, size and inode."""
+    from instruct.batch import tasks as batch_tasks
+
+    hashed = []
+    real = batch_tasks.hashlib.file_digest
+
+    def counting(f, name):
+        hashed.append(f.name)
+        return real(f, name)
+
+    monkeypatch.setattr(batch_tasks.hashlib, "file_digest", counting)
+    cache = tmp_path / "cache"
+    first = run(lot, tmp_path / "a", settings, cache=cache)
+    assert hashed and (cache / batch.DIGESTS).is_file()
+    hashed.clear()
+    again = run(lot, tmp_path / "b", settings, cache=cache)
+    assert hashed == [] and again.evaluated == 0 and stable(again.rows) == stable(first.rows)
+
+    changed = lot / "occitanie" / "montclair" / "dossier.yaml"
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("Montclair", "Montclaire", 1), encoding="utf-8")
+    (cache / batch.DIGESTS).write_text("{pas du json", encoding="utf-8")  # a damaged memory costs a rehash only
+    hashed.clear()
+    third = run(lot, tmp_path / "c", settings, cache=cache)
+    assert str(changed) in hashed and third.evaluated == 1

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from instruct.batch.settings import Settings, prepared
 from instruct.batch.store import JOURNAL, REPORTS, Cache, read_journal, reports_present, unique_slugs, write_reports
-from instruct.batch.tasks import Task, discover, make_tasks, task_key
+from instruct.batch.tasks import FileDigests, Task, discover, make_tasks, task_key
 from instruct.batch.worker import evaluate
 from instruct.errors import InputError, Problem
 
@@ -49,6 +49,7 @@ Runner = Callable[[list[Task], Settings], Iterator[tuple[Task, dict]]]
 # Tasks submitted ahead of the workers: enough to keep each busy, few enough that the results waiting to be
 # written (a report of ~180 KiB each) do not grow with the number of towns.
 IN_FLIGHT_PER_WORKER = 2
+DIGESTS = "empreintes.json"  # in the cache: each file's digest by its signature (tasks.FileDigests)
 
 
 def _collect(pending: dict, done) -> Iterator[tuple[Task, dict]]:
@@ -108,7 +109,10 @@ def run_batch(
         )
     out.mkdir(parents=True, exist_ok=True)
     (out / REPORTS).mkdir(exist_ok=True)
-    tasks = make_tasks(found, ship_files=ship_files)
+    digests = FileDigests(cache.root / DIGESTS) if cache is not None else None
+    tasks = make_tasks(found, ship_files=ship_files, digests=digests)
+    if digests is not None:
+        digests.save()
     digest = settings.digest
     keys = {t.label: task_key(t, digest) for t in tasks}
     names = unique_slugs([t.label for t in tasks])
