@@ -16,6 +16,7 @@ from axe import assert_accessible, assert_no_horizontal_scroll, at_width, new_br
 from conftest import SAMPLES
 from test_web import _browser_or_skip
 
+from instruct.batch import dashboard
 from instruct.batch import run as batch
 from instruct.batch.outputs import write_outputs
 from instruct.batch.settings import make_settings, synthesis_catalogue
@@ -114,6 +115,21 @@ def test_the_lot_has_what_the_dashboard_checks_need(lot):
     assert "ORT-09" in waiting_only and ranked[-len(waiting_only) :] == waiting_only
     ort09_total = next(s["total"] for s in stats if s["regle"] == "ORT-09")
     assert any(0 < s["total"] < ort09_total for s in stats if s["reels"])  # real gaps in fewer dossiers, above
+
+
+def test_a_verdict_the_vocabulary_adds_reaches_the_page_as_data(monkeypatch):
+    """Nothing lists the verdicts but the vocabulary: one more there is filtered, counted and shown."""
+    from test_batch_outputs import META, RULES, RULESETS, row
+
+    new = "aucun_point_applicable"
+    monkeypatch.setattr(dashboard, "VERDICTS", (*VERDICT_LIBELLES, new, "erreur"))
+    monkeypatch.setitem(dashboard.VERDICT_LABEL, new, "aucun point applicable")
+    rows = [row("a/b", "Autun", "71014", "71", "27", "Bourgogne-Franche-Comté", verdicts={"ANRU": new})]
+    html = dashboard.render_dashboard(rows, RULESETS, RULES, META)
+    assert f'<option value="{new}">aucun point applicable</option>' in html
+    assert f'id="n-{new}">0</b>' in html and '<td class="vx">• aucun point applicable</td>' in html
+    data = html.split('id="donnees">')[1].split("</script>")[0]
+    assert f'["{new}","aucun point applicable"]' in data and '"71","27","71 – Saône-et-Loire"' in data
 
 
 @pytest.fixture(scope="module")

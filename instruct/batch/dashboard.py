@@ -71,7 +71,7 @@ def render_dashboard(
     dep_options = sorted(departements, key=_dep_key)
     dep_label = {d: "non renseigné" if d == MISSING else departement_libelle(d) for d in dep_options}
 
-    # Data for the script: per row [région, département, verdict index, [rule index * 3 + status index, …],
+    # Data for the script: per row [région, département, verdict index, [rule index * statuses + status index, …],
     # sort keys (one per column; null: text, or empty: sorted last)].
     order = rule_order((rid for r in rows for rid in (r.get("regles_en_ecart") or {})), rulesets, rules)
     index = {rid: i for i, rid in enumerate(order)}
@@ -89,7 +89,7 @@ def render_dashboard(
                 r.get("departement") or MISSING,
                 known.index(v),
                 sorted(
-                    3 * index[rid] + (GAP_STATUSES.index(st) if st in GAP_STATUSES else 2)
+                    len(GAP_STATUSES) * index[rid] + GAP_STATUSES.index(st if st in GAP_STATUSES else GAP_STATUSES[-1])
                     for rid, st in (r.get("regles_en_ecart") or {}).items()
                 ),
                 _sort_keys(line, known, rulesets, dep_options),
