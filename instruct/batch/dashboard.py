@@ -10,6 +10,7 @@ are ranked below the real ones, in the rules' ranking and when dossiers are sort
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from pathlib import Path
@@ -46,6 +47,7 @@ TOP_RULES = 15
 MISSING = "_"  # région or département not known (filter value)
 
 
+@functools.cache
 def verdict_look(verdict: str) -> dict:
     symbol, css, plural = VERDICT_LOOK.get(verdict, NEUTRAL)
     label = VERDICT_LABEL.get(verdict, verdict.replace("_", " "))
