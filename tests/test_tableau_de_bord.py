@@ -226,7 +226,10 @@ def test_filters_sorting_and_ranking_in_a_browser(lot, browser):
 
     def sort(name: str) -> None:
         th = f"th[normalize-space(.)='{name}' or starts-with(normalize-space(.), '{name} ')]"
-        find(By.XPATH, f"//table[@id='matrice']/thead//{th}/button").click()
+        button = find(By.XPATH, f"//table[@id='matrice']/thead//{th}/button")
+        # out of the sticky first column's way, as a user scrolls the table to it
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'center'})", button)
+        button.click()
 
     sort("Écarts à traiter")
     real = [int(v) for v in column("Écarts à traiter") if v.isdigit()]
@@ -237,6 +240,18 @@ def test_filters_sorting_and_ranking_in_a_browser(lot, browser):
     sort("Écarts à traiter")
     assert [int(v) for v in column("Écarts à traiter") if v.isdigit()] == sorted(real, reverse=True)
     assert th.get_attribute("aria-sort") == "descending"
+
+    # by verdict, the gravest first: within a verdict, more real gaps first, then more waiting ones
+    sort("Verdict")
+    sort("Verdict")
+    order = [*VERDICT_LIBELLES, "erreur"]
+    labels = {("illisible" if v == "erreur" else VERDICT_LIBELLES[v]): k for k, v in enumerate(order)}
+    keys = [
+        (labels[verdict.split(" ", 1)[1]], int(real or 0), int(waiting or 0))
+        for verdict, real, waiting in zip(column("Verdict"), column("Écarts à traiter"), column("À vérifier"))
+    ]
+    assert keys == sorted(keys, reverse=True) and keys[0][0] == order.index("erreur")
+    assert len({k[0] for k in keys}) > 1 and len({k[1] for k in keys if k[0] == keys[1][0]}) > 1
 
     sort("Commune")
     communes = [text.split("\n")[0] for text in column("Commune")]
