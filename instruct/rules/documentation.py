@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from instruct.facts import FACT_TYPES
 from instruct.french import display_parameter, french_date
@@ -220,7 +221,7 @@ class PageBuilder:
         labels = choice or {}
         self.choice = lambda value: labels.get(value) or value.replace("_", " ")
         folder = cases_dir if cases_dir is not None else default_cases_dir()
-        self.available = folder is not None
+        self.available = folder is not None and any(Path(folder).glob("*.yaml"))
         describer = Describer(self.choice, lambda key: entity_label(key, self.choice))
         self.examples: dict[str, list[Example]] = {}
         for case in read_cases(folder):
@@ -251,24 +252,25 @@ class PageBuilder:
             severity=min((r.severity for r in checks), key=lambda s: SEVERITY_ORDER.get(s, 99)),
             checks=[self.check(rule) for rule in checks],
             parameters=[parameter_history(self.catalogue, name) for name in names],
-            checklists=checklists(self.catalogue, first),
+            checklists=list(dict.fromkeys(c for rule in checks for c in checklists(self.catalogue, rule))),
             examples_available=self.available,
         )
 
     def pages(self) -> list[RulePage]:
         return [page for rule_id in self.rules() if (page := self.page(rule_id)) is not None]
 
-    def index(self) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
-        """(partner, rule set title, [(id, title, gravest severity)]) for each rule set."""
-        out = []
+    def index(self) -> list[tuple[str, list[tuple[str, list[tuple[str, str, str]]]]]]:
+        """(partner, [(rule set title, [(id, title, gravest severity)])]) for each partner, in
+        catalogue order."""
+        out: dict[str, list] = {}
         for ruleset in self.catalogue.rulesets.values():
             rows: dict[str, tuple[str, str, str]] = {}
             for rule in ruleset.rules:
                 known = rows.get(rule.id)
                 if known is None or SEVERITY_ORDER[rule.severity] < SEVERITY_ORDER[known[2]]:
                     rows[rule.id] = (rule.id, rule.title, rule.severity)
-            out.append((partner_label(ruleset.partenaire), ruleset.title, list(rows.values())))
-        return out
+            out.setdefault(partner_label(ruleset.partenaire), []).append((ruleset.title, list(rows.values())))
+        return list(out.items())
 
     def check(self, rule: Rule) -> CheckPage:
         spec = FACT_TYPES[rule.scope]

@@ -100,8 +100,11 @@ class Describer:
         if not inputs:
             inputs.append(Item("Dossier minimal", "Villebelle et son intercommunalité, rien d'autre"))
         expected = tuple(Expected(self.entity(key), str(status)) for key, status in case["expected"].items())
+        name = str(case["name"])
+        if case.get("check"):  # « ORT-03 centre_ville — … »: the check's name in words
+            name = name.replace(str(case["check"]), str(case["check"]).replace("_", " "))
         return Example(
-            name=str(case["name"]),
+            name=name,
             key=case_key(case),
             date=date,
             referentiel=REFERENTIELS.get(case.get("referentiel", False), REFERENTIELS[False]),
