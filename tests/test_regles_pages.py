@@ -6,6 +6,7 @@ status a rule can give, derived from its definition, is shown by an example case
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -120,6 +121,13 @@ def test_acv_rules_id_prints_the_page_and_an_unknown_id_is_refused(capsys):
     out = capsys.readouterr().out
     assert out.startswith("PROG-07 — Durée d'initialisation")
     assert "« durée de l'initialisation en mois » est inférieur ou égal à « Durée maximale" in out
+    assert main(["rules", "PROG-07", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["id"] == "PROG-07" and data["parameters"][0]["values"][0] == {
+        "start": "27/03/2018",
+        "value": "18 mois",
+        "until": None,
+    }
     assert main(["rules", "PROG-99"]) == 2
     captured = capsys.readouterr()
     assert "règle inconnue « PROG-99 »" in captured.err and not captured.out
@@ -174,8 +182,17 @@ def test_a_page_says_its_conditions_in_french_sentences(pages):
         "« la convention ACV s'y réfère » : oui",
         "« périmètre du dispositif fourni » : oui",
     ]
+    prog08 = render_text(pages["PROG-08"])
+    assert "S'applique quand toutes ces conditions sont vraies :\n  - « phase du programme dont relève" in prog08
+    assert (
+        "est au plus tard la date « Date limite de signature de l'avenant pour les conventions de la phase 1 »"
+        in prog08
+    )
+    assert "(paramètre daté : 31/03/2020 depuis le 27/03/2018)" in prog08
+    anah10 = render_text(pages["ANAH-10"])
+    assert "À vérifier par une personne quand :\n  - aucune de ces conditions n'est vraie :\n    - « état" in anah10
     prog02 = render_text(pages["PROG-02"])
-    assert "S'applique : quand\n  - « signature requise » : oui\n" in prog02
+    assert "S'applique quand :\n  - « signature requise » : oui\n" in prog02
     assert "Ce qui doit être vrai :\n  - « a signé la convention-cadre » : oui\n" in prog02
 
 

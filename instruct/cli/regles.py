@@ -4,7 +4,9 @@ as the service's /regles does."""
 
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from instruct.rules.documentation import PageBuilder, RulePage, status_label
@@ -19,6 +21,10 @@ def builder(regles: str | None) -> PageBuilder:
     return PageBuilder(load_catalogue(regles), CHOICES)
 
 
+def _all(sentences: list) -> str:
+    return " toutes ces conditions sont vraies :" if len(sentences) > 1 else " :"
+
+
 def render_text(page: RulePage) -> str:
     out = [f"{page.id} — {page.title}", "=" * len(f"{page.id} — {page.title}")]
     rule_set = f" ({page.ruleset_title})" if page.ruleset_title != page.partner else ""
@@ -28,17 +34,17 @@ def render_text(page: RulePage) -> str:
         if len(page.checks) > 1:
             out += ["", f"Contrôle {n} sur {len(page.checks)} : {check.check.replace('_', ' ')} ({check.severity})"]
         out += ["", f"Évaluée pour : {check.scope}.", f"Étape : {check.stage}."]
-        out.append("S'applique :" + (" toujours." if not check.applies else " quand"))
+        out.append("S'applique : toujours." if not check.applies else "S'applique quand" + _all(check.applies))
         for sentence in check.applies:
             out += sentence.lines("  ")
         if check.review:
-            out.append("À vérifier par une personne quand :")
+            out.append("À vérifier par une personne quand" + _all(check.review))
             for sentence in check.review:
                 out += sentence.lines("  ")
         if check.needs:
             out.append("Informations nécessaires : " + ", ".join(f"« {n} »" for n in check.needs) + ".")
         if check.requirement:
-            out.append("Ce qui doit être vrai :")
+            out.append("Ce qui doit être vrai" + _all(check.requirement))
             for sentence in check.requirement:
                 out += sentence.lines("  ")
         else:
@@ -84,7 +90,10 @@ def cmd_rule(args) -> int:
     if page is None:
         sys.stderr.write(f"Erreur : règle inconnue « {args.id} » (la liste : acv rules)\n")
         return EXIT_INPUT
-    sys.stdout.write(render_text(page))
+    if getattr(args, "format", "text") == "json":
+        sys.stdout.write(json.dumps(asdict(page), ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        sys.stdout.write(render_text(page))
     return EXIT_OK
 
 

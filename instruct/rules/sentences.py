@@ -30,6 +30,14 @@ DATE_WORDS = {
     "eq": "est le",
     "ne": "n'est pas le",
 }
+PARAM_DATE_WORDS = {
+    "lt": "est antérieure à",
+    "le": "est au plus tard",
+    "gt": "est postérieure à",
+    "ge": "est au plus tôt",
+    "eq": "est",
+    "ne": "n'est pas",
+}
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,12 @@ class Writer:
             return Sentence("toutes ces conditions sont vraies :", tuple(self.sentence(i) for i in cond.items))
         if isinstance(cond, C.AnyOf):
             return Sentence("au moins une de ces conditions est vraie :", tuple(self.sentence(i) for i in cond.items))
-        return Sentence("ceci est faux :", (self.sentence(cond.item),))
+        inner = cond.item
+        if isinstance(inner, C.AnyOf):
+            return Sentence("aucune de ces conditions n'est vraie :", tuple(self.sentence(i) for i in inner.items))
+        if isinstance(inner, C.All):
+            return Sentence("au moins une de ces conditions est fausse :", tuple(self.sentence(i) for i in inner.items))
+        return Sentence("ceci est faux :", (self.sentence(inner),))
 
     def sentences(self, cond: C.Condition | None) -> list[Sentence]:
         """A top-level `all` is read as a list of sentences that must all hold."""
@@ -111,7 +124,7 @@ class Writer:
         if kind == "date" and not isinstance(cmp.value, C.Param):
             return f"{label} {DATE_WORDS[cmp.op]} {shown}"
         if kind == "date":
-            return f"{label} {DATE_WORDS[cmp.op].replace(' au', ' à').replace(' le', '')} la date {shown}"
+            return f"{label} {PARAM_DATE_WORDS[cmp.op]} la date {shown}"
         if cmp.op == "eq":
             return f"{label} est égal à {shown}"
         if cmp.op == "ne":
