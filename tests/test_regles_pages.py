@@ -317,9 +317,13 @@ def browser(tmp_path_factory):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_rules_pages_are_accessible(server, browser, width):
+def test_the_rules_pages_are_accessible(server, site, browser, width):
+    """On the service, and in the static site opened from the file system."""
     at_width(browser, width)
-    for path in ("/regles", "/regles/PROG-15"):
-        browser.get(server + path)
-        assert_accessible(browser, f"{path} à {width} px")
-        assert_no_horizontal_scroll(browser, f"{path} à {width} px")
+    for url in (server + "/regles", server + "/regles/PROG-15", (site / "AL-O-14.html").as_uri()):
+        browser.get(url)
+        assert_accessible(browser, f"{url} à {width} px")
+        assert_no_horizontal_scroll(browser, f"{url} à {width} px")
+        assert browser.find_element("css selector", "h1").text
+        font = browser.execute_script("return getComputedStyle(document.body).fontFamily")
+        assert "Marianne" in font, f"{url} : la feuille de style du DSFR n'est pas chargée ({font})"

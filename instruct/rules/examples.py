@@ -98,7 +98,7 @@ class Describer:
         if "pieces" in case:
             inputs.append(self.pieces(case["pieces"] or []))
         if not inputs:
-            inputs.append(Item("Dossier minimal", "Villebelle et son intercommunalité, rien d'autre"))
+            inputs.append(Item("Dossier de base", "une ville fictive et son intercommunalité, rien d'autre"))
         expected = tuple(Expected(self.entity(key), str(status)) for key, status in case["expected"].items())
         name = str(case["name"])
         if case.get("check"):  # « ORT-03 centre_ville — … »: the check's name in words
