@@ -238,6 +238,21 @@ def test_a_page_shows_each_example_case_with_its_expected_status(pages, site):
     assert "le dossier : non conforme" in by_id["PROG-07"]
 
 
+def test_an_example_case_is_told_in_the_dossier_models_french_words(pages):
+    x05 = " ".join(render_text(pages["X-05"]).split())
+    assert "Budget de l'avenant - Montant total : 4 180 000,00 €" in x05  # an amount, not 4180000.0
+    assert "pièce PDF « avenant » - page 1 : Avenant n° 1" in x05
+    assert "Pièces déposées : aucune" in x05
+    assert "=> concordance « 001 » : non conforme" in x05
+    al_o_14 = " ".join(render_text(pages["AL-O-14"]).split())
+    assert "Demande à Action Logement - Prêt demandé : 60 000,00 € - Durée du prêt (années) : 20" in al_o_14
+    assert "Objet de la demande : « Travaux »" in al_o_14  # the choice's label, not its code
+
+
+def test_every_fact_type_has_a_french_name():
+    assert set(documentation.ENTITIES) == set(FACT_TYPES)
+
+
 def test_without_the_example_cases_the_page_says_so(catalogue, tmp_path):
     page = PageBuilder(catalogue, cases_dir=tmp_path).page("PROG-07")
     assert "Les cas d'exemple ne sont pas disponibles dans cette installation." in render_text(page)

@@ -14,13 +14,16 @@ import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
-from instruct.french import french_date
+from instruct.french import french_amount, french_date, french_number
 from instruct.model.dossier import Dossier
+from instruct.model.fields import Montant
 from instruct.yamlio import parse, read_text
 
 REFERENTIELS = {
@@ -118,10 +121,11 @@ class Describer:
         for key, value in data.items():
             info = model.model_fields.get(key) if model else None
             label = (info.title if info and info.title else None) or self.choice(str(key)).capitalize()
-            out.append(self.item(label, value, _model_of(info.annotation) if info else None))
+            model_of = _model_of(info.annotation) if info else None
+            out.append(self.item(label, value, model_of, amount=bool(info) and _is_amount(info)))
         return out
 
-    def item(self, label: str, value: Any, model: type[BaseModel] | None) -> Item:
+    def item(self, label: str, value: Any, model: type[BaseModel] | None, amount: bool = False) -> Item:
         if isinstance(value, dict):
             if value.get("type") in GEOMETRIES and "coordinates" in value:
                 return Item(label, f"un tracé ({GEOMETRIES[value['type']]})")
@@ -135,9 +139,14 @@ class Describer:
                 )
                 return Item(label, f"{len(value)} élément(s)", children)
             return Item(label, ", ".join(self.scalar(v) for v in value))
-        return Item(label, self.scalar(value))
+        return Item(label, self.scalar(value, amount))
 
-    def scalar(self, value: Any) -> str:
+    def scalar(self, value: Any, amount: bool = False) -> str:
+        if amount and not isinstance(value, bool) and isinstance(value, int | float | str):
+            try:
+                return french_amount(Decimal(str(value)))
+            except ArithmeticError:
+                pass
         if value is None:
             return "non renseigné"
         if isinstance(value, bool):
@@ -145,7 +154,7 @@ class Describer:
         if isinstance(value, dt.date):
             return french_date(value)
         if isinstance(value, float | int):
-            return str(value).replace(".", ",")
+            return french_number(Decimal(str(value)), 0 if float(value).is_integer() else 2)
         text = str(value)
         if ISO_DATE.fullmatch(text):
             return french_date(dt.date.fromisoformat(text))
@@ -176,6 +185,13 @@ GEOMETRIES = {"Polygon": "polygone", "MultiPolygon": "plusieurs polygones", "Poi
 
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_amount(info: FieldInfo) -> bool:
+    """A Montant of the model (fields.Montant: Decimal euros, two decimals)."""
+    if Montant in typing.get_args(info.annotation) or info.annotation == Montant:
+        return True
+    return info.annotation is Decimal and any(getattr(m, "decimal_places", None) == 2 for m in info.metadata)
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
