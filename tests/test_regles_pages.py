@@ -22,7 +22,7 @@ from instruct.cli.regles import builder, render_text
 from instruct.facts import FACT_TYPES
 from instruct.reports import checklist
 from instruct.rules import documentation
-from instruct.rules.catalogue import load_catalogue
+from instruct.rules.catalogue import PLACEHOLDER, load_catalogue
 from instruct.rules.documentation import PageBuilder, possible_statuses
 from instruct.service.app import create_app
 from instruct.vocabulary import STATUT_LIBELLES
@@ -96,6 +96,7 @@ def rule_ids(catalogue) -> list[str]:
 
 def assert_plain_french(text: str, catalogue, where: str) -> None:
     """No field path, no parameter code, no fact field name in what a reader sees."""
+    assert not PLACEHOLDER.findall(text), f"{where} : {PLACEHOLDER.findall(text)[:5]} non remplacés"
     paths = sorted(set(FIELD_PATH.findall(text)))
     assert not paths, f"{where} : chemins de champ dans le texte : {paths[:10]}"
     codes = [name for name in catalogue.parameters if name in text]
@@ -149,8 +150,8 @@ def test_every_rule_has_a_web_page_and_the_index_links_them(catalogue, pages, se
             assert_plain_french(text, catalogue, f"/regles/{rule_id}")
         missing = client.get("/regles/PROG-99")
         assert missing.status_code == 404 and "Page introuvable" in missing.text
-        footer = client.get("/plan-du-site")
-        assert 'href="/regles"' in footer.text
+        for path in ("/plan-du-site", "/connexion"):  # the site map, and every page's footer
+            assert 'href="/regles"' in client.get(path).text, path
 
 
 def test_the_static_site_has_every_page_and_opens_from_the_file_system(catalogue, pages, site):
