@@ -302,6 +302,18 @@ def test_every_status_a_rule_can_give_has_an_example_case(catalogue):
     assert not missing, f"{len(missing)} statut(s) sans cas d'exemple : " + ", ".join(missing)
 
 
+def test_no_case_shows_a_status_the_derivation_says_impossible(catalogue):
+    """The derivation checked against the engine: the cases run on both engines (test_cases.py)."""
+    rules = {rule.key: rule for rs in catalogue.rulesets.values() for rule in rs.rules}
+    wrong = []
+    for case in CASES:
+        if case.get("xfail"):
+            continue
+        possible = set(possible_statuses(rules[_case_key(case)])) | {"non_applicable"}  # no entity: any rule
+        wrong += [f"{case['name']} : {s}" for s in set(case["expected"].values()) & set(STATUT_LIBELLES) - possible]
+    assert not wrong, wrong
+
+
 def test_the_unreachable_statuses_are_not_shown_by_any_case():
     for case in CASES:
         for (rule_id, status), reason in UNREACHABLE.items():
