@@ -2,10 +2,14 @@
 and in a real Chromium with axe at a desktop's and a phone's width: the answer in words for each regime,
 with its reasons and articles; a point that looks swapped or outside the town's département warned (the
 answer still given); bad input told beside its field, nothing typed lost; the same 404 as every page for
-a dossier one may not see; the link from the dossier page for the instructeurs and the admins."""
+a dossier one may not see; the link from the dossier page for the instructeurs and the admins.
 
+ACV_SCREENSHOTS=<folder> keeps screenshots of the answer (desktop and phone widths)."""
+
+import os
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 from axe import assert_accessible, assert_no_horizontal_scroll, at_width, new_browser
@@ -76,8 +80,18 @@ def dossiers(site):
     return made
 
 
+CLIENTS: dict[tuple[str, str], object] = {}
+
+
+def logged(site: str, login: str):
+    """One client logged in per account and server (a login hashes a password: slow on a loaded machine)."""
+    if (site, login) not in CLIENTS:
+        CLIENTS[site, login] = web_client(site, login)
+    return CLIENTS[site, login]
+
+
 def ask(site, ident, login="ddt99", **changes):
-    c = web_client(site, login)
+    c = logged(site, login)
     form = c.get(f"/dossiers/{ident}/ort/commerce")
     assert form.status_code == 200, form.text[-2000:]
     return c.post(f"/dossiers/{ident}/ort/commerce", data={"csrf": hidden(form.text, "csrf"), **TYPED, **changes})
@@ -219,16 +233,16 @@ def test_bad_input_is_told_beside_its_field_and_nothing_typed_is_lost(site, doss
 
 
 def test_a_form_without_its_token_is_refused(site, dossiers):
-    c = web_client(site, "ddt99")
+    c = logged(site, "ddt99")
     r = c.post(f"/dossiers/{dossiers['villebelle']}/ort/commerce", data=TYPED)
     assert r.status_code == 403 and 'id="reponse"' not in r.text
 
 
 def test_someone_who_may_not_see_the_dossier_gets_the_same_404(site, dossiers):
-    guessed = web_client(site, "ddt99").get("/dossiers/ZZZZZZZZ/ort/commerce")
+    guessed = logged(site, "ddt99").get("/dossiers/ZZZZZZZZ/ort/commerce")
     assert guessed.status_code == 404
     for login in ("montclair", "al01", "ddt18"):
-        c = web_client(site, login)
+        c = logged(site, login)
         r = c.get(f"/dossiers/{dossiers['villebelle']}/ort/commerce")
         assert r.status_code == 404 and main_text(r.text) == main_text(guessed.text), login
         posted = c.post(f"/dossiers/{dossiers['villebelle']}/ort/commerce", data=TYPED)
@@ -240,9 +254,9 @@ def test_someone_who_may_not_see_the_dossier_gets_the_same_404(site, dossiers):
 def test_the_dossier_page_links_to_the_question_for_instructeurs_and_admins(site, dossiers):
     link = f'href="/dossiers/{dossiers["villebelle"]}/ort/commerce"'
     for login, shown in (("ddt99", True), ("admin", True), ("villebelle", False)):
-        page = web_client(site, login).get(f"/dossiers/{dossiers['villebelle']}").text
+        page = logged(site, login).get(f"/dossiers/{dossiers['villebelle']}").text
         assert (link in page) is shown, login
-    page = web_client(site, "ddt99").get(f"/dossiers/{dossiers['villebelle']}/ort/commerce").text
+    page = logged(site, "ddt99").get(f"/dossiers/{dossiers['villebelle']}/ort/commerce").text
     check_accessible(page)
     assert "Centre-ville de Villebelle (comprend un centre-ville)" in unescape(page)
     assert "Périmètre d'intervention" in unescape(page)
@@ -291,6 +305,10 @@ def test_the_agent_clicks_the_map_and_gets_the_answer_with_axe_at_both_widths(si
             at_width(driver, width)
             assert_accessible(driver, f"la réponse à {width} px")
             assert_no_horizontal_scroll(driver, f"la réponse à {width} px")
+            if os.environ.get("ACV_SCREENSHOTS"):  # kept to look at (as test_web's)
+                Path(os.environ["ACV_SCREENSHOTS"]).mkdir(parents=True, exist_ok=True)
+                at_width(driver, width, 2400)
+                driver.save_screenshot(str(Path(os.environ["ACV_SCREENSHOTS"]) / f"acv-ort-commerce-{width}.png"))
         # swapped, typed without the map: warned and answered; then a bad surface, told beside the field
         driver.get(f"{site}/dossiers/{ident}/ort/commerce")
         for field, value in (("longitude", "47,0"), ("latitude", "2,0"), ("surface", "abc")):

@@ -11,6 +11,8 @@ rendered again with what was typed; every bad value gets its French message besi
 
 import datetime as dt
 import math
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -111,12 +113,30 @@ def map_layers(dossier) -> list[dict[str, Any]]:
     return layers
 
 
+_LOADED: OrderedDict[tuple, Any] = OrderedDict()  # the dossiers read lately, by their files' content
+_LOCK = threading.Lock()
+CACHE_SIZE = 16
+
+
 def _load(session, record):
-    """The dossier of the latest version (its pieces read, as the API reads it), or a French problem."""
+    """The dossier of the latest version (its pieces read, as the API reads it), or a French problem.
+    A version's files never change: the dossier read is kept by their paths and digests, so the agent's
+    next questions on the same dossier do not read its pieces again."""
+    version = record.versions[-1]
+    key = tuple(sorted((f.path, f.sha256) for f in version.files))
+    with _LOCK:
+        if key in _LOADED:
+            _LOADED.move_to_end(key)
+            return _LOADED[key], ""
     try:
-        return usecases.load_files(version_files(session, record.versions[-1])).dossier, ""
+        dossier = usecases.load_files(version_files(session, version)).dossier
     except InputError as exc:
         return None, "Le dossier ne peut pas être lu : " + "; ".join(p.message for p in exc.problems[:3])
+    with _LOCK:
+        _LOADED[key] = dossier
+        while len(_LOADED) > CACHE_SIZE:
+            _LOADED.popitem(last=False)
+    return dossier, ""
 
 
 async def _page(request: Request, dossier_id: str, posted: bool) -> Response:
