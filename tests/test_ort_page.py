@@ -48,6 +48,15 @@ CHER = (
     .replace("99101", "18033")
     .replace("dispositifs_anah:", ZONE, 1)
 )
+SANS_TRACE = (
+    (SAMPLES / "villebelle" / "dossier.yaml")
+    .read_text(encoding="utf-8")
+    .replace(
+        "      centre_ville: true\n      geometrie:\n        type: Polygon\n"
+        "        coordinates: [[[1.99, 46.995], [2.01, 46.995], [2.01, 47.005], [1.99, 47.005], [1.99, 46.995]]]\n",
+        "      centre_ville: true\n",
+    )
+)
 TYPED = {"longitude": "2,0", "latitude": "47,0", "surface": "3000", "alimentaire": "non", "artificialisation": "non"}
 
 
@@ -64,12 +73,14 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def dossiers(site):
-    """{"villebelle": id, "montclair": id (no ORT), "cher": id (a real département)}, each deposited."""
+    """{"villebelle": id, "montclair": id (no ORT), "cher": id (a real département), "sans_trace": id (its
+    centre-ville secteur not drawn)}, each deposited."""
     made = {}
     for key, login, folder, replace in [
         ("villebelle", "villebelle", "villebelle", None),
         ("montclair", "montclair", "montclair", None),
         ("cher", "bourges", "villebelle", {"dossier.yaml": CHER.encode()}),
+        ("sans_trace", "villebelle", "villebelle", {"dossier.yaml": SANS_TRACE.encode()}),
     ]:
         town = api(site, login)
         r = upload(town, SAMPLES / folder, replace=replace)
@@ -230,6 +241,19 @@ def test_bad_input_is_told_beside_its_field_and_nothing_typed_is_lost(site, doss
         empty.text
     )
     assert 'name="alimentaire" value="non" checked' in empty.text  # the choices made are kept too
+
+
+def test_a_secteur_not_drawn_is_said_and_no_answer_guessed(site, dossiers):
+    assert SANS_TRACE.count("geometrie:") == CHER.count("geometrie:") - 2  # the centre-ville's outline gone
+    page = logged(site, "ddt99").get(f"/dossiers/{dossiers['sans_trace']}/ort/commerce")
+    assert "Centre-ville de Villebelle (comprend un centre-ville) (non tracé)" in unescape(page.text)
+    r = ask(site, dossiers["sans_trace"], longitude="2,1")
+    assert r.status_code == 200 and 'id="reponse"' not in r.text
+    problem = re.search(r'id="probleme".*?</div>', r.text, re.S).group(0)
+    assert "Réponse impossible" in problem and "géométrie manquante pour : Centre-ville de Villebelle" in unescape(
+        problem
+    )
+    assert 'name="longitude" value="2,1"' in r.text
 
 
 def test_a_form_without_its_token_is_refused(site, dossiers):

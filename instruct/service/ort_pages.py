@@ -122,6 +122,8 @@ def _load(session, record):
     """The dossier of the latest version (its pieces read, as the API reads it), or a French problem.
     A version's files never change: the dossier read is kept by their paths and digests, so the agent's
     next questions on the same dossier do not read its pieces again."""
+    if not record.versions:
+        return None, "Ce dossier n'a encore aucune version à lire."
     version = record.versions[-1]
     key = tuple(sorted((f.path, f.sha256) for f in version.files))
     with _LOCK:
