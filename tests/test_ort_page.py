@@ -318,6 +318,7 @@ def test_the_agent_clicks_the_map_and_gets_the_answer_with_axe_at_both_widths(si
         y = float(driver.find_element(By.ID, "latitude").get_attribute("value").replace(",", "."))
         assert abs(x - 2.0) < 0.005 and abs(y - 47.0) < 0.004, (x, y)
         assert "," in lon.get_attribute("value")  # French decimal comma
+        assert driver.find_element(By.ID, "carte-point").text.startswith("Point placé : longitude ")
         driver.find_element(By.ID, "surface").send_keys("3000")
         driver.find_element(By.CSS_SELECTOR, "label[for=alimentaire-non]").click()
         driver.find_element(By.CSS_SELECTOR, "label[for=artificialisation-non]").click()

@@ -59,10 +59,12 @@
     var x = lire(lon), y = lire(lat);
     if (x !== null && y !== null && Math.abs(x) <= 180 && Math.abs(y) <= 90) placer([y, x]);
 
+    var annonce = document.getElementById("carte-point");
     carte.on("click", function (e) {
       placer(e.latlng);
       ecrire(lon, e.latlng.lng);
       ecrire(lat, e.latlng.lat);
+      if (annonce) annonce.textContent = "Point placé : longitude " + lon.value + ", latitude " + lat.value + ".";
     });
     function suivre() {
       var x = lire(lon), y = lire(lat);
