@@ -356,3 +356,19 @@ def test_the_agent_clicks_the_map_and_gets_the_answer_with_axe_at_both_widths(si
         assert_accessible(driver, "l'avertissement à 375 px")
     finally:
         driver.quit()
+
+
+def test_the_typed_values_read_as_an_agent_writes_them():
+    from decimal import Decimal
+
+    from instruct.service.ort_pages import read_form
+
+    typed = {"longitude": "−1,5°", "latitude": " 47.25 ", "surface": "2 500,5 m²", "alimentaire": "oui"}
+    question, errors = read_form(typed | {"artificialisation": "inconnu"})
+    assert not errors, errors
+    assert question == {"lon": -1.5, "lat": 47.25, "surface": Decimal("2500.5"), "alimentaire": True} | {
+        "artificialise": None
+    }
+    wrong = {"longitude": "nan", "latitude": "1e400", "surface": "0", "alimentaire": "peut-être"}
+    _, errors = read_form(wrong | {"artificialisation": "true"})
+    assert set(errors) == {"longitude", "latitude", "surface", "alimentaire", "artificialisation"}

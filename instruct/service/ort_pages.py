@@ -11,6 +11,7 @@ rendered again with what was typed; every bad value gets its French message besi
 
 import datetime as dt
 import math
+import re
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -43,8 +44,8 @@ ALERTS = {  # the DSFR alert of each regime
 
 
 def _degrees(text: str, label: str, limit: int) -> tuple[float | None, str]:
-    """A longitude or latitude as typed (« 2,35 » or « 2.35 ») -> (value, "") or (None, French error)."""
-    cleaned = text.strip().replace(" ", "").replace("\u202f", "").replace(",", ".")
+    """A longitude or latitude as typed (« 2,35 », « 2.35 », « −1,5° ») -> (value, "") or (None, French error)."""
+    cleaned = re.sub(r"[\s\u202f°]", "", text).replace(",", ".").replace("\u2212", "-")  # « −1,5° » too
     if not cleaned:
         return None, f"Indiquez la {label} du projet, ou cliquez sur la carte."
     try:
@@ -71,7 +72,7 @@ def read_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         errors["surface"] = "Indiquez la surface de vente du projet, en m²."
     else:
         try:
-            surface = read_surface(values["surface"])
+            surface = read_surface(re.sub(r"[\s\u202f]|m²$", "", values["surface"].strip()))  # « 2 500 m² »
         except ValueError:
             errors["surface"] = (
                 f"« {values['surface'].strip()[:40]} » : la surface de vente est un nombre de m², "
