@@ -146,7 +146,10 @@ def test_command_line_json_and_errors():
         timeout=60,
     )
     assert unknown.returncode == 0, unknown.stderr
-    assert "Régime : indetermine" in unknown.stdout and "À fournir" in unknown.stdout
+    assert (
+        "Réponse : Impossible de conclure sans savoir si le projet artificialise les sols" in unknown.stdout
+        and "À fournir" in unknown.stdout
+    )
     bad = subprocess.run(
         acv_command() + ["ort", "commerce", str(SAMPLES / "villebelle"), "--point", "deux", "--surface", "3000"],
         capture_output=True,
@@ -217,11 +220,18 @@ def test_the_command_line_warns_and_still_answers(tmp_path):
         )
         assert done.returncode == 0, done.stderr
         assert done.stderr.startswith("Attention : ") and said in done.stderr and "LON,LAT" in done.stderr
-        assert "Régime : suspension_possible" in done.stdout  # the answer, for the point as typed
+        assert (
+            "Réponse : Autorisation d'exploitation commerciale requise ; suspension possible par le préfet"
+            in done.stdout
+        )  # the answer, for the point as typed
     quiet = subprocess.run(
         acv_command() + ["ort", "commerce", str(tmp_path / "dossier.yaml"), "--point", "2.0,47.0", *common],
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert quiet.returncode == 0 and quiet.stderr == "" and "Régime : exempte" in quiet.stdout
+    assert (
+        quiet.returncode == 0
+        and quiet.stderr == ""
+        and "Réponse : Exempté d'autorisation d'exploitation commerciale" in quiet.stdout
+    )

@@ -62,6 +62,7 @@ class CommerceAnswer:
     def as_dict(self) -> dict:
         return {
             "regime": self.regime,
+            "titre": self.title,
             "conclusion": self.conclusion,
             "raisons": self.raisons,
             "articles": self.articles,
@@ -70,7 +71,7 @@ class CommerceAnswer:
         }
 
     def render(self) -> str:
-        lines = [f"Régime : {self.regime}", self.conclusion]
+        lines = [f"Réponse : {self.title}", self.conclusion]
         lines += [f"  - {r}" for r in self.raisons]
         lines += [f"À fournir : {item}" for item in self.a_fournir]
         lines.append("Articles : " + ", ".join(self.articles))
