@@ -505,15 +505,17 @@ def test_a_town_and_an_instructeur_in_the_browser(site, browser, tmp_path):
     ]
     assert len(gaps) == 1
     gap = seen(gaps[0])  # French thousands separators (narrow no-break spaces) as spaces
-    assert (
-        gap.startswith("X-05 Concordance du dossier et des pièces")
-        and "non conforme" in gap
-        and "gravité : majeur" in gap
-    )
+    assert gap.startswith("Montant total de l'avenant n° 1") and "non conforme" in gap and "gravité : majeur" in gap
     assert "le dossier indique « 2 500 000,00 € », la pièce avenant-1.pdf (page 2) indique « 2 450 000,00 € »" in gap
     assert "texte lu : « Montant total du plan d'actions : 2 450 000,00 € »" in gap
-    assert "convention.avenants[0].budget.total ; avenant-1.pdf, page 2" in gap
-    assert "Mettre le dossier en accord avec la pièce signée" in gap and "Source" in gap
+    assert "Avenant n° 1 — budget de l'avenant — montant total (avenant-1.pdf, page 2)" in gap  # a label, not a path
+    assert "convention.avenants" not in gap
+    assert "Mettre le dossier en accord avec la pièce signée" in gap
+    assert "X-05 Concordance du dossier et des pièces (majeur) — Guide du programme" in gap  # its rule and source
+    # the page opens its gaps with « À traiter en premier », the bloquant ones first
+    first = find(By.CSS_SELECTOR, "#rapport section.gaps")
+    assert seen(first.find_element(By.TAG_NAME, "h4")).startswith("À traiter en premier")
+    assert "gravité : bloquant" in seen(first.find_element(By.CSS_SELECTOR, "article.finding"))
     # gaps come before the conforme points, in the page's order
     html = browser.page_source
     assert html.index("Montant total de l'avenant n° 1") < html.index('id="conformes"')
