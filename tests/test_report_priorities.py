@@ -107,9 +107,20 @@ def rendered(report, name: str) -> str:
 
 
 def presents(name: str) -> bool:
-    """Whether a format renders from `present()` (DOCX and PDF join when their module does)."""
+    """Whether a format renders from `present()`, itself or through a module of instruct.reports it
+    uses (DOCX and PDF join when theirs do; until then they are expected to fail, visibly)."""
     module = sys.modules[formats.get(name).render.__module__]
-    return "instruct.reports.presentation" in inspect.getsource(module)
+    others = {sys.modules[f.render.__module__] for f in formats.registry().values()} - {module}
+    used = {module} | {
+        sys.modules[m]
+        for v in vars(module).values()
+        if (m := getattr(v, "__module__", None) or getattr(v, "__name__", "")).startswith("instruct.reports")
+        and m in sys.modules
+    }
+    return any(
+        m.__name__ == "instruct.reports.presentation" or "reports.presentation import" in inspect.getsource(m)
+        for m in used - others
+    )
 
 
 def gravity(cause) -> tuple[int, int]:
