@@ -38,7 +38,11 @@ def test_json_report_shape(tmp_path):
     done = run("check", str(SAMPLES / "montclair"), "--date", "2026-11-26", "--format", "json", "-o", str(out))
     assert done.returncode == 1 and done.stdout == ""
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert set(report) == {"format", "dossier", "evaluated_on", "rulesets", "entities", "notes", "findings"}
+    assert set(report) == {"format", "dossier", "evaluated_on", "rulesets", "entities", "notes", "findings", "causes"}
+    gaps = [n for n, f in enumerate(report["findings"]) if f["status"] in ("non_conforme", "incomplet", "a_verifier")]
+    assert sorted(n for c in report["causes"] for n in c["findings"]) == gaps  # each gap in one cause
+    firsts = [c["first"] for c in report["causes"]]
+    assert firsts == sorted(firsts, reverse=True) and firsts[0]  # « À traiter en premier » first
     assert report["dossier"] == {
         "id": "montclair-2026",
         "commune": "Montclair-sur-Lys",

@@ -1,4 +1,5 @@
-"""The JSON report: a stable shape (documented in the README), every finding included."""
+"""The JSON report: a stable shape (documented in the README), every finding included, and the
+causes the reports for a person show (presentation.py), each naming its findings by index."""
 
 from __future__ import annotations
 
@@ -43,7 +44,31 @@ def report_dict(report: Report) -> dict:
         ],
         "notes": report.notes,
         "findings": [finding_dict(f) for f in report.findings],
+        "causes": causes_list(report),
     }
+
+
+def causes_list(report: Report) -> list[dict]:
+    """The gaps grouped by cause, the gravest first: `first` for « À traiter en premier »,
+    `findings` the indexes of its findings in `findings`."""
+    from instruct.reports.presentation import present
+
+    shown = present(report)
+    index = {id(f): n for n, f in enumerate(report.findings)}
+    return [
+        {
+            "first": n < len(shown.first),
+            "status": c.status,
+            "severity": c.severity,
+            "what": c.what,
+            "message": c.message,
+            "remedy": c.remedy,
+            "rules": c.rule_ids,
+            "entities": c.entities,
+            "findings": [index[id(f)] for f in c.findings],
+        }
+        for n, c in enumerate(shown.causes)
+    ]
 
 
 def finding_from_dict(f: dict) -> Finding:
@@ -88,13 +113,16 @@ def report_from_dict(data: dict) -> Report:
 
 
 def render(report: Report, options: Options = PLAIN) -> str:
-    """Readable and fast: the header indented, then one finding per line (compact JSON uses
-    the C encoder; `indent` would fall back to the pure-Python one, 4x slower)."""
+    """Readable and fast: the header indented, then one finding and one cause per line (compact
+    JSON uses the C encoder; `indent` would fall back to the pure-Python one, 4x slower)."""
     data = report_dict(report)
-    findings = data.pop("findings")
+    lists = {key: data.pop(key) for key in ("findings", "causes")}
     head = json.dumps(data, ensure_ascii=False, indent=1)[:-2]
-    lines = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in findings)
-    return f'{head},\n "findings": [\n{lines}\n ]\n}}\n' if findings else f'{head},\n "findings": []\n}}\n'
+    parts = []
+    for key, items in lists.items():
+        lines = ",\n".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in items)
+        parts.append(f' "{key}": [\n{lines}\n ]' if items else f' "{key}": []')
+    return head + ",\n" + ",\n".join(parts) + "\n}\n"
 
 
 FORMAT = ReportFormat(name="json", media_type="application/json", extension=".json", render=render)
