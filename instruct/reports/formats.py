@@ -18,7 +18,7 @@ class Options:
     """What a person at a terminal may ask for; the other formats ignore it."""
 
     colour: bool = False
-    show_all: bool = False  # --tout: conforme and non applicable findings in full
+    show_all: bool = False  # --tout: each cause's evidence, quotes and parameters, and what is conforme
 
 
 PLAIN = Options()
