@@ -167,7 +167,11 @@ def test_the_api_asks_whether_the_project_artificialises_soils(service, deposite
     query = {"point": "2.0,47.0", "surface": "3000", "date": "2026-11-26"}
     unknown = admin.get(url, params=query).json()
     assert unknown["regime"] == "indetermine" and unknown["a_fournir"]
-    assert admin.get(url, params={**query, "artificialisation": "false"}).json()["regime"] == "exempte"
+    exempt = admin.get(url, params={**query, "artificialisation": "false"}).json()
+    assert exempt["regime"] == "exempte" and exempt["avertissements"] == []
+    lon, lat = query["point"].split(",")
+    swapped = admin.get(url, params={**query, "point": f"{lat},{lon}"}).json()
+    assert [w["type"] for w in swapped["avertissements"]] == ["inverse"]
     assert admin.get(url, params={**query, "artificialisation": "true"}).json()["regime"] == "aec_requise"
     before = admin.get(url, params={**query, "date": "2021-08-24"}).json()
     assert before["regime"] == "exempte" and not before["a_fournir"]
