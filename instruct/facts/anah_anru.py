@@ -7,7 +7,7 @@ from typing import Any
 
 from shapely.ops import unary_union
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, financed_by_anru
+from instruct.facts.base import CODES, CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, financed_by_anru
 from instruct.model.dossier import Dossier
 from instruct.model.geometry import inclusion
 
@@ -19,6 +19,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "programme ANRU du quartier",
             True,
             definition="Programme ANRU du quartier (NPNRU_national, NPNRU_regional, PNRQAD…).",
+            choices=CODES,
         ),
         "npnru": F(
             "bool",
