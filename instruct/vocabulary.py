@@ -71,6 +71,14 @@ class Verdict(StrEnum):
         return list(Verdict).index(self) + 1
 
 
+def worst_verdict(verdicts) -> str | None:
+    """The gravest of some verdicts (a dossier's, a track's), None if there are none; an unknown
+    verdict (an old report's) counts as the least grave."""
+    ranks = {v.value: v.rang for v in Verdict}
+    found = [str(v) for v in verdicts]
+    return max(found, key=lambda v: ranks.get(v, 0)) if found else None
+
+
 # Verdicts that leave nothing to fix before the committee (Report.recevable).
 CLEAR_VERDICTS = frozenset({Verdict.SANS_OBJET.value, Verdict.RECEVABLE.value})
 

@@ -17,10 +17,26 @@ from instruct.vocabulary import STATUT_LIBELLES, VERDICT_LIBELLES
 
 TEMPLATES = Path(__file__).parent / "templates"
 VERDICT_LABEL = {**VERDICT_LIBELLES, "erreur": "illisible"}  # a row's verdict; erreur: the dossier was not read
-VERDICT_SYMBOL = {"recevable": "✔", "incomplet": "◐", "non_recevable": "✘", "erreur": "⚠"}
-VERDICT_CLASS = {"recevable": "vr", "incomplet": "vi", "non_recevable": "vn", "erreur": "ve"}
+VERDICT_SYMBOL = {
+    "sans_objet": "○",
+    "recevable": "✔",
+    "a_corriger": "◑",
+    "incomplet": "◐",
+    "non_recevable": "✘",
+    "erreur": "⚠",
+}
+VERDICT_CLASS = {
+    "sans_objet": "vs",
+    "recevable": "vr",
+    "a_corriger": "vc",
+    "incomplet": "vi",
+    "non_recevable": "vn",
+    "erreur": "ve",
+}
 COUNTED = {
+    "sans_objet": "sans point applicable",
     "recevable": "recevables",
+    "a_corriger": "à corriger",
     "incomplet": "incomplets",
     "non_recevable": "non recevables",
     "erreur": "illisibles",
@@ -53,6 +69,7 @@ def render_dashboard(
     index = {rid: i for i, rid in enumerate(order)}
     data = {
         "top": TOP_RULES,
+        "verdicts": list(VERDICTS),
         "regles": [[rid, (rules.get(rid) or {}).get("titre") or ""] for rid in order],
         "departements": [[d, departements[d], dep_label[d]] for d in dep_options],
         "lignes": [

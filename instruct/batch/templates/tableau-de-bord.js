@@ -38,7 +38,7 @@ function bars(counts){
   });
 }
 function apply(){
-  var r=fr.value,d=fd.value,n=[0,0,0,0],shown=0,counts=new Int32Array(3*D.regles.length);
+  var r=fr.value,d=fd.value,n=D.verdicts.map(function(){return 0;}),shown=0,counts=new Int32Array(3*D.regles.length);
   D.lignes.forEach(function(l,i){
     var ok=(!r||l[0]===r)&&(!d||l[1]===d);
     rows[i].hidden=!ok;
@@ -47,7 +47,7 @@ function apply(){
     var g=l[3];for(var k=0;k<g.length;k++)counts[g[k]]++;
   });
   document.getElementById("n-dossiers").textContent=nf.format(shown);
-  ["recevable","incomplet","non_recevable","erreur"].forEach(function(v,k){document.getElementById("n-"+v).textContent=nf.format(n[k]);});
+  D.verdicts.forEach(function(v,k){document.getElementById("n-"+v).textContent=nf.format(n[k]);});
   var where=[];
   if(r)where.push(fr.options[fr.selectedIndex].text);
   if(d)where.push("département "+fd.options[fd.selectedIndex].text);
