@@ -116,6 +116,9 @@ def _remedy(
         missing = _missing(p, fact)
         if missing:
             return "Fournir : " + ", ".join(spec[f].label for f in missing) + "."
+        return f"Fournir les informations que demande le point « {rule.title} »."
+    if status == "a_verifier":  # never the non conforme remedy: nothing is to be corrected yet
+        return f"L'instructeur vérifie le point « {rule.title} » au vu des pièces."
     return _fill(rule.remedy, fact, spec, params, figures)
 
 
