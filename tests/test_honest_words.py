@@ -273,6 +273,7 @@ def user_texts(report: Report):
             yield f"{f.rule} valeur", str(e.get("value", ""))
         for p in f.parameters:
             yield f"{f.rule} paramètre", p.get("label", "")
+            yield f"{f.rule} source du paramètre", p.get("reference", "")
 
 
 def test_no_machine_word_reaches_a_town():
