@@ -287,7 +287,7 @@ def dossier_fact(
         "insee": "collectivites.ville_centre.insee",
         "siren_epci": "collectivites.intercommunalite.siren",
         "commune": "collectivites.ville_centre.nom",
-        "referentiel_acv_fourni": "option --referentiel",
+        "referentiel_acv_fourni": "liste officielle des communes ACV (acv-communes.csv)",
     }
     if referentiel is not None and referentiel.communes is not None and ville and ville.insee:
         commune = referentiel.find(ville.insee)
