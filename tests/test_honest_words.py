@@ -318,3 +318,22 @@ def test_a_suspended_parameter_is_named_in_french():
     for f in suspended:
         assert not machine_words(f.message), f.message
         assert any(catalogue.parameters[p["name"]].label in f.message for p in f.parameters), f.message
+
+
+def test_the_pages_name_every_verdict_in_french():
+    """The service's badges and tags, and the dossier's worst verdict (the queue, the versions table)."""
+    from instruct.service.templating import TEMPLATES
+    from instruct.vocabulary import worst_verdict
+
+    for verdict in Verdict:
+        html = TEMPLATES.from_string(
+            '{% from "macros.html" import verdict_badge, verdict_tag %}'
+            '{{ verdict_badge(v, "AL-O") }}{{ verdict_tag(v) }}'
+        ).render(v=verdict.value)
+        text = re.sub(r'class="[^"]*"', "", html)  # what is read, the classes aside
+        assert text.count(VERDICT_LIBELLES[verdict]) == 2, html
+        if "_" in verdict.value:
+            assert verdict.value not in text, html
+    assert worst_verdict(["sans_objet", "recevable", "a_corriger"]) == "a_corriger"
+    assert worst_verdict(["a_corriger", "incomplet"]) == "incomplet"
+    assert worst_verdict(["sans_objet"]) == "sans_objet" and worst_verdict([]) is None
