@@ -40,8 +40,10 @@ from instruct.service.comparison_pages import router as comparison_router
 from instruct.service.evaluator import EvaluationSettings, Evaluators
 from instruct.service.instruction_pages import router as instruction_router
 from instruct.service.messagerie_pages import router as messagerie_router
+from instruct.service.ort_pages import router as ort_router
 from instruct.service.queue_api import router as queue_api_router
 from instruct.service.queue_pages import router as queue_router
+from instruct.service.regles_pages import router as regles_router
 from instruct.service.storage import make_engine, sessions, upgrade
 from instruct.service.templating import HERE, TEMPLATES, SecurityHeaders, error_page, not_found
 from instruct.yamlio import parse_json
@@ -209,11 +211,13 @@ def create_app(
     app.include_router(carte_router)  # the périmètres' map: a geometry file read (JSON)
     app.include_router(messagerie_router)  # a dossier's thread: its form, attached files, JSON API
     app.include_router(comparison_router)  # two versions of a dossier compared
+    app.include_router(ort_router)  # the ORT commerce question (DDT): the map, the answer in words
     app.include_router(instruction_router)  # deposit, withdrawal, a track's decision and its confirmation
     app.include_router(queue_router)  # the instructeurs' queue (file d'instruction), its exports, assignment
     app.include_router(queue_api_router)  # the same queue and assignment in the JSON API
     app.include_router(avis_api.router)  # experts' opinions in the JSON API
     app.include_router(avis_pages.router)  # experts' opinions: the dossier's form, the expert's page (/avis/…)
+    app.include_router(regles_router)  # a page per rule (/regles), public
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
 
