@@ -253,7 +253,7 @@ def rows_query(
         "depose": Instruction.opened_at,
         "jours": _days(dialect, today),
         "suivi": suivi,
-        "verdict": RapportPiste.rang,
+        "verdict": case(VERDICT_RANK, value=RapportPiste.verdict),  # from the verdict: a stored rank may be older
         "bloquants": StoredReport.bloquants,
         "version": Version.number,
         "maj": Dossier.updated_at,

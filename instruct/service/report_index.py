@@ -27,7 +27,8 @@ TRACK_OF_CODE = {
     "ANRU": "anru",
 }
 # The worst of a track's rule sets wins: sans_objet 1 … non_recevable 5 (vocabulary.Verdict). A row stored
-# before a_corriger and sans_objet existed keeps its rank until its dossier's next report.
+# before a_corriger and sans_objet existed keeps its old `rang`: the queue sorts by this table of the
+# stored verdict, not by that column.
 VERDICT_RANK = {v.value: v.rang for v in Verdict}
 
 
