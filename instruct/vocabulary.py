@@ -43,15 +43,44 @@ class Gravite(StrEnum):
 
 
 class Verdict(StrEnum):
-    """The verdict of a rule set, or of an entity instructed on its own."""
+    """The verdict of a rule set, or of an entity instructed on its own, from its findings (the
+    catalogue's definitions, engine.findings.verdict), by precedence, the gravest first:
 
+    - non_recevable: a bloquant rule is non conforme;
+    - incomplet: a bloquant or majeur rule is incomplet (something missing);
+    - a_corriger: a majeur rule is non conforme, nothing bloquant or majeur missing (« à corriger »:
+      a majeur gap must be fixed before the committee; the catalogue has no word for it);
+    - recevable: at least one point applied, none of the above;
+    - sans_objet: every finding non applicable, or none (« aucun point applicable »).
+
+    Definition order is the order of a table or a filter: from the best to the worst."""
+
+    SANS_OBJET = "sans_objet"
     RECEVABLE = "recevable"
+    A_CORRIGER = "a_corriger"
     INCOMPLET = "incomplet"
     NON_RECEVABLE = "non_recevable"
 
     @property
     def libelle(self) -> str:
-        return "non recevable" if self is Verdict.NON_RECEVABLE else str(self)
+        return VERDICT_LIBELLES[self]
+
+    @property
+    def rang(self) -> int:
+        """1 (sans objet) to 5 (non recevable): the worst of several verdicts has the highest."""
+        return list(Verdict).index(self) + 1
+
+
+def worst_verdict(verdicts) -> str | None:
+    """The gravest of some verdicts (a dossier's, a track's), None if there are none; an unknown
+    verdict (an old report's) counts as the least grave."""
+    ranks = {v.value: v.rang for v in Verdict}
+    found = [str(v) for v in verdicts]
+    return max(found, key=lambda v: ranks.get(v, 0)) if found else None
+
+
+# Verdicts that leave nothing to fix before the committee (Report.recevable).
+CLEAR_VERDICTS = frozenset({Verdict.SANS_OBJET.value, Verdict.RECEVABLE.value})
 
 
 class Etape(StrEnum):
@@ -119,7 +148,13 @@ GAPS = frozenset(GAP_STATUSES)
 STATUT_LIBELLES = {s.value: s.libelle for s in Statut}
 # What the remedy of a gap is, by status: one remedy per status (rules' remedy / remedies).
 REMEDE_LIBELLES = {"incomplet": "À fournir", "non_conforme": "À corriger", "a_verifier": "Qui vérifie"}
-VERDICT_LIBELLES = {v.value: v.libelle for v in Verdict}
+VERDICT_LIBELLES = {
+    "sans_objet": "aucun point applicable",
+    "recevable": "recevable",
+    "a_corriger": "à corriger",
+    "incomplet": "incomplet",
+    "non_recevable": "non recevable",
+}
 
 
 class EtatDossier(StrEnum):

@@ -85,7 +85,7 @@ def test_every_dossier_is_found_and_one_unreadable_does_not_stop_the_others(lot,
     assert "YAML invalide" in broken["erreur"] and "ligne" in broken["erreur"] and str(tmp_path) not in broken["erreur"]
     assert [r["dossier"] for r in outcome.failed] == ["bretagne/cassé"]
     villebelle = by["occitanie/villebelle"]
-    assert villebelle["recevable"] is True and set(villebelle["verdicts"].values()) == {"recevable"}
+    assert villebelle["recevable"] is True and set(villebelle["verdicts"].values()) == {"recevable", "sans_objet"}
     assert (villebelle["insee"], villebelle["departement"], villebelle["region"]) == ("99101", "99", None)
     saint_aubin = by["bretagne/saint-aubin"]
     assert saint_aubin["recevable"] is False and saint_aubin["ecarts"]["bloquant"] >= 1

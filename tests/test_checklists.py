@@ -32,7 +32,7 @@ def test_checklist_lists_every_rule_of_the_stage_with_its_source(catalogue):
     text = checklist.render_markdown(catalogue, "action-logement", "operateur", dt.date(2026, 11, 26))
     for n in range(1, 16):
         assert f"(AL-O-{n:02d}," in text
-    assert "Réserver aux salariés au moins 75,00 % des logements" in text  # parameters at the date
+    assert "il en faut au moins 75,00 %" in text  # parameters at the date
     assert "« Eléments nécessaires à l'instruction des dossiers par Action Logement" in text
 
 

@@ -83,6 +83,7 @@ def test_json_report_shape(tmp_path):
     phase_2 = next(p for p in late["parameters"] if p["name"] == "prog.fin_engagements_phase_2")
     assert phase_2 == {
         "name": "prog.fin_engagements_phase_2",
+        "label": "date limite des engagements financiers (phase 2)",
         "value": "31/12/2026",
         "since": "2018-03-27",
         "unit": "date",

@@ -35,7 +35,7 @@ def test_docx_report_has_title_verdicts_gaps_and_checked_points(tmp_path):
     assert rows["PROG"] == "NON RECEVABLE" and rows["ORT"] == "RECEVABLE"
     assert [c.text for c in gaps.rows[0].cells] == ["Règle", "Statut", "Entité", "Constat", "Que faire", "Source"]
     anah = next(r for r in gaps.rows if r.cells[0].text.startswith("PROG-02") and "Anah" in r.cells[2].text)
-    assert "Fournir la convention-cadre signée" in anah.cells[4].text and "Guide du programme" in anah.cells[5].text
+    assert "Faire signer la convention-cadre" in anah.cells[4].text and "Guide du programme" in anah.cells[5].text
     assert "Vérifié et conforme" in text
 
 

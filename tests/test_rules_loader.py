@@ -27,6 +27,7 @@ p.delai:
   reference: Guide, « Principes généraux »
   values:
     2018-01-01: 18
+  libelle: délai maximal
 """
 
 
@@ -146,6 +147,7 @@ def test_parameter_values_by_date(tmp_path):
     path.write_text(
         textwrap.dedent("""
         p.fin:
+          libelle: fin
           description: fin
           unit: date
           reference: Guide
@@ -189,7 +191,7 @@ def test_rule_with_a_suspended_parameter_is_not_applicable(tmp_path, catalogue):
         before = check_dossier(dossier, cat, dt.date(2024, 1, 1), engine=engine).findings[0]
         after = check_dossier(dossier, cat, dt.date(2025, 6, 1), engine=engine).findings[0]
         assert before.status == "conforme"
-        assert after.status == "non_applicable" and "p.delai" in after.message
+        assert after.status == "non_applicable" and "délai maximal" in after.message and "p.delai" not in after.message
 
 
 # --- literals carry their unit ------------------------------------------------------------------

@@ -118,7 +118,7 @@ def test_expected_outcome_and_targeted_rules_in_the_manifest(with_documents):
             gaps = {f.rule for f in report.findings if f.status == "non_conforme"}
             assert set(row["regles_visees"].split()) <= gaps
     attendus = Counter(row["attendu"] for row, _ in results)
-    assert set(attendus) == {"recevable", "incomplet", "non_recevable ou incomplet", "illisible"}
+    assert set(attendus) == {"recevable", "incomplet", "non recevable, à corriger ou incomplet", "illisible"}
 
 
 def test_unreadable_dossiers_raise_an_input_error_with_the_line(with_documents):

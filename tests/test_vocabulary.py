@@ -64,7 +64,13 @@ def test_report_labels_come_from_the_vocabulary():
         "a_verifier": "À VÉRIFIER",
         "non_applicable": "non applicable",
     }
-    assert VERDICTS == {"recevable": "RECEVABLE", "incomplet": "INCOMPLET", "non_recevable": "NON RECEVABLE"}
+    assert VERDICTS == {
+        "sans_objet": "AUCUN POINT APPLICABLE",
+        "recevable": "RECEVABLE",
+        "a_corriger": "À CORRIGER",
+        "incomplet": "INCOMPLET",
+        "non_recevable": "NON RECEVABLE",
+    }
 
 
 def test_rule_sets_and_checklists_name_partners_of_the_vocabulary(catalogue):

@@ -35,7 +35,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 VERDICT_LABEL = {**VERDICT_LIBELLES, "erreur": "illisible"}  # a row's verdict; erreur: the dossier was not read
 # How a verdict looks (symbol, CSS class, plural for the key figures); any other verdict: NEUTRAL.
 VERDICT_LOOK = {
+    "sans_objet": ("○", "vs", "sans point applicable"),
     "recevable": ("✔", "vr", "recevables"),
+    "a_corriger": ("◑", "vc", "à corriger"),
     "incomplet": ("◐", "vi", "incomplets"),
     "non_recevable": ("✘", "vn", "non recevables"),
     "erreur": ("⚠", "ve", "illisibles"),

@@ -17,7 +17,9 @@ from instruct.batch.synthesis import columns, flat, parse_datetime, rule_stats
 CSV_NAME, XLSX_NAME, HTML_NAME = "synthese.csv", "synthese.xlsx", "tableau-de-bord.html"
 # Cell fill and text colour, the same in the workbook and in the dashboard's CSS (text contrast ≥ 7:1).
 COLOURS = {
+    "sans_objet": ("E8EDF4", "1F2F45"),
     "recevable": ("D7F0DD", "0B5A1E"),
+    "a_corriger": ("FFD9B8", "5E2A00"),
     "incomplet": ("FFE8A8", "5C3D00"),
     "non_recevable": ("F9D0D0", "8A0C0C"),
     "erreur": ("E4E4E4", "2B2B2B"),

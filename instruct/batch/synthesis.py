@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from instruct.vocabulary import GAP_STATUSES, SEVERITY_ORDER, VERDICT_LIBELLES
+from instruct.vocabulary import GAP_STATUSES, SEVERITY_ORDER, VERDICT_LIBELLES, worst_verdict
 
 SEVERITIES = tuple(SEVERITY_ORDER)
 VERDICTS = (*VERDICT_LIBELLES, "erreur")  # global verdict of a row, JSON index order
@@ -23,13 +23,13 @@ def gap_rank(real: int, non_conforme: int, waiting: int) -> tuple:
 
 
 def global_verdict(row: dict) -> str:
-    """erreur, else the worst rule-set verdict (a dossier said not recevable is at least incomplet)."""
+    """erreur, else the worst rule-set verdict (vocabulary.worst_verdict); a row without verdicts
+    said not recevable is at least incomplet."""
     if row.get("etat") == "erreur":
         return "erreur"
-    found = set((row.get("verdicts") or {}).values())
-    for verdict in ("non_recevable", "incomplet"):
-        if verdict in found:
-            return verdict
+    found = worst_verdict((row.get("verdicts") or {}).values())
+    if found is not None and found in VERDICT_LIBELLES:
+        return found
     return "incomplet" if row.get("recevable") is False else "recevable"
 
 

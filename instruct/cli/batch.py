@@ -109,6 +109,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     verdicts = [global_verdict(r) for r in outcome.rows]
     sys.stdout.write(
         f"{len(outcome.rows)} dossiers : {verdicts.count('recevable')} recevable(s), "
+        + (f"{n} sans point applicable, " if (n := verdicts.count("sans_objet")) else "")
+        + f"{verdicts.count('a_corriger')} à corriger, "
         f"{verdicts.count('incomplet')} incomplet(s), "
         f"{verdicts.count('non_recevable')} non recevable(s), {len(outcome.failed)} illisible(s) ; "
         f"évalués {outcome.evaluated}, repris du cache {outcome.from_cache}, "

@@ -139,8 +139,8 @@ def assemble_report(
     notes = []
     if referentiel is None or referentiel.communes is None:
         notes.append(
-            "Liste officielle des communes ACV non fournie (--referentiel) : "
-            "l'appartenance de la commune au programme est à vérifier."
+            "Liste officielle des communes ACV non fournie à l'examen : "
+            "l'instructeur vérifie que la commune appartient au programme."
         )
     if referentiel is not None and referentiel.ort is not None:
         unread = {k: v for k, v in referentiel.ort_unreadable.items() if v}

@@ -12,29 +12,31 @@ from instruct.model.report import GAPS, Finding
 from instruct.rules import conditions as C
 from instruct.rules.catalogue import PLACEHOLDER, STATUSES, Rule
 from instruct.rules.figures import as_fact_value, compute
+from instruct.vocabulary import Verdict
 
 
-def describe(cond: C.Condition | None, spec: dict) -> str:
-    """A condition in French words, for the reader of a finding."""
+def describe(cond: C.Condition | None, spec: dict, labels: dict[str, str] | None = None) -> str:
+    """A condition in French words, for the reader of a finding; `labels` names the parameters
+    (their libelle, never their code)."""
+    labels = labels or {}
     ops = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
     if cond is None:
         return "toujours"
     if isinstance(cond, C.Present):
         return f"{spec[cond.field].label} {'renseigné' if cond.present else 'non renseigné'}"
     if isinstance(cond, C.Cmp):
-        kind = spec[cond.field].kind
         if isinstance(cond.value, C.Param):
-            shown = f"paramètre {cond.value.name}"
+            text = labels.get(cond.value.name, "la valeur fixée par les règles")
         elif cond.op == "in":
-            shown = "{" + ", ".join(display(kind, v) for v in cond.value) + "}"
+            text = "{" + ", ".join(shown(spec[cond.field], v) for v in cond.value) + "}"
         else:
-            shown = display(kind, cond.value)
-        return f"{spec[cond.field].label} {'∈' if cond.op == 'in' else ops[cond.op]} {shown}"
+            text = shown(spec[cond.field], cond.value)
+        return f"{spec[cond.field].label} {'∈' if cond.op == 'in' else ops[cond.op]} {text}"
     if isinstance(cond, C.All):
-        return " et ".join(describe(i, spec) for i in cond.items)
+        return " et ".join(describe(i, spec, labels) for i in cond.items)
     if isinstance(cond, C.AnyOf):
-        return "(" + " ou ".join(describe(i, spec) for i in cond.items) + ")"
-    return "non (" + describe(cond.item, spec) + ")"
+        return "(" + " ou ".join(describe(i, spec, labels) for i in cond.items) + ")"
+    return "non (" + describe(cond.item, spec, labels) + ")"
 
 
 # --- building findings -------------------------------------------------------------------------
@@ -49,9 +51,14 @@ def _fill(text: str, fact: Fact, spec: dict, params: dict[str, str], figures: di
             return params.get(name[6:], "?")
         if name.startswith("figure."):
             return figures.get(name[7:], "non calculable")
-        return display(spec[name].kind, fact.values.get(name))
+        return shown(spec[name], fact.values.get(name))
 
     return PLACEHOLDER.sub(replace, text)
+
+
+def shown(field_spec, value) -> str:
+    """A fact's value as a town reads it: in its unit, a code in French words."""
+    return display(field_spec.kind, field_spec.shown(value))
 
 
 def _figures(p: PreparedRule, fact: Fact) -> tuple[dict[str, str], list[dict]]:
@@ -70,7 +77,12 @@ def _message(
 ) -> str:
     rule = p.rule
     if status == "non_applicable" and p.suspended:
-        return "Non applicable à cette date : aucune valeur en vigueur pour " + ", ".join(p.suspended) + "."
+        names = p.parameter_labels
+        return (
+            "Non applicable à cette date : aucune valeur en vigueur pour "
+            + ", ".join(names[n] for n in p.suspended)
+            + "."
+        )
     if status in rule.messages:
         return _fill(rule.messages[status], fact, spec, params, figures)
     if status == "non_conforme":
@@ -80,7 +92,7 @@ def _message(
     if status == "incomplet":
         return "Information manquante : " + ", ".join(spec[f].label for f in _missing(p, fact)) + "."
     if status == "non_applicable":
-        return f"Non applicable : la règle s'applique si {describe(p.rule.condition, spec)}."
+        return f"Non applicable : la règle s'applique si {describe(p.rule.condition, spec, p.parameter_labels)}."
     return f"{rule.title} : à vérifier."
 
 
@@ -104,6 +116,9 @@ def _remedy(
         missing = _missing(p, fact)
         if missing:
             return "Fournir : " + ", ".join(spec[f].label for f in missing) + "."
+        return f"Fournir les informations que demande le point « {rule.title} »."
+    if status == "a_verifier":  # never the non conforme remedy: nothing is to be corrected yet
+        return f"L'instructeur vérifie le point « {rule.title} » au vu des pièces."
     return _fill(rule.remedy, fact, spec, params, figures)
 
 
@@ -118,7 +133,7 @@ def build_finding(p: PreparedRule, fact: Fact, status: str) -> Finding:
             "field": name,
             "label": field_spec.label,
             "path": paths.get(name, ""),
-            "value": display(field_spec.kind, values.get(name)),
+            "value": shown(field_spec, values.get(name)),
         }
         if name not in values:
             item["missing"] = True
@@ -174,12 +189,25 @@ SCOPE_PATHS = {
     "piece": ("pièces du dossier (PDF, DOCX)", "pieces/"),
     "concordance": ("valeurs données à la fois par le dossier et par une pièce", "pieces/"),
     "lecture": ("valeurs lues avec doute dans les pièces", "pieces/"),
+    "lancement_action": ("actions matures à lancer", "fiches_actions"),
+    "signataire_avenant": ("signataires attendus de l'avenant de déploiement", "convention.avenants"),
+    "validation_avenant": ("validations attendues de l'avenant de déploiement", "convention.avenants"),
+    "signataire": ("signataires attendus de la convention-cadre", "convention.signataires"),
+    "element": ("éléments attendus de la convention-cadre et de l'avenant", "convention"),
+    "axe": ("axes du programme", "axes"),
+    "inclusion": ("périmètres à comparer", "perimetres"),
+    "calendrier_convention": ("calendrier de la convention", "convention"),
+    "anah": ("situation de la ville au regard de l'Anah", "dispositifs_anah"),
+    "ort": ("opération de revitalisation de territoire", "ort"),
+    "dossier": ("dossier", ""),
 }
 
 
 def _no_entity(rule: Rule, dossier_fact: Fact) -> Finding:
     label, path = SCOPE_PATHS.get(rule.scope, (rule.scope, ""))
-    what = label + (" (" + ", ".join(f"{k} = {v}" for k, v in rule.where.items()) + ")" if rule.where else "")
+    spec = FACT_TYPES[rule.scope]
+    where = ", ".join(f"{spec[k].label} : {shown(spec[k], v)}" for k, v in rule.where.items())
+    what = label + (f" ({where})" if where else "")
     return Finding(
         rule=rule.id,
         check=rule.check,
@@ -200,13 +228,19 @@ def _no_entity(rule: Rule, dossier_fact: Fact) -> Finding:
 
 
 def verdict(findings: list[Finding]) -> str:
-    """recevable: no bloquant/majeur gap; non_recevable: a bloquant rule is non_conforme;
-    incomplet: anything else (missing information, or a majeur non-conformity to fix)."""
-    if any(f.status == "non_conforme" and f.severity == "bloquant" for f in findings):
-        return "non_recevable"
-    if any(f.status in {"non_conforme", "incomplet"} and f.severity in {"bloquant", "majeur"} for f in findings):
-        return "incomplet"
-    return "recevable"
+    """The catalogue's definitions, by precedence (vocabulary.Verdict): non_recevable (a bloquant
+    rule non conforme) > incomplet (a bloquant or majeur rule incomplet) > a_corriger (a majeur
+    rule non conforme) > recevable (a point applied) > sans_objet (nothing applied)."""
+    graves = [f for f in findings if f.severity in {"bloquant", "majeur"}]
+    if any(f.status == "non_conforme" and f.severity == "bloquant" for f in graves):
+        return Verdict.NON_RECEVABLE.value
+    if any(f.status == "incomplet" for f in graves):
+        return Verdict.INCOMPLET.value
+    if any(f.status == "non_conforme" for f in graves):
+        return Verdict.A_CORRIGER.value
+    if any(f.status != "non_applicable" for f in findings):
+        return Verdict.RECEVABLE.value
+    return Verdict.SANS_OBJET.value
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:

@@ -18,6 +18,7 @@ class ParameterUse:
     since: dt.date | None
     unit: str
     reference: str
+    label: str  # the French name a town reads (never the code)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ class PreparedRule:
         """Parameters with no value in force: the rule cannot apply at this date."""
         return [p.name for p in self.parameters if p.value is None]
 
+    @property
+    def parameter_labels(self) -> dict[str, str]:
+        return {p.name: p.label for p in self.parameters}
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -59,7 +64,16 @@ def prepare(rulesets: list[RuleSet], parameters: dict[str, Parameter], as_of: dt
                 param = parameters[name]
                 dated = param.at(as_of)
                 value = dated.value if dated else None
-                uses.append(ParameterUse(name, value, dated.start if dated else None, param.unit, param.reference))
+                uses.append(
+                    ParameterUse(
+                        name,
+                        value,
+                        dated.start if dated else None,
+                        param.unit,
+                        param.reference,
+                        param.label or param.description,
+                    )
+                )
                 values[name] = param.to_fact_unit(value)
             suspended = any(u.value is None for u in uses)
             text = {u.name: display_parameter(u.unit, u.value) for u in uses}
@@ -75,6 +89,7 @@ def prepare(rulesets: list[RuleSet], parameters: dict[str, Parameter], as_of: dt
                     parameter_rows=tuple(
                         {
                             "name": u.name,
+                            "label": u.label,
                             "value": text[u.name],
                             "since": u.since.isoformat() if u.since else None,
                             "unit": u.unit,

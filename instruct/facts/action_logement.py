@@ -13,7 +13,7 @@ from instruct.facts.action_logement_financement import FIELDS as FINANCEMENT_FIE
 from instruct.facts.action_logement_financement import financement_values
 from instruct.facts.action_logement_operateur import FIELDS as OPERATEUR_FIELDS
 from instruct.facts.action_logement_operateur import hundredths, operateur_values
-from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec
+from instruct.facts.base import CODES, CONTEXT, Builder, Entity, F, Family, FieldSpec
 from instruct.facts.ort import in_ort_secteurs
 from instruct.french import name_key
 from instruct.model.dossier import Dossier
@@ -33,7 +33,10 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "proprietaire": F("str", "propriétaire", definition="Propriétaire déclaré de l'immeuble."),
         "operateur": F("str", "opérateur désigné", definition="Nom de l'opérateur désigné (operateur.nom)."),
         "operateur_type": F(
-            "str", "nature de l'opérateur", definition="Nature déclarée de l'opérateur (operateur.type)."
+            "str",
+            "nature de l'opérateur",
+            definition="Nature déclarée de l'opérateur (operateur.type).",
+            choices=CODES,
         ),
         "localisee": F(
             "bool",
@@ -64,12 +67,16 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             definition="Nature de l'opérateur en toutes lettres (operateur.type : organisme HLM, SEM, EPF…).",
         ),
         "maitrise_mode": F(
-            "str", "mode de maîtrise foncière", definition="Mode de maîtrise foncière déclaré (maitrise_fonciere.mode)."
+            "str",
+            "mode de maîtrise foncière",
+            definition="Mode de maîtrise foncière déclaré (maitrise_fonciere.mode).",
+            choices=CODES,
         ),
         "maitrise_etat": F(
             "str",
             "état de la maîtrise foncière",
             definition="État déclaré de la maîtrise foncière (maitrise_fonciere.etat).",
+            choices=CODES,
         ),
         "maitrise_etat_libelle": F(
             "str",

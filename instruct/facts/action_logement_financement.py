@@ -13,7 +13,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from instruct.facts.base import F, FieldSpec, cents
+from instruct.facts.base import CODES, F, FieldSpec, cents
 from instruct.french import french_amount, name_key
 from instruct.model.immeuble import Engagement, Immeuble
 
@@ -80,6 +80,7 @@ FIELDS: dict[str, FieldSpec] = {
         "str",
         "objet de la demande à Action Logement",
         definition=("Objet de la demande à Action Logement (demande_action_logement.objet : travaux, portage…)."),
+        choices=CODES,
     ),
     "financement_al_cents": F(
         "cents",

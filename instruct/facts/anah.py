@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from instruct.facts.anah_anru import centre_surface, overlaps
-from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int
+from instruct.facts.base import CODES, CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int
 from instruct.model.dossier import DemandeAnah, DispositifAnah, Dossier
 from instruct.model.geometry import inclusion
 
@@ -41,6 +41,14 @@ def _request_fields(objet: str, what: str) -> dict[str, FieldSpec]:
     }
 
 
+# The town's situation (situation_anah), in the words of a finding.
+SITUATIONS_ANAH = {
+    "opah_ru": "une OPAH-RU en cours",
+    "etudes": "des études pré-opérationnelles",
+    "autres": "un autre dispositif en cours",
+    "aucun": "aucun dispositif",
+}
+
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "anah": {
         **CONTEXT,
@@ -51,6 +59,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
                 "Classement de la ville selon ses dispositifs Anah : opah_ru (une OPAH-RU en cours), "
                 "etudes (études pré-opérationnelles), autres (un autre dispositif en cours) ou aucun."
             ),
+            choices=SITUATIONS_ANAH,
         ),
         "nb_dispositifs_en_cours": F(
             "int",
@@ -82,13 +91,18 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
     "dispositif_anah": {
         **CONTEXT,
         "type": F(
-            "str", "type de dispositif", True, definition="Type du dispositif (OPAH-RU, OPAH-CD, plan_de_sauvegarde…)."
+            "str",
+            "type de dispositif",
+            True,
+            definition="Type du dispositif (OPAH-RU, OPAH-CD, plan_de_sauvegarde…).",
+            choices=CODES,
         ),
         "etat": F(
             "str",
             "état du dispositif",
             True,
             definition="État du dispositif (en_cours, projete, etudes_pre_operationnelles…).",
+            choices=CODES,
         ),
         "en_cours_a_date": F(
             "bool",
@@ -100,7 +114,11 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             ),
         ),
         "maitre_ouvrage": F(
-            "str", "maître d'ouvrage du dispositif", True, definition="Maître d'ouvrage déclaré du dispositif."
+            "str",
+            "maître d'ouvrage du dispositif",
+            True,
+            definition="Maître d'ouvrage déclaré du dispositif.",
+            choices=CODES,
         ),
         "perimetre_fourni": F(
             "bool",

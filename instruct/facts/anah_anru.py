@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, financed_by_anru
+from instruct.facts.base import CODES, CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, financed_by_anru
 from instruct.model.dossier import Dossier
 from instruct.model.geometry import inclusion, union
 
@@ -17,6 +17,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "programme ANRU du quartier",
             True,
             definition="Programme ANRU du quartier (NPNRU_national, NPNRU_regional, PNRQAD…).",
+            choices=CODES,
         ),
         "npnru": F(
             "bool",

@@ -25,11 +25,65 @@ class FieldSpec:
     always: bool = False  # present in every fact of this type
     derived_from: tuple[str, ...] = ()  # present whenever these are
     definition: str = ""  # one French sentence: what is computed, from which dossier fields, in which unit
+    choices: dict[str, str] | None = field(default=None, compare=False)  # a code -> its French words
+
+    def shown(self, value: Any) -> Any:
+        """The value as a town reads it: a code in French words, anything else as it is."""
+        return self.choices.get(value, value) if self.choices and isinstance(value, str) else value
 
 
-def F(kind: str, label: str, always: bool = False, derived_from: tuple[str, ...] = (), *, definition: str) -> FieldSpec:
-    """A field of a fact type; its definition is required, so that no fact goes undefined."""
-    return FieldSpec(kind, label, always, derived_from, definition)
+def F(
+    kind: str,
+    label: str,
+    always: bool = False,
+    derived_from: tuple[str, ...] = (),
+    *,
+    definition: str,
+    choices: dict[str, str] | None = None,
+) -> FieldSpec:
+    """A field of a fact type; its definition is required, so that no fact goes undefined.
+    `choices` names the codes a str field holds, for the messages and the evidence."""
+    return FieldSpec(kind, label, always, derived_from, definition, choices)
+
+
+# Codes of the dossier model that facts carry as they are (rules compare them), in the words a
+# finding shows: Anah dispositifs, ANRU programmes, operators, land control, requests, pieces' opinions.
+CODES = {
+    "plan_de_sauvegarde": "plan de sauvegarde",
+    "etudes_pre_operationnelles": "études pré-opérationnelles",
+    "en_cours": "en cours",
+    "termine": "terminé",
+    "projete": "projeté",
+    "ville": "ville",
+    "epci": "intercommunalité (EPCI)",
+    "departement": "département",
+    "autre": "autre",
+    "NPNRU_national": "NPNRU d'intérêt national",
+    "NPNRU_regional": "NPNRU d'intérêt régional",
+    "organisme_hlm": "organisme HLM",
+    "investisseur_prive": "investisseur privé",
+    "sem": "société d'économie mixte (SEM)",
+    "collectivite": "collectivité",
+    "epf": "établissement public foncier (EPF)",
+    "acquisition": "acquisition",
+    "promesse": "promesse de vente",
+    "envisagee": "envisagée",
+    "engagee": "engagée",
+    "acquise": "acquise",
+    "travaux": "travaux",
+    "portage_foncier": "portage foncier",
+    "favorable": "favorable",
+    "defavorable": "défavorable",
+    "deploiement": "déploiement",
+    "modification": "modification",
+    "ville_centre": "ville-centre",
+    "intercommunalite": "intercommunalité",
+    "prefet": "préfet (État)",
+    "cdc": "Caisse des Dépôts (Banque des Territoires)",
+    "action_logement": "Action Logement",
+    "anah": "Anah",
+    "anru": "ANRU",
+}
 
 
 # Copied into every fact: the stage the dossier has reached.

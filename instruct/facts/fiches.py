@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int, financed_by_anru
+from instruct.facts.base import CODES, CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int, financed_by_anru
 from instruct.facts.programme import convention_phase
 from instruct.french import french_amount, name_key
 from instruct.model.dossier import Avenant, Dossier, FicheAction
@@ -187,6 +187,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
             "str",
             "nature de l'intervention financée par l'ANRU",
             definition="Nature de l'intervention financée par l'ANRU déclarée sur la fiche (categorie_anru).",
+            choices=CATEGORIES_ANRU,
         ),
         "categorie_anru_libelle": F(
             "str",
@@ -221,7 +222,13 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
         "numero": F(
             "int", "numéro de l'avenant", True, definition="Numéro de l'avenant (convention.avenants[].numero)."
         ),
-        "objet": F("str", "objet de l'avenant", True, definition="Objet déclaré de l'avenant (deploiement ou autre)."),
+        "objet": F(
+            "str",
+            "objet de l'avenant",
+            True,
+            definition="Objet déclaré de l'avenant (deploiement ou autre).",
+            choices=CODES,
+        ),
         "signe": F("bool", "avenant signé", True, definition="Vrai si l'avenant a une date de signature."),
         "budget_total_cents": F(
             "cents",

@@ -395,7 +395,7 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
             "nb_communes_non_signataires": "ort.secteurs[*].commune_insee, ort.signataires[*].insee",
             "avenant_secteurs_et_plan": "convention.avenants[].contenu.perimetres_intervention, "
             "convention.avenants[].contenu.plan_actions",
-            "registre_fourni": "option --referentiel (ort-communes.csv)",
+            "registre_fourni": "registre national des ORT (ort-communes.csv)",
             "registre_commune_presente": "ort-communes.csv (code commune) ; collectivites.ville_centre.insee",
             "registre_signee": "ort-communes.csv (Signée ?)",
             "registre_nb_desaccords": "ort-communes.csv ; ort.date_signature, ort.duree_annees",

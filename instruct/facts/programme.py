@@ -12,10 +12,19 @@ from typing import Any
 
 from instruct.facts.action_logement import duplicate_immeubles
 from instruct.facts.anah_anru import situation_anru
-from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, months_between
+from instruct.facts.base import CODES, CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, months_between
 from instruct.french import french_date
 from instruct.model.dossier import Avenant, Dossier
 from instruct.referentiel.registry import Referentiel
+
+# The town's situation (situation_anru), in the words of a finding.
+SITUATIONS_ANRU = {
+    "pnrqad": "un quartier PNRQAD",
+    "npnru_centre": "un quartier NPNRU en centre-ville",
+    "npnru_peripherie": "un quartier NPNRU en périphérie",
+    "npnru_localisation_inconnue": "un quartier NPNRU, sans périmètre pour le situer par rapport au centre",
+    "aucun": "aucun quartier NPNRU ou PNRQAD",
+}
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "dossier": {
@@ -142,6 +151,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
                 "perimetres.intervention) : pnrqad, npnru_centre, npnru_peripherie, "
                 "npnru_localisation_inconnue ou aucun."
             ),
+            choices=SITUATIONS_ANRU,
         ),
         "siren_epci_referentiel": F(
             "str",
@@ -195,6 +205,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
                 "Avis porté sur la note de projet urbain (pieces[].avis) : « defavorable » si une de "
                 "ses versions l'est, sinon le premier avis donné."
             ),
+            choices=CODES,
         ),
         "plan_situation_immeubles": F(
             "bool",
@@ -215,6 +226,7 @@ TYPES: dict[str, dict[str, FieldSpec]] = {
                 "Avis porté sur la note d'utilité des immeubles (pieces[].avis) : « defavorable » si "
                 "une de ses versions l'est, sinon le premier avis donné."
             ),
+            choices=CODES,
         ),
         "dates_futures": F(
             "str",
@@ -275,7 +287,7 @@ def dossier_fact(
         "insee": "collectivites.ville_centre.insee",
         "siren_epci": "collectivites.intercommunalite.siren",
         "commune": "collectivites.ville_centre.nom",
-        "referentiel_acv_fourni": "option --referentiel",
+        "referentiel_acv_fourni": "liste officielle des communes ACV (acv-communes.csv)",
     }
     if referentiel is not None and referentiel.communes is not None and ville and ville.insee:
         commune = referentiel.find(ville.insee)

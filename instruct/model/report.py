@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from instruct.vocabulary import GAPS, SEVERITY_ORDER, STATUS_ORDER
+from instruct.vocabulary import CLEAR_VERDICTS, GAPS, SEVERITY_ORDER, STATUS_ORDER
 
 
 @dataclass(frozen=True)
@@ -86,4 +86,7 @@ class Report:
 
     @property
     def recevable(self) -> bool:
-        return all(r.verdict == "recevable" for r in self.rulesets.values())
+        """Nothing to fix before the committee: every rule set recevable, or with no point
+        applicable (« aucun point applicable » is no gap: AL-O without immeubles). The CLI's exit
+        status and the stored reports' flag."""
+        return all(r.verdict in CLEAR_VERDICTS for r in self.rulesets.values())

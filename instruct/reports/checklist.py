@@ -74,8 +74,7 @@ def render_markdown(catalogue: Catalogue, partenaire: str, stage: str | None, wh
     out = [
         f"# Pièces et informations à fournir — {partenaire}",
         "",
-        f"Liste générée depuis les règles (`rules/`), paramètres en vigueur au {french_date(when)} ; "
-        "ne pas modifier à la main (`make checklists`).",
+        f"Liste établie d'après les règles d'instruction, paramètres en vigueur au {french_date(when)}.",
         "",
     ]
     for st in stages:

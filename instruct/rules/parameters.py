@@ -1,9 +1,10 @@
 """Dated parameters (deadlines, rates, caps), OpenFisca-style.
 
-`rules/parametres.yaml` holds, for each parameter, its description, unit, source and the
-values it takes from given dates:
+`rules/parametres.yaml` holds, for each parameter, its French name (`libelle`, what a town
+reads instead of the code), description, unit, source and the values it takes from given dates:
 
     prog.duree_initialisation_max:
+      libelle: durée maximale de la phase d'initialisation
       description: Durée maximale de la phase d'initialisation
       unit: mois
       reference: Guide du programme, « Principes généraux d'organisation du programme »
@@ -55,6 +56,7 @@ class Parameter:
     unit: str
     reference: str
     values: tuple[DatedValue, ...]  # sorted by start
+    label: str = ""  # the French name (libelle), shown instead of the code
 
     def at(self, when: dt.date) -> DatedValue | None:
         found = None
@@ -127,7 +129,12 @@ def load_parameters(path: Path) -> dict[str, Parameter]:
             except ValueError as exc:
                 problem((name, "values", start.isoformat()), str(exc))
         out[name] = Parameter(
-            name, spec.description, spec.unit, spec.reference, tuple(sorted(values, key=lambda v: v.start))
+            name,
+            spec.description,
+            spec.unit,
+            spec.reference,
+            tuple(sorted(values, key=lambda v: v.start)),
+            spec.libelle,
         )
     if problems:
         raise InputError(str(path), problems)

@@ -259,6 +259,10 @@ StartDate = Annotated[dt.date, BeforeValidator(_start_date)]
 class ParameterSpec(_Closed):
     """Un paramètre daté (style OpenFisca) : chaque valeur vaut à partir de sa date."""
 
+    libelle: Text = Field(
+        description="Nom français court, montré aux communes à la place du code (ex. « durée maximale de la phase "
+        "d'initialisation »)."
+    )
     description: Text = Field(description="Ce que le paramètre fixe, en français.")
     unit: ParameterUnit = Field(
         description="Unité des valeurs (euros, pourcent, m2, mois, jours, annees, date, nombre)."
@@ -295,6 +299,7 @@ MISSING_HINTS = {
     "document": " (document et section obligatoires)",
     "section": " (document et section obligatoires)",
     "reference": " (la source est obligatoire)",
+    "libelle": " (le nom français du paramètre, montré à la place de son code)",
 }
 UNKNOWN_VALUE = {"severity": "gravité inconnue", "etape": "étape inconnue", "unit": "unité inconnue"}
 

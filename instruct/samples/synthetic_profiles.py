@@ -16,7 +16,7 @@ HEADER_REAL = "# Dossier SYNTHÉTIQUE généré par acv samples generate : il ne
 EXPECTED = {
     "recevable": "recevable",
     "incomplet": "incomplet",
-    "non_conforme": "non_recevable ou incomplet",
+    "non_conforme": "non recevable, à corriger ou incomplet",
     "illisible": "illisible",
 }
 # Share of each group (the unreadable ones: positions 17, 67, 117… i.e. 2 %).

@@ -163,7 +163,7 @@ class RapportEcart(Base):
 
 class RapportPiste(Base):
     """The worst verdict among one track's rule sets (the DDT: programme, ORT, coherence) in a dossier's latest
-    report, with its rank (recevable 1, incomplet 2, non_recevable 3), replaced at every new report: the queue's
+    report, with its rank (Verdict.rang: sans_objet 1 … non_recevable 5), replaced at every new report: the queue's
     verdict column, sort and filter, joined on the track's own key (migration 0009)."""
 
     __tablename__ = "rapport_pistes"

@@ -297,8 +297,7 @@ def town_move(
     if to == "depose" and latest is not None and latest.bloquants and not confirmed:
         raise workflow.Refused(
             409,
-            f"le rapport compte {latest.bloquants} écart(s) bloquant(s) : "
-            "confirmez le dépôt en connaissance de cause (confirme=true)",
+            f"le rapport compte {latest.bloquants} écart(s) bloquant(s) : confirmez le dépôt en connaissance de cause",
         )
     if to == "retire":
         _withdrawable(session, tracks)

@@ -44,7 +44,6 @@ OPEN = ("depose", "en_instruction", "a_completer")
 CLOSED = (*DECIDED, "retire")
 TABS = {"a_traiter": "À traiter", "suivis": "Suivis", "traites": "Traités", "tous": "Tous"}
 STATE_LABELS = {s: EtatDossier(s).libelle for s in TRACK_STATES}
-VERDICT_OF_RANK = {rank: verdict for verdict, rank in VERDICT_RANK.items()}
 # The columns, in order: key -> French header. « partenaire » is shown to admins only.
 COLUMNS = {
     "commune": "Commune",
@@ -254,7 +253,7 @@ def rows_query(
         "depose": Instruction.opened_at,
         "jours": _days(dialect, today),
         "suivi": suivi,
-        "verdict": RapportPiste.rang,
+        "verdict": case(VERDICT_RANK, value=RapportPiste.verdict),  # from the verdict: a stored rank may be older
         "bloquants": StoredReport.bloquants,
         "version": Version.number,
         "maj": Dossier.updated_at,
@@ -298,7 +297,7 @@ def rows_query(
             Dossier.updated_at,
             shown.login.label("suivi_login"),
             func.coalesce(func.nullif(shown.nom, ""), shown.login).label("suivi"),
-            RapportPiste.rang.label("verdict"),
+            RapportPiste.verdict.label("verdict"),
             StoredReport.bloquants,
             Version.number.label("version"),
         )
@@ -356,7 +355,7 @@ def row_of(row, today: dt.datetime) -> dict[str, Any]:
         "depose_le": opened,
         "jours": max(0, ((decided or today) - opened).days),
         "suivi_par": row.suivi_login and {"login": row.suivi_login, "nom": row.suivi},
-        "verdict": VERDICT_OF_RANK.get(row.verdict or 0),
+        "verdict": row.verdict or None,
         "bloquants": row.bloquants,
         "version": row.version or 0,
         "mis_a_jour": _aware(row.updated_at),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from instruct.service.instruction_storage import RapportEcart, RapportPiste, RapportVerdict
 from instruct.service.storage import Dossier, StoredReport, Version
-from instruct.vocabulary import GAPS
+from instruct.vocabulary import GAPS, Verdict
 
 # Whose track a rule set's verdict belongs to, by its code (tests/test_file.py checks it against the catalogue).
 TRACK_OF_CODE = {
@@ -26,7 +26,10 @@ TRACK_OF_CODE = {
     "ANAH": "anah",
     "ANRU": "anru",
 }
-VERDICT_RANK = {"recevable": 1, "incomplet": 2, "non_recevable": 3}  # the worst of a track's rule sets wins
+# The worst of a track's rule sets wins: sans_objet 1 … non_recevable 5 (vocabulary.Verdict). A row stored
+# before a_corriger and sans_objet existed keeps its old `rang`: the queue sorts by this table of the
+# stored verdict, not by that column.
+VERDICT_RANK = {v.value: v.rang for v in Verdict}
 
 
 def index_report(session: Session, stored: StoredReport) -> None:

@@ -28,7 +28,13 @@ from instruct.service import workflow
 from instruct.service.accounts import csrf_token
 from instruct.service.storage import User
 from instruct.service.usecases import SESSION_COOKIE
-from instruct.vocabulary import PARTENAIRES_INSTRUCTEURS, REMEDE_LIBELLES, STATUT_LIBELLES, VERDICT_LIBELLES
+from instruct.vocabulary import (
+    PARTENAIRES_INSTRUCTEURS,
+    REMEDE_LIBELLES,
+    STATUT_LIBELLES,
+    VERDICT_LIBELLES,
+    worst_verdict,
+)
 
 HERE = Path(__file__).parent
 PARIS = ZoneInfo("Europe/Paris")
@@ -163,6 +169,7 @@ TEMPLATES = Environment(
 TEMPLATES.filters.update(fr_datetime=fr_datetime, fr_date=fr_date)
 TEMPLATES.globals.update(
     VERDICTS=VERDICTS,
+    worst_verdict=worst_verdict,
     STATUSES=STATUSES,
     REMEDIES=REMEDE_LIBELLES,
     GAP_HEADINGS=GAP_HEADINGS,
