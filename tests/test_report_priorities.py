@@ -22,7 +22,12 @@ from instruct.reports import formats
 from instruct.reports.json import report_dict, report_from_dict
 from instruct.reports.presentation import present
 
-NAMES = sorted(p.name for p in SAMPLES.iterdir() if (p / "dossier.yaml").exists() or p.suffix == ".yaml")
+# Every sample `make run` checks: folders (dossier.yaml and pieces, or pieces alone) and single files.
+NAMES = sorted(
+    p.name
+    for p in SAMPLES.iterdir()
+    if p.name not in ("referentiel", "sources") and (p.is_dir() or p.suffix == ".yaml")
+)
 SAINT_AUBIN_LINES_BEFORE = 259  # `acv check samples/saint-aubin` before issue 18, grouped by rule set
 
 # What a town never reads: field paths, parameter codes, CLI and API words.
@@ -221,6 +226,15 @@ def test_one_missing_field_is_one_cause_and_different_fields_stay_apart(reports)
     deliberations = _cause_of(saint_aubin, "PROG-25", "deliberation_commune")
     assert _cause_of(saint_aubin, "PROG-25", "deliberation_intercommunalite") is deliberations
     assert _cause_of(saint_aubin, "PROG-25", "comite_projet") is not deliberations
+
+
+def test_two_checks_of_one_rule_missing_the_same_data_are_one_cause(reports):
+    """Rochebrune has no ORT secteurs: ORT-03's check of the centre-ville and of the parts urbanised both lack
+    them (the second a field of each secteur), so the town reads it once."""
+    rochebrune = present(reports["rochebrune"])
+    checks = {f.check for c in rochebrune.causes for f in c.findings if f.rule == "ORT-03"}
+    assert len(checks) == 2
+    assert len({id(c) for c in rochebrune.causes for f in c.findings if f.rule == "ORT-03"}) == 1
 
 
 def test_two_caps_or_two_conditions_on_one_entity_stay_two_causes(reports):

@@ -13,7 +13,10 @@ How a cause is recognised (findings sharing it become one `Cause`, each rule sti
   (not a date or a yes/no, as often context as fault): its fields and its value. One
   over-financing is PROG-15, ANRU-03 and X-03 on one fiche action (cost and amounts, same excess);
   two caps exceeded on one immeuble (per m², per logement) stay two causes.
-- the same status, entity and message (one sentence said twice to the town) is one cause too.
+- the same status, entity and message (one sentence said twice to the town) is one cause too;
+- two checks of one rule on one entity, both incomplet, one lacking part of what the other lacks (a
+  field, or a field inside it: the secteurs hold each secteur's data): providing the larger set
+  settles both (ORT-03's two texts when the ORT's secteurs are missing), one cause.
 - anything else is its own cause.
 """
 
@@ -271,6 +274,21 @@ def _cause(findings: list[Finding]) -> Cause:
     )
 
 
+def _covers(larger: list[str], smaller: list[str]) -> bool:
+    """Whether providing `larger` provides `smaller`: each of its fields is one of them or inside one
+    (`ort.secteurs` missing holds `ort.secteurs[*].partie_urbanisee` missing)."""
+    return all(any(f == g or f.startswith((g + "[", g + ".")) for g in larger) for f in smaller)
+
+
+def _checks_of_one_rule(gaps: list[Finding]) -> dict[tuple, list[int]]:
+    """The incomplet findings of each rule on each entity (its several checks), by index."""
+    found: dict[tuple, list[int]] = {}
+    for i, f in enumerate(gaps):
+        if f.status == "incomplet":
+            found.setdefault((f.rule, f.entity.type, f.entity.id), []).append(i)
+    return found
+
+
 def causes(report: Report) -> list[Cause]:
     """The report's gaps grouped by cause, the gravest first (severity, then status)."""
     rank = {code: n for n, code in enumerate(report.rulesets)}
@@ -286,11 +304,20 @@ def causes(report: Report) -> list[Cause]:
             lead[i] = i = lead[lead[i]]
         return i
 
+    def join(i: int, j: int) -> None:
+        a, b = root(i), root(j)
+        lead[max(a, b)] = min(a, b)
+
     for key in (cause_key, said_twice):
         first: dict[tuple, int] = {}
         for i, f in enumerate(gaps):
-            a, b = root(i), root(first.setdefault(key(f), i))
-            lead[max(a, b)] = min(a, b)
+            join(i, first.setdefault(key(f), i))
+    for members in _checks_of_one_rule(gaps).values():
+        for n, i in enumerate(members):
+            for j in members[n + 1 :]:
+                a, b = missing_fields(gaps[i]), missing_fields(gaps[j])
+                if a and b and (_covers(a, b) or _covers(b, a)):
+                    join(i, j)
     groups: dict[int, list[Finding]] = {}
     for i, f in enumerate(gaps):
         groups.setdefault(root(i), []).append(f)
