@@ -1,0 +1,179 @@
+"""The gap report as an A4 document (a4.Document), which docx.py and pdf.py render: the header block (commune,
+INSEE, dossier, date), the verdict per rule set, « À traiter en premier » (the priority gaps), the other gaps, and
+one line for what is conforme or non applicable (the full list is the HTML report's: in a document to sign it made
+saint-aubin's report 17 pages). The gaps come grouped by cause and ordered by presentation.present()."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from instruct.french import french_date, french_date_text
+from instruct.model.report import GAPS, Finding, Report
+from instruct.reports import a4
+from instruct.reports.text import piece_quotes
+from instruct.vocabulary import REMEDE_LIBELLES, STATUT_LIBELLES, VERDICT_LIBELLES
+
+# Whose rule sets a report holds, by code: the partner named at the top (one partner, else the programme).
+PARTNER_OF_CODE = {"AL-V": "action-logement", "AL-O": "action-logement", "ANAH": "anah", "ANRU": "anru"}
+PARTNER_NAMES = {
+    "action-logement": "Action Logement",
+    "anah": "Anah",
+    "anru": "ANRU",
+    "acv": "Programme Action Cœur de Ville",
+}
+
+
+def partner_of(report: Report) -> str:
+    """« action-logement » when every rule set is Action Logement's, « acv » (the programme) when they mix."""
+    partners = {PARTNER_OF_CODE.get(code, "acv") for code in report.rulesets}
+    return partners.pop() if len(partners) == 1 else "acv"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n}{a4.NBSP}{one if n < 2 else many}"
+
+
+def _cause(number: int, cause) -> list[a4.Block]:
+    """One cause: its rules and status, what it concerns, the finding, what to do, then in small print where it was
+    read, the parameters and each rule's source."""
+    rules = ", ".join(r.rule for r in cause.rules)
+    status = STATUT_LIBELLES[cause.status]
+    blocks: list[a4.Block] = [
+        a4.para(a4.bold(f"{number}. {rules} — {cause.what}"), f" ({status}, {cause.severity})", keep_with_next=True),
+        a4.para(cause.message),
+    ]
+    if cause.remedy:
+        blocks.append(a4.para(a4.bold(f"{cause.remedy_label} : "), cause.remedy))
+    small: list[tuple[a4.Run, ...]] = []
+    if len(cause.entities) > 1:
+        small.append(a4.runs(a4.bold("Concerne : "), " ; ".join(cause.entities)))
+    small += [a4.runs(a4.bold("Lu dans : "), quote) for quote in cause.quotes]
+    small += [a4.runs(a4.bold("Paramètre : "), line) for line in cause.parameters]
+    for ref in cause.rules:
+        citation = f" (« {ref.citation} »)" if ref.citation else ""
+        small.append(a4.runs(a4.bold(f"{ref.rule} "), f"{ref.title} — {ref.source}{citation}"))
+    blocks += [a4.Paragraph(line, small=True) for line in small]
+    return blocks
+
+
+def build(report: Report) -> a4.Document:
+    shown = present(report)
+    key = partner_of(report)
+    day = french_date(report.evaluated_on)
+    document = a4.Document(
+        title=f"Rapport d'instruction — {report.commune}",
+        subtitle=f"Écarts aux règles des partenaires, situation au {day}",
+        partner=PARTNER_NAMES[key],
+        header=f"dossier {report.dossier_id} — {report.commune} — {day}",
+        logo=a4.logo_for(key),
+        author="acv-instruct",
+    )
+    identity = [
+        a4.para(a4.bold("Commune : "), f"{report.commune} (INSEE {report.insee or 'non renseigné'})"),
+        a4.para(a4.bold("Dossier : "), report.dossier_id),
+        a4.para(a4.bold("Situation au : "), day),
+    ]
+    if report.fictif:
+        identity.append(a4.para("Dossier fictif (exemple ou synthétique).", small=True))
+    document.add(*identity, a4.Heading("Verdict par jeu de règles"))
+    document.add(
+        a4.table(
+            ["Jeu de règles", "Verdict", "Non conformes", "Incomplets", "À vérifier", "Conformes"],
+            [
+                [
+                    f"{line.code} — {line.title}",
+                    line.verdict_label.upper(),
+                    str(line.counts.get("non_conforme", 0)),
+                    str(line.counts.get("incomplet", 0)),
+                    str(line.counts.get("a_verifier", 0)),
+                    str(line.counts.get("conforme", 0)),
+                ]
+                for line in shown.rulesets
+            ],
+        )
+    )
+    if shown.entities:
+        document.add(
+            a4.Heading("Immeubles", 2),
+            a4.table(
+                ["Immeuble", "Verdict", "Non conformes", "Incomplets", "À vérifier"],
+                [
+                    [
+                        e.label,
+                        e.verdict_label.upper(),
+                        str(e.counts.get("non_conforme", 0)),
+                        str(e.counts.get("incomplet", 0)),
+                        str(e.counts.get("a_verifier", 0)),
+                    ]
+                    for e in shown.entities
+                ],
+            ),
+        )
+    document.add(*(a4.para(note, small=True) for note in shown.notes))
+    if not shown.first and not shown.rest:
+        document.add(a4.Heading("Écarts"), a4.para("Aucun écart : rien à corriger ni à fournir."))
+    number = 0
+    for heading, causes in (("À traiter en premier", shown.first), ("Autres écarts", shown.rest)):
+        if not causes:
+            continue
+        document.add(a4.Heading(f"{heading} ({len(causes)})"))
+        for cause in causes:
+            number += 1
+            document.add(*_cause(number, cause))
+    document.add(
+        a4.Heading("Vérifié sans écart"),
+        a4.para(
+            f"{_count(shown.conformes, 'point vérifié et conforme', 'points vérifiés et conformes')} ; "
+            f"{_count(shown.non_applicables, 'point non applicable', 'points non applicables')} à ce dossier. "
+            "Leur détail figure dans le rapport en ligne (page du dossier) et dans sa version HTML."
+        ),
+    )
+    return document
+
+
+# --- until presentation.present() lands: one finding, one cause, the gravest first -------------------
+
+
+def _adapter(report: Report) -> SimpleNamespace:
+    def cause(f: Finding) -> SimpleNamespace:
+        parameters = [
+            f"{p.get('label') or 'valeur de référence'} : {p['value']} (depuis le {french_date_text(p['since'])})"
+            f" — {p['reference']}"
+            for p in f.parameters
+        ]
+        ref = SimpleNamespace(rule=f.rule, title=f.title, source=f.source, citation=None)
+        return SimpleNamespace(
+            status=f.status,
+            severity=f.severity,
+            what=f.entity.label,
+            message=f.message,
+            remedy_label=REMEDE_LIBELLES[f.status],
+            remedy=f.remedy,
+            rules=[ref],
+            entities=[f.entity.label],
+            quotes=piece_quotes(f),
+            parameters=parameters,
+        )
+
+    gaps = sorted(
+        (f for f in report.findings if f.status in GAPS), key=lambda f: (f.severity != "bloquant", f.sort_key())
+    )
+    urgent = [f for f in gaps if f.severity in {"bloquant", "majeur"} and f.status in {"non_conforme", "incomplet"}]
+    return SimpleNamespace(
+        rulesets=[
+            SimpleNamespace(code=c, title=r.title, verdict_label=VERDICT_LIBELLES[r.verdict], counts=r.counts)
+            for c, r in report.rulesets.items()
+        ],
+        entities=[
+            SimpleNamespace(label=e.label, verdict_label=VERDICT_LIBELLES[e.verdict], counts=e.counts)
+            for e in report.entities
+        ],
+        notes=report.notes,
+        first=[cause(f) for f in urgent],
+        rest=[cause(f) for f in gaps if f not in urgent],
+        conformes=sum(1 for f in report.findings if f.status == "conforme"),
+        non_applicables=sum(1 for f in report.findings if f.status == "non_applicable"),
+    )
+
+
+present = _adapter
