@@ -89,7 +89,7 @@ def _write(paragraph, parts: tuple[a4.Run, ...], size: float | None = None) -> N
             run.font.size = Pt(size)
 
 
-def _table(document, block: a4.Table) -> None:
+def _table(document, block: a4.Table, style) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -100,7 +100,7 @@ def _table(document, block: a4.Table) -> None:
         _write(caption, a4.runs(block.caption), a4.SMALL_SIZE)
         caption.paragraph_format.keep_with_next = True
     grid = document.add_table(rows=1 + len(block.rows), cols=len(block.header))
-    grid.style = "Table Grid"
+    grid.style = style
     grid.autofit = False  # w:tblLayout fixed: the widths below, not the text's
     properties = grid._tbl.tblPr
     total = OxmlElement("w:tblW")
@@ -132,6 +132,8 @@ def render(document: a4.Document) -> bytes:
 
     out = Document()
     _styles(out)
+    named = ("Title", "Heading 1", "Heading 2", "List Bullet", "Table Grid")
+    styles = {name: out.styles[name] for name in named}  # looked up once: a lookup by name reads every style
     _page(out, document.header)
     out.core_properties.title = document.title
     out.core_properties.author = document.author or document.partner
@@ -141,23 +143,23 @@ def render(document: a4.Document) -> bytes:
         top.add_run().add_picture(str(document.logo), width=Cm(3.5))
         top = out.add_paragraph()
     _write(top, (a4.Run(document.partner, bold=True),), 12)
-    out.add_paragraph(a4.typography(document.title), style="Title")
+    out.add_paragraph(a4.typography(document.title), style=styles["Title"])
     if document.subtitle:
         _write(out.add_paragraph(), a4.runs(document.subtitle), 11)
     for block in document.blocks:
         if isinstance(block, a4.Heading):
-            out.add_paragraph(a4.typography(block.text), style=f"Heading {min(block.level, 2)}")
+            out.add_paragraph(a4.typography(block.text), style=styles[f"Heading {min(block.level, 2)}"])
         elif isinstance(block, a4.Paragraph):
             paragraph = out.add_paragraph()
             _write(paragraph, block.runs, a4.SMALL_SIZE if block.small else None)
             paragraph.paragraph_format.keep_with_next = block.keep_with_next or None
         elif isinstance(block, a4.Bullets):
             for item in block.items:
-                paragraph = out.add_paragraph(style="List Bullet")
+                paragraph = out.add_paragraph(style=styles["List Bullet"])
                 paragraph.paragraph_format.space_after = Pt(2)
                 _write(paragraph, item, a4.SMALL_SIZE if block.small else None)
         else:
-            _table(out, block)
+            _table(out, block, styles["Table Grid"])
             out.add_paragraph().paragraph_format.space_after = Pt(2)
     buffer = BytesIO()
     out.save(buffer)
