@@ -68,6 +68,11 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""  # said before the table (a table is never announced by its position alone)
+    small: bool = False  # an annex: small print
+
+    @property
+    def size(self) -> float:
+        return SMALL_SIZE if self.small else TABLE_SIZE
 
 
 Block = Heading | Paragraph | Bullets | Table
@@ -105,8 +110,8 @@ def bullets(items: list[tuple[Run, ...] | str], small: bool = False) -> Bullets:
     return Bullets(tuple(item if isinstance(item, tuple) else runs(item) for item in items), small=small)
 
 
-def table(header: list[str], rows: list[list[str]], caption: str = "") -> Table:
-    return Table(tuple(header), tuple(tuple(row) for row in rows), caption)
+def table(header: list[str], rows: list[list[str]], caption: str = "", small: bool = False) -> Table:
+    return Table(tuple(header), tuple(tuple(row) for row in rows), caption, small)
 
 
 # --- French typography ----------------------------------------------------------------------------
@@ -194,7 +199,9 @@ def text_width(text: str, bold_face: bool = False, size: float = TABLE_SIZE) -> 
 _BREAKS = re.compile(r"[ \t\n]+")  # where a line may break: never at a no-break space
 
 
-def column_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], total: float = TEXT_WIDTH) -> list[float]:
+def column_widths(
+    header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], total: float = TEXT_WIDTH, size: float = TABLE_SIZE
+) -> list[float]:
     """Points per column summing to `total`: each column at least its longest word (a word never breaks), the rest
     of the width shared in proportion to what each column would need to hold its longest line unbroken."""
     count = len(header)
@@ -204,9 +211,9 @@ def column_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], to
         for text, is_header in cells:
             words = [w for w in _BREAKS.split(text) if w]
             if words:
-                least[index] = max(least[index], max(text_width(w, is_header) for w in words))
+                least[index] = max(least[index], max(text_width(w, is_header, size) for w in words))
             for line in text.split("\n"):
-                most[index] = max(most[index], text_width(line, is_header))
+                most[index] = max(most[index], text_width(line, is_header, size))
     least = [w + 2 * CELL_PADDING + 1 for w in least]
     most = [max(w + 2 * CELL_PADDING + 1, low) for w, low in zip(most, least)]
     if sum(most) <= total:  # everything fits on one line: the spare width in proportion

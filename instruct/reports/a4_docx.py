@@ -40,7 +40,7 @@ def _styles(document) -> None:
 
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(a4.BODY_SIZE)
-    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.space_after = Pt(2.5)
     properties = normal.element.get_or_add_rPr()
     fonts = properties.find(qn("w:rFonts"))
     for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
@@ -94,7 +94,7 @@ def _table(document, block: a4.Table, style) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    widths = [round(w * TWIPS_PER_POINT) for w in a4.column_widths(block.header, block.rows)]
+    widths = [round(w * TWIPS_PER_POINT) for w in a4.column_widths(block.header, block.rows, size=block.size)]
     if block.caption:
         caption = document.add_paragraph()
         _write(caption, a4.runs(block.caption), a4.SMALL_SIZE)
@@ -123,7 +123,7 @@ def _table(document, block: a4.Table, style) -> None:
                 if number:
                     paragraph = cell.add_paragraph()
                     paragraph.paragraph_format.space_after = Pt(0)
-                _write(paragraph, (a4.Run(line, bold=index == 0),), a4.TABLE_SIZE)
+                _write(paragraph, (a4.Run(line, bold=index == 0),), block.size)
 
 
 def render(document: a4.Document) -> bytes:

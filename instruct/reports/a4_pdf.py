@@ -28,13 +28,16 @@ def _styles():
     from reportlab.lib.styles import ParagraphStyle
 
     f = a4.fonts()
-    body = ParagraphStyle("corps", fontName=f.regular, fontSize=a4.BODY_SIZE, leading=13, spaceAfter=4)
+    body = ParagraphStyle("corps", fontName=f.regular, fontSize=a4.BODY_SIZE, leading=12.5, spaceAfter=2.5)
     cell = ParagraphStyle("cellule", parent=body, fontSize=a4.TABLE_SIZE, leading=11, spaceAfter=0)
+    small_cell = ParagraphStyle("petite_cellule", parent=cell, fontSize=a4.SMALL_SIZE, leading=10)
     return {
         "body": body,
-        "small": ParagraphStyle("petit", parent=body, fontSize=a4.SMALL_SIZE, leading=10.5, spaceAfter=3),
+        "small": ParagraphStyle("petit", parent=body, fontSize=a4.SMALL_SIZE, leading=10.5, spaceAfter=2),
         "cell": cell,
         "head": ParagraphStyle("entete", parent=cell, fontName=f.bold),
+        "small_cell": small_cell,
+        "small_head": ParagraphStyle("petite_entete", parent=small_cell, fontName=f.bold),
         "bullet": ParagraphStyle("puce", parent=body, leftIndent=12, bulletIndent=2, spaceAfter=2),
         "small_bullet": ParagraphStyle(
             "petite_puce", parent=body, fontSize=a4.SMALL_SIZE, leading=10.5, leftIndent=12, bulletIndent=2
@@ -95,9 +98,10 @@ def _table(block: a4.Table, styles):
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table, TableStyle
 
-    widths = a4.column_widths(block.header, block.rows)
-    data = [[Paragraph(_markup(a4.runs(h)), styles["head"]) for h in block.header]]
-    data += [[Paragraph(_markup(a4.runs(cell)), styles["cell"]) for cell in row] for row in block.rows]
+    widths = a4.column_widths(block.header, block.rows, size=block.size)
+    cell, head = (styles["small_cell"], styles["small_head"]) if block.small else (styles["cell"], styles["head"])
+    data = [[Paragraph(_markup(a4.runs(h)), head) for h in block.header]]
+    data += [[Paragraph(_markup(a4.runs(text)), cell) for text in row] for row in block.rows]
     flowable = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
     flowable.setStyle(
         TableStyle(

@@ -34,12 +34,12 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _cause(number: int, cause) -> list[a4.Block]:
-    """One cause: its rules and status, what it concerns, the finding, what to do, then in small print where it was
-    read, the parameters and each rule's source."""
+    """One cause: what it concerns, its rules and status, the finding, what to do, then in small print where it was
+    read and the parameters (the rules' sources are listed once, at the end)."""
     rules = ", ".join(r.rule for r in cause.rules)
-    status = STATUT_LIBELLES[cause.status]
+    status = f"{STATUT_LIBELLES[cause.status]}, {cause.severity}"
     blocks: list[a4.Block] = [
-        a4.para(a4.bold(f"{number}. {rules} — {cause.what}"), f" ({status}, {cause.severity})", keep_with_next=True),
+        a4.para(a4.bold(f"{number}. {cause.what}"), f" — {rules} ({status})", keep_with_next=True),
         a4.para(cause.message),
     ]
     if cause.remedy:
@@ -49,11 +49,17 @@ def _cause(number: int, cause) -> list[a4.Block]:
         small.append(a4.runs(a4.bold("Concerne : "), " ; ".join(cause.entities)))
     small += [a4.runs(a4.bold("Lu dans : "), quote) for quote in cause.quotes]
     small += [a4.runs(a4.bold("Paramètre : "), line) for line in cause.parameters]
-    for ref in cause.rules:
-        citation = f" (« {ref.citation} »)" if ref.citation else ""
-        small.append(a4.runs(a4.bold(f"{ref.rule} "), f"{ref.title} — {ref.source}{citation}"))
-    blocks += [a4.Paragraph(line, small=True) for line in small]
-    return blocks
+    return blocks + [a4.Paragraph(line, small=True) for line in small]
+
+
+def _sources(causes: list) -> a4.Table:
+    """Each rule cited, once: its title and its source (the guide, the regulation), as the causes name them."""
+    seen: dict[str, list[str]] = {}
+    for cause in causes:
+        for ref in cause.rules:
+            citation = f" (« {ref.citation} »)" if ref.citation else ""
+            seen.setdefault(ref.rule, [ref.rule, ref.title, f"{ref.source}{citation}"])
+    return a4.table(["Règle", "Intitulé", "Source"], list(seen.values()), small=True)
 
 
 def build(report: Report) -> a4.Document:
@@ -128,6 +134,8 @@ def build(report: Report) -> a4.Document:
             "Leur détail figure dans le rapport en ligne (page du dossier) et dans sa version HTML."
         ),
     )
+    if shown.first or shown.rest:
+        document.add(a4.Heading("Annexe : règles citées et leurs sources"), _sources([*shown.first, *shown.rest]))
     return document
 
 
