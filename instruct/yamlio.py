@@ -195,7 +195,28 @@ def line_index(text: str) -> dict[tuple, int]:
     return lines
 
 
-def line_of(lines: dict[tuple, int], loc: tuple) -> int | None:
+class LazyLines:
+    """`line_index(text)`, composed only when a problem asks for a line: composing a rule file again with
+    PyYAML's pure-Python composer cost half of a clean load, and a clean load never needs it."""
+
+    def __init__(self, text: str):
+        self._text = text
+        self._lines: dict[tuple, int] | None = None
+
+    def __contains__(self, path: tuple) -> bool:
+        return path in self.lines
+
+    def __getitem__(self, path: tuple) -> int:
+        return self.lines[path]
+
+    @property
+    def lines(self) -> dict[tuple, int]:
+        if self._lines is None:
+            self._lines = line_index(self._text)
+        return self._lines
+
+
+def line_of(lines: dict[tuple, int] | LazyLines, loc: tuple) -> int | None:
     """Line of the deepest known prefix of `loc` (a missing key points at its parent)."""
     for end in range(len(loc), -1, -1):
         if tuple(loc[:end]) in lines:

@@ -287,6 +287,8 @@ READS = [
     Row("GET", "/donnees-personnelles", {"-": EVERYONE}, public=True),
     Row("GET", "/plan-du-site", {"-": EVERYONE}, public=True),
     Row("GET", "/docs", {"-": EVERYONE}, public=True),
+    Row("GET", "/regles", {"-": EVERYONE}, public=True),  # a page per rule (no dossier's marker on it)
+    Row("GET", "/regles/{rule_id}", {"-": EVERYONE}, url="/regles/PROG-07", public=True),
     Row("GET", "/static", {"-": EVERYONE}, url="/static/site.css", public=True),
 ]
 

@@ -351,3 +351,55 @@ def test_generated_towns_through_the_batch(tmp_path):
         timeout=60,
     )
     assert refused.returncode == 2 and refused.stderr.startswith("Erreur") and "Traceback" not in refused.stderr
+
+
+def test_the_local_runner_keeps_a_few_tasks_in_flight_not_all(lot, tmp_path, settings, monkeypatch):
+    """Bounded submission: the results waiting to be written do not grow with the number of towns."""
+    submitted = []
+
+    class Counting(batch.ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):
+            submitted.append(args[1].label)
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Counting)
+    in_flight = []
+
+    def counting(tasks, config):
+        assert len(tasks) > 2 * batch.IN_FLIGHT_PER_WORKER  # more towns than the bound
+        for handed, item in enumerate(batch.local_runner(2)(tasks, config)):
+            in_flight.append(len(submitted) - handed)
+            yield item
+
+    outcome = run(lot, tmp_path / "borne", settings, runner=counting)
+    assert outcome.evaluated == len(submitted) == len(in_flight)
+    assert max(in_flight) <= 2 * batch.IN_FLIGHT_PER_WORKER
+    assert stable(outcome.rows) == stable(run(lot, tmp_path / "un", settings, workers=1).rows)
+
+
+def test_an_unchanged_rerun_reads_no_file_again_and_a_changed_file_is_seen(lot, tmp_path, settings, monkeypatch):
+    """The cache remembers each file's digest with its mtime, ctime, size and inode."""
+    from instruct.batch import tasks as batch_tasks
+
+    hashed = []
+    real = batch_tasks.hashlib.file_digest
+
+    def counting(f, name):
+        hashed.append(f.name)
+        return real(f, name)
+
+    monkeypatch.setattr(batch_tasks.hashlib, "file_digest", counting)
+    cache = tmp_path / "cache"
+    first = run(lot, tmp_path / "a", settings, cache=cache)
+    assert hashed and (cache / batch.DIGESTS).is_file()
+    hashed.clear()
+    again = run(lot, tmp_path / "b", settings, cache=cache)
+    assert hashed == [] and again.evaluated == 0 and stable(again.rows) == stable(first.rows)
+
+    changed = lot / "occitanie" / "montclair" / "dossier.yaml"
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("Montclair", "Montclaire", 1), encoding="utf-8")
+    (cache / batch.DIGESTS).write_text("{pas du json", encoding="utf-8")  # a damaged memory costs a rehash only
+    hashed.clear()
+    third = run(lot, tmp_path / "c", settings, cache=cache)
+    assert str(changed) in hashed and third.evaluated == 1

@@ -321,3 +321,15 @@ def test_a_presence_requirement_is_refused_missing_is_incomplet(tmp_path):
     presence = "{all: [{field: nb_indicateurs_resultats, present: true}, " + REQUIREMENT + "]}"
     text = problems_after(tmp_path, (REQUIREMENT, presence))
     assert "« present: true » sur « nb_indicateurs_resultats »" in text
+
+
+def test_a_clean_catalogue_never_composes_its_line_index(monkeypatch):
+    """The line index is for problems only: composing every rule file again cost half of a clean load."""
+    from instruct import yamlio
+
+    def refused(text):
+        raise AssertionError("line_index composed for a catalogue without a problem")
+
+    monkeypatch.setattr(yamlio, "line_index", refused)
+    catalogue = load_catalogue(ROOT / "rules")
+    assert len(catalogue.rulesets) >= 7

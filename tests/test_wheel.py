@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SAMPLES, acv_command
 
-# What a build reads; the samples, tests and the rest of the repository stay behind.
-BUILD_INPUTS = ["pyproject.toml", "setup.py", "README.md", "instruct", "rules"]
+# What a build reads (tests/cases: the example cases); the samples, the other tests and the rest stay behind.
+BUILD_INPUTS = ["pyproject.toml", "setup.py", "README.md", "instruct", "rules", "tests/cases"]
 CHECK = ["--date", "2026-11-26", "--referentiel", str(SAMPLES / "referentiel"), "--format", "json"]
 
 
@@ -90,6 +90,14 @@ def test_installed_acv_lists_the_whole_catalogue(installed):
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == json.loads(editable.stdout)
     assert len(json.loads(done.stdout)) > 50  # the catalogue, not an empty one
+
+
+def test_installed_acv_shows_a_rule_page_with_its_example_cases(installed):
+    """The example cases ship as instruct/exemples: a rule's page shows them outside the repository."""
+    result = run(installed, "rules", "PROG-07")
+    assert result.returncode == 0, result.stderr
+    assert "avenant signé 18 mois et un jour après la convention" in result.stdout
+    assert "ne sont pas disponibles" not in result.stdout
 
 
 @pytest.mark.parametrize("sample", ["villebelle", "saint-aubin"])

@@ -1,34 +1,57 @@
 """tableau-de-bord.html: the batch's one self-contained page (no external URL; CSS, JS and data
-inline), filterable by région and département. The markup is templates/tableau-de-bord.html;
-this module only prepares what it shows. Every value from a dossier is escaped: by the
-template in the page, and `<` as \\u003c in the embedded JSON."""
+inline), filterable by région, département, verdict and rule, every column sortable. The markup
+is templates/tableau-de-bord.html; this module only prepares what it shows. Every value from a
+dossier is escaped: by the template in the page, and `<` as \\u003c in the embedded JSON.
+
+The verdicts come from instruct.vocabulary (with « illisible » for a dossier not read) and reach
+the script as data: a verdict added there appears in the filters, counts and sorting as is (with a
+neutral look until given one in VERDICT_LOOK). Gaps that only wait for a person (synthesis.WAITING)
+are ranked below the real ones, in the rules' ranking and when dossiers are sorted."""
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
-from instruct.batch.synthesis import GAP_STATUSES, VERDICTS, global_verdict, parse_datetime, rule_order, rule_stats
+from instruct.batch.synthesis import (
+    GAP_STATUSES,
+    REAL_GAPS,
+    VERDICTS,
+    WAITING,
+    global_verdict,
+    parse_datetime,
+    rule_order,
+    rule_stats,
+)
 from instruct.french import french_date_text, french_datetime, french_number
+from instruct.referentiel.departements import departement_libelle
 from instruct.reports.templating import render_page
 from instruct.vocabulary import STATUT_LIBELLES, VERDICT_LIBELLES
 
 TEMPLATES = Path(__file__).parent / "templates"
 VERDICT_LABEL = {**VERDICT_LIBELLES, "erreur": "illisible"}  # a row's verdict; erreur: the dossier was not read
-VERDICT_SYMBOL = {"recevable": "✔", "incomplet": "◐", "non_recevable": "✘", "erreur": "⚠"}
-VERDICT_CLASS = {"recevable": "vr", "incomplet": "vi", "non_recevable": "vn", "erreur": "ve"}
-COUNTED = {
-    "recevable": "recevables",
-    "incomplet": "incomplets",
-    "non_recevable": "non recevables",
-    "erreur": "illisibles",
+# How a verdict looks (symbol, CSS class, plural for the key figures); any other verdict: NEUTRAL.
+VERDICT_LOOK = {
+    "recevable": ("✔", "vr", "recevables"),
+    "incomplet": ("◐", "vi", "incomplets"),
+    "non_recevable": ("✘", "vn", "non recevables"),
+    "erreur": ("⚠", "ve", "illisibles"),
 }
+NEUTRAL = ("•", "vx", None)
 STATUS_LABEL = {status: STATUT_LIBELLES[status] for status in GAP_STATUSES}
 BAR_CLASS = {"non_conforme": "snc", "incomplet": "sin", "a_verifier": "sav"}
 TOP_RULES = 15
 MISSING = "_"  # région or département not known (filter value)
+
+
+@functools.cache
+def verdict_look(verdict: str) -> dict:
+    symbol, css, plural = VERDICT_LOOK.get(verdict, NEUTRAL)
+    label = VERDICT_LABEL.get(verdict, verdict.replace("_", " "))
+    return {"value": verdict, "label": label, "symbol": symbol, "css": css, "counted": plural or label}
 
 
 def render_dashboard(
@@ -36,8 +59,10 @@ def render_dashboard(
 ) -> str:
     stats = stats if stats is not None else rule_stats(rows, rulesets, rules)
     verdicts = [global_verdict(r) for r in rows]
+    known = list(VERDICTS) + sorted({v for v in verdicts if v not in VERDICTS})
+    looks = {v: verdict_look(v) for v in known}
 
-    # Filters: régions by name, départements by code (2A and 2B between 19 and 21); unknown last.
+    # Filters: régions by name, départements by code and name (2A and 2B between 19 and 21); unknown last.
     regions: dict[str, str] = {}
     departements: dict[str, str] = {}
     for r in rows:
@@ -46,26 +71,32 @@ def render_dashboard(
         departements.setdefault(r.get("departement") or MISSING, reg)
     region_options = sorted(regions, key=lambda c: (c == MISSING, _fold(regions[c])))
     dep_options = sorted(departements, key=_dep_key)
-    dep_label = {d: "non renseigné" if d == MISSING else d for d in dep_options}
+    dep_label = {d: "non renseigné" if d == MISSING else departement_libelle(d) for d in dep_options}
 
-    # Data for the script: per row [région, département, verdict index, [rule index * 3 + status index, …]].
+    # Data for the script: per row [région, département, verdict index, [rule index * statuses + status index, …],
+    # sort keys (one per column; null: text, or empty: sorted last)].
     order = rule_order((rid for r in rows for rid in (r.get("regles_en_ecart") or {})), rulesets, rules)
     index = {rid: i for i, rid in enumerate(order)}
+    lines = [_matrix_row(row, verdict, looks) for row, verdict in zip(rows, verdicts)]
     data = {
         "top": TOP_RULES,
+        "verdicts": [[v, looks[v]["label"]] for v in known],
+        "statuts": [[s, STATUS_LABEL[s], s in WAITING] for s in GAP_STATUSES],
         "regles": [[rid, (rules.get(rid) or {}).get("titre") or ""] for rid in order],
         "departements": [[d, departements[d], dep_label[d]] for d in dep_options],
+        "texte": [0, 2, 4 + len(rulesets) + 2],  # columns sorted by their cells' text
         "lignes": [
             [
                 r.get("region") or MISSING,
                 r.get("departement") or MISSING,
-                VERDICTS.index(v),
+                known.index(v),
                 sorted(
-                    3 * index[rid] + (GAP_STATUSES.index(st) if st in GAP_STATUSES else 2)
+                    len(GAP_STATUSES) * index[rid] + GAP_STATUSES.index(st if st in GAP_STATUSES else GAP_STATUSES[-1])
                     for rid, st in (r.get("regles_en_ecart") or {}).items()
                 ),
+                _sort_keys(line, known, rulesets, dep_options),
             ]
-            for r, v in zip(rows, verdicts)
+            for r, v, line in zip(rows, verdicts, lines)
         ],
     }
     return render_page(
@@ -75,21 +106,40 @@ def render_dashboard(
         generated=_french_datetime(meta.get("genere_le")),
         meta=meta,
         total=len(rows),
-        counts={v: verdicts.count(v) for v in VERDICTS},
+        counts={v: verdicts.count(v) for v in known},
+        verdicts=[looks[v] for v in known],
+        look=verdict_look,
         regions=[(c, regions[c]) for c in region_options],
         departements=[(d, dep_label[d]) for d in dep_options],
+        regles=[(rid, (rules.get(rid) or {}).get("titre") or "") for rid in order],
         bars=_bars(stats),
         rulesets=rulesets,
-        rows=[_matrix_row(row, verdict) for row, verdict in zip(rows, verdicts)],
+        rows=lines,
         data=_json_script(data),
         number=french_number,
         TOP_RULES=TOP_RULES,
-        VERDICTS=VERDICTS,
-        COUNTED=COUNTED,
-        VERDICT_LABEL=VERDICT_LABEL,
-        VERDICT_SYMBOL=VERDICT_SYMBOL,
-        VERDICT_CLASS=VERDICT_CLASS,
     )
+
+
+def _sort_keys(line: dict, known: list[str], rulesets: list[dict], dep_options: list[str]) -> list:
+    """One key per column of the matrix, in its order: a number, or numbers compared in turn; None
+    for a text column (the script reads the cell: no dossier's text in the data) or an empty cell.
+    A verdict sorts by its place in the vocabulary, then by its real gaps, then by those waiting."""
+    row, failed = line["row"], line["verdict"] == "erreur"
+    verdicts = row.get("verdicts") or {}
+    return [
+        None,
+        dep_options.index(row["departement"]) if row.get("departement") else None,
+        None,
+        [known.index(line["verdict"]), line["real"], line["waiting"]],
+        *[
+            None if failed or verdicts.get(rs["code"]) not in known else known.index(verdicts[rs["code"]])
+            for rs in rulesets
+        ],
+        None if failed else line["real"],
+        None if failed else line["waiting"],
+        None,
+    ]
 
 
 def _bars(stats: list[dict]) -> list[dict]:
@@ -102,6 +152,7 @@ def _bars(stats: list[dict]) -> list[dict]:
             "segments": [
                 (BAR_CLASS[status], f"{100 * s[status] / biggest:.4g}") for status in GAP_STATUSES if s[status]
             ],
+            "attente": s.get("reels", s["total"]) == 0,
             "parts": " · ".join(
                 f"{STATUS_LABEL[status]} : {french_number(s[status])}" for status in GAP_STATUSES if s[status]
             ),
@@ -110,14 +161,20 @@ def _bars(stats: list[dict]) -> list[dict]:
     ]
 
 
-def _matrix_row(row: dict, verdict: str) -> dict:
-    """A dossier's line of the matrix: its name (a link to its report), what identifies it, its verdicts."""
+def _matrix_row(row: dict, verdict: str, looks: dict[str, dict]) -> dict:
+    """A dossier's line of the matrix: its name (a link to its report), what identifies it, its
+    verdicts, its rules in gap: real ones (the town acts) and those waiting for a person."""
     label = row.get("dossier") or ""
     report = row.get("rapport_html") or row.get("rapport_json")
     blocking = row.get("premiers_bloquants") or []
+    gaps = list((row.get("regles_en_ecart") or {}).values())
     return {
         "row": row,
         "verdict": verdict,
+        "look": looks[verdict],
+        "departement": departement_libelle(row.get("departement")),
+        "real": sum(1 for st in gaps if st in REAL_GAPS),
+        "waiting": sum(1 for st in gaps if st in WAITING),
         "name": row.get("commune") or label,
         "href": _href(report) if report else None,
         "details": [label]

@@ -19,13 +19,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 from instruct.batch.settings import Settings, prepared
 from instruct.batch.store import JOURNAL, REPORTS, Cache, read_journal, reports_present, unique_slugs, write_reports
-from instruct.batch.tasks import Task, discover, make_tasks, task_key
+from instruct.batch.tasks import FileDigests, Task, discover, make_tasks, task_key
 from instruct.batch.worker import evaluate
 from instruct.errors import InputError, Problem
 
@@ -46,6 +46,18 @@ class Outcome:
 Runner = Callable[[list[Task], Settings], Iterator[tuple[Task, dict]]]
 
 
+# Tasks submitted ahead of the workers: enough to keep each busy, few enough that the results waiting to be
+# written (a report of ~180 KiB each) do not grow with the number of towns.
+IN_FLIGHT_PER_WORKER = 2
+DIGESTS = "empreintes.json"  # in the cache: each file's digest by its signature (tasks.FileDigests)
+
+
+def _collect(pending: dict, done) -> Iterator[tuple[Task, dict]]:
+    """The finished futures' results, each dropped from `pending` as it is handed on."""
+    for future in done:
+        yield pending.pop(future), future.result()
+
+
 def local_runner(workers: int) -> Runner:
     """Results as they finish, from `workers` processes (1: in this process)."""
 
@@ -61,12 +73,16 @@ def local_runner(workers: int) -> Runner:
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=prepared, initargs=(settings,)
         ) as pool:
-            futures = {pool.submit(evaluate, task, settings): task for task in tasks}
+            pending: dict = {}
             try:
-                for future in as_completed(futures):
-                    yield futures[future], future.result()
+                for task in tasks:
+                    if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                        yield from _collect(pending, wait(pending, return_when=FIRST_COMPLETED).done)
+                    pending[pool.submit(evaluate, task, settings)] = task
+                while pending:
+                    yield from _collect(pending, wait(pending, return_when=FIRST_COMPLETED).done)
             except BaseException:
-                for future in futures:
+                for future in pending:
                     future.cancel()
                 raise
 
@@ -93,7 +109,10 @@ def run_batch(
         )
     out.mkdir(parents=True, exist_ok=True)
     (out / REPORTS).mkdir(exist_ok=True)
-    tasks = make_tasks(found, ship_files=ship_files)
+    digests = FileDigests(cache.root / DIGESTS) if cache is not None else None
+    tasks = make_tasks(found, ship_files=ship_files, digests=digests)
+    if digests is not None:
+        digests.save()
     digest = settings.digest
     keys = {t.label: task_key(t, digest) for t in tasks}
     names = unique_slugs([t.label for t in tasks])
@@ -162,9 +181,24 @@ def dask_runner(address: str) -> Runner:
             raise InputError("--dask", [Problem("", f"ordonnanceur Dask injoignable à {address} : {exc}")]) from None
         with client:
             shared = client.scatter(settings, broadcast=True)
-            futures = client.map(evaluate, tasks, settings=shared, pure=False)
-            which = {future.key: task for future, task in zip(futures, tasks)}
-            for future in completed(futures):
-                yield which[future.key], future.result()
+            limit = max(1, sum(client.nthreads().values())) * IN_FLIGHT_PER_WORKER
+            queue = iter(tasks)
+            which = {}
+
+            def submit():
+                task = next(queue, None)
+                if task is None:
+                    return None
+                future = client.submit(evaluate, task, settings=shared, pure=False)
+                which[future.key] = task
+                return future
+
+            futures = completed([f for f in (submit() for _ in range(limit)) if f is not None])
+            for future in futures:
+                yield which.pop(future.key), future.result()
+                future.release()
+                following = submit()
+                if following is not None:
+                    futures.add(following)
 
     return run

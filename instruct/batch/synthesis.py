@@ -11,6 +11,15 @@ from instruct.vocabulary import GAP_STATUSES, SEVERITY_ORDER, VERDICT_LIBELLES
 
 SEVERITIES = tuple(SEVERITY_ORDER)
 VERDICTS = (*VERDICT_LIBELLES, "erreur")  # global verdict of a row, JSON index order
+# A gap that waits for a person (an instructeur, the DDT), not for the town: « à vérifier ». ORT-09
+# (the national registry) is one: the town cannot act on it. Ranked below the real gaps.
+WAITING = frozenset({"a_verifier"})
+REAL_GAPS = tuple(s for s in GAP_STATUSES if s not in WAITING)  # non conforme, incomplet
+
+
+def gap_rank(real: int, non_conforme: int, waiting: int) -> tuple:
+    """Sort key, most urgent first: real gaps (non conforme first), then those waiting for a person."""
+    return (-real, -non_conforme, -waiting)
 
 
 def global_verdict(row: dict) -> str:
@@ -45,8 +54,10 @@ def rule_order(rule_ids: Iterable[str], rulesets: list[dict], rules: dict[str, d
 
 
 def rule_stats(rows: list[dict], rulesets: list[dict], rules: dict[str, dict]) -> list[dict]:
-    """Each rule with a gap in at least one dossier: how many dossiers, by worst status; most first
-    (ties: more non conformes first, then catalogue order)."""
+    """Each rule with a gap in at least one dossier: how many dossiers, by worst status. Ranked by
+    dossiers with a real gap (non conforme or incomplet; more non conformes first), then by those
+    only waiting for a person (à vérifier), then catalogue order: a rule whose gaps all wait for a
+    person comes after every rule a town must act on."""
     counts: dict[str, dict[str, int]] = {}
     for row in rows:
         for rule_id, status in (row.get("regles_en_ecart") or {}).items():
@@ -65,11 +76,12 @@ def rule_stats(rows: list[dict], rulesets: list[dict], rules: dict[str, dict]) -
                 "severite": info.get("severite") or "",
                 "jeu": info.get("jeu") or _ruleset_of(rule_id, codes),
                 "total": sum(c.values()),
+                "reels": sum(c[s] for s in REAL_GAPS),
                 **c,
                 "_ordre": index,
             }
         )
-    stats.sort(key=lambda s: (-s["total"], -s["non_conforme"], s["_ordre"]))
+    stats.sort(key=lambda s: (*gap_rank(s["reels"], s["non_conforme"], s["total"] - s["reels"]), s["_ordre"]))
     return stats
 
 

@@ -4,6 +4,9 @@ files (its cache key) and, for a remote worker, the files themselves."""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,23 +81,76 @@ def dossier_files(path: Path) -> dict[str, Path]:
     }
 
 
-def content_hash(files: dict[str, Path]) -> str:
+class FileDigests:
+    """The SHA-256 of each file, remembered beside the cache with the file's mtime, ctime, size and inode: an
+    unchanged rerun reads no file again; a file whose signature differs in any way is hashed anew."""
+
+    MAX_ENTRIES = 500_000  # beyond, only this run's files are kept
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.known: dict[str, list] = {}
+        self.seen: set[str] = set()
+        self.changed = False
+        if path is not None:
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                self.known = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                pass  # no memory yet, or a damaged one: everything is hashed
+
+    def digest(self, file: Path) -> bytes:
+        st = file.stat()
+        key = str(file.resolve())
+        signature = [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
+        self.seen.add(key)
+        known = self.known.get(key)
+        if isinstance(known, list) and len(known) == 2 and known[0] == signature:
+            return bytes.fromhex(known[1])
+        with open(file, "rb") as f:
+            digest = hashlib.file_digest(f, "sha256").digest()
+        self.known[key] = [signature, digest.hex()]
+        self.changed = True
+        return digest
+
+    def save(self) -> None:
+        """Written whole then renamed; a failure to write only costs the next run its shortcut."""
+        if self.path is None or not self.changed:
+            return
+        if len(self.known) > self.MAX_ENTRIES:
+            self.known = {key: value for key, value in self.known.items() if key in self.seen}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".empreintes-", dir=self.path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(self.known, f, separators=(",", ":"))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+def content_hash(files: dict[str, Path], digests: FileDigests | None = None) -> str:
     """Read in blocks: a stray video in a town's folder is hashed, not loaded into memory."""
     h = hashlib.sha256()
     for name in sorted(files):
+        if digests is not None:
+            h.update(name.encode() + b"\0" + digests.digest(files[name]))
+            continue
         with open(files[name], "rb") as f:
             h.update(name.encode() + b"\0" + hashlib.file_digest(f, "sha256").digest())
     return h.hexdigest()
 
 
-def make_tasks(found: list[tuple[str, Path]], *, ship_files: bool = False) -> list[Task]:
+def make_tasks(
+    found: list[tuple[str, Path]], *, ship_files: bool = False, digests: FileDigests | None = None
+) -> list[Task]:
     """With `ship_files` (a remote worker), each dossier's files travel with it: at most MAX_SHIPPED bytes."""
     tasks = []
     for label, path in found:
         shipped, unreadable = None, None
         try:
             files = dossier_files(path)
-            content = content_hash(files)
+            content = content_hash(files, digests)
             if ship_files:
                 size = sum(f.stat().st_size for f in files.values())
                 if size > MAX_SHIPPED:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from instruct.cli import batch as cli_batch
 from instruct.cli import courriels as cli_courriels
+from instruct.cli import regles as cli_regles
 from instruct.cli import users as cli_users
 from instruct.errors import InputError, Problem
 from instruct.french import ISO, parse_date
@@ -133,9 +134,11 @@ def _parser() -> argparse.ArgumentParser:
     cli_courriels.add_parsers(sub)
     cli_batch.add_parsers(sub, _date)
 
-    rules = sub.add_parser("rules", help="lister le catalogue des règles")
+    rules = sub.add_parser("rules", help="lister le catalogue des règles, ou la page d'une règle (acv rules PROG-07)")
+    rules.add_argument("id", nargs="?", help="identifiant d'une règle : sa page (conditions, paramètres, exemples)")
     rules.add_argument("--regles", help="répertoire des règles")
     rules.add_argument("--format", choices=("text", "json"), default="text")
+    cli_regles.add_docs_parser(sub)
     return parser
 
 
@@ -367,6 +370,8 @@ def _cmd_schema(args) -> int:
 def _cmd_rules(args) -> int:
     from instruct.rules.catalogue import load_catalogue
 
+    if args.id:
+        return cli_regles.cmd_rule(args)
     catalogue = load_catalogue(args.regles)
     rows = [
         {
@@ -456,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
         "check": _cmd_check,
         "schema": _cmd_schema,
         "rules": _cmd_rules,
+        "docs": cli_regles.cmd_docs,
         "ort": _cmd_ort,
         "checklist": _cmd_checklist,
         "ingest": _cmd_ingest,

@@ -24,11 +24,16 @@ def status_of(p: PreparedRule, values: dict) -> str:
 
 
 def evaluate(prepared: list[PreparedRule], facts: list[Fact]) -> list[Outcome]:
+    """Each rule against the facts of its scope's type only (indexed once: every rule against every fact made
+    the reference slower than durable on the largest dossiers); the same outcomes in the same order."""
+    of_type: dict[str, list[int]] = {}
+    for f, fact in enumerate(facts):
+        of_type.setdefault(fact.type, []).append(f)
     outcomes = []
     for r, p in enumerate(prepared):
         if p.suspended:
             continue
-        for f, fact in enumerate(facts):
-            if matches_scope(p.rule, fact.type, fact.values):
-                outcomes.append(Outcome(r, f, status_of(p, fact.values)))
+        for f in of_type.get(p.rule.scope, ()):
+            if matches_scope(p.rule, facts[f].type, facts[f].values):
+                outcomes.append(Outcome(r, f, status_of(p, facts[f].values)))
     return outcomes

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shapely.ops import unary_union
-
 from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, financed_by_anru
 from instruct.model.dossier import Dossier
-from instruct.model.geometry import inclusion
+from instruct.model.geometry import inclusion, union
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
     "quartier": {
@@ -112,7 +110,7 @@ def centre_surface(d: Dossier):
     ]
     if not parts:
         parts = [s.geometrie.shape for s in (d.perimetres.secteurs_prioritaires if d.perimetres else [])]
-    return unary_union(parts) if parts else None
+    return union(parts) if parts else None
 
 
 def overlaps(a, b) -> bool:

@@ -6,12 +6,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from shapely.ops import unary_union
-
 from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, names_partner
 from instruct.french import french_date, name_key
 from instruct.model.dossier import Avenant, Dossier, Signataire
-from instruct.model.geometry import inclusion
+from instruct.model.geometry import inclusion, union
 from instruct.referentiel.registry import Referentiel
 
 TYPES: dict[str, dict[str, FieldSpec]] = {
@@ -405,7 +403,7 @@ def ort_facts(b: Builder, d: Dossier, avenant: Avenant | None, referentiel: Refe
     )
     running = [x for x in d.dispositifs_anah or [] if x.type == "OPAH-RU" and x.etat in {"en_cours", "projete"}]
     opah = [x.perimetre.shape for x in running if x.perimetre]
-    opah_union = unary_union(opah) if opah else None
+    opah_union = union(opah) if opah else None
     # unknown (left out) when the dispositifs are not declared, or an OPAH-RU has no perimeter
     declared = True if opah_union is not None else False if d.dispositifs_anah is not None and not running else None
     for i, secteur in enumerate(ort.secteurs if ort else []):

@@ -9,12 +9,14 @@ import math
 import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
-from shapely.geometry.base import BaseGeometry
 
 from instruct.model.geometry import GeometryError, to_shape
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 # Bounds that catch absurd input (a typo of three zeros) rather than real limits.
 MONTANT_MAX = Decimal("10000000000")  # 10 Md€

@@ -10,11 +10,10 @@ from __future__ import annotations
 import contextlib
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import shapely
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
+if TYPE_CHECKING:  # shapely and numpy (≈ 0.2 s) are imported by the first geometry built, not by the model
+    from shapely.geometry.base import BaseGeometry
 
 EARTH_RADIUS_M = 6_371_008.8
 MAX_VERTICES = 200_000
@@ -98,6 +97,8 @@ def check_coordinates(kind: str, coords) -> int:
 
 
 def _invalid_reason(geom: BaseGeometry) -> str:
+    import shapely
+
     reason = shapely.is_valid_reason(geom)
     name, _, where = reason.partition("[")
     french = INVALID_REASONS.get(name.strip(), "contour mal formé")
@@ -115,6 +116,9 @@ def to_shape(geojson: dict) -> BaseGeometry:
     if not isinstance(coords, list) or not coords:
         raise GeometryError("géométrie sans coordonnées")
     check_coordinates(str(geojson.get("type")), coords)
+    import numpy as np
+    from shapely.geometry import shape
+
     try:
         with np.errstate(all="ignore"):
             geom = shape({"type": geojson["type"], "coordinates": coords})
@@ -131,6 +135,9 @@ def to_shape(geojson: dict) -> BaseGeometry:
 
 def _project(geom: BaseGeometry, lat0: float) -> BaseGeometry:
     """Degrees -> metres, equirectangular around latitude lat0."""
+    import numpy as np
+    import shapely
+
     scale = np.array([math.cos(math.radians(lat0)), 1.0]) * EARTH_RADIUS_M * math.pi / 180
     return shapely.transform(geom, lambda coords: coords * scale)
 
@@ -150,6 +157,13 @@ class Inclusion:
 def project_pair(a: BaseGeometry, b: BaseGeometry) -> tuple[BaseGeometry, BaseGeometry]:
     lat0 = (a.centroid.y + b.centroid.y) / 2
     return _project(a, lat0), _project(b, lat0)
+
+
+def union(shapes: list[BaseGeometry]) -> BaseGeometry:
+    """One geometry covering all of `shapes` (shapely's unary_union)."""
+    from shapely.ops import unary_union
+
+    return unary_union(shapes)
 
 
 def inclusion(inner: BaseGeometry, outer: BaseGeometry) -> Inclusion:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
-from instruct.model.report import Finding, Report
+from instruct.model.report import Entity, EntityResult, Finding, Report, RulesetResult
 from instruct.reports.formats import PLAIN, Options, ReportFormat
 
 FORMAT_VERSION = 1
@@ -43,6 +44,47 @@ def report_dict(report: Report) -> dict:
         "notes": report.notes,
         "findings": [finding_dict(f) for f in report.findings],
     }
+
+
+def finding_from_dict(f: dict) -> Finding:
+    entity = f["entity"]
+    return Finding(
+        rule=f["rule"],
+        check=f.get("check"),
+        ruleset=f["ruleset"],
+        title=f["title"],
+        status=f["status"],
+        severity=f["severity"],
+        entity=Entity(entity["type"], entity["id"], entity["label"], entity.get("path", "")),
+        message=f["message"],
+        remedy=f.get("remedy"),
+        source=f.get("source", ""),
+        citation=f.get("citation"),
+        evidence=list(f.get("evidence", [])),
+        parameters=list(f.get("parameters", [])),
+    )
+
+
+def report_from_dict(data: dict) -> Report:
+    """The inverse of `report_dict`: a stored JSON report as a Report, for the pages to present it."""
+    dossier = data["dossier"]
+    return Report(
+        dossier_id=dossier["id"],
+        commune=dossier["commune"],
+        insee=dossier.get("insee"),
+        fictif=bool(dossier.get("fictif")),
+        evaluated_on=dt.date.fromisoformat(data["evaluated_on"]),
+        rulesets={
+            code: RulesetResult(code, r["title"], r["verdict"], dict(r["counts"]))
+            for code, r in data.get("rulesets", {}).items()
+        },
+        findings=[finding_from_dict(f) for f in data.get("findings", [])],
+        notes=list(data.get("notes", [])),
+        entities=[
+            EntityResult(e["type"], e["id"], e["label"], e["verdict"], dict(e["counts"]))
+            for e in data.get("entities", [])
+        ],
+    )
 
 
 def render(report: Report, options: Options = PLAIN) -> str:

@@ -46,7 +46,7 @@ from instruct.rules.figures import Figure
 from instruct.rules.parameters import Parameter, load_parameters
 from instruct.rules.schema import SEVERITIES, STAGES, STATUSES, RuleFileHeader, RuleSpec, french_errors
 from instruct.vocabulary import canonical_partner
-from instruct.yamlio import line_index, line_of, parse, read_text
+from instruct.yamlio import LazyLines, line_of, parse, read_text
 
 __all__ = [
     "PLACEHOLDER",
@@ -226,7 +226,7 @@ def load_catalogue(directory: str | Path | None = None) -> Catalogue:
 def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
     text = read_text(path)
     data = parse(text, str(path))
-    lines = line_index(text)
+    lines = LazyLines(text)
     problems: list[Problem] = []
 
     def problem(loc: tuple, message: str) -> None:

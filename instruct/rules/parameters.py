@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from instruct.errors import InputError, Problem, format_path
 from instruct.french import ISO, parse_date
 from instruct.rules.schema import ParameterSpec, french_errors
-from instruct.yamlio import line_index, line_of, parse, read_text
+from instruct.yamlio import LazyLines, line_of, parse, read_text
 
 UNITS = {
     "mois": int,
@@ -103,7 +103,7 @@ def _convert(unit: str, raw: Any) -> Any:
 def load_parameters(path: Path) -> dict[str, Parameter]:
     text = read_text(path)
     data = parse(text, str(path)) or {}
-    lines = line_index(text)
+    lines = LazyLines(text)
     problems: list[Problem] = []
 
     def problem(loc: tuple, message: str) -> None:

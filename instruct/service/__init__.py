@@ -26,6 +26,7 @@ storage (SQLAlchemy, Alembic migrations), accounts, the instruction workflow and
 - drafts, draft_storage, drafts_api: the guided form's drafts (brouillons): use cases, tables, JSON API;
 - form_pages, form_items, form_exports: the guided form's pages (steps, an item of a long list on
   its own page, downloads) over instruct.form;
+- regles_pages, regles_site: a page per rule (/regles, public) and the same pages as a static site (acv docs);
 - migrations, templates, static: Alembic scripts, the pages' Jinja2 templates and stylesheet.
 
 May import: instruct (the common modules), model, referentiel, facts, rules, documents, engine, reports, form.

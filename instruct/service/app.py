@@ -44,6 +44,7 @@ from instruct.service.letters_pages import router as letters_router
 from instruct.service.messagerie_pages import router as messagerie_router
 from instruct.service.queue_api import router as queue_api_router
 from instruct.service.queue_pages import router as queue_router
+from instruct.service.regles_pages import router as regles_router
 from instruct.service.storage import make_engine, sessions, upgrade
 from instruct.service.templating import HERE, TEMPLATES, SecurityHeaders, error_page, not_found
 from instruct.yamlio import parse_json
@@ -218,6 +219,7 @@ def create_app(
     app.include_router(queue_api_router)  # the same queue and assignment in the JSON API
     app.include_router(avis_api.router)  # experts' opinions in the JSON API
     app.include_router(avis_pages.router)  # experts' opinions: the dossier's form, the expert's page (/avis/…)
+    app.include_router(regles_router)  # a page per rule (/regles), public
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
 

@@ -1,0 +1,306 @@
+"""What every report for a person shows, in the order a town acts on it: the gaps grouped by
+cause, « À traiter en premier » (bloquant then majeur, non conforme then incomplet, across rule
+sets), then the other gaps; all in French labels (fields counted from 1, parameters by name).
+Text, Markdown, HTML, DOCX, PDF and the dossier page render a `Presentation`; none regroups.
+
+How a cause is recognised (findings sharing it become one `Cause`, each rule still listed):
+- incomplet: the same missing fields. Each missing evidence path is cut into its fields (« a, b ;
+  provenance » -> a, b; a remark in parentheses dropped), less the fields the same finding shows
+  as given; an evidence item without a path counts by its label and entity. Five PROG-17 findings
+  on an absent membres list are one cause; PROG-30 and PROG-31 (their own fields differ) are two.
+- non conforme, à vérifier: the same status, the same entity and the same decisive figure, the
+  last evidence item that names the dossier (not a computed explanation), when it is a quantity
+  (not a date or a yes/no, as often context as fault): its fields and its value. One
+  over-financing is PROG-15, ANRU-03 and X-03 on one fiche action (cost and amounts, same excess);
+  two caps exceeded on one immeuble (per m², per logement) stay two causes.
+- anything else is its own cause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from instruct.french import french_date, french_date_text
+from instruct.model.report import GAPS, SEVERITY_ORDER, STATUS_ORDER, Finding, Report
+from instruct.vocabulary import REMEDE_LIBELLES, STATUT_LIBELLES, VERDICT_LIBELLES
+
+PRIORITY_SEVERITIES = ("bloquant", "majeur")
+PRIORITY_STATUSES = ("non_conforme", "incomplet")  # what the town itself must correct or provide
+COMPUTED = "calcul"  # an evidence path: a figure computed to explain, never a field of the dossier
+
+
+@dataclass(frozen=True)
+class Header:
+    commune: str
+    insee: str | None
+    dossier_id: str
+    fictif: bool
+    evaluated_on: str  # « 26/11/2026 »
+
+    @property
+    def title(self) -> str:
+        return f"Rapport d'instruction — {self.commune} (INSEE {self.insee or 'non renseigné'})"
+
+
+@dataclass(frozen=True)
+class RulesetLine:
+    code: str
+    title: str
+    verdict: str
+    verdict_label: str
+    counts: dict[str, int]
+    summary: str  # « 2 non conformes, 1 incomplet, 0 à vérifier, 3 conformes, 9 non applicables »
+
+
+@dataclass(frozen=True)
+class EntityLine:
+    label: str
+    verdict: str
+    verdict_label: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    rule: str
+    title: str
+    ruleset: str
+    severity: str
+    source: str
+    citation: str | None
+
+
+@dataclass
+class Cause:
+    status: str
+    severity: str  # the gravest of its findings'
+    what: str  # the entity or the field concerned, in French
+    message: str
+    remedy_label: str  # « À fournir », « À corriger », « Qui vérifie »
+    remedy: str | None
+    rules: list[RuleRef]
+    entities: list[str]
+    evidence: list[str]  # « coût de l'action : 800 000,00 € (Fiche action n° 3 — coût) »
+    quotes: list[str]  # « avenant-1.pdf, page 2 : « … » »
+    parameters: list[str]  # « Tolérance … : 1,00 € (depuis le 27/03/2018) — source »
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return STATUT_LIBELLES.get(self.status, self.status)
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [r.rule for r in self.rules]
+
+
+@dataclass
+class Presentation:
+    header: Header
+    rulesets: list[RulesetLine]
+    entities: list[EntityLine]
+    notes: list[str]
+    first: list[Cause]  # « À traiter en premier »: bloquant, then majeur; non conforme before incomplet
+    rest: list[Cause]  # the other gaps (mineur, info, à vérifier), in the same order
+    conformes: int
+    non_applicables: int
+    findings: list[Finding]  # every finding, for the formats that list what is conforme
+
+    @property
+    def causes(self) -> list[Cause]:
+        return self.first + self.rest
+
+
+def _plural(n: int, word: str) -> str:
+    if n > 1 and word != "à vérifier":
+        word = " ".join(w + "s" if w not in ("à",) else w for w in word.split(" "))
+    return f"{n} {word}"
+
+
+def counts_summary(counts: dict[str, int]) -> str:
+    order = ("non_conforme", "incomplet", "a_verifier", "conforme", "non_applicable")
+    return ", ".join(_plural(counts.get(s, 0), STATUT_LIBELLES[s]) for s in order)
+
+
+def verdict_label(verdict: str) -> str:
+    return VERDICT_LIBELLES.get(verdict, verdict.replace("_", " "))
+
+
+# --- French lines ---------------------------------------------------------------------------
+
+
+def _where(path: str) -> str:
+    from instruct.form.paths import label_of  # on first use: `acv` reads every format's module
+
+    if path == COMPUTED:
+        return "calculé"
+    return label_of(path) if path else ""
+
+
+def _value(value: object, path: str) -> str:
+    """A choice's code (`en_cours`) as its French label; any other value as it is."""
+    from instruct.form.labels import choice_label, humanize, lower_first
+
+    text = str(value)
+    if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*", text) and text not in ("oui", "non"):
+        leaf = re.split(r"[.\]]", path.partition(" ; ")[0].split(",")[0].strip())[-1]
+        label = choice_label(text, leaf)
+        if label != humanize(text) or "_" in text:
+            return lower_first(label)
+    return text
+
+
+def evidence_lines(f: Finding) -> list[str]:
+    lines = []
+    for e in f.evidence:
+        where = _where(e.get("path") or "")
+        lines.append(f"{e['label']} : {_value(e['value'], e.get('path') or '')}" + (f" ({where})" if where else ""))
+    return lines
+
+
+def quote_lines(f: Finding) -> list[str]:
+    """The pieces a finding's values were read from: « fichier, page 3 : « texte » »."""
+    return [
+        f"{q['fichier']}, {q['ou']} : « {q['texte']} »" + (f" ({q['lecture']})" if q.get("lecture") else "")
+        for e in f.evidence
+        for q in e.get("pieces", ())
+    ]
+
+
+def parameter_name(p: dict) -> str:
+    """The parameter's French label; failing it, its name made readable, never its code."""
+    if p.get("label"):
+        return p["label"]
+    from instruct.form.labels import humanize
+
+    return humanize(str(p.get("name", "paramètre")).rpartition(".")[2])
+
+
+def parameter_line(p: dict) -> str:
+    since = french_date_text(p["since"]) if p.get("since") else ""
+    line = f"{parameter_name(p)} : {p['value']}" + (f" (depuis le {since})" if since else "")
+    return line + (f" — {p['reference']}" if p.get("reference") else "")
+
+
+# --- causes ---------------------------------------------------------------------------------
+
+
+def _fields(path: str) -> list[str]:
+    """`a[0].b, c (remarque) ; pièce` -> ['a[0].b', 'c']."""
+    head = re.sub(r"\([^()]*\)", "", path.partition(" ; ")[0])
+    return [p.strip() for p in re.split(r",| ou ", head) if p.strip()]
+
+
+def missing_fields(f: Finding) -> list[str]:
+    """The fields an incomplet finding lacks, in its evidence's order: each missing path cut into
+    its fields, less those the same finding shows as given (a composite figure is missing because
+    one of its fields is)."""
+    given = {x for e in f.evidence if not e.get("missing") for x in _fields(e.get("path") or "")}
+    found: list[str] = []
+    for e in f.evidence:
+        fields = _fields(e.get("path") or "") if e.get("missing") else []
+        found += [x for x in fields if x not in given or len(fields) == 1]
+    return list(dict.fromkeys(found))
+
+
+def _figure(f: Finding) -> dict | None:
+    """The decisive figure of a non conforme or à vérifier finding: its last evidence item that
+    names the dossier, when it is a quantity (an amount, a count, a share; not a date, not a yes
+    or no, which are as often the context as the fault)."""
+    named = [e for e in f.evidence if (e.get("path") or "") not in ("", COMPUTED)]
+    if not named:
+        return None
+    value = str(named[-1]["value"])
+    if not re.search(r"\d", value) or re.fullmatch(r"\d{2}/\d{2}/\d{4}", value):
+        return None
+    return named[-1]
+
+
+def cause_key(f: Finding) -> tuple:
+    """Two findings with the same key report one cause (the module's docstring says how)."""
+    if f.status == "incomplet":
+        fields = missing_fields(f)
+        unnamed = [e["label"] for e in f.evidence if e.get("missing") and not _fields(e.get("path") or "")]
+        if fields or unnamed:
+            own = (f.entity.type, f.entity.id) if unnamed else ()
+            return ("incomplet", frozenset(fields), frozenset(unnamed), own)
+    elif f.status in GAPS and (figure := _figure(f)):
+        return (f.status, f.entity.type, f.entity.id, tuple(_fields(figure["path"])), str(figure["value"]))
+    return ("own", f.rule, f.check or "", f.entity.type, f.entity.id, f.status)
+
+
+def _what(lead: Finding, findings: list[Finding]) -> str:
+    """The entity concerned; the field when the cause spans several entities or the whole dossier."""
+    entities = {(f.entity.type, f.entity.id) for f in findings}
+    if len(entities) == 1 and lead.entity.type != "dossier":
+        return lead.entity.label
+    if lead.status == "incomplet":
+        fields = missing_fields(lead)
+    else:
+        figure = _figure(lead)
+        fields = _fields(figure["path"]) if figure else []
+    return (_where(", ".join(fields)) if fields else "") or lead.entity.label
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+def _cause(findings: list[Finding]) -> Cause:
+    lead = findings[0]
+    return Cause(
+        status=lead.status,
+        severity=lead.severity,
+        what=_what(lead, findings),
+        message=lead.message,
+        remedy_label=REMEDE_LIBELLES.get(lead.status, ""),
+        remedy=next((f.remedy for f in findings if f.remedy), None),
+        rules=_unique(RuleRef(f.rule, f.title, f.ruleset, f.severity, f.source, f.citation) for f in findings),
+        entities=_unique(f.entity.label for f in findings),
+        evidence=_unique(line for f in findings for line in evidence_lines(f)),
+        quotes=_unique(q for f in findings for q in quote_lines(f)),
+        parameters=_unique(parameter_line(p) for f in findings for p in f.parameters),
+        findings=findings,
+    )
+
+
+def causes(report: Report) -> list[Cause]:
+    """The report's gaps grouped by cause, the gravest first (severity, then status)."""
+    rank = {code: n for n, code in enumerate(report.rulesets)}
+
+    def order(f: Finding) -> tuple:
+        return (SEVERITY_ORDER[f.severity], STATUS_ORDER[f.status], rank.get(f.ruleset, len(rank)), f.sort_key())
+
+    groups: dict[tuple, list[Finding]] = {}
+    for f in sorted((f for f in report.findings if f.status in GAPS), key=order):
+        groups.setdefault(cause_key(f), []).append(f)
+    return [_cause(group) for group in groups.values()]  # dicts keep the lead's (gravest) order
+
+
+def is_priority(cause: Cause) -> bool:
+    return cause.severity in PRIORITY_SEVERITIES and cause.status in PRIORITY_STATUSES
+
+
+def present(report: Report) -> Presentation:
+    grouped = causes(report)
+    return Presentation(
+        header=Header(
+            commune=report.commune,
+            insee=report.insee,
+            dossier_id=report.dossier_id,
+            fictif=report.fictif,
+            evaluated_on=french_date(report.evaluated_on),
+        ),
+        rulesets=[
+            RulesetLine(code, r.title, r.verdict, verdict_label(r.verdict), r.counts, counts_summary(r.counts))
+            for code, r in report.rulesets.items()
+        ],
+        entities=[EntityLine(e.label, e.verdict, verdict_label(e.verdict), e.counts) for e in report.entities],
+        notes=list(report.notes),
+        first=[c for c in grouped if is_priority(c)],
+        rest=[c for c in grouped if not is_priority(c)],
+        conformes=sum(f.status == "conforme" for f in report.findings),
+        non_applicables=sum(f.status == "non_applicable" for f in report.findings),
+        findings=list(report.findings),
+    )
