@@ -4,10 +4,11 @@ document needs: the partner's name (and logo when one is configured) at the top,
 commune — date », a footer « page n / N », headings, paragraphs, bullet lists and tables.
 
 What both backends share is decided here once: French typography (no-break spaces before « : ; ? ! » and inside
-« »), the fonts (DejaVu Sans when the system has it: every French glyph, « œ », « € » and the narrow no-break
-space; else Helvetica, whose Latin-1 encoding has « œ » and « € » but no narrow space), and the width of each
-table column, measured on its content: a column is never narrower than its longest word (« RECEVABLE » is never
-cut), and the 17 cm of text width go to the columns that hold the most text."""
+« »), the fonts (DejaVu Sans Condensed, else DejaVu Sans, when the system has it: every French glyph, « œ », « € »
+and the narrow no-break space, at about the width of the DOCX's Arial; else Helvetica, whose Latin-1 encoding has
+« œ » and « € » but no narrow space), and the width of each table column, measured on its content: a column is
+never narrower than its longest word (« RECEVABLE » is never cut), and the 17 cm of text width go to the columns
+that hold the most text."""
 
 from __future__ import annotations
 
@@ -170,17 +171,18 @@ def fonts() -> Fonts:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    names = {"": "DejaVuSans.ttf", "-Bold": "DejaVuSans-Bold.ttf", "-Oblique": "DejaVuSans-Oblique.ttf"}
-    for directory in FONT_DIRECTORIES:
-        paths = {suffix: Path(directory) / name for suffix, name in names.items()}
-        if all(p.is_file() for p in paths.values()):
-            for suffix, path in paths.items():
-                pdfmetrics.registerFont(TTFont(f"DejaVuSans{suffix}", str(path)))
-            addMapping("DejaVuSans", 0, 0, "DejaVuSans")
-            addMapping("DejaVuSans", 1, 0, "DejaVuSans-Bold")
-            addMapping("DejaVuSans", 0, 1, "DejaVuSans-Oblique")
-            addMapping("DejaVuSans", 1, 1, "DejaVuSans-Bold")
-            return Fonts("DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", narrow_space=True)
+    for family in ("DejaVuSansCondensed", "DejaVuSans"):  # condensed first: Arial's width, as the DOCX's text
+        names = {"": f"{family}.ttf", "-Bold": f"{family}-Bold.ttf", "-Oblique": f"{family}-Oblique.ttf"}
+        for directory in FONT_DIRECTORIES:
+            paths = {suffix: Path(directory) / name for suffix, name in names.items()}
+            if all(p.is_file() for p in paths.values()):
+                for suffix, path in paths.items():
+                    pdfmetrics.registerFont(TTFont(f"{family}{suffix}", str(path)))
+                addMapping(family, 0, 0, family)
+                addMapping(family, 1, 0, f"{family}-Bold")
+                addMapping(family, 0, 1, f"{family}-Oblique")
+                addMapping(family, 1, 1, f"{family}-Bold")
+                return Fonts(family, f"{family}-Bold", f"{family}-Oblique", narrow_space=True)
     return Fonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", narrow_space=False)
 
 

@@ -122,7 +122,7 @@ def _table(block: a4.Table, styles):
 def render(document: a4.Document) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
-    from reportlab.platypus import Image, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import CondPageBreak, Image, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
     styles = _styles()
     story: list = []
@@ -138,8 +138,10 @@ def render(document: a4.Document) -> bytes:
         story.append(Paragraph(_markup(a4.runs(document.subtitle)), styles["subtitle"]))
     for block in document.blocks:
         if isinstance(block, a4.Heading):
+            # A heading never ends a page: a new page when less than 3 cm remain (not keepWithNext, which would carry
+            # a long table whole to the next page).
+            story.append(CondPageBreak(3 * cm))
             flowable = Paragraph(_markup(a4.runs(block.text)), styles[min(block.level, 2)])
-            flowable.keepWithNext = True  # a heading never ends a page: it goes with what follows
         elif isinstance(block, a4.Paragraph):
             flowable = Paragraph(_markup(block.runs), styles["small" if block.small else "body"])
             flowable.keepWithNext = block.keep_with_next

@@ -5,13 +5,10 @@ saint-aubin's report 17 pages). The gaps come grouped by cause and ordered by pr
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from instruct.french import french_date, french_date_text
-from instruct.model.report import GAPS, Finding, Report
+from instruct.french import french_date
+from instruct.model.report import Report
 from instruct.reports import a4
-from instruct.reports.text import piece_quotes
-from instruct.vocabulary import REMEDE_LIBELLES, STATUT_LIBELLES, VERDICT_LIBELLES
+from instruct.reports.presentation import Cause, present
 
 # Whose rule sets a report holds, by code: the partner named at the top (one partner, else the programme).
 PARTNER_OF_CODE = {"AL-V": "action-logement", "AL-O": "action-logement", "ANAH": "anah", "ANRU": "anru"}
@@ -33,11 +30,11 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n}{a4.NBSP}{one if n < 2 else many}"
 
 
-def _cause(number: int, cause) -> list[a4.Block]:
+def _cause(number: int, cause: Cause) -> list[a4.Block]:
     """One cause: what it concerns, its rules and status, the finding, what to do, then in small print where it was
     read and the parameters (the rules' sources are listed once, at the end)."""
     rules = ", ".join(r.rule for r in cause.rules)
-    status = f"{STATUT_LIBELLES[cause.status]}, {cause.severity}"
+    status = f"{cause.status_label}, {cause.severity}"
     blocks: list[a4.Block] = [
         a4.para(a4.bold(f"{number}. {cause.what}"), f" — {rules} ({status})", keep_with_next=True),
         a4.para(cause.message),
@@ -52,7 +49,7 @@ def _cause(number: int, cause) -> list[a4.Block]:
     return blocks + [a4.Paragraph(line, small=True) for line in small]
 
 
-def _sources(causes: list) -> a4.Table:
+def _sources(causes: list[Cause]) -> a4.Table:
     """Each rule cited, once: its title and its source (the guide, the regulation), as the causes name them."""
     seen: dict[str, list[str]] = {}
     for cause in causes:
@@ -137,51 +134,3 @@ def build(report: Report) -> a4.Document:
     if shown.first or shown.rest:
         document.add(a4.Heading("Annexe : règles citées et leurs sources"), _sources([*shown.first, *shown.rest]))
     return document
-
-
-# --- until presentation.present() lands: one finding, one cause, the gravest first -------------------
-
-
-def _adapter(report: Report) -> SimpleNamespace:
-    def cause(f: Finding) -> SimpleNamespace:
-        parameters = [
-            f"{p.get('label') or 'valeur de référence'} : {p['value']} (depuis le {french_date_text(p['since'])})"
-            f" — {p['reference']}"
-            for p in f.parameters
-        ]
-        ref = SimpleNamespace(rule=f.rule, title=f.title, source=f.source, citation=None)
-        return SimpleNamespace(
-            status=f.status,
-            severity=f.severity,
-            what=f.entity.label,
-            message=f.message,
-            remedy_label=REMEDE_LIBELLES[f.status],
-            remedy=f.remedy,
-            rules=[ref],
-            entities=[f.entity.label],
-            quotes=piece_quotes(f),
-            parameters=parameters,
-        )
-
-    gaps = sorted(
-        (f for f in report.findings if f.status in GAPS), key=lambda f: (f.severity != "bloquant", f.sort_key())
-    )
-    urgent = [f for f in gaps if f.severity in {"bloquant", "majeur"} and f.status in {"non_conforme", "incomplet"}]
-    return SimpleNamespace(
-        rulesets=[
-            SimpleNamespace(code=c, title=r.title, verdict_label=VERDICT_LIBELLES[r.verdict], counts=r.counts)
-            for c, r in report.rulesets.items()
-        ],
-        entities=[
-            SimpleNamespace(label=e.label, verdict_label=VERDICT_LIBELLES[e.verdict], counts=e.counts)
-            for e in report.entities
-        ],
-        notes=report.notes,
-        first=[cause(f) for f in urgent],
-        rest=[cause(f) for f in gaps if f not in urgent],
-        conformes=sum(1 for f in report.findings if f.status == "conforme"),
-        non_applicables=sum(1 for f in report.findings if f.status == "non_applicable"),
-    )
-
-
-present = _adapter
