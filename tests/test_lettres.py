@@ -106,7 +106,7 @@ def test_each_state_change_produces_its_letter(service, people, tmp_path):
         assert "Décision motivée : refus" in text and "Signature de l'Anah absente" in text
         assert "PROG-02" in text and "PROG-26" in text and "Signataires de la convention" in text  # id and title
         assert "Guide du programme" in text  # the rule's source
-        assert "Pour DDT" in text and "version 1" in text and "« refusé »" in text
+        assert "Pour la DDT" in text and "version 1" in text and "« refusé »" in text
     pdf, _ = both(town, found[5], tmp_path)
     assert "Reprise de l'instruction" in pdf and "Pièce signée reçue" in pdf
 

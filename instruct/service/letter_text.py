@@ -71,6 +71,22 @@ FILE_WORDS = {  # the file's name: « lettre-refus-<dossier>-<n> »
     "reprise": "reprise-instruction",
     "retrait": "retrait",
 }
+# The partner with its article, as a sentence names it: « la DDT refuse », « celle de l'Anah », « pour la DDT ».
+ARTICLES = {"ddt": "la DDT", "anah": "l'Anah", "anru": "l'ANRU"}
+
+
+def named(facts: LetterFacts, capital: bool = False) -> str:
+    """« la DDT », « l'Anah », « Action Logement » (« La DDT » to begin a sentence)."""
+    name = ARTICLES.get(facts.partner_key, facts.partner)
+    return name[0].upper() + name[1:] if capital else name
+
+
+def of(facts: LetterFacts) -> str:
+    """« de la DDT », « de l'Anah », « d'Action Logement »."""
+    name = named(facts)
+    return f"d'{name}" if name[0] in "AEIOUÉ" else f"de {name}"
+
+
 DECISION_FILE_WORDS = {"accepte": "acceptation", "refuse": "refus", "sans_suite": "classement-sans-suite"}
 
 
@@ -98,8 +114,8 @@ def _next(facts: LetterFacts) -> str:
         )
     if facts.kind == "mise_en_instruction":
         return (
-            f"{facts.partner} examine le dossier. Il peut vous demander des compléments avant de rendre sa décision ; "
-            "vos questions passent par la messagerie du dossier."
+            f"{named(facts, True)} examine le dossier et peut vous demander des compléments avant de rendre sa "
+            "décision ; vos questions passent par la messagerie du dossier."
         )
     if facts.kind == "demande_complements":
         return (
@@ -107,11 +123,11 @@ def _next(facts: LetterFacts) -> str:
             "nouveau dépôt. Vos questions passent par la messagerie du dossier."
         )
     if facts.kind == "reprise":
-        return f"La décision rendue est levée : {facts.partner} instruit de nouveau le dossier et rendra une décision."
+        return f"La décision rendue est levée : {named(facts)} instruit de nouveau le dossier et rendra une décision."
     if facts.kind == "retrait":
         return "Le dossier n'est plus instruit par aucun partenaire ; ce retrait est définitif."
     return (
-        f"Cette décision est celle de {facts.partner} ; chaque partenaire concerné rend la sienne. "
+        f"Cette décision est celle {of(facts)} ; chaque partenaire concerné rend la sienne. "
         "Pour toute question, écrivez au partenaire par la messagerie du dossier."
     )
 
@@ -136,9 +152,19 @@ def _decision(facts: LetterFacts) -> list[a4.Block]:
     if facts.kind == "retrait":
         return [a4.para(f"La collectivité a retiré le dossier {when} ({facts.by}).")]
     change = f"« {facts.from_label} » → « {facts.to_label} »"
-    blocks = [a4.para(f"{facts.partner} a fait passer sa piste d'instruction {change} {when} ({facts.by}).")]
+    if facts.kind == "decision_immeubles":
+        count = len(facts.immeubles)
+        decided = f"{count} immeuble{'s' if count > 1 else ''}"
+        track = "reste" if facts.from_label == facts.to_label else "passe"
+        return [
+            a4.para(
+                f"{named(facts, True)} a rendu {when} ({facts.by}) sa décision sur {decided} du dossier ; "
+                f"sa piste d'instruction {track} « {facts.to_label} »."
+            )
+        ]
+    blocks = [a4.para(f"{named(facts, True)} a fait passer sa piste d'instruction {change} {when} ({facts.by}).")]
     if facts.kind == "decision":
-        blocks.append(a4.para(a4.bold("Décision : "), f"dossier {facts.to_label} par {facts.partner}."))
+        blocks.append(a4.para(a4.bold("Décision : "), f"dossier {facts.to_label} par {named(facts)}."))
     return blocks
 
 
@@ -178,8 +204,8 @@ def build(facts: LetterFacts, logo=None) -> a4.Document:
     document.add(*_identity(facts))
     document.add(a4.Heading("Objet"), *_decision(facts), *_reasons(facts))
     document.add(a4.Heading("Suite"), a4.para(_next(facts)))
-    signer = "Le service d'instruction Action Cœur de Ville" if facts.partner_key == "acv" else f"Pour {facts.partner}"
-    document.add(a4.Heading("Signature", 2), a4.para(a4.bold(signer)))
+    signer = "Le service d'instruction Action Cœur de Ville" if facts.partner_key == "acv" else f"Pour {named(facts)}"
+    document.add(a4.para(""), a4.para(f"Fait le {a4.long_date(facts.day)}."), a4.para(a4.bold(signer)))
     if facts.partner_key != "acv":
         document.add(a4.para(facts.by))
     return document
