@@ -102,13 +102,9 @@ def _table(document, block: a4.Table, style) -> None:
     grid = document.add_table(rows=1 + len(block.rows), cols=len(block.header))
     grid.style = style
     grid.autofit = False  # w:tblLayout fixed: the widths below, not the text's
-    properties = grid._tbl.tblPr
-    total = OxmlElement("w:tblW")
+    total = grid._tbl.tblPr.find(qn("w:tblW"))  # python-docx writes one (auto): set in place, in schema order
     total.set(qn("w:w"), str(sum(widths)))
     total.set(qn("w:type"), "dxa")
-    for old in properties.findall(qn("w:tblW")):
-        properties.remove(old)
-    properties.append(total)
     for column, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         column.set(qn("w:w"), str(width))
     header_row = grid.rows[0]._tr.get_or_add_trPr()
