@@ -164,6 +164,8 @@ def test_the_page_links_to_the_letters_and_hides_them_alike(service, people):
     r = town.get(f"/dossiers/{ident}/lettres/{ids[-1]}.docx")
     assert r.status_code == 200 and r.content[:2] == b"PK"
     assert town.get(f"/dossiers/{ident}/lettres/{ids[-1]}.odt").status_code == 404
+    assert f"/dossiers/{ident}/versions/1/rapport.pdf" in page and "télécharger en PDF" in page  # the A4 report
+    assert town.get(f"/dossiers/{ident}/versions/1/rapport.pdf").content[:5] == b"%PDF-"
     assert town.get(f"/dossiers/{ident}/lettres/999999.pdf").status_code == 404
     for stranger in ("villebelle", "ddt01"):  # another town; an instructeur of another territory
         outsider = web_client(base, stranger)
