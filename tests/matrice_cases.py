@@ -213,6 +213,7 @@ READS = [
     ),
     Row("GET", "/dossiers/{dossier_id}/versions/{numero}/dossier.zip", {"D": READ_D_PAGE, "M": READ_M_PAGE}),
     Row("GET", "/dossiers/{dossier_id}/comparaison", {"D": READ_D_PAGE, "M": READ_M_PAGE}),
+    Row("GET", "/dossiers/{dossier_id}/ort/commerce", {"D": READ_D_PAGE, "M": READ_M_PAGE}),
     Row(  # the town's confirmation before withdrawing (M is not deposited: nothing to withdraw)
         "GET",
         "/dossiers/{dossier_id}/retrait",
@@ -426,6 +427,11 @@ CHANGES = [
         "/dossiers/{dossier_id}/instructions/action-logement/immeubles/{step}",
         {"D/al": TRACK_D_AL_PAGE, "E/al": "303 404 404 422 403 403 403 404 422 303 303"},
         url="/dossiers/{dossier_id}/instructions/action-logement/immeubles/verification",
+    ),
+    Row(  # the ORT commerce question asked without its answers: each field's error (400), nothing stored
+        "POST",
+        "/dossiers/{dossier_id}/ort/commerce",
+        {"D": "303 400 404 400 400 400 400 404 400 303 303", "M": "303 404 400 404 404 404 404 404 400 303 303"},
     ),
     Row(
         "POST",

@@ -10,7 +10,7 @@ from conftest import SAMPLES, acv_command
 from test_service import client, deposited, service  # noqa: F401 (fixtures)
 
 from instruct.documents.load import load, validate
-from instruct.engine.ort_commerce import answer
+from instruct.engine.ort_commerce import answer, point_warnings
 from instruct.errors import InputError
 
 TODAY = dt.date(2026, 11, 26)
@@ -146,7 +146,10 @@ def test_command_line_json_and_errors():
         timeout=60,
     )
     assert unknown.returncode == 0, unknown.stderr
-    assert "Régime : indetermine" in unknown.stdout and "À fournir" in unknown.stdout
+    assert (
+        "Réponse : Impossible de conclure sans savoir si le projet artificialise les sols" in unknown.stdout
+        and "À fournir" in unknown.stdout
+    )
     bad = subprocess.run(
         acv_command() + ["ort", "commerce", str(SAMPLES / "villebelle"), "--point", "deux", "--surface", "3000"],
         capture_output=True,
@@ -164,7 +167,75 @@ def test_the_api_asks_whether_the_project_artificialises_soils(service, deposite
     query = {"point": "2.0,47.0", "surface": "3000", "date": "2026-11-26"}
     unknown = admin.get(url, params=query).json()
     assert unknown["regime"] == "indetermine" and unknown["a_fournir"]
-    assert admin.get(url, params={**query, "artificialisation": "false"}).json()["regime"] == "exempte"
+    exempt = admin.get(url, params={**query, "artificialisation": "false"}).json()
+    assert exempt["regime"] == "exempte" and exempt["avertissements"] == []
+    lon, lat = query["point"].split(",")
+    swapped = admin.get(url, params={**query, "point": f"{lat},{lon}"}).json()
+    assert [w["type"] for w in swapped["avertissements"]] == ["inverse"]
     assert admin.get(url, params={**query, "artificialisation": "true"}).json()["regime"] == "aec_requise"
     before = admin.get(url, params={**query, "date": "2021-08-24"}).json()
     assert before["regime"] == "exempte" and not before["a_fournir"]
+
+
+# --- a point that looks wrong: numbers swapped, outside the town's département (the CLI and the page) ----
+
+
+def in_the_cher(dossier):
+    """Villebelle's dossier as if it were a commune of the Cher (its shapes lie there): a real département."""
+    data = dossier.model_dump(mode="json")
+    data["collectivites"]["ville_centre"]["insee"] = "18033"
+    return validate(data, "x")
+
+
+def test_a_point_that_looks_swapped_or_outside_the_departement(villebelle):
+    cher = in_the_cher(villebelle)
+    assert point_warnings(cher, 2.0, 47.0) == [] and point_warnings(cher, 2.9, 46.5) == []  # in the Cher
+    (swapped,) = point_warnings(cher, 47.0, 2.0)
+    assert swapped.kind == "inverse" and "Cher (18)" in swapped.message
+    assert "sans doute longitude 2, latitude 47" in swapped.message
+    (touraine,) = point_warnings(cher, 47.2, 1.5)  # swapped, and then in France but not in the Cher
+    assert touraine.kind == "inverse" and "longitude d'abord, puis la latitude" in touraine.message
+    (lyon,) = point_warnings(cher, 4.83, 45.76)
+    assert lyon.kind == "hors_departement" and "hors du département de la commune, Cher (18)" in lyon.message
+    (reunion,) = point_warnings(cher, -21.1, 55.5)  # swapped overseas: both out of the Cher, in France swapped
+    assert reunion.kind == "inverse"
+    # a fictitious commune (99101) has no département box: the dossier's own shapes, 30 km around
+    assert point_warnings(villebelle, 2.1, 47.0) == []
+    (far,) = point_warnings(villebelle, 4.83, 45.76)
+    assert far.kind == "loin_du_dossier" and "km des secteurs et périmètres du dossier" in far.message
+    assert point_warnings(villebelle, 47.0, 2.0)[0].kind == "inverse"
+    data = villebelle.model_dump(mode="json")
+    data["perimetres"] = data["ort"] = None
+    bare = validate(data, "x")  # nothing drawn: only France itself
+    assert point_warnings(bare, 4.83, 45.76) == [] and point_warnings(bare, 47.0, 2.0)[0].kind == "inverse"
+    assert point_warnings(bare, 170.0, -40.0)[0].kind == "hors_france"
+
+
+def test_the_command_line_warns_and_still_answers(tmp_path):
+    text = (SAMPLES / "villebelle" / "dossier.yaml").read_text(encoding="utf-8").replace("99101", "18033")
+    (tmp_path / "dossier.yaml").write_text(text, encoding="utf-8")
+    common = ["--surface", "3000", "--date", "2026-11-26", "--artificialisation", "non"]
+    for point, said in (("47.0,2.0", "semblent inversées"), ("4.83,45.76", "hors du département de la commune")):
+        done = subprocess.run(
+            acv_command() + ["ort", "commerce", str(tmp_path / "dossier.yaml"), "--point", point, *common],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.startswith("Attention : ") and said in done.stderr and "LON,LAT" in done.stderr
+        assert (
+            "Réponse : Autorisation d'exploitation commerciale requise ; suspension possible par le préfet"
+            in done.stdout
+        )  # the answer, for the point as typed
+    quiet = subprocess.run(
+        acv_command() + ["ort", "commerce", str(tmp_path / "dossier.yaml"), "--point", "2.0,47.0", *common],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (
+        quiet.returncode == 0
+        and quiet.stderr == ""
+        and "Réponse : Exempté d'autorisation d'exploitation commerciale" in quiet.stdout
+    )

@@ -196,7 +196,7 @@ def _emit(output: str | None, text: str) -> None:
 
 def _cmd_ort(args) -> int:
     from instruct.documents.load import load
-    from instruct.engine.ort_commerce import answer
+    from instruct.engine.ort_commerce import answer, point_warnings
     from instruct.model.fields import read_point, read_surface
     from instruct.rules.catalogue import load_catalogue
 
@@ -209,8 +209,11 @@ def _cmd_ort(args) -> int:
     except ValueError as exc:
         raise InputError("--surface", [Problem("", str(exc))]) from None
     catalogue = load_catalogue(args.regles)
+    dossier = load(args.path).dossier
+    for warning in point_warnings(dossier, lon, lat):  # the answer is still given, for the point as typed
+        sys.stderr.write(f"Attention : {warning.message} (--point attend LON,LAT)\n")
     result = answer(
-        load(args.path).dossier,
+        dossier,
         lon,
         lat,
         surface,

@@ -11,11 +11,17 @@ exemption of L752-1-1 holds only for projects that do not cause artificialisatio
 the sense of L752-6, V). The answer is dated: a question asked before that date gets the former
 rule; after it, whether the project artificialises soils is asked (`artificialise`), and when it
 is not known the answer says it cannot conclude and what to provide, never assumes.
+
+`point_warnings` is what both shells (the CLI, the page) say of a point that looks wrong: longitude and
+latitude swapped, or a point outside the town's département (its box in referentiel.emprises; for a
+fictitious or unknown code, far from the dossier's own secteurs and périmètres). A warning, never a refusal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,7 +30,20 @@ from shapely.geometry import Point
 from instruct.errors import InputError, Problem
 from instruct.french import french_date, french_number
 from instruct.model.dossier import Dossier
+from instruct.referentiel import emprises
+from instruct.referentiel.territoires import departement
 from instruct.rules.parameters import Parameter
+
+# Each regime's answer in words, as a title (the page's, a letter's): exact for each, never a machine word.
+TITLES = {
+    "hors_champ": "Pas d'autorisation d'exploitation commerciale requise : projet sous le seuil",
+    "exempte": "Exempté d'autorisation d'exploitation commerciale",
+    "indetermine": "Impossible de conclure sans savoir si le projet artificialise les sols",
+    "aec_requise": "Autorisation d'exploitation commerciale requise",
+    "droit_commun": "Autorisation d'exploitation commerciale requise, sans suspension possible",
+    "suspension_possible": "Autorisation d'exploitation commerciale requise ; suspension possible par le préfet",
+    "sans_effet": "Pas d'ORT signée à cette date : autorisation d'exploitation commerciale requise (droit commun)",
+}
 
 
 @dataclass
@@ -36,9 +55,14 @@ class CommerceAnswer:
     secteur: str | None = None
     a_fournir: list[str] = field(default_factory=list)  # what is needed to conclude (regime indetermine)
 
+    @property
+    def title(self) -> str:
+        return TITLES[self.regime]
+
     def as_dict(self) -> dict:
         return {
             "regime": self.regime,
+            "titre": self.title,
             "conclusion": self.conclusion,
             "raisons": self.raisons,
             "articles": self.articles,
@@ -47,11 +71,100 @@ class CommerceAnswer:
         }
 
     def render(self) -> str:
-        lines = [f"Régime : {self.regime}", self.conclusion]
+        lines = [f"Réponse : {self.title}", self.conclusion]
         lines += [f"  - {r}" for r in self.raisons]
         lines += [f"À fournir : {item}" for item in self.a_fournir]
         lines.append("Articles : " + ", ".join(self.articles))
         return "\n".join(lines) + "\n"
+
+
+FAR_KM = 30  # without a département box: farther than this from the dossier's shapes is a warning
+
+
+@dataclass(frozen=True)
+class PointWarning:
+    kind: str  # inverse | hors_departement | loin_du_dossier | hors_france
+    message: str
+
+
+def _degrees(value: float) -> str:
+    return f"{value:.6g}".replace(".", ",")
+
+
+def _dossier_bounds(dossier: Dossier) -> tuple[float, float, float, float] | None:
+    """The box around the dossier's ORT secteurs and périmètres (None: none is drawn)."""
+    shapes = [s.geometrie.shape for s in (dossier.ort.secteurs if dossier.ort else []) if s.geometrie is not None]
+    if dossier.perimetres is not None:
+        p = dossier.perimetres
+        shapes += [g.shape for g in (p.etude, p.intervention) if g is not None]
+        shapes += [s.geometrie.shape for s in p.secteurs_prioritaires]
+    if not shapes:
+        return None
+    bounds = [shape.bounds for shape in shapes]
+    return (
+        min(b[0] for b in bounds),
+        min(b[1] for b in bounds),
+        max(b[2] for b in bounds),
+        max(b[3] for b in bounds),
+    )
+
+
+def _km_outside(bounds: tuple[float, float, float, float], lon: float, lat: float) -> float:
+    """Roughly how far (km) the point is from the box (0 inside): enough to tell a town from elsewhere."""
+    dx = max(bounds[0] - lon, 0.0, lon - bounds[2]) * 111.32 * math.cos(math.radians(min(abs(lat), 89.0)))
+    dy = max(bounds[1] - lat, 0.0, lat - bounds[3]) * 110.57
+    return math.hypot(dx, dy)
+
+
+def point_warnings(dossier: Dossier, lon: float, lat: float) -> list[PointWarning]:
+    """What looks wrong with a project's point, in French, for the town's département: the numbers
+    swapped (the point outside, the swapped one inside), or the point outside. Empty when it looks right."""
+    ville = dossier.collectivites.ville_centre if dossier.collectivites else None
+    code = departement(ville.insee if ville else None)
+    box = emprises.box(code)
+    near: Callable[[float, float], bool]
+    if box is not None:
+        near = lambda x, y: emprises.in_box(box, x, y)  # noqa: E731
+        where = f" pour le département de la commune, {emprises.name(code)} ({code})"
+    elif (own := _dossier_bounds(dossier)) is not None:
+        near = lambda x, y: _km_outside(own, x, y) <= FAR_KM  # noqa: E731
+        where = " près des secteurs et périmètres du dossier"
+    else:
+        near, where = emprises.maybe_in_france, " en France"
+    if near(lon, lat):
+        return []
+    typed = f"longitude {_degrees(lon)}, latitude {_degrees(lat)}"
+    in_france = emprises.maybe_in_france
+    if not near(lat, lon) and not in_france(lon, lat) and in_france(lat, lon):
+        where = " en France"  # swapped, the département aside (then still outside it): said swapped first
+    if near(lat, lon) or where == " en France" and in_france(lat, lon):
+        return [
+            PointWarning(
+                "inverse",
+                f"Les coordonnées semblent inversées ({typed}) : {_degrees(lon)} ressemble à une latitude et "
+                f"{_degrees(lat)} à une longitude{where}. L'ordre attendu est la longitude d'abord, puis la "
+                f"latitude : ici sans doute longitude {_degrees(lat)}, latitude {_degrees(lon)}.",
+            )
+        ]
+    if box is not None:
+        return [
+            PointWarning(
+                "hors_departement",
+                f"Le point ({typed}) est hors du département de la commune, {emprises.name(code)} ({code}) : "
+                "vérifiez les coordonnées.",
+            )
+        ]
+    if where.startswith(" près"):
+        km = _km_outside(own, lon, lat)
+        distance = f"environ {french_number(Decimal(round(km)))}" if km < 500 else "plus de 500"
+        return [
+            PointWarning(
+                "loin_du_dossier",
+                f"Le point ({typed}) est à {distance} km des secteurs et périmètres du dossier : il est "
+                "sans doute hors du département de la commune ; vérifiez les coordonnées.",
+            )
+        ]
+    return [PointWarning("hors_france", f"Le point ({typed}) n'est dans aucun département français : vérifiez-le.")]
 
 
 ARTIFICIALISATION = (

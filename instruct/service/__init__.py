@@ -8,6 +8,8 @@ storage (SQLAlchemy, Alembic migrations), accounts, the instruction workflow and
 - templating: the Jinja2 templates, labels, security headers and error pages;
 - report_view: a stored report as the dossier page shows it;
 - comparison_pages: two versions of a dossier compared on a page (gaps closed, opened, changed);
+- ort_pages: the ORT commerce question for the DDT (a point clicked on the map of the ORT secteurs or
+  typed, the answer in words: engine.ort_commerce);
 - usecases: what the API and the pages both do, written once: who may see a dossier (the same 404
   for one that does not exist), lists and their filters, submissions, transitions, reports, comparisons,
   logging in;

@@ -411,7 +411,7 @@ def ort_commerce(
 ) -> dict:
     """`acv ort commerce`: a commerce project at `point` (LON,LAT) of `surface` m² de vente;
     `artificialisation`: whether it causes artificialisation des sols (unknown: not concluded)."""
-    from instruct.engine.ort_commerce import answer
+    from instruct.engine.ort_commerce import answer, point_warnings
 
     record = usecases.visible_or_404(session, me, dossier_id)
     try:
@@ -421,7 +421,9 @@ def ort_commerce(
         raise HTTPException(422, str(exc)) from None
     loaded = usecases.load_files(version_files(session, record.versions[-1]))
     when = date or dt.date.today()
-    return answer(loaded.dossier, lon, lat, area, alimentaire, catalogue.parameters, when, artificialisation).as_dict()
+    found = answer(loaded.dossier, lon, lat, area, alimentaire, catalogue.parameters, when, artificialisation)
+    warnings = [{"type": w.kind, "message": w.message} for w in point_warnings(loaded.dossier, lon, lat)]
+    return {**found.as_dict(), "avertissements": warnings}
 
 
 # --- the catalogue and the checklists (public) ---------------------------------------------------

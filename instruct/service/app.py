@@ -42,6 +42,7 @@ from instruct.service.evaluator import EvaluationSettings, Evaluators
 from instruct.service.instruction_pages import router as instruction_router
 from instruct.service.letters_pages import router as letters_router
 from instruct.service.messagerie_pages import router as messagerie_router
+from instruct.service.ort_pages import router as ort_router
 from instruct.service.queue_api import router as queue_api_router
 from instruct.service.queue_pages import router as queue_router
 from instruct.service.regles_pages import router as regles_router
@@ -213,6 +214,7 @@ def create_app(
     app.include_router(carte_router)  # the périmètres' map: a geometry file read (JSON)
     app.include_router(messagerie_router)  # a dossier's thread: its form, attached files, JSON API
     app.include_router(comparison_router)  # two versions of a dossier compared
+    app.include_router(ort_router)  # the ORT commerce question (DDT): the map, the answer in words
     app.include_router(instruction_router)  # deposit, withdrawal, a track's decision and its confirmation
     app.include_router(letters_router)  # each state change's letter, PDF and DOCX, and their list in the API
     app.include_router(queue_router)  # the instructeurs' queue (file d'instruction), its exports, assignment
