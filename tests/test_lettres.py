@@ -76,6 +76,8 @@ def test_each_state_change_produces_its_letter(service, people, tmp_path):
     for text in (pdf, docx):
         assert "Accusé de réception du dépôt" in text and ident in text and "version 1" in text
         assert "Action Logement" in text and "DDT" in text  # the partners who instruct it
+    refused = move(ddt, ident, vers="accepte", motif="")  # not from « déposé »: no change, no letter
+    assert refused.status_code == 409 and len(letters(town, ident)) == 1
     assert move(ddt, ident, vers="en_instruction").status_code == 200
     r = move(ddt, ident, vers="a_completer", motif="Convention-cadre signée manquante", regles=["PROG-02"])
     assert r.status_code == 200, r.text
