@@ -55,7 +55,7 @@ class Heading:
 class Paragraph:
     runs: tuple[Run, ...]
     small: bool = False  # sources, notes
-    keep_with_next: bool = False
+    keep_with_next: bool = False  # an item's first line: with what follows, a little space above
 
 
 @dataclass(frozen=True)

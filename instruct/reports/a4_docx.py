@@ -148,7 +148,9 @@ def render(document: a4.Document) -> bytes:
         elif isinstance(block, a4.Paragraph):
             paragraph = out.add_paragraph()
             _write(paragraph, block.runs, a4.SMALL_SIZE if block.small else None)
-            paragraph.paragraph_format.keep_with_next = block.keep_with_next or None
+            if block.keep_with_next:
+                paragraph.paragraph_format.keep_with_next = True
+                paragraph.paragraph_format.space_before = Pt(3)
         elif isinstance(block, a4.Bullets):
             for item in block.items:
                 paragraph = out.add_paragraph(style=styles["List Bullet"])

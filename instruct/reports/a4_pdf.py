@@ -33,6 +33,7 @@ def _styles():
     small_cell = ParagraphStyle("petite_cellule", parent=cell, fontSize=a4.SMALL_SIZE, leading=10)
     return {
         "body": body,
+        "lead": ParagraphStyle("tete", parent=body, spaceBefore=3),
         "small": ParagraphStyle("petit", parent=body, fontSize=a4.SMALL_SIZE, leading=10.5, spaceAfter=2),
         "cell": cell,
         "head": ParagraphStyle("entete", parent=cell, fontName=f.bold),
@@ -143,7 +144,8 @@ def render(document: a4.Document) -> bytes:
             story.append(CondPageBreak(3 * cm))
             flowable = Paragraph(_markup(a4.runs(block.text)), styles[min(block.level, 2)])
         elif isinstance(block, a4.Paragraph):
-            flowable = Paragraph(_markup(block.runs), styles["small" if block.small else "body"])
+            style = styles["lead" if block.keep_with_next else "small" if block.small else "body"]
+            flowable = Paragraph(_markup(block.runs), style)
             flowable.keepWithNext = block.keep_with_next
         elif isinstance(block, a4.Bullets):
             style = styles["small_bullet" if block.small else "bullet"]
