@@ -1,7 +1,8 @@
 """The gap report as an A4 document (a4.Document), which docx.py and pdf.py render: the header block (commune,
 INSEE, dossier, date), the verdict per rule set, « À traiter en premier » (the priority gaps), the other gaps, and
 one line for what is conforme or non applicable (the full list is the HTML report's: in a document to sign it made
-saint-aubin's report 17 pages). The gaps come grouped by cause and ordered by presentation.present()."""
+saint-aubin's report 17 pages), then an annex naming each rule cited once, with its title and source. The gaps
+come grouped by cause and ordered by presentation.present()."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def _count(n: int, one: str, many: str) -> str:
 def _cause(number: int, cause: Cause) -> list[a4.Block]:
     """One cause: what it concerns, its rules and status, the finding, what to do, then in small print where it was
     read and the parameters (the rules' sources are listed once, at the end)."""
-    rules = ", ".join(r.rule for r in cause.rules)
+    rules = ", ".join(dict.fromkeys(r.rule for r in cause.rules))  # one rule may judge two entities of a cause
     status = f"{cause.status_label}, {cause.severity}"
     blocks: list[a4.Block] = [
         a4.para(a4.bold(f"{number}. {cause.what}"), f" — {rules} ({status})", keep_with_next=True),
