@@ -139,7 +139,7 @@ def _identity(facts: LetterFacts) -> list[a4.Block]:
         a4.para(a4.bold("Dossier : "), f"{facts.dossier_id}, {version}"),
     ]
     if facts.partner_key != "acv":
-        lines.append(a4.para(a4.bold("Piste d'instruction : "), f"{facts.partner}, désormais « {facts.to_label} »"))
+        lines.append(a4.para(a4.bold(f"Piste d'instruction {of(facts)} : "), f"« {facts.to_label} »"))
     lines.append(a4.para(a4.bold("État du dossier : "), facts.dossier_state))
     return lines
 
