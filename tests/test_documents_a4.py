@@ -78,6 +78,10 @@ def test_the_pdf_is_a4_with_header_and_page_numbers_on_every_page(rendered):
     for number, text in enumerate(pages, start=1):
         assert HEADER in text and f"page {number} / {total}" in text
     assert "page 1 / " in pages[0] and f"page {total} / {total}" in pages[-1]
+    if a4.fonts().narrow_space:  # DejaVu found: every font embedded, none left for the reader's system to guess
+        listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        rows = listed.splitlines()[2:]
+        assert rows and all(re.search(r"\byes\s+yes\s+yes\b", row) for row in rows), listed
 
 
 def test_the_report_is_at_most_half_its_old_length_and_loses_no_gap(report, rendered):

@@ -65,6 +65,7 @@ def _canvas_class(header: str):
         """Keeps each page until save(), then draws « page n / N » and the header on every one."""
 
         def __init__(self, *args, **kwargs):
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or f.regular  # no unembedded Helvetica
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
@@ -107,6 +108,7 @@ def _table(block: a4.Table, styles):
     flowable.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), a4.fonts().regular),  # the cells' own font (their text is Paragraphs)
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.Color(0.55, 0.55, 0.55)),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.91, 0.91, 0.95)),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -155,6 +157,7 @@ def render(document: a4.Document) -> bytes:
                 start="•",
                 leftIndent=12,
                 bulletFontSize=style.fontSize,
+                bulletFontName=style.fontName,
             )
         else:
             if block.caption:
