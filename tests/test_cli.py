@@ -188,7 +188,7 @@ def test_rules_and_schema_commands():
 
 
 def test_usage_errors_are_in_french():
-    done = run("check", str(SAMPLES / "villebelle"), "--format", "pdf")
+    done = run("check", str(SAMPLES / "villebelle"), "--format", "odt")
     assert done.returncode == 2
     assert "Erreur : option --format: choix invalide" in done.stderr and "choix possibles" in done.stderr
     assert "invalid choice" not in done.stderr

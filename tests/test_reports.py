@@ -28,15 +28,16 @@ def test_docx_report_has_title_verdicts_gaps_and_checked_points(tmp_path):
     )
     assert done.returncode == 1, done.stderr
     document = Document(str(out))
-    text = "\n".join(p.text for p in document.paragraphs)
+    text = "\n".join(p.text for p in document.paragraphs).replace("\u00a0", " ")
     assert "Rapport d'instruction — Saint-Aubin-les-Forges" in text and "26/11/2026" in text
-    verdicts, gaps = document.tables[0], document.tables[1]
+    verdicts, sources = document.tables[0], document.tables[-1]
     rows = {r.cells[0].text.split(" — ")[0]: r.cells[1].text for r in verdicts.rows[1:]}
     assert rows["PROG"] == "NON RECEVABLE" and rows["ORT"] == "RECEVABLE"
-    assert [c.text for c in gaps.rows[0].cells] == ["Règle", "Statut", "Entité", "Constat", "Que faire", "Source"]
-    anah = next(r for r in gaps.rows if r.cells[0].text.startswith("PROG-02") and "Anah" in r.cells[2].text)
-    assert "Faire signer la convention-cadre" in anah.cells[4].text and "Guide du programme" in anah.cells[5].text
-    assert "Vérifié et conforme" in text
+    assert "À traiter en premier" in text and "Faire signer la convention-cadre par l'Anah" in text
+    assert [c.text for c in sources.rows[0].cells] == ["Règle", "Intitulé", "Source"]
+    prog02 = next(r for r in sources.rows if r.cells[0].text == "PROG-02")
+    assert "Guide du programme" in prog02.cells[2].text
+    assert "points vérifiés et conformes" in text
 
 
 def test_docx_needs_an_output_file():

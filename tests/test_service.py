@@ -265,8 +265,9 @@ def test_report_in_every_format(service, deposited):
     assert c.get(url, params={"format": "markdown"}).text.startswith("# Rapport d'instruction — Villebelle")
     docx = c.get(url, params={"format": "docx"})
     assert docx.headers["content-type"].startswith("application/vnd.openxmlformats")
-    assert "Villebelle" in Document(io.BytesIO(docx.content)).paragraphs[0].text
-    assert c.get(url, params={"format": "pdf"}).status_code == 406
+    assert "Villebelle" in Document(io.BytesIO(docx.content)).paragraphs[1].text  # under the partner's name
+    assert c.get(url, params={"format": "pdf"}).content[:5] == b"%PDF-"
+    assert c.get(url, params={"format": "odt"}).status_code == 406
 
 
 def test_catalogue_checklists_and_openapi_are_public(service):

@@ -154,7 +154,7 @@ def test_a_guessed_or_foreign_dossier_gives_the_same_404_page(site, villebelle_i
         assert r.status_code == 404 and "Page introuvable" in r.text and "Villebelle" not in r.text, form
     town = web_client(base, "villebelle")
     assert town.get(f"/dossiers/{villebelle_id}/versions/9/rapport.docx").status_code == 404
-    assert town.get(f"/dossiers/{villebelle_id}/versions/1/rapport.pdf").status_code == 404
+    assert town.get(f"/dossiers/{villebelle_id}/versions/1/rapport.odt").status_code == 404  # no such format
     r = town.get("/page/qui/n/existe/pas")
     assert r.status_code == 404 and "Page introuvable" in r.text and 'lang="fr"' in r.text
     assert httpx.get(f"{base}/api/inexistant").headers["content-type"] == "application/json"  # the API keeps JSON

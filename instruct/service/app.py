@@ -29,6 +29,7 @@ from instruct.service import (
     form_items,
     form_pages,
     info_pages,
+    letters,
     mail,
     pages,
     session_pages,
@@ -39,6 +40,7 @@ from instruct.service.carte_pages import router as carte_router
 from instruct.service.comparison_pages import router as comparison_router
 from instruct.service.evaluator import EvaluationSettings, Evaluators
 from instruct.service.instruction_pages import router as instruction_router
+from instruct.service.letters_pages import router as letters_router
 from instruct.service.messagerie_pages import router as messagerie_router
 from instruct.service.ort_pages import router as ort_router
 from instruct.service.queue_api import router as queue_api_router
@@ -183,6 +185,7 @@ def create_app(
     upgrade(engine)
     new_session = sessions(engine)
     catalogue = load_catalogue(rules_dir)
+    new_session.configure(info={letters.CATALOGUE: catalogue})  # the letters cite the rules' titles and sources
     app = FastAPI(
         title="acv-instruct",
         version="1",
@@ -213,6 +216,7 @@ def create_app(
     app.include_router(comparison_router)  # two versions of a dossier compared
     app.include_router(ort_router)  # the ORT commerce question (DDT): the map, the answer in words
     app.include_router(instruction_router)  # deposit, withdrawal, a track's decision and its confirmation
+    app.include_router(letters_router)  # each state change's letter, PDF and DOCX, and their list in the API
     app.include_router(queue_router)  # the instructeurs' queue (file d'instruction), its exports, assignment
     app.include_router(queue_api_router)  # the same queue and assignment in the JSON API
     app.include_router(avis_api.router)  # experts' opinions in the JSON API

@@ -12,6 +12,9 @@
   status, as rows, so that the queue filters by verdict and rule id with an index instead of reading JSON;
   `rapport_pistes` (migration 0009): the worst verdict per track of a dossier's latest report, which the queue
   joins and sorts on.
+- `lettres` (migration 0010): the letter each state change produces (accusé de réception, demande de compléments,
+  décision motivée…), its DOCX and PDF, one per Event; `Event.lettre` reaches it from the journal (its bytes are
+  loaded only when downloaded).
 
 Imported by the migrations' environment so that Alembic and the schema tests see them."""
 
@@ -27,13 +30,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from instruct.service.storage import Base, User, now
+from instruct.service.storage import Base, Event, User, now
 
 TRACK_PARTNERS = ("action-logement", "anah", "anru", "ddt")
 # Whose track a rule set's findings belong to (a rule set's `partenaire:` -> the partner that instructs it).
@@ -173,3 +177,32 @@ class RapportPiste(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     verdict: Mapped[str] = mapped_column(String(30))
     rang: Mapped[int] = mapped_column(Integer)
+
+
+LETTER_KINDS = (
+    "accuse_reception",  # a deposit or a redeposit
+    "mise_en_instruction",
+    "demande_complements",
+    "decision",  # accepté, refusé, classé sans suite
+    "decision_immeubles",  # Action Logement's decisions per immeuble
+    "reprise",  # a decision reopened: repassé en instruction
+    "retrait",  # the town withdrew its dossier
+)
+
+
+class Lettre(Base):
+    """The letter a state change produced (one per Event), written once in the change's transaction."""
+
+    __tablename__ = "lettres"
+    __table_args__ = (CheckConstraint(f"kind IN {LETTER_KINDS}", name="ck_lettres_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    file_name: Mapped[str] = mapped_column(String(200))  # without its extension: « lettre-refus-… »
+    docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    event: Mapped[Event] = relationship(backref=backref("lettre", uselist=False))
