@@ -23,6 +23,7 @@ from instruct.model.report import GAPS
 from instruct.referentiel.registry import load_referentiel
 from instruct.reports import a4, a4_report, docx, pdf
 from instruct.rules.catalogue import load_catalogue
+from instruct.vocabulary import VERDICT_LIBELLES
 
 OLD_PAGES = 17  # the DOCX before the A4 layer, measured on saint-aubin
 HEADER = "dossier saint-aubin-2020 — Saint-Aubin-les-Forges — 26/11/2026"
@@ -100,10 +101,12 @@ def test_the_report_is_at_most_half_its_old_length_and_loses_no_gap(report, rend
     assert "Cœur de Ville" in text and "€" in text  # « œ » and « € » drawn, and read back
 
 
-def test_columns_fit_their_content_and_no_word_is_broken(rendered):
+def test_columns_fit_their_content_and_no_word_is_broken(report, rendered):
     lines = "\n".join(pdf_pages(rendered / "rapport.pdf", layout=True))
     tokens = set(re.findall(r"[A-ZÀ-Ü]{3,}", lines))
-    for word in ("RECEVABLE", "INCOMPLET"):
+    shown = {w for r in report.rulesets.values() for w in VERDICT_LIBELLES[r.verdict].upper().split() if len(w) >= 6}
+    assert {"RECEVABLE", "APPLICABLE", "CORRIGER"} <= shown  # the verdicts' longest words, in the table
+    for word in shown:
         assert word in tokens and not any(word.startswith(t) and t != word for t in tokens if len(t) >= 4), word
     document = Document(str(rendered / "rapport.docx"))
     verdicts = document.tables[0]
