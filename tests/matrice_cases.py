@@ -151,6 +151,13 @@ READS = [
         {"D": "401 422 404 422 422 422 422 404 422 401 401", "M": "401 404 422 404 404 404 404 404 422 401 401"},
         url="/api/dossiers/{dossier_id}/ort-commerce?point=ailleurs&surface=3000",  # 422 once seen: no evaluation
     ),
+    Row("GET", "/api/dossiers/{dossier_id}/lettres", {"D": READ_D_API, "M": READ_M_API}),
+    Row(
+        "GET",
+        "/api/dossiers/{dossier_id}/lettres/{name}",
+        {"D": READ_D_API, "DxE": NOBODY_API},
+        url="/api/dossiers/{dossier_id}/lettres/{lettre}",
+    ),
     Row("GET", "/api/regles", {"-": EVERYONE}, public=True),
     Row("GET", "/api/checklists/{partenaire}", {"-": EVERYONE}, url="/api/checklists/anah", public=True),
     Row("GET", "/api/dossiers/{dossier_id}/messages", {"D": READ_D_API, "M": READ_M_API}),
@@ -214,6 +221,12 @@ READS = [
     Row("GET", "/dossiers/{dossier_id}/versions/{numero}/dossier.zip", {"D": READ_D_PAGE, "M": READ_M_PAGE}),
     Row("GET", "/dossiers/{dossier_id}/comparaison", {"D": READ_D_PAGE, "M": READ_M_PAGE}),
     Row("GET", "/dossiers/{dossier_id}/ort/commerce", {"D": READ_D_PAGE, "M": READ_M_PAGE}),
+    Row(
+        "GET",
+        "/dossiers/{dossier_id}/lettres/{name}",
+        {"D": READ_D_PAGE, "DxE": NOBODY_PAGE},
+        url="/dossiers/{dossier_id}/lettres/{lettre}",
+    ),
     Row(  # the town's confirmation before withdrawing (M is not deposited: nothing to withdraw)
         "GET",
         "/dossiers/{dossier_id}/retrait",

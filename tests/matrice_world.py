@@ -123,6 +123,11 @@ def plant(w: World) -> None:
     w.ids = {"D": d, "M": m, "BV": drafts["V"], "BM": drafts["M"]}
     e = _deposited(w, "belcastel")
     w.ids["E"] = e
+    letters = {
+        key: ok(api(w, "admin").get(f"/api/dossiers/{ident}/lettres"), 200) for key, ident in (("D", d), ("E", e))
+    }
+    w.targets["D"]["lettre"] = f"{letters['D'][0]['id']}.pdf"  # its accusé de réception
+    w.targets["DxE"] = {"dossier_id": d, "lettre": f"{letters['E'][0]['id']}.pdf"}  # D's address, E's letter
     w.targets |= {
         "D/anah": {"dossier_id": d, "partenaire": "anah"},
         "D/al": {"dossier_id": d, "partenaire": "action-logement"},

@@ -249,11 +249,11 @@ def test_the_report_works_under_its_csp_in_the_browser(service, browser):  # noq
     browser.get(f"{base}/dossiers/{ident}/versions/1/rapport.html")
     styled = browser.execute_script("return getComputedStyle(document.querySelector('table')).borderCollapse")
     boxes = browser.find_elements("css selector", ".filters input")
-    rows = browser.find_elements("css selector", "tr[data-ruleset]")
+    rows = browser.find_elements("css selector", "tr[data-rulesets]")
     assert boxes and rows and styled == "collapse"
     for box in boxes:  # the report's script hides the rows of an unticked rule set
         box.click()
-    hidden = browser.execute_script("return document.querySelectorAll('tr[data-ruleset][hidden]').length")
+    hidden = browser.execute_script("return document.querySelectorAll('tr[data-rulesets][hidden]').length")
     assert hidden == len(rows)
 
 

@@ -37,6 +37,7 @@ NO_LINK, OTHER_NO_LINK = "A" * 43, "B" * 43  # avis links that lead nowhere
 NOTHING = "999999999"  # a message or avis number nothing has
 GUESS = {  # a target inside a dossier the actor may see: what stands for it when it does not exist
     "DxM": {"message_id": NOTHING},
+    "DxE": {"lettre": f"{NOTHING}.pdf"},
     "DxAM": {"avis_id": NOTHING},
     "AC": {"avis_id": NOTHING},
     "AO": {"avis_id": NOTHING},
