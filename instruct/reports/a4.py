@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from instruct.french import written_date
+
 PAGE_WIDTH_CM, PAGE_HEIGHT_CM, MARGIN_CM = 21.0, 29.7, 2.0
 POINTS_PER_CM = 72 / 2.54
 TEXT_WIDTH = (PAGE_WIDTH_CM - 2 * MARGIN_CM) * POINTS_PER_CM  # 17 cm, in points
@@ -132,25 +134,9 @@ def typography(text: str) -> str:
     return _CLOSE_QUOTE.sub(NBSP + "»", text)
 
 
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
 def long_date(day) -> str:
     """« 2 décembre 2026 », « 1er mars 2027 »: the date a letter is dated."""
-    return f"{'1er' if day.day == 1 else day.day}{NBSP}{MOIS[day.month - 1]}{NBSP}{day.year}"
+    return written_date(day).replace(" ", NBSP)
 
 
 # --- fonts and measures ---------------------------------------------------------------------------
