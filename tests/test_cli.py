@@ -2,6 +2,7 @@
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLES, SHARED_DATA, acv_command
@@ -194,3 +195,26 @@ def test_usage_errors_are_in_french():
     assert "invalid choice" not in done.stderr
     missing = run("ort", "commerce", str(SAMPLES / "villebelle"))
     assert missing.returncode == 2 and "arguments obligatoires manquants: --point, --surface" in missing.stderr
+
+
+def test_several_dossiers_in_one_process_give_each_its_own_report(tmp_path):
+    """A town checks its versions, a delegation its immeubles: one process, the same reports as one by one."""
+    names = ["villebelle", "montclair", "ort-sans-ville-principale.yaml"]
+    paths = [str(SAMPLES / n) for n in names]
+    common = ["--date", "2026-11-26", "--referentiel", str(SAMPLES / "referentiel")]
+    together = run("check", *paths, *common, "--format", "json", "-o", str(tmp_path / "rapports"))
+    assert together.returncode == 1, together.stderr  # montclair has gaps: the worst status
+    written = sorted(p.name for p in (tmp_path / "rapports").iterdir())
+    assert written == ["montclair.json", "ort-sans-ville-principale.json", "villebelle.json"]
+    for name, path in zip(names, paths):
+        alone = run("check", path, *common, "--format", "json").stdout
+        assert (tmp_path / "rapports" / f"{Path(name).stem}.json").read_text(encoding="utf-8") == alone
+
+    text = run("check", paths[0], str(tmp_path / "absent"), paths[1], *common)
+    assert text.returncode == 2 and "fichier ou dossier introuvable" in text.stderr  # said, and the others checked
+    assert [line for line in text.stdout.splitlines() if line.startswith("=== ")] == [
+        f"=== {paths[0]}",
+        f"=== {paths[1]}",
+    ]
+    refused = run("check", *paths, *common, "--format", "html")
+    assert refused.returncode == 2 and "s'écrivent dans un répertoire" in refused.stderr

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from instruct.cli import batch as cli_batch
+from instruct.cli import check as cli_check
 from instruct.cli import courriels as cli_courriels
 from instruct.cli import regles as cli_regles
 from instruct.cli import users as cli_users
@@ -51,11 +52,19 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="évaluer un dossier et produire le rapport d'écarts")
-    check.add_argument("path", help="dossier (répertoire avec dossier.yaml) ou fichier YAML/JSON")
+    check.add_argument(
+        "path",
+        nargs="+",
+        help="dossier (répertoire avec dossier.yaml ou pièces) ou fichier YAML/JSON ; un ou plusieurs",
+    )
     check.add_argument("--date", type=_date, default=None, help="date d'évaluation AAAA-MM-JJ (défaut : aujourd'hui)")
     check.add_argument("--referentiel", help="répertoire des référentiels officiels (acv-communes.csv)")
     check.add_argument("--format", choices=formats.names(), default="text")
-    check.add_argument("-o", "--output", help="écrire le rapport dans ce fichier")
+    check.add_argument(
+        "-o",
+        "--output",
+        help="écrire le rapport dans ce fichier (plusieurs dossiers : dans ce répertoire, un par dossier)",
+    )
     check.add_argument(
         "--partenaire", action="append", help="restreindre à un jeu de règles (programme, …) ; répétable"
     )
@@ -140,43 +149,6 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json"), default="text")
     cli_regles.add_docs_parser(sub)
     return parser
-
-
-def _cmd_check(args) -> int:
-    from instruct.engine.check import check_path
-    from instruct.referentiel.registry import load_referentiel
-    from instruct.rules.catalogue import load_catalogue
-
-    catalogue = load_catalogue(args.regles)
-    partenaires = [p.strip() for item in (args.partenaire or []) for p in item.split(",") if p.strip()]
-    catalogue.select(partenaires)  # unknown names are an input error before any reading
-    referentiel = load_referentiel(args.referentiel) if args.referentiel else None
-    report = check_path(
-        args.path,
-        catalogue,
-        args.date or dt.date.today(),
-        referentiel=referentiel,
-        partenaires=partenaires,
-        engine=args.moteur,
-    )
-    chosen = formats.get(args.format)
-    if chosen.binary and not args.output:
-        raise InputError(
-            f"--format {chosen.name}",
-            [
-                Problem(
-                    "",
-                    f"un rapport {chosen.name.upper()} s'écrit dans un fichier : ajoutez -o rapport{chosen.extension}",
-                )
-            ],
-        )
-    colour = args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    options = formats.Options(colour=colour, show_all=args.tout)
-    if args.output:
-        _write(args.output, chosen.render_bytes(report, options))
-    else:
-        sys.stdout.write(chosen.render(report, options))
-    return EXIT_OK if report.recevable else EXIT_GAPS
 
 
 def _write(path: str, content: bytes) -> None:
@@ -461,7 +433,7 @@ def _keep_tcp_nodelay() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {
-        "check": _cmd_check,
+        "check": cli_check.cmd_check,
         "schema": _cmd_schema,
         "rules": _cmd_rules,
         "docs": cli_regles.cmd_docs,
