@@ -1,6 +1,9 @@
+import atexit
 import datetime as dt
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 EVALUATION_DATE = dt.date(2026, 11, 26)
+
+# The commands the tests start keep their compiled catalogue (rules.compiled) in a folder of this run, not in
+# the user's cache.
+if "ACV_CACHE" not in os.environ:
+    os.environ["ACV_CACHE"] = tempfile.mkdtemp(prefix="acv-cache-")
+    atexit.register(shutil.rmtree, os.environ["ACV_CACHE"], True)
 
 
 @pytest.fixture(scope="session")

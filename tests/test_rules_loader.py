@@ -333,5 +333,46 @@ def test_a_clean_catalogue_never_composes_its_line_index(monkeypatch):
         raise AssertionError("line_index composed for a catalogue without a problem")
 
     monkeypatch.setattr(yamlio, "line_index", refused)
+    monkeypatch.setenv("ACV_CACHE", "0")  # compiled here, not read back from an earlier command
     catalogue = load_catalogue(ROOT / "rules")
     assert len(catalogue.rulesets) >= 7
+
+
+def test_the_compiled_catalogue_is_reused_until_a_rule_file_changes(tmp_path, monkeypatch):
+    """An earlier command's compiled catalogue is read back (no rule file validated again); a rule file
+    edited, a damaged cache file or one others could write means compiling again."""
+    import shutil
+
+    from instruct.rules import catalogue as module
+    from instruct.rules import compiled
+
+    monkeypatch.setenv("ACV_CACHE", str(tmp_path / "cache"))
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    first = load_catalogue(rules)
+    compiled_files = list((tmp_path / "cache" / "catalogue").glob("*.pickle"))
+    assert len(compiled_files) == 1
+
+    def refused(*args, **kwargs):
+        raise AssertionError("rule files validated again")
+
+    monkeypatch.setattr(module, "load_ruleset", refused)
+    again = load_catalogue(rules)
+    assert again.digest == first.digest and list(again.rulesets) == list(first.rulesets)
+    assert sum(len(rs.rules) for rs in again.rulesets.values()) == sum(len(rs.rules) for rs in first.rulesets.values())
+
+    compiled_files[0].chmod(0o666)  # writable by others: never unpickled
+    with pytest.raises(AssertionError, match="validated again"):
+        load_catalogue(rules)
+    compiled_files[0].chmod(0o600)
+    compiled_files[0].write_bytes(b"pas un pickle")  # damaged: compiled again
+    with pytest.raises(AssertionError, match="validated again"):
+        load_catalogue(rules)
+    monkeypatch.undo()
+    monkeypatch.setenv("ACV_CACHE", str(tmp_path / "cache"))
+    edited = rules / "programme.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Cohérence budgétaire", "Cohérence du budget", 1))
+    changed = load_catalogue(rules)
+    assert changed.digest != first.digest
+    assert any(r.title == "Cohérence du budget" for rs in changed.rulesets.values() for r in rs.rules)
+    assert compiled.cache_dir() is not None and len(list(compiled.cache_dir().glob("*.pickle"))) >= 2

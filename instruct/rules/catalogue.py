@@ -40,6 +40,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from instruct.errors import InputError, Problem, format_path
 from instruct.facts import FACT_TYPES
+from instruct.rules import compiled
 from instruct.rules import conditions as C
 from instruct.rules.checks import PLACEHOLDER, check_rule, optional_review_fields
 from instruct.rules.figures import Figure
@@ -193,7 +194,22 @@ def default_rules_dir() -> Path:
 
 
 def load_catalogue(directory: str | Path | None = None) -> Catalogue:
+    """The rule files of `directory` read, validated and compiled; or the same, compiled by an earlier command
+    from the same files and code (rules.compiled)."""
     directory = Path(directory) if directory else default_rules_dir()
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    key = compiled.key_of(directory, digest.hexdigest())
+    cached = compiled.read(key)
+    if isinstance(cached, Catalogue) and cached.digest == digest.hexdigest():
+        return cached
+    catalogue = _compile(directory, digest.hexdigest())
+    compiled.write(key, catalogue)
+    return catalogue
+
+
+def _compile(directory: Path, digest: str) -> Catalogue:
     params_path = directory / PARAMETERS_FILE
     parameters = load_parameters(params_path) if params_path.is_file() else {}
     rulesets: dict[str, RuleSet] = {}
@@ -217,10 +233,7 @@ def load_catalogue(directory: str | Path | None = None) -> Catalogue:
         rulesets.values(),
         key=lambda rs: (RULESET_ORDER.index(rs.code) if rs.code in RULESET_ORDER else len(RULESET_ORDER), rs.code),
     )
-    digest = hashlib.sha256()
-    for path in sorted(directory.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return Catalogue({rs.code: rs for rs in ordered}, parameters, directory, digest=digest.hexdigest())
+    return Catalogue({rs.code: rs for rs in ordered}, parameters, directory, digest=digest)
 
 
 def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
