@@ -164,13 +164,27 @@ def _settled(driver) -> None:
 
 def _leaving(driver, action) -> None:
     """Do what leaves the page (a click, a form posted) and wait for the next page, loaded."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.wait import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
     action()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+
+    def gone(_) -> bool:
+        """The old page's root is stale; Chromium may also say its node « does not belong to the document »
+        while the next page replaces it (selenium's staleness_of lets that error through)."""
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" not in str(exc):
+                raise
+            return True
+        return False
+
+    WebDriverWait(driver, 30).until(gone)
     _settled(driver)
 
 
