@@ -8,7 +8,7 @@ from __future__ import annotations
 from instruct.model.report import GAPS, Finding, Report
 from instruct.reports.formats import PLAIN, Options, ReportFormat
 from instruct.reports.presentation import Cause, Presentation, RuleRef, present, quote_lines
-from instruct.vocabulary import STATUT_LIBELLES, VERDICT_LIBELLES
+from instruct.vocabulary import STATUT_LIBELLES, VERDICT_LIBELLES, Verdict
 
 # Verdicts and gaps are shouted; what needs nothing is not.
 VERDICTS = {value: label.upper() for value, label in VERDICT_LIBELLES.items()}
@@ -55,8 +55,8 @@ def verdicts_line(p: Presentation, options: Options = PLAIN) -> str:
     by_verdict: dict[str, list[str]] = {}
     for r in p.rulesets:
         by_verdict.setdefault(r.verdict, []).append(r.code)
-    worst_first = ("non_recevable", "incomplet", "a_corriger", "recevable", "sans_objet")
-    ordered = sorted(by_verdict.items(), key=lambda item: (worst_first + (item[0],)).index(item[0]))
+    ranks = {v.value: v.rang for v in Verdict}
+    ordered = sorted(by_verdict.items(), key=lambda item: -ranks.get(item[0], 0))  # the gravest first
     parts = [
         f"{_paint(verdict_word(verdict), verdict, options.colour)} ({', '.join(codes)})" for verdict, codes in ordered
     ]
