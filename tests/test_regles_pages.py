@@ -121,7 +121,10 @@ def test_acv_rules_id_prints_the_page_and_an_unknown_id_is_refused(capsys):
     assert main(["rules", "prog-07"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("PROG-07 — Durée d'initialisation")
-    assert "« durée de l'initialisation en mois » est inférieur ou égal à « Durée maximale" in out
+    assert (
+        "« durée de l'initialisation en mois » est inférieur ou égal à « durée maximale de la phase d'initialisation »"
+        in out
+    )
     assert main(["rules", "PROG-07", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["id"] == "PROG-07" and data["parameters"][0]["values"][0] == {
@@ -185,10 +188,7 @@ def test_a_page_says_its_conditions_in_french_sentences(pages):
     ]
     prog08 = render_text(pages["PROG-08"])
     assert "S'applique quand toutes ces conditions sont vraies :\n  - « phase du programme dont relève" in prog08
-    assert (
-        "est au plus tard la date « Date limite de signature de l'avenant pour les conventions de la phase 1 »"
-        in prog08
-    )
+    assert "est au plus tard la date « date limite de signature de l'avenant (phase 1) »" in prog08
     assert "(paramètre daté : 31/03/2020 depuis le 27/03/2018)" in prog08
     anah10 = render_text(pages["ANAH-10"])
     assert "À vérifier par une personne quand :\n  - aucune de ces conditions n'est vraie :\n    - « état" in anah10

@@ -75,7 +75,9 @@ def render_text(page: RulePage) -> str:
     if page.parameters:
         out += ["", "Paramètres datés :"]
     for param in page.parameters:
-        out.append(f"  {param.description}")
+        out.append(f"  {param.name}")
+        if param.description != param.name:
+            out.append(f"    {param.description}")
         for dated in param.values:
             until = f" jusqu'au {dated.until}" if dated.until else " (en vigueur)"
             out.append(f"    - à partir du {dated.start}{until} : {dated.value}")

@@ -5,9 +5,9 @@ quote, parameters, what is conforme) comes with `show_all`."""
 
 from __future__ import annotations
 
-from instruct.model.report import GAPS, Finding, Report
+from instruct.model.report import GAPS, Report
 from instruct.reports.formats import PLAIN, Options, ReportFormat
-from instruct.reports.presentation import Cause, Presentation, RuleRef, present, quote_lines
+from instruct.reports.presentation import Cause, Presentation, RuleRef, present
 from instruct.vocabulary import STATUT_LIBELLES, VERDICT_LIBELLES, Verdict
 
 # Verdicts and gaps are shouted; what needs nothing is not.
@@ -29,17 +29,6 @@ REST_HEADING = "AUTRES ÉCARTS"
 
 def _paint(text: str, key: str, colour: bool) -> str:
     return f"\033[{COLOURS.get(key, '0')}m{text}\033[0m" if colour else text
-
-
-def piece_quotes(f: Finding) -> list[str]:
-    """The pieces a finding's values were read from (kept for the formats that list findings)."""
-    return list(dict.fromkeys(quote_lines(f)))
-
-
-def evidence_line(f: Finding) -> str:
-    from instruct.reports.presentation import evidence_lines
-
-    return "; ".join(evidence_lines(f))
 
 
 def verdict_word(verdict: str) -> str:

@@ -78,6 +78,7 @@ class DatedValue:
 
 @dataclass(frozen=True)
 class ParameterHistory:
+    name: str  # its French label, as findings name it
     description: str
     unit: str
     reference: str
@@ -166,7 +167,8 @@ def parameter_history(catalogue: Catalogue, name: str) -> ParameterHistory:
                 french_date(following) if following else None,
             )
         )
-    return ParameterHistory(plain(param.description), param.unit, plain(param.reference), tuple(values))
+    name = plain(param.label or param.description)
+    return ParameterHistory(name, plain(param.description), param.unit, plain(param.reference), tuple(values))
 
 
 def checklists(catalogue: Catalogue, rule: Rule) -> list[Checklist]:

@@ -2,7 +2,7 @@
 
 The sentences are generated from the structure of the condition (conditions.py): each
 comparison names the fact's French label, never the field; a parameter is named by its French
-description and its latest value, never by its code. A combination (all, any, not) is a
+label (as findings name it) and its latest value, never by its code. A combination (all, any, not) is a
 sentence with its parts beneath it, so that the page can show them as a nested list.
 """
 
@@ -60,7 +60,7 @@ def parameter_phrase(param: Parameter) -> str:
     value = display_parameter(param.unit, latest.value)
     since = french_date(latest.start)
     history = f" ; {len(param.values)} valeurs datées, voir l'historique" if len(param.values) > 1 else ""
-    return f"« {param.description} » (paramètre daté : {value} depuis le {since}{history})"
+    return f"« {param.label or param.description} » (paramètre daté : {value} depuis le {since}{history})"
 
 
 class Writer:

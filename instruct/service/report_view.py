@@ -2,15 +2,14 @@
 presented as every report format presents it (reports.presentation): « À traiter en premier »,
 then the other gaps, each cause once, in French labels."""
 
-from instruct.model.report import GAPS
-from instruct.reports.json import finding_from_dict, report_from_dict
+from instruct.model.report import GAPS, Finding
+from instruct.reports.json import report_from_dict
 from instruct.reports.presentation import evidence_lines, present, quote_lines
 from instruct.service.templating import GAP_HEADINGS, STATUSES
 
 
-def _finding_view(f: dict) -> dict:
-    """One finding as the expert's page lists it (its evidence in French lines)."""
-    one = finding_from_dict(f)
+def _finding_view(f: dict, one: Finding) -> dict:
+    """One finding (stored, and read back) as the expert's page lists it (its evidence in French lines)."""
     return {
         **f,
         "evidence_lines": evidence_lines(one),
@@ -23,9 +22,10 @@ def report_view(report: dict, jeu: str) -> dict:
     """A stored JSON report as the dossier page shows it: its causes, the gravest first, then what
     is conforme and what does not apply; only rule set `jeu`'s findings when one is chosen."""
     chosen = {**report, "findings": [f for f in report["findings"] if not jeu or f["ruleset"] == jeu]}
-    shown = present(report_from_dict(chosen))
+    parsed = report_from_dict(chosen)
+    shown = present(parsed)
     findings = chosen["findings"]
-    gaps = [_finding_view(f) for f in findings if f["status"] in GAPS]
+    gaps = [_finding_view(f, one) for f, one in zip(findings, parsed.findings) if one.status in GAPS]
     return {
         "commune": report["dossier"]["commune"],
         "insee": report["dossier"]["insee"],
