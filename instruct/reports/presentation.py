@@ -94,6 +94,10 @@ class Cause:
     def status_label(self) -> str:
         return STATUT_LIBELLES.get(self.status, self.status)
 
+    @property
+    def rule_ids(self) -> list[str]:
+        return [r.rule for r in self.rules]
+
 
 @dataclass
 class Presentation:
