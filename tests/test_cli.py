@@ -218,3 +218,13 @@ def test_several_dossiers_in_one_process_give_each_its_own_report(tmp_path):
     ]
     refused = run("check", *paths, *common, "--format", "html")
     assert refused.returncode == 2 and "s'écrivent dans un répertoire" in refused.stderr
+
+
+def test_several_dossiers_of_the_same_name_never_share_a_report_file(tmp_path):
+    from instruct.cli.check import _file_names
+
+    paths = [tmp_path / "a" / "x", tmp_path / "b" / "x", tmp_path / "c" / "x-2"]
+    for path in paths:
+        path.mkdir(parents=True)
+    names = _file_names([str(p) for p in paths], ".txt")
+    assert len(set(names.values())) == 3 and names[str(paths[0])] == "x.txt"

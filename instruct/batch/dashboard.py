@@ -61,7 +61,7 @@ def render_dashboard(
 ) -> str:
     stats = stats if stats is not None else rule_stats(rows, rulesets, rules)
     verdicts = [global_verdict(r) for r in rows]
-    known = list(VERDICTS) + sorted({v for v in verdicts if v not in VERDICTS})
+    known = list(VERDICTS)  # global_verdict gives one of them (the vocabulary's, or « erreur »)
     looks = {v: verdict_look(v) for v in known}
 
     # Filters: régions by name, départements by code and name (2A and 2B between 19 and 21); unknown last.

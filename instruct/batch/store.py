@@ -88,15 +88,21 @@ def slug(label: str) -> str:
 
 
 def unique_slugs(labels: list[str]) -> dict[str, str]:
-    names: dict[str, str] = {}
+    return unique_names((label, label) for label in labels)
+
+
+def unique_names(pairs) -> dict:
+    """key -> a file name made of its label, none twice (« a/b » and « a--b », or two names on a
+    case-blind disk: « x », « x-2 », whatever labels the others had)."""
+    names: dict = {}
     taken: set[str] = set()
-    for label in labels:
+    for key, label in pairs:
         name, n = slug(label), 1
-        while name.lower() in taken:  # « a/b » and « a--b », or two names on a case-blind disk
+        while name.lower() in taken:
             n += 1
             name = f"{slug(label)}-{n}"
         taken.add(name.lower())
-        names[label] = name
+        names[key] = name
     return names
 
 

@@ -12,10 +12,10 @@ import os
 import sys
 from pathlib import Path
 
+from instruct.cli.output import EXIT_GAPS, EXIT_INPUT, EXIT_OK, write
 from instruct.errors import InputError, Problem
 from instruct.reports import formats
 
-EXIT_OK, EXIT_GAPS, EXIT_INPUT = 0, 1, 2
 ON_A_TERMINAL = ("text", "markdown")  # the formats several reports can follow one another in
 
 
@@ -82,21 +82,7 @@ def _refuse_what_cannot_be_written(chosen: formats.ReportFormat, output: str | N
 
 def _file_names(paths: list[str], extension: str) -> dict[str, str]:
     """Each dossier's report file: its folder's or file's name (« saint-aubin.txt »), made unique."""
-    from instruct.batch.store import unique_slugs
+    from instruct.batch.store import unique_names
 
-    stems = {path: Path(path).resolve().name if Path(path).is_dir() else Path(path).stem for path in paths}
-    slugs = unique_slugs(list(dict.fromkeys(stems.values())))
-    taken: dict[str, int] = {}
-    names = {}
-    for path in paths:
-        name = slugs[stems[path]]
-        taken[name] = taken.get(name, 0) + 1
-        names[path] = (name if taken[name] == 1 else f"{name}-{taken[name]}") + extension
-    return names
-
-
-def write(path: Path, content: bytes) -> None:
-    try:
-        path.write_bytes(content)
-    except OSError as exc:
-        raise InputError(str(path), [Problem("", f"écriture impossible : {exc.strerror}")]) from None
+    stems = ((p, Path(p).resolve().name if Path(p).is_dir() else Path(p).stem) for p in dict.fromkeys(paths))
+    return {path: name + extension for path, name in unique_names(stems).items()}

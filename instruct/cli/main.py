@@ -14,12 +14,11 @@ from instruct.cli import check as cli_check
 from instruct.cli import courriels as cli_courriels
 from instruct.cli import regles as cli_regles
 from instruct.cli import users as cli_users
+from instruct.cli.output import EXIT_GAPS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, write
 from instruct.errors import InputError, Problem
 from instruct.french import ISO, parse_date
 from instruct.reports import formats
 from instruct.vocabulary import canonical_partner
-
-EXIT_OK, EXIT_GAPS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def _date(text: str) -> dt.date:
@@ -151,17 +150,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write(path: str, content: bytes) -> None:
-    try:
-        Path(path).write_bytes(content)
-    except OSError as exc:
-        raise InputError(path, [Problem("", f"écriture impossible : {exc.strerror}")]) from None
-
-
 def _emit(output: str | None, text: str) -> None:
     """Text to the file asked for (-o), else to the terminal."""
     if output:
-        _write(output, text.encode("utf-8"))
+        write(output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
 
@@ -213,7 +205,7 @@ def _cmd_checklist(args) -> int:
         for partenaire in checklist.partners(catalogue):
             for stage in STAGES:
                 if checklist.items(catalogue, partenaire, stage, when):
-                    _write(
+                    write(
                         str(folder / f"{partenaire}-{stage}.md"),
                         checklist.render_markdown(catalogue, partenaire, stage, when).encode("utf-8"),
                     )
@@ -223,7 +215,7 @@ def _cmd_checklist(args) -> int:
             raise InputError(
                 "--format docx", [Problem("", "une liste DOCX s'écrit dans un fichier : ajoutez -o liste.docx")]
             )
-        _write(args.output, checklist.render_docx(catalogue, args.partenaire, args.etape, when))
+        write(args.output, checklist.render_docx(catalogue, args.partenaire, args.etape, when))
         return EXIT_OK
     text = checklist.render_markdown(catalogue, args.partenaire, args.etape, when)
     _emit(args.output, text)

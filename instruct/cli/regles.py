@@ -9,9 +9,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from instruct.cli.output import EXIT_INPUT, EXIT_OK
 from instruct.rules.documentation import PageBuilder, RulePage, status_label
-
-EXIT_OK, EXIT_INPUT = 0, 2
 
 
 def builder(regles: str | None) -> PageBuilder:

@@ -122,11 +122,12 @@ def point_warnings(dossier: Dossier, lon: float, lat: float) -> list[PointWarnin
     ville = dossier.collectivites.ville_centre if dossier.collectivites else None
     code = departement(ville.insee if ville else None)
     box = emprises.box(code)
+    own = _dossier_bounds(dossier) if box is None else None
     near: Callable[[float, float], bool]
-    if box is not None:
+    if box is not None:  # what the point is checked against: the département, else the dossier's shapes, else France
         near = lambda x, y: emprises.in_box(box, x, y)  # noqa: E731
         where = f" pour le département de la commune, {emprises.name(code)} ({code})"
-    elif (own := _dossier_bounds(dossier)) is not None:
+    elif own is not None:
         near = lambda x, y: _km_outside(own, x, y) <= FAR_KM  # noqa: E731
         where = " près des secteurs et périmètres du dossier"
     else:
@@ -135,9 +136,10 @@ def point_warnings(dossier: Dossier, lon: float, lat: float) -> list[PointWarnin
         return []
     typed = f"longitude {_degrees(lon)}, latitude {_degrees(lat)}"
     in_france = emprises.maybe_in_france
-    if not near(lat, lon) and not in_france(lon, lat) and in_france(lat, lon):
-        where = " en France"  # swapped, the département aside (then still outside it): said swapped first
-    if near(lat, lon) or where == " en France" and in_france(lat, lon):
+    # swapped, the département aside (the swapped point still outside it, but in France): said swapped first
+    swapped_in_france = not near(lat, lon) and not in_france(lon, lat) and in_france(lat, lon)
+    if near(lat, lon) or swapped_in_france or (box is None and own is None and in_france(lat, lon)):
+        where = " en France" if swapped_in_france else where
         return [
             PointWarning(
                 "inverse",
@@ -154,7 +156,7 @@ def point_warnings(dossier: Dossier, lon: float, lat: float) -> list[PointWarnin
                 "vérifiez les coordonnées.",
             )
         ]
-    if where.startswith(" près"):
+    if own is not None:
         km = _km_outside(own, lon, lat)
         distance = f"environ {french_number(Decimal(round(km)))}" if km < 500 else "plus de 500"
         return [

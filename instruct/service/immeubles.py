@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session
 from instruct.model.report import GAPS
 from instruct.rules.catalogue import Catalogue
 from instruct.service import instructions, letters, notifications, uploads, workflow
-from instruct.service.instruction_storage import IMMEUBLE_DECISIONS, DecisionImmeuble, Instruction
+from instruct.service.instruction_storage import DECISION_LABELS, IMMEUBLE_DECISIONS, DecisionImmeuble, Instruction
 from instruct.service.storage import Dossier, Event, User
 
 PARTNER = "action-logement"
-DECISION_LABELS = {"accepte": "accepté", "refuse": "refusé", "ajourne": "ajourné"}
 MAX_MOTIF = workflow.MAX_REASON
 
 

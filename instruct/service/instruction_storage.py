@@ -52,6 +52,7 @@ TRACK_OF_RULESET_PARTNER = {
 TRACK_STATES = ("depose", "en_instruction", "a_completer", "accepte", "refuse", "sans_suite", "retire")
 DECIDED = ("accepte", "refuse", "sans_suite")  # a track's decisions
 IMMEUBLE_DECISIONS = ("accepte", "refuse", "ajourne")
+DECISION_LABELS = {"accepte": "accepté", "refuse": "refusé", "ajourne": "ajourné"}  # what a person reads
 # The queue's full-text search on PostgreSQL: a GIN index on this expression, made by migration 0008 (on SQLite the
 # queue searches with LIKE). A query uses the index only when it writes the same expression.
 SEARCH_DOCUMENT = "to_tsvector('simple', commune_nom || ' ' || commune_insee || ' ' || id)"

@@ -22,13 +22,12 @@ from sqlalchemy.orm import Session
 
 from instruct.reports import a4, a4_docx, a4_pdf
 from instruct.service import letter_text, usecases, workflow
-from instruct.service.instruction_storage import DecisionImmeuble, Instruction, Lettre
+from instruct.service.instruction_storage import DECISION_LABELS, DecisionImmeuble, Instruction, Lettre
 from instruct.service.storage import Dossier, Event
 from instruct.vocabulary import PARTENAIRE_LIBELLES, Partenaire
 
 CATALOGUE = "acv.catalogue"  # session.info key: the rules' catalogue (app.py sets it on every session)
 PARIS = ZoneInfo("Europe/Paris")
-IMMEUBLE_LABELS = {"accepte": "accepté", "refuse": "refusé", "ajourne": "ajourné"}
 log = logging.getLogger(__name__)
 
 
@@ -137,7 +136,7 @@ def facts_of(session: Session, dossier: Dossier, track: Instruction | None, even
         reason="" if kind == "decision_immeubles" else event.reason or "",
         rules=rules_cited(session, dossier, ids),
         immeubles=[
-            letter_text.ImmeubleDecision(r.libelle, IMMEUBLE_LABELS[r.decision], r.motif, tuple(r.regles or ()))
+            letter_text.ImmeubleDecision(r.libelle, DECISION_LABELS[r.decision], r.motif, tuple(r.regles or ()))
             for r in (rows if kind == "decision_immeubles" else [])
         ],
         partners=partners,

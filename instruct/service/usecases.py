@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import HTTPException
 from fastapi.responses import Response
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from instruct.documents.load import load
 from instruct.errors import InputError
@@ -60,7 +60,8 @@ def visible_or_404(session: Session, user: User, dossier_id: str) -> Dossier:
 
 def journal(session: Session, dossier: Dossier) -> list[Event]:
     """The dossier's transitions, oldest first (everyone who sees the dossier reads them)."""
-    return list(session.scalars(select(Event).where(Event.dossier_id == dossier.id).order_by(Event.id)))
+    query = select(Event).where(Event.dossier_id == dossier.id).order_by(Event.id)
+    return list(session.scalars(query.options(selectinload(Event.lettre))))  # each row links its letter
 
 
 # --- lists --------------------------------------------------------------------------------------
