@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from instruct.french import french_date, french_date_text
 from instruct.model.report import GAPS, SEVERITY_ORDER, STATUS_ORDER, Finding, Report
@@ -133,6 +134,7 @@ def verdict_label(verdict: str) -> str:
 # --- French lines ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # the same paths come back in every report: reports differ by their values
 def _where(path: str) -> str:
     from instruct.form.paths import label_of  # on first use: `acv` reads every format's module
 
@@ -141,12 +143,20 @@ def _where(path: str) -> str:
     return label_of(path) if path else ""
 
 
+_CODE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
 def _value(value: object, path: str) -> str:
     """A choice's code (`en_cours`) as its French label; any other value as it is."""
+    text = str(value)
+    return _code_label(text, path) if _CODE.fullmatch(text) else text
+
+
+@lru_cache(maxsize=4096)
+def _code_label(text: str, path: str) -> str:
     from instruct.form.labels import choice_label, humanize, lower_first
 
-    text = str(value)
-    if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*", text) and text not in ("oui", "non"):
+    if text not in ("oui", "non"):
         leaf = re.split(r"[.\]]", path.partition(" ; ")[0].split(",")[0].strip())[-1]
         label = choice_label(text, leaf)
         if label != humanize(text) or "_" in text:
@@ -189,10 +199,15 @@ def parameter_line(p: dict) -> str:
 # --- causes ---------------------------------------------------------------------------------
 
 
-def _fields(path: str) -> list[str]:
-    """`a[0].b, c (remarque) ; pièce` -> ['a[0].b', 'c']."""
-    head = re.sub(r"\([^()]*\)", "", path.partition(" ; ")[0])
-    return [p.strip() for p in re.split(r",| ou ", head) if p.strip()]
+@lru_cache(maxsize=4096)
+def _fields(path: str) -> tuple[str, ...]:
+    """`a[0].b, c (remarque) ; pièce` -> ('a[0].b', 'c')."""
+    head = _REMARK.sub("", path.partition(" ; ")[0])
+    return tuple(p.strip() for p in _FIELD_SEPARATOR.split(head) if p.strip())
+
+
+_REMARK = re.compile(r"\([^()]*\)")
+_FIELD_SEPARATOR = re.compile(r",| ou ")
 
 
 def missing_fields(f: Finding) -> list[str]:
@@ -313,9 +328,10 @@ def causes(report: Report) -> list[Cause]:
         for i, f in enumerate(gaps):
             join(i, first.setdefault(key(f), i))
     for members in _checks_of_one_rule(gaps).values():
+        missing = {i: missing_fields(gaps[i]) for i in members}
         for n, i in enumerate(members):
             for j in members[n + 1 :]:
-                a, b = missing_fields(gaps[i]), missing_fields(gaps[j])
+                a, b = missing[i], missing[j]
                 if a and b and (_covers(a, b) or _covers(b, a)):
                     join(i, j)
     groups: dict[int, list[Finding]] = {}
