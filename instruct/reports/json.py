@@ -121,7 +121,7 @@ def render(report: Report, options: Options = PLAIN) -> str:
     head = json.dumps(data, ensure_ascii=False, indent=1)[:-2]
     parts = []
     for key, items in lists.items():
-        lines = ",\n".join(_line(item) for item in items)
+        lines = ",\n".join(map(_line if key == "findings" else _plain_line, items))
         parts.append(f' "{key}": [\n{lines}\n ]' if items else f' "{key}": []')
     return head + ",\n" + ",\n".join(parts) + "\n}\n"
 
@@ -131,7 +131,7 @@ _TEXT = (str, bool, type(None))
 
 
 def _line(item: dict) -> str:
-    """One finding or cause as compact JSON: orjson's bytes are json's (UTF-8, same escapes) for text,
+    """One finding as compact JSON: orjson's bytes are json's (UTF-8, same escapes) for text,
     booleans, null and small integers, which is all a finding holds by construction; a float (written
     `1e-7` by orjson, `1e-07` by json; NaN) or any other value in its evidence or parameters takes json."""
     for group in (item.get("evidence", ()), item.get("parameters", ())):
@@ -139,6 +139,11 @@ def _line(item: dict) -> str:
             for value in entry.values():
                 if type(value) not in _TEXT and not (type(value) is list and all(_texts(v) for v in value)):
                     return _COMPACT.encode(item)
+    return _plain_line(item)
+
+
+def _plain_line(item: dict) -> str:
+    """A line without floats (a cause: text, booleans, indexes)."""
     try:
         return orjson.dumps(item).decode()
     except (TypeError, orjson.JSONEncodeError):  # a key that is not text, an integer beyond 64 bits, a lone surrogate

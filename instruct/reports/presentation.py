@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from instruct.french import french_date, french_date_text
 from instruct.model.report import GAPS, SEVERITY_ORDER, STATUS_ORDER, Finding, Report
@@ -86,10 +86,23 @@ class Cause:
     remedy: str | None
     rules: list[RuleRef]
     entities: list[str]
-    evidence: list[str]  # « coût de l'action : 800 000,00 € (Fiche action n° 3 — coût) »
-    quotes: list[str]  # « avenant-1.pdf, page 2 : « … » »
-    parameters: list[str]  # « Tolérance … : 1,00 € (depuis le 27/03/2018) — source »
     findings: list[Finding] = field(default_factory=list)
+
+    # Written on first use: the JSON report and the lists of causes do not show them.
+    @cached_property
+    def evidence(self) -> list[str]:
+        """« coût de l'action : 800 000,00 € (Fiche action n° 3 — coût) »"""
+        return _unique(line for f in self.findings for line in evidence_lines(f))
+
+    @cached_property
+    def quotes(self) -> list[str]:
+        """« avenant-1.pdf, page 2 : « … » »"""
+        return _unique(q for f in self.findings for q in quote_lines(f))
+
+    @cached_property
+    def parameters(self) -> list[str]:
+        """« Tolérance … : 1,00 € (depuis le 27/03/2018) — source »"""
+        return _unique(parameter_line(p) for f in self.findings for p in f.parameters)
 
     @property
     def status_label(self) -> str:
@@ -235,10 +248,11 @@ def _figure(f: Finding) -> dict | None:
     return named[-1]
 
 
-def cause_key(f: Finding) -> tuple:
-    """Two findings with the same key report one cause (the module's docstring says how)."""
+def cause_key(f: Finding, fields: list[str] | None = None) -> tuple:
+    """Two findings with the same key report one cause (the module's docstring says how); `fields`:
+    its missing_fields when already known."""
     if f.status == "incomplet":
-        fields = missing_fields(f)
+        fields = missing_fields(f) if fields is None else fields
         unnamed = [e["label"] for e in f.evidence if e.get("missing") and not _fields(e.get("path") or "")]
         if fields or unnamed:
             own = (f.entity.type, f.entity.id) if unnamed else ()
@@ -282,9 +296,6 @@ def _cause(findings: list[Finding]) -> Cause:
         remedy=next((f.remedy for f in findings if f.remedy), None),
         rules=_unique(RuleRef(f.rule, f.title, f.ruleset, f.severity, f.source, f.citation) for f in findings),
         entities=_unique(f.entity.label for f in findings),
-        evidence=_unique(line for f in findings for line in evidence_lines(f)),
-        quotes=_unique(q for f in findings for q in quote_lines(f)),
-        parameters=_unique(parameter_line(p) for f in findings for p in f.parameters),
         findings=findings,
     )
 
@@ -323,12 +334,13 @@ def causes(report: Report) -> list[Cause]:
         a, b = root(i), root(j)
         lead[max(a, b)] = min(a, b)
 
-    for key in (cause_key, said_twice):
-        first: dict[tuple, int] = {}
-        for i, f in enumerate(gaps):
-            join(i, first.setdefault(key(f), i))
+    missing = [missing_fields(f) if f.status == "incomplet" else [] for f in gaps]
+    by_cause: dict[tuple, int] = {}
+    by_sentence: dict[tuple, int] = {}
+    for i, f in enumerate(gaps):
+        join(i, by_cause.setdefault(cause_key(f, missing[i]), i))
+        join(i, by_sentence.setdefault(said_twice(f), i))
     for members in _checks_of_one_rule(gaps).values():
-        missing = {i: missing_fields(gaps[i]) for i in members}
         for n, i in enumerate(members):
             for j in members[n + 1 :]:
                 a, b = missing[i], missing[j]
