@@ -137,6 +137,11 @@ def canonical_partner(name: str) -> str:
     return hyphenated if hyphenated in {p.value for p in Partenaire} else text
 
 
+# The codes a rule file may use (rules/schema.py checks them).
+SEVERITIES = tuple(g.value for g in Gravite)
+STATUSES = tuple(s.value for s in Statut)
+STAGES = tuple(e.value for e in Etape)
+
 # Orders and groups used to sort and count findings (plain strings, as findings hold them).
 SEVERITY_ORDER = {g.value: n for n, g in enumerate(Gravite)}
 _WORST_FIRST = (Statut.NON_CONFORME, Statut.INCOMPLET, Statut.A_VERIFIER, Statut.CONFORME, Statut.NON_APPLICABLE)

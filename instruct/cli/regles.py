@@ -8,14 +8,18 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from instruct.cli.output import EXIT_INPUT, EXIT_OK
-from instruct.rules.documentation import PageBuilder, RulePage, status_label
+
+if TYPE_CHECKING:  # the pages need the model (pydantic): imported by the commands that write one
+    from instruct.rules.documentation import PageBuilder, RulePage
 
 
 def builder(regles: str | None) -> PageBuilder:
     from instruct.form.labels import CHOICES
     from instruct.rules.catalogue import load_catalogue
+    from instruct.rules.documentation import PageBuilder
 
     return PageBuilder(load_catalogue(regles), CHOICES)
 
@@ -25,6 +29,8 @@ def _all(sentences: list) -> str:
 
 
 def render_text(page: RulePage) -> str:
+    from instruct.rules.documentation import status_label
+
     out = [f"{page.id} — {page.title}", "=" * len(f"{page.id} — {page.title}")]
     rule_set = f" ({page.ruleset_title})" if page.ruleset_title != page.partner else ""
     out.append(f"Partenaire : {page.partner}{rule_set}")

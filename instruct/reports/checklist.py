@@ -7,7 +7,6 @@ import datetime as dt
 import re
 from io import BytesIO
 
-from instruct.facts import FACT_TYPES
 from instruct.french import display_parameter, french_date
 from instruct.rules.catalogue import PLACEHOLDER, STAGES, Catalogue, Rule
 
@@ -20,6 +19,8 @@ STAGE_TITLES = {
 
 def _remedy(rule: Rule, catalogue: Catalogue, when: dt.date) -> str:
     """The remedy with parameters at the date and entity fields named by their label."""
+    from instruct.facts import FACT_TYPES  # the model (pydantic): not for `acv --help`, which lists the formats
+
     spec = FACT_TYPES[rule.scope]
 
     def replace(match: re.Match) -> str:
@@ -38,6 +39,8 @@ def _remedy(rule: Rule, catalogue: Catalogue, when: dt.date) -> str:
 
 
 def _needs(rule: Rule) -> list[str]:
+    from instruct.facts import FACT_TYPES
+
     spec = FACT_TYPES[rule.scope]
     return list(dict.fromkeys(spec[f].label for f in rule.evidence_fields() if f in spec))
 

@@ -34,20 +34,19 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from pydantic import TypeAdapter, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from instruct.errors import InputError, Problem, format_path
-from instruct.facts import FACT_TYPES
 from instruct.rules import compiled
 from instruct.rules import conditions as C
 from instruct.rules.checks import PLACEHOLDER, check_rule, optional_review_fields
 from instruct.rules.figures import Figure
 from instruct.rules.parameters import Parameter, load_parameters
-from instruct.rules.schema import SEVERITIES, STAGES, STATUSES, RuleFileHeader, RuleSpec, french_errors
-from instruct.vocabulary import canonical_partner
+from instruct.vocabulary import SEVERITIES, STAGES, STATUSES, canonical_partner
 from instruct.yamlio import LazyLines, line_of, parse, read_text
+
+if TYPE_CHECKING:  # the schema (pydantic) reads rule files: a catalogue read back compiled needs neither
+    from pydantic import TypeAdapter
 
 __all__ = [
     "PLACEHOLDER",
@@ -111,12 +110,12 @@ class Rule:
 
     def condition_fields(self) -> list[str]:
         """Condition fields that may be unknown: their absence makes the outcome incomplet."""
-        spec = FACT_TYPES[self.scope]
+        spec = _fact_types()[self.scope]
         return [f for f in C.fields(self.condition, compared_only=True) if not spec[f].always]
 
     def review_optional_fields(self) -> list[str]:
         """Review fields that may be missing when the review is read (see checks.py)."""
-        return optional_review_fields(self.review, self.condition, FACT_TYPES[self.scope])
+        return optional_review_fields(self.review, self.condition, _fact_types()[self.scope])
 
     def evidence_fields(self) -> list[str]:
         out: list[str] = []
@@ -157,7 +156,7 @@ class Catalogue:
     def facts_read(self, rule: Rule) -> list[FactRead]:
         """The fields of its scope's facts that a rule reads (condition, review, requires,
         requirement, figures, then its texts), with their French label and definition."""
-        spec = FACT_TYPES[rule.scope]
+        spec = _fact_types()[rule.scope]
         names = rule.evidence_fields() + [name for figure in rule.figures for name in figure.fields()]
         for text in [rule.message, rule.remedy, *rule.messages.values(), *rule.remedies.values()]:
             names += [name for name in PLACEHOLDER.findall(text) if name in spec]
@@ -191,6 +190,14 @@ def default_rules_dir() -> Path:
     package = Path(__file__).resolve().parents[1]
     shipped = package / "regles"
     return shipped if shipped.is_dir() else package.parent / "rules"
+
+
+def _fact_types() -> dict:
+    """The facts' fields, imported when first read: the facts import the model (pydantic), which a
+    catalogue read back compiled (`acv rules`) does not need."""
+    from instruct.facts import FACT_TYPES
+
+    return FACT_TYPES
 
 
 def load_catalogue(directory: str | Path | None = None) -> Catalogue:
@@ -247,6 +254,10 @@ def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
 
     if not isinstance(data, dict):
         raise InputError(str(path), [Problem("", "objet attendu (ruleset, partenaire, title, rules)")])
+    from pydantic import ValidationError
+
+    from instruct.rules.schema import RuleFileHeader, french_errors
+
     header = None
     try:  # the file's own keys; each rule is read below, so that one bad rule hides no other
         header = RuleFileHeader.model_validate(data)
@@ -277,12 +288,20 @@ def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
 @cache
 def _part(name: str) -> TypeAdapter:
     """Validates one key of a rule on its own (see _read_rule)."""
+    from pydantic import TypeAdapter
+
+    from instruct.rules.schema import RuleSpec
+
     return TypeAdapter(RuleSpec.model_fields[name].rebuild_annotation())
 
 
 def _well_formed_parts(raw: dict, loc: tuple, problem) -> tuple[dict[str, Any], bool]:
     """The rule's keys that pass the schema, and whether all did. When some key is wrong, the
     others are still checked against the facts, so that one run lists every problem."""
+    from pydantic import ValidationError
+
+    from instruct.rules.schema import RuleSpec, french_errors
+
     try:
         return dict(RuleSpec.model_validate(raw)), True
     except ValidationError as exc:

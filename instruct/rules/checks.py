@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from instruct.facts import FACT_TYPES, FieldSpec
 from instruct.rules import conditions as C
 from instruct.rules.figures import Figure
 from instruct.rules.literals import LiteralError, to_fact_value
 from instruct.rules.parameters import Parameter
+
+if TYPE_CHECKING:  # the facts import the model (pydantic): `acv rules` reads a compiled catalogue without them
+    from instruct.facts import FieldSpec
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 NUMERIC = {"int", "date", "cents", "m2", "m2c", "pct"}
@@ -45,6 +47,8 @@ class Checked:
 def check_rule(parts: dict[str, Any], loc: tuple, parameters: dict[str, Parameter], problem) -> Checked | None:
     """`parts`: the rule's well-formed keys (schema.RuleSpec values); a key that failed the schema
     is absent and its checks are skipped. None when the scope is unusable."""
+    from instruct.facts import FACT_TYPES
+
     scope, where = parts["scope"]
     if scope not in FACT_TYPES:
         problem(loc + ("scope",), f"portée inconnue « {scope} » (connues : {', '.join(FACT_TYPES)})")

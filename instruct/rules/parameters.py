@@ -24,11 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from instruct.errors import InputError, Problem, format_path
 from instruct.french import ISO, parse_date
-from instruct.rules.schema import ParameterSpec, french_errors
 from instruct.yamlio import LazyLines, line_of, parse, read_text
 
 UNITS = {
@@ -103,6 +100,10 @@ def _convert(unit: str, raw: Any) -> Any:
 
 
 def load_parameters(path: Path) -> dict[str, Parameter]:
+    from pydantic import ValidationError  # the schema: only to read the file, not in a compiled catalogue
+
+    from instruct.rules.schema import ParameterSpec, french_errors
+
     text = read_text(path)
     data = parse(text, str(path)) or {}
     lines = LazyLines(text)

@@ -21,11 +21,7 @@ from instruct.messages import french_message
 from instruct.rules import conditions as C
 from instruct.rules.figures import UNITS as FIGURE_UNITS
 from instruct.rules.figures import parse_figures
-from instruct.vocabulary import Etape, Gravite, Statut
 
-SEVERITIES = tuple(g.value for g in Gravite)
-STATUSES = tuple(s.value for s in Statut)
-STAGES = tuple(e.value for e in Etape)
 PARAMETER_UNITS = ("mois", "jours", "date", "euros", "m2", "pourcent", "nombre", "annees")
 RULE_ID_PATTERN = r"^[A-Z]+(-[A-Z])?-\d{2}$"
 
