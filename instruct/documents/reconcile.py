@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from instruct.documents.doubts import Doubt, SureReading, sure_reading
-from instruct.documents.extract import Quote, Reading, quote_dict, read
-from instruct.documents.read import PieceText, read_piece_isolated
+from instruct.documents.extract import Quote, Reading, quote_dict
+from instruct.documents.piece_cache import read_piece_cached
+from instruct.documents.read import PieceText
 from instruct.errors import InputError, Problem
 
 DOCUMENT_SUFFIXES = {".pdf", ".docx"}
@@ -68,12 +69,10 @@ def read_files(files: list[Path], declared: list[dict], ville: str | None) -> Do
     docs = Documents()
     names = {f.name for f in files}
     for path in files:
-        piece = read_piece_isolated(path)
         declared_kind = kinds.get(path.name)
         declared = declared_kind not in {None, "autre"}
-        reading, doubts = sure_reading(
-            read(piece, declared_kind if declared else None, ville), declared, piece.readable
-        )
+        piece, found = read_piece_cached(path, declared_kind if declared else None, ville)
+        reading, doubts = sure_reading(found, declared, piece.readable)
         docs.readings.append(reading)
         docs.doubts += doubts
         docs.pieces.append(_status(piece, reading, declared_kind))
