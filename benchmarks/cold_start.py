@@ -1,28 +1,40 @@
-"""What a user waits for before `acv` does anything: commands in fresh processes, CPU time.
+"""What a user waits for before `acv` does anything: commands in fresh processes, this code against the
+reference commit (common.REFERENCE, before issue 19) in the same run, CPU time.
 
-    .venv/bin/python benchmarks/cold_start.py [--repeat 7]
+    .venv/bin/python benchmarks/cold_start.py [--repeat 7] [--reference REV] [--horloge cpu|mur]
 
-In the same run, each in a fresh process (CPU time of the process and its children, median and range):
+Each case runs in a fresh process, interleaved with the others `--repeat` times (the machine's noise falls
+on all alike); printed: median and range of the CPU time of the process and its children (or the wall
+time with `--horloge mur`), and the ratio of this code to the reference:
 - `python -c pass` (the interpreter alone: the floor);
-- `acv rules`, `acv check samples/ort-sans-ville-principale.yaml` (no pieces) and `acv check samples/villebelle`
-  (three pieces, each read in a forked child);
-- reading villebelle's pieces three times with the reader libraries imported before the fork (as `acv` does)
-  and, as the baseline, imported again in every child;
-- the heaviest imports of `acv check` (python -X importtime), to see where start-up goes.
-It prints the commit and the machine's load; it writes no file.
+- `acv rules`, `acv check samples/ort-sans-ville-principale.yaml` (no pieces) and `acv check
+  samples/villebelle` (three pieces), by the reference and by this code with its caches as a user has them
+  after a first command (the compiled catalogue, the pieces already read: $ACV_CACHE in a temporary
+  folder, filled by an untimed first run); this code's villebelle also with an empty cache each time (the
+  first check of these pieces) and with `ACV_CACHE=0`;
+- reading villebelle's pieces three times with the reader libraries imported before the fork (what `acv`
+  does when it reads) against imported again in every child;
+- the heaviest imports of `acv check` (python -X importtime).
+Both checkouts get their bytecode compiled first (a wheel installs it; PYTHONDONTWRITEBYTECODE would
+otherwise make every run compile every module). It writes nothing outside its temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
+ROOT = common.ROOT
 ACV = [sys.executable, "-m", "instruct.cli.main"]
 CHECK = ["--date", "2026-11-26", "--referentiel", "samples/referentiel"]
 READ_PIECES = r"""
@@ -36,19 +48,19 @@ for _ in range(3):
     for f in files:
         read.read_piece_isolated(f)
 """
+TARGETS = {"acv rules": 0.20, "acv check villebelle (3 pièces)": 0.40}
 
 
-def cpu_of(command: list[str]) -> float:
-    """CPU seconds (user + system) of a fresh process and its children."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+def measure(command: list[str], cwd: Path, env: dict[str, str], wall: bool) -> float:
+    """Seconds of a fresh process: its CPU time and its children's, or the wall clock."""
+    before, start = common.children_cpu(), time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start if wall else common.children_cpu() - before
 
 
-def heaviest_imports(command: list[str], count: int = 8) -> list[tuple[int, str]]:
+def heaviest_imports(command: list[str], env: dict[str, str], count: int = 8) -> list[tuple[int, str]]:
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", *command[1:]], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-X", "importtime", *command[1:]], cwd=ROOT, env=env, capture_output=True, text=True
     )
     rows = []
     for line in done.stderr.splitlines():
@@ -62,32 +74,75 @@ def heaviest_imports(command: list[str], count: int = 8) -> list[tuple[int, str]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--reference", default=common.REFERENCE, help=f"commit compared (default {common.REFERENCE})")
+    common.add_clock_argument(parser, default="cpu")
     args = parser.parse_args()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    print(f"commit {commit.stdout.strip() or '?'}, charge de la machine {os.getloadavg()[0]:.2f}, CPU en ms")
-    cases = {
-        "python -c pass": [sys.executable, "-c", "pass"],
-        "acv rules": [*ACV, "rules"],
-        "acv check (YAML seul)": [*ACV, "check", "samples/ort-sans-ville-principale.yaml", *CHECK],
-        "acv check villebelle (3 pièces)": [*ACV, "check", "samples/villebelle", *CHECK],
-        "3 × 3 pièces, lecteurs importés avant le fork": [sys.executable, "-c", READ_PIECES, "avant-le-fork"],
-        "3 × 3 pièces, lecteurs importés par chaque enfant": [sys.executable, "-c", READ_PIECES, "chaque-enfant"],
-    }
-    times: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(args.repeat):  # interleaved, so that the machine's noise falls on all alike
-        for name, command in cases.items():
-            times[name].append(cpu_of(command) * 1000)
-    floor = statistics.median(times["python -c pass"])
-    for name, values in times.items():
-        median = statistics.median(values)
-        print(f"{name:<52} médiane {median:7.0f}  ({min(values):.0f}–{max(values):.0f})  ×{median / floor:.1f}")
-    before, after = (
-        statistics.median(times[f"3 × 3 pièces, lecteurs importés {w}"]) for w in ("par chaque enfant", "avant le fork")
-    )
-    print(f"lecture des pièces : {after / before:.2f} du temps CPU avec les lecteurs importés avant le fork")
-    print("imports les plus lourds de acv check (µs cumulées) :")
-    for micros, name in heaviest_imports(cases["acv check (YAML seul)"]):
-        print(f"  {micros:>8} {name.strip()}")
+    wall = args.horloge == "mur"
+    print(common.header("acv-instruct — cold start (benchmarks/cold_start.py)", args))
+    with tempfile.TemporaryDirectory(prefix="acv-froid-") as scratch, common.reference_tree(args.reference) as ref:
+        for tree in (ROOT, ref):
+            compileall.compile_dir(tree / "instruct", quiet=1, force=False)
+        base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        warm = {**base, "ACV_CACHE": str(Path(scratch) / "cache")}
+        off = {**base, "ACV_CACHE": "0"}
+        rules, check_yaml, check_vb = (
+            [*ACV, "rules"],
+            [*ACV, "check", "samples/ort-sans-ville-principale.yaml", *CHECK],
+            [*ACV, "check", "samples/villebelle", *CHECK],
+        )
+        cases = {  # name -> (command, checkout, environment); the reference's first: (ref) in the name
+            "python -c pass": ([sys.executable, "-c", "pass"], ROOT, base),
+            "acv rules (ref)": (rules, ref, off),
+            "acv rules": (rules, ROOT, warm),
+            "acv check (YAML seul) (ref)": (check_yaml, ref, off),
+            "acv check (YAML seul)": (check_yaml, ROOT, warm),
+            "acv check villebelle (3 pièces) (ref)": (check_vb, ref, off),
+            "acv check villebelle (3 pièces)": (check_vb, ROOT, warm),
+            "acv check villebelle, cache vide à chaque fois": (check_vb, ROOT, None),
+            "acv check villebelle, ACV_CACHE=0": (check_vb, ROOT, off),
+            "3 × 3 pièces, lecteurs importés avant le fork": ([sys.executable, "-c", READ_PIECES, "x"], ROOT, off),
+            "3 × 3 pièces, lecteurs importés par chaque enfant": (
+                [sys.executable, "-c", READ_PIECES, "chaque-enfant"],
+                ROOT,
+                off,
+            ),
+        }
+        for command, tree, env in cases.values():  # untimed: fills the cache as a first command would
+            measure(command, tree, env or off, wall)
+        times: dict[str, list[float]] = {name: [] for name in cases}
+        for n in range(args.repeat):
+            for name, (command, tree, env) in cases.items():
+                if env is None:  # a new, empty cache folder each time
+                    env = {**base, "ACV_CACHE": str(Path(scratch) / f"vide-{n}")}
+                times[name].append(measure(command, tree, env, wall))
+            shutil.rmtree(Path(scratch) / f"vide-{n}", ignore_errors=True)
+        print(f"\n{'cas':<52} {'médiane (min–max)':>22}   vs réf.  (ms, {args.repeat} passages)")
+        for name, values in times.items():
+            if name.endswith("(ref)"):
+                continue
+            reference = times.get(f"{name} (ref)") or times.get(_reference_of(name))
+            ratio = f"×{statistics.median(values) / statistics.median(reference):.2f}" if reference else ""
+            if reference:
+                print(f"{name + ' (réf.)':<52} {common.summary(reference):>22}")
+            print(f"{name:<52} {common.summary(values):>22}   {ratio}")
+        print()
+        for name, target in TARGETS.items():
+            ratio = statistics.median(times[name]) / statistics.median(times[f"{name} (ref)"])
+            verdict = "atteinte" if ratio <= target else "non atteinte"
+            print(f"cible {name} ≤ {target:.0%} de la référence : {ratio:.0%}, {verdict}")
+        before, after = (
+            statistics.median(times[f"3 × 3 pièces, lecteurs importés {w}"])
+            for w in ("par chaque enfant", "avant le fork")
+        )
+        print(f"lecture des pièces : {after / before:.2f} du temps avec les lecteurs importés avant le fork")
+        print("\nimports les plus lourds de acv check, YAML seul (µs cumulées) :")
+        for micros, name in heaviest_imports(check_yaml, warm):
+            print(f"  {micros:>8} {name.strip()}")
+
+
+def _reference_of(name: str) -> str:
+    """The villebelle variants compare with the reference's villebelle."""
+    return "acv check villebelle (3 pièces) (ref)" if name.startswith("acv check villebelle") else ""
 
 
 if __name__ == "__main__":

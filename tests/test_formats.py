@@ -89,6 +89,7 @@ def api(tmp_path_factory):
 
 def test_the_registry_finds_the_formats_of_the_package():
     assert formats.names() == ["docx", "html", "json", "markdown", "pdf", "text"]
+    assert formats.names() == list(formats.registry())  # names() reads the sources, registry() imports them
     assert all(f.media_type and f.extension.startswith(".") for f in formats.registry().values())
     assert [f.name for f in formats.downloads()] == ["docx", "html", "pdf"]
 

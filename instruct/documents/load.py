@@ -6,18 +6,18 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from instruct.documents.compare import compare
-from instruct.documents.fill import fill
-from instruct.documents.reconcile import Documents, document_files, get_path, quotes_for, read_files
 from instruct.errors import InputError, Problem, format_path
 from instruct.messages import clean_loc, french_message
 from instruct.model.dossier import Dossier
 from instruct.model.fields import DATE_MAX, DATE_MIN
 from instruct.yamlio import line_index, line_of, parse, read_text
+
+if TYPE_CHECKING:  # the pieces' readers (regular expressions by the hundred): imported for a folder only
+    from instruct.documents.reconcile import Documents
 
 DOSSIER_FILES = ("dossier.yaml", "dossier.yml", "dossier.json")
 
@@ -60,7 +60,7 @@ def validate(data: Any, source: str, text: str | None = None, provenance: dict |
         for error in exc.errors():
             loc = clean_loc(error["loc"])
             message = _french(error)
-            quotes = quotes_for(format_path(loc), provenance or {})
+            quotes = _quotes(format_path(loc), provenance)
             if quotes:  # a value read from a piece: say where
                 message += f" (valeur lue dans {quotes[0].file}, {quotes[0].where})"
             problem = Problem(format_path(loc), message, line_of(lines, loc) if lines else None)
@@ -68,6 +68,14 @@ def validate(data: Any, source: str, text: str | None = None, provenance: dict |
                 seen.add((problem.path, problem.message))
                 problems.append(problem)
         raise InputError(source, problems) from None
+
+
+def _quotes(path: str, provenance: dict | None) -> list:
+    if not provenance:
+        return []
+    from instruct.documents.reconcile import quotes_for
+
+    return quotes_for(path, provenance)
 
 
 def load(path: str | Path) -> LoadedDossier:
@@ -84,6 +92,10 @@ def load(path: str | Path) -> LoadedDossier:
             )
         text = read_text(path)
         return LoadedDossier(dossier=validate(parse(text, str(path)), str(path), text), source=str(path))
+    from instruct.documents.compare import compare
+    from instruct.documents.fill import fill
+    from instruct.documents.reconcile import document_files, get_path, read_files
+
     # Every name present counts, a FIFO or a directory too: read_text refuses what is not a file.
     found = [path / name for name in DOSSIER_FILES if os.path.lexists(path / name)]
     pieces_dir = path / "pieces" if (path / "pieces").is_dir() else None

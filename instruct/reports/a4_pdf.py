@@ -3,8 +3,8 @@ every page by a canvas that keeps its pages until the end (two passes: N is know
 
 from __future__ import annotations
 
+from html import escape
 from io import BytesIO
-from xml.sax.saxutils import escape
 
 from instruct.reports import a4
 
@@ -15,7 +15,7 @@ RULE_BLUE = (0.0, 0.0, 0.57)  # the République's blue France, for the headings'
 def _markup(parts: tuple[a4.Run, ...]) -> str:
     out = []
     for run in parts:
-        text = escape(a4.printable(a4.typography(run.text))).replace("\n", "<br/>")
+        text = escape(a4.printable(a4.typography(run.text)), quote=False).replace("\n", "<br/>")
         if run.bold:
             text = f"<b>{text}</b>"
         if run.italic:

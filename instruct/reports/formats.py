@@ -1,14 +1,17 @@
 """The report formats, found rather than listed: every module of instruct.reports that declares
-`FORMAT = ReportFormat(...)` is one. The CLI's `--format`, the API's `?format=` and `Accept`, and
-the pages' download links all read this registry, so a new format is its module and its test."""
+`FORMAT = ReportFormat(...)` is one, named after its module. The CLI's `--format`, the API's `?format=`
+and `Accept`, and the pages' download links all read this registry, so a new format is its module and its
+test."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from instruct.model.report import Report
 
@@ -50,18 +53,30 @@ def registry(package: str = "instruct.reports") -> dict[str, ReportFormat]:
     for module in pkgutil.iter_modules(root.__path__, prefix=f"{package}."):
         declared = getattr(importlib.import_module(module.name), "FORMAT", None)
         if isinstance(declared, ReportFormat):
-            if declared.name in found:
-                raise RuntimeError(f"deux formats de rapport nommés « {declared.name} » dans {package}")
+            if declared.name != module.name.rpartition(".")[2]:
+                raise RuntimeError(f"le format « {declared.name} » doit être déclaré dans {package}.{declared.name}")
             found[declared.name] = declared
     return dict(sorted(found.items()))
 
 
-def names() -> list[str]:
-    return list(registry())
+def names(package: str = "instruct.reports") -> list[str]:
+    """The formats' names without importing them (`acv --help` and `acv rules` need no renderer): the
+    modules whose source declares `FORMAT = ReportFormat(`; each is named after its module (registry checks)."""
+    found = []
+    for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        source = Path(getattr(module.module_finder, "path", "")) / f"{module.name}.py"
+        with contextlib.suppress(OSError):
+            if "\nFORMAT = ReportFormat(" in source.read_text(encoding="utf-8"):
+                found.append(module.name)
+    return sorted(found)
 
 
 def get(name: str) -> ReportFormat | None:
-    return registry().get(name)
+    """The format `name`, importing its module only."""
+    if name not in names():
+        return None
+    declared = getattr(importlib.import_module(f"instruct.reports.{name}"), "FORMAT", None)
+    return declared if isinstance(declared, ReportFormat) and declared.name == name else registry().get(name)
 
 
 def downloads() -> list[ReportFormat]:
