@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import statistics
 import subprocess
@@ -26,7 +27,11 @@ import sys
 import time
 from pathlib import Path
 
+import common
+
 ROOT = Path(__file__).resolve().parent.parent
+os.environ["ACV_CACHE"] = "0"  # every piece read: the readings kept on disk would make this measure nothing
+CLOCK = common.CLOCKS["cpu"]
 sys.path.insert(0, str(ROOT))
 
 from instruct.documents.read import read_piece  # noqa: E402
@@ -37,21 +42,13 @@ CORPORA = tuple(ROOT / "tests" / "corpus" / name for name in ("essais", "inedits
 
 
 def cpu(function, repeat: int) -> float:
-    """Median CPU time of `repeat` calls (this process and its children)."""
+    """Median time of `repeat` calls by --horloge (CPU: this process and its children)."""
     times = []
     for _ in range(repeat):
-        start = time.process_time()
-        children = _children()
+        start = CLOCK()
         function()
-        times.append(time.process_time() - start + _children() - children)
+        times.append(CLOCK() - start)
     return statistics.median(times)
-
-
-def _children() -> float:
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def pypdf_text(paths: list[Path]) -> None:
@@ -100,7 +97,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--corpus", type=Path, nargs="*", default=[c for c in CORPORA if c.is_dir()])
+    common.add_clock_argument(parser, default="cpu")
     args = parser.parse_args()
+    global CLOCK
+    CLOCK = common.clock(args)
+    print(common.header("acv-instruct — reading the corpus of pieces (benchmarks/documents.py)", args))
     logging.disable(logging.WARNING)  # pdfminer and pypdf talk about every odd object
     for folder in args.corpus:
         start = time.perf_counter()

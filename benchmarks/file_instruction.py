@@ -38,6 +38,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+import common  # noqa: E402
 import httpx  # noqa: E402
 import pg  # noqa: E402
 
@@ -153,7 +154,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=40, help="timed calls per request (default 40)")
     parser.add_argument("--plan", action="store_true", help="print the search's query plan")
     args = parser.parse_args()
-    print(f"commit: {load.code_state()}")
+    print(common.header("acv-instruct — instruction queue (benchmarks/file_instruction.py)"))
+    print("latencies: wall clock as a client waits; the CPU the server and PostgreSQL spent per call beside them")
     server = None
     url = args.url
     if not url:

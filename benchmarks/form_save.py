@@ -29,6 +29,7 @@ import threading
 import time
 from pathlib import Path
 
+import common
 import httpx
 import uvicorn
 
@@ -96,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fiches", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pieces", action="store_true")
+    common.add_clock_argument(parser)
     args = parser.parse_args(argv)
+    clock = common.clock(args)  # the stages measured in this process; the saves are latencies (wall)
+    print(common.header("acv-instruct — saving a step of the guided form (benchmarks/form_save.py)", args))
 
     data = dossier(args.fiches, args.seed)
     raw = form.to_raw(data)
@@ -150,13 +154,13 @@ def main(argv: list[str] | None = None) -> int:
             baseline.append(time.perf_counter() - start)
         stage_valid, stage_eval, stage_gaps = [], [], []
         for _ in range(max(5, args.saves // 4)):
-            t0 = time.perf_counter()
+            t0 = clock()
             built, errors = form.validated(raw)
-            t1 = time.perf_counter()
+            t1 = clock()
             report = evaluators.evaluate_form(built.model_dump(mode="json", exclude_none=True), pieces, AS_OF)
-            t2 = time.perf_counter()
+            t2 = clock()  # with --horloge cpu, the evaluation in a worker process is not counted
             drafts.judged(report, errors)
-            t3 = time.perf_counter()
+            t3 = clock()
             stage_valid.append(t1 - t0)
             stage_eval.append(t2 - t1)
             stage_gaps.append(t3 - t2)
