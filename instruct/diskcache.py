@@ -18,7 +18,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +81,8 @@ def write(kind: str, key: str, value: Any, budget: int | None = None) -> None:
     where = folder(kind)
     if where is None:
         return
+    import tempfile  # on a write only: a command that finds what it needs never pays it
+
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".ecriture-", dir=where)

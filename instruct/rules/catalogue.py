@@ -43,7 +43,6 @@ from instruct.rules.checks import PLACEHOLDER, check_rule, optional_review_field
 from instruct.rules.figures import Figure
 from instruct.rules.parameters import Parameter, load_parameters
 from instruct.vocabulary import SEVERITIES, STAGES, STATUSES, canonical_partner
-from instruct.yamlio import LazyLines, line_of, parse, read_text
 
 if TYPE_CHECKING:  # the schema (pydantic) reads rule files: a catalogue read back compiled needs neither
     from pydantic import TypeAdapter
@@ -244,6 +243,8 @@ def _compile(directory: Path, digest: str) -> Catalogue:
 
 
 def load_ruleset(path: Path, parameters: dict[str, Parameter]) -> RuleSet:
+    from instruct.yamlio import LazyLines, line_of, parse, read_text  # to compile; not to read back compiled
+
     text = read_text(path)
     data = parse(text, str(path))
     lines = LazyLines(text)

@@ -26,7 +26,6 @@ from typing import Any
 
 from instruct.errors import InputError, Problem, format_path
 from instruct.french import ISO, parse_date
-from instruct.yamlio import LazyLines, line_of, parse, read_text
 
 UNITS = {
     "mois": int,
@@ -103,6 +102,7 @@ def load_parameters(path: Path) -> dict[str, Parameter]:
     from pydantic import ValidationError  # the schema: only to read the file, not in a compiled catalogue
 
     from instruct.rules.schema import ParameterSpec, french_errors
+    from instruct.yamlio import LazyLines, line_of, parse, read_text
 
     text = read_text(path)
     data = parse(text, str(path)) or {}
