@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 KIND = "pieces"
 BUDGET = 512 * 1024 * 1024  # bytes of kept readings; a 60-page avenant's reading is ~0.3 MB
+# The web service's evaluation workers set it False: a piece of a deleted dossier must not outlive it in a
+# cache outside the database (the CLI and the batch read the user's own files).
+keep = True
 READER_DISTRIBUTIONS = ("pypdf", "pypdfium2", "pdfplumber", "pdfminer.six", "python-docx", "lxml")
 
 
@@ -42,7 +45,7 @@ def _readers() -> str:
 def read_piece_cached(path: Path, kind: str | None, ville: str | None) -> tuple[PieceText, Reading]:
     """The piece's text (`read_piece_isolated`) and what it says (`extract.read(piece, kind, ville)`), or the
     same kept from an earlier command for the same bytes, declared kind and town."""
-    if diskcache.folder(KIND) is None:
+    if not keep or diskcache.folder(KIND) is None:
         return _read(path, kind, ville)
     try:
         if path.stat().st_size > MAX_BYTES:
