@@ -212,15 +212,15 @@ def parameter_line(p: dict) -> str:
 # --- causes ---------------------------------------------------------------------------------
 
 
+_REMARK = re.compile(r"\([^()]*\)")
+_FIELD_SEPARATOR = re.compile(r",| ou ")
+
+
 @lru_cache(maxsize=4096)
 def _fields(path: str) -> tuple[str, ...]:
     """`a[0].b, c (remarque) ; pièce` -> ('a[0].b', 'c')."""
     head = _REMARK.sub("", path.partition(" ; ")[0])
     return tuple(p.strip() for p in _FIELD_SEPARATOR.split(head) if p.strip())
-
-
-_REMARK = re.compile(r"\([^()]*\)")
-_FIELD_SEPARATOR = re.compile(r",| ou ")
 
 
 def missing_fields(f: Finding) -> list[str]:
