@@ -13,7 +13,7 @@ from builders import make_docx, make_pdf
 from conftest import EVALUATION_DATE, SAMPLES, acv_command
 
 from instruct.cli.main import ingest_text
-from instruct.documents import extract, reconcile
+from instruct.documents import extract, piece_cache
 from instruct.documents.evidence import SURE
 from instruct.documents.load import load
 from instruct.documents.read import read_piece_isolated
@@ -41,7 +41,9 @@ def folder(tmp_path, villebelle):
 
 
 def lowered(monkeypatch, module, change, file="convention-cadre.docx"):
-    """The real reading of `file`, changed as a reader unsure of some values would give it."""
+    """The real reading of `file`, changed as a reader unsure of some values would give it (read again:
+    not a reading kept by an earlier check)."""
+    monkeypatch.setattr(piece_cache, "keep", False)
     real = module.read
 
     def read(piece, kind=None, ville=None):
@@ -88,7 +90,7 @@ def test_a_sure_signatory_fills_as_before(folder, catalogue, villebelle):
 
 
 def test_a_doubtful_signatory_is_not_filled_and_is_shown_with_its_quote(folder, catalogue, monkeypatch):
-    lowered(monkeypatch, reconcile, doubt_the_intercommunalite)
+    lowered(monkeypatch, extract, doubt_the_intercommunalite)
     loaded, report = report_of(folder, catalogue)
     assert loaded.dossier.convention.cadre.signataires is None  # a list without it would say it did not sign
     prog02 = {f.entity.id: f.status for f in findings(report, "PROG-02")}
@@ -109,7 +111,7 @@ def test_a_doubtful_date_is_not_filled(folder, catalogue, monkeypatch):
         day, quote = reading.date_signature
         reading.date_signature = (day, doubtful(quote))
 
-    lowered(monkeypatch, reconcile, change)
+    lowered(monkeypatch, extract, change)
     loaded, report = report_of(folder, catalogue)
     assert loaded.dossier.convention.cadre.date_signature is None
     [doubt] = findings(report, "X-07")
@@ -125,7 +127,7 @@ def test_a_doubtful_row_of_actions_or_budget_line_fills_no_fiche_nor_budget(fold
         total, quote = reading.budget["total"]
         reading.budget["total"] = (total, doubtful(quote))
 
-    lowered(monkeypatch, reconcile, change, file="avenant-1.pdf")
+    lowered(monkeypatch, extract, change, file="avenant-1.pdf")
     loaded, report = report_of(folder, catalogue)
     assert loaded.dossier.fiches_actions == []  # a table without that row would miscount the plan
     assert loaded.dossier.convention.avenants[0].budget is None
@@ -143,14 +145,14 @@ def test_a_doubtful_part_and_parts_that_may_be_unseen_stay_unknown(tmp_path, vil
         reading.trame["suivi_evaluation"] = doubtful(reading.trame["suivi_evaluation"])
         reading.trame_sure = False  # the reader cannot tell a part not found is absent
 
-    lowered(monkeypatch, reconcile, change)
+    lowered(monkeypatch, extract, change)
     unsure = load(tmp_path).dossier.convention.cadre.contenu
     assert unsure.suivi_evaluation is None and unsure.traitement_litiges is None
     assert unsure.parties is True  # what was surely read stays
 
 
 def test_a_piece_whose_kind_is_doubtful_fills_nothing(folder, catalogue, monkeypatch):
-    lowered(monkeypatch, reconcile, lambda reading: setattr(reading, "kind_confidence", DOUBT))
+    lowered(monkeypatch, extract, lambda reading: setattr(reading, "kind_confidence", DOUBT))
     loaded, report = report_of(folder, catalogue)
     assert loaded.dossier.convention.cadre is None
     [doubt] = findings(report, "X-07")
@@ -167,7 +169,7 @@ def test_a_doubtful_deliberation_or_name_is_not_filled_and_is_shown_with_its_quo
         commune.nom_confidence = DOUBT
         reading.signatures = None  # the parties speak for the signatories
 
-    lowered(monkeypatch, reconcile, change)
+    lowered(monkeypatch, extract, change)
     loaded, report = report_of(folder, catalogue)
     cadre = loaded.dossier.convention.cadre
     assert [d.organe for d in cadre.deliberations] == ["intercommunalite"]
@@ -184,7 +186,7 @@ def test_a_doubtful_avenant_number_is_shown_with_its_quote(folder, catalogue, mo
     def change(reading):
         reading.numero_confidence = DOUBT
 
-    lowered(monkeypatch, reconcile, change, file="avenant-1.pdf")
+    lowered(monkeypatch, extract, change, file="avenant-1.pdf")
     loaded, report = report_of(folder, catalogue)
     [doubt] = [f for f in findings(report, "X-07") if "avenant-1.pdf" in f.message]
     assert "numéro de l'avenant lu avec doute : « n° 1 »" in doubt.message and "Avenant n° 1 à la" in doubt.message
