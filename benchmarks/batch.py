@@ -137,8 +137,7 @@ def generate(n: int, out: Path, communes: str | None, documents: bool) -> float:
 
 def replicate(base: Path, n: int, out: Path) -> Path:
     """`n` towns made of `base`'s generated ones, cycled, each copy under a name of its own (hard links: no
-    bytes copied). `acv samples generate --n 2300 --sans-pieces` stops on a ValidationError (a generated
-    amount) at the time of writing, and generating 2 300 towns costs minutes: the copies are the same work."""
+    bytes copied): generating 2 300 towns costs minutes on a busy machine, and the copies are the same work."""
     towns = sorted(p for p in base.iterdir() if p.is_dir())
     if n == len(towns):
         return base
