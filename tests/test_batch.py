@@ -232,7 +232,6 @@ def test_on_a_dask_cluster_the_results_are_the_same(lot, tmp_path, settings):
             config,
             runner=batch.dask_runner(cluster.scheduler_address),
             cache=None,
-            ship_files=True,
         )
     assert stable(remote.rows) == stable(local.rows)
     assert reports(tmp_path / "dask") == reports(tmp_path / "local")

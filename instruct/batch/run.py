@@ -25,7 +25,7 @@ from pathlib import Path
 
 from instruct.batch.settings import Settings, prepared
 from instruct.batch.store import JOURNAL, REPORTS, Cache, read_journal, reports_present, unique_slugs, write_reports
-from instruct.batch.tasks import FileDigests, Task, discover, make_tasks, task_key
+from instruct.batch.tasks import FileDigests, Task, discover, make_tasks, shipped, task_key
 from instruct.batch.worker import evaluate
 from instruct.errors import InputError, Problem
 
@@ -98,7 +98,6 @@ def run_batch(
     cache: Cache | None,
     resume: bool = False,
     progress: Callable[[int, int, int], None] | None = None,
-    ship_files: bool = False,
 ) -> Outcome:
     started = time.perf_counter()
     found = discover(paths, exclude=[out] + ([cache.root] if cache is not None else []))
@@ -110,7 +109,7 @@ def run_batch(
     out.mkdir(parents=True, exist_ok=True)
     (out / REPORTS).mkdir(exist_ok=True)
     digests = FileDigests(cache.root / DIGESTS) if cache is not None else None
-    tasks = make_tasks(found, ship_files=ship_files, digests=digests)
+    tasks = make_tasks(found, digests=digests)
     if digests is not None:
         digests.save()
     digest = settings.digest
@@ -164,8 +163,8 @@ def run_batch(
 
 
 def dask_runner(address: str) -> Runner:
-    """The same evaluation on an existing Dask cluster: each dossier travels with its files, the
-    rules and the referentiel once to every worker; nothing needs a shared disk."""
+    """The same evaluation on an existing Dask cluster: each dossier travels with its files (read as it is
+    submitted), the rules and the referentiel once to every worker; nothing needs a shared disk."""
 
     def run(tasks: list[Task], settings: Settings) -> Iterator[tuple[Task, dict]]:
         try:
@@ -189,8 +188,8 @@ def dask_runner(address: str) -> Runner:
                 task = next(queue, None)
                 if task is None:
                     return None
-                future = client.submit(evaluate, task, settings=shared, pure=False)
-                which[future.key] = task
+                future = client.submit(evaluate, shipped(task), settings=shared, pure=False)
+                which[future.key] = task  # without its bytes: they go with the future
                 return future
 
             futures = completed([f for f in (submit() for _ in range(limit)) if f is not None])

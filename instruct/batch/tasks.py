@@ -8,7 +8,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from instruct.documents.load import DOSSIER_FILES
@@ -141,29 +141,40 @@ def content_hash(files: dict[str, Path], digests: FileDigests | None = None) -> 
     return h.hexdigest()
 
 
-def make_tasks(
-    found: list[tuple[str, Path]], *, ship_files: bool = False, digests: FileDigests | None = None
-) -> list[Task]:
-    """With `ship_files` (a remote worker), each dossier's files travel with it: at most MAX_SHIPPED bytes."""
+def make_tasks(found: list[tuple[str, Path]], *, digests: FileDigests | None = None) -> list[Task]:
+    """Each dossier with the digest of its files; its bytes are read only when it is sent (`shipped`)."""
     tasks = []
     for label, path in found:
-        shipped, unreadable = None, None
+        unreadable = None
         try:
-            files = dossier_files(path)
-            content = content_hash(files, digests)
-            if ship_files:
-                size = sum(f.stat().st_size for f in files.values())
-                if size > MAX_SHIPPED:
-                    unreadable = f"dossier trop volumineux pour être envoyé ({size} octets, maximum {MAX_SHIPPED})"
-                shipped = {} if unreadable else {name: f.read_bytes() for name, f in files.items()}
+            content = content_hash(dossier_files(path), digests)
         except OSError as exc:
-            content, shipped, unreadable = (
-                hashlib.sha256(label.encode()).hexdigest(),
-                {},
-                f"lecture impossible de {exc.filename or path} ({exc.strerror})",
-            )
-        tasks.append(Task(label, str(path), path.is_dir(), content, shipped, unreadable))
+            content = hashlib.sha256(label.encode()).hexdigest()
+            unreadable = f"lecture impossible de {exc.filename or path} ({exc.strerror})"
+        tasks.append(Task(label, str(path), path.is_dir(), content, None, unreadable))
     return tasks
+
+
+def shipped(task: Task) -> Task:
+    """The task with its files, for a remote worker (Dask): at most MAX_SHIPPED bytes. Read when the task is
+    submitted, not when the batch starts: only the few tasks in flight hold their bytes, whatever the number
+    of towns."""
+    if task.unreadable:
+        return replace(task, files={})
+    if not Path(task.path).exists():
+        return replace(task, files={}, unreadable="fichier ou dossier introuvable")
+    try:
+        files = dossier_files(Path(task.path))
+        size = sum(f.stat().st_size for f in files.values())
+        if size > MAX_SHIPPED:
+            return replace(
+                task,
+                files={},
+                unreadable=f"dossier trop volumineux pour être envoyé ({size} octets, maximum {MAX_SHIPPED})",
+            )
+        return replace(task, files={name: f.read_bytes() for name, f in files.items()})
+    except OSError as exc:
+        return replace(task, files={}, unreadable=f"lecture impossible de {exc.filename or task.path} ({exc.strerror})")
 
 
 def task_key(task: Task, settings_digest: str) -> str:

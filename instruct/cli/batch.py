@@ -86,7 +86,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
             cache=cache,
             resume=args.reprendre,
             progress=progress,
-            ship_files=bool(args.dask),
         )
     except KeyboardInterrupt:
         done = len(read_journal(out))

@@ -74,9 +74,9 @@ def defect(templates: Templates, name: str, d: dict, rng: random.Random, delta: 
             avenant["budget"]["total"] = cents(hundreds(total * Decimal(rng.choice(["0.82", "0.9", "1.12"]))))
         else:
             fiche = rng.choice(fiches)
-            fiche["financement"][-1]["montant"] = cents(
-                fiche["financement"][-1]["montant"] + rng.choice([-1, 1]) * 50000
-            )
+            line = fiche["financement"][-1]
+            gap = rng.choice([-1, 1]) * 50000
+            line["montant"] = cents(line["montant"] + (gap if line["montant"] + gap >= 0 else -gap))  # never < 0
             rebudget_avenant(d, avenant)
     elif name == "action_hors_perimetre":
         fiche = rng.choice(fiches[2:5])
