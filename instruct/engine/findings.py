@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+from collections.abc import Callable
 
 from instruct.engine.prepare import Outcome, PreparedRule, matches_scope
 from instruct.facts import FACT_TYPES, Fact
@@ -42,23 +42,88 @@ def describe(cond: C.Condition | None, spec: dict, labels: dict[str, str] | None
 # --- building findings -------------------------------------------------------------------------
 
 
-def _fill(text: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]) -> str:
-    def replace(match: re.Match) -> str:
-        name = match.group(1)
-        if name == "entite":
-            return fact.entity.label
-        if name.startswith("param."):
-            return params.get(name[6:], "?")
-        if name.startswith("figure."):
-            return figures.get(name[7:], "non calculable")
-        return shown(spec[name], fact.values.get(name))
+def _template(text: str) -> tuple[str, ...]:
+    """A message template cut once at its placeholders: literal, name, literal, …, literal."""
+    parts = _TEMPLATES.get(text)
+    if parts is None:
+        parts = tuple(PLACEHOLDER.split(text))
+        if len(_TEMPLATES) < 4096:  # the catalogue's templates; bounded all the same
+            _TEMPLATES[text] = parts
+    return parts
 
-    return PLACEHOLDER.sub(replace, text)
+
+_TEMPLATES: dict[str, tuple[str, ...]] = {}
+
+
+def _fill(
+    text: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str], show: Callable | None = None
+) -> str:
+    parts = _template(text)
+    if len(parts) == 1:
+        return text
+    show = show or shown
+    out = [parts[0]]
+    values = fact.values
+    for i in range(1, len(parts), 2):
+        name = parts[i]
+        if name == "entite":
+            out.append(fact.entity.label)
+        elif name.startswith("param."):
+            out.append(params.get(name[6:], "?"))
+        elif name.startswith("figure."):
+            out.append(figures.get(name[7:], "non calculable"))
+        else:
+            out.append(show(spec[name], values.get(name)))
+        out.append(parts[i + 1])
+    return "".join(out)
 
 
 def shown(field_spec, value) -> str:
     """A fact's value as a town reads it: in its unit, a code in French words."""
     return display(field_spec.kind, field_spec.shown(value))
+
+
+class _Memo:
+    """What one dossier's findings repeat, worked out once for the dossier: a value as shown, a
+    fact's evidence row (many rules cite the same field of the same entity), a rule's
+    "non applicable" sentence. Kept for one build_findings call only."""
+
+    def __init__(self) -> None:
+        self.texts: dict[tuple, str] = {}
+        self.rows: dict[tuple[int, str], tuple] = {}
+        self.sentences: dict[int, str] = {}
+
+    def show(self, field_spec, value) -> str:
+        key = (id(field_spec), value.__class__, value)  # the class: True and 1 are shown apart
+        try:
+            return self.texts[key]
+        except KeyError:
+            text = self.texts[key] = shown(field_spec, value)
+            return text
+        except TypeError:  # an unhashable value: shown without memory
+            return shown(field_spec, value)
+
+    def row(self, fact: Fact, spec: dict, name: str) -> tuple:
+        key = (id(fact), name)
+        row = self.rows.get(key)
+        if row is None:
+            field_spec = spec[name]
+            values = fact.values
+            row = self.rows[key] = (
+                field_spec.label,
+                fact.paths.get(name, ""),
+                self.show(field_spec, values.get(name)),
+                name not in values,
+            )
+        return row
+
+    def not_applicable(self, p: PreparedRule, spec: dict) -> str:
+        sentence = self.sentences.get(id(p))
+        if sentence is None:
+            sentence = self.sentences[id(p)] = (
+                f"Non applicable : la règle s'applique si {describe(p.rule.condition, spec, p.parameter_labels)}."
+            )
+        return sentence
 
 
 def _figures(p: PreparedRule, fact: Fact) -> tuple[dict[str, str], list[dict]]:
@@ -73,7 +138,13 @@ def _figures(p: PreparedRule, fact: Fact) -> tuple[dict[str, str], list[dict]]:
 
 
 def _message(
-    p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]
+    p: PreparedRule,
+    status: str,
+    fact: Fact,
+    spec: dict,
+    params: dict[str, str],
+    figures: dict[str, str],
+    memo: _Memo,
 ) -> str:
     rule = p.rule
     if status == "non_applicable" and p.suspended:
@@ -84,15 +155,15 @@ def _message(
             + "."
         )
     if status in rule.messages:
-        return _fill(rule.messages[status], fact, spec, params, figures)
+        return _fill(rule.messages[status], fact, spec, params, figures, memo.show)
     if status == "non_conforme":
-        return _fill(rule.message, fact, spec, params, figures)
+        return _fill(rule.message, fact, spec, params, figures, memo.show)
     if status == "conforme":
         return f"{rule.title} : conforme."
     if status == "incomplet":
         return "Information manquante : " + ", ".join(spec[f].label for f in _missing(p, fact)) + "."
     if status == "non_applicable":
-        return f"Non applicable : la règle s'applique si {describe(p.rule.condition, spec, p.parameter_labels)}."
+        return memo.not_applicable(p, spec)
     return f"{rule.title} : à vérifier."
 
 
@@ -102,7 +173,13 @@ def _missing(p: PreparedRule, fact: Fact) -> list[str]:
 
 
 def _remedy(
-    p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]
+    p: PreparedRule,
+    status: str,
+    fact: Fact,
+    spec: dict,
+    params: dict[str, str],
+    figures: dict[str, str],
+    memo: _Memo,
 ) -> str | None:
     """One remedy per status: non_conforme says what to correct (`remedy`), incomplet what to
     provide (`remedies.incomplet`, else the missing information named), a_verifier who judges
@@ -111,7 +188,7 @@ def _remedy(
     if status not in GAPS:
         return None
     if status in rule.remedies:
-        return _fill(rule.remedies[status], fact, spec, params, figures)
+        return _fill(rule.remedies[status], fact, spec, params, figures, memo.show)
     if status == "incomplet":
         missing = _missing(p, fact)
         if missing:
@@ -119,26 +196,25 @@ def _remedy(
         return f"Fournir les informations que demande le point « {rule.title} »."
     if status == "a_verifier":  # never the non conforme remedy: nothing is to be corrected yet
         return f"L'instructeur vérifie le point « {rule.title} » au vu des pièces."
-    return _fill(rule.remedy, fact, spec, params, figures)
+    return _fill(rule.remedy, fact, spec, params, figures, memo.show)
 
 
-def build_finding(p: PreparedRule, fact: Fact, status: str) -> Finding:
+def build_finding(p: PreparedRule, fact: Fact, status: str, memo: _Memo | None = None) -> Finding:
     rule = p.rule
+    memo = memo or _Memo()
     spec = FACT_TYPES[fact.type]
-    values, paths = fact.values, fact.paths
     evidence = []
     for name in p.evidence_fields:
-        field_spec = spec[name]
-        item = {
-            "field": name,
-            "label": field_spec.label,
-            "path": paths.get(name, ""),
-            "value": shown(field_spec, values.get(name)),
-        }
-        if name not in values:
+        label, path, value, missing = memo.row(fact, spec, name)
+        item = {"field": name, "label": label, "path": path, "value": value}  # a new dict: annotate adds to it
+        if missing:
             item["missing"] = True
         evidence.append(item)
-    figures, figure_evidence = _figures(p, fact) if rule.figures else ({}, [])
+    if rule.figures:
+        figures, figure_evidence = _figures(p, fact)
+        evidence += figure_evidence
+    else:
+        figures = {}
     return Finding(
         rule=rule.id,
         check=rule.check,
@@ -147,11 +223,11 @@ def build_finding(p: PreparedRule, fact: Fact, status: str) -> Finding:
         status=status,
         severity=rule.severity,
         entity=fact.entity,
-        message=_message(p, status, fact, spec, p.parameter_text, figures),
-        remedy=_remedy(p, status, fact, spec, p.parameter_text, figures),
+        message=_message(p, status, fact, spec, p.parameter_text, figures, memo),
+        remedy=_remedy(p, status, fact, spec, p.parameter_text, figures, memo),
         source=p.source,
         citation=rule.source.citation,
-        evidence=evidence + figure_evidence,
+        evidence=evidence,
         parameters=list(p.parameter_rows),
     )
 
@@ -161,7 +237,8 @@ def build_findings(
 ) -> list[Finding]:
     """One finding per outcome; a rule with no entity at all gets one non_applicable finding,
     so that the report traces every rule it checked."""
-    findings = [build_finding(prepared[o.rule], facts[o.fact], o.status) for o in outcomes]
+    memo = _Memo()
+    findings = [build_finding(prepared[o.rule], facts[o.fact], o.status, memo) for o in outcomes]
     evaluated = {o.rule for o in outcomes}
     for r, p in enumerate(prepared):
         if r in evaluated:
@@ -170,7 +247,7 @@ def build_findings(
         # entity of its scope; a rule with no entity at all says so once, on the dossier
         scope = [f for f in facts if matches_scope(p.rule, f.type, f.values)] if p.suspended else []
         if scope:
-            findings += [build_finding(p, fact, "non_applicable") for fact in scope]
+            findings += [build_finding(p, fact, "non_applicable", memo) for fact in scope]
         else:
             findings.append(_no_entity(p.rule, dossier_fact))
     findings.sort(key=Finding.sort_key)
