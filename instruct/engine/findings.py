@@ -90,7 +90,7 @@ class _Memo:
 
     def __init__(self) -> None:
         self.texts: dict[tuple, str] = {}
-        self.rows: dict[tuple[int, str], tuple] = {}
+        self.rows: dict[int, dict[str, tuple]] = {}  # id(fact) -> field -> evidence row
         self.sentences: dict[int, str] = {}
 
     def show(self, field_spec, value) -> str:
@@ -103,19 +103,28 @@ class _Memo:
         except TypeError:  # an unhashable value: shown without memory
             return shown(field_spec, value)
 
-    def row(self, fact: Fact, spec: dict, name: str) -> tuple:
-        key = (id(fact), name)
-        row = self.rows.get(key)
-        if row is None:
-            field_spec = spec[name]
-            values = fact.values
-            row = self.rows[key] = (
-                field_spec.label,
-                fact.paths.get(name, ""),
-                self.show(field_spec, values.get(name)),
-                name not in values,
-            )
-        return row
+    def evidence(self, fact: Fact, spec: dict, names: tuple[str, ...]) -> list[dict]:
+        """The evidence rows of these fields of the fact, as new dicts (annotate adds to them)."""
+        rows = self.rows.get(id(fact))
+        if rows is None:
+            rows = self.rows[id(fact)] = {}
+        evidence = []
+        for name in names:
+            row = rows.get(name)
+            if row is None:
+                field_spec = spec[name]
+                values = fact.values
+                row = rows[name] = (
+                    {"field": name, "label": field_spec.label, "path": fact.paths.get(name, "")},
+                    self.show(field_spec, values.get(name)),
+                    name not in values,
+                )
+            item, value, missing = row
+            item = {**item, "value": value}
+            if missing:
+                item["missing"] = True
+            evidence.append(item)
+        return evidence
 
     def not_applicable(self, p: PreparedRule, spec: dict) -> str:
         sentence = self.sentences.get(id(p))
@@ -203,13 +212,7 @@ def build_finding(p: PreparedRule, fact: Fact, status: str, memo: _Memo | None =
     rule = p.rule
     memo = memo or _Memo()
     spec = FACT_TYPES[fact.type]
-    evidence = []
-    for name in p.evidence_fields:
-        label, path, value, missing = memo.row(fact, spec, name)
-        item = {"field": name, "label": label, "path": path, "value": value}  # a new dict: annotate adds to it
-        if missing:
-            item["missing"] = True
-        evidence.append(item)
+    evidence = memo.evidence(fact, spec, p.evidence_fields)
     if rule.figures:
         figures, figure_evidence = _figures(p, fact)
         evidence += figure_evidence
