@@ -827,22 +827,30 @@ def engine_stages(bench: Bench, engines: list[str], repeat: int) -> dict[str, di
     return out
 
 
-def run_reference(args: argparse.Namespace, engines: list[str]) -> dict:
-    """engine_stages of the reference commit, same generator and corpus, in a child process whose
-    `instruct` is the reference checkout's (ACV_BENCH_CODE). Its CPU time is its own clock's."""
+def run_reference(args: argparse.Namespace, engines: list[str]) -> tuple[dict, dict]:
+    """engine_stages of this code and of the reference commit, each in child processes (same
+    generator and corpus, same clock), alternated `--repeat` times, one pass per child: a child whose
+    `instruct` is the reference checkout's (ACV_BENCH_CODE) against a child identical but for the code,
+    so that neither pays for what the other holds, and drift on a shared machine hits both alike."""
     import json
 
     command = [sys.executable, str(Path(__file__).resolve()), "--stages-only", "--n", str(args.n)]
-    command += ["--repeat", str(args.repeat), "--seed", str(args.seed), "--date", args.date.isoformat()]
+    command += ["--repeat", "1", "--seed", str(args.seed), "--date", args.date.isoformat()]
     command += ["--horloge", args.horloge, "--engine", args.engine]
     for item in args.partenaire or []:
         command += ["--partenaire", item]
+    results: dict[str, dict] = {"now": {}, "ref": {}}
     with common.reference_tree(common.REFERENCE) as tree:
-        env = {**os.environ, "ACV_BENCH_CODE": str(tree)}
-        done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, timeout=3600)
-    if done.returncode != 0:
-        sys.exit(f"référence {common.REFERENCE} : échec de la mesure\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout.splitlines()[-1])
+        for _ in range(args.repeat):
+            for side, code in (("now", common.ROOT), ("ref", tree)):
+                env = {**os.environ, "ACV_BENCH_CODE": str(code)}
+                done = subprocess.run(command, cwd=code, env=env, capture_output=True, text=True, timeout=3600)
+                if done.returncode != 0:
+                    sys.exit(f"mesure des étapes ({code}) en échec\n{done.stderr[-2000:]}")
+                for engine, by_stage in json.loads(done.stdout.splitlines()[-1]).items():
+                    for stage, values in by_stage.items():
+                        results[side].setdefault(engine, {}).setdefault(stage, []).extend(values)
+    return results["now"], results["ref"]
 
 
 def stage_lines(
@@ -1004,8 +1012,10 @@ def main(argv: list[str] | None = None) -> int:
     med = {k: statistics.median(v) for k, v in times.items()}
 
     # --- the engine part's stages, over the same frozen corpus (and the reference's, in a child) -------
-    stages = engine_stages(bench, engines, args.repeat)
-    before = run_reference(args, engines) if args.reference else None
+    if args.reference:
+        stages, before = run_reference(args, engines)
+    else:
+        stages, before = engine_stages(bench, engines, args.repeat), None
 
     # --- GC switched off: what the collector costs -------------------------------------------------------
     gc.disable()
@@ -1191,7 +1201,12 @@ def main(argv: list[str] | None = None) -> int:
     w("")
     w(
         f"engine part by stage, validated dossiers, {args.repeat} passes (µs per dossier, median and range"
-        + (f"; commit {common.REFERENCE} measured in a child process on the same corpus)" if before else ")")
+        + (
+            f";\n  this code and commit {common.REFERENCE} each in {args.repeat} child processes, alternated, "
+            "same corpus)"
+            if before
+            else ")"
+        )
     )
     out.extend(stage_lines(stages, engines, before, n))
     w("")
