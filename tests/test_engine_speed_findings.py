@@ -1,5 +1,4 @@
-"""What the engine's speed-ups must not change: templates cut once fill as the placeholder
-substitution did, the evidence rows remembered per dossier are never shared between findings
+"""What the engine's speed-ups must not change: no evidence row is shared between findings
 (annotate adds to them), and the python reference's per-preparation plan gives the plain
 evaluation's outcomes, in its order."""
 
@@ -14,63 +13,12 @@ from instruct.documents.load import load
 from instruct.engine import findings as F
 from instruct.engine import python as engine_python
 from instruct.engine.prepare import Outcome, matches_scope, prepare
-from instruct.facts import FACT_TYPES, build_facts
-from instruct.rules.catalogue import PLACEHOLDER
+from instruct.facts import build_facts
 
 
 @pytest.fixture(scope="module")
 def facts():
     return build_facts(load(SAMPLES / "villebelle").dossier, EVALUATION_DATE)
-
-
-def _substituted(text, fact, spec, params, figures):
-    """The former per-finding substitution, as the oracle."""
-
-    def replace(match):
-        name = match.group(1)
-        if name == "entite":
-            return fact.entity.label
-        if name.startswith("param."):
-            return params.get(name[6:], "?")
-        if name.startswith("figure."):
-            return figures.get(name[7:], "non calculable")
-        return F.shown(spec[name], fact.values.get(name))
-
-    return PLACEHOLDER.sub(replace, text)
-
-
-def test_every_template_of_the_catalogue_fills_as_the_substitution_did(catalogue, facts):
-    prepared = prepare(list(catalogue.rulesets.values()), catalogue.parameters, EVALUATION_DATE)
-    checked = 0
-    for p in prepared:
-        texts = [p.rule.message, p.rule.remedy, *p.rule.messages.values(), *p.rule.remedies.values()]
-        mine = [f for f in facts if f.type == p.rule.scope] or [facts[0]]
-        spec = FACT_TYPES[mine[0].type]
-        for text in filter(None, texts):
-            for fact in mine[:3]:
-                if fact.type != p.rule.scope:
-                    continue
-                figures = {"total": "12 €"}
-                memo = F._Memo()
-                assert F._fill(text, fact, spec, p.parameter_text, figures, memo.show) == _substituted(
-                    text, fact, spec, p.parameter_text, figures
-                )
-                checked += 1
-    assert checked > 100
-
-
-@pytest.mark.parametrize("text", ["{entite}{entite}", "{param.absent} et {figure.absente}", "sans champ", "{entite}"])
-def test_adjacent_unknown_and_absent_placeholders(facts, text):
-    fact = facts[0]
-    spec = FACT_TYPES[fact.type]
-    assert F._fill(text, fact, spec, {}, {}) == _substituted(text, fact, spec, {}, {})
-
-
-def test_true_and_one_are_not_shown_alike():
-    memo = F._Memo()
-    field_spec = FACT_TYPES["dossier"]["insee"]  # a str field: True and 1 read differently
-    assert memo.show(field_spec, True) == F.shown(field_spec, True) == "True"
-    assert memo.show(field_spec, 1) == F.shown(field_spec, 1) == "1"
 
 
 def test_no_two_findings_share_an_evidence_row(catalogue, facts):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Callable
 
 from instruct.engine.prepare import Outcome, PreparedRule, matches_scope
 from instruct.facts import FACT_TYPES, Fact
@@ -42,97 +42,23 @@ def describe(cond: C.Condition | None, spec: dict, labels: dict[str, str] | None
 # --- building findings -------------------------------------------------------------------------
 
 
-def _template(text: str) -> tuple[str, ...]:
-    """A message template cut once at its placeholders: literal, name, literal, …, literal."""
-    parts = _TEMPLATES.get(text)
-    if parts is None:
-        parts = tuple(PLACEHOLDER.split(text))
-        if len(_TEMPLATES) < 4096:  # the catalogue's templates; bounded all the same
-            _TEMPLATES[text] = parts
-    return parts
-
-
-_TEMPLATES: dict[str, tuple[str, ...]] = {}
-
-
-def _fill(
-    text: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str], show: Callable | None = None
-) -> str:
-    parts = _template(text)
-    if len(parts) == 1:
-        return text
-    show = show or shown
-    out = [parts[0]]
-    values = fact.values
-    for i in range(1, len(parts), 2):
-        name = parts[i]
+def _fill(text: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]) -> str:
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
         if name == "entite":
-            out.append(fact.entity.label)
-        elif name.startswith("param."):
-            out.append(params.get(name[6:], "?"))
-        elif name.startswith("figure."):
-            out.append(figures.get(name[7:], "non calculable"))
-        else:
-            out.append(show(spec[name], values.get(name)))
-        out.append(parts[i + 1])
-    return "".join(out)
+            return fact.entity.label
+        if name.startswith("param."):
+            return params.get(name[6:], "?")
+        if name.startswith("figure."):
+            return figures.get(name[7:], "non calculable")
+        return shown(spec[name], fact.values.get(name))
+
+    return PLACEHOLDER.sub(replace, text)
 
 
 def shown(field_spec, value) -> str:
     """A fact's value as a town reads it: in its unit, a code in French words."""
     return display(field_spec.kind, field_spec.shown(value))
-
-
-class _Memo:
-    """What one dossier's findings repeat, worked out once for the dossier: a value as shown, a
-    fact's evidence row (many rules cite the same field of the same entity), a rule's
-    "non applicable" sentence. Kept for one build_findings call only."""
-
-    def __init__(self) -> None:
-        self.texts: dict[tuple, str] = {}
-        self.rows: dict[int, dict[str, tuple]] = {}  # id(fact) -> field -> evidence row
-        self.sentences: dict[int, str] = {}
-
-    def show(self, field_spec, value) -> str:
-        key = (id(field_spec), value.__class__, value)  # the class: True and 1 are shown apart
-        try:
-            return self.texts[key]
-        except KeyError:
-            text = self.texts[key] = shown(field_spec, value)
-            return text
-        except TypeError:  # an unhashable value: shown without memory
-            return shown(field_spec, value)
-
-    def evidence(self, fact: Fact, spec: dict, names: tuple[str, ...]) -> list[dict]:
-        """The evidence rows of these fields of the fact, as new dicts (annotate adds to them)."""
-        rows = self.rows.get(id(fact))
-        if rows is None:
-            rows = self.rows[id(fact)] = {}
-        evidence = []
-        for name in names:
-            row = rows.get(name)
-            if row is None:
-                field_spec = spec[name]
-                values = fact.values
-                row = rows[name] = (
-                    {"field": name, "label": field_spec.label, "path": fact.paths.get(name, "")},
-                    self.show(field_spec, values.get(name)),
-                    name not in values,
-                )
-            item, value, missing = row
-            item = {**item, "value": value}
-            if missing:
-                item["missing"] = True
-            evidence.append(item)
-        return evidence
-
-    def not_applicable(self, p: PreparedRule, spec: dict) -> str:
-        sentence = self.sentences.get(id(p))
-        if sentence is None:
-            sentence = self.sentences[id(p)] = (
-                f"Non applicable : la règle s'applique si {describe(p.rule.condition, spec, p.parameter_labels)}."
-            )
-        return sentence
 
 
 def _figures(p: PreparedRule, fact: Fact) -> tuple[dict[str, str], list[dict]]:
@@ -147,13 +73,7 @@ def _figures(p: PreparedRule, fact: Fact) -> tuple[dict[str, str], list[dict]]:
 
 
 def _message(
-    p: PreparedRule,
-    status: str,
-    fact: Fact,
-    spec: dict,
-    params: dict[str, str],
-    figures: dict[str, str],
-    memo: _Memo,
+    p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]
 ) -> str:
     rule = p.rule
     if status == "non_applicable" and p.suspended:
@@ -164,15 +84,15 @@ def _message(
             + "."
         )
     if status in rule.messages:
-        return _fill(rule.messages[status], fact, spec, params, figures, memo.show)
+        return _fill(rule.messages[status], fact, spec, params, figures)
     if status == "non_conforme":
-        return _fill(rule.message, fact, spec, params, figures, memo.show)
+        return _fill(rule.message, fact, spec, params, figures)
     if status == "conforme":
         return f"{rule.title} : conforme."
     if status == "incomplet":
         return "Information manquante : " + ", ".join(spec[f].label for f in _missing(p, fact)) + "."
     if status == "non_applicable":
-        return memo.not_applicable(p, spec)
+        return f"Non applicable : la règle s'applique si {describe(p.rule.condition, spec, p.parameter_labels)}."
     return f"{rule.title} : à vérifier."
 
 
@@ -182,13 +102,7 @@ def _missing(p: PreparedRule, fact: Fact) -> list[str]:
 
 
 def _remedy(
-    p: PreparedRule,
-    status: str,
-    fact: Fact,
-    spec: dict,
-    params: dict[str, str],
-    figures: dict[str, str],
-    memo: _Memo,
+    p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]
 ) -> str | None:
     """One remedy per status: non_conforme says what to correct (`remedy`), incomplet what to
     provide (`remedies.incomplet`, else the missing information named), a_verifier who judges
@@ -197,7 +111,7 @@ def _remedy(
     if status not in GAPS:
         return None
     if status in rule.remedies:
-        return _fill(rule.remedies[status], fact, spec, params, figures, memo.show)
+        return _fill(rule.remedies[status], fact, spec, params, figures)
     if status == "incomplet":
         missing = _missing(p, fact)
         if missing:
@@ -205,19 +119,26 @@ def _remedy(
         return f"Fournir les informations que demande le point « {rule.title} »."
     if status == "a_verifier":  # never the non conforme remedy: nothing is to be corrected yet
         return f"L'instructeur vérifie le point « {rule.title} » au vu des pièces."
-    return _fill(rule.remedy, fact, spec, params, figures, memo.show)
+    return _fill(rule.remedy, fact, spec, params, figures)
 
 
-def build_finding(p: PreparedRule, fact: Fact, status: str, memo: _Memo | None = None) -> Finding:
+def build_finding(p: PreparedRule, fact: Fact, status: str) -> Finding:
     rule = p.rule
-    memo = memo or _Memo()
     spec = FACT_TYPES[fact.type]
-    evidence = memo.evidence(fact, spec, p.evidence_fields)
-    if rule.figures:
-        figures, figure_evidence = _figures(p, fact)
-        evidence += figure_evidence
-    else:
-        figures = {}
+    values, paths = fact.values, fact.paths
+    evidence = []
+    for name in p.evidence_fields:
+        field_spec = spec[name]
+        item = {
+            "field": name,
+            "label": field_spec.label,
+            "path": paths.get(name, ""),
+            "value": shown(field_spec, values.get(name)),
+        }
+        if name not in values:
+            item["missing"] = True
+        evidence.append(item)
+    figures, figure_evidence = _figures(p, fact) if rule.figures else ({}, [])
     return Finding(
         rule=rule.id,
         check=rule.check,
@@ -226,11 +147,11 @@ def build_finding(p: PreparedRule, fact: Fact, status: str, memo: _Memo | None =
         status=status,
         severity=rule.severity,
         entity=fact.entity,
-        message=_message(p, status, fact, spec, p.parameter_text, figures, memo),
-        remedy=_remedy(p, status, fact, spec, p.parameter_text, figures, memo),
+        message=_message(p, status, fact, spec, p.parameter_text, figures),
+        remedy=_remedy(p, status, fact, spec, p.parameter_text, figures),
         source=p.source,
         citation=rule.source.citation,
-        evidence=evidence,
+        evidence=evidence + figure_evidence,
         parameters=list(p.parameter_rows),
     )
 
@@ -240,8 +161,7 @@ def build_findings(
 ) -> list[Finding]:
     """One finding per outcome; a rule with no entity at all gets one non_applicable finding,
     so that the report traces every rule it checked."""
-    memo = _Memo()
-    findings = [build_finding(prepared[o.rule], facts[o.fact], o.status, memo) for o in outcomes]
+    findings = [build_finding(prepared[o.rule], facts[o.fact], o.status) for o in outcomes]
     evaluated = {o.rule for o in outcomes}
     for r, p in enumerate(prepared):
         if r in evaluated:
@@ -250,7 +170,7 @@ def build_findings(
         # entity of its scope; a rule with no entity at all says so once, on the dossier
         scope = [f for f in facts if matches_scope(p.rule, f.type, f.values)] if p.suspended else []
         if scope:
-            findings += [build_finding(p, fact, "non_applicable", memo) for fact in scope]
+            findings += [build_finding(p, fact, "non_applicable") for fact in scope]
         else:
             findings.append(_no_entity(p.rule, dossier_fact))
     findings.sort(key=Finding.sort_key)
