@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from instruct.french import display_parameter
 from instruct.rules import conditions as C
@@ -48,8 +49,9 @@ class PreparedRule:
         return {p.name: p.label for p in self.parameters}
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
+    """A rule's status on one fact (a tuple: ~800 per dossier, a frozen dataclass cost more to make)."""
+
     rule: int  # index in the prepared list
     fact: int  # index in the facts list
     status: str

@@ -13,9 +13,8 @@ from instruct.facts.action_logement_financement import FIELDS as FINANCEMENT_FIE
 from instruct.facts.action_logement_financement import financement_values
 from instruct.facts.action_logement_operateur import FIELDS as OPERATEUR_FIELDS
 from instruct.facts.action_logement_operateur import hundredths, operateur_values
-from instruct.facts.base import CODES, CONTEXT, Builder, Entity, F, Family, FieldSpec
+from instruct.facts.base import CODES, CONTEXT, Builder, Entity, F, Family, FieldSpec, name_key
 from instruct.facts.ort import in_ort_secteurs
-from instruct.french import name_key
 from instruct.model.dossier import Dossier
 
 TYPES: dict[str, dict[str, FieldSpec]] = {

@@ -13,8 +13,8 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from instruct.facts.base import CODES, F, FieldSpec, cents
-from instruct.french import french_amount, name_key
+from instruct.facts.base import CODES, F, FieldSpec, cents, name_key
+from instruct.french import french_amount
 from instruct.model.immeuble import Engagement, Immeuble
 
 FIELDS: dict[str, FieldSpec] = {

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from instruct.french import name_key
+from instruct import french
 from instruct.model.dossier import Avenant, Dossier
 from instruct.model.report import Entity
 from instruct.referentiel.registry import Referentiel
@@ -127,6 +128,13 @@ PARTNER_NAMES = {
 }
 
 
+# A name as compared (french.name_key), remembered: a dossier repeats the same financeurs and
+# signatories across its fiches, and the Unicode normalisation was the largest cost of the facts.
+# Bounded, so that a long-running service does not grow with every name it has seen.
+name_key = functools.lru_cache(maxsize=4096)(french.name_key)
+
+
+@functools.lru_cache(maxsize=4096)
 def names_partner(name: str, role: str) -> bool:
     """Whether an organisme's name designates this partner (« Etat – DDT » is the State)."""
     key = name_key(name).removeprefix("l ").removeprefix("la ").removeprefix("le ")

@@ -4,8 +4,7 @@ projet, préparation: one `element` fact per expected item) and the five axes.""
 
 from __future__ import annotations
 
-from instruct.facts.base import CONTEXT, PARTNER_NAMES, Builder, Entity, F, Family, FieldSpec, names_partner
-from instruct.french import name_key
+from instruct.facts.base import CONTEXT, PARTNER_NAMES, Builder, Entity, F, Family, FieldSpec, name_key, names_partner
 from instruct.model.dossier import Avenant, Dossier
 from instruct.vocabulary import AXES, SIGNATAIRES_REQUIS, TRAME_AVENANT, TRAME_CONVENTION
 

@@ -7,9 +7,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from instruct.facts.base import CODES, CONTEXT, Builder, Entity, F, Family, FieldSpec, cents, date_int, financed_by_anru
+from instruct.facts.base import (
+    CODES,
+    CONTEXT,
+    Builder,
+    Entity,
+    F,
+    Family,
+    FieldSpec,
+    cents,
+    date_int,
+    financed_by_anru,
+    name_key,
+)
 from instruct.facts.programme import convention_phase
-from instruct.french import french_amount, name_key
+from instruct.french import french_amount
 from instruct.model.dossier import Avenant, Dossier, FicheAction
 from instruct.model.geometry import inclusion
 

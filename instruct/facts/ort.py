@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, names_partner
-from instruct.french import french_date, name_key
+from instruct.facts.base import CONTEXT, Builder, Entity, F, Family, FieldSpec, date_int, name_key, names_partner
+from instruct.french import french_date
 from instruct.model.dossier import Avenant, Dossier, Signataire
 from instruct.model.geometry import inclusion, union
 from instruct.referentiel.registry import Referentiel
