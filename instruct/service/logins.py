@@ -101,8 +101,9 @@ def _as_utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite drops the zone
 
 
-def wait_seconds(session: Session, login: str | None, address: str) -> int:
-    """0, or how long before the next attempt is allowed for this login or address."""
+def wait_seconds(session: Session, login: str | None, address: str, before: int | None = None) -> int:
+    """0, or how long before the next attempt is allowed for this login or address. `before`: the id of the attempt
+    being judged, already written: only the attempts written before it count."""
     window = dt.timedelta(minutes=_setting("ACV_FENETRE_MINUTES", 15))
     since = now() - window
     wait = 0
@@ -113,6 +114,8 @@ def wait_seconds(session: Session, login: str | None, address: str) -> int:
         if key is None:
             continue
         recent = (column == key) & (LoginAttempt.at > since)
+        if before is not None:
+            recent &= LoginAttempt.id < before
         count = session.scalar(select(func.count()).select_from(LoginAttempt).where(recent)) or 0
         if count >= limit:  # free again when the (count - limit + 1)-th oldest leaves the window
             moments = session.scalars(
@@ -124,17 +127,25 @@ def wait_seconds(session: Session, login: str | None, address: str) -> int:
 
 
 def _before(sessions: sessionmaker[Session], login: str | None, address: str) -> tuple[int, int, User | None]:
-    """Throttled? Else the attempt, written first (parallel guesses count at once), and the account."""
+    """Throttled? Else the attempt and the account. The attempt is written and committed before the count, and
+    the count is of the attempts written before it: of parallel guesses (login requests arriving together, in
+    several threads or workers), each sees the ones before it, so no more than the limit reach argon2. A throttled
+    attempt is then removed (refused without a check, it does not lengthen the wait)."""
     with sessions() as session:
-        wait = wait_seconds(session, login, address)
-        if wait:
-            return wait, 0, None
         session.execute(delete(LoginAttempt).where(LoginAttempt.at < now() - dt.timedelta(days=1)))
         attempt = LoginAttempt(login=login, address=address)
         session.add(attempt)
+        session.flush()
+        attempt_id = attempt.id
+        session.commit()
+        wait = wait_seconds(session, login, address, before=attempt_id)
+        if wait:
+            session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt_id))
+            session.commit()
+            return wait, 0, None
         user = session.scalar(select(User).where(User.login == login)) if login else None
         session.commit()
-        return 0, attempt.id, user
+        return 0, attempt_id, user
 
 
 def _after(sessions: sessionmaker[Session], user_id: int, attempt_id: int, new_hash: str | None) -> Opened | None:
