@@ -193,8 +193,17 @@ def machine_busy() -> float:
     return busy / CLOCK_TICKS
 
 
-def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+def cpu_used(before: dict[int, float], after: dict[int, float], only=None) -> float:
+    """CPU seconds of the tree between two readings; `only(pid)`: the processes counted (default all)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items() if only is None or only(pid))
+
+
+def evaluating(pid: int) -> bool:
+    """An evaluation worker (or their forkserver): the processes that hold no request's GIL."""
+    try:
+        return b"multiprocessing.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 # --- the server -----------------------------------------------------------------------------------
@@ -484,7 +493,9 @@ def scenario(
         )
         ended = time.monotonic()
         sampler.join()
-        server_cpu = cpu_used(cpu_start["server"], cpu_seconds(served.process.pid))
+        server_after = cpu_seconds(served.process.pid)
+        server_cpu = cpu_used(cpu_start["server"], server_after)
+        evaluation_cpu = cpu_used(cpu_start["server"], server_after, evaluating)
         postgres_cpu = cpu_used(cpu_start["postgres"], cpu_seconds(postgres_root))
         me_before, me_after = cpu_start["me"], os.times()
         me_cpu = (me_after.user - me_before.user) + (me_after.system - me_before.system)
@@ -547,7 +558,13 @@ def scenario(
     w(
         f"  CPU during the window, in cores (of {cores}): "
         + ", ".join(parts)
-        + (f"; server CPU per request {1e3 * server_cpu / len(counted):.1f} ms" if counted else "")
+        + (
+            f"; server CPU per request {1e3 * server_cpu / len(counted):.1f} ms (its request processes "
+            f"{1e3 * (server_cpu - evaluation_cpu) / len(counted):.1f}, evaluation workers "
+            f"{1e3 * evaluation_cpu / len(counted):.1f})"
+            if counted
+            else ""
+        )
     )
     for line in spy_summary:
         w("  " + line)
