@@ -613,7 +613,7 @@ ENDPOINTS = {
 ACROSS = (  # (label, substrings of a frame): shares across endpoints, in the server's processes
     (
         "waiting for an evaluation worker and unpickling its answer",
-        ("Evaluators.evaluate (instruct/service/evaluator",),
+        ("Evaluators.evaluate",),  # evaluate, evaluate_stored, evaluate_form
     ),
     ("the JSON report rendered (reports/json.py)", ("render (instruct/reports/json.py",)),
     ("the report's index rows (report_index.py)", ("index_report (instruct/service/report_index.py",)),
