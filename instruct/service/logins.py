@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from anyio import to_thread
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from instruct.service import accounts
@@ -101,9 +101,8 @@ def _as_utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite drops the zone
 
 
-def wait_seconds(session: Session, login: str | None, address: str, before: int | None = None) -> int:
-    """0, or how long before the next attempt is allowed for this login or address. `before`: the id of the attempt
-    being judged, already written: only the attempts written before it count."""
+def wait_seconds(session: Session, login: str | None, address: str) -> int:
+    """0, or how long before the next attempt is allowed for this login or address."""
     window = dt.timedelta(minutes=_setting("ACV_FENETRE_MINUTES", 15))
     since = now() - window
     wait = 0
@@ -114,8 +113,6 @@ def wait_seconds(session: Session, login: str | None, address: str, before: int 
         if key is None:
             continue
         recent = (column == key) & (LoginAttempt.at > since)
-        if before is not None:
-            recent &= LoginAttempt.id < before
         count = session.scalar(select(func.count()).select_from(LoginAttempt).where(recent)) or 0
         if count >= limit:  # free again when the (count - limit + 1)-th oldest leaves the window
             moments = session.scalars(
@@ -126,26 +123,30 @@ def wait_seconds(session: Session, login: str | None, address: str, before: int 
     return wait
 
 
+def _one_at_a_time(session: Session, login: str | None, address: str) -> None:
+    """The attempts on one account, or from one address, counted and written one after another (parallel guesses
+    otherwise all see the same count: 10 sent at once were all checked). SQLite: the first write (the clean-up) takes
+    the database's write lock until the commit; PostgreSQL: a transaction-level advisory lock per account and per
+    address, always taken in that order."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in ([f"compte:{login}"] if login else []) + [f"adresse:{address}"]:
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+
+
 def _before(sessions: sessionmaker[Session], login: str | None, address: str) -> tuple[int, int, User | None]:
-    """Throttled? Else the attempt and the account. The attempt is written and committed before the count, and
-    the count is of the attempts written before it: of parallel guesses (login requests arriving together, in
-    several threads or workers), each sees the ones before it, so no more than the limit reach argon2. A throttled
-    attempt is then removed (refused without a check, it does not lengthen the wait)."""
+    """Throttled? Else the attempt, written first (parallel guesses count at once), and the account."""
     with sessions() as session:
+        _one_at_a_time(session, login, address)
         session.execute(delete(LoginAttempt).where(LoginAttempt.at < now() - dt.timedelta(days=1)))
+        wait = wait_seconds(session, login, address)
+        if wait:
+            return wait, 0, None
         attempt = LoginAttempt(login=login, address=address)
         session.add(attempt)
-        session.flush()
-        attempt_id = attempt.id
-        session.commit()
-        wait = wait_seconds(session, login, address, before=attempt_id)
-        if wait:
-            session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt_id))
-            session.commit()
-            return wait, 0, None
         user = session.scalar(select(User).where(User.login == login)) if login else None
         session.commit()
-        return 0, attempt_id, user
+        return 0, attempt.id, user
 
 
 def _after(sessions: sessionmaker[Session], user_id: int, attempt_id: int, new_hash: str | None) -> Opened | None:
