@@ -37,10 +37,8 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
-import datetime as dt
 import math
 import os
-import platform
 import random
 import shutil
 import signal
@@ -58,7 +56,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import httpx  # noqa: E402
-import pg  # noqa: E402  (tests/pg.py: throwaway PostgreSQL, free_port)
+import pg  # noqa: E402
+from common import add_clock_argument, header  # noqa: E402  (tests/pg.py: throwaway PostgreSQL, free_port)
 
 SAMPLE = ROOT / "samples" / "villebelle" / "dossier.yaml"
 INSEE = "99101"
@@ -194,8 +193,17 @@ def machine_busy() -> float:
     return busy / CLOCK_TICKS
 
 
-def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+def cpu_used(before: dict[int, float], after: dict[int, float], only=None) -> float:
+    """CPU seconds of the tree between two readings; `only(pid)`: the processes counted (default all)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items() if only is None or only(pid))
+
+
+def evaluating(pid: int) -> bool:
+    """An evaluation worker (or their forkserver): the processes that hold no request's GIL."""
+    try:
+        return b"multiprocessing.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 # --- the server -----------------------------------------------------------------------------------
@@ -485,7 +493,9 @@ def scenario(
         )
         ended = time.monotonic()
         sampler.join()
-        server_cpu = cpu_used(cpu_start["server"], cpu_seconds(served.process.pid))
+        server_after = cpu_seconds(served.process.pid)
+        server_cpu = cpu_used(cpu_start["server"], server_after)
+        evaluation_cpu = cpu_used(cpu_start["server"], server_after, evaluating)
         postgres_cpu = cpu_used(cpu_start["postgres"], cpu_seconds(postgres_root))
         me_before, me_after = cpu_start["me"], os.times()
         me_cpu = (me_after.user - me_before.user) + (me_after.system - me_before.system)
@@ -548,7 +558,13 @@ def scenario(
     w(
         f"  CPU during the window, in cores (of {cores}): "
         + ", ".join(parts)
-        + (f"; server CPU per request {1e3 * server_cpu / len(counted):.1f} ms" if counted else "")
+        + (
+            f"; server CPU per request {1e3 * server_cpu / len(counted):.1f} ms (its request processes "
+            f"{1e3 * (server_cpu - evaluation_cpu) / len(counted):.1f}, evaluation workers "
+            f"{1e3 * evaluation_cpu / len(counted):.1f})"
+            if counted
+            else ""
+        )
     )
     for line in spy_summary:
         w("  " + line)
@@ -594,9 +610,15 @@ ENDPOINTS = {
     "add_version": "version",
     "current_user": "authentication (token -> user), any endpoint",
 }
-ACROSS = (  # (label, substrings of a frame): shares across endpoints
-    ("the check: files written, load, check_dossier (service.evaluate)", ("evaluate (instruct/service.py",)),
-    ("summary() of a dossier (lazy loads of versions and reports)", ("summary (instruct/service.py",)),
+ACROSS = (  # (label, substrings of a frame): shares across endpoints, in the server's processes
+    (
+        "waiting for an evaluation worker and unpickling its answer",
+        ("Evaluators.evaluate",),  # evaluate, evaluate_stored, evaluate_form
+    ),
+    ("the JSON report rendered (reports/json.py)", ("render (instruct/reports/json.py",)),
+    ("the report's index rows (report_index.py)", ("index_report (instruct/service/report_index.py",)),
+    ("json.loads", ("loads (json/__init__.py",)),
+    ("summary() of a dossier (lazy loads of versions and reports)", ("summary (instruct/service/usecases.py",)),
     ("SQLAlchemy and the database driver", ("sqlalchemy/",)),
     ("argon2", ("argon2",)),
     ("multipart form parsing", ("multipart",)),
@@ -616,7 +638,7 @@ def finish_py_spy(process: subprocess.Popen, path: Path) -> list[str]:
         return [f"py-spy wrote nothing: {stderr.decode(errors='replace').strip()[-300:]}"]
     endpoints: collections.Counter[str] = collections.Counter()
     across: collections.Counter[str] = collections.Counter()
-    total = 0
+    total = evaluating = 0
     for line in path.read_text(errors="replace").splitlines():
         stack, _, number = line.rpartition(" ")
         if not number.isdigit():
@@ -625,14 +647,12 @@ def finish_py_spy(process: subprocess.Popen, path: Path) -> list[str]:
         if frames[-1].endswith(WAITING):
             continue
         n = int(number)
+        if "_serve (instruct/service/evaluator.py" in stack:  # an evaluation worker: its own process and GIL
+            evaluating += n
+            continue
         total += n
         name = next(
-            (
-                f.rsplit(".", 1)[-1]
-                for f in frames
-                if f.startswith("create_app.<locals>.") and f.rsplit(".", 1)[-1] in ENDPOINTS
-            ),
-            None,
+            (f for f, full in zip(frames, stack.split(";")) if f in ENDPOINTS and "service/api.py" in full), None
         )
         endpoints[ENDPOINTS[name] if name else "server machinery (uvicorn, asyncio, Starlette, middleware)"] += n
         for label, keys in ACROSS:
@@ -640,7 +660,10 @@ def finish_py_spy(process: subprocess.Popen, path: Path) -> list[str]:
                 across[label] += n
     if not total:
         return ["py-spy: no sample"]
-    out = [f"py-spy --gil: {total} samples of the thread holding the GIL ({path.name}); by endpoint:"]
+    out = [
+        f"py-spy --gil: {total} samples of a server process's thread holding its GIL ({path.name}; "
+        f"the evaluation workers, {evaluating} more samples, apart); by endpoint:"
+    ]
     out += [f"  {100 * n / total:5.1f} %  {label}" for label, n in endpoints.most_common()]
     out.append("  across endpoints:")
     out += [f"  {100 * across[label] / total:5.1f} %  {label}" for label, _ in ACROSS]
@@ -648,23 +671,6 @@ def finish_py_spy(process: subprocess.Popen, path: Path) -> list[str]:
 
 
 # --- main -----------------------------------------------------------------------------------------
-
-
-def code_state() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "instruct", "rules"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.splitlines()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown (no git)"
-    changed = [line[3:] for line in dirty if line.strip()]
-    return (head or "?") + (f" + uncommitted changes in {', '.join(changed)}" if changed else " (clean)")
 
 
 def main() -> int:
@@ -691,6 +697,16 @@ def main() -> int:
     parser.add_argument("--date", default="2026-11-26", help="evaluation date sent with each submission")
     parser.add_argument("--timeout", type=float, default=60, help="seconds allowed per request")
     parser.add_argument("--profil", type=Path, help="sample the server with py-spy into this directory")
+    parser.add_argument(
+        "--scenario",
+        nargs="+",
+        choices=["depot", "connexions"],
+        default=["depot", "connexions"],
+        help="depot: the clients submit and read; connexions: a burst of logins while others read (both by default)",
+    )
+    parser.add_argument("--connexions", type=int, default=16, help="clients logging in together (default 16)")
+    parser.add_argument("--lecteurs", type=int, default=4, help="clients reading during the logins (default 4)")
+    add_clock_argument(parser)
     args = parser.parse_args()
     if args.profil is not None:
         if py_spy() is None:
@@ -698,15 +714,9 @@ def main() -> int:
         args.profil.mkdir(parents=True, exist_ok=True)
     yaml = SAMPLE.read_bytes()
 
-    print("acv-instruct — load benchmark of the web service (benchmarks/load.py)")
-    try:
-        nproc = subprocess.run(["nproc"], capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        nproc = "?"
-    print(
-        f"date {dt.date.today()}; code measured: {code_state()}; machine: nproc {nproc}, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.machine()}"
-    )
+    print(header("acv-instruct — load benchmark of the web service (benchmarks/load.py)", args))
+    if args.horloge == "cpu":
+        print("(latencies stay wall-clock: what users wait; the server's CPU per request is printed beside them)")
     print(
         f"{args.clients} clients on loopback; per loop: submit {SAMPLE.relative_to(ROOT)} "
         f"({len(yaml)} bytes, no pieces, date {args.date}), list, dossier, JSON report"
@@ -726,16 +736,8 @@ def main() -> int:
             if base == "sqlite":
                 for workers in args.workers:
                     url = f"sqlite:///{work / f'load-w{workers}.sqlite3'}"
-                    outcomes.append(
-                        run_one(
-                            f"SQLite, {workers} worker{'s' if workers > 1 else ''}",
-                            url,
-                            workers,
-                            args,
-                            yaml,
-                            work,
-                            None,
-                        )
+                    outcomes += run_all(
+                        f"SQLite, {workers} worker{'s' if workers > 1 else ''}", url, args, yaml, work, None
                     )
                 continue
             reason = pg.unavailable_reason()
@@ -756,35 +758,54 @@ def main() -> int:
                     f"started in {server.startup_seconds:.1f} s\n"
                 )
                 for workers in args.workers:
-                    url = new_postgres_database(server, f"load_w{workers}")
-                    outcomes.append(
-                        run_one(
-                            f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}",
-                            url,
-                            workers,
-                            args,
-                            yaml,
-                            work,
-                            postmaster_pid(server),
-                        )
+                    outcomes += run_all(
+                        f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}",
+                        lambda name, workers=workers, server=server: new_postgres_database(
+                            server, f"load_w{workers}_{name}"
+                        ),
+                        args,
+                        yaml,
+                        work,
+                        postmaster_pid(server),
                     )
             finally:
                 server.stop()
 
-    print("summary: p95 of a submission (check of villebelle without pieces) under load, target < 200 ms")
+    print(
+        "summary: p95 of a submission (check of villebelle without pieces) under load, target < 200 ms; "
+        f"p95 of a login among {args.connexions} at once, target < 1000 ms (reads: see each scenario)"
+    )
     for o in outcomes:
+        target = 1000.0 if o.title.endswith("connexions") else TARGET_MS
         verdict = (
             "—"
             if o.depot_p95 is None
-            else f"{o.depot_p95:.0f} ms, {'atteinte' if o.depot_p95 < TARGET_MS else 'non atteinte'}"
+            else f"{o.depot_p95:.0f} ms, {'atteinte' if o.depot_p95 < target else 'non atteinte'}"
         )
-        print(f"  {o.title:<26} {verdict}; errors {o.errors}")
+        print(f"  {o.title:<38} {verdict}; errors {o.errors}")
     return 0 if outcomes and all(o.errors == 0 for o in outcomes) else 1
 
 
-def run_one(title, url, workers, args, yaml, work, postgres_root) -> Outcome:
+def run_all(title, url, args, yaml, work, postgres_root) -> list[Outcome]:
+    """The scenarios asked for, each on a fresh database: `url` is a SQLite URL or a function of the scenario's
+    name that makes a PostgreSQL database."""
+    import load_logins
+
+    workers = int(title.split(", ")[1].split()[0])
+    outcomes = []
+    for name in args.scenario:
+        where = url(name) if callable(url) else url.replace(".sqlite3", f"-{name}.sqlite3")
+        if name == "depot":
+            run, extra = scenario, (args.profil,)
+        else:
+            run, extra = load_logins.scenario, ()
+        outcomes.append(run_one(title, run, (title, where, workers, args, yaml, work, postgres_root, *extra)))
+    return outcomes
+
+
+def run_one(title, run, arguments: tuple) -> Outcome:
     try:
-        outcome = scenario(title, url, workers, args, yaml, work, postgres_root, args.profil)
+        outcome = run(*arguments)
     except RuntimeError as exc:
         outcome = Outcome(title, [f"{title}: failed: {exc}"], None, 1)
     print("\n".join(outcome.lines), flush=True)

@@ -374,7 +374,7 @@ def test_a_failed_submission_leaves_nothing(service, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("arrêt du serveur au milieu de la requête")
 
-    monkeypatch.setattr(module, "_stored", broken)
+    monkeypatch.setattr(module.report_index, "index_report", broken)  # after the version and its files are added
     folder_bytes = folder_zip(SAMPLES / "saint-aubin")
     with pytest.raises(httpx.HTTPStatusError), httpx.Client(base_url=base, timeout=60) as c:
         token = c.post("/api/session", json={"identifiant": "villebelle", "mot_de_passe": PASSWORD}).json()["jeton"]

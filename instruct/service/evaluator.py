@@ -45,6 +45,7 @@ from instruct.errors import InputError, Problem
 from instruct.model.dossier import Dossier
 from instruct.model.report import GAPS, Report
 from instruct.referentiel.registry import Referentiel
+from instruct.reports import json as report_json
 from instruct.rules.catalogue import Catalogue
 from instruct.service import scratch, uploads
 
@@ -92,6 +93,42 @@ def _number(name: str, environ: Mapping[str, str], kind: type, default, expected
     return value
 
 
+@dataclass(frozen=True)
+class Evaluated:
+    """What the server stores of a report, made in the worker: the JSON report rendered there, and its gaps
+    counted from the findings, so that the request's process neither renders it nor parses it back (rendering
+    and re-reading were a third of a loaded server's time at saturation: benchmarks/load.py --profil)."""
+
+    insee: str | None
+    commune: str
+    evaluated_on: dt.date
+    recevable: bool
+    bloquants: int  # blocking findings not conforme
+    summary: dict[str, str]  # verdict per rule set
+    report_json: str
+    gaps: dict[tuple[str, str], int]  # (rule, status) -> how many findings, for GAPS statuses
+
+    @classmethod
+    def of(cls, report: Report) -> Evaluated:
+        gaps: dict[tuple[str, str], int] = {}
+        bloquants = 0
+        for f in report.findings:
+            if f.status in GAPS:
+                gaps[f.rule, f.status] = gaps.get((f.rule, f.status), 0) + 1
+            if f.severity == "bloquant" and f.status in {"non_conforme", "incomplet"}:
+                bloquants += 1
+        return cls(
+            insee=report.insee,
+            commune=report.commune,
+            evaluated_on=report.evaluated_on,
+            recevable=report.recevable,
+            bloquants=bloquants,
+            summary={code: r.verdict for code, r in report.rulesets.items()},
+            report_json=report_json.render(report),
+            gaps=gaps,
+        )
+
+
 def evaluate_files(
     files: dict[str, bytes],
     as_of: dt.date,
@@ -130,6 +167,7 @@ def _evaluate(files, as_of, catalogue, referentiel, engine, folder: Path) -> Rep
 # --- the guided form's drafts -------------------------------------------------------------------
 
 FORM_TASK = "formulaire"
+STORE_TASK = "stocke"  # a submission: the files evaluated, answered as Evaluated
 _PIECES_CACHE: dict[str, Documents] = {}  # in each worker: what the pieces gave, read once per content
 _PIECES_CACHE_SIZE = 16
 _FROZEN: list[bool] = []
@@ -199,6 +237,9 @@ def _serve(conn: Connection, catalogue: Catalogue, referentiel: Referentiel | No
                 report = evaluate_form(*task[1:], catalogue, referentiel, engine)
                 report.findings = [f for f in report.findings if f.status in GAPS]
                 answer = ("rapport", report)
+            elif task[0] == STORE_TASK:
+                _, files, as_of, folder = task
+                answer = ("rapport", Evaluated.of(evaluate_files(files, as_of, catalogue, referentiel, engine, folder)))
             else:
                 files, as_of, folder = task
                 answer = ("rapport", evaluate_files(files, as_of, catalogue, referentiel, engine, folder))
@@ -233,7 +274,11 @@ class _Worker:
         with scratch.scratch().folder() as folder:
             return self._evaluate((FORM_TASK, data, pieces, as_of, str(folder)), as_of, timeout, str(folder))
 
-    def _evaluate(self, files, as_of: dt.date, timeout: float, folder: str) -> Report:
+    def evaluate_stored(self, files: dict[str, bytes], as_of: dt.date, timeout: float) -> Evaluated:
+        with scratch.scratch().folder() as folder:
+            return self._evaluate((STORE_TASK, files, as_of, str(folder)), as_of, timeout, str(folder))
+
+    def _evaluate(self, files, as_of: dt.date, timeout: float, folder: str):
         """`files`: the uploaded files, or a whole task (a tuple: evaluate_form's)."""
         if self.process is None:
             self.start()
@@ -294,7 +339,9 @@ def _context():
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # workers start with the engine and readers imported
+    # workers start with the engine, the readers and the geometry library imported (the CLI imports shapely and numpy
+    # on its first geometry; a worker that did would make its first submission wait ≈ 0.2 s more)
+    context.set_forkserver_preload([__name__, "shapely.geometry"])
     return context
 
 
@@ -326,6 +373,14 @@ class Evaluators:
         worker = self._idle.get()
         try:
             return worker.evaluate(files, as_of, self.settings.timeout)
+        finally:
+            self._idle.put(worker)
+
+    def evaluate_stored(self, files: dict[str, bytes], as_of: dt.date) -> Evaluated:
+        """evaluate(), answered as what the server stores (Evaluated, made in the worker); same failures."""
+        worker = self._idle.get()
+        try:
+            return worker.evaluate_stored(files, as_of, self.settings.timeout)
         finally:
             self._idle.put(worker)
 

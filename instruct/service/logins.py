@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from anyio import to_thread
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from instruct.service import accounts
@@ -123,13 +123,25 @@ def wait_seconds(session: Session, login: str | None, address: str) -> int:
     return wait
 
 
+def _one_at_a_time(session: Session, login: str | None, address: str) -> None:
+    """The attempts on one account, or from one address, counted and written one after another (parallel guesses
+    otherwise all see the same count: 10 sent at once were all checked). SQLite: the first write (the clean-up) takes
+    the database's write lock until the commit; PostgreSQL: a transaction-level advisory lock per account and per
+    address, always taken in that order."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in ([f"compte:{login}"] if login else []) + [f"adresse:{address}"]:
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+
+
 def _before(sessions: sessionmaker[Session], login: str | None, address: str) -> tuple[int, int, User | None]:
     """Throttled? Else the attempt, written first (parallel guesses count at once), and the account."""
     with sessions() as session:
+        _one_at_a_time(session, login, address)
+        session.execute(delete(LoginAttempt).where(LoginAttempt.at < now() - dt.timedelta(days=1)))
         wait = wait_seconds(session, login, address)
         if wait:
             return wait, 0, None
-        session.execute(delete(LoginAttempt).where(LoginAttempt.at < now() - dt.timedelta(days=1)))
         attempt = LoginAttempt(login=login, address=address)
         session.add(attempt)
         user = session.scalar(select(User).where(User.login == login)) if login else None

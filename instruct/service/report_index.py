@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -32,15 +33,17 @@ TRACK_OF_CODE = {
 VERDICT_RANK = {v.value: v.rang for v in Verdict}
 
 
-def index_report(session: Session, stored: StoredReport) -> None:
-    """The rows of `stored` (flushed first, for its id), which becomes its dossier's latest report."""
+def index_report(session: Session, stored: StoredReport, gaps: Mapping[tuple[str, str], int] | None = None) -> None:
+    """The rows of `stored` (flushed first, for its id), which becomes its dossier's latest report. `gaps`: its
+    findings counted by (rule, status) for the GAPS statuses when the caller has them (else read from its JSON)."""
     session.flush()
     verdicts = [{"report_id": stored.id, "jeu": code, "verdict": verdict} for code, verdict in stored.summary.items()]
-    gaps = Counter(
-        (finding["rule"], finding["status"])
-        for finding in json.loads(stored.report_json).get("findings", [])
-        if finding.get("status") in GAPS
-    )
+    if gaps is None:
+        gaps = Counter(
+            (finding["rule"], finding["status"])
+            for finding in json.loads(stored.report_json).get("findings", [])
+            if finding.get("status") in GAPS
+        )
     worst: dict[str, str] = {}
     for code, verdict in stored.summary.items():
         track = TRACK_OF_CODE.get(code)

@@ -17,11 +17,10 @@ from instruct.errors import InputError
 from instruct.model.report import GAPS, Report
 from instruct.referentiel.territoires import departement, region
 from instruct.reports import formats
-from instruct.reports import json as report_json
 from instruct.reports.formats import ReportFormat
 from instruct.rules.catalogue import Catalogue
 from instruct.service import accounts, report_index, scratch, uploads, workflow
-from instruct.service.evaluator import EvaluationFailed, Evaluators
+from instruct.service.evaluator import Evaluated, EvaluationFailed, Evaluators
 from instruct.service.storage import (
     Busy,
     Dossier,
@@ -131,8 +130,8 @@ def new_dossier(
         region=region(user.commune_insee),
         owner_id=user.id,
     )
-    stored = _evaluated(record, files, as_of, evaluators)
-    _store_version(session, record, user, files, stored)
+    evaluated = _evaluated(record, files, as_of, evaluators)
+    _store_version(session, record, user, files, evaluated, evaluators.catalogue.digest)
     session.flush()
     session.add(
         Event(
@@ -161,13 +160,13 @@ def new_version(
     if not may_submit(user):
         raise HTTPException(403, "seule la collectivité ajoute une version")
     _still_editable(record)
-    stored = _evaluated(record, files, as_of, evaluators)
+    evaluated = _evaluated(record, files, as_of, evaluators)
     try:
         lock(session, record)
     except Busy as busy:
         raise HTTPException(409, str(busy)) from None
     _still_editable(record)
-    return _store_version(session, record, user, files, stored)
+    return _store_version(session, record, user, files, evaluated, evaluators.catalogue.digest)
 
 
 def _still_editable(record: Dossier) -> None:
@@ -179,10 +178,13 @@ def _still_editable(record: Dossier) -> None:
         )
 
 
-def _evaluated(dossier: Dossier, files: dict[str, bytes], as_of: dt.date, evaluators: Evaluators) -> StoredReport:
+def _evaluated(dossier: Dossier, files: dict[str, bytes], as_of: dt.date, evaluators: Evaluators) -> Evaluated:
     """The files' report, rendered before the first write: on SQLite the write lock is held from there to the
     commit, and a dossier's lock (storage.lock) should not wait for an evaluation."""
-    report = evaluate(files, as_of, evaluators)
+    try:
+        report = evaluators.evaluate_stored(files, as_of)  # rendered and counted in the worker
+    except EvaluationFailed as exc:
+        raise HTTPException(500, f"{exc} ; réessayez") from None
     if report.insee != dossier.commune_insee:
         raise HTTPException(
             422,
@@ -190,11 +192,11 @@ def _evaluated(dossier: Dossier, files: dict[str, bytes], as_of: dt.date, evalua
             f"ce compte dépose pour la commune INSEE {dossier.commune_insee}",
         )
     dossier.commune_nom = dossier.commune_nom or report.commune
-    return _stored(report, evaluators.catalogue)
+    return report
 
 
 def _store_version(
-    session: Session, dossier: Dossier, user: User, files: dict[str, bytes], stored: StoredReport
+    session: Session, dossier: Dossier, user: User, files: dict[str, bytes], evaluated: Evaluated, rules_hash: str
 ) -> Version:
     """The next version, numbered after the latest one (the caller holds the dossier, or has just created it)."""
     number = dossier.versions[-1].number + 1 if dossier.versions else 1
@@ -202,8 +204,16 @@ def _store_version(
     session.add(version)
     for name, data in files.items():
         version.files.append(_file(session, version, name, data))
+    stored = StoredReport(
+        evaluated_on=evaluated.evaluated_on,
+        rules_hash=rules_hash,
+        recevable=evaluated.recevable,
+        bloquants=evaluated.bloquants,
+        summary=evaluated.summary,
+        report_json=evaluated.report_json,
+    )
     version.reports.append(stored)
-    report_index.index_report(session, stored)  # its verdicts and gaps as rows, for the instruction queue
+    report_index.index_report(session, stored, evaluated.gaps)  # its verdicts and gaps as rows, for the queue
     return version
 
 
@@ -235,20 +245,6 @@ def _file(session: Session, version: Version, name: str, data: bytes):
     from instruct.service.storage import VersionFile
 
     return VersionFile(path=name, sha256=put_blob(session, data))
-
-
-def _stored(report: Report, catalogue: Catalogue) -> StoredReport:
-    bloquants = sum(
-        1 for f in report.findings if f.severity == "bloquant" and f.status in {"non_conforme", "incomplet"}
-    )
-    return StoredReport(
-        evaluated_on=report.evaluated_on,
-        rules_hash=catalogue.digest,
-        recevable=report.recevable,
-        bloquants=bloquants,
-        summary={code: r.verdict for code, r in report.rulesets.items()},
-        report_json=report_json.render(report),
-    )
 
 
 def summaries(session: Session, query) -> list[dict[str, Any]]:
