@@ -114,3 +114,18 @@ def test_the_folder_keeps_to_its_budget_least_recently_used_first(tmp_path, monk
     left = sorted(p.stem for p in (tmp_path / "essai").glob("*.pickle"))
     assert "k0" in left and "k10" in left and "k1" not in left
     assert sum(p.stat().st_size for p in (tmp_path / "essai").glob("*.pickle")) <= 6000 * 0.8 + 1100
+
+
+def test_the_service_s_workers_keep_no_reading_of_a_town_s_pieces(cache, catalogue):
+    from instruct.service.evaluator import EvaluationSettings, Evaluators
+
+    sample = SAMPLES / "villebelle"
+    files = {"dossier.yaml": (sample / "dossier.yaml").read_bytes()}
+    files |= {f"pieces/{p.name}": p.read_bytes() for p in (sample / "pieces").iterdir()}
+    evaluators = Evaluators(catalogue, None, EvaluationSettings(engine="python", workers=1))
+    try:
+        report = evaluators.evaluate(files, EVALUATION_DATE)
+    finally:
+        evaluators.stop()
+    assert any(f.rule == "X-05" for f in report.findings)  # the pieces were read…
+    assert not cache.exists() or not list(cache.glob("*.pickle"))  # …and nothing of them kept outside the base

@@ -225,6 +225,9 @@ def _serve(conn: Connection, catalogue: Catalogue, referentiel: Referentiel | No
     """A worker's life: evaluate each (files, date, folder) received until None or the server's end of the
     pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
+    from instruct.documents import piece_cache
+
+    piece_cache.keep = False  # a town's pieces live in the database only: a deleted dossier leaves no reading behind
     while True:
         try:
             task = conn.recv()
