@@ -298,6 +298,8 @@ def test_the_dossier_page_with_its_thread_is_accessible(service, villebelle, tmp
             for width in WIDTHS:
                 at_width(driver, width)
                 driver.get(f"{base}/dossiers/{ident}#messagerie")
+                # a loaded machine may still be parsing the page when get() returns: wait for the thread
+                WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "messagerie"))
                 assert driver.find_element(By.ID, "messagerie").is_displayed()
                 assert shown in driver.find_element(By.ID, "messagerie").text.lower()  # badges in capitals
                 if login == "montclair":
