@@ -5,6 +5,8 @@ them. Every report format reads these; only the engine builds them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from instruct.vocabulary import CLEAR_VERDICTS, GAPS, SEVERITY_ORDER, STATUS_ORDER
@@ -18,7 +20,23 @@ class Entity:
     path: str  # where it is in the dossier ("" for the dossier itself)
 
 
-__all__ = ["GAPS", "SEVERITY_ORDER", "STATUS_ORDER", "Entity", "EntityResult", "Finding", "Report", "RulesetResult"]
+__all__ = [
+    "GAPS",
+    "SEVERITY_ORDER",
+    "STATUS_ORDER",
+    "Entity",
+    "EntityResult",
+    "Finding",
+    "Report",
+    "RulesetResult",
+    "gap_counts",
+]
+
+
+def gap_counts(rule_status: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """How many findings per (rule, status), for the GAPS statuses only: the rows the instruction queue
+    filters on. Taken from a Report's findings in the service's worker, or from a stored report's JSON."""
+    return dict(Counter(pair for pair in rule_status if pair[1] in GAPS))
 
 
 @dataclass

@@ -43,7 +43,7 @@ from instruct.documents.reconcile import Documents, document_files, get_path, re
 from instruct.engine.check import ENGINES, check_dossier
 from instruct.errors import InputError, Problem
 from instruct.model.dossier import Dossier
-from instruct.model.report import GAPS, Report
+from instruct.model.report import GAPS, Report, gap_counts
 from instruct.referentiel.registry import Referentiel
 from instruct.reports import json as report_json
 from instruct.rules.catalogue import Catalogue
@@ -110,22 +110,16 @@ class Evaluated:
 
     @classmethod
     def of(cls, report: Report) -> Evaluated:
-        gaps: dict[tuple[str, str], int] = {}
-        bloquants = 0
-        for f in report.findings:
-            if f.status in GAPS:
-                gaps[f.rule, f.status] = gaps.get((f.rule, f.status), 0) + 1
-            if f.severity == "bloquant" and f.status in {"non_conforme", "incomplet"}:
-                bloquants += 1
+        blocking = {"non_conforme", "incomplet"}
         return cls(
             insee=report.insee,
             commune=report.commune,
             evaluated_on=report.evaluated_on,
             recevable=report.recevable,
-            bloquants=bloquants,
+            bloquants=sum(1 for f in report.findings if f.severity == "bloquant" and f.status in blocking),
             summary={code: r.verdict for code, r in report.rulesets.items()},
             report_json=report_json.render(report),
-            gaps=gaps,
+            gaps=gap_counts((f.rule, f.status) for f in report.findings),
         )
 
 

@@ -7,15 +7,15 @@ Migrations 0008 and 0009 filled them for the reports stored before them, the sam
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Mapping
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from instruct.model.report import gap_counts
 from instruct.service.instruction_storage import RapportEcart, RapportPiste, RapportVerdict
 from instruct.service.storage import Dossier, StoredReport, Version
-from instruct.vocabulary import GAPS, Verdict
+from instruct.vocabulary import Verdict
 
 # Whose track a rule set's verdict belongs to, by its code (tests/test_file.py checks it against the catalogue).
 TRACK_OF_CODE = {
@@ -39,11 +39,8 @@ def index_report(session: Session, stored: StoredReport, gaps: Mapping[tuple[str
     session.flush()
     verdicts = [{"report_id": stored.id, "jeu": code, "verdict": verdict} for code, verdict in stored.summary.items()]
     if gaps is None:
-        gaps = Counter(
-            (finding["rule"], finding["status"])
-            for finding in json.loads(stored.report_json).get("findings", [])
-            if finding.get("status") in GAPS
-        )
+        findings = json.loads(stored.report_json).get("findings", [])
+        gaps = gap_counts((finding["rule"], finding.get("status")) for finding in findings)
     worst: dict[str, str] = {}
     for code, verdict in stored.summary.items():
         track = TRACK_OF_CODE.get(code)
