@@ -41,6 +41,11 @@ class BudgetComposer:
 
     max_nodes = 100_000  # the largest sample or generated dossier: 1 729; a rule or case file: 5 088
     max_depth = 40
+    shared = False  # set when an alias stands for a list or a mapping: the tree then shares that node
+
+    def get_node(self):
+        """(the document's node, whether the limits were checked on it): here they always are."""
+        return self.get_single_node(), True
 
     def get_single_node(self):
         self.get_event()  # stream start
@@ -98,6 +103,7 @@ class BudgetComposer:
                 )
             size, height = self._sizes[event.anchor]
             self._count(size, event.start_mark)
+            self.shared = self.shared or height > 0
             if height and level + height - 1 > self.max_depth:
                 raise self._too_deep(event.start_mark)
             return self.anchors[event.anchor], height
@@ -170,11 +176,17 @@ def loader_class(constructor: type) -> type:
             def get_single_node(self):
                 """A short text without an anchor (no `&` at all) cannot expand: libyaml composes
                 it (its nesting stops at 1 000), and the tree is measured before anything is built."""
-                if not self.plain:
-                    return BudgetComposer.get_single_node(self)
-                node = CParser.get_single_node(self)
-                self.measure(node)
+                node, measured = self.get_node()
+                if not measured:
+                    self.measure(node)
                 return node
+
+            def get_node(self):
+                """(node, measured): libyaml's tree of a short text without `&` is not measured yet (a
+                constructor walking it all may check the limits itself, `measure` otherwise)."""
+                if not self.plain:
+                    return BudgetComposer.get_single_node(self), True
+                return CParser.get_single_node(self), False
 
         return Loader
 

@@ -6,6 +6,13 @@ composed under a budget (yamlcompose: MAX_NODES once aliases are expanded, MAX_D
 containers) before any object is built; JSON's depth is measured on its text before it is
 parsed. Every error is French with its line. Line numbers for the model's errors are only
 computed, from a second node-level parse, when a problem has to be reported.
+
+The objects are built from the node tree by `_build`, a tight constructor (texts, lists and mappings
+directly, null, booleans and numbers by PyYAML's SafeConstructor's own builders, dates as text, duplicate
+keys and the limits checked): twice as fast as PyYAML's constructor. Whatever it does not build as PyYAML
+would (a merge key `<<`, a tag of its own, a list or mapping shared through an alias, a key that is not a
+scalar, a duplicate key, a value its tag cannot build, a limit passed) goes to PyYAML's constructor on the
+same tree, as before: the objects, the errors and their lines are the same (tests/test_yaml_constructor.py).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from instruct.errors import InputError, Problem
 from instruct.yamlcompose import BudgetComposer, LimitError, french, loader_class
@@ -118,18 +126,90 @@ def parse(text: str, source: str) -> Any:
     syntax error, a document too deep or (YAML) too large once its aliases are expanded."""
     if source.endswith(".json"):
         return parse_json(text, source)
+    return _parse_yaml(text, source, fast=True)
+
+
+def _parse_slow(text: str, source: str) -> Any:
+    """`parse` with PyYAML's constructor for every text, as before `_build`: the tests compare both."""
+    return _parse_yaml(text, source, fast=False)
+
+
+def _parse_yaml(text: str, source: str, fast: bool) -> Any:
     loader = _Loader(text)
     try:
-        return loader.get_single_data()
+        node, measured = loader.get_node()
+        if node is None:
+            return None
+        if fast and not loader.shared:
+            try:
+                return _build(node)
+            except Exception:  # _Declined, or a value its tag cannot build: PyYAML says it below
+                pass
+        if not measured:
+            loader.measure(node)
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         message, line = french(exc, text)
         raise InputError(source, [Problem("", f"YAML invalide : {message}", line)]) from None
-    except (ValueError, TypeError, OverflowError, RecursionError):  # a scalar its tag cannot build (!!int x…)
+    except (ValueError, TypeError, LookupError, OverflowError, RecursionError):  # a scalar its tag cannot build
         raise InputError(
             source, [Problem("", "YAML invalide : une valeur ne peut pas être lue (étiquette « !! » ?)")]
         ) from None
     finally:
         loader.dispose()
+
+
+class _Declined(Exception):
+    """A node `_build` leaves to PyYAML's constructor."""
+
+
+_TAG = "tag:yaml.org,2002:"
+_SAFE = yaml.constructor.SafeConstructor()
+_SCALARS = {  # tag -> PyYAML's builder (a text is its value; merge `<<`, value `=` and other tags: _Declined)
+    _TAG + "null": _SAFE.construct_yaml_null,
+    _TAG + "bool": _SAFE.construct_yaml_bool,
+    _TAG + "int": _SAFE.construct_yaml_int,
+    _TAG + "float": _SAFE.construct_yaml_float,
+    _TAG + "timestamp": _SAFE.construct_scalar,  # dates stay text, as _Constructor.construct_yaml_timestamp
+}
+_STR, _MAP, _SEQ = _TAG + "str", _TAG + "map", _TAG + "seq"
+
+
+def _build(root) -> Any:
+    """The objects PyYAML's safe constructor (our _Constructor) builds from a tree without shared lists or
+    mappings, or _Declined; the limits of `BudgetComposer.measure` checked on the way (nodes, nesting)."""
+    nodes = 1
+
+    def build(node, level: int) -> Any:
+        nonlocal nodes
+        kind, tag = type(node), node.tag
+        if kind is ScalarNode:
+            if tag == _STR:
+                return node.value
+            builder = _SCALARS.get(tag)
+            if builder is None:
+                raise _Declined(tag)
+            return builder(node)
+        if level > MAX_DEPTH:
+            raise _Declined("imbrication")
+        nodes += len(node.value) * (2 if kind is MappingNode else 1)
+        if nodes > MAX_NODES:
+            raise _Declined("taille")
+        if kind is SequenceNode and tag == _SEQ:
+            return [build(item, level + 1) for item in node.value]
+        if kind is not MappingNode or tag != _MAP:
+            raise _Declined(tag)
+        mapping = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode:
+                raise _Declined("clé non scalaire")
+            key = build(key_node, level + 1)
+            if key in mapping:
+                raise _Declined("clé en double")
+            mapping[key] = build(value_node, level + 1)
+        return mapping
+
+    return build(root, 1)
 
 
 _JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
