@@ -41,11 +41,6 @@ class BudgetComposer:
 
     max_nodes = 100_000  # the largest sample or generated dossier: 1 729; a rule or case file: 5 088
     max_depth = 40
-    shared = False  # set when an alias stands for a list or a mapping: the tree then shares that node
-
-    def get_node(self):
-        """(the document's node, whether the limits were checked on it): here they always are."""
-        return self.get_single_node(), True
 
     def get_single_node(self):
         self.get_event()  # stream start
@@ -103,7 +98,6 @@ class BudgetComposer:
                 )
             size, height = self._sizes[event.anchor]
             self._count(size, event.start_mark)
-            self.shared = self.shared or height > 0
             if height and level + height - 1 > self.max_depth:
                 raise self._too_deep(event.start_mark)
             return self.anchors[event.anchor], height
@@ -176,17 +170,11 @@ def loader_class(constructor: type) -> type:
             def get_single_node(self):
                 """A short text without an anchor (no `&` at all) cannot expand: libyaml composes
                 it (its nesting stops at 1 000), and the tree is measured before anything is built."""
-                node, measured = self.get_node()
-                if not measured:
-                    self.measure(node)
-                return node
-
-            def get_node(self):
-                """(node, measured): libyaml's tree of a short text without `&` is not measured yet (a
-                constructor walking it all may check the limits itself, `measure` otherwise)."""
                 if not self.plain:
-                    return BudgetComposer.get_single_node(self), True
-                return CParser.get_single_node(self), False
+                    return BudgetComposer.get_single_node(self)
+                node = CParser.get_single_node(self)
+                self.measure(node)
+                return node
 
         return Loader
 
@@ -201,6 +189,20 @@ def loader_class(constructor: type) -> type:
             resolver.__init__(self)
 
     return PureLoader
+
+
+if CParser is not None:
+
+    class TreeLoader(CParser, yaml.resolver.Resolver):
+        """libyaml's own composer and PyYAML's resolver: the node tree (aliases shared, no limit
+        checked), for a caller that walks it under the limits itself (yamlio._build)."""
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            yaml.resolver.Resolver.__init__(self)
+
+else:
+    TreeLoader = None
 
 
 # PyYAML's (libyaml's, and the pure-Python parser's) problems, in French: pattern -> message.

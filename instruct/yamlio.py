@@ -7,12 +7,13 @@ containers) before any object is built; JSON's depth is measured on its text bef
 parsed. Every error is French with its line. Line numbers for the model's errors are only
 computed, from a second node-level parse, when a problem has to be reported.
 
-The objects are built from the node tree by `_build`, a tight constructor (texts, lists and mappings
-directly, null, booleans and numbers by PyYAML's SafeConstructor's own builders, dates as text, duplicate
-keys and the limits checked): twice as fast as PyYAML's constructor. Whatever it does not build as PyYAML
-would (a merge key `<<`, a tag of its own, a list or mapping shared through an alias, a key that is not a
-scalar, a duplicate key, a value its tag cannot build, a limit passed) goes to PyYAML's constructor on the
-same tree, as before: the objects, the errors and their lines are the same (tests/test_yaml_constructor.py).
+A text of at most PLAIN_CHARS is first read by `_fast`: libyaml's own composer, then `_build`, a tight
+constructor (texts, lists and mappings directly; null, booleans and numbers by PyYAML's SafeConstructor's
+own builders; dates as text; duplicate keys and the composer's limits checked), twice as fast as PyYAML's
+constructor behind our composer. Whatever it would not build as PyYAML does (a merge key `<<`, a tag of its
+own, a list or a mapping shared through an alias, a key that is not a scalar, a duplicate key, a value its
+tag cannot build, a limit passed, any syntax error) goes through the path before (`_parse_slow`), so that
+the objects, the errors and their lines are the same (tests/test_yaml_constructor.py).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from instruct.errors import InputError, Problem
-from instruct.yamlcompose import BudgetComposer, LimitError, french, loader_class
+from instruct.yamlcompose import PLAIN_CHARS, BudgetComposer, LimitError, TreeLoader, french, loader_class
 
 MAX_BYTES = 5 * 1024 * 1024  # a dossier.yaml above 5 MB is not a dossier
 MAX_DEPTH = BudgetComposer.max_depth  # nested lists and objects
@@ -126,35 +127,46 @@ def parse(text: str, source: str) -> Any:
     syntax error, a document too deep or (YAML) too large once its aliases are expanded."""
     if source.endswith(".json"):
         return parse_json(text, source)
-    return _parse_yaml(text, source, fast=True)
+    if TreeLoader is not None and len(text) <= PLAIN_CHARS and not _SHARED_HINT.search(text):
+        data = _fast(text)
+        if data is not _DECLINED:
+            return data
+    return _parse_slow(text, source)
 
 
 def _parse_slow(text: str, source: str) -> Any:
-    """`parse` with PyYAML's constructor for every text, as before `_build`: the tests compare both."""
-    return _parse_yaml(text, source, fast=False)
-
-
-def _parse_yaml(text: str, source: str, fast: bool) -> Any:
+    """Our budgeted composer or libyaml's (yamlcompose), PyYAML's constructor: every text went this way
+    before `_fast`, any text `_fast` declines still does (the tests compare both on every YAML file)."""
     loader = _Loader(text)
     try:
-        node, measured = loader.get_node()
-        if node is None:
-            return None
-        if fast and not loader.shared:
-            try:
-                return _build(node)
-            except Exception:  # _Declined, or a value its tag cannot build: PyYAML says it below
-                pass
-        if not measured:
-            loader.measure(node)
-        return loader.construct_document(node)
+        return loader.get_single_data()
     except yaml.YAMLError as exc:
         message, line = french(exc, text)
         raise InputError(source, [Problem("", f"YAML invalide : {message}", line)]) from None
-    except (ValueError, TypeError, LookupError, OverflowError, RecursionError):  # a scalar its tag cannot build
+    except (ValueError, TypeError, LookupError, OverflowError, RecursionError):  # !!int x, !!bool peut-être…
         raise InputError(
             source, [Problem("", "YAML invalide : une valeur ne peut pas être lue (étiquette « !! » ?)")]
         ) from None
+    finally:
+        loader.dispose()
+
+
+_DECLINED = object()  # _fast's answer for a text left to _parse_slow
+# An anchor that may stand for a list or a mapping (`&id001` at the end of a line, `&a [`): _fast would
+# decline its alias (a shared node), so such a text goes to _parse_slow at once. A guess made for speed only.
+_SHARED_HINT = re.compile(r"&[^\s,\[\]{}]+[ \t]*(?:$|[\n\[{#])")
+
+
+def _fast(text: str) -> Any:
+    """libyaml's composer (a text of at most PLAIN_CHARS: its tree, aliases shared, costs no more than
+    its text) and _build, or _DECLINED: any error or anything unusual is left to _parse_slow, so that
+    the errors, their lines and the limits are said as before."""
+    loader = TreeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(node)
+    except Exception:  # a syntax error, _Declined, a value its tag cannot build: _parse_slow says it
+        return _DECLINED
     finally:
         loader.dispose()
 
@@ -176,9 +188,11 @@ _STR, _MAP, _SEQ = _TAG + "str", _TAG + "map", _TAG + "seq"
 
 
 def _build(root) -> Any:
-    """The objects PyYAML's safe constructor (our _Constructor) builds from a tree without shared lists or
-    mappings, or _Declined; the limits of `BudgetComposer.measure` checked on the way (nodes, nesting)."""
-    nodes = 1
+    """The objects _Constructor (PyYAML's safe constructor, duplicate keys refused, dates as text) builds
+    from `root`, or _Declined: for a list or a mapping met twice (an alias: PyYAML would share it; a
+    cycle), a tag it does not build, a key that is not a scalar, a duplicate key, and BudgetComposer's
+    limits passed (nodes, an alias of a scalar counting one as there; nesting)."""
+    nodes, seen = 1, set()
 
     def build(node, level: int) -> Any:
         nonlocal nodes
@@ -190,8 +204,9 @@ def _build(root) -> Any:
             if builder is None:
                 raise _Declined(tag)
             return builder(node)
-        if level > MAX_DEPTH:
-            raise _Declined("imbrication")
+        if level > MAX_DEPTH or id(node) in seen:
+            raise _Declined("imbrication, ou alias d'une liste ou d'un objet")
+        seen.add(id(node))
         nodes += len(node.value) * (2 if kind is MappingNode else 1)
         if nodes > MAX_NODES:
             raise _Declined("taille")
