@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import random
 import statistics
@@ -76,6 +77,30 @@ if CParser is not None:
 BEFORE = "yamlio before (PyYAML's constructor)"
 
 
+def our_composer(text: str):
+    loader = yamlio._Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def build_or_decline(node):
+    with contextlib.suppress(yamlio._Declined):
+        return yamlio._build(node)
+
+
+def stages(texts: list[str]) -> dict[str, tuple[Callable, list]]:
+    """The parts: the path before's composer (ours for a text with `&`), and both constructors on the
+    trees of libyaml's composer (a tree _build declines is counted up to where it declines)."""
+    found: dict[str, tuple[Callable, list]] = {"stage: the path before's composer": (our_composer, texts)}
+    if CParser is not None:
+        trees = [libyaml_composer(text) for text in texts]
+        found["stage: _build on libyaml's trees"] = (build_or_decline, trees)
+        found["stage: PyYAML's constructor, same trees"] = (yamlio._Loader("").construct_document, trees)
+    return found
+
+
 def ways() -> dict[str, Callable[[str], object]]:
     found: dict[str, Callable[[str], object]] = {
         "yamlio.parse (our constructor)": lambda text: yamlio.parse(text, "x.yaml"),
@@ -95,16 +120,22 @@ def ways() -> dict[str, Callable[[str], object]]:
     return found
 
 
-def timed(function: Callable, items: list, clock: Callable[[], float], repeat: int) -> list[float]:
-    """Seconds per item, one value per pass."""
-    for item in items[:2]:
-        function(item)  # warm-up
-    passes = []
+def timed(jobs: dict[str, tuple[Callable, list]], clock: Callable[[], float], repeat: int) -> dict[str, list[float]]:
+    """Seconds per item of each job (function, items), one value per pass; the jobs take turns in each
+    pass, so that a change of the machine's load falls on all of them."""
+    for function, items in jobs.values():
+        for item in items[:2]:
+            function(item)  # warm-up
+    passes: dict[str, list[float]] = {name: [] for name in jobs}
+    gc.collect()
+    gc.freeze()  # the texts and trees prepared are not walked again by every collection while timing
     for _ in range(repeat):
-        start = clock()
-        for item in items:
-            function(item)
-        passes.append((clock() - start) / len(items))
+        for name, (function, items) in jobs.items():
+            start = clock()
+            for item in items:
+                function(item)
+            passes[name].append((clock() - start) / len(items))
+    gc.unfreeze()
     return passes
 
 
@@ -177,12 +208,13 @@ def main() -> None:
     all_ways = ways()
     for corpus, texts in corpora.items():
         print(f"\n{corpus}: ms per text, median (range) of {args.repeat} passes; ratio to yamlio before")
-        results = {name: timed(function, texts, clock, args.repeat) for name, function in all_ways.items()}
-        datas = [yamlio.parse(text, "x.yaml") for text in texts]
-        as_json = [json.dumps(data, ensure_ascii=False) for data in datas]
-        results["json.loads (same data)"] = timed(json.loads, as_json, clock, args.repeat)
+        jobs = {name: (function, texts) for name, function in all_ways.items()}
+        as_json = [json.dumps(yamlio.parse(text, "x.yaml"), ensure_ascii=False) for text in texts]
+        jobs["json.loads (same data)"] = (json.loads, as_json)
         if orjson is not None:
-            results["orjson.loads (same data)"] = timed(orjson.loads, as_json, clock, args.repeat)
+            jobs["orjson.loads (same data)"] = (orjson.loads, as_json)
+        jobs.update(stages(texts))
+        results = timed(jobs, clock, args.repeat)
         base = statistics.median(results[BEFORE])
         for name, values in results.items():
             median = statistics.median(values)
