@@ -9,11 +9,13 @@ computed, from a second node-level parse, when a problem has to be reported.
 
 A text of at most PLAIN_CHARS is first read by `_fast`: libyaml's own composer, then `_build`, a tight
 constructor (texts, lists and mappings directly; null, booleans and numbers by PyYAML's SafeConstructor's
-own builders; dates as text; duplicate keys and the composer's limits checked), twice as fast as PyYAML's
-constructor behind our composer. Whatever it would not build as PyYAML does (a merge key `<<`, a tag of its
-own, a list or a mapping shared through an alias, a key that is not a scalar, a duplicate key, a value its
-tag cannot build, a limit passed, any syntax error) goes through the path before (`_parse_slow`), so that
-the objects, the errors and their lines are the same (tests/test_yaml_constructor.py).
+own builders; dates as text; duplicate keys and the composer's limits checked): a generated 42 KiB dossier
+is read in half the time (benchmarks/README.md, "YAML parsing"). A list or a mapping met twice in libyaml's
+tree (an alias, a cycle, a bomb) is declined when it is met again, before anything is expanded. Whatever
+`_build` would not build as PyYAML does (that, a merge key `<<`, a tag of its own, a key that is not a
+scalar, a duplicate key, a value its tag cannot build, a limit passed) and any syntax error go through the
+path before (`_parse_slow`), so that the objects, the errors and their lines are the same
+(tests/test_yaml_constructor.py).
 """
 
 from __future__ import annotations

@@ -338,3 +338,10 @@ PIECES = st.sampled_from(
 @given(st.lists(PIECES, max_size=25).map("".join))
 def test_random_texts_are_read_as_before(text):
     assert_same(text)
+
+
+def test_without_libyaml_every_text_goes_the_path_before(monkeypatch):
+    monkeypatch.setattr(yamlio, "TreeLoader", None)
+    monkeypatch.setattr(yamlio, "_fast", lambda text: pytest.fail("_fast appelé"))
+    text = (SAMPLES / "villebelle" / "dossier.yaml").read_text(encoding="utf-8")
+    assert yamlio.parse(text, "x.yaml") == yamlio._parse_slow(text, "x.yaml")
