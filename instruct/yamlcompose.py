@@ -191,6 +191,20 @@ def loader_class(constructor: type) -> type:
     return PureLoader
 
 
+if CParser is not None:
+
+    class TreeLoader(CParser, yaml.resolver.Resolver):
+        """libyaml's own composer and PyYAML's resolver: the node tree (aliases shared, no limit
+        checked), for a caller that walks it under the limits itself (yamlio._build)."""
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            yaml.resolver.Resolver.__init__(self)
+
+else:
+    TreeLoader = None
+
+
 # PyYAML's (libyaml's, and the pure-Python parser's) problems, in French: pattern -> message.
 MESSAGES = [
     (r"nesting depth", f"imbrication trop profonde (plus de {BudgetComposer.max_depth} niveaux)"),

@@ -6,6 +6,16 @@ composed under a budget (yamlcompose: MAX_NODES once aliases are expanded, MAX_D
 containers) before any object is built; JSON's depth is measured on its text before it is
 parsed. Every error is French with its line. Line numbers for the model's errors are only
 computed, from a second node-level parse, when a problem has to be reported.
+
+A text of at most PLAIN_CHARS is first read by `_fast`: libyaml's own composer, then `_build`, a tight
+constructor (texts, lists and mappings directly; null, booleans and numbers by PyYAML's SafeConstructor's
+own builders; dates as text; duplicate keys and the composer's limits checked): a generated 42 KiB dossier
+is read in half the time (benchmarks/README.md, "YAML parsing"). A list or a mapping met twice in libyaml's
+tree (an alias, a cycle, a bomb) is declined when it is met again, before anything is expanded. Whatever
+`_build` would not build as PyYAML does (that, a merge key `<<`, a tag of its own, a key that is not a
+scalar, a duplicate key, a value its tag cannot build, a limit passed) and any syntax error go through the
+path before (`_parse_slow`), so that the objects, the errors and their lines are the same
+(tests/test_yaml_constructor.py).
 """
 
 from __future__ import annotations
@@ -18,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from instruct.errors import InputError, Problem
-from instruct.yamlcompose import BudgetComposer, LimitError, french, loader_class
+from instruct.yamlcompose import PLAIN_CHARS, BudgetComposer, LimitError, TreeLoader, french, loader_class
 
 MAX_BYTES = 5 * 1024 * 1024  # a dossier.yaml above 5 MB is not a dossier
 MAX_DEPTH = BudgetComposer.max_depth  # nested lists and objects
@@ -118,18 +129,104 @@ def parse(text: str, source: str) -> Any:
     syntax error, a document too deep or (YAML) too large once its aliases are expanded."""
     if source.endswith(".json"):
         return parse_json(text, source)
+    if TreeLoader is not None and len(text) <= PLAIN_CHARS and not _SHARED_HINT.search(text):
+        data = _fast(text)
+        if data is not _DECLINED:
+            return data
+    return _parse_slow(text, source)
+
+
+def _parse_slow(text: str, source: str) -> Any:
+    """Our budgeted composer or libyaml's (yamlcompose), PyYAML's constructor: every text went this way
+    before `_fast`, any text `_fast` declines still does (the tests compare both on every YAML file)."""
     loader = _Loader(text)
     try:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         message, line = french(exc, text)
         raise InputError(source, [Problem("", f"YAML invalide : {message}", line)]) from None
-    except (ValueError, TypeError, OverflowError, RecursionError):  # a scalar its tag cannot build (!!int x…)
+    except (ValueError, TypeError, LookupError, OverflowError, RecursionError):  # !!int x, !!bool peut-être…
         raise InputError(
             source, [Problem("", "YAML invalide : une valeur ne peut pas être lue (étiquette « !! » ?)")]
         ) from None
     finally:
         loader.dispose()
+
+
+_DECLINED = object()  # _fast's answer for a text left to _parse_slow
+# An anchor that may stand for a list or a mapping (`&id001` at the end of a line, `&a [`): _fast would
+# decline its alias (a shared node), so such a text goes to _parse_slow at once. A guess made for speed only.
+_SHARED_HINT = re.compile(r"&[^\s,\[\]{}]+[ \t]*(?:$|[\n\[{#])")
+
+
+def _fast(text: str) -> Any:
+    """libyaml's composer (a text of at most PLAIN_CHARS: its tree, aliases shared, costs no more than
+    its text) and _build, or _DECLINED: any error or anything unusual is left to _parse_slow, so that
+    the errors, their lines and the limits are said as before."""
+    loader = TreeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(node)
+    except Exception:  # a syntax error, _Declined, a value its tag cannot build: _parse_slow says it
+        return _DECLINED
+    finally:
+        loader.dispose()
+
+
+class _Declined(Exception):
+    """A node `_build` leaves to PyYAML's constructor."""
+
+
+_TAG = "tag:yaml.org,2002:"
+_SAFE = yaml.constructor.SafeConstructor()
+_SCALARS = {  # tag -> PyYAML's builder (a text is its value; merge `<<`, value `=` and other tags: _Declined)
+    _TAG + "null": _SAFE.construct_yaml_null,
+    _TAG + "bool": _SAFE.construct_yaml_bool,
+    _TAG + "int": _SAFE.construct_yaml_int,
+    _TAG + "float": _SAFE.construct_yaml_float,
+    _TAG + "timestamp": _SAFE.construct_scalar,  # dates stay text, as _Constructor.construct_yaml_timestamp
+}
+_STR, _MAP, _SEQ = _TAG + "str", _TAG + "map", _TAG + "seq"
+
+
+def _build(root) -> Any:
+    """The objects _Constructor (PyYAML's safe constructor, duplicate keys refused, dates as text) builds
+    from `root`, or _Declined: for a list or a mapping met twice (an alias: PyYAML would share it; a
+    cycle), a tag it does not build, a key that is not a scalar, a duplicate key, and BudgetComposer's
+    limits passed (nodes, an alias of a scalar counting one as there; nesting)."""
+    nodes, seen = 1, set()
+
+    def build(node, level: int) -> Any:
+        nonlocal nodes
+        kind, tag = type(node), node.tag
+        if kind is ScalarNode:
+            if tag == _STR:
+                return node.value
+            builder = _SCALARS.get(tag)
+            if builder is None:
+                raise _Declined(tag)
+            return builder(node)
+        if level > MAX_DEPTH or id(node) in seen:
+            raise _Declined("imbrication, ou alias d'une liste ou d'un objet")
+        seen.add(id(node))
+        nodes += len(node.value) * (2 if kind is MappingNode else 1)
+        if nodes > MAX_NODES:
+            raise _Declined("taille")
+        if kind is SequenceNode and tag == _SEQ:
+            return [build(item, level + 1) for item in node.value]
+        if kind is not MappingNode or tag != _MAP:
+            raise _Declined(tag)
+        mapping = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode:
+                raise _Declined("clé non scalaire")
+            key = build(key_node, level + 1)
+            if key in mapping:
+                raise _Declined("clé en double")
+            mapping[key] = build(value_node, level + 1)
+        return mapping
+
+    return build(root, 1)
 
 
 _JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
