@@ -19,23 +19,10 @@ from decimal import Decimal
 from instruct.documents.columns import column_scales, scored_columns
 from instruct.documents.evidence import SURE, Quote
 from instruct.documents.read import PieceText, Row
+from instruct.documents.readings import Action
 from instruct.documents.text import normal
 from instruct.documents.values import MONTHS, dates
 from instruct.french import amounts, cell_amount
-
-
-@dataclass
-class Action:
-    id: str | None
-    intitule: str | None
-    maitre_ouvrage: str | None
-    debut: dt.date | None
-    fin: dt.date | None
-    cout: Decimal | None
-    financement: list[tuple[str, Decimal]]
-    quote: Quote  # its confidence: how sure the row is an action and its intitulé read right
-    cout_confidence: float = 1.0  # how sure `cout` was read right (None included: a percentage, an empty cell)
-
 
 MONTH_YEAR = re.compile(r"\b(\d{1,2})/(\d{4})\b")
 YEAR = re.compile(r"\b(20\d\d|19\d\d)\b")

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from instruct.documents.doubts import SureReading as Reading
-from instruct.documents.extract import Quote
+from instruct.documents.evidence import Quote
 from instruct.documents.reconcile import Comparison, Documents, avenant_readings, convention_reading
 from instruct.documents.text import normal
 from instruct.french import french_amount, french_date

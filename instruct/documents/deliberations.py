@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from instruct.documents.evidence import Quote
 from instruct.documents.parties import Party
 from instruct.documents.people import clean, person, title_of
 from instruct.documents.read import PieceText
+from instruct.documents.readings import Deliberation
 from instruct.documents.values import MONTHS, date_spans, folded
 from instruct.french import name_key
 
@@ -89,16 +89,6 @@ ORDINALS = {"premier": 1, "1er": 1, "deuxieme": 2, "second": 2, "troisieme": 3}
 ORT = re.compile(r"\bort\b|operation de revitalisation")
 CADRE = re.compile(r"convention[- ]cadre|convention[- ]type")
 ACV = re.compile(r"coeur de ville|\bacv\b")
-
-
-@dataclass
-class Deliberation:
-    """What a délibération decides, each value with its quote (None: not read)."""
-
-    organe: tuple[str, Quote] | None = None  # "commune" or "intercommunalite"
-    seance: tuple[dt.date, Quote] | None = None
-    objet: tuple[str, Quote] | None = None  # "convention_cadre", "avenant" or "ort"
-    numero: int | None = None  # the avenant approved
 
 
 def _lines(piece: PieceText) -> list[tuple[str, str]]:

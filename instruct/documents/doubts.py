@@ -16,8 +16,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from instruct.documents.evidence import SURE, Quote
-from instruct.documents.extract import Reading
-from instruct.documents.parties import Party
+from instruct.documents.readings import Party, Reading
 from instruct.french import french_amount, french_date
 from instruct.vocabulary import TRAMES
 

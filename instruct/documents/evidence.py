@@ -20,3 +20,18 @@ class Quote:
 
     def as_dict(self) -> dict:
         return {"fichier": self.file, "ou": self.where, "texte": self.text}
+
+
+DOUBTFUL = "lu avec doute"
+
+
+def quote_dict(quote: Quote, confidence: bool = False) -> dict:
+    """A quote as evidence: file, where, text; how sure the reader was when it was not certain
+    (`confiance`, always with `confidence`), and « lu avec doute » below SURE (such a value is
+    never used as certain)."""
+    out = quote.as_dict()
+    if confidence or quote.confidence < 1:
+        out["confiance"] = round(quote.confidence, 2)
+    if not quote.sure:
+        out["lecture"] = DOUBTFUL
+    return out

@@ -9,17 +9,16 @@ structured dossier.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from dataclasses import replace
 
 from instruct.documents.actions import Action, actions
 from instruct.documents.budget import budget
-from instruct.documents.deliberations import Deliberation, read_deliberation
-from instruct.documents.evidence import SURE, Quote
+from instruct.documents.deliberations import read_deliberation
+from instruct.documents.evidence import SURE, Quote, quote_dict
 from instruct.documents.kinds import numero_scored, recognise_scored
 from instruct.documents.parties import Party, parties, role_of
 from instruct.documents.read import PieceText
+from instruct.documents.readings import Reading
 from instruct.documents.sections import duree, trame, trame_sure, valant_ort
 from instruct.documents.signatures import signatures
 from instruct.documents.values import dates
@@ -27,30 +26,6 @@ from instruct.french import find_amount
 from instruct.vocabulary import TRAMES
 
 __all__ = ["SURE", "Action", "Party", "Quote", "Reading", "read", "role_of", "summary"]
-
-
-@dataclass
-class Reading:
-    file: str
-    kind: str | None  # a Piece type: convention_cadre, avenant, note_projet_urbain…
-    kind_confidence: float = 1.0  # how sure the kind is (1.0 when the dossier declares it)
-    numero: int | None = None  # avenant number, read from its title
-    numero_confidence: float = 1.0  # how sure the number is (a weak clue, two numbers that disagree: below SURE)
-    numero_quote: Quote | None = None  # the line the number was read from
-    parties: list[Party] | None = None  # None: no « ENTRE … » block
-    signatures: list[Party] | None = None  # None: no « Fait à … » block
-    date_signature: tuple[dt.date, Quote] | None = None
-    trame: dict[str, Quote] = field(default_factory=dict)  # part -> its heading
-    trame_sure: bool = False  # the headings were found: a part not in `trame` is truly absent (else à vérifier)
-    actions: list[Action] = field(default_factory=list)
-    budget: dict[str, tuple[Decimal, Quote]] = field(default_factory=dict)
-    duree_annees: tuple[int, Quote] | None = None  # « … d'une durée de 6 ans »
-    valant_ort: Quote | None = None  # the piece says it is (or is worth) the convention d'ORT
-    deliberation: Deliberation | None = None  # a délibération: its council, séance and object
-
-    def signatories(self) -> list[Party] | None:
-        """Who signed: the signature block, or failing it the parties."""
-        return self.signatures if self.signatures is not None else self.parties
 
 
 # --- one piece ----------------------------------------------------------------------------------
@@ -130,21 +105,6 @@ def _parties_part(reading: Reading, parts) -> None:
 
 
 # --- what `acv ingest` shows ----------------------------------------------------------------------
-
-
-DOUBTFUL = "lu avec doute"
-
-
-def quote_dict(quote: Quote, confidence: bool = False) -> dict:
-    """A quote as evidence: file, where, text; how sure the reader was when it was not certain
-    (`confiance`, always with `confidence`), and « lu avec doute » below SURE (such a value is
-    never used as certain)."""
-    out = quote.as_dict()
-    if confidence or quote.confidence < 1:
-        out["confiance"] = round(quote.confidence, 2)
-    if not quote.sure:
-        out["lecture"] = DOUBTFUL
-    return out
 
 
 def summary(piece: PieceText, kind: str | None = None) -> dict:

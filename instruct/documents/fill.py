@@ -9,8 +9,10 @@ from typing import Any
 
 from instruct.documents.doubts import Doubt
 from instruct.documents.doubts import SureReading as Reading
-from instruct.documents.extract import Action, Quote, role_of
+from instruct.documents.evidence import Quote
+from instruct.documents.readings import Action
 from instruct.documents.reconcile import Documents, avenant_readings, convention_reading
+from instruct.documents.roles import role_of
 from instruct.documents.text import normal
 from instruct.french import french_date
 from instruct.vocabulary import TRAME_AVENANT, TRAME_CONVENTION

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from instruct.documents.evidence import Quote
 from instruct.documents.people import CIVILITE, TITLE_START, clean, join_lines, person, title_of
 from instruct.documents.read import PieceText
+from instruct.documents.readings import Party
 from instruct.documents.roles import UNKNOWN, commune_roles, role_of, role_scored, same_town
 from instruct.documents.sections import HEADING
 from instruct.documents.text import normal
@@ -25,19 +25,6 @@ from instruct.documents.values import date_spans, folded
 from instruct.french import name_key
 
 __all__ = ["Party", "parties", "role_of"]
-
-
-@dataclass
-class Party:
-    role: str
-    organisme: str
-    nom: str | None
-    qualite: str | None
-    quote: Quote  # its confidence is the role's
-    deliberation: dt.date | None = None
-    nom_confidence: float = 1.0  # how sure `nom` is a person's name read right
-    deliberation_quote: Quote | None = None  # where the délibération was read, and how sure
-    alias: str | None = None  # « ci-après dénommée « la Ville » »: how the piece names it afterwards
 
 
 INTRO = re.compile(

@@ -21,7 +21,7 @@ from instruct import diskcache
 from instruct.documents.read import MAX_BYTES, PieceText, read_piece_isolated
 
 if TYPE_CHECKING:
-    from instruct.documents.extract import Reading
+    from instruct.documents.readings import Reading
 
 KIND = "pieces"
 BUDGET = 512 * 1024 * 1024  # bytes of kept readings; a 60-page avenant's reading is ~0.3 MB

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from instruct.documents.doubts import Doubt, SureReading, sure_reading
-from instruct.documents.extract import Quote, Reading, quote_dict
+from instruct.documents.evidence import Quote, quote_dict
 from instruct.documents.piece_cache import read_piece_cached
 from instruct.documents.read import PieceText
+from instruct.documents.readings import Reading
 from instruct.errors import InputError, Problem
 
 DOCUMENT_SUFFIXES = {".pdf", ".docx"}
