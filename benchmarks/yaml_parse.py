@@ -101,6 +101,18 @@ def stages(texts: list[str]) -> dict[str, tuple[Callable, list]]:
     return found
 
 
+def rust_parsers() -> dict[str, Callable[[str], object]]:
+    """The Rust parsers that are installed (none is a dependency), each reading a text into objects."""
+    found: dict[str, Callable[[str], object]] = {}
+    if yaml_rs is not None:
+        found["yaml_rs.loads"] = lambda text: yaml_rs.loads(text, parse_datetime=False)
+    if ryaml is not None:
+        found["ryaml.loads"] = ryaml.loads
+    if pyyaml_rs is not None:
+        found["pyyaml_rs.safe_load"] = pyyaml_rs.safe_load
+    return found
+
+
 def ways() -> dict[str, Callable[[str], object]]:
     found: dict[str, Callable[[str], object]] = {
         "yamlio.parse (our constructor)": lambda text: yamlio.parse(text, "x.yaml"),
@@ -109,12 +121,7 @@ def ways() -> dict[str, Callable[[str], object]]:
     if CParser is not None:
         found["libyaml composer alone (no objects)"] = libyaml_composer
         found["yaml.load(CSafeLoader), no checks"] = lambda text: yaml.load(text, Loader=yaml.CSafeLoader)
-    if yaml_rs is not None:
-        found["yaml_rs.loads"] = lambda text: yaml_rs.loads(text, parse_datetime=False)
-    if ryaml is not None:
-        found["ryaml.loads"] = ryaml.loads
-    if pyyaml_rs is not None:
-        found["pyyaml_rs.safe_load"] = pyyaml_rs.safe_load
+    found.update(rust_parsers())
     if ryml is not None:
         found["rapidyaml parse (no objects)"] = lambda text: ryml.parse_in_arena(text.encode("utf-8"))
     return found
@@ -245,12 +252,7 @@ def main() -> None:
     parsers = {"yamlio.parse": lambda text: yamlio.parse(text, "x.yaml")}
     if CParser is not None:
         parsers["PyYAML CSafeLoader"] = lambda text: yaml.load(text, Loader=yaml.CSafeLoader)
-    if yaml_rs is not None:
-        parsers["yaml_rs"] = lambda text: yaml_rs.loads(text, parse_datetime=False)
-    if ryaml is not None:
-        parsers["ryaml"] = ryaml.loads
-    if pyyaml_rs is not None:
-        parsers["pyyaml_rs"] = pyyaml_rs.safe_load
+    parsers.update(rust_parsers())
     print("\nscalars and structures (`=`: as yamlio.parse; the alias bomb is left out, it would expand):")
     print("\n".join(scalar_table(parsers)))
 
