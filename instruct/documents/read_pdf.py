@@ -310,7 +310,9 @@ class _Plumber:
                 self.pdf.close()
 
 
-NEAR = 3.0  # points: PDFium's and pdfminer's boxes of one character differ by less
+NEAR = 3.0  # points: PDFium's and pdfminer's places of one character differ by less
+# pdfminer counts a character in a cell by the middle of its box: between a quarter of the font size
+# under the baseline and three quarters over it, whatever the font's ascent and descent
 
 
 def _rulings_layout(pdf, page):
@@ -340,7 +342,8 @@ def _own_text(box, drawn: list[Fragment], every: list[Fragment], height: float) 
         return False
     low, high = height - bottom - NEAR, height - top + NEAR
     return any(
-        f.x - NEAR <= x1 and max(f.x1, f.x) + NEAR >= x0 and f.y - f.size <= high and f.y + f.size >= low for f in every
+        f.x - NEAR <= x1 and max(f.x1, f.x) + NEAR >= x0 and f.y - 0.25 * f.size <= high and f.y + 0.75 * f.size >= low
+        for f in every
     )
 
 
