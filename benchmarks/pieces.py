@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/pieces.py [--pages 60] [--repeat 5]
 
 On the same files, in the same run:
-- PDF pages per second: acv's reader (pypdf text and positions, tables rebuilt), pypdf's
+- PDF pages per second: acv's reader (PDFium's text and positions, tables rebuilt, pdfplumber on the
+  pages holding a table), pypdf's
   extract_text alone, and poppler's `pdftotext` (Debian package poppler-utils; skipped when
   absent) as the baseline;
 - DOCX paragraphs per second (python-docx through acv's reader);
@@ -94,7 +95,7 @@ def main() -> None:
         print(f"{'lecture PDF':<46} {'s/doc':>8} {'pages/s':>9}")
         acv_time, piece = timed(lambda: read_piece(pdf), args.repeat)
         rows = [
-            ("acv (pypdf : texte, positions, tableaux)", acv_time),
+            ("acv (PDFium : texte, positions ; tableaux)", acv_time),
             ("acv, dans un processus fils (limites)", timed(lambda: read_piece_isolated(pdf), args.repeat)[0]),
             ("pypdf extract_text seul", timed(lambda: pypdf_alone(pdf), args.repeat)[0]),
         ]
