@@ -250,7 +250,7 @@ def ingest_text(result: dict) -> str:
     from decimal import Decimal
 
     from instruct.documents.doubts import ROLE_NAMES
-    from instruct.documents.evidence import SURE
+    from instruct.documents.evidence import DOUBTFUL, SURE
     from instruct.facts.pieces import KIND_LABELS
     from instruct.french import french_amount, french_date_text
     from instruct.vocabulary import TRAME_AVENANT, TRAME_CONVENTION
@@ -271,7 +271,7 @@ def ingest_text(result: dict) -> str:
         f"Type reconnu : {KIND_LABELS.get(result['type'], result['type']) if result['type'] else 'non reconnu'}"
         + (f" n° {result['numero']}" if result["numero"] else "")
         + _confidence(
-            {"confiance": kind_confidence, **({"lecture": "lu avec doute"} if kind_confidence < SURE else {})}
+            {"confiance": kind_confidence, **({"lecture": DOUBTFUL} if kind_confidence < SURE else {})}
             if result["type"]
             else {}
         )

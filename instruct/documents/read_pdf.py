@@ -337,9 +337,9 @@ def _own_text(box, drawn: list[Fragment], every: list[Fragment], height: float) 
     nothing shown inside it, yet some text of the page lies near it."""
     if box is None:
         return False
-    x0, top, x1, bottom = box
-    if any(x0 - 1 <= f.x < x1 and height - bottom <= f.y + 0.25 * f.size <= height - top for f in drawn):
+    if any(_in_cell(f, box, height) for f in drawn):
         return False
+    x0, top, x1, bottom = box
     low, high = height - bottom - NEAR, height - top + NEAR
     return any(
         f.x - NEAR <= x1 and max(f.x1, f.x) + NEAR >= x0 and f.y - 0.25 * f.size <= high and f.y + 0.75 * f.size >= low
@@ -347,13 +347,18 @@ def _own_text(box, drawn: list[Fragment], every: list[Fragment], height: float) 
     )
 
 
+def _in_cell(f: Fragment, box, height: float) -> bool:
+    """Whether PDFium draws `f` in a cell of pdfplumber's (its box from the page's top)."""
+    x0, top, x1, bottom = box
+    return x0 - 1 <= f.x < x1 and height - bottom <= f.y + 0.25 * f.size <= height - top
+
+
 def _cell_text(box, plumbed: str | None, drawn: list[Fragment], height: float) -> str:
     """The text PDFium draws in a cell of pdfplumber's (its box from the page's top), line by line;
     pdfplumber's own text when PDFium draws nothing there."""
     if box is None:
         return ""
-    x0, top, x1, bottom = box
-    inside = [f for f in drawn if x0 - 1 <= f.x < x1 and height - bottom <= f.y + 0.25 * f.size <= height - top]
+    inside = [f for f in drawn if _in_cell(f, box, height)]
     if not inside:
         return _cell(plumbed)
     lines: list[list[Fragment]] = []
