@@ -1,6 +1,7 @@
 """What a piece's reading is made of: the parties and signatories, the actions, a délibération's decision, and the
-reading itself. Plain data, apart from the readers (extract, parties, actions, deliberations: hundreds of regular
-expressions), so that a reading kept on disk (piece_cache) is loaded and reconciled without importing them."""
+reading itself. Plain data, apart from the readers (extract, parties, actions, deliberations and their helpers:
+some 170 regular expressions), so that a reading kept on disk (piece_cache) is loaded and reconciled without
+importing them."""
 
 from __future__ import annotations
 
