@@ -11,7 +11,9 @@ import time
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from conftest import ROOT, SAMPLES, acv_command
+from sqlalchemy import select
 from test_service import DATE, PASSWORD, Server, folder_zip
 from test_web import browser  # noqa: F401  (the fixture: headless Chromium, or a skip)
 
@@ -293,3 +295,22 @@ def test_public_reads_stay_fast_during_sixteen_logins(service):
             t.join()
     assert failures == []
     assert statistics.median(times) < 1.0, times  # 4 request threads all hashing took ~8 s before
+
+
+def test_a_hash_made_with_other_parameters_logs_in_and_is_made_again_with_today_s(service):
+    """Accounts created before the parameters changed (argon2-cffi's default: 64 MiB, 3 passes, 4 lanes) keep
+    their password; the login that proves it stores a hash with accounts.HASHER's parameters."""
+    app, base = service
+    old = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash(PASSWORD)
+    with app.state.sessions() as session:
+        session.add(User(login="ancien", password_hash=old, role="collectivite", commune_insee="99101"))
+        session.commit()
+    assert accounts.HASHER.check_needs_rehash(old)
+    assert log_in(base, "ancien", "mauvais-mot-de-passe").status_code == 401
+    with app.state.sessions() as session:
+        assert session.scalar(select(User.password_hash).where(User.login == "ancien")) == old  # a failure: unchanged
+    assert log_in(base, "ancien").status_code == 200
+    with app.state.sessions() as session:
+        new = session.scalar(select(User.password_hash).where(User.login == "ancien"))
+    assert new != old and "$m=19456,t=2,p=1$" in new and not accounts.HASHER.check_needs_rehash(new)
+    assert log_in(base, "ancien").status_code == 200

@@ -24,7 +24,11 @@ from sqlalchemy.orm import Session
 from instruct.service.storage import PARTENAIRES, ROLES, Dossier, Token, User, now
 from instruct.vocabulary import canonical_partner
 
-HASHER = PasswordHasher()
+# OWASP's Password Storage Cheat Sheet: argon2id with 19 MiB, 2 passes, 1 lane. argon2-cffi's default (64 MiB,
+# 3 passes, 4 lanes: RFC 9106's low-memory profile) costs about 5 times that work; measured on the 2-core
+# server, 16 logins at once then wait 4 s at p95 (benchmarks/load.py --scenario connexions). Hashes made
+# with other parameters still verify, and are made again with these at the next login (check_needs_rehash).
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MIN_PASSWORD = 12
 # argon2 itself takes up to 2^32 - 1 bytes; the limit is the login form's and the API's (200
 # characters): 128 leaves every password that can be set one that can be typed at login.

@@ -9,10 +9,10 @@ in memory: the uvicorn workers (`acv serve --workers N`) share it, and a restart
 A success forgives the account's failures, not the address's (an attacker's own account must not
 wipe the count of their guesses at others).
 
-argon2 (64 MiB, about a tenth of a second of CPU) runs in a dedicated pool of ACV_HACHAGE threads (1)
-rather than in the request threads (ACV_THREADS, 4): the login route awaits it asynchronously, so
-logins queue for the hasher and never hold the threads public reads need. At most MAX_WAITING logins
-wait for it; past that, `Busy` (503).
+argon2 (accounts.HASHER: 19 MiB, 2 passes, about 45 ms of CPU on the shared 2-core VM) runs in a dedicated
+pool of ACV_HACHAGE threads (1) rather than in the request threads (ACV_THREADS, 4): the login route
+awaits it asynchronously, so logins queue for the hasher and never hold the threads public reads need.
+At most MAX_WAITING logins wait for it; past that, `Busy` (503).
 """
 
 from __future__ import annotations
