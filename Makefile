@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz lint bench checklists samples clean
+.PHONY: run test test-bases fuzz lint bench checklists samples clean
 CHECKLIST_DATE := 2026-11-26
 
 $(STAMP): pyproject.toml setup.py
@@ -29,6 +29,11 @@ run: $(STAMP)
 TEST_JOBS ?= 3
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
+
+# The same with every service module on SQLite and PostgreSQL (make test: both only for the modules marked
+# deux_bases, whose subject depends on the base; the others on PostgreSQL, or SQLite where it cannot start).
+test-bases: $(STAMP)
+	ACV_TOUTES_BASES=1 $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
 # The fuzzing suite (tests/fuzz, marker fuzz; make test runs it with a small fixed budget): a large
 # hypothesis budget, random seeds, failures kept in .pytest_cache/hypothesis and replayed first.

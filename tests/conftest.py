@@ -1,5 +1,6 @@
 import atexit
 import datetime as dt
+import functools
 import os
 import shutil
 import sys
@@ -47,10 +48,38 @@ def acv_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "instruct.cli.main"]
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+BASES = ("sqlite", "postgresql")
+
+
+@functools.cache
+def single_base() -> str:
+    """The base of the modules whose behaviour does not depend on it: PostgreSQL, the service's base with several
+    workers, where it can start (or is required), else SQLite."""
+    import pg
+
+    required = os.environ.get("ACV_REQUIRE_POSTGRES") == "1"
+    return "postgresql" if required or pg.unavailable_reason() is None else "sqlite"
+
+
+def pytest_generate_tests(metafunc):
+    """`database_url` on both bases for the modules marked `deux_bases` (what they test depends on the base:
+    storage, locks, migrations, the queue's search, throttling), on `single_base()` for the others.
+    ACV_TOUTES_BASES=1 (`make test-bases`) runs every module on both."""
+    if "database_url" not in metafunc.fixturenames:
+        return
+    both = os.environ.get("ACV_TOUTES_BASES") == "1" or metafunc.definition.get_closest_marker("deux_bases")
+    metafunc.parametrize("database_url", BASES if both else (single_base(),), indirect=True, scope="module")
+
+
+def once(database_url: str) -> bool:
+    """For a test that needs one base only (a page's accessibility) in a module that runs on both."""
+    return database_url.startswith(single_base())
+
+
+@pytest.fixture(scope="module")
 def database_url(request, tmp_path_factory):
-    """A SQLite file, then a throwaway PostgreSQL (tests/pg.py) that CI requires
-    (ACV_REQUIRE_POSTGRES=1) and a machine without it skips with the reason."""
+    """A SQLite file, or a throwaway PostgreSQL (tests/pg.py) that CI requires (ACV_REQUIRE_POSTGRES=1) and a
+    machine without it skips with the reason; which ones: pytest_generate_tests."""
     import pg
 
     if request.param == "sqlite":

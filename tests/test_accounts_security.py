@@ -21,6 +21,8 @@ from instruct.service import accounts, uploads
 from instruct.service.app import create_app
 from instruct.service.storage import User
 
+pytestmark = pytest.mark.deux_bases  # throttling counts attempts under each base's own lock
+
 USERS = [
     ("villebelle", "collectivite", {"commune_insee": "99101"}),
     ("verrou", "collectivite", {"commune_insee": "99101"}),

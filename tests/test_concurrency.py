@@ -20,6 +20,8 @@ from instruct.service.mail_storage import Courriel
 from instruct.service.storage import Dossier, Event, StoredReport, Version, VersionFile
 from instruct.service.workflow import LABELS
 
+pytestmark = pytest.mark.deux_bases  # the locks differ: a row lock on PostgreSQL, the write lock on SQLite
+
 PASSWORD = "mot-de-passe-de-test"
 INSTRUCTEURS = [f"ddt99-{n}" for n in range(4)]
 DECISIONS = [("accepte", ""), ("refuse", "hors périmètre"), ("sans_suite", "abandon"), ("a_completer", "pièces")]

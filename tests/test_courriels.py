@@ -1,7 +1,7 @@
-"""E-mail notifications, on SQLite and PostgreSQL, with a real SMTP server (aiosmtpd) on loopback: the
-deposit and the decisions arrive (French subject, text and HTML parts, the dossier's link); with the server
-down during a decision the mail waits in the outbox and leaves when it is back; a rolled-back transaction
-sends nothing; two senders never send a row twice; bad settings are refused in French."""
+"""E-mail notifications, on PostgreSQL (SQLite too: make test-bases), with a real SMTP server (aiosmtpd) on loopback:
+the deposit and the decisions arrive (French subject, text and HTML parts, the dossier's link); with the server down
+during a decision the mail waits in the outbox and leaves when it is back; a rolled-back transaction sends nothing;
+two senders never send a row twice; bad settings are refused in French."""
 
 import contextlib
 import email

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, once
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 from test_service import PASSWORD, Server, client, submit
@@ -27,6 +27,8 @@ from instruct.service import accounts, report_index
 from instruct.service.app import create_app
 from instruct.service.instruction_storage import Instruction, RapportEcart, RapportPiste, RapportVerdict
 from instruct.service.storage import Dossier, StoredReport, User, Version, now
+
+pytestmark = pytest.mark.deux_bases  # the queue's search: full text on PostgreSQL, LIKE on SQLite
 
 USERS = [
     ("villebelle", "collectivite", {"commune_insee": "99101"}),
@@ -468,7 +470,7 @@ def test_the_queue_pages_are_accessible(service, tmp_path):
     from test_web import _browser_or_skip
 
     _, base, database_url, ids = service
-    if not database_url.startswith("sqlite"):
+    if not once(database_url):
         pytest.skip("une fois suffit : la page est la même sur les deux bases")
     _browser_or_skip()
     driver = new_browser(tmp_path / "profil")

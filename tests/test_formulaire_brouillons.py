@@ -1,7 +1,7 @@
-"""The guided form's drafts over plain HTTP and in the database: a save is conditional on the draft's revision
-(on SQLite and PostgreSQL), bad input gets a French message beside its field and nothing typed is lost, the
-pieces pre-fill the form with their quotes, a dossier imported then exported reads back the same, a draft is
-deposited through the dossiers' use cases, and a town never sees another town's draft."""
+"""The guided form's drafts over plain HTTP and in the database: a save is conditional on the draft's revision (on
+PostgreSQL; SQLite too with make test-bases), bad input gets a French message beside its field and nothing typed is
+lost, the pieces pre-fill the form with their quotes, a dossier imported then exported reads back the same, a draft
+is deposited through the dossiers' use cases, and a town never sees another town's draft."""
 
 import io
 import re

@@ -19,6 +19,8 @@ from instruct.service.app import create_app
 from instruct.service.mail_storage import Courriel
 from instruct.service.storage import make_engine, upgrade
 
+pytestmark = pytest.mark.deux_bases  # its migrations, written for each base
+
 CODES = {"PROG": "ddt", "ORT": "ddt", "X": "ddt", "AL-V": "action-logement", "AL-O": "action-logement"}
 CODES |= {"ANAH": "anah", "ANRU": "anru"}
 USERS = [

@@ -1,8 +1,8 @@
-"""The letters of the instruction, over real HTTP on SQLite and PostgreSQL: every state change (deposit, mise en
-instruction, à compléter, redeposit, refusal, reprise, Action Logement's decisions per immeuble, withdrawal) produces
-its letter; the PDF (read back with pdftotext) and the DOCX (python-docx) name the decision, its reasons, the rule
-ids with their titles, the partner, the version; the dossier page's journal links to them; who may not see the
-dossier gets the same 404 for its letters as for the dossier."""
+"""The letters of the instruction, over real HTTP on PostgreSQL (SQLite too: make test-bases): every state change
+(deposit, mise en instruction, à compléter, redeposit, refusal, reprise, Action Logement's decisions per immeuble,
+withdrawal) produces its letter; the PDF (read back with pdftotext) and the DOCX (python-docx) name the decision, its
+reasons, the rule ids with their titles, the partner, the version; the dossier page's journal links to them; who may
+not see the dossier gets the same 404 for its letters as for the dossier."""
 
 import io
 import subprocess

@@ -18,6 +18,8 @@ from instruct.service import accounts, logins
 from instruct.service.evaluator import Evaluated, EvaluationSettings, Evaluators
 from instruct.service.storage import LoginAttempt, make_engine, sessions, upgrade
 
+pytestmark = pytest.mark.deux_bases  # several processes on one base: SQLite's single write lock, PostgreSQL's rows
+
 AS_OF = dt.date(2026, 11, 26)
 PASSWORD = "mot-de-passe-solide-42"
 

@@ -3,7 +3,7 @@
 territory — with a track of their partner and without one —, an instructeur of another territory, an admin, the
 expert holding this dossier's avis link and the one holding another dossier's) × every target (own or other
 dossier, its versions, report files, messages and attached files, notes, tracks, avis and their files, drafts, the
-queue and its exports), on SQLite and on PostgreSQL, through one real server on loopback per database.
+queue and its exports), on PostgreSQL (SQLite too: make test-bases), through one real server on loopback per database.
 
 The table is tests/matrice_cases.py, the planted world tests/matrice_world.py: a route missing from the table, or an
 entry whose route no longer exists, fails. Each cell checks the status, where a redirect goes, that a 404 is the

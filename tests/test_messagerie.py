@@ -1,12 +1,13 @@
-"""The messagerie, served by uvicorn on loopback, on SQLite and on a real PostgreSQL: one thread per dossier between
-the town and the instructeurs, with attached files checked as pieces are; the same 404 for everyone who may not see
-the dossier (thread, message, attached file); the « à compléter » request naming the gaps the instructeur ticked,
-pinned at the top of the town's page until a new version; and the page with its thread in Chromium, through axe."""
+"""The messagerie, served by uvicorn on loopback, on a real PostgreSQL (SQLite too: make test-bases): one thread per
+dossier between the town and the instructeurs, with attached files checked as pieces are; the same 404 for everyone
+who may not see the dossier (thread, message, attached file); the « à compléter » request naming the gaps the
+instructeur ticked, pinned at the top of the town's page until a new version; and the page with its thread in
+Chromium, through axe."""
 
 import re
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, once
 from sqlalchemy import func, select
 from test_service import PASSWORD, Server, client, submit
 from test_web import hidden, web_client
@@ -265,7 +266,7 @@ def test_the_dossier_page_with_its_thread_is_accessible(service, villebelle, tmp
     from test_web import _browser_or_skip
 
     _, base, database_url = service
-    if not database_url.startswith("sqlite"):
+    if not once(database_url):
         pytest.skip("une fois suffit : la page est la même sur les deux bases")
     _browser_or_skip()
     town = client(base, "villebelle")

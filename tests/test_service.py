@@ -1,4 +1,4 @@
-"""The web service, served by uvicorn on loopback, on SQLite and on a real PostgreSQL: accounts,
+"""The web service, served by uvicorn on loopback, on a real PostgreSQL (SQLite too: make test-bases): accounts,
 isolation (every role against every endpoint), the workflow, uploads, reports, comparisons."""
 
 import hashlib

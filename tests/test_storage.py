@@ -25,6 +25,8 @@ from instruct.service.storage import (
     upgrade,
 )
 
+pytestmark = pytest.mark.deux_bases  # the schema, its migrations and its queries, on each base
+
 
 @pytest.fixture(scope="module")
 def engine(database_url):

@@ -22,7 +22,7 @@ import pytest
 from conftest import SAMPLES
 from sqlalchemy import func, select
 from test_engine_isolation import LOGGER, _handed, _served, _town
-from test_service import client, service  # noqa: F401  (the served app, on SQLite and PostgreSQL)
+from test_service import client, service  # noqa: F401  (the served app, on conftest.single_base())
 from test_web import hidden, web_client
 
 from instruct.service import scratch

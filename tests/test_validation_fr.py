@@ -2,7 +2,7 @@
 has a French message; malformed dossiers (geometries, types, control characters, lengths, absurd
 numbers, NaN) are refused by `acv check` with exit 2 and by the API with a French 422, never an
 internal error; the API's parameters (pages, ort-commerce, login, filters, notes, reasons) alike,
-on SQLite and PostgreSQL."""
+on PostgreSQL (SQLite too: make test-bases)."""
 
 import copy
 import io
@@ -248,7 +248,7 @@ def test_ort_commerce_refuses_bad_numbers(point, surface, option):
     assert not english_in(result.stderr.replace(option, ""))
 
 
-# --- the API, on SQLite and PostgreSQL -------------------------------------------------------
+# --- the API, on PostgreSQL (SQLite too: make test-bases) ---------------------------------------------------
 
 
 def _zip(data: dict) -> bytes:

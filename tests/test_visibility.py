@@ -1,9 +1,9 @@
 """Who reads which note (« annotation »), through both shells (the JSON API and the pages, served by uvicorn on
-loopback, on SQLite and on PostgreSQL). A private note is read by its author's partner's instructeurs who see the
-dossier and by the admins (an admin's, by the admins alone); a public one by everyone who sees the dossier. Every
-role (the DDT, Anah and Action Logement of the territory, another territory's instructeur, the town, another town,
-an admin) against every read of the dossier: exactly what they should, and no text, count or badge of another
-partner's private note anywhere in their pages or JSON."""
+loopback, on PostgreSQL; SQLite too with make test-bases). A private note is read by its author's partner's
+instructeurs who see the dossier and by the admins (an admin's, by the admins alone); a public one by everyone who
+sees the dossier. Every role (the DDT, Anah and Action Logement of the territory, another territory's instructeur,
+the town, another town, an admin) against every read of the dossier: exactly what they should, and no text, count or
+badge of another partner's private note anywhere in their pages or JSON."""
 
 from html import unescape
 
