@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from instruct.engine.prepare import Outcome, PreparedRule, matches_scope
 from instruct.facts import FACT_TYPES, Fact
 from instruct.french import display
-from instruct.model.report import GAPS, Finding
+from instruct.model.report import GAPS, SEVERITY_ORDER, STATUS_ORDER, Finding
 from instruct.rules import conditions as C
 from instruct.rules.catalogue import PLACEHOLDER, STATUSES, Rule
 from instruct.rules.figures import as_fact_value, compute
@@ -42,20 +41,6 @@ def describe(cond: C.Condition | None, spec: dict, labels: dict[str, str] | None
 # --- building findings -------------------------------------------------------------------------
 
 
-def _fill(text: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]) -> str:
-    def replace(match: re.Match) -> str:
-        name = match.group(1)
-        if name == "entite":
-            return fact.entity.label
-        if name.startswith("param."):
-            return params.get(name[6:], "?")
-        if name.startswith("figure."):
-            return figures.get(name[7:], "non calculable")
-        return shown(spec[name], fact.values.get(name))
-
-    return PLACEHOLDER.sub(replace, text)
-
-
 def shown(field_spec, value) -> str:
     """A fact's value as a town reads it: in its unit, a code in French words."""
     return display(field_spec.kind, field_spec.shown(value))
@@ -72,87 +57,190 @@ def _figures(p: PreparedRule, fact: Fact) -> tuple[dict[str, str], list[dict]]:
     return shown, evidence
 
 
-def _message(
-    p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]
-) -> str:
-    rule = p.rule
-    if status == "non_applicable" and p.suspended:
-        names = p.parameter_labels
-        return (
-            "Non applicable à cette date : aucune valeur en vigueur pour "
-            + ", ".join(names[n] for n in p.suspended)
-            + "."
-        )
-    if status in rule.messages:
-        return _fill(rule.messages[status], fact, spec, params, figures)
-    if status == "non_conforme":
-        return _fill(rule.message, fact, spec, params, figures)
-    if status == "conforme":
-        return f"{rule.title} : conforme."
-    if status == "incomplet":
-        return "Information manquante : " + ", ".join(spec[f].label for f in _missing(p, fact)) + "."
-    if status == "non_applicable":
-        return f"Non applicable : la règle s'applique si {describe(p.rule.condition, spec, p.parameter_labels)}."
-    return f"{rule.title} : à vérifier."
+# --- what every finding of a prepared rule repeats, worked out once --------------------------------
+# ~800 findings per dossier, ~100 rules: the texts that do not depend on the entity (conforme, non
+# applicable, à vérifier), the evidence labels and the messages' templates cut at their placeholders
+# are made on a rule's first finding and kept with the prepared rules (cached per date by check.py).
+# Only immutable texts are shared; each finding gets its own evidence rows (annotate adds to them).
+
+_ABSENT = object()
+_ENTITE, _FIGURE, _FIELD = 0, 1, 2
+_SHOWN_MEMO = 512  # values remembered per field (codes, yes/no, dates recur; amounts rarely)
 
 
-def _missing(p: PreparedRule, fact: Fact) -> list[str]:
-    """The fields whose absence makes the outcome incomplet (condition first, then requires)."""
-    return [f for f in dict.fromkeys(list(p.condition_fields) + list(p.rule.requires)) if f not in fact.values]
+class _Field:
+    """One evidence field of a fact type: its label and its values as shown, remembered."""
+
+    __slots__ = ("name", "label", "spec", "memo")
+
+    def __init__(self, name: str, spec) -> None:
+        self.name, self.label, self.spec, self.memo = name, spec.label, spec, {}
+
+    def shown(self, value) -> str:
+        """shown(spec, value), remembered by (type, value) so that True, 1 and 1.0 stay apart."""
+        try:
+            key = (type(value), value)
+            text = self.memo.get(key)
+        except TypeError:  # an unhashable value: shown every time
+            return shown(self.spec, value)
+        if text is None:
+            if len(self.memo) >= _SHOWN_MEMO:
+                self.memo.clear()
+            text = self.memo[key] = shown(self.spec, value)
+        return text
 
 
-def _remedy(
-    p: PreparedRule, status: str, fact: Fact, spec: dict, params: dict[str, str], figures: dict[str, str]
-) -> str | None:
-    """One remedy per status: non_conforme says what to correct (`remedy`), incomplet what to
-    provide (`remedies.incomplet`, else the missing information named), a_verifier who judges
-    what (`remedies.a_verifier`, required by the loader with a review)."""
-    rule = p.rule
-    if status not in GAPS:
-        return None
-    if status in rule.remedies:
-        return _fill(rule.remedies[status], fact, spec, params, figures)
-    if status == "incomplet":
-        missing = _missing(p, fact)
+def _template(text: str, spec: dict, fields: dict[str, _Field], params: dict[str, str]) -> tuple:
+    """`text` cut at its placeholders (PLACEHOLDER.sub's), the parameters written in: literal texts
+    and (kind, name) pairs, filled by _filled."""
+    parts: list = []
+    for n, piece in enumerate(PLACEHOLDER.split(text)):
+        if n % 2 == 0:
+            part = piece
+        elif piece == "entite":
+            part = (_ENTITE, piece)
+        elif piece.startswith("param."):
+            part = params.get(piece[6:], "?")
+        elif piece.startswith("figure."):
+            part = (_FIGURE, piece[7:])
+        else:
+            part = (_FIELD, fields.get(piece) or _Field(piece, spec[piece]))
+        if type(part) is str and parts and type(parts[-1]) is str:
+            parts[-1] += part
+        elif part != "":
+            parts.append(part)
+    return tuple(parts)
+
+
+def _filled(parts: tuple, fact: Fact, figures: dict[str, str]) -> str:
+    if len(parts) == 1 and type(parts[0]) is str:
+        return parts[0]
+    out = []
+    for part in parts:
+        if type(part) is str:
+            out.append(part)
+        elif part[0] == _FIELD:
+            out.append(part[1].shown(fact.values.get(part[1].name)))
+        elif part[0] == _ENTITE:
+            out.append(fact.entity.label)
+        else:
+            out.append(figures.get(part[1], "non calculable"))
+    return "".join(out)
+
+
+class _Plan:
+    """A prepared rule's findings on facts of one type, less what each fact holds."""
+
+    __slots__ = ("prepared", "evidence", "messages", "other", "remedies", "missing", "labels", "sort_keys")
+
+    def __init__(self, p: PreparedRule, fact_type: str) -> None:
+        rule, spec, params = p.rule, FACT_TYPES[fact_type], p.parameter_text
+        self.prepared = p
+        self.evidence = tuple(_Field(name, spec[name]) for name in p.evidence_fields)
+        fields = {f.name: f for f in self.evidence}
+        self.missing = tuple(dict.fromkeys(list(p.condition_fields) + list(rule.requires)))
+        self.labels = {name: spec[name].label for name in self.missing}
+        suspended = p.suspended
+        messages: dict[str, tuple | None] = {
+            "non_conforme": _template(rule.message, spec, fields, params),
+            "conforme": (f"{rule.title} : conforme.",),
+            "incomplet": None,  # the missing information, named per fact
+            "a_verifier": (f"{rule.title} : à vérifier.",),
+        }
+        if suspended:
+            names = p.parameter_labels
+            text = "Non applicable à cette date : aucune valeur en vigueur pour " + ", ".join(
+                names[n] for n in suspended
+            )
+            messages["non_applicable"] = (text + ".",)
+        else:
+            condition = describe(rule.condition, spec, p.parameter_labels)
+            messages["non_applicable"] = (f"Non applicable : la règle s'applique si {condition}.",)
+        for status, text in rule.messages.items():
+            if not (status == "non_applicable" and suspended):
+                messages[status] = _template(text, spec, fields, params)
+        remedies: dict[str, tuple | None] = dict.fromkeys(STATUSES)
+        for status in GAPS:
+            if status in rule.remedies:
+                remedies[status] = _template(rule.remedies[status], spec, fields, params)
+            elif status == "a_verifier":  # never the non conforme remedy: nothing is to be corrected yet
+                remedies[status] = (f"L'instructeur vérifie le point « {rule.title} » au vu des pièces.",)
+            elif status == "non_conforme":
+                remedies[status] = _template(rule.remedy, spec, fields, params)
+        self.messages, self.remedies = messages, remedies
+        self.other = (f"{rule.title} : à vérifier.",)  # a status with no text of its own
+        self.sort_keys = {
+            status: (STATUS_ORDER[status], SEVERITY_ORDER[rule.severity], rule.id, rule.check or "")
+            for status in STATUSES
+        }
+
+    def message(self, status: str, fact: Fact, figures: dict[str, str], missing: list[str]) -> str:
+        parts = self.messages.get(status, self.other)
+        if parts is None:
+            return "Information manquante : " + ", ".join(self.labels[f] for f in missing) + "."
+        return _filled(parts, fact, figures)
+
+    def remedy(self, status: str, fact: Fact, figures: dict[str, str], missing: list[str]) -> str | None:
+        """One remedy per status (see _remedy)."""
+        parts = self.remedies.get(status)
+        if parts is not None:
+            return _filled(parts, fact, figures)
+        if status != "incomplet":
+            return None
         if missing:
-            return "Fournir : " + ", ".join(spec[f].label for f in missing) + "."
-        return f"Fournir les informations que demande le point « {rule.title} »."
-    if status == "a_verifier":  # never the non conforme remedy: nothing is to be corrected yet
-        return f"L'instructeur vérifie le point « {rule.title} » au vu des pièces."
-    return _fill(rule.remedy, fact, spec, params, figures)
+            return "Fournir : " + ", ".join(self.labels[f] for f in missing) + "."
+        return f"Fournir les informations que demande le point « {self.prepared.rule.title} »."
 
 
-def build_finding(p: PreparedRule, fact: Fact, status: str) -> Finding:
+_PLANS: dict[tuple[int, str], _Plan] = {}
+
+
+def _plan(p: PreparedRule, fact_type: str) -> _Plan:
+    """The plan of `p` on facts of `fact_type`, kept while `p` is (its identity is checked: an id
+    may be reused once a preparation is dropped). Bounded: a catalogue reloaded many times (the
+    service) starts afresh."""
+    plan = _PLANS.get((id(p), fact_type))
+    if plan is None or plan.prepared is not p:
+        if len(_PLANS) >= 4096:
+            _PLANS.clear()
+        plan = _PLANS[(id(p), fact_type)] = _Plan(p, fact_type)
+    return plan
+
+
+def build_finding(p: PreparedRule, fact: Fact, status: str, plan: _Plan | None = None) -> Finding:
     rule = p.rule
-    spec = FACT_TYPES[fact.type]
+    plan = plan or _plan(p, fact.type)
     values, paths = fact.values, fact.paths
     evidence = []
-    for name in p.evidence_fields:
-        field_spec = spec[name]
-        item = {
-            "field": name,
-            "label": field_spec.label,
-            "path": paths.get(name, ""),
-            "value": shown(field_spec, values.get(name)),
-        }
-        if name not in values:
+    for field in plan.evidence:
+        name = field.name
+        value = values.get(name, _ABSENT)
+        if value is _ABSENT:
+            item = {"field": name, "label": field.label, "path": paths.get(name, ""), "value": "non renseigné"}
             item["missing"] = True
+        else:
+            item = {"field": name, "label": field.label, "path": paths.get(name, ""), "value": field.shown(value)}
         evidence.append(item)
-    figures, figure_evidence = _figures(p, fact) if rule.figures else ({}, [])
+    if rule.figures:
+        figures, figure_evidence = _figures(p, fact)
+        evidence += figure_evidence
+    else:
+        figures = {}
+    missing = [f for f in plan.missing if f not in values] if status == "incomplet" else []
     return Finding(
-        rule=rule.id,
-        check=rule.check,
-        ruleset=rule.ruleset,
-        title=rule.title,
-        status=status,
-        severity=rule.severity,
-        entity=fact.entity,
-        message=_message(p, status, fact, spec, p.parameter_text, figures),
-        remedy=_remedy(p, status, fact, spec, p.parameter_text, figures),
-        source=p.source,
-        citation=rule.source.citation,
-        evidence=evidence + figure_evidence,
-        parameters=list(p.parameter_rows),
+        rule.id,
+        rule.check,
+        rule.ruleset,
+        rule.title,
+        status,
+        rule.severity,
+        fact.entity,
+        plan.message(status, fact, figures, missing),
+        plan.remedy(status, fact, figures, missing),
+        p.source,
+        rule.source.citation,
+        evidence,
+        list(p.parameter_rows),
     )
 
 
@@ -160,8 +248,16 @@ def build_findings(
     prepared: list[PreparedRule], facts: list[Fact], outcomes: list[Outcome], dossier_fact: Fact
 ) -> list[Finding]:
     """One finding per outcome; a rule with no entity at all gets one non_applicable finding,
-    so that the report traces every rule it checked."""
-    findings = [build_finding(prepared[o.rule], facts[o.fact], o.status) for o in outcomes]
+    so that the report traces every rule it checked. In Finding.sort_key's order."""
+    plans: dict[tuple[int, str], _Plan] = {}
+    findings, bases = [], []
+    for o in outcomes:
+        p, fact = prepared[o.rule], facts[o.fact]
+        plan = plans.get((o.rule, fact.type))
+        if plan is None:
+            plan = plans[(o.rule, fact.type)] = _plan(p, fact.type)
+        findings.append(build_finding(p, fact, o.status, plan))
+        bases.append(plan.sort_keys[o.status])
     evaluated = {o.rule for o in outcomes}
     for r, p in enumerate(prepared):
         if r in evaluated:
@@ -173,8 +269,10 @@ def build_findings(
             findings += [build_finding(p, fact, "non_applicable") for fact in scope]
         else:
             findings.append(_no_entity(p.rule, dossier_fact))
-    findings.sort(key=Finding.sort_key)
-    return findings
+    keys = [base + (f.entity.type, f.entity.id) for base, f in zip(bases, findings)]
+    keys += [f.sort_key() for f in findings[len(bases) :]]
+    order = sorted(range(len(findings)), key=keys.__getitem__)
+    return [findings[i] for i in order]
 
 
 # Where the entities of each scope come from in the dossier (evidence of "nothing to examine").
