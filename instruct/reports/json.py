@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from itertools import chain
 
 import orjson
 
@@ -148,13 +149,18 @@ def _utf8(text: str) -> bytes:
 
 def _text_only(groups) -> bool:
     """Whether evidence and parameter rows hold only what orjson writes as json does: text,
-    booleans, null, and pieces' quotes (lists of such dicts)."""
+    booleans, null, and pieces' quotes (lists of such dicts). The common case, text alone, is
+    checked in one pass in C; a row that is not a dict is left to json."""
+    try:
+        if _TEXT_TYPES.issuperset(map(type, chain.from_iterable(map(dict.values, chain.from_iterable(groups))))):
+            return True
+    except TypeError:
+        return False
     for group in groups:
         for entry in group:
-            if not _TEXT_TYPES.issuperset(map(type, entry.values())):
-                for value in entry.values():
-                    if type(value) not in _TEXT and not (type(value) is list and all(_texts(v) for v in value)):
-                        return False
+            for value in entry.values():
+                if type(value) not in _TEXT and not (type(value) is list and all(_texts(v) for v in value)):
+                    return False
     return True
 
 
