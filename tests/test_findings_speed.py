@@ -19,9 +19,11 @@ from instruct.engine import python as engine_python
 from instruct.engine.check import check_dossier
 from instruct.engine.prepare import PreparedRule, prepare
 from instruct.facts import FACT_TYPES, Fact, build_facts
+from instruct.french import display
 from instruct.model.report import GAPS, Finding
 from instruct.reports import json as report_json
 from instruct.rules.catalogue import PLACEHOLDER
+from instruct.rules.figures import as_fact_value, compute
 
 # --- the reference: each finding's texts made from the rule, as before the plans ----------------------
 
@@ -82,6 +84,17 @@ def _remedy(p: PreparedRule, status: str, fact: Fact, spec: dict, figures: dict[
     return _fill(rule.remedy, fact, spec, params, figures)
 
 
+def _figures(p: PreparedRule, fact: Fact) -> tuple[dict[str, str], list[dict]]:
+    shown, evidence = {}, []
+    for figure in p.rule.figures:
+        value = as_fact_value(figure, compute(figure.expr, fact.values, p.parameter_values))
+        shown[figure.name] = display(figure.unit, value) if value is not None else "non calculable"
+        evidence.append(
+            {"field": f"figure.{figure.name}", "label": figure.label, "path": "calcul", "value": shown[figure.name]}
+        )
+    return shown, evidence
+
+
 def _reference(p: PreparedRule, fact: Fact, status: str) -> Finding:
     rule, spec, values = p.rule, FACT_TYPES[fact.type], fact.values
     evidence = []
@@ -95,7 +108,7 @@ def _reference(p: PreparedRule, fact: Fact, status: str) -> Finding:
         if name not in values:
             item["missing"] = True
         evidence.append(item)
-    figures, figure_evidence = F._figures(p, fact) if rule.figures else ({}, [])
+    figures, figure_evidence = _figures(p, fact) if rule.figures else ({}, [])
     return Finding(
         rule=rule.id,
         check=rule.check,
@@ -143,7 +156,8 @@ def _generated(n: int) -> list:
     return [validate(bench.make_dossier(i, rng, EVALUATION_DATE), "x.yaml") for i in range(n)]
 
 
-DATES = [EVALUATION_DATE, dt.date(2021, 1, 15), dt.date(2018, 6, 1), dt.date(2017, 1, 1)]  # 2018, 2017: some parameters not yet in force
+# in 2018 and 2017 some parameters are not yet in force
+DATES = [EVALUATION_DATE, dt.date(2021, 1, 15), dt.date(2018, 6, 1), dt.date(2017, 1, 1)]
 
 
 @pytest.fixture(scope="module")

@@ -46,10 +46,19 @@ def shown(field_spec, value) -> str:
     return display(field_spec.kind, field_spec.shown(value))
 
 
-def _figures(p: PreparedRule, fact: Fact) -> tuple[dict[str, str], list[dict]]:
+_NO_NUMBER = (type(None), bool, str)  # a field figures.compute reads as missing: no figure
+
+
+def _figures(p: PreparedRule, fact: Fact, operands: tuple[tuple[str, ...], ...]) -> tuple[dict[str, str], list[dict]]:
+    """`operands`: each figure's fields. A figure with one of them missing is not computed: compute
+    evaluates every operand and gives None as soon as one is."""
     shown, evidence = {}, []
-    for figure in p.rule.figures:
-        value = as_fact_value(figure, compute(figure.expr, fact.values, p.parameter_values))
+    values = fact.values
+    for figure, names in zip(p.rule.figures, operands):
+        if any(type(values.get(name)) in _NO_NUMBER for name in names):
+            value = None
+        else:
+            value = as_fact_value(figure, compute(figure.expr, values, p.parameter_values))
         shown[figure.name] = display(figure.unit, value) if value is not None else "non calculable"
         evidence.append(
             {"field": f"figure.{figure.name}", "label": figure.label, "path": "calcul", "value": shown[figure.name]}
@@ -131,13 +140,14 @@ def _filled(parts: tuple, fact: Fact, figures: dict[str, str]) -> str:
 class _Plan:
     """A prepared rule's findings on facts of one type, less what each fact holds."""
 
-    __slots__ = ("prepared", "evidence", "messages", "other", "remedies", "missing", "labels", "sort_keys")
+    __slots__ = ("prepared", "evidence", "operands", "messages", "other", "remedies", "missing", "labels", "sort_keys")
 
     def __init__(self, p: PreparedRule, fact_type: str) -> None:
         rule, spec, params = p.rule, FACT_TYPES[fact_type], p.parameter_text
         self.prepared = p
         self.evidence = tuple(_Field(name, spec[name]) for name in p.evidence_fields)
         fields = {f.name: f for f in self.evidence}
+        self.operands = tuple(tuple(figure.fields()) for figure in rule.figures)
         self.missing = tuple(dict.fromkeys(list(p.condition_fields) + list(rule.requires)))
         self.labels = {name: spec[name].label for name in self.missing}
         suspended = p.suspended
@@ -222,7 +232,7 @@ def build_finding(p: PreparedRule, fact: Fact, status: str, plan: _Plan | None =
             item = {"field": name, "label": field.label, "path": paths.get(name, ""), "value": field.shown(value)}
         evidence.append(item)
     if rule.figures:
-        figures, figure_evidence = _figures(p, fact)
+        figures, figure_evidence = _figures(p, fact, plan.operands)
         evidence += figure_evidence
     else:
         figures = {}
