@@ -73,6 +73,7 @@ def _figures(p: PreparedRule, fact: Fact, operands: tuple[tuple[str, ...], ...])
 # Only immutable texts are shared; each finding gets its own evidence rows (annotate adds to them).
 
 _ABSENT = object()
+_NO_FIGURES: dict[str, str] = {}  # never written
 _ENTITE, _FIGURE, _FIELD = 0, 1, 2
 _SHOWN_MEMO = 512  # values remembered per field (codes, yes/no, dates recur; amounts rarely)
 
@@ -121,6 +122,11 @@ def _template(text: str, spec: dict, fields: dict[str, _Field], params: dict[str
     return tuple(parts)
 
 
+def _literal(parts: tuple | None) -> str | None:
+    """The text of a template without placeholders."""
+    return parts[0] if parts is not None and len(parts) == 1 and type(parts[0]) is str else None
+
+
 def _filled(parts: tuple, fact: Fact, figures: dict[str, str]) -> str:
     if len(parts) == 1 and type(parts[0]) is str:
         return parts[0]
@@ -140,13 +146,25 @@ def _filled(parts: tuple, fact: Fact, figures: dict[str, str]) -> str:
 class _Plan:
     """A prepared rule's findings on facts of one type, less what each fact holds."""
 
-    __slots__ = ("prepared", "evidence", "operands", "messages", "other", "remedies", "missing", "labels", "sort_keys")
+    __slots__ = (
+        "prepared",
+        "fact_type",
+        "evidence",
+        "operands",
+        "messages",
+        "other",
+        "remedies",
+        "fixed",
+        "missing",
+        "labels",
+        "sort_keys",
+    )
 
     def __init__(self, p: PreparedRule, fact_type: str) -> None:
         rule, spec, params = p.rule, FACT_TYPES[fact_type], p.parameter_text
-        self.prepared = p
-        self.evidence = tuple(_Field(name, spec[name]) for name in p.evidence_fields)
-        fields = {f.name: f for f in self.evidence}
+        self.prepared, self.fact_type = p, fact_type
+        fields = {name: _Field(name, spec[name]) for name in p.evidence_fields}
+        self.evidence = tuple((f.name, f.label, f) for f in fields.values())
         self.operands = tuple(tuple(figure.fields()) for figure in rule.figures)
         self.missing = tuple(dict.fromkeys(list(p.condition_fields) + list(rule.requires)))
         self.labels = {name: spec[name].label for name in self.missing}
@@ -179,6 +197,14 @@ class _Plan:
                 remedies[status] = _template(rule.remedy, spec, fields, params)
         self.messages, self.remedies = messages, remedies
         self.other = (f"{rule.title} : à vérifier.",)  # a status with no text of its own
+        # (message, remedy) of the statuses whose texts name nothing of the fact
+        self.fixed = {}
+        for status, parts in messages.items():
+            message, remedy = _literal(parts), remedies[status]
+            if message is not None and remedy is None and status != "incomplet":
+                self.fixed[status] = (message, None)
+            elif message is not None and _literal(remedy) is not None:
+                self.fixed[status] = (message, _literal(remedy))
         self.sort_keys = {
             status: (STATUS_ORDER[status], SEVERITY_ORDER[rule.severity], rule.id, rule.check or "")
             for status in STATUSES
@@ -222,21 +248,23 @@ def build_finding(p: PreparedRule, fact: Fact, status: str, plan: _Plan | None =
     plan = plan or _plan(p, fact.type)
     values, paths = fact.values, fact.paths
     evidence = []
-    for field in plan.evidence:
-        name = field.name
+    for name, label, field in plan.evidence:
         value = values.get(name, _ABSENT)
         if value is _ABSENT:
-            item = {"field": name, "label": field.label, "path": paths.get(name, ""), "value": "non renseigné"}
-            item["missing"] = True
+            evidence.append(
+                {"field": name, "label": label, "path": paths.get(name, ""), "value": "non renseigné", "missing": True}
+            )
         else:
-            item = {"field": name, "label": field.label, "path": paths.get(name, ""), "value": field.shown(value)}
-        evidence.append(item)
+            evidence.append({"field": name, "label": label, "path": paths.get(name, ""), "value": field.shown(value)})
     if rule.figures:
         figures, figure_evidence = _figures(p, fact, plan.operands)
         evidence += figure_evidence
     else:
-        figures = {}
-    missing = [f for f in plan.missing if f not in values] if status == "incomplet" else []
+        figures = _NO_FIGURES
+    fixed = plan.fixed.get(status)
+    if fixed is None:
+        missing = [f for f in plan.missing if f not in values] if status == "incomplet" else []
+        fixed = (plan.message(status, fact, figures, missing), plan.remedy(status, fact, figures, missing))
     return Finding(
         rule.id,
         rule.check,
@@ -245,8 +273,8 @@ def build_finding(p: PreparedRule, fact: Fact, status: str, plan: _Plan | None =
         status,
         rule.severity,
         fact.entity,
-        plan.message(status, fact, figures, missing),
-        plan.remedy(status, fact, figures, missing),
+        fixed[0],
+        fixed[1],
         p.source,
         rule.source.citation,
         evidence,
@@ -259,13 +287,13 @@ def build_findings(
 ) -> list[Finding]:
     """One finding per outcome; a rule with no entity at all gets one non_applicable finding,
     so that the report traces every rule it checked. In Finding.sort_key's order."""
-    plans: dict[tuple[int, str], _Plan] = {}
+    plans: list[_Plan | None] = [None] * len(prepared)
     findings, bases = [], []
     for o in outcomes:
         p, fact = prepared[o.rule], facts[o.fact]
-        plan = plans.get((o.rule, fact.type))
-        if plan is None:
-            plan = plans[(o.rule, fact.type)] = _plan(p, fact.type)
+        plan = plans[o.rule]
+        if plan is None or plan.fact_type != fact.type:
+            plan = plans[o.rule] = _plan(p, fact.type)
         findings.append(build_finding(p, fact, o.status, plan))
         bases.append(plan.sort_keys[o.status])
     evaluated = {o.rule for o in outcomes}
