@@ -155,6 +155,7 @@ class _Plan:
         "other",
         "remedies",
         "fixed",
+        "by_missing",
         "missing",
         "labels",
         "sort_keys",
@@ -197,6 +198,9 @@ class _Plan:
                 remedies[status] = _template(rule.remedy, spec, fields, params)
         self.messages, self.remedies = messages, remedies
         self.other = (f"{rule.title} : à vérifier.",)  # a status with no text of its own
+        # incomplet texts that name only the missing fields (at most 2^len(missing) sets of them)
+        incomplete = (messages["incomplet"], remedies["incomplet"])
+        self.by_missing = {} if all(t is None or _literal(t) is not None for t in incomplete) else None
         # (message, remedy) of the statuses whose texts name nothing of the fact
         self.fixed = {}
         for status, parts in messages.items():
@@ -210,13 +214,26 @@ class _Plan:
             for status in STATUSES
         }
 
-    def message(self, status: str, fact: Fact, figures: dict[str, str], missing: list[str]) -> str:
+    def texts(self, status: str, fact: Fact, figures: dict[str, str]) -> tuple[str, str | None]:
+        """The message and the remedy of a finding on `fact`; those of incomplet findings that only
+        name what is missing are remembered by what is missing."""
+        if status != "incomplet":
+            return self.message(status, fact, figures, []), self.remedy(status, fact, figures, [])
+        missing = tuple(f for f in self.missing if f not in fact.values)
+        texts = self.by_missing.get(missing) if self.by_missing is not None else None
+        if texts is None:
+            texts = self.message(status, fact, figures, missing), self.remedy(status, fact, figures, missing)
+            if self.by_missing is not None:
+                self.by_missing[missing] = texts
+        return texts
+
+    def message(self, status: str, fact: Fact, figures: dict[str, str], missing: tuple[str, ...]) -> str:
         parts = self.messages.get(status, self.other)
         if parts is None:
             return "Information manquante : " + ", ".join(self.labels[f] for f in missing) + "."
         return _filled(parts, fact, figures)
 
-    def remedy(self, status: str, fact: Fact, figures: dict[str, str], missing: list[str]) -> str | None:
+    def remedy(self, status: str, fact: Fact, figures: dict[str, str], missing: tuple[str, ...]) -> str | None:
         """One remedy per status (see _remedy)."""
         parts = self.remedies.get(status)
         if parts is not None:
@@ -254,8 +271,14 @@ def build_finding(p: PreparedRule, fact: Fact, status: str, plan: _Plan | None =
             evidence.append(
                 {"field": name, "label": label, "path": paths.get(name, ""), "value": "non renseigné", "missing": True}
             )
-        else:
-            evidence.append({"field": name, "label": label, "path": paths.get(name, ""), "value": field.shown(value)})
+            continue
+        try:
+            text = field.memo.get((type(value), value))
+        except TypeError:  # unhashable: shown every time
+            text = None
+        evidence.append(
+            {"field": name, "label": label, "path": paths.get(name, ""), "value": text or field.shown(value)}
+        )
     if rule.figures:
         figures, figure_evidence = _figures(p, fact, plan.operands)
         evidence += figure_evidence
@@ -263,8 +286,7 @@ def build_finding(p: PreparedRule, fact: Fact, status: str, plan: _Plan | None =
         figures = _NO_FIGURES
     fixed = plan.fixed.get(status)
     if fixed is None:
-        missing = [f for f in plan.missing if f not in values] if status == "incomplet" else []
-        fixed = (plan.message(status, fact, figures, missing), plan.remedy(status, fact, figures, missing))
+        fixed = plan.texts(status, fact, figures)
     return Finding(
         rule.id,
         rule.check,
