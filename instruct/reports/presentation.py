@@ -286,8 +286,8 @@ def said_twice(f: Finding) -> tuple:
 
 def _what(lead: Finding, findings: list[Finding]) -> str:
     """The entity concerned; the field when the cause spans several entities or the whole dossier."""
-    entities = {(f.entity.type, f.entity.id) for f in findings}
-    if len(entities) == 1 and lead.entity.type != "dossier":
+    one = len(findings) == 1 or len({(f.entity.type, f.entity.id) for f in findings}) == 1
+    if one and lead.entity.type != "dossier":
         return lead.entity.label
     if lead.status == "incomplet":
         fields = missing_fields(lead)
@@ -328,7 +328,8 @@ def _cause(findings: list[Finding]) -> Cause:
 def _covers(larger: list[str], smaller: list[str]) -> bool:
     """Whether providing `larger` provides `smaller`: each of its fields is one of them or inside one
     (`ort.secteurs` missing holds `ort.secteurs[*].partie_urbanisee` missing)."""
-    return all(any(f == g or f.startswith((g + "[", g + ".")) for g in larger) for f in smaller)
+    inside = tuple(g + "[" for g in larger) + tuple(g + "." for g in larger)
+    return all(f in larger or f.startswith(inside) for f in smaller)
 
 
 def _checks_of_one_rule(gaps: list[Finding]) -> dict[tuple, list[int]]:
@@ -367,8 +368,10 @@ def causes(report: Report) -> list[Cause]:
     by_cause: dict[tuple, int] = {}
     by_sentence: dict[tuple, int] = {}
     for i, f in enumerate(gaps):
-        join(i, by_cause.setdefault(cause_key(f, lacks[i]), i))
-        join(i, by_sentence.setdefault(said_twice(f), i))
+        if (j := by_cause.setdefault(cause_key(f, lacks[i]), i)) != i:
+            join(i, j)
+        if (j := by_sentence.setdefault(said_twice(f), i)) != i:
+            join(i, j)
     for members in _checks_of_one_rule(gaps).values():
         for n, i in enumerate(members):
             for j in members[n + 1 :]:
