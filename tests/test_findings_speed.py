@@ -277,3 +277,38 @@ def test_a_lone_surrogate_goes_through_as_before():
     )
     line = report_json._finding_line(f).decode("utf-8", "surrogatepass")
     assert line == json.dumps(report_json.finding_dict(f), ensure_ascii=False, separators=(",", ":"))
+
+
+# --- verdicts -----------------------------------------------------------------------------------------
+
+
+def _reference_verdict(findings: list[Finding]) -> str:
+    graves = [f for f in findings if f.severity in {"bloquant", "majeur"}]
+    if any(f.status == "non_conforme" and f.severity == "bloquant" for f in graves):
+        return "non_recevable"
+    if any(f.status == "incomplet" for f in graves):
+        return "incomplet"
+    if any(f.status == "non_conforme" for f in graves):
+        return "a_corriger"
+    if any(f.status != "non_applicable" for f in findings):
+        return "recevable"
+    return "sans_objet"
+
+
+def test_the_tally_gives_the_verdicts_and_counts_of_their_definition():
+    from instruct.model.report import Entity
+    from instruct.rules.catalogue import STATUSES
+    from instruct.vocabulary import SEVERITIES
+
+    rng = random.Random(3)
+    entity = Entity("dossier", "d", "D", "")
+    seen = set()
+    for _ in range(400):
+        findings = [
+            Finding("R", None, "PROG", "t", rng.choice(STATUSES), rng.choice(SEVERITIES), entity, "m", None, "s", None)
+            for _ in range(rng.randint(0, 5))
+        ]
+        seen.add(F.verdict(findings))
+        assert F.verdict(findings) == _reference_verdict(findings)
+        assert F.counts(findings) == {s: sum(f.status == s for f in findings) for s in STATUSES}
+    assert seen == {"non_recevable", "incomplet", "a_corriger", "recevable", "sans_objet"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 
 from instruct.engine.prepare import Outcome, PreparedRule, matches_scope
 from instruct.facts import FACT_TYPES, Fact
@@ -389,18 +390,38 @@ def verdict(findings: list[Finding]) -> str:
     """The catalogue's definitions, by precedence (vocabulary.Verdict): non_recevable (a bloquant
     rule non conforme) > incomplet (a bloquant or majeur rule incomplet) > a_corriger (a majeur
     rule non conforme) > recevable (a point applied) > sans_objet (nothing applied)."""
-    graves = [f for f in findings if f.severity in {"bloquant", "majeur"}]
-    if any(f.status == "non_conforme" and f.severity == "bloquant" for f in graves):
+    return verdict_of(tally(findings))
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    return counts_of(tally(findings))
+
+
+def tally(findings: list[Finding]) -> Counter:
+    """How many findings per (status, severity): what verdict and counts read (one pass, in C)."""
+    return Counter(zip(map(_STATUS, findings), map(_SEVERITY, findings)))
+
+
+_STATUS, _SEVERITY = attrgetter("status"), attrgetter("severity")
+
+
+def verdict_of(tallied: Counter) -> str:
+    """verdict(), from the findings' tally."""
+    if tallied[("non_conforme", "bloquant")]:
         return Verdict.NON_RECEVABLE.value
-    if any(f.status == "incomplet" for f in graves):
+    if tallied[("incomplet", "bloquant")] or tallied[("incomplet", "majeur")]:
         return Verdict.INCOMPLET.value
-    if any(f.status == "non_conforme" for f in graves):
+    if tallied[("non_conforme", "majeur")]:
         return Verdict.A_CORRIGER.value
-    if any(f.status != "non_applicable" for f in findings):
+    if any(n and status != "non_applicable" for (status, _), n in tallied.items()):
         return Verdict.RECEVABLE.value
     return Verdict.SANS_OBJET.value
 
 
-def counts(findings: list[Finding]) -> dict[str, int]:
-    c = Counter(f.status for f in findings)
-    return {status: c.get(status, 0) for status in STATUSES}
+def counts_of(tallied: Counter) -> dict[str, int]:
+    """counts(), from the findings' tally."""
+    found = dict.fromkeys(STATUSES, 0)
+    for (status, _), n in tallied.items():
+        if status in found:
+            found[status] += n
+    return found
