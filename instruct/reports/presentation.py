@@ -301,15 +301,28 @@ def _unique(items) -> list:
     return list(dict.fromkeys(items))
 
 
+_RULE_REFS: dict[tuple, RuleRef] = {}
+
+
+def _rule_ref(fields: tuple) -> RuleRef:
+    """RuleRef(*fields), made once (it is frozen: every report's causes share it); bounded."""
+    ref = _RULE_REFS.get(fields)
+    if ref is None:
+        if len(_RULE_REFS) >= 4096:
+            _RULE_REFS.clear()
+        ref = _RULE_REFS[fields] = RuleRef(*fields)
+    return ref
+
+
 def _cause(findings: list[Finding]) -> Cause:
     lead = findings[0]
     if len(findings) == 1:  # most causes: one finding
-        rules = [RuleRef(lead.rule, lead.title, lead.ruleset, lead.severity, lead.source, lead.citation)]
+        rules = [_rule_ref((lead.rule, lead.title, lead.ruleset, lead.severity, lead.source, lead.citation))]
         entities = [lead.entity.label]
         remedy = lead.remedy or None
     else:
         refs = _unique((f.rule, f.title, f.ruleset, f.severity, f.source, f.citation) for f in findings)
-        rules = [RuleRef(*ref) for ref in refs]
+        rules = [_rule_ref(ref) for ref in refs]
         entities = _unique(f.entity.label for f in findings)
         remedy = next((f.remedy for f in findings if f.remedy), None)
     return Cause(
