@@ -76,7 +76,7 @@ def _figures(p: PreparedRule, fact: Fact, operands: tuple[tuple[str, ...], ...])
 _ABSENT = object()
 _NO_FIGURES: dict[str, str] = {}  # never written
 _ENTITE, _FIGURE, _FIELD = 0, 1, 2
-_SHOWN_MEMO = 512  # values remembered per field (codes, yes/no, dates recur; amounts rarely)
+_SHOWN_MEMO = 128  # values remembered per field (codes, yes/no, dates recur; amounts rarely): a few MB at most
 
 
 class _Field:
