@@ -219,7 +219,7 @@ class _Plan:
         """The message and the remedy of a finding on `fact`; those of incomplet findings that only
         name what is missing are remembered by what is missing."""
         if status != "incomplet":
-            return self.message(status, fact, figures, []), self.remedy(status, fact, figures, [])
+            return self.message(status, fact, figures, ()), self.remedy(status, fact, figures, ())
         missing = tuple(f for f in self.missing if f not in fact.values)
         texts = self.by_missing.get(missing) if self.by_missing is not None else None
         if texts is None:
@@ -229,13 +229,18 @@ class _Plan:
         return texts
 
     def message(self, status: str, fact: Fact, figures: dict[str, str], missing: tuple[str, ...]) -> str:
+        """The rule's text for the status (`messages`, `message` when non conforme), else the engine's:
+        conforme, the missing information named, the condition not met, à vérifier; a rule suspended at
+        this date names the parameters not in force."""
         parts = self.messages.get(status, self.other)
         if parts is None:
             return "Information manquante : " + ", ".join(self.labels[f] for f in missing) + "."
         return _filled(parts, fact, figures)
 
     def remedy(self, status: str, fact: Fact, figures: dict[str, str], missing: tuple[str, ...]) -> str | None:
-        """One remedy per status (see _remedy)."""
+        """One remedy per status: non_conforme says what to correct (`remedy`), incomplet what to
+        provide (`remedies.incomplet`, else the missing information named), a_verifier who judges
+        what (`remedies.a_verifier`, required by the loader with a review)."""
         parts = self.remedies.get(status)
         if parts is not None:
             return _filled(parts, fact, figures)

@@ -240,7 +240,7 @@ def _lacks(f: Finding) -> tuple[list[str], list[str]]:
             if fields:
                 missing.append(fields)
             else:
-                unnamed.append(e["label"])
+                unnamed.append(e.get("label"))
         else:
             given.update(_fields(e.get("path") or ""))
     found: dict[str, None] = {}
