@@ -11,7 +11,7 @@ from instruct.documents.load import load
 from instruct.documents.reconcile import Documents, annotate
 from instruct.engine import durable as engine_durable
 from instruct.engine import python as engine_python
-from instruct.engine.findings import build_findings, counts, verdict
+from instruct.engine.findings import build_findings, counts_of, tally, verdict_of
 from instruct.engine.prepare import PreparedRule, prepare
 from instruct.facts import build_facts
 from instruct.model.dossier import Dossier
@@ -126,15 +126,16 @@ def assemble_report(
         by_ruleset[f.ruleset].append(f)
         if f.entity.type in SEPARATE_ENTITIES:
             by_entity[(f.entity.type, f.entity.id)].append(f)
-    results = {
-        rs.code: RulesetResult(rs.code, rs.title, verdict(by_ruleset[rs.code]), counts(by_ruleset[rs.code]))
-        for rs in rulesets
-    }
+    results = {}
+    for rs in rulesets:
+        tallied = tally(by_ruleset[rs.code])
+        results[rs.code] = RulesetResult(rs.code, rs.title, verdict_of(tallied), counts_of(tallied))
     entities = [
-        EntityResult(fact.type, fact.entity.id, fact.entity.label, verdict(mine), counts(mine))
+        EntityResult(fact.type, fact.entity.id, fact.entity.label, verdict_of(tallied), counts_of(tallied))
         for fact in facts
         if fact.type in SEPARATE_ENTITIES
         and (mine := by_entity[(fact.type, fact.entity.id)])  # none: no selected rule looks at it
+        and (tallied := tally(mine))
     ]
     notes = []
     if referentiel is None or referentiel.communes is None:

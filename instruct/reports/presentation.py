@@ -227,12 +227,29 @@ def missing_fields(f: Finding) -> list[str]:
     """The fields an incomplet finding lacks, in its evidence's order: each missing path cut into
     its fields, less those the same finding shows as given (a composite figure is missing because
     one of its fields is)."""
-    given = {x for e in f.evidence if not e.get("missing") for x in _fields(e.get("path") or "")}
-    found: list[str] = []
+    return _lacks(f)[0]
+
+
+def _lacks(f: Finding) -> tuple[list[str], list[str]]:
+    """missing_fields(f), and the labels of its missing evidence items that have no path."""
+    given: set[str] = set()
+    missing, unnamed = [], []
     for e in f.evidence:
-        fields = _fields(e.get("path") or "") if e.get("missing") else []
-        found += [x for x in fields if x not in given or len(fields) == 1]
-    return list(dict.fromkeys(found))
+        if e.get("missing"):
+            fields = _fields(e.get("path") or "")
+            if fields:
+                missing.append(fields)
+            else:
+                unnamed.append(e.get("label"))
+        else:
+            given.update(_fields(e.get("path") or ""))
+    found: dict[str, None] = {}
+    for fields in missing:
+        if len(fields) == 1:
+            found[fields[0]] = None
+        else:
+            found.update((x, None) for x in fields if x not in given)
+    return list(found), unnamed
 
 
 def _figure(f: Finding) -> dict | None:
@@ -248,12 +265,11 @@ def _figure(f: Finding) -> dict | None:
     return named[-1]
 
 
-def cause_key(f: Finding, fields: list[str] | None = None) -> tuple:
-    """Two findings with the same key report one cause (the module's docstring says how); `fields`:
-    its missing_fields when already known."""
+def cause_key(f: Finding, lacks: tuple[list[str], list[str]] | None = None) -> tuple:
+    """Two findings with the same key report one cause (the module's docstring says how); `lacks`:
+    its _lacks when already known."""
     if f.status == "incomplet":
-        fields = missing_fields(f) if fields is None else fields
-        unnamed = [e["label"] for e in f.evidence if e.get("missing") and not _fields(e.get("path") or "")]
+        fields, unnamed = _lacks(f) if lacks is None else lacks
         if fields or unnamed:
             own = (f.entity.type, f.entity.id) if unnamed else ()
             return ("incomplet", frozenset(fields), frozenset(unnamed), own)
@@ -270,8 +286,8 @@ def said_twice(f: Finding) -> tuple:
 
 def _what(lead: Finding, findings: list[Finding]) -> str:
     """The entity concerned; the field when the cause spans several entities or the whole dossier."""
-    entities = {(f.entity.type, f.entity.id) for f in findings}
-    if len(entities) == 1 and lead.entity.type != "dossier":
+    one = len(findings) == 1 or len({(f.entity.type, f.entity.id) for f in findings}) == 1
+    if one and lead.entity.type != "dossier":
         return lead.entity.label
     if lead.status == "incomplet":
         fields = missing_fields(lead)
@@ -285,17 +301,39 @@ def _unique(items) -> list:
     return list(dict.fromkeys(items))
 
 
+_RULE_REFS: dict[tuple, RuleRef] = {}
+
+
+def _rule_ref(fields: tuple) -> RuleRef:
+    """RuleRef(*fields), made once (it is frozen: every report's causes share it); bounded."""
+    ref = _RULE_REFS.get(fields)
+    if ref is None:
+        if len(_RULE_REFS) >= 4096:
+            _RULE_REFS.clear()
+        ref = _RULE_REFS[fields] = RuleRef(*fields)
+    return ref
+
+
 def _cause(findings: list[Finding]) -> Cause:
     lead = findings[0]
+    if len(findings) == 1:  # most causes: one finding
+        rules = [_rule_ref((lead.rule, lead.title, lead.ruleset, lead.severity, lead.source, lead.citation))]
+        entities = [lead.entity.label]
+        remedy = lead.remedy or None
+    else:
+        refs = _unique((f.rule, f.title, f.ruleset, f.severity, f.source, f.citation) for f in findings)
+        rules = [_rule_ref(ref) for ref in refs]
+        entities = _unique(f.entity.label for f in findings)
+        remedy = next((f.remedy for f in findings if f.remedy), None)
     return Cause(
         status=lead.status,
         severity=lead.severity,
         what=_what(lead, findings),
         message=lead.message,
         remedy_label=REMEDE_LIBELLES.get(lead.status, ""),
-        remedy=next((f.remedy for f in findings if f.remedy), None),
-        rules=_unique(RuleRef(f.rule, f.title, f.ruleset, f.severity, f.source, f.citation) for f in findings),
-        entities=_unique(f.entity.label for f in findings),
+        remedy=remedy,
+        rules=rules,
+        entities=entities,
         findings=findings,
     )
 
@@ -303,7 +341,8 @@ def _cause(findings: list[Finding]) -> Cause:
 def _covers(larger: list[str], smaller: list[str]) -> bool:
     """Whether providing `larger` provides `smaller`: each of its fields is one of them or inside one
     (`ort.secteurs` missing holds `ort.secteurs[*].partie_urbanisee` missing)."""
-    return all(any(f == g or f.startswith((g + "[", g + ".")) for g in larger) for f in smaller)
+    inside = tuple(g + "[" for g in larger) + tuple(g + "." for g in larger)
+    return all(f in larger or f.startswith(inside) for f in smaller)
 
 
 def _checks_of_one_rule(gaps: list[Finding]) -> dict[tuple, list[int]]:
@@ -313,6 +352,9 @@ def _checks_of_one_rule(gaps: list[Finding]) -> dict[tuple, list[int]]:
         if f.status == "incomplet":
             found.setdefault((f.rule, f.entity.type, f.entity.id), []).append(i)
     return found
+
+
+_NOTHING: tuple[list[str], list[str]] = ([], [])  # what a gap other than incomplet lacks (never changed)
 
 
 def causes(report: Report) -> list[Cause]:
@@ -334,12 +376,15 @@ def causes(report: Report) -> list[Cause]:
         a, b = root(i), root(j)
         lead[max(a, b)] = min(a, b)
 
-    missing = [missing_fields(f) if f.status == "incomplet" else [] for f in gaps]
+    lacks = [_lacks(f) if f.status == "incomplet" else _NOTHING for f in gaps]
+    missing = [fields for fields, _ in lacks]
     by_cause: dict[tuple, int] = {}
     by_sentence: dict[tuple, int] = {}
     for i, f in enumerate(gaps):
-        join(i, by_cause.setdefault(cause_key(f, missing[i]), i))
-        join(i, by_sentence.setdefault(said_twice(f), i))
+        if (j := by_cause.setdefault(cause_key(f, lacks[i]), i)) != i:
+            join(i, j)
+        if (j := by_sentence.setdefault(said_twice(f), i)) != i:
+            join(i, j)
     for members in _checks_of_one_rule(gaps).values():
         for n, i in enumerate(members):
             for j in members[n + 1 :]:
@@ -358,6 +403,7 @@ def is_priority(cause: Cause) -> bool:
 
 def present(report: Report) -> Presentation:
     grouped = causes(report)
+    statuses = [f.status for f in report.findings]
     return Presentation(
         header=Header(
             commune=report.commune,
@@ -374,7 +420,7 @@ def present(report: Report) -> Presentation:
         notes=list(report.notes),
         first=[c for c in grouped if is_priority(c)],
         rest=[c for c in grouped if not is_priority(c)],
-        conformes=sum(f.status == "conforme" for f in report.findings),
-        non_applicables=sum(f.status == "non_applicable" for f in report.findings),
+        conformes=statuses.count("conforme"),
+        non_applicables=statuses.count("non_applicable"),
         findings=list(report.findings),
     )
