@@ -82,10 +82,11 @@ _SHOWN_MEMO = 128  # values remembered per field (codes, yes/no, dates recur; am
 class _Field:
     """One evidence field of a fact type: its label and its values as shown, remembered."""
 
-    __slots__ = ("name", "label", "spec", "memo")
+    __slots__ = ("name", "label", "spec", "memo", "absent")
 
     def __init__(self, name: str, spec) -> None:
         self.name, self.label, self.spec, self.memo = name, spec.label, spec, {}
+        self.absent = shown(spec, None)  # the field not in the fact
 
     def shown(self, value) -> str:
         """shown(spec, value), remembered by (type, value) so that True, 1 and 1.0 stay apart."""
@@ -275,7 +276,7 @@ def build_finding(p: PreparedRule, fact: Fact, status: str, plan: _Plan | None =
         value = values.get(name, _ABSENT)
         if value is _ABSENT:
             evidence.append(
-                {"field": name, "label": label, "path": paths.get(name, ""), "value": "non renseigné", "missing": True}
+                {"field": name, "label": label, "path": paths.get(name, ""), "value": field.absent, "missing": True}
             )
             continue
         try:
