@@ -10,6 +10,7 @@ without resolving entities (its parser sets resolve_entities=False).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import importlib
@@ -17,6 +18,9 @@ import os
 import pickle
 import select
 import signal
+import struct
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,20 +129,47 @@ def preload_readers(suffix: str) -> None:
 
 
 def read_piece_isolated(path: str | Path) -> PieceText:
-    """`read_piece` in a child process of its own, with a memory limit and a hard time limit: a
-    document that makes the reader loop or swell stops alone, and says so. A plain fork (the child
-    starts at once with everything loaded), not multiprocessing: it also works inside a daemonic
-    worker (a Dask worker, a pool's process). Without fork the reading stays in this process."""
+    """`read_piece` in a child process, with a memory limit and a hard time limit: a document that makes
+    the reader loop or swell stops alone, and says so. The child is a plain fork (it starts at once with
+    everything loaded), not multiprocessing: it also works inside a daemonic worker (a Dask worker, a
+    pool's process). Without fork the reading stays in this process.
+
+    One child reads the pieces one after another (`_Reader`): forking one per piece cost about 25 ms of
+    CPU a piece. A piece that fails in a child that has read others before (its memory, a crash) is read
+    again in a child of its own (`_read_once`), so that no piece pays for another."""
     path = Path(path)
     if not hasattr(os, "fork"):
         return read_piece(path)
-    preload_readers(path.suffix.lower())
+    with _FORK_LOCK:
+        preload_readers(path.suffix.lower())
+    if not _READER_LOCK.acquire(blocking=False):  # another thread is reading: a child of its own
+        return _read_once(path)
+    try:
+        global _reader
+        wanted = _reader_signature()
+        if _reader is None or _reader.signature != wanted:
+            if _reader is not None:
+                _reader.stop()
+            _reader = _Reader(wanted)
+            _end_with_this_process()
+        piece, fresh = _reader.read(path)
+        if not _reader.alive:
+            _reader = None
+        if piece is None or (not fresh and piece.problems[-1:] == [_memory_problem()]):
+            return _read_once(path)
+        return piece
+    finally:
+        _READER_LOCK.release()
+
+
+def _read_once(path: Path) -> PieceText:
+    """`read_piece` in a child of its own, for this piece alone."""
     receiver, sender = os.pipe()
-    pid = os.fork()
+    pid = _fork()
     if pid == 0:  # the child: read, send, and leave without running the parent's exit handlers
         code = 0
         try:
-            os.close(receiver)
+            _keep_only(sender)
             with os.fdopen(sender, "wb") as out:
                 out.write(pickle.dumps(_read_limited(path), protocol=pickle.HIGHEST_PROTOCOL))
         except BaseException:
@@ -155,12 +186,217 @@ def read_piece_isolated(path: str | Path) -> PieceText:
             return pickle.loads(data)
         except (pickle.UnpicklingError, EOFError, ValueError):
             pass
+    return _stopped(path, finished, exitcode)
+
+
+_FORK_LOCK = threading.Lock()
+
+
+def _fork() -> int:
+    """os.fork, never while another thread imports a reader here: a module half imported at the fork stays
+    locked in the child, whose reading then waits until it is killed."""
+    with _FORK_LOCK:
+        return os.fork()
+
+
+def _stopped(path: Path, finished: bool, exitcode: int) -> PieceText:
     piece = PieceText(path.name, path.suffix.lower().lstrip("."))
     if not finished:
         piece.problems.append(f"lecture interrompue après {MAX_SECONDS + GRACE_SECONDS:.0f} s")
     else:
         piece.problems.append(f"lecture impossible : le lecteur s'est arrêté (code {exitcode})")
     return piece
+
+
+# --- one child for many pieces ------------------------------------------------------------------
+
+RETIRE_GROWTH = 256 * 1024 * 1024  # a reading child that has grown by this much leaves after its answer
+_HEADER = struct.Struct("!Q")
+_READER_LOCK = threading.Lock()
+_reader: _Reader | None = None
+
+
+def _reader_signature() -> tuple:
+    """What a child keeps from the moment it was forked: a change (a test's) needs a new child."""
+    return (read_piece, MAX_MEMORY)
+
+
+class _Reader:
+    """A child that reads the pieces it is sent, one at a time, under the same limits as a child of its own:
+    its address space limited to what it had plus MAX_MEMORY, each reading timed by the parent and killed
+    past MAX_SECONDS + GRACE_SECONDS. It leaves after a memory error or once it has grown by RETIRE_GROWTH,
+    and when this process closes its end (exit)."""
+
+    def __init__(self, signature: tuple):
+        self.signature = signature
+        self.owner = os.getpid()
+        self.served = 0
+        requests, self._requests = os.pipe()
+        self._replies, replies = os.pipe()
+        self.pid = _fork()
+        if self.pid == 0:
+            code = 0
+            try:
+                _keep_only(requests, replies)
+                _serve(requests, replies)
+            except BaseException:
+                code = 70
+            finally:
+                os._exit(code)
+        os.close(requests)
+        os.close(replies)
+        self.alive, self.reaped = True, False
+
+    def read(self, path: Path) -> tuple[PieceText | None, bool]:
+        """The piece, and whether this child read nothing before it; None when the child stopped without
+        answering (it is then read again in a child of its own)."""
+        fresh = self.served == 0
+        self.served += 1
+        name = os.fsencode(os.path.abspath(path))  # the child keeps the directory it was forked in
+        try:
+            os.write(self._requests, _HEADER.pack(len(name)) + name)
+        except OSError:  # the child is gone
+            self.stop()
+            return None, fresh
+        deadline = time.monotonic() + MAX_SECONDS + GRACE_SECONDS
+        header, finished = _receive_exactly(self._replies, _HEADER.size, deadline)
+        if finished:
+            data, finished = _receive_exactly(self._replies, _HEADER.unpack(header)[0], deadline)
+        if not finished:
+            timed_out = time.monotonic() >= deadline
+            self.stop()
+            return (_stopped(path, False, 0), fresh) if timed_out else (None, fresh)
+        try:
+            piece, retiring = pickle.loads(data)
+        except (pickle.UnpicklingError, EOFError, ValueError):
+            self.stop()
+            return None, fresh
+        if retiring:
+            self.stop()
+        return piece, fresh
+
+    def stop(self) -> None:
+        """The child killed (it may be reading) and reaped, unless it has left; its pipes closed."""
+        if not self.alive:
+            return
+        self.alive = False
+        self.close_requests()
+        with contextlib.suppress(OSError):
+            os.close(self._replies)
+        if os.getpid() == self.owner and not self.reaped:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.reaped = True
+
+    def close_requests(self) -> None:
+        """No more pieces: the child reads the end of its requests and leaves."""
+        if self._requests >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._requests)
+            self._requests = -1
+
+    def left(self, seconds: float) -> bool:
+        """Whether the child has left within `seconds` (reaped if so)."""
+        until = time.monotonic() + seconds
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+                if time.monotonic() > until:
+                    return False
+                time.sleep(0.01)
+        self.reaped = True
+        return True
+
+
+def _serve(requests: int, replies: int) -> None:
+    """The reading child's loop: a path, then its PieceText, until this process's parent closes its end."""
+    _limit_memory()
+    start = _address_space()
+    while True:
+        header, finished = _receive_exactly(requests, _HEADER.size, None)
+        if not finished:
+            return
+        name, finished = _receive_exactly(requests, _HEADER.unpack(header)[0], None)
+        if not finished:
+            return
+        piece = _read_reporting_memory(Path(os.fsdecode(name)))
+        retiring = piece.problems[-1:] == [_memory_problem()] or _address_space() - start > RETIRE_GROWTH
+        answer = pickle.dumps((piece, retiring), protocol=pickle.HIGHEST_PROTOCOL)
+        os.write(replies, _HEADER.pack(len(answer)))
+        view = memoryview(answer)
+        while view:
+            view = view[os.write(replies, view) :]
+        if retiring:
+            return
+
+
+_ending_registered = 0  # the pid that registered _end_reader to run at its exit
+
+
+def _end_with_this_process() -> None:
+    """_end_reader at this process's exit, once per process: by atexit, and by multiprocessing's finalizers in a
+    pool's or a worker's process (which leaves by os._exit, without atexit). The child is then reaped here, so
+    that its CPU counts in this process's children (what the benchmarks read) and no orphan is left."""
+    global _ending_registered
+    if _ending_registered == os.getpid():
+        return
+    _ending_registered = os.getpid()
+    atexit.register(_end_reader)
+    util = sys.modules.get("multiprocessing.util")
+    if util is not None:
+        util.Finalize(None, _end_reader, exitpriority=10)
+
+
+def _end_reader() -> None:
+    """The reading child told to leave (its requests closed), given two seconds, then killed; reaped."""
+    reader = _reader
+    if reader is None or not reader.alive or reader.owner != os.getpid():
+        return
+    reader.close_requests()
+    reader.left(2.0)
+    reader.stop()
+
+
+def _forget_reader() -> None:
+    """In a forked child of this process: the parent's reader is the parent's (its pipes closed here, the
+    reading child left alone), and the locks new (a thread of the parent may have held them at the fork)."""
+    global _reader, _READER_LOCK, _FORK_LOCK
+    _READER_LOCK, _FORK_LOCK = threading.Lock(), threading.Lock()
+    if _reader is not None:
+        _reader.stop()
+        _reader = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_reader)
+
+
+def _keep_only(*fds: int) -> None:
+    """In a child just forked: every file descriptor closed but stdio and `fds`. A child keeping a copy of
+    another's pipe, or of a server's sockets, would hold them open: a reading never seen to end, a connection
+    the server closed still open for its client."""
+    low = 3
+    for fd in sorted(fds):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536)
+
+
+def _receive_exactly(fd: int, size: int, deadline: float | None) -> tuple[bytes, bool]:
+    """`size` bytes from `fd` (True), or what came before the end or the deadline (False)."""
+    chunks, left = [], size
+    while left:
+        if deadline is not None:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+                return b"".join(chunks), False
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return b"".join(chunks), False
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks), True
 
 
 def _receive(fd: int, deadline: float) -> tuple[bytes, bool]:
@@ -180,6 +416,12 @@ def _receive(fd: int, deadline: float) -> tuple[bytes, bool]:
 
 
 def _read_limited(path: Path) -> PieceText:
+    _limit_memory()
+    return _read_reporting_memory(path)
+
+
+def _limit_memory() -> None:
+    """This process's address space limited to what it has now plus MAX_MEMORY."""
     try:
         import resource
 
@@ -188,11 +430,18 @@ def _read_limited(path: Path) -> PieceText:
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
     except (ImportError, ValueError, OSError):
         pass
+
+
+def _memory_problem() -> str:
+    return f"lecture arrêtée : plus de {MAX_MEMORY // (1024 * 1024)} Mio de mémoire"
+
+
+def _read_reporting_memory(path: Path) -> PieceText:
     try:
         return read_piece(path)
     except MemoryError:
         piece = PieceText(path.name, path.suffix.lower().lstrip("."))
-        piece.problems.append(f"lecture arrêtée : plus de {MAX_MEMORY // (1024 * 1024)} Mio de mémoire")
+        piece.problems.append(_memory_problem())
         return piece
 
 
