@@ -112,8 +112,9 @@ def read_piece(path: str | Path) -> PieceText:
     return piece
 
 
-# What reading a kind of piece imports: imported once in the parent before the fork, so that every child
-# starts with it (each child importing pypdfium2, pdfplumber or python-docx again cost ~100 ms a piece).
+# What reading a kind of piece imports: once by the reading child, before its memory is limited; and by this
+# process before forking a child for one piece (`_read_once`), which then starts with it (each child importing
+# pypdfium2, pdfplumber or python-docx again cost ~100 ms a piece).
 READER_LIBRARIES = {
     ".pdf": ("instruct.documents.read_pdf", "pypdfium2", "pypdfium2.raw", "pdfplumber", "pypdf"),
     ".docx": ("instruct.documents.read_docx", "docx"),
@@ -140,8 +141,6 @@ def read_piece_isolated(path: str | Path) -> PieceText:
     path = Path(path)
     if not hasattr(os, "fork"):
         return read_piece(path)
-    with _FORK_LOCK:
-        preload_readers(path.suffix.lower())
     if not _READER_LOCK.acquire(blocking=False):  # another thread is reading: a child of its own
         return _read_once(path)
     try:
@@ -164,6 +163,8 @@ def read_piece_isolated(path: str | Path) -> PieceText:
 
 def _read_once(path: Path) -> PieceText:
     """`read_piece` in a child of its own, for this piece alone."""
+    with _FORK_LOCK:
+        preload_readers(path.suffix.lower())
     receiver, sender = os.pipe()
     pid = _fork()
     if pid == 0:  # the child: read, send, and leave without running the parent's exit handlers
@@ -193,8 +194,8 @@ _FORK_LOCK = threading.Lock()
 
 
 def _fork() -> int:
-    """os.fork, never while another thread imports a reader here: a module half imported at the fork stays
-    locked in the child, whose reading then waits until it is killed."""
+    """os.fork, never while another thread imports a reader here (`_read_once`): a module half imported at the
+    fork stays locked in the child, whose reading then waits until it is killed."""
     with _FORK_LOCK:
         return os.fork()
 
@@ -313,6 +314,7 @@ def _serve(requests: int, replies: int) -> None:
     """The reading child's loop: a path, then its PieceText, until this process's parent closes its end."""
     _limit_memory()
     start = _address_space()
+    loaded = set()
     while True:
         header, finished = _receive_exactly(requests, _HEADER.size, None)
         if not finished:
@@ -320,7 +322,14 @@ def _serve(requests: int, replies: int) -> None:
         name, finished = _receive_exactly(requests, _HEADER.unpack(header)[0], None)
         if not finished:
             return
-        piece = _read_reporting_memory(Path(os.fsdecode(name)))
+        path = Path(os.fsdecode(name))
+        if path.suffix.lower() not in loaded:  # the reader's libraries are not the piece's memory
+            loaded.add(path.suffix.lower())
+            before = _address_space()
+            preload_readers(path.suffix.lower())
+            start += _address_space() - before
+            _limit_memory()
+        piece = _read_reporting_memory(path)
         retiring = piece.problems[-1:] == [_memory_problem()] or _address_space() - start > RETIRE_GROWTH
         answer = pickle.dumps((piece, retiring), protocol=pickle.HIGHEST_PROTOCOL)
         os.write(replies, _HEADER.pack(len(answer)))
