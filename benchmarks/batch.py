@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/batch.py                                  # 222 towns, as the issue asks
     .venv/bin/python benchmarks/batch.py --communes ../shared/data/acv-communes.csv   # real towns + referentiel
     .venv/bin/python benchmarks/batch.py --echelle 230,2300 --dask        # peak memory vs the number of towns
+    .venv/bin/python benchmarks/batch.py --echelle 230,1150 --dask --dask-defauts   # and with Dask's defaults
     .venv/bin/python benchmarks/batch.py --reference --n 60 --passes 3    # CPU per town with documents vs 2ce9811
 
 In one run, on the same generated sets (`acv samples generate`, seed fixed, in a temporary
@@ -12,7 +13,8 @@ directory removed at the end):
   then 2 processes into an empty cache (first run), then the same batch again (unchanged: every
   report from the cache);
 - `--echelle 230,2300`: the batch without documents at each size (2 processes, cache off), and with
-  `--dask` also on a local Dask cluster (2 worker processes, started afresh for each size): the peak
+  `--dask` also on a local Dask cluster (2 worker processes, started afresh for each size, with the
+  settings that keep its memory flat, DASK_FLAT; `--dask-defauts`: also with Dask's defaults): the peak
   memory and its ratio to the smallest size's (issue 19: < 300 MiB and within 20 % from 230 to 2 300);
 - `--reference`: with documents, the CPU per town of this code and of the reference commit (2ce9811,
   checked out beside it, run with this venv), `--passes` runs of each, interleaved, medians (issue 19:
@@ -21,14 +23,17 @@ Each run is `acv batch` in its own process, as a user runs it (start-up included
 ACV_CACHE of its own (no piece read by an earlier run); its CPU is that of the batch and all its
 children (getrusage RUSAGE_CHILDREN around it). Memory is the peak over the run of the proportional
 set size (PSS, /proc/PID/smaps_rollup) summed over the batch and all its children (and the Dask
-cluster's processes), sampled every 20 ms: pages shared by forked workers count once.
+cluster's processes), sampled every 20 ms: pages shared by forked workers count once, and so does a vfork
+child not yet exec'd (it reads as its parent: `in_parent_memory`).
 Targets (issue 7): without documents < 5 s; with documents < 60 s; unchanged rerun < 2 s; < 1 GiB.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -48,14 +53,42 @@ from load import descendants  # noqa: E402
 ACV = [sys.executable, "-m", "instruct.cli.main"]
 DATE = "2026-11-26"
 MIB = 2**20
-# A local Dask cluster of two single-threaded worker processes; its address on stdout, gone when stdin closes.
+# Dask's settings that keep a long run's memory flat (README, `acv batch --dask`): its debug logs (messages,
+# transitions, events; the workers' profiles, one a second) shortened from 1 000 entries to 100, no statistical
+# profiler on the workers, the system monitor's samples kept a minute instead of an hour.
+DASK_FLAT = {
+    "distributed.admin.low-level-log-length": 100,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.log-length": 120,
+}
+# A local Dask cluster of two single-threaded worker processes (no dashboard), with these settings or Dask's
+# defaults (`--dask-defauts`, for comparison); its address on stdout, gone when stdin closes.
 CLUSTER = (
     "import sys\n"
+    "import dask\n"
     "from distributed import LocalCluster\n"
+    "dask.config.set({settings!r})\n"
     "with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:\n"
     "    print(c.scheduler_address, flush=True)\n"
     "    sys.stdin.read()\n"
 )
+
+
+_LIBC = ctypes.CDLL(None, use_errno=True)
+_KCMP = {"x86_64": 312, "aarch64": 272}.get(platform.machine())  # kcmp(2)'s system call number
+KCMP_VM = 1
+
+
+def in_parent_memory(pid: int) -> bool:
+    """Whether `pid` still runs in its parent's address space: a vfork child before its exec (subprocess's
+    way; Dask's client runs `uname -p` so at start). Its PSS read then is its parent's again: counted once."""
+    if _KCMP is None:
+        return False
+    try:
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return False
+    return _LIBC.syscall(_KCMP, parent, pid, KCMP_VM, 0, 0) == 0
 
 
 def pss(pid: int) -> int:
@@ -79,7 +112,10 @@ class PeakMemory(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.is_set():
-            sizes = {root: sum(pss(p) for p in descendants(root)) for root in self.pids}
+            sizes = {
+                root: sum(pss(p) for p in descendants(root) if p == root or not in_parent_memory(p))
+                for root in self.pids
+            }
             self.peak = max(self.peak, sum(sizes.values()))
             self.peaks = {root: max(self.peaks[root], size) for root, size in sizes.items()}
             self.stop.wait(0.02)
@@ -150,9 +186,16 @@ def replicate(base: Path, n: int, out: Path) -> Path:
 class DaskCluster:
     """A local Dask cluster in a child process of its own (its memory watched with the batch's)."""
 
+    def __init__(self, settings: dict):
+        self.settings = settings
+
     def __enter__(self) -> DaskCluster:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", CLUSTER], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", CLUSTER.format(settings=self.settings)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         self.address = self.process.stdout.readline().strip()
         if not self.address:
@@ -216,10 +259,17 @@ def default_table(args: argparse.Namespace, work: Path, referentiel: str | None)
     print("targets: " + "; ".join(f"{name}: {'atteinte' if ok else 'NON atteinte'}" for name, ok in checks))
 
 
+LABELS = {
+    "local": "local pool, 2 processes",
+    "dask": "Dask, flat settings (cluster incl.)",
+    "dask-defauts": "Dask, Dask's defaults (cluster incl.)",
+}
+
+
 def scaling(args: argparse.Namespace, work: Path, referentiel: str | None) -> None:
     """Peak memory without documents at each size, locally and on Dask: does it grow with the towns?"""
     sizes = args.echelle
-    modes = ["local"] + (["dask"] if args.dask else [])
+    modes = ["local"] + (["dask"] if args.dask else []) + (["dask-defauts"] if args.dask and args.dask_defauts else [])
     if args.dask and not dask_installed():
         print("Dask distributed n'est pas installé : mesure locale seulement")
         modes = ["local"]
@@ -237,8 +287,8 @@ def scaling(args: argparse.Namespace, work: Path, referentiel: str | None) -> No
         for _ in range(args.passes):
             for n in sizes:
                 out = work / f"out-{mode}-{n}"
-                if mode == "dask":
-                    with DaskCluster() as cluster:
+                if mode.startswith("dask"):
+                    with DaskCluster(DASK_FLAT if mode == "dask" else {}) as cluster:
                         result = batch(
                             folders[n], out, 2, None, referentiel, dask=cluster.address, watch_also=cluster.process.pid
                         )
@@ -247,11 +297,11 @@ def scaling(args: argparse.Namespace, work: Path, referentiel: str | None) -> No
                 shutil.rmtree(out, ignore_errors=True)
                 peaks.setdefault(n, []).append(result.peak)
                 ratio = result.peak / statistics.median(peaks[sizes[0]])
-                label = "local pool, 2 processes" if mode == "local" else "Dask, 2 worker processes (cluster incl.)"
+                label = LABELS[mode]
                 print(
                     f"{label:40} {n:6} {result.seconds:7.2f} {result.cpu:7.2f} {result.cpu / n * 1000:12.1f} "
                     f"{result.peak / MIB:9.0f} {ratio:16.2f}"
-                    + (f"  (acv batch alone {result.peak_batch / MIB:.0f} MiB)" if mode == "dask" else "")
+                    + (f"  (acv batch alone {result.peak_batch / MIB:.0f} MiB)" if mode != "local" else "")
                 )
         small, large = statistics.median(peaks[sizes[0]]), statistics.median(peaks[sizes[-1]])
         met = large < 300 * MIB and large <= 1.2 * small
@@ -304,6 +354,9 @@ def main() -> int:
     parser.add_argument("--communes", help="acv-communes.csv: real names and places (the dossiers stay synthetic)")
     parser.add_argument("--echelle", type=sizes, help="sizes, e.g. 230,2300: peak memory without documents at each")
     parser.add_argument("--dask", action="store_true", help="with --echelle: also on a local Dask cluster")
+    parser.add_argument(
+        "--dask-defauts", action="store_true", help="with --dask: also on a cluster with Dask's default settings"
+    )
     parser.add_argument("--reference", action="store_true", help=f"CPU per town with documents vs {REFERENCE}")
     parser.add_argument("--passes", type=int, default=1, help="runs of each (--echelle, --reference), interleaved")
     add_clock_argument(parser, default="cpu")

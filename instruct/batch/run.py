@@ -49,6 +49,8 @@ Runner = Callable[[list[Task], Settings], Iterator[tuple[Task, dict]]]
 # Tasks submitted ahead of the workers: enough to keep each busy, few enough that the results waiting to be
 # written (a report of ~180 KiB each) do not grow with the number of towns.
 IN_FLIGHT_PER_WORKER = 2
+# Messages a Dask client keeps for debugging (Dask's default: 1 000, each submitted task among them).
+CLIENT_LOG_LENGTH = 10
 DIGESTS = "empreintes.json"  # in the cache: each file's digest by its signature (tasks.FileDigests)
 
 
@@ -164,10 +166,16 @@ def run_batch(
 
 def dask_runner(address: str) -> Runner:
     """The same evaluation on an existing Dask cluster: each dossier travels with its files (read as it is
-    submitted), the rules and the referentiel once to every worker; nothing needs a shared disk."""
+    submitted), the rules and the referentiel once to every worker; nothing needs a shared disk.
+
+    A dossier's files are scattered to a worker, outside the task graph: Dask keeps the last messages of each
+    of its streams for debugging (`distributed.admin.low-level-log-length`, 1 000 by default), the client's
+    (graphs submitted) and the scheduler's (tasks sent to the workers), and a task carrying its files would
+    keep a thousand towns' files there. The client's own log is kept short (CLIENT_LOG_LENGTH)."""
 
     def run(tasks: list[Task], settings: Settings) -> Iterator[tuple[Task, dict]]:
         try:
+            import dask
             from distributed import Client
             from distributed import as_completed as completed
         except ImportError:
@@ -175,7 +183,8 @@ def dask_runner(address: str) -> Runner:
                 "--dask", [Problem("", "Dask distributed n'est pas installé (pip install distributed)")]
             ) from None
         try:
-            client = Client(address, timeout="15s")
+            with dask.config.set({"distributed.admin.low-level-log-length": CLIENT_LOG_LENGTH}):
+                client = Client(address, timeout="15s")
         except (OSError, TimeoutError) as exc:
             raise InputError("--dask", [Problem("", f"ordonnanceur Dask injoignable à {address} : {exc}")]) from None
         with client:
@@ -188,14 +197,17 @@ def dask_runner(address: str) -> Runner:
                 task = next(queue, None)
                 if task is None:
                     return None
-                future = client.submit(evaluate, shipped(task), settings=shared, pure=False)
-                which[future.key] = task  # without its bytes: they go with the future
+                files = client.scatter(shipped(task), hash=False)
+                future = client.submit(evaluate, files, settings=shared, pure=False)
+                which[future.key] = task, files  # the task without its bytes: they are on a worker
                 return future
 
             futures = completed([f for f in (submit() for _ in range(limit)) if f is not None])
             for future in futures:
-                yield which.pop(future.key), future.result()
+                task, files = which.pop(future.key)
+                yield task, future.result()
                 future.release()
+                files.release()
                 following = submit()
                 if following is not None:
                     futures.add(following)
