@@ -62,8 +62,8 @@ def single_base() -> str:
 
 
 def pytest_generate_tests(metafunc):
-    """`database_url` on both bases for the modules marked `deux_bases` (what they test depends on the base:
-    storage, locks, migrations, the queue's search, throttling), on `single_base()` for the others.
+    """`database_url` on both bases for the modules and tests marked `deux_bases` (what they test depends on the
+    base: storage, locks, migrations, the queue's search, throttling), on `single_base()` for the others.
     ACV_TOUTES_BASES=1 (`make test-bases`) runs every module on both."""
     if "database_url" not in metafunc.fixturenames:
         return

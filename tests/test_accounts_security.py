@@ -21,8 +21,6 @@ from instruct.service import accounts, uploads
 from instruct.service.app import create_app
 from instruct.service.storage import User
 
-pytestmark = pytest.mark.deux_bases  # throttling counts attempts under each base's own lock
-
 USERS = [
     ("villebelle", "collectivite", {"commune_insee": "99101"}),
     ("verrou", "collectivite", {"commune_insee": "99101"}),
@@ -57,6 +55,7 @@ def submitted(base: str, token: str) -> str:
 # --- throttling ---------------------------------------------------------------------------------
 
 
+@pytest.mark.deux_bases  # throttling counts attempts under each base's own lock
 def test_five_wrong_passwords_then_429_in_french_with_the_delay(service):
     _, base = service
     for _ in range(5):
@@ -68,6 +67,7 @@ def test_five_wrong_passwords_then_429_in_french_with_the_delay(service):
     assert log_in(base, "villebelle").status_code == 200  # another account is not held
 
 
+@pytest.mark.deux_bases
 def test_a_success_forgives_the_account_failures(service):
     _, base = service
     for _ in range(2):
@@ -102,6 +102,7 @@ def acv(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run([*acv_command(), *args], input=stdin, capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
+@pytest.mark.deux_bases  # the accounts' states written by the command on each base
 def test_acv_users_disable_enable_password_delete(service, database_url):
     app, base = service
     with httpx.Client(base_url=base, timeout=60) as c:
