@@ -28,7 +28,10 @@ class Server:
 
     def __init__(self, app):
         self.port = pg.free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        # Idle connections kept 2 minutes, not uvicorn's 5 s: on a loaded machine a client's pooled connection sat
+        # idle that long while the server closed it, and the next request on it was reset (test_matrice, CI).
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", timeout_keep_alive=120)
+        self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self):
