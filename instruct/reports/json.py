@@ -172,32 +172,29 @@ def _finding_line(f: Finding) -> bytes:
             return orjson.dumps(f)
         except (TypeError, orjson.JSONEncodeError):
             pass
-    return _utf8(_line(finding_dict(f)))
+    return _line_bytes(finding_dict(f))
 
 
 def _line(item: dict) -> str:
+    """One finding as compact JSON (what `render` writes, as text)."""
+    return _line_bytes(item).decode("utf-8", "surrogatepass")
+
+
+def _line_bytes(item: dict) -> bytes:
     """One finding as compact JSON: orjson's bytes are json's (UTF-8, same escapes) for text,
     booleans, null and small integers, which is all a finding holds by construction; a float (written
     `1e-7` by orjson, `1e-07` by json; NaN) or any other value in its evidence or parameters takes json."""
     if not _text_only((item.get("evidence", ()), item.get("parameters", ()))):
-        return _COMPACT.encode(item)
-    return _plain_line(item)
+        return _utf8(_COMPACT.encode(item))
+    return _plain_bytes(item)
 
 
 def _plain_bytes(item: dict) -> bytes:
-    """_plain_line as bytes."""
+    """A line without floats (a cause: text, booleans, indexes)."""
     try:
         return orjson.dumps(item)
     except (TypeError, orjson.JSONEncodeError):  # a key that is not text, an integer beyond 64 bits, a lone surrogate
         return _utf8(_COMPACT.encode(item))
-
-
-def _plain_line(item: dict) -> str:
-    """A line without floats (a cause: text, booleans, indexes)."""
-    try:
-        return orjson.dumps(item).decode()
-    except (TypeError, orjson.JSONEncodeError):  # a key that is not text, an integer beyond 64 bits, a lone surrogate
-        return _COMPACT.encode(item)
 
 
 def _texts(value: object) -> bool:
