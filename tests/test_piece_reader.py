@@ -153,3 +153,25 @@ def test_two_threads_at_once_each_get_their_piece(files, forks):
     for path in files:
         assert [p.file for p in got[path.name]] == [path.name] * 3
         assert all(pickle.dumps(p) == pickle.dumps(pieces.read_piece(path)) for p in got[path.name])
+
+
+def test_a_child_for_one_piece_is_killed_when_it_hangs_and_said_when_it_crashes(files, monkeypatch):
+    """The path of a piece read again alone (`_read_once`): the same limits and the same problems."""
+    real = pieces.read_piece
+
+    def hangs_or_crashes(path):
+        if "deliberation" in str(path):
+            time.sleep(60)
+        if "convention" in str(path):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(path)
+
+    monkeypatch.setattr(pieces, "read_piece", hangs_or_crashes)
+    monkeypatch.setattr(pieces, "MAX_SECONDS", 0.5)
+    monkeypatch.setattr(pieces, "GRACE_SECONDS", 0.5)
+    assert pickle.dumps(pieces._read_once(files[0])) == pickle.dumps(real(files[0]))
+    start = time.monotonic()
+    assert pieces._read_once(files[2]).problems == ["lecture interrompue après 1 s"]
+    assert time.monotonic() - start < 5
+    crashed = pieces._read_once(files[1]).problems
+    assert crashed == [f"lecture impossible : le lecteur s'est arrêté (code -{signal.SIGKILL.value})"]

@@ -171,23 +171,22 @@ def _read_once(path: Path) -> PieceText:
         code = 0
         try:
             _keep_only(sender)
-            with os.fdopen(sender, "wb") as out:
-                out.write(pickle.dumps(_read_limited(path), protocol=pickle.HIGHEST_PROTOCOL))
+            _send(sender, _read_limited(path))
         except BaseException:
             code = 70
         finally:
             os._exit(code)
     os.close(sender)
-    data, finished = _receive(receiver, time.monotonic() + MAX_SECONDS + GRACE_SECONDS)
-    if not finished:
+    try:
+        piece, timed_out = _answer(receiver, time.monotonic() + MAX_SECONDS + GRACE_SECONDS)
+    finally:
+        os.close(receiver)
+    if timed_out:
         os.kill(pid, signal.SIGKILL)
     exitcode = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-    if finished and exitcode == 0:
-        try:
-            return pickle.loads(data)
-        except (pickle.UnpicklingError, EOFError, ValueError):
-            pass
-    return _stopped(path, finished, exitcode)
+    if piece is not None and exitcode == 0:
+        return piece
+    return _stopped(path, not timed_out, exitcode)
 
 
 _FORK_LOCK = threading.Lock()
@@ -259,19 +258,11 @@ class _Reader:
         except OSError:  # the child is gone
             self.stop()
             return None, fresh
-        deadline = time.monotonic() + MAX_SECONDS + GRACE_SECONDS
-        header, finished = _receive_exactly(self._replies, _HEADER.size, deadline)
-        if finished:
-            data, finished = _receive_exactly(self._replies, _HEADER.unpack(header)[0], deadline)
-        if not finished:
-            timed_out = time.monotonic() >= deadline
+        answer, timed_out = _answer(self._replies, time.monotonic() + MAX_SECONDS + GRACE_SECONDS)
+        if answer is None:
             self.stop()
-            return (_stopped(path, False, 0), fresh) if timed_out else (None, fresh)
-        try:
-            piece, retiring = pickle.loads(data)
-        except (pickle.UnpicklingError, EOFError, ValueError):
-            self.stop()
-            return None, fresh
+            return (_stopped(path, False, 0) if timed_out else None), fresh
+        piece, retiring = answer
         if retiring:
             self.stop()
         return piece, fresh
@@ -331,11 +322,7 @@ def _serve(requests: int, replies: int) -> None:
             _limit_memory()
         piece = _read_reporting_memory(path)
         retiring = piece.problems[-1:] == [_memory_problem()] or _address_space() - start > RETIRE_GROWTH
-        answer = pickle.dumps((piece, retiring), protocol=pickle.HIGHEST_PROTOCOL)
-        os.write(replies, _HEADER.pack(len(answer)))
-        view = memoryview(answer)
-        while view:
-            view = view[os.write(replies, view) :]
+        _send(replies, (piece, retiring))
         if retiring:
             return
 
@@ -392,6 +379,28 @@ def _keep_only(*fds: int) -> None:
     os.closerange(low, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536)
 
 
+def _send(fd: int, answer: object) -> None:
+    """`answer` pickled, after its length: the reader knows when it has all of it, whoever else holds the pipe."""
+    data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _answer(fd: int, deadline: float) -> tuple[object | None, bool]:
+    """What a child `_send`s, and whether the deadline passed first; None when the child stopped before its
+    whole answer (or sent something that does not unpickle)."""
+    header, finished = _receive_exactly(fd, _HEADER.size, deadline)
+    if finished:
+        data, finished = _receive_exactly(fd, _HEADER.unpack(header)[0], deadline)
+    if not finished:
+        return None, time.monotonic() >= deadline
+    try:
+        return pickle.loads(data), False
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        return None, False
+
+
 def _receive_exactly(fd: int, size: int, deadline: float | None) -> tuple[bytes, bool]:
     """`size` bytes from `fd` (True), or what came before the end or the deadline (False)."""
     chunks, left = [], size
@@ -406,22 +415,6 @@ def _receive_exactly(fd: int, size: int, deadline: float | None) -> tuple[bytes,
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks), True
-
-
-def _receive(fd: int, deadline: float) -> tuple[bytes, bool]:
-    """Everything the child writes until it closes the pipe (True), or what came by the deadline (False)."""
-    chunks = []
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                return b"".join(chunks), False
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                return b"".join(chunks), True
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
 
 
 def _read_limited(path: Path) -> PieceText:
