@@ -279,13 +279,7 @@ def build_finding(p: PreparedRule, fact: Fact, status: str, plan: _Plan | None =
                 {"field": name, "label": label, "path": paths.get(name, ""), "value": field.absent, "missing": True}
             )
             continue
-        try:
-            text = field.memo.get((type(value), value))
-        except TypeError:  # unhashable: shown every time
-            text = None
-        evidence.append(
-            {"field": name, "label": label, "path": paths.get(name, ""), "value": text or field.shown(value)}
-        )
+        evidence.append({"field": name, "label": label, "path": paths.get(name, ""), "value": field.shown(value)})
     if rule.figures:
         figures, figure_evidence = _figures(p, fact, plan.operands)
         evidence += figure_evidence
