@@ -8,7 +8,7 @@ from operator import attrgetter
 from instruct.engine.prepare import Outcome, PreparedRule, matches_scope
 from instruct.facts import FACT_TYPES, Fact
 from instruct.french import display
-from instruct.model.report import GAPS, SEVERITY_ORDER, STATUS_ORDER, Finding
+from instruct.model.report import GAPS, Finding, sort_prefix
 from instruct.rules import conditions as C
 from instruct.rules.catalogue import PLACEHOLDER, STATUSES, Rule
 from instruct.rules.figures import as_fact_value, compute
@@ -211,10 +211,7 @@ class _Plan:
                 self.fixed[status] = (message, None)
             elif message is not None and _literal(remedy) is not None:
                 self.fixed[status] = (message, _literal(remedy))
-        self.sort_keys = {
-            status: (STATUS_ORDER[status], SEVERITY_ORDER[rule.severity], rule.id, rule.check or "")
-            for status in STATUSES
-        }
+        self.sort_keys = {status: sort_prefix(status, rule.severity, rule.id, rule.check) for status in STATUSES}
 
     def texts(self, status: str, fact: Fact, figures: dict[str, str]) -> tuple[str, str | None]:
         """The message and the remedy of a finding on `fact`; those of incomplet findings that only

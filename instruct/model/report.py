@@ -30,6 +30,7 @@ __all__ = [
     "Report",
     "RulesetResult",
     "gap_counts",
+    "sort_prefix",
 ]
 
 
@@ -37,6 +38,11 @@ def gap_counts(rule_status: Iterable[tuple[str, str]]) -> dict[tuple[str, str], 
     """How many findings per (rule, status), for the GAPS statuses only: the rows the instruction queue
     filters on. Taken from a Report's findings in the service's worker, or from a stored report's JSON."""
     return dict(Counter(pair for pair in rule_status if pair[1] in GAPS))
+
+
+def sort_prefix(status: str, severity: str, rule: str, check: str | None) -> tuple:
+    """A finding's order in a report, before its entity: the same for a rule's findings of one status."""
+    return (STATUS_ORDER[status], SEVERITY_ORDER[severity], rule, check or "")
 
 
 @dataclass
@@ -56,14 +62,7 @@ class Finding:
     parameters: list[dict] = field(default_factory=list)
 
     def sort_key(self) -> tuple:
-        return (
-            STATUS_ORDER[self.status],
-            SEVERITY_ORDER[self.severity],
-            self.rule,
-            self.check or "",
-            self.entity.type,
-            self.entity.id,
-        )
+        return sort_prefix(self.status, self.severity, self.rule, self.check) + (self.entity.type, self.entity.id)
 
     def comparable(self) -> tuple:
         """What two evaluators must agree on."""
