@@ -11,7 +11,6 @@ import re
 import subprocess
 import typing
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -193,19 +192,38 @@ def _check(path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
-    """Every malformed dossier through `acv check` (four processes at a time)."""
+    """Every malformed dossier through one `acv check` of them all (the command takes several paths and says each
+    one's problems under its name, as a delegation checks its immeubles): case -> what was said of its file."""
     folder = tmp_path_factory.mktemp("malformes")
     paths = {}
     for number, (name, (make, _)) in enumerate(MALFORMED.items()):
         paths[name] = folder / f"cas-{number}.json"
         paths[name].write_text(json.dumps(make()), encoding="utf-8")
-    with ThreadPoolExecutor(4) as pool:
-        return dict(zip(paths, pool.map(_check, paths.values()), strict=True))
+    result = subprocess.run(
+        [*acv_command(), "check", *map(str, paths.values())], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 2, (result.stdout + result.stderr)[-2000:]
+    assert "Erreur interne" not in result.stdout + result.stderr
+    said = {}
+    for part in re.split(r"^(?=Erreur : )", result.stderr, flags=re.MULTILINE):
+        if part.startswith("Erreur : "):
+            said[part.removeprefix("Erreur : ").split(" : ", 1)[0]] = part
+    return {name: said.get(str(path), "") for name, path in paths.items()}
 
 
 @pytest.mark.parametrize("name", MALFORMED)
 def test_acv_check_refuses_in_french_naming_the_field(checked, name):
-    result = checked[name]
+    said = checked[name]
+    assert said, f"rien n'a été dit du dossier « {name} »"
+    assert f"  - {MALFORMED[name][1]}" in said, said
+    assert not english_in(said), said
+
+
+@pytest.mark.parametrize("name", [next(iter(MALFORMED)), "polygone vide", next(reversed(MALFORMED))])
+def test_one_malformed_dossier_alone_exits_2_in_french(tmp_path, name):
+    path = tmp_path / "dossier.json"
+    path.write_text(json.dumps(MALFORMED[name][0]()), encoding="utf-8")
+    result = _check(path)
     out = result.stdout + result.stderr
     assert result.returncode == 2, out[-2000:]
     assert f"  - {MALFORMED[name][1]}" in result.stderr, result.stderr
