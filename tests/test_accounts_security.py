@@ -166,7 +166,19 @@ def test_acv_users_disable_enable_password_delete(service, database_url):
         ("avec\ttabulation", "caractère de contrôle"),
     ],
 )
-def test_the_password_policy(tmp_path, password, message):
+def test_the_password_policy(password, message):
+    with pytest.raises(accounts.AccountError, match=re.escape(message)):
+        accounts.check_password(password, "nouveau-compte")
+
+
+@pytest.mark.parametrize(  # what the command reads from its input: characters, not bytes; a tab kept
+    ("password", "message"),
+    [
+        ("é" * 100 + "abcdefghijklmnopqrstuvwxyz" * 8, "trop long : au plus 128 caractères"),
+        ("avec\ttabulation", "caractère de contrôle"),
+    ],
+)
+def test_the_command_refuses_a_password_against_the_policy_in_french(tmp_path, password, message):
     base = f"sqlite:///{tmp_path / 'comptes.sqlite3'}"
     done = acv("users", "create", "nouveau-compte", "--role", "admin", "--base", base, stdin=password + "\n")
     assert done.returncode == 2 and message in done.stderr, done.stderr
