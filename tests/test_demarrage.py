@@ -172,3 +172,63 @@ def test_a_warm_check_builds_no_model_and_scans_no_distribution(tmp_path):
     assert first["dossier_built"]  # nothing kept yet: built, then kept
     warm = json.loads(subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout)
     assert warm == {"metadata": False, "dossier_built": False, "sub_model_built": False, "numpy": True}
+
+
+def _check_args(tmp_path, path=None) -> list[str]:
+    villebelle = str(path or SAMPLES / "villebelle")
+    return [
+        "check",
+        villebelle,
+        "--date",
+        "2026-11-26",
+        "--referentiel",
+        str(SAMPLES / "referentiel"),
+        "-o",
+        str(tmp_path / "r.txt"),
+    ]
+
+
+def test_the_start_up_runs_without_the_collector_and_the_checks_with_it(tmp_path, monkeypatch):
+    import gc
+
+    from instruct.cli import check as cli_check
+    from instruct.cli.main import main
+    from instruct.engine import check as engine_check
+    from instruct.rules import catalogue as rules_catalogue
+
+    monkeypatch.setattr(cli_check, "_FROZEN", [True])  # this test process is not frozen
+    seen: list[tuple[str, bool]] = []
+    for module, name in ((rules_catalogue, "load_catalogue"), (engine_check, "check_path")):
+        real = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda *a, _real=real, _name=name, **k: seen.append((_name, gc.isenabled())) or _real(*a, **k)
+        )
+    assert gc.isenabled()
+    assert main(_check_args(tmp_path)) in (0, 1)
+    assert seen == [("load_catalogue", False), ("check_path", True)] and gc.isenabled()
+    assert main(_check_args(tmp_path, tmp_path / "absent")) == 2  # an input error: the collector is on again
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        main(_check_args(tmp_path))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+FROZEN_CHECK = """
+import gc, sys
+from instruct.cli.main import main
+frozen = gc.get_freeze_count()
+main(sys.argv[1:])
+print(frozen, gc.get_freeze_count(), gc.isenabled())
+"""
+
+
+def test_a_check_process_freezes_what_its_start_up_loaded(tmp_path):
+    env = {**os.environ, "ACV_CACHE": str(tmp_path / "cache")}
+    command = [sys.executable, "-c", FROZEN_CHECK, *_check_args(tmp_path)]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    before, after, enabled = done.stdout.split()
+    assert before == "0" and int(after) > 10_000  # the modules, classes and catalogue and enabled == "True"
+    assert (tmp_path / "r.txt").stat().st_size > 0
