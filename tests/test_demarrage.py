@@ -232,3 +232,24 @@ def test_a_check_process_freezes_what_its_start_up_loaded(tmp_path):
     before, after, enabled = done.stdout.split()
     assert before == "0" and int(after) > 10_000  # the modules, classes and catalogue and enabled == "True"
     assert (tmp_path / "r.txt").stat().st_size > 0
+
+
+FIRST_GEOMETRY = """
+import os, sys
+from instruct.model.geometry import to_shape
+assert "numpy" not in sys.modules
+to_shape({"type": "Polygon", "coordinates": [[[2.0, 47.0], [2.01, 47.0], [2.01, 47.01], [2.0, 47.0]]]})
+print(os.environ.get("OPENBLAS_NUM_THREADS"), len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="threads counted in /proc (Linux)")
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "1 1"), ("2", "2 2")])
+def test_the_first_geometry_starts_no_blas_thread_unless_the_user_chose(chosen, expected):
+    """numpy, imported by the first geometry, starts OpenBLAS's threads (their spinning: ≈ 70 ms of CPU); no
+    geometry uses them: one thread (this process's only one), unless OPENBLAS_NUM_THREADS says otherwise."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if chosen:
+        env["OPENBLAS_NUM_THREADS"] = chosen
+    done = subprocess.run([sys.executable, "-c", FIRST_GEOMETRY], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.stdout.split() == expected.split(), done.stderr
