@@ -9,9 +9,9 @@ time with `--horloge mur`), and the ratio of this code to the reference:
 - `python -c pass` (the interpreter alone: the floor);
 - `acv rules`, `acv check samples/ort-sans-ville-principale.yaml` (no pieces) and `acv check
   samples/villebelle` (three pieces), by the reference and by this code with its caches as a user has them
-  after a first command (the compiled catalogue, the pieces already read: $ACV_CACHE in a temporary
-  folder, filled by an untimed first run); this code's villebelle also with an empty cache each time (the
-  first check of these pieces) and with `ACV_CACHE=0`;
+  after a first command (the compiled catalogue, the dossier's validator, the pieces already read:
+  $ACV_CACHE in a temporary folder, filled by an untimed first run); this code's villebelle also with an
+  empty cache each time (the first check of these pieces) and with `ACV_CACHE=0`;
 - reading villebelle's pieces three times by one reading child (what `acv` does) against a child forked per
   piece with the reader libraries imported before its fork (what it did before c2a9820);
 - the heaviest imports of `acv check` (python -X importtime).

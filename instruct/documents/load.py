@@ -14,6 +14,7 @@ from instruct.errors import InputError, Problem, format_path
 from instruct.messages import clean_loc, french_message
 from instruct.model.dossier import Dossier
 from instruct.model.fields import DATE_MAX, DATE_MIN
+from instruct.model.validation import validate_dossier
 from instruct.yamlio import line_index, line_of, parse, read_text
 
 if TYPE_CHECKING:  # the pieces' readers (regular expressions by the hundred): imported for a folder only
@@ -53,7 +54,7 @@ def validate(data: Any, source: str, text: str | None = None, provenance: dict |
     if not isinstance(data, dict):
         raise InputError(source, [Problem("", "le dossier doit être un objet (clé: valeur) à la racine")])
     try:
-        return Dossier.model_validate(data)
+        return validate_dossier(data)  # Dossier.model_validate, its validator kept between processes
     except ValidationError as exc:
         lines = line_index(text) if text and "\n" in text.strip() else {}  # a one-line JSON has no useful line
         problems, seen = [], set()

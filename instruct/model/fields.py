@@ -104,7 +104,11 @@ def read_surface(text: str) -> Decimal:
 
 
 class Modele(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+    # defer_build: a model's validator is built when it is first used, not at import. A check uses only the
+    # dossier's (model.validation, built once and kept on disk); building each of the ~50 sub-models' own as
+    # well, nested again in their parents', was ≈ 1/3 of importing the model. pydantic (pinned 2.14.4) builds a
+    # deferred model under a lock: the service's threads may validate one first at the same time.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False, defer_build=True)
 
 
 def refuse_duplicates(items: list | None, key: str, what: str) -> list | None:
