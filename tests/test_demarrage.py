@@ -236,7 +236,9 @@ def test_a_check_process_freezes_what_its_start_up_loaded(tmp_path):
 
 FIRST_GEOMETRY = """
 import os, sys
+from instruct.cli.main import settle_process
 from instruct.model.geometry import to_shape
+settle_process()  # what `acv` does first
 assert "numpy" not in sys.modules
 to_shape({"type": "Polygon", "coordinates": [[[2.0, 47.0], [2.01, 47.0], [2.01, 47.01], [2.0, 47.0]]]})
 print(os.environ.get("OPENBLAS_NUM_THREADS"), len(os.listdir("/proc/self/task")))
@@ -247,7 +249,7 @@ print(os.environ.get("OPENBLAS_NUM_THREADS"), len(os.listdir("/proc/self/task"))
 @pytest.mark.parametrize(("chosen", "expected"), [(None, "1 1"), ("2", "2 2")])
 def test_the_first_geometry_starts_no_blas_thread_unless_the_user_chose(chosen, expected):
     """numpy, imported by the first geometry, starts OpenBLAS's threads (their spinning: ≈ 70 ms of CPU); no
-    geometry uses them: one thread (this process's only one), unless OPENBLAS_NUM_THREADS says otherwise."""
+    geometry uses them: an `acv` process has one (its only thread), unless OPENBLAS_NUM_THREADS says otherwise."""
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     if chosen:
         env["OPENBLAS_NUM_THREADS"] = chosen

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,14 +41,6 @@ INVALID_REASONS = {
     "Invalid Coordinate": "coordonnée invalide",
     "Ring is not closed": "anneau non fermé",
 }
-
-
-def _load_libraries() -> None:
-    """Before numpy is first imported (by the first geometry built): numpy loads OpenBLAS, whose pool of
-    threads, started then, spins for ≈ 70 ms of CPU (half of numpy's import on this machine's 2 cores) though
-    no geometry here does linear algebra (numpy only holds coordinates for shapely). One thread, unless the
-    user chose otherwise; once numpy is imported this changes nothing."""
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _where(path: tuple[int, ...]) -> str:
@@ -106,7 +97,6 @@ def check_coordinates(kind: str, coords) -> int:
 
 
 def _invalid_reason(geom: BaseGeometry) -> str:
-    _load_libraries()
     import shapely
 
     reason = shapely.is_valid_reason(geom)
@@ -126,7 +116,6 @@ def to_shape(geojson: dict) -> BaseGeometry:
     if not isinstance(coords, list) or not coords:
         raise GeometryError("géométrie sans coordonnées")
     check_coordinates(str(geojson.get("type")), coords)
-    _load_libraries()
     import numpy as np
     from shapely.geometry import shape
 
@@ -146,7 +135,6 @@ def to_shape(geojson: dict) -> BaseGeometry:
 
 def _project(geom: BaseGeometry, lat0: float) -> BaseGeometry:
     """Degrees -> metres, equirectangular around latitude lat0."""
-    _load_libraries()
     import numpy as np
     import shapely
 
@@ -173,7 +161,6 @@ def project_pair(a: BaseGeometry, b: BaseGeometry) -> tuple[BaseGeometry, BaseGe
 
 def union(shapes: list[BaseGeometry]) -> BaseGeometry:
     """One geometry covering all of `shapes` (shapely's unary_union)."""
-    _load_libraries()
     from shapely.ops import unary_union
 
     return unary_union(shapes)
