@@ -23,7 +23,7 @@ _FROZEN: list[bool] = []  # once per process: what a later call in the same proc
 
 
 @contextlib.contextmanager
-def _start_up():
+def start_up():
     """The imports, the catalogue and the referentiel loaded without the cycle collector, then frozen
     (gc.freeze, as the service's evaluation workers do): they live until the process exits, yet the
     collector's passes over them while they load and the checks run, and its full pass at exit, were
@@ -42,7 +42,7 @@ def _start_up():
 
 
 def cmd_check(args) -> int:
-    with _start_up():
+    with start_up():
         from instruct.engine.check import check_path
         from instruct.referentiel.registry import load_referentiel
         from instruct.rules.catalogue import load_catalogue
