@@ -104,20 +104,21 @@ def stream_dashboard(
         "departements": [[d, departements[d], dep_label[d]] for d in dep_options],
         "texte": [0, 2, 4 + len(rulesets) + 2],  # columns sorted by their cells' text
     }
-    lignes = (
-        [
-            r.get("region") or MISSING,
-            r.get("departement") or MISSING,
+    gap_codes = len(GAP_STATUSES)
+
+    def script_line(line: dict) -> list:
+        row = line["row"]
+        return [
+            row.get("region") or MISSING,
+            row.get("departement") or MISSING,
             known.index(line["verdict"]),
             sorted(
-                len(GAP_STATUSES) * index[rid] + GAP_STATUSES.index(st if st in GAP_STATUSES else GAP_STATUSES[-1])
-                for rid, st in (r.get("regles_en_ecart") or {}).items()
+                gap_codes * index[rid] + GAP_STATUSES.index(st if st in GAP_STATUSES else GAP_STATUSES[-1])
+                for rid, st in (row.get("regles_en_ecart") or {}).items()
             ),
             _sort_keys(line, known, rulesets, dep_options),
         ]
-        for line in lines()
-        for r in (line["row"],)
-    )
+
     return (
         environment(TEMPLATES)
         .get_template("tableau-de-bord.html")
@@ -135,7 +136,7 @@ def stream_dashboard(
             bars=_bars(stats),
             rulesets=rulesets,
             rows=lines(),
-            data=_json_script(data, lignes=lignes),
+            data=_json_script(data, lignes=map(script_line, lines())),
             number=french_number,
             TOP_RULES=TOP_RULES,
         )
