@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
@@ -28,7 +29,7 @@ from instruct.batch.synthesis import (
 )
 from instruct.french import french_date_text, french_datetime, french_number
 from instruct.referentiel.departements import departement_libelle
-from instruct.reports.templating import render_page
+from instruct.reports.templating import environment
 from instruct.vocabulary import STATUT_LIBELLES, VERDICT_LIBELLES
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -57,29 +58,44 @@ def verdict_look(verdict: str) -> dict:
 
 
 def render_dashboard(
-    rows: list[dict], rulesets: list[dict], rules: dict[str, dict], meta: dict, stats: list[dict] | None = None
+    rows: Sequence[dict], rulesets: list[dict], rules: dict[str, dict], meta: dict, stats: list[dict] | None = None
 ) -> str:
+    return "".join(stream_dashboard(rows, rulesets, rules, meta, stats))
+
+
+def stream_dashboard(
+    rows: Sequence[dict], rulesets: list[dict], rules: dict[str, dict], meta: dict, stats: list[dict] | None = None
+) -> Iterator[str]:
+    """The page in pieces as the template gives them (joined: render_dashboard). `rows` is read
+    again for each part: no dossier's line is kept once written, only the data embedded for the
+    script (a few hundred bytes a dossier)."""
     stats = stats if stats is not None else rule_stats(rows, rulesets, rules)
-    verdicts = [global_verdict(r) for r in rows]
     known = list(VERDICTS)  # global_verdict gives one of them (the vocabulary's, or « erreur »)
     looks = {v: verdict_look(v) for v in known}
 
     # Filters: régions by name, départements by code and name (2A and 2B between 19 and 21); unknown last.
     regions: dict[str, str] = {}
     departements: dict[str, str] = {}
+    counts = dict.fromkeys(known, 0)
+    in_gap: set[str] = set()
     for r in rows:
         reg = r.get("region") or MISSING
         regions.setdefault(reg, r.get("region_nom") or (reg if reg != MISSING else "Région non renseignée"))
         departements.setdefault(r.get("departement") or MISSING, reg)
+        counts[global_verdict(r)] += 1
+        in_gap.update(r.get("regles_en_ecart") or {})
     region_options = sorted(regions, key=lambda c: (c == MISSING, _fold(regions[c])))
     dep_options = sorted(departements, key=_dep_key)
     dep_label = {d: "non renseigné" if d == MISSING else departement_libelle(d) for d in dep_options}
 
     # Data for the script: per row [région, département, verdict index, [rule index * statuses + status index, …],
     # sort keys (one per column; null: text, or empty: sorted last)].
-    order = rule_order((rid for r in rows for rid in (r.get("regles_en_ecart") or {})), rulesets, rules)
+    order = rule_order(in_gap, rulesets, rules)
     index = {rid: i for i, rid in enumerate(order)}
-    lines = [_matrix_row(row, verdict, looks) for row, verdict in zip(rows, verdicts)]
+
+    def lines() -> Iterator[dict]:
+        return (_matrix_row(row, global_verdict(row), looks) for row in rows)
+
     data = {
         "top": TOP_RULES,
         "verdicts": [[v, looks[v]["label"]] for v in known],
@@ -87,39 +103,43 @@ def render_dashboard(
         "regles": [[rid, (rules.get(rid) or {}).get("titre") or ""] for rid in order],
         "departements": [[d, departements[d], dep_label[d]] for d in dep_options],
         "texte": [0, 2, 4 + len(rulesets) + 2],  # columns sorted by their cells' text
-        "lignes": [
-            [
-                r.get("region") or MISSING,
-                r.get("departement") or MISSING,
-                known.index(v),
-                sorted(
-                    len(GAP_STATUSES) * index[rid] + GAP_STATUSES.index(st if st in GAP_STATUSES else GAP_STATUSES[-1])
-                    for rid, st in (r.get("regles_en_ecart") or {}).items()
-                ),
-                _sort_keys(line, known, rulesets, dep_options),
-            ]
-            for r, v, line in zip(rows, verdicts, lines)
-        ],
     }
-    return render_page(
-        TEMPLATES,
-        "tableau-de-bord.html",
-        date=french_date_text(meta.get("date")),
-        generated=_french_datetime(meta.get("genere_le")),
-        meta=meta,
-        total=len(rows),
-        counts={v: verdicts.count(v) for v in known},
-        verdicts=[looks[v] for v in known],
-        look=verdict_look,
-        regions=[(c, regions[c]) for c in region_options],
-        departements=[(d, dep_label[d]) for d in dep_options],
-        regles=[(rid, (rules.get(rid) or {}).get("titre") or "") for rid in order],
-        bars=_bars(stats),
-        rulesets=rulesets,
-        rows=lines,
-        data=_json_script(data),
-        number=french_number,
-        TOP_RULES=TOP_RULES,
+    gap_codes = len(GAP_STATUSES)
+
+    def script_line(line: dict) -> list:
+        row = line["row"]
+        return [
+            row.get("region") or MISSING,
+            row.get("departement") or MISSING,
+            known.index(line["verdict"]),
+            sorted(
+                gap_codes * index[rid] + GAP_STATUSES.index(st if st in GAP_STATUSES else GAP_STATUSES[-1])
+                for rid, st in (row.get("regles_en_ecart") or {}).items()
+            ),
+            _sort_keys(line, known, rulesets, dep_options),
+        ]
+
+    return (
+        environment(TEMPLATES)
+        .get_template("tableau-de-bord.html")
+        .generate(
+            date=french_date_text(meta.get("date")),
+            generated=_french_datetime(meta.get("genere_le")),
+            meta=meta,
+            total=len(rows),
+            counts=counts,
+            verdicts=[looks[v] for v in known],
+            look=verdict_look,
+            regions=[(c, regions[c]) for c in region_options],
+            departements=[(d, dep_label[d]) for d in dep_options],
+            regles=[(rid, (rules.get(rid) or {}).get("titre") or "") for rid in order],
+            bars=_bars(stats),
+            rulesets=rulesets,
+            rows=lines(),
+            data=_json_script(data, lignes=map(script_line, lines())),
+            number=french_number,
+            TOP_RULES=TOP_RULES,
+        )
     )
 
 
@@ -205,11 +225,15 @@ def _dep_key(dep: str) -> tuple:
     return (0, dep.replace("2A", "20A").replace("2B", "20B")) if dep != MISSING else (1, dep)
 
 
-def _json_script(data):
-    """JSON for a <script> element: `<` and the JS line separators escaped, then marked safe."""
+def _json_script(data: dict, lignes: Iterable[list] = ()):
+    """JSON for a <script> element: `<` and the JS line separators escaped, then marked safe. `lignes`, the
+    last key, written a row at a time: the same text as json.dumps of the whole, without the whole."""
     from markupsafe import Markup
 
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    text = dumps(data)[:-1] + (',"lignes":[' if data else '{"lignes":[') + ",".join(map(dumps, lignes)) + "]}"
     return Markup(text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from instruct.batch.dashboard import render_dashboard
+from instruct.batch.dashboard import stream_dashboard
 from instruct.batch.synthesis import columns, flat, parse_datetime, rule_stats
 
 CSV_NAME, XLSX_NAME, HTML_NAME = "synthese.csv", "synthese.xlsx", "tableau-de-bord.html"
@@ -27,17 +28,22 @@ COLOURS = {
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def write_outputs(out: Path, rows: list[dict], rulesets: list[dict], rules: dict[str, dict], meta: dict) -> list[Path]:
-    """Write out/synthese.csv, out/synthese.xlsx and out/tableau-de-bord.html; return their paths."""
+def write_outputs(
+    out: Path, rows: Sequence[dict], rulesets: list[dict], rules: dict[str, dict], meta: dict
+) -> list[Path]:
+    """Write out/synthese.csv, out/synthese.xlsx and out/tableau-de-bord.html; return their paths.
+
+    `rows` is read again for each file (a list, or run.Outcome's compact rows): each is written a row
+    at a time, so what it holds does not grow with the number of towns (the dashboard's embedded data
+    aside, a few hundred bytes a town)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     codes = [rs["code"] for rs in rulesets]
-    table = [flat(row, codes) for row in rows]
     stats = rule_stats(rows, rulesets, rules)
     paths = [out / CSV_NAME, out / XLSX_NAME, out / HTML_NAME]
-    _atomic(paths[0], lambda p: write_csv(p, table, codes))
-    _atomic(paths[1], lambda p: write_xlsx(p, table, codes, stats, rulesets, meta))
-    _atomic(paths[2], lambda p: p.write_text(render_dashboard(rows, rulesets, rules, meta, stats), encoding="utf-8"))
+    _atomic(paths[0], lambda p: write_csv(p, rows, codes))
+    _atomic(paths[1], lambda p: write_xlsx(p, rows, codes, stats, rulesets, meta))
+    _atomic(paths[2], lambda p: write_dashboard(p, rows, rulesets, rules, meta, stats))
     return paths
 
 
@@ -61,115 +67,143 @@ def safe_cell(value):
 # --- synthese.csv -------------------------------------------------------------------------------
 
 
-def write_csv(path: Path, table: list[list], codes: list[str]) -> None:
+def write_csv(path: Path, rows: Iterable[dict], codes: list[str]) -> None:
     """For French Excel: `;`, UTF-8 with BOM, CRLF, every field quoted when needed."""
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         writer.writerow(columns(codes))
-        for cells in table:
-            writer.writerow(["" if v is None else safe_cell(v) for v in cells])
+        for row in rows:
+            writer.writerow(["" if v is None else safe_cell(v) for v in flat(row, codes)])
 
 
 # --- synthese.xlsx ------------------------------------------------------------------------------
+# openpyxl's write-only workbook: each row goes to the sheet's file as it is appended, none is kept
+# (its ordinary Workbook keeps every cell until saved). What it needs before the rows (column widths,
+# the filter's range) comes from a first reading of them.
+
+RULE_HEADER = [
+    "règle",
+    "titre",
+    "sévérité",
+    "jeu",
+    "communes en écart",
+    "dont non conformes",
+    "dont incomplètes",
+    "dont à vérifier",
+]
+PARAM_LABELS = [
+    ("date", "Date d'évaluation"),
+    ("genere_le", "Généré le"),
+    ("regles", "Empreinte des règles"),
+    ("dossiers", "Dossiers"),
+    ("erreurs", "Dossiers illisibles"),
+    ("duree_s", "Durée (s)"),
+    ("version", "Version d'acv-instruct"),
+]
 
 
 def write_xlsx(
-    path: Path, table: list[list], codes: list[str], stats: list[dict], rulesets: list[dict], meta: dict
+    path: Path, rows: Iterable[dict], codes: list[str], stats: list[dict], rulesets: list[dict], meta: dict
 ) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     bold = Font(bold=True)
     fills = {v: (PatternFill("solid", start_color=bg, end_color=bg), Font(color=fg)) for v, (bg, fg) in COLOURS.items()}
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     when = parse_datetime(meta.get("genere_le"))
     if when:
         wb.properties.created = wb.properties.modified = when
     wb.properties.creator = "acv-instruct"
     wb.properties.title = "Synthèse Action Cœur de Ville"
 
-    def sheet(ws, header: list[str], body: list[list], widths: list[int] | None = None) -> None:
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font = bold
-        for cells in body:
-            ws.append([safe_cell(v) for v in cells])
-        ws.freeze_panes = "A2"
-        if body:
-            ws.auto_filter.ref = ws.dimensions
-        for i, name in enumerate(header):
-            longest = max([len(name)] + [len(str(cells[i])) for cells in body if cells[i] is not None])
-            ws.column_dimensions[get_column_letter(i + 1)].width = min(
-                max(longest + 2, 6), (widths or [60] * len(header))[i]
-            )
-
-    ws = wb.active
-    ws.title = "Synthèse"
     header = columns(codes)
-    sheet(ws, header, table)
-    ws.freeze_panes = "B2"  # the header and the dossier's name stay in view
-    first, etat_col = header.index(codes[0]) + 1 if codes else None, header.index("etat")
-    for r, cells in enumerate(table, start=2):
-        failed = cells[etat_col] == "erreur"
-        for offset in range(len(codes)):
-            verdict = "erreur" if failed else cells[first - 1 + offset]
+    verdict_columns = range(header.index(codes[0]), header.index(codes[0]) + len(codes)) if codes else range(0)
+    etat = header.index("etat")
+
+    def synthesis_line(ws, cells: list) -> list:
+        """The dossier's cells, each verdict coloured (all of them grey when the dossier was not read)."""
+        failed = cells[etat] == "erreur"
+        line = [safe_cell(v) for v in cells]
+        for column in verdict_columns:
+            verdict = "erreur" if failed else cells[column]
             if verdict in fills:
-                cell = ws.cell(row=r, column=first + offset)
-                cell.fill, cell.font = fills[verdict]
+                line[column] = _styled(ws, line[column], fills[verdict])
         if failed:
-            cell = ws.cell(row=r, column=etat_col + 1)
-            cell.fill, cell.font = fills["erreur"]
+            line[etat] = _styled(ws, line[etat], fills["erreur"])
+        return line
 
-    ws = wb.create_sheet("Règles")
-    sheet(
-        ws,
-        [
-            "règle",
-            "titre",
-            "sévérité",
-            "jeu",
-            "communes en écart",
-            "dont non conformes",
-            "dont incomplètes",
-            "dont à vérifier",
-        ],
-        [
-            [
-                s["regle"],
-                s["titre"],
-                s["severite"],
-                s["jeu"],
-                s["total"],
-                s["non_conforme"],
-                s["incomplet"],
-                s["a_verifier"],
-            ]
+    # the header and the dossier's name stay in view
+    _sheet(wb, "Synthèse", header, lambda: (flat(row, codes) for row in rows), bold, freeze="B2", line=synthesis_line)
+    _sheet(
+        wb,
+        "Règles",
+        RULE_HEADER,
+        lambda: (
+            [s["regle"], s["titre"], s["severite"], s["jeu"], s["total"], s["non_conforme"], s["incomplet"]]
+            + [s["a_verifier"]]
             for s in stats
-        ],
-        [12, 80, 10, 8, 20, 20, 18, 18],
+        ),
+        bold,
+        widths=[12, 80, 10, 8, 20, 20, 18, 18],
     )
-
-    ws = wb.create_sheet("Paramètres")
-    labels = [
-        ("date", "Date d'évaluation"),
-        ("genere_le", "Généré le"),
-        ("regles", "Empreinte des règles"),
-        ("dossiers", "Dossiers"),
-        ("erreurs", "Dossiers illisibles"),
-        ("duree_s", "Durée (s)"),
-        ("version", "Version d'acv-instruct"),
-    ]
-    params = [[label, meta.get(key)] for key, label in labels] + [
-        [k, v] for k, v in meta.items() if k not in dict(labels)
+    params = [[label, meta.get(key)] for key, label in PARAM_LABELS] + [
+        [k, v] for k, v in meta.items() if k not in dict(PARAM_LABELS)
     ]
     params += [
         [f"Jeu de règles {rs['code']}", f"{rs.get('titre', '')} ({rs.get('partenaire', '')})"] for rs in rulesets
     ]
-    sheet(
-        ws,
+    _sheet(
+        wb,
+        "Paramètres",
         ["paramètre", "valeur"],
-        [[k, v if isinstance(v, (int, float)) or v is None else str(v)] for k, v in params],
-        [30, 80],
+        lambda: ([k, v if isinstance(v, (int, float)) or v is None else str(v)] for k, v in params),
+        bold,
+        widths=[30, 80],
     )
     wb.save(path)
+
+
+def _styled(ws, value, look: tuple):
+    """A cell of a write-only sheet with its (fill, font); a fill None: the font alone."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    fill, cell.font = look
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def _sheet(wb, title: str, header: list[str], body, bold, *, widths=None, freeze="A2", line=None) -> None:
+    """A sheet: bold header, frozen panes, filter, each column as wide as its longest text (at most its
+    width). `body()` gives the rows' cells afresh: read once for the widths and the filter's range (a
+    write-only sheet takes them before its rows), once to write them; `line` styles a row's cells."""
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title)
+    longest, count = [len(name) for name in header], 0
+    for cells in body():
+        count += 1
+        for i, value in enumerate(cells):
+            if value is not None:
+                longest[i] = max(longest[i], len(str(value)))
+    for i, size in enumerate(longest):
+        ws.column_dimensions[get_column_letter(i + 1)].width = min(max(size + 2, 6), (widths or [60] * len(header))[i])
+    ws.freeze_panes = freeze
+    dimension = f"A1:{get_column_letter(len(header))}{count + 1}"
+    if count:
+        ws.auto_filter.ref = dimension
+    # openpyxl writes a sheet's <dimension> when the sheet can tell it (calculate_dimension), which a
+    # write-only one cannot: told here, the sheet is the same XML as the ordinary Workbook's.
+    ws.calculate_dimension = lambda: dimension
+    ws.append([_styled(ws, name, (None, bold)) for name in header])
+    for cells in body():
+        ws.append(line(ws, cells) if line is not None else [safe_cell(v) for v in cells])
+
+
+def write_dashboard(
+    path: Path, rows: Sequence[dict], rulesets: list[dict], rules: dict[str, dict], meta: dict, stats: list[dict]
+) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.writelines(stream_dashboard(rows, rulesets, rules, meta, stats))

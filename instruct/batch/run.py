@@ -18,21 +18,29 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 from instruct.batch.settings import Settings, prepared
-from instruct.batch.store import JOURNAL, REPORTS, Cache, read_journal, reports_present, unique_slugs, write_reports
+from instruct.batch.store import (
+    JOURNAL,
+    REPORTS,
+    Cache,
+    Rows,
+    read_journal,
+    reports_present,
+    unique_slugs,
+    write_reports,
+)
 from instruct.batch.tasks import FileDigests, Task, discover, make_tasks, shipped, task_key
-from instruct.batch.worker import evaluate
 from instruct.errors import InputError, Problem
 
 
 @dataclass
 class Outcome:
-    rows: list[dict]
+    rows: Sequence[dict]  # store.Rows: each row kept compact, read back as a dict
     evaluated: int = 0
     from_cache: int = 0
     resumed: int = 0
@@ -52,6 +60,14 @@ IN_FLIGHT_PER_WORKER = 2
 # Messages a Dask client keeps for debugging (Dask's default: 1 000, each submitted task among them).
 CLIENT_LOG_LENGTH = 10
 DIGESTS = "empreintes.json"  # in the cache: each file's digest by its signature (tasks.FileDigests)
+
+
+def evaluate(task: Task, settings: Settings) -> dict:
+    """worker.evaluate, imported where a dossier is evaluated (a local worker, a Dask worker): the process that
+    only runs the batch, a Dask client, never loads the checking code (engine, reports, the dossier model)."""
+    from instruct.batch.worker import evaluate as evaluate_here
+
+    return evaluate_here(task, settings)
 
 
 def _collect(pending: dict, done) -> Iterator[tuple[Task, dict]]:
@@ -117,7 +133,7 @@ def run_batch(
     digest = settings.digest
     keys = {t.label: task_key(t, digest) for t in tasks}
     names = unique_slugs([t.label for t in tasks])
-    rows: dict[str, dict] = {}
+    rows: dict[str, bytes] = {}  # label -> the row for the synthesis, compact (Rows.encode)
     outcome = Outcome([])
     journal_done = read_journal(out) if resume else {}
     with open(out / JOURNAL, "a" if resume else "w", encoding="utf-8") as journal:
@@ -131,7 +147,7 @@ def run_batch(
                 cache=from_cache,
                 duree_s=round(result.get("duree_s", 0.0), 4),
             )
-            rows[task.label] = row
+            rows[task.label] = Rows.encode(row)
             journal.write(
                 json.dumps({"dossier": task.label, "cle": keys[task.label], "row": row}, ensure_ascii=False) + "\n"
             )
@@ -141,9 +157,9 @@ def run_batch(
 
         pending = []
         for task in tasks:
-            done = journal_done.get(task.label)
+            done = journal_done.pop(task.label, None)
             if done is not None and done.get("cle") == keys[task.label] and reports_present(out, done["row"]):
-                rows[task.label] = done["row"]
+                rows[task.label] = Rows.encode(done["row"])
                 outcome.resumed += 1
                 continue
             cached = cache.get(keys[task.label]) if cache is not None else None
@@ -159,7 +175,7 @@ def run_batch(
             if cache is not None and result.get("cacheable"):
                 cache.put(keys[task.label], result)
             finish(task, result, from_cache=False)
-    outcome.rows = [rows[t.label] for t in tasks]
+    outcome.rows = Rows(rows.pop(t.label) for t in tasks)
     outcome.seconds = time.perf_counter() - started
     return outcome
 

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from instruct.batch.tasks import DOSSIER_SUFFIXES
@@ -62,6 +63,29 @@ class Cache:
             tmp.rename(folder)
         except OSError:  # another batch put it first
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+class Rows(Sequence):
+    """The batch's rows for the synthesis, in the dossiers' order, each kept as its JSON text (UTF-8)
+    and read back when asked: ~1 KB a dossier, against ~5 KB as dicts and strings (2 300 towns: 2.5
+    against 11 MiB). The synthesis reads them again for each file it writes, a row at a time."""
+
+    __slots__ = ("_texts",)
+
+    def __init__(self, texts: Iterable[bytes] = ()):
+        self._texts = list(texts)
+
+    @staticmethod
+    def encode(row: dict) -> bytes:
+        return json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [json.loads(text) for text in self._texts[index]]
+        return json.loads(self._texts[index])
 
 
 def read_journal(out: Path) -> dict[str, dict]:

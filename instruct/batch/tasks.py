@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from instruct.documents.load import DOSSIER_FILES
+from instruct.documents import DOSSIER_FILES
 from instruct.errors import InputError, Problem
 
 DOSSIER_SUFFIXES = {".yaml", ".yml", ".json"}

@@ -10,3 +10,6 @@
 
 May import: instruct (the common modules), model.
 """
+
+DOSSIER_FILES = ("dossier.yaml", "dossier.yml", "dossier.json")  # a dossier's own file: here, not in load, for
+# the batch's parent process, which finds dossiers without loading the model (pydantic) that validates them

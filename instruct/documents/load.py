@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from instruct.documents import DOSSIER_FILES
 from instruct.errors import InputError, Problem, format_path
 from instruct.messages import clean_loc, french_message
 from instruct.model.dossier import Dossier
@@ -19,8 +20,6 @@ from instruct.yamlio import line_index, line_of, parse, read_text
 
 if TYPE_CHECKING:  # the pieces' readers (regular expressions by the hundred): imported for a folder only
     from instruct.documents.reconcile import Documents
-
-DOSSIER_FILES = ("dossier.yaml", "dossier.yml", "dossier.json")
 
 
 @dataclass
