@@ -226,9 +226,14 @@ def test_the_comparison_in_chromium_with_axe_at_both_widths(site, dossiers, tmp_
         driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
         WebDriverWait(driver, 30).until(lambda d: d.current_url == site + "/dossiers")
         driver.get(f"{site}/dossiers/{ident}")
-        links = driver.find_elements(By.PARTIAL_LINK_TEXT, "Comparer les versions")
-        # Said with the page it got: this step failed once in CI with nothing to go on.
-        assert links, f"{driver.current_url} « {driver.title} » : {driver.find_element(By.TAG_NAME, 'body').text[:800]}"
+        # Found by its address, then its text and visibility checked, each failure saying what the versions'
+        # section held: by link text alone it was not found twice in CI (never here) on the right page.
+        links = driver.find_elements(By.CSS_SELECTOR, "#versions a[href*='/comparaison?']")
+        versions = driver.find_elements(By.ID, "versions")
+        section = versions[0].get_attribute("outerHTML")[-1500:] if versions else "pas de section"
+        held = f"{driver.current_url} : {section}"
+        assert len(links) == 1, held
+        assert links[0].is_displayed() and "Comparer les versions" in links[0].text, f"« {links[0].text} » ; {held}"
         links[0].click()
         WebDriverWait(driver, 30).until(lambda d: "/comparaison" in d.current_url)
         assert "Écarts résolus" in driver.find_element(By.TAG_NAME, "main").text
