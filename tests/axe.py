@@ -62,6 +62,17 @@ def new_browser(profile: Path, *, width: int = 1280, downloads: Path | None = No
     return driver
 
 
+def wait_until_loaded(driver, url: str, timeout: float = 30) -> None:
+    """Until the browser shows `url`, loaded. After a form is sent the address changes as soon as the answer
+    starts; a get() sent while that page still loads may return before the next page is there (seen under
+    load: a dossier page's link reported missing, then found in the same page a moment later)."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(
+        lambda d: d.current_url == url and d.execute_script("return document.readyState") == "complete"
+    )
+
+
 def at_width(driver, width: int, height: int = 900) -> None:
     """The viewport as a phone (narrower than 768 px: touch, mobile) or a desktop sees it."""
     driver.execute_cdp_cmd(

@@ -464,9 +464,8 @@ def test_a_stored_report_writes_its_verdicts_and_gaps_as_rows(service):
 
 
 def test_the_queue_pages_are_accessible(service, tmp_path):
-    from axe import assert_accessible, new_browser
+    from axe import assert_accessible, new_browser, wait_until_loaded
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.wait import WebDriverWait
     from test_web import _browser_or_skip
 
     _, base, database_url, ids = service
@@ -481,7 +480,7 @@ def test_the_queue_pages_are_accessible(service, tmp_path):
             driver.find_element(By.ID, "identifiant").send_keys(login)
             driver.find_element(By.ID, "mot_de_passe").send_keys(PASSWORD)
             driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-            WebDriverWait(driver, 30).until(lambda d: d.current_url == base + "/dossiers")
+            wait_until_loaded(driver, base + "/dossiers")
             for path in (
                 "/instruction?onglet=tous",
                 "/instruction?regle=ZZ-1",

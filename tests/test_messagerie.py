@@ -260,7 +260,7 @@ def test_the_completion_request_is_pinned_until_a_new_version(service):
 
 
 def test_the_dossier_page_with_its_thread_is_accessible(service, villebelle, tmp_path):
-    from axe import WIDTHS, assert_accessible, assert_no_horizontal_scroll, at_width, new_browser
+    from axe import WIDTHS, assert_accessible, assert_no_horizontal_scroll, at_width, new_browser, wait_until_loaded
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.wait import WebDriverWait
     from test_web import _browser_or_skip
@@ -295,7 +295,7 @@ def test_the_dossier_page_with_its_thread_is_accessible(service, villebelle, tmp
             driver.find_element(By.ID, "mot_de_passe").send_keys(PASSWORD)
             driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
             # the session cookie exists only once the login's answer has arrived
-            WebDriverWait(driver, 30).until(lambda d: d.current_url == base + "/dossiers")
+            wait_until_loaded(driver, base + "/dossiers")
             for width in WIDTHS:
                 at_width(driver, width)
                 driver.get(f"{base}/dossiers/{ident}#messagerie")

@@ -12,7 +12,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from axe import assert_accessible, assert_no_horizontal_scroll, at_width, new_browser
+from axe import assert_accessible, assert_no_horizontal_scroll, at_width, new_browser, wait_until_loaded
 from conftest import SAMPLES
 from test_comparaison import api, upload
 from test_service import PASSWORD, Server
@@ -303,9 +303,11 @@ def test_the_agent_clicks_the_map_and_gets_the_answer_with_axe_at_both_widths(si
         driver.find_element(By.ID, "identifiant").send_keys("ddt99")
         driver.find_element(By.ID, "mot_de_passe").send_keys(PASSWORD)
         driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        WebDriverWait(driver, 30).until(lambda d: d.current_url == site + "/dossiers")
+        wait_until_loaded(driver, site + "/dossiers")
         driver.get(f"{site}/dossiers/{ident}")
-        driver.find_element(By.PARTIAL_LINK_TEXT, "Projet de commerce dans l'ORT").click()
+        WebDriverWait(driver, 30).until(
+            lambda d: d.find_element(By.PARTIAL_LINK_TEXT, "Projet de commerce dans l'ORT")
+        ).click()
         WebDriverWait(driver, 30).until(lambda d: d.current_url.endswith("/ort/commerce"))
         zone = driver.find_element(By.ID, "carte-ort")
         WebDriverWait(driver, 30).until(
