@@ -89,16 +89,22 @@ def test_a_second_process_reads_the_validator_instead_of_building_it(cache, monk
     assert validation.dossier_validator().title == "Dossier"
 
 
-def test_a_damaged_or_foreign_file_is_not_used(cache):
+def test_a_damaged_or_foreign_file_is_not_used(cache, monkeypatch):
     validation.dossier_validator()
     (kept,) = cache.glob("*.pickle")
-    kept.write_bytes(b"not a pickle")
+    good = kept.read_bytes()
+    rebuilt = []
+    rebuild = Dossier.model_rebuild
+    monkeypatch.setattr(Dossier, "model_rebuild", lambda *a, **k: rebuilt.append(1) or rebuild(*a, **k))
+
+    kept.write_bytes(b"not a pickle")  # damaged: built again, and kept again
     validation.dossier_validator.cache_clear()
-    assert validation.validate_dossier(_sample("villebelle")).id
-    kept.write_bytes(b"not a pickle")
-    os.chmod(kept, 0o666)  # writable by others: never unpickled
+    assert validation.validate_dossier(_sample("villebelle")).id and rebuilt == [1]
+    assert kept.read_bytes() == good
+
+    os.chmod(kept, 0o666)  # a sound file, but writable by others: never unpickled
     validation.dossier_validator.cache_clear()
-    assert validation.validate_dossier(_sample("villebelle")).id
+    assert validation.validate_dossier(_sample("villebelle")).id and rebuilt == [1, 1]
 
 
 def test_without_a_cache_the_validator_is_built(monkeypatch):
@@ -230,7 +236,8 @@ def test_a_check_process_freezes_what_its_start_up_loaded(tmp_path):
     command = [sys.executable, "-c", FROZEN_CHECK, *_check_args(tmp_path)]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     before, after, enabled = done.stdout.split()
-    assert before == "0" and int(after) > 10_000  # the modules, classes and catalogue and enabled == "True"
+    assert before == "0" and int(after) > 10_000  # the modules, classes and catalogue
+    assert enabled == "True"  # the collector on again after the start-up
     assert (tmp_path / "r.txt").stat().st_size > 0
 
 
