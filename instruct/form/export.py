@@ -12,6 +12,7 @@ import yaml
 
 from instruct.form.schema import GROUPE, LISTE, Spec, root
 from instruct.model.dossier import Dossier
+from instruct.model.validation import validate_dossier
 
 
 class _Flow(list):
@@ -75,7 +76,7 @@ def dump_yaml(dossier: Dossier | dict) -> str:
     """The dossier.yaml of a Dossier (or of a dossier dict, validated first: pydantic's
     ValidationError if it is not a dossier)."""
     if not isinstance(dossier, Dossier):
-        dossier = Dossier.model_validate(dossier)
+        dossier = validate_dossier(dossier)
     data = _group(root(), dossier.model_dump())
     commune = dossier.collectivites.ville_centre.nom if dossier.collectivites.ville_centre else None
     header = f"# Dossier Action Cœur de Ville{' — ' + commune if commune else ''}\n"

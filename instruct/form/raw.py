@@ -27,6 +27,7 @@ from instruct.form.schema import GROUPE, LISTE, LISTE_TEXTES, PARAGRAPHE, TEXTE,
 from instruct.form.values import TRUE_MARKS, parse, write
 from instruct.messages import clean_loc
 from instruct.model.dossier import Dossier
+from instruct.model.validation import validate_dossier
 
 Raw = dict[str, str]
 COUNT = "__nombre"
@@ -67,7 +68,7 @@ def to_raw(data: dict | Dossier) -> Raw:
     else:
         # what does not validate is written as it is, for the town to correct
         with contextlib.suppress(ValidationError):
-            data = Dossier.model_validate(data).model_dump()
+            data = validate_dossier(data).model_dump()
     raw: Raw = {}
     _write_group(root(), data if isinstance(data, dict) else {}, "", raw)
     return raw
@@ -231,11 +232,11 @@ def from_raw(raw: Raw) -> Conversion:
         data["id"] = default_id(data)
     for _ in range(100):
         try:
-            return Conversion(data, errors, Dossier.model_validate(data))
+            return Conversion(data, errors, validate_dossier(data))
         except ValidationError as exc:
             _repair(data, exc.errors(), errors, removed)
     minimal = {"id": data["id"], "collectivites": {}}
-    return Conversion(minimal, errors, Dossier.model_validate(minimal))
+    return Conversion(minimal, errors, validate_dossier(minimal))
 
 
 # --- repairs ----------------------------------------------------------------------------------

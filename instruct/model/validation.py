@@ -5,7 +5,9 @@ sub-models included: ≈ 1/10 of a warm `acv check`). The validator is kept on d
 « modele ») under the package's code (the model's included), pydantic's and pydantic-core's versions: a
 later process unpickles it, which builds the same validator from the same schema (pydantic-core's own
 pickling), in ≈ 2 ms. Without a cache (`ACV_CACHE=0`, a read-only home) it is built as `model_validate`
-would. What it accepts, refuses and says is Dossier.model_validate's: same validator, same errors."""
+would. What it accepts, refuses and says is Dossier.model_validate's: same validator, same errors. Every
+dossier the package validates goes through `validate_dossier`, so a process (a check, a service's worker) holds
+one validator, not this one and Dossier's own as well."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from instruct.errors import InputError, Problem
-from instruct.model.dossier import Dossier
+from instruct.model.validation import validate_dossier
 from instruct.samples.synthetic_defects import defect, unreadable
 from instruct.samples.synthetic_profiles import (
     EXPECTED,
@@ -133,7 +133,7 @@ def build(
         written = render(d, profile, rng, pieces_dir)
     else:
         strip_pieces(d, keep=profile.name == "incomplet_pieces")
-    dossier = Dossier.model_validate(d)  # what is written is a valid dossier (before an unreadable one is spoilt)
+    dossier = validate_dossier(d)  # what is written is a valid dossier (before an unreadable one is spoilt)
     text = dump_yaml(d)
     if profile.group == "illisible":
         text = unreadable(text, profile, rng)

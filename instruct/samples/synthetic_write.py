@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from instruct.model.dossier import Dossier
+from instruct.model.validation import validate_dossier
 from instruct.samples.synthetic_profiles import EXPECTED, HEADER_REAL, Profile
 from instruct.samples.synthetic_towns import Town
 from instruct.samples.synthetic_vary import cents, hundreds
@@ -94,7 +95,7 @@ def render(d: dict, profile: Profile, rng: random.Random, pieces_dir: Path) -> l
     """The pieces of the dossier, rendered from it (they agree with it), declared in `pieces:`."""
     from instruct.samples import render_pieces as rp
 
-    dossier = Dossier.model_validate(d)
+    dossier = validate_dossier(d)
     written: list[Path] = []
     template_name = profile.template
     if template_name == "villebelle":

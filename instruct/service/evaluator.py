@@ -42,8 +42,8 @@ from instruct.documents.load import load, validate
 from instruct.documents.reconcile import Documents, document_files, get_path, read_files
 from instruct.engine.check import ENGINES, check_dossier
 from instruct.errors import InputError, Problem
-from instruct.model.dossier import Dossier
 from instruct.model.report import GAPS, Report, gap_counts
+from instruct.model.validation import validate_dossier
 from instruct.referentiel.registry import Referentiel
 from instruct.reports import json as report_json
 from instruct.rules.catalogue import Catalogue
@@ -181,10 +181,10 @@ def evaluate_form(
     pieces are read once per content, declared kinds and ville (cached in the worker), not on every save."""
     if not _FROZEN:  # after the first draft, what the worker holds for good (catalogue, compiled engine) is left
         _FROZEN.append(True)  # out of the collector's full passes, which otherwise cost a save 100 ms now and then
-        check_dossier(Dossier.model_validate(data), catalogue, as_of, referentiel=referentiel, engine=engine)
+        check_dossier(validate_dossier(data), catalogue, as_of, referentiel=referentiel, engine=engine)
         gc.freeze()
     if not pieces:
-        return check_dossier(Dossier.model_validate(data), catalogue, as_of, referentiel=referentiel, engine=engine)
+        return check_dossier(validate_dossier(data), catalogue, as_of, referentiel=referentiel, engine=engine)
     declared = data.get("pieces") if isinstance(data.get("pieces"), list) else []
     ville = get_path(data, "collectivites", "ville_centre", "nom")
     key = hashlib.sha256(
@@ -208,7 +208,7 @@ def evaluate_form(
     try:
         dossier = validate(filled, "formulaire", None, documents.provenance)
     except InputError:  # what a piece adds does not validate: the draft as typed, its pieces still examined
-        filled, dossier = data, Dossier.model_validate(data)
+        filled, dossier = data, validate_dossier(data)
     compare(dossier, documents, filled)
     return check_dossier(
         dossier, catalogue, as_of, referentiel=referentiel, engine=engine, documents=documents, source="formulaire"
