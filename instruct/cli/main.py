@@ -337,7 +337,7 @@ def _cmd_schema(args) -> int:
 def _cmd_rules(args) -> int:
     if args.id:
         return cli_regles.cmd_rule(args)
-    with cli_check.start_up():  # as `acv check`'s: 0.93 of the command's CPU, alternated
+    with cli_check.start_up():  # as `acv check` does: 0.88 of the command's CPU (alternated, fresh processes)
         from instruct.rules.catalogue import load_catalogue
 
         catalogue = load_catalogue(args.regles)
